@@ -1,0 +1,93 @@
+//! Command-line interface.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::render::Target;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "runway",
+    version,
+    about = "How much AI-coding quota is left, in your prompt, tmux and the Claude Code status line",
+    after_help = "Environment: RUNWAY_NOW, RUNWAY_LIMIT_COST, RUNWAY_LIMIT_TOKENS, RUNWAY_WARN_AT, \
+RUNWAY_DANGER_AT, RUNWAY_ASCII, RUNWAY_CACHE_DIR, RUNWAY_RESCAN_SECS, NO_COLOR, CLAUDE_CONFIG_DIR, CODEX_HOME.\n\
+See README for each setting and its default."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub cmd: Cmd,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct Global {
+    /// Answer as of this instant (RFC 3339); entries after it do not exist yet [env: RUNWAY_NOW]
+    #[arg(long, global = true, value_name = "RFC3339")]
+    pub now: Option<String>,
+    /// Colour: auto (unless NO_COLOR is set), always, never
+    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorMode>,
+    /// ASCII glyphs for terminals without ↻ and ⚠ [env: RUNWAY_ASCII]
+    #[arg(long, global = true)]
+    pub ascii: bool,
+    /// Limit of the 5-hour window in API-equivalent dollars [env: RUNWAY_LIMIT_COST]
+    #[arg(long, global = true, value_name = "USD")]
+    pub limit_cost: Option<f64>,
+    /// Limit of the 5-hour window in tokens [env: RUNWAY_LIMIT_TOKENS]
+    #[arg(long, global = true, value_name = "N")]
+    pub limit_tokens: Option<u64>,
+    /// Used share at which the segment turns amber [env: RUNWAY_WARN_AT] [default: 70]
+    #[arg(long, global = true, value_name = "PERCENT")]
+    pub warn_at: Option<f64>,
+    /// Used share at which the segment turns red [env: RUNWAY_DANGER_AT] [default: 90]
+    #[arg(long, global = true, value_name = "PERCENT")]
+    pub danger_at: Option<f64>,
+    /// Print how long each stage took, to stderr
+    #[arg(long, global = true)]
+    pub timings: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorMode {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Cmd {
+    /// Print the segment for a prompt or status bar (never fails, never writes to stderr)
+    Prompt {
+        #[arg(long, value_enum, default_value = "plain")]
+        shell: Target,
+    },
+    /// Show the windows, limits and costs
+    Status {
+        /// Machine-readable output (a stable contract, see README)
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show where runway looks, what it tracks, the cache, and how long each stage took
+    Doctor,
+    /// Write a small realistic history to a temporary directory and show runway on it
+    Demo,
+    /// Write a synthetic history (used by the benchmark and the demo)
+    #[command(hide = true)]
+    Generate {
+        #[arg(long)]
+        out: PathBuf,
+        /// Approximate total size, e.g. 40M or 1G
+        #[arg(long, default_value = "1G")]
+        size: String,
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+        /// The newest entry's time (RFC 3339); default now
+        #[arg(long)]
+        end: Option<String>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}

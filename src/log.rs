@@ -1,0 +1,39 @@
+//! Diagnostics go to a log file in the cache directory, never to a prompt.
+
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+static PATH: OnceLock<PathBuf> = OnceLock::new();
+const MAX_LEN: u64 = 1 << 20;
+
+pub fn init(path: PathBuf) {
+    let _ = PATH.set(path);
+}
+
+pub fn path() -> Option<&'static PathBuf> {
+    PATH.get()
+}
+
+/// Appends one line; errors are ignored, there is nowhere left to report them.
+pub fn warn(msg: &str) {
+    let Some(path) = PATH.get() else { return };
+    if let Some(dir) = path.parent() {
+        let _ = crate::cache::create_private_dir(dir);
+    }
+    if fs::metadata(path).is_ok_and(|m| m.len() > MAX_LEN) {
+        let _ = fs::rename(path, path.with_extension("log.1"));
+    }
+    let Ok(mut f) = OpenOptions::new().create(true).append(true).open(path) else {
+        return;
+    };
+    let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now());
+    let _ = writeln!(
+        f,
+        "{} [{}] {}",
+        now.format("%Y-%m-%dT%H:%M:%SZ"),
+        std::process::id(),
+        msg.replace('\n', " | ")
+    );
+}

@@ -1,0 +1,178 @@
+//! runway: how much AI-coding quota is left, where you already look.
+//!
+//! Data flows one way: sources (where transcripts are) → events (usage lines, de-duplicated, priced)
+//! → windows (5-hour blocks, 7 days) → runway (limit, share, warning) → render (escaped per host).
+
+mod cache;
+mod claude;
+mod cli;
+mod codec;
+mod codex;
+mod config;
+mod dedup;
+mod demo;
+mod doctor;
+mod engine;
+mod event;
+mod hash;
+mod ingest;
+mod log;
+mod pricing;
+mod render;
+mod runway;
+mod scan;
+mod sources;
+mod status;
+mod synth;
+mod tail;
+mod window;
+
+use std::ffi::OsString;
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use clap::error::ErrorKind;
+
+use cli::{Cli, Cmd};
+use event::Provider;
+
+/// Prompt and status-line modes: whatever happens, print a segment or nothing and exit 0.
+fn render_mode(args: &[OsString]) -> bool {
+    args.iter()
+        .skip(1)
+        .any(|a| a == "prompt" || a == "statusline")
+}
+
+fn install_panic_hook(quiet: bool) {
+    std::panic::set_hook(Box::new(move |info| {
+        log::warn(&format!("panic: {info}"));
+        if quiet {
+            // Before `panic = "abort"` can kill us with a signal: the prompt gets nothing, and 0.
+            std::process::exit(0);
+        }
+        let where_ = log::path()
+            .map(|p| format!(" (logged to {})", p.display()))
+            .unwrap_or_default();
+        eprintln!("runway: internal error: {info}{where_}");
+        std::process::exit(101);
+    }));
+}
+
+/// Writes to stdout; a closed pipe is not an error.
+pub fn emit(s: &str) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        r => r,
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let quiet = render_mode(&args);
+    log::init(config::cache_dir().join("runway.log"));
+    install_panic_hook(quiet);
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(c) => c,
+        Err(e)
+            if quiet && !matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) =>
+        {
+            log::warn(&format!(
+                "bad arguments in a prompt: {}",
+                e.to_string().lines().next().unwrap_or("")
+            ));
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match run(cli, quiet) {
+        Ok(code) => code,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) if quiet => {
+            log::warn(&format!("prompt: {e}"));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("runway: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli, quiet: bool) -> io::Result<ExitCode> {
+    let (cfg, problems) = config::resolve(&cli.global);
+    for p in &problems {
+        if quiet {
+            log::warn(p);
+        } else {
+            eprintln!("runway: {p}");
+        }
+    }
+    if let Cmd::Generate {
+        out,
+        size,
+        days,
+        end,
+        seed,
+    } = &cli.cmd
+    {
+        return synth::command(out, size, *days, end.as_deref(), *seed).map(|_| ExitCode::SUCCESS);
+    }
+    if let Cmd::Demo = &cli.cmd {
+        return demo::run(&cli.global).map(|_| ExitCode::SUCCESS);
+    }
+    let timings = cfg.timings;
+    let eng = engine::load(cfg);
+    let started = std::time::Instant::now();
+    let result = match &cli.cmd {
+        Cmd::Prompt { shell } => {
+            let r = eng.runway(Provider::Claude)?;
+            emit(&render::segment(&r, *shell, &eng.cfg.style))
+        }
+        Cmd::Status { json } => status(&eng, *json),
+        Cmd::Doctor => emit(&doctor::report(&eng)),
+        Cmd::Demo | Cmd::Generate { .. } => unreachable!(),
+    };
+    if timings {
+        let mut t: Vec<String> = eng
+            .run
+            .info
+            .timings
+            .iter()
+            .map(|(k, v)| format!("{k} {v}µs"))
+            .collect();
+        t.push(format!("query+render {}µs", started.elapsed().as_micros()));
+        eprintln!("runway timings: {}", t.join(", "));
+    }
+    result.map(|_| ExitCode::SUCCESS)
+}
+
+fn status(eng: &engine::Engine, json: bool) -> io::Result<()> {
+    let r = eng.runway(Provider::Claude)?;
+    if json {
+        let v = status::json(eng.cfg.now, &[&r]);
+        return emit(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        ));
+    }
+    if !eng.has_files(Provider::Claude) {
+        let looked: Vec<String> = eng
+            .roots_of(Provider::Claude)
+            .map(|r| r.path.display().to_string())
+            .collect();
+        return emit(&format!(
+            "runway: no Claude Code history found (looked in {})\n",
+            looked.join(", ")
+        ));
+    }
+    emit(&status::human(&r))
+}

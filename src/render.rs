@@ -1,0 +1,257 @@
+//! The segment, escaped once per target.
+//!
+//! Each host needs its own escaping, and getting it wrong is how prompts break: zsh wants colour
+//! sequences inside `%{ %}` and `%` doubled; bash wants `\[ \]` and `\`, `$` and backquote protected
+//! from its prompt expansion; tmux takes no ANSI at all but `#[fg=…]`, with `#` doubled; fish and the
+//! Claude Code status line take raw ANSI; `plain` is text only.
+
+use clap::ValueEnum;
+
+use crate::runway::{Runway, Source};
+use crate::window::MINUTE_MS;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Target {
+    Zsh,
+    Bash,
+    Fish,
+    Tmux,
+    Plain,
+    /// Raw ANSI (the Claude Code status line).
+    #[value(skip)]
+    Ansi,
+}
+
+/// How full a window is, which picks the colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Ok,
+    Warn,
+    Danger,
+    /// No percentage to judge (no limit known).
+    Neutral,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Glyphs {
+    pub reset: String,
+    pub warning: String,
+    pub estimate: String,
+    pub extrapolated: String,
+}
+
+impl Glyphs {
+    pub fn unicode() -> Glyphs {
+        Glyphs {
+            reset: "↻".into(),
+            warning: "⚠ ".into(),
+            estimate: "~".into(),
+            extrapolated: "≈".into(),
+        }
+    }
+    pub fn ascii() -> Glyphs {
+        Glyphs {
+            reset: "r".into(),
+            warning: "!".into(),
+            estimate: "~".into(),
+            extrapolated: "~=".into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Colors {
+    /// tmux colour names (`green`, `colour214`, `#ffaf00`) and the matching ANSI SGR parameters.
+    pub ok: (String, String),
+    pub warn: (String, String),
+    pub danger: (String, String),
+}
+
+impl Default for Colors {
+    fn default() -> Colors {
+        Colors {
+            ok: ("green".into(), "32".into()),
+            warn: ("yellow".into(), "33".into()),
+            danger: ("red".into(), "31".into()),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Style {
+    pub color: bool,
+    pub glyphs: Glyphs,
+    pub colors: Colors,
+    /// Used share (percent) at which the segment turns amber, then red.
+    pub warn_at: f64,
+    pub danger_at: f64,
+}
+
+impl Default for Style {
+    fn default() -> Style {
+        Style {
+            color: true,
+            glyphs: Glyphs::unicode(),
+            colors: Colors::default(),
+            warn_at: 70.0,
+            danger_at: 90.0,
+        }
+    }
+}
+
+/// `1h23m`, `45m`, `2d03h`.
+pub fn duration(ms: i64) -> String {
+    let m = (ms.max(0) + MINUTE_MS - 1) / MINUTE_MS; // round up: "0m" only when it is really now
+    let (d, h, m) = (m / 1440, (m % 1440) / 60, m % 60);
+    if d > 0 {
+        format!("{d}d{h:02}h")
+    } else if h > 0 {
+        format!("{h}h{m:02}m")
+    } else {
+        format!("{m}m")
+    }
+}
+
+pub fn level(percent: Option<f64>, warning: bool, style: &Style) -> Level {
+    match percent {
+        _ if warning => Level::Danger,
+        None => Level::Neutral,
+        Some(p) if p >= style.danger_at => Level::Danger,
+        Some(p) if p >= style.warn_at => Level::Warn,
+        Some(_) => Level::Ok,
+    }
+}
+
+/// The segment as plain text and its level; `None` when there is no active window.
+pub fn text(r: &Runway, style: &Style) -> Option<(String, Level)> {
+    let b = r.active()?;
+    let g = &style.glyphs;
+    let mark = match r.limit.source {
+        Source::Server | Source::None => "",
+        Source::Extrapolated => g.extrapolated.as_str(),
+        Source::Configured | Source::History => g.estimate.as_str(),
+    };
+    let used = match r.used_percent {
+        Some(p) if r.limit.source != Source::None => format!("{mark}{}%", p.round() as i64),
+        _ => format!("${:.2}", crate::pricing::usd(b.block.totals.sums.cost)),
+    };
+    let mut s = format!("5h {used} {}{}", g.reset, duration(b.block.end() - r.now));
+    if let Some(m) = r.minutes_to_limit {
+        s.push_str(&format!(
+            " {}{}",
+            g.warning,
+            duration((m * MINUTE_MS as f64) as i64)
+        ));
+    }
+    let lvl = level(
+        r.used_percent.filter(|_| r.limit.source != Source::None),
+        r.minutes_to_limit.is_some(),
+        style,
+    );
+    Some((s, lvl))
+}
+
+/// Escapes text for the target's prompt expansion.
+pub fn escape_text(s: &str, t: Target) -> String {
+    match t {
+        Target::Zsh => s.replace('%', "%%"),
+        // Bash decodes backslashes first, then (promptvars) expands `$`, backquote and `\` once more.
+        Target::Bash => s
+            .replace('\\', r"\\\\")
+            .replace('$', r"\\$")
+            .replace('`', r"\\`"),
+        Target::Tmux => s.replace('#', "##"),
+        Target::Fish | Target::Plain | Target::Ansi => s.to_owned(),
+    }
+}
+
+/// Wraps escaped text in the target's colour syntax.
+pub fn paint(escaped: &str, lvl: Level, t: Target, style: &Style) -> String {
+    let c = &style.colors;
+    let (tmux, sgr) = match lvl {
+        Level::Ok => (&c.ok.0, &c.ok.1),
+        Level::Warn => (&c.warn.0, &c.warn.1),
+        Level::Danger => (&c.danger.0, &c.danger.1),
+        Level::Neutral => return escaped.to_owned(),
+    };
+    if !style.color {
+        return escaped.to_owned();
+    }
+    let on = format!("\x1b[{sgr}m");
+    let off = "\x1b[0m";
+    match t {
+        Target::Zsh => format!("%{{{on}%}}{escaped}%{{{off}%}}"),
+        Target::Bash => format!("\\[{on}\\]{escaped}\\[{off}\\]"),
+        Target::Tmux => format!("#[fg={tmux}]{escaped}#[fg=default]"),
+        Target::Fish | Target::Ansi => format!("{on}{escaped}{off}"),
+        Target::Plain => escaped.to_owned(),
+    }
+}
+
+pub fn segment(r: &Runway, t: Target, style: &Style) -> String {
+    match text(r, style) {
+        Some((s, lvl)) => paint(&escape_text(&s, t), lvl, t, style),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(duration(83 * MINUTE_MS), "1h23m");
+        assert_eq!(duration(40 * MINUTE_MS), "40m");
+        assert_eq!(duration(39 * MINUTE_MS + 1), "40m", "rounds up");
+        assert_eq!(duration(0), "0m");
+        assert_eq!(duration(-5), "0m");
+        assert_eq!(duration((2 * 1440 + 3 * 60 + 5) * MINUTE_MS), "2d03h");
+    }
+
+    #[test]
+    fn escaping_per_target() {
+        let s = "5h ~62% #1 $2 \\ `x`";
+        assert_eq!(escape_text(s, Target::Zsh), "5h ~62%% #1 $2 \\ `x`");
+        assert_eq!(escape_text(s, Target::Tmux), "5h ~62% ##1 $2 \\ `x`");
+        assert_eq!(
+            escape_text(s, Target::Bash),
+            r"5h ~62% #1 \\$2 \\\\ \\`x\\`"
+        );
+        assert_eq!(escape_text(s, Target::Plain), s);
+    }
+
+    #[test]
+    fn colours_per_target() {
+        let st = Style::default();
+        assert_eq!(
+            paint("a", Level::Ok, Target::Zsh, &st),
+            "%{\x1b[32m%}a%{\x1b[0m%}"
+        );
+        assert_eq!(
+            paint("a", Level::Warn, Target::Bash, &st),
+            "\\[\x1b[33m\\]a\\[\x1b[0m\\]"
+        );
+        assert_eq!(
+            paint("a", Level::Danger, Target::Tmux, &st),
+            "#[fg=red]a#[fg=default]"
+        );
+        assert_eq!(paint("a", Level::Ok, Target::Fish, &st), "\x1b[32ma\x1b[0m");
+        assert_eq!(paint("a", Level::Ok, Target::Plain, &st), "a");
+        let mono = Style {
+            color: false,
+            ..Style::default()
+        };
+        assert_eq!(paint("a", Level::Danger, Target::Zsh, &mono), "a");
+    }
+
+    #[test]
+    fn levels() {
+        let st = Style::default();
+        assert_eq!(level(Some(69.9), false, &st), Level::Ok);
+        assert_eq!(level(Some(70.0), false, &st), Level::Warn);
+        assert_eq!(level(Some(90.0), false, &st), Level::Danger);
+        assert_eq!(level(Some(10.0), true, &st), Level::Danger);
+        assert_eq!(level(None, false, &st), Level::Neutral);
+    }
+}

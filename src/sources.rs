@@ -1,0 +1,112 @@
+//! Where transcripts live.
+//!
+//! Claude Code: `CLAUDE_CONFIG_DIR` when set (a comma-separated list; each entry the config dir or its
+//! `projects/`), otherwise both `${XDG_CONFIG_HOME:-~/.config}/claude` and `~/.claude`. Codex CLI:
+//! `CODEX_HOME` (default `~/.codex`), its `sessions/` and `archived_sessions/`.
+
+use std::path::{Path, PathBuf};
+
+use crate::event::Provider;
+use crate::scan::Root;
+
+fn home() -> Option<PathBuf> {
+    std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from)
+}
+
+fn expand(entry: &str) -> Option<PathBuf> {
+    let e = entry.trim();
+    if e.is_empty() {
+        return None;
+    }
+    match e.strip_prefix('~') {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+            Some(home()?.join(rest.trim_start_matches('/')))
+        }
+        _ => Some(PathBuf::from(e)),
+    }
+}
+
+fn claude_projects(entry: &Path) -> PathBuf {
+    let nested = entry.join("projects");
+    if !nested.is_dir() && entry.file_name().is_some_and(|n| n == "projects") {
+        entry.to_path_buf()
+    } else {
+        nested
+    }
+}
+
+fn push_unique(roots: &mut Vec<Root>, provider: Provider, path: PathBuf) {
+    // Two spellings of one directory (a link, a trailing slash) are one root.
+    let canon = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+    if !roots.iter().any(|r| {
+        r.provider == provider
+            && std::fs::canonicalize(&r.path).unwrap_or_else(|_| r.path.clone()) == canon
+    }) {
+        roots.push(Root { provider, path });
+    }
+}
+
+pub fn claude_roots() -> Vec<Root> {
+    let mut roots = Vec::new();
+    match std::env::var("CLAUDE_CONFIG_DIR") {
+        Ok(list) if !list.trim().is_empty() => {
+            for p in list.split(',').filter_map(expand) {
+                push_unique(&mut roots, Provider::Claude, claude_projects(&p));
+            }
+        }
+        _ => {
+            let xdg = std::env::var_os("XDG_CONFIG_HOME")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+                .or_else(|| home().map(|h| h.join(".config")));
+            if let Some(x) = xdg {
+                push_unique(
+                    &mut roots,
+                    Provider::Claude,
+                    x.join("claude").join("projects"),
+                );
+            }
+            if let Some(h) = home() {
+                push_unique(
+                    &mut roots,
+                    Provider::Claude,
+                    h.join(".claude").join("projects"),
+                );
+            }
+        }
+    }
+    roots
+}
+
+pub fn codex_roots() -> Vec<Root> {
+    let mut roots = Vec::new();
+    let homes: Vec<PathBuf> = match std::env::var("CODEX_HOME") {
+        Ok(list) if !list.trim().is_empty() => list.split(',').filter_map(expand).collect(),
+        _ => home().map(|h| h.join(".codex")).into_iter().collect(),
+    };
+    for h in homes {
+        push_unique(&mut roots, Provider::Codex, h.join("sessions"));
+        push_unique(&mut roots, Provider::Codex, h.join("archived_sessions"));
+    }
+    roots
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn projects_dir_or_config_dir() {
+        let d = tempfile::tempdir().unwrap();
+        let cfg = d.path().join("cfg");
+        std::fs::create_dir_all(cfg.join("projects")).unwrap();
+        assert_eq!(claude_projects(&cfg), cfg.join("projects"));
+        assert_eq!(claude_projects(&cfg.join("projects")), cfg.join("projects"));
+        assert_eq!(
+            claude_projects(&d.path().join("none")),
+            d.path().join("none/projects")
+        );
+    }
+}

@@ -1,0 +1,186 @@
+//! `runway status`: the whole state, for people and (`--json`) for other tools.
+//!
+//! The JSON names are a contract: `now`; per provider `block`, `week`, `limit`, `unpriced_models`.
+//! Fields may be added; none is renamed or removed without a major version.
+
+use serde_json::{Value, json};
+
+use crate::event::{Provider, Sums, Totals};
+use crate::pricing::usd;
+use crate::render::duration;
+use crate::runway::Runway;
+
+pub fn rfc3339(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+        .unwrap_or_default()
+}
+
+/// Dollars rounded to the micro-dollar: enough for any sum, without float noise in the output.
+fn dollars(pico: u64) -> f64 {
+    (pico as f64 / 1e6).round() / 1e6
+}
+
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+fn tokens(s: &Sums) -> Value {
+    json!({
+        "input": s.input,
+        "output": s.output,
+        "cache_creation": s.cache_creation,
+        "cache_read": s.cache_read,
+        "total": s.total(),
+    })
+}
+
+fn totals(t: &Totals) -> Value {
+    json!({ "entries": t.entries, "tokens": tokens(&t.sums), "cost_usd": dollars(t.sums.cost), "unpriced_tokens": t.sums.unpriced })
+}
+
+pub fn provider_json(r: &Runway) -> Value {
+    let block = r.block.as_ref().map(|b| {
+        let mut v = totals(&b.block.totals);
+        let o = v.as_object_mut().unwrap();
+        o.insert("start".into(), json!(rfc3339(b.block.start)));
+        o.insert("end".into(), json!(rfc3339(b.block.end())));
+        o.insert("active".into(), json!(b.active));
+        o.insert("first_entry".into(), json!(rfc3339(b.block.first)));
+        o.insert("last_entry".into(), json!(rfc3339(b.block.last)));
+        o.insert(
+            "burn".into(),
+            b.burn.map_or(Value::Null, |r| json!({ "tokens_per_minute": round2(r.tokens_per_minute), "cost_per_hour": dollars(r.cost_per_hour as u64) })),
+        );
+        o.insert(
+            "projection".into(),
+            b.projection.map_or(Value::Null, |p| json!({ "tokens": p.tokens.round() as u64, "cost_usd": dollars(p.cost as u64) })),
+        );
+        v
+    });
+    json!({
+        "block": block,
+        "week": totals(&r.week),
+        "limit": {
+            "source": r.limit.source.as_str(),
+            "estimated": r.estimated(),
+            "used_percent": r.used_percent.map(round2),
+            "resets_at": r.resets_at.map(rfc3339),
+            "tokens": r.limit.tokens,
+            "cost_usd": r.limit.cost.map(dollars),
+            "minutes_to_limit": r.minutes_to_limit.map(round2),
+        },
+        "unpriced_models": r.unpriced,
+    })
+}
+
+pub fn json(now: i64, runways: &[&Runway]) -> Value {
+    let mut v = json!({ "now": rfc3339(now) });
+    for r in runways {
+        v[r.provider.name()] = provider_json(r);
+    }
+    v
+}
+
+fn provider_title(p: Provider) -> &'static str {
+    match p {
+        Provider::Claude => "Claude Code",
+        Provider::Codex => "Codex CLI",
+    }
+}
+
+/// `1.92M`, `44.9k`, `812`.
+pub fn count(n: u64) -> String {
+    match n {
+        0..1_000 => n.to_string(),
+        1_000..1_000_000 => format!("{:.1}k", n as f64 / 1e3),
+        1_000_000..1_000_000_000 => format!("{:.2}M", n as f64 / 1e6),
+        _ => format!("{:.2}B", n as f64 / 1e9),
+    }
+}
+
+fn hm(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+fn line(t: &Totals) -> String {
+    format!(
+        "{} calls · {} tokens · ${:.2}",
+        t.entries,
+        count(t.sums.total()),
+        usd(t.sums.cost)
+    )
+}
+
+pub fn human(r: &Runway) -> String {
+    let mut out = format!("{}\n", provider_title(r.provider));
+    match &r.block {
+        Some(b) if b.active => {
+            out += &format!(
+                "  5h block  {} → {} UTC, resets in {}\n            {}\n",
+                hm(b.block.start),
+                &hm(b.block.end())[11..],
+                duration(b.block.end() - r.now),
+                line(&b.block.totals)
+            );
+            if let (Some(burn), Some(p)) = (b.burn, b.projection) {
+                out += &format!(
+                    "  burn      ${:.2}/h · {} tokens/min → ${:.2} by the reset\n",
+                    burn.cost_per_hour / 1e12,
+                    count(burn.tokens_per_minute as u64),
+                    p.cost / 1e12
+                );
+            }
+        }
+        Some(b) => {
+            out += &format!(
+                "  5h block  none active (last block {} UTC)\n",
+                hm(b.block.start)
+            )
+        }
+        None => out += "  5h block  none\n",
+    }
+    let limit = match (r.limit.source, r.used_percent) {
+        (crate::runway::Source::None, _) | (_, None) => {
+            "none known yet (no completed block): showing cost".to_owned()
+        }
+        (src, Some(p)) => {
+            let what = match (r.limit.cost, r.limit.tokens, r.limit.measure) {
+                (Some(c), _, crate::runway::Measure::Cost) => format!("${:.2}", usd(c)),
+                (_, Some(t), _) => format!("{} tokens", count(t)),
+                _ => "?".into(),
+            };
+            let label = match src {
+                crate::runway::Source::History => "estimate: largest completed block",
+                crate::runway::Source::Configured => "configured",
+                crate::runway::Source::Server => "reported by the service",
+                crate::runway::Source::Extrapolated => {
+                    "extrapolated from the service's last reading"
+                }
+                crate::runway::Source::None => "",
+            };
+            format!(
+                "{}{:.0}% of {what} ({label})",
+                if r.estimated() { "~" } else { "" },
+                p
+            )
+        }
+    };
+    out += &format!("  limit     {limit}\n");
+    if let Some(m) = r.minutes_to_limit {
+        out += &format!(
+            "  warning   at this rate the limit is reached in {}, before the reset\n",
+            duration((m * 60_000.0) as i64)
+        );
+    }
+    out += &format!("  7 days    {}\n", line(&r.week));
+    if !r.unpriced.is_empty() {
+        out += &format!(
+            "  unpriced  {} (counted in tokens, not in cost)\n",
+            r.unpriced.join(", ")
+        );
+    }
+    out
+}
