@@ -78,7 +78,7 @@ pub fn report(eng: &Engine) -> String {
         "  pending   {} records since the last compaction",
         st.delta.len()
     );
-    let rescan = crate::render::duration(eng.cfg.wall_ms - st.last_sweep);
+    let rescan = ago(eng.cfg.wall_ms - st.last_sweep);
     let _ = writeln!(
         o,
         "  rescan    last full walk {rescan} ago; every {}s at most (RUNWAY_RESCAN_SECS)",
@@ -113,6 +113,14 @@ fn fmt_timings<'a>(t: impl Iterator<Item = (&'a str, u64)>) -> String {
         "-".into()
     } else {
         parts.join(", ")
+    }
+}
+
+fn ago(ms: i64) -> String {
+    if ms < 60_000 {
+        format!("{}s", ms.max(0) / 1000)
+    } else {
+        crate::render::duration(ms)
     }
 }
 

@@ -134,6 +134,10 @@ fn run(cli: Cli, quiet: bool) -> io::Result<ExitCode> {
     let started = std::time::Instant::now();
     let result = match &cli.cmd {
         Cmd::Prompt { shell } => {
+            // Fault injection for the tests: a panic in a prompt must stay invisible.
+            if std::env::var_os("RUNWAY_FAULT").is_some_and(|v| v == "panic") {
+                panic!("injected fault (RUNWAY_FAULT=panic)");
+            }
             let r = eng.runway(Provider::Claude)?;
             emit(&render::segment(&r, *shell, &eng.cfg.style))
         }

@@ -30,6 +30,14 @@ const LOCK: &str = "lock";
 
 /// Compact once this many records were read since the last compaction...
 const MAX_DELTA: usize = 4096;
+
+/// `RUNWAY_MAX_DELTA` lowers the threshold so tests cross many compactions; not a user setting.
+fn max_delta() -> usize {
+    std::env::var("RUNWAY_MAX_DELTA")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(MAX_DELTA)
+}
 /// ...or when a query would have to re-walk more rows than this.
 const MAX_REGION: u32 = 8192;
 
@@ -315,7 +323,7 @@ impl Db {
     /// Whether the records read since the last compaction should be folded into a new base.
     pub fn needs_compaction(&self) -> bool {
         let Some(base) = &self.base else { return true };
-        if self.state.delta.len() > MAX_DELTA || self.state.dead.len() > MAX_DELTA {
+        if self.state.delta.len() > max_delta() || self.state.dead.len() > max_delta() {
             return true;
         }
         Provider::ALL.iter().any(|&p| {

@@ -181,7 +181,7 @@ impl State {
 
     /// Decodes a state file; any mismatch (magic, version, price table, checksum, bounds) is `Corrupt`.
     pub fn decode(b: &[u8], price_hash: u64) -> R<State> {
-        if b.len() < MAGIC.len() + 8 {
+        if b.len() < MAGIC.len() + 12 || &b[..8] != MAGIC || b[8..12] != VERSION.to_le_bytes() {
             return Err(Corrupt);
         }
         let (body, sum) = b.split_at(b.len() - 8);
@@ -337,8 +337,11 @@ mod tests {
         let mut flipped = b.clone();
         flipped[40] ^= 1;
         assert!(State::decode(&flipped, 1).is_err(), "a flipped bit");
-        let mut old = b.clone();
-        old[8] = (VERSION - 1) as u8;
+        // An older version with an intact checksum is still refused.
+        let mut old = b[..b.len() - 8].to_vec();
+        old[8..12].copy_from_slice(&(VERSION - 1).to_le_bytes());
+        let sum = Hasher::new("state").write(&old).finish();
+        old.extend_from_slice(&sum.to_le_bytes());
         assert!(State::decode(&old, 1).is_err(), "an older version");
         assert!(State::decode(b"", 1).is_err());
         assert!(State::decode(&[0xff; 64], 1).is_err());

@@ -1,0 +1,343 @@
+//! The engine on the real Claude Code fixture, against figures counted independently of runway.
+//!
+//! The expected numbers below are the output of `tests/oracle/claude_count.py`, a deliberately naive
+//! Python reader written from the format notes; `oracle_script_gives_these_figures` re-runs it so the
+//! two cannot drift apart.
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+
+const NOW: &str = "2026-02-12T21:30:00Z";
+
+/// (entries, input, output, cache_creation, cache_read, total, cost_usd)
+type Fig = (u64, u64, u64, u64, u64, u64, f64);
+
+const LAST_BLOCK: Fig = (20, 24, 1971, 91746, 1824871, 1918612, 1.535243);
+const WEEK: Fig = (465, 3009, 108166, 1230431, 43567228, 44908834, 34.003789);
+/// The largest completed block before NOW: 2026-02-11T20:00Z.
+const LARGEST: (u64, f64) = (31932674, 23.890094);
+
+fn check(v: &Value, f: Fig, what: &str) {
+    let t = &v["tokens"];
+    let got = (
+        v["entries"].as_u64().unwrap(),
+        t["input"].as_u64().unwrap(),
+        t["output"].as_u64().unwrap(),
+        t["cache_creation"].as_u64().unwrap(),
+        t["cache_read"].as_u64().unwrap(),
+        t["total"].as_u64().unwrap(),
+    );
+    assert_eq!(got, (f.0, f.1, f.2, f.3, f.4, f.5), "{what} tokens");
+    let cost = v["cost_usd"].as_f64().unwrap();
+    assert!((cost - f.6).abs() < 1e-6, "{what} cost {cost} != {}", f.6);
+}
+
+#[test]
+fn block_and_week_equal_an_independent_count() {
+    let s = Sandbox::claude_fixture();
+    let v = s.status(NOW);
+    let b = &v["claude"]["block"];
+    check(b, LAST_BLOCK, "block");
+    assert_eq!(b["start"], "2026-02-12T21:00:00Z");
+    assert_eq!(b["end"], "2026-02-13T02:00:00Z");
+    assert_eq!(b["active"], true);
+    check(&v["claude"]["week"], WEEK, "week");
+    let l = &v["claude"]["limit"];
+    assert_eq!(l["source"], "history");
+    assert_eq!(l["tokens"].as_u64().unwrap(), LARGEST.0);
+    assert!((l["cost_usd"].as_f64().unwrap() - LARGEST.1).abs() < 1e-6);
+    assert_eq!(l["resets_at"], "2026-02-13T02:00:00Z");
+    // 1.535243 / 23.890094 = 6.426%.
+    assert!((l["used_percent"].as_f64().unwrap() - 6.43).abs() < 0.006);
+    assert_eq!(v["claude"]["unpriced_models"], json!([]));
+    assert_eq!(v["now"], NOW);
+}
+
+#[test]
+fn burn_and_projection_by_hand() {
+    let s = Sandbox::claude_fixture();
+    let b = &s.status(NOW)["claude"]["block"];
+    // First entry 21:00:05.557, last 21:03:34.112: 208.555 s = 3.475917 minutes.
+    let minutes = 208.555 / 60.0;
+    let tpm = 1918612.0 / minutes;
+    let cph = 1.535243 / minutes * 60.0;
+    assert!((b["burn"]["tokens_per_minute"].as_f64().unwrap() - tpm).abs() < 0.01);
+    assert!((b["burn"]["cost_per_hour"].as_f64().unwrap() - cph).abs() < 1e-5);
+    // 270 minutes remain at 21:30.
+    let projected = 1918612.0 + tpm * 270.0;
+    assert!((b["projection"]["tokens"].as_f64().unwrap() - projected).abs() <= 1.0);
+    assert!(
+        (b["projection"]["cost_usd"].as_f64().unwrap() - (1.535243 + cph / 60.0 * 270.0)).abs()
+            < 1e-5
+    );
+}
+
+#[test]
+fn entries_after_now_do_not_exist_yet() {
+    let s = Sandbox::claude_fixture();
+    // At 18:00 on the 12th: block 16:00Z holds 30 calls so far; the week 343.
+    let v = s.status("2026-02-12T18:00:00Z");
+    let b = &v["claude"]["block"];
+    assert_eq!(
+        (b["entries"].as_u64(), b["tokens"]["total"].as_u64()),
+        (Some(30), Some(1798058))
+    );
+    assert!((b["cost_usd"].as_f64().unwrap() - 1.548944).abs() < 1e-6);
+    check(
+        &v["claude"]["week"],
+        (343, 2863, 84768, 812728, 32830373, 33730732, 25.439038),
+        "week at 18:00",
+    );
+    // At 21:00 on the 11th only the first block exists and it is still running: no limit to learn.
+    let v = s.status("2026-02-11T21:00:00Z");
+    assert_eq!(v["claude"]["block"]["entries"], 58);
+    assert_eq!(v["claude"]["limit"]["source"], "none");
+    assert_eq!(v["claude"]["limit"]["used_percent"], Value::Null);
+}
+
+#[test]
+fn oracle_script_gives_these_figures() {
+    let Ok(out) = std::process::Command::new("python3")
+        .arg(fixtures().join("../oracle/claude_count.py"))
+        .arg(fixtures().join("claude-real/projects"))
+        .arg(NOW)
+        .output()
+    else {
+        eprintln!("python3 not found: the pinned figures stand on their own");
+        return;
+    };
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let last = &v["blocks"][2];
+    let tok = |o: &Value| {
+        (
+            o["entries"].as_u64().unwrap(),
+            o["input"].as_u64().unwrap(),
+            o["output"].as_u64().unwrap(),
+            o["cache_creation"].as_u64().unwrap(),
+            o["cache_read"].as_u64().unwrap(),
+            o["total"].as_u64().unwrap(),
+            o["cost_usd"].as_f64().unwrap(),
+        )
+    };
+    assert_eq!(tok(last), LAST_BLOCK);
+    assert_eq!(tok(&v["week"]), WEEK);
+    assert_eq!(
+        (
+            v["blocks"][0]["total"].as_u64().unwrap(),
+            v["blocks"][0]["cost_usd"].as_f64().unwrap()
+        ),
+        LARGEST
+    );
+}
+
+#[test]
+fn segment_for_each_target() {
+    let s = Sandbox::claude_fixture();
+    // 6% of the learned limit, 4h30m to the 02:00 reset, and the burn rate reaches the limit in
+    // (23.890094 - 1.535243) / (1.535243 / 3.475917) = 50.6 minutes: red, with a warning.
+    let body = "5h ~6% ↻4h30m ⚠ 51m";
+    let cases = [
+        (
+            "zsh",
+            format!("%{{\x1b[31m%}}{}%{{\x1b[0m%}}", body.replace('%', "%%")),
+        ),
+        ("bash", format!("\\[\x1b[31m\\]{body}\\[\x1b[0m\\]")),
+        ("fish", format!("\x1b[31m{body}\x1b[0m")),
+        ("tmux", format!("#[fg=red]{body}#[fg=default]")),
+        ("plain", body.to_owned()),
+    ];
+    for (shell, want) in cases {
+        let o = s.prompt(NOW, shell);
+        assert_quiet(&o);
+        assert_eq!(stdout(&o), want, "{shell}");
+    }
+}
+
+#[test]
+fn colour_and_glyph_switches() {
+    let s = Sandbox::claude_fixture();
+    let o = s
+        .cmd()
+        .env("NO_COLOR", "1")
+        .args(["--now", NOW, "prompt", "--shell", "zsh"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&o), "5h ~6%% ↻4h30m ⚠ 51m");
+    let o = s
+        .cmd()
+        .env("NO_COLOR", "")
+        .args(["--now", NOW, "prompt", "--shell", "fish"])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&o).starts_with('\x1b'),
+        "an empty NO_COLOR does not count"
+    );
+    let o = s
+        .cmd()
+        .env("NO_COLOR", "1")
+        .args([
+            "--color", "always", "--now", NOW, "prompt", "--shell", "fish",
+        ])
+        .output()
+        .unwrap();
+    assert!(stdout(&o).starts_with('\x1b'), "--color always wins");
+    let o = s.run(&[
+        "--color", "never", "--ascii", "--now", NOW, "prompt", "--shell", "bash",
+    ]);
+    assert_eq!(stdout(&o), "5h ~6% r4h30m !51m");
+}
+
+#[test]
+fn configured_limits() {
+    let s = Sandbox::claude_fixture();
+    // $1.535243 of $10 is 15%; at $0.44168 a minute the remaining $8.46 lasts 19.2 minutes.
+    let o = s.run(&[
+        "--color",
+        "never",
+        "--limit-cost",
+        "10",
+        "--now",
+        NOW,
+        "prompt",
+    ]);
+    assert_eq!(stdout(&o), "5h ~15% ↻4h30m ⚠ 20m");
+    let o = s
+        .cmd()
+        .env("RUNWAY_LIMIT_COST", "10")
+        .args(["--color", "never", "--now", NOW, "prompt"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&o), "5h ~15% ↻4h30m ⚠ 20m");
+    let v = json_of(&s.run(&["--limit-cost", "10", "--now", NOW, "status", "--json"]));
+    assert_eq!(v["claude"]["limit"]["source"], "configured");
+    // 1,918,612 of 1e9 tokens is 0.19%; the projection (150,951,310) stays under: green, no warning.
+    let o = s.run(&[
+        "--limit-tokens",
+        "1000000000",
+        "--now",
+        NOW,
+        "prompt",
+        "--shell",
+        "tmux",
+    ]);
+    assert_eq!(stdout(&o), "#[fg=green]5h ~0% ↻4h30m#[fg=default]");
+    // Thresholds move the colour: 0.77% of $200 (projection $120.79, under it) is amber from 0.5%.
+    let o = s.run(&[
+        "--limit-cost",
+        "200",
+        "--warn-at",
+        "0.5",
+        "--now",
+        NOW,
+        "prompt",
+        "--shell",
+        "tmux",
+    ]);
+    assert_eq!(stdout(&o), "#[fg=yellow]5h ~1% ↻4h30m#[fg=default]");
+}
+
+#[test]
+fn without_a_limit_the_block_cost_is_shown() {
+    let s = Sandbox::claude_fixture();
+    // The first block at 21:00 on the 11th: 58 calls, $5.07762 so far, resets 01:00.
+    let o = s.run(&["--now", "2026-02-11T21:00:00Z", "prompt", "--shell", "zsh"]);
+    assert_quiet(&o);
+    assert_eq!(stdout(&o), "5h $5.08 ↻4h00m");
+}
+
+#[test]
+fn no_active_window_prints_nothing() {
+    let s = Sandbox::claude_fixture();
+    let o = s.prompt("2026-02-13T02:00:00Z", "zsh");
+    assert_quiet(&o);
+    assert_eq!(stdout(&o), "");
+    let v = s.status("2026-02-13T02:00:00Z");
+    assert_eq!(v["claude"]["block"]["active"], false);
+    assert_eq!(v["claude"]["block"]["projection"], Value::Null);
+}
+
+#[test]
+fn human_status_and_doctor() {
+    let s = Sandbox::claude_fixture();
+    let o = s.run(&["--now", NOW, "status"]);
+    let text = stdout(&o);
+    assert!(text.contains("20 calls · 1.92M tokens · $1.54"), "{text}");
+    assert!(
+        text.contains("465 calls · 44.91M tokens · $34.00"),
+        "{text}"
+    );
+    assert!(
+        text.contains("~6% of $23.89 (estimate: largest completed block)"),
+        "{text}"
+    );
+    let o = s.run(&["doctor"]);
+    let text = stdout(&o);
+    assert!(text.contains("claude  9 files"), "{text}");
+    assert!(text.contains("0 malformed usage lines"), "{text}");
+    assert!(text.contains(&s.cache().display().to_string()), "{text}");
+}
+
+#[test]
+fn no_history_anywhere() {
+    let s = Sandbox::empty();
+    let o = s.prompt(NOW, "zsh");
+    assert_quiet(&o);
+    assert_eq!(stdout(&o), "");
+    let o = s.run(&["status"]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(
+        text.contains("no Claude Code history found")
+            && text.contains(&s.projects().display().to_string()),
+        "{text}"
+    );
+    let v = s.status(NOW);
+    assert_eq!(v["claude"]["block"], Value::Null);
+    assert_eq!(v["claude"]["week"]["entries"], 0);
+}
+
+#[test]
+fn default_roots_are_both_config_dirs() {
+    let s = Sandbox::empty();
+    let xdg = s.home().join(".config/claude/projects/p");
+    let dot = s.home().join(".claude/projects/q");
+    let one = |dir: &std::path::Path, id: &str, ts: &str| {
+        std::fs::create_dir_all(dir).unwrap();
+        let line = format!(
+            r#"{{"type":"assistant","sessionId":"s","requestId":"req_{id}","timestamp":"{ts}","message":{{"id":"msg_{id}","model":"claude-haiku-4-5-20251001","usage":{{"input_tokens":1000000,"output_tokens":0}}}}}}"#
+        );
+        std::fs::write(dir.join(format!("{id}.jsonl")), format!("{line}\n")).unwrap();
+    };
+    one(&xdg, "a", "2026-02-12T21:00:00Z");
+    one(&dot, "b", "2026-02-12T21:10:00Z");
+    let mut c = s.cmd();
+    c.env_remove("CLAUDE_CONFIG_DIR")
+        .args(["--now", NOW, "status", "--json"]);
+    let v = json_of(&c.output().unwrap());
+    // Two calls of 1M Haiku input tokens at $1/MTok.
+    assert_eq!(v["claude"]["week"]["entries"], 2);
+    assert_eq!(v["claude"]["week"]["cost_usd"], 2.0);
+    // A comma-separated CLAUDE_CONFIG_DIR, one entry given as its projects/ dir.
+    let list = format!(
+        "{}, {}",
+        s.home().join(".config/claude").display(),
+        s.home().join(".claude/projects").display()
+    );
+    let v = json_of(
+        &s.cmd()
+            .env("CLAUDE_CONFIG_DIR", list)
+            .args(["--now", NOW, "status", "--json"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(v["claude"]["week"]["entries"], 2);
+}

@@ -1,0 +1,527 @@
+//! Faults: each ends with the same totals as a fresh full read of the same files, and prompt mode
+//! prints a segment or nothing, exits 0 and keeps stderr empty.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+const NOW: &str = "2026-02-12T21:30:00Z";
+const LAST: &str = "8463c716-a2ea-4c14-9efa-87158ebd9f20";
+
+fn assert_same_as_fresh(s: &Sandbox, now: &str) {
+    let cached = figures(&s.status(now));
+    let fresh = figures(&s.fresh_status(now));
+    assert_eq!(cached, fresh, "incremental and fresh reads differ");
+}
+
+/// A prompt run must be quick, quiet and successful.
+fn prompt_ok(s: &Sandbox) -> String {
+    let o = s.prompt(NOW, "zsh");
+    assert_quiet(&o);
+    stdout(&o)
+}
+
+#[test]
+fn appended_in_pieces_equals_a_fresh_read() {
+    // Every file grows from empty in uneven pieces, cut anywhere (mid-line, mid-UTF-8), with a run
+    // after each piece: streaming lines whose output_tokens grow land in different invocations,
+    // subagent copies arrive before or after the parent's, and compaction happens many times.
+    let full = Sandbox::claude_fixture();
+    let s = Sandbox::empty();
+    let files: Vec<_> = walk(&full.projects());
+    let mut contents = Vec::new();
+    for f in &files {
+        let rel = f.strip_prefix(full.projects()).unwrap();
+        let dest = s.projects().join(rel);
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::write(&dest, b"").unwrap();
+        contents.push((dest, std::fs::read(f).unwrap(), 0usize));
+    }
+    let mut step = 0u64;
+    let mut rng = 0x2545_f491_4f6c_dd1du64;
+    loop {
+        let mut progressed = false;
+        for (dest, bytes, at) in contents.iter_mut() {
+            if *at >= bytes.len() {
+                continue;
+            }
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            let n = 1 + (rng % 400_000) as usize;
+            let end = (*at + n).min(bytes.len());
+            append(dest, &bytes[*at..end]);
+            *at = end;
+            progressed = true;
+        }
+        if !progressed {
+            break;
+        }
+        step += 1;
+        let o = s
+            .cmd()
+            .env("RUNWAY_MAX_DELTA", "150")
+            .args(["--now", NOW, "prompt"])
+            .output()
+            .unwrap();
+        assert_quiet(&o);
+        if step % 4 == 0 {
+            assert_same_as_fresh(&s, NOW);
+        }
+    }
+    assert!(step > 5, "the files were fed in {step} steps");
+    assert_same_as_fresh(&s, NOW);
+    assert_eq!(figures(&s.status(NOW)), figures(&full.status(NOW)));
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn half_written_last_line() {
+    let s = Sandbox::claude_fixture();
+    let path = s.session(LAST);
+    let bytes = std::fs::read(&path).unwrap();
+    let cut = bytes.len() - 700; // inside the last line
+    std::fs::write(&path, &bytes[..cut]).unwrap();
+    prompt_ok(&s);
+    assert_same_as_fresh(&s, NOW);
+    append(&path, &bytes[cut..]);
+    prompt_ok(&s);
+    assert_same_as_fresh(&s, NOW);
+    assert_eq!(s.status(NOW)["claude"]["week"]["entries"], 465);
+}
+
+#[test]
+fn truncated_replaced_rewritten_and_deleted_files() {
+    let s = Sandbox::claude_fixture();
+    prompt_ok(&s);
+    let path = s.session(LAST);
+    let bytes = std::fs::read(&path).unwrap();
+
+    // Truncated to its first half (at a line end).
+    let half = bytes[..bytes.len() / 2]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .unwrap()
+        + 1;
+    std::fs::write(&path, &bytes[..half]).unwrap();
+    prompt_ok(&s);
+    assert_same_as_fresh(&s, NOW);
+
+    // Replaced by a new file (new inode) through a rename, as editors and sync tools do.
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, &bytes).unwrap();
+    std::fs::rename(&tmp, &path).unwrap();
+    prompt_ok(&s);
+    assert_same_as_fresh(&s, NOW);
+    assert_eq!(s.status(NOW)["claude"]["week"]["entries"], 465);
+
+    // Rewritten in place to the same size: same inode, same length, other bytes before the offset.
+    let mut other = bytes.clone();
+    let at = other.len() - 300;
+    let pos = other[..at].iter().rposition(|&b| b == b'"').unwrap();
+    other[pos - 1] = if other[pos - 1] == b'a' { b'b' } else { b'a' };
+    std::fs::write(&path, &other).unwrap();
+    prompt_ok(&s);
+    assert_same_as_fresh(&s, NOW);
+
+    // Deleted: what it contributed is gone, and the subagent copies it shadowed count again.
+    std::fs::remove_file(&path).unwrap();
+    prompt_ok(&s);
+    assert_same_as_fresh(&s, NOW);
+    assert!(s.status(NOW)["claude"]["week"]["entries"].as_u64().unwrap() < 465);
+}
+
+#[test]
+fn corrupt_truncated_and_missing_cache_files_are_rebuilt() {
+    let s = Sandbox::claude_fixture();
+    let want = figures(&s.fresh_status(NOW));
+    let db = || {
+        std::fs::read_dir(s.cache())
+            .unwrap()
+            .flatten()
+            .find(|e| e.file_name().to_string_lossy().starts_with("db-"))
+            .unwrap()
+            .path()
+    };
+    let base = || {
+        std::fs::read_dir(db())
+            .unwrap()
+            .flatten()
+            .find(|e| e.file_name().to_string_lossy().starts_with("base-"))
+            .unwrap()
+            .path()
+    };
+    prompt_ok(&s);
+    let damages: Vec<(&str, Box<dyn Fn()>)> = vec![
+        (
+            "garbage state",
+            Box::new(|| std::fs::write(db().join("state"), b"\x00garbage\xff").unwrap()),
+        ),
+        (
+            "empty state",
+            Box::new(|| std::fs::write(db().join("state"), b"").unwrap()),
+        ),
+        (
+            "truncated state",
+            Box::new(|| {
+                let b = std::fs::read(db().join("state")).unwrap();
+                std::fs::write(db().join("state"), &b[..b.len() / 2]).unwrap();
+            }),
+        ),
+        (
+            "older-version state",
+            Box::new(|| {
+                let mut b = std::fs::read(db().join("state")).unwrap();
+                b[8] = b[8].wrapping_sub(1);
+                std::fs::write(db().join("state"), &b).unwrap();
+            }),
+        ),
+        (
+            "truncated base",
+            Box::new(|| {
+                let p = base();
+                let b = std::fs::read(&p).unwrap();
+                std::fs::write(&p, &b[..b.len() - 100]).unwrap();
+            }),
+        ),
+        (
+            "garbage base",
+            Box::new(|| std::fs::write(base(), vec![7u8; 5000]).unwrap()),
+        ),
+        (
+            "missing base",
+            Box::new(|| std::fs::remove_file(base()).unwrap()),
+        ),
+        (
+            "a directory where the state was",
+            Box::new(|| {
+                std::fs::remove_file(db().join("state")).unwrap();
+                std::fs::create_dir(db().join("state")).unwrap();
+            }),
+        ),
+    ];
+    for (what, damage) in damages {
+        damage();
+        let out = prompt_ok(&s);
+        assert!(out.is_empty() || out.contains("5h"), "{what}: {out}");
+        if what.starts_with("a directory") {
+            // Cannot be replaced by a rename; the figures still come out right, uncached.
+            std::fs::remove_dir(db().join("state")).unwrap();
+        }
+        assert_eq!(figures(&s.status(NOW)), want, "after {what}");
+    }
+}
+
+#[test]
+fn malformed_lines_are_skipped_and_counted() {
+    let s = Sandbox::claude_fixture();
+    let want = figures(&s.fresh_status(NOW));
+    let line = std::fs::read_to_string(s.session(LAST))
+        .unwrap()
+        .lines()
+        .find(|l| l.contains(r#""type":"assistant""#))
+        .unwrap()
+        .to_owned();
+    let bad = [
+        line.replacen(r#""output_tokens":"#, r#""output_tokens":-"#, 1),
+        line.replacen(r#""input_tokens":"#, r#""input_tokens":1.5e0,"x":"#, 1),
+        line.replacen(r#""cache_read_input_tokens":"#, r#""cache_read_input_tokens":"7","y":"#, 1),
+        line.replacen(r#""timestamp":"2"#, r#""timestamp":"not a time","z":"2"#, 1),
+        // Cut just after the usage marker, as an unclean shutdown leaves a line.
+        line[..line.find(r#""usage":{"#).unwrap() + 12].to_owned(),
+        r#"{"type":"assistant","message":{"usage":{"input_tokens":null}},"timestamp":"2026-02-12T21:01:00Z"}"#.to_owned(),
+    ];
+    let mut text = String::new();
+    for b in &bad {
+        text.push_str(b);
+        text.push('\n');
+    }
+    text.push_str("not json at all\n\n");
+    append(&s.session(LAST), text.as_bytes());
+    prompt_ok(&s);
+    assert_eq!(figures(&s.status(NOW)), want);
+    let doctor = stdout(&s.run(&["doctor"]));
+    assert!(doctor.contains("6 malformed usage lines"), "{doctor}");
+}
+
+#[test]
+fn thirty_megabyte_lines() {
+    let s = Sandbox::claude_fixture();
+    let big = "x".repeat(30 << 20);
+    let user = format!(
+        r#"{{"type":"user","message":{{"role":"user","content":"{big}"}},"timestamp":"2026-02-12T21:20:00Z"}}"#
+    );
+    let assistant = format!(
+        r#"{{"type":"assistant","sessionId":"s","requestId":"req_big","timestamp":"2026-02-12T21:20:01Z","message":{{"id":"msg_big","model":"claude-opus-4-6","content":[{{"type":"text","text":"{big}"}}],"usage":{{"input_tokens":10,"output_tokens":1000,"cache_read_input_tokens":0,"cache_creation_input_tokens":0}}}}}}"#
+    );
+    append(
+        &s.session(LAST),
+        format!("{user}\n{assistant}\n").as_bytes(),
+    );
+    let started = Instant::now();
+    prompt_ok(&s);
+    assert!(started.elapsed() < Duration::from_secs(20));
+    let v = s.status(NOW);
+    // The big call counts: 465 + 1 calls, 1,010 more tokens, $0.02505 more (10 x $5 + 1,000 x $25 per MTok).
+    assert_eq!(v["claude"]["week"]["entries"], 466);
+    assert_eq!(v["claude"]["week"]["tokens"]["total"], 44908834 + 1010);
+    assert!(
+        (v["claude"]["week"]["cost_usd"].as_f64().unwrap() - (34.003789 + 0.02505)).abs() < 1e-6
+    );
+    assert_same_as_fresh(&s, NOW);
+}
+
+#[test]
+fn things_named_jsonl_that_are_not_files() {
+    let s = Sandbox::claude_fixture();
+    let want = figures(&s.fresh_status(NOW));
+    let dir = s.projects().join("-home-USER-projects-spotter");
+    std::fs::create_dir(dir.join("a-directory.jsonl")).unwrap();
+    std::os::unix::fs::symlink(dir.join("nowhere"), dir.join("dangling.jsonl")).unwrap();
+    let fifo = dir.join("fifo.jsonl");
+    let have_fifo = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|st| st.success());
+    let locked = dir.join("locked.jsonl");
+    std::fs::write(&locked, b"{}\n").unwrap();
+    std::fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o000)).unwrap();
+    let started = Instant::now();
+    prompt_ok(&s);
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "something blocked"
+    );
+    assert_eq!(figures(&s.status(NOW)), want);
+    let doctor = stdout(&s.run(&["doctor"]));
+    if std::fs::read(&locked).is_err() {
+        assert!(doctor.contains("1 unreadable files"), "{doctor}");
+    }
+    assert!(have_fifo || cfg!(not(unix)));
+}
+
+#[test]
+fn closed_stdout_is_not_an_error() {
+    let s = Sandbox::claude_fixture();
+    prompt_ok(&s);
+    // The reader has gone by the time runway writes: EPIPE.
+    let script = format!(
+        "(sleep 0.3; exec '{BIN}' --now {NOW} prompt --shell zsh) 2>'{err}' | true; echo ${{PIPESTATUS[0]}}",
+        err = s.dir.path().join("err").display()
+    );
+    let o = s.cmd().args(["--version"]).output().unwrap();
+    assert!(o.status.success());
+    let mut c = Command::new("bash");
+    c.arg("-c")
+        .arg(&script)
+        .env("RUNWAY_CACHE_DIR", s.cache())
+        .env("CLAUDE_CONFIG_DIR", s.claude_dir())
+        .env("HOME", s.home());
+    let o = c.output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "0");
+    assert_eq!(std::fs::read(s.dir.path().join("err")).unwrap(), b"");
+    // No stdout at all.
+    let o = s
+        .cmd()
+        .args(["--now", NOW, "prompt"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert_quiet(&o);
+    let script = format!(
+        "exec '{BIN}' --now {NOW} prompt >&- 2>'{err}'; ",
+        err = s.dir.path().join("err2").display()
+    );
+    let st = Command::new("sh")
+        .arg("-c")
+        .arg(&script)
+        .env("RUNWAY_CACHE_DIR", s.cache())
+        .env("CLAUDE_CONFIG_DIR", s.claude_dir())
+        .status()
+        .unwrap();
+    assert!(st.success());
+    assert_eq!(std::fs::read(s.dir.path().join("err2")).unwrap(), b"");
+}
+
+#[test]
+fn a_panic_never_reaches_the_prompt() {
+    let s = Sandbox::claude_fixture();
+    let o = s
+        .cmd()
+        .env("RUNWAY_FAULT", "panic")
+        .env("RUST_BACKTRACE", "1")
+        .args(["--now", NOW, "prompt", "--shell", "zsh"])
+        .output()
+        .unwrap();
+    assert_quiet(&o);
+    assert_eq!(stdout(&o), "");
+    let log = std::fs::read_to_string(s.cache().join("runway.log")).unwrap();
+    assert!(
+        log.contains("panic") && log.contains("injected fault"),
+        "{log}"
+    );
+}
+
+#[test]
+fn bad_arguments_in_a_prompt_stay_quiet() {
+    let s = Sandbox::claude_fixture();
+    let o = s.run(&["prompt", "--shell", "powershell"]);
+    assert_quiet(&o);
+    assert_eq!(stdout(&o), "");
+    let o = s
+        .cmd()
+        .env("RUNWAY_NOW", "yesterday")
+        .env("RUNWAY_LIMIT_COST", "lots")
+        .args(["prompt"])
+        .output()
+        .unwrap();
+    assert_quiet(&o);
+    // Outside prompt mode the same mistakes are reported.
+    let o = s.run(&["status", "--shell"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!o.stderr.is_empty());
+}
+
+#[test]
+fn many_invocations_at_once() {
+    let s = Sandbox::claude_fixture();
+    let path = s.session(LAST);
+    let bytes = std::fs::read(&path).unwrap();
+    let cut = bytes.len() / 3;
+    std::fs::write(&path, &bytes[..cut]).unwrap();
+    // Sixteen shells and panes at once, from a cold cache, while the session keeps growing.
+    let mut children = Vec::new();
+    let mut at = cut;
+    for round in 0..4 {
+        for i in 0..16 {
+            let shell = ["zsh", "bash", "tmux", "fish"][i % 4];
+            children.push(
+                s.cmd()
+                    .args(["--now", NOW, "prompt", "--shell", shell])
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap(),
+            );
+        }
+        let next = if round == 3 {
+            bytes.len()
+        } else {
+            at + (bytes.len() - cut) / 4
+        };
+        append(&path, &bytes[at..next]);
+        at = next;
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    for c in children {
+        let o = c.wait_with_output().unwrap();
+        assert_quiet(&o);
+    }
+    prompt_ok(&s);
+    assert_same_as_fresh(&s, NOW);
+    assert_eq!(s.status(NOW)["claude"]["week"]["entries"], 465);
+    // Nothing is left behind but the cache files.
+    let db = std::fs::read_dir(s.cache())
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().starts_with("db-"))
+        .unwrap()
+        .path();
+    let names: Vec<String> = std::fs::read_dir(db)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .all(|n| n == "state" || n == "lock" || n.starts_with("base-")),
+        "{names:?}"
+    );
+    assert_eq!(
+        names.iter().filter(|n| n.starts_with("base-")).count(),
+        1,
+        "{names:?}"
+    );
+}
+
+#[test]
+fn new_sessions_and_subagents_appear_at_once() {
+    let s = Sandbox::claude_fixture();
+    prompt_ok(&s);
+    let proj = s.projects().join("-home-USER-projects-spotter");
+    let line = |id: &str| {
+        format!(
+            "{{\"type\":\"assistant\",\"sessionId\":\"n\",\"requestId\":\"req_{id}\",\"timestamp\":\"2026-02-12T21:10:00Z\",\"message\":{{\"id\":\"msg_{id}\",\"model\":\"claude-haiku-4-5\",\"usage\":{{\"input_tokens\":1000000,\"output_tokens\":0}}}}}}\n"
+        )
+    };
+    // A new session in a known project, a new subagent of a known session, a new project.
+    std::fs::write(proj.join("new-session.jsonl"), line("a")).unwrap();
+    std::fs::write(proj.join(LAST).join("subagents/agent-new.jsonl"), line("b")).unwrap();
+    std::fs::create_dir_all(s.projects().join("-home-USER-other/s/subagents")).unwrap();
+    std::fs::write(
+        s.projects()
+            .join("-home-USER-other/s/subagents/agent-x.jsonl"),
+        line("c"),
+    )
+    .unwrap();
+    let v = s.status(NOW);
+    assert_eq!(v["claude"]["week"]["entries"], 468);
+    assert!((v["claude"]["week"]["cost_usd"].as_f64().unwrap() - (34.003789 + 3.0)).abs() < 1e-6);
+    assert_same_as_fresh(&s, NOW);
+}
+
+#[test]
+fn idle_files_are_rechecked_within_the_rescan_interval() {
+    let s = Sandbox::claude_fixture();
+    // An old session, idle for two days, that someone resumes.
+    let path = s.session("258c7280-ae70-4798-800f-63464d01a85d");
+    let old = std::time::SystemTime::now() - Duration::from_secs(2 * 86_400);
+    std::fs::File::options()
+        .append(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    let slow = |args: &[&str]| {
+        s.cmd()
+            .env("RUNWAY_RESCAN_SECS", "3600")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert_quiet(&slow(&["--now", NOW, "prompt"]));
+    let line = "{\"type\":\"assistant\",\"sessionId\":\"n\",\"requestId\":\"req_r\",\"timestamp\":\"2026-02-12T21:10:00Z\",\"message\":{\"id\":\"msg_r\",\"model\":\"claude-haiku-4-5\",\"usage\":{\"input_tokens\":1000000,\"output_tokens\":0}}}\n";
+    append(&path, line.as_bytes());
+    // Within the interval the quick check does not look at it...
+    let v = json_of(&slow(&["--now", NOW, "status", "--json"]));
+    assert_eq!(v["claude"]["week"]["entries"], 465);
+    // ...and the next full walk finds it.
+    let v = json_of(
+        &s.cmd()
+            .env("RUNWAY_RESCAN_SECS", "0")
+            .args(["--now", NOW, "status", "--json"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(v["claude"]["week"]["entries"], 466);
+    assert_same_as_fresh(&s, NOW);
+}
