@@ -36,26 +36,14 @@ impl<'de> Deserialize<'de> for Count {
                 f.write_str("a token count")
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Count, E> {
-                Ok(if v < MAX_COUNT {
-                    Count::Ok(v)
-                } else {
-                    Count::Bad
-                })
+                Ok(if v < MAX_COUNT { Count::Ok(v) } else { Count::Bad })
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Count, E> {
-                Ok(if v >= 0 {
-                    self.visit_u64(v as u64)?
-                } else {
-                    Count::Bad
-                })
+                Ok(if v >= 0 { self.visit_u64(v as u64)? } else { Count::Bad })
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Count, E> {
                 let whole = v.is_finite() && v.fract() == 0.0 && v >= 0.0 && v < MAX_COUNT as f64;
-                Ok(if whole {
-                    Count::Ok(v as u64)
-                } else {
-                    Count::Bad
-                })
+                Ok(if whole { Count::Ok(v as u64) } else { Count::Bad })
             }
             fn visit_str<E: de::Error>(self, _: &str) -> Result<Count, E> {
                 Ok(Count::Bad)
@@ -216,26 +204,12 @@ pub fn parse(line: &[u8]) -> Parsed<'_> {
         return Parsed::Malformed;
     };
     let (ts, request_id, sidechain, message) = match l.kind.as_deref() {
-        Some("assistant") => (
-            l.timestamp,
-            l.request_id,
-            l.sidechain.unwrap_or(false),
-            l.message,
-        ),
+        Some("assistant") => (l.timestamp, l.request_id, l.sidechain.unwrap_or(false), l.message),
         Some("progress") => {
-            let Some(n) = l
-                .data
-                .filter(|d| d.kind.as_deref() == Some("agent_progress"))
-                .and_then(|d| d.message)
-            else {
+            let Some(n) = l.data.filter(|d| d.kind.as_deref() == Some("agent_progress")).and_then(|d| d.message) else {
                 return Parsed::Nothing;
             };
-            (
-                n.timestamp.or(l.timestamp),
-                n.request_id,
-                n.sidechain.unwrap_or(false),
-                n.message,
-            )
+            (n.timestamp.or(l.timestamp), n.request_id, n.sidechain.unwrap_or(false), n.message)
         }
         _ => return Parsed::Nothing,
     };
@@ -256,10 +230,7 @@ pub fn parse(line: &[u8]) -> Parsed<'_> {
     let Some(tokens) = tokens(&u) else {
         return Parsed::Malformed;
     };
-    let Some(searches) = u
-        .server_tool_use
-        .map_or(Some(0), |s| s.web_search_requests.get())
-    else {
+    let Some(searches) = u.server_tool_use.map_or(Some(0), |s| s.web_search_requests.get()) else {
         return Parsed::Malformed;
     };
     let mods = Modifiers {
@@ -283,10 +254,7 @@ pub fn parse(line: &[u8]) -> Parsed<'_> {
 /// 2.1.152 the total could be 0 while the breakdown was not, so the breakdown is preferred.
 fn tokens(u: &Usage) -> Option<Tokens> {
     let (write_5m, write_1h) = match &u.cache_creation {
-        Some(c) => (
-            c.ephemeral_5m_input_tokens.get()?,
-            c.ephemeral_1h_input_tokens.get()?,
-        ),
+        Some(c) => (c.ephemeral_5m_input_tokens.get()?, c.ephemeral_1h_input_tokens.get()?),
         None => (u.cache_creation_input_tokens.get()?, 0),
     };
     u.cache_creation_input_tokens.get()?;
@@ -309,9 +277,7 @@ pub fn keys(u: &Usage1, path: &[u8], line_offset: u64) -> (u64, u64) {
             let msg = hash_parts("claude-msg", &[id.as_bytes()]);
             let key = match (&u.request_id, &u.session_id) {
                 (Some(r), _) => hash_parts("claude-key", &[id.as_bytes(), b"req", r.as_bytes()]),
-                (None, Some(s)) => {
-                    hash_parts("claude-key", &[id.as_bytes(), b"session", s.as_bytes()])
-                }
+                (None, Some(s)) => hash_parts("claude-key", &[id.as_bytes(), b"session", s.as_bytes()]),
                 (None, None) => hash_parts("claude-key", &[id.as_bytes(), b"file", path]),
             };
             (msg, key)
@@ -325,9 +291,7 @@ pub fn keys(u: &Usage1, path: &[u8], line_offset: u64) -> (u64, u64) {
 
 /// RFC 3339 to milliseconds since the epoch.
 pub fn parse_ts(s: &str) -> Option<i64> {
-    chrono::DateTime::parse_from_rfc3339(s)
-        .ok()
-        .map(|t| t.timestamp_millis())
+    chrono::DateTime::parse_from_rfc3339(s).ok().map(|t| t.timestamp_millis())
 }
 
 #[cfg(test)]
@@ -339,38 +303,19 @@ mod tests {
 
     #[test]
     fn assistant_line() {
-        let Parsed::Usage(u) = parse(ASSISTANT.as_bytes()) else {
-            panic!()
-        };
+        let Parsed::Usage(u) = parse(ASSISTANT.as_bytes()) else { panic!() };
         assert_eq!(u.ts, 1_770_912_147_718);
-        assert_eq!(
-            u.message_id.as_deref(),
-            Some("msg_01PdWvcjJ6E9BgscDveYt9YV")
-        );
-        assert_eq!(
-            u.request_id.as_deref(),
-            Some("req_011CY4TRHLYkp2wmETF8ujUf")
-        );
+        assert_eq!(u.message_id.as_deref(), Some("msg_01PdWvcjJ6E9BgscDveYt9YV"));
+        assert_eq!(u.request_id.as_deref(), Some("req_011CY4TRHLYkp2wmETF8ujUf"));
         assert_eq!(u.model, "claude-opus-4-6");
-        assert_eq!(
-            u.tokens,
-            Tokens {
-                input: 3,
-                output: 9,
-                write_5m: 15005,
-                write_1h: 0,
-                cache_read: 11442
-            }
-        );
+        assert_eq!(u.tokens, Tokens { input: 3, output: 9, write_5m: 15005, write_1h: 0, cache_read: 11442 });
         assert!(!u.sidechain);
     }
 
     #[test]
     fn progress_line_nests_a_subagent_call() {
         let line = r#"{"isSidechain":false,"sessionId":"258c","type":"progress","timestamp":"2026-02-11T21:24:23.000Z","data":{"type":"agent_progress","agentId":"a881341","message":{"type":"assistant","timestamp":"2026-02-11T21:24:22.960Z","requestId":"req_sub","uuid":"u","message":{"model":"claude-haiku-4-5-20251001","id":"msg_sub","type":"message","role":"assistant","content":[],"usage":{"input_tokens":10,"cache_creation_input_tokens":0,"cache_read_input_tokens":9000,"output_tokens":1}}}}}"#;
-        let Parsed::Usage(u) = parse(line.as_bytes()) else {
-            panic!()
-        };
+        let Parsed::Usage(u) = parse(line.as_bytes()) else { panic!() };
         assert_eq!(u.ts, 1_770_845_062_960, "the nested call's own time");
         assert_eq!(u.request_id.as_deref(), Some("req_sub"));
         assert_eq!(u.tokens.cache_read, 9000);
@@ -381,8 +326,7 @@ mod tests {
     #[test]
     fn bad_counts_and_times_are_malformed() {
         for bad in ["-1", "1.5", "\"12\"", "null", "9007199254740992", "[1]"] {
-            let line =
-                ASSISTANT.replace("\"output_tokens\":9", &format!("\"output_tokens\":{bad}"));
+            let line = ASSISTANT.replace("\"output_tokens\":9", &format!("\"output_tokens\":{bad}"));
             assert_eq!(parse(line.as_bytes()), Parsed::Malformed, "{bad}");
         }
         let ok = ASSISTANT.replace("\"output_tokens\":9", "\"output_tokens\":9007199254740991");
@@ -391,11 +335,7 @@ mod tests {
         assert!(matches!(parse(whole.as_bytes()), Parsed::Usage(_)));
         let t = ASSISTANT.replace("2026-02-12T16:02:27.718Z", "yesterday");
         assert_eq!(parse(t.as_bytes()), Parsed::Malformed);
-        assert_eq!(
-            parse(&ASSISTANT.as_bytes()[..200]),
-            Parsed::Malformed,
-            "a cut line"
-        );
+        assert_eq!(parse(&ASSISTANT.as_bytes()[..200]), Parsed::Malformed, "a cut line");
     }
 
     #[test]
@@ -409,11 +349,15 @@ mod tests {
     #[test]
     fn one_hour_writes_and_modifiers() {
         let line = ASSISTANT
-            .replace(r#""ephemeral_5m_input_tokens":15005,"ephemeral_1h_input_tokens":0"#, r#""ephemeral_5m_input_tokens":5,"ephemeral_1h_input_tokens":15000"#)
-            .replace(r#""inference_geo":"global""#, r#""inference_geo":"us","speed":"fast","server_tool_use":{"web_search_requests":2}"#);
-        let Parsed::Usage(u) = parse(line.as_bytes()) else {
-            panic!()
-        };
+            .replace(
+                r#""ephemeral_5m_input_tokens":15005,"ephemeral_1h_input_tokens":0"#,
+                r#""ephemeral_5m_input_tokens":5,"ephemeral_1h_input_tokens":15000"#,
+            )
+            .replace(
+                r#""inference_geo":"global""#,
+                r#""inference_geo":"us","speed":"fast","server_tool_use":{"web_search_requests":2}"#,
+            );
+        let Parsed::Usage(u) = parse(line.as_bytes()) else { panic!() };
         assert_eq!((u.tokens.write_5m, u.tokens.write_1h), (5, 15000));
         assert!(u.mods.fast && u.mods.us_geo);
         assert_eq!(u.mods.web_searches, 2);

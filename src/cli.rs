@@ -89,5 +89,8 @@ pub enum Cmd {
         end: Option<String>,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Instead: append one API call to this session file, stamped --end
+        #[arg(long, value_name = "FILE")]
+        append_to: Option<PathBuf>,
     },
 }

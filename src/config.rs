@@ -34,9 +34,7 @@ fn parse_env<T: std::str::FromStr>(name: &str, problems: &mut Vec<String>) -> Op
 }
 
 pub fn wall_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
 /// The cache directory: `RUNWAY_CACHE_DIR`, else the platform cache dir (`~/.cache/runway` on Linux).
@@ -72,32 +70,19 @@ pub fn resolve(g: &Global) -> (Config, Vec<String>) {
         ColorMode::Auto => !no_color(),
     };
     let ascii = g.ascii || env("RUNWAY_ASCII").is_some_and(|v| v != "0" && v != "false");
-    let mut style = Style {
-        color,
-        ..Style::default()
-    };
+    let mut style = Style { color, ..Style::default() };
     if ascii {
         style.glyphs = Glyphs::ascii();
     }
-    if let Some(v) = g
-        .warn_at
-        .or_else(|| parse_env("RUNWAY_WARN_AT", &mut problems))
-    {
+    if let Some(v) = g.warn_at.or_else(|| parse_env("RUNWAY_WARN_AT", &mut problems)) {
         style.warn_at = v;
     }
-    if let Some(v) = g
-        .danger_at
-        .or_else(|| parse_env("RUNWAY_DANGER_AT", &mut problems))
-    {
+    if let Some(v) = g.danger_at.or_else(|| parse_env("RUNWAY_DANGER_AT", &mut problems)) {
         style.danger_at = v;
     }
     let limits = Configured {
-        cost_usd: g
-            .limit_cost
-            .or_else(|| parse_env("RUNWAY_LIMIT_COST", &mut problems)),
-        tokens: g
-            .limit_tokens
-            .or_else(|| parse_env("RUNWAY_LIMIT_TOKENS", &mut problems)),
+        cost_usd: g.limit_cost.or_else(|| parse_env("RUNWAY_LIMIT_COST", &mut problems)),
+        tokens: g.limit_tokens.or_else(|| parse_env("RUNWAY_LIMIT_TOKENS", &mut problems)),
     };
     let rescan_secs: u64 = parse_env("RUNWAY_RESCAN_SECS", &mut problems).unwrap_or(60);
     let cfg = Config {

@@ -36,22 +36,14 @@ pub fn resolve(members: &[Rec]) -> Vec<usize> {
     if members.len() <= 1 {
         return (0..members.len()).collect();
     }
-    let mut main_keys: Vec<u64> = members
-        .iter()
-        .filter(|r| !r.sidechain())
-        .map(|r| r.key)
-        .collect();
+    let mut main_keys: Vec<u64> = members.iter().filter(|r| !r.sidechain()).map(|r| r.key).collect();
     main_keys.sort_unstable();
     main_keys.dedup();
 
     // The response each line belongs to; `None` is "sidechain replays of a response whose main line
     // was never seen", which all merge.
     let group = |r: &Rec| -> Option<u64> {
-        if !r.sidechain() || main_keys.binary_search(&r.key).is_ok() {
-            Some(r.key)
-        } else {
-            main_keys.first().copied()
-        }
+        if !r.sidechain() || main_keys.binary_search(&r.key).is_ok() { Some(r.key) } else { main_keys.first().copied() }
     };
 
     let mut best: Vec<(Option<u64>, usize)> = Vec::new();
@@ -81,13 +73,7 @@ mod tests {
             ts,
             msg: 1,
             key,
-            tok: Tokens {
-                input: 3,
-                output,
-                write_5m: 100,
-                write_1h: 0,
-                cache_read: 1000,
-            },
+            tok: Tokens { input: 3, output, write_5m: 100, write_1h: 0, cache_read: 1000 },
             cost: output,
             file: 0,
             model: 0,
@@ -99,12 +85,7 @@ mod tests {
     #[test]
     fn streaming_lines_keep_the_final_count() {
         // output_tokens 10, 10, 10, 299: one response, the 299 line counts.
-        let m = [
-            rec(5, false, 1, 10),
-            rec(5, false, 2, 10),
-            rec(5, false, 3, 299),
-            rec(5, false, 4, 10),
-        ];
+        let m = [rec(5, false, 1, 10), rec(5, false, 2, 10), rec(5, false, 3, 299), rec(5, false, 4, 10)];
         assert_eq!(resolve(&m), vec![2]);
     }
 
@@ -138,12 +119,7 @@ mod tests {
 
     #[test]
     fn order_does_not_matter() {
-        let m = vec![
-            rec(5, false, 1, 10),
-            rec(9, true, 2, 12),
-            rec(5, false, 3, 40),
-            rec(6, false, 4, 1),
-        ];
+        let m = vec![rec(5, false, 1, 10), rec(9, true, 2, 12), rec(5, false, 3, 40), rec(6, false, 4, 1)];
         let pick = |v: &[Rec]| {
             let mut w: Vec<Rec> = resolve(v).into_iter().map(|i| v[i]).collect();
             w.sort_by_key(|r| (r.ts, r.key));

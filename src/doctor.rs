@@ -13,13 +13,7 @@ pub fn report(eng: &Engine) -> String {
     let _ = writeln!(o, "\nroots");
     for r in &eng.roots {
         let state = if r.path.is_dir() { "found" } else { "missing" };
-        let _ = writeln!(
-            o,
-            "  {:<7} {:<8} {}",
-            r.provider.name(),
-            state,
-            r.path.display()
-        );
+        let _ = writeln!(o, "  {:<7} {:<8} {}", r.provider.name(), state, r.path.display());
     }
     let _ = writeln!(o, "\ntracked");
     for p in Provider::ALL {
@@ -41,43 +35,23 @@ pub fn report(eng: &Engine) -> String {
             oversized,
             unreadable
         );
-        for f in files
-            .iter()
-            .filter(|f| f.malformed > 0 || f.unreadable)
-            .take(5)
-        {
-            let why = if f.unreadable {
-                "unreadable".to_owned()
-            } else {
-                format!("{} malformed", f.malformed)
-            };
+        for f in files.iter().filter(|f| f.malformed > 0 || f.unreadable).take(5) {
+            let why = if f.unreadable { "unreadable".to_owned() } else { format!("{} malformed", f.malformed) };
             let _ = writeln!(o, "            {why}: {}", String::from_utf8_lossy(&f.path));
         }
     }
     let _ = writeln!(o, "\ncache");
     let _ = writeln!(o, "  dir       {}", db.dir.display());
     let size: u64 = std::fs::read_dir(&db.dir)
-        .map(|rd| {
-            rd.flatten()
-                .filter_map(|e| e.metadata().ok())
-                .map(|m| m.len())
-                .sum()
-        })
+        .map(|rd| rd.flatten().filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum())
         .unwrap_or(0);
     let age = if st.written_at > 0 {
-        format!(
-            "{} ago",
-            crate::render::duration(eng.cfg.wall_ms - st.written_at)
-        )
+        format!("{} ago", crate::render::duration(eng.cfg.wall_ms - st.written_at))
     } else {
         "never written".into()
     };
     let _ = writeln!(o, "  size      {}, last written {age}", human_bytes(size));
-    let _ = writeln!(
-        o,
-        "  pending   {} records since the last compaction",
-        st.delta.len()
-    );
+    let _ = writeln!(o, "  pending   {} records since the last compaction", st.delta.len());
     let rescan = ago(eng.cfg.wall_ms - st.last_sweep);
     let _ = writeln!(
         o,
@@ -91,16 +65,8 @@ pub fn report(eng: &Engine) -> String {
         let _ = writeln!(o, "  log       {}", p.display());
     }
     let _ = writeln!(o, "\ntimings (µs)");
-    let _ = writeln!(
-        o,
-        "  this run:        {}",
-        fmt_timings(eng.run.info.timings.iter().map(|(k, v)| (*k, *v)))
-    );
-    let _ = writeln!(
-        o,
-        "  last update:     {}",
-        fmt_timings(st.timings.iter().map(|(k, v)| (k.as_str(), *v)))
-    );
+    let _ = writeln!(o, "  this run:        {}", fmt_timings(eng.run.info.timings.iter().map(|(k, v)| (*k, *v))));
+    let _ = writeln!(o, "  last update:     {}", fmt_timings(st.timings.iter().map(|(k, v)| (k.as_str(), *v))));
     if let Some(e) = &eng.run.info.error {
         let _ = writeln!(o, "\nerror: {e}");
     }
@@ -109,19 +75,11 @@ pub fn report(eng: &Engine) -> String {
 
 fn fmt_timings<'a>(t: impl Iterator<Item = (&'a str, u64)>) -> String {
     let parts: Vec<String> = t.map(|(k, v)| format!("{k} {v}")).collect();
-    if parts.is_empty() {
-        "-".into()
-    } else {
-        parts.join(", ")
-    }
+    if parts.is_empty() { "-".into() } else { parts.join(", ") }
 }
 
 fn ago(ms: i64) -> String {
-    if ms < 60_000 {
-        format!("{}s", ms.max(0) / 1000)
-    } else {
-        crate::render::duration(ms)
-    }
+    if ms < 60_000 { format!("{}s", ms.max(0) / 1000) } else { crate::render::duration(ms) }
 }
 
 pub fn human_bytes(n: u64) -> String {

@@ -23,8 +23,7 @@ pub struct Engine {
 pub fn db_dir(cache_dir: &Path, roots: &[Root]) -> PathBuf {
     let mut h = Hasher::new("roots");
     for r in roots {
-        h.write(&[r.provider as u8])
-            .write(r.path.as_os_str().as_bytes());
+        h.write(&[r.provider as u8]).write(r.path.as_os_str().as_bytes());
     }
     cache_dir.join(format!("db-{:016x}", h.finish()))
 }
@@ -33,13 +32,15 @@ pub fn roots() -> Vec<Root> {
     sources::claude_roots()
 }
 
-pub fn load(cfg: Config) -> Engine {
+/// `lazy`: decode only what a prompt needs when nothing changed (see `state::Depth`).
+pub fn load(cfg: Config, lazy: bool) -> Engine {
     let roots = roots();
     let opts = Options {
         db_dir: db_dir(&cfg.cache_dir, &roots),
         roots: roots.clone(),
         rescan_ms: cfg.rescan_ms,
         wall_ms: cfg.wall_ms,
+        lazy,
     };
     let run = ingest::refresh(&opts);
     Engine { cfg, roots, run }
@@ -54,8 +55,9 @@ impl Engine {
         self.roots.iter().filter(move |r| r.provider == p)
     }
 
-    /// Whether any transcript file of this provider exists at all.
+    /// Whether any transcript file exists at all.
     pub fn has_files(&self, p: Provider) -> bool {
-        self.run.db.state.files.iter().any(|f| f.provider == p)
+        let st = &self.run.db.state;
+        if st.complete { st.files.iter().any(|f| f.provider == p) } else { st.file_count() > 0 }
     }
 }

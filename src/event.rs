@@ -44,10 +44,7 @@ impl Tokens {
     }
 
     pub fn total(&self) -> u64 {
-        self.input
-            .saturating_add(self.output)
-            .saturating_add(self.cache_creation())
-            .saturating_add(self.cache_read)
+        self.input.saturating_add(self.output).saturating_add(self.cache_creation()).saturating_add(self.cache_read)
     }
 }
 
@@ -84,13 +81,7 @@ impl Rec {
         out.extend_from_slice(&self.ts.to_le_bytes());
         out.extend_from_slice(&self.msg.to_le_bytes());
         out.extend_from_slice(&self.key.to_le_bytes());
-        for v in [
-            self.tok.input,
-            self.tok.output,
-            self.tok.write_5m,
-            self.tok.write_1h,
-            self.tok.cache_read,
-        ] {
+        for v in [self.tok.input, self.tok.output, self.tok.write_5m, self.tok.write_1h, self.tok.cache_read] {
             out.extend_from_slice(&v.to_le_bytes());
         }
         out.extend_from_slice(&self.cost.to_le_bytes());
@@ -106,13 +97,7 @@ impl Rec {
             ts: u(0) as i64,
             msg: u(8),
             key: u(16),
-            tok: Tokens {
-                input: u(24),
-                output: u(32),
-                write_5m: u(40),
-                write_1h: u(48),
-                cache_read: u(56),
-            },
+            tok: Tokens { input: u(24), output: u(32), write_5m: u(40), write_1h: u(48), cache_read: u(56) },
             cost: u(64),
             file: u32::from_le_bytes(b[72..76].try_into().unwrap()),
             model: u16::from_le_bytes(b[76..78].try_into().unwrap()),
@@ -122,12 +107,7 @@ impl Rec {
     }
 
     pub fn entry(&self) -> Entry {
-        Entry {
-            ts: self.ts,
-            model: self.model,
-            flags: self.flags,
-            sums: Sums::of(self),
-        }
+        Entry { ts: self.ts, model: self.model, flags: self.flags, sums: Sums::of(self) }
     }
 }
 
@@ -153,11 +133,7 @@ impl Sums {
             cache_creation: r.tok.cache_creation(),
             cache_read: r.tok.cache_read,
             cost: r.cost,
-            unpriced: if r.flags & UNPRICED != 0 {
-                r.tok.total()
-            } else {
-                0
-            },
+            unpriced: if r.flags & UNPRICED != 0 { r.tok.total() } else { 0 },
         }
     }
 
@@ -166,25 +142,11 @@ impl Sums {
     }
 
     fn fields(&self) -> [u64; 6] {
-        [
-            self.input,
-            self.output,
-            self.cache_creation,
-            self.cache_read,
-            self.cost,
-            self.unpriced,
-        ]
+        [self.input, self.output, self.cache_creation, self.cache_read, self.cost, self.unpriced]
     }
 
     fn from_fields(f: [u64; 6]) -> Sums {
-        Sums {
-            input: f[0],
-            output: f[1],
-            cache_creation: f[2],
-            cache_read: f[3],
-            cost: f[4],
-            unpriced: f[5],
-        }
+        Sums { input: f[0], output: f[1], cache_creation: f[2], cache_read: f[3], cost: f[4], unpriced: f[5] }
     }
 
     pub fn encode(&self, out: &mut Vec<u8>) {
@@ -252,20 +214,14 @@ impl Totals {
 impl Add for Totals {
     type Output = Totals;
     fn add(self, o: Totals) -> Totals {
-        Totals {
-            entries: self.entries + o.entries,
-            sums: self.sums + o.sums,
-        }
+        Totals { entries: self.entries + o.entries, sums: self.sums + o.sums }
     }
 }
 
 impl Sub for Totals {
     type Output = Totals;
     fn sub(self, o: Totals) -> Totals {
-        Totals {
-            entries: self.entries.wrapping_sub(o.entries),
-            sums: self.sums - o.sums,
-        }
+        Totals { entries: self.entries.wrapping_sub(o.entries), sums: self.sums - o.sums }
     }
 }
 
@@ -279,13 +235,7 @@ mod tests {
             ts: 1_770_930_005_557,
             msg: 7,
             key: u64::MAX,
-            tok: Tokens {
-                input: 1,
-                output: 2,
-                write_5m: 3,
-                write_1h: 4,
-                cache_read: (1 << 53) - 1,
-            },
+            tok: Tokens { input: 1, output: 2, write_5m: 3, write_1h: 4, cache_read: (1 << 53) - 1 },
             cost: 99,
             file: 12,
             model: 3,
@@ -304,13 +254,7 @@ mod tests {
             ts: 0,
             msg: 0,
             key: 0,
-            tok: Tokens {
-                input: 3,
-                output: 9,
-                write_5m: 15_005,
-                write_1h: 5,
-                cache_read: 11_442,
-            },
+            tok: Tokens { input: 3, output: 9, write_5m: 15_005, write_1h: 5, cache_read: 11_442 },
             cost: 0,
             file: 0,
             model: 0,

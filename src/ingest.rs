@@ -10,7 +10,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::cache::state::FileEntry;
+use crate::cache::state::{Depth, FileEntry};
 use crate::cache::{Db, Update};
 use crate::claude::{self, Parsed};
 use crate::codex;
@@ -26,6 +26,8 @@ pub struct Options {
     pub rescan_ms: i64,
     /// Wall-clock time (not `--now`): file ages and rescans are about the real clock.
     pub wall_ms: i64,
+    /// Read only what the quick check needs when nothing changed (prompt modes); `doctor` wants all.
+    pub lazy: bool,
 }
 
 #[derive(Default)]
@@ -52,8 +54,7 @@ struct Clock(Instant);
 impl Clock {
     fn lap(&mut self, info: &mut RunInfo, stage: &'static str) {
         let now = Instant::now();
-        info.timings
-            .push((stage, now.duration_since(self.0).as_micros() as u64));
+        info.timings.push((stage, now.duration_since(self.0).as_micros() as u64));
         self.0 = now;
     }
 }
@@ -63,13 +64,16 @@ impl Clock {
 pub fn refresh(opts: &Options) -> Run {
     let mut clock = Clock(Instant::now());
     let mut info = RunInfo::default();
-    let mut db = Db::open(&opts.db_dir, pricing::table_hash());
+    let wall_ns = opts.wall_ms.saturating_mul(1_000_000);
+    let depth = if opts.lazy { Depth::Warm } else { Depth::Full };
+    let mut db = Db::open(&opts.db_dir, pricing::table_hash(), depth);
     clock.lap(&mut info, "load");
     let sweep = sweep_due(&db, opts);
+    // A full walk is only worth doing under the lock; until then it is enough to know one is due.
     let first = if sweep {
-        scan::full(&opts.roots, &db.state)
+        scan::Scan { dirty: true, ..scan::Scan::default() }
     } else {
-        scan::quick(&opts.roots, &db.state, opts.wall_ms * 1_000_000)
+        scan::quick(&opts.roots, &db.state, wall_ns)
     };
     info.stats = first.stats;
     clock.lap(&mut info, "scan");
@@ -89,14 +93,20 @@ pub fn refresh(opts: &Options) -> Run {
             return Run { db, info };
         }
     };
-    // Another invocation may have updated the cache between our read and the lock.
-    db.reload();
-    let sweep = sweep_due(&db, opts);
-    let scanned = if sweep {
-        scan::full(&opts.roots, &db.state)
-    } else {
-        scan::quick(&opts.roots, &db.state, opts.wall_ms * 1_000_000)
-    };
+    // Another invocation may have updated the cache between our read and the lock. Appended lines
+    // need only the recent part of the state; a full walk or a changed directory needs all of it.
+    let mut sweep = sweep_due(&db, opts);
+    db.reload(if sweep { Depth::Full } else { Depth::Update });
+    if !sweep && sweep_due(&db, opts) {
+        sweep = true;
+        db.reload(Depth::Full);
+    }
+    let mut scanned =
+        if sweep { scan::full(&opts.roots, &db.state) } else { scan::quick(&opts.roots, &db.state, wall_ns) };
+    if scanned.dirty && !db.state.complete {
+        db.reload(Depth::Full);
+        scanned = scan::quick(&opts.roots, &db.state, wall_ns);
+    }
     info.full_scan = scanned.full;
     info.stats += scanned.stats;
     clock.lap(&mut info, "lock+rescan");
@@ -104,16 +114,14 @@ pub fn refresh(opts: &Options) -> Run {
         let msg = format!("cache update failed: {e}");
         crate::log::warn(&msg);
         info.error = Some(msg);
-        db.reload();
+        db.reload(Depth::Full);
     }
     drop(lock);
     Run { db, info }
 }
 
 fn sweep_due(db: &Db, opts: &Options) -> bool {
-    db.base.is_none()
-        || opts.wall_ms - db.state.last_sweep >= opts.rescan_ms
-        || opts.wall_ms < db.state.last_sweep
+    db.base.is_none() || opts.wall_ms - db.state.last_sweep >= opts.rescan_ms || opts.wall_ms < db.state.last_sweep
 }
 
 /// One file to read.
@@ -148,22 +156,12 @@ fn update(
     for c in scanned.changes {
         match c {
             Change::New { path, provider, .. } => {
-                jobs.push(Job {
-                    slot: slots.len(),
-                    path,
-                    provider,
-                    prev: None,
-                });
+                jobs.push(Job { slot: slots.len(), path, provider, prev: None });
                 slots.push(None);
             }
             Change::Changed { idx, .. } => {
                 let f = db.state.files[idx].clone();
-                jobs.push(Job {
-                    slot: slots.len(),
-                    path: f.path.clone(),
-                    provider: f.provider,
-                    prev: Some(f),
-                });
+                jobs.push(Job { slot: slots.len(), path: f.path.clone(), provider: f.provider, prev: Some(f) });
                 slots.push(None);
             }
             Change::Gone { idx } => gone.push(idx),
@@ -175,18 +173,11 @@ fn update(
     let mut updates = Vec::new();
     let mut remove_idx: Vec<usize> = gone.clone();
     for idx in &gone {
-        updates.push(Update {
-            file: db.state.files[*idx].id,
-            drop_old: true,
-            recs: Vec::new(),
-        });
+        updates.push(Update { file: db.state.files[*idx].id, drop_old: true, recs: Vec::new() });
     }
     let mut new_files = Vec::new();
     for (job, res) in results {
-        let prev_idx = job
-            .prev
-            .as_ref()
-            .and_then(|p| db.state.files.iter().position(|f| f.id == p.id));
+        let prev_idx = job.prev.as_ref().and_then(|p| db.state.files.iter().position(|f| f.id == p.id));
         match res {
             Ok(out) => {
                 info.bytes_read += out.read.bytes;
@@ -209,11 +200,7 @@ fn update(
                     })
                     .collect();
                 let drop_old = job.prev.is_some() && out.restarted;
-                updates.push(Update {
-                    file: id,
-                    drop_old,
-                    recs,
-                });
+                updates.push(Update { file: id, drop_old, recs });
                 let keep_counts = !out.restarted && job.prev.is_some();
                 let prev = job.prev.as_ref();
                 let entry = FileEntry {
@@ -226,16 +213,9 @@ fn update(
                     mtime_ns: tail::mtime_ns(&out.md),
                     offset: out.read.offset,
                     fp: out.read.fingerprint,
-                    malformed: if keep_counts {
-                        prev.map_or(0, |p| p.malformed)
-                    } else {
-                        0
-                    } + out.malformed,
-                    oversized: if keep_counts {
-                        prev.map_or(0, |p| p.oversized)
-                    } else {
-                        0
-                    } + out.read.oversized as u32,
+                    malformed: if keep_counts { prev.map_or(0, |p| p.malformed) } else { 0 } + out.malformed,
+                    oversized: if keep_counts { prev.map_or(0, |p| p.oversized) } else { 0 }
+                        + out.read.oversized as u32,
                     unreadable: false,
                     aux: out.aux,
                 };
@@ -246,21 +226,14 @@ fn update(
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 if let Some(i) = prev_idx {
-                    updates.push(Update {
-                        file: db.state.files[i].id,
-                        drop_old: true,
-                        recs: Vec::new(),
-                    });
+                    updates.push(Update { file: db.state.files[i].id, drop_old: true, recs: Vec::new() });
                     remove_idx.push(i);
                 }
             }
             Err(e) => {
                 // Unreadable (permissions, a FIFO, an I/O error): keep what it gave before, retry when
                 // it changes or at the next full walk.
-                crate::log::warn(&format!(
-                    "skipping {}: {e}",
-                    String::from_utf8_lossy(&job.path)
-                ));
+                crate::log::warn(&format!("skipping {}: {e}", String::from_utf8_lossy(&job.path)));
                 match prev_idx {
                     Some(i) => db.state.files[i].unreadable = true,
                     None => {
@@ -299,17 +272,9 @@ fn update(
     }
     db.apply(&updates)?;
     clock.lap(info, "merge");
-    let built = if db.needs_compaction() {
-        Some(db.compact()?)
-    } else {
-        None
-    };
+    let built = if db.needs_compaction() { Some(db.compact()?) } else { None };
     clock.lap(info, "compact");
-    db.state.timings = info
-        .timings
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), *v))
-        .collect();
+    db.state.timings = info.timings.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect();
     db.commit(built, opts.wall_ms)?;
     clock.lap(info, "write");
     info.updated = true;
@@ -322,15 +287,17 @@ fn read_all(jobs: Vec<Job>) -> Vec<(Job, io::Result<Out>)> {
     let pending: u64 = jobs
         .iter()
         .map(|j| {
-            let size = std::fs::metadata(Path::new(std::ffi::OsStr::from_bytes(&j.path)))
-                .map_or(0, |m| m.len());
+            let size = std::fs::metadata(Path::new(std::ffi::OsStr::from_bytes(&j.path))).map_or(0, |m| m.len());
             size.saturating_sub(j.prev.as_ref().map_or(0, |p| p.offset))
         })
         .sum();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(4);
-    if pending < (8 << 20) || threads < 2 || jobs.len() < 2 {
+    // Only a large read is worth threads (and asking how many cores there are costs syscalls).
+    let threads = if pending < (8 << 20) || jobs.len() < 2 {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get()).min(4)
+    };
+    if threads < 2 {
         return jobs
             .into_iter()
             .map(|j| {
@@ -357,10 +324,7 @@ fn read_all(jobs: Vec<Job>) -> Vec<(Job, io::Result<Out>)> {
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
     });
     out.sort_by_key(|(j, _)| j.slot);
     out
@@ -378,28 +342,12 @@ fn read_one(job: &Job) -> io::Result<Out> {
                 || (p.offset > 0 && tail::fingerprint_at(&f, p.offset)? != p.fp)
         }
     };
-    let from = if restarted {
-        0
-    } else {
-        job.prev.as_ref().map_or(0, |p| p.offset)
-    };
-    let aux = if restarted {
-        Vec::new()
-    } else {
-        job.prev.as_ref().map_or_else(Vec::new, |p| p.aux.clone())
-    };
+    let from = if restarted { 0 } else { job.prev.as_ref().map_or(0, |p| p.offset) };
+    let aux = if restarted { Vec::new() } else { job.prev.as_ref().map_or_else(Vec::new, |p| p.aux.clone()) };
     let mut x = Extractor::new(job.provider, &job.path, aux);
     let read = tail::read_lines(&f, from, md.len(), |line, at| x.line(line, at))?;
     let (recs, models, malformed, aux) = x.finish();
-    Ok(Out {
-        restarted,
-        md,
-        read,
-        recs,
-        models,
-        malformed,
-        aux,
-    })
+    Ok(Out { restarted, md, read, recs, models, malformed, aux })
 }
 
 /// Turns lines into records, keeping the best line per key within this read.
@@ -455,26 +403,13 @@ impl<'p> Extractor<'p> {
     pub fn line(&mut self, line: &[u8], at: u64) {
         if self.provider == Provider::Codex {
             let mut found = Vec::new();
-            let bad = self
-                .codex
-                .as_mut()
-                .map_or(false, |c| c.line(line, &mut found));
+            let bad = self.codex.as_mut().map_or(false, |c| c.line(line, &mut found));
             if bad {
                 self.malformed += 1;
             }
             for u in found {
                 let (model, price) = self.model(&u.model);
-                self.push(usage_rec(
-                    u.ts,
-                    u.msg,
-                    u.key,
-                    u.tokens,
-                    u.mods,
-                    model,
-                    price,
-                    0,
-                    Provider::Codex,
-                ));
+                self.push(usage_rec(u.ts, u.msg, u.key, u.tokens, u.mods, model, price, 0, Provider::Codex));
             }
             return;
         }
@@ -488,29 +423,14 @@ impl<'p> Extractor<'p> {
                 let (msg, key) = claude::keys(&u, self.path, at);
                 let (model, price) = self.model(&u.model);
                 let side = if u.sidechain { SIDECHAIN } else { 0 };
-                self.push(usage_rec(
-                    u.ts,
-                    msg,
-                    key,
-                    u.tokens,
-                    u.mods,
-                    model,
-                    price,
-                    side,
-                    Provider::Claude,
-                ));
+                self.push(usage_rec(u.ts, msg, key, u.tokens, u.mods, model, price, side, Provider::Claude));
             }
         }
     }
 
     pub fn finish(self) -> (Vec<Rec>, Vec<String>, u32, Vec<u8>) {
         let aux = self.codex.map_or_else(Vec::new, |c| c.save());
-        (
-            self.recs,
-            self.models.into_iter().map(|(m, _)| m).collect(),
-            self.malformed,
-            aux,
-        )
+        (self.recs, self.models.into_iter().map(|(m, _)| m).collect(), self.malformed, aux)
     }
 }
 
@@ -530,15 +450,5 @@ fn usage_rec(
         Some(p) => (pricing::cost(p, &tok, mods), 0),
         None => (0, UNPRICED),
     };
-    Rec {
-        ts,
-        msg,
-        key,
-        tok,
-        cost,
-        file: 0,
-        model,
-        flags: flags | unpriced,
-        provider: provider as u8,
-    }
+    Rec { ts, msg, key, tok, cost, file: 0, model, flags: flags | unpriced, provider: provider as u8 }
 }

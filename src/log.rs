@@ -29,11 +29,5 @@ pub fn warn(msg: &str) {
         return;
     };
     let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now());
-    let _ = writeln!(
-        f,
-        "{} [{}] {}",
-        now.format("%Y-%m-%dT%H:%M:%SZ"),
-        std::process::id(),
-        msg.replace('\n', " | ")
-    );
+    let _ = writeln!(f, "{} [{}] {}", now.format("%Y-%m-%dT%H:%M:%SZ"), std::process::id(), msg.replace('\n', " | "));
 }

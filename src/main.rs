@@ -39,9 +39,7 @@ use event::Provider;
 
 /// Prompt and status-line modes: whatever happens, print a segment or nothing and exit 0.
 fn render_mode(args: &[OsString]) -> bool {
-    args.iter()
-        .skip(1)
-        .any(|a| a == "prompt" || a == "statusline")
+    args.iter().skip(1).any(|a| a == "prompt" || a == "statusline")
 }
 
 fn install_panic_hook(quiet: bool) {
@@ -51,9 +49,7 @@ fn install_panic_hook(quiet: bool) {
             // Before `panic = "abort"` can kill us with a signal: the prompt gets nothing, and 0.
             std::process::exit(0);
         }
-        let where_ = log::path()
-            .map(|p| format!(" (logged to {})", p.display()))
-            .unwrap_or_default();
+        let where_ = log::path().map(|p| format!(" (logged to {})", p.display())).unwrap_or_default();
         eprintln!("runway: internal error: {info}{where_}");
         std::process::exit(101);
     }));
@@ -75,22 +71,13 @@ fn main() -> ExitCode {
     install_panic_hook(quiet);
     let cli = match Cli::try_parse_from(&args) {
         Ok(c) => c,
-        Err(e)
-            if quiet && !matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) =>
-        {
-            log::warn(&format!(
-                "bad arguments in a prompt: {}",
-                e.to_string().lines().next().unwrap_or("")
-            ));
+        Err(e) if quiet && !matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            log::warn(&format!("bad arguments in a prompt: {}", e.to_string().lines().next().unwrap_or("")));
             return ExitCode::SUCCESS;
         }
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            };
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
     match run(cli, quiet) {
@@ -116,21 +103,15 @@ fn run(cli: Cli, quiet: bool) -> io::Result<ExitCode> {
             eprintln!("runway: {p}");
         }
     }
-    if let Cmd::Generate {
-        out,
-        size,
-        days,
-        end,
-        seed,
-    } = &cli.cmd
-    {
-        return synth::command(out, size, *days, end.as_deref(), *seed).map(|_| ExitCode::SUCCESS);
+    if let Cmd::Generate { out, size, days, end, seed, append_to } = &cli.cmd {
+        return synth::command(out, size, *days, end.as_deref(), *seed, append_to.as_deref())
+            .map(|_| ExitCode::SUCCESS);
     }
     if let Cmd::Demo = &cli.cmd {
         return demo::run(&cli.global).map(|_| ExitCode::SUCCESS);
     }
     let timings = cfg.timings;
-    let eng = engine::load(cfg);
+    let eng = engine::load(cfg, !matches!(cli.cmd, Cmd::Doctor));
     let started = std::time::Instant::now();
     let result = match &cli.cmd {
         Cmd::Prompt { shell } => {
@@ -146,13 +127,7 @@ fn run(cli: Cli, quiet: bool) -> io::Result<ExitCode> {
         Cmd::Demo | Cmd::Generate { .. } => unreachable!(),
     };
     if timings {
-        let mut t: Vec<String> = eng
-            .run
-            .info
-            .timings
-            .iter()
-            .map(|(k, v)| format!("{k} {v}µs"))
-            .collect();
+        let mut t: Vec<String> = eng.run.info.timings.iter().map(|(k, v)| format!("{k} {v}µs")).collect();
         t.push(format!("query+render {}µs", started.elapsed().as_micros()));
         eprintln!("runway timings: {}", t.join(", "));
     }
@@ -163,20 +138,11 @@ fn status(eng: &engine::Engine, json: bool) -> io::Result<()> {
     let r = eng.runway(Provider::Claude)?;
     if json {
         let v = status::json(eng.cfg.now, &[&r]);
-        return emit(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&v).unwrap_or_default()
-        ));
+        return emit(&format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default()));
     }
     if !eng.has_files(Provider::Claude) {
-        let looked: Vec<String> = eng
-            .roots_of(Provider::Claude)
-            .map(|r| r.path.display().to_string())
-            .collect();
-        return emit(&format!(
-            "runway: no Claude Code history found (looked in {})\n",
-            looked.join(", ")
-        ));
+        let looked: Vec<String> = eng.roots_of(Provider::Claude).map(|r| r.path.display().to_string()).collect();
+        return emit(&format!("runway: no Claude Code history found (looked in {})\n", looked.join(", ")));
     }
     emit(&status::human(&r))
 }

@@ -36,23 +36,11 @@ const M: u64 = 1_000_000; // one dollar per million tokens, in pico-dollars per 
 
 /// Anthropic models: cache writes are 1.25x (5 minutes) and 2x (1 hour) input, reads 0.1x input.
 const fn claude(key: &'static str, input: u64, output: u64, fast: u64, us: bool) -> Price {
-    Price {
-        key,
-        rates: claude_rates(input, output),
-        long: None,
-        fast: (fast, 1),
-        us_premium: us,
-    }
+    Price { key, rates: claude_rates(input, output), long: None, fast: (fast, 1), us_premium: us }
 }
 
 const fn claude_rates(input: u64, output: u64) -> Rates {
-    Rates {
-        input,
-        output,
-        write_5m: input * 5 / 4,
-        write_1h: input * 2,
-        read: input / 10,
-    }
+    Rates { input, output, write_5m: input * 5 / 4, write_1h: input * 2, read: input / 10 }
 }
 
 const fn claude_long(key: &'static str) -> Price {
@@ -69,13 +57,7 @@ const fn claude_long(key: &'static str) -> Price {
 const fn openai(key: &'static str, input: u64, read: u64, output: u64, fast: (u64, u64)) -> Price {
     Price {
         key,
-        rates: Rates {
-            input,
-            output,
-            write_5m: input,
-            write_1h: input,
-            read,
-        },
+        rates: Rates { input, output, write_5m: input, write_1h: input, read },
         long: None,
         fast,
         us_premium: false,
@@ -131,9 +113,7 @@ pub fn table_hash() -> u64 {
                 h.write_u64(v);
             }
         }
-        h.write_u64(p.fast.0)
-            .write_u64(p.fast.1)
-            .write_u64(u64::from(p.us_premium));
+        h.write_u64(p.fast.0).write_u64(p.fast.1).write_u64(u64::from(p.us_premium));
     }
     h.write_u64(WEB_SEARCH_PICO);
     h.finish()
@@ -200,10 +180,7 @@ pub struct Modifiers {
 
 /// Cost of one call in pico-dollars.
 pub fn cost(price: &Price, t: &Tokens, m: Modifiers) -> u64 {
-    let prompt = t
-        .input
-        .saturating_add(t.cache_creation())
-        .saturating_add(t.cache_read);
+    let prompt = t.input.saturating_add(t.cache_creation()).saturating_add(t.cache_read);
     let r = match price.long {
         Some(long) if prompt > 200_000 => long,
         _ => price.rates,
@@ -243,10 +220,7 @@ mod tests {
     fn names_resolve_on_boundaries() {
         assert_eq!(key("claude-sonnet-4-5-20250929"), Some("claude-sonnet-4-5"));
         assert_eq!(key("claude-sonnet-4-20250514"), Some("claude-sonnet-4"));
-        assert_eq!(
-            key("us.anthropic.claude-opus-4-6-v1"),
-            Some("claude-opus-4-6")
-        );
+        assert_eq!(key("us.anthropic.claude-opus-4-6-v1"), Some("claude-opus-4-6"));
         assert_eq!(key("anthropic/claude-opus-4-6"), Some("claude-opus-4-6"));
         assert_eq!(key("claude-opus-4.5"), Some("claude-opus-4-5"));
         assert_eq!(key("claude-opus-4-5@20251101"), Some("claude-opus-4-5"));
@@ -262,11 +236,7 @@ mod tests {
     fn unknown_names_stay_unpriced() {
         assert_eq!(key("sonnet"), None);
         assert_eq!(key("grok-4.5"), None);
-        assert_eq!(
-            key("claude-opus-4-9"),
-            None,
-            "a newer minor version is not the old one"
-        );
+        assert_eq!(key("claude-opus-4-9"), None, "a newer minor version is not the old one");
         assert_eq!(key("xclaude-opus-4-6"), None);
         assert_eq!(key("<synthetic>"), None);
     }
@@ -276,13 +246,7 @@ mod tests {
         // 3 input, 9 output, 15,005 5-minute writes, 11,442 reads at $5 / $25 / $6.25 / $0.50 per MTok:
         // 15 + 225 + 93,781.25 + 5,721 = 99,742.25 micro-dollars.
         let p = lookup("claude-opus-4-6").unwrap();
-        let t = Tokens {
-            input: 3,
-            output: 9,
-            write_5m: 15_005,
-            write_1h: 0,
-            cache_read: 11_442,
-        };
+        let t = Tokens { input: 3, output: 9, write_5m: 15_005, write_1h: 0, cache_read: 11_442 };
         assert_eq!(cost(p, &t, Modifiers::default()), 99_742_250_000);
     }
 
@@ -290,10 +254,7 @@ mod tests {
     fn one_hour_writes_cost_twice_input() {
         // 326 one-hour writes on Opus 4.6: 326 x $10/MTok = $0.00326.
         let p = lookup("claude-opus-4-6").unwrap();
-        let t = Tokens {
-            write_1h: 326,
-            ..Tokens::default()
-        };
+        let t = Tokens { write_1h: 326, ..Tokens::default() };
         assert_eq!(cost(p, &t, Modifiers::default()), 3_260_000_000);
     }
 
@@ -301,41 +262,22 @@ mod tests {
     fn long_context_prices_the_whole_request() {
         // Sonnet 4.5 with 250,000 input and 1,000 output: 250,000 x $6 + 1,000 x $22.50 = $1.5225.
         let p = lookup("claude-sonnet-4-5").unwrap();
-        let t = Tokens {
-            input: 250_000,
-            output: 1_000,
-            ..Tokens::default()
-        };
+        let t = Tokens { input: 250_000, output: 1_000, ..Tokens::default() };
         assert_eq!(cost(p, &t, Modifiers::default()), 1_522_500_000_000);
         // At exactly 200,000 the base rate applies: $0.60.
-        let t = Tokens {
-            input: 200_000,
-            ..Tokens::default()
-        };
+        let t = Tokens { input: 200_000, ..Tokens::default() };
         assert_eq!(cost(p, &t, Modifiers::default()), 600_000_000_000);
     }
 
     #[test]
     fn modifiers() {
         let p = lookup("claude-opus-4-6").unwrap();
-        let t = Tokens {
-            output: 1_000_000,
-            ..Tokens::default()
-        };
-        let fast = Modifiers {
-            fast: true,
-            ..Modifiers::default()
-        };
+        let t = Tokens { output: 1_000_000, ..Tokens::default() };
+        let fast = Modifiers { fast: true, ..Modifiers::default() };
         assert_eq!(usd(cost(p, &t, fast)), 150.0);
-        let us = Modifiers {
-            us_geo: true,
-            ..Modifiers::default()
-        };
+        let us = Modifiers { us_geo: true, ..Modifiers::default() };
         assert_eq!(usd(cost(p, &t, us)), 27.5);
-        let search = Modifiers {
-            web_searches: 3,
-            ..Modifiers::default()
-        };
+        let search = Modifiers { web_searches: 3, ..Modifiers::default() };
         assert_eq!(usd(cost(p, &Tokens::default(), search)), 0.03);
     }
 
@@ -344,12 +286,7 @@ mod tests {
         // gpt-5: 1,000 uncached input at $1.25, 9,000 cached at $0.125, 500 output at $10:
         // 1,250 + 1,125 + 5,000 = 7,375 micro-dollars.
         let p = lookup("gpt-5").unwrap();
-        let t = Tokens {
-            input: 1_000,
-            output: 500,
-            cache_read: 9_000,
-            ..Tokens::default()
-        };
+        let t = Tokens { input: 1_000, output: 500, cache_read: 9_000, ..Tokens::default() };
         assert_eq!(cost(p, &t, Modifiers::default()), 7_375_000_000);
     }
 }

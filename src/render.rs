@@ -42,20 +42,10 @@ pub struct Glyphs {
 
 impl Glyphs {
     pub fn unicode() -> Glyphs {
-        Glyphs {
-            reset: "↻".into(),
-            warning: "⚠ ".into(),
-            estimate: "~".into(),
-            extrapolated: "≈".into(),
-        }
+        Glyphs { reset: "↻".into(), warning: "⚠ ".into(), estimate: "~".into(), extrapolated: "≈".into() }
     }
     pub fn ascii() -> Glyphs {
-        Glyphs {
-            reset: "r".into(),
-            warning: "!".into(),
-            estimate: "~".into(),
-            extrapolated: "~=".into(),
-        }
+        Glyphs { reset: "r".into(), warning: "!".into(), estimate: "~".into(), extrapolated: "~=".into() }
     }
 }
 
@@ -89,13 +79,7 @@ pub struct Style {
 
 impl Default for Style {
     fn default() -> Style {
-        Style {
-            color: true,
-            glyphs: Glyphs::unicode(),
-            colors: Colors::default(),
-            warn_at: 70.0,
-            danger_at: 90.0,
-        }
+        Style { color: true, glyphs: Glyphs::unicode(), colors: Colors::default(), warn_at: 70.0, danger_at: 90.0 }
     }
 }
 
@@ -137,17 +121,9 @@ pub fn text(r: &Runway, style: &Style) -> Option<(String, Level)> {
     };
     let mut s = format!("5h {used} {}{}", g.reset, duration(b.block.end() - r.now));
     if let Some(m) = r.minutes_to_limit {
-        s.push_str(&format!(
-            " {}{}",
-            g.warning,
-            duration((m * MINUTE_MS as f64) as i64)
-        ));
+        s.push_str(&format!(" {}{}", g.warning, duration((m * MINUTE_MS as f64) as i64)));
     }
-    let lvl = level(
-        r.used_percent.filter(|_| r.limit.source != Source::None),
-        r.minutes_to_limit.is_some(),
-        style,
-    );
+    let lvl = level(r.used_percent.filter(|_| r.limit.source != Source::None), r.minutes_to_limit.is_some(), style);
     Some((s, lvl))
 }
 
@@ -156,10 +132,7 @@ pub fn escape_text(s: &str, t: Target) -> String {
     match t {
         Target::Zsh => s.replace('%', "%%"),
         // Bash decodes backslashes first, then (promptvars) expands `$`, backquote and `\` once more.
-        Target::Bash => s
-            .replace('\\', r"\\\\")
-            .replace('$', r"\\$")
-            .replace('`', r"\\`"),
+        Target::Bash => s.replace('\\', r"\\\\").replace('$', r"\\$").replace('`', r"\\`"),
         Target::Tmux => s.replace('#', "##"),
         Target::Fish | Target::Plain | Target::Ansi => s.to_owned(),
     }
@@ -214,34 +187,19 @@ mod tests {
         let s = "5h ~62% #1 $2 \\ `x`";
         assert_eq!(escape_text(s, Target::Zsh), "5h ~62%% #1 $2 \\ `x`");
         assert_eq!(escape_text(s, Target::Tmux), "5h ~62% ##1 $2 \\ `x`");
-        assert_eq!(
-            escape_text(s, Target::Bash),
-            r"5h ~62% #1 \\$2 \\\\ \\`x\\`"
-        );
+        assert_eq!(escape_text(s, Target::Bash), r"5h ~62% #1 \\$2 \\\\ \\`x\\`");
         assert_eq!(escape_text(s, Target::Plain), s);
     }
 
     #[test]
     fn colours_per_target() {
         let st = Style::default();
-        assert_eq!(
-            paint("a", Level::Ok, Target::Zsh, &st),
-            "%{\x1b[32m%}a%{\x1b[0m%}"
-        );
-        assert_eq!(
-            paint("a", Level::Warn, Target::Bash, &st),
-            "\\[\x1b[33m\\]a\\[\x1b[0m\\]"
-        );
-        assert_eq!(
-            paint("a", Level::Danger, Target::Tmux, &st),
-            "#[fg=red]a#[fg=default]"
-        );
+        assert_eq!(paint("a", Level::Ok, Target::Zsh, &st), "%{\x1b[32m%}a%{\x1b[0m%}");
+        assert_eq!(paint("a", Level::Warn, Target::Bash, &st), "\\[\x1b[33m\\]a\\[\x1b[0m\\]");
+        assert_eq!(paint("a", Level::Danger, Target::Tmux, &st), "#[fg=red]a#[fg=default]");
         assert_eq!(paint("a", Level::Ok, Target::Fish, &st), "\x1b[32ma\x1b[0m");
         assert_eq!(paint("a", Level::Ok, Target::Plain, &st), "a");
-        let mono = Style {
-            color: false,
-            ..Style::default()
-        };
+        let mono = Style { color: false, ..Style::default() };
         assert_eq!(paint("a", Level::Danger, Target::Zsh, &mono), "a");
     }
 

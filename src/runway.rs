@@ -114,34 +114,18 @@ pub fn choose_limit(cfg: &Configured, largest: Option<(u64, u64)>) -> Limit {
         };
     }
     if let Some(t) = cfg.tokens.filter(|v| *v > 0) {
-        return Limit {
-            source: Source::Configured,
-            measure: Measure::Tokens,
-            tokens: Some(t),
-            cost: None,
-        };
+        return Limit { source: Source::Configured, measure: Measure::Tokens, tokens: Some(t), cost: None };
     }
     match largest {
         // Cost weighs models the way the service's limits do (an Opus token uses more than a Haiku
         // one); tokens are the fallback when nothing in the history has a price.
-        Some((t, c)) if c > 0 => Limit {
-            source: Source::History,
-            measure: Measure::Cost,
-            tokens: Some(t),
-            cost: Some(c),
-        },
-        Some((t, _)) if t > 0 => Limit {
-            source: Source::History,
-            measure: Measure::Tokens,
-            tokens: Some(t),
-            cost: None,
-        },
-        _ => Limit {
-            source: Source::None,
-            measure: Measure::Cost,
-            tokens: None,
-            cost: None,
-        },
+        Some((t, c)) if c > 0 => {
+            Limit { source: Source::History, measure: Measure::Cost, tokens: Some(t), cost: Some(c) }
+        }
+        Some((t, _)) if t > 0 => {
+            Limit { source: Source::History, measure: Measure::Tokens, tokens: Some(t), cost: None }
+        }
+        _ => Limit { source: Source::None, measure: Measure::Cost, tokens: None, cost: None },
     }
 }
 
@@ -154,24 +138,16 @@ pub fn measure(b: &BlockNow, limit: &Limit, now: i64) -> (Option<f64>, Option<f6
         return (Some(0.0), None);
     }
     let (used, projected, per_minute) = match limit.measure {
-        Measure::Cost => (
-            b.block.totals.sums.cost as f64,
-            b.projection.map(|p| p.cost),
-            b.burn.map(|r| r.cost_per_hour / 60.0),
-        ),
-        Measure::Tokens => (
-            b.block.totals.sums.total() as f64,
-            b.projection.map(|p| p.tokens),
-            b.burn.map(|r| r.tokens_per_minute),
-        ),
+        Measure::Cost => {
+            (b.block.totals.sums.cost as f64, b.projection.map(|p| p.cost), b.burn.map(|r| r.cost_per_hour / 60.0))
+        }
+        Measure::Tokens => {
+            (b.block.totals.sums.total() as f64, b.projection.map(|p| p.tokens), b.burn.map(|r| r.tokens_per_minute))
+        }
     };
     let percent = used / amount * 100.0;
     let crosses = used >= amount || projected.is_some_and(|p| p > amount);
-    let to_limit = if crosses {
-        window::minutes_to(used, amount, per_minute.unwrap_or(0.0))
-    } else {
-        None
-    };
+    let to_limit = if crosses { window::minutes_to(used, amount, per_minute.unwrap_or(0.0)) } else { None };
     // Reaching it after the reset is not a warning.
     let before_reset = to_limit.filter(|m| now + (*m * MINUTE_MS as f64) as i64 <= b.block.end());
     (Some(percent), before_reset)
@@ -182,12 +158,7 @@ pub fn compute(db: &Db, p: Provider, now: i64, cfg: &Configured) -> io::Result<R
     let block = view.current().map(|b| {
         let active = b.active(now);
         let burn = window::burn(b);
-        BlockNow {
-            block: *b,
-            active,
-            burn,
-            projection: active.then(|| window::project(b, burn, now)),
-        }
+        BlockNow { block: *b, active, burn, projection: active.then(|| window::project(b, burn, now)) }
     });
     let limit = choose_limit(cfg, view.largest_completed(now));
     let (used_percent, minutes_to_limit) = match &block {
@@ -223,16 +194,7 @@ mod tests {
     fn block(costs: &[(i64, u64)]) -> Block {
         let es: Vec<Entry> = costs
             .iter()
-            .map(|&(ts, c)| Entry {
-                ts,
-                model: 0,
-                flags: 0,
-                sums: Sums {
-                    output: 1,
-                    cost: c,
-                    ..Sums::default()
-                },
-            })
+            .map(|&(ts, c)| Entry { ts, model: 0, flags: 0, sums: Sums { output: 1, cost: c, ..Sums::default() } })
             .collect();
         window::blocks(&es)[0]
     }
@@ -240,36 +202,15 @@ mod tests {
     #[test]
     fn configured_beats_history_and_history_prefers_cost() {
         let hist = Some((1_000, 5_000));
-        let c = choose_limit(
-            &Configured {
-                cost_usd: Some(50.0),
-                tokens: Some(9),
-            },
-            hist,
-        );
-        assert_eq!(
-            (c.source, c.measure, c.cost),
-            (Source::Configured, Measure::Cost, Some(50_000_000_000_000))
-        );
-        let t = choose_limit(
-            &Configured {
-                tokens: Some(9),
-                ..Configured::default()
-            },
-            hist,
-        );
+        let c = choose_limit(&Configured { cost_usd: Some(50.0), tokens: Some(9) }, hist);
+        assert_eq!((c.source, c.measure, c.cost), (Source::Configured, Measure::Cost, Some(50_000_000_000_000)));
+        let t = choose_limit(&Configured { tokens: Some(9), ..Configured::default() }, hist);
         assert_eq!((t.source, t.measure), (Source::Configured, Measure::Tokens));
         let h = choose_limit(&Configured::default(), hist);
-        assert_eq!(
-            (h.source, h.measure, h.cost),
-            (Source::History, Measure::Cost, Some(5_000))
-        );
+        assert_eq!((h.source, h.measure, h.cost), (Source::History, Measure::Cost, Some(5_000)));
         let h = choose_limit(&Configured::default(), Some((1_000, 0)));
         assert_eq!((h.source, h.measure), (Source::History, Measure::Tokens));
-        assert_eq!(
-            choose_limit(&Configured::default(), None).source,
-            Source::None
-        );
+        assert_eq!(choose_limit(&Configured::default(), None).source, Source::None);
     }
 
     #[test]
@@ -279,27 +220,15 @@ mod tests {
         let b = block(&[(s, 3_000_000_000_000), (s + HOUR_MS, 3_000_000_000_000)]);
         let now = s + HOUR_MS;
         let burn = window::burn(&b);
-        let bn = BlockNow {
-            block: b,
-            active: true,
-            burn,
-            projection: Some(window::project(&b, burn, now)),
-        };
-        let limit = Limit {
-            source: Source::Configured,
-            measure: Measure::Cost,
-            tokens: None,
-            cost: Some(20_000_000_000_000),
-        };
+        let bn = BlockNow { block: b, active: true, burn, projection: Some(window::project(&b, burn, now)) };
+        let limit =
+            Limit { source: Source::Configured, measure: Measure::Cost, tokens: None, cost: Some(20_000_000_000_000) };
         let (pct, warn) = measure(&bn, &limit, now);
         assert_eq!(pct, Some(30.0));
         // Projection $6 + 4 h x $6 = $30 > $20: the limit comes after (20 - 6) / 0.1 = 140 minutes.
         assert_eq!(warn, Some(140.0));
         // With a $40 limit the projection stays under: no warning.
-        let roomy = Limit {
-            cost: Some(40_000_000_000_000),
-            ..limit
-        };
+        let roomy = Limit { cost: Some(40_000_000_000_000), ..limit };
         assert_eq!(measure(&bn, &roomy, now), (Some(15.0), None));
     }
 
@@ -312,30 +241,15 @@ mod tests {
         let b = block(&[(s, 500_000_000_000), (s + 4 * HOUR_MS, 4_000_000_000_000)]);
         let now = s + 4 * HOUR_MS;
         let burn = window::burn(&b);
-        let bn = BlockNow {
-            block: b,
-            active: true,
-            burn,
-            projection: Some(window::project(&b, burn, now)),
-        };
-        let limit = Limit {
-            source: Source::History,
-            measure: Measure::Cost,
-            tokens: None,
-            cost: Some(5_000_000_000_000),
-        };
+        let bn = BlockNow { block: b, active: true, burn, projection: Some(window::project(&b, burn, now)) };
+        let limit =
+            Limit { source: Source::History, measure: Measure::Cost, tokens: None, cost: Some(5_000_000_000_000) };
         let warn = measure(&bn, &limit, now).1.unwrap();
         assert!((warn - 26.6667).abs() < 1e-3, "{warn}");
-        let roomy = Limit {
-            cost: Some(5_700_000_000_000),
-            ..limit
-        };
+        let roomy = Limit { cost: Some(5_700_000_000_000), ..limit };
         assert_eq!(measure(&bn, &roomy, now).1, None);
         // Already over: zero minutes left.
-        let tight = Limit {
-            cost: Some(4_000_000_000_000),
-            ..limit
-        };
+        let tight = Limit { cost: Some(4_000_000_000_000), ..limit };
         assert_eq!(measure(&bn, &tight, now).1, Some(0.0));
     }
 }

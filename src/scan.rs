@@ -32,11 +32,7 @@ pub struct Root {
 #[derive(Debug)]
 pub enum Change {
     /// A file not in the table yet.
-    New {
-        path: Vec<u8>,
-        provider: Provider,
-        md: Metadata,
-    },
+    New { path: Vec<u8>, provider: Provider, md: Metadata },
     /// A known file whose size, mtime or identity differs from the table.
     Changed { idx: usize, md: Metadata },
     /// A known file that is no longer there (or no longer a regular file).
@@ -50,11 +46,13 @@ pub struct Scan {
     pub dirs: Option<Vec<DirEntry>>,
     pub full: bool,
     pub stats: u64,
+    /// Something changed, but the partially read state cannot tell what: read it whole and look again.
+    pub dirty: bool,
 }
 
 impl Scan {
     pub fn is_empty(&self) -> bool {
-        self.changes.is_empty() && self.dirs.is_none()
+        self.changes.is_empty() && self.dirs.is_none() && !self.dirty
     }
 }
 
@@ -85,12 +83,7 @@ struct Walker {
 
 impl Walker {
     fn new() -> Walker {
-        Walker {
-            files: Vec::new(),
-            dirs: Vec::new(),
-            seen_dirs: HashSet::new(),
-            stats: 0,
-        }
+        Walker { files: Vec::new(), dirs: Vec::new(), seen_dirs: HashSet::new(), stats: 0 }
     }
 
     /// Records `dir` and everything below it. Links are followed; a directory reached twice (a link
@@ -100,23 +93,14 @@ impl Walker {
         if !self.seen_dirs.insert((md.dev(), md.ino())) || depth > 32 {
             return;
         }
-        self.dirs.push(DirEntry {
-            path: bytes(dir),
-            provider,
-            depth,
-            mtime_ns: mtime_ns(md),
-        });
+        self.dirs.push(DirEntry { path: bytes(dir), provider, depth, mtime_ns: mtime_ns(md) });
         let Ok(rd) = fs::read_dir(dir) else { return };
         for ent in rd.flatten() {
             let path = ent.path();
             let Ok(ft) = ent.file_type() else { continue };
             self.stats += 1;
             // `fs::metadata` follows links; a dangling one simply fails and is skipped.
-            let md = if ft.is_symlink() {
-                fs::metadata(&path)
-            } else {
-                ent.metadata()
-            };
+            let md = if ft.is_symlink() { fs::metadata(&path) } else { ent.metadata() };
             let Ok(md) = md else { continue };
             if md.is_dir() {
                 self.walk(&path, provider, depth.saturating_add(1), &md);
@@ -137,12 +121,7 @@ pub fn full(roots: &[Root], state: &State) -> Scan {
             }
         }
     }
-    let known: HashMap<&[u8], usize> = state
-        .files
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.path.as_slice(), i))
-        .collect();
+    let known: HashMap<&[u8], usize> = state.files.iter().enumerate().map(|(i, f)| (f.path.as_slice(), i)).collect();
     let mut seen = vec![false; state.files.len()];
     let mut changes = Vec::new();
     let mut dedup_inodes = HashSet::new();
@@ -167,26 +146,13 @@ pub fn full(roots: &[Root], state: &State) -> Scan {
             changes.push(Change::Gone { idx: i });
         }
     }
-    let dirs = if w.dirs == state.dirs {
-        None
-    } else {
-        Some(w.dirs)
-    };
-    Scan {
-        changes,
-        dirs,
-        full: true,
-        stats: w.stats,
-    }
+    let dirs = if w.dirs == state.dirs { None } else { Some(w.dirs) };
+    Scan { changes, dirs, full: true, stats: w.stats, dirty: false }
 }
 
 fn differs(f: &crate::cache::state::FileEntry, md: &Metadata) -> bool {
     use std::os::unix::fs::MetadataExt;
-    f.unreadable
-        || f.dev != md.dev()
-        || f.ino != md.ino()
-        || f.size != md.len()
-        || f.mtime_ns != mtime_ns(md)
+    f.unreadable || f.dev != md.dev() || f.ino != md.ino() || f.size != md.len() || f.mtime_ns != mtime_ns(md)
 }
 
 /// The quick check described in the module comment. Falls back to a full walk when a root appeared
@@ -196,12 +162,9 @@ pub fn quick(roots: &[Root], state: &State, wall_ns: i64) -> Scan {
     for r in roots {
         stats += 1;
         let exists = fs::metadata(&r.path).is_ok_and(|m| m.is_dir());
-        let known = state
-            .dirs
-            .iter()
-            .any(|d| d.depth == 0 && d.path == bytes(&r.path));
+        let known = state.dirs.iter().any(|d| d.depth == 0 && d.path == bytes(&r.path));
         if exists != known {
-            return full(roots, state);
+            return if state.complete { full(roots, state) } else { Scan { dirty: true, stats, ..Scan::default() } };
         }
     }
     let mut dirty: Vec<usize> = Vec::new();
@@ -213,6 +176,9 @@ pub fn quick(roots: &[Root], state: &State, wall_ns: i64) -> Scan {
                 _ => dirty.push(i),
             }
         }
+    }
+    if !dirty.is_empty() && !state.complete {
+        return Scan { dirty: true, stats, ..Scan::default() };
     }
     let mut changes = Vec::new();
     let mut reported: HashSet<usize> = HashSet::new();
@@ -242,24 +208,14 @@ pub fn quick(roots: &[Root], state: &State, wall_ns: i64) -> Scan {
             _ => changes.push(Change::Gone { idx: i }),
         }
     }
-    Scan {
-        changes,
-        dirs,
-        full: false,
-        stats,
-    }
+    Scan { changes, dirs, full: false, stats, dirty: false }
 }
 
 /// Lists changed directories again: new files and subtrees are found, vanished ones reported gone.
 fn relist(state: &State, dirty: &[usize]) -> (Vec<DirEntry>, Vec<Change>, u64) {
     let mut dirs = state.dirs.clone();
     let mut changes = Vec::new();
-    let file_idx: HashMap<&[u8], usize> = state
-        .files
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.path.as_slice(), i))
-        .collect();
+    let file_idx: HashMap<&[u8], usize> = state.files.iter().enumerate().map(|(i, f)| (f.path.as_slice(), i)).collect();
     let mut gone_dirs: Vec<Vec<u8>> = Vec::new();
     let mut w = Walker::new();
     for &i in dirty {
@@ -281,11 +237,7 @@ fn relist(state: &State, dirty: &[usize]) -> (Vec<DirEntry>, Vec<Change>, u64) {
             let pb = bytes(&p);
             present.insert(pb.clone());
             let Ok(ft) = ent.file_type() else { continue };
-            let md = if ft.is_symlink() {
-                fs::metadata(&p)
-            } else {
-                ent.metadata()
-            };
+            let md = if ft.is_symlink() { fs::metadata(&p) } else { ent.metadata() };
             let Ok(md) = md else { continue };
             if md.is_dir() {
                 if !state.dirs.iter().any(|x| x.path == pb) {
@@ -298,28 +250,18 @@ fn relist(state: &State, dirty: &[usize]) -> (Vec<DirEntry>, Vec<Change>, u64) {
                             changes.push(Change::Changed { idx: fi, md });
                         }
                     }
-                    None => changes.push(Change::New {
-                        path: pb,
-                        provider: d.provider,
-                        md,
-                    }),
+                    None => changes.push(Change::New { path: pb, provider: d.provider, md }),
                 }
             }
         }
         // Direct children that are no longer listed.
         for (fi, f) in state.files.iter().enumerate() {
-            if under(&d.path, &f.path)
-                && !f.path[d.path.len() + 1..].contains(&b'/')
-                && !present.contains(&f.path)
-            {
+            if under(&d.path, &f.path) && !f.path[d.path.len() + 1..].contains(&b'/') && !present.contains(&f.path) {
                 changes.push(Change::Gone { idx: fi });
             }
         }
         for x in &state.dirs {
-            if under(&d.path, &x.path)
-                && !x.path[d.path.len() + 1..].contains(&b'/')
-                && !present.contains(&x.path)
-            {
+            if under(&d.path, &x.path) && !x.path[d.path.len() + 1..].contains(&b'/') && !present.contains(&x.path) {
                 gone_dirs.push(x.path.clone());
             }
         }
@@ -327,11 +269,7 @@ fn relist(state: &State, dirty: &[usize]) -> (Vec<DirEntry>, Vec<Change>, u64) {
     for g in &gone_dirs {
         dirs.retain(|x| x.path != *g && !under(g, &x.path));
         for (fi, f) in state.files.iter().enumerate() {
-            if under(g, &f.path)
-                && !changes
-                    .iter()
-                    .any(|c| matches!(c, Change::Gone { idx } if *idx == fi))
-            {
+            if under(g, &f.path) && !changes.iter().any(|c| matches!(c, Change::Gone { idx } if *idx == fi)) {
                 changes.push(Change::Gone { idx: fi });
             }
         }
@@ -352,11 +290,8 @@ mod tests {
     use std::os::unix::fs::MetadataExt;
 
     fn table(roots: &[Root]) -> State {
-        let s = full(roots, &State::default());
-        let mut st = State {
-            dirs: s.dirs.unwrap_or_default(),
-            ..State::default()
-        };
+        let s = full(roots, &State::empty());
+        let mut st = State { dirs: s.dirs.unwrap_or_default(), ..State::empty() };
         for c in s.changes {
             if let Change::New { path, provider, md } = c {
                 st.files.push(FileEntry {
@@ -380,10 +315,7 @@ mod tests {
     }
 
     fn now_ns() -> i64 {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos() as i64
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as i64
     }
 
     #[test]
@@ -397,17 +329,9 @@ mod tests {
         fs::write(proj.join("notes.txt"), "x").unwrap();
         fs::create_dir(proj.join("dir.jsonl")).unwrap();
         std::os::unix::fs::symlink(proj.join("missing"), proj.join("dangling.jsonl")).unwrap();
-        let roots = vec![Root {
-            provider: Provider::Claude,
-            path: projects.clone(),
-        }];
+        let roots = vec![Root { provider: Provider::Claude, path: projects.clone() }];
         let st = table(&roots);
-        assert_eq!(
-            st.files.len(),
-            2,
-            "only regular *.jsonl files: {:?}",
-            st.files
-        );
+        assert_eq!(st.files.len(), 2, "only regular *.jsonl files: {:?}", st.files);
         assert!(quick(&roots, &st, now_ns()).is_empty());
 
         std::thread::sleep(std::time::Duration::from_millis(20));
@@ -420,13 +344,9 @@ mod tests {
         let (mut changed, mut gone) = (0, 0);
         for c in &s.changes {
             match c {
-                Change::New { path, .. } => new.push(
-                    String::from_utf8_lossy(path)
-                        .rsplit('/')
-                        .next()
-                        .unwrap()
-                        .to_owned(),
-                ),
+                Change::New { path, .. } => {
+                    new.push(String::from_utf8_lossy(path).rsplit('/').next().unwrap().to_owned())
+                }
                 Change::Changed { .. } => changed += 1,
                 Change::Gone { .. } => gone += 1,
             }
@@ -442,10 +362,7 @@ mod tests {
         let proj = d.path().join("projects/p");
         fs::create_dir_all(&proj).unwrap();
         fs::write(proj.join("old.jsonl"), "a\n").unwrap();
-        let roots = vec![Root {
-            provider: Provider::Claude,
-            path: d.path().join("projects"),
-        }];
+        let roots = vec![Root { provider: Provider::Claude, path: d.path().join("projects") }];
         let mut st = table(&roots);
         // Pretend the file was last touched a day ago: the quick check no longer stats it.
         st.files[0].mtime_ns -= 24 * HOUR_NS;
@@ -457,10 +374,7 @@ mod tests {
 
     #[test]
     fn codex_wants_rollouts_only() {
-        assert!(wanted(
-            Provider::Codex,
-            b"rollout-2026-05-11T11-26-55-x.jsonl"
-        ));
+        assert!(wanted(Provider::Codex, b"rollout-2026-05-11T11-26-55-x.jsonl"));
         assert!(!wanted(Provider::Codex, b"history.jsonl"));
         assert!(wanted(Provider::Claude, b"agent-a1.jsonl"));
     }

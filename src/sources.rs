@@ -10,9 +10,7 @@ use crate::event::Provider;
 use crate::scan::Root;
 
 fn home() -> Option<PathBuf> {
-    std::env::var_os("HOME")
-        .filter(|h| !h.is_empty())
-        .map(PathBuf::from)
+    std::env::var_os("HOME").filter(|h| !h.is_empty()).map(PathBuf::from)
 }
 
 fn expand(entry: &str) -> Option<PathBuf> {
@@ -21,29 +19,23 @@ fn expand(entry: &str) -> Option<PathBuf> {
         return None;
     }
     match e.strip_prefix('~') {
-        Some(rest) if rest.is_empty() || rest.starts_with('/') => {
-            Some(home()?.join(rest.trim_start_matches('/')))
-        }
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => Some(home()?.join(rest.trim_start_matches('/'))),
         _ => Some(PathBuf::from(e)),
     }
 }
 
 fn claude_projects(entry: &Path) -> PathBuf {
     let nested = entry.join("projects");
-    if !nested.is_dir() && entry.file_name().is_some_and(|n| n == "projects") {
-        entry.to_path_buf()
-    } else {
-        nested
-    }
+    if !nested.is_dir() && entry.file_name().is_some_and(|n| n == "projects") { entry.to_path_buf() } else { nested }
 }
 
 fn push_unique(roots: &mut Vec<Root>, provider: Provider, path: PathBuf) {
     // Two spellings of one directory (a link, a trailing slash) are one root.
     let canon = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-    if !roots.iter().any(|r| {
-        r.provider == provider
-            && std::fs::canonicalize(&r.path).unwrap_or_else(|_| r.path.clone()) == canon
-    }) {
+    if !roots
+        .iter()
+        .any(|r| r.provider == provider && std::fs::canonicalize(&r.path).unwrap_or_else(|_| r.path.clone()) == canon)
+    {
         roots.push(Root { provider, path });
     }
 }
@@ -62,18 +54,10 @@ pub fn claude_roots() -> Vec<Root> {
                 .map(PathBuf::from)
                 .or_else(|| home().map(|h| h.join(".config")));
             if let Some(x) = xdg {
-                push_unique(
-                    &mut roots,
-                    Provider::Claude,
-                    x.join("claude").join("projects"),
-                );
+                push_unique(&mut roots, Provider::Claude, x.join("claude").join("projects"));
             }
             if let Some(h) = home() {
-                push_unique(
-                    &mut roots,
-                    Provider::Claude,
-                    h.join(".claude").join("projects"),
-                );
+                push_unique(&mut roots, Provider::Claude, h.join(".claude").join("projects"));
             }
         }
     }
@@ -104,9 +88,6 @@ mod tests {
         std::fs::create_dir_all(cfg.join("projects")).unwrap();
         assert_eq!(claude_projects(&cfg), cfg.join("projects"));
         assert_eq!(claude_projects(&cfg.join("projects")), cfg.join("projects"));
-        assert_eq!(
-            claude_projects(&d.path().join("none")),
-            d.path().join("none/projects")
-        );
+        assert_eq!(claude_projects(&d.path().join("none")), d.path().join("none/projects"));
     }
 }

@@ -100,18 +100,11 @@ pub fn count(n: u64) -> String {
 }
 
 fn hm(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_default()
+    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
 }
 
 fn line(t: &Totals) -> String {
-    format!(
-        "{} calls · {} tokens · ${:.2}",
-        t.entries,
-        count(t.sums.total()),
-        usd(t.sums.cost)
-    )
+    format!("{} calls · {} tokens · ${:.2}", t.entries, count(t.sums.total()), usd(t.sums.cost))
 }
 
 pub fn human(r: &Runway) -> String {
@@ -134,18 +127,11 @@ pub fn human(r: &Runway) -> String {
                 );
             }
         }
-        Some(b) => {
-            out += &format!(
-                "  5h block  none active (last block {} UTC)\n",
-                hm(b.block.start)
-            )
-        }
+        Some(b) => out += &format!("  5h block  none active (last block {} UTC)\n", hm(b.block.start)),
         None => out += "  5h block  none\n",
     }
     let limit = match (r.limit.source, r.used_percent) {
-        (crate::runway::Source::None, _) | (_, None) => {
-            "none known yet (no completed block): showing cost".to_owned()
-        }
+        (crate::runway::Source::None, _) | (_, None) => "none known yet (no completed block): showing cost".to_owned(),
         (src, Some(p)) => {
             let what = match (r.limit.cost, r.limit.tokens, r.limit.measure) {
                 (Some(c), _, crate::runway::Measure::Cost) => format!("${:.2}", usd(c)),
@@ -156,16 +142,10 @@ pub fn human(r: &Runway) -> String {
                 crate::runway::Source::History => "estimate: largest completed block",
                 crate::runway::Source::Configured => "configured",
                 crate::runway::Source::Server => "reported by the service",
-                crate::runway::Source::Extrapolated => {
-                    "extrapolated from the service's last reading"
-                }
+                crate::runway::Source::Extrapolated => "extrapolated from the service's last reading",
                 crate::runway::Source::None => "",
             };
-            format!(
-                "{}{:.0}% of {what} ({label})",
-                if r.estimated() { "~" } else { "" },
-                p
-            )
+            format!("{}{:.0}% of {what} ({label})", if r.estimated() { "~" } else { "" }, p)
         }
     };
     out += &format!("  limit     {limit}\n");
@@ -177,10 +157,7 @@ pub fn human(r: &Runway) -> String {
     }
     out += &format!("  7 days    {}\n", line(&r.week));
     if !r.unpriced.is_empty() {
-        out += &format!(
-            "  unpriced  {} (counted in tokens, not in cost)\n",
-            r.unpriced.join(", ")
-        );
+        out += &format!("  unpriced  {} (counted in tokens, not in cost)\n", r.unpriced.join(", "));
     }
     out
 }

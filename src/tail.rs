@@ -20,27 +20,17 @@ const CHUNK: usize = 1 << 20;
 /// Opens a transcript without ever blocking: a FIFO that appeared under a `.jsonl` name would
 /// otherwise hang the prompt. Anything but a regular file is refused.
 pub fn open(path: &Path) -> io::Result<(File, std::fs::Metadata)> {
-    let f = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc_o_nonblock())
-        .open(path)?;
+    let f = OpenOptions::new().read(true).custom_flags(libc_o_nonblock()).open(path)?;
     let md = f.metadata()?;
     if !md.is_file() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "not a regular file",
-        ));
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a regular file"));
     }
     Ok((f, md))
 }
 
 const fn libc_o_nonblock() -> i32 {
     // O_NONBLOCK on Linux; on the BSDs and macOS it is 4.
-    if cfg!(any(target_os = "linux", target_os = "android")) {
-        0o4000
-    } else {
-        4
-    }
+    if cfg!(any(target_os = "linux", target_os = "android")) { 0o4000 } else { 4 }
 }
 
 pub fn fingerprint(bytes: &[u8]) -> u64 {
@@ -66,19 +56,11 @@ pub struct Read {
 
 /// Calls `line(bytes, offset_of_line)` for every complete line in `[from, to)` and returns where the
 /// next read must start. A line that grows past `MAX_LINE` is skipped whole.
-pub fn read_lines(
-    f: &File,
-    from: u64,
-    to: u64,
-    mut line: impl FnMut(&[u8], u64),
-) -> io::Result<Read> {
+pub fn read_lines(f: &File, from: u64, to: u64, mut line: impl FnMut(&[u8], u64)) -> io::Result<Read> {
     let mut buf: Vec<u8> = Vec::new();
     let mut buf_start = from; // file offset of buf[0]
     let mut pos = from; // next file offset to read
-    let mut out = Read {
-        offset: from,
-        ..Read::default()
-    };
+    let mut out = Read { offset: from, ..Read::default() };
     let mut skipping = false; // inside an oversized line: drop bytes up to its newline
     while pos < to {
         let want = (to - pos).min(CHUNK as u64) as usize;
@@ -120,9 +102,7 @@ pub fn identity(md: &std::fs::Metadata) -> (u64, u64) {
 }
 
 pub fn mtime_ns(md: &std::fs::Metadata) -> i64 {
-    md.mtime()
-        .saturating_mul(1_000_000_000)
-        .saturating_add(md.mtime_nsec())
+    md.mtime().saturating_mul(1_000_000_000).saturating_add(md.mtime_nsec())
 }
 
 #[cfg(test)]
@@ -133,10 +113,8 @@ mod tests {
     fn lines_of(path: &Path, from: u64) -> (Vec<(String, u64)>, Read) {
         let (f, md) = open(path).unwrap();
         let mut got = Vec::new();
-        let r = read_lines(&f, from, md.len(), |l, at| {
-            got.push((String::from_utf8_lossy(l).into_owned(), at))
-        })
-        .unwrap();
+        let r =
+            read_lines(&f, from, md.len(), |l, at| got.push((String::from_utf8_lossy(l).into_owned(), at))).unwrap();
         (got, r)
     }
 
@@ -175,15 +153,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         assert!(open(dir.path()).is_err());
         let fifo = dir.path().join("f.jsonl");
-        let ok = std::process::Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .map(|s| s.success());
+        let ok = std::process::Command::new("mkfifo").arg(&fifo).status().map(|s| s.success());
         if ok.unwrap_or(false) {
-            assert!(
-                open(&fifo).is_err(),
-                "a FIFO must be refused, without blocking"
-            );
+            assert!(open(&fifo).is_err(), "a FIFO must be refused, without blocking");
         }
     }
 }

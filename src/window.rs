@@ -35,10 +35,7 @@ impl Block {
 
     /// Where the rule stands after this block, to resume it on later entries.
     pub fn chain(&self) -> Chain {
-        Chain {
-            start: self.start,
-            last: self.last,
-        }
+        Chain { start: self.start, last: self.last }
     }
 }
 
@@ -67,11 +64,7 @@ pub struct Blocks {
 
 impl Blocks {
     pub fn after(prior: Option<Chain>) -> Blocks {
-        Blocks {
-            blocks: Vec::new(),
-            prior,
-            continues_prior: false,
-        }
+        Blocks { blocks: Vec::new(), prior, continues_prior: false }
     }
 
     pub fn push(&mut self, e: &Entry) {
@@ -88,23 +81,13 @@ impl Blocks {
                 let c = chain.unwrap();
                 let mut totals = Totals::default();
                 totals.add_entry(e);
-                self.blocks.push(Block {
-                    start: c.start,
-                    first: e.ts,
-                    last: e.ts,
-                    totals,
-                });
+                self.blocks.push(Block { start: c.start, first: e.ts, last: e.ts, totals });
                 self.continues_prior = true;
             }
             _ => {
                 let mut totals = Totals::default();
                 totals.add_entry(e);
-                self.blocks.push(Block {
-                    start: floor_hour(e.ts),
-                    first: e.ts,
-                    last: e.ts,
-                    totals,
-                });
+                self.blocks.push(Block { start: floor_hour(e.ts), first: e.ts, last: e.ts, totals });
             }
         }
     }
@@ -146,10 +129,7 @@ pub struct Projection {
 
 /// What the block will have used by its end at the current burn rate (whole minutes, as ccusage).
 pub fn project(b: &Block, burn: Option<Burn>, now: i64) -> Projection {
-    let used = Projection {
-        tokens: b.totals.sums.total() as f64,
-        cost: b.totals.sums.cost as f64,
-    };
+    let used = Projection { tokens: b.totals.sums.total() as f64, cost: b.totals.sums.cost as f64 };
     let Some(r) = burn else { return used };
     let remaining = ((b.end() - now) as f64 / MINUTE_MS as f64).round().max(0.0);
     Projection {
@@ -186,16 +166,7 @@ mod tests {
     const T0: i64 = 1_770_912_147_718; // 2026-02-12T16:02:27.718Z
 
     fn e(ts: i64, tokens: u64, cost: u64) -> Entry {
-        Entry {
-            ts,
-            model: 0,
-            flags: 0,
-            sums: Sums {
-                input: tokens,
-                cost,
-                ..Sums::default()
-            },
-        }
+        Entry { ts, model: 0, flags: 0, sums: Sums { input: tokens, cost, ..Sums::default() } }
     }
 
     #[test]
@@ -208,11 +179,8 @@ mod tests {
     fn block_breaks_after_five_hours_from_start_or_last_entry() {
         // 16:02, 20:59:53 (same block), 21:00:05 (more than 5 h after the 16:00 start: new block).
         let h = HOUR_MS;
-        let es = [
-            e(T0, 1, 0),
-            e(T0 + 4 * h + 57 * MINUTE_MS + 26_084, 1, 0),
-            e(T0 + 4 * h + 57 * MINUTE_MS + 37_839, 1, 0),
-        ];
+        let es =
+            [e(T0, 1, 0), e(T0 + 4 * h + 57 * MINUTE_MS + 26_084, 1, 0), e(T0 + 4 * h + 57 * MINUTE_MS + 37_839, 1, 0)];
         let b = blocks(&es);
         assert_eq!(b.len(), 2);
         assert_eq!(b[0].start, 1_770_912_000_000);
@@ -237,10 +205,7 @@ mod tests {
     fn burn_and_projection_by_hand() {
         // Block 10:00-15:00; 600 tokens and 6e12 pico ($6) between 10:00 and 11:00 -> 10 tok/min, $6/h.
         let s = 10 * HOUR_MS;
-        let b = blocks(&[
-            e(s, 300, 3_000_000_000_000),
-            e(s + HOUR_MS, 300, 3_000_000_000_000),
-        ])[0];
+        let b = blocks(&[e(s, 300, 3_000_000_000_000), e(s + HOUR_MS, 300, 3_000_000_000_000)])[0];
         let r = burn(&b).unwrap();
         assert_eq!(r.tokens_per_minute, 10.0);
         assert_eq!(r.cost_per_hour, 6e12);
@@ -264,12 +229,7 @@ mod tests {
     #[test]
     fn week_is_half_open() {
         let now = WEEK_MS * 3;
-        let es = [
-            e(now - WEEK_MS, 1, 0),
-            e(now - WEEK_MS + 1, 2, 0),
-            e(now, 4, 0),
-            e(now + 1, 8, 0),
-        ];
+        let es = [e(now - WEEK_MS, 1, 0), e(now - WEEK_MS + 1, 2, 0), e(now, 4, 0), e(now + 1, 8, 0)];
         let t = sum_between(&es, now - WEEK_MS, now);
         assert_eq!((t.entries, t.sums.input), (2, 6));
     }

@@ -68,10 +68,7 @@ fn burn_and_projection_by_hand() {
     // 270 minutes remain at 21:30.
     let projected = 1918612.0 + tpm * 270.0;
     assert!((b["projection"]["tokens"].as_f64().unwrap() - projected).abs() <= 1.0);
-    assert!(
-        (b["projection"]["cost_usd"].as_f64().unwrap() - (1.535243 + cph / 60.0 * 270.0)).abs()
-            < 1e-5
-    );
+    assert!((b["projection"]["cost_usd"].as_f64().unwrap() - (1.535243 + cph / 60.0 * 270.0)).abs() < 1e-5);
 }
 
 #[test]
@@ -80,16 +77,9 @@ fn entries_after_now_do_not_exist_yet() {
     // At 18:00 on the 12th: block 16:00Z holds 30 calls so far; the week 343.
     let v = s.status("2026-02-12T18:00:00Z");
     let b = &v["claude"]["block"];
-    assert_eq!(
-        (b["entries"].as_u64(), b["tokens"]["total"].as_u64()),
-        (Some(30), Some(1798058))
-    );
+    assert_eq!((b["entries"].as_u64(), b["tokens"]["total"].as_u64()), (Some(30), Some(1798058)));
     assert!((b["cost_usd"].as_f64().unwrap() - 1.548944).abs() < 1e-6);
-    check(
-        &v["claude"]["week"],
-        (343, 2863, 84768, 812728, 32830373, 33730732, 25.439038),
-        "week at 18:00",
-    );
+    check(&v["claude"]["week"], (343, 2863, 84768, 812728, 32830373, 33730732, 25.439038), "week at 18:00");
     // At 21:00 on the 11th only the first block exists and it is still running: no limit to learn.
     let v = s.status("2026-02-11T21:00:00Z");
     assert_eq!(v["claude"]["block"]["entries"], 58);
@@ -108,11 +98,7 @@ fn oracle_script_gives_these_figures() {
         eprintln!("python3 not found: the pinned figures stand on their own");
         return;
     };
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let last = &v["blocks"][2];
     let tok = |o: &Value| {
@@ -128,13 +114,7 @@ fn oracle_script_gives_these_figures() {
     };
     assert_eq!(tok(last), LAST_BLOCK);
     assert_eq!(tok(&v["week"]), WEEK);
-    assert_eq!(
-        (
-            v["blocks"][0]["total"].as_u64().unwrap(),
-            v["blocks"][0]["cost_usd"].as_f64().unwrap()
-        ),
-        LARGEST
-    );
+    assert_eq!((v["blocks"][0]["total"].as_u64().unwrap(), v["blocks"][0]["cost_usd"].as_f64().unwrap()), LARGEST);
 }
 
 #[test]
@@ -144,10 +124,7 @@ fn segment_for_each_target() {
     // (23.890094 - 1.535243) / (1.535243 / 3.475917) = 50.6 minutes: red, with a warning.
     let body = "5h ~6% ↻4h30m ⚠ 51m";
     let cases = [
-        (
-            "zsh",
-            format!("%{{\x1b[31m%}}{}%{{\x1b[0m%}}", body.replace('%', "%%")),
-        ),
+        ("zsh", format!("%{{\x1b[31m%}}{}%{{\x1b[0m%}}", body.replace('%', "%%"))),
         ("bash", format!("\\[\x1b[31m\\]{body}\\[\x1b[0m\\]")),
         ("fish", format!("\x1b[31m{body}\x1b[0m")),
         ("tmux", format!("#[fg=red]{body}#[fg=default]")),
@@ -163,35 +140,18 @@ fn segment_for_each_target() {
 #[test]
 fn colour_and_glyph_switches() {
     let s = Sandbox::claude_fixture();
-    let o = s
-        .cmd()
-        .env("NO_COLOR", "1")
-        .args(["--now", NOW, "prompt", "--shell", "zsh"])
-        .output()
-        .unwrap();
+    let o = s.cmd().env("NO_COLOR", "1").args(["--now", NOW, "prompt", "--shell", "zsh"]).output().unwrap();
     assert_eq!(stdout(&o), "5h ~6%% ↻4h30m ⚠ 51m");
-    let o = s
-        .cmd()
-        .env("NO_COLOR", "")
-        .args(["--now", NOW, "prompt", "--shell", "fish"])
-        .output()
-        .unwrap();
-    assert!(
-        stdout(&o).starts_with('\x1b'),
-        "an empty NO_COLOR does not count"
-    );
+    let o = s.cmd().env("NO_COLOR", "").args(["--now", NOW, "prompt", "--shell", "fish"]).output().unwrap();
+    assert!(stdout(&o).starts_with('\x1b'), "an empty NO_COLOR does not count");
     let o = s
         .cmd()
         .env("NO_COLOR", "1")
-        .args([
-            "--color", "always", "--now", NOW, "prompt", "--shell", "fish",
-        ])
+        .args(["--color", "always", "--now", NOW, "prompt", "--shell", "fish"])
         .output()
         .unwrap();
     assert!(stdout(&o).starts_with('\x1b'), "--color always wins");
-    let o = s.run(&[
-        "--color", "never", "--ascii", "--now", NOW, "prompt", "--shell", "bash",
-    ]);
+    let o = s.run(&["--color", "never", "--ascii", "--now", NOW, "prompt", "--shell", "bash"]);
     assert_eq!(stdout(&o), "5h ~6% r4h30m !51m");
 }
 
@@ -199,48 +159,17 @@ fn colour_and_glyph_switches() {
 fn configured_limits() {
     let s = Sandbox::claude_fixture();
     // $1.535243 of $10 is 15%; at $0.44168 a minute the remaining $8.46 lasts 19.2 minutes.
-    let o = s.run(&[
-        "--color",
-        "never",
-        "--limit-cost",
-        "10",
-        "--now",
-        NOW,
-        "prompt",
-    ]);
+    let o = s.run(&["--color", "never", "--limit-cost", "10", "--now", NOW, "prompt"]);
     assert_eq!(stdout(&o), "5h ~15% ↻4h30m ⚠ 20m");
-    let o = s
-        .cmd()
-        .env("RUNWAY_LIMIT_COST", "10")
-        .args(["--color", "never", "--now", NOW, "prompt"])
-        .output()
-        .unwrap();
+    let o = s.cmd().env("RUNWAY_LIMIT_COST", "10").args(["--color", "never", "--now", NOW, "prompt"]).output().unwrap();
     assert_eq!(stdout(&o), "5h ~15% ↻4h30m ⚠ 20m");
     let v = json_of(&s.run(&["--limit-cost", "10", "--now", NOW, "status", "--json"]));
     assert_eq!(v["claude"]["limit"]["source"], "configured");
     // 1,918,612 of 1e9 tokens is 0.19%; the projection (150,951,310) stays under: green, no warning.
-    let o = s.run(&[
-        "--limit-tokens",
-        "1000000000",
-        "--now",
-        NOW,
-        "prompt",
-        "--shell",
-        "tmux",
-    ]);
+    let o = s.run(&["--limit-tokens", "1000000000", "--now", NOW, "prompt", "--shell", "tmux"]);
     assert_eq!(stdout(&o), "#[fg=green]5h ~0% ↻4h30m#[fg=default]");
     // Thresholds move the colour: 0.77% of $200 (projection $120.79, under it) is amber from 0.5%.
-    let o = s.run(&[
-        "--limit-cost",
-        "200",
-        "--warn-at",
-        "0.5",
-        "--now",
-        NOW,
-        "prompt",
-        "--shell",
-        "tmux",
-    ]);
+    let o = s.run(&["--limit-cost", "200", "--warn-at", "0.5", "--now", NOW, "prompt", "--shell", "tmux"]);
     assert_eq!(stdout(&o), "#[fg=yellow]5h ~1% ↻4h30m#[fg=default]");
 }
 
@@ -270,14 +199,8 @@ fn human_status_and_doctor() {
     let o = s.run(&["--now", NOW, "status"]);
     let text = stdout(&o);
     assert!(text.contains("20 calls · 1.92M tokens · $1.54"), "{text}");
-    assert!(
-        text.contains("465 calls · 44.91M tokens · $34.00"),
-        "{text}"
-    );
-    assert!(
-        text.contains("~6% of $23.89 (estimate: largest completed block)"),
-        "{text}"
-    );
+    assert!(text.contains("465 calls · 44.91M tokens · $34.00"), "{text}");
+    assert!(text.contains("~6% of $23.89 (estimate: largest completed block)"), "{text}");
     let o = s.run(&["doctor"]);
     let text = stdout(&o);
     assert!(text.contains("claude  9 files"), "{text}");
@@ -296,8 +219,7 @@ fn no_history_anywhere() {
     let text = stdout(&o);
     assert_eq!(text.lines().count(), 1, "{text}");
     assert!(
-        text.contains("no Claude Code history found")
-            && text.contains(&s.projects().display().to_string()),
+        text.contains("no Claude Code history found") && text.contains(&s.projects().display().to_string()),
         "{text}"
     );
     let v = s.status(NOW);
@@ -320,24 +242,14 @@ fn default_roots_are_both_config_dirs() {
     one(&xdg, "a", "2026-02-12T21:00:00Z");
     one(&dot, "b", "2026-02-12T21:10:00Z");
     let mut c = s.cmd();
-    c.env_remove("CLAUDE_CONFIG_DIR")
-        .args(["--now", NOW, "status", "--json"]);
+    c.env_remove("CLAUDE_CONFIG_DIR").args(["--now", NOW, "status", "--json"]);
     let v = json_of(&c.output().unwrap());
     // Two calls of 1M Haiku input tokens at $1/MTok.
     assert_eq!(v["claude"]["week"]["entries"], 2);
     assert_eq!(v["claude"]["week"]["cost_usd"], 2.0);
     // A comma-separated CLAUDE_CONFIG_DIR, one entry given as its projects/ dir.
-    let list = format!(
-        "{}, {}",
-        s.home().join(".config/claude").display(),
-        s.home().join(".claude/projects").display()
-    );
-    let v = json_of(
-        &s.cmd()
-            .env("CLAUDE_CONFIG_DIR", list)
-            .args(["--now", NOW, "status", "--json"])
-            .output()
-            .unwrap(),
-    );
+    let list =
+        format!("{}, {}", s.home().join(".config/claude").display(), s.home().join(".claude/projects").display());
+    let v = json_of(&s.cmd().env("CLAUDE_CONFIG_DIR", list).args(["--now", NOW, "status", "--json"]).output().unwrap());
     assert_eq!(v["claude"]["week"]["entries"], 2);
 }

@@ -62,12 +62,7 @@ fn appended_in_pieces_equals_a_fresh_read() {
             break;
         }
         step += 1;
-        let o = s
-            .cmd()
-            .env("RUNWAY_MAX_DELTA", "150")
-            .args(["--now", NOW, "prompt"])
-            .output()
-            .unwrap();
+        let o = s.cmd().env("RUNWAY_MAX_DELTA", "150").args(["--now", NOW, "prompt"]).output().unwrap();
         assert_quiet(&o);
         if step % 4 == 0 {
             assert_same_as_fresh(&s, NOW);
@@ -115,11 +110,7 @@ fn truncated_replaced_rewritten_and_deleted_files() {
     let bytes = std::fs::read(&path).unwrap();
 
     // Truncated to its first half (at a line end).
-    let half = bytes[..bytes.len() / 2]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .unwrap()
-        + 1;
+    let half = bytes[..bytes.len() / 2].iter().rposition(|&b| b == b'\n').unwrap() + 1;
     std::fs::write(&path, &bytes[..half]).unwrap();
     prompt_ok(&s);
     assert_same_as_fresh(&s, NOW);
@@ -170,14 +161,8 @@ fn corrupt_truncated_and_missing_cache_files_are_rebuilt() {
     };
     prompt_ok(&s);
     let damages: Vec<(&str, Box<dyn Fn()>)> = vec![
-        (
-            "garbage state",
-            Box::new(|| std::fs::write(db().join("state"), b"\x00garbage\xff").unwrap()),
-        ),
-        (
-            "empty state",
-            Box::new(|| std::fs::write(db().join("state"), b"").unwrap()),
-        ),
+        ("garbage state", Box::new(|| std::fs::write(db().join("state"), b"\x00garbage\xff").unwrap())),
+        ("empty state", Box::new(|| std::fs::write(db().join("state"), b"").unwrap())),
         (
             "truncated state",
             Box::new(|| {
@@ -201,14 +186,8 @@ fn corrupt_truncated_and_missing_cache_files_are_rebuilt() {
                 std::fs::write(&p, &b[..b.len() - 100]).unwrap();
             }),
         ),
-        (
-            "garbage base",
-            Box::new(|| std::fs::write(base(), vec![7u8; 5000]).unwrap()),
-        ),
-        (
-            "missing base",
-            Box::new(|| std::fs::remove_file(base()).unwrap()),
-        ),
+        ("garbage base", Box::new(|| std::fs::write(base(), vec![7u8; 5000]).unwrap())),
+        ("missing base", Box::new(|| std::fs::remove_file(base()).unwrap())),
         (
             "a directory where the state was",
             Box::new(|| {
@@ -246,7 +225,8 @@ fn malformed_lines_are_skipped_and_counted() {
         line.replacen(r#""timestamp":"2"#, r#""timestamp":"not a time","z":"2"#, 1),
         // Cut just after the usage marker, as an unclean shutdown leaves a line.
         line[..line.find(r#""usage":{"#).unwrap() + 12].to_owned(),
-        r#"{"type":"assistant","message":{"usage":{"input_tokens":null}},"timestamp":"2026-02-12T21:01:00Z"}"#.to_owned(),
+        r#"{"type":"assistant","message":{"usage":{"input_tokens":null}},"timestamp":"2026-02-12T21:01:00Z"}"#
+            .to_owned(),
     ];
     let mut text = String::new();
     for b in &bad {
@@ -271,10 +251,7 @@ fn thirty_megabyte_lines() {
     let assistant = format!(
         r#"{{"type":"assistant","sessionId":"s","requestId":"req_big","timestamp":"2026-02-12T21:20:01Z","message":{{"id":"msg_big","model":"claude-opus-4-6","content":[{{"type":"text","text":"{big}"}}],"usage":{{"input_tokens":10,"output_tokens":1000,"cache_read_input_tokens":0,"cache_creation_input_tokens":0}}}}}}"#
     );
-    append(
-        &s.session(LAST),
-        format!("{user}\n{assistant}\n").as_bytes(),
-    );
+    append(&s.session(LAST), format!("{user}\n{assistant}\n").as_bytes());
     let started = Instant::now();
     prompt_ok(&s);
     assert!(started.elapsed() < Duration::from_secs(20));
@@ -282,9 +259,7 @@ fn thirty_megabyte_lines() {
     // The big call counts: 465 + 1 calls, 1,010 more tokens, $0.02505 more (10 x $5 + 1,000 x $25 per MTok).
     assert_eq!(v["claude"]["week"]["entries"], 466);
     assert_eq!(v["claude"]["week"]["tokens"]["total"], 44908834 + 1010);
-    assert!(
-        (v["claude"]["week"]["cost_usd"].as_f64().unwrap() - (34.003789 + 0.02505)).abs() < 1e-6
-    );
+    assert!((v["claude"]["week"]["cost_usd"].as_f64().unwrap() - (34.003789 + 0.02505)).abs() < 1e-6);
     assert_same_as_fresh(&s, NOW);
 }
 
@@ -296,19 +271,13 @@ fn things_named_jsonl_that_are_not_files() {
     std::fs::create_dir(dir.join("a-directory.jsonl")).unwrap();
     std::os::unix::fs::symlink(dir.join("nowhere"), dir.join("dangling.jsonl")).unwrap();
     let fifo = dir.join("fifo.jsonl");
-    let have_fifo = Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .is_ok_and(|st| st.success());
+    let have_fifo = Command::new("mkfifo").arg(&fifo).status().is_ok_and(|st| st.success());
     let locked = dir.join("locked.jsonl");
     std::fs::write(&locked, b"{}\n").unwrap();
     std::fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o000)).unwrap();
     let started = Instant::now();
     prompt_ok(&s);
-    assert!(
-        started.elapsed() < Duration::from_secs(10),
-        "something blocked"
-    );
+    assert!(started.elapsed() < Duration::from_secs(10), "something blocked");
     assert_eq!(figures(&s.status(NOW)), want);
     let doctor = stdout(&s.run(&["doctor"]));
     if std::fs::read(&locked).is_err() {
@@ -338,18 +307,9 @@ fn closed_stdout_is_not_an_error() {
     assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "0");
     assert_eq!(std::fs::read(s.dir.path().join("err")).unwrap(), b"");
     // No stdout at all.
-    let o = s
-        .cmd()
-        .args(["--now", NOW, "prompt"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .output()
-        .unwrap();
+    let o = s.cmd().args(["--now", NOW, "prompt"]).stdout(Stdio::null()).stderr(Stdio::piped()).output().unwrap();
     assert_quiet(&o);
-    let script = format!(
-        "exec '{BIN}' --now {NOW} prompt >&- 2>'{err}'; ",
-        err = s.dir.path().join("err2").display()
-    );
+    let script = format!("exec '{BIN}' --now {NOW} prompt >&- 2>'{err}'; ", err = s.dir.path().join("err2").display());
     let st = Command::new("sh")
         .arg("-c")
         .arg(&script)
@@ -374,10 +334,7 @@ fn a_panic_never_reaches_the_prompt() {
     assert_quiet(&o);
     assert_eq!(stdout(&o), "");
     let log = std::fs::read_to_string(s.cache().join("runway.log")).unwrap();
-    assert!(
-        log.contains("panic") && log.contains("injected fault"),
-        "{log}"
-    );
+    assert!(log.contains("panic") && log.contains("injected fault"), "{log}");
 }
 
 #[test]
@@ -386,13 +343,7 @@ fn bad_arguments_in_a_prompt_stay_quiet() {
     let o = s.run(&["prompt", "--shell", "powershell"]);
     assert_quiet(&o);
     assert_eq!(stdout(&o), "");
-    let o = s
-        .cmd()
-        .env("RUNWAY_NOW", "yesterday")
-        .env("RUNWAY_LIMIT_COST", "lots")
-        .args(["prompt"])
-        .output()
-        .unwrap();
+    let o = s.cmd().env("RUNWAY_NOW", "yesterday").env("RUNWAY_LIMIT_COST", "lots").args(["prompt"]).output().unwrap();
     assert_quiet(&o);
     // Outside prompt mode the same mistakes are reported.
     let o = s.run(&["status", "--shell"]);
@@ -422,11 +373,7 @@ fn many_invocations_at_once() {
                     .unwrap(),
             );
         }
-        let next = if round == 3 {
-            bytes.len()
-        } else {
-            at + (bytes.len() - cut) / 4
-        };
+        let next = if round == 3 { bytes.len() } else { at + (bytes.len() - cut) / 4 };
         append(&path, &bytes[at..next]);
         at = next;
         std::thread::sleep(Duration::from_millis(30));
@@ -445,22 +392,13 @@ fn many_invocations_at_once() {
         .find(|e| e.file_name().to_string_lossy().starts_with("db-"))
         .unwrap()
         .path();
-    let names: Vec<String> = std::fs::read_dir(db)
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
+    let names: Vec<String> =
+        std::fs::read_dir(db).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
     assert!(
-        names
-            .iter()
-            .all(|n| n == "state" || n == "lock" || n.starts_with("base-")),
+        names.iter().all(|n| n == "state" || n == "lock" || n.starts_with("base-") || n.starts_with("cold-")),
         "{names:?}"
     );
-    assert_eq!(
-        names.iter().filter(|n| n.starts_with("base-")).count(),
-        1,
-        "{names:?}"
-    );
+    assert_eq!(names.iter().filter(|n| n.starts_with("base-")).count(), 1, "{names:?}");
 }
 
 #[test]
@@ -477,12 +415,7 @@ fn new_sessions_and_subagents_appear_at_once() {
     std::fs::write(proj.join("new-session.jsonl"), line("a")).unwrap();
     std::fs::write(proj.join(LAST).join("subagents/agent-new.jsonl"), line("b")).unwrap();
     std::fs::create_dir_all(s.projects().join("-home-USER-other/s/subagents")).unwrap();
-    std::fs::write(
-        s.projects()
-            .join("-home-USER-other/s/subagents/agent-x.jsonl"),
-        line("c"),
-    )
-    .unwrap();
+    std::fs::write(s.projects().join("-home-USER-other/s/subagents/agent-x.jsonl"), line("c")).unwrap();
     let v = s.status(NOW);
     assert_eq!(v["claude"]["week"]["entries"], 468);
     assert!((v["claude"]["week"]["cost_usd"].as_f64().unwrap() - (34.003789 + 3.0)).abs() < 1e-6);
@@ -495,19 +428,8 @@ fn idle_files_are_rechecked_within_the_rescan_interval() {
     // An old session, idle for two days, that someone resumes.
     let path = s.session("258c7280-ae70-4798-800f-63464d01a85d");
     let old = std::time::SystemTime::now() - Duration::from_secs(2 * 86_400);
-    std::fs::File::options()
-        .append(true)
-        .open(&path)
-        .unwrap()
-        .set_modified(old)
-        .unwrap();
-    let slow = |args: &[&str]| {
-        s.cmd()
-            .env("RUNWAY_RESCAN_SECS", "3600")
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    std::fs::File::options().append(true).open(&path).unwrap().set_modified(old).unwrap();
+    let slow = |args: &[&str]| s.cmd().env("RUNWAY_RESCAN_SECS", "3600").args(args).output().unwrap();
     assert_quiet(&slow(&["--now", NOW, "prompt"]));
     let line = "{\"type\":\"assistant\",\"sessionId\":\"n\",\"requestId\":\"req_r\",\"timestamp\":\"2026-02-12T21:10:00Z\",\"message\":{\"id\":\"msg_r\",\"model\":\"claude-haiku-4-5\",\"usage\":{\"input_tokens\":1000000,\"output_tokens\":0}}}\n";
     append(&path, line.as_bytes());
@@ -515,13 +437,57 @@ fn idle_files_are_rechecked_within_the_rescan_interval() {
     let v = json_of(&slow(&["--now", NOW, "status", "--json"]));
     assert_eq!(v["claude"]["week"]["entries"], 465);
     // ...and the next full walk finds it.
-    let v = json_of(
-        &s.cmd()
-            .env("RUNWAY_RESCAN_SECS", "0")
-            .args(["--now", NOW, "status", "--json"])
-            .output()
-            .unwrap(),
-    );
+    let v = json_of(&s.cmd().env("RUNWAY_RESCAN_SECS", "0").args(["--now", NOW, "status", "--json"]).output().unwrap());
     assert_eq!(v["claude"]["week"]["entries"], 466);
+    assert_same_as_fresh(&s, NOW);
+}
+
+#[test]
+fn idle_files_live_in_the_cold_file_and_come_back() {
+    // Most of a real history is idle: those files are kept out of the state rewritten on every prompt.
+    let s = Sandbox::claude_fixture();
+    let two_days = std::time::SystemTime::now() - Duration::from_secs(2 * 86_400);
+    for f in walk(&s.projects()) {
+        if !f.to_string_lossy().contains(LAST) {
+            std::fs::File::options().append(true).open(&f).unwrap().set_modified(two_days).unwrap();
+        }
+    }
+    prompt_ok(&s);
+    let db = std::fs::read_dir(s.cache())
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().starts_with("db-"))
+        .unwrap()
+        .path();
+    let cold = |db: &Path| {
+        std::fs::read_dir(db)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with("cold-"))
+            .count()
+    };
+    assert_eq!(cold(&db), 1, "idle files went to a cold file");
+    // Appends to the live session update the state alone.
+    let line = "{\"type\":\"assistant\",\"sessionId\":\"n\",\"requestId\":\"req_z\",\"timestamp\":\"2026-02-12T21:10:00Z\",\"message\":{\"id\":\"msg_z\",\"model\":\"claude-haiku-4-5\",\"usage\":{\"input_tokens\":1000000,\"output_tokens\":0}}}\n";
+    append(&s.session(LAST), line.as_bytes());
+    prompt_ok(&s);
+    assert_eq!(s.status(NOW)["claude"]["week"]["entries"], 466);
+    assert_same_as_fresh(&s, NOW);
+    // A full walk reads the cold file again and finds an idle file that grew.
+    let idle = s.session("258c7280-ae70-4798-800f-63464d01a85d");
+    append(&idle, line.replace("req_z", "req_y").replace("msg_z", "msg_y").as_bytes());
+    let o = s.cmd().env("RUNWAY_RESCAN_SECS", "0").args(["--now", NOW, "prompt"]).output().unwrap();
+    assert_quiet(&o);
+    assert_eq!(s.status(NOW)["claude"]["week"]["entries"], 467);
+    assert_same_as_fresh(&s, NOW);
+    assert_eq!(cold(&db), 1, "the old cold file was replaced, not kept");
+    // A lost cold file is a corrupt cache: rebuilt, same figures.
+    for e in std::fs::read_dir(&db).unwrap().flatten() {
+        if e.file_name().to_string_lossy().starts_with("cold-") {
+            std::fs::remove_file(e.path()).unwrap();
+        }
+    }
+    let o = s.cmd().env("RUNWAY_RESCAN_SECS", "0").args(["--now", NOW, "prompt"]).output().unwrap();
+    assert_quiet(&o);
     assert_same_as_fresh(&s, NOW);
 }

@@ -40,11 +40,7 @@ pub struct Row {
 
 impl Row {
     fn encode(&self, w: &mut Writer) {
-        w.i64(self.ts)
-            .u16(self.model)
-            .u8(self.flags)
-            .u8(0)
-            .u32(self.rec);
+        w.i64(self.ts).u16(self.model).u8(self.flags).u8(0).u32(self.rec);
         self.cum.encode(&mut w.buf);
     }
     fn decode(b: &[u8]) -> Row {
@@ -54,13 +50,7 @@ impl Row {
         let flags = r.u8().unwrap_or(0);
         let _ = r.u8();
         let rec = r.u32().unwrap_or(NONE);
-        Row {
-            ts,
-            model,
-            flags,
-            rec,
-            cum: Sums::decode(&b[16..ROW]),
-        }
+        Row { ts, model, flags, rec, cum: Sums::decode(&b[16..ROW]) }
     }
 }
 
@@ -110,11 +100,7 @@ pub fn build(mut records: Vec<Rec>) -> Built {
         }
         start = end;
     }
-    let mut b = Built {
-        records,
-        winner_row: Vec::new(),
-        ..Built::default()
-    };
+    let mut b = Built { records, winner_row: Vec::new(), ..Built::default() };
     for (p, w) in winners.iter_mut().enumerate() {
         let recs = &b.records;
         w.sort_unstable_by_key(|&i| {
@@ -129,13 +115,7 @@ pub fn build(mut records: Vec<Rec>) -> Built {
             winner_row[i as usize] = row as u32;
             let e = r.entry();
             cum += e.sums;
-            b.rows[p].push(Row {
-                ts: r.ts,
-                model: r.model,
-                flags: r.flags,
-                rec: i,
-                cum,
-            });
+            b.rows[p].push(Row { ts: r.ts, model: r.model, flags: r.flags, rec: i, cum });
             blocks.push(&e);
             if r.flags & UNPRICED != 0 {
                 match unpriced.iter_mut().find(|u| u.model == r.model) {
@@ -165,23 +145,13 @@ fn with_rows(blocks: &[Block]) -> Vec<BaseBlock> {
         max_cost = max_cost.max(b.totals.sums.cost);
         let first_row = row as u32;
         row += b.totals.entries;
-        out.push(BaseBlock {
-            block: *b,
-            first_row,
-            last_row: (row - 1) as u32,
-            max_tokens,
-            max_cost,
-        });
+        out.push(BaseBlock { block: *b, first_row, last_row: (row - 1) as u32, max_tokens, max_cost });
     }
     out
 }
 
 fn put_block(w: &mut Writer, b: &BaseBlock) {
-    w.i64(b.block.start)
-        .u32(b.first_row)
-        .u32(b.last_row)
-        .i64(b.block.first)
-        .i64(b.block.last);
+    w.i64(b.block.start).u32(b.first_row).u32(b.last_row).i64(b.block.first).i64(b.block.last);
     w.u64(b.block.totals.entries);
     b.block.totals.sums.encode(&mut w.buf);
     w.u64(b.max_tokens).u64(b.max_cost);
@@ -196,12 +166,7 @@ fn get_block(r: &mut Reader) -> Result<BaseBlock, Corrupt> {
     let entries = r.u64()?;
     let sums = Sums::decode(r.take(Sums::SIZE)?);
     Ok(BaseBlock {
-        block: Block {
-            start,
-            first,
-            last,
-            totals: Totals { entries, sums },
-        },
+        block: Block { start, first, last, totals: Totals { entries, sums } },
         first_row,
         last_row,
         max_tokens: r.u64()?,
@@ -243,12 +208,7 @@ pub fn encode(b: &Built, gen_: u64, price_hash: u64) -> Vec<u8> {
         r.encode(&mut w.buf);
         w.u32(*row);
     }
-    let mut by_file: Vec<(u32, u32)> = b
-        .records
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.file, i as u32))
-        .collect();
+    let mut by_file: Vec<(u32, u32)> = b.records.iter().enumerate().map(|(i, r)| (r.file, i as u32)).collect();
     by_file.sort_unstable();
     for (f, i) in by_file {
         w.u32(f).u32(i);
@@ -287,11 +247,7 @@ impl Base {
         file.read_exact_at(&mut head, 0)?;
         let mut r = Reader::new(&head);
         let parse = |r: &mut Reader| -> Result<_, Corrupt> {
-            if r.take(8)? != MAGIC
-                || r.u32()? != VERSION
-                || r.u64()? != gen_
-                || r.u64()? != price_hash
-            {
+            if r.take(8)? != MAGIC || r.u32()? != VERSION || r.u64()? != gen_ || r.u64()? != price_hash {
                 return Err(Corrupt);
             }
             let total = r.u64()?;
@@ -309,11 +265,8 @@ impl Base {
         if total != len {
             return Err(corrupt());
         }
-        let table = nblocks
-            .iter()
-            .map(|&n| n as u64 * BLOCK as u64)
-            .sum::<u64>()
-            + nunpriced as u64 * UNPRICED_SIZE as u64;
+        let table =
+            nblocks.iter().map(|&n| n as u64 * BLOCK as u64).sum::<u64>() + nunpriced as u64 * UNPRICED_SIZE as u64;
         if HEADER as u64 + table + 8 > len {
             return Err(corrupt());
         }
@@ -355,17 +308,7 @@ impl Base {
         if at != len {
             return Err(corrupt());
         }
-        Ok(Base {
-            file,
-            gen_,
-            records,
-            records_at,
-            file_idx_at,
-            rows_at,
-            rows,
-            blocks,
-            unpriced,
-        })
+        Ok(Base { file, gen_, records, records_at, file_idx_at, rows_at, rows, blocks, unpriced })
     }
 
     fn read(&self, at: u64, len: usize) -> io::Result<Vec<u8>> {
@@ -378,20 +321,14 @@ impl Base {
         if i >= self.rows[p as usize] {
             return Err(corrupt());
         }
-        Ok(Row::decode(&self.read(
-            self.rows_at[p as usize] + i as u64 * ROW as u64,
-            ROW,
-        )?))
+        Ok(Row::decode(&self.read(self.rows_at[p as usize] + i as u64 * ROW as u64, ROW)?))
     }
 
     pub fn read_rows(&self, p: Provider, from: u32, to: u32) -> io::Result<Vec<Row>> {
         if from > to || to > self.rows[p as usize] {
             return Err(corrupt());
         }
-        let b = self.read(
-            self.rows_at[p as usize] + from as u64 * ROW as u64,
-            (to - from) as usize * ROW,
-        )?;
+        let b = self.read(self.rows_at[p as usize] + from as u64 * ROW as u64, (to - from) as usize * ROW)?;
         Ok(b.chunks_exact(ROW).map(Row::decode).collect())
     }
 
@@ -420,11 +357,7 @@ impl Base {
 
     /// Running sums of rows `0..n`.
     pub fn cum(&self, p: Provider, n: u32) -> io::Result<Sums> {
-        if n == 0 {
-            Ok(Sums::default())
-        } else {
-            Ok(self.row(p, n - 1)?.cum)
-        }
+        if n == 0 { Ok(Sums::default()) } else { Ok(self.row(p, n - 1)?.cum) }
     }
 
     pub fn record(&self, i: u32) -> io::Result<(Rec, u32)> {
@@ -432,10 +365,7 @@ impl Base {
             return Err(corrupt());
         }
         let b = self.read(self.records_at + i as u64 * REC as u64, REC)?;
-        Ok((
-            Rec::decode(&b[..Rec::SIZE]),
-            u32::from_le_bytes(b[Rec::SIZE..].try_into().unwrap()),
-        ))
+        Ok((Rec::decode(&b[..Rec::SIZE]), u32::from_le_bytes(b[Rec::SIZE..].try_into().unwrap())))
     }
 
     /// Every record of response `msg`: (record index, record, its row or `NONE`).
@@ -466,10 +396,7 @@ impl Base {
     pub fn records_of_file(&self, file: u32) -> io::Result<Vec<u32>> {
         let entry = |i: u32| -> io::Result<(u32, u32)> {
             let b = self.read(self.file_idx_at + i as u64 * FILE_IDX as u64, FILE_IDX)?;
-            Ok((
-                u32::from_le_bytes(b[..4].try_into().unwrap()),
-                u32::from_le_bytes(b[4..].try_into().unwrap()),
-            ))
+            Ok((u32::from_le_bytes(b[..4].try_into().unwrap()), u32::from_le_bytes(b[4..].try_into().unwrap())))
         };
         let (mut lo, mut hi) = (0u32, self.records);
         while lo < hi {
@@ -496,20 +423,13 @@ impl Base {
     /// Every record, for compaction.
     pub fn all_records(&self) -> io::Result<Vec<Rec>> {
         let b = self.read(self.records_at, self.records as usize * REC)?;
-        Ok(b.chunks_exact(REC)
-            .map(|c| Rec::decode(&c[..Rec::SIZE]))
-            .collect())
+        Ok(b.chunks_exact(REC).map(|c| Rec::decode(&c[..Rec::SIZE])).collect())
     }
 }
 
 /// A row as an entry, given the row before it (running sums difference).
 pub fn entry_of(row: &Row, prev_cum: Sums) -> Entry {
-    Entry {
-        ts: row.ts,
-        model: row.model,
-        flags: row.flags,
-        sums: row.cum - prev_cum,
-    }
+    Entry { ts: row.ts, model: row.model, flags: row.flags, sums: row.cum - prev_cum }
 }
 
 #[cfg(test)]
@@ -523,11 +443,7 @@ mod tests {
             ts,
             msg,
             key,
-            tok: Tokens {
-                input: 1,
-                output,
-                ..Tokens::default()
-            },
+            tok: Tokens { input: 1, output, ..Tokens::default() },
             cost: output * 10,
             file,
             model: 0,
@@ -551,10 +467,7 @@ mod tests {
         ];
         let b = build(recs);
         assert_eq!(b.rows[0].len(), 3);
-        assert_eq!(
-            b.rows[0].iter().map(|r| r.ts).collect::<Vec<_>>(),
-            vec![h, 3 * h + 1, 10 * h]
-        );
+        assert_eq!(b.rows[0].iter().map(|r| r.ts).collect::<Vec<_>>(), vec![h, 3 * h + 1, 10 * h]);
         assert_eq!(b.rows[0][2].cum.output, 3 + 7 + 4);
         assert_eq!(b.blocks[0].len(), 2);
         assert_eq!((b.blocks[0][0].first_row, b.blocks[0][0].last_row), (0, 1));

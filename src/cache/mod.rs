@@ -19,7 +19,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use base::{Base, Built, NONE};
-use state::{Adj, State};
+use state::{Adj, Depth, State};
 
 use crate::dedup;
 use crate::event::{Entry, Provider, Rec, Totals};
@@ -29,20 +29,26 @@ const STATE: &str = "state";
 const LOCK: &str = "lock";
 
 /// Compact once this many records were read since the last compaction...
-const MAX_DELTA: usize = 4096;
+const MAX_DELTA: usize = 1024;
 
 /// `RUNWAY_MAX_DELTA` lowers the threshold so tests cross many compactions; not a user setting.
 fn max_delta() -> usize {
-    std::env::var("RUNWAY_MAX_DELTA")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(MAX_DELTA)
+    std::env::var("RUNWAY_MAX_DELTA").ok().and_then(|v| v.parse().ok()).unwrap_or(MAX_DELTA)
 }
 /// ...or when a query would have to re-walk more rows than this.
 const MAX_REGION: u32 = 8192;
 
 fn base_name(gen_: u64) -> String {
     format!("base-{gen_:016x}")
+}
+
+/// A generation number unique across rebuilds, so a reader holding an old state can never open a new
+/// file by the old name and take it for the one it expects.
+fn new_gen() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static BUMP: AtomicU64 = AtomicU64::new(0);
+    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64);
+    (t.wrapping_add(BUMP.fetch_add(2, Ordering::Relaxed))) | 1
 }
 
 pub struct Db {
@@ -68,9 +74,7 @@ pub struct Update {
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
     let tmp = dir.join(format!(".{name}.{}.{nanos}.tmp", std::process::id()));
     let result = (|| {
         let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
@@ -86,36 +90,31 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 
 pub fn create_private_dir(dir: &Path) -> io::Result<()> {
     use std::os::unix::fs::DirBuilderExt;
-    fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
+    fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
 }
 
 impl Db {
     /// Loads the cache in `dir`. Never fails: whatever cannot be trusted is replaced by an empty state,
     /// which the next update rebuilds.
-    pub fn open(dir: &Path, price_hash: u64) -> Db {
-        let mut db = Db {
-            dir: dir.to_path_buf(),
-            state: State::default(),
-            base: None,
-            price_hash,
-            discarded: None,
-        };
-        db.reload();
+    pub fn open(dir: &Path, price_hash: u64, depth: Depth) -> Db {
+        let mut db = Db { dir: dir.to_path_buf(), state: State::empty(), base: None, price_hash, discarded: None };
+        db.reload(depth);
         db
     }
 
-    pub fn reload(&mut self) {
+    pub fn reload(&mut self, depth: Depth) {
         self.discarded = None;
         // A concurrent compaction may delete the base our state names between the two reads; the new
         // state then names a new base, so read both again.
         for _ in 0..3 {
-            let bytes = match fs::read(self.dir.join(STATE)) {
-                Ok(b) => b,
+            let st = match State::read(&self.dir, self.price_hash, depth) {
+                Ok(Ok(st)) => st,
+                Ok(Err(_)) => {
+                    self.discard("state is corrupt, truncated, incomplete, or from another version".into());
+                    return;
+                }
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                    self.state = State::default();
+                    self.state = State::empty();
                     self.base = None;
                     return;
                 }
@@ -124,19 +123,15 @@ impl Db {
                     return;
                 }
             };
-            let Ok(st) = State::decode(&bytes, self.price_hash) else {
-                self.discard("state file is corrupt, truncated, or from another version".into());
-                return;
-            };
             if st.base_gen == 0 {
                 self.discard("state file names no base".into());
                 return;
             }
-            match Base::open(
-                &self.dir.join(base_name(st.base_gen)),
-                st.base_gen,
-                self.price_hash,
-            ) {
+            if self.base.as_ref().is_some_and(|b| b.gen_ == st.base_gen) {
+                self.state = st;
+                return;
+            }
+            match Base::open(&self.dir.join(base_name(st.base_gen)), st.base_gen, self.price_hash) {
                 Ok(b) => {
                     self.state = st;
                     self.base = Some(b);
@@ -155,18 +150,14 @@ impl Db {
     fn discard(&mut self, why: String) {
         crate::log::warn(&format!("cache {}: {why}; rebuilding", self.dir.display()));
         self.discarded = Some(why);
-        self.state = State::default();
+        self.state = State::empty();
         self.base = None;
     }
 
     /// Tries to take the writer's lock without waiting. `None` means another invocation holds it.
     pub fn try_lock(&self) -> io::Result<Option<File>> {
         create_private_dir(&self.dir)?;
-        let f = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(self.dir.join(LOCK))?;
+        let f = OpenOptions::new().create(true).truncate(false).write(true).open(self.dir.join(LOCK))?;
         match f.try_lock() {
             Ok(()) => Ok(Some(f)),
             Err(fs::TryLockError::WouldBlock) => Ok(None),
@@ -177,11 +168,7 @@ impl Db {
     /// Applies new records: drops what re-read or vanished files contributed, keeps the best line per
     /// key within each file, and re-decides which lines count for every response touched.
     pub fn apply(&mut self, updates: &[Update]) -> io::Result<()> {
-        let dropped: HashSet<u32> = updates
-            .iter()
-            .filter(|u| u.drop_old)
-            .map(|u| u.file)
-            .collect();
+        let dropped: HashSet<u32> = updates.iter().filter(|u| u.drop_old).map(|u| u.file).collect();
         let mut affected: BTreeSet<u64> = BTreeSet::new();
         let mut dead: BTreeSet<u32> = self.state.dead.iter().copied().collect();
         let mut members: HashMap<u64, Vec<(u32, Rec, u32)>> = HashMap::new();
@@ -204,13 +191,8 @@ impl Db {
             }
         }
 
-        let mut by_file_key: HashMap<(u32, u64), usize> = self
-            .state
-            .delta
-            .iter()
-            .enumerate()
-            .map(|(i, r)| ((r.file, r.key), i))
-            .collect();
+        let mut by_file_key: HashMap<(u32, u64), usize> =
+            self.state.delta.iter().enumerate().map(|(i, r)| ((r.file, r.key), i)).collect();
         for u in updates {
             for r in &u.recs {
                 affected.insert(r.msg);
@@ -225,9 +207,8 @@ impl Db {
                         members.insert(r.msg, base.records_of_msg(r.msg)?);
                     }
                     let m = &members[&r.msg];
-                    let same = m.iter().find(|(idx, old, _)| {
-                        old.file == r.file && old.key == r.key && !dead.contains(idx)
-                    });
+                    let same =
+                        m.iter().find(|(idx, old, _)| old.file == r.file && old.key == r.key && !dead.contains(idx));
                     if let Some((idx, old, _)) = same {
                         if dedup::better(r, old).is_le() {
                             continue;
@@ -252,12 +233,7 @@ impl Db {
                 (Some(b), None) => b.records_of_msg(m)?,
                 (None, None) => Vec::new(),
             };
-            let adj = self.resolve(
-                m,
-                &base_all,
-                &dead,
-                delta_by_msg.get(&m).map_or(&[][..], Vec::as_slice),
-            );
+            let adj = self.resolve(m, &base_all, &dead, delta_by_msg.get(&m).map_or(&[][..], Vec::as_slice));
             match self.state.adj.binary_search_by_key(&m, |a| a.msg) {
                 Ok(i) => match adj {
                     Some(a) => self.state.adj[i] = a,
@@ -277,24 +253,12 @@ impl Db {
     }
 
     /// How response `m` counts now, against how the base counted it.
-    fn resolve(
-        &self,
-        m: u64,
-        base_all: &[(u32, Rec, u32)],
-        dead: &BTreeSet<u32>,
-        delta_idx: &[usize],
-    ) -> Option<Adj> {
-        let live: Vec<&(u32, Rec, u32)> = base_all
-            .iter()
-            .filter(|(i, _, _)| !dead.contains(i))
-            .collect();
+    fn resolve(&self, m: u64, base_all: &[(u32, Rec, u32)], dead: &BTreeSet<u32>, delta_idx: &[usize]) -> Option<Adj> {
+        let live: Vec<&(u32, Rec, u32)> = base_all.iter().filter(|(i, _, _)| !dead.contains(i)).collect();
         let mut recs: Vec<Rec> = live.iter().map(|(_, r, _)| *r).collect();
         recs.extend(delta_idx.iter().map(|&i| self.state.delta[i]));
         let winners = dedup::resolve(&recs);
-        let provider = recs
-            .first()
-            .or(base_all.first().map(|(_, r, _)| r))
-            .map(|r| r.provider)?;
+        let provider = recs.first().or(base_all.first().map(|(_, r, _)| r)).map(|r| r.provider)?;
         let mut kept_rows = HashSet::new();
         let mut added = Vec::new();
         for w in winners {
@@ -312,12 +276,7 @@ impl Db {
         if removed.is_empty() && added.is_empty() {
             return None;
         }
-        Some(Adj {
-            msg: m,
-            provider: Provider::from_u8(provider).unwrap_or(Provider::Claude),
-            removed,
-            added,
-        })
+        Some(Adj { msg: m, provider: Provider::from_u8(provider).unwrap_or(Provider::Claude), removed, added })
     }
 
     /// Whether the records read since the last compaction should be folded into a new base.
@@ -328,11 +287,7 @@ impl Db {
         }
         Provider::ALL.iter().any(|&p| {
             let (removed, added) = self.adjustments(p);
-            let earliest = removed
-                .iter()
-                .map(|(_, e)| e.ts)
-                .chain(added.iter().map(|e| e.ts))
-                .min();
+            let earliest = removed.iter().map(|(_, e)| e.ts).chain(added.iter().map(|e| e.ts)).min();
             earliest.is_some_and(|t| {
                 let blocks = &base.blocks[p as usize];
                 let k = blocks.partition_point(|b| b.block.start < t);
@@ -362,17 +317,14 @@ impl Db {
         Ok(base::build(recs))
     }
 
-    /// Writes the state, and first a new base when one was built. Call with the lock held.
+    /// Writes the state, and first a new base or cold file when there is one. Call with the lock held.
     pub fn commit(&mut self, built: Option<Built>, wall_ms: i64) -> io::Result<()> {
+        if !self.state.writable() {
+            return Err(io::Error::other("refusing to write a partially read state"));
+        }
         create_private_dir(&self.dir)?;
-        let old_gen = self.state.base_gen;
         if let Some(b) = built {
-            // Unique across rebuilds, so a reader holding an old state can never open a new base by
-            // the old name and take it for the one it expects.
-            let gen_ = (std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(1, |d| d.as_nanos() as u64))
-                | 1;
+            let gen_ = new_gen();
             let path = self.dir.join(base_name(gen_));
             write_atomic(&path, &base::encode(&b, gen_, self.price_hash))?;
             self.state.base_gen = gen_;
@@ -382,18 +334,23 @@ impl Db {
             self.base = Some(Base::open(&path, gen_, self.price_hash)?);
         }
         self.state.written_at = wall_ms;
-        write_atomic(&self.dir.join(STATE), &self.state.encode(self.price_hash))?;
-        if self.state.base_gen != old_gen {
-            self.remove_stale_bases();
+        let wall_ns = wall_ms.saturating_mul(1_000_000);
+        let (files_since, dirs_since) = (wall_ns - crate::scan::HOT_FILE_NS, wall_ns - crate::scan::HOT_DIR_NS);
+        let enc = self.state.encode(self.price_hash, files_since, dirs_since, new_gen());
+        if let Some((g, bytes)) = &enc.cold {
+            write_atomic(&self.dir.join(state::cold_name(*g)), bytes)?;
         }
+        write_atomic(&self.dir.join(STATE), &enc.state)?;
+        self.remove_stale();
         Ok(())
     }
 
-    fn remove_stale_bases(&self) {
-        let keep = base_name(self.state.base_gen);
-        let Ok(rd) = fs::read_dir(&self.dir) else {
-            return;
-        };
+    /// Deletes bases and cold files the state no longer names. Readers without the lock never open a
+    /// cold file, and a reader whose base vanishes reads the state again.
+    fn remove_stale(&self) {
+        let keep_base = base_name(self.state.base_gen);
+        let keep_cold = state::cold_name(self.state.cold.gen_);
+        let Ok(rd) = fs::read_dir(&self.dir) else { return };
         for e in rd.flatten() {
             let name = e.file_name();
             let name = name.to_string_lossy();
@@ -403,7 +360,9 @@ impl Db {
                     .and_then(|m| m.modified().ok())
                     .and_then(|t| t.elapsed().ok())
                     .is_some_and(|a| a.as_secs() > 600);
-            if (name.starts_with("base-") && name != keep) || stale_tmp {
+            let stale_base = name.starts_with("base-") && *name != keep_base;
+            let stale_cold = name.starts_with("cold-") && *name != keep_cold;
+            if stale_base || stale_cold || stale_tmp {
                 let _ = fs::remove_file(e.path());
             }
         }
@@ -425,16 +384,10 @@ impl Db {
             return Ok(Totals::default());
         };
         let (hi, lo) = (base.rows_upto(p, to)?, base.rows_upto(p, from)?);
-        let mut t = Totals {
-            entries: u64::from(hi.saturating_sub(lo)),
-            sums: base.cum(p, hi)? - base.cum(p, lo)?,
-        };
+        let mut t = Totals { entries: u64::from(hi.saturating_sub(lo)), sums: base.cum(p, hi)? - base.cum(p, lo)? };
         let (removed, added) = self.adjustments(p);
         for (_, e) in removed.iter().filter(|(_, e)| e.ts > from && e.ts <= to) {
-            t = t - Totals {
-                entries: 1,
-                sums: e.sums,
-            };
+            t = t - Totals { entries: 1, sums: e.sums };
         }
         for e in added.iter().filter(|e| e.ts > from && e.ts <= to) {
             t.add_entry(e);
@@ -452,22 +405,13 @@ impl Db {
         let n = base.rows_upto(p, now)?;
         let removed: Vec<(u32, Entry)> = removed.into_iter().filter(|(row, _)| *row < n).collect();
         let added: Vec<Entry> = added.into_iter().filter(|e| e.ts <= now).collect();
-        let earliest = added
-            .iter()
-            .chain(removed.iter().map(|(_, e)| e))
-            .map(|e| e.ts)
-            .min()
-            .unwrap_or(i64::MAX);
+        let earliest = added.iter().chain(removed.iter().map(|(_, e)| e)).map(|e| e.ts).min().unwrap_or(i64::MAX);
         let removed: HashSet<u32> = removed.into_iter().map(|(row, _)| row).collect();
         let cut = earliest.min(now.saturating_add(1));
         let blocks = &base.blocks[p as usize];
         // Blocks before `k - 1` end before anything that changed; block `k - 1` and later are redone.
         let k = blocks.partition_point(|b| b.block.start < cut);
-        let (kept, from) = if k == 0 {
-            (0, 0)
-        } else {
-            (k - 1, blocks[k - 1].first_row.min(n))
-        };
+        let (kept, from) = if k == 0 { (0, 0) } else { (k - 1, blocks[k - 1].first_row.min(n)) };
         let rows = base.read_rows(p, from, n)?;
         let mut prev = base.cum(p, from)?;
         let mut entries: Vec<Entry> = Vec::with_capacity(rows.len() + added.len());
@@ -479,19 +423,12 @@ impl Db {
         }
         entries.extend(added);
         entries.sort_by_key(|e| e.ts);
-        let prior = if kept == 0 {
-            None
-        } else {
-            Some(blocks[kept - 1].block.chain())
-        };
+        let prior = if kept == 0 { None } else { Some(blocks[kept - 1].block.chain()) };
         let mut tail = window::Blocks::after(prior);
         for e in &entries {
             tail.push(e);
         }
-        let mut view = BlockView {
-            settled: blocks[..kept].iter().map(|b| b.block).collect(),
-            ..BlockView::default()
-        };
+        let mut view = BlockView { settled: blocks[..kept].iter().map(|b| b.block).collect(), ..BlockView::default() };
         let mut fresh = tail.blocks;
         if tail.continues_prior {
             // Cannot happen with the block rule (see window.rs), but stays correct if it did.
@@ -501,11 +438,8 @@ impl Db {
                 first.totals = last.totals + first.totals;
             }
         }
-        view.max_settled = if kept == 0 {
-            None
-        } else {
-            Some((blocks[kept - 1].max_tokens, blocks[kept - 1].max_cost))
-        };
+        view.max_settled =
+            if kept == 0 { None } else { Some((blocks[kept - 1].max_tokens, blocks[kept - 1].max_cost)) };
         view.settled.extend(fresh);
         Ok(view)
     }
@@ -514,19 +448,12 @@ impl Db {
     pub fn unpriced_between(&self, p: Provider, from: i64, to: i64) -> Vec<u16> {
         let mut out: Vec<u16> = Vec::new();
         if let Some(base) = &self.base {
-            for u in base
-                .unpriced
-                .iter()
-                .filter(|u| u.provider == p && u.last > from && u.first <= to)
-            {
+            for u in base.unpriced.iter().filter(|u| u.provider == p && u.last > from && u.first <= to) {
                 out.push(u.model);
             }
         }
         let (_, added) = self.adjustments(p);
-        for e in added
-            .iter()
-            .filter(|e| e.flags & crate::event::UNPRICED != 0 && e.ts > from && e.ts <= to)
-        {
+        for e in added.iter().filter(|e| e.flags & crate::event::UNPRICED != 0 && e.ts > from && e.ts <= to) {
             out.push(e.model);
         }
         out.sort_unstable();

@@ -37,9 +37,7 @@ pub struct Sandbox {
 
 impl Sandbox {
     pub fn empty() -> Sandbox {
-        let s = Sandbox {
-            dir: tempfile::tempdir().unwrap(),
-        };
+        let s = Sandbox { dir: tempfile::tempdir().unwrap() };
         std::fs::create_dir_all(s.home()).unwrap();
         s
     }
@@ -68,9 +66,7 @@ impl Sandbox {
     }
     /// The one session file the fixture's last block is written to.
     pub fn session(&self, id: &str) -> PathBuf {
-        self.projects()
-            .join("-home-USER-projects-spotter")
-            .join(format!("{id}.jsonl"))
+        self.projects().join("-home-USER-projects-spotter").join(format!("{id}.jsonl"))
     }
 
     pub fn cmd(&self) -> Command {
@@ -95,25 +91,13 @@ impl Sandbox {
 
     /// `status --json` through this sandbox's cache.
     pub fn status(&self, now: &str) -> Value {
-        json_of(
-            &self
-                .cmd()
-                .args(["--now", now, "status", "--json"])
-                .output()
-                .unwrap(),
-        )
+        json_of(&self.cmd().args(["--now", now, "status", "--json"]).output().unwrap())
     }
 
     /// `status --json` from an empty cache: a fresh full read of the same files.
     pub fn fresh_status(&self, now: &str) -> Value {
         let fresh = tempfile::tempdir().unwrap();
-        json_of(
-            &self
-                .cmd_with_cache(fresh.path())
-                .args(["--now", now, "status", "--json"])
-                .output()
-                .unwrap(),
-        )
+        json_of(&self.cmd_with_cache(fresh.path()).args(["--now", now, "status", "--json"]).output().unwrap())
     }
 
     pub fn prompt(&self, now: &str, shell: &str) -> Output {
@@ -122,11 +106,7 @@ impl Sandbox {
 }
 
 pub fn json_of(o: &Output) -> Value {
-    assert!(
-        o.status.success(),
-        "status failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert!(o.status.success(), "status failed: {}", String::from_utf8_lossy(&o.stderr));
     serde_json::from_slice(&o.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&o.stdout)))
 }
@@ -141,11 +121,7 @@ pub fn figures(v: &Value) -> Value {
 /// Asserts a prompt-mode run printed `expect` (or anything, for `None`), exited 0 and said nothing on stderr.
 pub fn assert_quiet(o: &Output) {
     assert!(o.status.success(), "exit {:?}", o.status);
-    assert!(
-        o.stderr.is_empty(),
-        "stderr: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert!(o.stderr.is_empty(), "stderr: {}", String::from_utf8_lossy(&o.stderr));
 }
 
 pub fn stdout(o: &Output) -> String {
