@@ -73,7 +73,11 @@ pub enum Cmd {
     /// Show where runway looks, what it tracks, the cache, and how long each stage took
     Doctor,
     /// Write a small realistic history to a temporary directory and show runway on it
-    Demo,
+    Demo {
+        /// Keep the temporary directory
+        #[arg(long)]
+        keep: bool,
+    },
     /// Write a synthetic history (used by the benchmark and the demo)
     #[command(hide = true)]
     Generate {

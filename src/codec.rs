@@ -29,9 +29,6 @@ impl Writer {
         self.buf.extend_from_slice(&v.to_le_bytes());
         self
     }
-    pub fn f64(&mut self, v: f64) -> &mut Self {
-        self.u64(v.to_bits())
-    }
     pub fn bytes(&mut self, v: &[u8]) -> &mut Self {
         self.u32(v.len() as u32);
         self.buf.extend_from_slice(v);
@@ -77,9 +74,6 @@ impl<'a> Reader<'a> {
     pub fn i64(&mut self) -> R<i64> {
         Ok(self.u64()? as i64)
     }
-    pub fn f64(&mut self) -> R<f64> {
-        Ok(f64::from_bits(self.u64()?))
-    }
     pub fn bytes(&mut self) -> R<&'a [u8]> {
         let n = self.u32()? as usize;
         self.take(n)
@@ -105,14 +99,13 @@ mod tests {
     #[test]
     fn round_trip_and_truncation() {
         let mut w = Writer::default();
-        w.u8(1).u16(2).u32(3).u64(4).i64(-5).f64(0.5).bytes(b"abc");
+        w.u8(1).u16(2).u32(3).u64(4).i64(-5).bytes(b"abc");
         let mut r = Reader::new(&w.buf);
         assert_eq!(r.u8().unwrap(), 1);
         assert_eq!(r.u16().unwrap(), 2);
         assert_eq!(r.u32().unwrap(), 3);
         assert_eq!(r.u64().unwrap(), 4);
         assert_eq!(r.i64().unwrap(), -5);
-        assert_eq!(r.f64().unwrap(), 0.5);
         assert_eq!(r.bytes().unwrap(), b"abc");
         assert!(r.done());
         let short = &w.buf[..w.buf.len() - 1];

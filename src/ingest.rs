@@ -403,7 +403,7 @@ impl<'p> Extractor<'p> {
     pub fn line(&mut self, line: &[u8], at: u64) {
         if self.provider == Provider::Codex {
             let mut found = Vec::new();
-            let bad = self.codex.as_mut().map_or(false, |c| c.line(line, &mut found));
+            let bad = self.codex.as_mut().is_some_and(|c| c.line(line, &mut found));
             if bad {
                 self.malformed += 1;
             }

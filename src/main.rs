@@ -107,8 +107,8 @@ fn run(cli: Cli, quiet: bool) -> io::Result<ExitCode> {
         return synth::command(out, size, *days, end.as_deref(), *seed, append_to.as_deref())
             .map(|_| ExitCode::SUCCESS);
     }
-    if let Cmd::Demo = &cli.cmd {
-        return demo::run(&cli.global).map(|_| ExitCode::SUCCESS);
+    if let Cmd::Demo { keep } = &cli.cmd {
+        return demo::run_demo(&cli.global, *keep).map(|_| ExitCode::SUCCESS);
     }
     let timings = cfg.timings;
     let eng = engine::load(cfg, !matches!(cli.cmd, Cmd::Doctor));
@@ -124,14 +124,24 @@ fn run(cli: Cli, quiet: bool) -> io::Result<ExitCode> {
         }
         Cmd::Status { json } => status(&eng, *json),
         Cmd::Doctor => emit(&doctor::report(&eng)),
-        Cmd::Demo | Cmd::Generate { .. } => unreachable!(),
+        Cmd::Demo { .. } | Cmd::Generate { .. } => unreachable!(),
     };
     if timings {
         let mut t: Vec<String> = eng.run.info.timings.iter().map(|(k, v)| format!("{k} {v}µs")).collect();
         t.push(format!("query+render {}µs", started.elapsed().as_micros()));
+        if let Some(kib) = peak_rss_kib() {
+            t.push(format!("peak-rss {kib}KiB"));
+        }
         eprintln!("runway timings: {}", t.join(", "));
     }
     result.map(|_| ExitCode::SUCCESS)
+}
+
+/// This process's peak resident set size (Linux `VmHWM`), for `--timings` and the benchmark.
+fn peak_rss_kib() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 fn status(eng: &engine::Engine, json: bool) -> io::Result<()> {

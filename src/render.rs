@@ -19,6 +19,7 @@ pub enum Target {
     Plain,
     /// Raw ANSI (the Claude Code status line).
     #[value(skip)]
+    #[allow(dead_code)] // the status line arrives with the surfaces
     Ansi,
 }
 

@@ -9,6 +9,7 @@ use crate::window::{self, Block, Burn, MINUTE_MS, Projection};
 
 /// Where the limit a percentage is measured against comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(dead_code)] // server readings arrive with the status line and Codex
 pub enum Source {
     /// The tool reported the used share itself.
     Server,

@@ -32,9 +32,9 @@ pub struct Root {
 #[derive(Debug)]
 pub enum Change {
     /// A file not in the table yet.
-    New { path: Vec<u8>, provider: Provider, md: Metadata },
+    New { path: Vec<u8>, provider: Provider },
     /// A known file whose size, mtime or identity differs from the table.
-    Changed { idx: usize, md: Metadata },
+    Changed { idx: usize },
     /// A known file that is no longer there (or no longer a regular file).
     Gone { idx: usize },
 }
@@ -115,10 +115,10 @@ impl Walker {
 pub fn full(roots: &[Root], state: &State) -> Scan {
     let mut w = Walker::new();
     for r in roots {
-        if let Ok(md) = fs::metadata(&r.path) {
-            if md.is_dir() {
-                w.walk(&r.path, r.provider, 0, &md);
-            }
+        if let Ok(md) = fs::metadata(&r.path)
+            && md.is_dir()
+        {
+            w.walk(&r.path, r.provider, 0, &md);
         }
     }
     let known: HashMap<&[u8], usize> = state.files.iter().enumerate().map(|(i, f)| (f.path.as_slice(), i)).collect();
@@ -135,10 +135,10 @@ pub fn full(roots: &[Root], state: &State) -> Scan {
             Some(&i) => {
                 seen[i] = true;
                 if differs(&state.files[i], &md) {
-                    changes.push(Change::Changed { idx: i, md });
+                    changes.push(Change::Changed { idx: i });
                 }
             }
-            None => changes.push(Change::New { path, provider, md }),
+            None => changes.push(Change::New { path, provider }),
         }
     }
     for (i, s) in seen.iter().enumerate() {
@@ -202,7 +202,7 @@ pub fn quick(roots: &[Root], state: &State, wall_ns: i64) -> Scan {
         match fs::metadata(path_of(&f.path)) {
             Ok(md) if md.is_file() => {
                 if differs(f, &md) {
-                    changes.push(Change::Changed { idx: i, md });
+                    changes.push(Change::Changed { idx: i });
                 }
             }
             _ => changes.push(Change::Gone { idx: i }),
@@ -247,10 +247,10 @@ fn relist(state: &State, dirty: &[usize]) -> (Vec<DirEntry>, Vec<Change>, u64) {
                 match file_idx.get(pb.as_slice()) {
                     Some(&fi) => {
                         if differs(&state.files[fi], &md) {
-                            changes.push(Change::Changed { idx: fi, md });
+                            changes.push(Change::Changed { idx: fi });
                         }
                     }
-                    None => changes.push(Change::New { path: pb, provider: d.provider, md }),
+                    None => changes.push(Change::New { path: pb, provider: d.provider }),
                 }
             }
         }
@@ -274,9 +274,9 @@ fn relist(state: &State, dirty: &[usize]) -> (Vec<DirEntry>, Vec<Change>, u64) {
             }
         }
     }
-    for (path, provider, md) in w.files {
+    for (path, provider, _) in w.files {
         if !file_idx.contains_key(path.as_slice()) {
-            changes.push(Change::New { path, provider, md });
+            changes.push(Change::New { path, provider });
         }
     }
     dirs.extend(w.dirs);
@@ -293,7 +293,8 @@ mod tests {
         let s = full(roots, &State::empty());
         let mut st = State { dirs: s.dirs.unwrap_or_default(), ..State::empty() };
         for c in s.changes {
-            if let Change::New { path, provider, md } = c {
+            if let Change::New { path, provider } = c {
+                let md = fs::metadata(path_of(&path)).unwrap();
                 st.files.push(FileEntry {
                     path,
                     provider,

@@ -93,6 +93,7 @@ impl Blocks {
     }
 }
 
+#[cfg(test)]
 pub fn blocks(entries: &[Entry]) -> Vec<Block> {
     let mut b = Blocks::default();
     for e in entries {
@@ -150,6 +151,7 @@ pub fn minutes_to(used: f64, limit: f64, per_minute: f64) -> Option<f64> {
 }
 
 /// Sums the entries in (from, to].
+#[cfg(test)]
 pub fn sum_between(entries: &[Entry], from: i64, to: i64) -> Totals {
     let mut t = Totals::default();
     for e in entries.iter().filter(|e| e.ts > from && e.ts <= to) {

@@ -64,7 +64,7 @@ fn appended_in_pieces_equals_a_fresh_read() {
         step += 1;
         let o = s.cmd().env("RUNWAY_MAX_DELTA", "150").args(["--now", NOW, "prompt"]).output().unwrap();
         assert_quiet(&o);
-        if step % 4 == 0 {
+        if step.is_multiple_of(4) {
             assert_same_as_fresh(&s, NOW);
         }
     }
@@ -160,7 +160,8 @@ fn corrupt_truncated_and_missing_cache_files_are_rebuilt() {
             .path()
     };
     prompt_ok(&s);
-    let damages: Vec<(&str, Box<dyn Fn()>)> = vec![
+    type Damage<'a> = (&'a str, Box<dyn Fn() + 'a>);
+    let damages: Vec<Damage> = vec![
         ("garbage state", Box::new(|| std::fs::write(db().join("state"), b"\x00garbage\xff").unwrap())),
         ("empty state", Box::new(|| std::fs::write(db().join("state"), b"").unwrap())),
         (

@@ -203,8 +203,8 @@ impl Db {
                     continue;
                 }
                 if let (false, Some(base)) = (u.drop_old, &self.base) {
-                    if !members.contains_key(&r.msg) {
-                        members.insert(r.msg, base.records_of_msg(r.msg)?);
+                    if let std::collections::hash_map::Entry::Vacant(v) = members.entry(r.msg) {
+                        v.insert(base.records_of_msg(r.msg)?);
                     }
                     let m = &members[&r.msg];
                     let same =

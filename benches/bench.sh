@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# runway's benchmark: generates a realistic history (1 GB by default), then times runway on it next to
+# /bin/true and ccusage@18.0.11's statusline, and prints one table of medians against the targets.
+#
+#   benches/bench.sh                 # 1 GB, the full table (ccusage's uncached run takes ~30 s each)
+#   SIZE=200M RUNS=100 benches/bench.sh
+#   CCUSAGE=0 benches/bench.sh       # skip ccusage (no npm needed)
+#
+# Needs: cargo, hyperfine, python3; npm for ccusage. Installs hyperfine with apt-get when missing.
+# Everything it writes goes to $WORK (a temporary directory unless set); nothing goes into the repo.
+set -euo pipefail
+
+SIZE=${SIZE:-1G}
+DAYS=${DAYS:-30}
+RUNS=${RUNS:-300}
+COLD_RUNS=${COLD_RUNS:-5}
+CCUSAGE=${CCUSAGE:-1}
+CCUSAGE_RUNS=${CCUSAGE_RUNS:-3}
+cd "$(dirname "$0")/.."
+WORK=${WORK:-$(mktemp -d -t runway-bench.XXXXXX)}
+mkdir -p "$WORK"
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need hyperfine; then
+    echo "installing hyperfine..." >&2
+    (apt-get install -y hyperfine >/dev/null 2>&1 || (apt-get update >/dev/null 2>&1 && apt-get install -y hyperfine >/dev/null 2>&1)) \
+        || { echo "bench: hyperfine is needed (apt-get install hyperfine)" >&2; exit 1; }
+fi
+need python3 || { echo "bench: python3 is needed" >&2; exit 1; }
+
+cargo build --release --quiet
+BIN=$PWD/target/release/runway
+END=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+
+echo "== generating $SIZE of history over $DAYS days in $WORK/corpus" >&2
+rm -rf "$WORK/corpus" "$WORK/cache"
+"$BIN" generate --out "$WORK/corpus" --size "$SIZE" --days "$DAYS" --end "$END" >&2
+export CLAUDE_CONFIG_DIR=$WORK/corpus/claude
+export RUNWAY_CACHE_DIR=$WORK/cache
+FILES=$(find "$CLAUDE_CONFIG_DIR" -name '*.jsonl' | wc -l)
+BYTES=$(du -sb "$CLAUDE_CONFIG_DIR" | cut -f1)
+LIVE=$(find "$CLAUDE_CONFIG_DIR" -name '*.jsonl' -printf '%T@ %p\n' | sort -n | tail -1 | cut -d' ' -f2-)
+
+# hyperfine's median, in milliseconds, from its JSON export.
+median() { python3 -c 'import json,sys; print("%.2f" % (json.load(open(sys.argv[1]))["results"][0]["median"]*1000))' "$1"; }
+time_it() { # name, hyperfine args...
+    local name=$1; shift
+    if ! hyperfine -N --style none --export-json "$WORK/$name.json" "$@" >"$WORK/$name.log" 2>&1; then
+        echo "bench: hyperfine failed for $name, see $WORK/$name.log" >&2
+        echo "-"
+        return
+    fi
+    median "$WORK/$name.json"
+}
+
+# runway's own peak RSS (VmHWM, printed by --timings) over N runs, in MiB. A parent's rusage would
+# count the parent's memory too: ru_maxrss survives exec.
+peak_rss() { # runs, extra env...
+    local peak=0 kib
+    for _ in $(seq "$1"); do
+        kib=$(env "${@:2}" "$BIN" --timings prompt --shell zsh 2>&1 >/dev/null | sed -n 's/.*peak-rss \([0-9]*\)KiB.*/\1/p')
+        [ "${kib:-0}" -gt "$peak" ] && peak=$kib
+    done
+    python3 -c 'import sys; print("%.1f" % (int(sys.argv[1]) / 1024))' "$peak"
+}
+
+echo "== cold: no cache ($COLD_RUNS runs)" >&2
+COLD=$(time_it cold --runs "$COLD_RUNS" --prepare "rm -rf $WORK/cache" "$BIN prompt --shell zsh")
+COLD_RSS=$(rm -rf "$WORK/cache"; peak_rss 1)
+"$BIN" prompt >/dev/null
+CACHE_BYTES=$(du -sb "$WORK/cache" | cut -f1)
+
+echo "== warm: nothing new ($RUNS runs)" >&2
+WARM=$(time_it warm --warmup 20 --runs "$RUNS" "$BIN prompt --shell zsh")
+WARM_RSS=$(peak_rss 50)
+TRUE=$(time_it true --warmup 20 --runs "$RUNS" /bin/true)
+VERSION=$(time_it version --warmup 20 --runs "$RUNS" "$BIN --version")
+
+echo "== one appended API call per run ($RUNS runs)" >&2
+APPEND=$(time_it append --warmup 5 --runs "$RUNS" --prepare "$BIN generate --out $WORK/x --append-to $LIVE" "$BIN prompt --shell zsh")
+
+echo "== full rescan (at most once a minute; 30 runs)" >&2
+RESCAN=$(RUNWAY_RESCAN_SECS=0 time_it rescan --warmup 2 --runs 30 "$BIN prompt --shell zsh")
+
+CCU_HIT="-"; CCU_MISS="-"; CCU_RSS="-"
+if [ "$CCUSAGE" != 0 ] && need npm; then
+    echo "== ccusage@18.0.11 statusline ($CCUSAGE_RUNS uncached runs, ~30 s each at 1 GB)" >&2
+    if [ ! -x "$WORK/node/node_modules/.bin/ccusage" ]; then
+        npm install --silent --no-audit --no-fund --prefix "$WORK/node" ccusage@18.0.11 >/dev/null 2>&1
+    fi
+    CCU=$WORK/node/node_modules/.bin/ccusage
+    SESSION=$(basename "$LIVE" .jsonl)
+    cat >"$WORK/hook.json" <<EOF
+{"session_id":"$SESSION","transcript_path":"$LIVE","cwd":"/home/dev/src/project-0","model":{"id":"claude-opus-4-6","display_name":"Opus 4.6"},"workspace":{"current_dir":"/home/dev/src/project-0","project_dir":"/home/dev/src/project-0"},"version":"2.1.39","cost":{"total_cost_usd":1.2}}
+EOF
+    # Its stdin is the status-line payload (a script, since older hyperfine has no --input).
+    printf '#!/bin/sh\nexec %s statusline --offline "$@" < %s\n' "$CCU" "$WORK/hook.json" >"$WORK/ccusage.sh"
+    chmod +x "$WORK/ccusage.sh"
+    CCU_MISS=$(time_it ccu-miss --runs "$CCUSAGE_RUNS" "$WORK/ccusage.sh --no-cache")
+    CCU_HIT=$(time_it ccu-hit --warmup 3 --runs 30 "$WORK/ccusage.sh")
+    CCU_RSS=$(python3 - "$CCU" "$WORK/hook.json" <<'EOF'
+import os, subprocess, sys
+p = subprocess.Popen([sys.argv[1], "statusline", "--offline", "--no-cache"], stdin=open(sys.argv[2]), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print("%.1f" % (os.wait4(p.pid, 0)[2].ru_maxrss / 1024))
+EOF
+)
+fi
+
+verdict() { python3 -c 'import sys; v = sys.argv[1]; print("?" if v == "-" else "ok" if float(v) <= float(sys.argv[2]) else "MISSED")' "$1" "$2"; }
+cat <<EOF
+
+runway $("$BIN" --version | cut -d' ' -f2), $(nproc) cores, $(uname -sr); history: $FILES files, $((BYTES / 1048576)) MiB over $DAYS days; cache: $((CACHE_BYTES / 1048576)) MiB
+
+| case | median | target | |
+|---|---:|---:|---|
+| runway prompt, warm (nothing new) | $WARM ms | ≤ 3 ms | $(verdict "$WARM" 3) |
+| runway prompt, one appended API call | $APPEND ms | ≤ 5 ms | $(verdict "$APPEND" 5) |
+| runway prompt, cold (no cache) | $COLD ms | ≤ 2500 ms | $(verdict "$COLD" 2500) |
+| runway prompt, full rescan (≤ once a minute) | $RESCAN ms | | |
+| runway peak RSS, warm | $WARM_RSS MiB | ≤ 16 MiB | $(verdict "$WARM_RSS" 16) |
+| runway peak RSS, cold | $COLD_RSS MiB | | |
+| runway --version (process start) | $VERSION ms | | |
+| /bin/true | $TRUE ms | | |
+| ccusage@18.0.11 statusline, its 1 s cache hit | $CCU_HIT ms | | |
+| ccusage@18.0.11 statusline, --no-cache | $CCU_MISS ms | | |
+| ccusage@18.0.11 peak RSS, --no-cache | $CCU_RSS MiB | | |
+EOF
