@@ -82,6 +82,32 @@ APPEND=$(time_it append --warmup 5 --runs "$RUNS" --prepare "$BIN generate --out
 echo "== full rescan (at most once a minute; 30 runs)" >&2
 RESCAN=$(RUNWAY_RESCAN_SECS=0 time_it rescan --warmup 2 --runs 30 "$BIN prompt --shell zsh")
 
+echo "== the surfaces, timed from inside a running zsh ($RUNS calls each)" >&2
+# Each as its host runs it: the zsh hook ($(...) in precmd), tmux's job (/bin/sh -c), and Claude Code's
+# status-line command with a payload on stdin. Medians in ms, next to forking /bin/true the same way.
+SESSION_ID=$(basename "$LIVE" .jsonl)
+RESET=$(( $(date +%s) + 7200 ))
+cat >"$WORK/payload.json" <<EOF2
+{"session_id":"$SESSION_ID","transcript_path":"$LIVE","model":{"id":"claude-opus-4-6","display_name":"Opus 4.6"},"cost":{"total_cost_usd":1.84},"context_window":{"context_window_size":200000,"used_percentage":32},"rate_limits":{"five_hour":{"used_percentage":23.5,"resets_at":$RESET},"seven_day":{"used_percentage":41.2,"resets_at":$((RESET + 86400))}}}
+EOF2
+HOOK="-"; TMUXJOB="-"; SL="-"; ZTRUE="-"; SHTRUE="-"
+if need zsh; then
+    read -r ZTRUE HOOK SHTRUE TMUXJOB SL < <(RUNS=$RUNS BIN=$BIN PAYLOAD=$WORK/payload.json zsh -f <<'EOF2'
+zmodload zsh/datetime
+eval "$("$BIN" init zsh)"
+median() { local -a s; s=(${(n)@}); print -r -- ${s[$(( (${#s} + 1) / 2 ))]} }
+time_it() { local -a t; local i a; for i in {1..$RUNS}; do a=$EPOCHREALTIME; eval "$1"; t+=$(( (EPOCHREALTIME - a) * 1000 )); done; median $t }
+q=${(q)BIN}
+printf '%.2f %.2f %.2f %.2f %.2f\n' \
+    $(time_it 'x=$(/bin/true 2>/dev/null)') \
+    $(time_it '_runway_precmd') \
+    $(time_it '/bin/sh -c "/bin/true </dev/null 2>/dev/null"') \
+    $(time_it "/bin/sh -c \"$q prompt --shell tmux </dev/null 2>/dev/null\" >/dev/null") \
+    $(time_it "$q statusline <$PAYLOAD >/dev/null")
+EOF2
+)
+fi
+
 CCU_HIT="-"; CCU_MISS="-"; CCU_RSS="-"
 if [ "$CCUSAGE" != 0 ] && need npm; then
     echo "== ccusage@18.0.11 statusline ($CCUSAGE_RUNS uncached runs, ~30 s each at 1 GB)" >&2
@@ -119,6 +145,10 @@ runway $("$BIN" --version | cut -d' ' -f2), $(nproc) cores, $(uname -sr); histor
 | runway prompt, full rescan (≤ once a minute) | $RESCAN ms | | |
 | runway peak RSS, warm | $WARM_RSS MiB | ≤ 16 MiB | $(verdict "$WARM_RSS" 16) |
 | runway peak RSS, cold | $COLD_RSS MiB | | |
+| zsh precmd hook (\$(runway prompt)), from zsh | $HOOK ms | $ZTRUE ms + 3 ms | $(verdict "$HOOK" "$(python3 -c "print($ZTRUE + 3)" 2>/dev/null || echo 0)") |
+| tmux job (/bin/sh -c 'runway prompt --shell tmux'), from zsh | $TMUXJOB ms | $SHTRUE ms + 3 ms | $(verdict "$TMUXJOB" "$(python3 -c "print($SHTRUE + 3)" 2>/dev/null || echo 0)") |
+| Claude Code status line (payload with rate_limits on stdin), from zsh | $SL ms | $ZTRUE ms + 3 ms | $(verdict "$SL" "$(python3 -c "print($ZTRUE + 3)" 2>/dev/null || echo 0)") |
+| /bin/true through \$(…), and through /bin/sh -c, from zsh | $ZTRUE / $SHTRUE ms | | |
 | runway --version (process start) | $VERSION ms | | |
 | /bin/true | $TRUE ms | | |
 | ccusage@18.0.11 statusline, its 1 s cache hit | $CCU_HIT ms | | |

@@ -11,9 +11,8 @@ use crate::render::Target;
     name = "runway",
     version,
     about = "How much AI-coding quota is left, in your prompt, tmux and the Claude Code status line",
-    after_help = "Environment: RUNWAY_NOW, RUNWAY_LIMIT_COST, RUNWAY_LIMIT_TOKENS, RUNWAY_WARN_AT, \
-RUNWAY_DANGER_AT, RUNWAY_ASCII, RUNWAY_CACHE_DIR, RUNWAY_RESCAN_SECS, NO_COLOR, CLAUDE_CONFIG_DIR, CODEX_HOME.\n\
-See README for each setting and its default."
+    after_help = "Every setting is also RUNWAY_<KEY> and a key in the config file; `runway config` lists them.\n\
+Also read: NO_COLOR, CLAUDE_CONFIG_DIR, CODEX_HOME, RUNWAY_CONFIG (the config file)."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -48,6 +47,9 @@ pub struct Global {
     /// Print how long each stage took, to stderr
     #[arg(long, global = true)]
     pub timings: bool,
+    /// Set any setting (see `runway config`), e.g. --set color_warn=214; repeatable
+    #[arg(long = "set", global = true, value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -72,6 +74,25 @@ pub enum Cmd {
     },
     /// Show where runway looks, what it tracks, the cache, and how long each stage took
     Doctor,
+    /// Print the shell integration to evaluate, or Claude Code's statusLine setting
+    Init {
+        #[arg(value_enum)]
+        host: crate::init::Host,
+        /// Only define `runway_segment` (no hook), for a prompt built with starship, powerlevel10k…
+        #[arg(long)]
+        print_only: bool,
+        /// claude: merge the setting into settings.json (after a backup) instead of printing it
+        #[arg(long)]
+        write: bool,
+    },
+    /// Claude Code's status line: reads its JSON on stdin, prints one line
+    Statusline,
+    /// Show every setting, its value and where the value came from
+    Config {
+        /// The settings table for README
+        #[arg(long, hide = true)]
+        markdown: bool,
+    },
     /// Write a small realistic history to a temporary directory and show runway on it
     Demo {
         /// Keep the temporary directory

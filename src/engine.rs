@@ -8,7 +8,8 @@ use crate::config::Config;
 use crate::event::Provider;
 use crate::hash::Hasher;
 use crate::ingest::{self, Options, Run};
-use crate::runway::{self, Runway};
+use crate::readings::{Readings, Window};
+use crate::runway::{self, Reported, Runway};
 use crate::scan::Root;
 use crate::sources;
 
@@ -16,6 +17,7 @@ pub struct Engine {
     pub cfg: Config,
     pub roots: Vec<Root>,
     pub run: Run,
+    pub readings: Readings,
 }
 
 /// Each set of roots has its own cache, so a tmux server without the shell's `CLAUDE_CONFIG_DIR`
@@ -43,12 +45,18 @@ pub fn load(cfg: Config, lazy: bool) -> Engine {
         lazy,
     };
     let run = ingest::refresh(&opts);
-    Engine { cfg, roots, run }
+    let readings = Readings::load(&cfg.cache_dir);
+    Engine { cfg, roots, run, readings }
 }
 
 impl Engine {
     pub fn runway(&self, p: Provider) -> io::Result<Runway> {
-        runway::compute(&self.run.db, p, self.cfg.now, &self.cfg.limits)
+        let roots: Vec<PathBuf> = self.roots_of(p).map(|r| r.path.clone()).collect();
+        let reported = Reported {
+            five: self.readings.of(p, Window::FiveHour, &roots, self.cfg.now),
+            seven: self.readings.of(p, Window::SevenDay, &roots, self.cfg.now),
+        };
+        runway::compute(&self.run.db, p, self.cfg.now, &self.cfg.limits, &reported, self.cfg.server_fresh_ms)
     }
 
     pub fn roots_of(&self, p: Provider) -> impl Iterator<Item = &Root> {

@@ -3,22 +3,26 @@
 use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::Mutex;
 
-static PATH: OnceLock<PathBuf> = OnceLock::new();
+static PATH: Mutex<Option<PathBuf>> = Mutex::new(None);
 const MAX_LEN: u64 = 1 << 20;
 
+/// Sets where the log goes: first the default cache dir, then the configured one once it is known.
 pub fn init(path: PathBuf) {
-    let _ = PATH.set(path);
+    if let Ok(mut p) = PATH.lock() {
+        *p = Some(path);
+    }
 }
 
-pub fn path() -> Option<&'static PathBuf> {
-    PATH.get()
+pub fn path() -> Option<PathBuf> {
+    PATH.lock().ok().and_then(|p| p.clone())
 }
 
 /// Appends one line; errors are ignored, there is nowhere left to report them.
 pub fn warn(msg: &str) {
-    let Some(path) = PATH.get() else { return };
+    let Some(path) = path() else { return };
+    let path = &path;
     if let Some(dir) = path.parent() {
         let _ = crate::cache::create_private_dir(dir);
     }

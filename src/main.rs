@@ -16,13 +16,16 @@ mod engine;
 mod event;
 mod hash;
 mod ingest;
+mod init;
 mod log;
 mod pricing;
+mod readings;
 mod render;
 mod runway;
 mod scan;
 mod sources;
 mod status;
+mod statusline;
 mod synth;
 mod tail;
 mod window;
@@ -67,7 +70,8 @@ pub fn emit(s: &str) -> io::Result<()> {
 fn main() -> ExitCode {
     let args: Vec<OsString> = std::env::args_os().collect();
     let quiet = render_mode(&args);
-    log::init(config::cache_dir().join("runway.log"));
+    let early = std::env::var_os("RUNWAY_CACHE_DIR").filter(|v| !v.is_empty()).map(std::path::PathBuf::from);
+    log::init(early.unwrap_or_else(config::default_cache_dir).join("runway.log"));
     install_panic_hook(quiet);
     let cli = match Cli::try_parse_from(&args) {
         Ok(c) => c,
@@ -95,7 +99,10 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli, quiet: bool) -> io::Result<ExitCode> {
+    // The status line's stdin is read first: whatever else happens, the payload is not left unread.
+    let payload = matches!(cli.cmd, Cmd::Statusline).then(|| statusline::read_stdin().map(|b| statusline::parse(&b)));
     let (cfg, problems) = config::resolve(&cli.global);
+    log::init(cfg.cache_dir.join("runway.log"));
     for p in &problems {
         if quiet {
             log::warn(p);
@@ -103,12 +110,24 @@ fn run(cli: Cli, quiet: bool) -> io::Result<ExitCode> {
             eprintln!("runway: {p}");
         }
     }
-    if let Cmd::Generate { out, size, days, end, seed, append_to } = &cli.cmd {
-        return synth::command(out, size, *days, end.as_deref(), *seed, append_to.as_deref())
-            .map(|_| ExitCode::SUCCESS);
+    match &cli.cmd {
+        Cmd::Generate { out, size, days, end, seed, append_to } => {
+            return synth::command(out, size, *days, end.as_deref(), *seed, append_to.as_deref())
+                .map(|_| ExitCode::SUCCESS);
+        }
+        Cmd::Demo { keep } => return demo::run_demo(&cli.global, *keep).map(|_| ExitCode::SUCCESS),
+        Cmd::Init { host, print_only, write } => return init_cmd(*host, *print_only, *write),
+        Cmd::Config { markdown } => {
+            let text = if *markdown { config::markdown_table() } else { config::describe(&cli.global) };
+            return emit(&text).map(|_| ExitCode::SUCCESS);
+        }
+        _ => {}
     }
-    if let Cmd::Demo { keep } = &cli.cmd {
-        return demo::run_demo(&cli.global, *keep).map(|_| ExitCode::SUCCESS);
+    let payload = payload.flatten().unwrap_or_default();
+    if matches!(cli.cmd, Cmd::Statusline)
+        && let Err(e) = readings::Readings::record(&cfg.cache_dir, &statusline::readings(&payload, cfg.now))
+    {
+        log::warn(&format!("statusline: cannot store rate_limits: {e}"));
     }
     let timings = cfg.timings;
     let eng = engine::load(cfg, !matches!(cli.cmd, Cmd::Doctor));
@@ -120,11 +139,26 @@ fn run(cli: Cli, quiet: bool) -> io::Result<ExitCode> {
                 panic!("injected fault (RUNWAY_FAULT=panic)");
             }
             let r = eng.runway(Provider::Claude)?;
-            emit(&render::segment(&r, *shell, &eng.cfg.style))
+            emit(&render::segment(&r.shown(), r.now, *shell, &eng.cfg.style))
+        }
+        Cmd::Statusline => {
+            let r = eng.runway(Provider::Claude)?;
+            let context = payload.context_percent.or_else(|| {
+                let size =
+                    payload.context_size.unwrap_or(if payload.model.as_deref().is_some_and(|m| m.contains("1M")) {
+                        1_000_000
+                    } else {
+                        200_000
+                    });
+                statusline::context_from_transcript(payload.transcript.as_deref()?, size)
+            });
+            let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse().ok());
+            let line = statusline::line(&r, &payload, context, &eng.cfg.statusline_fields, &eng.cfg.style, columns);
+            emit(&format!("{line}\n"))
         }
         Cmd::Status { json } => status(&eng, *json),
         Cmd::Doctor => emit(&doctor::report(&eng)),
-        Cmd::Demo { .. } | Cmd::Generate { .. } => unreachable!(),
+        Cmd::Demo { .. } | Cmd::Generate { .. } | Cmd::Init { .. } | Cmd::Config { .. } => unreachable!(),
     };
     if timings {
         let mut t: Vec<String> = eng.run.info.timings.iter().map(|(k, v)| format!("{k} {v}µs")).collect();
@@ -135,6 +169,30 @@ fn run(cli: Cli, quiet: bool) -> io::Result<ExitCode> {
         eprintln!("runway timings: {}", t.join(", "));
     }
     result.map(|_| ExitCode::SUCCESS)
+}
+
+fn init_cmd(host: init::Host, print_only: bool, write: bool) -> io::Result<ExitCode> {
+    let bin = init::exe();
+    if host != init::Host::Claude {
+        return emit(&init::script(host, print_only, &bin)).map(|_| ExitCode::SUCCESS);
+    }
+    if !write {
+        let snippet = serde_json::json!({ "statusLine": init::status_line(&bin) });
+        let text = serde_json::to_string_pretty(&snippet).unwrap_or_default();
+        return emit(&format!("{text}\n")).map(|_| ExitCode::SUCCESS);
+    }
+    let Some(path) = init::settings_path() else {
+        eprintln!("runway: cannot tell where Claude Code's settings are (no HOME)");
+        return Ok(ExitCode::FAILURE);
+    };
+    let stamp = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).format("%Y%m%dT%H%M%S").to_string();
+    match init::write_settings(&path, &bin, &stamp) {
+        Ok(msg) => emit(&format!("{msg}\n")).map(|_| ExitCode::SUCCESS),
+        Err(e) => {
+            eprintln!("runway: {e}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
 }
 
 /// This process's peak resident set size (Linux `VmHWM`), for `--timings` and the benchmark.

@@ -7,7 +7,7 @@
 
 use clap::ValueEnum;
 
-use crate::runway::{Runway, Source};
+use crate::runway::{Gauge, Source};
 use crate::window::MINUTE_MS;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -76,11 +76,23 @@ pub struct Style {
     /// Used share (percent) at which the segment turns amber, then red.
     pub warn_at: f64,
     pub danger_at: f64,
+    /// One window: `{label} {mark}{used} {reset} {warning}` and friends (see `window_text`).
+    pub format: String,
+    /// Between windows, and between status-line fields.
+    pub separator: String,
 }
 
 impl Default for Style {
     fn default() -> Style {
-        Style { color: true, glyphs: Glyphs::unicode(), colors: Colors::default(), warn_at: 70.0, danger_at: 90.0 }
+        Style {
+            color: true,
+            glyphs: Glyphs::unicode(),
+            colors: Colors::default(),
+            warn_at: 70.0,
+            danger_at: 90.0,
+            format: "{label} {mark}{used} {reset} {warning}".into(),
+            separator: " · ".into(),
+        }
     }
 }
 
@@ -107,25 +119,36 @@ pub fn level(percent: Option<f64>, warning: bool, style: &Style) -> Level {
     }
 }
 
-/// The segment as plain text and its level; `None` when there is no active window.
-pub fn text(r: &Runway, style: &Style) -> Option<(String, Level)> {
-    let b = r.active()?;
-    let g = &style.glyphs;
-    let mark = match r.limit.source {
+/// One window as plain text, from the format string, and its level. Placeholders: `{label}`, `{mark}`
+/// (estimate or extrapolation glyph), `{used}` (the share, or the cost when no limit is known),
+/// `{pct}`, `{cost}`, `{reset}`, `{warning}`. Empty parts and the spaces around them drop out.
+pub fn window_text(label: &str, g: &Gauge, now: i64, style: &Style) -> (String, Level) {
+    let gl = &style.glyphs;
+    let mark = match g.source {
         Source::Server | Source::None => "",
-        Source::Extrapolated => g.extrapolated.as_str(),
-        Source::Configured | Source::History => g.estimate.as_str(),
+        Source::Extrapolated => gl.extrapolated.as_str(),
+        Source::Configured | Source::History => gl.estimate.as_str(),
     };
-    let used = match r.used_percent {
-        Some(p) if r.limit.source != Source::None => format!("{mark}{}%", p.round() as i64),
-        _ => format!("${:.2}", crate::pricing::usd(b.block.totals.sums.cost)),
-    };
-    let mut s = format!("5h {used} {}{}", g.reset, duration(b.block.end() - r.now));
-    if let Some(m) = r.minutes_to_limit {
-        s.push_str(&format!(" {}{}", g.warning, duration((m * MINUTE_MS as f64) as i64)));
-    }
-    let lvl = level(r.used_percent.filter(|_| r.limit.source != Source::None), r.minutes_to_limit.is_some(), style);
-    Some((s, lvl))
+    let cost = format!("${:.2}", crate::pricing::usd(g.cost));
+    let pct = g.used_percent.map(|p| format!("{}%", p.round() as i64)).unwrap_or_default();
+    let used = if g.used_percent.is_some() { pct.clone() } else { cost.clone() };
+    let reset = g.resets_at.map(|r| format!("{}{}", gl.reset, duration(r - now))).unwrap_or_default();
+    let warning = g
+        .minutes_to_limit
+        .map(|m| format!("{}{}", gl.warning, duration((m * MINUTE_MS as f64) as i64)))
+        .unwrap_or_default();
+    let mark = if g.used_percent.is_some() { mark } else { "" };
+    let text = style
+        .format
+        .replace("{label}", label)
+        .replace("{mark}", mark)
+        .replace("{used}", &used)
+        .replace("{pct}", &pct)
+        .replace("{cost}", &cost)
+        .replace("{reset}", &reset)
+        .replace("{warning}", &warning);
+    let text = text.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+    (text, level(g.used_percent, g.minutes_to_limit.is_some(), style))
 }
 
 /// Escapes text for the target's prompt expansion.
@@ -162,11 +185,16 @@ pub fn paint(escaped: &str, lvl: Level, t: Target, style: &Style) -> String {
     }
 }
 
-pub fn segment(r: &Runway, t: Target, style: &Style) -> String {
-    match text(r, style) {
-        Some((s, lvl)) => paint(&escape_text(&s, t), lvl, t, style),
-        None => String::new(),
-    }
+/// The segment: each window escaped and painted for the target, joined by the separator.
+pub fn segment(windows: &[(String, &Gauge)], now: i64, t: Target, style: &Style) -> String {
+    let parts: Vec<String> = windows
+        .iter()
+        .map(|(label, g)| {
+            let (text, lvl) = window_text(label, g, now, style);
+            paint(&escape_text(&text, t), lvl, t, style)
+        })
+        .collect();
+    parts.join(&escape_text(&style.separator, t))
 }
 
 #[cfg(test)]
@@ -202,6 +230,39 @@ mod tests {
         assert_eq!(paint("a", Level::Ok, Target::Plain, &st), "a");
         let mono = Style { color: false, ..Style::default() };
         assert_eq!(paint("a", Level::Danger, Target::Zsh, &mono), "a");
+    }
+
+    fn gauge(used: Option<f64>, warn: Option<f64>) -> Gauge {
+        Gauge {
+            window: crate::readings::Window::FiveHour,
+            source: Source::History,
+            used_percent: used,
+            cost: 4_120_000_000_000,
+            resets_at: Some(83 * MINUTE_MS),
+            minutes_to_limit: warn,
+            observed_at: None,
+        }
+    }
+
+    #[test]
+    fn format_strings() {
+        let st = Style::default();
+        assert_eq!(window_text("5h", &gauge(Some(62.4), None), 0, &st).0, "5h ~62% ↻1h23m");
+        assert_eq!(window_text("5h", &gauge(Some(93.0), Some(40.0)), 0, &st).0, "5h ~93% ↻1h23m ⚠ 40m");
+        let none = Gauge { source: Source::None, ..gauge(None, None) };
+        assert_eq!(window_text("5h", &none, 0, &st).0, "5h $4.12 ↻1h23m");
+        let custom = Style { format: "[{label}] {pct} left:{reset} {cost}".into(), ..Style::default() };
+        assert_eq!(window_text("C", &gauge(Some(7.0), None), 0, &custom).0, "[C] 7% left:↻1h23m $4.12");
+        let server = Gauge { source: Source::Server, ..gauge(Some(23.0), None) };
+        assert_eq!(window_text("5h", &server, 0, &st).0, "5h 23% ↻1h23m", "no mark on the service's own figure");
+    }
+
+    #[test]
+    fn segments_join_windows() {
+        let st = Style { color: false, ..Style::default() };
+        let (a, b) = (gauge(Some(62.0), None), gauge(Some(8.0), None));
+        let s = segment(&[("C".into(), &a), ("X".into(), &b)], 0, Target::Plain, &st);
+        assert_eq!(s, "C ~62% ↻1h23m · X ~8% ↻1h23m");
     }
 
     #[test]

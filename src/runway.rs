@@ -5,11 +5,12 @@ use std::io;
 
 use crate::cache::Db;
 use crate::event::{Provider, Totals};
+use crate::readings::{Reading, Window};
 use crate::window::{self, Block, Burn, MINUTE_MS, Projection};
 
 /// Where the limit a percentage is measured against comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[allow(dead_code)] // server readings arrive with the status line and Codex
+#[allow(dead_code)] // extrapolation arrives with the forecast
 pub enum Source {
     /// The tool reported the used share itself.
     Server,
@@ -76,6 +77,28 @@ pub struct BlockNow {
     pub projection: Option<Projection>,
 }
 
+/// One window as shown: how full, by whose account, until when.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Gauge {
+    pub window: Window,
+    pub source: Source,
+    /// `None` when there is nothing to measure against (`Source::None`): `cost` is shown instead.
+    pub used_percent: Option<f64>,
+    /// Local API-equivalent cost in the window, pico-dollars.
+    pub cost: u64,
+    pub resets_at: Option<i64>,
+    /// Minutes until the limit, when the current rate reaches it before the reset.
+    pub minutes_to_limit: Option<f64>,
+    /// When the service reported the share (server and extrapolated sources).
+    pub observed_at: Option<i64>,
+}
+
+impl Gauge {
+    pub fn estimated(&self) -> bool {
+        matches!(self.source, Source::Configured | Source::History)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Runway {
     pub provider: Provider,
@@ -83,25 +106,29 @@ pub struct Runway {
     /// The latest block with entries at or before `now`.
     pub block: Option<BlockNow>,
     pub week: Totals,
+    /// The local limit (configured or learned), whatever the gauges show.
     pub limit: Limit,
-    /// Share of the limit the active block has used (0 when no block is active).
-    pub used_percent: Option<f64>,
-    pub resets_at: Option<i64>,
-    /// Minutes until the limit is reached, when the projection crosses it before the reset.
-    pub minutes_to_limit: Option<f64>,
+    /// The 5-hour window; `None` when no window is running (nothing to show).
+    pub five: Option<Gauge>,
+    /// The 7-day window, when its share is known.
+    pub seven: Option<Gauge>,
     pub unpriced: Vec<String>,
     /// Every de-duplicated call up to `now`: zero means there is no history at all.
     pub history_entries: u64,
 }
 
 impl Runway {
-    pub fn active(&self) -> Option<&BlockNow> {
-        self.block.as_ref().filter(|b| b.active)
+    /// The windows a prompt shows, with their labels.
+    pub fn shown(&self) -> Vec<(String, &Gauge)> {
+        self.five.iter().map(|g| (g.window.label().to_owned(), g)).collect()
     }
+}
 
-    pub fn estimated(&self) -> bool {
-        matches!(self.limit.source, Source::Configured | Source::History)
-    }
+/// What the services reported, for one provider, oldest first.
+#[derive(Clone, Debug, Default)]
+pub struct Reported<'a> {
+    pub five: Vec<&'a Reading>,
+    pub seven: Vec<&'a Reading>,
 }
 
 /// Chooses the limit: configured, else learned from the largest completed block.
@@ -154,7 +181,35 @@ pub fn measure(b: &BlockNow, limit: &Limit, now: i64) -> (Option<f64>, Option<f6
     (Some(percent), before_reset)
 }
 
-pub fn compute(db: &Db, p: Provider, now: i64, cfg: &Configured) -> io::Result<Runway> {
+/// The newest reading whose window has not reset and that is recent enough to show as it is.
+pub fn fresh<'a>(readings: &[&'a Reading], now: i64, fresh_ms: i64) -> Option<&'a Reading> {
+    readings
+        .iter()
+        .copied()
+        .filter(|r| r.resets_at > now && now - r.observed_at <= fresh_ms)
+        .max_by_key(|r| r.observed_at)
+}
+
+fn server_gauge(r: &Reading, cost: u64) -> Gauge {
+    Gauge {
+        window: r.window,
+        source: Source::Server,
+        used_percent: Some(r.used_percent),
+        cost,
+        resets_at: Some(r.resets_at),
+        minutes_to_limit: None,
+        observed_at: Some(r.observed_at),
+    }
+}
+
+pub fn compute(
+    db: &Db,
+    p: Provider,
+    now: i64,
+    cfg: &Configured,
+    reported: &Reported,
+    fresh_ms: i64,
+) -> io::Result<Runway> {
     let view = db.blocks_at(p, now)?;
     let block = view.current().map(|b| {
         let active = b.active(now);
@@ -162,28 +217,32 @@ pub fn compute(db: &Db, p: Provider, now: i64, cfg: &Configured) -> io::Result<R
         BlockNow { block: *b, active, burn, projection: active.then(|| window::project(b, burn, now)) }
     });
     let limit = choose_limit(cfg, view.largest_completed(now));
-    let (used_percent, minutes_to_limit) = match &block {
-        Some(b) => measure(b, &limit, now),
-        None => (limit.amount().map(|_| 0.0), None),
+    let block_cost = block.filter(|b| b.active).map_or(0, |b| b.block.totals.sums.cost);
+    let local = block.filter(|b| b.active).map(|b| {
+        let (used_percent, minutes_to_limit) = measure(&b, &limit, now);
+        Gauge {
+            window: Window::FiveHour,
+            source: limit.source,
+            used_percent,
+            cost: block_cost,
+            resets_at: Some(b.block.end()),
+            minutes_to_limit,
+            observed_at: None,
+        }
+    });
+    // The service's own figure wins while it is fresh and its window has not reset.
+    let five = match fresh(&reported.five, now, fresh_ms) {
+        Some(r) => Some(server_gauge(r, block_cost)),
+        None => local,
     };
     let week = db.week(p, now)?;
+    let seven = fresh(&reported.seven, now, fresh_ms).map(|r| server_gauge(r, week.sums.cost));
     let unpriced = db
         .unpriced_between(p, now - window::WEEK_MS, now)
         .into_iter()
         .map(|m| db.state.model_name(m).to_owned())
         .collect();
-    Ok(Runway {
-        provider: p,
-        now,
-        resets_at: block.filter(|b| b.active).map(|b| b.block.end()),
-        block,
-        week,
-        limit,
-        used_percent,
-        minutes_to_limit,
-        unpriced,
-        history_entries: db.counted(p, now)?,
-    })
+    Ok(Runway { provider: p, now, block, week, limit, five, seven, unpriced, history_entries: db.counted(p, now)? })
 }
 
 #[cfg(test)]

@@ -58,18 +58,34 @@ pub fn provider_json(r: &Runway) -> Value {
         );
         v
     });
+    let gauge = |g: &crate::runway::Gauge| {
+        json!({
+            "source": g.source.as_str(),
+            "estimated": g.estimated(),
+            "used_percent": g.used_percent.map(round2),
+            "resets_at": g.resets_at.map(rfc3339),
+            "observed_at": g.observed_at.map(rfc3339),
+            "minutes_to_limit": g.minutes_to_limit.map(round2),
+        })
+    };
+    let mut limit = match &r.five {
+        Some(g) => gauge(g),
+        None => json!({
+            "source": r.limit.source.as_str(),
+            "estimated": matches!(r.limit.source, crate::runway::Source::Configured | crate::runway::Source::History),
+            "used_percent": if r.limit.source == crate::runway::Source::None { Value::Null } else { json!(0.0) },
+            "resets_at": Value::Null,
+            "observed_at": Value::Null,
+            "minutes_to_limit": Value::Null,
+        }),
+    };
+    limit["tokens"] = json!(r.limit.tokens);
+    limit["cost_usd"] = json!(r.limit.cost.map(dollars));
     json!({
         "block": block,
         "week": totals(&r.week),
-        "limit": {
-            "source": r.limit.source.as_str(),
-            "estimated": r.estimated(),
-            "used_percent": r.used_percent.map(round2),
-            "resets_at": r.resets_at.map(rfc3339),
-            "tokens": r.limit.tokens,
-            "cost_usd": r.limit.cost.map(dollars),
-            "minutes_to_limit": r.minutes_to_limit.map(round2),
-        },
+        "limit": limit,
+        "seven_day": r.seven.as_ref().map(gauge),
         "unpriced_models": r.unpriced,
     })
 }
@@ -130,32 +146,43 @@ pub fn human(r: &Runway) -> String {
         Some(b) => out += &format!("  5h block  none active (last block {} UTC)\n", hm(b.block.start)),
         None => out += "  5h block  none\n",
     }
-    let limit = match (r.limit.source, r.used_percent) {
-        (crate::runway::Source::None, _) | (_, None) => "none known yet (no completed block): showing cost".to_owned(),
-        (src, Some(p)) => {
+    let limit = match &r.five {
+        Some(g) if g.used_percent.is_some() => {
+            let p = g.used_percent.unwrap_or(0.0);
             let what = match (r.limit.cost, r.limit.tokens, r.limit.measure) {
                 (Some(c), _, crate::runway::Measure::Cost) => format!("${:.2}", usd(c)),
                 (_, Some(t), _) => format!("{} tokens", count(t)),
-                _ => "?".into(),
+                _ => String::new(),
             };
-            let label = match src {
-                crate::runway::Source::History => "estimate: largest completed block",
-                crate::runway::Source::Configured => "configured",
-                crate::runway::Source::Server => "reported by the service",
-                crate::runway::Source::Extrapolated => "extrapolated from the service's last reading",
-                crate::runway::Source::None => "",
-            };
-            format!("{}{:.0}% of {what} ({label})", if r.estimated() { "~" } else { "" }, p)
+            match g.source {
+                crate::runway::Source::Server => format!("{p:.0}% (reported by the service)"),
+                crate::runway::Source::Extrapolated => {
+                    format!("≈{p:.0}% (the service's last reading, carried forward)")
+                }
+                crate::runway::Source::History => format!("~{p:.0}% of {what} (estimate: largest completed block)"),
+                crate::runway::Source::Configured => format!("~{p:.0}% of {what} (configured)"),
+                crate::runway::Source::None => String::new(),
+            }
         }
+        _ => match r.limit.source {
+            crate::runway::Source::None => "none known yet (no completed block): showing cost".to_owned(),
+            _ => "no window running".to_owned(),
+        },
     };
     out += &format!("  limit     {limit}\n");
-    if let Some(m) = r.minutes_to_limit {
+    if let Some(m) = r.five.as_ref().and_then(|g| g.minutes_to_limit) {
         out += &format!(
             "  warning   at this rate the limit is reached in {}, before the reset\n",
             duration((m * 60_000.0) as i64)
         );
     }
     out += &format!("  7 days    {}\n", line(&r.week));
+    if let Some(g) = &r.seven {
+        out += &format!(
+            "            {:.0}% of the weekly limit (reported by the service)\n",
+            g.used_percent.unwrap_or(0.0)
+        );
+    }
     if !r.unpriced.is_empty() {
         out += &format!("  unpriced  {} (counted in tokens, not in cost)\n", r.unpriced.join(", "));
     }

@@ -1,0 +1,30 @@
+# runway for bash: the AI-coding quota segment, at the front of PS1.
+# Load it at the end of ~/.bashrc with:  eval "$(runway init bash)"
+# shellcheck shell=bash
+#
+# The hook runs after the other prompt commands (which may build PS1), takes the PS1 it finds as the
+# base unless it is the one the hook set last time, and hands back the exit status it found.
+# Evaluating this twice installs nothing twice. PROMPT_COMMAND may be a string or (bash 5.1+) an array.
+
+_runway_hook() {
+    local ret=$?
+    if [[ ${PS1-} != "${_runway_ps1_set-}" ]]; then
+        _runway_ps1_base=${PS1-}
+    fi
+    local seg
+    seg=$(::RUNWAY:: prompt --shell bash 2>/dev/null)
+    PS1="${seg:+$seg }${_runway_ps1_base-}"
+    _runway_ps1_set=$PS1
+    return $ret
+}
+
+if [[ $(declare -p PROMPT_COMMAND 2>/dev/null) == "declare -a"* ]]; then
+    if [[ " ${PROMPT_COMMAND[*]} " != *" _runway_hook "* ]]; then
+        PROMPT_COMMAND+=(_runway_hook)
+    fi
+elif [[ ${PROMPT_COMMAND-} != *_runway_hook* ]]; then
+    _runway_pc=${PROMPT_COMMAND-}
+    while [[ $_runway_pc == *[\;\ ] ]]; do _runway_pc=${_runway_pc%?}; done
+    PROMPT_COMMAND="${_runway_pc:+$_runway_pc;}_runway_hook"
+    unset _runway_pc
+fi

@@ -1,0 +1,25 @@
+# runway for zsh: the AI-coding quota segment, at the front of RPROMPT.
+# Load it at the end of ~/.zshrc with:  eval "$(runway init zsh)"
+#
+# Evaluating this twice installs nothing twice: add-zsh-hook skips a hook that is already there, and
+# the segment is put into RPROMPT only when it is missing (so a theme that sets RPROMPT later keeps
+# its own part). The hook hands back the exit status it found.
+
+typeset -g _runway_segment=''
+
+_runway_precmd() {
+    local ret=$?
+    if [[ ${RPROMPT} != *'${_runway_segment}'* ]]; then
+        RPROMPT='${_runway_segment}'"${RPROMPT}"
+    fi
+    _runway_segment="$(::RUNWAY:: prompt --shell zsh 2>/dev/null)"
+    # A space before whatever else is in RPROMPT.
+    if [[ -n ${_runway_segment} && ${RPROMPT} != '${_runway_segment}' ]]; then
+        _runway_segment+=' '
+    fi
+    return $ret
+}
+
+setopt prompt_subst
+autoload -Uz add-zsh-hook
+add-zsh-hook precmd _runway_precmd

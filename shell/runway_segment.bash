@@ -1,0 +1,7 @@
+# runway for bash, without a hook: `runway_segment` prints the segment, for a PS1 you build yourself.
+# Load it with:  eval "$(runway init bash --print-only)"
+# shellcheck shell=bash
+
+runway_segment() {
+    ::RUNWAY:: prompt --shell bash "$@" 2>/dev/null
+}

@@ -1,0 +1,6 @@
+# runway for fish, without a hook: `runway_segment` prints the segment, for a prompt you build yourself.
+# Load it with:  runway init fish --print-only | source
+
+function runway_segment --description 'runway: print the quota segment'
+    ::RUNWAY:: prompt --shell fish $argv 2>/dev/null
+end

@@ -1,0 +1,6 @@
+# runway for zsh, without a hook: `runway_segment` prints the segment, for a prompt you build yourself
+# (powerlevel10k, your own theme). Load it with:  eval "$(runway init zsh --print-only)"
+
+runway_segment() {
+    ::RUNWAY:: prompt --shell zsh "$@" 2>/dev/null
+}

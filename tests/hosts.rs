@@ -1,0 +1,368 @@
+//! The surfaces in their real hosts: zsh, bash and fish started interactively in a terminal (a tmux
+//! pane) with an rc file that evaluates `runway init` twice, and a tmux server whose status bar is
+//! drawn by a real client and read back. Nothing is mocked: the screen is what a person would see.
+//!
+//! A missing host skips its test with a note, unless RUNWAY_REQUIRE_HOSTS=1 (set by .ci/run, which
+//! installs them), where it fails.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::*;
+
+const NOW: &str = "2026-02-12T21:30:00Z";
+/// What the fixture shows at NOW: 6% of the learned limit, 4h30m to the reset, the limit in 51 min.
+const SEG: &str = "5h ~6% ↻4h30m ⚠ 51m";
+
+fn have(tool: &str) -> bool {
+    let found =
+        Command::new("sh").arg("-c").arg(format!("command -v {tool}")).output().is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(std::env::var_os("RUNWAY_REQUIRE_HOSTS").is_none(), "{tool} is required here but missing");
+        eprintln!("skipping: {tool} is not installed (.ci/run installs it)");
+    }
+    found
+}
+
+/// A private tmux server; its panes are real terminals.
+struct Tmux {
+    sock: PathBuf,
+}
+
+impl Tmux {
+    fn cmd(&self) -> Command {
+        let mut c = Command::new("tmux");
+        c.arg("-S").arg(&self.sock).arg("-f").arg("/dev/null");
+        c
+    }
+
+    /// Starts a server whose global environment is `env` (tmux jobs and panes inherit it), running
+    /// `program` in a `cols` x `rows` window.
+    fn start(dir: &Path, name: &str, env: &[(&str, String)], program: &str, cols: u16, rows: u16) -> Tmux {
+        let t = Tmux { sock: dir.join(format!("{name}.sock")) };
+        let mut c = t.cmd();
+        c.env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default()).env("TERM", "xterm-256color");
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let st = c
+            .args(["new-session", "-d", "-s", "t", "-x", &cols.to_string(), "-y", &rows.to_string(), program])
+            .status()
+            .unwrap();
+        assert!(st.success(), "tmux did not start");
+        t
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let o = self.cmd().args(args).output().unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
+    fn type_line(&self, text: &str) {
+        self.run(&["send-keys", "-t", "t", "-l", text]);
+        self.run(&["send-keys", "-t", "t", "Enter"]);
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "t"])
+    }
+
+    /// Waits until the screen satisfies `ok`, and returns it.
+    fn wait(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if ok(&s) {
+                return s;
+            }
+            assert!(start.elapsed() < Duration::from_secs(20), "timed out waiting for {what}; screen:\n{s}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd().arg("kill-server").output();
+    }
+}
+
+/// The environment of a person with the fixture as their Claude Code history, and the clock fixed.
+fn env_of(s: &Sandbox) -> Vec<(&'static str, String)> {
+    vec![
+        ("HOME", s.home().display().to_string()),
+        ("RUNWAY_CACHE_DIR", s.cache().display().to_string()),
+        ("CLAUDE_CONFIG_DIR", s.claude_dir().display().to_string()),
+        ("CODEX_HOME", s.codex_home().display().to_string()),
+        ("RUNWAY_NOW", NOW.to_owned()),
+        ("LANG", "C.UTF-8".to_owned()),
+        ("LC_ALL", "C.UTF-8".to_owned()),
+    ]
+}
+
+fn init_line(shell: &str, extra: &str) -> String {
+    format!("eval \"$('{BIN}' init {shell}{extra})\"")
+}
+
+#[test]
+fn zsh_right_prompt() {
+    if !have("zsh") || !have("tmux") {
+        return;
+    }
+    let s = Sandbox::claude_fixture();
+    let zdot = s.dir.path().join("zdot");
+    std::fs::create_dir_all(&zdot).unwrap();
+    let init = init_line("zsh", "");
+    std::fs::write(zdot.join(".zshrc"), format!("PROMPT='%# '\nRPROMPT='[mine]'\n{init}\n{init}\n")).unwrap();
+    let mut env = env_of(&s);
+    env.push(("ZDOTDIR", zdot.display().to_string()));
+    let t = Tmux::start(s.dir.path(), "zsh", &env, "zsh -i", 100, 20);
+    let screen = t.wait("the segment in RPROMPT", |sc| sc.contains(SEG));
+    let line = screen.lines().find(|l| l.contains(SEG)).unwrap();
+    assert!(line.trim_end().ends_with(&format!("{SEG} [mine]")), "segment first, the user's RPROMPT kept: {line:?}");
+    assert_eq!(line.matches("5h ").count(), 1, "installed once: {line:?}");
+    // $? is what the command left, not what the hook did.
+    t.type_line("false");
+    t.type_line("echo rc=$?");
+    t.wait("rc=1", |sc| sc.contains("rc=1"));
+    // The expanded prompt: colour sequences, no stray %{ %} or doubled %.
+    t.type_line("print -rP -- \"$RPROMPT\" | cat -v; print -l $precmd_functions | grep -c _runway");
+    let sc = t.wait("the expanded prompt", |sc| sc.contains("^[[31m5h ~6% "));
+    assert!(!sc.contains("%{") && !sc.contains("%%"), "{sc}");
+    assert!(sc.contains("51m^[[0m [mine]"), "{sc}");
+    assert!(sc.lines().any(|l| l.trim() == "1"), "the hook is registered once: {sc}");
+}
+
+#[test]
+fn bash_prompt_string_and_array_forms() {
+    if !have("bash") || !have("tmux") {
+        return;
+    }
+    for (form, pc) in [("string", "PROMPT_COMMAND='history -a; '"), ("array", "PROMPT_COMMAND=('history -a')")] {
+        let s = Sandbox::claude_fixture();
+        let rc = s.dir.path().join("bashrc");
+        let init = init_line("bash", "");
+        std::fs::write(&rc, format!("PS1='mine> '\n{pc}\n{init}\n{init}\n")).unwrap();
+        let t = Tmux::start(
+            s.dir.path(),
+            "bash",
+            &env_of(&s),
+            &format!("bash --noprofile --rcfile {} -i", rc.display()),
+            100,
+            20,
+        );
+        let screen = t.wait("the segment in PS1", |sc| sc.contains(SEG));
+        let line = screen.lines().find(|l| l.contains(SEG)).unwrap();
+        assert!(line.starts_with(&format!("{SEG} mine>")), "{form}: segment then the user's PS1: {line:?}");
+        t.type_line("false");
+        t.type_line("echo rc=$?");
+        t.wait("rc=1", |sc| sc.contains("rc=1"));
+        // ${PS1@P}: bash's own expansion turns \[ \] into \001 \002 around the colours.
+        t.type_line("printf '%s' \"${PS1@P}\" | cat -v; echo; declare -p PROMPT_COMMAND");
+        let sc = t.wait("the expanded prompt", |sc| sc.contains("^A^[[31m^B5h ~6% "));
+        assert!(sc.contains("51m^A^[[0m^B mine>"), "{form}: {sc}");
+        assert!(!sc.contains("\\[") && !sc.contains("\\]"), "{form}: {sc}");
+        assert_eq!(sc.matches("_runway_hook").count(), 1, "{form}: installed once: {sc}");
+        assert!(sc.contains("history -a"), "{form}: the user's command is kept: {sc}");
+    }
+}
+
+#[test]
+fn fish_right_prompt_wraps_the_users() {
+    if !have("fish") || !have("tmux") {
+        return;
+    }
+    let s = Sandbox::claude_fixture();
+    let conf = s.dir.path().join("xdg/fish");
+    std::fs::create_dir_all(&conf).unwrap();
+    std::fs::write(
+        conf.join("config.fish"),
+        format!(
+            "set -g fish_greeting ''\nfunction fish_prompt; echo -n '> '; end\nfunction fish_right_prompt; echo -n \"[mine $status]\"; end\n'{BIN}' init fish | source\n'{BIN}' init fish | source\n"
+        ),
+    )
+    .unwrap();
+    let mut env = env_of(&s);
+    env.push(("XDG_CONFIG_HOME", s.dir.path().join("xdg").display().to_string()));
+    env.push(("XDG_DATA_HOME", s.dir.path().join("data").display().to_string()));
+    let t = Tmux::start(s.dir.path(), "fish", &env, "fish", 100, 20);
+    let screen = t.wait("the segment in the right prompt", |sc| sc.contains(SEG));
+    let line = screen.lines().find(|l| l.contains(SEG)).unwrap();
+    assert!(line.trim_end().ends_with(&format!("{SEG} [mine 0]")), "{line:?}");
+    assert_eq!(line.matches("5h ").count(), 1, "wrapped once: {line:?}");
+    t.type_line("false");
+    // The user's right prompt still sees the status of the command, and so does the next command.
+    t.wait("the status in the user's right prompt", |sc| sc.contains("[mine 1]"));
+    t.type_line("false; echo rc=$status");
+    t.wait("rc=1", |sc| sc.contains("rc=1"));
+    t.type_line("fish_right_prompt | cat -v; echo");
+    t.wait("raw ANSI in fish", |sc| sc.contains("^[[31m5h ~6% "));
+}
+
+#[test]
+fn print_only_defines_a_function_and_no_hook() {
+    if !have("zsh") || !have("bash") || !have("fish") {
+        return;
+    }
+    let s = Sandbox::claude_fixture();
+    let env = env_of(&s);
+    let run = |shell: &str, script: String| {
+        let mut c = Command::new(shell);
+        c.env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default());
+        for (k, v) in &env {
+            c.env(k, v);
+        }
+        let o = c.arg("-c").arg(script).output().unwrap();
+        assert!(o.status.success(), "{shell}: {}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let z = run(
+        "zsh",
+        format!(
+            "{}; print -r -- \"$(runway_segment)\"; print -r -- ${{#precmd_functions}}",
+            init_line("zsh", " --print-only")
+        ),
+    );
+    assert!(z.contains(&format!("%{{\x1b[31m%}}{}", SEG.replace('%', "%%"))), "{z:?}");
+    assert!(z.trim_end().ends_with('0'), "no hook: {z:?}");
+    let b = run(
+        "bash",
+        format!("{}; runway_segment; echo; echo \"pc=${{PROMPT_COMMAND-}}\"", init_line("bash", " --print-only")),
+    );
+    assert!(b.contains(SEG) && b.contains("pc=\n"), "{b:?}");
+    let f = run(
+        "fish",
+        format!(
+            "'{BIN}' init fish --print-only | source; runway_segment; functions -q _runway_user_right_prompt; or echo no-wrap"
+        ),
+    );
+    assert!(f.contains(SEG) && f.contains("no-wrap"), "{f:?}");
+}
+
+#[test]
+fn init_scripts_are_strict_mode_clean() {
+    // Like zoxide: evaluating the scripts under -e -u prints nothing and fails nothing.
+    for (shell, args) in [
+        ("bash", vec!["--noprofile", "--norc", "-e", "-u", "-o", "pipefail", "-c"]),
+        ("zsh", vec!["-e", "-u", "--no-rcs", "-c"]),
+    ] {
+        if !have(shell) {
+            continue;
+        }
+        for extra in ["", " --print-only"] {
+            let o = Command::new(shell).args(&args).arg(init_line(shell, extra)).output().unwrap();
+            assert!(o.status.success() && o.stdout.is_empty() && o.stderr.is_empty(), "{shell}{extra}: {o:?}");
+        }
+    }
+    if have("fish") {
+        for extra in ["", " --print-only"] {
+            let o = Command::new("fish")
+                .args(["--no-config", "-c"])
+                .arg(format!("'{BIN}' init fish{extra} | source"))
+                .output()
+                .unwrap();
+            assert!(o.status.success() && o.stdout.is_empty() && o.stderr.is_empty(), "fish{extra}: {o:?}");
+        }
+    }
+}
+
+#[test]
+fn tmux_status_bar_through_the_plugin() {
+    if !have("tmux") {
+        return;
+    }
+    let s = Sandbox::claude_fixture();
+    let plugin = Path::new(env!("CARGO_MANIFEST_DIR")).join("tmux/runway.tmux");
+    // The server the person uses: #{runway} in status-right, loaded through runway.tmux.
+    let inner = Tmux::start(s.dir.path(), "inner", &env_of(&s), "sh", 110, 10);
+    inner.run(&["set", "-g", "status-right", "[#{runway}] #{runway}"]);
+    inner.run(&["set", "-g", "status-interval", "1"]);
+    inner.run(&["set", "-g", "status-right-length", "100"]);
+    inner.run(&["set", "-g", "@runway-bin", BIN]);
+    let out = Command::new("tmux")
+        .arg("-S")
+        .arg(&inner.sock)
+        .args(["run-shell", &plugin.display().to_string()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let right = inner.run(&["show", "-gv", "status-right"]);
+    assert_eq!(right.matches("prompt --shell tmux").count(), 2, "every #{{runway}} replaced: {right}");
+    // A real client draws that status bar inside a pane of a second server, which we read back.
+    let outer = Tmux::start(
+        s.dir.path(),
+        "outer",
+        &env_of(&s),
+        &format!("tmux -S {} attach -t t", inner.sock.display()),
+        120,
+        12,
+    );
+    let screen = outer.wait("the segment in the status bar", |sc| sc.contains(&format!("[{SEG}] {SEG}")));
+    let bar = screen.lines().find(|l| l.contains(SEG)).unwrap();
+    assert!(!bar.contains("#[") && !bar.contains("##") && !bar.contains('\x1b'), "{bar:?}");
+    // Drawn in red: the colour came through tmux's own styles.
+    let coloured = outer.run(&["capture-pane", "-e", "-p", "-t", "t"]);
+    let colored_line = coloured.lines().find(|l| l.contains("5h ~6%")).unwrap();
+    assert!(colored_line.contains("\x1b[31m5h ~6%"), "{colored_line:?}");
+}
+
+#[test]
+fn tmux_mode_never_reads_stdin() {
+    let s = Sandbox::claude_fixture();
+    // A pipe that is never closed, as tmux hands its jobs: the segment must still come back at once.
+    let mut child = s
+        .cmd()
+        .args(["--now", NOW, "prompt", "--shell", "tmux"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let keep_open = child.stdin.take();
+    let start = Instant::now();
+    let mut seg = String::new();
+    std::io::Read::read_to_string(child.stdout.as_mut().unwrap(), &mut seg).unwrap();
+    assert!(child.wait().unwrap().success());
+    assert!(start.elapsed() < Duration::from_secs(10));
+    drop(keep_open);
+    assert_eq!(seg, format!("#[fg=red]{SEG}#[fg=default]"));
+}
+
+#[test]
+fn dollars_and_percents_survive_prompt_expansion() {
+    // Without a learned limit the segment shows the block's cost: a `$` that bash's and zsh's prompt
+    // expansion must leave alone.
+    if !have("tmux") {
+        return;
+    }
+    let early = "2026-02-11T21:00:00Z";
+    let want = "5h $5.08 ↻4h00m";
+    let s = Sandbox::claude_fixture();
+    let mut env = env_of(&s);
+    env.retain(|(k, _)| *k != "RUNWAY_NOW");
+    env.push(("RUNWAY_NOW", early.to_owned()));
+    if have("bash") {
+        let rc = s.dir.path().join("bashrc");
+        std::fs::write(&rc, format!("PS1='mine> '\n{}\n", init_line("bash", ""))).unwrap();
+        let t = Tmux::start(
+            s.dir.path(),
+            "bash-dollar",
+            &env,
+            &format!("bash --noprofile --rcfile {} -i", rc.display()),
+            100,
+            10,
+        );
+        t.wait("a literal $ in PS1", |sc| sc.contains(&format!("{want} mine>")));
+    }
+    if have("zsh") {
+        let zdot = s.dir.path().join("zdot");
+        std::fs::create_dir_all(&zdot).unwrap();
+        std::fs::write(zdot.join(".zshrc"), format!("PROMPT='%# '\n{}\n", init_line("zsh", ""))).unwrap();
+        let mut env = env.clone();
+        env.push(("ZDOTDIR", zdot.display().to_string()));
+        let t = Tmux::start(s.dir.path(), "zsh-dollar", &env, "zsh -i", 100, 10);
+        t.wait("a literal $ in RPROMPT", |sc| sc.lines().any(|l| l.trim_end().ends_with(want)));
+    }
+}

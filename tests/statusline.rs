@@ -1,0 +1,231 @@
+//! `runway statusline` fed payloads shaped like Claude Code's (docs of 2.1.x, §2.4 of the format
+//! notes), and the server figure it stores reaching the shell and tmux segments.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Output, Stdio};
+
+use common::*;
+use serde_json::{Value, json};
+
+const NOW: &str = "2026-02-12T21:30:00Z";
+/// 2026-02-12T21:30:00Z in Unix seconds.
+const NOW_S: i64 = 1_770_931_800;
+
+fn payload(s: &Sandbox, rate_limits: Option<Value>) -> Value {
+    let mut v = json!({
+        "session_id": "8463c716-a2ea-4c14-9efa-87158ebd9f20",
+        "transcript_path": s.session("8463c716-a2ea-4c14-9efa-87158ebd9f20"),
+        "cwd": "/home/USER/projects/spotter",
+        "model": { "id": "claude-opus-4-6", "display_name": "Opus 4.6" },
+        "workspace": { "current_dir": "/home/USER/projects/spotter", "project_dir": "/home/USER/projects/spotter", "added_dirs": [] },
+        "version": "2.1.120",
+        "output_style": { "name": "default" },
+        "cost": { "total_cost_usd": 1.84, "total_duration_ms": 905000, "total_api_duration_ms": 211000, "total_lines_added": 120, "total_lines_removed": 8 },
+        "context_window": {
+            "total_input_tokens": 64200, "total_output_tokens": 380, "context_window_size": 200000,
+            "used_percentage": 32, "remaining_percentage": 68,
+            "current_usage": { "input_tokens": 4, "output_tokens": 380, "cache_creation_input_tokens": 1200, "cache_read_input_tokens": 62996 }
+        },
+        "exceeds_200k_tokens": false,
+        "fast_mode": false,
+        "effort": { "level": "high" },
+        "thinking": { "enabled": true }
+    });
+    if let Some(r) = rate_limits {
+        v["rate_limits"] = r;
+    }
+    v
+}
+
+fn limits(five: f64, five_reset: i64, seven: f64, seven_reset: i64) -> Value {
+    json!({ "five_hour": { "used_percentage": five, "resets_at": five_reset }, "seven_day": { "used_percentage": seven, "resets_at": seven_reset } })
+}
+
+fn feed(s: &Sandbox, stdin: &[u8], extra: &[(&str, &str)]) -> Output {
+    let mut c = s.cmd();
+    for (k, v) in extra {
+        c.env(k, v);
+    }
+    let mut child = c
+        .args(["--now", NOW, "statusline"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let _ = input.write_all(stdin);
+    drop(input);
+    let o = child.wait_with_output().unwrap();
+    assert_quiet(&o);
+    o
+}
+
+fn plain(o: &Output) -> String {
+    // Colours stripped: what a person reads.
+    let s = stdout(o);
+    let mut out = String::new();
+    let mut esc = false;
+    for c in s.chars() {
+        match (esc, c) {
+            (false, '\x1b') => esc = true,
+            (true, 'm') => esc = false,
+            (true, _) => {}
+            (false, c) => out.push(c),
+        }
+    }
+    out
+}
+
+#[test]
+fn with_rate_limits_the_service_is_the_truth() {
+    let s = Sandbox::claude_fixture();
+    // Resets in 1h40m (the 5 h window) and 3 days (the 7 d window).
+    let p = payload(&s, Some(limits(23.4, NOW_S + 6000, 41.2, NOW_S + 3 * 86400 + 3600)));
+    let o = feed(&s, p.to_string().as_bytes(), &[]);
+    assert_eq!(plain(&o), "Opus 4.6 · ctx 32% · $1.84 · 5h 23% ↻1h40m · 7d 41% ↻3d01h\n");
+    assert!(stdout(&o).contains("\x1b[32m5h 23%"), "coloured: {:?}", stdout(&o));
+    // The shell and tmux segments now show the same figure, without `~`.
+    assert_eq!(stdout(&s.run(&["--now", NOW, "--color", "never", "prompt", "--shell", "zsh"])), "5h 23%% ↻1h40m");
+    assert_eq!(stdout(&s.prompt(NOW, "tmux")), "#[fg=green]5h 23% ↻1h40m#[fg=default]");
+    let v = s.status(NOW);
+    let l = &v["claude"]["limit"];
+    assert_eq!(l["source"], "server");
+    assert_eq!(l["used_percent"], 23.4);
+    assert_eq!(l["resets_at"], "2026-02-12T23:10:00Z");
+    assert_eq!(l["observed_at"], NOW);
+    assert_eq!(v["claude"]["seven_day"]["used_percent"], 41.2);
+    // Later, when the reading is stale, the estimate is back, marked as one.
+    let later = "2026-02-12T22:15:00Z";
+    let o = s.run(&["--now", later, "--color", "never", "prompt"]);
+    assert!(stdout(&o).starts_with("5h ~"), "{}", stdout(&o));
+    assert_eq!(s.status(later)["claude"]["limit"]["source"], "history");
+}
+
+#[test]
+fn without_rate_limits_the_estimate_is_marked() {
+    let s = Sandbox::claude_fixture();
+    let o = feed(&s, payload(&s, None).to_string().as_bytes(), &[]);
+    assert_eq!(plain(&o), "Opus 4.6 · ctx 32% · $1.84 · 5h ~6% ↻4h30m ⚠ 51m\n");
+    assert_eq!(s.status(NOW)["claude"]["limit"]["source"], "history");
+}
+
+#[test]
+fn a_reset_that_has_passed_is_not_the_truth() {
+    let s = Sandbox::claude_fixture();
+    // resets_at an hour ago: that window is over; its share says nothing about this one.
+    let p = payload(&s, Some(limits(97.0, NOW_S - 3600, 41.0, NOW_S + 86400)));
+    let o = feed(&s, p.to_string().as_bytes(), &[]);
+    assert!(plain(&o).contains("5h ~6% ↻4h30m"), "{}", plain(&o));
+    assert!(plain(&o).contains("7d 41%"), "{}", plain(&o));
+    assert_eq!(s.status(NOW)["claude"]["limit"]["source"], "history");
+}
+
+#[test]
+fn nulls_garbage_and_nothing() {
+    let s = Sandbox::claude_fixture();
+    let runway = "5h ~6% ↻4h30m ⚠ 51m\n";
+    // Session start: nulls everywhere, no rate_limits yet.
+    let start = json!({
+        "session_id": "x", "transcript_path": null, "model": { "id": "claude-opus-4-6", "display_name": null },
+        "cost": null, "context_window": { "context_window_size": 200000, "used_percentage": null, "current_usage": null },
+        "rate_limits": { "five_hour": null, "seven_day": { "used_percentage": null, "resets_at": null } }
+    });
+    assert_eq!(plain(&feed(&s, start.to_string().as_bytes(), &[])), format!("claude-opus-4-6 · {runway}"));
+    // Unexpected types and fields.
+    let odd = json!({ "model": [1, 2], "cost": { "total_cost_usd": "a lot" }, "rate_limits": "soon", "new": { "deep": [null] } });
+    assert_eq!(plain(&feed(&s, odd.to_string().as_bytes(), &[])), runway);
+    for junk in [&b"not json"[..], b"", b"{\"model\":", b"\xff\xfe\x00", b"[]", b"null"] {
+        assert_eq!(plain(&feed(&s, junk, &[])), runway, "{junk:?}");
+    }
+    // More than 1 MiB is not Claude Code's: ignored, and the runway still printed.
+    let mut big = payload(&s, Some(limits(50.0, NOW_S + 600, 1.0, NOW_S + 600)));
+    big["padding"] = json!("x".repeat(2 << 20));
+    assert_eq!(plain(&feed(&s, big.to_string().as_bytes(), &[])), runway);
+    assert_eq!(
+        s.status(NOW)["claude"]["limit"]["source"],
+        "history",
+        "the oversized payload's rate_limits were not stored"
+    );
+}
+
+#[test]
+fn narrow_terminals_drop_the_least_important_first() {
+    let s = Sandbox::claude_fixture();
+    let p = payload(&s, Some(limits(23.4, NOW_S + 6000, 41.2, NOW_S + 3 * 86400 + 3600))).to_string();
+    let at = |cols: &str| plain(&feed(&s, p.as_bytes(), &[("COLUMNS", cols)]));
+    assert_eq!(at("200"), "Opus 4.6 · ctx 32% · $1.84 · 5h 23% ↻1h40m · 7d 41% ↻3d01h\n");
+    assert_eq!(at("48"), "ctx 32% · $1.84 · 5h 23% ↻1h40m · 7d 41% ↻3d01h\n");
+    assert_eq!(at("40"), "ctx 32% · 5h 23% ↻1h40m · 7d 41% ↻3d01h\n");
+    assert_eq!(at("30"), "5h 23% ↻1h40m · 7d 41% ↻3d01h\n");
+    assert_eq!(at("10"), "5h 23% ↻1h40m\n");
+}
+
+#[test]
+fn context_from_the_transcript_when_the_payload_has_none() {
+    let s = Sandbox::claude_fixture();
+    let mut p = payload(&s, None);
+    p["context_window"] = Value::Null;
+    // The session's last main-thread call: its input, cache writes and reads over 200k.
+    let text = std::fs::read_to_string(s.session("8463c716-a2ea-4c14-9efa-87158ebd9f20")).unwrap();
+    let last: Value = text
+        .lines()
+        .rev()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|v| v["type"] == "assistant" && v["isSidechain"] == false)
+        .unwrap();
+    let u = &last["message"]["usage"];
+    let tokens = u["input_tokens"].as_u64().unwrap()
+        + u["cache_creation_input_tokens"].as_u64().unwrap()
+        + u["cache_read_input_tokens"].as_u64().unwrap();
+    let want = (tokens as f64 / 2000.0).round() as i64;
+    let o = feed(&s, p.to_string().as_bytes(), &[]);
+    assert!(plain(&o).contains(&format!("ctx {want}%")), "{} vs {want}", plain(&o));
+}
+
+#[test]
+fn fields_and_format_are_configurable() {
+    let s = Sandbox::claude_fixture();
+    let p = payload(&s, Some(limits(23.4, NOW_S + 6000, 41.2, NOW_S + 3 * 86400 + 3600))).to_string();
+    let o = feed(
+        &s,
+        p.as_bytes(),
+        &[("RUNWAY_STATUSLINE_FIELDS", "5h,model"), ("RUNWAY_FORMAT", "{label}:{pct}"), ("RUNWAY_SEPARATOR", " | ")],
+    );
+    assert_eq!(plain(&o), "5h:23% | Opus 4.6\n");
+    let cfg = s.dir.path().join("config.toml");
+    std::fs::write(&cfg, "statusline_fields = \"7d\"\ncolor = \"never\"\nglyph_reset = \"in \"\n").unwrap();
+    let o = feed(&s, p.as_bytes(), &[("RUNWAY_CONFIG", cfg.to_str().unwrap())]);
+    assert_eq!(stdout(&o), "7d 41% in 3d01h\n");
+}
+
+#[test]
+fn init_claude_prints_and_merges_the_setting() {
+    let s = Sandbox::claude_fixture();
+    let o = s.run(&["init", "claude"]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["statusLine"]["type"], "command");
+    assert!(v["statusLine"]["command"].as_str().unwrap().ends_with("runway statusline"));
+    let settings = s.claude_dir().join("settings.json");
+    std::fs::write(&settings, "{\n  \"model\": \"opus\",\n  \"hooks\": {\"Stop\": []}\n}\n").unwrap();
+    let o = s.run(&["init", "claude", "--write"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&settings).unwrap()).unwrap();
+    assert_eq!(v["model"], "opus");
+    assert_eq!(v["hooks"], json!({ "Stop": [] }));
+    assert!(v["statusLine"]["command"].as_str().unwrap().contains("statusline"));
+    let backups: Vec<_> = std::fs::read_dir(s.claude_dir())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("runway-backup"))
+        .collect();
+    assert_eq!(backups.len(), 1);
+    // A file it cannot parse is left alone, and said so.
+    std::fs::write(&settings, "{ \"model\": \"opus\", // a comment\n}").unwrap();
+    let o = s.run(&["init", "claude", "--write"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not touching it"));
+    assert_eq!(std::fs::read_to_string(&settings).unwrap(), "{ \"model\": \"opus\", // a comment\n}");
+}
