@@ -152,6 +152,8 @@ struct Line<'a> {
     session_id: Option<Cow<'a, str>>,
     #[serde(default, rename = "isSidechain")]
     sidechain: Option<bool>,
+    #[serde(default, rename = "isApiErrorMessage")]
+    api_error: Option<bool>,
     #[serde(default, borrow)]
     message: Option<Message<'a>>,
     #[serde(default, borrow)]
@@ -178,6 +180,11 @@ pub enum Parsed<'a> {
     Usage(Usage1<'a>),
     /// The line looked like usage but its counts or timestamp cannot be trusted.
     Malformed,
+    /// Claude Code's notice that a usage limit was reached, with the reset time when it says one.
+    LimitHit {
+        ts: i64,
+        resets_at: Option<i64>,
+    },
 }
 
 pub struct Finder(memmem::Finder<'static>);
@@ -221,8 +228,15 @@ pub fn parse(line: &[u8]) -> Parsed<'_> {
     };
     let model = msg.model.unwrap_or(Cow::Borrowed(""));
     if model == "<synthetic>" {
-        // Locally generated notices (errors, "usage limit reached"): not API calls, no cost.
-        return Parsed::Nothing;
+        // Locally generated notices: not API calls, no cost; but "usage limit reached" is worth
+        // knowing, it tells where the limit really was.
+        let ts = ts.as_deref().and_then(parse_ts);
+        return match (l.api_error, ts) {
+            (Some(true), Some(ts)) => {
+                limit_notice(line).map_or(Parsed::Nothing, |resets_at| Parsed::LimitHit { ts, resets_at })
+            }
+            _ => Parsed::Nothing,
+        };
     }
     let Some(ts) = ts.as_deref().and_then(parse_ts) else {
         return Parsed::Malformed;
@@ -265,6 +279,27 @@ fn tokens(u: &Usage) -> Option<Tokens> {
         write_1h,
         cache_read: u.cache_read_input_tokens.get()?,
     })
+}
+
+/// The text of a synthetic error line, if it says a usage limit was reached: `Some(reset)` where
+/// `reset` is the time it names (`Claude AI usage limit reached|1751378400`), when it names one.
+fn limit_notice(line: &[u8]) -> Option<Option<i64>> {
+    let v: serde_json::Value = serde_json::from_slice(line).ok()?;
+    let content = &v["message"]["content"];
+    let text: String = match content {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) => {
+            items.iter().filter_map(|i| i["text"].as_str()).collect::<Vec<_>>().join(" ")
+        }
+        _ => return None,
+    };
+    let lower = text.to_ascii_lowercase();
+    if !(lower.contains("limit reached") || lower.contains("usage limit") || lower.contains("reached your limit")) {
+        return None;
+    }
+    let reset =
+        text.split('|').nth(1).and_then(|t| t.trim().get(..10)).and_then(|d| d.parse::<i64>().ok()).map(|s| s * 1000);
+    Some(reset)
 }
 
 /// The two keys that decide which lines are one call: `msg` groups the lines that may be one response
@@ -344,6 +379,19 @@ mod tests {
         assert_eq!(parse(user.as_bytes()), Parsed::Nothing);
         let synthetic = ASSISTANT.replace("claude-opus-4-6", "<synthetic>");
         assert_eq!(parse(synthetic.as_bytes()), Parsed::Nothing);
+    }
+
+    #[test]
+    fn usage_limit_notices() {
+        let line = r#"{"type":"assistant","isApiErrorMessage":true,"timestamp":"2025-07-01T10:00:00Z","sessionId":"s","version":"1.0.40","message":{"id":"x","model":"<synthetic>","content":[{"type":"text","text":"Claude AI usage limit reached|1751378400"}],"usage":{"input_tokens":0,"output_tokens":0,"cache_creation_input_tokens":0,"cache_read_input_tokens":0}}}"#;
+        assert_eq!(
+            parse(line.as_bytes()),
+            Parsed::LimitHit { ts: 1_751_364_000_000, resets_at: Some(1_751_378_400_000) }
+        );
+        let newer = line.replace("Claude AI usage limit reached|1751378400", "5-hour limit reached ∙ resets 3pm");
+        assert_eq!(parse(newer.as_bytes()), Parsed::LimitHit { ts: 1_751_364_000_000, resets_at: None });
+        let other = line.replace("Claude AI usage limit reached|1751378400", "API Error: 529 overloaded");
+        assert_eq!(parse(other.as_bytes()), Parsed::Nothing);
     }
 
     #[test]

@@ -47,6 +47,9 @@ pub struct Global {
     /// Print how long each stage took, to stderr
     #[arg(long, global = true)]
     pub timings: bool,
+    /// Which tools the segment shows, in order, e.g. codex,claude [env: RUNWAY_PROVIDERS]
+    #[arg(long, global = true, value_name = "LIST")]
+    pub providers: Option<String>,
     /// Set any setting (see `runway config`), e.g. --set color_warn=214; repeatable
     #[arg(long = "set", global = true, value_name = "KEY=VALUE")]
     pub set: Vec<String>,

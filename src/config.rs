@@ -48,10 +48,16 @@ pub const SETTINGS: &[Setting] = &[
     ),
     s("separator", " · ", "", "Between windows and status-line fields"),
     s(
+        "providers",
+        "claude,codex",
+        "--providers",
+        "Which tools' windows the prompt and tmux segments show, in this order: `claude`, `codex`",
+    ),
+    s(
         "statusline_fields",
-        "model,context,cost,5h,7d",
+        "model,context,cost,5h,7d,codex",
         "",
-        "What `runway statusline` shows, in order: `model`, `context`, `cost`, `5h`, `7d`",
+        "What `runway statusline` shows, in order: `model`, `context`, `cost`, `5h`, `7d` (Claude's), `codex`",
     ),
     s("server_fresh_mins", "30", "", "How long a reported share is shown as is, without local usage since it"),
     s("rescan_secs", "60", "", "Longest time between full rescans of idle files"),
@@ -70,6 +76,7 @@ pub struct Config {
     pub timings: bool,
     pub statusline_fields: Vec<String>,
     pub server_fresh_ms: i64,
+    pub providers: Vec<crate::event::Provider>,
 }
 
 pub fn wall_ms() -> i64 {
@@ -169,6 +176,7 @@ fn raw_settings(g: &Global, problems: &mut Vec<String>) -> HashMap<&'static str,
         ("danger_at", g.danger_at.map(|v| v.to_string())),
         ("color", g.color.map(|c| format!("{c:?}").to_ascii_lowercase())),
         ("ascii", g.ascii.then(|| "true".to_owned())),
+        ("providers", g.providers.clone()),
     ]);
     let mut out = HashMap::new();
     for s in SETTINGS {
@@ -303,7 +311,16 @@ pub fn resolve(g: &Global) -> (Config, Vec<String>) {
     let fresh_mins: u64 = typed(&raw, "server_fresh_mins", &mut problems).unwrap_or(30);
     let cache_dir =
         Some(raw["cache_dir"].trim()).filter(|v| !v.is_empty()).map(PathBuf::from).unwrap_or_else(default_cache_dir);
+    let mut providers = Vec::new();
+    for name in raw["providers"].split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        match crate::event::Provider::ALL.into_iter().find(|p| p.name() == name) {
+            Some(p) if !providers.contains(&p) => providers.push(p),
+            Some(_) => {}
+            None => problems.push(format!("ignoring provider {name:?}: expected claude or codex")),
+        }
+    }
     let cfg = Config {
+        providers,
         now,
         wall_ms: wall,
         cache_dir,

@@ -10,12 +10,13 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::cache::state::{Depth, FileEntry};
+use crate::cache::state::{Depth, FileEntry, ObsKind, Observation};
 use crate::cache::{Db, Update};
 use crate::claude::{self, Parsed};
 use crate::codex;
 use crate::event::{Provider, Rec, SIDECHAIN, UNPRICED};
 use crate::pricing::{self, Price};
+use crate::readings::Window;
 use crate::scan::{self, Change, Root};
 use crate::tail;
 
@@ -137,6 +138,7 @@ struct Out {
     md: std::fs::Metadata,
     read: tail::Read,
     recs: Vec<Rec>,
+    obs: Vec<Observation>,
     models: Vec<String>,
     malformed: u32,
     aux: Vec<u8>,
@@ -173,7 +175,7 @@ fn update(
     let mut updates = Vec::new();
     let mut remove_idx: Vec<usize> = gone.clone();
     for idx in &gone {
-        updates.push(Update { file: db.state.files[*idx].id, drop_old: true, recs: Vec::new() });
+        updates.push(Update { file: db.state.files[*idx].id, drop_old: true, recs: Vec::new(), obs: Vec::new() });
     }
     let mut new_files = Vec::new();
     for (job, res) in results {
@@ -200,7 +202,8 @@ fn update(
                     })
                     .collect();
                 let drop_old = job.prev.is_some() && out.restarted;
-                updates.push(Update { file: id, drop_old, recs });
+                let obs = out.obs.into_iter().map(|o| Observation { file: id, ..o }).collect();
+                updates.push(Update { file: id, drop_old, recs, obs });
                 let keep_counts = !out.restarted && job.prev.is_some();
                 let prev = job.prev.as_ref();
                 let entry = FileEntry {
@@ -226,7 +229,12 @@ fn update(
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 if let Some(i) = prev_idx {
-                    updates.push(Update { file: db.state.files[i].id, drop_old: true, recs: Vec::new() });
+                    updates.push(Update {
+                        file: db.state.files[i].id,
+                        drop_old: true,
+                        recs: Vec::new(),
+                        obs: Vec::new(),
+                    });
                     remove_idx.push(i);
                 }
             }
@@ -346,17 +354,17 @@ fn read_one(job: &Job) -> io::Result<Out> {
     let aux = if restarted { Vec::new() } else { job.prev.as_ref().map_or_else(Vec::new, |p| p.aux.clone()) };
     let mut x = Extractor::new(job.provider, &job.path, aux);
     let read = tail::read_lines(&f, from, md.len(), |line, at| x.line(line, at))?;
-    let (recs, models, malformed, aux) = x.finish();
-    Ok(Out { restarted, md, read, recs, models, malformed, aux })
+    let (recs, obs, models, malformed, aux) = x.finish();
+    Ok(Out { restarted, md, read, recs, obs, models, malformed, aux })
 }
 
 /// Turns lines into records, keeping the best line per key within this read.
 pub struct Extractor<'p> {
-    provider: Provider,
     path: &'p [u8],
     finder: claude::Finder,
     codex: Option<codex::Reader>,
     recs: Vec<Rec>,
+    obs: Vec<Observation>,
     by_key: HashMap<u64, usize>,
     models: Vec<(String, Option<&'static Price>)>,
     malformed: u32,
@@ -366,11 +374,11 @@ impl<'p> Extractor<'p> {
     pub fn new(provider: Provider, path: &'p [u8], aux: Vec<u8>) -> Self {
         let codex = (provider == Provider::Codex).then(|| codex::Reader::resume(&aux));
         Extractor {
-            provider,
             path,
             finder: claude::Finder::default(),
             codex,
             recs: Vec::new(),
+            obs: Vec::new(),
             by_key: HashMap::new(),
             models: Vec::new(),
             malformed: 0,
@@ -401,15 +409,27 @@ impl<'p> Extractor<'p> {
     }
 
     pub fn line(&mut self, line: &[u8], at: u64) {
-        if self.provider == Provider::Codex {
+        if let Some(c) = self.codex.as_mut() {
             let mut found = Vec::new();
-            let bad = self.codex.as_mut().is_some_and(|c| c.line(line, &mut found));
-            if bad {
+            if c.line(line, self.path, at, &mut found) {
                 self.malformed += 1;
             }
-            for u in found {
-                let (model, price) = self.model(&u.model);
-                self.push(usage_rec(u.ts, u.msg, u.key, u.tokens, u.mods, model, price, 0, Provider::Codex));
+            for f in found {
+                match f {
+                    codex::Found::Usage(u) => {
+                        let (model, price) = self.model(&u.model);
+                        self.push(usage_rec(u.ts, u.key, u.key, u.tokens, u.mods, model, price, 0, Provider::Codex));
+                    }
+                    codex::Found::Limit(l) => self.obs.push(Observation {
+                        file: 0,
+                        provider: Provider::Codex,
+                        kind: ObsKind::Reading,
+                        window: l.window,
+                        used_percent: l.used_percent,
+                        resets_at: l.resets_at,
+                        at: l.observed_at,
+                    }),
+                }
             }
             return;
         }
@@ -419,6 +439,19 @@ impl<'p> Extractor<'p> {
         match claude::parse(line) {
             Parsed::Nothing => {}
             Parsed::Malformed => self.malformed += 1,
+            Parsed::LimitHit { ts, resets_at } => {
+                // A reset more than five hours away was the weekly limit.
+                let weekly = resets_at.is_some_and(|r| r - ts > crate::window::BLOCK_MS);
+                self.obs.push(Observation {
+                    file: 0,
+                    provider: Provider::Claude,
+                    kind: ObsKind::LimitHit,
+                    window: if weekly { Window::SevenDay } else { Window::FiveHour },
+                    used_percent: 100.0,
+                    resets_at: resets_at.unwrap_or(0),
+                    at: ts,
+                });
+            }
             Parsed::Usage(u) => {
                 let (msg, key) = claude::keys(&u, self.path, at);
                 let (model, price) = self.model(&u.model);
@@ -428,9 +461,9 @@ impl<'p> Extractor<'p> {
         }
     }
 
-    pub fn finish(self) -> (Vec<Rec>, Vec<String>, u32, Vec<u8>) {
+    pub fn finish(self) -> (Vec<Rec>, Vec<Observation>, Vec<String>, u32, Vec<u8>) {
         let aux = self.codex.map_or_else(Vec::new, |c| c.save());
-        (self.recs, self.models.into_iter().map(|(m, _)| m).collect(), self.malformed, aux)
+        (self.recs, self.obs, self.models.into_iter().map(|(m, _)| m).collect(), self.malformed, aux)
     }
 }
 

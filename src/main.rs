@@ -130,7 +130,8 @@ fn run(cli: Cli, quiet: bool) -> io::Result<ExitCode> {
         log::warn(&format!("statusline: cannot store rate_limits: {e}"));
     }
     let timings = cfg.timings;
-    let eng = engine::load(cfg, !matches!(cli.cmd, Cmd::Doctor));
+    // Only the hot paths read the state lazily; status and doctor want every file.
+    let eng = engine::load(cfg, matches!(cli.cmd, Cmd::Prompt { .. } | Cmd::Statusline));
     let started = std::time::Instant::now();
     let result = match &cli.cmd {
         Cmd::Prompt { shell } => {
@@ -138,11 +139,12 @@ fn run(cli: Cli, quiet: bool) -> io::Result<ExitCode> {
             if std::env::var_os("RUNWAY_FAULT").is_some_and(|v| v == "panic") {
                 panic!("injected fault (RUNWAY_FAULT=panic)");
             }
-            let r = eng.runway(Provider::Claude)?;
-            emit(&render::segment(&r.shown(), r.now, *shell, &eng.cfg.style))
+            let rs = eng.runways()?;
+            emit(&render::segment(&runway::labelled(&rs, eng.cfg.style.warn_at), eng.cfg.now, *shell, &eng.cfg.style))
         }
         Cmd::Statusline => {
             let r = eng.runway(Provider::Claude)?;
+            let x = eng.runway(Provider::Codex)?;
             let context = payload.context_percent.or_else(|| {
                 let size =
                     payload.context_size.unwrap_or(if payload.model.as_deref().is_some_and(|m| m.contains("1M")) {
@@ -153,7 +155,8 @@ fn run(cli: Cli, quiet: bool) -> io::Result<ExitCode> {
                 statusline::context_from_transcript(payload.transcript.as_deref()?, size)
             });
             let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse().ok());
-            let line = statusline::line(&r, &payload, context, &eng.cfg.statusline_fields, &eng.cfg.style, columns);
+            let line =
+                statusline::line(&r, Some(&x), &payload, context, &eng.cfg.statusline_fields, &eng.cfg.style, columns);
             emit(&format!("{line}\n"))
         }
         Cmd::Status { json } => status(&eng, *json),
@@ -203,14 +206,23 @@ fn peak_rss_kib() -> Option<u64> {
 }
 
 fn status(eng: &engine::Engine, json: bool) -> io::Result<()> {
-    let r = eng.runway(Provider::Claude)?;
+    let all: Vec<runway::Runway> = Provider::ALL.iter().map(|&p| eng.runway(p)).collect::<io::Result<_>>()?;
     if json {
-        let v = status::json(eng.cfg.now, &[&r]);
+        let v = status::json(eng.cfg.now, &all.iter().collect::<Vec<_>>());
         return emit(&format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default()));
     }
-    if !eng.has_files(Provider::Claude) {
-        let looked: Vec<String> = eng.roots_of(Provider::Claude).map(|r| r.path.display().to_string()).collect();
-        return emit(&format!("runway: no Claude Code history found (looked in {})\n", looked.join(", ")));
+    let mut out = String::new();
+    for r in &all {
+        if eng.has_files(r.provider) || r.history_entries > 0 || r.five.is_some() || r.seven.is_some() {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out += &status::human(r);
+        }
     }
-    emit(&status::human(&r))
+    if out.is_empty() {
+        let looked: Vec<String> = eng.roots.iter().map(|r| r.path.display().to_string()).collect();
+        out = format!("runway: no Claude Code or Codex history found (looked in {})\n", looked.join(", "));
+    }
+    emit(&out)
 }

@@ -240,6 +240,8 @@ mod tests {
             cost: 4_120_000_000_000,
             resets_at: Some(83 * MINUTE_MS),
             minutes_to_limit: warn,
+            minutes_to_empty: warn,
+            pace: None,
             observed_at: None,
         }
     }

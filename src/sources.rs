@@ -64,7 +64,6 @@ pub fn claude_roots() -> Vec<Root> {
     roots
 }
 
-#[allow(dead_code)] // read once Codex is supported
 pub fn codex_roots() -> Vec<Root> {
     let mut roots = Vec::new();
     let homes: Vec<PathBuf> = match std::env::var("CODEX_HOME") {

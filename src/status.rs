@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::event::{Provider, Sums, Totals};
 use crate::pricing::usd;
 use crate::render::duration;
-use crate::runway::Runway;
+use crate::runway::{Runway, Source};
 
 pub fn rfc3339(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
@@ -58,35 +58,47 @@ pub fn provider_json(r: &Runway) -> Value {
         );
         v
     });
-    let gauge = |g: &crate::runway::Gauge| {
-        json!({
-            "source": g.source.as_str(),
-            "estimated": g.estimated(),
-            "used_percent": g.used_percent.map(round2),
-            "resets_at": g.resets_at.map(rfc3339),
-            "observed_at": g.observed_at.map(rfc3339),
-            "minutes_to_limit": g.minutes_to_limit.map(round2),
-        })
-    };
     let mut limit = match &r.five {
-        Some(g) => gauge(g),
+        Some(g) => gauge_json(g),
         None => json!({
             "source": r.limit.source.as_str(),
-            "estimated": matches!(r.limit.source, crate::runway::Source::Configured | crate::runway::Source::History),
-            "used_percent": if r.limit.source == crate::runway::Source::None { Value::Null } else { json!(0.0) },
+            "estimated": matches!(r.limit.source, Source::Configured | Source::History),
+            "used_percent": if r.limit.source == Source::None { Value::Null } else { json!(0.0) },
             "resets_at": Value::Null,
             "observed_at": Value::Null,
             "minutes_to_limit": Value::Null,
+            "minutes_to_empty": Value::Null,
+            "pace": Value::Null,
         }),
     };
     limit["tokens"] = json!(r.limit.tokens);
     limit["cost_usd"] = json!(r.limit.cost.map(dollars));
+    limit["learned_from"] = json!(r.limit.learned.map(|l| l.as_str()));
+    let reading = |x: &Option<crate::readings::Reading>| {
+        x.as_ref().map(|r| {
+            json!({ "used_percent": r.used_percent, "resets_at": rfc3339(r.resets_at), "observed_at": rfc3339(r.observed_at) })
+        })
+    };
     json!({
         "block": block,
         "week": totals(&r.week),
         "limit": limit,
-        "seven_day": r.seven.as_ref().map(gauge),
+        "seven_day": r.seven.as_ref().map(gauge_json),
+        "rate_limits": { "five_hour": reading(&r.reading_five), "seven_day": reading(&r.reading_seven) },
         "unpriced_models": r.unpriced,
+    })
+}
+
+fn gauge_json(g: &crate::runway::Gauge) -> Value {
+    json!({
+        "source": g.source.as_str(),
+        "estimated": g.estimated(),
+        "used_percent": g.used_percent.map(round2),
+        "resets_at": g.resets_at.map(rfc3339),
+        "observed_at": g.observed_at.map(rfc3339),
+        "minutes_to_limit": g.minutes_to_limit.map(round2),
+        "minutes_to_empty": g.minutes_to_empty.map(round2),
+        "pace": g.pace.map(round2),
     })
 }
 
@@ -154,18 +166,18 @@ pub fn human(r: &Runway) -> String {
                 (_, Some(t), _) => format!("{} tokens", count(t)),
                 _ => String::new(),
             };
+            let learned = r.limit.learned.map_or("", |l| l.as_str());
+            let pace = g.pace.map(|x| format!(", pace {x:.2}")).unwrap_or_default();
             match g.source {
-                crate::runway::Source::Server => format!("{p:.0}% (reported by the service)"),
-                crate::runway::Source::Extrapolated => {
-                    format!("≈{p:.0}% (the service's last reading, carried forward)")
-                }
-                crate::runway::Source::History => format!("~{p:.0}% of {what} (estimate: largest completed block)"),
-                crate::runway::Source::Configured => format!("~{p:.0}% of {what} (configured)"),
-                crate::runway::Source::None => String::new(),
+                Source::Server => format!("{p:.0}% (reported by the service{pace})"),
+                Source::Extrapolated => format!("≈{p:.0}% (the service's reading plus local use since{pace})"),
+                Source::History => format!("~{p:.0}% of {what} (estimate, learned from the {learned}{pace})"),
+                Source::Configured => format!("~{p:.0}% of {what} (configured{pace})"),
+                Source::None => String::new(),
             }
         }
         _ => match r.limit.source {
-            crate::runway::Source::None => "none known yet (no completed block): showing cost".to_owned(),
+            Source::None => "none known yet (no completed block): showing cost".to_owned(),
             _ => "no window running".to_owned(),
         },
     };

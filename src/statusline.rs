@@ -169,9 +169,10 @@ fn width(s: &str) -> usize {
 }
 
 /// The line. Fields come from the settings (`statusline_fields`), in order; when the line is wider than
-/// `columns`, the model goes first, then the session cost, the context and the 7-day figure.
+/// `columns`, the model goes first, then Codex, the session cost, the context and the 7-day figure.
 pub fn line(
     r: &Runway,
+    codex: Option<&Runway>,
     p: &Payload,
     context: Option<f64>,
     fields: &[String],
@@ -195,6 +196,17 @@ pub fn line(
                 let (t, l) = window_text("7d", g, r.now, style);
                 paint(&t, l, Target::Ansi, style)
             }),
+            // Codex's binding window, when it has one running.
+            "codex" => codex.and_then(|x| {
+                let parts: Vec<String> = crate::runway::labelled(std::slice::from_ref(x), style.warn_at)
+                    .iter()
+                    .map(|(label, g)| {
+                        let (t, l) = window_text(&format!("X {label}"), g, x.now, style);
+                        paint(&t, l, Target::Ansi, style)
+                    })
+                    .collect();
+                (!parts.is_empty()).then(|| parts.join(&style.separator))
+            }),
             _ => None,
         };
         if let Some(text) = part.filter(|t| !t.is_empty()) {
@@ -204,7 +216,7 @@ pub fn line(
     let join =
         |parts: &[(&str, String)]| parts.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join(&style.separator);
     if let Some(cols) = columns.filter(|c| *c > 0) {
-        for drop in ["model", "cost", "context", "7d"] {
+        for drop in ["model", "codex", "cost", "context", "7d"] {
             if width(&join(&parts)) <= cols {
                 break;
             }

@@ -200,7 +200,7 @@ fn human_status_and_doctor() {
     let text = stdout(&o);
     assert!(text.contains("20 calls · 1.92M tokens · $1.54"), "{text}");
     assert!(text.contains("465 calls · 44.91M tokens · $34.00"), "{text}");
-    assert!(text.contains("~6% of $23.89 (estimate: largest completed block)"), "{text}");
+    assert!(text.contains("~6% of $23.89 (estimate, learned from the largest completed block"), "{text}");
     let o = s.run(&["doctor"]);
     let text = stdout(&o);
     assert!(text.contains("claude  9 files"), "{text}");
@@ -219,7 +219,7 @@ fn no_history_anywhere() {
     let text = stdout(&o);
     assert_eq!(text.lines().count(), 1, "{text}");
     assert!(
-        text.contains("no Claude Code history found") && text.contains(&s.projects().display().to_string()),
+        text.contains("no Claude Code or Codex history found") && text.contains(&s.projects().display().to_string()),
         "{text}"
     );
     let v = s.status(NOW);

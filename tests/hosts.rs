@@ -130,7 +130,10 @@ fn zsh_right_prompt() {
     t.wait("rc=1", |sc| sc.contains("rc=1"));
     // The expanded prompt: colour sequences, no stray %{ %} or doubled %.
     t.type_line("print -rP -- \"$RPROMPT\" | cat -v; print -l $precmd_functions | grep -c _runway");
-    let sc = t.wait("the expanded prompt", |sc| sc.contains("^[[31m5h ~6% "));
+    let sc = t.wait("the expanded prompt and the hook count", |sc| {
+        sc.contains("^[[31m5h ~6% ")
+            && sc.lines().any(|l| l.trim().chars().all(|c| c.is_ascii_digit()) && !l.trim().is_empty())
+    });
     assert!(!sc.contains("%{") && !sc.contains("%%"), "{sc}");
     assert!(sc.contains("51m^[[0m [mine]"), "{sc}");
     assert!(sc.lines().any(|l| l.trim() == "1"), "the hook is registered once: {sc}");
@@ -162,7 +165,9 @@ fn bash_prompt_string_and_array_forms() {
         t.wait("rc=1", |sc| sc.contains("rc=1"));
         // ${PS1@P}: bash's own expansion turns \[ \] into \001 \002 around the colours.
         t.type_line("printf '%s' \"${PS1@P}\" | cat -v; echo; declare -p PROMPT_COMMAND");
-        let sc = t.wait("the expanded prompt", |sc| sc.contains("^A^[[31m^B5h ~6% "));
+        let sc = t.wait("the expanded prompt and PROMPT_COMMAND", |sc| {
+            sc.contains("^A^[[31m^B5h ~6% ") && sc.contains("PROMPT_COMMAND=")
+        });
         assert!(sc.contains("51m^A^[[0m^B mine>"), "{form}: {sc}");
         assert!(!sc.contains("\\[") && !sc.contains("\\]"), "{form}: {sc}");
         assert_eq!(sc.matches("_runway_hook").count(), 1, "{form}: installed once: {sc}");

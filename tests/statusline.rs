@@ -85,23 +85,29 @@ fn with_rate_limits_the_service_is_the_truth() {
     // Resets in 1h40m (the 5 h window) and 3 days (the 7 d window).
     let p = payload(&s, Some(limits(23.4, NOW_S + 6000, 41.2, NOW_S + 3 * 86400 + 3600)));
     let o = feed(&s, p.to_string().as_bytes(), &[]);
-    assert_eq!(plain(&o), "Opus 4.6 · ctx 32% · $1.84 · 5h 23% ↻1h40m · 7d 41% ↻3d01h\n");
-    assert!(stdout(&o).contains("\x1b[32m5h 23%"), "coloured: {:?}", stdout(&o));
-    // The shell and tmux segments now show the same figure, without `~`.
-    assert_eq!(stdout(&s.run(&["--now", NOW, "--color", "never", "prompt", "--shell", "zsh"])), "5h 23%% ↻1h40m");
-    assert_eq!(stdout(&s.prompt(NOW, "tmux")), "#[fg=green]5h 23% ↻1h40m#[fg=default]");
+    // The window began at 18:10; local use since then is $8.564751 (the oracle), so one percent is
+    // $0.366015. The active block burns $0.441680 a minute (1.20672% a minute): the other 76.6% last
+    // 63.5 minutes, before the reset in 1h40m: a warning, and red.
+    assert_eq!(plain(&o), "Opus 4.6 · ctx 32% · $1.84 · 5h 23% ↻1h40m ⚠ 1h04m · 7d 41% ↻3d01h\n");
+    assert!(stdout(&o).contains("\x1b[31m5h 23%"), "coloured: {:?}", stdout(&o));
+    // The shell and tmux segments now show the same figures, without `~`; the week (41%) is closer
+    // to its limit than the 5 hours, so it shows too. At its average rate so far (41.2% in 3 days 23
+    // hours) it lasts past its reset: no warning, green.
+    let zsh = "5h 23%% ↻1h40m ⚠ 1h04m · 7d 41%% ↻3d01h";
+    assert_eq!(stdout(&s.run(&["--now", NOW, "--color", "never", "prompt", "--shell", "zsh"])), zsh);
+    let tmux = "#[fg=red]5h 23% ↻1h40m ⚠ 1h04m#[fg=default] · #[fg=green]7d 41% ↻3d01h#[fg=default]";
+    assert_eq!(stdout(&s.prompt(NOW, "tmux")), tmux);
     let v = s.status(NOW);
     let l = &v["claude"]["limit"];
     assert_eq!(l["source"], "server");
     assert_eq!(l["used_percent"], 23.4);
     assert_eq!(l["resets_at"], "2026-02-12T23:10:00Z");
     assert_eq!(l["observed_at"], NOW);
+    assert!((l["minutes_to_limit"].as_f64().unwrap() - 63.48).abs() < 0.01, "{l}");
     assert_eq!(v["claude"]["seven_day"]["used_percent"], 41.2);
-    // Later, when the reading is stale, the estimate is back, marked as one.
-    let later = "2026-02-12T22:15:00Z";
-    let o = s.run(&["--now", later, "--color", "never", "prompt"]);
-    assert!(stdout(&o).starts_with("5h ~"), "{}", stdout(&o));
-    assert_eq!(s.status(later)["claude"]["limit"]["source"], "history");
+    assert_eq!(v["claude"]["rate_limits"]["five_hour"]["used_percent"], 23.4);
+    // Nothing was used locally since: 45 minutes later the figure is still the service's.
+    assert_eq!(s.status("2026-02-12T22:15:00Z")["claude"]["limit"]["source"], "server");
 }
 
 #[test]
@@ -115,12 +121,18 @@ fn without_rate_limits_the_estimate_is_marked() {
 #[test]
 fn a_reset_that_has_passed_is_not_the_truth() {
     let s = Sandbox::claude_fixture();
-    // resets_at an hour ago: that window is over; its share says nothing about this one.
+    // resets_at an hour ago (20:30): that window is over and its 97% says nothing about this one.
+    // The next window began with the first call after 20:30 (20:30:28) and resets at 01:30:28, in
+    // 4h00m28s. Since then $4.716728 was used: 19.74% of the learned $23.890094 (an estimate), and the
+    // block's burn empties the rest in 43.4 minutes.
     let p = payload(&s, Some(limits(97.0, NOW_S - 3600, 41.0, NOW_S + 86400)));
     let o = feed(&s, p.to_string().as_bytes(), &[]);
-    assert!(plain(&o).contains("5h ~6% ↻4h30m"), "{}", plain(&o));
+    assert!(plain(&o).contains("5h ~20% ↻4h01m ⚠ 44m"), "{}", plain(&o));
     assert!(plain(&o).contains("7d 41%"), "{}", plain(&o));
-    assert_eq!(s.status(NOW)["claude"]["limit"]["source"], "history");
+    let l = &s.status(NOW)["claude"]["limit"];
+    assert_eq!(l["source"], "history");
+    assert_eq!(l["resets_at"], "2026-02-13T01:30:28.082Z");
+    assert_eq!(l["used_percent"], 19.74);
 }
 
 #[test]
@@ -156,11 +168,13 @@ fn narrow_terminals_drop_the_least_important_first() {
     let s = Sandbox::claude_fixture();
     let p = payload(&s, Some(limits(23.4, NOW_S + 6000, 41.2, NOW_S + 3 * 86400 + 3600))).to_string();
     let at = |cols: &str| plain(&feed(&s, p.as_bytes(), &[("COLUMNS", cols)]));
-    assert_eq!(at("200"), "Opus 4.6 · ctx 32% · $1.84 · 5h 23% ↻1h40m · 7d 41% ↻3d01h\n");
-    assert_eq!(at("48"), "ctx 32% · $1.84 · 5h 23% ↻1h40m · 7d 41% ↻3d01h\n");
-    assert_eq!(at("40"), "ctx 32% · 5h 23% ↻1h40m · 7d 41% ↻3d01h\n");
-    assert_eq!(at("30"), "5h 23% ↻1h40m · 7d 41% ↻3d01h\n");
-    assert_eq!(at("10"), "5h 23% ↻1h40m\n");
+    // Widths: model 8, ctx 7, cost 5, 5h 21, 7d 13, separators 3: 66 in all.
+    assert_eq!(at("66"), "Opus 4.6 · ctx 32% · $1.84 · 5h 23% ↻1h40m ⚠ 1h04m · 7d 41% ↻3d01h\n");
+    assert_eq!(at("65"), "ctx 32% · $1.84 · 5h 23% ↻1h40m ⚠ 1h04m · 7d 41% ↻3d01h\n");
+    assert_eq!(at("50"), "ctx 32% · 5h 23% ↻1h40m ⚠ 1h04m · 7d 41% ↻3d01h\n");
+    assert_eq!(at("40"), "5h 23% ↻1h40m ⚠ 1h04m · 7d 41% ↻3d01h\n");
+    assert_eq!(at("30"), "5h 23% ↻1h40m ⚠ 1h04m\n");
+    assert_eq!(at("10"), "5h 23% ↻1h40m ⚠ 1h04m\n");
 }
 
 #[test]

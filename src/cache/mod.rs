@@ -66,6 +66,7 @@ pub struct Update {
     /// Drop everything this file contributed before (it was truncated, replaced, or is gone).
     pub drop_old: bool,
     pub recs: Vec<Rec>,
+    pub obs: Vec<state::Observation>,
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so a
@@ -249,7 +250,34 @@ impl Db {
             }
         }
         self.state.dead = dead.into_iter().collect();
+        self.observe(&dropped, updates);
         Ok(())
+    }
+
+    /// Observations follow their files: dropped with them, added once, the newest kept.
+    fn observe(&mut self, dropped: &HashSet<u32>, updates: &[Update]) {
+        let obs = &mut self.state.observations;
+        obs.retain(|o| !dropped.contains(&o.file));
+        for u in updates {
+            for o in &u.obs {
+                if !obs.contains(o) {
+                    obs.push(*o);
+                }
+            }
+        }
+        obs.sort_by(|a, b| a.at.cmp(&b.at).then(a.file.cmp(&b.file)).then(a.resets_at.cmp(&b.resets_at)));
+        let mut seen: HashMap<(Provider, u8, u8), usize> = HashMap::new();
+        let mut keep = vec![true; obs.len()];
+        for (i, o) in obs.iter().enumerate().rev() {
+            let n = seen.entry((o.provider, o.kind as u8, o.window as u8)).or_default();
+            *n += 1;
+            keep[i] = *n <= state::KEEP_OBS;
+        }
+        let mut i = 0;
+        obs.retain(|_| {
+            i += 1;
+            keep[i - 1]
+        });
     }
 
     /// How response `m` counts now, against how the base counted it.
@@ -442,6 +470,27 @@ impl Db {
             if kept == 0 { None } else { Some((blocks[kept - 1].max_tokens, blocks[kept - 1].max_cost)) };
         view.settled.extend(fresh);
         Ok(view)
+    }
+
+    /// The time of the first counted call after `t` (and at or before `until`).
+    pub fn first_after(&self, p: Provider, t: i64, until: i64) -> io::Result<Option<i64>> {
+        let Some(base) = &self.base else { return Ok(None) };
+        let (removed, added) = self.adjustments(p);
+        let removed: HashSet<u32> = removed.into_iter().map(|(row, _)| row).collect();
+        let mut best = added.iter().map(|e| e.ts).filter(|&ts| ts > t && ts <= until).min();
+        let mut i = base.rows_upto(p, t)?;
+        while i < base.rows[p as usize] {
+            let row = base.row(p, i)?;
+            if row.ts > until || best.is_some_and(|b| row.ts >= b) {
+                break;
+            }
+            if !removed.contains(&i) {
+                best = Some(row.ts);
+                break;
+            }
+            i += 1;
+        }
+        Ok(best)
     }
 
     /// Model ids without a price used in `from < ts <= to`.

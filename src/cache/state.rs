@@ -67,6 +67,31 @@ pub struct Adj {
     pub added: Vec<Entry>,
 }
 
+/// What a transcript reported besides usage: the service's own share of a window, or a limit reached.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Observation {
+    /// The file it came from: it goes when the file's contribution is dropped.
+    pub file: u32,
+    pub provider: Provider,
+    pub kind: ObsKind,
+    pub window: crate::readings::Window,
+    pub used_percent: f64,
+    /// Milliseconds; 0 when unknown.
+    pub resets_at: i64,
+    pub at: i64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ObsKind {
+    /// A `rate_limits` snapshot (Codex).
+    Reading = 0,
+    /// "Usage limit reached" (Claude's synthetic error line).
+    LimitHit = 1,
+}
+
+/// Observations kept per provider, kind and window: the newest.
+pub const KEEP_OBS: usize = 200;
+
 /// Timings of the last run that updated the cache, in microseconds, by stage.
 pub type Timings = Vec<(String, u64)>;
 
@@ -112,6 +137,8 @@ pub struct State {
     /// Sorted by `msg`.
     pub adj: Vec<Adj>,
     pub timings: Timings,
+    /// Oldest first.
+    pub observations: Vec<Observation>,
     /// The idle files and directories not in `files` and `dirs`, when not `complete`.
     pub cold: ColdRef,
     /// Whether the cold file was read into `files` and `dirs`.
@@ -305,6 +332,20 @@ impl State {
         for (k, v) in &self.timings {
             head.bytes(k.as_bytes()).u64(*v);
         }
+        head.u32(self.observations.len() as u32);
+        for o in &self.observations {
+            let w = match o.window {
+                crate::readings::Window::FiveHour => 0,
+                crate::readings::Window::SevenDay => 1,
+            };
+            head.u32(o.file)
+                .u8(o.provider as u8)
+                .u8(o.kind as u8)
+                .u8(w)
+                .u64(o.used_percent.to_bits())
+                .i64(o.resets_at)
+                .i64(o.at);
+        }
         put_dirs_and_files(&mut head, hot_d.into_iter(), hot_f.into_iter());
         let mut mid = Writer::default();
         mid.u32(self.delta.len() as u32);
@@ -418,6 +459,30 @@ impl State {
             let k = String::from_utf8(r.bytes()?.to_vec()).map_err(|_| Corrupt)?;
             s.timings.push((k, r.u64()?));
         }
+        for _ in 0..r.count(31)? {
+            let file = r.u32()?;
+            let provider = provider(r.u8()?)?;
+            let kind = match r.u8()? {
+                0 => ObsKind::Reading,
+                1 => ObsKind::LimitHit,
+                _ => return Err(Corrupt),
+            };
+            let window = match r.u8()? {
+                0 => crate::readings::Window::FiveHour,
+                1 => crate::readings::Window::SevenDay,
+                _ => return Err(Corrupt),
+            };
+            let used_percent = f64::from_bits(r.u64()?);
+            s.observations.push(Observation {
+                file,
+                provider,
+                kind,
+                window,
+                used_percent,
+                resets_at: r.i64()?,
+                at: r.i64()?,
+            });
+        }
         dirs_and_files(&mut r, &mut s.dirs, &mut s.files)?;
         if !r.done() {
             return Err(Corrupt);
@@ -501,6 +566,15 @@ mod tests {
                 added: vec![rec.entry()],
             }],
             timings: vec![("read".into(), 12)],
+            observations: vec![Observation {
+                file: 1,
+                provider: Provider::Codex,
+                kind: ObsKind::Reading,
+                window: crate::readings::Window::SevenDay,
+                used_percent: 31.5,
+                resets_at: 99,
+                at: 7,
+            }],
             ..State::empty()
         }
     }
@@ -530,6 +604,7 @@ mod tests {
             (s.delta.clone(), s.dead.clone(), s.adj.clone())
         );
         assert_eq!(full.models, s.models);
+        assert_eq!(full.observations, s.observations);
         assert_eq!(full.file_count(), 2);
     }
 

@@ -1,0 +1,280 @@
+//! Codex CLI: the real rollout (its `rate_limits` are null: the estimate path), and rollouts built
+//! from its own lines with real-shaped snapshots. Expected figures are computed by hand in comments,
+//! or by `tests/oracle/codex_count.py`.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+/// gpt-5.5 per MTok: $5 input, $0.50 cached input, $30 output.
+/// 100k input + 10k output = $0.50 + $0.30 = $0.80.
+const CALL: [u64; 5] = [100_000, 0, 10_000, 0, 110_000];
+/// 200k input of which 100k cached, no output = $0.50 + $0.05 = $0.55.
+const CACHED: [u64; 5] = [200_000, 100_000, 0, 0, 200_000];
+
+fn add(a: [u64; 5], b: [u64; 5]) -> [u64; 5] {
+    std::array::from_fn(|i| a[i] + b[i])
+}
+
+/// Unix seconds of an RFC 3339 time.
+fn unix(ts: &str) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(ts).unwrap().timestamp()
+}
+
+fn codex_status(s: &Sandbox, now: &str) -> Value {
+    s.status(now)["codex"].clone()
+}
+
+fn segment(s: &Sandbox, now: &str, extra: &[&str]) -> String {
+    let mut args = vec!["--color", "never", "--now", now];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["prompt", "--shell", "plain"]);
+    let o = s.run(&args);
+    assert_quiet(&o);
+    stdout(&o)
+}
+
+#[test]
+fn the_real_rollout_equals_an_independent_count() {
+    let s = Sandbox::empty();
+    copy_tree(&fixtures().join("codex-real"), &s.codex_home());
+    let now = "2026-05-11T10:00:00Z";
+    let c = codex_status(&s, now);
+    // tests/oracle/codex_count.py tests/fixtures/codex-real 2026-05-11T10:00:00Z
+    let b = &c["block"];
+    assert_eq!(b["entries"], 66);
+    assert_eq!(
+        (
+            &b["tokens"]["input"],
+            &b["tokens"]["output"],
+            &b["tokens"]["cache_creation"],
+            &b["tokens"]["cache_read"],
+            &b["tokens"]["total"]
+        ),
+        (&Value::from(1126300), &Value::from(9118), &Value::from(0), &Value::from(4929536), &Value::from(6064954))
+    );
+    assert!((b["cost_usd"].as_f64().unwrap() - 8.369808).abs() < 1e-6);
+    assert_eq!(b["start"], "2026-05-11T08:00:00Z");
+    assert_eq!(c["week"]["entries"], 66);
+    // No readings, no completed block: no limit to measure against, the block's cost is shown.
+    assert_eq!(c["limit"]["source"], "none");
+    assert_eq!(c["rate_limits"]["five_hour"], Value::Null);
+    assert_eq!(c["unpriced_models"], serde_json::json!([]));
+    assert_eq!(segment(&s, now, &[]), "5h $8.37 ↻3h00m");
+    if let Ok(o) = std::process::Command::new("python3")
+        .arg(fixtures().join("../oracle/codex_count.py"))
+        .arg(fixtures().join("codex-real"))
+        .arg(now)
+        .output()
+    {
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["blocks"][0]["total"], 6064954);
+        assert_eq!(v["blocks"][0]["cost_usd"], 8.369808);
+    }
+}
+
+#[test]
+fn snapshots_are_classified_by_window_length() {
+    let s = Sandbox::empty();
+    // A heartbeat (info: null) at 21:00 carrying limits; here the primary window is the weekly one,
+    // and the 5-hour one gives resets_in_seconds (9,000 s after 21:00: 23:30).
+    let weekly = unix("2026-02-15T00:00:00Z");
+    Rollout::new("2026-02-12T20:59:00Z", "s1", None)
+        .turn("2026-02-12T20:59:01Z", "gpt-5.5")
+        .count(
+            "2026-02-12T21:00:00Z",
+            None,
+            Some(rate_limits(
+                Some(limit_window(31.0, 10080, Some(weekly), None)),
+                Some(limit_window(12.0, 300, None, Some(9000))),
+            )),
+        )
+        .write(&s.codex_home(), "s1");
+    let now = "2026-02-12T21:30:00Z";
+    let c = codex_status(&s, now);
+    assert_eq!(c["week"]["entries"], 0, "a heartbeat is not a call");
+    assert_eq!(c["rate_limits"]["five_hour"]["used_percent"], 12.0);
+    assert_eq!(c["rate_limits"]["five_hour"]["resets_at"], "2026-02-12T23:30:00Z");
+    assert_eq!(c["rate_limits"]["five_hour"]["observed_at"], "2026-02-12T21:00:00Z");
+    assert_eq!(c["rate_limits"]["seven_day"]["used_percent"], 31.0);
+    assert_eq!(c["rate_limits"]["seven_day"]["resets_at"], "2026-02-15T00:00:00Z");
+    assert_eq!(c["limit"]["source"], "server");
+    assert_eq!(c["limit"]["used_percent"], 12.0);
+    // 12% used, 3 of 5 hours gone (the window runs 18:30-23:30): pace 0.12 / 0.6 = 0.2.
+    assert_eq!(c["limit"]["pace"], 0.2);
+    assert_eq!(c["seven_day"]["source"], "server");
+    // The week is closer to its limit than the 5 hours: it binds, and shows.
+    assert_eq!(segment(&s, now, &[]), "5h 12% ↻2h00m · 7d 31% ↻2d02h");
+}
+
+#[test]
+fn a_placeholder_does_not_erase_a_real_reading() {
+    let s = Sandbox::empty();
+    // 35% at 21:00 (resets 23:00); at 21:05 a 0% snapshot with a fresh 5-hour reset (02:05).
+    Rollout::new("2026-02-12T20:59:00Z", "s1", None)
+        .turn("2026-02-12T20:59:01Z", "gpt-5.5")
+        .count(
+            "2026-02-12T21:00:00Z",
+            None,
+            Some(rate_limits(Some(limit_window(35.0, 300, Some(unix("2026-02-12T23:00:00Z")), None)), None)),
+        )
+        .count(
+            "2026-02-12T21:05:00Z",
+            None,
+            Some(rate_limits(Some(limit_window(0.0, 300, Some(unix("2026-02-13T02:05:00Z")), None)), None)),
+        )
+        .write(&s.codex_home(), "s1");
+    let c = codex_status(&s, "2026-02-12T21:30:00Z");
+    assert_eq!(c["rate_limits"]["five_hour"]["used_percent"], 35.0);
+    assert_eq!(c["limit"]["source"], "server");
+    assert_eq!(segment(&s, "2026-02-12T21:30:00Z", &[]), "5h 35% ↻1h30m");
+}
+
+#[test]
+fn a_reading_is_carried_forward_with_local_use() {
+    let s = Sandbox::empty();
+    // Calls at 20:00 and 20:30 ($0.80 each); the 20:30 snapshot says 16% of the window that resets at
+    // 00:00 (began 19:00). So one percent costs $1.60 / 16 = $0.10. A third call at 21:10 ($0.80)
+    // adds 8%: at 21:30 the window is at about 24%.
+    let reset = unix("2026-02-13T00:00:00Z");
+    Rollout::new("2026-02-12T19:59:00Z", "s1", None)
+        .turn("2026-02-12T19:59:01Z", "gpt-5.5")
+        .count("2026-02-12T20:00:00Z", Some((CALL, Some(CALL))), None)
+        .count(
+            "2026-02-12T20:30:00Z",
+            Some((add(CALL, CALL), Some(CALL))),
+            Some(rate_limits(Some(limit_window(16.0, 300, Some(reset), None)), None)),
+        )
+        .count("2026-02-12T21:10:00Z", Some((add(add(CALL, CALL), CALL), Some(CALL))), None)
+        .write(&s.codex_home(), "s1");
+    let now = "2026-02-12T21:30:00Z";
+    let c = codex_status(&s, now);
+    let l = &c["limit"];
+    assert_eq!(l["source"], "extrapolated");
+    assert_eq!(l["used_percent"], 24.0);
+    assert_eq!(l["observed_at"], "2026-02-12T20:30:00Z");
+    // The learned limit is 100 percent at $0.10: $10.
+    assert_eq!(l["cost_usd"], 10.0);
+    assert_eq!(l["learned_from"], "server readings");
+    // Burn: $2.40 from 20:00 to 21:10 is $0.034286 a minute, 0.34286% a minute: the other 76% last
+    // 221.67 minutes, past the 00:00 reset, so no warning.
+    assert!((l["minutes_to_empty"].as_f64().unwrap() - 221.67).abs() < 0.01, "{l}");
+    assert_eq!(l["minutes_to_limit"], Value::Null);
+    assert_eq!(segment(&s, now, &[]), "5h ≈24% ↻2h30m");
+    // Right after the reading nothing was used since: the service's figure as it is. But the burn
+    // so far ($1.60 in 30 minutes, 0.533% a minute) empties the other 84% in 157.5 minutes, before
+    // the 00:00 reset: a warning.
+    assert_eq!(codex_status(&s, "2026-02-12T20:45:00Z")["limit"]["source"], "server");
+    assert_eq!(segment(&s, "2026-02-12T20:45:00Z", &[]), "5h 16% ↻3h15m ⚠ 2h38m");
+}
+
+#[test]
+fn after_a_reset_the_window_restarts_with_the_next_call() {
+    let s = Sandbox::empty();
+    // Five calls ($0.80 each) between 12:00 and 14:00 and 50% at 14:00, in the window 11:00-16:00:
+    // one percent is $4.00 / 50 = $0.08. The window resets at 16:00. The next calls come at 20:00,
+    // 20:30 ($0.80 each) and 21:10 ($0.55): the new window began at 20:00 and resets at 01:00;
+    // $2.15 is 2.15 / 0.08 = 26.875%.
+    let mut total = [0u64; 5];
+    let mut r = Rollout::new("2026-02-12T11:59:00Z", "s1", None).turn("2026-02-12T11:59:01Z", "gpt-5.5");
+    for (i, ts) in ["12:00", "12:30", "13:00", "13:30", "14:00"].iter().enumerate() {
+        total = add(total, CALL);
+        let limits = (i == 4)
+            .then(|| rate_limits(Some(limit_window(50.0, 300, Some(unix("2026-02-12T16:00:00Z")), None)), None));
+        r = r.count(&format!("2026-02-12T{ts}:00Z"), Some((total, Some(CALL))), limits);
+    }
+    for (ts, call) in [("20:00", CALL), ("20:30", CALL), ("21:10", CACHED)] {
+        total = add(total, call);
+        r = r.count(&format!("2026-02-12T{ts}:00Z"), Some((total, Some(call))), None);
+    }
+    r.write(&s.codex_home(), "s1");
+    let now = "2026-02-12T21:30:00Z";
+    let l = &codex_status(&s, now)["limit"];
+    assert_eq!(l["source"], "extrapolated");
+    assert_eq!(l["used_percent"], 26.88);
+    assert_eq!(l["resets_at"], "2026-02-13T01:00:00Z");
+    // The block's burn, $2.15 in 70 minutes (0.38393% a minute), empties the other 73.125% in 190.5
+    // minutes: at 00:40, before the 01:00 reset.
+    assert_eq!(segment(&s, now, &[]), "5h ≈27% ↻3h30m ⚠ 3h11m");
+}
+
+#[test]
+fn a_fork_replaying_its_parent_is_not_counted_twice() {
+    let s = Sandbox::empty();
+    // The parent: $0.80 at 20:10 and $0.55 at 20:20.
+    let parent = Rollout::new("2026-02-12T20:00:00Z", "parent-id", None)
+        .turn("2026-02-12T20:00:01Z", "gpt-5.5")
+        .count("2026-02-12T20:10:00Z", Some((CALL, Some(CALL))), None)
+        .count("2026-02-12T20:20:00Z", Some((add(CALL, CACHED), Some(CACHED))), None);
+    let parent_path = parent.write(&s.codex_home(), "parent");
+    // The fork, at 21:00: the parent's history replayed in one burst, then a call of its own ($0.80).
+    Rollout::new("2026-02-12T21:00:00Z", "fork-id", Some("parent-id"))
+        .replay(&parent, "2026-02-12T21:00:00.400Z")
+        .count("2026-02-12T21:05:00Z", Some((add(add(CALL, CACHED), CALL), Some(CALL))), None)
+        .write(&s.codex_home(), "fork");
+    let now = "2026-02-12T21:30:00Z";
+    let w = &codex_status(&s, now)["week"];
+    assert_eq!(w["entries"], 3);
+    assert_eq!(w["cost_usd"], 2.15);
+    // The parent's calls keep their own times: the block began at 20:00.
+    assert_eq!(codex_status(&s, now)["block"]["start"], "2026-02-12T20:00:00Z");
+    // Without the parent, the replay still does not count: only the fork's own call.
+    std::fs::remove_file(parent_path).unwrap();
+    let w = &codex_status(&s, now)["week"];
+    assert_eq!((w["entries"].as_u64(), w["cost_usd"].as_f64()), (Some(1), Some(0.8)));
+    assert_same_as_fresh_codex(&s, now);
+}
+
+fn assert_same_as_fresh_codex(s: &Sandbox, now: &str) {
+    assert_eq!(figures(&s.status(now)), figures(&s.fresh_status(now)));
+}
+
+#[test]
+fn rollouts_grow_like_any_transcript() {
+    // Appended in pieces across invocations, with a half-written last line: the same as a fresh read.
+    let s = Sandbox::empty();
+    let full = fixtures().join("codex-real/sessions/2026/05/11");
+    let src = std::fs::read_dir(&full).unwrap().next().unwrap().unwrap().path();
+    let bytes = std::fs::read(&src).unwrap();
+    let dest_dir = s.codex_home().join("sessions/2026/05/11");
+    std::fs::create_dir_all(&dest_dir).unwrap();
+    let dest = dest_dir.join(src.file_name().unwrap());
+    std::fs::write(&dest, b"").unwrap();
+    let now = "2026-05-11T10:00:00Z";
+    let mut at = 0;
+    while at < bytes.len() {
+        let end = (at + 50_000).min(bytes.len());
+        append(&dest, &bytes[at..end]);
+        at = end;
+        assert_quiet(&s.cmd().args(["--now", now, "prompt"]).output().unwrap());
+    }
+    assert_eq!(codex_status(&s, now)["week"]["entries"], 66);
+    assert_same_as_fresh_codex(&s, now);
+}
+
+#[test]
+fn both_providers_in_one_segment() {
+    let s = Sandbox::claude_fixture();
+    // Codex: 8% of a 5-hour window that resets at 00:31, reported at 21:00.
+    Rollout::new("2026-02-12T20:59:00Z", "s1", None)
+        .turn("2026-02-12T20:59:01Z", "gpt-5.5")
+        .count(
+            "2026-02-12T21:00:00Z",
+            None,
+            Some(rate_limits(Some(limit_window(8.0, 300, Some(unix("2026-02-13T00:31:00Z")), None)), None)),
+        )
+        .write(&s.codex_home(), "s1");
+    let now = "2026-02-12T21:30:00Z";
+    assert_eq!(segment(&s, now, &[]), "C ~6% ↻4h30m ⚠ 51m · X 8% ↻3h01m");
+    assert_eq!(segment(&s, now, &["--providers", "codex,claude"]), "X 8% ↻3h01m · C ~6% ↻4h30m ⚠ 51m");
+    let o =
+        s.cmd().env("RUNWAY_PROVIDERS", "claude").args(["--color", "never", "--now", now, "prompt"]).output().unwrap();
+    assert_eq!(stdout(&o), "5h ~6% ↻4h30m ⚠ 51m");
+    // In tmux: each window its own colour.
+    let o = s.prompt(now, "tmux");
+    assert_eq!(stdout(&o), "#[fg=red]C ~6% ↻4h30m ⚠ 51m#[fg=default] · #[fg=green]X 8% ↻3h01m#[fg=default]");
+    // A provider with nothing running takes no space: after Codex's window reset (00:31) with no
+    // call since, only Claude shows, labelled as a single provider is.
+    assert_eq!(segment(&s, "2026-02-13T00:40:00Z", &[]), "5h ~6% ↻1h20m ⚠ 51m");
+}
