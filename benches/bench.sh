@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# runway's benchmark: generates a realistic history (1 GB by default), then times runway on it next to
-# /bin/true and ccusage@18.0.11's statusline, and prints one table of medians against the targets.
+# runway's benchmark: generates a realistic history (1 GB of Claude Code and 200 MB of Codex CLI by
+# default), then times runway on it next to /bin/true and ccusage@18.0.11's statusline, and prints one
+# table of medians against the targets.
 #
-#   benches/bench.sh                 # 1 GB, the full table (ccusage's uncached run takes ~30 s each)
-#   SIZE=200M RUNS=100 benches/bench.sh
+#   benches/bench.sh                 # the full table (ccusage's uncached run takes ~30 s each)
+#   SIZE=200M CODEX_SIZE=40M RUNS=100 benches/bench.sh
 #   CCUSAGE=0 benches/bench.sh       # skip ccusage (no npm needed)
 #
 # Needs: cargo, hyperfine, python3; npm for ccusage. Installs hyperfine with apt-get when missing.
@@ -11,6 +12,7 @@
 set -euo pipefail
 
 SIZE=${SIZE:-1G}
+CODEX_SIZE=${CODEX_SIZE:-200M}
 DAYS=${DAYS:-30}
 RUNS=${RUNS:-300}
 COLD_RUNS=${COLD_RUNS:-5}
@@ -32,13 +34,17 @@ cargo build --release --quiet
 BIN=$PWD/target/release/runway
 END=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 
-echo "== generating $SIZE of history over $DAYS days in $WORK/corpus" >&2
+echo "== generating $SIZE of Claude Code and $CODEX_SIZE of Codex history over $DAYS days in $WORK/corpus" >&2
 rm -rf "$WORK/corpus" "$WORK/cache"
-"$BIN" generate --out "$WORK/corpus" --size "$SIZE" --days "$DAYS" --end "$END" >&2
+"$BIN" generate --out "$WORK/corpus" --size "$SIZE" --codex-size "$CODEX_SIZE" --days "$DAYS" --end "$END" >&2
 export CLAUDE_CONFIG_DIR=$WORK/corpus/claude
+export CODEX_HOME=$WORK/corpus/codex
 export RUNWAY_CACHE_DIR=$WORK/cache
+mkdir -p "$CODEX_HOME"
 FILES=$(find "$CLAUDE_CONFIG_DIR" -name '*.jsonl' | wc -l)
 BYTES=$(du -sb "$CLAUDE_CONFIG_DIR" | cut -f1)
+CODEX_FILES=$(find "$CODEX_HOME" -name '*.jsonl' | wc -l)
+CODEX_BYTES=$(du -sb "$CODEX_HOME" | cut -f1)
 LIVE=$(find "$CLAUDE_CONFIG_DIR" -name '*.jsonl' -printf '%T@ %p\n' | sort -n | tail -1 | cut -d' ' -f2-)
 
 # hyperfine's median, in milliseconds, from its JSON export.
@@ -135,7 +141,7 @@ fi
 verdict() { python3 -c 'import sys; v = sys.argv[1]; print("?" if v == "-" else "ok" if float(v) <= float(sys.argv[2]) else "MISSED")' "$1" "$2"; }
 cat <<EOF
 
-runway $("$BIN" --version | cut -d' ' -f2), $(nproc) cores, $(uname -sr); history: $FILES files, $((BYTES / 1048576)) MiB over $DAYS days; cache: $((CACHE_BYTES / 1048576)) MiB
+runway $("$BIN" --version | cut -d' ' -f2), $(nproc) cores, $(uname -sr); history over $DAYS days: Claude Code $FILES files, $((BYTES / 1048576)) MiB; Codex CLI $CODEX_FILES files, $((CODEX_BYTES / 1048576)) MiB; cache: $((CACHE_BYTES / 1048576)) MiB
 
 | case | median | target | |
 |---|---:|---:|---|

@@ -107,9 +107,12 @@ pub enum Cmd {
     Generate {
         #[arg(long)]
         out: PathBuf,
-        /// Approximate total size, e.g. 40M or 1G
+        /// Approximate size of the Claude Code history, e.g. 40M or 1G
         #[arg(long, default_value = "1G")]
         size: String,
+        /// Approximate size of the Codex CLI history (0: none)
+        #[arg(long, default_value = "0")]
+        codex_size: String,
         #[arg(long, default_value_t = 30)]
         days: u32,
         /// The newest entry's time (RFC 3339); default now

@@ -13,7 +13,11 @@ fn visible(s: &str) -> String {
 
 fn run(exe: &Path, dir: &Path, g: &Global, args: &[&str]) -> io::Result<String> {
     let mut c = Command::new(exe);
-    c.env("CLAUDE_CONFIG_DIR", dir.join("claude")).env("RUNWAY_CACHE_DIR", dir.join("cache")).env_remove("RUNWAY_NOW");
+    c.env("CLAUDE_CONFIG_DIR", dir.join("claude"))
+        .env("CODEX_HOME", dir.join("codex"))
+        .env("RUNWAY_CACHE_DIR", dir.join("cache"))
+        .env_remove("RUNWAY_NOW")
+        .env_remove("RUNWAY_PROVIDERS");
     if g.ascii {
         c.arg("--ascii");
     }
@@ -31,10 +35,12 @@ pub fn run_demo(g: &Global, keep: bool) -> io::Result<()> {
     let dir = std::env::temp_dir().join(format!("runway-demo-{}", std::process::id()));
     let exe = std::env::current_exe()?;
     let end = crate::config::wall_ms();
-    let bytes = crate::synth::claude_history(&dir.join("claude"), 6 << 20, 7, end, 42)?;
+    let claude = crate::synth::claude_history(&dir.join("claude"), 6 << 20, 7, end, 42)?;
+    let codex = crate::synth::codex_history(&dir.join("codex"), 2 << 20, 7, end, 42)?;
     let mut o = format!(
-        "runway demo: {:.1} MB of synthetic Claude Code history (7 days, ending now) in {}\n\n",
-        bytes as f64 / 1e6,
+        "runway demo: {:.1} MB of synthetic Claude Code and {:.1} MB of Codex CLI history (7 days, ending now) in {}\n\n",
+        claude as f64 / 1e6,
+        codex as f64 / 1e6,
         dir.display()
     );
     o += &run(&exe, &dir, g, &["status"])?;
@@ -47,8 +53,9 @@ pub fn run_demo(g: &Global, keep: bool) -> io::Result<()> {
     o += &format!("\nIn a terminal: {seg}\n");
     if keep {
         o += &format!(
-            "\nKept. Try: CLAUDE_CONFIG_DIR={} RUNWAY_CACHE_DIR={} runway status --json\n",
+            "\nKept. Try: CLAUDE_CONFIG_DIR={} CODEX_HOME={} RUNWAY_CACHE_DIR={} runway status --json\n",
             dir.join("claude").display(),
+            dir.join("codex").display(),
             dir.join("cache").display()
         );
     } else {

@@ -111,8 +111,8 @@ fn run(cli: Cli, quiet: bool) -> io::Result<ExitCode> {
         }
     }
     match &cli.cmd {
-        Cmd::Generate { out, size, days, end, seed, append_to } => {
-            return synth::command(out, size, *days, end.as_deref(), *seed, append_to.as_deref())
+        Cmd::Generate { out, size, codex_size, days, end, seed, append_to } => {
+            return synth::command(out, size, codex_size, *days, end.as_deref(), *seed, append_to.as_deref())
                 .map(|_| ExitCode::SUCCESS);
         }
         Cmd::Demo { keep } => return demo::run_demo(&cli.global, *keep).map(|_| ExitCode::SUCCESS),

@@ -190,10 +190,13 @@ pub fn human(r: &Runway) -> String {
     }
     out += &format!("  7 days    {}\n", line(&r.week));
     if let Some(g) = &r.seven {
-        out += &format!(
-            "            {:.0}% of the weekly limit (reported by the service)\n",
-            g.used_percent.unwrap_or(0.0)
-        );
+        let (mark, how) = match g.source {
+            Source::Server => ("", "reported by the service"),
+            _ => ("≈", "the service's reading plus local use since"),
+        };
+        let reset = g.resets_at.map(|t| format!(", resets in {}", duration(t - r.now))).unwrap_or_default();
+        let pct = g.used_percent.unwrap_or(0.0);
+        out += &format!("            {mark}{pct:.0}% of the weekly limit ({how}{reset})\n");
     }
     if !r.unpriced.is_empty() {
         out += &format!("  unpriced  {} (counted in tokens, not in cost)\n", r.unpriced.join(", "));
