@@ -95,6 +95,16 @@ impl Readings {
         let mut r = Readings::load(cache_dir);
         for n in new {
             let same = |o: &Reading| o.provider == n.provider && o.window == n.window && o.root == n.root;
+            // The same figure seen again: it still held at this later time. Only changes are kept as
+            // separate readings, so the list spans more windows for learning.
+            let newest = r.list.iter_mut().filter(|o| same(o)).max_by_key(|o| o.observed_at);
+            match newest {
+                Some(o) if o.used_percent == n.used_percent && o.resets_at == n.resets_at => {
+                    o.observed_at = o.observed_at.max(n.observed_at);
+                    continue;
+                }
+                _ => {}
+            }
             if !r.list.iter().any(|o| same(o) && o.observed_at == n.observed_at) {
                 r.list.push(n.clone());
             }
@@ -118,12 +128,28 @@ impl Readings {
     /// Readings of a provider's window that apply to these roots, observed at or before `now`,
     /// oldest first.
     pub fn of(&self, p: Provider, w: Window, roots: &[PathBuf], now: i64) -> Vec<&Reading> {
-        let roots: Vec<PathBuf> = roots.iter().map(|r| canonical(r)).collect();
-        self.list
-            .iter()
-            .filter(|r| r.provider() == Some(p) && r.window == w && r.observed_at <= now)
-            .filter(|r| r.root.is_empty() || roots.contains(&canonical(Path::new(&r.root))))
-            .collect()
+        // Each distinct root is resolved once: this runs on every prompt.
+        let mine: Vec<PathBuf> = roots.iter().map(|r| canonical(r)).collect();
+        let mut known: Vec<(&str, bool)> = Vec::new();
+        let mut out = Vec::new();
+        for r in &self.list {
+            if r.provider() != Some(p) || r.window != w || r.observed_at > now {
+                continue;
+            }
+            let applies = if r.root.is_empty() {
+                true
+            } else if let Some((_, a)) = known.iter().find(|(k, _)| *k == r.root) {
+                *a
+            } else {
+                let a = mine.contains(&canonical(Path::new(&r.root)));
+                known.push((&r.root, a));
+                a
+            };
+            if applies {
+                out.push(r);
+            }
+        }
+        out
     }
 }
 
@@ -157,11 +183,16 @@ mod tests {
             .unwrap();
         Readings::record(d.path(), &[r(Window::FiveHour, 12.0, 7, &a_str), r(Window::FiveHour, 12.0, 7, &a_str)])
             .unwrap();
+        // The same figure again later: the reading just holds longer.
+        Readings::record(d.path(), &[Reading { observed_at: 9, ..r(Window::FiveHour, 12.0, 7, &a_str) }]).unwrap();
         Readings::record(d.path(), &[r(Window::FiveHour, 99.0, 6, "/elsewhere/projects")]).unwrap();
         let all = Readings::load(d.path());
         assert_eq!(all.list.len(), 4, "a duplicate of one moment is kept once");
         let mine = all.of(Provider::Claude, Window::FiveHour, std::slice::from_ref(&a), 100);
-        assert_eq!(mine.iter().map(|x| x.used_percent).collect::<Vec<_>>(), vec![10.0, 12.0]);
+        assert_eq!(
+            mine.iter().map(|x| (x.used_percent, x.observed_at)).collect::<Vec<_>>(),
+            vec![(10.0, 5), (12.0, 9)]
+        );
         assert!(all.of(Provider::Claude, Window::FiveHour, std::slice::from_ref(&a), 6).len() == 1, "not after now");
         assert!(all.of(Provider::Codex, Window::FiveHour, std::slice::from_ref(&a), 100).is_empty());
         fs::write(d.path().join(FILE), b"{not json").unwrap();

@@ -740,9 +740,9 @@ fn rollout(
         if context > 200_000 {
             context = rng.range(20_000, 40_000);
         }
-        t += rng.range(3_000, 60_000) as i64;
-        if rng.chance(8) {
-            t += rng.range(60_000, 10 * MINUTE_MS as u64) as i64;
+        t += rng.range(2_000, 30_000) as i64;
+        if rng.chance(5) {
+            t += rng.range(60_000, 8 * MINUTE_MS as u64) as i64;
         }
     }
     let bytes = out.finish()?;
@@ -763,8 +763,8 @@ pub fn codex_history(codex_home: &Path, size: u64, days: u32, end: i64, seed: u6
     let mut previous: Option<(String, Vec<String>)> = None;
     for d in 0..days {
         let day = first_day + d * DAY_MS;
-        let stop_by = if d == days - 1 { end - 6 * HOUR_MS } else { day + 22 * HOUR_MS };
-        let mut t = day + 13 * HOUR_MS + rng.below(3 * HOUR_MS as u64) as i64;
+        let stop_by = if d == days - 1 { end - 6 * HOUR_MS } else { day + 23 * HOUR_MS };
+        let mut t = day + 8 * HOUR_MS + rng.below(2 * HOUR_MS as u64) as i64;
         let mut written = 0;
         while written < per_day && t < stop_by {
             let budget = rng.skewed(200_000, 4_000_000).min(per_day - written + 20_000);
@@ -773,7 +773,7 @@ pub fn codex_history(codex_home: &Path, size: u64, days: u32, end: i64, seed: u6
                 rollout(&sessions, &pool, rng.next(), t, budget, stop_by, &mut quota, parent)?;
             written += bytes;
             previous = Some((id, lines));
-            t = t_end + rng.range(10 * MINUTE_MS as u64, 2 * HOUR_MS as u64) as i64;
+            t = t_end + rng.range(2 * MINUTE_MS as u64, 30 * MINUTE_MS as u64) as i64;
         }
         total += written;
     }
