@@ -46,7 +46,7 @@ pub fn report(eng: &Engine) -> String {
         .map(|rd| rd.flatten().filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum())
         .unwrap_or(0);
     let age = if st.written_at > 0 {
-        format!("{} ago", crate::render::duration(eng.cfg.wall_ms - st.written_at))
+        format!("{} ago", ago(eng.cfg.wall_ms - st.written_at))
     } else {
         "never written".into()
     };
@@ -63,6 +63,20 @@ pub fn report(eng: &Engine) -> String {
     }
     if let Some(p) = crate::log::path() {
         let _ = writeln!(o, "  log       {}", p.display());
+    }
+    let _ = writeln!(o, "\nevidence (what the services said)");
+    for p in Provider::ALL {
+        let rep = eng.reported(p);
+        let newest = rep.five.iter().chain(rep.seven.iter()).map(|r| r.observed_at).max();
+        let seen = newest.map_or_else(|| "never".to_owned(), crate::status::rfc3339);
+        let _ = writeln!(
+            o,
+            "  {:<7} {} 5-hour and {} 7-day readings (newest {seen}), {} \"usage limit reached\" notices",
+            p.name(),
+            rep.five.len(),
+            rep.seven.len(),
+            rep.hits.len()
+        );
     }
     let _ = writeln!(o, "\ntimings (µs)");
     let _ = writeln!(o, "  this run:        {}", fmt_timings(eng.run.info.timings.iter().map(|(k, v)| (*k, *v))));

@@ -143,14 +143,7 @@ fn truncated_replaced_rewritten_and_deleted_files() {
 fn corrupt_truncated_and_missing_cache_files_are_rebuilt() {
     let s = Sandbox::claude_fixture();
     let want = figures(&s.fresh_status(NOW));
-    let db = || {
-        std::fs::read_dir(s.cache())
-            .unwrap()
-            .flatten()
-            .find(|e| e.file_name().to_string_lossy().starts_with("db-"))
-            .unwrap()
-            .path()
-    };
+    let db = || s.db();
     let base = || {
         std::fs::read_dir(db())
             .unwrap()
@@ -387,12 +380,7 @@ fn many_invocations_at_once() {
     assert_same_as_fresh(&s, NOW);
     assert_eq!(s.status(NOW)["claude"]["week"]["entries"], 465);
     // Nothing is left behind but the cache files.
-    let db = std::fs::read_dir(s.cache())
-        .unwrap()
-        .flatten()
-        .find(|e| e.file_name().to_string_lossy().starts_with("db-"))
-        .unwrap()
-        .path();
+    let db = s.db();
     let names: Vec<String> =
         std::fs::read_dir(db).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
     assert!(
@@ -454,12 +442,7 @@ fn idle_files_live_in_the_cold_file_and_come_back() {
         }
     }
     prompt_ok(&s);
-    let db = std::fs::read_dir(s.cache())
-        .unwrap()
-        .flatten()
-        .find(|e| e.file_name().to_string_lossy().starts_with("db-"))
-        .unwrap()
-        .path();
+    let db = s.db();
     let cold = |db: &Path| {
         std::fs::read_dir(db)
             .unwrap()

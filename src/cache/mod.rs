@@ -266,9 +266,17 @@ impl Db {
             }
         }
         obs.sort_by(|a, b| a.at.cmp(&b.at).then(a.file.cmp(&b.file)).then(a.resets_at.cmp(&b.resets_at)));
+        // Of the readings of one window (one reset time) only the newest is worth keeping: Codex
+        // writes one with every call. Then at most KEEP_OBS windows or notices each.
+        let mut newest_of_window: HashSet<(Provider, u8, i64)> = HashSet::new();
         let mut seen: HashMap<(Provider, u8, u8), usize> = HashMap::new();
         let mut keep = vec![true; obs.len()];
         for (i, o) in obs.iter().enumerate().rev() {
+            if o.kind == state::ObsKind::Reading && !newest_of_window.insert((o.provider, o.window as u8, o.resets_at))
+            {
+                keep[i] = false;
+                continue;
+            }
             let n = seen.entry((o.provider, o.kind as u8, o.window as u8)).or_default();
             *n += 1;
             keep[i] = *n <= state::KEEP_OBS;
@@ -456,20 +464,21 @@ impl Db {
         for e in &entries {
             tail.push(e);
         }
-        let mut view = BlockView { settled: blocks[..kept].iter().map(|b| b.block).collect(), ..BlockView::default() };
+        let mut kept = kept;
         let mut fresh = tail.blocks;
-        if tail.continues_prior {
-            // Cannot happen with the block rule (see window.rs), but stays correct if it did.
-            if let (Some(last), Some(first)) = (view.settled.pop(), fresh.first_mut()) {
+        if tail.continues_prior && kept > 0 {
+            // Cannot happen with the block rule (see window.rs), but stays correct if it did: the
+            // last kept block and the first fresh one are one block.
+            kept -= 1;
+            let last = blocks[kept].block;
+            if let Some(first) = fresh.first_mut() {
                 first.start = last.start;
                 first.first = last.first;
                 first.totals = last.totals + first.totals;
             }
         }
-        view.max_settled =
-            if kept == 0 { None } else { Some((blocks[kept - 1].max_tokens, blocks[kept - 1].max_cost)) };
-        view.settled.extend(fresh);
-        Ok(view)
+        let max_kept = kept.checked_sub(1).map(|i| (blocks[i].max_tokens, blocks[i].max_cost));
+        Ok(BlockView { before: kept.checked_sub(1).map(|i| blocks[i].block), fresh, max_kept })
     }
 
     /// The time of the first counted call after `t` (and at or before `until`).
@@ -521,25 +530,28 @@ impl Db {
     }
 }
 
-/// Blocks up to `now`: all of them in order, and the largest among those kept from the base.
+/// Blocks up to `now`: those kept from the base as they were (summarised) and those recomputed.
 #[derive(Debug, Default)]
 pub struct BlockView {
-    /// Every block with entries at or before `now`, oldest first.
-    pub settled: Vec<Block>,
-    /// Largest (tokens, cost) among the blocks taken from the base as they were.
-    pub max_settled: Option<(u64, u64)>,
+    /// The last block kept from the base; every kept block is completed.
+    pub before: Option<Block>,
+    /// The blocks recomputed from the first one later records can touch, oldest first.
+    pub fresh: Vec<Block>,
+    /// Largest (tokens, cost) among the kept blocks.
+    pub max_kept: Option<(u64, u64)>,
 }
 
 impl BlockView {
+    /// The latest block with entries at or before `now`.
     pub fn current(&self) -> Option<&Block> {
-        self.settled.last()
+        self.fresh.last().or(self.before.as_ref())
     }
 
     /// Largest (tokens, cost) of any block completed at `now`.
     pub fn largest_completed(&self, now: i64) -> Option<(u64, u64)> {
-        let mut best = self.max_settled;
-        let n = self.settled.len();
-        for (i, b) in self.settled.iter().enumerate() {
+        let mut best = self.max_kept;
+        let n = self.fresh.len();
+        for (i, b) in self.fresh.iter().enumerate() {
             if i + 1 == n && b.active(now) {
                 continue;
             }

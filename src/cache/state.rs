@@ -90,7 +90,7 @@ pub enum ObsKind {
 }
 
 /// Observations kept per provider, kind and window: the newest.
-pub const KEEP_OBS: usize = 200;
+pub const KEEP_OBS: usize = 64;
 
 /// Timings of the last run that updated the cache, in microseconds, by stage.
 pub type Timings = Vec<(String, u64)>;

@@ -73,6 +73,16 @@ impl Sandbox {
         self.cmd_with_cache(&self.cache())
     }
 
+    /// The cache's directory for this sandbox's roots (after a first run).
+    pub fn db(&self) -> PathBuf {
+        std::fs::read_dir(self.cache())
+            .unwrap()
+            .flatten()
+            .find(|e| e.file_name().to_string_lossy().starts_with("db-"))
+            .unwrap()
+            .path()
+    }
+
     pub fn cmd_with_cache(&self, cache: &Path) -> Command {
         let mut c = Command::new(BIN);
         c.env_clear()
