@@ -222,6 +222,12 @@ impl Db {
             }
         }
 
+        if self.base.is_none() {
+            // Nothing to adjust: the first compaction builds the base from these records whole.
+            self.state.dead = dead.into_iter().collect();
+            self.observe(&dropped, updates);
+            return Ok(());
+        }
         let mut delta_by_msg: HashMap<u64, Vec<usize>> = HashMap::new();
         for (i, r) in self.state.delta.iter().enumerate() {
             if affected.contains(&r.msg) {
@@ -258,9 +264,13 @@ impl Db {
     fn observe(&mut self, dropped: &HashSet<u32>, updates: &[Update]) {
         let obs = &mut self.state.observations;
         obs.retain(|o| !dropped.contains(&o.file));
+        let id = |o: &state::Observation| {
+            (o.file, o.provider, o.kind as u8, o.window as u8, o.used_percent.to_bits(), o.resets_at, o.at)
+        };
+        let mut have: HashSet<_> = obs.iter().map(id).collect();
         for u in updates {
             for o in &u.obs {
-                if !obs.contains(o) {
+                if have.insert(id(o)) {
                     obs.push(*o);
                 }
             }
