@@ -96,7 +96,9 @@ pub static TABLE: &[Price] = &[
     openai("gpt-5-2", 7 * M / 4, 7 * M / 40, 14 * M, (2, 1)),
     openai("gpt-5-2-codex", 7 * M / 4, 7 * M / 40, 14 * M, (2, 1)),
     openai("gpt-5-3-codex", 7 * M / 4, 7 * M / 40, 14 * M, (2, 1)),
+    openai("gpt-5-codex-mini", M / 4, M / 40, 2 * M, (2, 1)),
     openai("gpt-5-4", 5 * M / 2, M / 4, 15 * M, (2, 1)),
+    openai("gpt-5-4-mini", 3 * M / 4, 3 * M / 40, 9 * M / 2, (2, 1)),
     openai("gpt-5-5", 5 * M, M / 2, 30 * M, (5, 2)),
 ];
 
@@ -151,12 +153,18 @@ fn matches_at_boundary(name: &str, key: &str) -> bool {
     })
 }
 
+/// A size or tier the name adds: a different model, never priced as the one without it.
+const QUALIFIERS: [&str; 5] = ["mini", "nano", "pro", "max", "spark"];
+
 fn suffix_ok(rest: &str) -> bool {
     let b = rest.as_bytes();
     if b.is_empty() {
         return true;
     }
     if b[0].is_ascii_alphanumeric() {
+        return false;
+    }
+    if rest.split(|c: char| !c.is_ascii_alphanumeric()).any(|t| QUALIFIERS.contains(&t)) {
         return false;
     }
     if b[0] == b'-' {
@@ -230,6 +238,16 @@ mod tests {
         assert_eq!(key("gpt-5.1-codex-mini"), Some("gpt-5-1-codex-mini"));
         assert_eq!(key("gpt-5.5"), Some("gpt-5-5"));
         assert_eq!(key("gpt-5-codex"), Some("gpt-5-codex"));
+        assert_eq!(key("gpt-5.4-mini"), Some("gpt-5-4-mini"));
+        assert_eq!(key("gpt-5.1-codex-max"), Some("gpt-5-1-codex-max"));
+    }
+
+    #[test]
+    fn a_smaller_or_larger_sibling_is_not_priced_as_the_model() {
+        // No price is known for these: counted as unpriced, not as gpt-5.4 or gpt-5.5.
+        assert_eq!(key("gpt-5.4-nano"), None);
+        assert_eq!(key("gpt-5.5-pro"), None);
+        assert_eq!(key("gpt-5.3-codex-spark"), None);
     }
 
     #[test]
