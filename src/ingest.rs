@@ -152,6 +152,18 @@ fn update(
     info: &mut RunInfo,
     clock: &mut Clock,
 ) -> io::Result<()> {
+    if sweep && scanned.is_empty() && db.base.is_some() {
+        // A full walk that found nothing new: only the time of the walk changes. Writing the head
+        // alone keeps the cold file as it is, instead of rewriting it every minute.
+        db.reload(Depth::Update);
+        if db.state.writable() {
+            db.state.last_sweep = opts.wall_ms;
+            db.commit(None, opts.wall_ms)?;
+            clock.lap(info, "write");
+            info.updated = true;
+            return Ok(());
+        }
+    }
     let mut jobs = Vec::new();
     let mut gone = Vec::new();
     let mut slots: Vec<Option<FileEntry>> = Vec::new();

@@ -146,7 +146,13 @@ pub fn full(roots: &[Root], state: &State) -> Scan {
             changes.push(Change::Gone { idx: i });
         }
     }
-    let dirs = if w.dirs == state.dirs { None } else { Some(w.dirs) };
+    // The stored order (recent first) is not the walk's: compare as sets.
+    fn sorted(d: &[DirEntry]) -> Vec<&DirEntry> {
+        let mut v: Vec<&DirEntry> = d.iter().collect();
+        v.sort_by(|a, b| a.path.cmp(&b.path));
+        v
+    }
+    let dirs = if sorted(&w.dirs) == sorted(&state.dirs) { None } else { Some(w.dirs) };
     Scan { changes, dirs, full: true, stats: w.stats, dirty: false }
 }
 

@@ -29,14 +29,12 @@ fn claude_projects(entry: &Path) -> PathBuf {
     if !nested.is_dir() && entry.file_name().is_some_and(|n| n == "projects") { entry.to_path_buf() } else { nested }
 }
 
-fn push_unique(roots: &mut Vec<Root>, provider: Provider, path: PathBuf) {
-    // Two spellings of one directory (a link, a trailing slash) are one root.
+/// Adds a root unless it is another spelling of one already there (a link, a trailing slash). Each
+/// path is resolved once: this runs on every prompt.
+fn push_unique(roots: &mut Vec<(Root, PathBuf)>, provider: Provider, path: PathBuf) {
     let canon = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-    if !roots
-        .iter()
-        .any(|r| r.provider == provider && std::fs::canonicalize(&r.path).unwrap_or_else(|_| r.path.clone()) == canon)
-    {
-        roots.push(Root { provider, path });
+    if !roots.iter().any(|(r, c)| r.provider == provider && *c == canon) {
+        roots.push((Root { provider, path }, canon));
     }
 }
 
@@ -61,7 +59,7 @@ pub fn claude_roots() -> Vec<Root> {
             }
         }
     }
-    roots
+    roots.into_iter().map(|(r, _)| r).collect()
 }
 
 pub fn codex_roots() -> Vec<Root> {
@@ -74,7 +72,7 @@ pub fn codex_roots() -> Vec<Root> {
         push_unique(&mut roots, Provider::Codex, h.join("sessions"));
         push_unique(&mut roots, Provider::Codex, h.join("archived_sessions"));
     }
-    roots
+    roots.into_iter().map(|(r, _)| r).collect()
 }
 
 #[cfg(test)]
