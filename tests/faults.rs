@@ -451,6 +451,19 @@ fn idle_files_live_in_the_cold_file_and_come_back() {
             .count()
     };
     assert_eq!(cold(&db), 1, "idle files went to a cold file");
+    // A full rescan that finds nothing new leaves the cold file alone.
+    let cold_name = |db: &Path| {
+        std::fs::read_dir(db)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .find(|n| n.starts_with("cold-"))
+    };
+    let before = cold_name(&db);
+    for _ in 0..2 {
+        assert_quiet(&s.cmd().env("RUNWAY_RESCAN_SECS", "0").args(["--now", NOW, "prompt"]).output().unwrap());
+    }
+    assert_eq!(cold_name(&db), before);
     // Appends to the live session update the state alone.
     let line = "{\"type\":\"assistant\",\"sessionId\":\"n\",\"requestId\":\"req_z\",\"timestamp\":\"2026-02-12T21:10:00Z\",\"message\":{\"id\":\"msg_z\",\"model\":\"claude-haiku-4-5\",\"usage\":{\"input_tokens\":1000000,\"output_tokens\":0}}}\n";
     append(&s.session(LAST), line.as_bytes());
