@@ -121,14 +121,15 @@ struct ThreadSpawn<'a> {
     parent_thread_id: Option<Cow<'a, str>>,
 }
 
+/// `"cli"`, `"exec"`… or, for a sub-agent, an object naming its parent.
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum Source<'a> {
-    Named(#[allow(dead_code)] Cow<'a, str>),
     Object {
         #[serde(default, borrow)]
         subagent: Option<SubagentSource<'a>>,
     },
+    Other(serde::de::IgnoredAny),
 }
 
 #[derive(Deserialize)]

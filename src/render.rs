@@ -19,7 +19,6 @@ pub enum Target {
     Plain,
     /// Raw ANSI (the Claude Code status line).
     #[value(skip)]
-    #[allow(dead_code)] // the status line arrives with the surfaces
     Ansi,
 }
 
