@@ -131,6 +131,8 @@ struct Job {
     path: Vec<u8>,
     provider: Provider,
     prev: Option<FileEntry>,
+    /// The size the scan saw: how much there may be to read.
+    size: u64,
 }
 
 struct Out {
@@ -169,13 +171,13 @@ fn update(
     let mut slots: Vec<Option<FileEntry>> = Vec::new();
     for c in scanned.changes {
         match c {
-            Change::New { path, provider, .. } => {
-                jobs.push(Job { slot: slots.len(), path, provider, prev: None });
+            Change::New { path, provider, size } => {
+                jobs.push(Job { slot: slots.len(), path, provider, prev: None, size });
                 slots.push(None);
             }
-            Change::Changed { idx, .. } => {
+            Change::Changed { idx, size } => {
                 let f = db.state.files[idx].clone();
-                jobs.push(Job { slot: slots.len(), path: f.path.clone(), provider: f.provider, prev: Some(f) });
+                jobs.push(Job { slot: slots.len(), path: f.path.clone(), provider: f.provider, prev: Some(f), size });
                 slots.push(None);
             }
             Change::Gone { idx } => gone.push(idx),
@@ -304,13 +306,7 @@ fn update(
 /// Reads every job, on up to four threads when there is much to read (a cold start); an appended
 /// line or two is read on this thread.
 fn read_all(jobs: Vec<Job>) -> Vec<(Job, io::Result<Out>)> {
-    let pending: u64 = jobs
-        .iter()
-        .map(|j| {
-            let size = std::fs::metadata(Path::new(std::ffi::OsStr::from_bytes(&j.path))).map_or(0, |m| m.len());
-            size.saturating_sub(j.prev.as_ref().map_or(0, |p| p.offset))
-        })
-        .sum();
+    let pending: u64 = jobs.iter().map(|j| j.size.saturating_sub(j.prev.as_ref().map_or(0, |p| p.offset))).sum();
     // Only a large read is worth threads (and asking how many cores there are costs syscalls).
     let threads = if pending < (8 << 20) || jobs.len() < 2 {
         1

@@ -213,7 +213,8 @@ fn status(eng: &engine::Engine, json: bool) -> io::Result<()> {
     }
     let mut out = String::new();
     for r in &all {
-        if eng.has_files(r.provider) || r.history_entries > 0 || r.five.is_some() || r.seven.is_some() {
+        let calls = eng.run.db.counted(r.provider, eng.cfg.now)?;
+        if eng.has_files(r.provider) || calls > 0 || r.five.is_some() || r.seven.is_some() {
             if !out.is_empty() {
                 out.push('\n');
             }

@@ -150,8 +150,6 @@ pub struct Runway {
     pub reading_five: Option<Reading>,
     pub reading_seven: Option<Reading>,
     pub unpriced: Vec<String>,
-    /// Every de-duplicated call up to `now`: zero means there is no history at all.
-    pub history_entries: u64,
 }
 
 /// What the service reported and noticed, for one provider.
@@ -472,19 +470,7 @@ pub fn compute(
     let week = db.week(p, now)?;
     let unpriced =
         db.unpriced_between(p, now - WEEK_MS, now).into_iter().map(|m| db.state.model_name(m).to_owned()).collect();
-    Ok(Runway {
-        provider: p,
-        now,
-        block,
-        week,
-        limit,
-        five,
-        seven,
-        reading_five: r5,
-        reading_seven: r7,
-        unpriced,
-        history_entries: db.counted(p, now)?,
-    })
+    Ok(Runway { provider: p, now, block, week, limit, five, seven, reading_five: r5, reading_seven: r7, unpriced })
 }
 
 impl Runway {
@@ -665,7 +651,6 @@ mod tests {
             reading_five: None,
             reading_seven: None,
             unpriced: vec![],
-            history_entries: 0,
         };
         assert_eq!(r.shown(70.0).len(), 1, "the 5-hour window binds");
         r.seven = Some(g(Window::SevenDay, 55.0));

@@ -31,10 +31,10 @@ pub struct Root {
 
 #[derive(Debug)]
 pub enum Change {
-    /// A file not in the table yet.
-    New { path: Vec<u8>, provider: Provider },
-    /// A known file whose size, mtime or identity differs from the table.
-    Changed { idx: usize },
+    /// A file not in the table yet, with the size it had.
+    New { path: Vec<u8>, provider: Provider, size: u64 },
+    /// A known file whose size, mtime or identity differs from the table, with the size it has.
+    Changed { idx: usize, size: u64 },
     /// A known file that is no longer there (or no longer a regular file).
     Gone { idx: usize },
 }
@@ -135,10 +135,10 @@ pub fn full(roots: &[Root], state: &State) -> Scan {
             Some(&i) => {
                 seen[i] = true;
                 if differs(&state.files[i], &md) {
-                    changes.push(Change::Changed { idx: i });
+                    changes.push(Change::Changed { idx: i, size: md.len() });
                 }
             }
-            None => changes.push(Change::New { path, provider }),
+            None => changes.push(Change::New { path, provider, size: md.len() }),
         }
     }
     for (i, s) in seen.iter().enumerate() {
@@ -208,7 +208,7 @@ pub fn quick(roots: &[Root], state: &State, wall_ns: i64) -> Scan {
         match fs::metadata(path_of(&f.path)) {
             Ok(md) if md.is_file() => {
                 if differs(f, &md) {
-                    changes.push(Change::Changed { idx: i });
+                    changes.push(Change::Changed { idx: i, size: md.len() });
                 }
             }
             _ => changes.push(Change::Gone { idx: i }),
@@ -253,10 +253,10 @@ fn relist(state: &State, dirty: &[usize]) -> (Vec<DirEntry>, Vec<Change>, u64) {
                 match file_idx.get(pb.as_slice()) {
                     Some(&fi) => {
                         if differs(&state.files[fi], &md) {
-                            changes.push(Change::Changed { idx: fi });
+                            changes.push(Change::Changed { idx: fi, size: md.len() });
                         }
                     }
-                    None => changes.push(Change::New { path: pb, provider: d.provider }),
+                    None => changes.push(Change::New { path: pb, provider: d.provider, size: md.len() }),
                 }
             }
         }
@@ -280,9 +280,9 @@ fn relist(state: &State, dirty: &[usize]) -> (Vec<DirEntry>, Vec<Change>, u64) {
             }
         }
     }
-    for (path, provider, _) in w.files {
+    for (path, provider, md) in w.files {
         if !file_idx.contains_key(path.as_slice()) {
-            changes.push(Change::New { path, provider });
+            changes.push(Change::New { path, provider, size: md.len() });
         }
     }
     dirs.extend(w.dirs);
@@ -299,7 +299,7 @@ mod tests {
         let s = full(roots, &State::empty());
         let mut st = State { dirs: s.dirs.unwrap_or_default(), ..State::empty() };
         for c in s.changes {
-            if let Change::New { path, provider } = c {
+            if let Change::New { path, provider, .. } = c {
                 let md = fs::metadata(path_of(&path)).unwrap();
                 st.files.push(FileEntry {
                     path,

@@ -19,7 +19,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::readings::{Reading, Window};
-use crate::render::{Style, Target, paint, window_text};
+use crate::render::{Style, Target, paint, segment};
 use crate::runway::Runway;
 
 /// The most stdin that is read; a larger payload is not Claude Code's and is ignored.
@@ -188,24 +188,16 @@ pub fn line(
                 context.map(|c| paint(&format!("ctx {}%", c.round() as i64), ctx_level(c), Target::Ansi, style))
             }
             "cost" => p.cost_usd.map(|c| format!("${c:.2}")),
-            "5h" => r.five.as_ref().map(|g| {
-                let (t, l) = window_text("5h", g, r.now, style);
-                paint(&t, l, Target::Ansi, style)
-            }),
-            "7d" => r.seven.as_ref().map(|g| {
-                let (t, l) = window_text("7d", g, r.now, style);
-                paint(&t, l, Target::Ansi, style)
-            }),
-            // Codex's binding window, when it has one running.
-            "codex" => codex.and_then(|x| {
-                let parts: Vec<String> = crate::runway::labelled(std::slice::from_ref(x), style.warn_at)
-                    .iter()
-                    .map(|(label, g)| {
-                        let (t, l) = window_text(&format!("X {label}"), g, x.now, style);
-                        paint(&t, l, Target::Ansi, style)
-                    })
-                    .collect();
-                (!parts.is_empty()).then(|| parts.join(&style.separator))
+            "5h" => r.five.as_ref().map(|g| segment(&[("5h".into(), g)], r.now, Target::Ansi, style)),
+            "7d" => r.seven.as_ref().map(|g| segment(&[("7d".into(), g)], r.now, Target::Ansi, style)),
+            // Codex's binding windows, when it has any running.
+            "codex" => codex.map(|x| {
+                let windows: Vec<(String, &crate::runway::Gauge)> =
+                    crate::runway::labelled(std::slice::from_ref(x), style.warn_at)
+                        .into_iter()
+                        .map(|(label, g)| (format!("X {label}"), g))
+                        .collect();
+                segment(&windows, x.now, Target::Ansi, style)
             }),
             _ => None,
         };
