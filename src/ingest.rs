@@ -131,6 +131,8 @@ struct Job {
     path: Vec<u8>,
     provider: Provider,
     prev: Option<FileEntry>,
+    /// Where `prev` sits in `state.files`; the list keeps its order until every result is merged.
+    idx: Option<usize>,
     /// The size the scan saw: how much there may be to read.
     size: u64,
 }
@@ -148,7 +150,7 @@ struct Out {
 
 fn update(
     db: &mut Db,
-    scanned: scan::Scan,
+    mut scanned: scan::Scan,
     sweep: bool,
     opts: &Options,
     info: &mut RunInfo,
@@ -158,13 +160,16 @@ fn update(
         // A full walk that found nothing new: only the time of the walk changes. Writing the head
         // alone keeps the cold file as it is, instead of rewriting it every minute.
         db.reload(Depth::Update);
-        if db.state.writable() {
+        if db.base.is_some() {
             db.state.last_sweep = opts.wall_ms;
             db.commit(None, opts.wall_ms)?;
             clock.lap(info, "write");
             info.updated = true;
             return Ok(());
         }
+        // The state failed its check on this second read and was discarded: rebuild from a walk
+        // against the empty state, as a first run would, rather than commit nothing.
+        scanned = scan::full(&opts.roots, &db.state);
     }
     let mut jobs = Vec::new();
     let mut gone = Vec::new();
@@ -172,12 +177,13 @@ fn update(
     for c in scanned.changes {
         match c {
             Change::New { path, provider, size } => {
-                jobs.push(Job { slot: slots.len(), path, provider, prev: None, size });
+                jobs.push(Job { slot: slots.len(), path, provider, prev: None, idx: None, size });
                 slots.push(None);
             }
             Change::Changed { idx, size } => {
                 let f = db.state.files[idx].clone();
-                jobs.push(Job { slot: slots.len(), path: f.path.clone(), provider: f.provider, prev: Some(f), size });
+                let (path, provider) = (f.path.clone(), f.provider);
+                jobs.push(Job { slot: slots.len(), path, provider, prev: Some(f), idx: Some(idx), size });
                 slots.push(None);
             }
             Change::Gone { idx } => gone.push(idx),
@@ -193,7 +199,7 @@ fn update(
     }
     let mut new_files = Vec::new();
     for (job, res) in results {
-        let prev_idx = job.prev.as_ref().and_then(|p| db.state.files.iter().position(|f| f.id == p.id));
+        let prev_idx = job.idx;
         match res {
             Ok(out) => {
                 info.bytes_read += out.read.bytes;
@@ -220,12 +226,13 @@ fn update(
                 updates.push(Update { file: id, drop_old, recs, obs });
                 let keep_counts = !out.restarted && job.prev.is_some();
                 let prev = job.prev.as_ref();
+                let (dev, ino) = tail::identity(&out.md);
                 let entry = FileEntry {
                     path: job.path,
                     provider: job.provider,
                     id,
-                    dev: tail::identity(&out.md).0,
-                    ino: tail::identity(&out.md).1,
+                    dev,
+                    ino,
                     size: out.md.len(),
                     mtime_ns: tail::mtime_ns(&out.md),
                     offset: out.read.offset,
