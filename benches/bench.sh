@@ -30,13 +30,14 @@ if ! need hyperfine; then
 fi
 need python3 || { echo "bench: python3 is needed" >&2; exit 1; }
 
-cargo build --release --quiet
+cargo build --release --quiet -p runway -p runway-synth
 BIN=$PWD/target/release/runway
+SYNTH=$PWD/target/release/runway-synth
 END=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 
 echo "== generating $SIZE of Claude Code and $CODEX_SIZE of Codex history over $DAYS days in $WORK/corpus" >&2
 rm -rf "$WORK/corpus" "$WORK/cache"
-"$BIN" generate --out "$WORK/corpus" --size "$SIZE" --codex-size "$CODEX_SIZE" --days "$DAYS" --end "$END" >&2
+"$SYNTH" --out "$WORK/corpus" --size "$SIZE" --codex-size "$CODEX_SIZE" --days "$DAYS" --end "$END" >&2
 export CLAUDE_CONFIG_DIR=$WORK/corpus/claude
 export CODEX_HOME=$WORK/corpus/codex
 export RUNWAY_CACHE_DIR=$WORK/cache
@@ -81,9 +82,18 @@ WARM=$(time_it warm --warmup 20 --runs "$RUNS" "$BIN prompt --shell zsh")
 WARM_RSS=$(peak_rss 50)
 TRUE=$(time_it true --warmup 20 --runs "$RUNS" /bin/true)
 VERSION=$(time_it version --warmup 20 --runs "$RUNS" "$BIN --version")
+# The same warm prompt with a config file of five settings: what reading it with a TOML parser costs.
+cat >"$WORK/config.toml" <<'EOF2'
+warn_at = 60
+danger_at = 85
+color_warn = "214"
+format = "{label} {mark}{used} {reset} {warning}"
+statusline_fields = ["context", "5h", "7d"]
+EOF2
+CONFIGURED=$(RUNWAY_CONFIG=$WORK/config.toml time_it configured --warmup 20 --runs "$RUNS" "$BIN prompt --shell zsh")
 
 echo "== one appended API call per run ($RUNS runs)" >&2
-APPEND=$(time_it append --warmup 5 --runs "$RUNS" --prepare "$BIN generate --out $WORK/x --append-to $LIVE" "$BIN prompt --shell zsh")
+APPEND=$(time_it append --warmup 5 --runs "$RUNS" --prepare "$SYNTH --append-to $LIVE" "$BIN prompt --shell zsh")
 
 echo "== full rescan (at most once a minute; 30 runs)" >&2
 RESCAN=$(RUNWAY_RESCAN_SECS=0 time_it rescan --warmup 2 --runs 30 "$BIN prompt --shell zsh")
@@ -146,6 +156,7 @@ runway $("$BIN" --version | cut -d' ' -f2), $(nproc) cores, $(uname -sr); histor
 | case | median | target | |
 |---|---:|---:|---|
 | runway prompt, warm (nothing new) | $WARM ms | ≤ 3 ms | $(verdict "$WARM" 3) |
+| runway prompt, warm, with a 5-line config.toml | $CONFIGURED ms | | |
 | runway prompt, one appended API call | $APPEND ms | ≤ 5 ms | $(verdict "$APPEND" 5) |
 | runway prompt, cold (no cache) | $COLD ms | ≤ 2500 ms | $(verdict "$COLD" 2500) |
 | runway prompt, full rescan (≤ once a minute) | $RESCAN ms | | |

@@ -1,127 +1,184 @@
-//! Command-line interface.
+//! The command line: subcommands, and every setting's flag made from the one list of settings.
 
-use std::path::PathBuf;
+use std::ffi::OsString;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Arg, ArgAction, ArgMatches, Command};
 
-use crate::render::Target;
+use crate::config::Given;
+use crate::config::settings::SETTINGS;
+use crate::render::escape::Target;
 
-#[derive(Parser, Debug)]
-#[command(
-    name = "runway",
-    version,
-    about = "How much AI-coding quota is left, in your prompt, tmux and the Claude Code status line",
-    after_help = "Every setting is also RUNWAY_<KEY> and a key in the config file; `runway config` lists them.\n\
-Also read: NO_COLOR, CLAUDE_CONFIG_DIR, CODEX_HOME, RUNWAY_CONFIG (the config file)."
-)]
+/// Where `runway init` puts runway.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Host {
+    Zsh,
+    Bash,
+    Fish,
+    /// Claude Code's status line (settings.json).
+    Claude,
+}
+
+#[derive(Debug)]
+pub enum Cmd {
+    Prompt { shell: Target },
+    Status { json: bool },
+    Doctor,
+    Init { host: Host, print_only: bool, write: bool },
+    Statusline,
+    Config { markdown: bool },
+    Demo { keep: bool },
+}
+
 pub struct Cli {
-    #[command(flatten)]
-    pub global: Global,
-    #[command(subcommand)]
+    pub given: Given,
     pub cmd: Cmd,
 }
 
-#[derive(Args, Debug, Default)]
-pub struct Global {
-    /// Answer as of this instant (RFC 3339); entries after it do not exist yet [env: RUNWAY_NOW]
-    #[arg(long, global = true, value_name = "RFC3339")]
-    pub now: Option<String>,
-    /// Colour: auto (unless NO_COLOR is set), always, never
-    #[arg(long, global = true, value_enum, value_name = "WHEN")]
-    pub color: Option<ColorMode>,
-    /// ASCII glyphs for terminals without ↻ and ⚠ [env: RUNWAY_ASCII]
-    #[arg(long, global = true)]
-    pub ascii: bool,
-    /// Limit of the 5-hour window in API-equivalent dollars [env: RUNWAY_LIMIT_COST]
-    #[arg(long, global = true, value_name = "USD")]
-    pub limit_cost: Option<f64>,
-    /// Limit of the 5-hour window in tokens [env: RUNWAY_LIMIT_TOKENS]
-    #[arg(long, global = true, value_name = "N")]
-    pub limit_tokens: Option<u64>,
-    /// Used share at which the segment turns amber [env: RUNWAY_WARN_AT] [default: 70]
-    #[arg(long, global = true, value_name = "PERCENT")]
-    pub warn_at: Option<f64>,
-    /// Used share at which the segment turns red [env: RUNWAY_DANGER_AT] [default: 90]
-    #[arg(long, global = true, value_name = "PERCENT")]
-    pub danger_at: Option<f64>,
-    /// Print how long each stage took, to stderr
-    #[arg(long, global = true)]
-    pub timings: bool,
-    /// Which tools the segment shows, in order, e.g. codex,claude [env: RUNWAY_PROVIDERS]
-    #[arg(long, global = true, value_name = "LIST")]
-    pub providers: Option<String>,
-    /// Set any setting (see `runway config`), e.g. --set color_warn=214; repeatable
-    #[arg(long = "set", global = true, value_name = "KEY=VALUE")]
-    pub set: Vec<String>,
+fn command() -> Command {
+    let mut c = Command::new("runway")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about("How much AI-coding quota is left, in your prompt, tmux and the Claude Code status line")
+        .after_help(
+            "Every setting is also RUNWAY_<KEY> and a key in the config file; `runway config` lists them.\n\
+             Also read: NO_COLOR, CLAUDE_CONFIG_DIR, CODEX_HOME, RUNWAY_CONFIG (the config file).",
+        )
+        .subcommand_required(true)
+        .arg_required_else_help(true);
+    for s in SETTINGS {
+        let Some(flag) = s.flag else { continue };
+        let mut a = Arg::new(s.key).long(flag).global(true).help(format!("{} [env: {}]", s.help, s.env()));
+        a = if s.switch {
+            a.action(ArgAction::SetTrue)
+        } else {
+            a.value_name(s.value_name).allow_negative_numbers(true).allow_hyphen_values(true)
+        };
+        c = c.arg(a);
+    }
+    c.arg(
+        Arg::new("set")
+            .long("set")
+            .global(true)
+            .value_name("KEY=VALUE")
+            .action(ArgAction::Append)
+            .help("Set any setting (see `runway config`), e.g. --set color_warn=214; repeatable"),
+    )
+    .arg(
+        Arg::new("timings")
+            .long("timings")
+            .global(true)
+            .action(ArgAction::SetTrue)
+            .help("Print how long each stage took, to stderr"),
+    )
+    .subcommand(
+        Command::new("prompt")
+            .about("Print the segment for a prompt or status bar (never fails, never writes to stderr)")
+            .arg(
+                Arg::new("shell")
+                    .long("shell")
+                    .value_parser(Target::SHELLS.map(|(n, _)| n))
+                    .default_value("plain")
+                    .help("The host the segment is escaped for"),
+            ),
+    )
+    .subcommand(
+        Command::new("status").about("Show the windows, limits and costs").arg(
+            Arg::new("json")
+                .long("json")
+                .action(ArgAction::SetTrue)
+                .help("Machine-readable output (a stable contract, see README)"),
+        ),
+    )
+    .subcommand(
+        Command::new("doctor")
+            .about("Show where runway looks, what it tracks, the cache, and how long each stage took"),
+    )
+    .subcommand(
+        Command::new("init")
+            .about("Print the shell integration to evaluate, or Claude Code's statusLine setting")
+            .arg(Arg::new("host").required(true).value_parser(["zsh", "bash", "fish", "claude"]))
+            .arg(
+                Arg::new("print-only")
+                    .long("print-only")
+                    .action(ArgAction::SetTrue)
+                    .help("Only define `runway_segment` (no hook), for a prompt built with starship, powerlevel10k…"),
+            )
+            .arg(
+                Arg::new("write")
+                    .long("write")
+                    .action(ArgAction::SetTrue)
+                    .help("claude: merge the setting into settings.json (after a backup) instead of printing it"),
+            ),
+    )
+    .subcommand(Command::new("statusline").about("Claude Code's status line: reads its JSON on stdin, prints one line"))
+    .subcommand(
+        Command::new("config")
+            .about("Show every setting, its value and where the value came from")
+            .arg(Arg::new("markdown").long("markdown").action(ArgAction::SetTrue).hide(true)),
+    )
+    .subcommand(
+        Command::new("demo")
+            .about("Write a small realistic history to a temporary directory and show runway on it")
+            .arg(Arg::new("keep").long("keep").action(ArgAction::SetTrue).help("Keep the temporary directory")),
+    )
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ColorMode {
-    Auto,
-    Always,
-    Never,
+fn given(m: &ArgMatches) -> Given {
+    let mut g = Given { timings: m.get_flag("timings"), ..Given::default() };
+    for s in SETTINGS.iter().filter(|s| s.flag.is_some()) {
+        if s.switch {
+            if m.get_flag(s.key) {
+                g.flags.push((s.key, "true".into()));
+            }
+        } else if let Some(v) = m.get_one::<String>(s.key) {
+            g.flags.push((s.key, v.clone()));
+        }
+    }
+    g.sets = m.get_many::<String>("set").map(|v| v.cloned().collect()).unwrap_or_default();
+    g
 }
 
-#[derive(Subcommand, Debug)]
-pub enum Cmd {
-    /// Print the segment for a prompt or status bar (never fails, never writes to stderr)
-    Prompt {
-        #[arg(long, value_enum, default_value = "plain")]
-        shell: Target,
-    },
-    /// Show the windows, limits and costs
-    Status {
-        /// Machine-readable output (a stable contract, see README)
-        #[arg(long)]
-        json: bool,
-    },
-    /// Show where runway looks, what it tracks, the cache, and how long each stage took
-    Doctor,
-    /// Print the shell integration to evaluate, or Claude Code's statusLine setting
-    Init {
-        #[arg(value_enum)]
-        host: crate::init::Host,
-        /// Only define `runway_segment` (no hook), for a prompt built with starship, powerlevel10k…
-        #[arg(long)]
-        print_only: bool,
-        /// claude: merge the setting into settings.json (after a backup) instead of printing it
-        #[arg(long)]
-        write: bool,
-    },
-    /// Claude Code's status line: reads its JSON on stdin, prints one line
-    Statusline,
-    /// Show every setting, its value and where the value came from
-    Config {
-        /// The settings table for README
-        #[arg(long, hide = true)]
-        markdown: bool,
-    },
-    /// Write a small realistic history to a temporary directory and show runway on it
-    Demo {
-        /// Keep the temporary directory
-        #[arg(long)]
-        keep: bool,
-    },
-    /// Write a synthetic history (used by the benchmark and the demo)
-    #[command(hide = true)]
-    Generate {
-        #[arg(long)]
-        out: PathBuf,
-        /// Approximate size of the Claude Code history, e.g. 40M or 1G
-        #[arg(long, default_value = "1G")]
-        size: String,
-        /// Approximate size of the Codex CLI history (0: none)
-        #[arg(long, default_value = "0")]
-        codex_size: String,
-        #[arg(long, default_value_t = 30)]
-        days: u32,
-        /// The newest entry's time (RFC 3339); default now
-        #[arg(long)]
-        end: Option<String>,
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Instead: append one API call to this session file, stamped --end
-        #[arg(long, value_name = "FILE")]
-        append_to: Option<PathBuf>,
-    },
+pub fn parse(args: &[OsString]) -> Result<Cli, clap::Error> {
+    let m = command().try_get_matches_from(args)?;
+    let given = given(&m);
+    let (name, sub) = m.subcommand().expect("a subcommand is required");
+    let flag = |f: &str| sub.get_flag(f);
+    let cmd = match name {
+        "prompt" => Cmd::Prompt {
+            shell: sub.get_one::<String>("shell").and_then(|s| Target::from_name(s)).unwrap_or(Target::Plain),
+        },
+        "status" => Cmd::Status { json: flag("json") },
+        "doctor" => Cmd::Doctor,
+        "init" => Cmd::Init {
+            host: match sub.get_one::<String>("host").map(String::as_str) {
+                Some("zsh") => Host::Zsh,
+                Some("bash") => Host::Bash,
+                Some("fish") => Host::Fish,
+                _ => Host::Claude,
+            },
+            print_only: flag("print-only"),
+            write: flag("write"),
+        },
+        "statusline" => Cmd::Statusline,
+        "config" => Cmd::Config { markdown: flag("markdown") },
+        _ => Cmd::Demo { keep: flag("keep") },
+    };
+    Ok(Cli { given, cmd })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<OsString> {
+        s.split(' ').map(OsString::from).collect()
+    }
+
+    #[test]
+    fn settings_become_global_flags() {
+        let c = parse(&args("runway prompt --shell zsh --warn-at -5 --ascii --set color_ok=red")).unwrap();
+        assert!(matches!(c.cmd, Cmd::Prompt { shell: Target::Zsh }));
+        assert_eq!(c.given.flags, vec![("warn_at", "-5".to_owned()), ("ascii", "true".to_owned())]);
+        assert_eq!(c.given.sets, vec!["color_ok=red"]);
+        command().debug_assert();
+    }
 }

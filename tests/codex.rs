@@ -19,7 +19,7 @@ fn add(a: [u64; 5], b: [u64; 5]) -> [u64; 5] {
 
 /// Unix seconds of an RFC 3339 time.
 fn unix(ts: &str) -> i64 {
-    chrono::DateTime::parse_from_rfc3339(ts).unwrap().timestamp()
+    ts.parse::<jiff::Timestamp>().unwrap().as_second()
 }
 
 fn codex_status(s: &Sandbox, now: &str) -> Value {
@@ -62,13 +62,8 @@ fn the_real_rollout_equals_an_independent_count() {
     assert_eq!(c["rate_limits"]["five_hour"], Value::Null);
     assert_eq!(c["unpriced_models"], serde_json::json!([]));
     assert_eq!(segment(&s, now, &[]), "5h $8.37 ↻3h00m");
-    if let Ok(o) = std::process::Command::new("python3")
-        .arg(fixtures().join("../oracle/codex_count.py"))
-        .arg(fixtures().join("codex-real"))
-        .arg(now)
-        .output()
-    {
-        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let home = fixtures().join("codex-real");
+    if let Some(v) = oracle("codex_count.py", &[home.as_os_str(), now.as_ref()]) {
         assert_eq!(v["blocks"][0]["total"], 6064954);
         assert_eq!(v["blocks"][0]["cost_usd"], 8.369808);
     }

@@ -89,17 +89,8 @@ fn entries_after_now_do_not_exist_yet() {
 
 #[test]
 fn oracle_script_gives_these_figures() {
-    let Ok(out) = std::process::Command::new("python3")
-        .arg(fixtures().join("../oracle/claude_count.py"))
-        .arg(fixtures().join("claude-real/projects"))
-        .arg(NOW)
-        .output()
-    else {
-        eprintln!("python3 not found: the pinned figures stand on their own");
-        return;
-    };
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let projects = fixtures().join("claude-real/projects");
+    let Some(v) = oracle("claude_count.py", &[projects.as_os_str(), NOW.as_ref()]) else { return };
     let last = &v["blocks"][2];
     let tok = |o: &Value| {
         (

@@ -243,3 +243,16 @@ impl Rollout {
         path
     }
 }
+
+/// Runs an independent count (`tests/oracle/NAME`) with python3. `None` when python3 is missing, which
+/// is an error where hosts are required (RUNWAY_REQUIRE_HOSTS, set by .ci/run).
+pub fn oracle(name: &str, args: &[&std::ffi::OsStr]) -> Option<Value> {
+    let script = fixtures().join("../oracle").join(name);
+    let Ok(out) = Command::new("python3").arg(script).args(args).output() else {
+        assert!(std::env::var_os("RUNWAY_REQUIRE_HOSTS").is_none(), "python3 is required here but missing");
+        eprintln!("python3 not found: the pinned figures stand on their own");
+        return None;
+    };
+    assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+    Some(serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{name} printed no JSON: {e}")))
+}

@@ -1,0 +1,96 @@
+//! One invocation's view of the world: the settings, the roots, the cache brought up to date, the
+//! readings the status line left, and from them each provider's ledger, evidence and runway.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::forecast::evidence::Evidence;
+use crate::forecast::{self, Runway};
+use crate::ground::hash::Hasher;
+use crate::ground::provider::Provider;
+use crate::ledger::Ledger;
+use crate::read::sources::{self, Root};
+use crate::store::ingest::{self, Options, Run};
+use crate::store::readings::{self, Readings};
+
+pub struct App {
+    pub cfg: Config,
+    pub roots: Vec<Root>,
+    /// The roots as readings name them (resolved).
+    root_keys: HashSet<String>,
+    pub run: Run,
+    pub readings: Readings,
+}
+
+/// Each set of roots has its own cache, so a tmux server without the shell's `CLAUDE_CONFIG_DIR`
+/// and the shell itself do not keep rebuilding each other's.
+pub fn db_dir(cache_dir: &Path, roots: &[Root]) -> PathBuf {
+    let mut h = Hasher::new("roots");
+    for r in roots {
+        h.u64(r.provider as u64).part(std::os::unix::ffi::OsStrExt::as_bytes(r.path.as_os_str()));
+    }
+    cache_dir.join(format!("db-{:016x}", h.finish()))
+}
+
+impl App {
+    /// `lazy`: decode only what a prompt needs when nothing changed (see `store::state::Depth`).
+    pub fn load(cfg: Config, lazy: bool) -> App {
+        let found = sources::roots();
+        let root_keys = readings::root_keys(&found.iter().map(|(_, c)| c.clone()).collect::<Vec<_>>());
+        let roots: Vec<Root> = found.into_iter().map(|(r, _)| r).collect();
+        let opts = Options {
+            db_dir: db_dir(&cfg.cache_dir, &roots),
+            roots: roots.clone(),
+            rescan_ms: cfg.rescan_ms,
+            wall_ms: cfg.wall_ms,
+            lazy,
+        };
+        let run = ingest::refresh(&opts);
+        let readings = Readings::load(&cfg.cache_dir);
+        App { cfg, roots, root_keys, run, readings }
+    }
+
+    pub fn ledger(&self, p: Provider) -> Ledger<'_> {
+        Ledger::new(p, self.run.db.base.as_ref(), &self.run.db.state)
+    }
+
+    /// What the services reported for `p`: the status line's readings, and what the transcripts
+    /// themselves say (Codex snapshots, "usage limit reached" notices), as of `now`.
+    pub fn evidence(&self, p: Provider) -> Evidence {
+        let now = self.cfg.now;
+        let st = &self.run.db.state;
+        let mut readings = self.readings.of(p, &self.root_keys, now);
+        readings
+            .extend(st.readings.iter().map(|o| &o.value).filter(|r| r.provider == p && r.observed_at <= now).cloned());
+        let hits = st.hits.iter().map(|o| o.value).filter(|h| h.provider == p && h.at <= now).collect();
+        Evidence { readings, hits }
+    }
+
+    /// The runway of `p`; an error when the cache failed a read on the way (the figure would be
+    /// wrong, so none is given).
+    pub fn runway(&self, p: Provider) -> Result<Runway, String> {
+        let ledger = self.ledger(p);
+        let r = forecast::compute(&ledger, &self.evidence(p), self.cfg.now, &self.cfg.forecast);
+        match ledger.fault() {
+            Some(f) => Err(f),
+            None => Ok(r),
+        }
+    }
+
+    /// The runways of the configured providers, in their order.
+    pub fn runways(&self) -> Result<Vec<Runway>, String> {
+        self.cfg.providers.iter().map(|&p| self.runway(p)).collect()
+    }
+
+    pub fn roots_of(&self, p: Provider) -> impl Iterator<Item = &Root> {
+        self.roots.iter().filter(move |r| r.provider == p)
+    }
+
+    /// Whether any transcript file of `p` is known. A warm read knows only recent files by name; then
+    /// any file counts.
+    pub fn has_files(&self, p: Provider) -> bool {
+        let st = &self.run.db.state;
+        if st.complete { st.files.iter().any(|f| f.provider == p) } else { st.file_count() > 0 }
+    }
+}

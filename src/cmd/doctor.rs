@@ -1,0 +1,110 @@
+//! `runway doctor`: where runway looks, what it tracks, the cache, and what each stage cost.
+
+use std::fmt::Write;
+use std::io;
+use std::process::ExitCode;
+
+use super::emit;
+use crate::app::App;
+use crate::config::Config;
+use crate::ground::log;
+use crate::ground::provider::Provider;
+use crate::ground::time::rfc3339;
+use crate::render::words::{bytes as human_bytes, duration};
+
+pub fn run(cfg: Config) -> io::Result<ExitCode> {
+    let app = App::load(cfg, false);
+    emit(&report(&app)).map(|_| ExitCode::SUCCESS)
+}
+
+fn report(eng: &App) -> String {
+    let db = &eng.run.db;
+    let st = &db.state;
+    let mut o = String::new();
+    let _ = writeln!(o, "runway {}", env!("CARGO_PKG_VERSION"));
+    let _ = writeln!(o, "\nroots");
+    for r in &eng.roots {
+        let state = if r.path.is_dir() { "found" } else { "missing" };
+        let _ = writeln!(o, "  {:<7} {:<8} {}", r.provider.name(), state, r.path.display());
+    }
+    let _ = writeln!(o, "\ntracked");
+    for p in Provider::ALL {
+        let files: Vec<_> = st.files.iter().filter(|f| f.provider == p).collect();
+        if files.is_empty() && eng.roots_of(p).next().is_none() {
+            continue;
+        }
+        let bytes: u64 = files.iter().map(|f| f.offset).sum();
+        let malformed: u64 = files.iter().map(|f| u64::from(f.malformed)).sum();
+        let oversized: u64 = files.iter().map(|f| u64::from(f.oversized)).sum();
+        let unreadable = files.iter().filter(|f| f.unreadable).count();
+        let _ = writeln!(
+            o,
+            "  {:<7} {} files, {} read, {} malformed usage lines, {} oversized lines, {} unreadable files",
+            p.name(),
+            files.len(),
+            human_bytes(bytes),
+            malformed,
+            oversized,
+            unreadable
+        );
+        for f in files.iter().filter(|f| f.malformed > 0 || f.unreadable).take(5) {
+            let why = if f.unreadable { "unreadable".to_owned() } else { format!("{} malformed", f.malformed) };
+            let _ = writeln!(o, "            {why}: {}", String::from_utf8_lossy(&f.path));
+        }
+    }
+    let _ = writeln!(o, "\ncache");
+    let _ = writeln!(o, "  dir       {}", db.dir.display());
+    let size: u64 = std::fs::read_dir(&db.dir)
+        .map(|rd| rd.flatten().filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum())
+        .unwrap_or(0);
+    let age = if st.written_at > 0 {
+        format!("{} ago", ago(eng.cfg.wall_ms - st.written_at))
+    } else {
+        "never written".into()
+    };
+    let _ = writeln!(o, "  size      {}, last written {age}", human_bytes(size));
+    let _ = writeln!(o, "  pending   {} records since the last compaction", st.delta.len());
+    let rescan = ago(eng.cfg.wall_ms - st.last_sweep);
+    let _ = writeln!(
+        o,
+        "  rescan    last full walk {rescan} ago; every {}s at most (RUNWAY_RESCAN_SECS)",
+        eng.cfg.rescan_ms / 1000
+    );
+    if let Some(why) = &db.discarded {
+        let _ = writeln!(o, "  rebuilt   {why}");
+    }
+    if let Some(p) = log::path() {
+        let _ = writeln!(o, "  log       {}", p.display());
+    }
+    let _ = writeln!(o, "\nevidence (what the services said)");
+    for p in Provider::ALL {
+        let ev = eng.evidence(p);
+        let newest = ev.readings.iter().map(|r| r.observed_at).max();
+        let seen = newest.map_or_else(|| "never".to_owned(), rfc3339);
+        let count = |w| ev.of(w).count();
+        let _ = writeln!(
+            o,
+            "  {:<7} {} 5-hour and {} 7-day readings (newest {seen}), {} \"usage limit reached\" notices",
+            p.name(),
+            count(crate::ground::window::Window::FiveHour),
+            count(crate::ground::window::Window::SevenDay),
+            ev.hits.len()
+        );
+    }
+    let _ = writeln!(o, "\ntimings (µs)");
+    let _ = writeln!(o, "  this run:        {}", fmt_timings(eng.run.info.timings.iter().map(|(k, v)| (*k, *v))));
+    let _ = writeln!(o, "  last update:     {}", fmt_timings(st.timings.iter().map(|(k, v)| (k.as_str(), *v))));
+    if let Some(e) = &eng.run.info.error {
+        let _ = writeln!(o, "\nerror: {e}");
+    }
+    o
+}
+
+fn fmt_timings<'a>(t: impl Iterator<Item = (&'a str, u64)>) -> String {
+    let parts: Vec<String> = t.map(|(k, v)| format!("{k} {v}")).collect();
+    if parts.is_empty() { "-".into() } else { parts.join(", ") }
+}
+
+fn ago(ms: i64) -> String {
+    if ms < 60_000 { format!("{}s", ms.max(0) / 1000) } else { duration(ms) }
+}

@@ -1,0 +1,69 @@
+//! One file per subcommand. Each takes the resolved configuration, loads what it needs, and writes
+//! its answer through `emit`.
+
+pub mod config;
+pub mod demo;
+pub mod doctor;
+pub mod init;
+pub mod prompt;
+pub mod status;
+pub mod statusline;
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Cmd};
+use crate::ground::log;
+
+/// Writes to stdout; a closed pipe is not an error.
+pub fn emit(s: &str) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        r => r,
+    }
+}
+
+/// Runs a parsed command line. `quiet`: a prompt or status-line mode, where nothing may reach stderr.
+pub fn run(cli: Cli, quiet: bool) -> io::Result<ExitCode> {
+    // The status line's stdin is read first: whatever else happens, the payload is not left unread.
+    let stdin = matches!(cli.cmd, Cmd::Statusline).then(crate::read::payload::read_stdin).flatten();
+    let (cfg, problems) = crate::config::resolve(&cli.given);
+    log::init(cfg.cache_dir.join("runway.log"));
+    for p in &problems {
+        if quiet {
+            log::warn(p);
+        } else {
+            eprintln!("runway: {p}");
+        }
+    }
+    match cli.cmd {
+        Cmd::Prompt { shell } => prompt::run(cfg, shell),
+        Cmd::Statusline => statusline::run(cfg, stdin.as_deref()),
+        Cmd::Status { json } => status::run(cfg, json),
+        Cmd::Doctor => doctor::run(cfg),
+        Cmd::Init { host, print_only, write } => init::run(host, print_only, write),
+        Cmd::Config { markdown } => config::run(&cli.given, markdown),
+        Cmd::Demo { keep } => demo::run(&cli.given, keep),
+    }
+}
+
+/// `--timings`: where the time went, to stderr.
+pub fn timings(app: &crate::app::App, started: std::time::Instant) {
+    if !app.cfg.timings {
+        return;
+    }
+    let mut t: Vec<String> = app.run.info.timings.iter().map(|(k, v)| format!("{k} {v}µs")).collect();
+    t.push(format!("query+render {}µs", started.elapsed().as_micros()));
+    if let Some(kib) = peak_rss_kib() {
+        t.push(format!("peak-rss {kib}KiB"));
+    }
+    eprintln!("runway timings: {}", t.join(", "));
+}
+
+/// This process's peak resident set size (Linux `VmHWM`), for `--timings` and the benchmark.
+fn peak_rss_kib() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}

@@ -1,0 +1,45 @@
+//! `runway status [--json]`: the whole state, for people and for other tools.
+
+use std::io;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use super::emit;
+use crate::app::App;
+use crate::config::Config;
+use crate::forecast::Runway;
+use crate::ground::provider::Provider;
+use crate::render;
+
+pub fn run(cfg: Config, json: bool) -> io::Result<ExitCode> {
+    let app = App::load(cfg, false);
+    let started = Instant::now();
+    let all: Vec<Runway> =
+        Provider::ALL.iter().map(|&p| app.runway(p)).collect::<Result<_, _>>().map_err(io::Error::other)?;
+    let out = if json {
+        format!("{}\n", serde_json::to_string_pretty(&render::json::status(app.cfg.now, &all)).unwrap_or_default())
+    } else {
+        human(&app, &all)
+    };
+    let r = emit(&out);
+    super::timings(&app, started);
+    r.map(|_| ExitCode::SUCCESS)
+}
+
+fn human(app: &App, all: &[Runway]) -> String {
+    let mut out = String::new();
+    for r in all {
+        let calls = app.ledger(r.provider).counted(app.cfg.now);
+        if app.has_files(r.provider) || calls > 0 || r.five.is_some() || r.seven.is_some() {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out += &render::status::human(r);
+        }
+    }
+    if out.is_empty() {
+        let looked: Vec<String> = app.roots.iter().map(|r| r.path.display().to_string()).collect();
+        out = format!("runway: no Claude Code or Codex history found (looked in {})\n", looked.join(", "));
+    }
+    out
+}

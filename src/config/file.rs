@@ -1,0 +1,128 @@
+//! The config file: real TOML (`key = value`, one per line, no sections), read with the `toml` crate.
+//! Every problem names the file, the line and the key.
+
+use std::path::Path;
+
+use toml::de::{DeTable, DeValue};
+
+use super::settings;
+use crate::ground::files::read_bounded;
+
+/// A config file larger than this is not one.
+pub const MAX_BYTES: u64 = 64 * 1024;
+
+/// One `key = value` of the file, as text for the setting's kind to parse.
+#[derive(Debug, PartialEq)]
+pub struct Line {
+    pub key: String,
+    pub text: String,
+    pub line: usize,
+}
+
+fn line_of(text: &str, at: usize) -> usize {
+    text[..at.min(text.len())].bytes().filter(|&b| b == b'\n').count() + 1
+}
+
+/// A TOML value as the text a flag would give.
+fn as_text(v: &DeValue) -> Result<String, String> {
+    Ok(match v {
+        DeValue::String(s) => s.to_string(),
+        DeValue::Integer(i) => {
+            i64::from_str_radix(i.as_str(), i.radix()).map_err(|_| "integer out of range".to_owned())?.to_string()
+        }
+        DeValue::Float(f) => f.as_str().to_owned(),
+        DeValue::Boolean(b) => b.to_string(),
+        DeValue::Datetime(d) => d.to_string(),
+        DeValue::Array(items) => {
+            let mut parts = Vec::new();
+            for i in items.iter() {
+                match i.get_ref() {
+                    DeValue::String(s) => parts.push(s.to_string()),
+                    _ => return Err("expected a list of strings".into()),
+                }
+            }
+            parts.join(",")
+        }
+        DeValue::Table(_) => return Err("runway's config has no sections; put its keys at the top level".into()),
+    })
+}
+
+/// Parses the text of the file at `path`: its settings, and its problems, each naming file, line
+/// and key.
+pub fn parse(text: &str, path: &Path) -> (Vec<Line>, Vec<String>) {
+    let where_ = |line: usize| format!("{} line {line}", path.display());
+    let table = match DeTable::parse(text) {
+        Ok(t) => t,
+        Err(e) => {
+            let line = e.span().map_or(1, |s| line_of(text, s.start));
+            return (Vec::new(), vec![format!("{}: not valid TOML: {}", where_(line), e.message().trim())]);
+        }
+    };
+    let (mut out, mut problems) = (Vec::new(), Vec::new());
+    for (k, v) in table.get_ref().iter() {
+        let line = line_of(text, k.span().start);
+        let key = k.get_ref().to_string();
+        if settings::find(&key).is_none() {
+            let what = if matches!(v.get_ref(), DeValue::Table(_)) { "section" } else { "setting" };
+            problems.push(format!("{}: unknown {what} `{key}` (see `runway config`)", where_(line)));
+            continue;
+        }
+        match as_text(v.get_ref()) {
+            Ok(text) => out.push(Line { key, text, line }),
+            Err(e) => problems.push(format!("{}, `{key}`: {e}", where_(line))),
+        }
+    }
+    (out, problems)
+}
+
+/// Reads and parses the file; a missing file is no settings. Anything that is not a small regular file
+/// is refused without being read (a FIFO would hang every prompt, a link to /dev/zero fill memory).
+pub fn load(path: &Path) -> (Vec<Line>, Vec<String>) {
+    match read_bounded(path, MAX_BYTES) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => parse(&text, path),
+            Err(_) => (Vec::new(), vec![format!("{}: not UTF-8 text; ignored", path.display())]),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Vec::new(), Vec::new()),
+        Err(e) => (Vec::new(), vec![format!("{}: cannot be read ({e}); ignored", path.display())]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(text: &str) -> (Vec<(String, String, usize)>, Vec<String>) {
+        let (lines, problems) = parse(text, Path::new("/c/config.toml"));
+        (lines.into_iter().map(|l| (l.key, l.text, l.line)).collect(), problems)
+    }
+
+    #[test]
+    fn real_toml() {
+        let (l, p) = keys(
+            "# comment\nwarn_at = 6_0\ncolor_warn = '214'\nglyph_reset = \"\\u21bb\"\nformat = \"{label} # not a comment\"\nascii = true # trailing\nproviders = [\"codex\", \"claude\"]\n",
+        );
+        assert!(p.is_empty(), "{p:?}");
+        let get = |k: &str| l.iter().find(|x| x.0 == k).map(|x| x.1.as_str());
+        assert_eq!(get("warn_at"), Some("60"));
+        assert_eq!(get("color_warn"), Some("214"));
+        assert_eq!(get("glyph_reset"), Some("↻"));
+        assert_eq!(get("format"), Some("{label} # not a comment"));
+        assert_eq!(get("ascii"), Some("true"));
+        assert_eq!(get("providers"), Some("codex,claude"));
+        assert_eq!(l.iter().find(|x| x.0 == "warn_at").unwrap().2, 2, "line numbers");
+    }
+
+    #[test]
+    fn problems_name_file_line_and_key() {
+        let (l, p) = keys("warn_at = 60\n\n[prompt]\ncolor_ok = 'red'\n");
+        assert_eq!(l.len(), 1);
+        assert_eq!(p, vec!["/c/config.toml line 3: unknown section `prompt` (see `runway config`)"]);
+        let (_, p) = keys("bogus = 1\n");
+        assert_eq!(p, vec!["/c/config.toml line 1: unknown setting `bogus` (see `runway config`)"]);
+        let (_, p) = keys("warn_at = \n");
+        assert!(p[0].starts_with("/c/config.toml line 1: not valid TOML"), "{p:?}");
+        let (_, p) = keys("providers = [1, 2]\n");
+        assert_eq!(p, vec!["/c/config.toml line 1, `providers`: expected a list of strings"]);
+    }
+}

@@ -1,0 +1,248 @@
+//! The kinds of value a setting takes: how each is parsed from a flag, the environment, `--set` or the
+//! config file, and what it rejects, with a reason a person can act on.
+
+use std::path::PathBuf;
+
+use crate::ground::provider::Provider;
+use crate::ground::time::parse_rfc3339;
+use crate::render::style::Color;
+
+/// A kind of setting value.
+pub trait Kind {
+    type Value: Clone + std::fmt::Debug;
+    fn parse(s: &str) -> Result<Self::Value, String>;
+    /// The value as text that parses back to it.
+    fn show(v: &Self::Value) -> String;
+}
+
+fn or_empty<T>(v: &Option<T>, f: impl Fn(&T) -> String) -> String {
+    v.as_ref().map_or_else(String::new, f)
+}
+
+/// An instant (`--now`): empty for the clock.
+pub struct Instant;
+impl Kind for Instant {
+    type Value = Option<i64>;
+    fn show(v: &Option<i64>) -> String {
+        or_empty(v, |t| crate::ground::time::rfc3339(*t))
+    }
+    fn parse(s: &str) -> Result<Option<i64>, String> {
+        match s.trim() {
+            "" => Ok(None),
+            t => parse_rfc3339(t).map(Some).ok_or_else(|| "not an RFC 3339 instant (like 2026-02-12T21:30:00Z)".into()),
+        }
+    }
+}
+
+fn number(s: &str) -> Result<f64, String> {
+    let v: f64 = s.trim().parse().map_err(|_| format!("{:?} is not a number", s.trim()))?;
+    if v.is_finite() { Ok(v) } else { Err(format!("{:?} is not a finite number", s.trim())) }
+}
+
+/// An amount of dollars, more than zero; empty for none.
+pub struct Dollars;
+impl Kind for Dollars {
+    type Value = Option<f64>;
+    fn show(v: &Option<f64>) -> String {
+        or_empty(v, f64::to_string)
+    }
+    fn parse(s: &str) -> Result<Option<f64>, String> {
+        if s.trim().is_empty() {
+            return Ok(None);
+        }
+        let v = number(s)?;
+        if v > 0.0 && v <= 1e9 { Ok(Some(v)) } else { Err("expected an amount of dollars above 0".into()) }
+    }
+}
+
+/// A number of tokens, more than zero; empty for none.
+pub struct Tokens;
+impl Kind for Tokens {
+    type Value = Option<u64>;
+    fn show(v: &Option<u64>) -> String {
+        or_empty(v, u64::to_string)
+    }
+    fn parse(s: &str) -> Result<Option<u64>, String> {
+        match s.trim() {
+            "" => Ok(None),
+            t => match t.parse::<u64>() {
+                Ok(v) if v > 0 && v <= 1 << 53 => Ok(Some(v)),
+                _ => Err("expected a whole number of tokens above 0".into()),
+            },
+        }
+    }
+}
+
+/// A share, 0 to 100.
+pub struct Percent;
+impl Kind for Percent {
+    type Value = f64;
+    fn show(v: &f64) -> String {
+        v.to_string()
+    }
+    fn parse(s: &str) -> Result<f64, String> {
+        let v = number(s)?;
+        if (0.0..=100.0).contains(&v) { Ok(v) } else { Err("expected a percentage from 0 to 100".into()) }
+    }
+}
+
+/// A whole number (seconds, minutes).
+pub struct Whole;
+impl Kind for Whole {
+    type Value = u64;
+    fn show(v: &u64) -> String {
+        v.to_string()
+    }
+    fn parse(s: &str) -> Result<u64, String> {
+        s.trim().parse().map_err(|_| format!("{:?} is not a whole number", s.trim()))
+    }
+}
+
+pub struct Bool;
+impl Kind for Bool {
+    type Value = bool;
+    fn show(v: &bool) -> String {
+        v.to_string()
+    }
+    fn parse(s: &str) -> Result<bool, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "1" | "true" | "yes" | "on" => Ok(true),
+            "0" | "false" | "no" | "off" | "" => Ok(false),
+            _ => Err("expected true or false".into()),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorMode {
+    Auto,
+    Always,
+    Never,
+}
+
+pub struct Colouring;
+impl Kind for Colouring {
+    type Value = ColorMode;
+    fn show(v: &ColorMode) -> String {
+        match v {
+            ColorMode::Auto => "auto",
+            ColorMode::Always => "always",
+            ColorMode::Never => "never",
+        }
+        .into()
+    }
+    fn parse(s: &str) -> Result<ColorMode, String> {
+        match s.trim() {
+            "auto" | "" => Ok(ColorMode::Auto),
+            "always" => Ok(ColorMode::Always),
+            "never" => Ok(ColorMode::Never),
+            _ => Err("expected auto, always or never".into()),
+        }
+    }
+}
+
+pub struct Colour;
+impl Kind for Colour {
+    type Value = Color;
+    fn show(v: &Color) -> String {
+        v.tmux.clone()
+    }
+    fn parse(s: &str) -> Result<Color, String> {
+        Color::parse(s).ok_or_else(|| "not a colour (a name, bright…, 0-255, or #rrggbb)".into())
+    }
+}
+
+/// Text as given (glyphs, formats, separators).
+pub struct Text;
+impl Kind for Text {
+    type Value = String;
+    fn show(v: &String) -> String {
+        v.clone()
+    }
+    fn parse(s: &str) -> Result<String, String> {
+        Ok(s.to_owned())
+    }
+}
+
+fn list(s: &str) -> impl Iterator<Item = &str> {
+    s.split(',').map(str::trim).filter(|n| !n.is_empty())
+}
+
+/// Providers, in order: `claude`, `codex`.
+pub struct Providers;
+impl Kind for Providers {
+    type Value = Vec<Provider>;
+    fn show(v: &Vec<Provider>) -> String {
+        v.iter().map(|p| p.name()).collect::<Vec<_>>().join(",")
+    }
+    fn parse(s: &str) -> Result<Vec<Provider>, String> {
+        let mut out = Vec::new();
+        for name in list(s) {
+            let p = Provider::from_name(name).ok_or_else(|| format!("unknown provider {name:?} (claude, codex)"))?;
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The status line's fields, in order.
+pub struct Fields;
+pub const FIELDS: [&str; 6] = ["model", "context", "cost", "5h", "7d", "codex"];
+impl Kind for Fields {
+    type Value = Vec<String>;
+    fn show(v: &Vec<String>) -> String {
+        v.join(",")
+    }
+    fn parse(s: &str) -> Result<Vec<String>, String> {
+        list(s)
+            .map(|f| {
+                if FIELDS.contains(&f) {
+                    Ok(f.to_owned())
+                } else {
+                    Err(format!("unknown field {f:?} ({})", FIELDS.join(", ")))
+                }
+            })
+            .collect()
+    }
+}
+
+/// A directory; empty for the default.
+pub struct Dir;
+impl Kind for Dir {
+    type Value = Option<PathBuf>;
+    fn show(v: &Option<PathBuf>) -> String {
+        or_empty(v, |p| p.display().to_string())
+    }
+    fn parse(s: &str) -> Result<Option<PathBuf>, String> {
+        Ok(Some(s.trim()).filter(|v| !v.is_empty()).map(PathBuf::from))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_rejects_what_it_cannot_use() {
+        assert_eq!(Percent::parse("70"), Ok(70.0));
+        assert!(Percent::parse("150").is_err());
+        assert!(Percent::parse("-5").is_err());
+        assert!(Percent::parse("NaN").is_err());
+        assert_eq!(Dollars::parse("40"), Ok(Some(40.0)));
+        assert_eq!(Dollars::parse(""), Ok(None));
+        assert!(Dollars::parse("0").is_err());
+        assert!(Dollars::parse("NaN").is_err());
+        assert!(Dollars::parse("inf").is_err());
+        assert!(Tokens::parse("0").is_err());
+        assert_eq!(Instant::parse("2026-02-12T21:30:00Z"), Ok(Some(1_770_931_800_000)));
+        assert!(Instant::parse("yesterday").is_err());
+        assert!(Colour::parse("chartreuse").is_err());
+        assert_eq!(Providers::parse("codex, claude,codex"), Ok(vec![Provider::Codex, Provider::Claude]));
+        assert!(Providers::parse("gemini").is_err());
+        assert!(Fields::parse("model,weather").is_err());
+        assert_eq!(Bool::parse("yes"), Ok(true));
+        assert!(Bool::parse("maybe").is_err());
+    }
+}

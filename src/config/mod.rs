@@ -1,0 +1,193 @@
+//! Every setting resolved once: a flag over `--set key=value` over `RUNWAY_<KEY>` over the config
+//! file over the default. The settings are declared in `settings`; this turns their values into what
+//! the layers below take (a `Style`, the forecast's settings, paths and clocks).
+
+pub mod file;
+pub mod kinds;
+pub mod settings;
+
+use std::path::PathBuf;
+
+use kinds::ColorMode;
+use settings::{SETTINGS, Values};
+
+use crate::forecast::Settings as ForecastSettings;
+use crate::forecast::evidence::Trust;
+use crate::forecast::limit::Configured;
+use crate::ground::dirs;
+use crate::ground::provider::Provider;
+use crate::ground::time::wall_ms;
+use crate::render::style::{Colors, Glyphs, Style};
+
+/// Settings given on the command line: flags by key, then `--set` pairs in order.
+#[derive(Clone, Debug, Default)]
+pub struct Given {
+    pub flags: Vec<(&'static str, String)>,
+    pub sets: Vec<String>,
+    /// `--timings`: a debugging switch, not a setting.
+    pub timings: bool,
+}
+
+/// Where a value came from, for `runway config`.
+pub type Origins = Vec<(&'static str, String)>;
+
+pub struct Config {
+    /// The instant the answer is for (`--now`), in ms.
+    pub now: i64,
+    /// The real clock, in ms: file ages and rescans use it even when `now` is fixed.
+    pub wall_ms: i64,
+    pub cache_dir: PathBuf,
+    pub style: Style,
+    pub forecast: ForecastSettings,
+    pub rescan_ms: i64,
+    pub timings: bool,
+    pub statusline_fields: Vec<String>,
+    pub providers: Vec<Provider>,
+}
+
+/// `RUNWAY_CONFIG`, else `config.toml` in the platform config dir (`~/.config/runway` on Linux).
+pub fn config_file() -> Option<PathBuf> {
+    match std::env::var_os("RUNWAY_CONFIG").filter(|v| !v.is_empty()) {
+        Some(p) => Some(PathBuf::from(p)),
+        None => dirs::config_file(),
+    }
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// Resolves every setting by precedence. Returns the values, where each came from, and the problems
+/// (a bad value keeps the next source down, ultimately the default).
+pub fn values(g: &Given) -> (Values, Origins, Vec<String>) {
+    let mut problems = Vec::new();
+    // (key, text, where it came from, how to name it in a problem), weakest first.
+    let mut given: Vec<(&'static str, String, &'static str, String)> = Vec::new();
+    if let Some(path) = config_file() {
+        let (lines, file_problems) = file::load(&path);
+        problems.extend(file_problems);
+        for l in lines {
+            if let Some(s) = settings::find(&l.key) {
+                given.push((s.key, l.text, "config file", format!("{} line {}, `{}`", path.display(), l.line, l.key)));
+            }
+        }
+    }
+    for s in SETTINGS {
+        let name = s.env();
+        if let Some(text) = env(&name) {
+            let label = format!("{name}={text:?}");
+            given.push((s.key, text, "environment", label));
+        }
+    }
+    for kv in &g.sets {
+        match kv.split_once('=').and_then(|(k, val)| Some((settings::find(k.trim())?, val))) {
+            Some((s, val)) => given.push((s.key, val.to_owned(), "--set", format!("--set {kv}"))),
+            None => problems.push(format!("--set {kv:?}: expected KEY=VALUE with a known key (see `runway config`)")),
+        }
+    }
+    for (key, text) in &g.flags {
+        let flag = settings::find(key).and_then(|s| s.flag).unwrap_or(key);
+        given.push((key, text.clone(), "flag", format!("--{flag} {text}")));
+    }
+    let mut v = Values::defaults();
+    let mut from: Origins = SETTINGS.iter().map(|s| (s.key, "default".to_owned())).collect();
+    for (key, text, origin, label) in given {
+        match v.set(key, &text) {
+            Ok(()) => {
+                if let Some(slot) = from.iter_mut().find(|(k, _)| *k == key) {
+                    slot.1 = origin.to_owned();
+                }
+            }
+            Err(e) => problems.push(format!("{label}: {e}")),
+        }
+    }
+    if v.warn_at > v.danger_at {
+        problems.push(format!("warn_at ({}) is above danger_at ({}): amber would never show", v.warn_at, v.danger_at));
+    }
+    (v, from, problems)
+}
+
+/// Resolves settings into a configuration. Problems are returned, not fatal: prompt modes log them
+/// and go on.
+pub fn resolve(g: &Given) -> (Config, Vec<String>) {
+    let (v, _, problems) = values(g);
+    let wall = wall_ms();
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let color_on = match v.color {
+        ColorMode::Always => true,
+        ColorMode::Never => false,
+        ColorMode::Auto => !no_color,
+    };
+    let given = |key: &str| settings::find(key).is_some_and(|s| s.default != v.show(key));
+    let glyphs = if v.ascii {
+        // Explicit glyphs still win over the ASCII set.
+        let a = Glyphs::ascii();
+        let pick = |key: &str, mine: &String, ascii: String| if given(key) { mine.clone() } else { ascii };
+        Glyphs {
+            reset: pick("glyph_reset", &v.glyph_reset, a.reset),
+            warning: pick("glyph_warning", &v.glyph_warning, a.warning),
+            estimate: pick("glyph_estimate", &v.glyph_estimate, a.estimate),
+            extrapolated: pick("glyph_extrapolated", &v.glyph_extrapolated, a.extrapolated),
+        }
+    } else {
+        Glyphs {
+            reset: v.glyph_reset.clone(),
+            warning: v.glyph_warning.clone(),
+            estimate: v.glyph_estimate.clone(),
+            extrapolated: v.glyph_extrapolated.clone(),
+        }
+    };
+    let style = Style {
+        color: color_on,
+        glyphs,
+        colors: Colors { ok: v.color_ok.clone(), warn: v.color_warn.clone(), danger: v.color_danger.clone() },
+        warn_at: v.warn_at,
+        danger_at: v.danger_at,
+        format: v.format.clone(),
+        separator: v.separator.clone(),
+    };
+    let cfg = Config {
+        now: v.now.unwrap_or(wall),
+        wall_ms: wall,
+        cache_dir: v.cache_dir.clone().unwrap_or_else(dirs::cache_dir),
+        style,
+        forecast: ForecastSettings {
+            limits: Configured { cost_usd: v.limit_cost, tokens: v.limit_tokens },
+            trust: Trust { fresh_ms: (v.server_fresh_mins as i64).saturating_mul(60_000) },
+        },
+        rescan_ms: (v.rescan_secs as i64).saturating_mul(1000),
+        timings: g.timings,
+        statusline_fields: v.statusline_fields.clone(),
+        providers: v.providers,
+    };
+    (cfg, problems)
+}
+
+/// `runway config`: every setting, its value and where the value came from.
+pub fn describe(g: &Given) -> String {
+    let (v, from, problems) = values(g);
+    let file = config_file().map_or_else(|| "(none)".to_owned(), |p| p.display().to_string());
+    let mut out = format!("# config file: {file}\n");
+    for p in &problems {
+        out += &format!("# problem: {p}\n");
+    }
+    for (s, (_, origin)) in SETTINGS.iter().zip(&from) {
+        out += &format!("{} = {:?}    # {origin}\n", s.key, v.show(s.key));
+    }
+    out
+}
+
+/// README's settings table, from `SETTINGS`.
+pub fn markdown_table() -> String {
+    let mut out =
+        String::from("| setting (file key) | flag | environment | default | meaning |\n|---|---|---|---|---|\n");
+    for s in SETTINGS {
+        let flag = match s.flag {
+            Some(f) => format!("`--{f}`"),
+            None => format!("`--set {}=…`", s.key),
+        };
+        let default = if s.default.is_empty() { String::new() } else { format!("`{}`", s.default.replace('|', "\\|")) };
+        out += &format!("| `{}` | {flag} | `{}` | {default} | {} |\n", s.key, s.env(), s.help);
+    }
+    out
+}

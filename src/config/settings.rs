@@ -1,0 +1,145 @@
+//! Every setting, declared once: its key (the config file's and `--set`'s), its flag, its environment
+//! variable (`RUNWAY_<KEY>`), its kind, its default and its help. clap's flags, the environment, the
+//! config file, `runway config` and README's table are all made from this one list.
+
+use super::kinds::{self, Kind};
+
+/// One setting, as the help, README and `runway config` describe it.
+#[derive(Debug)]
+pub struct Setting {
+    pub key: &'static str,
+    /// The long flag without `--`, when there is one.
+    pub flag: Option<&'static str>,
+    /// The flag takes no value (`--ascii`).
+    pub switch: bool,
+    pub value_name: &'static str,
+    pub default: &'static str,
+    pub help: &'static str,
+}
+
+impl Setting {
+    pub fn env(&self) -> String {
+        format!("RUNWAY_{}", self.key.to_ascii_uppercase())
+    }
+}
+
+macro_rules! settings {
+    ($( $key:ident : $kind:ty = $default:literal, $flag:tt, $value_name:literal, $help:literal; )*) => {
+        /// Every setting's value, typed.
+        #[derive(Clone, Debug)]
+        pub struct Values {
+            $(pub $key: <$kind as Kind>::Value,)*
+        }
+
+        pub const SETTINGS: &[Setting] = &[$(Setting {
+            key: stringify!($key),
+            flag: settings!(@flag $flag),
+            switch: settings!(@switch $flag),
+            value_name: $value_name,
+            default: $default,
+            help: $help,
+        },)*];
+
+        impl Values {
+            /// The defaults (each parses: a test checks it).
+            pub fn defaults() -> Values {
+                Values { $($key: <$kind as Kind>::parse($default).expect(concat!("default of ", stringify!($key))),)* }
+            }
+
+            /// The value of `key` as text (empty for an unknown key).
+            pub fn show(&self, key: &str) -> String {
+                match key {
+                    $(stringify!($key) => <$kind as Kind>::show(&self.$key),)*
+                    _ => String::new(),
+                }
+            }
+
+            /// Sets `key` from its text; an unknown key or a bad value is an error, and changes nothing.
+            pub fn set(&mut self, key: &str, text: &str) -> Result<(), String> {
+                match key {
+                    $(stringify!($key) => self.$key = <$kind as Kind>::parse(text)?,)*
+                    _ => return Err(format!("unknown setting {key:?} (see `runway config`)")),
+                }
+                Ok(())
+            }
+        }
+    };
+    (@flag -) => { None };
+    (@flag (switch $f:literal)) => { Some($f) };
+    (@flag $f:literal) => { Some($f) };
+    (@switch (switch $f:literal)) => { true };
+    (@switch $f:tt) => { false };
+}
+
+settings! {
+    now: kinds::Instant = "", "now", "RFC3339",
+        "Answer as of this instant (RFC 3339); entries after it do not exist yet. Default: the clock";
+    limit_cost: kinds::Dollars = "", "limit-cost", "USD",
+        "Limit of the 5-hour window in API-equivalent dollars. Default: learned";
+    limit_tokens: kinds::Tokens = "", "limit-tokens", "N",
+        "Limit of the 5-hour window in tokens. Default: learned";
+    warn_at: kinds::Percent = "70", "warn-at", "PERCENT",
+        "Used share (percent) from which a window is amber";
+    danger_at: kinds::Percent = "90", "danger-at", "PERCENT",
+        "Used share (percent) from which a window is red";
+    color: kinds::Colouring = "auto", "color", "WHEN",
+        "`auto` (colour unless `NO_COLOR` is set and not empty), `always`, `never`";
+    color_ok: kinds::Colour = "green", -, "COLOUR",
+        "Colour below `warn_at`: a name, `bright…`, 0-255, or `#rrggbb`";
+    color_warn: kinds::Colour = "yellow", -, "COLOUR",
+        "Colour from `warn_at`";
+    color_danger: kinds::Colour = "red", -, "COLOUR",
+        "Colour from `danger_at`, and when the limit comes before the reset";
+    ascii: kinds::Bool = "false", (switch "ascii"), "",
+        "ASCII glyphs (`r`, `!`, `~`, `~=`) for terminals without ↻ ⚠ ≈";
+    glyph_reset: kinds::Text = "↻", -, "TEXT",
+        "Before the time to the reset";
+    glyph_warning: kinds::Text = "⚠ ", -, "TEXT",
+        "Before the time left when the limit comes first";
+    glyph_estimate: kinds::Text = "~", -, "TEXT",
+        "Marks a share estimated locally";
+    glyph_extrapolated: kinds::Text = "≈", -, "TEXT",
+        "Marks a server reading carried forward with local usage";
+    format: kinds::Text = "{label} {mark}{used} {reset} {warning}", -, "TEXT",
+        "One window of the segment: `{label}` `{mark}` `{used}` `{reset}` `{warning}` `{cost}` `{pct}`; empty parts and extra spaces drop out";
+    separator: kinds::Text = " · ", -, "TEXT",
+        "Between windows and status-line fields";
+    providers: kinds::Providers = "claude,codex", "providers", "LIST",
+        "Which tools' windows the prompt and tmux segments show, in this order: `claude`, `codex`";
+    statusline_fields: kinds::Fields = "model,context,cost,5h,7d,codex", -, "LIST",
+        "What `runway statusline` shows, in order: `model`, `context`, `cost`, `5h`, `7d` (Claude's), `codex`";
+    server_fresh_mins: kinds::Whole = "30", -, "MINUTES",
+        "How long a reported share is shown as is, without local usage since it";
+    rescan_secs: kinds::Whole = "60", -, "SECONDS",
+        "Longest time between full rescans of idle files";
+    cache_dir: kinds::Dir = "", -, "DIR",
+        "Cache directory. Default: `~/.cache/runway` (Linux), `~/Library/Caches/runway` (macOS)";
+}
+
+pub fn find(key: &str) -> Option<&'static Setting> {
+    SETTINGS.iter().find(|s| s.key == key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_setting_has_help_a_unique_key_and_a_default_that_parses() {
+        let mut keys: Vec<&str> = SETTINGS.iter().map(|s| s.key).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), SETTINGS.len());
+        assert!(SETTINGS.iter().all(|s| !s.help.is_empty()));
+        let d = Values::defaults();
+        assert_eq!((d.warn_at, d.danger_at), (70.0, 90.0));
+        let mut v = d.clone();
+        for s in SETTINGS {
+            assert!(v.set(s.key, s.default).is_ok(), "{}", s.key);
+            assert_eq!(v.show(s.key), s.default, "{} shows as its default", s.key);
+        }
+        assert!(v.set("nosuchkey", "1").is_err());
+        assert!(v.set("warn_at", "150").is_err());
+        assert_eq!(v.warn_at, 70.0, "a rejected value changes nothing");
+    }
+}

@@ -1,0 +1,164 @@
+//! The local limit of the 5-hour window: configured, else learned from the history (in this order:
+//! the cost of one percent from the service's readings, the blocks that ended at a real limit, the
+//! largest completed block).
+
+/// Where the share of a window comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// The service reported it.
+    Server,
+    /// A reading carried forward with local usage since.
+    Extrapolated,
+    /// `--limit-cost` / `--limit-tokens`.
+    Configured,
+    /// Learned from the history.
+    History,
+    /// Nothing to measure against: the cost is shown instead.
+    None,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Server => "server",
+            Source::Extrapolated => "extrapolated",
+            Source::Configured => "configured",
+            Source::History => "history",
+            Source::None => "none",
+        }
+    }
+
+    /// An estimate against a local limit, not the service's own figure.
+    pub fn estimated(self) -> bool {
+        matches!(self, Source::Configured | Source::History)
+    }
+}
+
+/// Which quantity a limit is expressed in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Measure {
+    /// Pico-dollars.
+    Cost,
+    Tokens,
+}
+
+/// What a learned limit was learned from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Learned {
+    /// The cost of one percent, from the service's readings.
+    Readings,
+    /// Blocks that ended at a "usage limit reached" notice.
+    LimitHit,
+    /// The largest completed block.
+    LargestBlock,
+}
+
+impl Learned {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Learned::Readings => "server readings",
+            Learned::LimitHit => "usage limit reached",
+            Learned::LargestBlock => "largest completed block",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Limit {
+    pub source: Source,
+    pub measure: Measure,
+    pub tokens: Option<u64>,
+    /// Pico-dollars.
+    pub cost: Option<u64>,
+    pub learned: Option<Learned>,
+}
+
+impl Limit {
+    pub fn amount(&self) -> Option<f64> {
+        match self.measure {
+            Measure::Cost => self.cost.map(|c| c as f64),
+            Measure::Tokens => self.tokens.map(|t| t as f64),
+        }
+    }
+
+    /// What one percent of the window costs (pico-dollars), when the limit is in dollars.
+    pub fn cost_per_percent(&self) -> Option<f64> {
+        match (self.measure, self.cost) {
+            (Measure::Cost, Some(c)) if c > 0 => Some(c as f64 / 100.0),
+            _ => None,
+        }
+    }
+}
+
+/// A configured limit, from flags, the environment or the config file.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Configured {
+    pub cost_usd: Option<f64>,
+    pub tokens: Option<u64>,
+}
+
+/// Chooses the local limit: configured, else learned (see the module comment). Each learned
+/// candidate is (tokens, pico-dollars).
+pub fn choose(
+    cfg: &Configured,
+    per_percent: Option<f64>,
+    hit: Option<(u64, u64)>,
+    largest: Option<(u64, u64)>,
+) -> Limit {
+    if let Some(usd) = cfg.cost_usd.filter(|v| *v > 0.0) {
+        let cost = Some((usd * 1e12) as u64);
+        return Limit { source: Source::Configured, measure: Measure::Cost, tokens: None, cost, learned: None };
+    }
+    if let Some(t) = cfg.tokens.filter(|v| *v > 0) {
+        return Limit {
+            source: Source::Configured,
+            measure: Measure::Tokens,
+            tokens: Some(t),
+            cost: None,
+            learned: None,
+        };
+    }
+    let learned = |(t, c): (u64, u64), how| {
+        // Cost weighs models the way the service's limits do; tokens when nothing has a price.
+        let measure = if c > 0 { Measure::Cost } else { Measure::Tokens };
+        Limit { source: Source::History, measure, tokens: Some(t), cost: (c > 0).then_some(c), learned: Some(how) }
+    };
+    match (per_percent, hit, largest) {
+        (Some(cpp), _, _) if cpp > 0.0 => Limit {
+            source: Source::History,
+            measure: Measure::Cost,
+            tokens: None,
+            cost: Some((cpp * 100.0) as u64),
+            learned: Some(Learned::Readings),
+        },
+        (_, Some(h), _) if h.0 > 0 => learned(h, Learned::LimitHit),
+        (_, _, Some(l)) if l.0 > 0 => learned(l, Learned::LargestBlock),
+        _ => Limit { source: Source::None, measure: Measure::Cost, tokens: None, cost: None, learned: None },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const D: u64 = 1_000_000_000_000; // a dollar in pico-dollars
+
+    #[test]
+    fn limits_in_order_of_evidence() {
+        let none = Configured::default();
+        let c = choose(&Configured { cost_usd: Some(50.0), tokens: Some(9) }, Some(1.0), None, None);
+        assert_eq!((c.source, c.measure, c.cost), (Source::Configured, Measure::Cost, Some(50 * D)));
+        let t = choose(&Configured { tokens: Some(9), ..none }, None, None, None);
+        assert_eq!((t.source, t.measure), (Source::Configured, Measure::Tokens));
+        // $0.30 a percent: a $30 limit, from the readings.
+        let r = choose(&none, Some(0.3 * D as f64), Some((1, 2)), Some((3, 4)));
+        assert_eq!((r.source, r.cost, r.learned), (Source::History, Some(30 * D), Some(Learned::Readings)));
+        let h = choose(&none, None, Some((1_000, 20 * D)), Some((9_000, 25 * D)));
+        assert_eq!((h.cost, h.learned), (Some(20 * D), Some(Learned::LimitHit)));
+        let l = choose(&none, None, None, Some((9_000, 25 * D)));
+        assert_eq!((l.cost, l.learned), (Some(25 * D), Some(Learned::LargestBlock)));
+        let tok = choose(&none, None, None, Some((9_000, 0)));
+        assert_eq!((tok.measure, tok.tokens), (Measure::Tokens, Some(9_000)));
+        assert_eq!(choose(&none, None, None, None).source, Source::None);
+    }
+}

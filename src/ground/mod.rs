@@ -1,0 +1,15 @@
+//! The ground floor: small pieces every layer above stands on and none of them owns: which tool
+//! (provider), which quota window, token counts and their sums, time, stable hashes, atomic file
+//! writes, the log, and the service's own figures (evidence). Nothing here imports anything above.
+
+pub mod block;
+pub mod codec;
+pub mod dirs;
+pub mod evidence;
+pub mod files;
+pub mod hash;
+pub mod log;
+pub mod provider;
+pub mod time;
+pub mod tokens;
+pub mod window;

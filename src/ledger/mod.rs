@@ -1,0 +1,294 @@
+//! The ledger: a read-only view of one provider's counted calls, as the base holds them with the
+//! pending adjustments folded in once. It answers what the forecast and the reports ask (sums over a
+//! time range, the blocks up to an instant, the first call after an instant, the unpriced models) and
+//! nothing else; it never writes.
+//!
+//! Its answers are plain values. A read that fails (an I/O error, a damaged page) is recorded as the
+//! ledger's fault and answered with nothing; whoever asked must check `fault()` before showing a
+//! figure, so that a damaged cache means a rebuild, never a different number.
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::io;
+
+use crate::ground::block::{Block, Blocks};
+use crate::ground::provider::Provider;
+use crate::ground::time::WEEK_MS;
+use crate::ground::tokens::{Entry, Totals, UNPRICED};
+use crate::store::base::Base;
+use crate::store::state::State;
+
+pub struct Ledger<'a> {
+    p: Provider,
+    base: Option<&'a Base>,
+    /// Base rows that no longer count, and what they contributed.
+    removed: Vec<(u32, Entry)>,
+    removed_rows: HashSet<u32>,
+    /// Calls that count and are not base rows, by time.
+    added: Vec<Entry>,
+    models: &'a [String],
+    fault: RefCell<Option<String>>,
+}
+
+/// Blocks up to an instant: those kept from the base as they were (summarised) and those recomputed.
+#[derive(Debug, Default)]
+pub struct BlockView {
+    /// The last block kept from the base; every kept block is completed.
+    pub before: Option<Block>,
+    /// The blocks recomputed from the first one later records can touch, oldest first.
+    pub fresh: Vec<Block>,
+    /// Largest (tokens, cost) among the kept blocks.
+    pub max_kept: Option<(u64, u64)>,
+}
+
+impl BlockView {
+    /// The latest block with calls at or before the instant.
+    pub fn current(&self) -> Option<&Block> {
+        self.fresh.last().or(self.before.as_ref())
+    }
+
+    /// Largest (tokens, cost) of any block completed at `now`.
+    pub fn largest_completed(&self, now: i64) -> Option<(u64, u64)> {
+        let mut best = self.max_kept;
+        let n = self.fresh.len();
+        for (i, b) in self.fresh.iter().enumerate() {
+            if i + 1 == n && b.active(now) {
+                continue;
+            }
+            let v = (b.totals.sums.total(), b.totals.sums.cost);
+            best = Some(best.map_or(v, |(t, c)| (t.max(v.0), c.max(v.1))));
+        }
+        best
+    }
+}
+
+impl<'a> Ledger<'a> {
+    /// The ledger of `p` over a base and the state that extends it.
+    pub fn new(p: Provider, base: Option<&'a Base>, state: &'a State) -> Ledger<'a> {
+        let (mut removed, mut added) = (Vec::new(), Vec::new());
+        for a in state.adj.iter().filter(|a| a.provider == p) {
+            removed.extend_from_slice(&a.removed);
+            added.extend_from_slice(&a.added);
+        }
+        added.sort_by_key(|e| e.ts);
+        let removed_rows = removed.iter().map(|(row, _)| *row).collect();
+        Ledger { p, base, removed, removed_rows, added, models: &state.models, fault: RefCell::new(None) }
+    }
+
+    pub fn provider(&self) -> Provider {
+        self.p
+    }
+
+    /// Why a read failed, if one did: every figure since is suspect.
+    pub fn fault(&self) -> Option<String> {
+        self.fault.borrow().clone()
+    }
+
+    fn ok<T: Default>(&self, r: io::Result<T>) -> T {
+        r.unwrap_or_else(|e| {
+            self.fault.borrow_mut().get_or_insert_with(|| format!("cache read failed: {e}"));
+            T::default()
+        })
+    }
+
+    pub fn model_name(&self, id: u16) -> &str {
+        self.models.get(id as usize).map_or("?", String::as_str)
+    }
+
+    /// The counted calls with `from < ts <= to`.
+    pub fn sum_between(&self, from: i64, to: i64) -> Totals {
+        let mut t = Totals::default();
+        if let Some(base) = self.base {
+            let r = (|| -> io::Result<Totals> {
+                let (hi, lo) = (base.rows_upto(self.p, to)?, base.rows_upto(self.p, from)?);
+                Ok(Totals {
+                    entries: u64::from(hi.saturating_sub(lo)),
+                    sums: base.cum(self.p, hi)? - base.cum(self.p, lo)?,
+                })
+            })();
+            t = self.ok(r);
+        }
+        for (_, e) in self.removed.iter().filter(|(_, e)| e.ts > from && e.ts <= to) {
+            t = t - Totals { entries: 1, sums: e.sums };
+        }
+        for e in self.added.iter().filter(|e| e.ts > from && e.ts <= to) {
+            t.add_entry(e);
+        }
+        t
+    }
+
+    /// Every counted call up to `now`.
+    pub fn counted(&self, now: i64) -> u64 {
+        self.sum_between(i64::MIN, now).entries
+    }
+
+    /// The rolling seven days ending at `now`.
+    pub fn week(&self, now: i64) -> Totals {
+        self.sum_between(now - WEEK_MS, now)
+    }
+
+    /// The block picture at `now`: blocks are taken from the base up to the first one the pending
+    /// adjustments can touch, and recomputed from there on.
+    pub fn blocks_at(&self, now: i64) -> BlockView {
+        let Some(base) = self.base else {
+            let mut b = Blocks::default();
+            for e in self.added.iter().filter(|e| e.ts <= now) {
+                b.push(e);
+            }
+            return BlockView { before: None, fresh: b.blocks, max_kept: None };
+        };
+        let r = self.blocks_in(base, now);
+        self.ok(r)
+    }
+
+    fn blocks_in(&self, base: &Base, now: i64) -> io::Result<BlockView> {
+        let p = self.p;
+        let n = base.rows_upto(p, now)?;
+        let removed: Vec<&(u32, Entry)> = self.removed.iter().filter(|(row, _)| *row < n).collect();
+        let added: Vec<Entry> = self.added.iter().filter(|e| e.ts <= now).copied().collect();
+        let earliest = added.iter().chain(removed.iter().map(|(_, e)| e)).map(|e| e.ts).min().unwrap_or(i64::MAX);
+        let cut = earliest.min(now.saturating_add(1));
+        let blocks = &base.blocks[p as usize];
+        // Blocks before `k - 1` end before anything that changed; block `k - 1` and later are redone.
+        let k = blocks.partition_point(|b| b.block.start < cut);
+        let (mut kept, from) = if k == 0 { (0, 0) } else { (k - 1, blocks[k - 1].first_row.min(n)) };
+        let rows = base.read_rows(p, from, n)?;
+        let mut prev = base.cum(p, from)?;
+        let mut entries: Vec<Entry> = Vec::with_capacity(rows.len() + added.len());
+        for (i, row) in rows.iter().enumerate() {
+            if !self.removed_rows.contains(&(from + i as u32)) {
+                entries.push(row.entry(prev));
+            }
+            prev = row.cum;
+        }
+        entries.extend(added);
+        entries.sort_by_key(|e| e.ts);
+        let prior = if kept == 0 { None } else { Some(blocks[kept - 1].block.chain()) };
+        let mut tail = Blocks::after(prior);
+        for e in &entries {
+            tail.push(e);
+        }
+        let mut fresh = tail.blocks;
+        if tail.continues_prior && kept > 0 {
+            // Cannot happen with the block rule (a kept block ends before the first changed call), but
+            // stays correct if it did: the last kept block and the first fresh one are one block.
+            kept -= 1;
+            let last = blocks[kept].block;
+            if let Some(first) = fresh.first_mut() {
+                first.start = last.start;
+                first.first = last.first;
+                first.totals = last.totals + first.totals;
+            }
+        }
+        let max_kept = kept.checked_sub(1).map(|i| (blocks[i].max_tokens, blocks[i].max_cost));
+        Ok(BlockView { before: kept.checked_sub(1).map(|i| blocks[i].block), fresh, max_kept })
+    }
+
+    /// The time of the first counted call after `t` (and at or before `until`).
+    pub fn first_after(&self, t: i64, until: i64) -> Option<i64> {
+        let mut best = self.added.iter().map(|e| e.ts).find(|&ts| ts > t && ts <= until);
+        if let Some(base) = self.base {
+            let r = (|| -> io::Result<Option<i64>> {
+                let mut i = base.rows_upto(self.p, t)?;
+                while i < base.rows[self.p as usize] {
+                    let row = base.row(self.p, i)?;
+                    if row.ts > until || best.is_some_and(|b| row.ts >= b) {
+                        break;
+                    }
+                    if !self.removed_rows.contains(&i) {
+                        return Ok(Some(row.ts));
+                    }
+                    i += 1;
+                }
+                Ok(best)
+            })();
+            best = self.ok(r);
+        }
+        best
+    }
+
+    /// Names of the models without a price used in `from < ts <= to`.
+    pub fn unpriced_between(&self, from: i64, to: i64) -> Vec<String> {
+        let mut ids: Vec<u16> = Vec::new();
+        if let Some(base) = self.base {
+            let used = base.unpriced.iter().filter(|u| u.provider == self.p && u.last > from && u.first <= to);
+            ids.extend(used.map(|u| u.model));
+        }
+        let added = self.added.iter().filter(|e| e.flags & UNPRICED != 0 && e.ts > from && e.ts <= to);
+        ids.extend(added.map(|e| e.model));
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter().map(|m| self.model_name(m).to_owned()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ground::time::HOUR_MS;
+    use crate::ground::tokens::Tokens;
+    use crate::read::record::Rec;
+    use crate::store::base;
+    use crate::store::compact::build;
+
+    fn rec(msg: u64, ts: i64, output: u64) -> Rec {
+        let tok = Tokens { output, ..Tokens::default() };
+        Rec { ts, msg, key: msg, tok, cost: output, file: 1, model: 0, flags: 0, provider: 0 }
+    }
+
+    fn base_of(recs: Vec<Rec>, dir: &std::path::Path) -> Base {
+        let path = dir.join("base");
+        std::fs::write(&path, base::encode(&build(recs), 1, 1)).unwrap();
+        Base::open(&path, 1, 1).unwrap()
+    }
+
+    #[test]
+    fn sums_are_half_open_on_the_left() {
+        // Calls at exactly 1 h, 2 h and 3 h: (1 h, 3 h] holds the second and third, not the first.
+        let d = tempfile::tempdir().unwrap();
+        let h = HOUR_MS;
+        let b = base_of(vec![rec(1, h, 1), rec(2, 2 * h, 2), rec(3, 3 * h, 4)], d.path());
+        let st = State::empty();
+        let l = Ledger::new(Provider::Claude, Some(&b), &st);
+        let t = l.sum_between(h, 3 * h);
+        assert_eq!((t.entries, t.sums.output), (2, 6));
+        assert_eq!(l.sum_between(h - 1, 3 * h - 1).sums.output, 3);
+        assert_eq!(l.counted(3 * h), 3);
+        assert_eq!(l.first_after(h, 10 * h), Some(2 * h), "strictly after");
+        assert_eq!(l.first_after(3 * h, 10 * h), None);
+        assert!(l.fault().is_none());
+    }
+
+    #[test]
+    fn adjustments_fold_in_once() {
+        use crate::store::state::Adj;
+        let d = tempfile::tempdir().unwrap();
+        let h = HOUR_MS;
+        let b = base_of(vec![rec(1, h, 1), rec(2, 2 * h, 2)], d.path());
+        // Row 1 (the 2 h call) was superseded by a larger line; a new call came at 4 h.
+        let bigger = rec(2, 2 * h, 20).entry();
+        let st = State {
+            adj: vec![
+                Adj {
+                    msg: 2,
+                    provider: Provider::Claude,
+                    removed: vec![(1, rec(2, 2 * h, 2).entry())],
+                    added: vec![bigger],
+                },
+                Adj { msg: 3, provider: Provider::Claude, removed: vec![], added: vec![rec(3, 4 * h, 5).entry()] },
+            ],
+            ..State::empty()
+        };
+        let l = Ledger::new(Provider::Claude, Some(&b), &st);
+        assert_eq!(l.sum_between(0, 10 * h).sums.output, 1 + 20 + 5);
+        // The boundaries hold for adjustments as for base rows: (from, to].
+        assert_eq!(l.sum_between(4 * h, 10 * h).entries, 0, "a call exactly at `from` is outside");
+        assert_eq!(l.sum_between(2 * h, 4 * h).sums.output, 5, "the superseded 2 h call is not subtracted again");
+        assert_eq!(l.sum_between(h, 2 * h).sums.output, 20, "the replacement at exactly `to` is inside");
+        assert_eq!(l.counted(10 * h), 3);
+        let v = l.blocks_at(10 * h);
+        assert_eq!(v.current().unwrap().totals.sums.output, 26, "one block from 1 h to 4 h");
+        assert_eq!(l.first_after(h, 10 * h), Some(2 * h));
+        assert!(Ledger::new(Provider::Codex, Some(&b), &st).sum_between(0, 10 * h).entries == 0);
+    }
+}

@@ -1,0 +1,84 @@
+//! Reading the files that changed: each from where the last read stopped (or from the start when it
+//! was truncated, replaced or rewritten), on up to four threads when there is much to read.
+
+use std::io;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+use super::extract::{Extractor, Found};
+use super::table::FileEntry;
+use super::tail;
+use crate::ground::files::{identity, open_regular};
+use crate::ground::provider::Provider;
+
+/// One file to read.
+pub struct Job {
+    pub path: Vec<u8>,
+    pub provider: Provider,
+    /// What the table knew of it; `None` for a new file.
+    pub prev: Option<FileEntry>,
+    /// Where `prev` sits in the caller's table.
+    pub idx: Option<usize>,
+    /// The size the scan saw: how much there may be to read.
+    pub size: u64,
+}
+
+/// What reading one file gave.
+pub struct Out {
+    /// Read from the start: everything it contributed before is to be dropped.
+    pub restarted: bool,
+    pub md: std::fs::Metadata,
+    pub read: tail::Read,
+    pub found: Found,
+}
+
+/// Reads every job, in the order given. Only a large read (a cold start) is worth threads, and
+/// asking how many cores there are costs syscalls, so an appended line or two is read on this thread.
+pub fn read_all(jobs: Vec<Job>) -> Vec<(Job, io::Result<Out>)> {
+    let pending: u64 = jobs.iter().map(|j| j.size.saturating_sub(j.prev.as_ref().map_or(0, |p| p.offset))).sum();
+    let threads = if pending < (8 << 20) || jobs.len() < 2 {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get()).min(4)
+    };
+    let one = |j: Job| {
+        let r = read_one(&j);
+        (j, r)
+    };
+    if threads < 2 {
+        return jobs.into_iter().map(one).collect();
+    }
+    let mut buckets: Vec<Vec<(usize, Job)>> = (0..threads).map(|_| Vec::new()).collect();
+    for (i, j) in jobs.into_iter().enumerate() {
+        buckets[i % threads].push((i, j));
+    }
+    let mut out: Vec<(usize, (Job, io::Result<Out>))> = std::thread::scope(|s| {
+        let handles: Vec<_> = buckets
+            .into_iter()
+            .map(|b| s.spawn(move || b.into_iter().map(|(i, j)| (i, one(j))).collect::<Vec<_>>()))
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    });
+    out.sort_by_key(|(i, _)| *i);
+    out.into_iter().map(|(_, r)| r).collect()
+}
+
+fn read_one(job: &Job) -> io::Result<Out> {
+    let path = Path::new(std::ffi::OsStr::from_bytes(&job.path));
+    let (f, md) = open_regular(path)?;
+    let restarted = match &job.prev {
+        None => true,
+        Some(p) => {
+            identity(&md) != (p.dev, p.ino)
+                || md.len() < p.offset
+                || (p.offset > 0 && tail::fingerprint_at(&f, p.offset)? != p.fp)
+        }
+    };
+    let (from, aux) = match (&job.prev, restarted) {
+        (Some(p), false) => (p.offset, p.aux.as_slice()),
+        _ => (0, &[][..]),
+    };
+    let mut x = Extractor::new(job.provider, &job.path, aux);
+    let read = tail::read_lines(&f, from, md.len(), |line, at| x.line(line, at))?;
+    Ok(Out { restarted, md, read, found: x.finish() })
+}

@@ -1,0 +1,491 @@
+//! Codex CLI rollouts (`$CODEX_HOME/{sessions,archived_sessions}/**/rollout-*.jsonl`) to usage.
+//!
+//! Each `event_msg` of type `token_count` carries the call's usage in `info.last_token_usage` (else
+//! the difference of successive `info.total_token_usage`; `info: null` lines are heartbeats), and may
+//! carry `rate_limits`. The model is the latest `turn_context`'s. Cached input is part of input and
+//! reasoning part of output; runway stores input as uncached input plus cached input as a cache read.
+//!
+//! Forks and sub-agents start by replaying their parent's history, token counts included. A call is
+//! keyed by its model, its cumulative totals and its own usage, which a replayed copy repeats exactly,
+//! so it merges with the original (whose earlier time wins). In a file whose `session_meta` names a
+//! parent, the burst of `token_count` events written with the `session_meta` (within 2 s) is the
+//! replay itself: it seeds the running totals but is not counted, so a fork whose parent file is gone
+//! does not claim the parent's calls either.
+
+use std::fmt;
+
+use memchr::memmem;
+use serde::de::{self, Deserialize, Deserializer, Visitor};
+
+use super::json::{Count, Str, object};
+use super::pricing::Modifiers;
+use crate::ground::codec::{Reader as Bytes, Writer};
+use crate::ground::evidence::Reading;
+use crate::ground::hash::{Hasher, key as hash_key};
+use crate::ground::provider::Provider;
+use crate::ground::time::parse_rfc3339;
+use crate::ground::tokens::Tokens;
+use crate::ground::window::Window;
+
+/// A replayed event is written within this long of its file's `session_meta`.
+const REPLAY_MS: i64 = 2_000;
+/// The model assumed when a rollout never names one (early 2025 builds).
+pub const ASSUMED_MODEL: &str = "gpt-5 (assumed)";
+
+/// One call found in a rollout.
+#[derive(Debug, PartialEq)]
+pub struct Usage {
+    pub ts: i64,
+    pub key: u64,
+    pub tokens: Tokens,
+    pub mods: Modifiers,
+    pub model: String,
+}
+
+#[derive(Debug, PartialEq)]
+pub enum Found {
+    Usage(Usage),
+    Reading(Reading),
+}
+
+object! { struct TokenUsage {
+    input_tokens: Count = "input_tokens",
+    cached_input_tokens: Count = "cached_input_tokens",
+    output_tokens: Count = "output_tokens",
+    reasoning_output_tokens: Count = "reasoning_output_tokens",
+    total_tokens: Count = "total_tokens",
+} }
+
+type Raw = [u64; 5];
+
+impl TokenUsage {
+    fn raw(&self) -> Option<Raw> {
+        Some([
+            self.input_tokens.get()?,
+            self.cached_input_tokens.get()?,
+            self.output_tokens.get()?,
+            self.reasoning_output_tokens.get()?,
+            self.total_tokens.get()?,
+        ])
+    }
+}
+
+object! { struct Info<'a> {
+    total_token_usage: Option<TokenUsage> = "total_token_usage",
+    last_token_usage: Option<TokenUsage> = "last_token_usage",
+    model: Option<Str<'a>> = "model",
+} }
+
+object! { struct LimitWindow {
+    used_percent: Option<f64> = "used_percent",
+    window_minutes: Option<i64> = "window_minutes",
+    resets_at: Option<f64> = "resets_at",
+    resets_in_seconds: Option<f64> = "resets_in_seconds",
+} }
+
+object! { struct RateLimits {
+    primary: Option<LimitWindow> = "primary",
+    secondary: Option<LimitWindow> = "secondary",
+} }
+
+object! { struct ThreadSpawn<'a> { parent_thread_id: Option<Str<'a>> = "parent_thread_id" } }
+object! { struct SubagentSource<'a> { thread_spawn: Option<ThreadSpawn<'a>> = "thread_spawn" } }
+object! { struct SourceObject<'a> { subagent: Option<SubagentSource<'a>> = "subagent" } }
+
+/// `"cli"`, `"exec"`… or, for a sub-agent, an object naming its parent.
+#[derive(Default)]
+struct Source<'a>(Option<SourceObject<'a>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Source<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Source<'a>, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Source<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a session source")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, a: A) -> Result<Source<'de>, A::Error> {
+                SourceObject::deserialize(de::value::MapAccessDeserializer::new(a)).map(|o| Source(Some(o)))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Source<'de>, E> {
+                Ok(Source(None))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut a: A) -> Result<Source<'de>, A::Error> {
+                while a.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(Source(None))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Source<'de>, E> {
+                Ok(Source(None))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Source<'de>, E> {
+                Ok(Source(None))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Source<'de>, E> {
+                Ok(Source(None))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Source<'de>, E> {
+                Ok(Source(None))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Source<'de>, E> {
+                Ok(Source(None))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+object! { struct Payload<'a> {
+    kind: Option<Str<'a>> = "type",
+    info: Option<Info<'a>> = "info",
+    rate_limits: Option<RateLimits> = "rate_limits",
+    model: Option<Str<'a>> = "model",
+    forked_from_id: Option<Str<'a>> = "forked_from_id",
+    source: Option<Source<'a>> = "source",
+} }
+
+object! { struct Line<'a> {
+    timestamp: Option<Str<'a>> = "timestamp",
+    kind: Option<Str<'a>> = "type",
+    payload: Option<Payload<'a>> = "payload",
+} }
+
+/// Reads a rollout line by line, carrying what later lines need: the model in force, the running
+/// totals, and whether this file is a fork replaying its parent.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Reader {
+    model: Option<String>,
+    prev_total: Option<Raw>,
+    /// `session_meta` time of a file that names a parent.
+    child_of_at: Option<i64>,
+}
+
+struct Finders {
+    token_count: memmem::Finder<'static>,
+    turn_context: memmem::Finder<'static>,
+    session_meta: memmem::Finder<'static>,
+}
+
+thread_local! {
+    static FINDERS: Finders = Finders {
+        token_count: memmem::Finder::new(br#""token_count""#),
+        turn_context: memmem::Finder::new(br#""turn_context""#),
+        session_meta: memmem::Finder::new(br#""session_meta""#),
+    };
+}
+
+/// Before 2026-04-23 and so on: what `codex-auto-review` ran on (formats.md §3.4).
+fn auto_review_model(ts: i64) -> &'static str {
+    const DATES: [(&str, &str); 6] = [
+        ("2026-04-23T00:00:00Z", "gpt-5.5"),
+        ("2026-03-05T00:00:00Z", "gpt-5.4"),
+        ("2026-02-05T00:00:00Z", "gpt-5.3-codex"),
+        ("2025-12-11T00:00:00Z", "gpt-5.2-codex"),
+        ("2025-11-13T00:00:00Z", "gpt-5.1-codex"),
+        ("2025-09-15T00:00:00Z", "gpt-5-codex"),
+    ];
+    DATES.iter().find(|(d, _)| parse_rfc3339(d).is_some_and(|d| ts >= d)).map_or("gpt-5", |(_, m)| m)
+}
+
+impl Reader {
+    pub fn resume(aux: &[u8]) -> Reader {
+        let mut r = Bytes::new(aux);
+        let mut load = || -> crate::ground::codec::R<Reader> {
+            let model = Some(r.bytes()?).filter(|b| !b.is_empty()).map(|b| String::from_utf8_lossy(b).into_owned());
+            let prev_total = match r.u8()? {
+                0 => None,
+                _ => Some([r.u64()?, r.u64()?, r.u64()?, r.u64()?, r.u64()?]),
+            };
+            let child_of_at = match r.u8()? {
+                0 => None,
+                _ => Some(r.i64()?),
+            };
+            Ok(Reader { model, prev_total, child_of_at })
+        };
+        if aux.is_empty() { Reader::default() } else { load().unwrap_or_default() }
+    }
+
+    pub fn save(&self) -> Vec<u8> {
+        let mut w = Writer::default();
+        w.bytes(self.model.as_deref().unwrap_or("").as_bytes());
+        match self.prev_total {
+            Some(t) => {
+                w.u8(1);
+                for v in t {
+                    w.u64(v);
+                }
+            }
+            None => {
+                w.u8(0);
+            }
+        }
+        match self.child_of_at {
+            Some(t) => w.u8(1).i64(t),
+            None => w.u8(0),
+        };
+        w.buf
+    }
+
+    /// Adds what `line` reports to `out`; returns true when the line is malformed usage.
+    pub fn line(&mut self, line: &[u8], path: &[u8], at: u64, out: &mut Vec<Found>) -> bool {
+        let (tc, ctx, meta) = FINDERS.with(|f| {
+            (
+                f.token_count.find(line).is_some(),
+                f.turn_context.find(line).is_some(),
+                f.session_meta.find(line).is_some(),
+            )
+        });
+        if !(tc || ctx || meta) {
+            return false;
+        }
+        let Ok(l) = serde_json::from_slice::<Line>(line) else {
+            return tc;
+        };
+        let Some(p) = l.payload else { return false };
+        let ts = l.timestamp.as_ref().and_then(|t| parse_rfc3339(t.as_str()));
+        match l.kind.as_ref().map(Str::as_str) {
+            Some("session_meta") => {
+                let spawned = p
+                    .source
+                    .and_then(|s| s.0)
+                    .and_then(|o| o.subagent)
+                    .and_then(|s| s.thread_spawn)
+                    .and_then(|t| t.parent_thread_id)
+                    .is_some_and(|id| !id.0.is_empty());
+                if p.forked_from_id.as_ref().is_some_and(|f| !f.0.is_empty()) || spawned {
+                    self.child_of_at = ts;
+                }
+                false
+            }
+            Some("turn_context") => {
+                if let Some(m) = p.model.filter(|m| !m.0.is_empty()) {
+                    self.model = Some(m.0.into_owned());
+                }
+                false
+            }
+            Some("event_msg") if p.kind.as_ref().map(Str::as_str) == Some("token_count") => {
+                let Some(ts) = ts else { return true };
+                if let Some(rl) = &p.rate_limits {
+                    for w in [&rl.primary, &rl.secondary].into_iter().flatten() {
+                        let (Some(used), Some(win)) = (w.used_percent, w.window_minutes.and_then(Window::from_minutes))
+                        else {
+                            continue;
+                        };
+                        let resets = w
+                            .resets_at
+                            .map(|s| (s * 1000.0) as i64)
+                            .or_else(|| w.resets_in_seconds.map(|s| ts + (s * 1000.0) as i64));
+                        if let Some(resets_at) = resets.filter(|_| used.is_finite() && used >= 0.0) {
+                            out.push(Found::Reading(Reading {
+                                provider: Provider::Codex,
+                                window: win,
+                                used_percent: used,
+                                resets_at,
+                                observed_at: ts,
+                            }));
+                        }
+                    }
+                }
+                let Some(info) = p.info else { return false };
+                self.usage(ts, info, p.model, path, at, out)
+            }
+            _ => false,
+        }
+    }
+
+    fn usage(&mut self, ts: i64, info: Info, model: Option<Str>, path: &[u8], at: u64, out: &mut Vec<Found>) -> bool {
+        let total = match info.total_token_usage.map(|t| t.raw()) {
+            Some(None) => return true,
+            Some(Some(t)) => Some(t),
+            None => None,
+        };
+        let last = match info.last_token_usage.map(|t| t.raw()) {
+            Some(None) => return true,
+            Some(Some(l)) => Some(l),
+            None => None,
+        };
+        let prev = self.prev_total;
+        if let Some(t) = total {
+            self.prev_total = Some(t);
+        }
+        let Some(delta) =
+            last.or_else(|| total.map(|t| std::array::from_fn(|i| t[i].saturating_sub(prev.map_or(0, |p| p[i])))))
+        else {
+            return false;
+        };
+        if delta[..4].iter().all(|&v| v == 0) {
+            return false;
+        }
+        if self.child_of_at.is_some_and(|meta| ts - meta <= REPLAY_MS) {
+            return false; // the replay of the parent's history
+        }
+        let model = match model.or(info.model).map(|m| m.0.into_owned()).or_else(|| self.model.clone()) {
+            Some(m) if m == "codex-auto-review" => auto_review_model(ts).to_owned(),
+            Some(m) => m,
+            None => ASSUMED_MODEL.to_owned(),
+        };
+        let [input, cached, output, ..] = delta;
+        let cached = cached.min(input);
+        let key = match total {
+            Some(t) => {
+                let mut h = Hasher::new("codex-call");
+                h.part(model.as_bytes());
+                for v in t.iter().chain(delta.iter()) {
+                    h.u64(*v);
+                }
+                h.finish()
+            }
+            None => hash_key("codex-line", &[path, &at.to_le_bytes()]),
+        };
+        out.push(Found::Usage(Usage {
+            ts,
+            key,
+            tokens: Tokens { input: input - cached, output, write_5m: 0, write_1h: 0, cache_read: cached },
+            mods: Modifiers::default(),
+            model,
+        }));
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(lines: &[String]) -> (Vec<Found>, u32) {
+        let mut r = Reader::default();
+        let mut out = Vec::new();
+        let mut bad = 0;
+        for (i, l) in lines.iter().enumerate() {
+            if r.line(l.as_bytes(), b"/x/rollout.jsonl", i as u64, &mut out) {
+                bad += 1;
+            }
+        }
+        (out, bad)
+    }
+
+    fn tc(ts: &str, total: [u64; 5], last: Option<[u64; 5]>, limits: &str) -> String {
+        let u = |v: [u64; 5]| {
+            format!(
+                r#"{{"input_tokens":{},"cached_input_tokens":{},"output_tokens":{},"reasoning_output_tokens":{},"total_tokens":{}}}"#,
+                v[0], v[1], v[2], v[3], v[4]
+            )
+        };
+        let last = last.map_or("null".to_owned(), u);
+        format!(
+            r#"{{"timestamp":"{ts}","type":"event_msg","payload":{{"type":"token_count","info":{{"total_token_usage":{},"last_token_usage":{last},"model_context_window":258400}},"rate_limits":{limits}}}}}"#,
+            u(total)
+        )
+    }
+
+    fn ctx(model: &str) -> String {
+        format!(
+            r#"{{"timestamp":"2026-05-11T08:27:17.493Z","type":"turn_context","payload":{{"cwd":"/x","model":"{model}","effort":"medium"}}}}"#
+        )
+    }
+
+    fn usage(f: &Found) -> &Usage {
+        match f {
+            Found::Usage(u) => u,
+            Found::Reading(_) => panic!("not usage"),
+        }
+    }
+
+    #[test]
+    fn last_usage_else_the_difference_of_totals() {
+        // The fixture's first two calls: 18,703 in (none cached) + 167 out; then 18,911 in of which
+        // 18,304 cached + 37 out.
+        let lines = vec![
+            ctx("gpt-5.5"),
+            tc("2026-05-11T08:27:22.767Z", [18703, 0, 167, 62, 18870], Some([18703, 0, 167, 62, 18870]), "null"),
+            tc("2026-05-11T08:27:27.798Z", [37614, 18304, 204, 62, 37818], None, "null"),
+        ];
+        let (out, bad) = read(&lines);
+        assert_eq!(bad, 0);
+        assert_eq!(usage(&out[0]).tokens, Tokens { input: 18703, output: 167, cache_read: 0, ..Tokens::default() });
+        assert_eq!(
+            usage(&out[1]).tokens,
+            Tokens { input: 18911 - 18304, output: 37, cache_read: 18304, ..Tokens::default() }
+        );
+        assert_eq!(usage(&out[1]).model, "gpt-5.5");
+    }
+
+    #[test]
+    fn heartbeats_and_rate_limits() {
+        let limits = r#"{"limit_id":"codex","primary":{"used_percent":7.0,"window_minutes":10080,"resets_at":1778900000},"secondary":{"used_percent":31.0,"window_minutes":300,"resets_in_seconds":600},"plan_type":"plus"}"#;
+        let heartbeat = format!(
+            r#"{{"timestamp":"2026-05-11T08:27:01.500Z","type":"event_msg","payload":{{"type":"token_count","info":null,"rate_limits":{limits}}}}}"#
+        );
+        let (out, _) = read(&[heartbeat]);
+        assert_eq!(out.len(), 2, "a heartbeat carries limits, no usage");
+        // Classified by window length, not by position.
+        assert_eq!(
+            out[0],
+            Found::Reading(Reading {
+                provider: Provider::Codex,
+                window: Window::SevenDay,
+                used_percent: 7.0,
+                resets_at: 1_778_900_000_000,
+                observed_at: 1_778_488_021_500
+            })
+        );
+        assert_eq!(
+            out[1],
+            Found::Reading(Reading {
+                provider: Provider::Codex,
+                window: Window::FiveHour,
+                used_percent: 31.0,
+                resets_at: 1_778_488_621_500,
+                observed_at: 1_778_488_021_500
+            })
+        );
+    }
+
+    #[test]
+    fn a_fork_does_not_count_its_replay() {
+        let meta = r#"{"timestamp":"2026-05-11T09:00:00.000Z","type":"session_meta","payload":{"id":"child","forked_from_id":"parent","timestamp":"2026-05-11T09:00:00.000Z","cwd":"/x","source":"cli"}}"#.to_owned();
+        let lines = vec![
+            meta,
+            ctx("gpt-5.5"),
+            tc("2026-05-11T09:00:00.120Z", [100, 0, 10, 0, 110], Some([100, 0, 10, 0, 110]), "null"),
+            tc("2026-05-11T09:00:00.130Z", [300, 50, 30, 0, 330], Some([200, 50, 20, 0, 220]), "null"),
+            tc("2026-05-11T09:01:10.000Z", [700, 350, 40, 0, 740], None, "null"),
+        ];
+        let (out, _) = read(&lines);
+        assert_eq!(out.len(), 1, "only the call after the fork");
+        assert_eq!(usage(&out[0]).tokens, Tokens { input: 100, output: 10, cache_read: 300, ..Tokens::default() });
+        // A sub-agent names its parent inside `source`.
+        let spawned = r#"{"timestamp":"2026-05-11T09:00:00.000Z","type":"session_meta","payload":{"id":"c","source":{"subagent":{"thread_spawn":{"parent_thread_id":"p","depth":1}}}}}"#;
+        let mut r = Reader::default();
+        r.line(spawned.as_bytes(), b"", 0, &mut Vec::new());
+        assert!(r.child_of_at.is_some());
+    }
+
+    #[test]
+    fn replayed_copies_share_the_original_key() {
+        let a = tc("2026-05-11T08:00:00.000Z", [300, 50, 30, 0, 330], Some([200, 50, 20, 0, 220]), "null");
+        let b = tc("2026-05-11T09:00:00.000Z", [300, 50, 30, 0, 330], Some([200, 50, 20, 0, 220]), "null");
+        let (x, _) = read(&[ctx("gpt-5.5"), a]);
+        let (y, _) = read(&[ctx("gpt-5.5"), b]);
+        assert_eq!(usage(&x[0]).key, usage(&y[0]).key);
+    }
+
+    #[test]
+    fn models_fall_back_clearly() {
+        let (out, _) = read(&[tc("2025-09-01T00:00:00Z", [5, 0, 5, 0, 10], None, "null")]);
+        assert_eq!(usage(&out[0]).model, ASSUMED_MODEL);
+        assert_eq!(crate::read::pricing::lookup(ASSUMED_MODEL).map(|p| p.key), Some("gpt-5"));
+        let (out, _) = read(&[ctx("codex-auto-review"), tc("2026-03-10T00:00:00Z", [5, 0, 5, 0, 10], None, "null")]);
+        assert_eq!(usage(&out[0]).model, "gpt-5.4");
+    }
+
+    #[test]
+    fn bad_counts_are_malformed_and_state_survives() {
+        let bad = tc("2026-05-11T08:00:00Z", [5, 0, 5, 0, 10], None, "null")
+            .replace(r#""output_tokens":5"#, r#""output_tokens":-5"#);
+        let (_, n) = read(&[bad]);
+        assert_eq!(n, 1);
+        let r = Reader { model: Some("gpt-5.5".into()), prev_total: Some([1, 2, 3, 4, 5]), child_of_at: Some(9) };
+        assert_eq!(Reader::resume(&r.save()), r);
+        assert_eq!(Reader::resume(&[]), Reader::default());
+    }
+}

@@ -1,0 +1,210 @@
+//! What Claude Code hands its status-line command on stdin: model, context window, session cost and,
+//! for Pro/Max subscribers after the first response, `rate_limits`. Read tolerantly: at most 1 MiB,
+//! never from a terminal, never waiting long; anything missing, null or of another type is absent.
+
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::claude;
+use crate::ground::evidence::Reading;
+use crate::ground::files::open_regular;
+use crate::ground::log;
+use crate::ground::provider::Provider;
+use crate::ground::window::Window;
+
+/// The most stdin that is read; a larger payload is not Claude Code's and is ignored.
+pub const MAX_STDIN: usize = 1 << 20;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Payload {
+    pub model: Option<String>,
+    pub context_percent: Option<f64>,
+    pub context_size: Option<u64>,
+    pub cost_usd: Option<f64>,
+    pub transcript: Option<PathBuf>,
+    /// The service's own figures (`rate_limits`), observed now.
+    pub readings: Vec<Reading>,
+}
+
+/// Reads stdin: nothing from a terminal, at most `MAX_STDIN` bytes, and gives up waiting after a
+/// moment, so that a host that never closes the pipe cannot hang the status line.
+pub fn read_stdin() -> Option<Vec<u8>> {
+    if std::io::stdin().is_terminal() {
+        return None;
+    }
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let r = std::io::stdin().lock().take(MAX_STDIN as u64 + 1).read_to_end(&mut buf);
+        let _ = tx.send(r.map(|_| buf));
+    });
+    match rx.recv_timeout(Duration::from_millis(500)) {
+        Ok(Ok(buf)) if buf.len() <= MAX_STDIN => Some(buf),
+        Ok(Ok(_)) => {
+            log::warn("statusline: more than 1 MiB on stdin; ignored");
+            None
+        }
+        Ok(Err(e)) => {
+            log::warn(&format!("statusline: cannot read stdin: {e}"));
+            None
+        }
+        Err(_) => {
+            log::warn("statusline: nothing arrived on stdin");
+            None
+        }
+    }
+}
+
+fn number(v: &Value) -> Option<f64> {
+    v.as_f64().filter(|x| x.is_finite())
+}
+
+fn reading(v: &Value, window: Window, now: i64) -> Option<Reading> {
+    let used = number(&v["used_percentage"]).filter(|u| *u >= 0.0)?;
+    let resets = number(&v["resets_at"]).filter(|r| *r > 0.0)?;
+    Some(Reading {
+        provider: Provider::Claude,
+        window,
+        used_percent: used,
+        resets_at: (resets * 1000.0) as i64,
+        observed_at: now,
+    })
+}
+
+/// Reads what it can from the payload, observed at `now`.
+pub fn parse(bytes: &[u8], now: i64) -> Payload {
+    let v: Value = match serde_json::from_slice(bytes) {
+        Ok(v) => v,
+        Err(e) => {
+            if !bytes.iter().all(u8::is_ascii_whitespace) {
+                log::warn(&format!("statusline: stdin is not JSON ({e})"));
+            }
+            return Payload::default();
+        }
+    };
+    let s = |x: &Value| x.as_str().filter(|t| !t.trim().is_empty()).map(str::to_owned);
+    let cw = &v["context_window"];
+    let size = cw["context_window_size"].as_u64().filter(|n| *n > 0);
+    let from_usage = || {
+        let u = &cw["current_usage"];
+        let n = ["input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"]
+            .iter()
+            .map(|k| u[*k].as_u64())
+            .collect::<Option<Vec<u64>>>()?;
+        Some(n.iter().sum::<u64>() as f64 / size? as f64 * 100.0)
+    };
+    let limits = &v["rate_limits"];
+    Payload {
+        model: s(&v["model"]["display_name"]).or_else(|| s(&v["model"]["id"])),
+        context_percent: number(&cw["used_percentage"]).or_else(from_usage),
+        context_size: size,
+        cost_usd: number(&v["cost"]["total_cost_usd"]).filter(|c| *c >= 0.0),
+        transcript: s(&v["transcript_path"]).map(PathBuf::from),
+        readings: [(Window::FiveHour, "five_hour"), (Window::SevenDay, "seven_day")]
+            .into_iter()
+            .filter_map(|(w, k)| reading(&limits[k], w, now))
+            .collect(),
+    }
+}
+
+impl Payload {
+    /// The context window's size: as the payload says, else 1M for a model named so, else 200k.
+    pub fn context_size(&self) -> u64 {
+        self.context_size.unwrap_or(if self.model.as_deref().is_some_and(|m| m.contains("1M")) {
+            1_000_000
+        } else {
+            200_000
+        })
+    }
+
+    /// The `projects/` root the session's transcript lives under: whose readings these are.
+    pub fn root(&self) -> Option<PathBuf> {
+        root_of(self.transcript.as_deref()?)
+    }
+}
+
+/// The `projects/` root a transcript lives under, from its path.
+pub fn root_of(transcript: &Path) -> Option<PathBuf> {
+    transcript.ancestors().find(|a| a.file_name().is_some_and(|n| n == "projects")).map(Path::to_path_buf)
+}
+
+/// Context used, from the last main-thread usage line of the transcript: its prompt (input and cache)
+/// over the window size.
+pub fn context_from_transcript(path: &Path, size: u64) -> Option<f64> {
+    use std::os::unix::fs::FileExt;
+    let (f, md) = open_regular(path).ok()?;
+    let len = md.len();
+    let mut tail = 256 * 1024u64;
+    let finder = claude::Finder::default();
+    loop {
+        let start = len.saturating_sub(tail);
+        let mut buf = vec![0u8; (len - start) as usize];
+        f.read_exact_at(&mut buf, start).ok()?;
+        for line in buf.split(|&b| b == b'\n').rev() {
+            if !finder.may_carry_usage(line) {
+                continue;
+            }
+            if let claude::Parsed::Usage(u) = claude::parse(line)
+                && !u.sidechain
+            {
+                let t = u.tokens;
+                return Some((t.input + t.cache_creation() + t.cache_read) as f64 / size.max(1) as f64 * 100.0);
+            }
+        }
+        if start == 0 || tail >= 8 << 20 {
+            return None;
+        }
+        tail *= 4;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FULL: &str = r#"{"session_id":"0b6e","transcript_path":"/home/u/.claude/projects/-home-u-proj/0b6e.jsonl","cwd":"/home/u/proj","model":{"id":"claude-opus-4-6","display_name":"Opus 4.6"},"workspace":{"current_dir":"/home/u/proj","project_dir":"/home/u/proj","added_dirs":[]},"version":"2.1.120","output_style":{"name":"default"},"cost":{"total_cost_usd":1.84,"total_duration_ms":905000,"total_api_duration_ms":211000,"total_lines_added":120,"total_lines_removed":8},"context_window":{"total_input_tokens":64200,"total_output_tokens":380,"context_window_size":200000,"used_percentage":32,"remaining_percentage":68,"current_usage":{"input_tokens":4,"output_tokens":380,"cache_creation_input_tokens":1200,"cache_read_input_tokens":62996}},"exceeds_200k_tokens":false,"fast_mode":false,"effort":{"level":"high"},"thinking":{"enabled":true},"rate_limits":{"five_hour":{"used_percentage":23.5,"resets_at":1781290000},"seven_day":{"used_percentage":41.2,"resets_at":1781730000}}}"#;
+
+    #[test]
+    fn full_payload() {
+        let p = parse(FULL.as_bytes(), 5);
+        assert_eq!(p.model.as_deref(), Some("Opus 4.6"));
+        assert_eq!(p.context_percent, Some(32.0));
+        assert_eq!(p.cost_usd, Some(1.84));
+        let r = |w: Window, used: f64, resets_at: i64| Reading {
+            provider: Provider::Claude,
+            window: w,
+            used_percent: used,
+            resets_at,
+            observed_at: 5,
+        };
+        assert_eq!(
+            p.readings,
+            vec![r(Window::FiveHour, 23.5, 1_781_290_000_000), r(Window::SevenDay, 41.2, 1_781_730_000_000)]
+        );
+        assert_eq!(p.root(), Some(PathBuf::from("/home/u/.claude/projects")));
+    }
+
+    #[test]
+    fn nulls_and_strangers() {
+        let start = r#"{"session_id":"x","model":{"id":"claude-opus-4-6","display_name":null},"context_window":{"context_window_size":200000,"used_percentage":null,"current_usage":null},"cost":{"total_cost_usd":"lots"},"rate_limits":{"five_hour":{"used_percentage":null,"resets_at":1781290000}},"new_field":[1,2,{"x":null}]}"#;
+        let p = parse(start.as_bytes(), 0);
+        assert_eq!(p.model.as_deref(), Some("claude-opus-4-6"));
+        assert_eq!((p.context_percent, p.cost_usd, p.readings.len()), (None, None, 0));
+        assert_eq!(parse(b"", 0), Payload::default());
+        assert_eq!(parse(b"\x00garbage{", 0), Payload::default());
+        assert_eq!(parse(b"[1,2]", 0), Payload::default());
+        // Context from current_usage when the percentage is missing: 64,200 of 200,000.
+        let p = parse(br#"{"context_window":{"context_window_size":200000,"current_usage":{"input_tokens":4,"cache_creation_input_tokens":1200,"cache_read_input_tokens":62996}}}"#, 0);
+        assert_eq!(p.context_percent, Some(32.1));
+    }
+
+    #[test]
+    fn roots_from_transcripts() {
+        assert_eq!(root_of(Path::new("/h/.claude/projects/-h-p/s.jsonl")), Some(PathBuf::from("/h/.claude/projects")));
+        assert_eq!(root_of(Path::new("/h/x/s.jsonl")), None);
+    }
+}

@@ -1,0 +1,87 @@
+//! One usage line as stored: the best line of its key within one file, priced.
+
+use crate::ground::tokens::{Entry, SIDECHAIN, Sums, Tokens};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rec {
+    /// Milliseconds since the Unix epoch, UTC.
+    pub ts: i64,
+    /// The response this line may belong to (a hash of `message.id`); lines without an id get their
+    /// own value, equal to `key`, so they are never merged.
+    pub msg: u64,
+    /// The exact duplicate key: (`message.id`, `requestId`), or (`message.id`, session) without one.
+    pub key: u64,
+    pub tok: Tokens,
+    /// Pico-dollars; 0 when the model has no price (and then `UNPRICED` is set).
+    pub cost: u64,
+    pub file: u32,
+    pub model: u16,
+    pub flags: u8,
+    pub provider: u8,
+}
+
+impl Rec {
+    pub const SIZE: usize = 80;
+
+    pub fn sidechain(&self) -> bool {
+        self.flags & SIDECHAIN != 0
+    }
+
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.ts.to_le_bytes());
+        out.extend_from_slice(&self.msg.to_le_bytes());
+        out.extend_from_slice(&self.key.to_le_bytes());
+        for v in [self.tok.input, self.tok.output, self.tok.write_5m, self.tok.write_1h, self.tok.cache_read] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.extend_from_slice(&self.cost.to_le_bytes());
+        out.extend_from_slice(&self.file.to_le_bytes());
+        out.extend_from_slice(&self.model.to_le_bytes());
+        out.push(self.flags);
+        out.push(self.provider);
+    }
+
+    /// `b` holds at least `SIZE` bytes.
+    pub fn decode(b: &[u8]) -> Rec {
+        let u = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().unwrap());
+        Rec {
+            ts: u(0) as i64,
+            msg: u(8),
+            key: u(16),
+            tok: Tokens { input: u(24), output: u(32), write_5m: u(40), write_1h: u(48), cache_read: u(56) },
+            cost: u(64),
+            file: u32::from_le_bytes(b[72..76].try_into().unwrap()),
+            model: u16::from_le_bytes(b[76..78].try_into().unwrap()),
+            flags: b[78],
+            provider: b[79],
+        }
+    }
+
+    pub fn entry(&self) -> Entry {
+        Entry { ts: self.ts, model: self.model, flags: self.flags, sums: Sums::of(&self.tok, self.cost, self.flags) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips() {
+        let r = Rec {
+            ts: 1_770_930_005_557,
+            msg: 7,
+            key: u64::MAX,
+            tok: Tokens { input: 1, output: 2, write_5m: 3, write_1h: 4, cache_read: (1 << 53) - 1 },
+            cost: 99,
+            file: 12,
+            model: 3,
+            flags: SIDECHAIN,
+            provider: 1,
+        };
+        let mut b = Vec::new();
+        r.encode(&mut b);
+        assert_eq!(b.len(), Rec::SIZE);
+        assert_eq!(Rec::decode(&b), r);
+    }
+}

@@ -1,0 +1,404 @@
+//! Finding the transcript files that changed, cheaply.
+//!
+//! A large history has thousands of files, and stat-ing all of them costs more than a prompt's whole
+//! budget. So a quick check stats only: each root; every directory one level below a root (a new
+//! session lands in one of those); directories changed in the last two days (where new subagent files
+//! and Codex day folders appear); and files modified in the last six hours (live sessions). A changed
+//! directory is listed again. Everything else is covered by a full walk at most every `rescan`
+//! seconds (60 by default), which bounds how stale the answer can be for a long-idle file that
+//! suddenly grows.
+
+use std::collections::{HashMap, HashSet};
+use std::fs::{self, Metadata};
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+use super::sources::Root;
+use super::table::{DirEntry, FileEntry, HOT_DIR_NS, HOT_FILE_NS, Table, hot, watched};
+use crate::ground::files::mtime_ns;
+use crate::ground::provider::Provider;
+
+#[derive(Debug)]
+pub enum Change {
+    /// A file not in the table yet, with the size it had.
+    New { path: Vec<u8>, provider: Provider, size: u64 },
+    /// A known file whose size, mtime or identity differs from the table, with the size it has.
+    Changed { idx: usize, size: u64 },
+    /// A known file that is no longer there (or no longer a regular file).
+    Gone { idx: usize },
+}
+
+#[derive(Debug, Default)]
+pub struct Scan {
+    pub changes: Vec<Change>,
+    /// The new directory table, when it changed.
+    pub dirs: Option<Vec<DirEntry>>,
+    pub full: bool,
+    pub stats: u64,
+    /// Something changed, but the partially read state cannot tell what: read it whole and look again.
+    pub dirty: bool,
+}
+
+impl Scan {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty() && self.dirs.is_none() && !self.dirty
+    }
+}
+
+/// Whether a file name is a transcript of this provider.
+pub fn wanted(provider: Provider, name: &[u8]) -> bool {
+    name.ends_with(b".jsonl") && (provider == Provider::Claude || name.starts_with(b"rollout-"))
+}
+
+fn bytes(p: &Path) -> Vec<u8> {
+    p.as_os_str().as_bytes().to_vec()
+}
+
+fn path_of(b: &[u8]) -> &Path {
+    Path::new(std::ffi::OsStr::from_bytes(b))
+}
+
+/// Whether `child` lies under `dir`.
+fn under(dir: &[u8], child: &[u8]) -> bool {
+    child.len() > dir.len() && child.starts_with(dir) && child[dir.len()] == b'/'
+}
+
+struct Walker {
+    files: Vec<(Vec<u8>, Provider, Metadata)>,
+    dirs: Vec<DirEntry>,
+    seen_dirs: HashSet<(u64, u64)>,
+    stats: u64,
+}
+
+impl Walker {
+    fn new() -> Walker {
+        Walker { files: Vec::new(), dirs: Vec::new(), seen_dirs: HashSet::new(), stats: 0 }
+    }
+
+    /// Records `dir` and everything below it. Links are followed; a directory reached twice (a link
+    /// loop, or one root inside another) is walked once.
+    fn walk(&mut self, dir: &Path, provider: Provider, depth: u8, md: &Metadata) {
+        use std::os::unix::fs::MetadataExt;
+        if !self.seen_dirs.insert((md.dev(), md.ino())) || depth > 32 {
+            return;
+        }
+        self.dirs.push(DirEntry { path: bytes(dir), provider, depth, mtime_ns: mtime_ns(md) });
+        let Ok(rd) = fs::read_dir(dir) else { return };
+        for ent in rd.flatten() {
+            let path = ent.path();
+            let Ok(ft) = ent.file_type() else { continue };
+            self.stats += 1;
+            // `fs::metadata` follows links; a dangling one simply fails and is skipped.
+            let md = if ft.is_symlink() { fs::metadata(&path) } else { ent.metadata() };
+            let Ok(md) = md else { continue };
+            if md.is_dir() {
+                self.walk(&path, provider, depth.saturating_add(1), &md);
+            } else if md.is_file() && wanted(provider, ent.file_name().as_bytes()) {
+                self.files.push((bytes(&path), provider, md));
+            }
+        }
+    }
+}
+
+/// Walks every root; compares with the table.
+pub fn full(roots: &[Root], state: Table) -> Scan {
+    let mut w = Walker::new();
+    for r in roots {
+        if let Ok(md) = fs::metadata(&r.path)
+            && md.is_dir()
+        {
+            w.walk(&r.path, r.provider, 0, &md);
+        }
+    }
+    let known: HashMap<&[u8], usize> = state.files.iter().enumerate().map(|(i, f)| (f.path.as_slice(), i)).collect();
+    let mut seen = vec![false; state.files.len()];
+    let mut changes = Vec::new();
+    let mut dedup_inodes = HashSet::new();
+    for (path, provider, md) in w.files {
+        use std::os::unix::fs::MetadataExt;
+        // The same file reached through two roots (a linked config dir) is one file.
+        if !dedup_inodes.insert((md.dev(), md.ino())) {
+            continue;
+        }
+        match known.get(path.as_slice()) {
+            Some(&i) => {
+                seen[i] = true;
+                if differs(&state.files[i], &md) {
+                    changes.push(Change::Changed { idx: i, size: md.len() });
+                }
+            }
+            None => changes.push(Change::New { path, provider, size: md.len() }),
+        }
+    }
+    for (i, s) in seen.iter().enumerate() {
+        if !s {
+            changes.push(Change::Gone { idx: i });
+        }
+    }
+    // The stored order (recent first) is not the walk's: compare as sets.
+    fn sorted(d: &[DirEntry]) -> Vec<&DirEntry> {
+        let mut v: Vec<&DirEntry> = d.iter().collect();
+        v.sort_by(|a, b| a.path.cmp(&b.path));
+        v
+    }
+    let dirs = if sorted(&w.dirs) == sorted(state.dirs) { None } else { Some(w.dirs) };
+    Scan { changes, dirs, full: true, stats: w.stats, dirty: false }
+}
+
+fn differs(f: &FileEntry, md: &Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    f.unreadable || f.dev != md.dev() || f.ino != md.ino() || f.size != md.len() || f.mtime_ns != mtime_ns(md)
+}
+
+/// The quick check described in the module comment. Falls back to a full walk when a root appeared
+/// or vanished.
+pub fn quick(roots: &[Root], state: Table, wall_ns: i64) -> Scan {
+    let mut stats = 0u64;
+    for r in roots {
+        stats += 1;
+        let exists = fs::metadata(&r.path).is_ok_and(|m| m.is_dir());
+        let known = state.dirs.iter().any(|d| d.depth == 0 && d.path == bytes(&r.path));
+        if exists != known {
+            return if state.complete { full(roots, state) } else { Scan { dirty: true, stats, ..Scan::default() } };
+        }
+    }
+    let mut dirty: Vec<usize> = Vec::new();
+    for (i, d) in state.dirs.iter().enumerate() {
+        if watched(d, wall_ns - HOT_DIR_NS) {
+            stats += 1;
+            match fs::metadata(path_of(&d.path)) {
+                Ok(md) if md.is_dir() && mtime_ns(&md) == d.mtime_ns => {}
+                _ => dirty.push(i),
+            }
+        }
+    }
+    if !dirty.is_empty() && !state.complete {
+        return Scan { dirty: true, stats, ..Scan::default() };
+    }
+    let mut changes = Vec::new();
+    let mut reported: HashSet<usize> = HashSet::new();
+    let mut dirs = None;
+    if !dirty.is_empty() {
+        let (new_dirs, dir_changes, n) = relist(state, &dirty);
+        stats += n;
+        for c in dir_changes {
+            if let Change::Gone { idx } | Change::Changed { idx, .. } = &c {
+                reported.insert(*idx);
+            }
+            changes.push(c);
+        }
+        dirs = Some(new_dirs);
+    }
+    for (i, f) in state.files.iter().enumerate() {
+        if reported.contains(&i) || !hot(f, wall_ns - HOT_FILE_NS) {
+            continue;
+        }
+        stats += 1;
+        match fs::metadata(path_of(&f.path)) {
+            Ok(md) if md.is_file() => {
+                if differs(f, &md) {
+                    changes.push(Change::Changed { idx: i, size: md.len() });
+                }
+            }
+            _ => changes.push(Change::Gone { idx: i }),
+        }
+    }
+    Scan { changes, dirs, full: false, stats, dirty: false }
+}
+
+/// Lists changed directories again: new files and subtrees are found, vanished ones reported gone.
+fn relist(state: Table, dirty: &[usize]) -> (Vec<DirEntry>, Vec<Change>, u64) {
+    let mut dirs = state.dirs.to_vec();
+    let mut changes = Vec::new();
+    let file_idx: HashMap<&[u8], usize> = state.files.iter().enumerate().map(|(i, f)| (f.path.as_slice(), i)).collect();
+    let mut gone_dirs: Vec<Vec<u8>> = Vec::new();
+    let mut w = Walker::new();
+    for &i in dirty {
+        let d = &state.dirs[i];
+        let path = path_of(&d.path);
+        let md = match fs::metadata(path) {
+            Ok(md) if md.is_dir() => md,
+            _ => {
+                gone_dirs.push(d.path.clone());
+                continue;
+            }
+        };
+        dirs[i].mtime_ns = mtime_ns(&md);
+        let Ok(rd) = fs::read_dir(path) else { continue };
+        let mut present: HashSet<Vec<u8>> = HashSet::new();
+        for ent in rd.flatten() {
+            w.stats += 1;
+            let p = ent.path();
+            let pb = bytes(&p);
+            present.insert(pb.clone());
+            let Ok(ft) = ent.file_type() else { continue };
+            let md = if ft.is_symlink() { fs::metadata(&p) } else { ent.metadata() };
+            let Ok(md) = md else { continue };
+            if md.is_dir() {
+                if !state.dirs.iter().any(|x| x.path == pb) {
+                    w.walk(&p, d.provider, d.depth.saturating_add(1), &md);
+                }
+            } else if md.is_file() && wanted(d.provider, ent.file_name().as_bytes()) {
+                match file_idx.get(pb.as_slice()) {
+                    Some(&fi) => {
+                        if differs(&state.files[fi], &md) {
+                            changes.push(Change::Changed { idx: fi, size: md.len() });
+                        }
+                    }
+                    None => changes.push(Change::New { path: pb, provider: d.provider, size: md.len() }),
+                }
+            }
+        }
+        // Direct children that are no longer listed.
+        for (fi, f) in state.files.iter().enumerate() {
+            if under(&d.path, &f.path) && !f.path[d.path.len() + 1..].contains(&b'/') && !present.contains(&f.path) {
+                changes.push(Change::Gone { idx: fi });
+            }
+        }
+        for x in state.dirs {
+            if under(&d.path, &x.path) && !x.path[d.path.len() + 1..].contains(&b'/') && !present.contains(&x.path) {
+                gone_dirs.push(x.path.clone());
+            }
+        }
+    }
+    for g in &gone_dirs {
+        dirs.retain(|x| x.path != *g && !under(g, &x.path));
+        for (fi, f) in state.files.iter().enumerate() {
+            if under(g, &f.path) && !changes.iter().any(|c| matches!(c, Change::Gone { idx } if *idx == fi)) {
+                changes.push(Change::Gone { idx: fi });
+            }
+        }
+    }
+    for (path, provider, md) in w.files {
+        if !file_idx.contains_key(path.as_slice()) {
+            changes.push(Change::New { path, provider, size: md.len() });
+        }
+    }
+    dirs.extend(w.dirs);
+    (dirs, changes, w.stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::MetadataExt;
+
+    /// The file table a first full walk gives.
+    struct Owned {
+        files: Vec<FileEntry>,
+        dirs: Vec<DirEntry>,
+    }
+
+    impl Owned {
+        fn table(&self) -> Table<'_> {
+            Table { files: &self.files, dirs: &self.dirs, complete: true }
+        }
+    }
+
+    fn table(roots: &[Root]) -> Owned {
+        let s = full(roots, Table { files: &[], dirs: &[], complete: true });
+        let mut t = Owned { files: Vec::new(), dirs: s.dirs.unwrap_or_default() };
+        for c in s.changes {
+            if let Change::New { path, provider, .. } = c {
+                let md = fs::metadata(path_of(&path)).unwrap();
+                t.files.push(FileEntry {
+                    dev: md.dev(),
+                    ino: md.ino(),
+                    size: md.len(),
+                    mtime_ns: mtime_ns(&md),
+                    unreadable: false,
+                    ..FileEntry::unreadable(path, provider, t.files.len() as u32)
+                });
+            }
+        }
+        t
+    }
+
+    fn now_ns() -> i64 {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as i64
+    }
+
+    fn names(s: &Scan) -> (Vec<String>, usize, usize) {
+        let mut new: Vec<String> = Vec::new();
+        let (mut changed, mut gone) = (0, 0);
+        for c in &s.changes {
+            match c {
+                Change::New { path, .. } => {
+                    new.push(String::from_utf8_lossy(path).rsplit('/').next().unwrap().to_owned())
+                }
+                Change::Changed { .. } => changed += 1,
+                Change::Gone { .. } => gone += 1,
+            }
+        }
+        new.sort();
+        (new, changed, gone)
+    }
+
+    #[test]
+    fn finds_new_grown_and_gone_files_quickly() {
+        let d = tempfile::tempdir().unwrap();
+        let projects = d.path().join("projects");
+        let proj = projects.join("-home-u-p");
+        fs::create_dir_all(proj.join("s1/subagents")).unwrap();
+        fs::write(proj.join("s1.jsonl"), "a\n").unwrap();
+        fs::write(proj.join("s1/subagents/agent-a1.jsonl"), "a\n").unwrap();
+        fs::write(proj.join("notes.txt"), "x").unwrap();
+        fs::create_dir(proj.join("dir.jsonl")).unwrap();
+        std::os::unix::fs::symlink(proj.join("missing"), proj.join("dangling.jsonl")).unwrap();
+        let roots = vec![Root { provider: Provider::Claude, path: projects.clone() }];
+        let t = table(&roots);
+        assert_eq!(t.files.len(), 2, "only regular *.jsonl files: {:?}", t.files);
+        assert!(quick(&roots, t.table(), now_ns()).is_empty());
+
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        fs::write(proj.join("s2.jsonl"), "b\n").unwrap(); // new session in a project dir
+        fs::write(proj.join("s1/subagents/agent-a2.jsonl"), "b\n").unwrap(); // new subagent file
+        fs::write(proj.join("s1.jsonl"), "a\nmore\n").unwrap(); // grown
+        fs::remove_file(proj.join("s1/subagents/agent-a1.jsonl")).unwrap(); // gone
+        let s = quick(&roots, t.table(), now_ns());
+        assert_eq!(names(&s), (vec!["agent-a2.jsonl".to_owned(), "s2.jsonl".to_owned()], 1, 1));
+    }
+
+    #[test]
+    fn a_new_session_in_an_idle_project_shows_at_once() {
+        // A project untouched for three days: its directory is no longer "recent", but it is a child of
+        // the root, so the quick check still stats it and finds the new session file.
+        let d = tempfile::tempdir().unwrap();
+        let projects = d.path().join("projects");
+        let proj = projects.join("-home-u-idle");
+        fs::create_dir_all(&proj).unwrap();
+        fs::write(proj.join("old.jsonl"), "a\n").unwrap();
+        let three_days_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3 * 86_400);
+        for p in [proj.join("old.jsonl"), proj.clone()] {
+            fs::File::open(&p).unwrap().set_modified(three_days_ago).unwrap();
+        }
+        let roots = vec![Root { provider: Provider::Claude, path: projects.clone() }];
+        let t = table(&roots);
+        let aged = t.dirs.iter().find(|x| x.depth == 1).unwrap();
+        assert!(now_ns() - aged.mtime_ns > HOT_DIR_NS, "the project dir is idle");
+        fs::write(proj.join("new.jsonl"), "b\n").unwrap();
+        assert_eq!(names(&quick(&roots, t.table(), now_ns())).0, vec!["new.jsonl"]);
+    }
+
+    #[test]
+    fn cold_files_wait_for_the_full_walk() {
+        let d = tempfile::tempdir().unwrap();
+        let proj = d.path().join("projects/p");
+        fs::create_dir_all(&proj).unwrap();
+        fs::write(proj.join("old.jsonl"), "a\n").unwrap();
+        let roots = vec![Root { provider: Provider::Claude, path: d.path().join("projects") }];
+        let mut t = table(&roots);
+        // Pretend the file was last touched a day ago: the quick check no longer stats it.
+        t.files[0].mtime_ns -= 24 * 3_600_000_000_000;
+        fs::write(proj.join("old.jsonl"), "a\nb\n").unwrap();
+        assert!(quick(&roots, t.table(), now_ns()).changes.is_empty());
+        assert_eq!(full(&roots, t.table()).changes.len(), 1);
+    }
+
+    #[test]
+    fn codex_wants_rollouts_only() {
+        assert!(wanted(Provider::Codex, b"rollout-2026-05-11T11-26-55-x.jsonl"));
+        assert!(!wanted(Provider::Codex, b"history.jsonl"));
+        assert!(wanted(Provider::Claude, b"agent-a1.jsonl"));
+    }
+}

@@ -1,0 +1,83 @@
+//! What runway knows about each transcript file and directory: enough to tell, by a stat, whether
+//! there is anything new to read, and where to start reading it.
+
+use crate::ground::provider::Provider;
+
+const HOUR_NS: i64 = 3_600_000_000_000;
+/// Files modified this recently are stat-ed on every run.
+pub const HOT_FILE_NS: i64 = 6 * HOUR_NS;
+/// Directories modified this recently are stat-ed on every run.
+pub const HOT_DIR_NS: i64 = 48 * HOUR_NS;
+
+/// One transcript file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileEntry {
+    pub path: Vec<u8>,
+    pub provider: Provider,
+    pub id: u32,
+    pub dev: u64,
+    pub ino: u64,
+    /// Size and mtime when last looked at; a change means there may be something to read.
+    pub size: u64,
+    pub mtime_ns: i64,
+    /// Just past the last complete line read.
+    pub offset: u64,
+    /// Fingerprint of the bytes before `offset` (see `tail`).
+    pub fp: u64,
+    pub malformed: u32,
+    pub oversized: u32,
+    pub unreadable: bool,
+    /// Parser state that must survive between reads (Codex: model, running totals).
+    pub aux: Vec<u8>,
+}
+
+impl FileEntry {
+    /// A file that could not be read: kept, so that it is retried when it changes.
+    pub fn unreadable(path: Vec<u8>, provider: Provider, id: u32) -> FileEntry {
+        FileEntry {
+            path,
+            provider,
+            id,
+            dev: 0,
+            ino: 0,
+            size: 0,
+            mtime_ns: 0,
+            offset: 0,
+            fp: 0,
+            malformed: 0,
+            oversized: 0,
+            unreadable: true,
+            aux: Vec::new(),
+        }
+    }
+}
+
+/// A directory inside a root; a change of its mtime means entries were added or removed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DirEntry {
+    pub path: Vec<u8>,
+    pub provider: Provider,
+    /// 0 for a root, 1 for its children, and so on.
+    pub depth: u8,
+    pub mtime_ns: i64,
+}
+
+/// Directories the quick check stats on every run: a root, its children (where new sessions appear),
+/// and recently changed ones.
+pub fn watched(d: &DirEntry, dirs_since_ns: i64) -> bool {
+    d.depth <= 1 || d.mtime_ns >= dirs_since_ns
+}
+
+/// Files the quick check stats on every run: recently modified ones.
+pub fn hot(f: &FileEntry, files_since_ns: i64) -> bool {
+    f.mtime_ns >= files_since_ns
+}
+
+/// The file table, whole or in part.
+#[derive(Clone, Copy)]
+pub struct Table<'a> {
+    pub files: &'a [FileEntry],
+    pub dirs: &'a [DirEntry],
+    /// Whether `files` and `dirs` hold every entry, or only the hot ones.
+    pub complete: bool,
+}

@@ -1,0 +1,92 @@
+//! Escaping, once per target. Getting it wrong is how prompts break: zsh wants colour sequences inside
+//! `%{ %}` and `%` doubled; bash wants `\[ \]` and `\`, `$` and backquote protected from its prompt
+//! expansion; tmux takes no ANSI at all but `#[fg=…]`, with `#` doubled; fish and the Claude Code
+//! status line take raw ANSI; `plain` is text only.
+
+use super::style::{Level, Style};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Zsh,
+    Bash,
+    Fish,
+    Tmux,
+    Plain,
+    /// Raw ANSI (the Claude Code status line).
+    Ansi,
+}
+
+impl Target {
+    /// The targets `prompt --shell` takes.
+    pub const SHELLS: [(&'static str, Target); 5] = [
+        ("zsh", Target::Zsh),
+        ("bash", Target::Bash),
+        ("fish", Target::Fish),
+        ("tmux", Target::Tmux),
+        ("plain", Target::Plain),
+    ];
+
+    pub fn from_name(name: &str) -> Option<Target> {
+        Target::SHELLS.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+    }
+}
+
+/// Escapes text for the target's prompt expansion.
+pub fn escape_text(s: &str, t: Target) -> String {
+    match t {
+        Target::Zsh => s.replace('%', "%%"),
+        // Bash decodes backslashes first, then (promptvars) expands `$`, backquote and `\` once more.
+        Target::Bash => s.replace('\\', r"\\\\").replace('$', r"\\$").replace('`', r"\\`"),
+        Target::Tmux => s.replace('#', "##"),
+        Target::Fish | Target::Plain | Target::Ansi => s.to_owned(),
+    }
+}
+
+/// Wraps escaped text in the target's colour syntax.
+pub fn paint(escaped: &str, lvl: Level, t: Target, style: &Style) -> String {
+    let c = &style.colors;
+    let color = match lvl {
+        Level::Ok => &c.ok,
+        Level::Warn => &c.warn,
+        Level::Danger => &c.danger,
+        Level::Neutral => return escaped.to_owned(),
+    };
+    if !style.color {
+        return escaped.to_owned();
+    }
+    let on = format!("\x1b[{}m", color.sgr);
+    let off = "\x1b[0m";
+    match t {
+        Target::Zsh => format!("%{{{on}%}}{escaped}%{{{off}%}}"),
+        Target::Bash => format!("\\[{on}\\]{escaped}\\[{off}\\]"),
+        Target::Tmux => format!("#[fg={}]{escaped}#[fg=default]", color.tmux),
+        Target::Fish | Target::Ansi => format!("{on}{escaped}{off}"),
+        Target::Plain => escaped.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_per_target() {
+        let s = "5h ~62% #1 $2 \\ `x`";
+        assert_eq!(escape_text(s, Target::Zsh), "5h ~62%% #1 $2 \\ `x`");
+        assert_eq!(escape_text(s, Target::Tmux), "5h ~62% ##1 $2 \\ `x`");
+        assert_eq!(escape_text(s, Target::Bash), r"5h ~62% #1 \\$2 \\\\ \\`x\\`");
+        assert_eq!(escape_text(s, Target::Plain), s);
+    }
+
+    #[test]
+    fn colours_per_target() {
+        let st = Style::default();
+        assert_eq!(paint("a", Level::Ok, Target::Zsh, &st), "%{\x1b[32m%}a%{\x1b[0m%}");
+        assert_eq!(paint("a", Level::Warn, Target::Bash, &st), "\\[\x1b[33m\\]a\\[\x1b[0m\\]");
+        assert_eq!(paint("a", Level::Danger, Target::Tmux, &st), "#[fg=red]a#[fg=default]");
+        assert_eq!(paint("a", Level::Ok, Target::Fish, &st), "\x1b[32ma\x1b[0m");
+        assert_eq!(paint("a", Level::Ok, Target::Plain, &st), "a");
+        let mono = Style { color: false, ..Style::default() };
+        assert_eq!(paint("a", Level::Danger, Target::Zsh, &mono), "a");
+    }
+}

@@ -1,0 +1,95 @@
+//! `runway status --json`. The names are a contract: `now`; per provider `block`, `week`, `limit`,
+//! `unpriced_models`. Fields may be added; none is renamed or removed without a major version.
+
+use serde_json::{Value, json};
+
+use super::words::{dollars, round2};
+use crate::forecast::Runway;
+use crate::forecast::gauge::Gauge;
+use crate::forecast::limit::Source;
+use crate::ground::evidence::Reading;
+use crate::ground::time::rfc3339;
+use crate::ground::tokens::{Sums, Totals};
+
+fn tokens(s: &Sums) -> Value {
+    json!({
+        "input": s.input,
+        "output": s.output,
+        "cache_creation": s.cache_creation,
+        "cache_read": s.cache_read,
+        "total": s.total(),
+    })
+}
+
+fn totals(t: &Totals) -> Value {
+    json!({ "entries": t.entries, "tokens": tokens(&t.sums), "cost_usd": dollars(t.sums.cost), "unpriced_tokens": t.sums.unpriced })
+}
+
+fn gauge(g: &Gauge) -> Value {
+    json!({
+        "source": g.source.as_str(),
+        "estimated": g.estimated(),
+        "used_percent": g.used_percent.map(round2),
+        "resets_at": g.resets_at.map(rfc3339),
+        "observed_at": g.observed_at.map(rfc3339),
+        "minutes_to_limit": g.minutes_to_limit.map(round2),
+        "minutes_to_empty": g.minutes_to_empty.map(round2),
+        "pace": g.pace.map(round2),
+    })
+}
+
+fn reading(x: &Option<Reading>) -> Value {
+    x.as_ref().map_or(Value::Null, |r| {
+        json!({ "used_percent": r.used_percent, "resets_at": rfc3339(r.resets_at), "observed_at": rfc3339(r.observed_at) })
+    })
+}
+
+pub fn provider(r: &Runway) -> Value {
+    let block = r.block.as_ref().map(|b| {
+        let mut v = totals(&b.block.totals);
+        v["start"] = json!(rfc3339(b.block.start));
+        v["end"] = json!(rfc3339(b.block.end()));
+        v["active"] = json!(b.active);
+        v["first_entry"] = json!(rfc3339(b.block.first));
+        v["last_entry"] = json!(rfc3339(b.block.last));
+        v["burn"] = b.burn.map_or(Value::Null, |r| {
+            json!({ "tokens_per_minute": round2(r.tokens_per_minute), "cost_per_hour": dollars(r.cost_per_hour as u64) })
+        });
+        v["projection"] = b.projection.map_or(Value::Null, |p| {
+            json!({ "tokens": p.tokens.round() as u64, "cost_usd": dollars(p.cost as u64) })
+        });
+        v
+    });
+    let mut limit = match &r.five {
+        Some(g) => gauge(g),
+        None => json!({
+            "source": r.limit.source.as_str(),
+            "estimated": r.limit.source.estimated(),
+            "used_percent": if r.limit.source == Source::None { Value::Null } else { json!(0.0) },
+            "resets_at": Value::Null,
+            "observed_at": Value::Null,
+            "minutes_to_limit": Value::Null,
+            "minutes_to_empty": Value::Null,
+            "pace": Value::Null,
+        }),
+    };
+    limit["tokens"] = json!(r.limit.tokens);
+    limit["cost_usd"] = json!(r.limit.cost.map(dollars));
+    limit["learned_from"] = json!(r.limit.learned.map(|l| l.as_str()));
+    json!({
+        "block": block,
+        "week": totals(&r.week),
+        "limit": limit,
+        "seven_day": r.seven.as_ref().map(gauge),
+        "rate_limits": { "five_hour": reading(&r.reading_five), "seven_day": reading(&r.reading_seven) },
+        "unpriced_models": r.unpriced,
+    })
+}
+
+pub fn status(now: i64, runways: &[Runway]) -> Value {
+    let mut v = json!({ "now": rfc3339(now) });
+    for r in runways {
+        v[r.provider.name()] = provider(r);
+    }
+    v
+}

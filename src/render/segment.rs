@@ -1,0 +1,113 @@
+//! The segment: each window as text from the format string, escaped and painted for its host.
+
+use super::escape::{Target, escape_text, paint};
+use super::style::{Level, Style};
+use super::words::{duration, usd};
+use crate::forecast::Runway;
+use crate::forecast::gauge::Gauge;
+use crate::forecast::limit::Source;
+use crate::ground::time::MINUTE_MS;
+use crate::ground::window::Window;
+
+/// One window as plain text, from the format string, and its level. Placeholders: `{label}`, `{mark}`
+/// (estimate or extrapolation glyph), `{used}` (the share, or the cost when no limit is known),
+/// `{pct}`, `{cost}`, `{reset}`, `{warning}`. Empty parts and the spaces around them drop out.
+pub fn window_text(label: &str, g: &Gauge, now: i64, style: &Style) -> (String, Level) {
+    let gl = &style.glyphs;
+    let mark = match g.source {
+        Source::Server | Source::None => "",
+        Source::Extrapolated => gl.extrapolated.as_str(),
+        Source::Configured | Source::History => gl.estimate.as_str(),
+    };
+    let cost = format!("${:.2}", usd(g.cost));
+    let pct = g.used_percent.map(|p| format!("{}%", p.round() as i64)).unwrap_or_default();
+    let used = if g.used_percent.is_some() { pct.clone() } else { cost.clone() };
+    let reset = g.resets_at.map(|r| format!("{}{}", gl.reset, duration(r - now))).unwrap_or_default();
+    let warning = g
+        .minutes_to_limit
+        .map(|m| format!("{}{}", gl.warning, duration((m * MINUTE_MS as f64) as i64)))
+        .unwrap_or_default();
+    let mark = if g.used_percent.is_some() { mark } else { "" };
+    let text = style
+        .format
+        .replace("{label}", label)
+        .replace("{mark}", mark)
+        .replace("{used}", &used)
+        .replace("{pct}", &pct)
+        .replace("{cost}", &cost)
+        .replace("{reset}", &reset)
+        .replace("{warning}", &warning);
+    let text = text.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+    (text, style.level(g.used_percent, g.minutes_to_limit.is_some()))
+}
+
+/// The segment: each window escaped and painted for the target, joined by the separator.
+pub fn segment(windows: &[(String, &Gauge)], now: i64, t: Target, style: &Style) -> String {
+    let parts: Vec<String> = windows
+        .iter()
+        .map(|(label, g)| {
+            let (text, lvl) = window_text(label, g, now, style);
+            paint(&escape_text(&text, t), lvl, t, style)
+        })
+        .collect();
+    parts.join(&escape_text(&style.separator, t))
+}
+
+/// Labels for the windows of several providers: `5h`/`7d` for one provider, `C`, `C 7d`, `X`… for more.
+pub fn labelled(runways: &[Runway], warn_at: f64) -> Vec<(String, &Gauge)> {
+    let shown: Vec<(&Runway, Vec<&Gauge>)> =
+        runways.iter().map(|r| (r, r.shown(warn_at))).filter(|(_, g)| !g.is_empty()).collect();
+    let many = shown.len() > 1;
+    let mut out = Vec::new();
+    for (r, gauges) in shown {
+        for g in gauges {
+            let label = match (many, g.window) {
+                (false, w) => w.label().to_owned(),
+                (true, Window::FiveHour) => r.provider.letter().to_owned(),
+                (true, w) => format!("{} {}", r.provider.letter(), w.label()),
+            };
+            out.push((label, g));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gauge(used: Option<f64>, warn: Option<f64>) -> Gauge {
+        Gauge {
+            window: Window::FiveHour,
+            source: Source::History,
+            used_percent: used,
+            cost: 4_120_000_000_000,
+            resets_at: Some(83 * MINUTE_MS),
+            minutes_to_limit: warn,
+            minutes_to_empty: warn,
+            pace: None,
+            observed_at: None,
+        }
+    }
+
+    #[test]
+    fn format_strings() {
+        let st = Style::default();
+        assert_eq!(window_text("5h", &gauge(Some(62.4), None), 0, &st).0, "5h ~62% ↻1h23m");
+        assert_eq!(window_text("5h", &gauge(Some(93.0), Some(40.0)), 0, &st).0, "5h ~93% ↻1h23m ⚠ 40m");
+        let none = Gauge { source: Source::None, ..gauge(None, None) };
+        assert_eq!(window_text("5h", &none, 0, &st).0, "5h $4.12 ↻1h23m");
+        let custom = Style { format: "[{label}] {pct} left:{reset} {cost}".into(), ..Style::default() };
+        assert_eq!(window_text("C", &gauge(Some(7.0), None), 0, &custom).0, "[C] 7% left:↻1h23m $4.12");
+        let server = Gauge { source: Source::Server, ..gauge(Some(23.0), None) };
+        assert_eq!(window_text("5h", &server, 0, &st).0, "5h 23% ↻1h23m", "no mark on the service's own figure");
+    }
+
+    #[test]
+    fn segments_join_windows() {
+        let st = Style { color: false, ..Style::default() };
+        let (a, b) = (gauge(Some(62.0), None), gauge(Some(8.0), None));
+        let s = segment(&[("C".into(), &a), ("X".into(), &b)], 0, Target::Plain, &st);
+        assert_eq!(s, "C ~62% ↻1h23m · X ~8% ↻1h23m");
+    }
+}

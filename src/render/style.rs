@@ -1,0 +1,144 @@
+//! How a segment looks: its colours, glyphs, thresholds, format and separator.
+
+/// How full a window is, which picks the colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Ok,
+    Warn,
+    Danger,
+    /// No percentage to judge (no limit known).
+    Neutral,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Glyphs {
+    pub reset: String,
+    pub warning: String,
+    pub estimate: String,
+    pub extrapolated: String,
+}
+
+impl Glyphs {
+    pub fn unicode() -> Glyphs {
+        Glyphs { reset: "↻".into(), warning: "⚠ ".into(), estimate: "~".into(), extrapolated: "≈".into() }
+    }
+    pub fn ascii() -> Glyphs {
+        Glyphs { reset: "r".into(), warning: "!".into(), estimate: "~".into(), extrapolated: "~=".into() }
+    }
+}
+
+/// A colour as tmux names it (`green`, `colour214`, `#ffaf00`) and as ANSI SGR parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Color {
+    pub tmux: String,
+    pub sgr: String,
+}
+
+impl Color {
+    /// Parses a colour setting: a name, `bright…`, `default`, 0-255 (`colourN`), or `#rrggbb`.
+    pub fn parse(spec: &str) -> Option<Color> {
+        const NAMES: [&str; 8] = ["black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"];
+        let c = |tmux: String, sgr: String| Some(Color { tmux, sgr });
+        let s = spec.trim().to_ascii_lowercase();
+        if let Some(i) = NAMES.iter().position(|n| *n == s) {
+            return c(s, (30 + i).to_string());
+        }
+        if let Some(i) = s.strip_prefix("bright").and_then(|b| NAMES.iter().position(|n| *n == b)) {
+            return c(s, (90 + i).to_string());
+        }
+        if s == "default" {
+            return c("default".into(), "39".into());
+        }
+        let n = s.strip_prefix("colour").or_else(|| s.strip_prefix("color")).unwrap_or(&s);
+        if let Ok(n) = n.parse::<u8>() {
+            return c(format!("colour{n}"), format!("38;5;{n}"));
+        }
+        let hex = s.strip_prefix('#')?;
+        if hex.len() == 6 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            let v = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0);
+            return c(format!("#{hex}"), format!("38;2;{};{};{}", v(0), v(2), v(4)));
+        }
+        None
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Colors {
+    pub ok: Color,
+    pub warn: Color,
+    pub danger: Color,
+}
+
+impl Default for Colors {
+    fn default() -> Colors {
+        let c = |s: &str| Color::parse(s).unwrap_or(Color { tmux: "default".into(), sgr: "39".into() });
+        Colors { ok: c("green"), warn: c("yellow"), danger: c("red") }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Style {
+    pub color: bool,
+    pub glyphs: Glyphs,
+    pub colors: Colors,
+    /// Used share (percent) at which the segment turns amber, then red.
+    pub warn_at: f64,
+    pub danger_at: f64,
+    /// One window: `{label} {mark}{used} {reset} {warning}` and friends (see `segment::window_text`).
+    pub format: String,
+    /// Between windows, and between status-line fields.
+    pub separator: String,
+}
+
+impl Default for Style {
+    fn default() -> Style {
+        Style {
+            color: true,
+            glyphs: Glyphs::unicode(),
+            colors: Colors::default(),
+            warn_at: 70.0,
+            danger_at: 90.0,
+            format: "{label} {mark}{used} {reset} {warning}".into(),
+            separator: " · ".into(),
+        }
+    }
+}
+
+impl Style {
+    pub fn level(&self, percent: Option<f64>, warning: bool) -> Level {
+        match percent {
+            _ if warning => Level::Danger,
+            None => Level::Neutral,
+            Some(p) if p >= self.danger_at => Level::Danger,
+            Some(p) if p >= self.warn_at => Level::Warn,
+            Some(_) => Level::Ok,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colours() {
+        let c = |s: &str| Color::parse(s).map(|c| (c.tmux, c.sgr));
+        assert_eq!(c("red"), Some(("red".into(), "31".into())));
+        assert_eq!(c("brightyellow"), Some(("brightyellow".into(), "93".into())));
+        assert_eq!(c("214"), Some(("colour214".into(), "38;5;214".into())));
+        assert_eq!(c("colour9"), Some(("colour9".into(), "38;5;9".into())));
+        assert_eq!(c("#FFaf00"), Some(("#ffaf00".into(), "38;2;255;175;0".into())));
+        assert_eq!(c("mauve"), None);
+        assert_eq!(c("#12345"), None);
+    }
+
+    #[test]
+    fn levels() {
+        let st = Style::default();
+        assert_eq!(st.level(Some(69.9), false), Level::Ok);
+        assert_eq!(st.level(Some(70.0), false), Level::Warn);
+        assert_eq!(st.level(Some(90.0), false), Level::Danger);
+        assert_eq!(st.level(Some(10.0), true), Level::Danger);
+        assert_eq!(st.level(None, false), Level::Neutral);
+    }
+}

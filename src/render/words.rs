@@ -1,0 +1,79 @@
+//! Numbers and times in words: `1h23m`, `1.92M`, `3.2 MiB`, dollars.
+
+use crate::ground::time::MINUTE_MS;
+
+/// `1h23m`, `45m`, `2d03h`; rounded up, so "0m" only when it is really now.
+pub fn duration(ms: i64) -> String {
+    let m = (ms.max(0) + MINUTE_MS - 1) / MINUTE_MS;
+    let (d, h, m) = (m / 1440, (m % 1440) / 60, m % 60);
+    if d > 0 {
+        format!("{d}d{h:02}h")
+    } else if h > 0 {
+        format!("{h}h{m:02}m")
+    } else {
+        format!("{m}m")
+    }
+}
+
+/// `1.92M`, `44.9k`, `812`.
+pub fn count(n: u64) -> String {
+    match n {
+        0..1_000 => n.to_string(),
+        1_000..1_000_000 => format!("{:.1}k", n as f64 / 1e3),
+        1_000_000..1_000_000_000 => format!("{:.2}M", n as f64 / 1e6),
+        _ => format!("{:.2}B", n as f64 / 1e9),
+    }
+}
+
+pub fn bytes(n: u64) -> String {
+    match n {
+        0..1024 => format!("{n} B"),
+        1024..1_048_576 => format!("{:.1} KiB", n as f64 / 1024.0),
+        1_048_576..1_073_741_824 => format!("{:.1} MiB", n as f64 / 1_048_576.0),
+        _ => format!("{:.2} GiB", n as f64 / 1_073_741_824.0),
+    }
+}
+
+/// Pico-dollars as dollars.
+pub fn usd(pico: u64) -> f64 {
+    pico as f64 / 1e12
+}
+
+/// Pico-dollars as dollars rounded to the micro-dollar: enough for any sum, without float noise.
+pub fn dollars(pico: u64) -> f64 {
+    (pico as f64 / 1e6).round() / 1e6
+}
+
+pub fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+/// `2026-02-12 21:00` in UTC.
+pub fn utc_minute(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms).map(|t| t.strftime("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(duration(83 * MINUTE_MS), "1h23m");
+        assert_eq!(duration(40 * MINUTE_MS), "40m");
+        assert_eq!(duration(39 * MINUTE_MS + 1), "40m", "rounds up");
+        assert_eq!(duration(0), "0m");
+        assert_eq!(duration(-5), "0m");
+        assert_eq!(duration((2 * 1440 + 3 * 60 + 5) * MINUTE_MS), "2d03h");
+    }
+
+    #[test]
+    fn counts_and_sizes() {
+        assert_eq!(count(812), "812");
+        assert_eq!(count(44_908), "44.9k");
+        assert_eq!(count(1_918_612), "1.92M");
+        assert_eq!(bytes(3 * 1_048_576 + 200_000), "3.2 MiB");
+        assert_eq!(dollars(1_535_243_400_000), 1.535243);
+        assert_eq!(utc_minute(1_770_930_000_000), "2026-02-12 21:00");
+    }
+}

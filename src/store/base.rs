@@ -1,0 +1,418 @@
+//! The compacted cache file, `base-<gen>`: written once per compaction, then only read, by offset.
+//!
+//! It holds every stored record sorted by (msg, key, file) so that a new line finds its duplicates by
+//! binary search; the calls that count ("rows"), per provider, sorted by time with running sums, so any
+//! time range is summed from two rows; and the 5-hour blocks over those rows. Opening reads the header
+//! and the block table; rows and records are read a page at a time, each page at most once per run.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::fs::File;
+use std::io;
+use std::os::unix::fs::FileExt;
+use std::path::Path;
+use std::rc::Rc;
+
+use crate::ground::block::Block;
+use crate::ground::codec::{Corrupt, Reader, Writer};
+use crate::ground::hash::checksum;
+use crate::ground::provider::Provider;
+use crate::ground::tokens::{Entry, Sums, Totals};
+use crate::read::record::Rec;
+
+const MAGIC: &[u8; 8] = b"RWYBASE1";
+pub const VERSION: u32 = 4;
+pub const NONE: u32 = u32::MAX;
+pub const NP: usize = Provider::ALL.len();
+
+const HEADER: usize = 8 + 4 + 8 + 8 + 8 + 4 + 4 + NP * 8 + 4;
+const REC: usize = Rec::SIZE + 4;
+const ROW: usize = 64;
+const BLOCK: usize = 104;
+const UNPRICED_SIZE: usize = 1 + 2 + 8 + 8;
+const FILE_IDX: usize = 8;
+/// Bytes read at once from the rows, records and file index: one 4 KiB page of the page cache.
+const PAGE: usize = 4096;
+
+/// A counted call, with the running sums of every row up to and including it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Row {
+    pub ts: i64,
+    pub model: u16,
+    pub flags: u8,
+    /// The transcript file the call was read from.
+    pub file: u32,
+    pub cum: Sums,
+}
+
+impl Row {
+    fn encode(&self, w: &mut Writer) {
+        w.i64(self.ts).u16(self.model).u8(self.flags).u8(0).u32(self.file);
+        self.cum.encode(&mut w.buf);
+    }
+
+    /// `b` holds `ROW` bytes.
+    fn decode(b: &[u8]) -> Row {
+        Row {
+            ts: i64::from_le_bytes(b[..8].try_into().unwrap()),
+            model: u16::from_le_bytes(b[8..10].try_into().unwrap()),
+            flags: b[10],
+            file: u32::from_le_bytes(b[12..16].try_into().unwrap()),
+            cum: Sums::decode(&b[16..ROW]),
+        }
+    }
+
+    /// This row as a call, given the running sums of the row before it.
+    pub fn entry(&self, prev_cum: Sums) -> Entry {
+        Entry { ts: self.ts, model: self.model, flags: self.flags, sums: self.cum - prev_cum }
+    }
+}
+
+/// A block over rows `first_row..=last_row`, with the largest completed block up to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BaseBlock {
+    pub block: Block,
+    pub first_row: u32,
+    pub last_row: u32,
+    /// Largest token total and cost among blocks up to and including this one.
+    pub max_tokens: u64,
+    pub max_cost: u64,
+}
+
+/// An unpriced model and when it was used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Unpriced {
+    pub provider: Provider,
+    pub model: u16,
+    pub first: i64,
+    pub last: i64,
+}
+
+/// Everything a base file holds, in memory: what compaction produces before writing it.
+#[derive(Debug, Default)]
+pub struct Built {
+    pub records: Vec<Rec>,
+    /// For each record, its row in its provider's rows, or `NONE` when it does not count.
+    pub winner_row: Vec<u32>,
+    pub rows: [Vec<Row>; NP],
+    pub blocks: [Vec<BaseBlock>; NP],
+    pub unpriced: Vec<Unpriced>,
+}
+
+fn put_block(w: &mut Writer, b: &BaseBlock) {
+    w.i64(b.block.start).u32(b.first_row).u32(b.last_row).i64(b.block.first).i64(b.block.last);
+    w.u64(b.block.totals.entries);
+    b.block.totals.sums.encode(&mut w.buf);
+    w.u64(b.max_tokens).u64(b.max_cost);
+}
+
+fn get_block(r: &mut Reader) -> Result<BaseBlock, Corrupt> {
+    let start = r.i64()?;
+    let first_row = r.u32()?;
+    let last_row = r.u32()?;
+    let first = r.i64()?;
+    let last = r.i64()?;
+    let entries = r.u64()?;
+    let sums = Sums::decode(r.take(Sums::SIZE)?);
+    Ok(BaseBlock {
+        block: Block { start, first, last, totals: Totals { entries, sums } },
+        first_row,
+        last_row,
+        max_tokens: r.u64()?,
+        max_cost: r.u64()?,
+    })
+}
+
+/// Serialises a built base. Layout: header, block tables, unpriced list, checksum of all that (the
+/// part read on open), then records, the file index, and the rows of each provider.
+pub fn encode(b: &Built, gen_: u64, price_hash: u64) -> Vec<u8> {
+    let mut w = Writer::default();
+    w.buf.extend_from_slice(MAGIC);
+    w.u32(VERSION).u64(gen_).u64(price_hash);
+    let total = HEADER
+        + b.blocks.iter().map(|v| v.len() * BLOCK).sum::<usize>()
+        + b.unpriced.len() * UNPRICED_SIZE
+        + 8
+        + b.records.len() * (REC + FILE_IDX)
+        + b.rows.iter().map(|v| v.len() * ROW).sum::<usize>();
+    w.u64(total as u64);
+    w.u32(b.records.len() as u32);
+    w.u32(b.unpriced.len() as u32);
+    for p in 0..NP {
+        w.u32(b.rows[p].len() as u32).u32(b.blocks[p].len() as u32);
+    }
+    w.u32(0); // reserved
+    debug_assert_eq!(w.len(), HEADER);
+    for blocks in &b.blocks {
+        for blk in blocks {
+            put_block(&mut w, blk);
+        }
+    }
+    for u in &b.unpriced {
+        w.u8(u.provider as u8).u16(u.model).i64(u.first).i64(u.last);
+    }
+    let sum = checksum("base-head", &w.buf);
+    w.u64(sum);
+    for (r, row) in b.records.iter().zip(&b.winner_row) {
+        r.encode(&mut w.buf);
+        w.u32(*row);
+    }
+    let mut by_file: Vec<(u32, u32)> = b.records.iter().enumerate().map(|(i, r)| (r.file, i as u32)).collect();
+    by_file.sort_unstable();
+    for (f, i) in by_file {
+        w.u32(f).u32(i);
+    }
+    for rows in &b.rows {
+        for row in rows {
+            row.encode(&mut w);
+        }
+    }
+    debug_assert_eq!(w.len(), total);
+    w.buf
+}
+
+/// A run of fixed-size items in the file.
+#[derive(Clone, Copy, Debug)]
+struct Section {
+    id: u8,
+    at: u64,
+    item: usize,
+    count: u32,
+}
+
+impl Section {
+    fn per_page(&self) -> u32 {
+        (PAGE / self.item) as u32
+    }
+}
+
+/// Pages read so far in this run, by (section, page).
+type Pages = RefCell<HashMap<(u8, u32), Rc<[u8]>>>;
+
+/// A base file opened for reading by offset.
+pub struct Base {
+    file: File,
+    pub gen_: u64,
+    pub records: u32,
+    record_sec: Section,
+    file_idx_sec: Section,
+    row_secs: [Section; NP],
+    pub rows: [u32; NP],
+    pub blocks: [Vec<BaseBlock>; NP],
+    pub unpriced: Vec<Unpriced>,
+    pages: Pages,
+}
+
+fn corrupt() -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, "corrupt cache base")
+}
+
+impl Base {
+    pub fn open(path: &Path, gen_: u64, price_hash: u64) -> io::Result<Base> {
+        let file = File::open(path)?;
+        let len = file.metadata()?.len();
+        let mut head = [0u8; HEADER];
+        file.read_exact_at(&mut head, 0)?;
+        let mut r = Reader::new(&head);
+        let parse = |r: &mut Reader| -> Result<_, Corrupt> {
+            if r.take(8)? != MAGIC || r.u32()? != VERSION || r.u64()? != gen_ || r.u64()? != price_hash {
+                return Err(Corrupt);
+            }
+            let total = r.u64()?;
+            let records = r.u32()?;
+            let unpriced = r.u32()?;
+            let mut rows = [0u32; NP];
+            let mut nblocks = [0u32; NP];
+            for p in 0..NP {
+                rows[p] = r.u32()?;
+                nblocks[p] = r.u32()?;
+            }
+            Ok((total, records, unpriced, rows, nblocks))
+        };
+        let (total, records, nunpriced, rows, nblocks) = parse(&mut r).map_err(|_| corrupt())?;
+        if total != len {
+            return Err(corrupt());
+        }
+        let table =
+            nblocks.iter().map(|&n| n as u64 * BLOCK as u64).sum::<u64>() + nunpriced as u64 * UNPRICED_SIZE as u64;
+        if HEADER as u64 + table + 8 > len {
+            return Err(corrupt());
+        }
+        let mut rest = vec![0u8; table as usize + 8];
+        file.read_exact_at(&mut rest, HEADER as u64)?;
+        let (body, sum) = rest.split_at(table as usize);
+        if checksum("base-head", &[&head[..], body].concat()) != u64::from_le_bytes(sum.try_into().unwrap()) {
+            return Err(corrupt());
+        }
+        let mut r = Reader::new(body);
+        let mut blocks: [Vec<BaseBlock>; NP] = Default::default();
+        for p in 0..NP {
+            for _ in 0..nblocks[p] {
+                blocks[p].push(get_block(&mut r).map_err(|_| corrupt())?);
+            }
+        }
+        let mut unpriced = Vec::new();
+        for _ in 0..nunpriced {
+            let mut one = || -> Result<Unpriced, Corrupt> {
+                Ok(Unpriced {
+                    provider: Provider::from_u8(r.u8()?).ok_or(Corrupt)?,
+                    model: r.u16()?,
+                    first: r.i64()?,
+                    last: r.i64()?,
+                })
+            };
+            unpriced.push(one().map_err(|_| corrupt())?);
+        }
+        let record_sec = Section { id: 0, at: HEADER as u64 + table + 8, item: REC, count: records };
+        let file_idx_sec =
+            Section { id: 1, at: record_sec.at + records as u64 * REC as u64, item: FILE_IDX, count: records };
+        let mut at = file_idx_sec.at + records as u64 * FILE_IDX as u64;
+        let mut row_secs = [Section { id: 0, at: 0, item: ROW, count: 0 }; NP];
+        for p in 0..NP {
+            row_secs[p] = Section { id: 2 + p as u8, at, item: ROW, count: rows[p] };
+            at += rows[p] as u64 * ROW as u64;
+        }
+        if at != len {
+            return Err(corrupt());
+        }
+        Ok(Base {
+            file,
+            gen_,
+            records,
+            record_sec,
+            file_idx_sec,
+            row_secs,
+            rows,
+            blocks,
+            unpriced,
+            pages: RefCell::new(HashMap::new()),
+        })
+    }
+
+    /// The page of `sec` holding item `i`, read once per run.
+    fn page(&self, sec: &Section, i: u32) -> io::Result<(Rc<[u8]>, usize)> {
+        if i >= sec.count {
+            return Err(corrupt());
+        }
+        let (page, slot) = (i / sec.per_page(), (i % sec.per_page()) as usize * sec.item);
+        if let Some(p) = self.pages.borrow().get(&(sec.id, page)) {
+            return Ok((p.clone(), slot));
+        }
+        let first = page * sec.per_page();
+        let n = sec.per_page().min(sec.count - first) as usize;
+        let mut b = vec![0u8; n * sec.item];
+        self.file.read_exact_at(&mut b, sec.at + first as u64 * sec.item as u64)?;
+        let b: Rc<[u8]> = b.into();
+        self.pages.borrow_mut().insert((sec.id, page), b.clone());
+        Ok((b, slot))
+    }
+
+    fn item<T>(&self, sec: &Section, i: u32, f: impl FnOnce(&[u8]) -> T) -> io::Result<T> {
+        let (p, at) = self.page(sec, i)?;
+        Ok(f(&p[at..at + sec.item]))
+    }
+
+    pub fn row(&self, p: Provider, i: u32) -> io::Result<Row> {
+        self.item(&self.row_secs[p as usize], i, Row::decode)
+    }
+
+    /// Rows `from..to` of a provider.
+    pub fn read_rows(&self, p: Provider, from: u32, to: u32) -> io::Result<Vec<Row>> {
+        if from > to || to > self.rows[p as usize] {
+            return Err(corrupt());
+        }
+        (from..to).map(|i| self.row(p, i)).collect()
+    }
+
+    /// The number of rows with `ts <= t`.
+    pub fn rows_upto(&self, p: Provider, t: i64) -> io::Result<u32> {
+        let (mut lo, mut hi) = (0u32, self.rows[p as usize]);
+        // Narrow with the block table first: it is in memory, and it leaves one block to search.
+        let blocks = &self.blocks[p as usize];
+        let k = blocks.partition_point(|b| b.block.first <= t);
+        if k > 0 {
+            lo = blocks[k - 1].first_row;
+        }
+        if k < blocks.len() {
+            hi = blocks[k].first_row;
+        }
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if self.row(p, mid)?.ts <= t {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        Ok(lo)
+    }
+
+    /// Running sums of rows `0..n`.
+    pub fn cum(&self, p: Provider, n: u32) -> io::Result<Sums> {
+        if n == 0 { Ok(Sums::default()) } else { Ok(self.row(p, n - 1)?.cum) }
+    }
+
+    /// Record `i` and its row (or `NONE`).
+    pub fn record(&self, i: u32) -> io::Result<(Rec, u32)> {
+        self.item(&self.record_sec, i, |b| {
+            (Rec::decode(&b[..Rec::SIZE]), u32::from_le_bytes(b[Rec::SIZE..].try_into().unwrap()))
+        })
+    }
+
+    /// Every record of response `msg`: (record index, record, its row or `NONE`).
+    pub fn records_of_msg(&self, msg: u64) -> io::Result<Vec<(u32, Rec, u32)>> {
+        let (mut lo, mut hi) = (0u32, self.records);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if self.record(mid)?.0.msg < msg {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        let mut out = Vec::new();
+        for i in lo..self.records {
+            let (r, row) = self.record(i)?;
+            if r.msg != msg {
+                break;
+            }
+            out.push((i, r, row));
+        }
+        Ok(out)
+    }
+
+    /// Indices of the records read from one file.
+    pub fn records_of_file(&self, file: u32) -> io::Result<Vec<u32>> {
+        let entry = |i: u32| {
+            self.item(&self.file_idx_sec, i, |b| {
+                (u32::from_le_bytes(b[..4].try_into().unwrap()), u32::from_le_bytes(b[4..].try_into().unwrap()))
+            })
+        };
+        let (mut lo, mut hi) = (0u32, self.records);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if entry(mid)?.0 < file {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        let mut out = Vec::new();
+        for i in lo..self.records {
+            let (f, idx) = entry(i)?;
+            if f != file {
+                break;
+            }
+            out.push(idx);
+        }
+        Ok(out)
+    }
+
+    /// Every record, for compaction: one read, not through the page cache.
+    pub fn all_records(&self) -> io::Result<Vec<Rec>> {
+        let sec = &self.record_sec;
+        let mut b = vec![0u8; sec.count as usize * REC];
+        self.file.read_exact_at(&mut b, sec.at)?;
+        Ok(b.chunks_exact(REC).map(|c| Rec::decode(&c[..Rec::SIZE])).collect())
+    }
+}

@@ -1,0 +1,220 @@
+//! The cache directory of one set of roots: opening what is there, the writer's lock, compaction and
+//! committing a new state.
+//!
+//! Writes go to a temporary file and are renamed into place, under an exclusive lock that is only
+//! ever tried, never waited for: an invocation that finds it held serves the last good state. A
+//! missing, truncated, corrupt or older-version cache is discarded and rebuilt from the transcripts,
+//! which are the only source of truth.
+
+use std::collections::HashSet;
+use std::fs::{self, File, OpenOptions};
+use std::io;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+use super::base::Built;
+use super::base::{self, Base};
+use super::cold;
+use super::compact;
+use super::state::{Depth, State};
+use crate::ground::files::{create_private_dir, write_atomic};
+use crate::ground::log;
+use crate::ground::provider::Provider;
+use crate::read::table::{HOT_DIR_NS, HOT_FILE_NS};
+
+const STATE: &str = "state";
+const LOCK: &str = "lock";
+
+/// Compact once this many records were read since the last compaction...
+const MAX_DELTA: usize = 1024;
+
+/// `RUNWAY_MAX_DELTA` lowers the threshold so tests cross many compactions; not a user setting.
+fn max_delta() -> usize {
+    std::env::var("RUNWAY_MAX_DELTA").ok().and_then(|v| v.parse().ok()).unwrap_or(MAX_DELTA)
+}
+/// ...or when a query would have to re-walk more rows than this.
+const MAX_REGION: u32 = 8192;
+
+fn base_name(gen_: u64) -> String {
+    format!("base-{gen_:016x}")
+}
+
+/// A generation number unique across rebuilds, so a reader holding an old state can never open a new
+/// file by the old name and take it for the one it expects.
+fn new_gen() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static BUMP: AtomicU64 = AtomicU64::new(0);
+    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64);
+    (t.wrapping_add(BUMP.fetch_add(2, Ordering::Relaxed))) | 1
+}
+
+pub struct Db {
+    pub dir: PathBuf,
+    pub state: State,
+    pub base: Option<Base>,
+    pub price_hash: u64,
+    /// Why an existing cache was discarded, if it was.
+    pub discarded: Option<String>,
+}
+
+impl Db {
+    /// Loads the cache in `dir`. Never fails: whatever cannot be trusted is replaced by an empty state,
+    /// which the next update rebuilds.
+    pub fn open(dir: &Path, price_hash: u64, depth: Depth) -> Db {
+        let mut db = Db { dir: dir.to_path_buf(), state: State::empty(), base: None, price_hash, discarded: None };
+        db.reload(depth);
+        db
+    }
+
+    pub fn reload(&mut self, depth: Depth) {
+        self.discarded = None;
+        // A concurrent compaction may delete the base our state names between the two reads; the new
+        // state then names a new base, so read both again.
+        for _ in 0..3 {
+            let st = match State::read(&self.dir, self.price_hash, depth) {
+                Ok(Ok(st)) => st,
+                Ok(Err(_)) => {
+                    self.discard("state is corrupt, truncated, incomplete, or from another version".into());
+                    return;
+                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    self.state = State::empty();
+                    self.base = None;
+                    return;
+                }
+                Err(e) => {
+                    self.discard(format!("cannot read the state file: {e}"));
+                    return;
+                }
+            };
+            if st.base_gen == 0 {
+                self.discard("state file names no base".into());
+                return;
+            }
+            if self.base.as_ref().is_some_and(|b| b.gen_ == st.base_gen) {
+                self.state = st;
+                return;
+            }
+            match Base::open(&self.dir.join(base_name(st.base_gen)), st.base_gen, self.price_hash) {
+                Ok(b) => {
+                    self.state = st;
+                    self.base = Some(b);
+                    return;
+                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                Err(e) => {
+                    self.discard(format!("base file is unusable: {e}"));
+                    return;
+                }
+            }
+        }
+        self.discard("base file keeps disappearing".into());
+    }
+
+    fn discard(&mut self, why: String) {
+        log::warn(&format!("cache {}: {why}; rebuilding", self.dir.display()));
+        self.discarded = Some(why);
+        self.state = State::empty();
+        self.base = None;
+    }
+
+    /// Tries to take the writer's lock without waiting. `None` means another invocation holds it.
+    pub fn try_lock(&self) -> io::Result<Option<File>> {
+        create_private_dir(&self.dir)?;
+        let f = OpenOptions::new().create(true).truncate(false).write(true).mode(0o600).open(self.dir.join(LOCK))?;
+        match f.try_lock() {
+            Ok(()) => Ok(Some(f)),
+            Err(fs::TryLockError::WouldBlock) => Ok(None),
+            Err(fs::TryLockError::Error(e)) => Err(e),
+        }
+    }
+
+    /// Whether the records read since the last compaction should be folded into a new base.
+    pub fn needs_compaction(&self) -> bool {
+        let Some(base) = &self.base else { return true };
+        if self.state.delta.len() > max_delta() || self.state.dead.len() > max_delta() {
+            return true;
+        }
+        Provider::ALL.iter().any(|&p| {
+            let adjusted = self.state.adj.iter().filter(|a| a.provider == p);
+            let earliest =
+                adjusted.flat_map(|a| a.removed.iter().map(|(_, e)| e.ts).chain(a.added.iter().map(|e| e.ts))).min();
+            earliest.is_some_and(|t| {
+                let blocks = &base.blocks[p as usize];
+                let k = blocks.partition_point(|b| b.block.start < t);
+                let from = if k == 0 { 0 } else { blocks[k - 1].first_row };
+                base.rows[p as usize] - from > MAX_REGION
+            })
+        })
+    }
+
+    /// Builds a new base from every live record.
+    pub fn compact(&self) -> io::Result<Built> {
+        let mut recs = match &self.base {
+            Some(b) => {
+                let dead: HashSet<u32> = self.state.dead.iter().copied().collect();
+                let mut all = b.all_records()?;
+                let mut i = 0u32;
+                all.retain(|_| {
+                    let keep = !dead.contains(&i);
+                    i += 1;
+                    keep
+                });
+                all
+            }
+            None => Vec::new(),
+        };
+        recs.extend_from_slice(&self.state.delta);
+        Ok(compact::build(recs))
+    }
+
+    /// Writes the state, and first a new base or cold file when there is one. Call with the lock held.
+    pub fn commit(&mut self, built: Option<Built>, wall_ms: i64) -> io::Result<()> {
+        if !self.state.writable() {
+            return Err(io::Error::other("refusing to write a partially read state"));
+        }
+        create_private_dir(&self.dir)?;
+        if let Some(b) = built {
+            let gen_ = new_gen();
+            let path = self.dir.join(base_name(gen_));
+            write_atomic(&path, &base::encode(&b, gen_, self.price_hash))?;
+            self.state.base_gen = gen_;
+            self.state.delta.clear();
+            self.state.dead.clear();
+            self.state.adj.clear();
+            self.base = Some(Base::open(&path, gen_, self.price_hash)?);
+        }
+        self.state.written_at = wall_ms;
+        let wall_ns = wall_ms.saturating_mul(1_000_000);
+        let enc = self.state.encode(self.price_hash, wall_ns - HOT_FILE_NS, wall_ns - HOT_DIR_NS, new_gen());
+        if let Some((g, bytes)) = &enc.cold {
+            write_atomic(&self.dir.join(cold::name(*g)), bytes)?;
+        }
+        write_atomic(&self.dir.join(STATE), &enc.state)?;
+        self.remove_stale();
+        Ok(())
+    }
+
+    /// Deletes bases and cold files the state no longer names. Readers without the lock never open a
+    /// cold file, and a reader whose base vanishes reads the state again.
+    fn remove_stale(&self) {
+        let keep_base = base_name(self.state.base_gen);
+        let keep_cold = cold::name(self.state.cold.gen_);
+        let Ok(rd) = fs::read_dir(&self.dir) else { return };
+        for e in rd.flatten() {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            let stale_tmp = name.ends_with(".tmp")
+                && e.metadata()
+                    .ok()
+                    .and_then(|m| m.modified().ok())
+                    .and_then(|t| t.elapsed().ok())
+                    .is_some_and(|a| a.as_secs() > 600);
+            let stale_base = name.starts_with("base-") && *name != keep_base;
+            let stale_cold = name.starts_with("cold-") && *name != keep_cold;
+            if stale_base || stale_cold || stale_tmp {
+                let _ = fs::remove_file(e.path());
+            }
+        }
+    }
+}

@@ -1,0 +1,260 @@
+//! Bringing the cache up to date: find what changed, read only the new bytes, fold them in.
+//!
+//! The warm path (nothing changed) stats a few files and returns without taking the lock. When
+//! something changed, the lock is tried; if another invocation holds it, this one serves the last good
+//! state rather than wait.
+
+use std::io;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use super::db::Db;
+use super::merge::Update;
+use super::state::Depth;
+use crate::ground::files::{identity, mtime_ns};
+use crate::ground::log;
+use crate::read::batch::{self, Job};
+use crate::read::pricing;
+use crate::read::scan::{self, Change, Scan};
+use crate::read::sources::Root;
+use crate::read::table::FileEntry;
+
+pub struct Options {
+    pub db_dir: PathBuf,
+    pub roots: Vec<Root>,
+    /// Longest time between full walks, in milliseconds.
+    pub rescan_ms: i64,
+    /// Wall-clock time (not `--now`): file ages and rescans are about the real clock.
+    pub wall_ms: i64,
+    /// Read only what the quick check needs when nothing changed (prompt modes); `doctor` wants all.
+    pub lazy: bool,
+}
+
+#[derive(Default)]
+pub struct RunInfo {
+    /// Microseconds by stage.
+    pub timings: Vec<(&'static str, u64)>,
+    /// Another invocation was updating: this one served the last good state.
+    pub busy: bool,
+    pub updated: bool,
+    pub full_scan: bool,
+    pub stats: u64,
+    pub bytes_read: u64,
+    pub files_read: u64,
+    pub error: Option<String>,
+}
+
+pub struct Run {
+    pub db: Db,
+    pub info: RunInfo,
+}
+
+struct Clock(Instant);
+
+impl Clock {
+    fn lap(&mut self, info: &mut RunInfo, stage: &'static str) {
+        let now = Instant::now();
+        info.timings.push((stage, now.duration_since(self.0).as_micros() as u64));
+        self.0 = now;
+    }
+}
+
+/// Updates the cache as needed and returns it ready to query. Errors are logged and reported in
+/// `info.error`; the cache returned is then the last good one.
+pub fn refresh(opts: &Options) -> Run {
+    let mut clock = Clock(Instant::now());
+    let mut info = RunInfo::default();
+    let wall_ns = opts.wall_ms.saturating_mul(1_000_000);
+    let depth = if opts.lazy { Depth::Warm } else { Depth::Full };
+    let mut db = Db::open(&opts.db_dir, pricing::table_hash(), depth);
+    clock.lap(&mut info, "load");
+    let sweep = sweep_due(&db, opts);
+    // A full walk is only worth doing under the lock; until then it is enough to know one is due.
+    let first = if sweep {
+        Scan { dirty: true, ..Scan::default() }
+    } else {
+        scan::quick(&opts.roots, db.state.table(), wall_ns)
+    };
+    info.stats = first.stats;
+    clock.lap(&mut info, "scan");
+    if first.is_empty() && !sweep {
+        return Run { db, info };
+    }
+    let lock = match db.try_lock() {
+        Ok(Some(l)) => l,
+        Ok(None) => {
+            info.busy = true;
+            return Run { db, info };
+        }
+        Err(e) => {
+            let msg = format!("cannot lock the cache in {}: {e}", opts.db_dir.display());
+            log::warn(&msg);
+            info.error = Some(msg);
+            return Run { db, info };
+        }
+    };
+    // Another invocation may have updated the cache between our read and the lock. Appended lines
+    // need only the recent part of the state; a full walk or a changed directory needs all of it.
+    let mut sweep = sweep_due(&db, opts);
+    db.reload(if sweep { Depth::Full } else { Depth::Update });
+    if !sweep && sweep_due(&db, opts) {
+        sweep = true;
+        db.reload(Depth::Full);
+    }
+    let mut scanned = if sweep {
+        scan::full(&opts.roots, db.state.table())
+    } else {
+        scan::quick(&opts.roots, db.state.table(), wall_ns)
+    };
+    if scanned.dirty && !db.state.complete {
+        db.reload(Depth::Full);
+        scanned = scan::quick(&opts.roots, db.state.table(), wall_ns);
+    }
+    info.full_scan = scanned.full;
+    info.stats += scanned.stats;
+    clock.lap(&mut info, "lock+rescan");
+    if let Err(e) = update(&mut db, scanned, sweep, opts, &mut info, &mut clock) {
+        let msg = format!("cache update failed: {e}");
+        log::warn(&msg);
+        info.error = Some(msg);
+        db.reload(Depth::Full);
+    }
+    drop(lock);
+    Run { db, info }
+}
+
+fn sweep_due(db: &Db, opts: &Options) -> bool {
+    db.base.is_none() || opts.wall_ms - db.state.last_sweep >= opts.rescan_ms || opts.wall_ms < db.state.last_sweep
+}
+
+fn update(
+    db: &mut Db,
+    mut scanned: Scan,
+    sweep: bool,
+    opts: &Options,
+    info: &mut RunInfo,
+    clock: &mut Clock,
+) -> io::Result<()> {
+    if sweep && scanned.is_empty() && db.base.is_some() {
+        // A full walk that found nothing new: only the time of the walk changes. Writing the head
+        // alone keeps the cold file as it is, instead of rewriting it every minute.
+        db.reload(Depth::Update);
+        if db.base.is_some() {
+            db.state.last_sweep = opts.wall_ms;
+            db.commit(None, opts.wall_ms)?;
+            clock.lap(info, "write");
+            info.updated = true;
+            return Ok(());
+        }
+        // The state failed its check on this second read and was discarded: rebuild from a walk
+        // against the empty state, as a first run would, rather than commit nothing.
+        scanned = scan::full(&opts.roots, db.state.table());
+    }
+    let mut jobs = Vec::new();
+    let mut gone = Vec::new();
+    for c in scanned.changes {
+        match c {
+            Change::New { path, provider, size } => jobs.push(Job { path, provider, prev: None, idx: None, size }),
+            Change::Changed { idx, size } => {
+                let f = db.state.files[idx].clone();
+                jobs.push(Job { path: f.path.clone(), provider: f.provider, prev: Some(f), idx: Some(idx), size });
+            }
+            Change::Gone { idx } => gone.push(idx),
+        }
+    }
+    let results = batch::read_all(jobs);
+    clock.lap(info, "read");
+
+    let mut updates: Vec<Update> = gone.iter().map(|&i| Update::gone(db.state.files[i].id)).collect();
+    let mut remove_idx: Vec<usize> = gone;
+    let mut new_files = Vec::new();
+    for (job, res) in results {
+        match res {
+            Ok(out) => {
+                info.bytes_read += out.read.bytes;
+                info.files_read += 1;
+                let id = match &job.prev {
+                    Some(p) => p.id,
+                    None => {
+                        db.state.next_file_id += 1;
+                        db.state.next_file_id
+                    }
+                };
+                let found = out.found;
+                let map: Vec<u16> = found.models.iter().map(|m| db.state.model_id(m)).collect();
+                let recs = found
+                    .recs
+                    .into_iter()
+                    .map(|mut r| {
+                        r.file = id;
+                        r.model = map[r.model as usize];
+                        r
+                    })
+                    .collect();
+                let drop_old = job.prev.is_some() && out.restarted;
+                updates.push(Update { file: id, drop_old, recs, readings: found.readings, hits: found.hits });
+                // Counts of what was skipped carry over unless the file was read from the start.
+                let before = job.prev.as_ref().filter(|_| !out.restarted);
+                let (dev, ino) = identity(&out.md);
+                let entry = FileEntry {
+                    path: job.path,
+                    provider: job.provider,
+                    id,
+                    dev,
+                    ino,
+                    size: out.md.len(),
+                    mtime_ns: mtime_ns(&out.md),
+                    offset: out.read.offset,
+                    fp: out.read.fingerprint,
+                    malformed: before.map_or(0, |p| p.malformed) + found.malformed,
+                    oversized: before.map_or(0, |p| p.oversized) + out.read.oversized as u32,
+                    unreadable: false,
+                    aux: found.aux,
+                };
+                match job.idx {
+                    Some(i) => db.state.files[i] = entry,
+                    None => new_files.push(entry),
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if let Some(i) = job.idx {
+                    updates.push(Update::gone(db.state.files[i].id));
+                    remove_idx.push(i);
+                }
+            }
+            Err(e) => {
+                // Unreadable (permissions, a FIFO, an I/O error): keep what it gave before, retry when
+                // it changes or at the next full walk.
+                log::warn(&format!("skipping {}: {e}", String::from_utf8_lossy(&job.path)));
+                match job.idx {
+                    Some(i) => db.state.files[i].unreadable = true,
+                    None => {
+                        db.state.next_file_id += 1;
+                        new_files.push(FileEntry::unreadable(job.path, job.provider, db.state.next_file_id));
+                    }
+                }
+            }
+        }
+    }
+    remove_idx.sort_unstable();
+    remove_idx.dedup();
+    for i in remove_idx.into_iter().rev() {
+        db.state.files.remove(i);
+    }
+    db.state.files.extend(new_files);
+    if let Some(dirs) = scanned.dirs {
+        db.state.dirs = dirs;
+    }
+    if sweep {
+        db.state.last_sweep = opts.wall_ms;
+    }
+    db.apply(&updates)?;
+    clock.lap(info, "merge");
+    let built = if db.needs_compaction() { Some(db.compact()?) } else { None };
+    clock.lap(info, "compact");
+    db.state.timings = info.timings.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect();
+    db.commit(built, opts.wall_ms)?;
+    clock.lap(info, "write");
+    info.updated = true;
+    Ok(())
+}
