@@ -12,12 +12,10 @@
 //! replay itself: it seeds the running totals but is not counted, so a fork whose parent file is gone
 //! does not claim the parent's calls either.
 
-use std::fmt;
-
 use memchr::memmem;
-use serde::de::{self, Deserialize, Deserializer, Visitor};
 
-use super::json::{Count, Str, object};
+use super::codex_line::{Info, Line, Raw};
+use super::json::Str;
 use super::pricing::Modifiers;
 use crate::ground::codec::{Reader as Bytes, Writer};
 use crate::ground::evidence::Reading;
@@ -47,107 +45,6 @@ pub enum Found {
     Usage(Usage),
     Reading(Reading),
 }
-
-object! { struct TokenUsage {
-    input_tokens: Count = "input_tokens",
-    cached_input_tokens: Count = "cached_input_tokens",
-    output_tokens: Count = "output_tokens",
-    reasoning_output_tokens: Count = "reasoning_output_tokens",
-    total_tokens: Count = "total_tokens",
-} }
-
-type Raw = [u64; 5];
-
-impl TokenUsage {
-    fn raw(&self) -> Option<Raw> {
-        Some([
-            self.input_tokens.get()?,
-            self.cached_input_tokens.get()?,
-            self.output_tokens.get()?,
-            self.reasoning_output_tokens.get()?,
-            self.total_tokens.get()?,
-        ])
-    }
-}
-
-object! { struct Info<'a> {
-    total_token_usage: Option<TokenUsage> = "total_token_usage",
-    last_token_usage: Option<TokenUsage> = "last_token_usage",
-    model: Option<Str<'a>> = "model",
-} }
-
-object! { struct LimitWindow {
-    used_percent: Option<f64> = "used_percent",
-    window_minutes: Option<i64> = "window_minutes",
-    resets_at: Option<f64> = "resets_at",
-    resets_in_seconds: Option<f64> = "resets_in_seconds",
-} }
-
-object! { struct RateLimits {
-    primary: Option<LimitWindow> = "primary",
-    secondary: Option<LimitWindow> = "secondary",
-} }
-
-object! { struct ThreadSpawn<'a> { parent_thread_id: Option<Str<'a>> = "parent_thread_id" } }
-object! { struct SubagentSource<'a> { thread_spawn: Option<ThreadSpawn<'a>> = "thread_spawn" } }
-object! { struct SourceObject<'a> { subagent: Option<SubagentSource<'a>> = "subagent" } }
-
-/// `"cli"`, `"exec"`… or, for a sub-agent, an object naming its parent.
-#[derive(Default)]
-struct Source<'a>(Option<SourceObject<'a>>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for Source<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Source<'a>, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Source<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a session source")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, a: A) -> Result<Source<'de>, A::Error> {
-                SourceObject::deserialize(de::value::MapAccessDeserializer::new(a)).map(|o| Source(Some(o)))
-            }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<Source<'de>, E> {
-                Ok(Source(None))
-            }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut a: A) -> Result<Source<'de>, A::Error> {
-                while a.next_element::<de::IgnoredAny>()?.is_some() {}
-                Ok(Source(None))
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Source<'de>, E> {
-                Ok(Source(None))
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Source<'de>, E> {
-                Ok(Source(None))
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Source<'de>, E> {
-                Ok(Source(None))
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Source<'de>, E> {
-                Ok(Source(None))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Source<'de>, E> {
-                Ok(Source(None))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-object! { struct Payload<'a> {
-    kind: Option<Str<'a>> = "type",
-    info: Option<Info<'a>> = "info",
-    rate_limits: Option<RateLimits> = "rate_limits",
-    model: Option<Str<'a>> = "model",
-    forked_from_id: Option<Str<'a>> = "forked_from_id",
-    source: Option<Source<'a>> = "source",
-} }
-
-object! { struct Line<'a> {
-    timestamp: Option<Str<'a>> = "timestamp",
-    kind: Option<Str<'a>> = "type",
-    payload: Option<Payload<'a>> = "payload",
-} }
 
 /// Reads a rollout line by line, carrying what later lines need: the model in force, the running
 /// totals, and whether this file is a fork replaying its parent.

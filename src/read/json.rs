@@ -110,14 +110,14 @@ impl<'de> Deserialize<'de> for Count {
 /// object! { struct Line<'a> { kind: Option<Str<'a>> = "type", ts: Option<Str<'a>> = "timestamp" } }
 /// ```
 macro_rules! object {
-    (struct $name:ident<$lt:lifetime> { $($field:ident : $ty:ty = $key:literal),* $(,)? }) => {
+    ($vis:vis struct $name:ident<$lt:lifetime> { $($field:ident : $ty:ty = $key:literal),* $(,)? }) => {
         #[derive(Default)]
-        struct $name<$lt> { $($field: $ty,)* _life: std::marker::PhantomData<&$lt ()> }
+        $vis struct $name<$lt> { $($vis $field: $ty,)* _life: std::marker::PhantomData<&$lt ()> }
         $crate::read::json::object!(@impl $name<$lt> { $($field = $key),* });
     };
-    (struct $name:ident { $($field:ident : $ty:ty = $key:literal),* $(,)? }) => {
+    ($vis:vis struct $name:ident { $($field:ident : $ty:ty = $key:literal),* $(,)? }) => {
         #[derive(Default)]
-        struct $name { $($field: $ty,)* }
+        $vis struct $name { $($vis $field: $ty,)* }
         $crate::read::json::object!(@impl $name { $($field = $key),* });
     };
     (@impl $name:ident $(<$lt:lifetime>)? { $($field:ident = $key:literal),* }) => {

@@ -7,6 +7,7 @@
 pub mod batch;
 pub mod claude;
 pub mod codex;
+pub mod codex_line;
 pub mod dedup;
 pub mod extract;
 pub mod json;

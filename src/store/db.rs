@@ -17,6 +17,7 @@ use super::base::{self, Base};
 use super::cold;
 use super::compact;
 use super::state::{Depth, State};
+use super::state_file;
 use crate::ground::files::{create_private_dir, write_atomic};
 use crate::ground::log;
 use crate::ground::provider::Provider;
@@ -71,7 +72,7 @@ impl Db {
         // A concurrent compaction may delete the base our state names between the two reads; the new
         // state then names a new base, so read both again.
         for _ in 0..3 {
-            let st = match State::read(&self.dir, self.price_hash, depth) {
+            let st = match state_file::read(&self.dir, self.price_hash, depth) {
                 Ok(Ok(st)) => st,
                 Ok(Err(_)) => {
                     self.discard("state is corrupt, truncated, incomplete, or from another version".into());
@@ -186,7 +187,13 @@ impl Db {
         }
         self.state.written_at = wall_ms;
         let wall_ns = wall_ms.saturating_mul(1_000_000);
-        let enc = self.state.encode(self.price_hash, wall_ns - HOT_FILE_NS, wall_ns - HOT_DIR_NS, new_gen());
+        let enc = state_file::encode(
+            &mut self.state,
+            self.price_hash,
+            wall_ns - HOT_FILE_NS,
+            wall_ns - HOT_DIR_NS,
+            new_gen(),
+        );
         if let Some((g, bytes)) = &enc.cold {
             write_atomic(&self.dir.join(cold::name(*g)), bytes)?;
         }

@@ -10,3 +10,4 @@ pub mod ingest;
 pub mod merge;
 pub mod readings;
 pub mod state;
+pub mod state_file;
