@@ -96,8 +96,9 @@ fn snapshots_are_classified_by_window_length() {
     assert_eq!(c["rate_limits"]["seven_day"]["resets_at"], "2026-02-15T00:00:00Z");
     assert_eq!(c["limit"]["source"], "server");
     assert_eq!(c["limit"]["used_percent"], 12.0);
-    // 12% used, 3 of 5 hours gone (the window runs 18:30-23:30): pace 0.12 / 0.6 = 0.2.
-    assert_eq!(c["limit"]["pace"], 0.2);
+    // 12% used and nothing burning (a heartbeat is no call): pace 0, nothing runs out.
+    assert_eq!(c["limit"]["pace"], 0.0);
+    assert_eq!(c["limit"]["minutes_to_empty"], Value::Null);
     assert_eq!(c["seven_day"]["source"], "server");
     // The week is closer to its limit than the 5 hours: it binds, and shows.
     assert_eq!(segment(&s, now, &[]), "5h 12% ↻2h00m · 7d 31% ↻2d02h");
@@ -152,16 +153,18 @@ fn a_reading_is_carried_forward_with_local_use() {
     // The learned limit is 100 percent at $0.10: $10.
     assert_eq!(l["cost_usd"], 10.0);
     assert_eq!(l["learned_from"], "server readings");
-    // Burn: $2.40 from 20:00 to 21:10 is $0.034286 a minute, 0.34286% a minute: the other 76% last
-    // 221.67 minutes, past the 00:00 reset, so no warning.
-    assert!((l["minutes_to_empty"].as_f64().unwrap() - 221.67).abs() < 0.01, "{l}");
+    // The present rate at 21:30: $0.80 (e^-4.5 + e^-3 + e^-1) = $0.34302 over 20 (1 - e^-7.5) minutes
+    // of a window that began at 19:00, $0.017160 a minute, 0.17160% at $0.10 a percent (10.30% an
+    // hour): the other 76% last 442.9 minutes, past the 00:00 reset, so no warning; pace
+    // 0.17160 x 150 / 76 = 0.34.
+    assert!((l["minutes_to_empty"].as_f64().unwrap() - 442.88).abs() < 0.01, "{l}");
+    assert_eq!((&l["percent_per_hour"], &l["pace"]), (&Value::from(10.3), &Value::from(0.34)));
     assert_eq!(l["minutes_to_limit"], Value::Null);
     assert_eq!(segment(&s, now, &[]), "5h ≈24% ↻2h30m");
-    // Right after the reading nothing was used since: the service's figure as it is. But the burn
-    // so far ($1.60 in 30 minutes, 0.533% a minute) empties the other 84% in 157.5 minutes, before
-    // the 00:00 reset: a warning.
+    // Right after the reading nothing was used since: the service's figure as it is, and the present
+    // rate (0.23% a minute) is far from emptying the other 84% within the hour.
     assert_eq!(codex_status(&s, "2026-02-12T20:45:00Z")["limit"]["source"], "server");
-    assert_eq!(segment(&s, "2026-02-12T20:45:00Z", &[]), "5h 16% ↻3h15m ⚠ 2h38m");
+    assert_eq!(segment(&s, "2026-02-12T20:45:00Z", &[]), "5h 16% ↻3h15m");
 }
 
 #[test]
@@ -189,9 +192,10 @@ fn after_a_reset_the_window_restarts_with_the_next_call() {
     assert_eq!(l["source"], "extrapolated");
     assert_eq!(l["used_percent"], 26.88);
     assert_eq!(l["resets_at"], "2026-02-13T01:00:00Z");
-    // The block's burn, $2.15 in 70 minutes (0.38393% a minute), empties the other 73.125% in 190.5
-    // minutes: at 00:40, before the 01:00 reset.
-    assert_eq!(segment(&s, now, &[]), "5h ≈27% ↻3h30m ⚠ 3h11m");
+    // The present rate, ($0.80 e^-4.5 + $0.80 e^-3 + $0.55 e^-1) / (20 (1 - e^-4.5)) = $0.012693 a
+    // minute, 0.15867% at $0.08 a percent, takes 460.9 minutes to fill the other 73.125%: no warning.
+    assert!((l["minutes_to_empty"].as_f64().unwrap() - 460.86).abs() < 0.02, "{l}");
+    assert_eq!(segment(&s, now, &[]), "5h ≈27% ↻3h30m");
 }
 
 #[test]
@@ -261,15 +265,144 @@ fn both_providers_in_one_segment() {
         )
         .write(&s.codex_home(), "s1");
     let now = "2026-02-12T21:30:00Z";
-    assert_eq!(segment(&s, now, &[]), "C ~6% ↻4h30m ⚠ 51m · X 8% ↻3h01m");
-    assert_eq!(segment(&s, now, &["--providers", "codex,claude"]), "X 8% ↻3h01m · C ~6% ↻4h30m ⚠ 51m");
+    assert_eq!(segment(&s, now, &[]), "C ~6% ↻4h30m · X 8% ↻3h01m");
+    assert_eq!(segment(&s, now, &["--providers", "codex,claude"]), "X 8% ↻3h01m · C ~6% ↻4h30m");
     let o =
         s.cmd().env("RUNWAY_PROVIDERS", "claude").args(["--color", "never", "--now", now, "prompt"]).output().unwrap();
-    assert_eq!(stdout(&o), "5h ~6% ↻4h30m ⚠ 51m");
-    // In tmux: each window its own colour.
-    let o = s.prompt(now, "tmux");
-    assert_eq!(stdout(&o), "#[fg=red]C ~6% ↻4h30m ⚠ 51m#[fg=default] · #[fg=green]X 8% ↻3h01m#[fg=default]");
+    assert_eq!(stdout(&o), "5h ~6% ↻4h30m");
+    // In tmux: each window its own colour (Claude's red with a warning at 21:05 against $10: see
+    // tests/engine.rs).
+    let o = s.run(&["--limit-cost", "10", "--now", "2026-02-12T21:05:00Z", "prompt", "--shell", "tmux"]);
+    assert_eq!(stdout(&o), "#[fg=red]C ~15% ↻4h55m ⚠ 28m#[fg=default] · #[fg=green]X 8% ↻3h26m#[fg=default]");
     // A provider with nothing running takes no space: after Codex's window reset (00:31) with no
     // call since, only Claude shows, labelled as a single provider is.
-    assert_eq!(segment(&s, "2026-02-13T00:40:00Z", &[]), "5h ~6% ↻1h20m ⚠ 51m");
+    assert_eq!(segment(&s, "2026-02-13T00:40:00Z", &[]), "5h ~6% ↻1h20m");
+}
+
+#[test]
+fn other_allowances_never_stand_in_for_the_main_pool() {
+    let s = Sandbox::empty();
+    // The main pool and the Spark allowance interleave in one rollout; the Spark snapshot is newer.
+    let reset = Some(unix("2026-02-12T23:30:00Z"));
+    Rollout::new("2026-02-12T20:59:00Z", "s1", None)
+        .turn("2026-02-12T20:59:01Z", "gpt-5.5")
+        .count("2026-02-12T21:00:00Z", None, Some(rate_limits(Some(limit_window(12.0, 300, reset, None)), None)))
+        .count(
+            "2026-02-12T21:05:00Z",
+            None,
+            Some(rate_limits_of(
+                "codex_bengalfox",
+                "GPT-5.3-Codex-Spark",
+                Some(limit_window(64.0, 300, reset, None)),
+                None,
+            )),
+        )
+        .write(&s.codex_home(), "s1");
+    let now = "2026-02-12T21:30:00Z";
+    assert_eq!(segment(&s, now, &[]), "5h 12% ↻2h00m", "the main pool, not the newer Spark figure");
+    let c = codex_status(&s, now);
+    let other = &c["other_limits"][0];
+    assert_eq!((other["name"].as_str(), other["id"].as_str()), (Some("GPT-5.3-Codex-Spark"), Some("codex_bengalfox")));
+    assert_eq!((other["used_percent"].as_f64(), other["window"].as_str()), (Some(64.0), Some("five_hour")));
+    let human = stdout(&s.run(&["--now", now, "status"]));
+    assert!(human.contains("GPT-5.3-Codex-Spark: 64% of its 5h window"), "{human}");
+}
+
+#[test]
+fn a_weekly_only_account_has_no_five_hour_gauge() {
+    let s = Sandbox::empty();
+    // Yesterday the account still had a 5-hour window; today its snapshots carry the week alone.
+    Rollout::new("2026-02-11T09:59:00Z", "s0", None)
+        .turn("2026-02-11T09:59:01Z", "gpt-5.5")
+        .count(
+            "2026-02-11T10:00:00Z",
+            Some((CALL, Some(CALL))),
+            Some(rate_limits(
+                Some(limit_window(40.0, 300, Some(unix("2026-02-11T14:00:00Z")), None)),
+                Some(limit_window(10.0, 10080, Some(unix("2026-02-16T00:00:00Z")), None)),
+            )),
+        )
+        .write(&s.codex_home(), "s0");
+    Rollout::new("2026-02-12T20:59:00Z", "s1", None)
+        .turn("2026-02-12T20:59:01Z", "gpt-5.5")
+        .count(
+            "2026-02-12T21:00:00Z",
+            Some((CALL, Some(CALL))),
+            Some(rate_limits(Some(limit_window(14.0, 10080, Some(unix("2026-02-16T00:00:00Z")), None)), None)),
+        )
+        .write(&s.codex_home(), "s1");
+    let now = "2026-02-12T21:30:00Z";
+    let c = codex_status(&s, now);
+    assert_eq!(c["weekly_only"], true);
+    assert_eq!(c["limit"]["used_percent"], Value::Null, "no 5-hour gauge from yesterday's reading: {}", c["limit"]);
+    assert_eq!(segment(&s, now, &[]), "7d 14% ↻3d02h");
+}
+
+#[test]
+fn a_replay_sees_the_reading_of_its_moment() {
+    let s = Sandbox::empty();
+    // Last week's window (reset 02-09 00:00) and this week's, read with every call: 20%, 25%, 30%.
+    let mut r = Rollout::new("2026-02-02T09:59:00Z", "s1", None).turn("2026-02-02T09:59:01Z", "gpt-5.5");
+    let mut total = [0u64; 5];
+    let mut call = |r: Rollout, ts: &str, used: f64, reset: &str| {
+        total = add(total, CALL);
+        r.count(
+            ts,
+            Some((total, Some(CALL))),
+            Some(rate_limits(Some(limit_window(used, 10080, Some(unix(reset)), None)), None)),
+        )
+    };
+    r = call(r, "2026-02-02T10:00:00Z", 55.0, "2026-02-09T00:00:00Z");
+    for (ts, used) in [("2026-02-10T10:00:00Z", 20.0), ("2026-02-11T10:00:00Z", 25.0), ("2026-02-12T10:00:00Z", 30.0)] {
+        r = call(r, ts, used, "2026-02-16T00:00:00Z");
+    }
+    r.write(&s.codex_home(), "s1");
+    // On the 11th at noon the newest reading so far is the 25% of the 11th: not the 30% of the 12th
+    // (which does not exist yet), and not last week's window, long over.
+    let c = codex_status(&s, "2026-02-11T12:00:00Z");
+    let w = &c["rate_limits"]["seven_day"];
+    assert_eq!(
+        (w["used_percent"].as_f64(), w["resets_at"].as_str()),
+        (Some(25.0), Some("2026-02-16T00:00:00Z")),
+        "{w}"
+    );
+}
+
+#[test]
+fn implausible_figures_are_refused_and_counted() {
+    let s = Sandbox::empty();
+    let ms_reset = unix("2026-02-12T23:00:00Z") * 1000; // milliseconds where seconds belong
+    Rollout::new("2026-02-12T20:59:00Z", "s1", None)
+        .turn("2026-02-12T20:59:01Z", "gpt-5.5")
+        .count(
+            "2026-02-12T21:00:00Z",
+            None,
+            Some(rate_limits(Some(limit_window(1e300, 300, Some(unix("2026-02-12T23:00:00Z")), None)), None)),
+        )
+        .count(
+            "2026-02-12T21:01:00Z",
+            None,
+            Some(rate_limits(Some(limit_window(-3.0, 300, Some(unix("2026-02-12T23:00:00Z")), None)), None)),
+        )
+        .count(
+            "2026-02-12T21:02:00Z",
+            None,
+            Some(rate_limits(Some(limit_window(30.0, 300, Some(unix("2026-02-12T20:00:00Z")), None)), None)),
+        )
+        .count(
+            "2026-02-12T21:03:00Z",
+            None,
+            Some(rate_limits(Some(limit_window(30.0, 300, Some(unix("2026-02-14T00:00:00Z")), None)), None)),
+        )
+        .count(
+            "2026-02-12T21:04:00Z",
+            None,
+            Some(rate_limits(Some(limit_window(17.0, 300, Some(ms_reset), None)), None)),
+        )
+        .write(&s.codex_home(), "s1");
+    let now = "2026-02-12T21:30:00Z";
+    // Only the last, its millisecond reset recognised, is shown.
+    assert_eq!(segment(&s, now, &[]), "5h 17% ↻1h30m");
+    let doctor = stdout(&s.run(&["doctor"]));
+    assert!(doctor.contains("4 in Codex rollouts"), "{doctor}");
 }

@@ -10,6 +10,10 @@ use common::*;
 use serde_json::{Value, json};
 
 const NOW: &str = "2026-02-12T21:30:00Z";
+/// Five minutes into the last block, against a $10 limit: the present rate, $0.304619 a minute (the
+/// oracle's `rate` at 21:05), fills the other $8.464757 in 27.8 minutes: a red warning.
+const WARN: [&str; 4] = ["--limit-cost", "10", "--now", "2026-02-12T21:05:00Z"];
+const WARN_SEG: &str = "5h ~15% ↻4h55m ⚠ 28m";
 
 /// (entries, input, output, cache_creation, cache_read, total, cost_usd)
 type Fig = (u64, u64, u64, u64, u64, u64, f64);
@@ -58,17 +62,16 @@ fn block_and_week_equal_an_independent_count() {
 #[test]
 fn burn_and_projection_by_hand() {
     let s = Sandbox::claude_fixture();
-    let b = &s.status(NOW)["claude"]["block"];
-    // First entry 21:00:05.557, last 21:03:34.112: 208.555 s = 3.475917 minutes.
-    let minutes = 208.555 / 60.0;
-    let tpm = 1918612.0 / minutes;
-    let cph = 1.535243 / minutes * 60.0;
-    assert!((b["burn"]["tokens_per_minute"].as_f64().unwrap() - tpm).abs() < 0.01);
-    assert!((b["burn"]["cost_per_hour"].as_f64().unwrap() - cph).abs() < 1e-5);
-    // 270 minutes remain at 21:30.
-    let projected = 1918612.0 + tpm * 270.0;
-    assert!((b["projection"]["tokens"].as_f64().unwrap() - projected).abs() <= 1.0);
-    assert!((b["projection"]["cost_usd"].as_f64().unwrap() - (1.535243 + cph / 60.0 * 270.0)).abs() < 1e-5);
+    let mut args = vec!["status", "--json"];
+    args.extend_from_slice(&WARN[2..]);
+    let b = &json_of(&s.run(&args))["claude"]["block"];
+    // The oracle's present rate at 21:05: 371,163.61 tokens and $0.304619 a minute ($18.277135 an
+    // hour). 295 minutes remain to the 02:00 end: 1,918,612 + 371,163.61 x 295 = 111,411,877 tokens,
+    // $1.535243 + 0.304619 x 295 = $91.397826 if that rate held.
+    assert!((b["burn"]["tokens_per_minute"].as_f64().unwrap() - 371163.61).abs() < 0.01, "{b}");
+    assert!((b["burn"]["cost_per_hour"].as_f64().unwrap() - 18.277135).abs() < 1e-5, "{b}");
+    assert!((b["projection"]["tokens"].as_f64().unwrap() - 111_411_877.0).abs() <= 1.0, "{b}");
+    assert!((b["projection"]["cost_usd"].as_f64().unwrap() - 91.397826).abs() < 1e-5, "{b}");
 }
 
 #[test]
@@ -104,6 +107,7 @@ fn oracle_script_gives_these_figures() {
         )
     };
     assert_eq!(tok(last), LAST_BLOCK);
+    assert_eq!(v["rate"]["cost_per_minute"], 0.024849868, "the present rate at 21:30");
     assert_eq!(tok(&v["week"]), WEEK);
     assert_eq!((v["blocks"][0]["total"].as_u64().unwrap(), v["blocks"][0]["cost_usd"].as_f64().unwrap()), LARGEST);
 }
@@ -111,9 +115,7 @@ fn oracle_script_gives_these_figures() {
 #[test]
 fn segment_for_each_target() {
     let s = Sandbox::claude_fixture();
-    // 6% of the learned limit, 4h30m to the 02:00 reset, and the burn rate reaches the limit in
-    // (23.890094 - 1.535243) / (1.535243 / 3.475917) = 50.6 minutes: red, with a warning.
-    let body = "5h ~6% ↻4h30m ⚠ 51m";
+    let body = WARN_SEG;
     let cases = [
         ("zsh", format!("%{{\x1b[31m%}}{}%{{\x1b[0m%}}", body.replace('%', "%%"))),
         ("bash", format!("\\[\x1b[31m\\]{body}\\[\x1b[0m\\]")),
@@ -122,7 +124,9 @@ fn segment_for_each_target() {
         ("plain", body.to_owned()),
     ];
     for (shell, want) in cases {
-        let o = s.prompt(NOW, shell);
+        let mut args = WARN.to_vec();
+        args.extend(["prompt", "--shell", shell]);
+        let o = s.run(&args);
         assert_quiet(&o);
         assert_eq!(stdout(&o), want, "{shell}");
     }
@@ -131,35 +135,38 @@ fn segment_for_each_target() {
 #[test]
 fn colour_and_glyph_switches() {
     let s = Sandbox::claude_fixture();
-    let o = s.cmd().env("NO_COLOR", "1").args(["--now", NOW, "prompt", "--shell", "zsh"]).output().unwrap();
-    assert_eq!(stdout(&o), "5h ~6%% ↻4h30m ⚠ 51m");
-    let o = s.cmd().env("NO_COLOR", "").args(["--now", NOW, "prompt", "--shell", "fish"]).output().unwrap();
-    assert!(stdout(&o).starts_with('\x1b'), "an empty NO_COLOR does not count");
-    let o = s
-        .cmd()
-        .env("NO_COLOR", "1")
-        .args(["--color", "always", "--now", NOW, "prompt", "--shell", "fish"])
-        .output()
-        .unwrap();
-    assert!(stdout(&o).starts_with('\x1b'), "--color always wins");
-    let o = s.run(&["--color", "never", "--ascii", "--now", NOW, "prompt", "--shell", "bash"]);
-    assert_eq!(stdout(&o), "5h ~6% r4h30m !51m");
+    let run = |env: Option<&str>, extra: &[&str]| {
+        let mut c = s.cmd();
+        if let Some(v) = env {
+            c.env("NO_COLOR", v);
+        }
+        stdout(&c.args(WARN).args(extra).output().unwrap())
+    };
+    assert_eq!(run(Some("1"), &["prompt", "--shell", "zsh"]), "5h ~15%% ↻4h55m ⚠ 28m");
+    assert!(run(Some(""), &["prompt", "--shell", "fish"]).starts_with('\x1b'), "an empty NO_COLOR does not count");
+    assert!(
+        run(Some("1"), &["--color", "always", "prompt", "--shell", "fish"]).starts_with('\x1b'),
+        "--color always wins"
+    );
+    assert_eq!(run(None, &["--color", "never", "--ascii", "prompt", "--shell", "bash"]), "5h ~15% r4h55m !28m");
 }
 
 #[test]
 fn configured_limits() {
     let s = Sandbox::claude_fixture();
-    // $1.535243 of $10 is 15%; at $0.44168 a minute the remaining $8.46 lasts 19.2 minutes.
+    // $1.535243 of $10 is 15%; at 21:30, 26 minutes after the last call, work has stopped: no warning
+    // (the oracle's present rate, $0.024850 a minute, would take 340.6 minutes anyway).
     let o = s.run(&["--color", "never", "--limit-cost", "10", "--now", NOW, "prompt"]);
-    assert_eq!(stdout(&o), "5h ~15% ↻4h30m ⚠ 20m");
+    assert_eq!(stdout(&o), "5h ~15% ↻4h30m");
     let o = s.cmd().env("RUNWAY_LIMIT_COST", "10").args(["--color", "never", "--now", NOW, "prompt"]).output().unwrap();
-    assert_eq!(stdout(&o), "5h ~15% ↻4h30m ⚠ 20m");
+    assert_eq!(stdout(&o), "5h ~15% ↻4h30m");
     let v = json_of(&s.run(&["--limit-cost", "10", "--now", NOW, "status", "--json"]));
     assert_eq!(v["claude"]["limit"]["source"], "configured");
-    // 1,918,612 of 1e9 tokens is 0.19%; the projection (150,951,310) stays under: green, no warning.
+    assert!((v["claude"]["limit"]["minutes_to_empty"].as_f64().unwrap() - 340.64).abs() < 0.01);
+    // 1,918,612 of 1e9 tokens is 0.19%: green, no warning.
     let o = s.run(&["--limit-tokens", "1000000000", "--now", NOW, "prompt", "--shell", "tmux"]);
     assert_eq!(stdout(&o), "#[fg=green]5h ~0% ↻4h30m#[fg=default]");
-    // Thresholds move the colour: 0.77% of $200 (projection $120.79, under it) is amber from 0.5%.
+    // Thresholds move the colour: 0.77% of $200 is amber from 0.5%.
     let o = s.run(&["--limit-cost", "200", "--warn-at", "0.5", "--now", NOW, "prompt", "--shell", "tmux"]);
     assert_eq!(stdout(&o), "#[fg=yellow]5h ~1% ↻4h30m#[fg=default]");
 }
@@ -191,7 +198,10 @@ fn human_status_and_doctor() {
     let text = stdout(&o);
     assert!(text.contains("20 calls · 1.92M tokens · $1.54"), "{text}");
     assert!(text.contains("465 calls · 44.91M tokens · $34.00"), "{text}");
-    assert!(text.contains("~6% of $23.89 (estimate, learned from the largest completed block"), "{text}");
+    assert!(
+        text.contains("~6% of $23.89 (an estimate: the limit is learned from the largest completed block)"),
+        "{text}"
+    );
     let o = s.run(&["doctor"]);
     let text = stdout(&o);
     assert!(text.contains("claude  9 files"), "{text}");

@@ -58,7 +58,11 @@ fn a_usage_limit_notice_tells_where_the_limit_was() {
     assert_eq!(l["learned_from"], "usage limit reached");
     assert_eq!(l["cost_usd"], 18.535582);
     assert_eq!(l["used_percent"], 8.28);
-    assert_eq!(plain(&s, NOW, &[]), "5h ~8% ↻4h30m ⚠ 39m");
+    // Against that limit the last block's burst, 21:00-21:03, was heading for it: at 21:03:40 the
+    // present rate, $0.429986 a minute (the oracle's), fills the other $17.000339 in 39.5 minutes.
+    assert_eq!(plain(&s, "2026-02-12T21:03:40Z", &[]), "5h ~8% ↻4h57m ⚠ 40m");
+    // At 21:30 work has stopped for 26 minutes: no warning.
+    assert_eq!(plain(&s, NOW, &[]), "5h ~8% ↻4h30m");
     // The notice is not a call: nothing else changed.
     assert_eq!(s.status(NOW)["claude"]["week"]["entries"], 465);
 }
@@ -82,20 +86,22 @@ fn a_reading_then_local_use() {
     assert_eq!(l["observed_at"], "2026-02-12T21:02:00Z");
     assert_eq!(l["learned_from"], "server readings");
     assert!((l["cost_usd"].as_f64().unwrap() - 76.69658).abs() < 1e-5, "{l}");
-    // The block burns $0.441680 a minute, 0.57588% a minute: the other 88.833% last 154.26 minutes,
-    // before the 01:00 reset.
-    assert!((l["minutes_to_limit"].as_f64().unwrap() - 154.26).abs() < 0.01, "{l}");
-    // 11.167% used, 1.5 of 5 hours gone: pace 0.11167 / 0.3 = 0.37.
-    assert_eq!(l["pace"], 0.37);
-    assert_eq!(plain(&s, NOW, &[]), "5h ≈11% ↻3h30m ⚠ 2h35m");
+    // Work stopped at 21:03: no warning. Whatever the present rate, the figures agree with one
+    // another: pace is the rate against the even rate that lasts to the 01:00 reset, 210 minutes away.
+    assert_eq!(l["minutes_to_limit"], Value::Null);
+    let (empty, pace) = (l["minutes_to_empty"].as_f64().unwrap(), l["pace"].as_f64().unwrap());
+    assert!(empty > 45.0 && (pace - 210.0 / empty).abs() < 0.01, "{l}");
+    assert_eq!(plain(&s, NOW, &[]), "5h ≈11% ↻3h30m");
 
-    // At 23:30 the reading is 2h28m old, with use since: too old to carry. The local estimate is
-    // back, against the limit the readings taught: $1.535243 of $76.69658 is 2.00%.
+    // At 23:30 the reading is 2h28m old, and nothing was used since 21:04: the share stays where the
+    // reading and the use since put it, and the reset stays the service's 01:00.
     let later = "2026-02-12T23:30:00Z";
     let l = &s.status(later)["claude"]["limit"];
-    assert_eq!((l["source"].as_str(), l["learned_from"].as_str()), (Some("history"), Some("server readings")));
-    assert_eq!(l["used_percent"], 2.0);
-    assert!(plain(&s, later, &[]).starts_with("5h ~2% ↻2h30m"));
+    assert_eq!((l["source"].as_str(), l["used_percent"].as_f64()), (Some("extrapolated"), Some(11.17)));
+    assert_eq!(l["resets_at"], "2026-02-13T01:00:00Z");
+    assert_eq!(plain(&s, later, &[]), "5h ≈11% ↻1h30m");
+    // After the reset, with no call since, no window is running.
+    assert_eq!(plain(&s, "2026-02-13T01:30:00Z", &[]), "");
 }
 
 #[test]
@@ -106,7 +112,7 @@ fn every_source_is_labelled() {
     // configured: the user's limit.
     let v = json_of(&s.run(&["--limit-tokens", "100000000", "--now", NOW, "status", "--json"]));
     assert_eq!(v["claude"]["limit"]["source"], "configured");
-    assert_eq!(plain(&s, NOW, &["--limit-cost", "100"]), "5h ~2% ↻4h30m ⚠ 3h43m");
+    assert_eq!(plain(&s, NOW, &["--limit-cost", "100"]), "5h ~2% ↻4h30m");
     // none: no completed block yet, nothing configured.
     assert_eq!(s.status("2026-02-11T21:00:00Z")["claude"]["limit"]["source"], "none");
     // server, then extrapolated: a_reading_then_local_use. The server's figure beats a configured

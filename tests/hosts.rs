@@ -13,9 +13,10 @@ use std::time::{Duration, Instant};
 
 use common::*;
 
-const NOW: &str = "2026-02-12T21:30:00Z";
-/// What the fixture shows at NOW: 6% of the learned limit, 4h30m to the reset, the limit in 51 min.
-const SEG: &str = "5h ~6% ↻4h30m ⚠ 51m";
+const NOW: &str = "2026-02-12T21:05:00Z";
+/// What the fixture shows at NOW against a $10 limit (RUNWAY_LIMIT_COST): 15%, 4h55m to the reset,
+/// and the present rate reaches the limit in 28 minutes (see tests/engine.rs): red, with a warning.
+const SEG: &str = "5h ~15% ↻4h55m ⚠ 28m";
 
 fn have(tool: &str) -> bool {
     let found =
@@ -98,6 +99,7 @@ fn env_of(s: &Sandbox) -> Vec<(&'static str, String)> {
         ("CLAUDE_CONFIG_DIR", s.claude_dir().display().to_string()),
         ("CODEX_HOME", s.codex_home().display().to_string()),
         ("RUNWAY_NOW", NOW.to_owned()),
+        ("RUNWAY_LIMIT_COST", "10".to_owned()),
         ("LANG", "C.UTF-8".to_owned()),
         ("LC_ALL", "C.UTF-8".to_owned()),
     ]
@@ -131,11 +133,11 @@ fn zsh_right_prompt() {
     // The expanded prompt: colour sequences, no stray %{ %} or doubled %.
     t.type_line("print -rP -- \"$RPROMPT\" | cat -v; print -l $precmd_functions | grep -c _runway");
     let sc = t.wait("the expanded prompt and the hook count", |sc| {
-        sc.contains("^[[31m5h ~6% ")
+        sc.contains("^[[31m5h ~15% ")
             && sc.lines().any(|l| l.trim().chars().all(|c| c.is_ascii_digit()) && !l.trim().is_empty())
     });
     assert!(!sc.contains("%{") && !sc.contains("%%"), "{sc}");
-    assert!(sc.contains("51m^[[0m [mine]"), "{sc}");
+    assert!(sc.contains("28m^[[0m [mine]"), "{sc}");
     assert!(sc.lines().any(|l| l.trim() == "1"), "the hook is registered once: {sc}");
 }
 
@@ -166,9 +168,9 @@ fn bash_prompt_string_and_array_forms() {
         // ${PS1@P}: bash's own expansion turns \[ \] into \001 \002 around the colours.
         t.type_line("printf '%s' \"${PS1@P}\" | cat -v; echo; declare -p PROMPT_COMMAND");
         let sc = t.wait("the expanded prompt and PROMPT_COMMAND", |sc| {
-            sc.contains("^A^[[31m^B5h ~6% ") && sc.contains("PROMPT_COMMAND=")
+            sc.contains("^A^[[31m^B5h ~15% ") && sc.contains("PROMPT_COMMAND=")
         });
-        assert!(sc.contains("51m^A^[[0m^B mine>"), "{form}: {sc}");
+        assert!(sc.contains("28m^A^[[0m^B mine>"), "{form}: {sc}");
         assert!(!sc.contains("\\[") && !sc.contains("\\]"), "{form}: {sc}");
         assert_eq!(sc.matches("_runway_hook").count(), 1, "{form}: installed once: {sc}");
         assert!(sc.contains("history -a"), "{form}: the user's command is kept: {sc}");
@@ -204,7 +206,7 @@ fn fish_right_prompt_wraps_the_users() {
     t.type_line("false; echo rc=$status");
     t.wait("rc=1", |sc| sc.contains("rc=1"));
     t.type_line("fish_right_prompt | cat -v; echo");
-    t.wait("raw ANSI in fish", |sc| sc.contains("^[[31m5h ~6% "));
+    t.wait("raw ANSI in fish", |sc| sc.contains("^[[31m5h ~15% "));
 }
 
 #[test]
@@ -310,8 +312,8 @@ fn tmux_status_bar_through_the_plugin() {
     assert!(!bar.contains("#[") && !bar.contains("##") && !bar.contains('\x1b'), "{bar:?}");
     // Drawn in red: the colour came through tmux's own styles.
     let coloured = outer.run(&["capture-pane", "-e", "-p", "-t", "t"]);
-    let colored_line = coloured.lines().find(|l| l.contains("5h ~6%")).unwrap();
-    assert!(colored_line.contains("\x1b[31m5h ~6%"), "{colored_line:?}");
+    let colored_line = coloured.lines().find(|l| l.contains("5h ~15%")).unwrap();
+    assert!(colored_line.contains("\x1b[31m5h ~15%"), "{colored_line:?}");
 }
 
 #[test]
@@ -320,7 +322,7 @@ fn tmux_mode_never_reads_stdin() {
     // A pipe that is never closed, as tmux hands its jobs: the segment must still come back at once.
     let mut child = s
         .cmd()
-        .args(["--now", NOW, "prompt", "--shell", "tmux"])
+        .args(["--now", NOW, "--limit-cost", "10", "prompt", "--shell", "tmux"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
@@ -346,7 +348,7 @@ fn dollars_and_percents_survive_prompt_expansion() {
     let want = "5h $5.08 ↻4h00m";
     let s = Sandbox::claude_fixture();
     let mut env = env_of(&s);
-    env.retain(|(k, _)| *k != "RUNWAY_NOW");
+    env.retain(|(k, _)| *k != "RUNWAY_NOW" && *k != "RUNWAY_LIMIT_COST");
     env.push(("RUNWAY_NOW", early.to_owned()));
     if have("bash") {
         let rc = s.dir.path().join("bashrc");

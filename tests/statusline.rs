@@ -86,16 +86,14 @@ fn with_rate_limits_the_service_is_the_truth() {
     let p = payload(&s, Some(limits(23.4, NOW_S + 6000, 41.2, NOW_S + 3 * 86400 + 3600)));
     let o = feed(&s, p.to_string().as_bytes(), &[]);
     // The window began at 18:10; local use since then is $8.564751 (the oracle), so one percent is
-    // $0.366015. The active block burns $0.441680 a minute (1.20672% a minute): the other 76.6% last
-    // 63.5 minutes, before the reset in 1h40m: a warning, and red.
-    assert_eq!(plain(&o), "Opus 4.6 · ctx 32% · $1.84 · 5h 23% ↻1h40m ⚠ 1h04m · 7d 41% ↻3d01h\n");
-    assert!(stdout(&o).contains("\x1b[31m5h 23%"), "coloured: {:?}", stdout(&o));
+    // $0.366015. Work stopped at 21:03: no warning, green.
+    assert_eq!(plain(&o), "Opus 4.6 · ctx 32% · $1.84 · 5h 23% ↻1h40m · 7d 41% ↻3d01h\n");
+    assert!(stdout(&o).contains("\x1b[32m5h 23%"), "coloured: {:?}", stdout(&o));
     // The shell and tmux segments now show the same figures, without `~`; the week (41%) is closer
-    // to its limit than the 5 hours, so it shows too. At its average rate so far (41.2% in 3 days 23
-    // hours) it lasts past its reset: no warning, green.
-    let zsh = "5h 23%% ↻1h40m ⚠ 1h04m · 7d 41%% ↻3d01h";
+    // to its limit than the 5 hours, so it shows too.
+    let zsh = "5h 23%% ↻1h40m · 7d 41%% ↻3d01h";
     assert_eq!(stdout(&s.run(&["--now", NOW, "--color", "never", "prompt", "--shell", "zsh"])), zsh);
-    let tmux = "#[fg=red]5h 23% ↻1h40m ⚠ 1h04m#[fg=default] · #[fg=green]7d 41% ↻3d01h#[fg=default]";
+    let tmux = "#[fg=green]5h 23% ↻1h40m#[fg=default] · #[fg=green]7d 41% ↻3d01h#[fg=default]";
     assert_eq!(stdout(&s.prompt(NOW, "tmux")), tmux);
     let v = s.status(NOW);
     let l = &v["claude"]["limit"];
@@ -103,7 +101,11 @@ fn with_rate_limits_the_service_is_the_truth() {
     assert_eq!(l["used_percent"], 23.4);
     assert_eq!(l["resets_at"], "2026-02-12T23:10:00Z");
     assert_eq!(l["observed_at"], NOW);
-    assert!((l["minutes_to_limit"].as_f64().unwrap() - 63.48).abs() < 0.01, "{l}");
+    // One present rate behind every figure: pace is it against the even rate that lasts the other
+    // 76.6% to the reset 100 minutes away.
+    assert_eq!(l["minutes_to_limit"], Value::Null);
+    let (empty, pace) = (l["minutes_to_empty"].as_f64().unwrap(), l["pace"].as_f64().unwrap());
+    assert!((pace - 100.0 / empty).abs() < 0.01, "{l}");
     assert_eq!(v["claude"]["seven_day"]["used_percent"], 41.2);
     assert_eq!(v["claude"]["rate_limits"]["five_hour"]["used_percent"], 23.4);
     // Nothing was used locally since: 45 minutes later the figure is still the service's.
@@ -114,31 +116,45 @@ fn with_rate_limits_the_service_is_the_truth() {
 fn without_rate_limits_the_estimate_is_marked() {
     let s = Sandbox::claude_fixture();
     let o = feed(&s, payload(&s, None).to_string().as_bytes(), &[]);
-    assert_eq!(plain(&o), "Opus 4.6 · ctx 32% · $1.84 · 5h ~6% ↻4h30m ⚠ 51m\n");
+    assert_eq!(plain(&o), "Opus 4.6 · ctx 32% · $1.84 · 5h ~6% ↻4h30m\n");
     assert_eq!(s.status(NOW)["claude"]["limit"]["source"], "history");
 }
 
 #[test]
 fn a_reset_that_has_passed_is_not_the_truth() {
     let s = Sandbox::claude_fixture();
-    // resets_at an hour ago (20:30): that window is over and its 97% says nothing about this one.
-    // The next window began with the first call after 20:30 (20:30:28) and resets at 01:30:28, in
-    // 4h00m28s. Since then $4.716728 was used: 19.74% of the learned $23.890094 (an estimate), and the
-    // block's burn empties the rest in 43.4 minutes.
-    let p = payload(&s, Some(limits(97.0, NOW_S - 3600, 41.0, NOW_S + 86400)));
-    let o = feed(&s, p.to_string().as_bytes(), &[]);
-    assert!(plain(&o).contains("5h ~20% ↻4h01m ⚠ 44m"), "{}", plain(&o));
-    assert!(plain(&o).contains("7d 41%"), "{}", plain(&o));
+    // At 19:00 the status line saw 2% of the window that resets at 20:30 (too little to learn what a
+    // percent costs from).
+    let early = payload(&s, Some(limits(2.0, NOW_S - 3600, 41.0, NOW_S + 86400)));
+    let mut c = s.cmd().args(["--now", "2026-02-12T19:00:00Z", "statusline"]).stdin(Stdio::piped()).spawn().unwrap();
+    c.stdin.take().unwrap().write_all(early.to_string().as_bytes()).unwrap();
+    assert!(c.wait().unwrap().success());
+    // At 21:30 that window is over and its 2% says nothing about this one. The next window began
+    // with the first call after 20:30 (20:30:28) and resets at 01:30:28, in 4h00m28s. Since then
+    // $4.716728 was used: 19.74% of the learned $23.890094 (an estimate).
+    let o = feed(&s, payload(&s, None).to_string().as_bytes(), &[]);
+    assert!(plain(&o).contains("5h ~20% ↻4h01m ·"), "{}", plain(&o));
+    // The week's reading is still running: carried forward with the local use since 19:00 (≈).
+    assert!(plain(&o).contains("7d ≈55%"), "{}", plain(&o));
     let l = &s.status(NOW)["claude"]["limit"];
     assert_eq!(l["source"], "history");
     assert_eq!(l["resets_at"], "2026-02-13T01:30:28.082Z");
     assert_eq!(l["used_percent"], 19.74);
+    // A payload whose reset is already behind it when it arrives is refused, logged and counted, never
+    // shown: the figures stay as they were.
+    let stale = payload(&s, Some(limits(99.0, NOW_S - 60, 41.0, NOW_S + 86400)));
+    assert!(plain(&feed(&s, stale.to_string().as_bytes(), &[])).contains("5h ~20% ↻4h01m ·"));
+    let doctor = stdout(&s.run(&["doctor"]));
+    assert!(
+        doctor.contains("refused  1 implausible status-line figures (last: five_hour: reset not after"),
+        "{doctor}"
+    );
 }
 
 #[test]
 fn nulls_garbage_and_nothing() {
     let s = Sandbox::claude_fixture();
-    let runway = "5h ~6% ↻4h30m ⚠ 51m\n";
+    let runway = "5h ~6% ↻4h30m\n";
     // Session start: nulls everywhere, no rate_limits yet.
     let start = json!({
         "session_id": "x", "transcript_path": null, "model": { "id": "claude-opus-4-6", "display_name": null },
@@ -168,13 +184,13 @@ fn narrow_terminals_drop_the_least_important_first() {
     let s = Sandbox::claude_fixture();
     let p = payload(&s, Some(limits(23.4, NOW_S + 6000, 41.2, NOW_S + 3 * 86400 + 3600))).to_string();
     let at = |cols: &str| plain(&feed(&s, p.as_bytes(), &[("COLUMNS", cols)]));
-    // Widths: model 8, ctx 7, cost 5, 5h 21, 7d 13, separators 3: 66 in all.
-    assert_eq!(at("66"), "Opus 4.6 · ctx 32% · $1.84 · 5h 23% ↻1h40m ⚠ 1h04m · 7d 41% ↻3d01h\n");
-    assert_eq!(at("65"), "ctx 32% · $1.84 · 5h 23% ↻1h40m ⚠ 1h04m · 7d 41% ↻3d01h\n");
-    assert_eq!(at("50"), "ctx 32% · 5h 23% ↻1h40m ⚠ 1h04m · 7d 41% ↻3d01h\n");
-    assert_eq!(at("40"), "5h 23% ↻1h40m ⚠ 1h04m · 7d 41% ↻3d01h\n");
-    assert_eq!(at("30"), "5h 23% ↻1h40m ⚠ 1h04m\n");
-    assert_eq!(at("10"), "5h 23% ↻1h40m ⚠ 1h04m\n");
+    // Widths: model 8, ctx 7, cost 5, 5h 13, 7d 13, separators 3: 58 in all.
+    assert_eq!(at("58"), "Opus 4.6 · ctx 32% · $1.84 · 5h 23% ↻1h40m · 7d 41% ↻3d01h\n");
+    assert_eq!(at("57"), "ctx 32% · $1.84 · 5h 23% ↻1h40m · 7d 41% ↻3d01h\n");
+    assert_eq!(at("46"), "ctx 32% · 5h 23% ↻1h40m · 7d 41% ↻3d01h\n");
+    assert_eq!(at("38"), "5h 23% ↻1h40m · 7d 41% ↻3d01h\n");
+    assert_eq!(at("28"), "5h 23% ↻1h40m\n");
+    assert_eq!(at("10"), "5h 23% ↻1h40m\n");
 }
 
 #[test]

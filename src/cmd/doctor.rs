@@ -91,6 +91,20 @@ fn report(eng: &App) -> String {
             ev.hits.len()
         );
     }
+    let st_readings = &eng.readings;
+    let implausible: u64 = st.files.iter().map(|f| u64::from(f.implausible)).sum();
+    if st_readings.refused > 0 || implausible > 0 {
+        let last = if st_readings.last_refused.is_empty() {
+            String::new()
+        } else {
+            format!(" (last: {})", st_readings.last_refused)
+        };
+        let _ = writeln!(
+            o,
+            "  refused  {} implausible status-line figures{last}, {implausible} in Codex rollouts",
+            st_readings.refused
+        );
+    }
     let _ = writeln!(o, "\ntimings (µs)");
     let _ = writeln!(o, "  this run:        {}", fmt_timings(eng.run.info.timings.iter().map(|(k, v)| (*k, *v))));
     let _ = writeln!(o, "  last update:     {}", fmt_timings(st.timings.iter().map(|(k, v)| (k.as_str(), *v))));

@@ -17,7 +17,10 @@ use crate::store::readings::Readings;
 
 pub fn run(cfg: Config, stdin: Option<&[u8]>) -> io::Result<ExitCode> {
     let p = stdin.map(|b| payload::parse(b, cfg.now)).unwrap_or_default();
-    if let Err(e) = Readings::record(&cfg.cache_dir, &p.readings, p.root().as_deref()) {
+    for why in &p.rejected {
+        log::warn(&format!("statusline: refused rate_limits.{why}"));
+    }
+    if let Err(e) = Readings::record(&cfg.cache_dir, &p.readings, &p.rejected, p.root().as_deref()) {
         log::warn(&format!("statusline: cannot store rate_limits: {e}"));
     }
     let app = App::load(cfg, true);

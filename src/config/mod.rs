@@ -126,6 +126,7 @@ pub fn resolve(g: &Given) -> (Config, Vec<String>) {
         Glyphs {
             reset: pick("glyph_reset", &v.glyph_reset, a.reset),
             warning: pick("glyph_warning", &v.glyph_warning, a.warning),
+            over: pick("glyph_over", &v.glyph_over, a.over),
             estimate: pick("glyph_estimate", &v.glyph_estimate, a.estimate),
             extrapolated: pick("glyph_extrapolated", &v.glyph_extrapolated, a.extrapolated),
         }
@@ -133,6 +134,7 @@ pub fn resolve(g: &Given) -> (Config, Vec<String>) {
         Glyphs {
             reset: v.glyph_reset.clone(),
             warning: v.glyph_warning.clone(),
+            over: v.glyph_over.clone(),
             estimate: v.glyph_estimate.clone(),
             extrapolated: v.glyph_extrapolated.clone(),
         }

@@ -91,11 +91,13 @@ settings! {
     color_danger: kinds::Colour = "red", -, "COLOUR",
         "Colour from `danger_at`, and when the limit comes before the reset";
     ascii: kinds::Bool = "false", (switch "ascii"), "",
-        "ASCII glyphs (`r`, `!`, `~`, `~=`) for terminals without ↻ ⚠ ≈";
+        "ASCII glyphs (`r`, `!`, `X!`, `~`, `~=`) for terminals without ↻ ⚠ ✕ ≈";
     glyph_reset: kinds::Text = "↻", -, "TEXT",
         "Before the time to the reset";
     glyph_warning: kinds::Text = "⚠ ", -, "TEXT",
         "Before the time left when the limit comes first";
+    glyph_over: kinds::Text = "✕", -, "TEXT",
+        "After the share of a window at or past its limit";
     glyph_estimate: kinds::Text = "~", -, "TEXT",
         "Marks a share estimated locally";
     glyph_extrapolated: kinds::Text = "≈", -, "TEXT",

@@ -2,7 +2,7 @@
 //! and what one percent of a window costs, learned from the readings themselves.
 
 use crate::ground::evidence::{LimitHit, Reading};
-use crate::ground::time::{HOUR_MS, MINUTE_MS};
+use crate::ground::time::MINUTE_MS;
 use crate::ground::window::Window;
 
 /// What the services reported and noticed, for one provider.
@@ -18,20 +18,10 @@ impl Evidence {
     }
 }
 
-/// How long a reading is shown as is without local usage since, and how long it may be carried forward.
+/// How long a reading is shown as is when there was local use since and nothing converts it to a share.
 #[derive(Clone, Copy, Debug)]
 pub struct Trust {
     pub fresh_ms: i64,
-}
-
-impl Trust {
-    pub fn horizon(&self, w: Window) -> i64 {
-        match w {
-            Window::FiveHour => 2 * HOUR_MS,
-            Window::SevenDay => 24 * HOUR_MS,
-        }
-        .max(self.fresh_ms)
-    }
 }
 
 /// A snapshot with 0% and a reset a whole window away, as Codex writes when a window starts afresh
@@ -91,9 +81,10 @@ pub fn calibrate(readings: &[Reading], w: Window, now: i64, cost_between: &dyn F
 mod tests {
     use super::*;
     use crate::ground::provider::Provider;
+    use crate::ground::time::HOUR_MS;
 
     fn reading(w: Window, used: f64, resets_at: i64, observed_at: i64) -> Reading {
-        Reading { provider: Provider::Codex, window: w, used_percent: used, resets_at, observed_at }
+        Reading::new(Provider::Codex, w, used, resets_at, observed_at)
     }
 
     const D: u64 = 1_000_000_000_000;

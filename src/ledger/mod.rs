@@ -207,6 +207,29 @@ impl<'a> Ledger<'a> {
         best
     }
 
+    /// The counted calls with `from < ts <= to`, oldest first.
+    pub fn entries_between(&self, from: i64, to: i64) -> Vec<Entry> {
+        let mut out: Vec<Entry> = Vec::new();
+        if let Some(base) = self.base {
+            let r = (|| -> io::Result<Vec<Entry>> {
+                let (lo, hi) = (base.rows_upto(self.p, from)?, base.rows_upto(self.p, to)?);
+                let mut prev = base.cum(self.p, lo)?;
+                let mut v = Vec::with_capacity((hi - lo) as usize);
+                for (i, row) in base.read_rows(self.p, lo, hi)?.iter().enumerate() {
+                    if !self.removed_rows.contains(&(lo + i as u32)) {
+                        v.push(row.entry(prev));
+                    }
+                    prev = row.cum;
+                }
+                Ok(v)
+            })();
+            out = self.ok(r);
+        }
+        out.extend(self.added.iter().filter(|e| e.ts > from && e.ts <= to));
+        out.sort_by_key(|e| e.ts);
+        out
+    }
+
     /// Names of the models without a price used in `from < ts <= to`.
     pub fn unpriced_between(&self, from: i64, to: i64) -> Vec<String> {
         let mut ids: Vec<u16> = Vec::new();
@@ -289,6 +312,8 @@ mod tests {
         let v = l.blocks_at(10 * h);
         assert_eq!(v.current().unwrap().totals.sums.output, 26, "one block from 1 h to 4 h");
         assert_eq!(l.first_after(h, 10 * h), Some(2 * h));
+        let calls: Vec<(i64, u64)> = l.entries_between(h, 10 * h).iter().map(|e| (e.ts, e.sums.output)).collect();
+        assert_eq!(calls, vec![(2 * h, 20), (4 * h, 5)], "the superseded row is gone, the added calls are in");
         assert!(Ledger::new(Provider::Codex, Some(&b), &st).sum_between(0, 10 * h).entries == 0);
     }
 }

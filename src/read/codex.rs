@@ -14,11 +14,11 @@
 
 use memchr::memmem;
 
-use super::codex_line::{Info, Line, Raw};
+use super::codex_line::{Info, LimitWindow, Line, RateLimits, Raw};
 use super::json::Str;
 use super::pricing::Modifiers;
 use crate::ground::codec::{Reader as Bytes, Writer};
-use crate::ground::evidence::Reading;
+use crate::ground::evidence::{Reading, check, reset_ms};
 use crate::ground::hash::{Hasher, key as hash_key};
 use crate::ground::provider::Provider;
 use crate::ground::time::parse_rfc3339;
@@ -44,6 +44,8 @@ pub struct Usage {
 pub enum Found {
     Usage(Usage),
     Reading(Reading),
+    /// A reported figure that cannot be shown, and why.
+    Implausible(&'static str),
 }
 
 /// Reads a rollout line by line, carrying what later lines need: the model in force, the running
@@ -162,30 +164,46 @@ impl Reader {
             Some("event_msg") if p.kind.as_ref().map(Str::as_str) == Some("token_count") => {
                 let Some(ts) = ts else { return true };
                 if let Some(rl) = &p.rate_limits {
-                    for w in [&rl.primary, &rl.secondary].into_iter().flatten() {
-                        let (Some(used), Some(win)) = (w.used_percent, w.window_minutes.and_then(Window::from_minutes))
-                        else {
-                            continue;
-                        };
-                        let resets = w
-                            .resets_at
-                            .map(|s| (s * 1000.0) as i64)
-                            .or_else(|| w.resets_in_seconds.map(|s| ts + (s * 1000.0) as i64));
-                        if let Some(resets_at) = resets.filter(|_| used.is_finite() && used >= 0.0) {
-                            out.push(Found::Reading(Reading {
-                                provider: Provider::Codex,
-                                window: win,
-                                used_percent: used,
-                                resets_at,
-                                observed_at: ts,
-                            }));
-                        }
-                    }
+                    self.readings(rl, ts, out);
                 }
                 let Some(info) = p.info else { return false };
                 self.usage(ts, info, p.model, path, at, out)
             }
             _ => false,
+        }
+    }
+
+    /// The windows of a `rate_limits` snapshot. `limit_id` `codex` (or none, in older files) is the
+    /// main pool; another id is a separate allowance, kept under its own name.
+    fn readings(&self, rl: &RateLimits, ts: i64, out: &mut Vec<Found>) {
+        let bucket = rl.limit_id.as_ref().map(Str::as_str).filter(|id| *id != "codex").unwrap_or("");
+        let label = rl.limit_name.as_ref().map_or("", Str::as_str);
+        let windows: Vec<&LimitWindow> = [&rl.primary, &rl.secondary].into_iter().flatten().collect();
+        for w in &windows {
+            let (Some(used), Some(window)) = (w.used_percent, w.window_minutes.and_then(Window::from_minutes)) else {
+                continue;
+            };
+            let resets = match (w.resets_at, w.resets_in_seconds) {
+                (Some(at), _) => reset_ms(at),
+                (None, Some(secs)) if secs.is_finite() && (0.0..1e9).contains(&secs) => {
+                    Some(ts + (secs * 1000.0) as i64)
+                }
+                _ => None,
+            };
+            let Some(resets_at) = resets else {
+                out.push(Found::Implausible("no usable reset time"));
+                continue;
+            };
+            if let Err(why) = check(used, resets_at, ts, window) {
+                out.push(Found::Implausible(why));
+                continue;
+            }
+            out.push(Found::Reading(Reading {
+                bucket: bucket.to_owned(),
+                label: label.to_owned(),
+                alone: windows.len() == 1,
+                ..Reading::new(Provider::Codex, window, used, resets_at, ts)
+            }));
         }
     }
 
@@ -283,7 +301,7 @@ mod tests {
     fn usage(f: &Found) -> &Usage {
         match f {
             Found::Usage(u) => u,
-            Found::Reading(_) => panic!("not usage"),
+            _ => panic!("not usage"),
         }
     }
 
@@ -317,23 +335,11 @@ mod tests {
         // Classified by window length, not by position.
         assert_eq!(
             out[0],
-            Found::Reading(Reading {
-                provider: Provider::Codex,
-                window: Window::SevenDay,
-                used_percent: 7.0,
-                resets_at: 1_778_900_000_000,
-                observed_at: 1_778_488_021_500
-            })
+            Found::Reading(Reading::new(Provider::Codex, Window::SevenDay, 7.0, 1_778_900_000_000, 1_778_488_021_500))
         );
         assert_eq!(
             out[1],
-            Found::Reading(Reading {
-                provider: Provider::Codex,
-                window: Window::FiveHour,
-                used_percent: 31.0,
-                resets_at: 1_778_488_621_500,
-                observed_at: 1_778_488_021_500
-            })
+            Found::Reading(Reading::new(Provider::Codex, Window::FiveHour, 31.0, 1_778_488_621_500, 1_778_488_021_500))
         );
     }
 

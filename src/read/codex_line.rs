@@ -41,7 +41,9 @@ object! { pub struct LimitWindow {
     resets_in_seconds: Option<f64> = "resets_in_seconds",
 } }
 
-object! { pub struct RateLimits {
+object! { pub struct RateLimits<'a> {
+    limit_id: Option<Str<'a>> = "limit_id",
+    limit_name: Option<Str<'a>> = "limit_name",
     primary: Option<LimitWindow> = "primary",
     secondary: Option<LimitWindow> = "secondary",
 } }
@@ -95,7 +97,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Source<'a> {
 object! { pub struct Payload<'a> {
     kind: Option<Str<'a>> = "type",
     info: Option<Info<'a>> = "info",
-    rate_limits: Option<RateLimits> = "rate_limits",
+    rate_limits: Option<RateLimits<'a>> = "rate_limits",
     model: Option<Str<'a>> = "model",
     forked_from_id: Option<Str<'a>> = "forked_from_id",
     source: Option<Source<'a>> = "source",

@@ -22,6 +22,8 @@ pub struct Found {
     pub hits: Vec<LimitHit>,
     pub models: Vec<String>,
     pub malformed: u32,
+    /// Reported figures refused as implausible (see `ground::evidence::check`).
+    pub implausible: u32,
     /// Parser state to resume from at the next read.
     pub aux: Vec<u8>,
 }
@@ -89,6 +91,13 @@ impl<'p> Extractor<'p> {
                         self.push(call.rec(price, Provider::Codex));
                     }
                     codex::Found::Reading(r) => self.found.readings.push(r),
+                    codex::Found::Implausible(why) => {
+                        self.found.implausible += 1;
+                        crate::ground::log::warn(&format!(
+                            "{}: implausible rate_limits ({why}); not used",
+                            String::from_utf8_lossy(self.path)
+                        ));
+                    }
                 }
             }
             return;

@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::claude;
-use crate::ground::evidence::Reading;
+use crate::ground::evidence::{Reading, check, reset_ms};
 use crate::ground::files::open_regular;
 use crate::ground::log;
 use crate::ground::provider::Provider;
@@ -28,6 +28,8 @@ pub struct Payload {
     pub transcript: Option<PathBuf>,
     /// The service's own figures (`rate_limits`), observed now.
     pub readings: Vec<Reading>,
+    /// Figures refused as implausible, and why.
+    pub rejected: Vec<String>,
 }
 
 /// Reads stdin: nothing from a terminal, at most `MAX_STDIN` bytes, and gives up waiting after a
@@ -63,16 +65,22 @@ fn number(v: &Value) -> Option<f64> {
     v.as_f64().filter(|x| x.is_finite())
 }
 
-fn reading(v: &Value, window: Window, now: i64) -> Option<Reading> {
-    let used = number(&v["used_percentage"]).filter(|u| *u >= 0.0)?;
-    let resets = number(&v["resets_at"]).filter(|r| *r > 0.0)?;
-    Some(Reading {
-        provider: Provider::Claude,
-        window,
-        used_percent: used,
-        resets_at: (resets * 1000.0) as i64,
-        observed_at: now,
-    })
+/// A window of `rate_limits`: `None` when absent (Claude Code leaves out what it does not know),
+/// `Some(Err(why))` when present but not a figure that can be shown.
+fn reading(v: &Value, window: Window, now: i64) -> Option<Result<Reading, String>> {
+    if v.is_null() {
+        return None;
+    }
+    let (used, resets) = (v["used_percentage"].as_f64(), v["resets_at"].as_f64());
+    let (Some(used), Some(resets)) = (used, resets) else {
+        return (!v["used_percentage"].is_null() || !v["resets_at"].is_null())
+            .then(|| Err(format!("{}: not a share and a reset time", window.key())));
+    };
+    let checked = reset_ms(resets)
+        .ok_or("unusable reset time")
+        .and_then(|at| check(used, at, now, window).map(|_| at))
+        .map_err(|why| format!("{}: {why} (used_percentage {used}, resets_at {resets})", window.key()));
+    Some(checked.map(|at| Reading::new(Provider::Claude, window, used, at, now)))
 }
 
 /// Reads what it can from the payload, observed at `now`.
@@ -98,16 +106,22 @@ pub fn parse(bytes: &[u8], now: i64) -> Payload {
         Some(n.iter().sum::<u64>() as f64 / size? as f64 * 100.0)
     };
     let limits = &v["rate_limits"];
+    let (mut readings, mut rejected) = (Vec::new(), Vec::new());
+    for (w, k) in [(Window::FiveHour, "five_hour"), (Window::SevenDay, "seven_day")] {
+        match reading(&limits[k], w, now) {
+            Some(Ok(r)) => readings.push(r),
+            Some(Err(why)) => rejected.push(why),
+            None => {}
+        }
+    }
     Payload {
         model: s(&v["model"]["display_name"]).or_else(|| s(&v["model"]["id"])),
         context_percent: number(&cw["used_percentage"]).or_else(from_usage),
         context_size: size,
         cost_usd: number(&v["cost"]["total_cost_usd"]).filter(|c| *c >= 0.0),
         transcript: s(&v["transcript_path"]).map(PathBuf::from),
-        readings: [(Window::FiveHour, "five_hour"), (Window::SevenDay, "seven_day")]
-            .into_iter()
-            .filter_map(|(w, k)| reading(&limits[k], w, now))
-            .collect(),
+        readings,
+        rejected,
     }
 }
 
@@ -170,16 +184,12 @@ mod tests {
 
     #[test]
     fn full_payload() {
-        let p = parse(FULL.as_bytes(), 5);
+        let p = parse(FULL.as_bytes(), 1_781_280_000_000);
         assert_eq!(p.model.as_deref(), Some("Opus 4.6"));
         assert_eq!(p.context_percent, Some(32.0));
         assert_eq!(p.cost_usd, Some(1.84));
-        let r = |w: Window, used: f64, resets_at: i64| Reading {
-            provider: Provider::Claude,
-            window: w,
-            used_percent: used,
-            resets_at,
-            observed_at: 5,
+        let r = |w: Window, used: f64, resets_at: i64| {
+            Reading::new(Provider::Claude, w, used, resets_at, 1_781_280_000_000)
         };
         assert_eq!(
             p.readings,
@@ -194,6 +204,7 @@ mod tests {
         let p = parse(start.as_bytes(), 0);
         assert_eq!(p.model.as_deref(), Some("claude-opus-4-6"));
         assert_eq!((p.context_percent, p.cost_usd, p.readings.len()), (None, None, 0));
+        assert_eq!(p.rejected, vec!["five_hour: not a share and a reset time"]);
         assert_eq!(parse(b"", 0), Payload::default());
         assert_eq!(parse(b"\x00garbage{", 0), Payload::default());
         assert_eq!(parse(b"[1,2]", 0), Payload::default());

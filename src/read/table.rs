@@ -26,6 +26,8 @@ pub struct FileEntry {
     pub fp: u64,
     pub malformed: u32,
     pub oversized: u32,
+    /// Reported figures (rate limits) refused as implausible.
+    pub implausible: u32,
     pub unreadable: bool,
     /// Parser state that must survive between reads (Codex: model, running totals).
     pub aux: Vec<u8>,
@@ -46,6 +48,7 @@ impl FileEntry {
             fp: 0,
             malformed: 0,
             oversized: 0,
+            implausible: 0,
             unreadable: true,
             aux: Vec::new(),
         }

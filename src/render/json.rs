@@ -35,6 +35,8 @@ fn gauge(g: &Gauge) -> Value {
         "minutes_to_limit": g.minutes_to_limit.map(round2),
         "minutes_to_empty": g.minutes_to_empty.map(round2),
         "pace": g.pace.map(round2),
+        "percent_per_hour": g.percent_per_hour.map(round2),
+        "over": g.over(),
     })
 }
 
@@ -65,7 +67,8 @@ pub fn provider(r: &Runway) -> Value {
         None => json!({
             "source": r.limit.source.as_str(),
             "estimated": r.limit.source.estimated(),
-            "used_percent": if r.limit.source == Source::None { Value::Null } else { json!(0.0) },
+            // No window running is 0% used; an account without a 5-hour window has no share at all.
+            "used_percent": if r.limit.source == Source::None || r.weekly_only { Value::Null } else { json!(0.0) },
             "resets_at": Value::Null,
             "observed_at": Value::Null,
             "minutes_to_limit": Value::Null,
@@ -82,6 +85,14 @@ pub fn provider(r: &Runway) -> Value {
         "limit": limit,
         "seven_day": r.seven.as_ref().map(gauge),
         "rate_limits": { "five_hour": reading(&r.reading_five), "seven_day": reading(&r.reading_seven) },
+        "weekly_only": r.weekly_only,
+        "other_limits": r.others.iter().map(|g| {
+            let mut v = gauge(g);
+            v["id"] = json!(g.bucket);
+            v["name"] = json!(g.label);
+            v["window"] = json!(g.window.key());
+            v
+        }).collect::<Vec<_>>(),
         "unpriced_models": r.unpriced,
     })
 }

@@ -11,7 +11,8 @@ use crate::ground::window::Window;
 
 /// One window as plain text, from the format string, and its level. Placeholders: `{label}`, `{mark}`
 /// (estimate or extrapolation glyph), `{used}` (the share, or the cost when no limit is known),
-/// `{pct}`, `{cost}`, `{reset}`, `{warning}`. Empty parts and the spaces around them drop out.
+/// `{pct}`, `{cost}`, `{reset}`, `{warning}` (the time to the limit, or the over mark once past it).
+/// Empty parts and the spaces around them drop out.
 pub fn window_text(label: &str, g: &Gauge, now: i64, style: &Style) -> (String, Level) {
     let gl = &style.glyphs;
     let mark = match g.source {
@@ -23,10 +24,12 @@ pub fn window_text(label: &str, g: &Gauge, now: i64, style: &Style) -> (String, 
     let pct = g.used_percent.map(|p| format!("{}%", p.round() as i64)).unwrap_or_default();
     let used = if g.used_percent.is_some() { pct.clone() } else { cost.clone() };
     let reset = g.resets_at.map(|r| format!("{}{}", gl.reset, duration(r - now))).unwrap_or_default();
-    let warning = g
-        .minutes_to_limit
-        .map(|m| format!("{}{}", gl.warning, duration((m * MINUTE_MS as f64) as i64)))
-        .unwrap_or_default();
+    // Past the limit is a state, not a countdown: the over mark instead of a time.
+    let warning = match g.minutes_to_limit {
+        _ if g.over() => gl.over.clone(),
+        Some(m) => format!("{}{}", gl.warning, duration((m * MINUTE_MS as f64) as i64)),
+        None => String::new(),
+    };
     let mark = if g.used_percent.is_some() { mark } else { "" };
     let text = style
         .format
@@ -86,7 +89,10 @@ mod tests {
             minutes_to_limit: warn,
             minutes_to_empty: warn,
             pace: None,
+            percent_per_hour: None,
             observed_at: None,
+            bucket: String::new(),
+            label: String::new(),
         }
     }
 
@@ -101,6 +107,8 @@ mod tests {
         assert_eq!(window_text("C", &gauge(Some(7.0), None), 0, &custom).0, "[C] 7% left:↻1h23m $4.12");
         let server = Gauge { source: Source::Server, ..gauge(Some(23.0), None) };
         assert_eq!(window_text("5h", &server, 0, &st).0, "5h 23% ↻1h23m", "no mark on the service's own figure");
+        let over = Gauge { source: Source::Server, ..gauge(Some(104.4), None) };
+        assert_eq!(window_text("5h", &over, 0, &st), ("5h 104% ↻1h23m ✕".into(), Level::Danger), "over: no countdown");
     }
 
     #[test]

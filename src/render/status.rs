@@ -1,76 +1,124 @@
-//! `runway status` for people: each provider's block, limit, warning and week, in words.
+//! `runway status` for people: each provider's windows, where the present rate takes them, the block
+//! and the week, in words. The figures are the forecast's, the same the segment shows.
 
 use super::words::{count, duration, usd, utc_minute};
 use crate::forecast::Runway;
+use crate::forecast::gauge::Gauge;
 use crate::forecast::limit::{Measure, Source};
+use crate::forecast::rate::HORIZON_MS;
+use crate::ground::time::MINUTE_MS;
 use crate::ground::tokens::Totals;
+use crate::ground::window::Window;
 
-fn line(t: &Totals) -> String {
-    format!("{} calls · {} tokens · ${:.2}", t.entries, count(t.sums.total()), usd(t.sums.cost))
+fn totals(t: &Totals) -> String {
+    let calls = if t.entries == 1 { "call" } else { "calls" };
+    format!("{} {calls} · {} tokens · ${:.2}", t.entries, count(t.sums.total()), usd(t.sums.cost))
+}
+
+fn minutes(m: f64) -> String {
+    duration((m * MINUTE_MS as f64) as i64)
+}
+
+fn window_name(w: Window) -> &'static str {
+    match w {
+        Window::FiveHour => "5 hours",
+        Window::SevenDay => "7 days",
+    }
+}
+
+/// The share and where it comes from.
+fn share(r: &Runway, g: &Gauge) -> String {
+    let Some(p) = g.used_percent else {
+        return format!("${:.2} so far; no limit known yet (no completed block), so no share", usd(g.cost));
+    };
+    let limit = match (r.limit.cost, r.limit.tokens, r.limit.measure) {
+        (Some(c), _, Measure::Cost) => format!("${:.2}", usd(c)),
+        (_, Some(t), _) => format!("{} tokens", count(t)),
+        _ => String::new(),
+    };
+    let ago = |t: Option<i64>| t.map(|t| format!(" {} ago", duration(r.now - t))).unwrap_or_default();
+    let over = if g.over() { ", past the limit" } else { "" };
+    match g.source {
+        Source::Server => format!("{p:.0}%{over} (reported by the service{})", ago(g.observed_at)),
+        Source::Extrapolated => {
+            format!("≈{p:.0}%{over} (the service's reading{} plus local use since)", ago(g.observed_at))
+        }
+        Source::History => format!(
+            "~{p:.0}% of {limit}{over} (an estimate: the limit is learned from the {})",
+            r.limit.learned.map_or("history", |l| l.as_str())
+        ),
+        Source::Configured => format!("~{p:.0}% of {limit}{over} (configured)"),
+        Source::None => String::new(),
+    }
+}
+
+/// Where the present rate takes a window, in words.
+fn outlook(g: &Gauge) -> Option<String> {
+    if g.over() {
+        return Some("the limit is reached; it resets as shown".into());
+    }
+    let rate = g.percent_per_hour?;
+    let mut s = format!("burning {rate:.1}% of the window an hour (recent calls weigh more; idle time brings it down)");
+    match (g.minutes_to_limit, g.minutes_to_empty, g.pace) {
+        (Some(m), _, _) => {
+            s += &format!("\n            at this rate the limit is reached in {}, before the reset", minutes(m))
+        }
+        (None, Some(m), Some(p)) if p > 1.0 => {
+            s += &format!(
+                "\n            at this rate it fills in {}, before the reset (pace {p:.1}); runway warns once that is {} away",
+                minutes(m),
+                minutes(HORIZON_MS as f64 / MINUTE_MS as f64)
+            )
+        }
+        (None, _, Some(p)) if rate > 0.0 => {
+            s += &format!(
+                "\n            at this rate it lasts until the reset (pace {p:.2}: below 1 lasts, above 1 runs out)"
+            )
+        }
+        _ => {}
+    }
+    Some(s)
+}
+
+fn gauge(r: &Runway, g: &Gauge) -> String {
+    let reset = g
+        .resets_at
+        .map(|t| format!(" · resets in {} ({} UTC)", duration(t - r.now), &utc_minute(t)[5..]))
+        .unwrap_or_default();
+    let mut s = format!("  {:<9} {}{reset}\n", window_name(g.window), share(r, g));
+    if let Some(o) = outlook(g) {
+        s += &format!("  {:<9} {o}\n", "now");
+    }
+    s
 }
 
 pub fn human(r: &Runway) -> String {
     let mut out = format!("{}\n", r.provider.title());
+    match &r.five {
+        Some(g) => out += &gauge(r, g),
+        None if r.weekly_only => out += "  5 hours   none: the service reports only a weekly window for this account\n",
+        None => out += "  5 hours   no window running\n",
+    }
     match &r.block {
         Some(b) if b.active => {
-            out += &format!(
-                "  5h block  {} → {} UTC, resets in {}\n            {}\n",
-                utc_minute(b.block.start),
-                &utc_minute(b.block.end())[11..],
-                duration(b.block.end() - r.now),
-                line(&b.block.totals)
-            );
-            if let (Some(burn), Some(p)) = (b.burn, b.projection) {
-                out += &format!(
-                    "  burn      ${:.2}/h · {} tokens/min → ${:.2} by the reset\n",
-                    burn.cost_per_hour / 1e12,
-                    count(burn.tokens_per_minute as u64),
-                    p.cost / 1e12
-                );
-            }
+            out += &format!("  block     {} since {} UTC\n", totals(&b.block.totals), &utc_minute(b.block.start)[5..])
         }
-        Some(b) => out += &format!("  5h block  none active (last block {} UTC)\n", utc_minute(b.block.start)),
-        None => out += "  5h block  none\n",
+        Some(b) => out += &format!("  block     none active (the last began {} UTC)\n", utc_minute(b.block.start)),
+        None => {}
     }
-    let limit = match &r.five {
-        Some(g) if g.used_percent.is_some() => {
-            let p = g.used_percent.unwrap_or(0.0);
-            let what = match (r.limit.cost, r.limit.tokens, r.limit.measure) {
-                (Some(c), _, Measure::Cost) => format!("${:.2}", usd(c)),
-                (_, Some(t), _) => format!("{} tokens", count(t)),
-                _ => String::new(),
-            };
-            let learned = r.limit.learned.map_or("", |l| l.as_str());
-            let pace = g.pace.map(|x| format!(", pace {x:.2}")).unwrap_or_default();
-            match g.source {
-                Source::Server => format!("{p:.0}% (reported by the service{pace})"),
-                Source::Extrapolated => format!("≈{p:.0}% (the service's reading plus local use since{pace})"),
-                Source::History => format!("~{p:.0}% of {what} (estimate, learned from the {learned}{pace})"),
-                Source::Configured => format!("~{p:.0}% of {what} (configured{pace})"),
-                Source::None => String::new(),
-            }
-        }
-        _ => match r.limit.source {
-            Source::None => "none known yet (no completed block): showing cost".to_owned(),
-            _ => "no window running".to_owned(),
-        },
-    };
-    out += &format!("  limit     {limit}\n");
-    if let Some(m) = r.five.as_ref().and_then(|g| g.minutes_to_limit) {
-        out += &format!(
-            "  warning   at this rate the limit is reached in {}, before the reset\n",
-            duration((m * 60_000.0) as i64)
-        );
-    }
-    out += &format!("  7 days    {}\n", line(&r.week));
     if let Some(g) = &r.seven {
-        let (mark, how) = match g.source {
-            Source::Server => ("", "reported by the service"),
-            _ => ("≈", "the service's reading plus local use since"),
-        };
+        out += &gauge(r, g);
+    }
+    out += &format!("  {:<9} {}\n", "week", totals(&r.week));
+    for g in &r.others {
         let reset = g.resets_at.map(|t| format!(", resets in {}", duration(t - r.now))).unwrap_or_default();
-        let pct = g.used_percent.unwrap_or(0.0);
-        out += &format!("            {mark}{pct:.0}% of the weekly limit ({how}{reset})\n");
+        out += &format!(
+            "  {:<9} {}: {:.0}% of its {} window (reported by the service{reset})\n",
+            "also",
+            g.label,
+            g.used_percent.unwrap_or(0.0),
+            g.window.label()
+        );
     }
     if !r.unpriced.is_empty() {
         out += &format!("  unpriced  {} (counted in tokens, not in cost)\n", r.unpriced.join(", "));

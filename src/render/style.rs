@@ -14,16 +14,29 @@ pub enum Level {
 pub struct Glyphs {
     pub reset: String,
     pub warning: String,
+    pub over: String,
     pub estimate: String,
     pub extrapolated: String,
 }
 
 impl Glyphs {
     pub fn unicode() -> Glyphs {
-        Glyphs { reset: "↻".into(), warning: "⚠ ".into(), estimate: "~".into(), extrapolated: "≈".into() }
+        Glyphs {
+            reset: "↻".into(),
+            warning: "⚠ ".into(),
+            over: "✕".into(),
+            estimate: "~".into(),
+            extrapolated: "≈".into(),
+        }
     }
     pub fn ascii() -> Glyphs {
-        Glyphs { reset: "r".into(), warning: "!".into(), estimate: "~".into(), extrapolated: "~=".into() }
+        Glyphs {
+            reset: "r".into(),
+            warning: "!".into(),
+            over: "X!".into(),
+            estimate: "~".into(),
+            extrapolated: "~=".into(),
+        }
     }
 }
 
@@ -108,6 +121,7 @@ impl Style {
     pub fn level(&self, percent: Option<f64>, warning: bool) -> Level {
         match percent {
             _ if warning => Level::Danger,
+            Some(p) if p >= 100.0 => Level::Danger,
             None => Level::Neutral,
             Some(p) if p >= self.danger_at => Level::Danger,
             Some(p) if p >= self.warn_at => Level::Warn,

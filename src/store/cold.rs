@@ -40,7 +40,7 @@ pub fn put_dirs_and_files<'a>(
     for f in files {
         w.i64(f.mtime_ns).bytes(&f.path).u8(f.provider as u8).u32(f.id).u64(f.dev).u64(f.ino);
         w.u64(f.size).u64(f.offset).u64(f.fp);
-        w.u32(f.malformed).u32(f.oversized).u8(u8::from(f.unreadable)).bytes(&f.aux);
+        w.u32(f.malformed).u32(f.oversized).u32(f.implausible).u8(u8::from(f.unreadable)).bytes(&f.aux);
     }
 }
 
@@ -54,7 +54,7 @@ pub fn get_dirs_and_files(r: &mut Reader, dirs: &mut Vec<DirEntry>, files: &mut 
             mtime_ns: r.i64()?,
         });
     }
-    let nf = r.count(70)?;
+    let nf = r.count(74)?;
     for _ in 0..nf {
         files.push(FileEntry {
             mtime_ns: r.i64()?,
@@ -68,6 +68,7 @@ pub fn get_dirs_and_files(r: &mut Reader, dirs: &mut Vec<DirEntry>, files: &mut 
             fp: r.u64()?,
             malformed: r.u32()?,
             oversized: r.u32()?,
+            implausible: r.u32()?,
             unreadable: r.u8()? != 0,
             aux: r.bytes()?.to_vec(),
         });

@@ -208,6 +208,7 @@ fn update(
                     fp: out.read.fingerprint,
                     malformed: before.map_or(0, |p| p.malformed) + found.malformed,
                     oversized: before.map_or(0, |p| p.oversized) + out.read.oversized as u32,
+                    implausible: before.map_or(0, |p| p.implausible) + found.implausible,
                     unreadable: false,
                     aux: found.aux,
                 };

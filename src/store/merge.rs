@@ -8,6 +8,9 @@ use std::io;
 use super::base::NONE;
 use super::db::Db;
 use super::state::{Adj, FromFile, KEEP_OBS};
+
+/// Windows of readings kept per provider, allowance and window length.
+const KEEP_WINDOWS: usize = 16;
 use crate::ground::evidence::{LimitHit, Reading};
 use crate::ground::provider::Provider;
 use crate::ground::tokens::Entry;
@@ -154,25 +157,12 @@ impl Db {
                 b.value.resets_at.unwrap_or(0),
             )
         });
-        // Of the readings of one window (one reset time) only the newest is worth keeping: Codex
-        // writes one with every call. Then at most KEEP_OBS windows or notices each.
-        let mut newest_of_window: HashSet<(Provider, u8, i64)> = HashSet::new();
-        let mut seen: HashMap<(Provider, u8), usize> = HashMap::new();
-        let keep: Vec<bool> = st
-            .readings
-            .iter()
-            .rev()
-            .map(|o| {
-                let r = &o.value;
-                if !newest_of_window.insert((r.provider, r.window as u8, r.resets_at)) {
-                    return false;
-                }
-                let n = seen.entry((r.provider, r.window as u8)).or_default();
-                *n += 1;
-                *n <= KEEP_OBS
-            })
-            .collect();
-        let mut keep = keep.into_iter().rev();
+        // Codex writes a reading with every call. Of one window (one allowance, one reset time) keep
+        // the first, the newest and the newest of each 10% of share: enough to answer for any instant
+        // (`--now` replays see the window as it stood, not the one before it), and small. Then at most
+        // KEEP_WINDOWS windows of each kind.
+        let keep = thin(&st.readings.iter().map(|o| &o.value).collect::<Vec<_>>());
+        let mut keep = keep.into_iter();
         st.readings.retain(|_| keep.next().unwrap_or(true));
         let mut seen: HashMap<(Provider, u8), usize> = HashMap::new();
         let keep: Vec<bool> = st
@@ -214,5 +204,64 @@ impl Db {
             return None;
         }
         Some(Adj { msg: m, provider: Provider::from_u8(provider).unwrap_or(Provider::Claude), removed, added })
+    }
+}
+
+/// Which of these readings (oldest first) to keep; see `Db::observe`.
+fn thin(readings: &[&Reading]) -> Vec<bool> {
+    type Instance<'a> = (Provider, &'a str, u8, i64);
+    fn instance<'a>(r: &'a Reading) -> Instance<'a> {
+        (r.provider, r.bucket.as_str(), r.window as u8, r.resets_at)
+    }
+    let mut keep = vec![false; readings.len()];
+    let mut first: HashSet<Instance> = HashSet::new();
+    let mut newest_of_step: HashSet<(Instance, i64)> = HashSet::new();
+    for (i, r) in readings.iter().enumerate() {
+        if first.insert(instance(r)) {
+            keep[i] = true;
+        }
+    }
+    for (i, r) in readings.iter().enumerate().rev() {
+        let step = (r.used_percent / 10.0).floor() as i64;
+        if newest_of_step.insert((instance(r), step)) {
+            keep[i] = true;
+        }
+    }
+    // The newest KEEP_WINDOWS windows of each kind: the forecast learns from the last four.
+    let mut windows: HashMap<(Provider, &str, u8), Vec<i64>> = HashMap::new();
+    for r in readings.iter().rev() {
+        let w = windows.entry((r.provider, r.bucket.as_str(), r.window as u8)).or_default();
+        if !w.contains(&r.resets_at) {
+            w.push(r.resets_at);
+        }
+    }
+    for (i, r) in readings.iter().enumerate() {
+        let w = &windows[&(r.provider, r.bucket.as_str(), r.window as u8)];
+        if w.iter().position(|t| *t == r.resets_at).is_none_or(|k| k >= KEEP_WINDOWS) {
+            keep[i] = false;
+        }
+    }
+    keep
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ground::window::Window;
+
+    #[test]
+    fn readings_of_a_window_are_thinned_but_not_to_the_last() {
+        let h = 3_600_000;
+        let r =
+            |used: f64, resets_at: i64, at: i64| Reading::new(Provider::Codex, Window::SevenDay, used, resets_at, at);
+        // Last week's window, then this week's: 20%, 21%, 22% ... 35% as calls come.
+        let mut rs = vec![r(60.0, 100 * h, 10 * h), r(61.0, 100 * h, 11 * h)];
+        rs.extend((0..16).map(|k| r(20.0 + k as f64, 268 * h, 101 * h + k * h)));
+        let refs: Vec<&Reading> = rs.iter().collect();
+        let kept: Vec<(f64, i64)> =
+            rs.iter().zip(thin(&refs)).filter(|(_, k)| *k).map(|(r, _)| (r.used_percent, r.observed_at / h)).collect();
+        // Last week: its first (also newest of the 60s) and newest. This week: the first (20%), the
+        // newest of the 20s (29%) and of the 30s (35%).
+        assert_eq!(kept, vec![(60.0, 10), (61.0, 11), (20.0, 101), (29.0, 110), (35.0, 116)]);
     }
 }

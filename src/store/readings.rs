@@ -36,6 +36,9 @@ pub struct Rooted {
 #[derive(Debug, Default, PartialEq)]
 pub struct Readings {
     pub list: Vec<Rooted>,
+    /// Figures the status line handed over that were refused as implausible, and the last reason.
+    pub refused: u64,
+    pub last_refused: String,
 }
 
 fn to_json(r: &Rooted) -> Value {
@@ -49,13 +52,13 @@ fn to_json(r: &Rooted) -> Value {
 fn from_json(v: &Value) -> Option<Rooted> {
     let window = [Window::FiveHour, Window::SevenDay].into_iter().find(|w| v["window"] == w.key())?;
     Some(Rooted {
-        reading: Reading {
-            provider: Provider::from_name(v["provider"].as_str()?)?,
+        reading: Reading::new(
+            Provider::from_name(v["provider"].as_str()?)?,
             window,
-            used_percent: v["used_percent"].as_f64()?,
-            resets_at: v["resets_at"].as_i64()?,
-            observed_at: v["observed_at"].as_i64()?,
-        },
+            v["used_percent"].as_f64()?,
+            v["resets_at"].as_i64()?,
+            v["observed_at"].as_i64()?,
+        ),
         root: v["root"].as_str().unwrap_or("").to_owned(),
     })
 }
@@ -70,7 +73,11 @@ impl Readings {
     pub fn load(cache_dir: &Path) -> Readings {
         let Ok(b) = fs::read(cache_dir.join(FILE)) else { return Readings::default() };
         match serde_json::from_slice::<Value>(&b) {
-            Ok(Value::Array(items)) => Readings { list: items.iter().filter_map(from_json).collect() },
+            Ok(v) if v["readings"].is_array() => Readings {
+                list: v["readings"].as_array().into_iter().flatten().filter_map(from_json).collect(),
+                refused: v["refused"].as_u64().unwrap_or(0),
+                last_refused: v["last_refused"].as_str().unwrap_or("").to_owned(),
+            },
             _ => {
                 log::warn(&format!("ignoring damaged {FILE}"));
                 Readings::default()
@@ -78,9 +85,10 @@ impl Readings {
         }
     }
 
-    /// Adds readings of `root` (newest kept, duplicates of one moment dropped) and writes the file.
-    pub fn record(cache_dir: &Path, new: &[Reading], root: Option<&Path>) -> io::Result<()> {
-        if new.is_empty() {
+    /// Adds readings of `root` (newest kept, duplicates of one moment dropped), counts the refused
+    /// ones, and writes the file.
+    pub fn record(cache_dir: &Path, new: &[Reading], refused: &[String], root: Option<&Path>) -> io::Result<()> {
+        if new.is_empty() && refused.is_empty() {
             return Ok(());
         }
         create_private_dir(cache_dir)?;
@@ -91,6 +99,10 @@ impl Readings {
         }
         let root = root.map(root_key).unwrap_or_default();
         let mut r = Readings::load(cache_dir);
+        r.refused += refused.len() as u64;
+        if let Some(last) = refused.last() {
+            r.last_refused = last.clone();
+        }
         for n in new {
             let same = |o: &Rooted| o.reading.provider == n.provider && o.reading.window == n.window && o.root == root;
             // The same figure seen again: it still held at this later time. Only changes are kept as
@@ -119,7 +131,8 @@ impl Readings {
         }
         r.list.sort_by_key(|x| x.reading.observed_at);
         let items: Vec<Value> = r.list.iter().map(to_json).collect();
-        let bytes = serde_json::to_vec(&items).map_err(io::Error::other)?;
+        let doc = json!({ "readings": items, "refused": r.refused, "last_refused": r.last_refused });
+        let bytes = serde_json::to_vec(&doc).map_err(io::Error::other)?;
         write_atomic(&cache_dir.join(FILE), &bytes)
     }
 
@@ -145,7 +158,7 @@ mod tests {
     use super::*;
 
     fn r(window: Window, used: f64, observed_at: i64) -> Reading {
-        Reading { provider: Provider::Claude, window, used_percent: used, resets_at: observed_at + 1000, observed_at }
+        Reading::new(Provider::Claude, window, used, observed_at + 1000, observed_at)
     }
 
     #[test]
@@ -153,13 +166,23 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let a = d.path().join("a/projects");
         fs::create_dir_all(&a).unwrap();
-        Readings::record(d.path(), &[r(Window::FiveHour, 10.0, 5), r(Window::SevenDay, 40.0, 5)], Some(&a)).unwrap();
-        Readings::record(d.path(), &[r(Window::FiveHour, 12.0, 7), r(Window::FiveHour, 12.0, 7)], Some(&a)).unwrap();
+        Readings::record(d.path(), &[r(Window::FiveHour, 10.0, 5), r(Window::SevenDay, 40.0, 5)], &[], Some(&a))
+            .unwrap();
+        Readings::record(d.path(), &[r(Window::FiveHour, 12.0, 7), r(Window::FiveHour, 12.0, 7)], &[], Some(&a))
+            .unwrap();
         // The same figure again later: the reading just holds longer.
-        Readings::record(d.path(), &[Reading { observed_at: 9, ..r(Window::FiveHour, 12.0, 7) }], Some(&a)).unwrap();
-        Readings::record(d.path(), &[r(Window::FiveHour, 99.0, 6)], Some(Path::new("/elsewhere/projects"))).unwrap();
+        Readings::record(d.path(), &[Reading { observed_at: 9, ..r(Window::FiveHour, 12.0, 7) }], &[], Some(&a))
+            .unwrap();
+        Readings::record(
+            d.path(),
+            &[r(Window::FiveHour, 99.0, 6)],
+            &["five_hour: bad".into()],
+            Some(Path::new("/elsewhere/projects")),
+        )
+        .unwrap();
         let all = Readings::load(d.path());
         assert_eq!(all.list.len(), 4, "a duplicate of one moment is kept once");
+        assert_eq!((all.refused, all.last_refused.as_str()), (1, "five_hour: bad"));
         let mine = root_keys(&[fs::canonicalize(&a).unwrap()]);
         let five: Vec<(f64, i64)> = all
             .of(Provider::Claude, &mine, 100)
@@ -178,7 +201,7 @@ mod tests {
     fn keeps_the_newest() {
         let d = tempfile::tempdir().unwrap();
         for i in 0..(KEEP as i64 + 10) {
-            Readings::record(d.path(), &[r(Window::FiveHour, i as f64, i)], None).unwrap();
+            Readings::record(d.path(), &[r(Window::FiveHour, i as f64, i)], &[], None).unwrap();
         }
         let all = Readings::load(d.path());
         assert_eq!(all.list.len(), KEEP);

@@ -26,7 +26,7 @@ use crate::read::table::{DirEntry, FileEntry, hot, watched};
 
 const MAGIC: &[u8; 8] = b"RWYSTATE";
 /// Bump whenever the layout or the meaning of anything stored changes: an older cache is rebuilt.
-pub const VERSION: u32 = 5;
+pub const VERSION: u32 = 6;
 
 fn put_entry(w: &mut Writer, e: &Entry) {
     w.i64(e.ts).u16(e.model).u8(e.flags);
@@ -123,8 +123,9 @@ pub fn encode(st: &mut State, price_hash: u64, files_since: i64, dirs_since: i64
     }
     head.u32(st.readings.len() as u32);
     for FromFile { file, value: r } in &st.readings {
-        head.u32(*file).u8(r.provider as u8).u8(r.window as u8);
+        head.u32(*file).u8(r.provider as u8).u8(r.window as u8).u8(u8::from(r.alone));
         head.u64(r.used_percent.to_bits()).i64(r.resets_at).i64(r.observed_at);
+        head.bytes(r.bucket.as_bytes()).bytes(r.label.as_bytes());
     }
     head.u32(st.hits.len() as u32);
     for FromFile { file, value: h } in &st.hits {
@@ -232,11 +233,14 @@ pub fn decode(b: &[u8], price_hash: u64, depth: Depth) -> R<State> {
         let k = String::from_utf8(r.bytes()?.to_vec()).map_err(|_| Corrupt)?;
         s.timings.push((k, r.u64()?));
     }
-    for _ in 0..r.count(30)? {
+    for _ in 0..r.count(39)? {
         let file = r.u32()?;
-        let (provider, window) = (provider(r.u8()?)?, window(r.u8()?)?);
+        let (provider, window, alone) = (provider(r.u8()?)?, window(r.u8()?)?, r.u8()? != 0);
         let used_percent = f64::from_bits(r.u64()?);
-        let value = Reading { provider, window, used_percent, resets_at: r.i64()?, observed_at: r.i64()? };
+        let (resets_at, observed_at) = (r.i64()?, r.i64()?);
+        let text = |b: &[u8]| String::from_utf8(b.to_vec()).map_err(|_| Corrupt);
+        let (bucket, label) = (text(r.bytes()?)?, text(r.bytes()?)?);
+        let value = Reading { provider, window, used_percent, resets_at, observed_at, bucket, label, alone };
         s.readings.push(FromFile { file, value });
     }
     for _ in 0..r.count(15)? {
@@ -294,6 +298,7 @@ mod tests {
             fp: 8,
             malformed: 1,
             oversized: 0,
+            implausible: 2,
             unreadable: false,
             aux: vec![1, 2],
         }
@@ -335,11 +340,10 @@ mod tests {
             readings: vec![FromFile {
                 file: 1,
                 value: Reading {
-                    provider: Provider::Codex,
-                    window: Window::SevenDay,
-                    used_percent: 31.5,
-                    resets_at: 99,
-                    observed_at: 7,
+                    bucket: "codex_bengalfox".into(),
+                    label: "GPT-5.3-Codex-Spark".into(),
+                    alone: true,
+                    ..Reading::new(Provider::Codex, Window::SevenDay, 31.5, 99, 7)
                 },
             }],
             hits: vec![FromFile {

@@ -189,6 +189,14 @@ pub fn rate_limits(primary: Option<Value>, secondary: Option<Value>) -> Value {
     serde_json::json!({ "limit_id": "codex", "primary": primary, "secondary": secondary, "credits": null, "plan_type": "plus" })
 }
 
+/// A snapshot of another allowance, as Codex writes them interleaved with the main pool's.
+pub fn rate_limits_of(id: &str, name: &str, primary: Option<Value>, secondary: Option<Value>) -> Value {
+    let mut v = rate_limits(primary, secondary);
+    v["limit_id"] = Value::from(id);
+    v["limit_name"] = Value::from(name);
+    v
+}
+
 impl Rollout {
     pub fn new(ts: &str, id: &str, forked_from: Option<&str>) -> Rollout {
         let mut v = real_codex_line("session_meta");

@@ -14,7 +14,10 @@ Rules (formats.md sections 1.5-1.8, as the engine issue states them):
 - cache writes split into 5-minute (1.25x input) and 1-hour (2x input) parts; reads 0.1x input;
 - 5-hour blocks: start floored to the UTC hour; a new block when an entry is more than 5 h after the
   block start or after the previous entry; active when now < end and now - last < 5 h.
+- the present rate of the last block (README, "The forecast"): every call weighs e^(-age/20 min), the
+  sum divided by the weight the block has had, 20 min x (1 - e^(-elapsed/20 min)).
 """
+import math
 import json
 import os
 import sys
@@ -23,6 +26,7 @@ from datetime import datetime, timezone
 # USD per million tokens: input, output (list prices).
 PRICES = {
     "claude-opus-4-6": (5.0, 25.0),
+    "claude-opus-4-5": (5.0, 25.0),
     "claude-sonnet-4-5": (3.0, 15.0),
     "claude-haiku-4-5": (1.0, 5.0),
 }
@@ -158,6 +162,14 @@ def main():
         s["first_ms"], s["last_ms"] = b["items"][0]["ts"], b["items"][-1]["ts"]
         out["blocks"].append(s)
     out["week"] = summary([e for e in entries if e["ts"] > now - 7 * 24 * 3600 * 1000])
+    if blocks:
+        b, tau = blocks[-1], 20 * 60000
+        weight = tau * (1 - math.exp(-(now - b["start"]) / tau)) / 60000
+        decay = [(e, math.exp(-(now - e["ts"]) / tau)) for e in b["items"]]
+        out["rate"] = {
+            "cost_per_minute": round(sum(cost(e) * d for e, d in decay) / weight, 9),
+            "tokens_per_minute": round(sum(total(e) * d for e, d in decay) / weight, 6),
+        }
     out["unpriced"] = sorted({e["model"] for e in entries if price_of(e["model"]) is None})
     print(json.dumps(out, indent=1))
 

@@ -1,0 +1,130 @@
+//! The present rate of use, and when it empties a window.
+//!
+//! The rate is an exponentially weighted average of recent use: each call counts with weight
+//! `e^(-age/τ)`, so a call 20 minutes old counts 37%, an hour old 5%, and idle time brings the rate
+//! down by itself. Early in a window there is less than τ of history to average over, so the sum is
+//! divided by the weight the window has had so far, `τ·(1 - e^(-elapsed/τ))`, not by τ (otherwise the
+//! first minutes of a burst would read low).
+//!
+//! A warning is a forecast that the present rate reaches the limit soon: within `HORIZON` and before
+//! the reset, while work is going on (a call within `IDLE`). A pace rarely holds for hours, so a
+//! projection further out than that cries wolf; when work stops the warning goes away.
+//!
+//! The constants were chosen with `benches/forecast.py` on three histories (three people's real
+//! history, the real fixture, the generator's), not one; README gives the figures and the others tried.
+
+use crate::ground::time::MINUTE_MS;
+
+/// τ: a call this old counts 1/e as much as one made now.
+pub const TAU_MS: i64 = 20 * MINUTE_MS;
+/// Warn when the present rate reaches the limit within this long.
+pub const HORIZON_MS: i64 = 45 * MINUTE_MS;
+/// No call for this long: work has stopped, no warning.
+pub const IDLE_MS: i64 = 10 * MINUTE_MS;
+/// Calls older than this weigh less than 1/8000 and are not read.
+pub const MEMORY_MS: i64 = 9 * TAU_MS;
+
+/// The present rate, in amount per minute, of `(time, amount)` uses in a window that began at
+/// `since`, at `now`.
+pub fn present(uses: &[(i64, f64)], since: i64, now: i64) -> f64 {
+    let tau = TAU_MS as f64;
+    let weighted: f64 =
+        uses.iter().filter(|(t, _)| *t <= now).map(|(t, a)| a * (-((now - t) as f64) / tau).exp()).sum();
+    let elapsed = (now - since).max(0) as f64;
+    // At least a minute of weight: a first call at the instant it is made is not an infinite rate.
+    let weight = (tau * (1.0 - (-elapsed / tau).exp())).max(MINUTE_MS as f64);
+    weighted / weight * MINUTE_MS as f64
+}
+
+/// Where the present rate takes a window: minutes until it is full, and whether that is a warning.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Outlook {
+    /// Used share over 100 percent per minute at the present rate; `None` when nothing is burning.
+    pub minutes_to_empty: Option<f64>,
+    /// Set when the limit comes within the horizon, before the reset, while work goes on.
+    pub warning: bool,
+    /// The present rate over the even rate that would just last until the reset.
+    pub pace: Option<f64>,
+}
+
+/// The outlook of a window `used` percent full, burning `rate` percent a minute, resetting at
+/// `resets_at`, whose last call was at `last_call`.
+pub fn outlook(used: f64, rate: f64, resets_at: i64, last_call: Option<i64>, now: i64) -> Outlook {
+    let left = 100.0 - used;
+    let to_reset = (resets_at - now).max(0) as f64 / MINUTE_MS as f64;
+    if left <= 0.0 {
+        return Outlook { minutes_to_empty: Some(0.0), warning: false, pace: None };
+    }
+    let minutes_to_empty = (rate > 0.0).then(|| left / rate);
+    let working = last_call.is_some_and(|t| now - t <= IDLE_MS);
+    let horizon = (HORIZON_MS as f64 / MINUTE_MS as f64).min(to_reset);
+    let warning = working && minutes_to_empty.is_some_and(|m| m <= horizon);
+    let pace = (to_reset > 0.0).then(|| rate * to_reset / left);
+    Outlook { minutes_to_empty, warning, pace }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const M: i64 = MINUTE_MS;
+
+    fn approx(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9 * b.abs().max(1.0)
+    }
+
+    #[test]
+    fn steady_work_reads_its_rate() {
+        // 1% a minute for two hours, one call a minute: the weighted sum converges to 1%/min.
+        let uses: Vec<(i64, f64)> = (1..=120).map(|i| (i * M, 1.0)).collect();
+        let r = present(&uses, 0, 120 * M);
+        // Hand sum: Σ_{k=0}^{119} e^{-k/20} = (1 - e^{-6}) / (1 - e^{-1/20}) = 20.448…; the weight is
+        // 20 × (1 - e^{-6}) = 19.950… minutes: 1.0250%/min (a call at the instant counts whole).
+        let expect = (1.0 - (-6.0f64).exp()) / (1.0 - (-0.05f64).exp()) / (20.0 * (1.0 - (-6.0f64).exp()));
+        assert!(approx(r, expect), "{r} vs {expect}");
+    }
+
+    #[test]
+    fn a_burst_then_silence_fades() {
+        // 30% in one call at 10:00 in a window that began at 10:00, seen from 10:10, 10:30, 11:00.
+        let uses = [(0, 30.0)];
+        let at = |m: i64| present(&uses, 0, m * M);
+        // 10:10: 30 e^{-1/2} / (20 (1 - e^{-1/2})) = 18.196 / 7.869 = 2.3122%/min.
+        assert!(approx(at(10), 30.0 * (-0.5f64).exp() / (20.0 * (1.0 - (-0.5f64).exp()))));
+        assert!(at(30) < at(10) / 2.0 && at(60) < at(30) / 2.0, "idle time brings it down");
+        // After ten minutes without a call work has stopped: no warning at 10:11, even though the rate
+        // alone (2.05%/min, 70% left: 34 minutes) reaches the limit within the horizon.
+        let o = outlook(30.0, at(11), 5 * 60 * M, Some(0), 11 * M);
+        assert!(!o.warning && o.minutes_to_empty.unwrap() < 45.0, "work stopped over ten minutes ago: {o:?}");
+        let o = outlook(30.0, at(9), 5 * 60 * M, Some(0), 9 * M);
+        assert!(o.warning && o.minutes_to_empty.unwrap() < 45.0, "{o:?}");
+    }
+
+    #[test]
+    fn work_that_speeds_up_weighs_the_present() {
+        // An hour at 0.2%/min, then ten minutes at 2%/min: the present rate is far above the hour's
+        // average (32% / 70 min = 0.46%/min).
+        let mut uses: Vec<(i64, f64)> = (1..=60).map(|i| (i * M, 0.2)).collect();
+        uses.extend((61..=70).map(|i| (i * M, 2.0)));
+        let r = present(&uses, 0, 70 * M);
+        assert!(r > 0.9 && r < 2.0, "{r}");
+        // 32% used, 68% left at that rate: the limit within the hour, with a 3h50m reset ahead.
+        let o = outlook(32.0, r, 300 * M, Some(70 * M), 70 * M);
+        assert_eq!(o.warning, o.minutes_to_empty.unwrap() <= 45.0);
+    }
+
+    #[test]
+    fn the_horizon_and_the_reset() {
+        // 50% used, 1%/min: empty in 50 minutes, past the 45-minute horizon: no warning yet.
+        let o = outlook(50.0, 1.0, 200 * M, Some(0), 0);
+        assert_eq!((o.minutes_to_empty, o.warning), (Some(50.0), false));
+        // 2%/min: 25 minutes, a warning; pace 2 × 200 / 50 = 8.
+        let o = outlook(50.0, 2.0, 200 * M, Some(0), 0);
+        assert_eq!((o.minutes_to_empty, o.warning, o.pace), (Some(25.0), true, Some(8.0)));
+        // The reset comes first (in 20 minutes): no warning.
+        assert!(!outlook(50.0, 2.0, 20 * M, Some(0), 0).warning);
+        // Full: a state, not a countdown.
+        let full = outlook(104.0, 2.0, 20 * M, Some(0), 0);
+        assert_eq!((full.minutes_to_empty, full.warning), (Some(0.0), false));
+    }
+}
