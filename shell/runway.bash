@@ -11,8 +11,9 @@ _runway_hook() {
     if [[ ${PS1-} != "${_runway_ps1_set-}" ]]; then
         _runway_ps1_base=${PS1-}
     fi
-    local seg
-    seg=$(::RUNWAY:: prompt --shell bash 2>/dev/null)
+    local seg=
+    # Removed since the shell started: no segment, and no error at every prompt.
+    [[ -x ::RUNWAY:: ]] && seg=$(::RUNWAY:: prompt --shell bash ::ARGS:: 2>/dev/null)
     PS1="${seg:+$seg }${_runway_ps1_base-}"
     _runway_ps1_set=$PS1
     return $ret
@@ -23,8 +24,8 @@ if [[ $(declare -p PROMPT_COMMAND 2>/dev/null) == "declare -a"* ]]; then
         PROMPT_COMMAND+=(_runway_hook)
     fi
 elif [[ ${PROMPT_COMMAND-} != *_runway_hook* ]]; then
-    _runway_pc=${PROMPT_COMMAND-}
-    while [[ $_runway_pc == *[\;\ ] ]]; do _runway_pc=${_runway_pc%?}; done
-    PROMPT_COMMAND="${_runway_pc:+$_runway_pc;}_runway_hook"
-    unset _runway_pc
+    # Joined with a newline, which ends a trailing comment and separates commands whatever the
+    # value ends with (`;`, `&`, a newline of its own). Here PROMPT_COMMAND is a string, not an array.
+    # shellcheck disable=SC2178,SC2128
+    PROMPT_COMMAND="${PROMPT_COMMAND:+$PROMPT_COMMAND$'\n'}_runway_hook"
 fi

@@ -18,7 +18,9 @@ if not functions -q _runway_user_right_prompt
 
     function fish_right_prompt --description 'runway segment, then the right prompt that was there'
         set -l last $status
-        set -l seg (::RUNWAY:: prompt --shell fish 2>/dev/null)
+        set -l seg
+        # Removed since the shell started: no segment, and no error at every prompt.
+        test -x ::RUNWAY::; and set seg (::RUNWAY:: prompt --shell fish ::ARGS:: 2>/dev/null)
         set -l user (_runway_status $last; _runway_user_right_prompt)
         string join ' ' -- $seg $user
         _runway_status $last

@@ -12,7 +12,9 @@ _runway_precmd() {
     if [[ ${RPROMPT} != *'${_runway_segment}'* ]]; then
         RPROMPT='${_runway_segment}'"${RPROMPT}"
     fi
-    _runway_segment="$(::RUNWAY:: prompt --shell zsh 2>/dev/null)"
+    # Removed since the shell started: no segment, and no error at every prompt.
+    _runway_segment=''
+    [[ -x ::RUNWAY:: ]] && _runway_segment="$(::RUNWAY:: prompt --shell zsh ::ARGS:: 2>/dev/null)"
     # A space before whatever else is in RPROMPT.
     if [[ -n ${_runway_segment} && ${RPROMPT} != '${_runway_segment}' ]]; then
         _runway_segment+=' '

@@ -3,5 +3,5 @@
 # shellcheck shell=bash
 
 runway_segment() {
-    ::RUNWAY:: prompt --shell bash "$@" 2>/dev/null
+    ::RUNWAY:: prompt --shell bash ::ARGS:: "$@" 2>/dev/null
 }

@@ -2,5 +2,5 @@
 # Load it with:  runway init fish --print-only | source
 
 function runway_segment --description 'runway: print the quota segment'
-    ::RUNWAY:: prompt --shell fish $argv 2>/dev/null
+    ::RUNWAY:: prompt --shell fish ::ARGS:: $argv 2>/dev/null
 end

@@ -2,5 +2,5 @@
 # (powerlevel10k, your own theme). Load it with:  eval "$(runway init zsh --print-only)"
 
 runway_segment() {
-    ::RUNWAY:: prompt --shell zsh "$@" 2>/dev/null
+    ::RUNWAY:: prompt --shell zsh ::ARGS:: "$@" 2>/dev/null
 }

@@ -23,8 +23,8 @@ pub enum Cmd {
     Prompt { shell: Target },
     Status { json: bool },
     Doctor,
-    Init { host: Host, print_only: bool, write: bool },
-    Statusline,
+    Init { host: Host, print_only: bool, claude: crate::cmd::init_claude::Options },
+    Statusline { then: Option<String> },
     Config { markdown: bool },
     Demo { keep: bool },
 }
@@ -106,10 +106,39 @@ fn command() -> Command {
                 Arg::new("write")
                     .long("write")
                     .action(ArgAction::SetTrue)
-                    .help("claude: merge the setting into settings.json (after a backup) instead of printing it"),
+                    .help("claude: put the setting into settings.json (after a backup) instead of printing it"),
+            )
+            .arg(
+                Arg::new("replace")
+                    .long("replace")
+                    .action(ArgAction::SetTrue)
+                    .requires("write")
+                    .help("claude: replace another tool's status line"),
+            )
+            .arg(
+                Arg::new("keep")
+                    .long("keep")
+                    .action(ArgAction::SetTrue)
+                    .requires("write")
+                    .conflicts_with("replace")
+                    .help("claude: keep another tool's status line, shown after runway's"),
+            )
+            .arg(
+                Arg::new("remove")
+                    .long("remove")
+                    .action(ArgAction::SetTrue)
+                    .conflicts_with("write")
+                    .help("claude: put back the status line that was there before runway"),
             ),
     )
-    .subcommand(Command::new("statusline").about("Claude Code's status line: reads its JSON on stdin, prints one line"))
+    .subcommand(
+        Command::new("statusline").about("Claude Code's status line: reads its JSON on stdin, prints one line").arg(
+            Arg::new("then")
+                .long("then")
+                .value_name("COMMAND")
+                .help("Also run another status-line command on the same stdin; its line follows runway's"),
+        ),
+    )
     .subcommand(
         Command::new("config")
             .about("Show every setting, its value and where the value came from")
@@ -156,9 +185,14 @@ pub fn parse(args: &[OsString]) -> Result<Cli, clap::Error> {
                 _ => Host::Claude,
             },
             print_only: flag("print-only"),
-            write: flag("write"),
+            claude: crate::cmd::init_claude::Options {
+                write: flag("write"),
+                replace: flag("replace"),
+                keep: flag("keep"),
+                remove: flag("remove"),
+            },
         },
-        "statusline" => Cmd::Statusline,
+        "statusline" => Cmd::Statusline { then: sub.get_one::<String>("then").cloned() },
         "config" => Cmd::Config { markdown: flag("markdown") },
         _ => Cmd::Demo { keep: flag("keep") },
     };

@@ -271,9 +271,9 @@ fn both_providers_in_one_segment() {
         s.cmd().env("RUNWAY_PROVIDERS", "claude").args(["--color", "never", "--now", now, "prompt"]).output().unwrap();
     assert_eq!(stdout(&o), "5h ~6% ↻4h30m");
     // In tmux: each window its own colour (Claude's red with a warning at 21:05 against $10: see
-    // tests/engine.rs).
+    // tests/engine.rs; Codex's in the bar's own colours).
     let o = s.run(&["--limit-cost", "10", "--now", "2026-02-12T21:05:00Z", "prompt", "--shell", "tmux"]);
-    assert_eq!(stdout(&o), "#[fg=red]C ~15% ↻4h55m ⚠ 28m#[fg=default] · #[fg=green]X 8% ↻3h26m#[fg=default]");
+    assert_eq!(stdout(&o), "#[fg=white,bg=red,bold]C ~15% ⚠ 28m#[default] · X 8% ↻3h26m");
     // A provider with nothing running takes no space: after Codex's window reset (00:31) with no
     // call since, only Claude shows, labelled as a single provider is.
     assert_eq!(segment(&s, "2026-02-13T00:40:00Z", &[]), "5h ~6% ↻1h20m");

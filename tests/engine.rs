@@ -13,7 +13,7 @@ const NOW: &str = "2026-02-12T21:30:00Z";
 /// Five minutes into the last block, against a $10 limit: the present rate, $0.304619 a minute (the
 /// oracle's `rate` at 21:05), fills the other $8.464757 in 27.8 minutes: a red warning.
 const WARN: [&str; 4] = ["--limit-cost", "10", "--now", "2026-02-12T21:05:00Z"];
-const WARN_SEG: &str = "5h ~15% ↻4h55m ⚠ 28m";
+const WARN_SEG: &str = "5h ~15% ⚠ 28m";
 
 /// (entries, input, output, cache_creation, cache_read, total, cost_usd)
 type Fig = (u64, u64, u64, u64, u64, u64, f64);
@@ -120,7 +120,8 @@ fn segment_for_each_target() {
         ("zsh", format!("%{{\x1b[31m%}}{}%{{\x1b[0m%}}", body.replace('%', "%%"))),
         ("bash", format!("\\[\x1b[31m\\]{body}\\[\x1b[0m\\]")),
         ("fish", format!("\x1b[31m{body}\x1b[0m")),
-        ("tmux", format!("#[fg=red]{body}#[fg=default]")),
+        // tmux: a background of its own, readable on any status bar.
+        ("tmux", format!("#[fg=white,bg=red,bold]{body}#[default]")),
         ("plain", body.to_owned()),
     ];
     for (shell, want) in cases {
@@ -142,13 +143,16 @@ fn colour_and_glyph_switches() {
         }
         stdout(&c.args(WARN).args(extra).output().unwrap())
     };
-    assert_eq!(run(Some("1"), &["prompt", "--shell", "zsh"]), "5h ~15%% ↻4h55m ⚠ 28m");
+    assert_eq!(run(Some("1"), &["prompt", "--shell", "zsh"]), "5h ~15%% ⚠ 28m");
     assert!(run(Some(""), &["prompt", "--shell", "fish"]).starts_with('\x1b'), "an empty NO_COLOR does not count");
     assert!(
         run(Some("1"), &["--color", "always", "prompt", "--shell", "fish"]).starts_with('\x1b'),
         "--color always wins"
     );
-    assert_eq!(run(None, &["--color", "never", "--ascii", "prompt", "--shell", "bash"]), "5h ~15% r4h55m !28m");
+    assert_eq!(run(None, &["--color", "never", "--ascii", "prompt", "--shell", "bash"]), "5h ~15% !28m");
+    // The long form, in ASCII: a readable reset.
+    let long = ["--color", "never", "--ascii", "--set", "format={label} {mark}{used} {reset} {warning}", "prompt"];
+    assert_eq!(run(None, &long), "5h ~15% T-4h55m !28m");
 }
 
 #[test]
@@ -163,12 +167,14 @@ fn configured_limits() {
     let v = json_of(&s.run(&["--limit-cost", "10", "--now", NOW, "status", "--json"]));
     assert_eq!(v["claude"]["limit"]["source"], "configured");
     assert!((v["claude"]["limit"]["minutes_to_empty"].as_f64().unwrap() - 340.64).abs() < 0.01);
-    // 1,918,612 of 1e9 tokens is 0.19%: green, no warning.
+    // 1,918,612 of 1e9 tokens is 0.19%: green, no warning (in tmux, the bar's own colours).
     let o = s.run(&["--limit-tokens", "1000000000", "--now", NOW, "prompt", "--shell", "tmux"]);
-    assert_eq!(stdout(&o), "#[fg=green]5h ~0% ↻4h30m#[fg=default]");
+    assert_eq!(stdout(&o), "5h ~0% ↻4h30m");
+    let o = s.run(&["--limit-tokens", "1000000000", "--now", NOW, "prompt", "--shell", "fish"]);
+    assert_eq!(stdout(&o), "\x1b[32m5h ~0% ↻4h30m\x1b[0m");
     // Thresholds move the colour: 0.77% of $200 is amber from 0.5%.
     let o = s.run(&["--limit-cost", "200", "--warn-at", "0.5", "--now", NOW, "prompt", "--shell", "tmux"]);
-    assert_eq!(stdout(&o), "#[fg=yellow]5h ~1% ↻4h30m#[fg=default]");
+    assert_eq!(stdout(&o), "#[fg=black,bg=yellow]5h ~1% ↻4h30m#[default]");
 }
 
 #[test]
@@ -218,11 +224,23 @@ fn no_history_anywhere() {
     let o = s.run(&["status"]);
     assert!(o.status.success());
     let text = stdout(&o);
-    assert_eq!(text.lines().count(), 1, "{text}");
+    assert_eq!(text.lines().count(), 2, "{text}");
     assert!(
-        text.contains("no Claude Code or Codex history found") && text.contains(&s.projects().display().to_string()),
+        text.contains("no Claude Code or Codex CLI history found")
+            && text.contains(&s.projects().display().to_string()),
         "{text}"
     );
+    assert!(text.contains("runway demo"), "an empty home points to the demo: {text}");
+    // Without HOME (and without the two variables) runway says it cannot know where to look.
+    let o = s
+        .cmd()
+        .env_remove("HOME")
+        .env_remove("CLAUDE_CONFIG_DIR")
+        .env_remove("CODEX_HOME")
+        .arg("status")
+        .output()
+        .unwrap();
+    assert!(stdout(&o).contains("HOME is not set"), "{}", stdout(&o));
     let v = s.status(NOW);
     assert_eq!(v["claude"]["block"], Value::Null);
     assert_eq!(v["claude"]["week"]["entries"], 0);

@@ -60,7 +60,7 @@ fn a_usage_limit_notice_tells_where_the_limit_was() {
     assert_eq!(l["used_percent"], 8.28);
     // Against that limit the last block's burst, 21:00-21:03, was heading for it: at 21:03:40 the
     // present rate, $0.429986 a minute (the oracle's), fills the other $17.000339 in 39.5 minutes.
-    assert_eq!(plain(&s, "2026-02-12T21:03:40Z", &[]), "5h ~8% ↻4h57m ⚠ 40m");
+    assert_eq!(plain(&s, "2026-02-12T21:03:40Z", &[]), "5h ~8% ⚠ 40m");
     // At 21:30 work has stopped for 26 minutes: no warning.
     assert_eq!(plain(&s, NOW, &[]), "5h ~8% ↻4h30m");
     // The notice is not a call: nothing else changed.

@@ -7,107 +7,14 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::host::*;
 use common::*;
 
-const NOW: &str = "2026-02-12T21:05:00Z";
-/// What the fixture shows at NOW against a $10 limit (RUNWAY_LIMIT_COST): 15%, 4h55m to the reset,
-/// and the present rate reaches the limit in 28 minutes (see tests/engine.rs): red, with a warning.
-const SEG: &str = "5h ~15% ↻4h55m ⚠ 28m";
-
-fn have(tool: &str) -> bool {
-    let found =
-        Command::new("sh").arg("-c").arg(format!("command -v {tool}")).output().is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(std::env::var_os("RUNWAY_REQUIRE_HOSTS").is_none(), "{tool} is required here but missing");
-        eprintln!("skipping: {tool} is not installed (.ci/run installs it)");
-    }
-    found
-}
-
-/// A private tmux server; its panes are real terminals.
-struct Tmux {
-    sock: PathBuf,
-}
-
-impl Tmux {
-    fn cmd(&self) -> Command {
-        let mut c = Command::new("tmux");
-        c.arg("-S").arg(&self.sock).arg("-f").arg("/dev/null");
-        c
-    }
-
-    /// Starts a server whose global environment is `env` (tmux jobs and panes inherit it), running
-    /// `program` in a `cols` x `rows` window.
-    fn start(dir: &Path, name: &str, env: &[(&str, String)], program: &str, cols: u16, rows: u16) -> Tmux {
-        let t = Tmux { sock: dir.join(format!("{name}.sock")) };
-        let mut c = t.cmd();
-        c.env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default()).env("TERM", "xterm-256color");
-        for (k, v) in env {
-            c.env(k, v);
-        }
-        let st = c
-            .args(["new-session", "-d", "-s", "t", "-x", &cols.to_string(), "-y", &rows.to_string(), program])
-            .status()
-            .unwrap();
-        assert!(st.success(), "tmux did not start");
-        t
-    }
-
-    fn run(&self, args: &[&str]) -> String {
-        let o = self.cmd().args(args).output().unwrap();
-        String::from_utf8_lossy(&o.stdout).into_owned()
-    }
-
-    fn type_line(&self, text: &str) {
-        self.run(&["send-keys", "-t", "t", "-l", text]);
-        self.run(&["send-keys", "-t", "t", "Enter"]);
-    }
-
-    fn screen(&self) -> String {
-        self.run(&["capture-pane", "-p", "-t", "t"])
-    }
-
-    /// Waits until the screen satisfies `ok`, and returns it.
-    fn wait(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if ok(&s) {
-                return s;
-            }
-            assert!(start.elapsed() < Duration::from_secs(20), "timed out waiting for {what}; screen:\n{s}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.cmd().arg("kill-server").output();
-    }
-}
-
-/// The environment of a person with the fixture as their Claude Code history, and the clock fixed.
-fn env_of(s: &Sandbox) -> Vec<(&'static str, String)> {
-    vec![
-        ("HOME", s.home().display().to_string()),
-        ("RUNWAY_CACHE_DIR", s.cache().display().to_string()),
-        ("CLAUDE_CONFIG_DIR", s.claude_dir().display().to_string()),
-        ("CODEX_HOME", s.codex_home().display().to_string()),
-        ("RUNWAY_NOW", NOW.to_owned()),
-        ("RUNWAY_LIMIT_COST", "10".to_owned()),
-        ("LANG", "C.UTF-8".to_owned()),
-        ("LC_ALL", "C.UTF-8".to_owned()),
-    ]
-}
-
-fn init_line(shell: &str, extra: &str) -> String {
-    format!("eval \"$('{BIN}' init {shell}{extra})\"")
-}
+const NOW: &str = HOST_NOW;
 
 #[test]
 fn zsh_right_prompt() {
@@ -310,10 +217,12 @@ fn tmux_status_bar_through_the_plugin() {
     let screen = outer.wait("the segment in the status bar", |sc| sc.contains(&format!("[{SEG}] {SEG}")));
     let bar = screen.lines().find(|l| l.contains(SEG)).unwrap();
     assert!(!bar.contains("#[") && !bar.contains("##") && !bar.contains('\x1b'), "{bar:?}");
-    // Drawn in red: the colour came through tmux's own styles.
+    // Drawn white on red, bold, on tmux's default black-on-green bar: the colours came through tmux's
+    // own styles, and the bar's come back after the segment.
     let coloured = outer.run(&["capture-pane", "-e", "-p", "-t", "t"]);
     let colored_line = coloured.lines().find(|l| l.contains("5h ~15%")).unwrap();
-    assert!(colored_line.contains("\x1b[31m5h ~15%"), "{colored_line:?}");
+    assert!(colored_line.contains("\x1b[1m\x1b[37m\x1b[41m5h ~15%"), "{colored_line:?}");
+    assert!(colored_line.contains("\x1b[0m\x1b[30m\x1b[42m]"), "{colored_line:?}");
 }
 
 #[test]
@@ -334,7 +243,7 @@ fn tmux_mode_never_reads_stdin() {
     assert!(child.wait().unwrap().success());
     assert!(start.elapsed() < Duration::from_secs(10));
     drop(keep_open);
-    assert_eq!(seg, format!("#[fg=red]{SEG}#[fg=default]"));
+    assert_eq!(seg, format!("#[fg=white,bg=red,bold]{SEG}#[default]"));
 }
 
 #[test]

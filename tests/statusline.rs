@@ -93,7 +93,7 @@ fn with_rate_limits_the_service_is_the_truth() {
     // to its limit than the 5 hours, so it shows too.
     let zsh = "5h 23%% ↻1h40m · 7d 41%% ↻3d01h";
     assert_eq!(stdout(&s.run(&["--now", NOW, "--color", "never", "prompt", "--shell", "zsh"])), zsh);
-    let tmux = "#[fg=green]5h 23% ↻1h40m#[fg=default] · #[fg=green]7d 41% ↻3d01h#[fg=default]";
+    let tmux = "5h 23% ↻1h40m · 7d 41% ↻3d01h";
     assert_eq!(stdout(&s.prompt(NOW, "tmux")), tmux);
     let v = s.status(NOW);
     let l = &v["claude"]["limit"];
@@ -188,8 +188,8 @@ fn narrow_terminals_drop_the_least_important_first() {
     assert_eq!(at("58"), "Opus 4.6 · ctx 32% · $1.84 · 5h 23% ↻1h40m · 7d 41% ↻3d01h\n");
     assert_eq!(at("57"), "ctx 32% · $1.84 · 5h 23% ↻1h40m · 7d 41% ↻3d01h\n");
     assert_eq!(at("46"), "ctx 32% · 5h 23% ↻1h40m · 7d 41% ↻3d01h\n");
-    assert_eq!(at("38"), "5h 23% ↻1h40m · 7d 41% ↻3d01h\n");
-    assert_eq!(at("28"), "5h 23% ↻1h40m\n");
+    assert_eq!(at("38"), "ctx 32% · 5h 23% ↻1h40m\n");
+    assert_eq!(at("22"), "5h 23% ↻1h40m\n");
     assert_eq!(at("10"), "5h 23% ↻1h40m\n");
 }
 

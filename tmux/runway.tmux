@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
 # runway for tmux: every #{runway} in status-left and status-right becomes the quota segment.
 #
-# With TPM:     set -g @plugin '<this repository>'      (TPM runs every *.tmux file it finds)
-# Without TPM:  run-shell /path/to/runway/tmux/runway.tmux
+# With TPM:     set -g @plugin '<this repository>'      (TPM runs runway.tmux at the plugin's root)
+# Without TPM:  run-shell /path/to/runway/runway.tmux
 # Then:         set -g status-right '#{runway} %H:%M'
 #
 # Options (set them before the plugin loads):
-#   @runway-bin    the runway binary (default: `runway` on PATH, else this checkout's target/release)
+#   @runway-bin    the runway binary (default: runway on tmux's PATH, else ~/.cargo/bin/runway, else
+#                  this checkout's target/release/runway)
 #   @runway-args   extra arguments, e.g. "--set color_warn=214 --limit-cost 40"
 #
 # The segment is a #() job: tmux runs it through /bin/sh at most once per status-interval, never
 # waits for it, and shows its last output. It prints tmux styles (#[fg=…]), never raw ANSI, and
-# never reads stdin (a job's stdin is tmux's socket).
+# never reads stdin (a job's stdin is tmux's socket). A #{runway} set after the plugin loads is
+# replaced too: the plugin runs again after every set-option. When no binary is found, the status bar
+# says so where the segment would be (tmux drops display-message during startup).
 
 set -u
 CURRENT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+SELF="$CURRENT_DIR/runway.tmux"
 
 option() {
     local value
@@ -31,22 +35,30 @@ bin=$(option @runway-bin "")
 if [ -z "$bin" ]; then
     bin=$(command -v runway 2>/dev/null || true)
 fi
-if [ -z "$bin" ] && [ -x "$CURRENT_DIR/../target/release/runway" ]; then
-    bin="$CURRENT_DIR/../target/release/runway"
-fi
-if [ -z "$bin" ]; then
-    tmux display-message "runway: binary not found; set -g @runway-bin /path/to/runway"
-    exit 0
-fi
-args=$(option @runway-args "")
+for candidate in "${HOME:-}/.cargo/bin/runway" "$CURRENT_DIR/../target/release/runway"; do
+    if [ -z "$bin" ] && [ -x "$candidate" ]; then
+        bin=$candidate
+    fi
+done
 
-# The job command: stdin closed and stderr dropped, so nothing can hang or leak into the bar.
-command="#($(quote "$bin") prompt --shell tmux $args </dev/null 2>/dev/null)"
+if [ -n "$bin" ] && [ -x "$bin" ]; then
+    args=$(option @runway-args "")
+    # The job command: stdin closed and stderr dropped, so nothing can hang or leak into the bar.
+    segment="#($(quote "$bin") prompt --shell tmux $args </dev/null 2>/dev/null)"
+else
+    segment="#[fg=white,bg=red]runway not found: cargo install runway-gauge, or set @runway-bin#[default]"
+    tmux display-message "runway: binary not found; install it (cargo install runway-gauge) or set -g @runway-bin /path/to/runway" 2>/dev/null
+fi
 
 for side in status-left status-right; do
     value=$(tmux show-option -gqv "$side")
-    replaced=${value//\#\{runway\}/$command}
+    replaced=${value//\#\{runway\}/$segment}
     if [ "$value" != "$replaced" ]; then
         tmux set-option -gq "$side" "$replaced"
     fi
 done
+
+# Replace a #{runway} set later too (a status line written after the plugin loads, or by a theme).
+# A fixed index: loading the plugin twice installs the hook once. tmux does not run a hook for a
+# command run by a hook, so this cannot loop.
+tmux set-hook -g 'after-set-option[4417]' "run-shell -b $(quote "$SELF")"

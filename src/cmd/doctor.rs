@@ -2,30 +2,64 @@
 
 use std::fmt::Write;
 use std::io;
+use std::path::Path;
 use std::process::ExitCode;
 
 use super::emit;
 use crate::app::App;
 use crate::config::Config;
+use crate::ground::files::{create_private_dir, write_atomic};
 use crate::ground::log;
 use crate::ground::provider::Provider;
 use crate::ground::time::rfc3339;
+use crate::render::clean::clean;
 use crate::render::words::{bytes as human_bytes, duration};
 
-pub fn run(cfg: Config) -> io::Result<ExitCode> {
-    let app = App::load(cfg, false);
-    emit(&report(&app)).map(|_| ExitCode::SUCCESS)
+const PROBLEMS: &str = "problems";
+
+/// What a prompt found wrong with its settings, kept for `doctor` (a prompt cannot say it). Written
+/// only when there is something to say and it changed.
+pub fn remember_problems(cache_dir: &Path, problems: &[String]) {
+    if problems.is_empty() {
+        return;
+    }
+    let text = problems.join("\n") + "\n";
+    let path = cache_dir.join(PROBLEMS);
+    if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
+        return;
+    }
+    let _ = create_private_dir(cache_dir);
+    let _ = write_atomic(&path, text.as_bytes());
 }
 
-fn report(eng: &App) -> String {
+pub fn run(cfg: Config, problems: &[String]) -> io::Result<ExitCode> {
+    let app = App::load(cfg, false);
+    emit(&report(&app, problems)).map(|_| ExitCode::SUCCESS)
+}
+
+fn report(eng: &App, problems: &[String]) -> String {
     let db = &eng.run.db;
     let st = &db.state;
     let mut o = String::new();
     let _ = writeln!(o, "runway {}", env!("CARGO_PKG_VERSION"));
+    for p in problems {
+        let _ = writeln!(o, "problem: {}", clean(p));
+    }
+    let path = eng.cfg.cache_dir.join(PROBLEMS);
+    if let (Ok(text), Ok(md)) = (std::fs::read_to_string(&path), std::fs::metadata(&path)) {
+        let when = md
+            .modified()
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .map_or(String::new(), |a| format!(" {} ago", duration(a.as_millis() as i64)));
+        for line in text.lines() {
+            let _ = writeln!(o, "problem (seen by a prompt{when}): {}", clean(line));
+        }
+    }
     let _ = writeln!(o, "\nroots");
     for r in &eng.roots {
         let state = if r.path.is_dir() { "found" } else { "missing" };
-        let _ = writeln!(o, "  {:<7} {:<8} {}", r.provider.name(), state, r.path.display());
+        let _ = writeln!(o, "  {:<7} {:<8} {}", r.provider.name(), state, clean(&r.path.display().to_string()));
     }
     let _ = writeln!(o, "\ntracked");
     for p in Provider::ALL {
@@ -49,7 +83,7 @@ fn report(eng: &App) -> String {
         );
         for f in files.iter().filter(|f| f.malformed > 0 || f.unreadable).take(5) {
             let why = if f.unreadable { "unreadable".to_owned() } else { format!("{} malformed", f.malformed) };
-            let _ = writeln!(o, "            {why}: {}", String::from_utf8_lossy(&f.path));
+            let _ = writeln!(o, "            {why}: {}", clean(&String::from_utf8_lossy(&f.path)));
         }
     }
     let _ = writeln!(o, "\ncache");

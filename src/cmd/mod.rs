@@ -1,11 +1,13 @@
 //! One file per subcommand. Each takes the resolved configuration, loads what it needs, and writes
 //! its answer through `emit`.
 
-pub mod config;
+pub mod config_cmd;
 pub mod demo;
 pub mod doctor;
 pub mod init;
+pub mod init_claude;
 pub mod prompt;
+pub mod settings_file;
 pub mod status;
 pub mod statusline;
 
@@ -13,6 +15,7 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use crate::cli::{Cli, Cmd};
+use crate::config::{self, Audience};
 use crate::ground::log;
 
 /// Writes to stdout; a closed pipe is not an error.
@@ -27,23 +30,34 @@ pub fn emit(s: &str) -> io::Result<()> {
 /// Runs a parsed command line. `quiet`: a prompt or status-line mode, where nothing may reach stderr.
 pub fn run(cli: Cli, quiet: bool) -> io::Result<ExitCode> {
     // The status line's stdin is read first: whatever else happens, the payload is not left unread.
-    let stdin = matches!(cli.cmd, Cmd::Statusline).then(crate::read::payload::read_stdin).flatten();
-    let (cfg, problems) = crate::config::resolve(&cli.given);
+    let stdin = matches!(cli.cmd, Cmd::Statusline { .. }).then(crate::read::payload::read_stdin).flatten();
+    let audience = match cli.cmd {
+        Cmd::Prompt { .. } => Audience::Prompt,
+        Cmd::Statusline { .. } => Audience::StatusLine,
+        _ => Audience::Terminal,
+    };
+    let (cfg, problems) = config::resolve(&cli.given, audience);
     log::init(cfg.cache_dir.join("runway.log"));
-    for p in &problems {
-        if quiet {
+    if quiet {
+        // Never on the prompt: in the log, and at the top of `doctor`.
+        for p in &problems {
             log::warn(p);
-        } else {
+        }
+        doctor::remember_problems(&cfg.cache_dir, &problems);
+    } else if !problems.is_empty() && !matches!(cli.cmd, Cmd::Config { .. } | Cmd::Doctor) {
+        for p in &problems {
             eprintln!("runway: {p}");
         }
+        return Ok(ExitCode::from(2));
     }
     match cli.cmd {
         Cmd::Prompt { shell } => prompt::run(cfg, shell),
-        Cmd::Statusline => statusline::run(cfg, stdin.as_deref()),
+        Cmd::Statusline { then } => statusline::run(cfg, stdin.as_deref(), then.as_deref()),
         Cmd::Status { json } => status::run(cfg, json),
-        Cmd::Doctor => doctor::run(cfg),
-        Cmd::Init { host, print_only, write } => init::run(host, print_only, write),
-        Cmd::Config { markdown } => config::run(&cli.given, markdown),
+        Cmd::Doctor => doctor::run(cfg, &problems),
+        Cmd::Init { host: crate::cli::Host::Claude, claude, .. } => init_claude::run(claude),
+        Cmd::Init { host, print_only, .. } => init::run(host, print_only, &config::as_args(&cli.given)),
+        Cmd::Config { markdown } => config_cmd::run(&cli.given, markdown),
         Cmd::Demo { keep } => demo::run(&cli.given, keep),
     }
 }

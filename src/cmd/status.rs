@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::forecast::Runway;
 use crate::ground::provider::Provider;
 use crate::render;
+use crate::render::clean::clean;
 
 pub fn run(cfg: Config, json: bool) -> io::Result<ExitCode> {
     let app = App::load(cfg, false);
@@ -34,12 +35,28 @@ fn human(app: &App, all: &[Runway]) -> String {
             if !out.is_empty() {
                 out.push('\n');
             }
-            out += &render::status::human(r);
+            out += &render::status::human(r, &app.cfg.style);
         }
     }
     if out.is_empty() {
-        let looked: Vec<String> = app.roots.iter().map(|r| r.path.display().to_string()).collect();
-        out = format!("runway: no Claude Code or Codex history found (looked in {})\n", looked.join(", "));
+        out = nothing_found(app);
+    } else if let Some(z) = app.cfg.style.zone.iana_name() {
+        out += &format!("\n(times in {z})\n");
     }
     out
+}
+
+/// Why there is nothing to show, and what to do about it.
+fn nothing_found(app: &App) -> String {
+    if app.roots.is_empty() {
+        return "runway: HOME is not set, and neither are CLAUDE_CONFIG_DIR nor CODEX_HOME: runway does not know \
+                where Claude Code and Codex CLI keep their history. Set HOME (or the two others).\n"
+            .into();
+    }
+    let looked: Vec<String> = app.roots.iter().map(|r| clean(&r.path.display().to_string()).into_owned()).collect();
+    format!(
+        "runway: no Claude Code or Codex CLI history found (looked in {}).\n\
+         To see what runway shows, on a week of sample history: runway demo\n",
+        looked.join(", ")
+    )
 }

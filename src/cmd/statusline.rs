@@ -12,10 +12,11 @@ use crate::config::Config;
 use crate::ground::log;
 use crate::ground::provider::Provider;
 use crate::read::payload::{self, Payload};
+use crate::render::clean::clean_keep_colour;
 use crate::render::line::{Session, line};
 use crate::store::readings::Readings;
 
-pub fn run(cfg: Config, stdin: Option<&[u8]>) -> io::Result<ExitCode> {
+pub fn run(cfg: Config, stdin: Option<&[u8]>, then: Option<&str>) -> io::Result<ExitCode> {
     let p = stdin.map(|b| payload::parse(b, cfg.now)).unwrap_or_default();
     for why in &p.rejected {
         log::warn(&format!("statusline: refused rate_limits.{why}"));
@@ -32,9 +33,60 @@ pub fn run(cfg: Config, stdin: Option<&[u8]>) -> io::Result<ExitCode> {
     let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse().ok());
     let cfg = &app.cfg;
     let text = line(&claude, Some(&codex), &session, &cfg.statusline_fields, &cfg.style, columns);
-    let r = emit(&format!("{text}\n"));
+    let mut out = format!("{text}\n");
+    if let Some(cmd) = then {
+        for l in other_line(cmd, stdin.unwrap_or_default()) {
+            out += &format!("{l}\n");
+        }
+    }
+    let r = emit(&out);
     super::timings(&app, started);
     r.map(|_| ExitCode::SUCCESS)
+}
+
+/// The rows another status-line command prints for the same payload (at most three, its colours kept,
+/// other escapes cleaned), if it answers within a second; Claude Code cancels slow ones anyway.
+fn other_line(cmd: &str, stdin: &[u8]) -> Vec<String> {
+    use std::io::{Read, Write};
+    use std::process::{Command, Stdio};
+    let Ok(mut child) = Command::new("/bin/sh")
+        .arg("-c")
+        .arg(cmd)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+    else {
+        log::warn(&format!("statusline: cannot run {cmd:?}"));
+        return Vec::new();
+    };
+    if let Some(mut input) = child.stdin.take() {
+        let bytes = stdin.to_vec();
+        std::thread::spawn(move || input.write_all(&bytes));
+    }
+    let mut stdout = child.stdout.take();
+    let reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        if let Some(s) = stdout.as_mut() {
+            let _ = s.take(64 << 10).read_to_end(&mut buf);
+        }
+        buf
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    while std::time::Instant::now() < deadline {
+        match child.try_wait() {
+            Ok(Some(_)) => break,
+            Ok(None) => std::thread::sleep(std::time::Duration::from_millis(5)),
+            Err(_) => break,
+        }
+    }
+    if !matches!(child.try_wait(), Ok(Some(_))) {
+        let _ = child.kill();
+        log::warn(&format!("statusline: {cmd:?} took more than a second; left out"));
+    }
+    let _ = child.wait();
+    let text = String::from_utf8_lossy(&reader.join().unwrap_or_default()).into_owned();
+    text.lines().filter(|l| !l.trim().is_empty()).take(3).map(clean_keep_colour).collect()
 }
 
 /// The context used: as the payload says, else from the session's transcript.

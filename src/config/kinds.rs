@@ -208,6 +208,18 @@ impl Kind for Fields {
     }
 }
 
+/// A time zone (IANA name); empty for the system's.
+pub struct Zone;
+impl Kind for Zone {
+    type Value = String;
+    fn show(v: &String) -> String {
+        v.clone()
+    }
+    fn parse(s: &str) -> Result<String, String> {
+        crate::ground::time::zone(s).map(|_| s.trim().to_owned())
+    }
+}
+
 /// A directory; empty for the default.
 pub struct Dir;
 impl Kind for Dir {

@@ -14,9 +14,8 @@ use settings::{SETTINGS, Values};
 use crate::forecast::Settings as ForecastSettings;
 use crate::forecast::evidence::Trust;
 use crate::forecast::limit::Configured;
-use crate::ground::dirs;
 use crate::ground::provider::Provider;
-use crate::ground::time::wall_ms;
+use crate::ground::{dirs, locale, time};
 use crate::render::style::{Colors, Glyphs, Style};
 
 /// Settings given on the command line: flags by key, then `--set` pairs in order.
@@ -107,37 +106,43 @@ pub fn values(g: &Given) -> (Values, Origins, Vec<String>) {
     (v, from, problems)
 }
 
-/// Resolves settings into a configuration. Problems are returned, not fatal: prompt modes log them
-/// and go on.
-pub fn resolve(g: &Given) -> (Config, Vec<String>) {
-    let (v, _, problems) = values(g);
-    let wall = wall_ms();
+/// Where the answer goes, which decides what "auto" means for colour and glyphs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    /// A prompt or tmux: always through a pipe, colour unless `NO_COLOR`; glyphs by the locale.
+    Prompt,
+    /// Claude Code's status line: colour unless `NO_COLOR`; it draws Unicode whatever the locale.
+    StatusLine,
+    /// A person at `status` or `doctor`: colour only on a terminal.
+    Terminal,
+}
+
+/// Resolves settings into a configuration. Problems are returned with it: a bad value falls back to
+/// the next source down, and the caller decides whether that is an error or a line in the log.
+pub fn resolve(g: &Given, audience: Audience) -> (Config, Vec<String>) {
+    let (v, from, problems) = values(g);
+    let wall = time::wall_ms();
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let color_on = match v.color {
-        ColorMode::Always => true,
-        ColorMode::Never => false,
-        ColorMode::Auto => !no_color,
+    let color_on = match (v.color, audience) {
+        (ColorMode::Always, _) => true,
+        (ColorMode::Never, _) => false,
+        (ColorMode::Auto, Audience::Terminal) => !no_color && std::io::IsTerminal::is_terminal(&std::io::stdout()),
+        (ColorMode::Auto, _) => !no_color,
     };
-    let given = |key: &str| settings::find(key).is_some_and(|s| s.default != v.show(key));
-    let glyphs = if v.ascii {
-        // Explicit glyphs still win over the ASCII set.
-        let a = Glyphs::ascii();
-        let pick = |key: &str, mine: &String, ascii: String| if given(key) { mine.clone() } else { ascii };
-        Glyphs {
-            reset: pick("glyph_reset", &v.glyph_reset, a.reset),
-            warning: pick("glyph_warning", &v.glyph_warning, a.warning),
-            over: pick("glyph_over", &v.glyph_over, a.over),
-            estimate: pick("glyph_estimate", &v.glyph_estimate, a.estimate),
-            extrapolated: pick("glyph_extrapolated", &v.glyph_extrapolated, a.extrapolated),
-        }
-    } else {
-        Glyphs {
-            reset: v.glyph_reset.clone(),
-            warning: v.glyph_warning.clone(),
-            over: v.glyph_over.clone(),
-            estimate: v.glyph_estimate.clone(),
-            extrapolated: v.glyph_extrapolated.clone(),
-        }
+    let origin = |key: &str| from.iter().find(|(k, _)| *k == key).map_or("default", |(_, o)| o.as_str());
+    // ASCII glyphs when asked for, or by themselves when the locale cannot draw the others.
+    let ascii = v.ascii || (origin("ascii") == "default" && audience != Audience::StatusLine && !locale::utf8());
+    let given = |key: &str| origin(key) != "default";
+    let a = Glyphs::ascii();
+    // Explicit glyphs win over the ASCII set.
+    let pick =
+        |key: &str, mine: &String, ascii_glyph: String| if ascii && !given(key) { ascii_glyph } else { mine.clone() };
+    let glyphs = Glyphs {
+        reset: pick("glyph_reset", &v.glyph_reset, a.reset),
+        warning: pick("glyph_warning", &v.glyph_warning, a.warning),
+        over: pick("glyph_over", &v.glyph_over, a.over),
+        estimate: pick("glyph_estimate", &v.glyph_estimate, a.estimate),
+        extrapolated: pick("glyph_extrapolated", &v.glyph_extrapolated, a.extrapolated),
     };
     let style = Style {
         color: color_on,
@@ -147,6 +152,7 @@ pub fn resolve(g: &Given) -> (Config, Vec<String>) {
         danger_at: v.danger_at,
         format: v.format.clone(),
         separator: v.separator.clone(),
+        zone: time::zone(&v.timezone).unwrap_or(jiff::tz::TimeZone::UTC),
     };
     let cfg = Config {
         now: v.now.unwrap_or(wall),
@@ -165,8 +171,24 @@ pub fn resolve(g: &Given) -> (Config, Vec<String>) {
     (cfg, problems)
 }
 
-/// `runway config`: every setting, its value and where the value came from.
-pub fn describe(g: &Given) -> String {
+/// The settings given on the command line, as arguments that give them again (for `runway init`
+/// to pass on to the prompt it installs).
+pub fn as_args(g: &Given) -> Vec<String> {
+    let mut out = Vec::new();
+    for (key, text) in &g.flags {
+        match settings::find(key) {
+            Some(s) if s.switch => out.push(format!("--{}", s.flag.unwrap_or(key))),
+            Some(s) => out.push(format!("--{}={text}", s.flag.unwrap_or(key))),
+            None => {}
+        }
+    }
+    out.extend(g.sets.iter().map(|kv| format!("--set={kv}")));
+    out
+}
+
+/// `runway config`: every setting, its value in effect and where that came from, and the problems
+/// (a rejected value is a problem, never the value in effect). Also returns how many problems.
+pub fn describe(g: &Given) -> (String, usize) {
     let (v, from, problems) = values(g);
     let file = config_file().map_or_else(|| "(none)".to_owned(), |p| p.display().to_string());
     let mut out = format!("# config file: {file}\n");
@@ -176,7 +198,7 @@ pub fn describe(g: &Given) -> String {
     for (s, (_, origin)) in SETTINGS.iter().zip(&from) {
         out += &format!("{} = {:?}    # {origin}\n", s.key, v.show(s.key));
     }
-    out
+    (out, problems.len())
 }
 
 /// README's settings table, from `SETTINGS`.

@@ -91,7 +91,7 @@ settings! {
     color_danger: kinds::Colour = "red", -, "COLOUR",
         "Colour from `danger_at`, and when the limit comes before the reset";
     ascii: kinds::Bool = "false", (switch "ascii"), "",
-        "ASCII glyphs (`r`, `!`, `X!`, `~`, `~=`) for terminals without ↻ ⚠ ✕ ≈";
+        "ASCII glyphs (`T-`, `!`, `X!`, `~`, `~=`) instead of ↻ ⚠ ✕ ≈; on by itself when the locale is not UTF-8";
     glyph_reset: kinds::Text = "↻", -, "TEXT",
         "Before the time to the reset";
     glyph_warning: kinds::Text = "⚠ ", -, "TEXT",
@@ -102,8 +102,8 @@ settings! {
         "Marks a share estimated locally";
     glyph_extrapolated: kinds::Text = "≈", -, "TEXT",
         "Marks a server reading carried forward with local usage";
-    format: kinds::Text = "{label} {mark}{used} {reset} {warning}", -, "TEXT",
-        "One window of the segment: `{label}` `{mark}` `{used}` `{reset}` `{warning}` `{cost}` `{pct}`; empty parts and extra spaces drop out";
+    format: kinds::Text = "{label} {mark}{used} {next}", -, "TEXT",
+        "One window of the segment: `{label}` `{mark}` `{used}` `{next}` (the warning, else the reset) `{reset}` `{reset_at}` (a clock time) `{warning}` `{cost}` `{pct}`; empty parts and extra spaces drop out. The long form: `{label} {mark}{used} {reset} {warning}`";
     separator: kinds::Text = " · ", -, "TEXT",
         "Between windows and status-line fields";
     providers: kinds::Providers = "claude,codex", "providers", "LIST",
@@ -114,6 +114,8 @@ settings! {
         "How long a reported share is shown as is, without local usage since it";
     rescan_secs: kinds::Whole = "60", -, "SECONDS",
         "Longest time between full rescans of idle files";
+    timezone: kinds::Zone = "", "timezone", "ZONE",
+        "Time zone for clock times and days (an IANA name). Default: `TZ`, else the system's";
     cache_dir: kinds::Dir = "", -, "DIR",
         "Cache directory. Default: `~/.cache/runway` (Linux), `~/Library/Caches/runway` (macOS)";
 }

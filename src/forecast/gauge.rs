@@ -11,6 +11,9 @@ pub struct Gauge {
     pub used_percent: Option<f64>,
     /// Local API-equivalent cost in the window, pico-dollars.
     pub cost: u64,
+    /// Local tokens in the window, and those of calls whose model has no price.
+    pub tokens: u64,
+    pub unpriced_tokens: u64,
     pub resets_at: Option<i64>,
     /// The warning: minutes until the window is full at the present rate, set when that comes within
     /// the forecast's horizon, before the reset, while work goes on (see `rate`).

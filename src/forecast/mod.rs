@@ -64,6 +64,8 @@ pub struct Runway {
     /// The service reports only the week for this account: there is no 5-hour window.
     pub weekly_only: bool,
     pub unpriced: Vec<String>,
+    /// Models priced as their family's newest known model, in the last seven days.
+    pub assumed: Vec<String>,
 }
 
 /// The settings the forecast takes.
@@ -104,7 +106,7 @@ impl Local<'_, '_> {
         resets_at: i64,
         per_percent: Option<f64>,
         observed_at: Option<i64>,
-        cost: u64,
+        window_totals: Totals,
     ) -> Gauge {
         let since = resets_at - window.len_ms();
         let (rate, last) = self.rate(since, Measure::Cost);
@@ -115,7 +117,9 @@ impl Local<'_, '_> {
             window,
             source,
             used_percent: Some(used),
-            cost,
+            cost: window_totals.sums.cost,
+            tokens: window_totals.sums.total(),
+            unpriced_tokens: window_totals.sums.unpriced,
             resets_at: Some(resets_at),
             minutes_to_limit: o.minutes_to_empty.filter(|_| o.warning),
             minutes_to_empty: o.minutes_to_empty.filter(|_| pct_rate.is_some()),
@@ -136,6 +140,8 @@ impl Local<'_, '_> {
                 source: Source::None,
                 used_percent: None,
                 cost: t.sums.cost,
+                tokens: t.sums.total(),
+                unpriced_tokens: t.sums.unpriced,
                 resets_at: Some(resets_at),
                 minutes_to_limit: None,
                 minutes_to_empty: None,
@@ -160,6 +166,8 @@ impl Local<'_, '_> {
             source: limit.source,
             used_percent: Some(used),
             cost: t.sums.cost,
+            tokens: t.sums.total(),
+            unpriced_tokens: t.sums.unpriced,
             resets_at: Some(resets_at),
             minutes_to_limit: o.minutes_to_empty.filter(|_| o.warning),
             minutes_to_empty: o.minutes_to_empty,
@@ -175,7 +183,7 @@ impl Local<'_, '_> {
     fn carried(&self, r: &Reading, cpp: Option<f64>, conv: Option<f64>, trust: Trust, limit: &Limit) -> Option<Gauge> {
         let since = self.ledger.sum_between(r.observed_at, self.now);
         let age = self.now - r.observed_at;
-        let window_cost = || self.ledger.sum_between(r.resets_at - r.window.len_ms() - 1, self.now).sums.cost;
+        let window_totals = || self.ledger.sum_between(r.resets_at - r.window.len_ms() - 1, self.now);
         let (source, used) = if since.entries == 0 {
             (Source::Server, r.used_percent)
         } else if let Some(c) = cpp {
@@ -189,7 +197,7 @@ impl Local<'_, '_> {
         } else {
             return None;
         };
-        Some(self.gauge(r.window, source, used, r.resets_at, conv, Some(r.observed_at), window_cost()))
+        Some(self.gauge(r.window, source, used, r.resets_at, conv, Some(r.observed_at), window_totals()))
     }
 
     /// A gauge after a reading's reset has passed (case 2): the next window began with the first
@@ -206,8 +214,8 @@ impl Local<'_, '_> {
             start = self.ledger.first_after(s + w, self.now);
         }
         let Some(s) = start else { return Some(None) };
-        let cost = self.ledger.sum_between(s - 1, self.now).sums.cost;
-        Some(Some(self.gauge(r.window, source, cost as f64 / c, s + w, Some(c), Some(r.observed_at), cost)))
+        let t = self.ledger.sum_between(s - 1, self.now);
+        Some(Some(self.gauge(r.window, source, t.sums.cost as f64 / c, s + w, Some(c), Some(r.observed_at), t)))
     }
 }
 
@@ -275,6 +283,7 @@ pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway
     let others = other_allowances(&ev.readings, now);
     let week = ledger.week(now);
     let unpriced = ledger.unpriced_between(now - WEEK_MS, now);
+    let assumed = ledger.assumed_between(now - WEEK_MS, now);
     Runway {
         provider: ledger.provider(),
         now,
@@ -288,6 +297,7 @@ pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway
         reading_seven: r7,
         weekly_only,
         unpriced,
+        assumed,
     }
 }
 
@@ -307,6 +317,8 @@ fn other_allowances(readings: &[Reading], now: i64) -> Vec<Gauge> {
             source: Source::Server,
             used_percent: Some(r.used_percent),
             cost: 0,
+            tokens: 0,
+            unpriced_tokens: 0,
             resets_at: Some(r.resets_at),
             minutes_to_limit: None,
             minutes_to_empty: None,

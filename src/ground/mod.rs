@@ -8,6 +8,7 @@ pub mod dirs;
 pub mod evidence;
 pub mod files;
 pub mod hash;
+pub mod locale;
 pub mod log;
 pub mod provider;
 pub mod time;

@@ -31,6 +31,15 @@ pub fn rfc3339(ms: i64) -> String {
     }
 }
 
+/// A time zone by IANA name, or the system's (`TZ`, then `/etc/localtime`) for an empty name.
+pub fn zone(name: &str) -> Result<jiff::tz::TimeZone, String> {
+    if name.trim().is_empty() {
+        return Ok(jiff::tz::TimeZone::try_system().unwrap_or(jiff::tz::TimeZone::UTC));
+    }
+    jiff::tz::TimeZone::get(name.trim())
+        .map_err(|_| format!("unknown time zone {:?} (an IANA name like Europe/Paris)", name.trim()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

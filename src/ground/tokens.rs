@@ -25,6 +25,8 @@ impl Tokens {
 /// Flags of a counted call.
 pub const SIDECHAIN: u8 = 1;
 pub const UNPRICED: u8 = 2;
+/// Priced as the newest known model of its family (see `read::family`).
+pub const ASSUMED: u8 = 4;
 
 /// Sums over a set of calls; also the prefix sums stored per row in the cache.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -14,7 +14,7 @@ use std::io;
 use crate::ground::block::{Block, Blocks};
 use crate::ground::provider::Provider;
 use crate::ground::time::WEEK_MS;
-use crate::ground::tokens::{Entry, Totals, UNPRICED};
+use crate::ground::tokens::{ASSUMED, Entry, Totals, UNPRICED};
 use crate::store::base::Base;
 use crate::store::state::State;
 
@@ -232,12 +232,25 @@ impl<'a> Ledger<'a> {
 
     /// Names of the models without a price used in `from < ts <= to`.
     pub fn unpriced_between(&self, from: i64, to: i64) -> Vec<String> {
+        self.flagged_between(from, to, false)
+    }
+
+    /// Names of the models priced as their family's newest, used in `from < ts <= to`.
+    pub fn assumed_between(&self, from: i64, to: i64) -> Vec<String> {
+        self.flagged_between(from, to, true)
+    }
+
+    fn flagged_between(&self, from: i64, to: i64, assumed: bool) -> Vec<String> {
+        let flag = if assumed { ASSUMED } else { UNPRICED };
         let mut ids: Vec<u16> = Vec::new();
         if let Some(base) = self.base {
-            let used = base.unpriced.iter().filter(|u| u.provider == self.p && u.last > from && u.first <= to);
+            let used = base
+                .unpriced
+                .iter()
+                .filter(|u| u.provider == self.p && u.assumed == assumed && u.last > from && u.first <= to);
             ids.extend(used.map(|u| u.model));
         }
-        let added = self.added.iter().filter(|e| e.flags & UNPRICED != 0 && e.ts > from && e.ts <= to);
+        let added = self.added.iter().filter(|e| e.flags & flag != 0 && e.ts > from && e.ts <= to);
         ids.extend(added.map(|e| e.model));
         ids.sort_unstable();
         ids.dedup();

@@ -6,12 +6,13 @@ use std::collections::HashMap;
 use super::claude::{self, Parsed};
 use super::codex;
 use super::dedup;
+use super::family;
 use super::pricing::{self, Modifiers, Price};
 use super::record::Rec;
 use crate::ground::block::BLOCK_MS;
 use crate::ground::evidence::{LimitHit, Reading};
 use crate::ground::provider::Provider;
-use crate::ground::tokens::{SIDECHAIN, Tokens, UNPRICED};
+use crate::ground::tokens::{ASSUMED, SIDECHAIN, Tokens, UNPRICED};
 use crate::ground::window::Window;
 
 /// What one read of one file found. Record models index `models`; `file` is left 0 for the store.
@@ -33,7 +34,7 @@ pub struct Extractor<'p> {
     finder: claude::Finder,
     codex: Option<codex::Reader>,
     by_key: HashMap<u64, usize>,
-    prices: Vec<Option<&'static Price>>,
+    prices: Vec<(Option<&'static Price>, bool)>,
     found: Found,
 }
 
@@ -51,11 +52,15 @@ impl<'p> Extractor<'p> {
         }
     }
 
-    fn model(&mut self, name: &str) -> (u16, Option<&'static Price>) {
+    /// The model's id in this read, its price, and whether that price is assumed from its family.
+    fn model(&mut self, name: &str) -> (u16, (Option<&'static Price>, bool)) {
         if let Some(i) = self.found.models.iter().position(|m| m == name) {
             return (i as u16, self.prices[i]);
         }
-        let price = pricing::lookup(name);
+        let price = match pricing::lookup(name) {
+            Some(p) => (Some(p), false),
+            None => (family::assumed(name), true),
+        };
         self.found.models.push(name.to_owned());
         self.prices.push(price);
         ((self.found.models.len() - 1) as u16, price)
@@ -142,9 +147,9 @@ struct Call {
 }
 
 impl Call {
-    fn rec(self, price: Option<&Price>, provider: Provider) -> Rec {
+    fn rec(self, (price, assumed): (Option<&Price>, bool), provider: Provider) -> Rec {
         let (cost, unpriced) = match price {
-            Some(p) => (pricing::cost(p, &self.tok, self.mods), 0),
+            Some(p) => (pricing::cost(p, &self.tok, self.mods), if assumed { ASSUMED } else { 0 }),
             None => (0, UNPRICED),
         };
         Rec {

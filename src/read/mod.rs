@@ -10,6 +10,7 @@ pub mod codex;
 pub mod codex_line;
 pub mod dedup;
 pub mod extract;
+pub mod family;
 pub mod json;
 pub mod payload;
 pub mod pricing;

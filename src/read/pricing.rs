@@ -108,7 +108,8 @@ pub const WEB_SEARCH_PICO: u64 = 10_000_000_000;
 
 /// A fingerprint of the table: a cache priced with another table must be rebuilt.
 pub fn table_hash() -> u64 {
-    let mut h = Hasher::new("prices");
+    // The family rule (`read::family`) decides prices too: a change of it must rebuild the cache.
+    let mut h = Hasher::new("prices, families v1");
     for p in TABLE {
         h.part(p.key.as_bytes());
         for r in [Some(p.rates), p.long].into_iter().flatten() {

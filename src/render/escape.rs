@@ -43,6 +43,10 @@ pub fn escape_text(s: &str, t: Target) -> String {
 }
 
 /// Wraps escaped text in the target's colour syntax.
+///
+/// A tmux status bar has a colour of its own (black on green by default, light on dark in most
+/// themes), so a foreground colour alone can vanish into it: there the OK state keeps the bar's own
+/// colours, and amber and red bring their own background.
 pub fn paint(escaped: &str, lvl: Level, t: Target, style: &Style) -> String {
     let c = &style.colors;
     let color = match lvl {
@@ -56,12 +60,13 @@ pub fn paint(escaped: &str, lvl: Level, t: Target, style: &Style) -> String {
     }
     let on = format!("\x1b[{}m", color.sgr);
     let off = "\x1b[0m";
-    match t {
-        Target::Zsh => format!("%{{{on}%}}{escaped}%{{{off}%}}"),
-        Target::Bash => format!("\\[{on}\\]{escaped}\\[{off}\\]"),
-        Target::Tmux => format!("#[fg={}]{escaped}#[fg=default]", color.tmux),
-        Target::Fish | Target::Ansi => format!("{on}{escaped}{off}"),
-        Target::Plain => escaped.to_owned(),
+    match (t, lvl) {
+        (Target::Zsh, _) => format!("%{{{on}%}}{escaped}%{{{off}%}}"),
+        (Target::Bash, _) => format!("\\[{on}\\]{escaped}\\[{off}\\]"),
+        (Target::Tmux, Level::Warn) => format!("#[fg=black,bg={}]{escaped}#[default]", color.tmux),
+        (Target::Tmux, Level::Danger) => format!("#[fg=white,bg={},bold]{escaped}#[default]", color.tmux),
+        (Target::Tmux, _) | (Target::Plain, _) => escaped.to_owned(),
+        (Target::Fish | Target::Ansi, _) => format!("{on}{escaped}{off}"),
     }
 }
 
@@ -83,7 +88,9 @@ mod tests {
         let st = Style::default();
         assert_eq!(paint("a", Level::Ok, Target::Zsh, &st), "%{\x1b[32m%}a%{\x1b[0m%}");
         assert_eq!(paint("a", Level::Warn, Target::Bash, &st), "\\[\x1b[33m\\]a\\[\x1b[0m\\]");
-        assert_eq!(paint("a", Level::Danger, Target::Tmux, &st), "#[fg=red]a#[fg=default]");
+        assert_eq!(paint("a", Level::Danger, Target::Tmux, &st), "#[fg=white,bg=red,bold]a#[default]");
+        assert_eq!(paint("a", Level::Warn, Target::Tmux, &st), "#[fg=black,bg=yellow]a#[default]");
+        assert_eq!(paint("a", Level::Ok, Target::Tmux, &st), "a", "the bar's own colours");
         assert_eq!(paint("a", Level::Ok, Target::Fish, &st), "\x1b[32ma\x1b[0m");
         assert_eq!(paint("a", Level::Ok, Target::Plain, &st), "a");
         let mono = Style { color: false, ..Style::default() };

@@ -94,6 +94,9 @@ pub fn provider(r: &Runway) -> Value {
             v
         }).collect::<Vec<_>>(),
         "unpriced_models": r.unpriced,
+        "assumed_prices": r.assumed.iter().map(|m| json!({
+            "model": m, "priced_as": crate::read::family::assumed(m).map(|p| p.key)
+        })).collect::<Vec<_>>(),
     })
 }
 

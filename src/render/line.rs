@@ -6,8 +6,9 @@
 //!
 //! each left out when unknown, and the least important dropped first when the terminal is narrow.
 
+use super::clean::clean;
 use super::escape::{Target, paint};
-use super::segment::{labelled, segment};
+use super::segment::segment;
 use super::style::Style;
 use crate::forecast::Runway;
 use crate::forecast::gauge::Gauge;
@@ -34,8 +35,12 @@ pub fn width(s: &str) -> usize {
     n
 }
 
-/// The line. When it is wider than `columns`, the model goes first, then Codex, the session cost, the
-/// context and the 7-day figure.
+/// Fields to leave out, in this order, when the line is wider than the terminal: what is kept longest
+/// is the 5-hour gauge, then the context, the week, Codex, the session's cost, the model.
+pub const DROP_ORDER: [&str; 5] = ["model", "cost", "codex", "7d", "context"];
+
+/// The line: the fields of the settings, in order, with the same labels the prompt uses (`5h`, `7d`
+/// alone; `C`, `C7d`, `X`, `X7d` with Codex beside Claude Code), narrowed to `columns`.
 pub fn line(
     claude: &Runway,
     codex: Option<&Runway>,
@@ -44,22 +49,29 @@ pub fn line(
     style: &Style,
     columns: Option<usize>,
 ) -> String {
+    let codex_windows: Vec<&Gauge> = codex.map(|x| x.shown(style.warn_at)).unwrap_or_default();
+    let both = fields.iter().any(|f| f == "codex") && !codex_windows.is_empty();
+    let label = |p: crate::ground::provider::Provider, w: crate::ground::window::Window| {
+        if both {
+            format!("{}{}", p.letter(), if w == crate::ground::window::Window::FiveHour { "" } else { w.label() })
+        } else {
+            w.label().to_owned()
+        }
+    };
+    let one = |g: &Gauge, p| segment(&[(label(p, g.window), g)], claude.now, Target::Ansi, style);
     let mut parts: Vec<(&str, String)> = Vec::new();
     for f in fields {
         let part = match f.as_str() {
-            "model" => s.model.map(str::to_owned),
+            "model" => s.model.map(|m| clean(m).into_owned()),
             "context" => s.context_percent.map(|c| {
                 paint(&format!("ctx {}%", c.round() as i64), style.level(Some(c), false), Target::Ansi, style)
             }),
             "cost" => s.cost_usd.map(|c| format!("${c:.2}")),
-            "5h" => claude.five.as_ref().map(|g| segment(&[("5h".into(), g)], claude.now, Target::Ansi, style)),
-            "7d" => claude.seven.as_ref().map(|g| segment(&[("7d".into(), g)], claude.now, Target::Ansi, style)),
-            // Codex's binding windows, when it has any running.
-            "codex" => codex.map(|x| {
-                let windows: Vec<(String, &Gauge)> = labelled(std::slice::from_ref(x), style.warn_at)
-                    .into_iter()
-                    .map(|(label, g)| (format!("X {label}"), g))
-                    .collect();
+            "5h" => claude.five.as_ref().map(|g| one(g, claude.provider)),
+            "7d" => claude.seven.as_ref().map(|g| one(g, claude.provider)),
+            "codex" => codex.filter(|_| both).map(|x| {
+                let windows: Vec<(String, &Gauge)> =
+                    codex_windows.iter().map(|g| (label(x.provider, g.window), *g)).collect();
                 segment(&windows, x.now, Target::Ansi, style)
             }),
             _ => None,
@@ -71,7 +83,7 @@ pub fn line(
     let join =
         |parts: &[(&str, String)]| parts.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join(&style.separator);
     if let Some(cols) = columns.filter(|c| *c > 0) {
-        for drop in ["model", "codex", "cost", "context", "7d"] {
+        for drop in DROP_ORDER {
             if width(&join(&parts)) <= cols {
                 break;
             }

@@ -2,6 +2,7 @@
 //! Claude Code status line, `status` for people and `--json` for programs. Nothing here computes a
 //! figure; it only words and colours what the forecast decided.
 
+pub mod clean;
 pub mod escape;
 pub mod json;
 pub mod line;

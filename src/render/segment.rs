@@ -2,7 +2,7 @@
 
 use super::escape::{Target, escape_text, paint};
 use super::style::{Level, Style};
-use super::words::{duration, usd};
+use super::words::{count, duration, usd};
 use crate::forecast::Runway;
 use crate::forecast::gauge::Gauge;
 use crate::forecast::limit::Source;
@@ -10,9 +10,11 @@ use crate::ground::time::MINUTE_MS;
 use crate::ground::window::Window;
 
 /// One window as plain text, from the format string, and its level. Placeholders: `{label}`, `{mark}`
-/// (estimate or extrapolation glyph), `{used}` (the share, or the cost when no limit is known),
-/// `{pct}`, `{cost}`, `{reset}`, `{warning}` (the time to the limit, or the over mark once past it).
-/// Empty parts and the spaces around them drop out.
+/// (estimate or extrapolation glyph), `{used}` (the share; without a limit the cost, or the tokens when
+/// some calls have no price), `{pct}`, `{cost}`, `{reset}` (the time to it), `{reset_at}` (its clock
+/// time, with the weekday for the week), `{warning}` (the time to the limit, or the over mark once
+/// past it), `{next}` (the warning if there is one, else the reset). Empty parts and the spaces around
+/// them drop out.
 pub fn window_text(label: &str, g: &Gauge, now: i64, style: &Style) -> (String, Level) {
     let gl = &style.glyphs;
     let mark = match g.source {
@@ -22,8 +24,14 @@ pub fn window_text(label: &str, g: &Gauge, now: i64, style: &Style) -> (String, 
     };
     let cost = format!("${:.2}", usd(g.cost));
     let pct = g.used_percent.map(|p| format!("{}%", p.round() as i64)).unwrap_or_default();
-    let used = if g.used_percent.is_some() { pct.clone() } else { cost.clone() };
+    let used = match g.used_percent {
+        Some(_) => pct.clone(),
+        // A cost that leaves out unpriced calls would read as if they were free.
+        None if g.unpriced_tokens > 0 => format!("{} tok", count(g.tokens)),
+        None => cost.clone(),
+    };
     let reset = g.resets_at.map(|r| format!("{}{}", gl.reset, duration(r - now))).unwrap_or_default();
+    let reset_at = g.resets_at.map(|r| format!("{}{}", gl.reset, clock(r, g.window, &style.zone))).unwrap_or_default();
     // Past the limit is a state, not a countdown: the over mark instead of a time.
     let warning = match g.minutes_to_limit {
         _ if g.over() => gl.over.clone(),
@@ -31,6 +39,12 @@ pub fn window_text(label: &str, g: &Gauge, now: i64, style: &Style) -> (String, 
         None => String::new(),
     };
     let mark = if g.used_percent.is_some() { mark } else { "" };
+    // The warning takes the reset's place; past the limit the reset is what matters, with the mark.
+    let next = match g.minutes_to_limit {
+        _ if g.over() => format!("{reset} {warning}"),
+        Some(_) => warning.clone(),
+        None => reset.clone(),
+    };
     let text = style
         .format
         .replace("{label}", label)
@@ -38,8 +52,10 @@ pub fn window_text(label: &str, g: &Gauge, now: i64, style: &Style) -> (String, 
         .replace("{used}", &used)
         .replace("{pct}", &pct)
         .replace("{cost}", &cost)
+        .replace("{reset_at}", &reset_at)
         .replace("{reset}", &reset)
-        .replace("{warning}", &warning);
+        .replace("{warning}", &warning)
+        .replace("{next}", &next);
     let text = text.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
     (text, style.level(g.used_percent, g.minutes_to_limit.is_some()))
 }
@@ -56,7 +72,17 @@ pub fn segment(windows: &[(String, &Gauge)], now: i64, t: Target, style: &Style)
     parts.join(&escape_text(&style.separator, t))
 }
 
-/// Labels for the windows of several providers: `5h`/`7d` for one provider, `C`, `C 7d`, `X`… for more.
+/// A reset as a clock time in `zone`: `14:30`, and `Thu 23:00` for the week.
+pub fn clock(ms: i64, w: Window, zone: &jiff::tz::TimeZone) -> String {
+    let Ok(t) = jiff::Timestamp::from_millisecond(ms) else { return String::new() };
+    let z = t.to_zoned_datetime(zone.clone());
+    match w {
+        Window::FiveHour => z.strftime("%H:%M").to_string(),
+        Window::SevenDay => z.strftime("%a %H:%M").to_string(),
+    }
+}
+
+/// Labels for the windows of several providers: `5h`/`7d` for one provider, `C`, `C7d`, `X`… for more.
 pub fn labelled(runways: &[Runway], warn_at: f64) -> Vec<(String, &Gauge)> {
     let shown: Vec<(&Runway, Vec<&Gauge>)> =
         runways.iter().map(|r| (r, r.shown(warn_at))).filter(|(_, g)| !g.is_empty()).collect();
@@ -67,7 +93,7 @@ pub fn labelled(runways: &[Runway], warn_at: f64) -> Vec<(String, &Gauge)> {
             let label = match (many, g.window) {
                 (false, w) => w.label().to_owned(),
                 (true, Window::FiveHour) => r.provider.letter().to_owned(),
-                (true, w) => format!("{} {}", r.provider.letter(), w.label()),
+                (true, w) => format!("{}{}", r.provider.letter(), w.label()),
             };
             out.push((label, g));
         }
@@ -85,6 +111,8 @@ mod tests {
             source: Source::History,
             used_percent: used,
             cost: 4_120_000_000_000,
+            tokens: 2_500_000,
+            unpriced_tokens: 0,
             resets_at: Some(83 * MINUTE_MS),
             minutes_to_limit: warn,
             minutes_to_empty: warn,
@@ -100,7 +128,18 @@ mod tests {
     fn format_strings() {
         let st = Style::default();
         assert_eq!(window_text("5h", &gauge(Some(62.4), None), 0, &st).0, "5h ~62% ↻1h23m");
-        assert_eq!(window_text("5h", &gauge(Some(93.0), Some(40.0)), 0, &st).0, "5h ~93% ↻1h23m ⚠ 40m");
+        // The warning takes the reset's place: the segment stays short.
+        assert_eq!(window_text("5h", &gauge(Some(93.0), Some(40.0)), 0, &st).0, "5h ~93% ⚠ 40m");
+        let long = Style { format: "{label} {mark}{used} {reset} {warning}".into(), ..Style::default() };
+        assert_eq!(window_text("5h", &gauge(Some(93.0), Some(40.0)), 0, &long).0, "5h ~93% ↻1h23m ⚠ 40m");
+        let clock = Style { format: "{label} {used} {reset_at}".into(), ..Style::default() };
+        assert_eq!(
+            window_text("5h", &gauge(Some(9.0), None), 0, &clock).0,
+            "5h 9% ↻01:23",
+            "a clock time, in UTC here"
+        );
+        let unpriced = Gauge { source: Source::None, unpriced_tokens: 9, ..gauge(None, None) };
+        assert_eq!(window_text("5h", &unpriced, 0, &st).0, "5h 2.50M tok ↻1h23m", "never $0.00 for unpriced calls");
         let none = Gauge { source: Source::None, ..gauge(None, None) };
         assert_eq!(window_text("5h", &none, 0, &st).0, "5h $4.12 ↻1h23m");
         let custom = Style { format: "[{label}] {pct} left:{reset} {cost}".into(), ..Style::default() };

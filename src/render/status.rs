@@ -1,7 +1,10 @@
 //! `runway status` for people: each provider's windows, where the present rate takes them, the block
 //! and the week, in words. The figures are the forecast's, the same the segment shows.
 
-use super::words::{count, duration, usd, utc_minute};
+use super::clean::clean;
+use super::escape::{Target, paint};
+use super::style::{Level, Style};
+use super::words::{count, duration, usd};
 use crate::forecast::Runway;
 use crate::forecast::gauge::Gauge;
 use crate::forecast::limit::{Measure, Source};
@@ -26,10 +29,24 @@ fn window_name(w: Window) -> &'static str {
     }
 }
 
+/// A time in the local zone, with the zone's abbreviation: `02:00 CET`, `Thu 23:00 CET`, or the date
+/// for anything further than a week.
+fn local(ms: i64, style: &Style, with_day: bool) -> String {
+    let Ok(t) = jiff::Timestamp::from_millisecond(ms) else { return String::new() };
+    let z = t.to_zoned_datetime(style.zone.clone());
+    z.strftime(if with_day { "%a %H:%M %Z" } else { "%H:%M %Z" }).to_string()
+}
+
 /// The share and where it comes from.
 fn share(r: &Runway, g: &Gauge) -> String {
     let Some(p) = g.used_percent else {
-        return format!("${:.2} so far; no limit known yet (no completed block), so no share", usd(g.cost));
+        if g.unpriced_tokens > 0 {
+            return format!(
+                "{} tokens so far, some of models without a price; no limit known yet (no completed block)",
+                count(g.tokens)
+            );
+        }
+        return format!("${:.2} so far; no limit known yet (no completed block)", usd(g.cost));
     };
     let limit = match (r.limit.cost, r.limit.tokens, r.limit.measure) {
         (Some(c), _, Measure::Cost) => format!("${:.2}", usd(c)),
@@ -53,61 +70,67 @@ fn share(r: &Runway, g: &Gauge) -> String {
 }
 
 /// Where the present rate takes a window, in words.
-fn outlook(g: &Gauge) -> Option<String> {
+fn outlook(g: &Gauge, style: &Style) -> Option<String> {
+    let red = |t: String| paint(&t, Level::Danger, Target::Ansi, style);
     if g.over() {
-        return Some("the limit is reached; it resets as shown".into());
+        return Some(red("the limit is reached; it resets as shown".into()));
     }
     let rate = g.percent_per_hour?;
     let mut s = format!("burning {rate:.1}% of the window an hour (recent calls weigh more; idle time brings it down)");
+    let indent = "\n            ";
     match (g.minutes_to_limit, g.minutes_to_empty, g.pace) {
         (Some(m), _, _) => {
-            s += &format!("\n            at this rate the limit is reached in {}, before the reset", minutes(m))
+            s += &format!(
+                "{indent}{}",
+                red(format!("at this rate the limit is reached in {}, before the reset", minutes(m)))
+            )
         }
         (None, Some(m), Some(p)) if p > 1.0 => {
             s += &format!(
-                "\n            at this rate it fills in {}, before the reset (pace {p:.1}); runway warns once that is {} away",
+                "{indent}at this rate it fills in {}, before the reset (pace {p:.1}); runway warns once that is {} away",
                 minutes(m),
                 minutes(HORIZON_MS as f64 / MINUTE_MS as f64)
             )
         }
         (None, _, Some(p)) if rate > 0.0 => {
-            s += &format!(
-                "\n            at this rate it lasts until the reset (pace {p:.2}: below 1 lasts, above 1 runs out)"
-            )
+            s +=
+                &format!("{indent}at this rate it lasts until the reset (pace {p:.2}: below 1 lasts, above 1 runs out)")
         }
+        (None, _, _) if rate == 0.0 => s = "nothing burning".into(),
         _ => {}
     }
     Some(s)
 }
 
-fn gauge(r: &Runway, g: &Gauge) -> String {
+fn gauge(r: &Runway, g: &Gauge, style: &Style) -> String {
     let reset = g
         .resets_at
-        .map(|t| format!(" · resets in {} ({} UTC)", duration(t - r.now), &utc_minute(t)[5..]))
+        .map(|t| format!(" · resets in {} ({})", duration(t - r.now), local(t, style, g.window == Window::SevenDay)))
         .unwrap_or_default();
-    let mut s = format!("  {:<9} {}{reset}\n", window_name(g.window), share(r, g));
-    if let Some(o) = outlook(g) {
+    let level = style.level(g.used_percent, g.minutes_to_limit.is_some());
+    let mut s = format!("  {:<9} {}{reset}\n", window_name(g.window), paint(&share(r, g), level, Target::Ansi, style));
+    if let Some(o) = outlook(g, style) {
         s += &format!("  {:<9} {o}\n", "now");
     }
     s
 }
 
-pub fn human(r: &Runway) -> String {
+pub fn human(r: &Runway, style: &Style) -> String {
     let mut out = format!("{}\n", r.provider.title());
     match &r.five {
-        Some(g) => out += &gauge(r, g),
+        Some(g) => out += &gauge(r, g, style),
         None if r.weekly_only => out += "  5 hours   none: the service reports only a weekly window for this account\n",
         None => out += "  5 hours   no window running\n",
     }
     match &r.block {
         Some(b) if b.active => {
-            out += &format!("  block     {} since {} UTC\n", totals(&b.block.totals), &utc_minute(b.block.start)[5..])
+            out += &format!("  block     {} since {}\n", totals(&b.block.totals), local(b.block.start, style, false))
         }
-        Some(b) => out += &format!("  block     none active (the last began {} UTC)\n", utc_minute(b.block.start)),
+        Some(b) => out += &format!("  block     none active (the last began {})\n", local(b.block.start, style, true)),
         None => {}
     }
     if let Some(g) = &r.seven {
-        out += &gauge(r, g);
+        out += &gauge(r, g, style);
     }
     out += &format!("  {:<9} {}\n", "week", totals(&r.week));
     for g in &r.others {
@@ -115,13 +138,21 @@ pub fn human(r: &Runway) -> String {
         out += &format!(
             "  {:<9} {}: {:.0}% of its {} window (reported by the service{reset})\n",
             "also",
-            g.label,
+            clean(&g.label),
             g.used_percent.unwrap_or(0.0),
             g.window.label()
         );
     }
+    for m in &r.assumed {
+        let like = crate::read::family::assumed(m).map_or("?", |p| p.key);
+        out += &format!(
+            "  {:<9} {} priced as {like} (a newer model than runway's price table: an assumption)\n",
+            "assumed",
+            clean(m)
+        );
+    }
     if !r.unpriced.is_empty() {
-        out += &format!("  unpriced  {} (counted in tokens, not in cost)\n", r.unpriced.join(", "));
+        out += &format!("  unpriced  {} (counted in tokens, not in cost)\n", clean(&r.unpriced.join(", ")));
     }
     out
 }

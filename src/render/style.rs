@@ -31,7 +31,7 @@ impl Glyphs {
     }
     pub fn ascii() -> Glyphs {
         Glyphs {
-            reset: "r".into(),
+            reset: "T-".into(),
             warning: "!".into(),
             over: "X!".into(),
             estimate: "~".into(),
@@ -89,7 +89,7 @@ impl Default for Colors {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Style {
     pub color: bool,
     pub glyphs: Glyphs,
@@ -101,6 +101,8 @@ pub struct Style {
     pub format: String,
     /// Between windows, and between status-line fields.
     pub separator: String,
+    /// For clock times and days.
+    pub zone: jiff::tz::TimeZone,
 }
 
 impl Default for Style {
@@ -111,8 +113,9 @@ impl Default for Style {
             colors: Colors::default(),
             warn_at: 70.0,
             danger_at: 90.0,
-            format: "{label} {mark}{used} {reset} {warning}".into(),
+            format: "{label} {mark}{used} {next}".into(),
             separator: " · ".into(),
+            zone: jiff::tz::TimeZone::UTC,
         }
     }
 }

@@ -48,11 +48,6 @@ pub fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
 }
 
-/// `2026-02-12 21:00` in UTC.
-pub fn utc_minute(ms: i64) -> String {
-    jiff::Timestamp::from_millisecond(ms).map(|t| t.strftime("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,6 +69,5 @@ mod tests {
         assert_eq!(count(1_918_612), "1.92M");
         assert_eq!(bytes(3 * 1_048_576 + 200_000), "3.2 MiB");
         assert_eq!(dollars(1_535_243_400_000), 1.535243);
-        assert_eq!(utc_minute(1_770_930_000_000), "2026-02-12 21:00");
     }
 }

@@ -21,7 +21,7 @@ use crate::ground::tokens::{Entry, Sums, Totals};
 use crate::read::record::Rec;
 
 const MAGIC: &[u8; 8] = b"RWYBASE1";
-pub const VERSION: u32 = 4;
+pub const VERSION: u32 = 5;
 pub const NONE: u32 = u32::MAX;
 pub const NP: usize = Provider::ALL.len();
 
@@ -29,7 +29,7 @@ const HEADER: usize = 8 + 4 + 8 + 8 + 8 + 4 + 4 + NP * 8 + 4;
 const REC: usize = Rec::SIZE + 4;
 const ROW: usize = 64;
 const BLOCK: usize = 104;
-const UNPRICED_SIZE: usize = 1 + 2 + 8 + 8;
+const UNPRICED_SIZE: usize = 1 + 1 + 2 + 8 + 8;
 const FILE_IDX: usize = 8;
 /// Bytes read at once from the rows, records and file index: one 4 KiB page of the page cache.
 const PAGE: usize = 4096;
@@ -79,10 +79,12 @@ pub struct BaseBlock {
     pub max_cost: u64,
 }
 
-/// An unpriced model and when it was used.
+/// A model without a price of its own and when it was used: unpriced, or priced as its family's
+/// newest (`assumed`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Unpriced {
     pub provider: Provider,
+    pub assumed: bool,
     pub model: u16,
     pub first: i64,
     pub last: i64,
@@ -149,7 +151,7 @@ pub fn encode(b: &Built, gen_: u64, price_hash: u64) -> Vec<u8> {
         }
     }
     for u in &b.unpriced {
-        w.u8(u.provider as u8).u16(u.model).i64(u.first).i64(u.last);
+        w.u8(u.provider as u8).u8(u8::from(u.assumed)).u16(u.model).i64(u.first).i64(u.last);
     }
     let sum = checksum("base-head", &w.buf);
     w.u64(sum);
@@ -256,6 +258,7 @@ impl Base {
             let mut one = || -> Result<Unpriced, Corrupt> {
                 Ok(Unpriced {
                     provider: Provider::from_u8(r.u8()?).ok_or(Corrupt)?,
+                    assumed: r.u8()? != 0,
                     model: r.u16()?,
                     first: r.i64()?,
                     last: r.i64()?,

@@ -4,7 +4,7 @@
 use super::base::{BaseBlock, Built, NONE, NP, Row, Unpriced};
 use crate::ground::block::{Block, Blocks};
 use crate::ground::provider::Provider;
-use crate::ground::tokens::{Sums, UNPRICED};
+use crate::ground::tokens::{ASSUMED, Sums, UNPRICED};
 use crate::read::dedup;
 use crate::read::record::Rec;
 
@@ -41,11 +41,13 @@ pub fn build(mut records: Vec<Rec>) -> Built {
             cum += e.sums;
             b.rows[p].push(Row { ts: r.ts, model: r.model, flags: r.flags, file: r.file, cum });
             blocks.push(&e);
-            if r.flags & UNPRICED != 0 {
-                match unpriced.iter_mut().find(|u| u.model == r.model) {
+            if r.flags & (UNPRICED | ASSUMED) != 0 {
+                let assumed = r.flags & ASSUMED != 0;
+                match unpriced.iter_mut().find(|u| u.model == r.model && u.assumed == assumed) {
                     Some(u) => u.last = r.ts,
                     None => unpriced.push(Unpriced {
                         provider: Provider::from_u8(p as u8).unwrap_or(Provider::Claude),
+                        assumed,
                         model: r.model,
                         first: r.ts,
                         last: r.ts,

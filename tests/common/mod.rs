@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: an isolated home, cache and history for the real binary.
 #![allow(dead_code)]
 
+pub mod host;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -87,6 +89,8 @@ impl Sandbox {
         let mut c = Command::new(BIN);
         c.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            // A UTF-8 locale, as a person's terminal has (without one, runway draws ASCII glyphs).
+            .env("LANG", "C.UTF-8")
             .env("HOME", self.home())
             .env("RUNWAY_CACHE_DIR", cache)
             .env("CLAUDE_CONFIG_DIR", self.claude_dir())

@@ -1,0 +1,238 @@
+//! `runway init claude`: Claude Code's `statusLine` setting, printed, written into `settings.json`, or
+//! taken out again.
+//!
+//! Writing is careful: every config dir in `CLAUDE_CONFIG_DIR` (not just the first), none created
+//! (a typo is an error); a linked `settings.json` (dotfiles, stow) is written through to its target;
+//! the file keeps its mode from the first byte (the temporary copy is created with it, since a settings
+//! file can hold secrets); only the `statusLine` member changes, every other byte stays as written; a
+//! backup with a name of its own comes first; and another tool's status line is never replaced
+//! without `--replace` (or kept beside runway's with `--keep`). `--remove` puts back what was there.
+
+use std::fs;
+use std::io::{self, Write};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use serde_json::{Value, json};
+
+use super::emit;
+use super::init::{exe, sh_quote};
+use super::settings_file;
+use crate::ground::dirs::home;
+use crate::ground::files::write_atomic_mode;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    pub write: bool,
+    pub replace: bool,
+    pub keep: bool,
+    pub remove: bool,
+}
+
+/// The `statusLine` value that runs this binary (after `then`, when another tool's line is kept).
+pub fn status_line(bin: &Path, then: Option<&str>) -> Value {
+    let mut command = format!("{} statusline", sh_quote(&bin.to_string_lossy()));
+    if let Some(other) = then {
+        command += &format!(" --then {}", sh_quote(other));
+    }
+    json!({ "type": "command", "command": command, "padding": 0 })
+}
+
+/// Whether a `statusLine` value runs runway.
+fn ours(v: &Value) -> bool {
+    let cmd = v["command"].as_str().unwrap_or("").trim_start();
+    let first = match cmd.strip_prefix('\'') {
+        Some(quoted) => quoted.split('\'').next().unwrap_or(""),
+        None => cmd.split(' ').next().unwrap_or(""),
+    };
+    Path::new(first).file_name().is_some_and(|n| n == "runway") && cmd.contains(" statusline")
+}
+
+/// The Claude Code config dirs: every entry of `CLAUDE_CONFIG_DIR` (an entry may name `projects/`),
+/// else `~/.claude`.
+pub fn config_dirs() -> Vec<PathBuf> {
+    let expand = |e: &str| -> Option<PathBuf> {
+        let e = e.trim();
+        match e.strip_prefix("~/") {
+            _ if e.is_empty() => None,
+            Some(rest) => Some(home()?.join(rest)),
+            None if e == "~" => home(),
+            None => Some(PathBuf::from(e)),
+        }
+    };
+    let dirs: Vec<PathBuf> = match std::env::var("CLAUDE_CONFIG_DIR") {
+        Ok(list) if !list.trim().is_empty() => list.split(',').filter_map(expand).collect(),
+        _ => home().map(|h| h.join(".claude")).into_iter().collect(),
+    };
+    dirs.into_iter()
+        .map(|d| {
+            if d.file_name().is_some_and(|n| n == "projects") {
+                d.parent().map_or(d.clone(), Path::to_path_buf)
+            } else {
+                d
+            }
+        })
+        .collect()
+}
+
+pub fn run(o: Options) -> io::Result<ExitCode> {
+    let bin = exe();
+    if !o.write && !o.remove {
+        let text = serde_json::to_string_pretty(&json!({ "statusLine": status_line(&bin, None) })).unwrap_or_default();
+        return emit(&format!("{text}\n")).map(|_| ExitCode::SUCCESS);
+    }
+    let dirs = config_dirs();
+    if dirs.is_empty() {
+        eprintln!("runway: cannot tell where Claude Code's settings are: HOME and CLAUDE_CONFIG_DIR are not set");
+        return Ok(ExitCode::FAILURE);
+    }
+    let stamp = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%S").to_string();
+    let mut failed = false;
+    for dir in dirs {
+        let r = if o.remove { remove(&dir, &stamp) } else { install(&dir, &bin, o, &stamp) };
+        match r {
+            Ok(msg) => emit(&format!("{msg}\n"))?,
+            Err(e) => {
+                eprintln!("runway: {e}");
+                failed = true;
+            }
+        }
+    }
+    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// The file to edit in `dir`: `settings.json`, or what it links to. Its text (`{}` when there is none
+/// yet) and mode.
+fn settings_of(dir: &Path) -> Result<(PathBuf, String, u32), String> {
+    if !dir.is_dir() {
+        return Err(format!(
+            "{} does not exist: is it Claude Code's config dir? (runway creates none; start Claude Code once, or fix CLAUDE_CONFIG_DIR)",
+            dir.display()
+        ));
+    }
+    let link = dir.join("settings.json");
+    let path = match fs::symlink_metadata(&link) {
+        Ok(m) if m.file_type().is_symlink() => {
+            fs::canonicalize(&link).map_err(|e| format!("{} links to nowhere ({e})", link.display()))?
+        }
+        _ => link,
+    };
+    match fs::read_to_string(&path) {
+        Ok(text) => {
+            let mode = fs::metadata(&path).map_or(0o600, |m| m.mode() & 0o7777);
+            match serde_json::from_str::<Value>(&text) {
+                Ok(Value::Object(_)) => Ok((path, text, mode)),
+                Ok(_) => Err(format!("{} is not a JSON object; not touching it", path.display())),
+                Err(e) => Err(format!("cannot parse {} ({e}); not touching it", path.display())),
+            }
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok((path, "{}\n".into(), 0o600)),
+        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+    }
+}
+
+/// A copy of `path` beside it, under a name no earlier backup has, with the same mode.
+fn backup(path: &Path, text: &str, mode: u32, stamp: &str) -> Result<PathBuf, String> {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("settings.json");
+    for n in 0..100 {
+        let suffix = if n == 0 { String::new() } else { format!("-{n:02}") };
+        let b = path.with_file_name(format!("{name}.runway-backup-{stamp}{suffix}"));
+        match fs::OpenOptions::new().write(true).create_new(true).mode(mode).open(&b) {
+            Ok(mut f) => return f.write_all(text.as_bytes()).map(|_| b).map_err(|e| e.to_string()),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(format!("cannot save a backup beside {}: {e}", path.display())),
+        }
+    }
+    Err(format!("too many backups beside {}", path.display()))
+}
+
+fn write(path: &Path, text: &str, mode: u32) -> Result<(), String> {
+    write_atomic_mode(path, text.as_bytes(), mode).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+fn install(dir: &Path, bin: &Path, o: Options, stamp: &str) -> Result<String, String> {
+    let (path, text, mode) = settings_of(dir)?;
+    let current =
+        settings_file::get(&text, "statusLine")?.map(|raw| serde_json::from_str::<Value>(raw).unwrap_or(Value::Null));
+    let want = match &current {
+        Some(v) if !v.is_null() && !ours(v) => {
+            let other = v["command"].as_str().unwrap_or("").to_owned();
+            if o.keep && !other.is_empty() {
+                status_line(bin, Some(&other))
+            } else if o.replace {
+                status_line(bin, None)
+            } else {
+                return Err(format!(
+                    "{} already has a status line, another tool's: {}\n  `runway init claude --write --replace` puts runway's instead;\n  `runway init claude --write --keep` shows both (runway's line, then that tool's)",
+                    path.display(),
+                    v["command"].as_str().map_or_else(|| v.to_string(), |c| format!("`{c}`"))
+                ));
+            }
+        }
+        // Ours already: keep whatever it runs after it, with this binary's path.
+        Some(v) if ours(v) => {
+            let then = v["command"].as_str().and_then(|c| c.split_once(" --then ")).map(|(_, t)| t.trim().to_owned());
+            let mut w = status_line(bin, None);
+            if let Some(t) = then {
+                w["command"] = json!(format!("{} --then {t}", w["command"].as_str().unwrap_or("")));
+            }
+            w
+        }
+        _ => status_line(bin, None),
+    };
+    if current.as_ref() == Some(&want) {
+        return Ok(format!("{} already runs runway; nothing changed", path.display()));
+    }
+    let new = settings_file::set(&text, "statusLine", &want.to_string())?;
+    let mut msg = String::new();
+    if path.exists() {
+        msg += &format!("saved {}\n", backup(&path, &text, mode, stamp)?.display());
+    }
+    write(&path, &new, mode)?;
+    msg += &format!("wrote statusLine to {}", path.display());
+    Ok(msg)
+}
+
+/// The newest runway backup of `path` and its `statusLine` member, if it had one.
+fn previous(path: &Path) -> Option<Option<String>> {
+    let name = path.file_name()?.to_str()?.to_owned() + ".runway-backup-";
+    let mut backups: Vec<PathBuf> = fs::read_dir(path.parent()?)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(&name)))
+        .collect();
+    backups.sort();
+    let text = fs::read_to_string(backups.last()?).ok()?;
+    let raw = settings_file::get(&text, "statusLine").ok()?;
+    Some(raw.filter(|r| serde_json::from_str::<Value>(r).is_ok_and(|v| !ours(&v))).map(str::to_owned))
+}
+
+fn remove(dir: &Path, stamp: &str) -> Result<String, String> {
+    let (path, text, mode) = settings_of(dir)?;
+    let current = settings_file::get(&text, "statusLine")?.and_then(|raw| serde_json::from_str::<Value>(raw).ok());
+    if !current.as_ref().is_some_and(ours) {
+        return Ok(format!("{}: runway is not the status line; nothing changed", path.display()));
+    }
+    let new = match previous(&path).flatten() {
+        Some(raw) => settings_file::set(&text, "statusLine", &raw)?,
+        None => settings_file::remove(&text, "statusLine")?,
+    };
+    let saved = backup(&path, &text, mode, stamp)?;
+    write(&path, &new, mode)?;
+    Ok(format!("saved {}\nrestored the status line of {} as it was before runway", saved.display(), path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runway_knows_its_own_line() {
+        assert!(ours(&status_line(Path::new("/home/u/.cargo/bin/runway"), None)));
+        assert!(ours(&status_line(Path::new("/opt/my tools/runway"), Some("npx ccstatusline"))));
+        assert!(!ours(&json!({ "type": "command", "command": "npx -y ccstatusline@latest" })));
+        assert!(!ours(&json!({ "type": "command", "command": "/usr/bin/runway-other statusline" })));
+    }
+}

@@ -1,0 +1,183 @@
+//! Editing Claude Code's `settings.json` in place: one top-level member changed, every other byte as
+//! the person (or another tool) wrote it: numbers such as `99999999999999999999` or `1e2`, key order,
+//! duplicate keys, spacing. A parser that re-serialises would change them, so this only finds where
+//! the top-level members are.
+
+/// A top-level member: the bytes of its key (with quotes) and of its value.
+#[derive(Debug, PartialEq)]
+struct Member {
+    key: String,
+    start: usize,
+    value: std::ops::Range<usize>,
+}
+
+struct Scan<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+impl Scan<'_> {
+    fn ws(&mut self) {
+        while self.at < self.b.len() && matches!(self.b[self.at], b' ' | b'\t' | b'\n' | b'\r') {
+            self.at += 1;
+        }
+    }
+
+    fn string(&mut self) -> Result<(), String> {
+        self.at += 1;
+        while self.at < self.b.len() {
+            match self.b[self.at] {
+                b'\\' => self.at += 2,
+                b'"' => {
+                    self.at += 1;
+                    return Ok(());
+                }
+                _ => self.at += 1,
+            }
+        }
+        Err("unterminated string".into())
+    }
+
+    /// Skips one value of any kind.
+    fn value(&mut self) -> Result<(), String> {
+        self.ws();
+        match self.b.get(self.at) {
+            Some(b'"') => self.string(),
+            Some(b'{') | Some(b'[') => {
+                let mut depth = 0usize;
+                while self.at < self.b.len() {
+                    match self.b[self.at] {
+                        b'"' => {
+                            self.string()?;
+                            continue;
+                        }
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                self.at += 1;
+                                return Ok(());
+                            }
+                        }
+                        _ => {}
+                    }
+                    self.at += 1;
+                }
+                Err("unterminated object or array".into())
+            }
+            Some(_) => {
+                while self.at < self.b.len()
+                    && !matches!(self.b[self.at], b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')
+                {
+                    self.at += 1;
+                }
+                Ok(())
+            }
+            None => Err("unexpected end".into()),
+        }
+    }
+}
+
+/// The top-level members and where the object closes. The text must already be valid JSON (checked
+/// with a real parser first); this only locates.
+fn members(text: &str) -> Result<(Vec<Member>, usize), String> {
+    let mut s = Scan { b: text.as_bytes(), at: 0 };
+    s.ws();
+    if s.b.get(s.at) != Some(&b'{') {
+        return Err("not a JSON object".into());
+    }
+    s.at += 1;
+    let mut out = Vec::new();
+    loop {
+        s.ws();
+        match s.b.get(s.at) {
+            Some(b'}') => return Ok((out, s.at)),
+            Some(b',') => s.at += 1,
+            Some(b'"') => {
+                let start = s.at;
+                s.string()?;
+                let key: String = serde_json::from_str(&text[start..s.at]).map_err(|e| e.to_string())?;
+                s.ws();
+                if s.b.get(s.at) != Some(&b':') {
+                    return Err("expected ':'".into());
+                }
+                s.at += 1;
+                s.ws();
+                let v = s.at;
+                s.value()?;
+                out.push(Member { key, start, value: v..s.at });
+            }
+            _ => return Err("unexpected text".into()),
+        }
+    }
+}
+
+/// The raw text of the last `key` member's value, if there is one.
+pub fn get<'a>(text: &'a str, key: &str) -> Result<Option<&'a str>, String> {
+    let (m, _) = members(text)?;
+    Ok(m.iter().rev().find(|m| m.key == key).map(|m| &text[m.value.clone()]))
+}
+
+/// `text` with the last `key` member's value replaced by `value`, or the member added at the end.
+pub fn set(text: &str, key: &str, value: &str) -> Result<String, String> {
+    let (m, close) = members(text)?;
+    if let Some(existing) = m.iter().rev().find(|m| m.key == key) {
+        return Ok(format!("{}{value}{}", &text[..existing.value.start], &text[existing.value.end..]));
+    }
+    let key_json = serde_json::to_string(key).unwrap_or_default();
+    let Some(last) = m.last() else {
+        return Ok(format!(
+            "{}{{\n  {key_json}: {value}\n}}{}",
+            &text[..text.find('{').unwrap_or(0)],
+            &text[close + 1..]
+        ));
+    };
+    // Indent like the first member.
+    let first = &m[0];
+    let line_start = text[..first.start].rfind('\n').map_or(0, |i| i + 1);
+    let indent = &text[line_start..first.start];
+    let indent = if indent.chars().all(char::is_whitespace) && !indent.is_empty() { indent } else { "  " };
+    let sep = if text[..first.start].contains('\n') { format!(",\n{indent}") } else { ", ".into() };
+    Ok(format!("{}{sep}{key_json}: {value}{}", &text[..last.value.end], &text[last.value.end..]))
+}
+
+/// `text` without the last `key` member (and the comma that joined it).
+pub fn remove(text: &str, key: &str) -> Result<String, String> {
+    let (m, _) = members(text)?;
+    let Some(i) = m.iter().rposition(|m| m.key == key) else { return Ok(text.to_owned()) };
+    let (start, end) = if i > 0 {
+        (m[i - 1].value.end, m[i].value.end)
+    } else if m.len() > 1 {
+        (m[0].start, m[1].start)
+    } else {
+        (m[0].start, m[0].value.end)
+    };
+    Ok(format!("{}{}", &text[..start], &text[end..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ODD: &str = "{\n    \"model\": \"opus\",\n    \"big\": 99999999999999999999,\n    \"small\": 1e2,\n    \"dup\": 1,\n    \"dup\": 2,\n    \"nested\": {\"statusLine\": \"not me\", \"s\": \"a\\\"}b\"}\n}\n";
+
+    #[test]
+    fn every_other_byte_stays() {
+        let out = set(ODD, "statusLine", "{\"type\":\"command\"}").unwrap();
+        assert_eq!(out, ODD.replace("\"a\\\"}b\"}\n}", "\"a\\\"}b\"},\n    \"statusLine\": {\"type\":\"command\"}\n}"));
+        assert_eq!(get(&out, "statusLine").unwrap(), Some("{\"type\":\"command\"}"));
+        let again = set(&out, "statusLine", "7").unwrap();
+        assert_eq!(again, out.replace("{\"type\":\"command\"}", "7"), "only the value changes");
+        assert_eq!(remove(&again, "statusLine").unwrap(), ODD, "and goes again whole");
+        assert_eq!(get(ODD, "statusLine").unwrap(), None, "a nested key is not a top-level one");
+    }
+
+    #[test]
+    fn small_objects() {
+        assert_eq!(set("{}", "k", "1").unwrap(), "{\n  \"k\": 1\n}");
+        assert_eq!(set("{\"a\":1}", "k", "2").unwrap(), "{\"a\":1, \"k\": 2}");
+        assert_eq!(remove("{\"k\": 1, \"a\": 2}", "k").unwrap(), "{\"a\": 2}");
+        assert_eq!(remove("{\"k\": 1}", "k").unwrap(), "{}");
+        assert!(members("[1]").is_err());
+    }
+}

@@ -1,0 +1,39 @@
+//! What the terminal can draw: whether the locale's character set is UTF-8. With `LANG=C` a shell
+//! counts `↻` as three characters and draws the typed command over the prompt.
+
+/// The character set of the locale in force (`LC_ALL`, then `LC_CTYPE`, then `LANG`; the first set and
+/// not empty), as in `en_US.UTF-8@euro`.
+fn charset(get: impl Fn(&str) -> Option<String>) -> Option<String> {
+    let locale = ["LC_ALL", "LC_CTYPE", "LANG"].iter().find_map(|k| get(k).filter(|v| !v.is_empty()))?;
+    let after_dot = locale.split_once('.').map(|(_, c)| c)?;
+    Some(after_dot.split('@').next().unwrap_or("").to_owned())
+}
+
+pub fn utf8_with(get: impl Fn(&str) -> Option<String>) -> bool {
+    charset(get).is_some_and(|c| matches!(c.to_ascii_lowercase().as_str(), "utf-8" | "utf8"))
+}
+
+/// Whether the locale draws UTF-8. No locale at all is the C locale: ASCII.
+pub fn utf8() -> bool {
+    utf8_with(|k| std::env::var(k).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| (*v).to_owned())
+    }
+
+    #[test]
+    fn the_first_locale_set_decides() {
+        assert!(utf8_with(env(&[("LANG", "en_US.UTF-8")])));
+        assert!(utf8_with(env(&[("LANG", "de_DE.utf8@euro")])));
+        assert!(!utf8_with(env(&[("LANG", "C")])));
+        assert!(!utf8_with(env(&[])));
+        assert!(!utf8_with(env(&[("LC_ALL", "C"), ("LANG", "en_US.UTF-8")])), "LC_ALL wins");
+        assert!(utf8_with(env(&[("LC_ALL", ""), ("LC_CTYPE", "C.UTF-8"), ("LANG", "C")])), "an empty one is skipped");
+        assert!(!utf8_with(env(&[("LC_CTYPE", "en_US.ISO-8859-1"), ("LANG", "en_US.UTF-8")])));
+    }
+}

@@ -1,0 +1,120 @@
+//! Real hosts for the tests: a private tmux server whose panes are real terminals, and the environment
+//! of a person whose Claude Code history is the fixture.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use super::{BIN, Sandbox};
+
+/// The clock the host tests fix: five minutes into the fixture's last block, where against a $10
+/// limit the segment is red with a warning (see tests/engine.rs).
+pub const HOST_NOW: &str = "2026-02-12T21:05:00Z";
+/// What the fixture shows then: 15%, and the limit in 28 minutes at the present rate.
+pub const SEG: &str = "5h ~15% ⚠ 28m";
+
+pub fn have(tool: &str) -> bool {
+    let found =
+        Command::new("sh").arg("-c").arg(format!("command -v {tool}")).output().is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(std::env::var_os("RUNWAY_REQUIRE_HOSTS").is_none(), "{tool} is required here but missing");
+        eprintln!("skipping: {tool} is not installed (.ci/run installs it)");
+    }
+    found
+}
+
+/// A private tmux server; its panes are real terminals.
+pub struct Tmux {
+    pub sock: PathBuf,
+}
+
+impl Tmux {
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::new("tmux");
+        c.arg("-S").arg(&self.sock).arg("-f").arg("/dev/null");
+        c
+    }
+
+    /// Starts a server whose global environment is `env` (tmux jobs and panes inherit it), running
+    /// `program` in a `cols` x `rows` window.
+    pub fn start(dir: &Path, name: &str, env: &[(&str, String)], program: &str, cols: u16, rows: u16) -> Tmux {
+        let t = Tmux { sock: dir.join(format!("{name}.sock")) };
+        let mut c = t.cmd();
+        c.env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default()).env("TERM", "xterm-256color");
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let st = c
+            .args(["new-session", "-d", "-s", "t", "-x", &cols.to_string(), "-y", &rows.to_string(), program])
+            .status()
+            .unwrap();
+        assert!(st.success(), "tmux did not start");
+        t
+    }
+
+    pub fn run(&self, args: &[&str]) -> String {
+        let o = self.cmd().args(args).output().unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
+    pub fn type_line(&self, text: &str) {
+        self.run(&["send-keys", "-t", "t", "-l", text]);
+        self.run(&["send-keys", "-t", "t", "Enter"]);
+    }
+
+    pub fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "t"])
+    }
+
+    /// Waits until the screen satisfies `ok`, and returns it.
+    pub fn wait(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if ok(&s) {
+                return s;
+            }
+            assert!(start.elapsed() < Duration::from_secs(20), "timed out waiting for {what}; screen:\n{s}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd().arg("kill-server").output();
+    }
+}
+
+/// The environment of a person with the fixture as their Claude Code history, and the clock fixed.
+pub fn env_of(s: &Sandbox) -> Vec<(&'static str, String)> {
+    vec![
+        ("HOME", s.home().display().to_string()),
+        ("RUNWAY_CACHE_DIR", s.cache().display().to_string()),
+        ("CLAUDE_CONFIG_DIR", s.claude_dir().display().to_string()),
+        ("CODEX_HOME", s.codex_home().display().to_string()),
+        ("RUNWAY_NOW", HOST_NOW.to_owned()),
+        ("RUNWAY_LIMIT_COST", "10".to_owned()),
+        ("LANG", "C.UTF-8".to_owned()),
+        ("LC_ALL", "C.UTF-8".to_owned()),
+    ]
+}
+
+pub fn init_line(shell: &str, extra: &str) -> String {
+    format!("eval \"$('{BIN}' init {shell}{extra})\"")
+}
+
+impl Tmux {
+    /// Polls `get` until `ok` holds (a value, not the screen), and returns it.
+    pub fn wait_for(&self, get: impl Fn() -> String, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let v = get();
+            if ok(&v) {
+                return v;
+            }
+            assert!(start.elapsed() < Duration::from_secs(20), "timed out; last: {v}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}

@@ -1,0 +1,279 @@
+//! What a new user meets on day one, in real hosts: TPM's way of loading a plugin, tmux's default
+//! status bar, an existing PROMPT_COMMAND, a C locale, an 80-column terminal.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::host::*;
+use common::*;
+
+/// A plugin directory as TPM clones it: the repository's root `*.tmux` file and `tmux/`.
+fn plugin_clone(dir: &Path) -> std::path::PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let plugin = dir.join("plugins/runway");
+    copy_tree(&root.join("tmux"), &plugin.join("tmux"));
+    std::fs::copy(root.join("runway.tmux"), plugin.join("runway.tmux")).unwrap();
+    for f in ["runway.tmux", "tmux/runway.tmux"] {
+        let mut p = std::fs::metadata(plugin.join(f)).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut p, 0o755);
+        std::fs::set_permissions(plugin.join(f), p).unwrap();
+    }
+    plugin
+}
+
+/// TPM's rule (scripts/source_plugins.sh): every `*.tmux` file at the plugin's root, run as an
+/// executable, inside the server.
+fn tpm_load(t: &Tmux, plugin: &Path) {
+    for e in std::fs::read_dir(plugin).unwrap().flatten() {
+        if e.path().extension().is_some_and(|x| x == "tmux") {
+            let o = t.cmd().args(["run-shell", &e.path().display().to_string()]).output().unwrap();
+            assert!(o.status.success(), "{o:?}");
+        }
+    }
+}
+
+/// PATH without runway on it.
+fn bare_path(s: &Sandbox) -> String {
+    let bin = s.dir.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    for tool in ["sh", "bash", "sed", "dirname", "tmux", "cat", "env"] {
+        if let Ok(o) = Command::new("sh").arg("-c").arg(format!("command -v {tool}")).output() {
+            let p = String::from_utf8_lossy(&o.stdout).trim().to_owned();
+            if !p.is_empty() {
+                let _ = std::os::unix::fs::symlink(p, bin.join(tool));
+            }
+        }
+    }
+    bin.display().to_string()
+}
+
+#[test]
+fn tpm_finds_the_plugin_and_the_binary_in_cargo_bin() {
+    if !have("tmux") {
+        return;
+    }
+    let s = Sandbox::claude_fixture();
+    let plugin = plugin_clone(s.dir.path());
+    // Installed with cargo install: ~/.cargo/bin/runway, and not on tmux's PATH.
+    let cargo_bin = s.home().join(".cargo/bin");
+    std::fs::create_dir_all(&cargo_bin).unwrap();
+    std::os::unix::fs::symlink(BIN, cargo_bin.join("runway")).unwrap();
+    let mut env = env_of(&s);
+    env.push(("PATH", bare_path(&s)));
+    let t = Tmux::start(s.dir.path(), "tpm", &env, "sh", 100, 10);
+    t.run(&["set", "-g", "status-right", "#{runway}"]);
+    t.run(&["set", "-g", "status-interval", "1"]);
+    t.run(&["set", "-g", "status-left-length", "40"]);
+    tpm_load(&t, &plugin);
+    let right = t.run(&["show", "-gv", "status-right"]);
+    assert!(right.contains(".cargo/bin/runway' prompt --shell tmux"), "{right}");
+    // Set after the plugin loaded: replaced all the same.
+    t.run(&["set", "-g", "status-left", "[#{runway}] "]);
+    let left = t.wait_for(|| t.run(&["show", "-gv", "status-left"]), |l| l.contains("prompt --shell tmux"));
+    assert!(!left.contains("#{runway}"), "{left}");
+    let outer = Tmux::start(
+        s.dir.path(),
+        "tpm-client",
+        &env_of(&s),
+        &format!("tmux -S {} attach -t t", t.sock.display()),
+        110,
+        12,
+    );
+    outer.wait("the segment on both sides of the bar", |sc| sc.matches(SEG).count() == 2);
+}
+
+#[test]
+fn without_a_binary_the_bar_says_so() {
+    if !have("tmux") {
+        return;
+    }
+    let s = Sandbox::claude_fixture();
+    let plugin = plugin_clone(s.dir.path());
+    let mut env = env_of(&s);
+    env.push(("PATH", bare_path(&s)));
+    let t = Tmux::start(s.dir.path(), "nobin", &env, "sh", 100, 10);
+    t.run(&["set", "-g", "status-right", "#{runway}"]);
+    t.run(&["set", "-g", "status-right-length", "80"]);
+    tpm_load(&t, &plugin);
+    let outer = Tmux::start(
+        s.dir.path(),
+        "nobin-client",
+        &env_of(&s),
+        &format!("tmux -S {} attach -t t", t.sock.display()),
+        110,
+        12,
+    );
+    outer.wait("the message where the segment would be", |sc| {
+        sc.contains("runway not found: cargo install runway-gauge")
+    });
+}
+
+#[test]
+fn readable_on_the_default_status_bar() {
+    if !have("tmux") {
+        return;
+    }
+    // tmux's default status style is black on green: the OK state keeps it (green on green would be
+    // invisible); amber and red bring a background of their own. Read back from a real client.
+    let plugin = Path::new(env!("CARGO_MANIFEST_DIR")).join("runway.tmux");
+    for (limit, now, text, pen) in [
+        ("100", "2026-02-12T21:30:00Z", "5h ~2% ↻4h30m", Pen { fg: 30, bg: 42, bold: false }),
+        ("2.05", "2026-02-12T21:30:00Z", "5h ~75% ↻4h30m", Pen { fg: 30, bg: 43, bold: false }),
+        ("10", "2026-02-12T21:05:00Z", "5h ~15% ⚠ 28m", Pen { fg: 37, bg: 41, bold: true }),
+    ] {
+        let s = Sandbox::claude_fixture();
+        let mut env = env_of(&s);
+        env.retain(|(k, _)| *k != "RUNWAY_NOW" && *k != "RUNWAY_LIMIT_COST");
+        env.push(("RUNWAY_NOW", now.to_owned()));
+        env.push(("RUNWAY_LIMIT_COST", limit.to_owned()));
+        let t = Tmux::start(s.dir.path(), "bar", &env, "sh", 100, 10);
+        t.run(&["set", "-g", "status-right", "|#{runway}|"]);
+        t.run(&["set", "-g", "status-interval", "1"]);
+        t.run(&["set", "-g", "@runway-bin", BIN]);
+        assert!(t.cmd().args(["run-shell", &plugin.display().to_string()]).status().unwrap().success());
+        let outer = Tmux::start(
+            s.dir.path(),
+            "bar-client",
+            &env,
+            &format!("tmux -S {} attach -t t", t.sock.display()),
+            110,
+            12,
+        );
+        outer.wait(text, |sc| sc.contains(text));
+        let coloured = outer.run(&["capture-pane", "-e", "-p", "-t", "t"]);
+        let line = coloured.lines().find(|l| l.contains(text)).unwrap();
+        assert_eq!(pen_at(line, text), pen, "{line:?}");
+    }
+}
+
+#[derive(Debug, PartialEq, Clone, Copy)]
+struct Pen {
+    fg: u8,
+    bg: u8,
+    bold: bool,
+}
+
+/// The colours in effect where `text` starts, following the SGR sequences tmux drew before it (tmux sends
+/// only what changes, so the bytes right before the text are not the whole story).
+fn pen_at(line: &str, text: &str) -> Pen {
+    let end = line.find(text).expect("text on the line");
+    let mut pen = Pen { fg: 39, bg: 49, bold: false };
+    for part in line[..end].split("\x1b[").skip(1) {
+        let Some(codes) = part.split('m').next() else { continue };
+        for code in codes.split(';').filter_map(|c| c.parse::<u8>().ok()) {
+            match code {
+                0 => pen = Pen { fg: 39, bg: 49, bold: false },
+                1 => pen.bold = true,
+                22 => pen.bold = false,
+                30..=39 | 90..=97 => pen.fg = code,
+                40..=49 | 100..=107 => pen.bg = code,
+                _ => {}
+            }
+        }
+    }
+    pen
+}
+
+#[test]
+fn an_existing_prompt_command_keeps_working() {
+    if !have("bash") || !have("tmux") {
+        return;
+    }
+    // Ended by a newline, and ended by a comment: joined with `;` the first was a syntax error at every
+    // prompt and the second swallowed the hook.
+    for pc in ["PROMPT_COMMAND=$'history -a\\n'", "PROMPT_COMMAND='history -a # note'", "PROMPT_COMMAND='true;'"] {
+        let s = Sandbox::claude_fixture();
+        let rc = s.dir.path().join("bashrc");
+        std::fs::write(&rc, format!("PS1='mine> '\n{pc}\n{}\n", init_line("bash", ""))).unwrap();
+        let t = Tmux::start(
+            s.dir.path(),
+            "pc",
+            &env_of(&s),
+            &format!("bash --noprofile --rcfile {} -i", rc.display()),
+            100,
+            12,
+        );
+        t.wait("the segment in PS1", |sc| sc.contains(&format!("{SEG} mine>")));
+        t.type_line("echo one");
+        let sc = t.wait("a second prompt", |sc| sc.matches(&format!("{SEG} mine>")).count() >= 2);
+        assert!(!sc.contains("syntax error") && !sc.contains("command not found"), "{pc}: {sc}");
+    }
+}
+
+#[test]
+fn a_c_locale_gets_ascii_glyphs_and_an_intact_command_line() {
+    if !have("zsh") || !have("tmux") {
+        return;
+    }
+    let s = Sandbox::claude_fixture();
+    let zdot = s.dir.path().join("zdot");
+    std::fs::create_dir_all(&zdot).unwrap();
+    std::fs::write(zdot.join(".zshrc"), format!("PROMPT='%# '\n{}\n", init_line("zsh", ""))).unwrap();
+    let mut env = env_of(&s);
+    env.retain(|(k, _)| *k != "LANG" && *k != "LC_ALL");
+    env.push(("LANG", "C".to_owned()));
+    env.push(("ZDOTDIR", zdot.display().to_string()));
+    let t = Tmux::start(s.dir.path(), "zsh-c", &env, "zsh -i", 80, 10);
+    t.wait("an ASCII segment", |sc| sc.contains("5h ~15% !28m"));
+    // Typed but not run: zsh must know the prompt's width to draw it where it belongs.
+    t.run(&["send-keys", "-t", "t", "-l", "echo typed-and-intact"]);
+    let sc = t.wait("the typed command", |sc| sc.contains("echo typed-and-intact"));
+    let line = sc.lines().find(|l| l.contains("echo typed-and-intact")).unwrap();
+    let typed = line.trim_start_matches(['%', '#']);
+    assert!(typed.starts_with(" echo typed-and-intact") && line.trim_end().ends_with("5h ~15% !28m"), "{line:?}");
+}
+
+#[test]
+fn both_providers_fit_in_32_columns() {
+    if !have("zsh") || !have("tmux") {
+        return;
+    }
+    let s = Sandbox::claude_fixture();
+    // Codex: 16% at 21:00 after $1.60 of local use ($0.10 a percent), then $0.80 a minute: 48% at
+    // 21:04, and at that rate the other 52% go in under half an hour. Both providers warn.
+    let call = [8_000, 0, 1_000, 0, 9_000];
+    let mut total = [0u64; 5];
+    let mut r = Rollout::new("2026-02-12T20:29:00Z", "s1", None).turn("2026-02-12T20:29:01Z", "gpt-5.5");
+    for (ts, limits) in
+        [("20:30", None), ("21:00", Some(16.0)), ("21:01", None), ("21:02", None), ("21:03", None), ("21:04", None)]
+    {
+        total = std::array::from_fn(|i| total[i] + call[i]);
+        let rl = limits.map(|u| rate_limits(Some(limit_window(u, 300, Some(1_770_945_000), None)), None));
+        r = r.count(&format!("2026-02-12T{ts}:00Z"), Some((total, Some(call))), rl);
+    }
+    r.write(&s.codex_home(), "s1");
+    let plain = stdout(&s.run(&["--color", "never", "--limit-cost", "10", "--now", HOST_NOW, "prompt"]));
+    assert!(plain.matches('⚠').count() == 2, "{plain}");
+    assert!(plain.chars().count() <= 32, "{plain:?} is {} columns", plain.chars().count());
+    // In zsh at 80 columns, in a directory deep enough that the old 61-column segment did not fit
+    // beside it, the right prompt shows, whole.
+    let deep = s.home().join("src/project-name/with/nested");
+    std::fs::create_dir_all(&deep).unwrap();
+    let zdot = s.dir.path().join("zdot");
+    std::fs::create_dir_all(&zdot).unwrap();
+    std::fs::write(zdot.join(".zshrc"), format!("PROMPT='%~ %# '\ncd {}\n{}\n", deep.display(), init_line("zsh", "")))
+        .unwrap();
+    let mut env = env_of(&s);
+    env.push(("ZDOTDIR", zdot.display().to_string()));
+    let t = Tmux::start(s.dir.path(), "zsh-80", &env, "zsh -i", 80, 10);
+    let sc = t.wait("the whole segment at 80 columns", |sc| sc.contains(&plain));
+    let line = sc.lines().find(|l| l.contains(&plain)).unwrap();
+    assert!(line.contains("with/nested ") && line.chars().count() <= 80, "{line:?}");
+    // In tmux's default 40 columns of status-right, with the clock after it.
+    let t = Tmux::start(s.dir.path(), "tmux-40", &env_of(&s), "sh", 110, 10);
+    t.run(&["set", "-g", "status-right", "#{runway} 12:34"]);
+    t.run(&["set", "-g", "@runway-bin", BIN]);
+    let plugin = Path::new(env!("CARGO_MANIFEST_DIR")).join("runway.tmux");
+    assert!(t.cmd().args(["run-shell", &plugin.display().to_string()]).status().unwrap().success());
+    let outer = Tmux::start(
+        s.dir.path(),
+        "tmux-40-client",
+        &env_of(&s),
+        &format!("tmux -S {} attach -t t", t.sock.display()),
+        110,
+        12,
+    );
+    outer.wait("the segment and the clock", |sc| sc.contains(&format!("{plain} 12:34")));
+}
