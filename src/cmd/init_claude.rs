@@ -10,7 +10,7 @@
 
 use std::fs;
 use std::io::{self, Write};
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -102,49 +102,60 @@ pub fn run(o: Options) -> io::Result<ExitCode> {
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
-/// The file to edit in `dir`: `settings.json`, or what it links to. Its text (`{}` when there is none
-/// yet) and mode.
-fn settings_of(dir: &Path) -> Result<(PathBuf, String, u32), String> {
+/// `settings.json` in a config dir: the name the person knows, the file actually written (its target
+/// when it is a link), its text (`{}` when there is none yet) and its mode.
+struct Settings {
+    name: PathBuf,
+    real: PathBuf,
+    text: String,
+    mode: u32,
+}
+
+fn settings_of(dir: &Path) -> Result<Settings, String> {
     if !dir.is_dir() {
         return Err(format!(
             "{} does not exist: is it Claude Code's config dir? (runway creates none; start Claude Code once, or fix CLAUDE_CONFIG_DIR)",
             dir.display()
         ));
     }
-    let link = dir.join("settings.json");
-    let path = match fs::symlink_metadata(&link) {
+    let name = dir.join("settings.json");
+    let real = match fs::symlink_metadata(&name) {
         Ok(m) if m.file_type().is_symlink() => {
-            fs::canonicalize(&link).map_err(|e| format!("{} links to nowhere ({e})", link.display()))?
+            fs::canonicalize(&name).map_err(|e| format!("{} links to nowhere ({e})", name.display()))?
         }
-        _ => link,
+        _ => name.clone(),
     };
-    match fs::read_to_string(&path) {
+    match fs::read_to_string(&real) {
         Ok(text) => {
-            let mode = fs::metadata(&path).map_or(0o600, |m| m.mode() & 0o7777);
+            let mode = fs::metadata(&real).map_or(0o600, |m| m.mode() & 0o7777);
             match serde_json::from_str::<Value>(&text) {
-                Ok(Value::Object(_)) => Ok((path, text, mode)),
-                Ok(_) => Err(format!("{} is not a JSON object; not touching it", path.display())),
-                Err(e) => Err(format!("cannot parse {} ({e}); not touching it", path.display())),
+                Ok(Value::Object(_)) => Ok(Settings { name, real, text, mode }),
+                Ok(_) => Err(format!("{} is not a JSON object; not touching it", real.display())),
+                Err(e) => Err(format!("cannot parse {} ({e}); not touching it", real.display())),
             }
         }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok((path, "{}\n".into(), 0o600)),
-        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Settings { name, real, text: "{}\n".into(), mode: 0o600 }),
+        Err(e) => Err(format!("cannot read {}: {e}", real.display())),
     }
 }
 
-/// A copy of `path` beside it, under a name no earlier backup has, with the same mode.
-fn backup(path: &Path, text: &str, mode: u32, stamp: &str) -> Result<PathBuf, String> {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("settings.json");
+/// A copy of the settings in the config dir (not beside a link's target, which may be a dotfiles
+/// repository), under a name no earlier backup has, with the file's mode.
+fn backup(s: &Settings, stamp: &str) -> Result<PathBuf, String> {
     for n in 0..100 {
         let suffix = if n == 0 { String::new() } else { format!("-{n:02}") };
-        let b = path.with_file_name(format!("{name}.runway-backup-{stamp}{suffix}"));
-        match fs::OpenOptions::new().write(true).create_new(true).mode(mode).open(&b) {
-            Ok(mut f) => return f.write_all(text.as_bytes()).map(|_| b).map_err(|e| e.to_string()),
+        let b = s.name.with_file_name(format!("settings.json.runway-backup-{stamp}{suffix}"));
+        match fs::OpenOptions::new().write(true).create_new(true).mode(s.mode).open(&b) {
+            Ok(mut f) => {
+                // The umask may have taken bits the original has; set them before any byte is written.
+                f.set_permissions(fs::Permissions::from_mode(s.mode)).map_err(|e| e.to_string())?;
+                return f.write_all(s.text.as_bytes()).map(|_| b).map_err(|e| e.to_string());
+            }
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(format!("cannot save a backup beside {}: {e}", path.display())),
+            Err(e) => return Err(format!("cannot save a backup beside {}: {e}", s.name.display())),
         }
     }
-    Err(format!("too many backups beside {}", path.display()))
+    Err(format!("too many backups beside {}", s.name.display()))
 }
 
 fn write(path: &Path, text: &str, mode: u32) -> Result<(), String> {
@@ -152,9 +163,9 @@ fn write(path: &Path, text: &str, mode: u32) -> Result<(), String> {
 }
 
 fn install(dir: &Path, bin: &Path, o: Options, stamp: &str) -> Result<String, String> {
-    let (path, text, mode) = settings_of(dir)?;
+    let s = settings_of(dir)?;
     let current =
-        settings_file::get(&text, "statusLine")?.map(|raw| serde_json::from_str::<Value>(raw).unwrap_or(Value::Null));
+        settings_file::get(&s.text, "statusLine")?.map(|raw| serde_json::from_str::<Value>(raw).unwrap_or(Value::Null));
     let want = match &current {
         Some(v) if !v.is_null() && !ours(v) => {
             let other = v["command"].as_str().unwrap_or("").to_owned();
@@ -165,63 +176,96 @@ fn install(dir: &Path, bin: &Path, o: Options, stamp: &str) -> Result<String, St
             } else {
                 return Err(format!(
                     "{} already has a status line, another tool's: {}\n  `runway init claude --write --replace` puts runway's instead;\n  `runway init claude --write --keep` shows both (runway's line, then that tool's)",
-                    path.display(),
+                    s.name.display(),
                     v["command"].as_str().map_or_else(|| v.to_string(), |c| format!("`{c}`"))
                 ));
             }
         }
         // Ours already: keep whatever it runs after it, with this binary's path.
         Some(v) if ours(v) => {
-            let then = v["command"].as_str().and_then(|c| c.split_once(" --then ")).map(|(_, t)| t.trim().to_owned());
             let mut w = status_line(bin, None);
-            if let Some(t) = then {
-                w["command"] = json!(format!("{} --then {t}", w["command"].as_str().unwrap_or("")));
+            if let Some(then) = then_of(v) {
+                w["command"] = json!(format!("{} --then {then}", w["command"].as_str().unwrap_or("")));
             }
             w
         }
         _ => status_line(bin, None),
     };
     if current.as_ref() == Some(&want) {
-        return Ok(format!("{} already runs runway; nothing changed", path.display()));
+        return Ok(format!("{} already runs runway; nothing changed", s.name.display()));
     }
-    let new = settings_file::set(&text, "statusLine", &want.to_string())?;
+    let new = settings_file::set(&s.text, "statusLine", &want.to_string())?;
     let mut msg = String::new();
-    if path.exists() {
-        msg += &format!("saved {}\n", backup(&path, &text, mode, stamp)?.display());
+    if s.real.exists() {
+        msg += &format!("saved {}\n", backup(&s, stamp)?.display());
     }
-    write(&path, &new, mode)?;
-    msg += &format!("wrote statusLine to {}", path.display());
+    write(&s.real, &new, s.mode)?;
+    msg += &format!("wrote statusLine to {}", shown(&s));
     Ok(msg)
 }
 
-/// The newest runway backup of `path` and its `statusLine` member, if it had one.
-fn previous(path: &Path) -> Option<Option<String>> {
-    let name = path.file_name()?.to_str()?.to_owned() + ".runway-backup-";
-    let mut backups: Vec<PathBuf> = fs::read_dir(path.parent()?)
+/// The file's name as the person knows it, and where a link leads.
+fn shown(s: &Settings) -> String {
+    if s.real == s.name {
+        s.name.display().to_string()
+    } else {
+        format!("{} (through the link to {})", s.name.display(), s.real.display())
+    }
+}
+
+/// What runway's line runs after its own (`--then`), still shell-quoted.
+fn then_of(v: &Value) -> Option<String> {
+    v["command"].as_str().and_then(|c| c.split_once(" --then ")).map(|(_, t)| t.trim().to_owned())
+}
+
+/// The `statusLine` member as it was before runway: from the newest backup whose line is not runway's
+/// (its raw text, or `None` when it had none); without such a backup, the command runway ran after its
+/// own line, if any.
+fn previous(s: &Settings, current: &Value) -> Option<String> {
+    let mut backups: Vec<PathBuf> = fs::read_dir(s.name.parent()?)
         .ok()?
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(&name)))
+        .filter(|p| {
+            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("settings.json.runway-backup-"))
+        })
         .collect();
     backups.sort();
-    let text = fs::read_to_string(backups.last()?).ok()?;
-    let raw = settings_file::get(&text, "statusLine").ok()?;
-    Some(raw.filter(|r| serde_json::from_str::<Value>(r).is_ok_and(|v| !ours(&v))).map(str::to_owned))
+    for b in backups.iter().rev() {
+        let Ok(text) = fs::read_to_string(b) else { continue };
+        let Ok(raw) = settings_file::get(&text, "statusLine") else { continue };
+        match raw {
+            Some(r) if serde_json::from_str::<Value>(r).is_ok_and(|v| ours(&v)) => continue,
+            Some(r) => return Some(r.to_owned()),
+            None => return None,
+        }
+    }
+    let then = then_of(current)?;
+    let command = shell_words(&then)?;
+    Some(json!({ "type": "command", "command": command }).to_string())
+}
+
+/// The command `sh_quote` made one word of.
+fn shell_words(quoted: &str) -> Option<String> {
+    match quoted.strip_prefix('\'') {
+        Some(rest) => Some(rest.strip_suffix('\'')?.replace("'\\''", "'")),
+        None => Some(quoted.to_owned()),
+    }
 }
 
 fn remove(dir: &Path, stamp: &str) -> Result<String, String> {
-    let (path, text, mode) = settings_of(dir)?;
-    let current = settings_file::get(&text, "statusLine")?.and_then(|raw| serde_json::from_str::<Value>(raw).ok());
-    if !current.as_ref().is_some_and(ours) {
-        return Ok(format!("{}: runway is not the status line; nothing changed", path.display()));
-    }
-    let new = match previous(&path).flatten() {
-        Some(raw) => settings_file::set(&text, "statusLine", &raw)?,
-        None => settings_file::remove(&text, "statusLine")?,
+    let s = settings_of(dir)?;
+    let current = settings_file::get(&s.text, "statusLine")?.and_then(|raw| serde_json::from_str::<Value>(raw).ok());
+    let Some(current) = current.filter(ours) else {
+        return Ok(format!("{}: runway is not the status line; nothing changed", s.name.display()));
     };
-    let saved = backup(&path, &text, mode, stamp)?;
-    write(&path, &new, mode)?;
-    Ok(format!("saved {}\nrestored the status line of {} as it was before runway", saved.display(), path.display()))
+    let new = match previous(&s, &current) {
+        Some(raw) => settings_file::set(&s.text, "statusLine", &raw)?,
+        None => settings_file::remove(&s.text, "statusLine")?,
+    };
+    let saved = backup(&s, stamp)?;
+    write(&s.real, &new, s.mode)?;
+    Ok(format!("saved {}\nput back the status line {} had before runway", saved.display(), shown(&s)))
 }
 
 #[cfg(test)]
@@ -234,5 +278,13 @@ mod tests {
         assert!(ours(&status_line(Path::new("/opt/my tools/runway"), Some("npx ccstatusline"))));
         assert!(!ours(&json!({ "type": "command", "command": "npx -y ccstatusline@latest" })));
         assert!(!ours(&json!({ "type": "command", "command": "/usr/bin/runway-other statusline" })));
+    }
+
+    #[test]
+    fn the_kept_command_comes_back_as_written() {
+        for other in ["npx -y ccstatusline@latest", "sh -c 'echo it'\''s'", "plain"] {
+            let line = status_line(Path::new("/bin/runway"), Some(other));
+            assert_eq!(shell_words(&then_of(&line).unwrap()).as_deref(), Some(other));
+        }
     }
 }

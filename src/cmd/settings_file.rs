@@ -143,9 +143,11 @@ pub fn set(text: &str, key: &str, value: &str) -> Result<String, String> {
 
 /// `text` without the last `key` member (and the comma that joined it).
 pub fn remove(text: &str, key: &str) -> Result<String, String> {
-    let (m, _) = members(text)?;
+    let (m, close) = members(text)?;
     let Some(i) = m.iter().rposition(|m| m.key == key) else { return Ok(text.to_owned()) };
-    let (start, end) = if i > 0 {
+    let (start, end) = if m.len() == 1 {
+        (text.find('{').map_or(0, |o| o + 1), close)
+    } else if i > 0 {
         (m[i - 1].value.end, m[i].value.end)
     } else if m.len() > 1 {
         (m[0].start, m[1].start)
@@ -178,6 +180,7 @@ mod tests {
         assert_eq!(set("{\"a\":1}", "k", "2").unwrap(), "{\"a\":1, \"k\": 2}");
         assert_eq!(remove("{\"k\": 1, \"a\": 2}", "k").unwrap(), "{\"a\": 2}");
         assert_eq!(remove("{\"k\": 1}", "k").unwrap(), "{}");
+        assert_eq!(remove(&set("{}\n", "k", "1").unwrap(), "k").unwrap(), "{}\n");
         assert!(members("[1]").is_err());
     }
 }

@@ -48,10 +48,13 @@ pub fn run(cfg: Config, stdin: Option<&[u8]>, then: Option<&str>) -> io::Result<
 /// other escapes cleaned), if it answers within a second; Claude Code cancels slow ones anyway.
 fn other_line(cmd: &str, stdin: &[u8]) -> Vec<String> {
     use std::io::{Read, Write};
+    use std::os::unix::process::CommandExt;
     use std::process::{Command, Stdio};
+    // A group of its own, so a slow command's children (which would hold its output open) go with it.
     let Ok(mut child) = Command::new("/bin/sh")
         .arg("-c")
         .arg(cmd)
+        .process_group(0)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -65,12 +68,13 @@ fn other_line(cmd: &str, stdin: &[u8]) -> Vec<String> {
         std::thread::spawn(move || input.write_all(&bytes));
     }
     let mut stdout = child.stdout.take();
-    let reader = std::thread::spawn(move || {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
         let mut buf = Vec::new();
         if let Some(s) = stdout.as_mut() {
             let _ = s.take(64 << 10).read_to_end(&mut buf);
         }
-        buf
+        let _ = tx.send(buf);
     });
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
     while std::time::Instant::now() < deadline {
@@ -80,12 +84,19 @@ fn other_line(cmd: &str, stdin: &[u8]) -> Vec<String> {
             Err(_) => break,
         }
     }
-    if !matches!(child.try_wait(), Ok(Some(_))) {
-        let _ = child.kill();
+    let late = !matches!(child.try_wait(), Ok(Some(_)));
+    if late {
+        // SAFETY: kill(2) on the group this child leads; no memory is involved.
+        unsafe { libc::kill(-(child.id() as i32), libc::SIGKILL) };
         log::warn(&format!("statusline: {cmd:?} took more than a second; left out"));
     }
     let _ = child.wait();
-    let text = String::from_utf8_lossy(&reader.join().unwrap_or_default()).into_owned();
+    if late {
+        return Vec::new();
+    }
+    // A grandchild that left the group may still hold the pipe: do not wait for it.
+    let out = rx.recv_timeout(std::time::Duration::from_millis(100)).unwrap_or_default();
+    let text = String::from_utf8_lossy(&out).into_owned();
     text.lines().filter(|l| !l.trim().is_empty()).take(3).map(clean_keep_colour).collect()
 }
 

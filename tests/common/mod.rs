@@ -6,7 +6,7 @@ pub mod host;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_runway");
 
@@ -267,4 +267,51 @@ pub fn oracle(name: &str, args: &[&std::ffi::OsStr]) -> Option<Value> {
     };
     assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
     Some(serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{name} printed no JSON: {e}")))
+}
+
+/// A status-line payload shaped like Claude Code's (docs of 2.1.x, §2.4 of the format notes) for the
+/// fixture's last session.
+pub fn payload(s: &Sandbox, rate_limits: Option<Value>) -> Value {
+    let mut v = json!({
+        "session_id": "8463c716-a2ea-4c14-9efa-87158ebd9f20",
+        "transcript_path": s.session("8463c716-a2ea-4c14-9efa-87158ebd9f20"),
+        "cwd": "/home/USER/projects/spotter",
+        "model": { "id": "claude-opus-4-6", "display_name": "Opus 4.6" },
+        "workspace": { "current_dir": "/home/USER/projects/spotter", "project_dir": "/home/USER/projects/spotter", "added_dirs": [] },
+        "version": "2.1.120",
+        "output_style": { "name": "default" },
+        "cost": { "total_cost_usd": 1.84, "total_duration_ms": 905000, "total_api_duration_ms": 211000, "total_lines_added": 120, "total_lines_removed": 8 },
+        "context_window": {
+            "total_input_tokens": 64200, "total_output_tokens": 380, "context_window_size": 200000,
+            "used_percentage": 32, "remaining_percentage": 68,
+            "current_usage": { "input_tokens": 4, "output_tokens": 380, "cache_creation_input_tokens": 1200, "cache_read_input_tokens": 62996 }
+        },
+        "exceeds_200k_tokens": false,
+        "fast_mode": false,
+        "effort": { "level": "high" },
+        "thinking": { "enabled": true }
+    });
+    if let Some(r) = rate_limits {
+        v["rate_limits"] = r;
+    }
+    v
+}
+
+/// The fixture with every `from` model renamed `to`, in place (same files, same lines).
+pub fn renamed(pairs: &[(&str, &str)]) -> Sandbox {
+    let s = Sandbox::claude_fixture();
+    for dir in std::fs::read_dir(s.projects()).unwrap().flatten() {
+        for f in std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .filter(|f| f.path().extension().is_some_and(|e| e == "jsonl"))
+        {
+            let mut text = std::fs::read_to_string(f.path()).unwrap();
+            for (from, to) in pairs {
+                text = text.replace(&format!("\"model\":\"{from}\""), &format!("\"model\":\"{to}\""));
+            }
+            std::fs::write(f.path(), text).unwrap();
+        }
+    }
+    s
 }
