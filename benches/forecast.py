@@ -108,8 +108,10 @@ def replay(binary, projects, acct, work):
         link = os.path.join(home, "projects", f)
         if not os.path.exists(link):
             os.symlink(os.path.join(projects, f), link)
+    # An empty config file: the person's own settings must not change the measurement.
+    open(os.path.join(work, "config.toml"), "w").close()
     env = dict(os.environ, CLAUDE_CONFIG_DIR=home, CODEX_HOME=os.path.join(work, "codex"),
-               RUNWAY_CACHE_DIR=os.path.join(work, "cache"), HOME=work, RUNWAY_CONFIG=os.path.join(work, "none"))
+               RUNWAY_CACHE_DIR=os.path.join(work, "cache"), HOME=work, RUNWAY_CONFIG=os.path.join(work, "config.toml"))
     limit = "%.6f" % acct["limit"]
     run = lambda t: subprocess.run(
         [binary, "prompt", "--shell", "plain", "--ascii", "--color", "never", "--limit-cost", limit, "--now", iso(t)],

@@ -18,18 +18,22 @@ use crate::render::words::{bytes as human_bytes, duration};
 const PROBLEMS: &str = "problems";
 
 /// What a prompt found wrong with its settings, kept for `doctor` (a prompt cannot say it). Written
-/// only when there is something to say and it changed.
-pub fn remember_problems(cache_dir: &Path, problems: &[String]) {
+/// only when there is something to say and it changed (the caller logs it then), removed once a prompt
+/// has nothing to say.
+pub fn remember_problems(cache_dir: &Path, problems: &[String]) -> bool {
+    let path = cache_dir.join(PROBLEMS);
     if problems.is_empty() {
-        return;
+        // Fixed since: one failed unlink per prompt (about a microsecond) keeps doctor from showing it.
+        let _ = std::fs::remove_file(&path);
+        return false;
     }
     let text = problems.join("\n") + "\n";
-    let path = cache_dir.join(PROBLEMS);
     if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
-        return;
+        return false;
     }
     let _ = create_private_dir(cache_dir);
     let _ = write_atomic(&path, text.as_bytes());
+    true
 }
 
 pub fn run(cfg: Config, problems: &[String]) -> io::Result<ExitCode> {
@@ -57,6 +61,9 @@ fn report(eng: &App, problems: &[String]) -> String {
         }
     }
     let _ = writeln!(o, "\nroots");
+    if eng.roots.is_empty() {
+        let _ = writeln!(o, "  none: HOME is not set, nor CLAUDE_CONFIG_DIR or CODEX_HOME");
+    }
     for r in &eng.roots {
         let state = if r.path.is_dir() { "found" } else { "missing" };
         let _ = writeln!(o, "  {:<7} {:<8} {}", r.provider.name(), state, clean(&r.path.display().to_string()));
@@ -91,19 +98,24 @@ fn report(eng: &App, problems: &[String]) -> String {
     let size: u64 = std::fs::read_dir(&db.dir)
         .map(|rd| rd.flatten().filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum())
         .unwrap_or(0);
-    let age = if st.written_at > 0 {
-        format!("{} ago", ago(eng.cfg.wall_ms - st.written_at))
-    } else {
-        "never written".into()
-    };
+    let age = if st.written_at > 0 { format!("{} ago", ago(eng.cfg.wall_ms - st.written_at)) } else { "never".into() };
     let _ = writeln!(o, "  size      {}, last written {age}", human_bytes(size));
     let _ = writeln!(o, "  pending   {} records since the last compaction", st.delta.len());
-    let rescan = ago(eng.cfg.wall_ms - st.last_sweep);
+    let rescan = match st.last_sweep {
+        0 => "never".to_owned(),
+        t => format!("{} ago", ago(eng.cfg.wall_ms - t)),
+    };
     let _ = writeln!(
         o,
-        "  rescan    last full walk {rescan} ago; every {}s at most (RUNWAY_RESCAN_SECS)",
+        "  rescan    last full walk {rescan}; every {}s at most (RUNWAY_RESCAN_SECS)",
         eng.cfg.rescan_ms / 1000
     );
+    if let Some(why) = &db.unwritable {
+        let _ = writeln!(
+            o,
+            "  PROBLEM   {why}\n            every run reads all history again (slow) until it can be written"
+        );
+    }
     if let Some(why) = &db.discarded {
         let _ = writeln!(o, "  rebuilt   {why}");
     }

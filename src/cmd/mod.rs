@@ -39,11 +39,12 @@ pub fn run(cli: Cli, quiet: bool) -> io::Result<ExitCode> {
     let (cfg, problems) = config::resolve(&cli.given, audience);
     log::init(cfg.cache_dir.join("runway.log"));
     if quiet {
-        // Never on the prompt: in the log, and at the top of `doctor`.
-        for p in &problems {
-            log::warn(p);
+        // Never on the prompt: at the top of `doctor`, and in the log once (not at every prompt).
+        if doctor::remember_problems(&cfg.cache_dir, &problems) {
+            for p in &problems {
+                log::warn(p);
+            }
         }
-        doctor::remember_problems(&cfg.cache_dir, &problems);
     } else if !problems.is_empty() && !matches!(cli.cmd, Cmd::Config { .. } | Cmd::Doctor) {
         for p in &problems {
             eprintln!("runway: {p}");

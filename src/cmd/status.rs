@@ -23,6 +23,12 @@ pub fn run(cfg: Config, json: bool) -> io::Result<ExitCode> {
         human(&app, &all)
     };
     let r = emit(&out);
+    if let Some(why) = &app.run.db.unwritable {
+        eprintln!(
+            "runway: {}; this answer read all history again, and every run will until it can be written",
+            clean(why)
+        );
+    }
     super::timings(&app, started);
     r.map(|_| ExitCode::SUCCESS)
 }

@@ -62,8 +62,12 @@ pub fn values(g: &Given) -> (Values, Origins, Vec<String>) {
     let mut problems = Vec::new();
     // (key, text, where it came from, how to name it in a problem), weakest first.
     let mut given: Vec<(&'static str, String, &'static str, String)> = Vec::new();
+    let named = std::env::var_os("RUNWAY_CONFIG").is_some_and(|v| !v.is_empty());
     if let Some(path) = config_file() {
         let (lines, file_problems) = file::load(&path);
+        if named && !path.exists() {
+            problems.push(format!("RUNWAY_CONFIG names {}, which does not exist", path.display()));
+        }
         problems.extend(file_problems);
         for l in lines {
             if let Some(s) = settings::find(&l.key) {

@@ -135,7 +135,9 @@ impl Local<'_, '_> {
     fn estimate(&self, window: Window, resets_at: i64, limit: &Limit, observed_at: Option<i64>) -> Gauge {
         let since = resets_at - window.len_ms();
         let t = self.ledger.sum_between(since - 1, self.now);
-        let Some(amount) = limit.amount().filter(|a| *a > 0.0) else {
+        // A dollar share that leaves out calls without a price would read low: tokens instead.
+        let priced = limit.measure == Measure::Tokens || t.sums.unpriced == 0;
+        let Some(amount) = limit.amount().filter(|a| *a > 0.0 && priced) else {
             return Gauge {
                 source: Source::None,
                 used_percent: None,

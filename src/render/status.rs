@@ -15,7 +15,11 @@ use crate::ground::window::Window;
 
 fn totals(t: &Totals) -> String {
     let calls = if t.entries == 1 { "call" } else { "calls" };
-    format!("{} {calls} · {} tokens · ${:.2}", t.entries, count(t.sums.total()), usd(t.sums.cost))
+    let unpriced = match t.sums.unpriced {
+        0 => String::new(),
+        n => format!(" + {} tokens without a price", count(n)),
+    };
+    format!("{} {calls} · {} tokens · ${:.2}{unpriced}", t.entries, count(t.sums.total()), usd(t.sums.cost))
 }
 
 fn minutes(m: f64) -> String {
@@ -41,10 +45,11 @@ fn local(ms: i64, style: &Style, with_day: bool) -> String {
 fn share(r: &Runway, g: &Gauge) -> String {
     let Some(p) = g.used_percent else {
         if g.unpriced_tokens > 0 {
-            return format!(
-                "{} tokens so far, some of models without a price; no limit known yet (no completed block)",
-                count(g.tokens)
-            );
+            let why = match (r.limit.cost, r.limit.measure) {
+                (Some(c), Measure::Cost) => format!("so no share of the ${:.2} limit can be told", usd(c)),
+                _ => "no limit known yet (no completed block)".to_owned(),
+            };
+            return format!("{} tokens so far, some of models without a price; {why}", count(g.tokens));
         }
         return format!("${:.2} so far; no limit known yet (no completed block)", usd(g.cost));
     };

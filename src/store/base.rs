@@ -9,9 +9,10 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io;
-use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::rc::Rc;
+
+use super::blob::Blob;
 
 use crate::ground::block::Block;
 use crate::ground::codec::{Corrupt, Reader, Writer};
@@ -193,7 +194,7 @@ type Pages = RefCell<HashMap<(u8, u32), Rc<[u8]>>>;
 
 /// A base file opened for reading by offset.
 pub struct Base {
-    file: File,
+    file: Blob,
     pub gen_: u64,
     pub records: u32,
     record_sec: Section,
@@ -211,8 +212,16 @@ fn corrupt() -> io::Error {
 
 impl Base {
     pub fn open(path: &Path, gen_: u64, price_hash: u64) -> io::Result<Base> {
-        let file = File::open(path)?;
-        let len = file.metadata()?.len();
+        Base::read(Blob::File(File::open(path)?), gen_, price_hash)
+    }
+
+    /// A base from the bytes `encode` made, never written (the cache cannot be).
+    pub fn in_memory(bytes: Vec<u8>, gen_: u64, price_hash: u64) -> io::Result<Base> {
+        Base::read(Blob::Memory(bytes), gen_, price_hash)
+    }
+
+    fn read(file: Blob, gen_: u64, price_hash: u64) -> io::Result<Base> {
+        let len = file.len()?;
         let mut head = [0u8; HEADER];
         file.read_exact_at(&mut head, 0)?;
         let mut r = Reader::new(&head);

@@ -56,13 +56,23 @@ pub struct Db {
     pub price_hash: u64,
     /// Why an existing cache was discarded, if it was.
     pub discarded: Option<String>,
+    /// Why this run keeps what it read in memory instead of writing it (the cache cannot be written);
+    /// the answer is the same, only the next run reads again.
+    pub unwritable: Option<String>,
 }
 
 impl Db {
     /// Loads the cache in `dir`. Never fails: whatever cannot be trusted is replaced by an empty state,
     /// which the next update rebuilds.
     pub fn open(dir: &Path, price_hash: u64, depth: Depth) -> Db {
-        let mut db = Db { dir: dir.to_path_buf(), state: State::empty(), base: None, price_hash, discarded: None };
+        let mut db = Db {
+            dir: dir.to_path_buf(),
+            state: State::empty(),
+            base: None,
+            price_hash,
+            discarded: None,
+            unwritable: None,
+        };
         db.reload(depth);
         db
     }
@@ -169,22 +179,58 @@ impl Db {
         Ok(compact::build(recs))
     }
 
-    /// Writes the state, and first a new base or cold file when there is one. Call with the lock held.
+    /// Writes the state, and first a new base or cold file when there is one. Call with the lock held
+    /// (or without one when the cache is unwritable). A write that fails leaves the run in memory: its
+    /// answer still counts everything read.
     pub fn commit(&mut self, built: Option<Built>, wall_ms: i64) -> io::Result<()> {
         if !self.state.writable() {
             return Err(io::Error::other("refusing to write a partially read state"));
         }
-        create_private_dir(&self.dir)?;
+        let mut written = None;
         if let Some(b) = built {
             let gen_ = new_gen();
+            let bytes = base::encode(&b, gen_, self.price_hash);
             let path = self.dir.join(base_name(gen_));
-            write_atomic(&path, &base::encode(&b, gen_, self.price_hash))?;
+            let on_disk = match self.unwritable {
+                Some(_) => None,
+                None => match create_private_dir(&self.dir).and_then(|_| write_atomic(&path, &bytes)) {
+                    Ok(()) => {
+                        written = Some(path.clone());
+                        Some(Base::open(&path, gen_, self.price_hash)?)
+                    }
+                    Err(e) => {
+                        self.cannot_write(&e);
+                        None
+                    }
+                },
+            };
+            let base = match on_disk {
+                Some(b) => b,
+                None => Base::in_memory(bytes, gen_, self.price_hash)?,
+            };
             self.state.base_gen = gen_;
             self.state.delta.clear();
             self.state.dead.clear();
             self.state.adj.clear();
-            self.base = Some(Base::open(&path, gen_, self.price_hash)?);
+            self.base = Some(base);
         }
+        if self.unwritable.is_some() {
+            return Ok(());
+        }
+        let before = self.state.written_at;
+        if let Err(e) = self.write_state(wall_ms) {
+            self.state.written_at = before;
+            self.cannot_write(&e);
+            // No state names it: it would stay behind at every run. This run reads it by its open handle.
+            if let Some(p) = written {
+                let _ = fs::remove_file(p);
+            }
+        }
+        Ok(())
+    }
+
+    fn write_state(&mut self, wall_ms: i64) -> io::Result<()> {
+        create_private_dir(&self.dir)?;
         self.state.written_at = wall_ms;
         let wall_ns = wall_ms.saturating_mul(1_000_000);
         let enc = state_file::encode(
@@ -200,6 +246,13 @@ impl Db {
         write_atomic(&self.dir.join(STATE), &enc.state)?;
         self.remove_stale();
         Ok(())
+    }
+
+    /// From now on this run keeps what it read in memory.
+    pub fn cannot_write(&mut self, e: &io::Error) {
+        let why = format!("cannot write the cache in {}: {e}", self.dir.display());
+        log::warn(&format!("{why}; answering from memory"));
+        self.unwritable = Some(why);
     }
 
     /// Deletes bases and cold files the state no longer names. Readers without the lock never open a

@@ -2,7 +2,8 @@
 //!
 //! The warm path (nothing changed) stats a few files and returns without taking the lock. When
 //! something changed, the lock is tried; if another invocation holds it, this one serves the last good
-//! state rather than wait.
+//! state rather than wait. When the cache cannot be written at all, the run reads into memory and
+//! answers from that.
 
 use std::io;
 use std::path::PathBuf;
@@ -81,16 +82,15 @@ pub fn refresh(opts: &Options) -> Run {
         return Run { db, info };
     }
     let lock = match db.try_lock() {
-        Ok(Some(l)) => l,
+        Ok(Some(l)) => Some(l),
         Ok(None) => {
             info.busy = true;
             return Run { db, info };
         }
+        // No lock to take means no cache to write: read into memory, so the answer is still whole.
         Err(e) => {
-            let msg = format!("cannot lock the cache in {}: {e}", opts.db_dir.display());
-            log::warn(&msg);
-            info.error = Some(msg);
-            return Run { db, info };
+            db.cannot_write(&e);
+            None
         }
     };
     // Another invocation may have updated the cache between our read and the lock. Appended lines

@@ -3,6 +3,7 @@
 //! new records are folded in (merge), the whole update (ingest), and the status line's readings.
 
 pub mod base;
+pub mod blob;
 pub mod cold;
 pub mod compact;
 pub mod db;

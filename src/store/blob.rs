@@ -1,0 +1,34 @@
+//! The bytes of a base: its file, or (when the cache cannot be written) the same bytes in memory, so a
+//! run without a writable cache still answers from a full read.
+
+use std::fs::File;
+use std::io;
+use std::os::unix::fs::FileExt;
+
+pub enum Blob {
+    File(File),
+    Memory(Vec<u8>),
+}
+
+impl Blob {
+    pub fn len(&self) -> io::Result<u64> {
+        match self {
+            Blob::File(f) => Ok(f.metadata()?.len()),
+            Blob::Memory(b) => Ok(b.len() as u64),
+        }
+    }
+
+    pub fn read_exact_at(&self, buf: &mut [u8], at: u64) -> io::Result<()> {
+        match self {
+            Blob::File(f) => f.read_exact_at(buf, at),
+            Blob::Memory(b) => {
+                let src = usize::try_from(at)
+                    .ok()
+                    .and_then(|at| b.get(at..at.checked_add(buf.len())?))
+                    .ok_or_else(|| io::Error::from(io::ErrorKind::UnexpectedEof))?;
+                buf.copy_from_slice(src);
+                Ok(())
+            }
+        }
+    }
+}

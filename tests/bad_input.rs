@@ -1,0 +1,118 @@
+//! Bad input gets a clear answer: outside prompts, the reason on stderr and exit 2; in prompt modes,
+//! the segment from the remaining settings, nothing on stderr, the reason in the log and at the top
+//! of `doctor`.
+
+mod common;
+
+use std::fs;
+use std::process::Command;
+
+use common::host::{HOST_NOW, SEG, have};
+use common::*;
+
+#[test]
+fn every_bad_value_is_refused_with_its_reason() {
+    let s = Sandbox::claude_fixture();
+    for (args, says) in [
+        (&["--warn-at", "150"][..], "--warn-at 150: expected a percentage from 0 to 100"),
+        (&["--warn-at", "-5"], "--warn-at -5: expected a percentage from 0 to 100"),
+        (&["--danger-at", "80", "--warn-at", "95"], "warn_at (95) is above danger_at (80)"),
+        (&["--limit-cost", "0"], "--limit-cost 0: expected an amount of dollars above 0"),
+        (&["--limit-cost", "NaN"], "--limit-cost NaN"),
+        (&["--now", "yesterday"], "--now yesterday: not an RFC 3339 instant"),
+        (&["--set", "nosuchkey=1"], "nosuchkey"),
+    ] {
+        let o = s.cmd().args(args).arg("status").output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(o.stdout.is_empty(), "{args:?}: no answer for the wrong question");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.starts_with("runway: ") && err.contains(says), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn config_shows_a_rejected_value_as_a_problem_never_in_effect() {
+    let s = Sandbox::claude_fixture();
+    let o = s.run(&["config", "--set", "color_ok=chartreuse"]);
+    assert_eq!(o.status.code(), Some(2));
+    let text = stdout(&o);
+    assert!(text.contains("# problem: --set color_ok=chartreuse: not a colour"), "{text}");
+    let line = text.lines().find(|l| l.starts_with("color_ok = ")).unwrap();
+    assert!(line.ends_with("# default") && !line.contains("chartreuse"), "{line}");
+}
+
+#[test]
+fn config_file_problems_name_the_file_and_line() {
+    let s = Sandbox::claude_fixture();
+    let file = s.dir.path().join("config.toml");
+    fs::write(&file, "color = \"never\"\nwarn_at = 150\nnokey = 1\n").unwrap();
+    let o = s.cmd().env("RUNWAY_CONFIG", &file).arg("status").output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    let f = file.display();
+    assert!(err.contains(&format!("{f} line 2, `warn_at`: expected a percentage")), "{err}");
+    assert!(err.contains(&format!("{f} line 3: unknown setting `nokey`")), "{err}");
+
+    let gone = s.dir.path().join("no-such.toml");
+    let o = s.cmd().env("RUNWAY_CONFIG", &gone).arg("status").output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("does not exist"));
+}
+
+#[test]
+fn a_prompt_keeps_quiet_and_doctor_says_why() {
+    let s = Sandbox::claude_fixture();
+    let o = s
+        .cmd()
+        .args(["--warn-at", "150", "--limit-cost", "10", "--now", HOST_NOW, "prompt", "--shell", "plain"])
+        .output()
+        .unwrap();
+    assert_quiet(&o);
+    assert_eq!(stdout(&o), SEG, "the segment from the other settings");
+    let doctor = stdout(&s.run(&["doctor"]));
+    let top: Vec<&str> = doctor.lines().take(3).collect();
+    assert!(top.iter().any(|l| l.contains("problem") && l.contains("--warn-at 150")), "{doctor}");
+    let log = fs::read_to_string(s.cache().join("runway.log")).unwrap();
+    assert_eq!(log.matches("--warn-at 150").count(), 1, "{log}");
+
+    // Said once in the log, not at every prompt; gone from doctor once fixed.
+    s.cmd().args(["--warn-at", "150", "prompt"]).output().unwrap();
+    let log = fs::read_to_string(s.cache().join("runway.log")).unwrap();
+    assert_eq!(log.matches("--warn-at 150").count(), 1, "{log}");
+    s.cmd().args(["prompt"]).output().unwrap();
+    assert!(!stdout(&s.run(&["doctor"])).contains("--warn-at 150"));
+}
+
+#[test]
+fn flags_given_to_init_reach_every_prompt() {
+    if !have("zsh") {
+        return;
+    }
+    let s = Sandbox::claude_fixture();
+    let o = s.run(&["init", "zsh", "--limit-cost", "10", "--set", "format={label}={used}"]);
+    assert_quiet(&o);
+    let script = stdout(&o);
+    let file = s.dir.path().join("init.zsh");
+    fs::write(&file, script).unwrap();
+    let o = Command::new("zsh")
+        .args(["-f", "-c", "source \"$0\"; _runway_precmd; print -rn -- \"$_runway_segment\""])
+        .arg(&file)
+        .env_clear()
+        .envs(s.cmd().get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .env("RUNWAY_NOW", HOST_NOW)
+        .output()
+        .unwrap();
+    assert_quiet(&o);
+    assert_eq!(strip_zsh(&stdout(&o)), "5h=15%", "both flags in effect: the format, and 15% of $10");
+}
+
+/// The segment as zsh prints it, without its `%{…%}` colour wrappers.
+fn strip_zsh(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find("%{") {
+        out += &rest[..i];
+        rest = rest[i..].split_once("%}").map_or("", |(_, r)| r);
+    }
+    (out + rest).replace("%%", "%")
+}

@@ -1,0 +1,70 @@
+//! Text runway did not write (model names from transcripts and payloads, paths) reaches a terminal,
+//! tmux or Claude Code's status line without its control and bidi characters: a name cannot clear the
+//! screen, set the window title, start a second line or turn the rest of the line around.
+
+mod common;
+
+use std::io::Write;
+use std::process::Stdio;
+
+use common::host::HOST_NOW;
+use common::*;
+
+/// Nothing that moves the cursor, starts an escape or reorders text. Colour escapes runway draws
+/// itself are not asked for here (no terminal, `--color never`).
+fn assert_inert(text: &str) {
+    for c in text.chars() {
+        assert!(
+            c == '\n'
+                || !(c.is_control()
+                    || ('\u{202a}'..='\u{202e}').contains(&c)
+                    || ('\u{2066}'..='\u{2069}').contains(&c)),
+            "{c:?} in {text:?}"
+        );
+    }
+}
+
+#[test]
+fn a_model_name_from_a_transcript() {
+    // Written in the transcript as JSON escapes, as a hostile or broken writer would.
+    let s = renamed(&[("claude-sonnet-4-5-20250929", "claude-zeta\\u001b[2J\\u001b]0;title\\u0007\\u202e-9\\nx")]);
+    let text = stdout(&s.run(&["--now", HOST_NOW, "status", "--color", "never"]));
+    assert!(text.contains("unpriced  claude-zeta"), "{text}");
+    assert_inert(&text);
+}
+
+#[test]
+fn a_model_name_from_a_payload() {
+    let s = Sandbox::claude_fixture();
+    let mut p = payload(&s, None);
+    p["model"]["display_name"] = "Opus\u{1b}]0;title\u{7}\n4.6\u{202e}".into();
+    let mut child = s
+        .cmd()
+        .args(["--now", HOST_NOW, "--color", "never", "statusline"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&serde_json::to_vec(&p).unwrap()).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_quiet(&o);
+    let line = stdout(&o);
+    assert_eq!(line.lines().count(), 1, "{line:?}");
+    assert!(line.contains("Opus"), "{line:?}");
+    assert_inert(&line);
+}
+
+#[test]
+fn a_path_in_doctor_and_status() {
+    // Named in doctor's roots, and in status when nothing is found there.
+    let s = Sandbox::empty();
+    let odd = s.dir.path().join("claude\u{1b}[31m\u{202e}dir");
+    std::fs::create_dir_all(odd.join("projects")).unwrap();
+    for args in [&["doctor"][..], &["status", "--color", "never"]] {
+        let o = s.cmd().env("CLAUDE_CONFIG_DIR", &odd).args(args).output().unwrap();
+        let text = stdout(&o);
+        assert!(text.contains("claude") && text.contains("dir"), "{args:?}: {text}");
+        assert_inert(&text);
+    }
+}
