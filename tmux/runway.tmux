@@ -7,7 +7,8 @@
 #
 # Options (set them before the plugin loads):
 #   @runway-bin    the runway binary (default: runway on tmux's PATH, else ~/.cargo/bin/runway, else
-#                  this checkout's target/release/runway)
+#                  one beside this plugin (a release archive, a Homebrew prefix), else Homebrew's bin,
+#                  else this checkout's target/release/runway)
 #   @runway-args   extra arguments, e.g. "--set color_warn=214 --limit-cost 40"
 #
 # The segment is a #() job: tmux runs it through /bin/sh at most once per status-interval, never
@@ -35,7 +36,10 @@ bin=$(option @runway-bin "")
 if [ -z "$bin" ]; then
     bin=$(command -v runway 2>/dev/null || true)
 fi
-for candidate in "${HOME:-}/.cargo/bin/runway" "$CURRENT_DIR/../target/release/runway"; do
+# tmux's PATH is often narrower than a login shell's (started by launchd or systemd), so the usual
+# places are tried by name.
+for candidate in "${HOME:-}/.cargo/bin/runway" "$CURRENT_DIR/../runway" "$CURRENT_DIR/../../../bin/runway" \
+    /opt/homebrew/bin/runway /usr/local/bin/runway "$CURRENT_DIR/../target/release/runway"; do
     if [ -z "$bin" ] && [ -x "$candidate" ]; then
         bin=$candidate
     fi

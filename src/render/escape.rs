@@ -18,12 +18,14 @@ pub enum Target {
 
 impl Target {
     /// The targets `prompt --shell` takes.
-    pub const SHELLS: [(&'static str, Target); 5] = [
+    pub const SHELLS: [(&'static str, Target); 6] = [
         ("zsh", Target::Zsh),
         ("bash", Target::Bash),
         ("fish", Target::Fish),
         ("tmux", Target::Tmux),
         ("plain", Target::Plain),
+        // For a prompt program that escapes for its shell itself (starship's custom modules).
+        ("ansi", Target::Ansi),
     ];
 
     pub fn from_name(name: &str) -> Option<Target> {
