@@ -46,7 +46,7 @@ fn human(app: &App, all: &[Runway]) -> String {
     }
     if out.is_empty() {
         out = nothing_found(app);
-    } else if let Some(z) = app.cfg.style.zone.iana_name() {
+    } else if let Some(z) = app.cfg.style.zone.get().iana_name() {
         out += &format!("\n(times in {z})\n");
     }
     out

@@ -124,7 +124,10 @@ pub enum Audience {
 /// Resolves settings into a configuration. Problems are returned with it: a bad value falls back to
 /// the next source down, and the caller decides whether that is an error or a line in the log.
 pub fn resolve(g: &Given, audience: Audience) -> (Config, Vec<String>) {
-    let (v, from, problems) = values(g);
+    let (v, from, mut problems) = values(g);
+    if audience == Audience::Terminal {
+        problems.extend(zone_problem(&v.timezone));
+    }
     let wall = time::wall_ms();
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let color_on = match (v.color, audience) {
@@ -156,7 +159,7 @@ pub fn resolve(g: &Given, audience: Audience) -> (Config, Vec<String>) {
         danger_at: v.danger_at,
         format: v.format.clone(),
         separator: v.separator.clone(),
-        zone: time::zone(&v.timezone).unwrap_or(jiff::tz::TimeZone::UTC),
+        zone: time::Zone::named(&v.timezone),
     };
     let cfg = Config {
         now: v.now.unwrap_or(wall),
@@ -190,10 +193,18 @@ pub fn as_args(g: &Given) -> Vec<String> {
     out
 }
 
+/// A named zone the database does not have (a prompt checks only the name's shape, to keep the database
+/// unread unless a clock time is shown).
+fn zone_problem(name: &str) -> Option<String> {
+    let name = name.trim();
+    (!name.is_empty()).then(|| time::zone(name).err().map(|e| format!("timezone: {e}"))).flatten()
+}
+
 /// `runway config`: every setting, its value in effect and where that came from, and the problems
 /// (a rejected value is a problem, never the value in effect). Also returns how many problems.
 pub fn describe(g: &Given) -> (String, usize) {
-    let (v, from, problems) = values(g);
+    let (v, from, mut problems) = values(g);
+    problems.extend(zone_problem(&v.timezone));
     let file = config_file().map_or_else(|| "(none)".to_owned(), |p| p.display().to_string());
     let mut out = format!("# config file: {file}\n");
     for p in &problems {

@@ -31,7 +31,13 @@ pub fn window_text(label: &str, g: &Gauge, now: i64, style: &Style) -> (String, 
         None => cost.clone(),
     };
     let reset = g.resets_at.map(|r| format!("{}{}", gl.reset, duration(r - now))).unwrap_or_default();
-    let reset_at = g.resets_at.map(|r| format!("{}{}", gl.reset, clock(r, g.window, &style.zone))).unwrap_or_default();
+    // Only when asked for: the zone is found on first use (see `Zone`).
+    let reset_at = match g.resets_at {
+        Some(r) if style.format.contains("{reset_at}") => {
+            format!("{}{}", gl.reset, clock(r, g.window, style.zone.get()))
+        }
+        _ => String::new(),
+    };
     // Past the limit is a state, not a countdown: the over mark instead of a time.
     let warning = match g.minutes_to_limit {
         _ if g.over() => gl.over.clone(),

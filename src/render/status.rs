@@ -37,7 +37,7 @@ fn window_name(w: Window) -> &'static str {
 /// for anything further than a week.
 fn local(ms: i64, style: &Style, with_day: bool) -> String {
     let Ok(t) = jiff::Timestamp::from_millisecond(ms) else { return String::new() };
-    let z = t.to_zoned_datetime(style.zone.clone());
+    let z = t.to_zoned_datetime(style.zone.get().clone());
     z.strftime(if with_day { "%a %H:%M %Z" } else { "%H:%M %Z" }).to_string()
 }
 

@@ -102,7 +102,7 @@ pub struct Style {
     /// Between windows, and between status-line fields.
     pub separator: String,
     /// For clock times and days.
-    pub zone: jiff::tz::TimeZone,
+    pub zone: crate::ground::time::Zone,
 }
 
 impl Default for Style {
@@ -115,7 +115,7 @@ impl Default for Style {
             danger_at: 90.0,
             format: "{label} {mark}{used} {next}".into(),
             separator: " · ".into(),
-            zone: jiff::tz::TimeZone::UTC,
+            zone: crate::ground::time::Zone::utc(),
         }
     }
 }

@@ -1,0 +1,71 @@
+//! Times for people are local: `status` in the local zone with its name, `{reset_at}` as a clock time,
+//! `--json` in UTC. The zone database is read only when a clock time is shown, never by a plain prompt.
+
+mod common;
+
+use common::host::{HOST_NOW, have};
+use common::*;
+
+#[test]
+fn reset_at_is_a_local_clock_time() {
+    let s = Sandbox::claude_fixture();
+    // The fixture's block ends at 02:00 UTC: 03:00 in Paris in February.
+    let o = s.run(&[
+        "--now",
+        HOST_NOW,
+        "--timezone",
+        "Europe/Paris",
+        "--set",
+        "format={label} {used} {reset_at}",
+        "prompt",
+    ]);
+    assert_quiet(&o);
+    assert_eq!(stdout(&o), "5h 6% ↻03:00");
+}
+
+#[test]
+fn status_speaks_local_time_and_json_stays_utc() {
+    let s = Sandbox::claude_fixture();
+    let o =
+        s.cmd().env("TZ", "America/New_York").args(["--now", HOST_NOW, "status", "--color", "never"]).output().unwrap();
+    let text = stdout(&o);
+    assert!(text.contains("resets in 4h55m (21:00 EST)"), "{text}");
+    assert!(text.contains("(times in America/New_York)"), "{text}");
+    let v =
+        json_of(&s.cmd().env("TZ", "America/New_York").args(["--now", HOST_NOW, "status", "--json"]).output().unwrap());
+    assert_eq!(v["claude"]["limit"]["resets_at"], "2026-02-13T02:00:00Z");
+}
+
+#[test]
+fn an_unknown_zone_is_refused_outside_prompts() {
+    let s = Sandbox::claude_fixture();
+    let o = s.run(&["--timezone", "Mars/Olympus", "status"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("timezone: unknown time zone \"Mars/Olympus\""));
+    // A prompt shows the clock in UTC rather than nothing.
+    let o = s.run(&["--now", HOST_NOW, "--timezone", "Mars/Olympus", "--set", "format={label} {reset_at}", "prompt"]);
+    assert_quiet(&o);
+    assert_eq!(stdout(&o), "5h ↻02:00");
+}
+
+#[test]
+fn a_plain_prompt_never_reads_the_zone_database() {
+    if !have("strace") {
+        return;
+    }
+    let s = Sandbox::claude_fixture();
+    s.run(&["--now", HOST_NOW, "prompt"]);
+    let trace = s.dir.path().join("trace");
+    let o = std::process::Command::new("strace")
+        .args(["-f", "-e", "trace=openat,open,stat,statx,newfstatat", "-o"])
+        .arg(&trace)
+        .arg(BIN)
+        .args(["--now", HOST_NOW, "prompt", "--shell", "zsh"])
+        .env_clear()
+        .envs(s.cmd().get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let log = std::fs::read_to_string(&trace).unwrap();
+    assert!(!log.contains("zoneinfo") && !log.contains("/etc/localtime"), "{log}");
+}
