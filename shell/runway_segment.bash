@@ -3,5 +3,7 @@
 # shellcheck shell=bash
 
 runway_segment() {
+    # Removed since the shell started: nothing, and no error.
+    [[ -x ::RUNWAY:: ]] || return 0
     ::RUNWAY:: prompt --shell bash ::ARGS:: "$@" 2>/dev/null
 }

@@ -2,5 +2,7 @@
 # Load it with:  runway init fish --print-only | source
 
 function runway_segment --description 'runway: print the quota segment'
+    # Removed since the shell started: nothing, and no error.
+    test -x ::RUNWAY::; or return 0
     ::RUNWAY:: prompt --shell fish ::ARGS:: $argv 2>/dev/null
 end

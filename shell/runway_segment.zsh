@@ -2,5 +2,7 @@
 # (powerlevel10k, your own theme). Load it with:  eval "$(runway init zsh --print-only)"
 
 runway_segment() {
+    # Removed since the shell started: nothing, and no error.
+    [[ -x ::RUNWAY:: ]] || return 0
     ::RUNWAY:: prompt --shell zsh ::ARGS:: "$@" 2>/dev/null
 }

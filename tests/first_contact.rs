@@ -277,3 +277,70 @@ fn both_providers_fit_in_32_columns() {
     );
     outer.wait("the segment and the clock", |sc| sc.contains(&format!("{plain} 12:34")));
 }
+
+#[test]
+fn status_is_in_colour_on_a_terminal_only() {
+    if !have("tmux") {
+        return;
+    }
+    // On a real terminal (a tmux pane), status colours the share; through a pipe it does not, unless
+    // asked with --color always. The pace is said in words.
+    let s = Sandbox::claude_fixture();
+    let piped = s.run(&["--now", HOST_NOW, "--limit-cost", "10", "status"]);
+    assert!(!stdout(&piped).contains('\x1b'), "{}", stdout(&piped));
+    assert!(
+        stdout(&piped).contains("runway warns once that is 45m away") || stdout(&piped).contains("before the reset")
+    );
+    let forced = s.run(&["--now", HOST_NOW, "--limit-cost", "10", "--color", "always", "status"]);
+    assert!(stdout(&forced).contains("\x1b[31m"), "{}", stdout(&forced));
+    let t = Tmux::start(s.dir.path(), "status-tty", &env_of(&s), &format!("{BIN} status; sleep 30"), 150, 20);
+    t.wait("status drawn", |sc| sc.contains("5 hours"));
+    let coloured = t.run(&["capture-pane", "-e", "-p", "-t", "t"]);
+    let line = coloured.lines().find(|l| l.contains("5 hours")).unwrap();
+    assert!(line.contains("\x1b[31m"), "{line:?}");
+}
+
+#[test]
+fn a_removed_binary_breaks_no_shell() {
+    // Each init script names the binary by its path; once that is gone (uninstalled, moved), a new
+    // shell that still loads the script and every prompt it draws say nothing and keep `$?`.
+    let s = Sandbox::claude_fixture();
+    let bin = s.dir.path().join("bin/runway");
+    std::fs::create_dir_all(bin.parent().unwrap()).unwrap();
+    std::fs::copy(BIN, &bin).unwrap();
+    let mut scripts = Vec::new();
+    for (shell, hook) in [("zsh", "_runway_precmd"), ("bash", "_runway_hook"), ("fish", "fish_right_prompt")] {
+        for only in [false, true] {
+            let o = Command::new(&bin)
+                .args(["init", shell])
+                .args(only.then_some("--print-only"))
+                .envs(s.cmd().get_envs().filter_map(|(k, v)| Some((k, v?))))
+                .output()
+                .unwrap();
+            let file = s.dir.path().join(format!("init-{shell}-{only}"));
+            std::fs::write(&file, &o.stdout).unwrap();
+            scripts.push((shell, if only { "runway_segment" } else { hook }, file));
+        }
+    }
+    std::fs::remove_file(&bin).unwrap();
+    for (shell, call, file) in scripts {
+        if !have(shell) {
+            continue;
+        }
+        let body = match shell {
+            "fish" => format!("source {}; false; {call}; echo \"status $status\"", file.display()),
+            _ => format!("source {}; false; {call}; echo \"status $?\"", file.display()),
+        };
+        let args: &[&str] = match shell {
+            "zsh" => &["-f", "-c"],
+            "bash" => &["--norc", "--noprofile", "-c"],
+            _ => &["--no-config", "-c"],
+        };
+        let o = Command::new(shell).args(args).arg(&body).output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.is_empty(), "{shell} {call}: {err}");
+        // A hook hands back the status it found; the segment function prints nothing.
+        let want = if call == "runway_segment" { "status 0\n" } else { "status 1\n" };
+        assert_eq!(stdout(&o).trim_start(), want, "{shell} {call}");
+    }
+}
