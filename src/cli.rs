@@ -18,12 +18,22 @@ pub enum Host {
     Claude,
 }
 
+/// What `runway init claude` does with `settings.json`: print the setting (none set), write it,
+/// replace or keep another tool's, or take runway's out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ClaudeInit {
+    pub write: bool,
+    pub replace: bool,
+    pub keep: bool,
+    pub remove: bool,
+}
+
 #[derive(Debug)]
 pub enum Cmd {
     Prompt { shell: Target },
     Status { json: bool },
     Doctor,
-    Init { host: Host, print_only: bool, claude: crate::cmd::init_claude::Options },
+    Init { host: Host, print_only: bool, claude: ClaudeInit },
     Statusline { then: Option<String> },
     Config { markdown: bool },
     Demo { keep: bool },
@@ -185,7 +195,7 @@ pub fn parse(args: &[OsString]) -> Result<Cli, clap::Error> {
                 _ => Host::Claude,
             },
             print_only: flag("print-only"),
-            claude: crate::cmd::init_claude::Options {
+            claude: ClaudeInit {
                 write: flag("write"),
                 replace: flag("replace"),
                 keep: flag("keep"),

@@ -19,16 +19,9 @@ use serde_json::{Value, json};
 use super::emit;
 use super::init::{exe, sh_quote};
 use super::settings_file;
+use crate::cli::ClaudeInit;
 use crate::ground::dirs::home;
 use crate::ground::files::write_atomic_mode;
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Options {
-    pub write: bool,
-    pub replace: bool,
-    pub keep: bool,
-    pub remove: bool,
-}
 
 /// The `statusLine` value that runs this binary (after `then`, when another tool's line is kept).
 pub fn status_line(bin: &Path, then: Option<&str>) -> Value {
@@ -76,7 +69,7 @@ pub fn config_dirs() -> Vec<PathBuf> {
         .collect()
 }
 
-pub fn run(o: Options) -> io::Result<ExitCode> {
+pub fn run(o: ClaudeInit) -> io::Result<ExitCode> {
     let bin = exe();
     if !o.write && !o.remove {
         let text = serde_json::to_string_pretty(&json!({ "statusLine": status_line(&bin, None) })).unwrap_or_default();
@@ -162,7 +155,7 @@ fn write(path: &Path, text: &str, mode: u32) -> Result<(), String> {
     write_atomic_mode(path, text.as_bytes(), mode).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-fn install(dir: &Path, bin: &Path, o: Options, stamp: &str) -> Result<String, String> {
+fn install(dir: &Path, bin: &Path, o: ClaudeInit, stamp: &str) -> Result<String, String> {
     let s = settings_of(dir)?;
     let current =
         settings_file::get(&s.text, "statusLine")?.map(|raw| serde_json::from_str::<Value>(raw).unwrap_or(Value::Null));
