@@ -11,7 +11,7 @@ use crate::ground::hash::Hasher;
 use crate::ground::provider::Provider;
 use crate::ledger::Ledger;
 use crate::read::sources::{self, Root};
-use crate::store::ingest::{self, Options, Run};
+use crate::store::ingest::{self, Options, Pace, Run};
 use crate::store::readings::{self, Readings};
 
 pub struct App {
@@ -34,8 +34,8 @@ pub fn db_dir(cache_dir: &Path, roots: &[Root]) -> PathBuf {
 }
 
 impl App {
-    /// `lazy`: decode only what a prompt needs when nothing changed (see `store::state::Depth`).
-    pub fn load(cfg: Config, lazy: bool) -> App {
+    /// `pace`: how much this run may do (see `store::ingest::Pace`).
+    pub fn load(cfg: Config, pace: Pace) -> App {
         let found = sources::roots();
         let root_keys = readings::root_keys(&found.iter().map(|(_, c)| c.clone()).collect::<Vec<_>>());
         let roots: Vec<Root> = found.into_iter().map(|(r, _)| r).collect();
@@ -44,7 +44,7 @@ impl App {
             roots: roots.clone(),
             rescan_ms: cfg.rescan_ms,
             wall_ms: cfg.wall_ms,
-            lazy,
+            pace,
         };
         let run = ingest::refresh(&opts);
         let readings = Readings::load(&cfg.cache_dir);

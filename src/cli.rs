@@ -37,6 +37,7 @@ pub enum Cmd {
     Statusline { then: Option<String> },
     Config { markdown: bool },
     Demo { keep: bool },
+    CatchUp,
 }
 
 pub struct Cli {
@@ -154,6 +155,10 @@ fn command() -> Command {
             .about("Show every setting, its value and where the value came from")
             .arg(Arg::new("markdown").long("markdown").action(ArgAction::SetTrue).hide(true)),
     )
+    .subcommand(Command::new("catch-up").about(
+        "Read everything new into the cache now (prompts start this in the background when there is more \
+         than they read in a few milliseconds)",
+    ))
     .subcommand(
         Command::new("demo")
             .about("Write a small realistic history to a temporary directory and show runway on it")
@@ -204,6 +209,7 @@ pub fn parse(args: &[OsString]) -> Result<Cli, clap::Error> {
         },
         "statusline" => Cmd::Statusline { then: sub.get_one::<String>("then").cloned() },
         "config" => Cmd::Config { markdown: flag("markdown") },
+        "catch-up" => Cmd::CatchUp,
         _ => Cmd::Demo { keep: flag("keep") },
     };
     Ok(Cli { given, cmd })

@@ -25,9 +25,10 @@ use clap::error::ErrorKind;
 
 use ground::{dirs, log};
 
-/// Prompt and status-line modes: whatever happens, print a segment or nothing and exit 0.
+/// Prompt and status-line modes (and the helper they start): whatever happens, print a segment or
+/// nothing and exit 0.
 fn render_mode(args: &[OsString]) -> bool {
-    args.iter().skip(1).any(|a| a == "prompt" || a == "statusline")
+    args.iter().skip(1).any(|a| a == "prompt" || a == "statusline" || a == "catch-up")
 }
 
 fn install_panic_hook(quiet: bool) {
@@ -48,6 +49,10 @@ fn main() -> ExitCode {
     let quiet = render_mode(&args);
     let early = std::env::var_os("RUNWAY_CACHE_DIR").filter(|v| !v.is_empty()).map(std::path::PathBuf::from);
     log::init(early.unwrap_or_else(dirs::cache_dir).join("runway.log"));
+    if quiet && !args.iter().any(|a| a == "--timings") {
+        // What the runtime itself may write (an allocation failure's message) goes to the log too.
+        log::take_stderr();
+    }
     install_panic_hook(quiet);
     let cli = match cli::parse(&args) {
         Ok(c) => c,

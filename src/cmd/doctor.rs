@@ -14,6 +14,7 @@ use crate::ground::provider::Provider;
 use crate::ground::time::rfc3339;
 use crate::render::clean::clean;
 use crate::render::words::{bytes as human_bytes, duration};
+use crate::store::ingest::Pace;
 
 const PROBLEMS: &str = "problems";
 
@@ -37,7 +38,7 @@ pub fn remember_problems(cache_dir: &Path, problems: &[String]) -> bool {
 }
 
 pub fn run(cfg: Config, problems: &[String]) -> io::Result<ExitCode> {
-    let app = App::load(cfg, false);
+    let app = App::load(cfg, Pace::Full);
     emit(&report(&app, problems)).map(|_| ExitCode::SUCCESS)
 }
 
@@ -74,7 +75,7 @@ fn report(eng: &App, problems: &[String]) -> String {
         if files.is_empty() && eng.roots_of(p).next().is_none() {
             continue;
         }
-        let bytes: u64 = files.iter().map(|f| f.offset).sum();
+        let bytes: u64 = files.iter().map(|f| f.mark.offset).sum();
         let malformed: u64 = files.iter().map(|f| u64::from(f.malformed)).sum();
         let oversized: u64 = files.iter().map(|f| u64::from(f.oversized)).sum();
         let unreadable = files.iter().filter(|f| f.unreadable).count();
@@ -110,7 +111,7 @@ fn report(eng: &App, problems: &[String]) -> String {
         "  rescan    last full walk {rescan}; every {}s at most (RUNWAY_RESCAN_SECS)",
         eng.cfg.rescan_ms / 1000
     );
-    if let Some(why) = &db.unwritable {
+    if let Some(why) = &db.memory_only {
         let _ = writeln!(
             o,
             "  PROBLEM   {why}\n            every run reads all history again (slow) until it can be written"

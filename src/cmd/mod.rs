@@ -1,6 +1,7 @@
 //! One file per subcommand. Each takes the resolved configuration, loads what it needs, and writes
 //! its answer through `emit`.
 
+pub mod catch_up;
 pub mod config_cmd;
 pub mod demo;
 pub mod doctor;
@@ -60,6 +61,7 @@ pub fn run(cli: Cli, quiet: bool) -> io::Result<ExitCode> {
         Cmd::Init { host, print_only, .. } => init::run(host, print_only, &config::as_args(&cli.given)),
         Cmd::Config { markdown } => config_cmd::run(&cli.given, markdown),
         Cmd::Demo { keep } => demo::run(&cli.given, keep),
+        Cmd::CatchUp => catch_up::run(cfg),
     }
 }
 
@@ -70,6 +72,7 @@ pub fn timings(app: &crate::app::App, started: std::time::Instant) {
     }
     let mut t: Vec<String> = app.run.info.timings.iter().map(|(k, v)| format!("{k} {v}µs")).collect();
     t.push(format!("query+render {}µs", started.elapsed().as_micros()));
+    t.push(format!("read-bytes {}", app.run.info.bytes_read));
     if let Some(kib) = peak_rss_kib() {
         t.push(format!("peak-rss {kib}KiB"));
     }

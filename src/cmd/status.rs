@@ -11,9 +11,10 @@ use crate::forecast::Runway;
 use crate::ground::provider::Provider;
 use crate::render;
 use crate::render::clean::clean;
+use crate::store::ingest::Pace;
 
 pub fn run(cfg: Config, json: bool) -> io::Result<ExitCode> {
-    let app = App::load(cfg, false);
+    let app = App::load(cfg, Pace::Full);
     let started = Instant::now();
     let all: Vec<Runway> =
         Provider::ALL.iter().map(|&p| app.runway(p)).collect::<Result<_, _>>().map_err(io::Error::other)?;
@@ -23,7 +24,7 @@ pub fn run(cfg: Config, json: bool) -> io::Result<ExitCode> {
         human(&app, &all)
     };
     let r = emit(&out);
-    if let Some(why) = &app.run.db.unwritable {
+    if let Some(why) = &app.run.db.memory_only {
         eprintln!(
             "runway: {}; this answer read all history again, and every run will until it can be written",
             clean(why)

@@ -14,6 +14,7 @@ use crate::ground::provider::Provider;
 use crate::read::payload::{self, Payload};
 use crate::render::clean::clean_keep_colour;
 use crate::render::line::{Session, line};
+use crate::store::ingest::Pace;
 use crate::store::readings::Readings;
 
 pub fn run(cfg: Config, stdin: Option<&[u8]>, then: Option<&str>) -> io::Result<ExitCode> {
@@ -24,10 +25,17 @@ pub fn run(cfg: Config, stdin: Option<&[u8]>, then: Option<&str>) -> io::Result<
     if let Err(e) = Readings::record(&cfg.cache_dir, &p.readings, &p.rejected, p.root().as_deref()) {
         log::warn(&format!("statusline: cannot store rate_limits: {e}"));
     }
-    let app = App::load(cfg, true);
+    let app = App::load(cfg, Pace::Prompt);
     let started = Instant::now();
-    let claude = app.runway(Provider::Claude).map_err(io::Error::other)?;
-    let codex = app.runway(Provider::Codex).map_err(io::Error::other)?;
+    let mut claude = app.runway(Provider::Claude).map_err(io::Error::other)?;
+    let mut codex = app.runway(Provider::Codex).map_err(io::Error::other)?;
+    // Until every file is read to its end the totals are partial: the session's own fields only.
+    if app.run.info.behind {
+        for r in [&mut claude, &mut codex] {
+            (r.five, r.seven) = (None, None);
+            r.others.clear();
+        }
+    }
     let context = context(&p);
     let session = Session { model: p.model.as_deref(), context_percent: context, cost_usd: p.cost_usd };
     let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse().ok());
@@ -41,6 +49,7 @@ pub fn run(cfg: Config, stdin: Option<&[u8]>, then: Option<&str>) -> io::Result<
     }
     let r = emit(&out);
     super::timings(&app, started);
+    super::catch_up::start_if_needed(&app);
     r.map(|_| ExitCode::SUCCESS)
 }
 

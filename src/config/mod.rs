@@ -30,6 +30,7 @@ pub struct Given {
 /// Where a value came from, for `runway config`.
 pub type Origins = Vec<(&'static str, String)>;
 
+#[derive(Clone)]
 pub struct Config {
     /// The instant the answer is for (`--now`), in ms.
     pub now: i64,

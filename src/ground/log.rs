@@ -35,3 +35,16 @@ pub fn warn(msg: &str) {
     let now = super::time::rfc3339(super::time::wall_ms() / 1000 * 1000);
     let _ = writeln!(f, "{now} [{}] {}", std::process::id(), msg.replace('\n', " | "));
 }
+
+/// Points this process's stderr at the log (or nowhere), so that nothing a prompt mode did not mean
+/// to say can reach a terminal: 3 syscalls.
+pub fn take_stderr() {
+    use std::os::fd::AsRawFd;
+    let target = path()
+        .and_then(|p| OpenOptions::new().create(true).append(true).mode(0o600).open(p).ok())
+        .or_else(|| OpenOptions::new().write(true).open("/dev/null").ok());
+    if let Some(f) = target {
+        // SAFETY: dup2 onto fd 2 with a descriptor `f` owns; both stay valid for the call.
+        unsafe { libc::dup2(f.as_raw_fd(), 2) };
+    }
+}

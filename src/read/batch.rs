@@ -1,5 +1,6 @@
 //! Reading the files that changed: each from where the last read stopped (or from the start when it
-//! was truncated, replaced or rewritten), on up to four threads when there is much to read.
+//! was truncated, replaced or rewritten), each within its share of the run's budget, on up to four
+//! threads when there is much to read.
 
 use std::io;
 use std::os::unix::ffi::OsStrExt;
@@ -8,7 +9,7 @@ use std::path::Path;
 use super::extract::{Extractor, Found};
 use super::table::FileEntry;
 use super::tail;
-use crate::ground::files::{identity, open_regular};
+use crate::ground::files::{identity, mtime_ns, open_regular};
 use crate::ground::provider::Provider;
 
 /// One file to read.
@@ -21,7 +22,26 @@ pub struct Job {
     pub idx: Option<usize>,
     /// The size the scan saw: how much there may be to read.
     pub size: u64,
+    /// Bytes this run may read of it (`u64::MAX`: all).
+    pub limit: u64,
 }
+
+impl Job {
+    /// Bytes not read yet, as far as the table knows.
+    pub fn pending(&self) -> u64 {
+        self.size.saturating_sub(self.prev.as_ref().map_or(0, |p| p.mark.scanned))
+    }
+}
+
+/// What every read of a run shares: a time to stop by, and the wall clock that tells an idle file.
+#[derive(Clone, Copy, Debug)]
+pub struct Run {
+    pub until: Option<std::time::Instant>,
+    pub wall_ns: i64,
+}
+
+/// A file unchanged this long is done being written: a complete last line without its newline counts.
+const IDLE_NS: i64 = 60_000_000_000;
 
 /// What reading one file gave.
 pub struct Out {
@@ -34,15 +54,15 @@ pub struct Out {
 
 /// Reads every job, in the order given. Only a large read (a cold start) is worth threads, and
 /// asking how many cores there are costs syscalls, so an appended line or two is read on this thread.
-pub fn read_all(jobs: Vec<Job>) -> Vec<(Job, io::Result<Out>)> {
-    let pending: u64 = jobs.iter().map(|j| j.size.saturating_sub(j.prev.as_ref().map_or(0, |p| p.offset))).sum();
+pub fn read_all(jobs: Vec<Job>, run: Run) -> Vec<(Job, io::Result<Out>)> {
+    let pending: u64 = jobs.iter().map(|j| j.pending().min(j.limit)).sum();
     let threads = if pending < (8 << 20) || jobs.len() < 2 {
         1
     } else {
         std::thread::available_parallelism().map_or(1, |n| n.get()).min(4)
     };
     let one = |j: Job| {
-        let r = read_one(&j);
+        let r = read_one(&j, run);
         (j, r)
     };
     if threads < 2 {
@@ -63,22 +83,36 @@ pub fn read_all(jobs: Vec<Job>) -> Vec<(Job, io::Result<Out>)> {
     out.into_iter().map(|(_, r)| r).collect()
 }
 
-fn read_one(job: &Job) -> io::Result<Out> {
+fn read_one(job: &Job, run: Run) -> io::Result<Out> {
     let path = Path::new(std::ffi::OsStr::from_bytes(&job.path));
     let (f, md) = open_regular(path)?;
     let restarted = match &job.prev {
         None => true,
         Some(p) => {
+            let m = p.mark;
             identity(&md) != (p.dev, p.ino)
-                || md.len() < p.offset
-                || (p.offset > 0 && tail::fingerprint_at(&f, p.offset)? != p.fp)
+                || md.len() < m.scanned.max(m.offset)
+                || (m.offset > 0 && tail::fingerprint_at(&f, m.offset)? != p.fp)
         }
     };
     let (from, aux) = match (&job.prev, restarted) {
-        (Some(p), false) => (p.offset, p.aux.as_slice()),
-        _ => (0, &[][..]),
+        (Some(p), false) => (p.mark, p.aux.as_slice()),
+        _ => (tail::Mark::default(), &[][..]),
     };
+    // Out of budget before it began: noted as not read to its end, read by a later run.
+    if job.limit == 0 || run.until.is_some_and(|t| std::time::Instant::now() >= t) {
+        let read = tail::Read {
+            mark: from,
+            fingerprint: tail::fingerprint_at(&f, from.offset)?,
+            pending: true,
+            ..tail::Read::default()
+        };
+        let found = Extractor::new(job.provider, &job.path, aux).finish();
+        return Ok(Out { restarted, md, read, found });
+    }
+    let idle = run.wall_ns.saturating_sub(mtime_ns(&md)) >= IDLE_NS;
+    let budget = tail::Budget { bytes: job.limit, until: run.until, idle };
     let mut x = Extractor::new(job.provider, &job.path, aux);
-    let read = tail::read_lines(&f, from, md.len(), |line, at| x.line(line, at))?;
+    let read = tail::read_lines(&f, from, md.len(), &budget, |line, at| x.line(line, at))?;
     Ok(Out { restarted, md, read, found: x.finish() })
 }

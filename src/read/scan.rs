@@ -147,7 +147,13 @@ pub fn full(roots: &[Root], state: Table) -> Scan {
 
 fn differs(f: &FileEntry, md: &Metadata) -> bool {
     use std::os::unix::fs::MetadataExt;
-    f.unreadable || f.dev != md.dev() || f.ino != md.ino() || f.size != md.len() || f.mtime_ns != mtime_ns(md)
+    // Not read to the end last time: there is more to read even if nothing changed.
+    f.unreadable
+        || f.pending
+        || f.dev != md.dev()
+        || f.ino != md.ino()
+        || f.size != md.len()
+        || f.mtime_ns != mtime_ns(md)
 }
 
 /// The quick check described in the module comment. Falls back to a full walk when a root appeared

@@ -1,6 +1,7 @@
 //! What runway knows about each transcript file and directory: enough to tell, by a stat, whether
 //! there is anything new to read, and where to start reading it.
 
+use super::tail::Mark;
 use crate::ground::provider::Provider;
 
 const HOUR_NS: i64 = 3_600_000_000_000;
@@ -20,15 +21,17 @@ pub struct FileEntry {
     /// Size and mtime when last looked at; a change means there may be something to read.
     pub size: u64,
     pub mtime_ns: i64,
-    /// Just past the last complete line read.
-    pub offset: u64,
-    /// Fingerprint of the bytes before `offset` (see `tail`).
+    /// Where the next read starts (see `tail::Mark`).
+    pub mark: Mark,
+    /// Fingerprint of the bytes before `mark.offset` (see `tail`).
     pub fp: u64,
     pub malformed: u32,
     pub oversized: u32,
     /// Reported figures (rate limits) refused as implausible.
     pub implausible: u32,
     pub unreadable: bool,
+    /// Not read to its end yet (a read's budget ran out): looked at on every run until it is.
+    pub pending: bool,
     /// Parser state that must survive between reads (Codex: model, running totals).
     pub aux: Vec<u8>,
 }
@@ -44,12 +47,13 @@ impl FileEntry {
             ino: 0,
             size: 0,
             mtime_ns: 0,
-            offset: 0,
+            mark: Mark::default(),
             fp: 0,
             malformed: 0,
             oversized: 0,
             implausible: 0,
             unreadable: true,
+            pending: false,
             aux: Vec::new(),
         }
     }
@@ -71,9 +75,9 @@ pub fn watched(d: &DirEntry, dirs_since_ns: i64) -> bool {
     d.depth <= 1 || d.mtime_ns >= dirs_since_ns
 }
 
-/// Files the quick check stats on every run: recently modified ones.
+/// Files the quick check stats on every run: recently modified ones, and ones not read to the end.
 pub fn hot(f: &FileEntry, files_since_ns: i64) -> bool {
-    f.mtime_ns >= files_since_ns
+    f.mtime_ns >= files_since_ns || f.pending
 }
 
 /// The file table, whole or in part.

@@ -1,19 +1,26 @@
-//! Reading only what was appended: complete lines from a byte offset.
+//! Reading only what was appended: complete lines from where the last read stopped.
 //!
-//! A line is consumed only once its newline has arrived, so a half-written last line is read again,
-//! whole, by a later invocation. The bytes just before the offset are fingerprinted; if they change,
-//! the file was rewritten under the same name and inode, and it is read again from the start.
+//! A line is consumed once its newline has arrived, so a half-written last line is read again, whole,
+//! by a later run; but how far it was already searched for its newline is remembered (`Mark::scanned`),
+//! so a line still being written is not read from its start at every run. A line longer than
+//! `MAX_LINE` (or with a hole in it, as a sparse file has) is skipped up to its newline, in as many
+//! runs as that takes, and counted. A read may stop early, at a line boundary, when its byte or time
+//! budget is spent: the mark says where to go on. The bytes just before the offset are fingerprinted;
+//! if they change, the file was rewritten under the same name and inode, and it is read again.
 
 use std::fs::File;
 use std::io;
+use std::os::fd::AsRawFd;
 use std::os::unix::fs::FileExt;
+use std::time::Instant;
 
 use crate::ground::hash::key;
 
 /// How many bytes before the offset the fingerprint covers.
 pub const FP_LEN: u64 = 64;
-/// Lines longer than this are skipped (and counted) rather than held in memory whole.
-pub const MAX_LINE: usize = 256 << 20;
+/// Lines longer than this are skipped (and counted) rather than held in memory whole: the bound on a
+/// reading thread's buffer. Real lines reach a few hundred KiB (the largest in the fixtures is 213 KiB).
+pub const MAX_LINE: usize = 32 << 20;
 const CHUNK: usize = 1 << 20;
 
 pub fn fingerprint(bytes: &[u8]) -> u64 {
@@ -28,45 +35,215 @@ pub fn fingerprint_at(f: &File, offset: u64) -> io::Result<u64> {
     Ok(fingerprint(&b))
 }
 
+/// Where reading a file stands between runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Mark {
+    /// Just past the last line consumed (or, inside a skipped line, how far it was skipped).
+    pub offset: u64,
+    /// How far past `offset` the file is known to hold no newline.
+    pub scanned: u64,
+    /// Inside a line too long to hold: its bytes are dropped up to its newline.
+    pub skipping: bool,
+    /// The last line was taken without a newline (complete JSON, idle for a minute): a newline that
+    /// comes later is its own, not an empty line.
+    pub unterminated: bool,
+}
+
+impl Mark {
+    pub fn at(offset: u64) -> Mark {
+        Mark { offset, scanned: offset, ..Mark::default() }
+    }
+}
+
+/// How much one read may do.
+#[derive(Clone, Copy, Debug)]
+pub struct Budget {
+    /// Bytes to read before stopping at the next line boundary.
+    pub bytes: u64,
+    /// A time to stop by, checked between chunks.
+    pub until: Option<Instant>,
+    /// The file has not changed for a while: a complete JSON last line without its newline counts.
+    pub idle: bool,
+}
+
+impl Budget {
+    #[cfg(test)]
+    pub fn unlimited(idle: bool) -> Budget {
+        Budget { bytes: u64::MAX, until: None, idle }
+    }
+
+    /// How much to read next: a chunk, or what is left of the budget (but not so little that a
+    /// line is read in crumbs).
+    fn chunk(&self, read: u64) -> u64 {
+        (CHUNK as u64).min(self.bytes.saturating_sub(read).max(64 << 10))
+    }
+
+    fn spent(&self, read: u64) -> bool {
+        read >= self.bytes || self.until.is_some_and(|t| Instant::now() >= t)
+    }
+}
+
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Read {
-    /// Just past the last complete line.
-    pub offset: u64,
+    pub mark: Mark,
     pub fingerprint: u64,
+    /// Bytes read from the file (holes are skipped, not read).
     pub bytes: u64,
+    /// Lines skipped whole for their length, or for a hole.
     pub oversized: u64,
+    /// Stopped before the end for the budget: more to read.
+    pub pending: bool,
+}
+
+/// Where the data after `pos` starts, jumping over a hole of a sparse file (a hole holds only zero
+/// bytes, so no newline). `to` when there is no data before it.
+fn next_data(f: &File, pos: u64, to: u64) -> u64 {
+    // SAFETY: lseek on a descriptor this function borrows; no memory is involved.
+    let d = unsafe { libc::lseek(f.as_raw_fd(), pos as libc::off_t, libc::SEEK_DATA) };
+    match d {
+        d if d >= 0 => (d as u64).min(to),
+        // ENXIO: nothing but hole up to the end. Anything else (no SEEK_DATA here): read it all.
+        _ if io::Error::last_os_error().raw_os_error() == Some(libc::ENXIO) => to,
+        _ => pos,
+    }
+}
+
+/// Searches `[from, to)` for a newline without keeping the bytes: `Ok(Some(at))`, or `Ok(None)` with
+/// `*pos` how far it got (the end, or where the budget ran out).
+fn find_newline(f: &File, from: u64, to: u64, budget: &Budget, r: &mut Read, pos: &mut u64) -> io::Result<Option<u64>> {
+    let mut buf = vec![0u8; CHUNK.min((to - from) as usize)];
+    *pos = from;
+    while *pos < to {
+        if r.bytes > 0 && budget.spent(r.bytes) {
+            r.pending = true;
+            return Ok(None);
+        }
+        *pos = next_data(f, *pos, to);
+        if *pos >= to {
+            break;
+        }
+        let want = ((to - *pos) as usize).min(buf.len()).min(budget.chunk(r.bytes) as usize);
+        let n = f.read_at(&mut buf[..want], *pos)?;
+        if n == 0 {
+            *pos = to;
+            break;
+        }
+        r.bytes += n as u64;
+        if let Some(i) = memchr::memchr(b'\n', &buf[..n]) {
+            return Ok(Some(*pos + i as u64));
+        }
+        *pos += n as u64;
+    }
+    Ok(None)
 }
 
 /// Calls `line(bytes, offset_of_line)` for every complete line in `[from, to)` and returns where the
-/// next read must start. A line that grows past `MAX_LINE` is skipped whole.
-pub fn read_lines(f: &File, from: u64, to: u64, mut line: impl FnMut(&[u8], u64)) -> io::Result<Read> {
+/// next read must start.
+pub fn read_lines(
+    f: &File,
+    from: Mark,
+    to: u64,
+    budget: &Budget,
+    mut line: impl FnMut(&[u8], u64),
+) -> io::Result<Read> {
+    let mut r = Read { mark: from, ..Read::default() };
+    let m = &mut r.mark;
+    m.scanned = m.scanned.max(m.offset);
+    if m.unterminated && m.offset < to {
+        // The first byte after a line taken without its newline: that newline, or the next line.
+        let mut b = [0u8; 1];
+        f.read_exact_at(&mut b, m.offset)?;
+        if b[0] == b'\n' {
+            m.offset += 1;
+            m.scanned = m.scanned.max(m.offset);
+        }
+        m.unterminated = false;
+    }
+    // A line already known to be long or unfinished: first look only at what is new for its newline.
+    if m.skipping || m.scanned > m.offset {
+        let mut pos = 0;
+        let (start, skipping) = (m.scanned, m.skipping);
+        match find_newline(f, start, to, budget, &mut r, &mut pos)? {
+            Some(nl) if skipping => {
+                r.oversized += 1;
+                r.mark = Mark::at(nl + 1);
+            }
+            Some(_) => {} // the line is complete: read it whole below
+            None => {
+                r.mark.scanned = pos;
+                if skipping || pos - r.mark.offset > MAX_LINE as u64 {
+                    r.mark.skipping = true;
+                    r.mark.offset = pos;
+                } else if !r.pending && pos == to {
+                    unterminated(f, &mut r, to, budget, &mut line)?;
+                }
+                return finish(f, r);
+            }
+        }
+    }
+    lines(f, to, budget, &mut r, &mut line)?;
+    finish(f, r)
+}
+
+fn finish(f: &File, mut r: Read) -> io::Result<Read> {
+    r.fingerprint = fingerprint_at(f, r.mark.offset)?;
+    Ok(r)
+}
+
+/// The plain case: complete lines from `r.mark.offset`, a line at a time.
+fn lines(f: &File, to: u64, budget: &Budget, r: &mut Read, line: &mut impl FnMut(&[u8], u64)) -> io::Result<()> {
     let mut buf: Vec<u8> = Vec::new();
-    let mut buf_start = from; // file offset of buf[0]
-    let mut pos = from; // next file offset to read
-    let mut out = Read { offset: from, ..Read::default() };
+    let mut buf_start = r.mark.offset; // file offset of buf[0]
+    let mut pos = r.mark.offset; // next file offset to read
     let mut skipping = false; // inside an oversized line: drop bytes up to its newline
+    let first = r.mark.offset;
     while pos < to {
-        let want = (to - pos).min(CHUNK as u64) as usize;
+        // Stop once a line was taken (or inside a skipped one), so every run gets on even when one
+        // line is longer than the budget. What follows the last newline is looked at again next time.
+        if (r.mark.offset > first || skipping) && budget.spent(r.bytes) {
+            r.pending = true;
+            break;
+        }
+        if to - pos > CHUNK as u64 {
+            let data = next_data(f, pos, to);
+            if data > pos {
+                // A hole: the line it falls in is no JSON; drop it up to its newline.
+                skipping = true;
+                buf.clear();
+                pos = data;
+                buf_start = pos;
+                continue;
+            }
+        }
+        let want = (to - pos).min(budget.chunk(r.bytes)) as usize;
         let old = buf.len();
+        // Grow geometrically but never past the line bound, and never abort for want of memory.
+        let target = (old + want).max(old.saturating_mul(2).min(MAX_LINE + CHUNK));
+        if buf.capacity() < old + want && buf.try_reserve_exact(target - old).is_err() {
+            skipping = true;
+            buf_start += old as u64;
+            buf.clear();
+            continue;
+        }
         buf.resize(old + want, 0);
         let n = f.read_at(&mut buf[old..], pos)?;
         buf.truncate(old + n);
         if n == 0 {
-            break; // the file shrank while we read; the next invocation sees it
+            break; // the file shrank while we read; the next run sees it
         }
         pos += n as u64;
-        out.bytes += n as u64;
+        r.bytes += n as u64;
 
         let mut start = 0;
         for nl in memchr::memchr_iter(b'\n', &buf[old..]).map(|i| i + old) {
             if skipping {
                 skipping = false;
-                out.oversized += 1;
+                r.oversized += 1;
             } else {
                 line(&buf[start..nl], buf_start + start as u64);
             }
             start = nl + 1;
-            out.offset = buf_start + start as u64;
+            r.mark.offset = buf_start + start as u64;
         }
         buf.drain(..start);
         buf_start += start as u64;
@@ -76,8 +253,33 @@ pub fn read_lines(f: &File, from: u64, to: u64, mut line: impl FnMut(&[u8], u64)
             buf.clear();
         }
     }
-    out.fingerprint = fingerprint_at(f, out.offset)?;
-    Ok(out)
+    if skipping {
+        r.mark.offset = pos;
+    }
+    // After a budget stop the bytes past the last line are simply read again; `scanned` is for a
+    // line that the end of the file cut (one still being written).
+    r.mark.scanned = if r.pending && !skipping { r.mark.offset } else { pos.max(r.mark.offset) };
+    r.mark.skipping = skipping;
+    if !skipping && !r.pending && pos >= to && !buf.is_empty() {
+        unterminated(f, r, to, budget, line)?;
+    }
+    Ok(())
+}
+
+/// A last line without a newline, in a file idle for a while, that is complete JSON: a writer that
+/// ended without one. It counts now; `Mark::unterminated` keeps a late newline from mattering.
+fn unterminated(f: &File, r: &mut Read, to: u64, budget: &Budget, line: &mut impl FnMut(&[u8], u64)) -> io::Result<()> {
+    let at = r.mark.offset;
+    if !budget.idle || to <= at || to - at > MAX_LINE as u64 {
+        return Ok(());
+    }
+    let mut b = vec![0u8; (to - at) as usize];
+    f.read_exact_at(&mut b, at)?;
+    if serde_json::from_slice::<serde::de::IgnoredAny>(&b).is_ok() {
+        line(&b, at);
+        r.mark = Mark { offset: to, scanned: to, skipping: false, unterminated: true };
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -87,12 +289,16 @@ mod tests {
     use std::io::Write;
     use std::path::Path;
 
-    fn lines_of(path: &Path, from: u64) -> (Vec<(String, u64)>, Read) {
+    fn read(path: &Path, from: Mark, budget: &Budget) -> (Vec<(String, u64)>, Read) {
         let (f, md) = open(path).unwrap();
         let mut got = Vec::new();
-        let r =
-            read_lines(&f, from, md.len(), |l, at| got.push((String::from_utf8_lossy(l).into_owned(), at))).unwrap();
+        let r = read_lines(&f, from, md.len(), budget, |l, at| got.push((String::from_utf8_lossy(l).into_owned(), at)))
+            .unwrap();
         (got, r)
+    }
+
+    fn all(path: &Path, from: Mark) -> (Vec<(String, u64)>, Read) {
+        read(path, from, &Budget::unlimited(false))
     }
 
     #[test]
@@ -101,15 +307,34 @@ mod tests {
         let p = dir.path().join("a.jsonl");
         let mut f = File::create(&p).unwrap();
         f.write_all(b"one\ntwo\nthr").unwrap();
-        let (got, r) = lines_of(&p, 0);
+        let (got, r) = all(&p, Mark::default());
         assert_eq!(got, vec![("one".into(), 0), ("two".into(), 4)]);
-        assert_eq!(r.offset, 8);
+        assert_eq!(r.mark, Mark { offset: 8, scanned: 11, ..Mark::default() });
         f.write_all(b"ee\n").unwrap();
-        let (got, r2) = lines_of(&p, r.offset);
+        let (got, r2) = all(&p, r.mark);
         assert_eq!(got, vec![("three".into(), 8)]);
-        assert_eq!(r2.offset, 14);
+        assert_eq!(r2.mark, Mark::at(14));
         let (f2, _) = open(&p).unwrap();
         assert_eq!(fingerprint_at(&f2, 8).unwrap(), r.fingerprint);
+    }
+
+    #[test]
+    fn an_unfinished_line_is_not_read_again_from_its_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.jsonl");
+        let mut f = File::create(&p).unwrap();
+        f.write_all(b"a\n").unwrap();
+        f.write_all(&vec![b'x'; 3 * CHUNK]).unwrap();
+        let (_, r) = all(&p, Mark::default());
+        assert_eq!(r.mark, Mark { offset: 2, scanned: 2 + 3 * CHUNK as u64, ..Mark::default() });
+        f.write_all(b"yy").unwrap();
+        // Only the two new bytes are looked at.
+        let (got, r2) = all(&p, r.mark);
+        assert_eq!((got.len(), r2.bytes), (0, 2));
+        f.write_all(b"\nb\n").unwrap();
+        let (got, r3) = all(&p, r2.mark);
+        assert_eq!(got.iter().map(|(l, _)| l.len()).collect::<Vec<_>>(), vec![3 * CHUNK + 2, 1]);
+        assert_eq!(r3.mark, Mark::at(2 + 3 * CHUNK as u64 + 5));
     }
 
     #[test]
@@ -118,10 +343,90 @@ mod tests {
         let p = dir.path().join("a.jsonl");
         let long = "x".repeat(3 * CHUNK + 17);
         std::fs::write(&p, format!("a\n{long}\nb\n")).unwrap();
-        let (got, r) = lines_of(&p, 0);
+        let (got, r) = all(&p, Mark::default());
         assert_eq!(got.len(), 3);
         assert_eq!(got[1].0.len(), long.len());
         assert_eq!(got[2], ("b".into(), 2 + long.len() as u64 + 1));
-        assert_eq!(r.offset, std::fs::metadata(&p).unwrap().len());
+        assert_eq!(r.mark.offset, std::fs::metadata(&p).unwrap().len());
+    }
+
+    #[test]
+    fn a_budget_stops_at_a_line_boundary_and_the_mark_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.jsonl");
+        let text: String = (0..3000).map(|i| format!("line {i:04} {}\n", "z".repeat(1000))).collect();
+        std::fs::write(&p, &text).unwrap();
+        let small = Budget { bytes: CHUNK as u64, until: None, idle: false };
+        let (mut seen, mut mark, mut runs) = (Vec::new(), Mark::default(), 0);
+        loop {
+            let (got, r) = read(&p, mark, &small);
+            runs += 1;
+            seen.extend(got);
+            assert!(r.bytes <= 2 * CHUNK as u64, "{}", r.bytes);
+            mark = r.mark;
+            if !r.pending {
+                break;
+            }
+        }
+        assert_eq!(runs, 3);
+        assert_eq!(seen.len(), 3000);
+        assert!(seen.iter().enumerate().all(|(i, (l, _))| l.starts_with(&format!("line {i:04} "))));
+    }
+
+    #[test]
+    fn an_oversized_line_is_skipped_across_runs_and_counted_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.jsonl");
+        let mut f = File::create(&p).unwrap();
+        f.write_all(b"a\n").unwrap();
+        f.write_all(&vec![b'x'; MAX_LINE + 2 * CHUNK]).unwrap();
+        let (_, r) = all(&p, Mark::default());
+        assert!(r.mark.skipping && r.mark.offset == r.mark.scanned, "{:?}", r.mark);
+        f.write_all(&vec![b'x'; CHUNK]).unwrap();
+        let (_, r) = all(&p, r.mark);
+        assert_eq!(r.bytes, CHUNK as u64, "only the new bytes");
+        f.write_all(b"x\nb\n").unwrap();
+        let (got, r) = all(&p, r.mark);
+        assert_eq!(
+            (got, r.oversized, r.mark.skipping),
+            (vec![("b".into(), (MAX_LINE + 3 * CHUNK + 4) as u64)], 1, false)
+        );
+    }
+
+    #[test]
+    fn holes_are_jumped_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.jsonl");
+        let f = File::create(&p).unwrap();
+        f.write_all_at(b"a\n", 0).unwrap();
+        // A gigabyte of hole, then a line.
+        f.write_all_at(b"x\nb\n", 1 << 30).unwrap();
+        let (got, r) = all(&p, Mark::default());
+        assert_eq!(got.iter().map(|(l, _)| l.as_str()).collect::<Vec<_>>(), vec!["a", "b"]);
+        assert_eq!(r.oversized, 1);
+        assert!(r.bytes < 64 << 20, "read {} bytes", r.bytes);
+    }
+
+    #[test]
+    fn a_complete_last_line_without_newline_counts_once_when_idle() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.jsonl");
+        let mut f = File::create(&p).unwrap();
+        f.write_all(b"{\"a\":1}\n{\"b\":2}").unwrap();
+        let (got, r) = all(&p, Mark::default());
+        assert_eq!(got.len(), 1, "not yet: it may still be written");
+        let idle = Budget::unlimited(true);
+        let (got, r) = read(&p, r.mark, &idle);
+        assert_eq!(got, vec![("{\"b\":2}".into(), 8)]);
+        assert!(r.mark.unterminated);
+        // The newline comes after all, then another line: each counts once.
+        f.write_all(b"\n{\"c\":3}\n").unwrap();
+        let (got, r) = read(&p, r.mark, &idle);
+        assert_eq!(got, vec![("{\"c\":3}".into(), 16)]);
+        assert_eq!(r.mark, Mark::at(24));
+        // An unfinished one is not taken, however long it waits.
+        f.write_all(b"{\"d\":").unwrap();
+        let (got, _) = read(&p, r.mark, &idle);
+        assert!(got.is_empty());
     }
 }

@@ -6,6 +6,7 @@ use crate::ground::codec::{Corrupt, R, Reader, Writer};
 use crate::ground::hash::checksum;
 use crate::ground::provider::Provider;
 use crate::read::table::{DirEntry, FileEntry};
+use crate::read::tail::Mark;
 
 const MAGIC: &[u8; 8] = b"RWYCOLD1";
 
@@ -39,8 +40,8 @@ pub fn put_dirs_and_files<'a>(
     w.u32(files.len() as u32);
     for f in files {
         w.i64(f.mtime_ns).bytes(&f.path).u8(f.provider as u8).u32(f.id).u64(f.dev).u64(f.ino);
-        w.u64(f.size).u64(f.offset).u64(f.fp);
-        w.u32(f.malformed).u32(f.oversized).u32(f.implausible).u8(u8::from(f.unreadable)).bytes(&f.aux);
+        w.u64(f.size).u64(f.mark.offset).u64(f.mark.scanned).u64(f.fp);
+        w.u32(f.malformed).u32(f.oversized).u32(f.implausible).u8(flags(f)).bytes(&f.aux);
     }
 }
 
@@ -54,9 +55,9 @@ pub fn get_dirs_and_files(r: &mut Reader, dirs: &mut Vec<DirEntry>, files: &mut 
             mtime_ns: r.i64()?,
         });
     }
-    let nf = r.count(74)?;
+    let nf = r.count(82)?;
     for _ in 0..nf {
-        files.push(FileEntry {
+        let mut f = FileEntry {
             mtime_ns: r.i64()?,
             path: r.bytes()?.to_vec(),
             provider: provider(r.u8()?)?,
@@ -64,16 +65,29 @@ pub fn get_dirs_and_files(r: &mut Reader, dirs: &mut Vec<DirEntry>, files: &mut 
             dev: r.u64()?,
             ino: r.u64()?,
             size: r.u64()?,
-            offset: r.u64()?,
+            mark: Mark { offset: r.u64()?, scanned: r.u64()?, ..Mark::default() },
             fp: r.u64()?,
             malformed: r.u32()?,
             oversized: r.u32()?,
             implausible: r.u32()?,
-            unreadable: r.u8()? != 0,
-            aux: r.bytes()?.to_vec(),
-        });
+            unreadable: false,
+            pending: false,
+            aux: Vec::new(),
+        };
+        let bits = r.u8()?;
+        (f.unreadable, f.mark.skipping, f.mark.unterminated, f.pending) =
+            (bits & 1 != 0, bits & 2 != 0, bits & 4 != 0, bits & 8 != 0);
+        f.aux = r.bytes()?.to_vec();
+        files.push(f);
     }
     Ok((nd as u32, nf as u32))
+}
+
+fn flags(f: &FileEntry) -> u8 {
+    u8::from(f.unreadable)
+        | u8::from(f.mark.skipping) << 1
+        | u8::from(f.mark.unterminated) << 2
+        | u8::from(f.pending) << 3
 }
 
 /// A cold file holding these entries, as generation `gen_` of `version`.

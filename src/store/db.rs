@@ -56,9 +56,9 @@ pub struct Db {
     pub price_hash: u64,
     /// Why an existing cache was discarded, if it was.
     pub discarded: Option<String>,
-    /// Why this run keeps what it read in memory instead of writing it (the cache cannot be written);
-    /// the answer is the same, only the next run reads again.
-    pub unwritable: Option<String>,
+    /// Why this run keeps what it read in memory instead of writing it (the cache cannot be written,
+    /// or another run holds it); the answer is the same, only the next run reads again.
+    pub memory_only: Option<String>,
 }
 
 impl Db {
@@ -71,7 +71,7 @@ impl Db {
             base: None,
             price_hash,
             discarded: None,
-            unwritable: None,
+            memory_only: None,
         };
         db.reload(depth);
         db
@@ -159,6 +159,12 @@ impl Db {
         })
     }
 
+    /// Compaction has waited for the helper far longer than it should have (it could not start, or
+    /// keeps dying): a prompt then compacts itself.
+    pub fn overdue(&self) -> bool {
+        self.state.delta.len() > 8 * max_delta()
+    }
+
     /// Builds a new base from every live record.
     pub fn compact(&self) -> io::Result<Built> {
         let mut recs = match &self.base {
@@ -191,7 +197,7 @@ impl Db {
             let gen_ = new_gen();
             let bytes = base::encode(&b, gen_, self.price_hash);
             let path = self.dir.join(base_name(gen_));
-            let on_disk = match self.unwritable {
+            let on_disk = match self.memory_only {
                 Some(_) => None,
                 None => match create_private_dir(&self.dir).and_then(|_| write_atomic(&path, &bytes)) {
                     Ok(()) => {
@@ -214,7 +220,7 @@ impl Db {
             self.state.adj.clear();
             self.base = Some(base);
         }
-        if self.unwritable.is_some() {
+        if self.memory_only.is_some() {
             return Ok(());
         }
         let before = self.state.written_at;
@@ -250,9 +256,15 @@ impl Db {
 
     /// From now on this run keeps what it read in memory.
     pub fn cannot_write(&mut self, e: &io::Error) {
-        let why = format!("cannot write the cache in {}: {e}", self.dir.display());
-        log::warn(&format!("{why}; answering from memory"));
-        self.unwritable = Some(why);
+        self.keep_in_memory(format!(
+            "cannot write the cache in {}: {e}; this answer read all history again, and every run will until it can be written",
+            self.dir.display()
+        ));
+    }
+
+    pub fn keep_in_memory(&mut self, why: String) {
+        log::warn(&why);
+        self.memory_only = Some(why);
     }
 
     /// Deletes bases and cold files the state no longer names. Readers without the lock never open a

@@ -1,13 +1,17 @@
 //! Bringing the cache up to date: find what changed, read only the new bytes, fold them in.
 //!
 //! The warm path (nothing changed) stats a few files and returns without taking the lock. When
-//! something changed, the lock is tried; if another invocation holds it, this one serves the last good
-//! state rather than wait. When the cache cannot be written at all, the run reads into memory and
-//! answers from that.
+//! something changed, the lock is tried; if another invocation holds it, a prompt serves the last good
+//! state rather than wait, and `status` waits a moment, then reads into memory itself. When the cache
+//! cannot be written at all, the run reads into memory and answers from that.
+//!
+//! A prompt's work is bounded (`Pace::Prompt`): it reads at most `PROMPT_BYTES` and stops reading at
+//! `PROMPT_TIME`, at a line boundary, keeps what it read, and leaves compaction and the rest to a
+//! helper in the background (`runway catch-up`), which works in rounds and keeps each one.
 
 use std::io;
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::db::Db;
 use super::merge::Update;
@@ -20,6 +24,34 @@ use crate::read::scan::{self, Change, Scan};
 use crate::read::sources::Root;
 use crate::read::table::FileEntry;
 
+/// How much one run may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pace {
+    /// A prompt, a tmux job, the status line: a few milliseconds of work, the rest in the background.
+    Prompt,
+    /// `status`, `doctor`: everything, however long it takes.
+    Full,
+    /// The background helper: a round of `HELPER_BYTES` at a time, each kept.
+    Helper,
+}
+
+/// A prompt reads at most this much in one run. 16 MiB of transcript lines are read, parsed and
+/// merged in about 25 ms on this project's 2-core machine (the cold benchmark's rate).
+const PROMPT_BYTES: u64 = 16 << 20;
+/// ...and stops reading this long after it started, on a slow disk.
+const PROMPT_TIME: Duration = Duration::from_millis(40);
+/// One round of the helper: what a kill can lose at most.
+const HELPER_BYTES: u64 = 256 << 20;
+/// How long `status` waits for a busy cache before reading on its own.
+const WAIT_FOR_LOCK: Duration = Duration::from_secs(2);
+/// `status` says what it is doing when it has this much to read.
+const SAY_FROM: u64 = 64 << 20;
+
+fn prompt_bytes() -> u64 {
+    // Tests lower it to see a history read over many runs; not a user setting.
+    std::env::var("RUNWAY_PROMPT_BYTES").ok().and_then(|v| v.parse().ok()).unwrap_or(PROMPT_BYTES)
+}
+
 pub struct Options {
     pub db_dir: PathBuf,
     pub roots: Vec<Root>,
@@ -27,8 +59,7 @@ pub struct Options {
     pub rescan_ms: i64,
     /// Wall-clock time (not `--now`): file ages and rescans are about the real clock.
     pub wall_ms: i64,
-    /// Read only what the quick check needs when nothing changed (prompt modes); `doctor` wants all.
-    pub lazy: bool,
+    pub pace: Pace,
 }
 
 #[derive(Default)]
@@ -43,6 +74,10 @@ pub struct RunInfo {
     pub bytes_read: u64,
     pub files_read: u64,
     pub error: Option<String>,
+    /// Some file is not read to its end yet: the totals are not whole.
+    pub behind: bool,
+    /// Work was left for the background helper (reading beyond the budget, or a compaction).
+    pub deferred: bool,
 }
 
 pub struct Run {
@@ -66,7 +101,7 @@ pub fn refresh(opts: &Options) -> Run {
     let mut clock = Clock(Instant::now());
     let mut info = RunInfo::default();
     let wall_ns = opts.wall_ms.saturating_mul(1_000_000);
-    let depth = if opts.lazy { Depth::Warm } else { Depth::Full };
+    let depth = if opts.pace == Pace::Full { Depth::Full } else { Depth::Warm };
     let mut db = Db::open(&opts.db_dir, pricing::table_hash(), depth);
     clock.lap(&mut info, "load");
     let sweep = sweep_due(&db, opts);
@@ -78,13 +113,22 @@ pub fn refresh(opts: &Options) -> Run {
     };
     info.stats = first.stats;
     clock.lap(&mut info, "scan");
-    if first.is_empty() && !sweep {
+    // The helper also comes for a compaction a prompt left, with nothing new to read.
+    let compaction = opts.pace == Pace::Helper && db.base.is_some() && db.needs_compaction();
+    if first.is_empty() && !sweep && !compaction {
+        info.behind = db.state.files.iter().any(|f| f.pending);
         return Run { db, info };
     }
-    let lock = match db.try_lock() {
+    let lock = match lock(&db, opts.pace) {
         Ok(Some(l)) => Some(l),
+        Ok(None) if opts.pace == Pace::Full => {
+            // Another run has held it a while (a first read, a helper's round): read on our own.
+            db.keep_in_memory("another runway is updating the cache; this run read on its own".into());
+            None
+        }
         Ok(None) => {
             info.busy = true;
+            info.behind = db.state.files.iter().any(|f| f.pending);
             return Run { db, info };
         }
         // No lock to take means no cache to write: read into memory, so the answer is still whole.
@@ -120,7 +164,19 @@ pub fn refresh(opts: &Options) -> Run {
         db.reload(Depth::Full);
     }
     drop(lock);
+    info.behind = db.state.files.iter().any(|f| f.pending);
     Run { db, info }
+}
+
+/// The writer's lock: tried once by a prompt or the helper; waited for a moment by `status`.
+fn lock(db: &Db, pace: Pace) -> io::Result<Option<std::fs::File>> {
+    let until = Instant::now() + WAIT_FOR_LOCK;
+    loop {
+        match db.try_lock()? {
+            None if pace == Pace::Full && Instant::now() < until => std::thread::sleep(Duration::from_millis(10)),
+            got => return Ok(got),
+        }
+    }
 }
 
 fn sweep_due(db: &Db, opts: &Options) -> bool {
@@ -154,15 +210,36 @@ fn update(
     let mut gone = Vec::new();
     for c in scanned.changes {
         match c {
-            Change::New { path, provider, size } => jobs.push(Job { path, provider, prev: None, idx: None, size }),
+            Change::New { path, provider, size } => {
+                jobs.push(Job { path, provider, prev: None, idx: None, size, limit: 0 })
+            }
             Change::Changed { idx, size } => {
                 let f = db.state.files[idx].clone();
-                jobs.push(Job { path: f.path.clone(), provider: f.provider, prev: Some(f), idx: Some(idx), size });
+                let path = f.path.clone();
+                jobs.push(Job { path, provider: f.provider, prev: Some(f), idx: Some(idx), size, limit: 0 });
             }
             Change::Gone { idx } => gone.push(idx),
         }
     }
-    let results = batch::read_all(jobs);
+    let (budget, until) = match opts.pace {
+        Pace::Prompt => (prompt_bytes(), Some(Instant::now() + PROMPT_TIME)),
+        Pace::Helper => (HELPER_BYTES, None),
+        Pace::Full => (u64::MAX, None),
+    };
+    // Each file in turn gets what is left of the budget; those after it is spent are only noted.
+    let mut left = budget;
+    for j in &mut jobs {
+        j.limit = left;
+        left = left.saturating_sub(j.pending());
+    }
+    let planned: u64 = jobs.iter().map(|j| j.pending().min(j.limit)).sum();
+    if opts.pace == Pace::Full && planned > SAY_FROM && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        eprintln!(
+            "runway: reading {} MiB of transcripts into the cache (once: later runs read only what is new)…",
+            planned >> 20
+        );
+    }
+    let results = batch::read_all(jobs, batch::Run { until, wall_ns: opts.wall_ms.saturating_mul(1_000_000) });
     clock.lap(info, "read");
 
     let mut updates: Vec<Update> = gone.iter().map(|&i| Update::gone(db.state.files[i].id)).collect();
@@ -204,12 +281,13 @@ fn update(
                     ino,
                     size: out.md.len(),
                     mtime_ns: mtime_ns(&out.md),
-                    offset: out.read.offset,
+                    mark: out.read.mark,
                     fp: out.read.fingerprint,
                     malformed: before.map_or(0, |p| p.malformed) + found.malformed,
                     oversized: before.map_or(0, |p| p.oversized) + out.read.oversized as u32,
                     implausible: before.map_or(0, |p| p.implausible) + found.implausible,
                     unreadable: false,
+                    pending: out.read.pending,
                     aux: found.aux,
                 };
                 match job.idx {
@@ -251,7 +329,17 @@ fn update(
     }
     db.apply(&updates)?;
     clock.lap(info, "merge");
-    let built = if db.needs_compaction() { Some(db.compact()?) } else { None };
+    // Compaction rewrites the whole base (about 170 ms on the benchmark's history): a prompt leaves
+    // it to the helper, unless there is no base yet or the helper has not come for a long while.
+    let may_compact = opts.pace != Pace::Prompt || db.base.is_none() || db.overdue();
+    let built = match db.needs_compaction() {
+        true if may_compact => Some(db.compact()?),
+        true => {
+            info.deferred = true;
+            None
+        }
+        false => None,
+    };
     clock.lap(info, "compact");
     db.state.timings = info.timings.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect();
     db.commit(built, opts.wall_ms)?;

@@ -26,7 +26,7 @@ use crate::read::table::{DirEntry, FileEntry, hot, watched};
 
 const MAGIC: &[u8; 8] = b"RWYSTATE";
 /// Bump whenever the layout or the meaning of anything stored changes: an older cache is rebuilt.
-pub const VERSION: u32 = 6;
+pub const VERSION: u32 = 7;
 
 fn put_entry(w: &mut Writer, e: &Entry) {
     w.i64(e.ts).u16(e.model).u8(e.flags);
@@ -294,12 +294,13 @@ mod tests {
             ino: 3,
             size: 100,
             mtime_ns,
-            offset: 90,
+            mark: crate::read::tail::Mark { offset: 90, scanned: 95, skipping: false, unterminated: true },
             fp: 8,
             malformed: 1,
             oversized: 0,
             implausible: 2,
             unreadable: false,
+            pending: false,
             aux: vec![1, 2],
         }
     }
@@ -401,14 +402,14 @@ mod tests {
         let mut u = read(d.path(), 1, Depth::Update).unwrap().unwrap();
         assert!(u.writable() && !u.complete);
         assert_eq!((u.delta.len(), u.dead.len()), (1, 2));
-        u.files[0].offset = 99;
+        u.files[0].mark.offset = 99;
         u.delta.clear();
         let e = encode(&mut u, 1, 50, 50, 78);
         assert!(e.cold.is_none());
         write(d.path(), &e);
         let again = read(d.path(), 1, Depth::Full).unwrap().unwrap();
         assert_eq!(again.files.len(), 2);
-        assert!(again.files.iter().any(|f| f.offset == 99));
+        assert!(again.files.iter().any(|f| f.mark.offset == 99));
         assert!(again.delta.is_empty());
 
         // A missing or damaged cold file spoils only full reads.

@@ -1,0 +1,54 @@
+//! `runway catch-up`: reads everything new into the cache now, in rounds that are each kept (a kill
+//! loses one round at most), and compacts. A prompt that leaves work behind (more to read than its
+//! budget, or a compaction) starts it in the background, detached and silent, so no prompt waits for
+//! it; run by hand it does the same in the foreground.
+
+use std::io;
+use std::process::{Command, ExitCode, Stdio};
+
+use crate::app::App;
+use crate::config::Config;
+use crate::store::ingest::Pace;
+
+/// Rounds before giving up: each reads 256 MiB, so this is 64 GiB of new history in one go.
+const MAX_ROUNDS: usize = 256;
+
+pub fn run(cfg: Config) -> io::Result<ExitCode> {
+    for _ in 0..MAX_ROUNDS {
+        // Files' ages and rescans go by the real clock, which moves between rounds.
+        let cfg = Config { wall_ms: crate::ground::time::wall_ms(), ..cfg.clone() };
+        let app = App::load(cfg, Pace::Helper);
+        let i = &app.run.info;
+        // Another run has it, it cannot be kept, or it failed: nothing more to do here.
+        if i.busy || i.error.is_some() || app.run.db.memory_only.is_some() || !(i.behind || i.deferred) {
+            break;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Starts `runway catch-up` in the background when this run left work for it.
+pub fn start_if_needed(app: &App) {
+    let i = &app.run.info;
+    if !(i.behind || i.deferred) || i.busy || app.run.db.memory_only.is_some() {
+        return;
+    }
+    // Tests that watch a history being read over many prompts turn it off; not a user setting.
+    if std::env::var_os("RUNWAY_NO_HELPER").is_some() {
+        return;
+    }
+    let Ok(exe) = std::env::current_exe() else { return };
+    // Its own process group, so Ctrl-C at the prompt does not reach it; no terminal, no output. It
+    // is not waited for: it outlives this prompt and is reparented when it exits.
+    let spawned = std::os::unix::process::CommandExt::process_group(
+        Command::new(exe).arg("catch-up").env("RUNWAY_CACHE_DIR", &app.cfg.cache_dir),
+        0,
+    )
+    .stdin(Stdio::null())
+    .stdout(Stdio::null())
+    .stderr(Stdio::null())
+    .spawn();
+    if let Err(e) = spawned {
+        crate::ground::log::warn(&format!("cannot start catch-up in the background: {e}"));
+    }
+}

@@ -1,0 +1,137 @@
+//! A prompt's work is bounded whatever the history holds: it reads a budget's worth, keeps it, shows
+//! nothing rather than a partial total, and leaves the rest to `runway catch-up` in the background.
+//! Sizes here are checked by what runway says it read (`--timings`), never by a clock.
+
+mod common;
+
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::process::Output;
+use std::time::{Duration, Instant};
+
+use common::host::{HOST_NOW, SEG};
+use common::*;
+
+const MIB: u64 = 1 << 20;
+
+fn prompt(s: &Sandbox, env: &[(&str, &str)]) -> (String, u64) {
+    let mut c = s.cmd();
+    c.envs(env.iter().copied()).args(["--now", HOST_NOW, "--limit-cost", "10", "--timings", "prompt"]);
+    let o: Output = c.output().unwrap();
+    assert!(o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    let read = err.split("read-bytes ").nth(1).and_then(|t| t.split(',').next()).unwrap().trim().parse().unwrap();
+    (stdout(&o), read)
+}
+
+/// Polls the prompt until it shows `want` (the helper finishing in the background).
+fn eventually(s: &Sandbox, want: &str) {
+    let start = Instant::now();
+    loop {
+        let (got, _) = prompt(s, &[]);
+        if got == want {
+            return;
+        }
+        assert!(start.elapsed() < Duration::from_secs(60), "still {got:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn a_history_read_over_many_prompts_shows_nothing_until_whole() {
+    let s = Sandbox::claude_fixture();
+    let small = [("RUNWAY_PROMPT_BYTES", "1048576"), ("RUNWAY_NO_HELPER", "1")];
+    let mut runs = 0;
+    loop {
+        let (shown, read) = prompt(&s, &small);
+        runs += 1;
+        // One line past the budget at most: the fixture's longest is 213 KiB.
+        assert!(read <= MIB + 256 * 1024, "run {runs} read {read}");
+        if !shown.is_empty() {
+            assert_eq!(shown, SEG);
+            break;
+        }
+        assert!(runs < 40);
+    }
+    // 9.1 MiB in 1 MiB steps, nothing shown before the last.
+    assert!(runs >= 9, "{runs} runs");
+    assert_eq!(figures(&s.status(HOST_NOW)), figures(&s.fresh_status(HOST_NOW)));
+}
+
+#[test]
+fn the_helper_finishes_what_a_prompt_left() {
+    let s = Sandbox::claude_fixture();
+    let (shown, read) = prompt(&s, &[("RUNWAY_PROMPT_BYTES", "1048576")]);
+    assert!(shown.is_empty() && read < 2 * MIB, "{shown:?} after {read} bytes");
+    eventually(&s, SEG);
+    assert_eq!(figures(&s.status(HOST_NOW)), figures(&s.fresh_status(HOST_NOW)));
+}
+
+#[test]
+fn a_twenty_gigabyte_sparse_file_costs_nothing() {
+    let s = Sandbox::claude_fixture();
+    let big = s.projects().join("-home-USER-projects-spotter/big.jsonl");
+    OpenOptions::new().create(true).truncate(true).write(true).open(&big).unwrap().set_len(20 << 30).unwrap();
+    // The holes are jumped, not read: the first prompt reads the history and no more.
+    let (_, read) = prompt(&s, &[]);
+    assert!(read < 16 * MIB, "read {read}");
+    eventually(&s, SEG);
+    // A line after the hole: the hole's line is skipped and counted, the new one read.
+    let mut f = OpenOptions::new().append(true).open(&big).unwrap();
+    f.write_all(b"\n{\"type\":\"user\"}\n").unwrap();
+    let (_, read) = prompt(&s, &[]);
+    assert!(read < MIB, "read {read}");
+    let doctor = stdout(&s.run(&["doctor"]));
+    assert!(doctor.contains("1 oversized lines"), "{doctor}");
+}
+
+#[test]
+fn a_line_still_being_written_is_not_read_again_from_its_start() {
+    let s = Sandbox::claude_fixture();
+    prompt(&s, &[]);
+    let live = s.session("8463c716-a2ea-4c14-9efa-87158ebd9f20");
+    append(&live, format!("{{\"type\":\"user\",\"message\":{{\"content\":\"{}", "x".repeat(20 << 20)).as_bytes());
+    let (_, first) = prompt(&s, &[("RUNWAY_NO_HELPER", "1")]);
+    assert!(first >= 20 * MIB, "{first}");
+    for _ in 0..3 {
+        append(&live, b"yyyyyyyyyy");
+        let (shown, read) = prompt(&s, &[("RUNWAY_NO_HELPER", "1")]);
+        assert_eq!((shown.as_str(), read), (SEG, 10), "only the ten new bytes");
+    }
+    append(&live, b"\"}}\n");
+    prompt(&s, &[]);
+    assert_eq!(figures(&s.status(HOST_NOW)), figures(&s.fresh_status(HOST_NOW)));
+}
+
+#[test]
+fn a_two_hundred_megabyte_line_under_a_memory_limit() {
+    // With 150 MB of address space a line is never held whole: skipped, counted, and the prompt
+    // (and the helper it starts, under the same limit) still ends with the right answer and exit 0.
+    let s = Sandbox::claude_fixture();
+    let live = s.session("8463c716-a2ea-4c14-9efa-87158ebd9f20");
+    let mut f = OpenOptions::new().append(true).open(&live).unwrap();
+    f.write_all(b"{\"type\":\"user\",\"message\":{\"content\":\"").unwrap();
+    let chunk = vec![b'x'; MIB as usize];
+    for _ in 0..200 {
+        f.write_all(&chunk).unwrap();
+    }
+    f.write_all(b"\"}}\n").unwrap();
+    let start = Instant::now();
+    loop {
+        let o = std::process::Command::new("sh")
+            .args(["-c", &format!("ulimit -v 150000; exec \"$0\" --now {HOST_NOW} --limit-cost 10 prompt"), BIN])
+            .env_clear()
+            .envs(s.cmd().get_envs().filter_map(|(k, v)| Some((k, v?))))
+            .output()
+            .unwrap();
+        assert_quiet(&o);
+        if stdout(&o) == SEG {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(60), "{:?}", stdout(&o));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let doctor = stdout(&s.run(&["doctor"]));
+    assert!(doctor.contains("1 oversized lines"), "{doctor}");
+    assert_eq!(figures(&s.status(HOST_NOW)), figures(&s.fresh_status(HOST_NOW)));
+}
