@@ -47,7 +47,7 @@ impl App {
             pace,
         };
         let run = ingest::refresh(&opts);
-        let readings = Readings::load(&cfg.cache_dir);
+        let readings = Readings::load(&cfg.cache_dir, &root_keys);
         App { cfg, roots, root_keys, run, readings }
     }
 
@@ -73,7 +73,11 @@ impl App {
         let ledger = self.ledger(p);
         let r = forecast::compute(&ledger, &self.evidence(p), self.cfg.now, &self.cfg.forecast);
         match ledger.fault() {
-            Some(f) => Err(f),
+            Some(f) => {
+                // A page failed its check: this answer is withheld, and the next run rebuilds.
+                self.run.db.invalidate(&f);
+                Err(f)
+            }
             None => Ok(r),
         }
     }

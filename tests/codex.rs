@@ -404,5 +404,5 @@ fn implausible_figures_are_refused_and_counted() {
     // Only the last, its millisecond reset recognised, is shown.
     assert_eq!(segment(&s, now, &[]), "5h 17% ↻1h30m");
     let doctor = stdout(&s.run(&["doctor"]));
-    assert!(doctor.contains("4 in Codex rollouts"), "{doctor}");
+    assert!(doctor.contains("4 in transcripts"), "{doctor}");
 }

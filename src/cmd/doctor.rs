@@ -148,7 +148,7 @@ fn report(eng: &App, problems: &[String]) -> String {
         };
         let _ = writeln!(
             o,
-            "  refused  {} implausible status-line figures{last}, {implausible} in Codex rollouts",
+            "  refused  {} implausible status-line figures{last}, {implausible} in transcripts (readings, or calls with impossible counts)",
             st_readings.refused
         );
     }

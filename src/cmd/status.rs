@@ -14,10 +14,17 @@ use crate::render::clean::clean;
 use crate::store::ingest::Pace;
 
 pub fn run(cfg: Config, json: bool) -> io::Result<ExitCode> {
-    let app = App::load(cfg, Pace::Full);
+    let mut app = App::load(cfg.clone(), Pace::Full);
     let started = Instant::now();
-    let all: Vec<Runway> =
-        Provider::ALL.iter().map(|&p| app.runway(p)).collect::<Result<_, _>>().map_err(io::Error::other)?;
+    let all_of = |app: &App| Provider::ALL.iter().map(|&p| app.runway(p)).collect::<Result<Vec<Runway>, _>>();
+    let all = match all_of(&app) {
+        Ok(all) => all,
+        // A part of the cache failed its check and was dropped: answer from the rebuild.
+        Err(_) => {
+            app = App::load(cfg, Pace::Full);
+            all_of(&app).map_err(io::Error::other)?
+        }
+    };
     let out = if json {
         format!("{}\n", serde_json::to_string_pretty(&render::json::status(app.cfg.now, &all)).unwrap_or_default())
     } else {

@@ -35,7 +35,7 @@ mod tests {
     use crate::ground::time::HOUR_MS;
     use crate::ground::tokens::{Entry, Sums};
 
-    fn e(ts: i64, tokens: u64, cost: u64) -> Entry {
+    fn e(ts: i64, tokens: u64, cost: u128) -> Entry {
         Entry { ts, model: 0, flags: 0, sums: Sums { input: tokens, cost, ..Sums::default() } }
     }
 

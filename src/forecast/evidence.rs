@@ -3,6 +3,7 @@
 
 use crate::ground::evidence::{LimitHit, Reading};
 use crate::ground::time::MINUTE_MS;
+use crate::ground::tokens::Pico;
 use crate::ground::window::Window;
 
 /// What the services reported and noticed, for one provider.
@@ -47,7 +48,7 @@ pub fn effective(readings: &[Reading], w: Window, now: i64) -> Option<&Reading> 
 /// Cost of one percent (pico-dollars) of window `w`, from readings: local cost from the window's
 /// start to each reading over its share. Only the newest reading of the last few windows counts, and
 /// only shares of 3% or more, so that rounding does not dominate.
-pub fn calibrate(readings: &[Reading], w: Window, now: i64, cost_between: &dyn Fn(i64, i64) -> u64) -> Option<f64> {
+pub fn calibrate(readings: &[Reading], w: Window, now: i64, cost_between: &dyn Fn(i64, i64) -> Pico) -> Option<f64> {
     let mut newest_per_window: Vec<&Reading> = Vec::new();
     let mut rs: Vec<&Reading> =
         readings.iter().filter(|r| r.window == w && r.observed_at <= now && !placeholder(r)).collect();
@@ -87,7 +88,7 @@ mod tests {
         Reading::new(Provider::Codex, w, used, resets_at, observed_at)
     }
 
-    const D: u64 = 1_000_000_000_000;
+    const D: Pico = 1_000_000_000_000;
 
     #[test]
     fn placeholders_do_not_erase_real_readings() {
@@ -115,7 +116,7 @@ mod tests {
             reading(Window::FiveHour, 10.0, 8 * h, 4 * h),
             reading(Window::FiveHour, 1.0, 30 * h, 26 * h),
         ];
-        let cost = |a: i64, b: i64| -> u64 {
+        let cost = |a: i64, b: i64| -> Pico {
             match (a, b) {
                 (x, y) if x == 10 * h && y == 12 * h => 8 * D,
                 (x, y) if x == 3 * h && y == 4 * h => 3 * D,

@@ -1,6 +1,7 @@
 //! One window as shown: how full, by whose account, until when, and how the present rate ends it.
 
 use super::limit::Source;
+use crate::ground::tokens::Pico;
 use crate::ground::window::Window;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -10,7 +11,7 @@ pub struct Gauge {
     /// `None` when there is nothing to measure against (`Source::None`): `cost` is shown instead.
     pub used_percent: Option<f64>,
     /// Local API-equivalent cost in the window, pico-dollars.
-    pub cost: u64,
+    pub cost: Pico,
     /// Local tokens in the window, and those of calls whose model has no price.
     pub tokens: u64,
     pub unpriced_tokens: u64,

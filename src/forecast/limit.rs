@@ -2,6 +2,8 @@
 //! the cost of one percent from the service's readings, the blocks that ended at a real limit, the
 //! largest completed block).
 
+use crate::ground::tokens::Pico;
+
 /// Where the share of a window comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Source {
@@ -69,7 +71,7 @@ pub struct Limit {
     pub measure: Measure,
     pub tokens: Option<u64>,
     /// Pico-dollars.
-    pub cost: Option<u64>,
+    pub cost: Option<Pico>,
     pub learned: Option<Learned>,
 }
 
@@ -102,11 +104,11 @@ pub struct Configured {
 pub fn choose(
     cfg: &Configured,
     per_percent: Option<f64>,
-    hit: Option<(u64, u64)>,
-    largest: Option<(u64, u64)>,
+    hit: Option<(u64, Pico)>,
+    largest: Option<(u64, Pico)>,
 ) -> Limit {
     if let Some(usd) = cfg.cost_usd.filter(|v| *v > 0.0) {
-        let cost = Some((usd * 1e12) as u64);
+        let cost = Some((usd * 1e12) as Pico);
         return Limit { source: Source::Configured, measure: Measure::Cost, tokens: None, cost, learned: None };
     }
     if let Some(t) = cfg.tokens.filter(|v| *v > 0) {
@@ -118,7 +120,7 @@ pub fn choose(
             learned: None,
         };
     }
-    let learned = |(t, c): (u64, u64), how| {
+    let learned = |(t, c): (u64, Pico), how| {
         // Cost weighs models the way the service's limits do; tokens when nothing has a price.
         let measure = if c > 0 { Measure::Cost } else { Measure::Tokens };
         Limit { source: Source::History, measure, tokens: Some(t), cost: (c > 0).then_some(c), learned: Some(how) }
@@ -128,7 +130,7 @@ pub fn choose(
             source: Source::History,
             measure: Measure::Cost,
             tokens: None,
-            cost: Some((cpp * 100.0) as u64),
+            cost: Some((cpp * 100.0) as Pico),
             learned: Some(Learned::Readings),
         },
         (_, Some(h), _) if h.0 > 0 => learned(h, Learned::LimitHit),
@@ -141,7 +143,7 @@ pub fn choose(
 mod tests {
     use super::*;
 
-    const D: u64 = 1_000_000_000_000; // a dollar in pico-dollars
+    const D: Pico = 1_000_000_000_000; // a dollar in pico-dollars
 
     #[test]
     fn limits_in_order_of_evidence() {

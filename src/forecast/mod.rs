@@ -29,7 +29,7 @@ use crate::ground::block::Block;
 use crate::ground::evidence::Reading;
 use crate::ground::provider::Provider;
 use crate::ground::time::WEEK_MS;
-use crate::ground::tokens::Totals;
+use crate::ground::tokens::{Pico, Totals};
 use crate::ground::window::Window;
 use crate::ledger::Ledger;
 
@@ -223,7 +223,7 @@ impl Local<'_, '_> {
 
 /// The cost of the block that held the newest "usage limit reached" notice, up to the notice: where
 /// the limit really was (plans change, so the newest counts).
-fn limit_hit(ledger: &Ledger, ev: &Evidence, now: i64) -> Option<(u64, u64)> {
+fn limit_hit(ledger: &Ledger, ev: &Evidence, now: i64) -> Option<(u64, Pico)> {
     let at = ev.hits.iter().filter(|h| h.at <= now && h.window == Window::FiveHour).map(|h| h.at).max()?;
     let view = ledger.blocks_at(at);
     view.current().map(|b| (b.totals.sums.total(), b.totals.sums.cost))

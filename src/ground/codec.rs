@@ -29,6 +29,10 @@ impl Writer {
         self.buf.extend_from_slice(&v.to_le_bytes());
         self
     }
+    pub fn u128(&mut self, v: u128) -> &mut Self {
+        self.buf.extend_from_slice(&v.to_le_bytes());
+        self
+    }
     pub fn bytes(&mut self, v: &[u8]) -> &mut Self {
         self.u32(v.len() as u32);
         self.buf.extend_from_slice(v);
@@ -73,6 +77,9 @@ impl<'a> Reader<'a> {
     }
     pub fn i64(&mut self) -> R<i64> {
         Ok(self.u64()? as i64)
+    }
+    pub fn u128(&mut self) -> R<u128> {
+        Ok(u128::from_le_bytes(self.take(16)?.try_into().unwrap()))
     }
     pub fn bytes(&mut self) -> R<&'a [u8]> {
         let n = self.u32()? as usize;

@@ -20,7 +20,21 @@ impl Tokens {
     pub fn total(&self) -> u64 {
         self.input.saturating_add(self.output).saturating_add(self.cache_creation()).saturating_add(self.cache_read)
     }
+
+    /// Whether one call could have these counts. The largest context window is a million tokens, so
+    /// a count of 2^30 or more is no real call; refusing it also bounds one call's cost: at most
+    /// 5 x 2^30 tokens at the dearest rate with every multiplier (about $165 per million), under
+    /// $1M, so a call's pico-dollars fit a u64 with room to spare, and sums (u128) never overflow.
+    pub fn plausible(&self) -> bool {
+        [self.input, self.output, self.write_5m, self.write_1h, self.cache_read].iter().all(|&c| c < MAX_PER_CALL)
+    }
 }
+
+/// Pico-dollars (10^-12 $): per call a u64 would do; sums need more (see `Sums::cost`).
+pub type Pico = u128;
+
+/// One call's largest plausible count of any kind (see `Tokens::plausible`).
+pub const MAX_PER_CALL: u64 = 1 << 30;
 
 /// Flags of a counted call.
 pub const SIDECHAIN: u8 = 1;
@@ -35,14 +49,14 @@ pub struct Sums {
     pub output: u64,
     pub cache_creation: u64,
     pub cache_read: u64,
-    /// Pico-dollars.
-    pub cost: u64,
+    /// Pico-dollars: a u64 holds $18M, which four absurd calls could pass.
+    pub cost: u128,
     /// Tokens of calls whose model has no price.
     pub unpriced: u64,
 }
 
 impl Sums {
-    pub const SIZE: usize = 48;
+    pub const SIZE: usize = 56;
 
     /// The sums of one call.
     pub fn of(t: &Tokens, cost: u64, flags: u8) -> Sums {
@@ -51,7 +65,7 @@ impl Sums {
             output: t.output,
             cache_creation: t.cache_creation(),
             cache_read: t.cache_read,
-            cost,
+            cost: u128::from(cost),
             unpriced: if flags & UNPRICED != 0 { t.total() } else { 0 },
         }
     }
@@ -60,31 +74,33 @@ impl Sums {
         self.input.wrapping_add(self.output).wrapping_add(self.cache_creation).wrapping_add(self.cache_read)
     }
 
-    fn fields(&self) -> [u64; 6] {
-        [self.input, self.output, self.cache_creation, self.cache_read, self.cost, self.unpriced]
+    fn counts(&self) -> [u64; 5] {
+        [self.input, self.output, self.cache_creation, self.cache_read, self.unpriced]
     }
 
-    fn from_fields(f: [u64; 6]) -> Sums {
-        Sums { input: f[0], output: f[1], cache_creation: f[2], cache_read: f[3], cost: f[4], unpriced: f[5] }
+    fn from_parts(c: [u64; 5], cost: u128) -> Sums {
+        Sums { input: c[0], output: c[1], cache_creation: c[2], cache_read: c[3], unpriced: c[4], cost }
     }
 
     pub fn encode(&self, out: &mut Vec<u8>) {
-        for v in self.fields() {
+        for v in self.counts() {
             out.extend_from_slice(&v.to_le_bytes());
         }
+        out.extend_from_slice(&self.cost.to_le_bytes());
     }
 
     /// `b` holds at least `SIZE` bytes.
     pub fn decode(b: &[u8]) -> Sums {
-        Sums::from_fields(std::array::from_fn(|i| u64::from_le_bytes(b[i * 8..i * 8 + 8].try_into().unwrap())))
+        let counts = std::array::from_fn(|i| u64::from_le_bytes(b[i * 8..i * 8 + 8].try_into().unwrap()));
+        Sums::from_parts(counts, u128::from_le_bytes(b[40..56].try_into().unwrap()))
     }
 }
 
 impl Add for Sums {
     type Output = Sums;
     fn add(self, o: Sums) -> Sums {
-        let (a, b) = (self.fields(), o.fields());
-        Sums::from_fields(std::array::from_fn(|i| a[i].wrapping_add(b[i])))
+        let (a, b) = (self.counts(), o.counts());
+        Sums::from_parts(std::array::from_fn(|i| a[i].wrapping_add(b[i])), self.cost.wrapping_add(o.cost))
     }
 }
 
@@ -99,8 +115,8 @@ impl AddAssign for Sums {
 impl Sub for Sums {
     type Output = Sums;
     fn sub(self, o: Sums) -> Sums {
-        let (a, b) = (self.fields(), o.fields());
-        Sums::from_fields(std::array::from_fn(|i| a[i].wrapping_sub(b[i])))
+        let (a, b) = (self.counts(), o.counts());
+        Sums::from_parts(std::array::from_fn(|i| a[i].wrapping_sub(b[i])), self.cost.wrapping_sub(o.cost))
     }
 }
 

@@ -14,7 +14,7 @@ use std::io;
 use crate::ground::block::{Block, Blocks};
 use crate::ground::provider::Provider;
 use crate::ground::time::WEEK_MS;
-use crate::ground::tokens::{ASSUMED, Entry, Totals, UNPRICED};
+use crate::ground::tokens::{ASSUMED, Entry, Pico, Totals, UNPRICED};
 use crate::store::base::Base;
 use crate::store::state::State;
 
@@ -38,7 +38,7 @@ pub struct BlockView {
     /// The blocks recomputed from the first one later records can touch, oldest first.
     pub fresh: Vec<Block>,
     /// Largest (tokens, cost) among the kept blocks.
-    pub max_kept: Option<(u64, u64)>,
+    pub max_kept: Option<(u64, Pico)>,
 }
 
 impl BlockView {
@@ -48,7 +48,7 @@ impl BlockView {
     }
 
     /// Largest (tokens, cost) of any block completed at `now`.
-    pub fn largest_completed(&self, now: i64) -> Option<(u64, u64)> {
+    pub fn largest_completed(&self, now: i64) -> Option<(u64, Pico)> {
         let mut best = self.max_kept;
         let n = self.fresh.len();
         for (i, b) in self.fresh.iter().enumerate() {

@@ -1,8 +1,8 @@
 //! Claude Code transcript lines (`~/.claude/projects/**.jsonl`) to usage.
 //!
 //! Only `assistant` lines and `progress` lines that nest a subagent's assistant record
-//! (`data.message.message.usage`) carry usage; a byte search for `"usage":{` skips every other line
-//! before any JSON is parsed.
+//! (`data.message.message.usage`) carry usage; a byte search for a `"usage"` member holding an object
+//! skips every other line before any JSON is parsed.
 
 use std::borrow::Cow;
 
@@ -13,8 +13,6 @@ use super::pricing::Modifiers;
 use crate::ground::hash::key as hash_key;
 use crate::ground::time::parse_rfc3339;
 use crate::ground::tokens::Tokens;
-
-pub const MARKER: &[u8] = br#""usage":{"#;
 
 object! { struct CacheCreation {
     ephemeral_5m_input_tokens: Count = "ephemeral_5m_input_tokens",
@@ -90,17 +88,29 @@ pub enum Parsed<'a> {
     },
 }
 
-pub struct Finder(memmem::Finder<'static>);
+/// The pre-filter: whether a line may hold a `usage` object, by bytes, before any JSON is parsed.
+/// Any valid spelling of the member passes: with spaces around the colon (a pretty-printing writer),
+/// or with the key's letters escaped (`"\u0075sage"`, hence any `\u006`/`\u007`).
+pub struct Finder {
+    key: memmem::Finder<'static>,
+    escape: memmem::Finder<'static>,
+}
 
 impl Default for Finder {
     fn default() -> Self {
-        Finder(memmem::Finder::new(MARKER))
+        Finder { key: memmem::Finder::new(br#""usage""#), escape: memmem::Finder::new(br"\u00") }
     }
 }
 
 impl Finder {
     pub fn may_carry_usage(&self, line: &[u8]) -> bool {
-        self.0.find(line).is_some()
+        let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+        let object_follows = |at: usize| {
+            let mut rest = line[at..].iter().skip_while(|b| ws(b));
+            rest.next() == Some(&b':') && rest.find(|b| !ws(b)) == Some(&b'{')
+        };
+        self.key.find_iter(line).any(|i| object_follows(i + 7))
+            || self.escape.find_iter(line).any(|i| matches!(line.get(i + 4), Some(b'6' | b'7')))
     }
 }
 
@@ -234,6 +244,23 @@ mod tests {
 
     // Lines below are copied from the real fixtures (content shortened), not written from memory.
     const ASSISTANT: &str = r#"{"parentUuid":"daa5a4bb","isSidechain":false,"userType":"external","cwd":"/home/USER/projects/x","sessionId":"4d5611e5-241a-462a-8d15-5122611a9569","version":"2.1.39","gitBranch":"spotter-dov","message":{"model":"claude-opus-4-6","id":"msg_01PdWvcjJ6E9BgscDveYt9YV","type":"message","role":"assistant","content":[{"type":"text","text":"\n\n"}],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":3,"cache_creation_input_tokens":15005,"cache_read_input_tokens":11442,"cache_creation":{"ephemeral_5m_input_tokens":15005,"ephemeral_1h_input_tokens":0},"output_tokens":9,"service_tier":"standard","inference_geo":"global"}},"requestId":"req_011CY4TRHLYkp2wmETF8ujUf","type":"assistant","uuid":"cb6290e9","timestamp":"2026-02-12T16:02:27.718Z"}"#;
+
+    #[test]
+    fn any_spelling_of_the_usage_member_passes_the_filter() {
+        let f = Finder::default();
+        let pretty = serde_json::to_string_pretty(&serde_json::from_str::<serde_json::Value>(ASSISTANT).unwrap())
+            .unwrap()
+            .replace('\n', " ");
+        let escaped = ASSISTANT.replace(r#""usage":"#, r#""\u0075sage":"#);
+        for line in [ASSISTANT, &pretty, &escaped, &ASSISTANT.replace(r#""usage":{"#, "\"usage\"\t:\t{")] {
+            assert!(f.may_carry_usage(line.as_bytes()), "{line}");
+            assert!(matches!(parse(line.as_bytes()), Parsed::Usage(_)), "{line}");
+        }
+        // A line that only mentions usage, and one with an escape that spells no letter of it.
+        let user = r#"{"type":"user","message":{"content":"the \"usage\": {} field, and \u001b[31m"}}"#;
+        assert!(!f.may_carry_usage(user.as_bytes()));
+        assert!(!f.may_carry_usage(br#"{"usage": 3}"#));
+    }
 
     #[test]
     fn assistant_line() {

@@ -12,7 +12,7 @@ use super::record::Rec;
 use crate::ground::block::BLOCK_MS;
 use crate::ground::evidence::{LimitHit, Reading};
 use crate::ground::provider::Provider;
-use crate::ground::tokens::{ASSUMED, SIDECHAIN, Tokens, UNPRICED};
+use crate::ground::tokens::{ASSUMED, MAX_PER_CALL, SIDECHAIN, Tokens, UNPRICED};
 use crate::ground::window::Window;
 
 /// What one read of one file found. Record models index `models`; `file` is left 0 for the store.
@@ -66,6 +66,20 @@ impl<'p> Extractor<'p> {
         ((self.found.models.len() - 1) as u16, price)
     }
 
+    /// Whether a call's counts could be real (see `Tokens::plausible`); one that could not is counted
+    /// and logged, never summed.
+    fn plausible(&mut self, t: &Tokens, m: &Modifiers) -> bool {
+        if t.plausible() && m.web_searches < MAX_PER_CALL {
+            return true;
+        }
+        self.found.implausible += 1;
+        crate::ground::log::warn(&format!(
+            "{}: a call with implausible counts ({t:?}); not counted",
+            String::from_utf8_lossy(self.path)
+        ));
+        false
+    }
+
     fn push(&mut self, r: Rec) {
         match self.by_key.get(&r.key) {
             Some(&i) => {
@@ -90,6 +104,9 @@ impl<'p> Extractor<'p> {
             for f in found {
                 match f {
                     codex::Found::Usage(u) => {
+                        if !self.plausible(&u.tokens, &u.mods) {
+                            continue;
+                        }
                         let (model, price) = self.model(&u.model);
                         let call =
                             Call { ts: u.ts, msg: u.key, key: u.key, tok: u.tokens, mods: u.mods, model, flags: 0 };
@@ -119,6 +136,7 @@ impl<'p> Extractor<'p> {
                 let window = if weekly { Window::SevenDay } else { Window::FiveHour };
                 self.found.hits.push(LimitHit { provider: Provider::Claude, window, at: ts, resets_at });
             }
+            Parsed::Usage(u) if !self.plausible(&u.tokens, &u.mods) => {}
             Parsed::Usage(u) => {
                 let (msg, key) = claude::keys(&u, self.path, at);
                 let (model, price) = self.model(&u.model);

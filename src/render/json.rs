@@ -9,7 +9,7 @@ use crate::forecast::gauge::Gauge;
 use crate::forecast::limit::Source;
 use crate::ground::evidence::Reading;
 use crate::ground::time::rfc3339;
-use crate::ground::tokens::{Sums, Totals};
+use crate::ground::tokens::{Pico, Sums, Totals};
 
 fn tokens(s: &Sums) -> Value {
     json!({
@@ -55,10 +55,10 @@ pub fn provider(r: &Runway) -> Value {
         v["first_entry"] = json!(rfc3339(b.block.first));
         v["last_entry"] = json!(rfc3339(b.block.last));
         v["burn"] = b.burn.map_or(Value::Null, |r| {
-            json!({ "tokens_per_minute": round2(r.tokens_per_minute), "cost_per_hour": dollars(r.cost_per_hour as u64) })
+            json!({ "tokens_per_minute": round2(r.tokens_per_minute), "cost_per_hour": dollars(r.cost_per_hour as Pico) })
         });
         v["projection"] = b.projection.map_or(Value::Null, |p| {
-            json!({ "tokens": p.tokens.round() as u64, "cost_usd": dollars(p.cost as u64) })
+            json!({ "tokens": p.tokens.round() as u64, "cost_usd": dollars(p.cost as Pico) })
         });
         v
     });

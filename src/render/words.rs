@@ -1,6 +1,7 @@
 //! Numbers and times in words: `1h23m`, `1.92M`, `3.2 MiB`, dollars.
 
 use crate::ground::time::MINUTE_MS;
+use crate::ground::tokens::Pico;
 
 /// `1h23m`, `45m`, `2d03h`; rounded up, so "0m" only when it is really now.
 pub fn duration(ms: i64) -> String {
@@ -35,12 +36,12 @@ pub fn bytes(n: u64) -> String {
 }
 
 /// Pico-dollars as dollars.
-pub fn usd(pico: u64) -> f64 {
+pub fn usd(pico: Pico) -> f64 {
     pico as f64 / 1e12
 }
 
 /// Pico-dollars as dollars rounded to the micro-dollar: enough for any sum, without float noise.
-pub fn dollars(pico: u64) -> f64 {
+pub fn dollars(pico: Pico) -> f64 {
     (pico as f64 / 1e6).round() / 1e6
 }
 

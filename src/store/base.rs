@@ -5,35 +5,31 @@
 //! time range is summed from two rows; and the 5-hour blocks over those rows. Opening reads the header
 //! and the block table; rows and records are read a page at a time, each page at most once per run.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
 use std::fs::File;
 use std::io;
 use std::path::Path;
-use std::rc::Rc;
 
 use super::blob::Blob;
+use super::pages::{self, Pages, Section};
 
 use crate::ground::block::Block;
 use crate::ground::codec::{Corrupt, Reader, Writer};
 use crate::ground::hash::checksum;
 use crate::ground::provider::Provider;
-use crate::ground::tokens::{Entry, Sums, Totals};
+use crate::ground::tokens::{Entry, Pico, Sums, Totals};
 use crate::read::record::Rec;
 
 const MAGIC: &[u8; 8] = b"RWYBASE1";
-pub const VERSION: u32 = 5;
+pub const VERSION: u32 = 7;
 pub const NONE: u32 = u32::MAX;
 pub const NP: usize = Provider::ALL.len();
 
 const HEADER: usize = 8 + 4 + 8 + 8 + 8 + 4 + 4 + NP * 8 + 4;
 const REC: usize = Rec::SIZE + 4;
-const ROW: usize = 64;
-const BLOCK: usize = 104;
+const ROW: usize = 16 + Sums::SIZE;
+const BLOCK: usize = 8 + 4 + 4 + 8 + 8 + 8 + Sums::SIZE + 8 + 16;
 const UNPRICED_SIZE: usize = 1 + 1 + 2 + 8 + 8;
 const FILE_IDX: usize = 8;
-/// Bytes read at once from the rows, records and file index: one 4 KiB page of the page cache.
-const PAGE: usize = 4096;
 
 /// A counted call, with the running sums of every row up to and including it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,7 +73,7 @@ pub struct BaseBlock {
     pub last_row: u32,
     /// Largest token total and cost among blocks up to and including this one.
     pub max_tokens: u64,
-    pub max_cost: u64,
+    pub max_cost: Pico,
 }
 
 /// A model without a price of its own and when it was used: unpriced, or priced as its family's
@@ -106,7 +102,7 @@ fn put_block(w: &mut Writer, b: &BaseBlock) {
     w.i64(b.block.start).u32(b.first_row).u32(b.last_row).i64(b.block.first).i64(b.block.last);
     w.u64(b.block.totals.entries);
     b.block.totals.sums.encode(&mut w.buf);
-    w.u64(b.max_tokens).u64(b.max_cost);
+    w.u64(b.max_tokens).u128(b.max_cost);
 }
 
 fn get_block(r: &mut Reader) -> Result<BaseBlock, Corrupt> {
@@ -122,22 +118,24 @@ fn get_block(r: &mut Reader) -> Result<BaseBlock, Corrupt> {
         first_row,
         last_row,
         max_tokens: r.u64()?,
-        max_cost: r.u64()?,
+        max_cost: r.u128()?,
     })
 }
 
 /// Serialises a built base. Layout: header, block tables, unpriced list, checksum of all that (the
-/// part read on open), then records, the file index, and the rows of each provider.
+/// part read on open), then records, the file index, and the rows of each provider, each section in
+/// checksummed pages (see `pages`).
 pub fn encode(b: &Built, gen_: u64, price_hash: u64) -> Vec<u8> {
     let mut w = Writer::default();
     w.buf.extend_from_slice(MAGIC);
     w.u32(VERSION).u64(gen_).u64(price_hash);
-    let total = HEADER
-        + b.blocks.iter().map(|v| v.len() * BLOCK).sum::<usize>()
-        + b.unpriced.len() * UNPRICED_SIZE
-        + 8
-        + b.records.len() * (REC + FILE_IDX)
-        + b.rows.iter().map(|v| v.len() * ROW).sum::<usize>();
+    let sections = layout(
+        b.records.len() as u32,
+        b.blocks.iter().map(|v| v.len()).sum::<usize>() as u64 * BLOCK as u64
+            + b.unpriced.len() as u64 * UNPRICED_SIZE as u64,
+        std::array::from_fn(|p| b.rows[p].len() as u32),
+    );
+    let total = sections.last().map_or(0, |s| s.at + s.len()) as usize;
     w.u64(total as u64);
     w.u32(b.records.len() as u32);
     w.u32(b.unpriced.len() as u32);
@@ -156,45 +154,45 @@ pub fn encode(b: &Built, gen_: u64, price_hash: u64) -> Vec<u8> {
     }
     let sum = checksum("base-head", &w.buf);
     w.u64(sum);
+    let mut items = Writer::default();
     for (r, row) in b.records.iter().zip(&b.winner_row) {
-        r.encode(&mut w.buf);
-        w.u32(*row);
+        r.encode(&mut items.buf);
+        items.u32(*row);
     }
+    pages::write(&mut w.buf, gen_, 0, REC, &items.buf);
     let mut by_file: Vec<(u32, u32)> = b.records.iter().enumerate().map(|(i, r)| (r.file, i as u32)).collect();
     by_file.sort_unstable();
+    let mut items = Writer::default();
     for (f, i) in by_file {
-        w.u32(f).u32(i);
+        items.u32(f).u32(i);
     }
-    for rows in &b.rows {
+    pages::write(&mut w.buf, gen_, 1, FILE_IDX, &items.buf);
+    for (p, rows) in b.rows.iter().enumerate() {
+        let mut items = Writer::default();
         for row in rows {
-            row.encode(&mut w);
+            row.encode(&mut items);
         }
+        pages::write(&mut w.buf, gen_, 2 + p as u8, ROW, &items.buf);
     }
     debug_assert_eq!(w.len(), total);
     w.buf
 }
 
-/// A run of fixed-size items in the file.
-#[derive(Clone, Copy, Debug)]
-struct Section {
-    id: u8,
-    at: u64,
-    item: usize,
-    count: u32,
-}
-
-impl Section {
-    fn per_page(&self) -> u32 {
-        (PAGE / self.item) as u32
+/// The item sections after the head (whose size is `table` bytes past the header): records, the
+/// file index, and each provider's rows.
+fn layout(records: u32, table: u64, rows: [u32; NP]) -> Vec<Section> {
+    let records_sec = Section { id: 0, at: HEADER as u64 + table + 8, item: REC, count: records };
+    let mut out = vec![records_sec, records_sec.next(1, FILE_IDX, records)];
+    for (p, &n) in rows.iter().enumerate() {
+        let last = out[out.len() - 1];
+        out.push(last.next(2 + p as u8, ROW, n));
     }
+    out
 }
-
-/// Pages read so far in this run, by (section, page).
-type Pages = RefCell<HashMap<(u8, u32), Rc<[u8]>>>;
 
 /// A base file opened for reading by offset.
 pub struct Base {
-    file: Blob,
+    pages: Pages,
     pub gen_: u64,
     pub records: u32,
     record_sec: Section,
@@ -203,7 +201,6 @@ pub struct Base {
     pub rows: [u32; NP],
     pub blocks: [Vec<BaseBlock>; NP],
     pub unpriced: Vec<Unpriced>,
-    pages: Pages,
 }
 
 fn corrupt() -> io::Error {
@@ -275,52 +272,25 @@ impl Base {
             };
             unpriced.push(one().map_err(|_| corrupt())?);
         }
-        let record_sec = Section { id: 0, at: HEADER as u64 + table + 8, item: REC, count: records };
-        let file_idx_sec =
-            Section { id: 1, at: record_sec.at + records as u64 * REC as u64, item: FILE_IDX, count: records };
-        let mut at = file_idx_sec.at + records as u64 * FILE_IDX as u64;
-        let mut row_secs = [Section { id: 0, at: 0, item: ROW, count: 0 }; NP];
-        for p in 0..NP {
-            row_secs[p] = Section { id: 2 + p as u8, at, item: ROW, count: rows[p] };
-            at += rows[p] as u64 * ROW as u64;
-        }
-        if at != len {
+        let secs = layout(records, table, rows);
+        if secs.last().map(|s| s.at + s.len()) != Some(len) {
             return Err(corrupt());
         }
         Ok(Base {
-            file,
+            pages: Pages::new(file, gen_),
             gen_,
             records,
-            record_sec,
-            file_idx_sec,
-            row_secs,
+            record_sec: secs[0],
+            file_idx_sec: secs[1],
+            row_secs: std::array::from_fn(|p| secs[2 + p]),
             rows,
             blocks,
             unpriced,
-            pages: RefCell::new(HashMap::new()),
         })
     }
 
-    /// The page of `sec` holding item `i`, read once per run.
-    fn page(&self, sec: &Section, i: u32) -> io::Result<(Rc<[u8]>, usize)> {
-        if i >= sec.count {
-            return Err(corrupt());
-        }
-        let (page, slot) = (i / sec.per_page(), (i % sec.per_page()) as usize * sec.item);
-        if let Some(p) = self.pages.borrow().get(&(sec.id, page)) {
-            return Ok((p.clone(), slot));
-        }
-        let first = page * sec.per_page();
-        let n = sec.per_page().min(sec.count - first) as usize;
-        let mut b = vec![0u8; n * sec.item];
-        self.file.read_exact_at(&mut b, sec.at + first as u64 * sec.item as u64)?;
-        let b: Rc<[u8]> = b.into();
-        self.pages.borrow_mut().insert((sec.id, page), b.clone());
-        Ok((b, slot))
-    }
-
     fn item<T>(&self, sec: &Section, i: u32, f: impl FnOnce(&[u8]) -> T) -> io::Result<T> {
-        let (p, at) = self.page(sec, i)?;
+        let (p, at) = self.pages.item(sec, i)?;
         Ok(f(&p[at..at + sec.item]))
     }
 
@@ -422,9 +392,7 @@ impl Base {
 
     /// Every record, for compaction: one read, not through the page cache.
     pub fn all_records(&self) -> io::Result<Vec<Rec>> {
-        let sec = &self.record_sec;
-        let mut b = vec![0u8; sec.count as usize * REC];
-        self.file.read_exact_at(&mut b, sec.at)?;
+        let b = self.pages.all(&self.record_sec)?;
         Ok(b.chunks_exact(REC).map(|c| Rec::decode(&c[..Rec::SIZE])).collect())
     }
 }

@@ -65,7 +65,7 @@ pub fn build(mut records: Vec<Rec>) -> Built {
 /// Adds row ranges and running maxima to blocks computed over consecutive rows.
 fn with_rows(blocks: &[Block]) -> Vec<BaseBlock> {
     let mut out = Vec::with_capacity(blocks.len());
-    let (mut row, mut max_tokens, mut max_cost) = (0u64, 0u64, 0u64);
+    let (mut row, mut max_tokens, mut max_cost) = (0u64, 0u64, 0u128);
     for b in blocks {
         max_tokens = max_tokens.max(b.totals.sums.total());
         max_cost = max_cost.max(b.totals.sums.cost);

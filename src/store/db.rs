@@ -129,6 +129,13 @@ impl Db {
         self.base = None;
     }
 
+    /// Drops the state, so that the next run rebuilds the cache from the transcripts: a query found
+    /// a part of it that failed its check.
+    pub fn invalidate(&self, why: &str) {
+        log::warn(&format!("cache {}: {why}; rebuilding", self.dir.display()));
+        let _ = fs::remove_file(self.dir.join(STATE));
+    }
+
     /// Tries to take the writer's lock without waiting. `None` means another invocation holds it.
     pub fn try_lock(&self) -> io::Result<Option<File>> {
         create_private_dir(&self.dir)?;

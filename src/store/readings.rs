@@ -1,11 +1,15 @@
 //! The readings Claude Code hands its status line, remembered between invocations so the shell and
 //! tmux segments show the same figure.
 //!
-//! Each reading keeps the history root (the `projects/` dir of the session's transcript, resolved)
-//! it belongs to, so that two accounts with two config dirs do not mix; a reading without a known
-//! root applies to every root. One small JSON file in the cache dir, shared by every set of roots;
-//! written through a temporary file and a rename, under a lock that is tried and, when busy, given up
-//! on (another status line is writing a reading of the same moment).
+//! Each reading belongs to the history root (the `projects/` dir of the session's transcript,
+//! resolved) it came from, so that two accounts with two config dirs do not mix; one without a known
+//! root applies to every root. Each root has its own small file, `readings/<hash of the root>`, so a
+//! run reads only the files of its own roots however many roots there ever were; a file whose root
+//! is gone is deleted when a new root's file is made, and readings of windows that ended more than
+//! `KEEP_DAYS` ago are dropped. A file is a checksum line, then JSON: a flipped bit makes it ignored
+//! (and logged), never a different figure. Written through a temporary file and a rename, under a lock
+//! that is tried and, when busy, given up on (another status line is writing a reading of the same
+//! moment).
 
 use std::collections::HashSet;
 use std::fs::{self, OpenOptions};
@@ -16,15 +20,21 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use crate::ground::evidence::Reading;
-use crate::ground::files::{create_private_dir, write_atomic};
+use crate::ground::files::{create_private_dir, read_bounded, write_atomic};
+use crate::ground::hash::{checksum, key};
 use crate::ground::log;
 use crate::ground::provider::Provider;
+use crate::ground::time::DAY_MS;
 use crate::ground::window::Window;
 
-const FILE: &str = "readings.json";
+const DIR: &str = "readings";
 const LOCK: &str = "readings.lock";
-/// Readings kept per provider, window and root: enough to learn how local cost maps to a share.
+/// Readings kept per provider and window of a root: enough to learn how local cost maps to a share.
 const KEEP: usize = 96;
+/// A window that ended this long ago teaches nothing more (calibration looks at the last four).
+const KEEP_DAYS: i64 = 35;
+/// A readings file larger than this is not one runway wrote.
+const MAX_FILE: u64 = 4 << 20;
 
 /// A reading and the root it belongs to ("" when unknown).
 #[derive(Clone, Debug, PartialEq)]
@@ -41,26 +51,22 @@ pub struct Readings {
     pub last_refused: String,
 }
 
-fn to_json(r: &Rooted) -> Value {
-    let x = &r.reading;
+fn to_json(r: &Reading) -> Value {
     json!({
-        "provider": x.provider.name(), "window": x.window.key(), "used_percent": x.used_percent,
-        "resets_at": x.resets_at, "observed_at": x.observed_at, "root": r.root,
+        "provider": r.provider.name(), "window": r.window.key(), "used_percent": r.used_percent,
+        "resets_at": r.resets_at, "observed_at": r.observed_at,
     })
 }
 
-fn from_json(v: &Value) -> Option<Rooted> {
+fn from_json(v: &Value) -> Option<Reading> {
     let window = [Window::FiveHour, Window::SevenDay].into_iter().find(|w| v["window"] == w.key())?;
-    Some(Rooted {
-        reading: Reading::new(
-            Provider::from_name(v["provider"].as_str()?)?,
-            window,
-            v["used_percent"].as_f64()?,
-            v["resets_at"].as_i64()?,
-            v["observed_at"].as_i64()?,
-        ),
-        root: v["root"].as_str().unwrap_or("").to_owned(),
-    })
+    Some(Reading::new(
+        Provider::from_name(v["provider"].as_str()?)?,
+        window,
+        v["used_percent"].as_f64()?,
+        v["resets_at"].as_i64()?,
+        v["observed_at"].as_i64()?,
+    ))
 }
 
 /// A root as readings name it: resolved, so that two spellings of one directory match.
@@ -68,76 +74,114 @@ pub fn root_key(p: &Path) -> String {
     fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()).display().to_string()
 }
 
-impl Readings {
-    /// Reads the file; a missing or unreadable one is no readings (and a damaged one is logged).
-    pub fn load(cache_dir: &Path) -> Readings {
-        let Ok(b) = fs::read(cache_dir.join(FILE)) else { return Readings::default() };
-        match serde_json::from_slice::<Value>(&b) {
-            Ok(v) if v["readings"].is_array() => Readings {
-                list: v["readings"].as_array().into_iter().flatten().filter_map(from_json).collect(),
+/// The keys of a set of root paths.
+pub fn root_keys(paths: &[PathBuf]) -> HashSet<String> {
+    paths.iter().map(|p| p.display().to_string()).collect()
+}
+
+/// The file of one root's readings ("" for readings of no known root).
+fn file_of(cache_dir: &Path, root: &str) -> PathBuf {
+    cache_dir.join(DIR).join(format!("{:016x}", key("readings-root", &[root.as_bytes()])))
+}
+
+/// One root's file: its readings, refused count and last reason.
+#[derive(Debug, Default)]
+struct RootFile {
+    root: String,
+    readings: Vec<Reading>,
+    refused: u64,
+    last_refused: String,
+}
+
+impl RootFile {
+    fn load(path: &Path) -> Option<RootFile> {
+        let b = read_bounded(path, MAX_FILE).ok()?;
+        let parsed = (|| {
+            let nl = b.iter().position(|&c| c == b'\n')?;
+            let (sum, body) = (std::str::from_utf8(&b[..nl]).ok()?, &b[nl + 1..]);
+            if u64::from_str_radix(sum, 16).ok()? != checksum("readings", body) {
+                return None;
+            }
+            let v: Value = serde_json::from_slice(body).ok()?;
+            Some(RootFile {
+                root: v["root"].as_str()?.to_owned(),
+                readings: v["readings"].as_array()?.iter().filter_map(from_json).collect(),
                 refused: v["refused"].as_u64().unwrap_or(0),
                 last_refused: v["last_refused"].as_str().unwrap_or("").to_owned(),
-            },
-            _ => {
-                log::warn(&format!("ignoring damaged {FILE}"));
-                Readings::default()
-            }
+            })
+        })();
+        if parsed.is_none() {
+            log::warn(&format!("ignoring damaged {}", path.display()));
         }
+        parsed
     }
 
-    /// Adds readings of `root` (newest kept, duplicates of one moment dropped), counts the refused
-    /// ones, and writes the file.
+    fn save(&self, path: &Path) -> io::Result<()> {
+        let items: Vec<Value> = self.readings.iter().map(to_json).collect();
+        let doc =
+            json!({ "root": self.root, "readings": items, "refused": self.refused, "last_refused": self.last_refused });
+        let body = serde_json::to_vec(&doc).map_err(io::Error::other)?;
+        let mut bytes = format!("{:016x}\n", checksum("readings", &body)).into_bytes();
+        bytes.extend_from_slice(&body);
+        write_atomic(path, &bytes)
+    }
+}
+
+impl Readings {
+    /// The readings of these roots (as `root_key` names them) and of no known root; a missing file is
+    /// no readings, a damaged one is logged and ignored.
+    pub fn load(cache_dir: &Path, roots: &HashSet<String>) -> Readings {
+        let mut out = Readings::default();
+        for root in std::iter::once("").chain(roots.iter().map(String::as_str)) {
+            let path = file_of(cache_dir, root);
+            let Some(f) = path.exists().then(|| RootFile::load(&path)).flatten() else { continue };
+            out.list.extend(f.readings.into_iter().map(|reading| Rooted { reading, root: f.root.clone() }));
+            out.refused += f.refused;
+            if !f.last_refused.is_empty() {
+                out.last_refused = f.last_refused;
+            }
+        }
+        out.list.sort_by_key(|x| x.reading.observed_at);
+        out
+    }
+
+    /// Adds readings of `root` (a figure seen again only extends the one before; at most `KEEP` per
+    /// window, none of windows long over), counts the refused ones, and writes that root's file.
     pub fn record(cache_dir: &Path, new: &[Reading], refused: &[String], root: Option<&Path>) -> io::Result<()> {
         if new.is_empty() && refused.is_empty() {
             return Ok(());
         }
-        create_private_dir(cache_dir)?;
+        create_private_dir(&cache_dir.join(DIR))?;
         let lock =
             OpenOptions::new().create(true).truncate(false).write(true).mode(0o600).open(cache_dir.join(LOCK))?;
         if lock.try_lock().is_err() {
             return Ok(());
         }
         let root = root.map(root_key).unwrap_or_default();
-        let mut r = Readings::load(cache_dir);
-        r.refused += refused.len() as u64;
+        let path = file_of(cache_dir, &root);
+        let existed = path.exists();
+        let mut f = RootFile::load(&path).filter(|f| f.root == root).unwrap_or_default();
+        f.root = root;
+        f.refused += refused.len() as u64;
         if let Some(last) = refused.last() {
-            r.last_refused = last.clone();
+            f.last_refused = last.clone();
         }
         for n in new {
-            let same = |o: &Rooted| o.reading.provider == n.provider && o.reading.window == n.window && o.root == root;
-            // The same figure seen again: it still held at this later time. Only changes are kept as
-            // separate readings, so the list spans more windows for learning.
-            let newest = r.list.iter_mut().filter(|o| same(o)).max_by_key(|o| o.reading.observed_at);
-            match newest {
-                Some(o) if o.reading.used_percent == n.used_percent && o.reading.resets_at == n.resets_at => {
-                    o.reading.observed_at = o.reading.observed_at.max(n.observed_at);
-                    continue;
-                }
-                _ => {}
-            }
-            if !r.list.iter().any(|o| same(o) && o.reading.observed_at == n.observed_at) {
-                r.list.push(Rooted { reading: n.clone(), root: root.clone() });
-            }
-            let mut mine: Vec<usize> = (0..r.list.len()).filter(|&i| same(&r.list[i])).collect();
-            if mine.len() > KEEP {
-                mine.sort_by_key(|&i| r.list[i].reading.observed_at);
-                let drop: HashSet<usize> = mine[..mine.len() - KEEP].iter().copied().collect();
-                let mut i = 0;
-                r.list.retain(|_| {
-                    i += 1;
-                    !drop.contains(&(i - 1))
-                });
-            }
+            add(&mut f.readings, n);
         }
-        r.list.sort_by_key(|x| x.reading.observed_at);
-        let items: Vec<Value> = r.list.iter().map(to_json).collect();
-        let doc = json!({ "readings": items, "refused": r.refused, "last_refused": r.last_refused });
-        let bytes = serde_json::to_vec(&doc).map_err(io::Error::other)?;
-        write_atomic(&cache_dir.join(FILE), &bytes)
+        let newest = f.readings.iter().map(|r| r.observed_at).max().unwrap_or(0);
+        f.readings.retain(|r| r.resets_at >= newest - KEEP_DAYS * DAY_MS);
+        f.readings.sort_by_key(|r| r.observed_at);
+        f.save(&path)?;
+        // The `readings.json` of earlier versions holds every root at once: it is read no more.
+        let _ = fs::remove_file(cache_dir.join("readings.json"));
+        if !existed {
+            forget_gone_roots(cache_dir);
+        }
+        Ok(())
     }
 
-    /// Readings of a provider that apply to these roots (as `root_key` names them), observed at or
-    /// before `now`, oldest first.
+    /// Readings of a provider that apply to these roots, observed at or before `now`, oldest first.
     pub fn of(&self, p: Provider, roots: &HashSet<String>, now: i64) -> Vec<Reading> {
         self.list
             .iter()
@@ -148,9 +192,38 @@ impl Readings {
     }
 }
 
-/// The keys of a set of root paths.
-pub fn root_keys(paths: &[PathBuf]) -> HashSet<String> {
-    paths.iter().map(|p| p.display().to_string()).collect()
+/// Adds one reading to a root's list: the same figure seen again only extends the newest one (so the
+/// list spans more windows for learning); a duplicate of one moment is kept once; `KEEP` per window.
+fn add(list: &mut Vec<Reading>, n: &Reading) {
+    let same = |o: &Reading| o.provider == n.provider && o.window == n.window;
+    if let Some(o) = list.iter_mut().filter(|o| same(o)).max_by_key(|o| o.observed_at)
+        && o.used_percent == n.used_percent
+        && o.resets_at == n.resets_at
+    {
+        o.observed_at = o.observed_at.max(n.observed_at);
+        return;
+    }
+    if list.iter().any(|o| same(o) && o.observed_at == n.observed_at) {
+        return;
+    }
+    list.push(n.clone());
+    let mut mine: Vec<i64> = list.iter().filter(|o| same(o)).map(|o| o.observed_at).collect();
+    if mine.len() > KEEP {
+        mine.sort_unstable();
+        let cut = mine[mine.len() - KEEP];
+        list.retain(|o| !same(o) || o.observed_at >= cut);
+    }
+}
+
+/// Deletes the files of roots that no longer exist (a config dir removed, a temporary one).
+fn forget_gone_roots(cache_dir: &Path) {
+    let Ok(rd) = fs::read_dir(cache_dir.join(DIR)) else { return };
+    for e in rd.flatten() {
+        let gone = RootFile::load(&e.path()).is_none_or(|f| !f.root.is_empty() && !Path::new(&f.root).exists());
+        if gone {
+            let _ = fs::remove_file(e.path());
+        }
+    }
 }
 
 #[cfg(test)]
@@ -173,17 +246,13 @@ mod tests {
         // The same figure again later: the reading just holds longer.
         Readings::record(d.path(), &[Reading { observed_at: 9, ..r(Window::FiveHour, 12.0, 7) }], &[], Some(&a))
             .unwrap();
-        Readings::record(
-            d.path(),
-            &[r(Window::FiveHour, 99.0, 6)],
-            &["five_hour: bad".into()],
-            Some(Path::new("/elsewhere/projects")),
-        )
-        .unwrap();
-        let all = Readings::load(d.path());
-        assert_eq!(all.list.len(), 4, "a duplicate of one moment is kept once");
-        assert_eq!((all.refused, all.last_refused.as_str()), (1, "five_hour: bad"));
+        let elsewhere = d.path().join("b/projects");
+        fs::create_dir_all(&elsewhere).unwrap();
+        Readings::record(d.path(), &[r(Window::FiveHour, 99.0, 6)], &["five_hour: bad".into()], Some(&elsewhere))
+            .unwrap();
         let mine = root_keys(&[fs::canonicalize(&a).unwrap()]);
+        let all = Readings::load(d.path(), &mine);
+        assert_eq!(all.list.len(), 3, "a duplicate of one moment is kept once; the other root's not read");
         let five: Vec<(f64, i64)> = all
             .of(Provider::Claude, &mine, 100)
             .iter()
@@ -193,18 +262,46 @@ mod tests {
         assert_eq!(five, vec![(10.0, 5), (12.0, 9)]);
         assert_eq!(all.of(Provider::Claude, &mine, 6).len(), 2, "not after now");
         assert!(all.of(Provider::Codex, &mine, 100).is_empty());
-        fs::write(d.path().join(FILE), b"{not json").unwrap();
-        assert_eq!(Readings::load(d.path()), Readings::default());
+        let theirs = Readings::load(d.path(), &root_keys(&[fs::canonicalize(&elsewhere).unwrap()]));
+        assert_eq!((theirs.refused, theirs.last_refused.as_str(), theirs.list.len()), (1, "five_hour: bad", 1));
     }
 
     #[test]
-    fn keeps_the_newest() {
+    fn a_damaged_file_is_ignored_not_misread() {
+        let d = tempfile::tempdir().unwrap();
+        Readings::record(d.path(), &[r(Window::FiveHour, 12.0, 7)], &[], None).unwrap();
+        let path = file_of(d.path(), "");
+        let good = fs::read(&path).unwrap();
+        let at = good.iter().position(|&c| c == b'2').unwrap();
+        let mut bad = good.clone();
+        bad[at] = b'9'; // 12% would read as 19%
+        fs::write(&path, &bad).unwrap();
+        assert_eq!(Readings::load(d.path(), &HashSet::new()), Readings::default());
+        fs::write(&path, &good).unwrap();
+        assert_eq!(Readings::load(d.path(), &HashSet::new()).list.len(), 1);
+    }
+
+    #[test]
+    fn keeps_the_newest_and_forgets_what_is_over_or_gone() {
         let d = tempfile::tempdir().unwrap();
         for i in 0..(KEEP as i64 + 10) {
             Readings::record(d.path(), &[r(Window::FiveHour, i as f64, i)], &[], None).unwrap();
         }
-        let all = Readings::load(d.path());
+        let all = Readings::load(d.path(), &HashSet::new());
         assert_eq!(all.list.len(), KEEP);
         assert_eq!(all.list[0].reading.observed_at, 10);
+        // A reading of a window long over goes once a newer one comes.
+        Readings::record(d.path(), &[r(Window::SevenDay, 5.0, 40 * DAY_MS)], &[], None).unwrap();
+        assert_eq!(Readings::load(d.path(), &HashSet::new()).list.len(), 1);
+        // A root that is gone: its file goes when a new root's file is made.
+        let (gone, next) = (d.path().join("gone/projects"), d.path().join("next/projects"));
+        fs::create_dir_all(&gone).unwrap();
+        fs::create_dir_all(&next).unwrap();
+        Readings::record(d.path(), &[r(Window::FiveHour, 1.0, 1)], &[], Some(&gone)).unwrap();
+        let gone_file = file_of(d.path(), &root_key(&gone));
+        fs::remove_dir_all(d.path().join("gone")).unwrap();
+        Readings::record(d.path(), &[r(Window::FiveHour, 1.0, 1)], &[], Some(&next)).unwrap();
+        assert!(!gone_file.exists());
+        assert!(file_of(d.path(), &root_key(&next)).exists() && file_of(d.path(), "").exists());
     }
 }
