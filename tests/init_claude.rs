@@ -78,7 +78,7 @@ fn every_byte_it_does_not_change_stays_and_remove_puts_them_back() {
     let saved = backups(&s.claude_dir());
     assert_eq!(saved.len(), 1);
     assert_eq!(fs::read_to_string(&saved[0]).unwrap(), ODD);
-    assert_eq!(mode(&saved[0]), 0o640);
+    assert_eq!(mode(&saved[0]), 0o600, "a backup is private");
 
     // Again: nothing to do, no second backup.
     assert!(ok(&init(&s, &["--write"])).contains("nothing changed"));
@@ -124,8 +124,9 @@ fn the_file_is_never_more_open_than_it_was() {
     if !have("strace") {
         return;
     }
-    // Every file created beside the settings, seen as the kernel saw it: created with the original's
-    // mode (not 0644 and chmod-ed later), even under a umask that would take bits away.
+    // Every file created beside the settings, seen as the kernel saw it: the new settings created with
+    // the original's mode (not 0644 and chmod-ed later), even under a umask that would take bits
+    // away; the backup private from its first byte.
     let s = Sandbox::claude_fixture();
     let settings = s.claude_dir().join("settings.json");
     put(&settings, ODD, 0o640);
@@ -141,14 +142,14 @@ fn the_file_is_never_more_open_than_it_was() {
     let dir = s.claude_dir().display().to_string();
     let created: Vec<&str> = log.lines().filter(|l| l.contains(&dir) && l.contains("O_CREAT")).collect();
     assert_eq!(created.len(), 2, "a backup and a temporary copy: {log}");
-    for l in &created {
-        assert!(l.contains("O_EXCL") && l.contains(", 0640)"), "{l}");
-    }
+    let (backup, copy) = (created[0], created[1]);
+    assert!(backup.contains("runway-backup") && backup.contains("O_EXCL") && backup.contains(", 0600)"), "{backup}");
+    assert!(copy.contains(".tmp") && copy.contains("O_EXCL") && copy.contains(", 0640)"), "{copy}");
     for l in log.lines().filter(|l| l.contains("chmod(")) {
         assert!(l.contains("0640"), "{l}");
     }
     assert_eq!(mode(&settings), 0o640);
-    assert_eq!(mode(&backups(&s.claude_dir())[0]), 0o640);
+    assert_eq!(mode(&backups(&s.claude_dir())[0]), 0o600);
 }
 
 /// Another status-line tool that answers from the payload on its stdin.

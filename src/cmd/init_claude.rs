@@ -10,7 +10,7 @@
 
 use std::fs;
 use std::io::{self, Write};
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -133,17 +133,14 @@ fn settings_of(dir: &Path) -> Result<Settings, String> {
 }
 
 /// A copy of the settings in the config dir (not beside a link's target, which may be a dotfiles
-/// repository), under a name no earlier backup has, with the file's mode.
+/// repository), under a name no earlier backup has, readable by its owner only (a settings file can
+/// hold secrets, and a backup is read by nothing but `--remove`).
 fn backup(s: &Settings, stamp: &str) -> Result<PathBuf, String> {
     for n in 0..100 {
         let suffix = if n == 0 { String::new() } else { format!("-{n:02}") };
         let b = s.name.with_file_name(format!("settings.json.runway-backup-{stamp}{suffix}"));
-        match fs::OpenOptions::new().write(true).create_new(true).mode(s.mode).open(&b) {
-            Ok(mut f) => {
-                // The umask may have taken bits the original has; set them before any byte is written.
-                f.set_permissions(fs::Permissions::from_mode(s.mode)).map_err(|e| e.to_string())?;
-                return f.write_all(s.text.as_bytes()).map(|_| b).map_err(|e| e.to_string());
-            }
+        match fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&b) {
+            Ok(mut f) => return f.write_all(s.text.as_bytes()).map(|_| b).map_err(|e| e.to_string()),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(format!("cannot save a backup beside {}: {e}", s.name.display())),
         }

@@ -20,7 +20,7 @@ use crate::store::readings::Readings;
 pub fn run(cfg: Config, stdin: Option<&[u8]>, then: Option<&str>) -> io::Result<ExitCode> {
     let p = stdin.map(|b| payload::parse(b, cfg.now)).unwrap_or_default();
     for why in &p.rejected {
-        log::warn(&format!("statusline: refused rate_limits.{why}"));
+        log::warn(&format!("statusline: refused {why}"));
     }
     if let Err(e) = Readings::record(&cfg.cache_dir, &p.readings, &p.rejected, p.root().as_deref()) {
         log::warn(&format!("statusline: cannot store rate_limits: {e}"));

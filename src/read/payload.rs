@@ -65,6 +65,32 @@ fn number(v: &Value) -> Option<f64> {
     v.as_f64().filter(|x| x.is_finite())
 }
 
+/// A share of the context window that can be shown: 0 to 100%.
+fn share(x: f64) -> Option<f64> {
+    (x.is_finite() && (0.0..=100.0).contains(&x)).then_some(x)
+}
+
+/// The largest context window a payload may claim (the largest today is a million tokens), and the
+/// largest session cost it may: beyond them the figure is not shown.
+const MAX_CONTEXT: u64 = 100_000_000;
+const MAX_SESSION_USD: f64 = 1_000_000.0;
+
+/// A figure from the payload: as given when it is within `ok`, else absent and the reason noted.
+fn checked<T: std::fmt::Display + Copy>(
+    name: &str,
+    v: Option<T>,
+    ok: impl Fn(T) -> bool,
+    rejected: &mut Vec<String>,
+) -> Option<T> {
+    match v {
+        Some(x) if !ok(x) => {
+            rejected.push(format!("{name}: {x} is out of range"));
+            None
+        }
+        v => v,
+    }
+}
+
 /// A window of `rate_limits`: `None` when absent (Claude Code leaves out what it does not know),
 /// `Some(Err(why))` when present but not a figure that can be shown.
 fn reading(v: &Value, window: Window, now: i64) -> Option<Result<Reading, String>> {
@@ -74,12 +100,12 @@ fn reading(v: &Value, window: Window, now: i64) -> Option<Result<Reading, String
     let (used, resets) = (v["used_percentage"].as_f64(), v["resets_at"].as_f64());
     let (Some(used), Some(resets)) = (used, resets) else {
         return (!v["used_percentage"].is_null() || !v["resets_at"].is_null())
-            .then(|| Err(format!("{}: not a share and a reset time", window.key())));
+            .then(|| Err(format!("rate_limits.{}: not a share and a reset time", window.key())));
     };
     let checked = reset_ms(resets)
         .ok_or("unusable reset time")
         .and_then(|at| check(used, at, now, window).map(|_| at))
-        .map_err(|why| format!("{}: {why} (used_percentage {used}, resets_at {resets})", window.key()));
+        .map_err(|why| format!("rate_limits.{}: {why} (used_percentage {used}, resets_at {resets})", window.key()));
     Some(checked.map(|at| Reading::new(Provider::Claude, window, used, at, now)))
 }
 
@@ -95,18 +121,35 @@ pub fn parse(bytes: &[u8], now: i64) -> Payload {
         }
     };
     let s = |x: &Value| x.as_str().filter(|t| !t.trim().is_empty()).map(str::to_owned);
+    let (mut readings, mut rejected) = (Vec::new(), Vec::new());
     let cw = &v["context_window"];
-    let size = cw["context_window_size"].as_u64().filter(|n| *n > 0);
+    let size = checked(
+        "context_window_size",
+        cw["context_window_size"].as_u64(),
+        |n| (1..=MAX_CONTEXT).contains(&n),
+        &mut rejected,
+    );
     let from_usage = || {
         let u = &cw["current_usage"];
         let n = ["input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"]
             .iter()
             .map(|k| u[*k].as_u64())
             .collect::<Option<Vec<u64>>>()?;
-        Some(n.iter().sum::<u64>() as f64 / size? as f64 * 100.0)
+        share(n.iter().fold(0u64, |a, b| a.saturating_add(*b)) as f64 / size? as f64 * 100.0)
     };
+    let given = checked(
+        "context_window.used_percentage",
+        number(&cw["used_percentage"]),
+        |x| share(x).is_some(),
+        &mut rejected,
+    );
+    let cost = checked(
+        "cost.total_cost_usd",
+        number(&v["cost"]["total_cost_usd"]),
+        |c| (0.0..=MAX_SESSION_USD).contains(&c),
+        &mut rejected,
+    );
     let limits = &v["rate_limits"];
-    let (mut readings, mut rejected) = (Vec::new(), Vec::new());
     for (w, k) in [(Window::FiveHour, "five_hour"), (Window::SevenDay, "seven_day")] {
         match reading(&limits[k], w, now) {
             Some(Ok(r)) => readings.push(r),
@@ -116,9 +159,9 @@ pub fn parse(bytes: &[u8], now: i64) -> Payload {
     }
     Payload {
         model: s(&v["model"]["display_name"]).or_else(|| s(&v["model"]["id"])),
-        context_percent: number(&cw["used_percentage"]).or_else(from_usage),
+        context_percent: given.or_else(from_usage),
         context_size: size,
-        cost_usd: number(&v["cost"]["total_cost_usd"]).filter(|c| *c >= 0.0),
+        cost_usd: cost,
         transcript: s(&v["transcript_path"]).map(PathBuf::from),
         readings,
         rejected,
@@ -166,7 +209,8 @@ pub fn context_from_transcript(path: &Path, size: u64) -> Option<f64> {
                 && !u.sidechain
             {
                 let t = u.tokens;
-                return Some((t.input + t.cache_creation() + t.cache_read) as f64 / size.max(1) as f64 * 100.0);
+                let used = t.input.saturating_add(t.cache_creation()).saturating_add(t.cache_read);
+                return share(used as f64 / size.max(1) as f64 * 100.0);
             }
         }
         if start == 0 || tail >= 8 << 20 {
@@ -199,12 +243,26 @@ mod tests {
     }
 
     #[test]
+    fn figures_out_of_range_are_not_shown() {
+        let huge = r#"{"context_window":{"context_window_size":200000,"used_percentage":1e300,"current_usage":{"input_tokens":18446744073709551615,"cache_creation_input_tokens":18446744073709551615,"cache_read_input_tokens":1}},"cost":{"total_cost_usd":1e300}}"#;
+        let p = parse(huge.as_bytes(), 0);
+        assert_eq!((p.context_percent, p.cost_usd), (None, None), "neither 1e300 nor a count that wraps");
+        assert_eq!(p.rejected.len(), 2, "{:?}", p.rejected);
+        let fine =
+            r#"{"context_window":{"context_window_size":200000,"used_percentage":100},"cost":{"total_cost_usd":0}}"#;
+        let p = parse(fine.as_bytes(), 0);
+        assert_eq!((p.context_percent, p.cost_usd, p.rejected.len()), (Some(100.0), Some(0.0), 0));
+        let p = parse(br#"{"context_window":{"context_window_size":0,"used_percentage":-1}}"#, 0);
+        assert_eq!((p.context_percent, p.context_size, p.rejected.len()), (None, None, 2));
+    }
+
+    #[test]
     fn nulls_and_strangers() {
         let start = r#"{"session_id":"x","model":{"id":"claude-opus-4-6","display_name":null},"context_window":{"context_window_size":200000,"used_percentage":null,"current_usage":null},"cost":{"total_cost_usd":"lots"},"rate_limits":{"five_hour":{"used_percentage":null,"resets_at":1781290000}},"new_field":[1,2,{"x":null}]}"#;
         let p = parse(start.as_bytes(), 0);
         assert_eq!(p.model.as_deref(), Some("claude-opus-4-6"));
         assert_eq!((p.context_percent, p.cost_usd, p.readings.len()), (None, None, 0));
-        assert_eq!(p.rejected, vec!["five_hour: not a share and a reset time"]);
+        assert_eq!(p.rejected, vec!["rate_limits.five_hour: not a share and a reset time"]);
         assert_eq!(parse(b"", 0), Payload::default());
         assert_eq!(parse(b"\x00garbage{", 0), Payload::default());
         assert_eq!(parse(b"[1,2]", 0), Payload::default());
