@@ -14,13 +14,20 @@ use crate::store::ingest::Pace;
 const MAX_ROUNDS: usize = 256;
 
 pub fn run(cfg: Config) -> io::Result<ExitCode> {
-    for _ in 0..MAX_ROUNDS {
+    let started = std::time::Instant::now();
+    for round in 1..=MAX_ROUNDS {
         // Files' ages and rescans go by the real clock, which moves between rounds.
         let cfg = Config { wall_ms: crate::ground::time::wall_ms(), ..cfg.clone() };
         let app = App::load(cfg, Pace::Helper);
         let i = &app.run.info;
         // Another run has it, it cannot be kept, or it failed: nothing more to do here.
-        if i.busy || i.error.is_some() || app.run.db.memory_only.is_some() || !(i.behind || i.deferred) {
+        if round == MAX_ROUNDS
+            || i.busy
+            || i.error.is_some()
+            || app.run.db.memory_only.is_some()
+            || !(i.behind || i.deferred)
+        {
+            super::timings(&app, started);
             break;
         }
     }

@@ -140,7 +140,9 @@ pub fn refresh(opts: &Options) -> Run {
     // Another invocation may have updated the cache between our read and the lock. Appended lines
     // need only the recent part of the state; a full walk or a changed directory needs all of it.
     let mut sweep = sweep_due(&db, opts);
-    db.reload(if sweep { Depth::Full } else { Depth::Update });
+    // The helper loads the whole table: files it finishes go back to the cold file as it commits,
+    // instead of weighing on every prompt's read of the state until the next full walk.
+    db.reload(if sweep || opts.pace == Pace::Helper { Depth::Full } else { Depth::Update });
     if !sweep && sweep_due(&db, opts) {
         sweep = true;
         db.reload(Depth::Full);
