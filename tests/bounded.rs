@@ -135,3 +135,14 @@ fn a_two_hundred_megabyte_line_under_a_memory_limit() {
     assert!(doctor.contains("1 oversized lines"), "{doctor}");
     assert_eq!(figures(&s.status(HOST_NOW)), figures(&s.fresh_status(HOST_NOW)));
 }
+
+#[test]
+fn a_prompt_stops_reading_when_its_time_is_up() {
+    // With no time at all (a slow disk, a busy machine), a prompt reads nothing, shows nothing, and
+    // leaves the reading to the helper, which finishes it.
+    let s = Sandbox::claude_fixture();
+    let (shown, read) = prompt(&s, &[("RUNWAY_PROMPT_MS", "0")]);
+    assert_eq!((shown.as_str(), read), ("", 0));
+    eventually(&s, SEG);
+    assert_eq!(figures(&s.status(HOST_NOW)), figures(&s.fresh_status(HOST_NOW)));
+}

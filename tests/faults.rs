@@ -295,6 +295,7 @@ fn closed_stdout_is_not_an_error() {
     c.arg("-c")
         .arg(&script)
         .env("RUNWAY_CACHE_DIR", s.cache())
+        .env(PROMPT_MS.0, PROMPT_MS.1)
         .env("CLAUDE_CONFIG_DIR", s.claude_dir())
         .env("HOME", s.home());
     let o = c.output().unwrap();
@@ -308,6 +309,7 @@ fn closed_stdout_is_not_an_error() {
         .arg("-c")
         .arg(&script)
         .env("RUNWAY_CACHE_DIR", s.cache())
+        .env(PROMPT_MS.0, PROMPT_MS.1)
         .env("CLAUDE_CONFIG_DIR", s.claude_dir())
         .status()
         .unwrap();

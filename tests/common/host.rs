@@ -97,6 +97,7 @@ pub fn env_of(s: &Sandbox) -> Vec<(&'static str, String)> {
         ("RUNWAY_LIMIT_COST", "10".to_owned()),
         ("LANG", "C.UTF-8".to_owned()),
         ("LC_ALL", "C.UTF-8".to_owned()),
+        (super::PROMPT_MS.0, super::PROMPT_MS.1.to_owned()),
     ]
 }
 

@@ -10,6 +10,10 @@ use serde_json::{Value, json};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_runway");
 
+/// A prompt stops reading 40 ms after it starts. A debug build on a busy runner can take longer
+/// over a fixture, so tests about figures lift the clock (tests about the budget lower the bytes).
+pub const PROMPT_MS: (&str, &str) = ("RUNWAY_PROMPT_MS", "60000");
+
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
@@ -95,6 +99,7 @@ impl Sandbox {
             .env("RUNWAY_CACHE_DIR", cache)
             .env("CLAUDE_CONFIG_DIR", self.claude_dir())
             .env("CODEX_HOME", self.codex_home())
+            .env(PROMPT_MS.0, PROMPT_MS.1)
             .stdin(Stdio::null());
         c
     }
