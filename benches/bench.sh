@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # runway's benchmark: generates a realistic history (1 GB of Claude Code and 200 MB of Codex CLI by
-# default), then times runway on it next to /bin/true and ccusage@18.0.11's statusline, and prints one
+# default), then times runway on it next to /bin/true and ccusage 20's statusline (its native build), and prints one
 # table of medians against the targets.
 #
-#   benches/bench.sh                 # the full table (ccusage's uncached run takes ~30 s each)
+#   benches/bench.sh                 # the full table (with ccusage's uncached status line)
 #   SIZE=200M CODEX_SIZE=40M RUNS=100 benches/bench.sh
 #   CCUSAGE=0 benches/bench.sh       # skip ccusage (no npm needed)
 #
@@ -18,6 +18,8 @@ RUNS=${RUNS:-300}
 COLD_RUNS=${COLD_RUNS:-5}
 CCUSAGE=${CCUSAGE:-1}
 CCUSAGE_RUNS=${CCUSAGE_RUNS:-3}
+# The incumbent users compare runway with: ccusage 20, native Rust (x86-64 Linux package).
+CCUSAGE_VERSION=${CCUSAGE_VERSION:-20.0.24}
 cd "$(dirname "$0")/.."
 WORK=${WORK:-$(mktemp -d -t runway-bench.XXXXXX)}
 mkdir -p "$WORK"
@@ -96,6 +98,12 @@ statusline_fields = ["context", "5h", "7d"]
 EOF2
 CONFIGURED=$(RUNWAY_CONFIG=$WORK/config.toml time_it configured --warmup 20 --runs "$RUNS" "$BIN prompt --shell zsh")
 
+echo "== where the usage went: reports and status from the warm cache (50 runs each)" >&2
+# Runs a minute apart would each walk the whole tree first (`rescan_secs`); these are back to back.
+REPORT_DAY=$(time_it report-day --warmup 3 --runs 50 "$BIN report --by day --json")
+REPORT_SESSION=$(time_it report-session --warmup 3 --runs 50 "$BIN report --by session --json")
+STATUS=$(time_it status --warmup 3 --runs 50 "$BIN status")
+
 echo "== one appended API call per run ($RUNS runs)" >&2
 APPEND=$(time_it append --warmup 5 --runs "$RUNS" --prepare "$SYNTH --append-to $LIVE" "$BIN prompt --shell zsh")
 
@@ -137,11 +145,11 @@ EOF2
 )
 fi
 
-CCU_HIT="-"; CCU_MISS="-"; CCU_RSS="-"
+CCU_HIT="-"; CCU_MISS="-"; CCU_RSS="-"; CCU_DAILY="-"; CCU_SESSION="-"; CCU_BLOCKS="-"
 if [ "$CCUSAGE" != 0 ] && need npm; then
-    echo "== ccusage@18.0.11 statusline ($CCUSAGE_RUNS uncached runs, ~30 s each at 1 GB)" >&2
+    echo "== ccusage@$CCUSAGE_VERSION statusline ($CCUSAGE_RUNS uncached runs)" >&2
     if [ ! -x "$WORK/node/node_modules/.bin/ccusage" ]; then
-        npm install --silent --no-audit --no-fund --prefix "$WORK/node" ccusage@18.0.11 >/dev/null 2>&1
+        npm install --silent --no-audit --no-fund --prefix "$WORK/node" "ccusage@$CCUSAGE_VERSION" "@ccusage/ccusage-linux-x64@$CCUSAGE_VERSION" >/dev/null 2>&1
     fi
     CCU=$WORK/node/node_modules/.bin/ccusage
     SESSION=$(basename "$LIVE" .jsonl)
@@ -153,6 +161,10 @@ EOF
     chmod +x "$WORK/ccusage.sh"
     CCU_MISS=$(time_it ccu-miss --runs "$CCUSAGE_RUNS" "$WORK/ccusage.sh --no-cache")
     CCU_HIT=$(time_it ccu-hit --warmup 3 --runs 30 "$WORK/ccusage.sh")
+    # Its reports over the same history, next to `runway report` (ccusage reads every file each time).
+    CCU_DAILY=$(time_it ccu-daily --runs "$CCUSAGE_RUNS" "$CCU daily --json --offline")
+    CCU_SESSION=$(time_it ccu-session --runs "$CCUSAGE_RUNS" "$CCU session --json --offline")
+    CCU_BLOCKS=$(time_it ccu-blocks --runs "$CCUSAGE_RUNS" "$CCU blocks --json --offline")
     CCU_RSS=$(python3 - "$CCU" "$WORK/hook.json" <<'EOF'
 import os, subprocess, sys
 p = subprocess.Popen([sys.argv[1], "statusline", "--offline", "--no-cache"], stdin=open(sys.argv[2]), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -174,6 +186,9 @@ runway $("$BIN" --version | cut -d' ' -f2), $(nproc) cores, $(uname -sr); histor
 | runway prompt, cold (no cache): its budget read, the rest left | $COLD ms | ≤ 100 ms | $(verdict "$COLD" 100) |
 | runway catch-up, cold (no cache): the whole history | $COLD_FULL ms | ≤ 2500 ms | $(verdict "$COLD_FULL" 2500) |
 | runway prompt, full rescan (≤ once a minute) | $RESCAN ms | | |
+| runway report --by day --json, warm | $REPORT_DAY ms | ≤ 20 ms | $(verdict "$REPORT_DAY" 20) |
+| runway report --by session --json, warm | $REPORT_SESSION ms | ≤ 20 ms | $(verdict "$REPORT_SESSION" 20) |
+| runway status (with what used each window), warm | $STATUS ms | ≤ 10 ms | $(verdict "$STATUS" 10) |
 | runway peak RSS, warm | $WARM_RSS MiB | ≤ 16 MiB | $(verdict "$WARM_RSS" 16) |
 | runway peak RSS, cold (catch-up) | $COLD_RSS MiB | | |
 | runway prompt, first run after a 20 GB sparse file appeared | $SPARSE_FIRST ms | ≤ 100 ms | $(verdict "$SPARSE_FIRST" 100) |
@@ -184,7 +199,10 @@ runway $("$BIN" --version | cut -d' ' -f2), $(nproc) cores, $(uname -sr); histor
 | /bin/true through \$(…), and through /bin/sh -c, from zsh | $ZTRUE / $SHTRUE ms | | |
 | runway --version (process start) | $VERSION ms | | |
 | /bin/true | $TRUE ms | | |
-| ccusage@18.0.11 statusline, its 1 s cache hit | $CCU_HIT ms | | |
-| ccusage@18.0.11 statusline, --no-cache | $CCU_MISS ms | | |
-| ccusage@18.0.11 peak RSS, --no-cache | $CCU_RSS MiB | | |
+| ccusage@$CCUSAGE_VERSION statusline, its 1 s cache hit | $CCU_HIT ms | | |
+| ccusage@$CCUSAGE_VERSION statusline, --no-cache | $CCU_MISS ms | | |
+| ccusage@$CCUSAGE_VERSION peak RSS, --no-cache | $CCU_RSS MiB | | |
+| ccusage@$CCUSAGE_VERSION daily --json | $CCU_DAILY ms | | |
+| ccusage@$CCUSAGE_VERSION session --json | $CCU_SESSION ms | | |
+| ccusage@$CCUSAGE_VERSION blocks --json | $CCU_BLOCKS ms | | |
 EOF

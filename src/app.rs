@@ -1,7 +1,7 @@
 //! One invocation's view of the world: the settings, the roots, the cache brought up to date, the
 //! readings the status line left, and from them each provider's ledger, evidence and runway.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
@@ -10,6 +10,7 @@ use crate::forecast::{self, Runway};
 use crate::ground::hash::Hasher;
 use crate::ground::provider::Provider;
 use crate::ledger::Ledger;
+use crate::read::origin::{self, Origin};
 use crate::read::sources::{self, Root};
 use crate::store::ingest::{self, Options, Pace, Run};
 use crate::store::readings::{self, Readings};
@@ -85,6 +86,19 @@ impl App {
     /// The runways of the configured providers, in their order.
     pub fn runways(&self) -> Result<Vec<Runway>, String> {
         self.cfg.providers.iter().map(|&p| self.runway(p)).collect()
+    }
+
+    /// The project and session of a transcript file by id, found when asked (`status` and
+    /// `report` load the whole table).
+    pub fn origins(&self) -> impl Fn(u32) -> Origin + '_ {
+        let files = &self.run.db.state.files;
+        let by_id: HashMap<u32, usize> = files.iter().enumerate().map(|(i, f)| (f.id, i)).collect();
+        move |id| by_id.get(&id).map_or_else(crate::report::unknown, |&i| origin::of(files[i].provider, &files[i].path))
+    }
+
+    /// A model's name by id.
+    pub fn model_name(&self, id: u16) -> String {
+        self.run.db.state.models.get(id as usize).cloned().unwrap_or_else(|| "?".into())
     }
 
     pub fn roots_of(&self, p: Provider) -> impl Iterator<Item = &Root> {

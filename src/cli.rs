@@ -7,6 +7,7 @@ use clap::{Arg, ArgAction, ArgMatches, Command};
 use crate::config::Given;
 use crate::config::settings::SETTINGS;
 use crate::render::escape::Target;
+use crate::report::By;
 
 /// Where `runway init` puts runway.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,6 +39,28 @@ pub enum Cmd {
     Config { markdown: bool },
     Demo { keep: bool },
     CatchUp,
+    Report(ReportArgs),
+}
+
+/// `runway report`'s own options (the tools and the time zone are settings).
+#[derive(Debug)]
+pub struct ReportArgs {
+    pub by: By,
+    pub json: bool,
+    /// Local dates, both inclusive.
+    pub since: Option<jiff::civil::Date>,
+    pub until: Option<jiff::civil::Date>,
+}
+
+/// `2026-02-11` or `20260211`, as ccusage takes them.
+fn local_date(s: &str) -> Result<jiff::civil::Date, String> {
+    let t = s.trim();
+    let iso = if t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
+        format!("{}-{}-{}", &t[..4], &t[4..6], &t[6..])
+    } else {
+        t.to_owned()
+    };
+    iso.parse().map_err(|_| format!("{s:?} is not a date (YYYY-MM-DD or YYYYMMDD)"))
 }
 
 pub struct Cli {
@@ -160,6 +183,37 @@ fn command() -> Command {
          than they read in a few milliseconds)",
     ))
     .subcommand(
+        Command::new("report")
+            .about("Usage by day, week, month, session, project, model or 5-hour block, from the cache")
+            .arg(
+                Arg::new("by")
+                    .long("by")
+                    .value_parser(By::ALL.map(By::name))
+                    .default_value("day")
+                    .help("How to group the calls (the tools: --providers; the days' zone: --timezone)"),
+            )
+            .arg(
+                Arg::new("json")
+                    .long("json")
+                    .action(ArgAction::SetTrue)
+                    .help("JSON; for day, week, month, session and block, in ccusage's shape"),
+            )
+            .arg(
+                Arg::new("since")
+                    .long("since")
+                    .value_name("DATE")
+                    .value_parser(local_date)
+                    .help("From this local date (YYYY-MM-DD or YYYYMMDD)"),
+            )
+            .arg(
+                Arg::new("until")
+                    .long("until")
+                    .value_name("DATE")
+                    .value_parser(local_date)
+                    .help("Up to this local date, inclusive"),
+            ),
+    )
+    .subcommand(
         Command::new("demo")
             .about("Write a small realistic history to a temporary directory and show runway on it")
             .arg(Arg::new("keep").long("keep").action(ArgAction::SetTrue).help("Keep the temporary directory")),
@@ -210,6 +264,12 @@ pub fn parse(args: &[OsString]) -> Result<Cli, clap::Error> {
         "statusline" => Cmd::Statusline { then: sub.get_one::<String>("then").cloned() },
         "config" => Cmd::Config { markdown: flag("markdown") },
         "catch-up" => Cmd::CatchUp,
+        "report" => Cmd::Report(ReportArgs {
+            by: sub.get_one::<String>("by").and_then(|b| By::parse(b)).unwrap_or(By::Day),
+            json: flag("json"),
+            since: sub.get_one::<jiff::civil::Date>("since").copied(),
+            until: sub.get_one::<jiff::civil::Date>("until").copied(),
+        }),
         _ => Cmd::Demo { keep: flag("keep") },
     };
     Ok(Cli { given, cmd })
@@ -230,5 +290,13 @@ mod tests {
         assert_eq!(c.given.flags, vec![("warn_at", "-5".to_owned()), ("ascii", "true".to_owned())]);
         assert_eq!(c.given.sets, vec!["color_ok=red"]);
         command().debug_assert();
+        let c = parse(&args("runway report --by session --since 20260211 --until 2026-02-12 --json")).unwrap();
+        let Cmd::Report(r) = c.cmd else { panic!("not a report") };
+        assert_eq!((r.by, r.json), (By::Session, true));
+        assert_eq!(
+            (r.since.unwrap().to_string(), r.until.unwrap().to_string()),
+            ("2026-02-11".into(), "2026-02-12".into())
+        );
+        assert!(parse(&args("runway report --since 2026-13-01")).is_err());
     }
 }

@@ -15,6 +15,7 @@ mod ground;
 mod ledger;
 mod read;
 mod render;
+mod report;
 mod store;
 
 use std::ffi::OsString;

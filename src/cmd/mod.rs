@@ -8,6 +8,7 @@ pub mod doctor;
 pub mod init;
 pub mod init_claude;
 pub mod prompt;
+pub mod report;
 pub mod settings_file;
 pub mod status;
 pub mod statusline;
@@ -62,6 +63,7 @@ pub fn run(cli: Cli, quiet: bool) -> io::Result<ExitCode> {
         Cmd::Config { markdown } => config_cmd::run(&cli.given, markdown),
         Cmd::Demo { keep } => demo::run(&cli.given, keep),
         Cmd::CatchUp => catch_up::run(cfg),
+        Cmd::Report(args) => report::run(cfg, args),
     }
 }
 

@@ -9,14 +9,28 @@ use crate::app::App;
 use crate::config::Config;
 use crate::forecast::Runway;
 use crate::ground::provider::Provider;
+use crate::ground::window::Window;
 use crate::render;
 use crate::render::clean::clean;
+use crate::report::OriginOf;
+use crate::report::attribution::{self, Attribution};
+use crate::report::group::ByFile;
 use crate::store::ingest::Pace;
 
 pub fn run(cfg: Config, json: bool) -> io::Result<ExitCode> {
     let mut app = App::load(cfg.clone(), Pace::Full);
     let started = Instant::now();
-    let all_of = |app: &App| Provider::ALL.iter().map(|&p| app.runway(p)).collect::<Result<Vec<Runway>, _>>();
+    let all_of = |app: &App| {
+        let origins = app.origins();
+        Provider::ALL
+            .iter()
+            .map(|&p| {
+                let r = app.runway(p)?;
+                let used = used(app, &r, &origins)?;
+                Ok((r, used))
+            })
+            .collect::<Result<Vec<(Runway, Vec<Attribution>)>, String>>()
+    };
     let all = match all_of(&app) {
         Ok(all) => all,
         // A part of the cache failed its check and was dropped: answer from the rebuild.
@@ -26,7 +40,10 @@ pub fn run(cfg: Config, json: bool) -> io::Result<ExitCode> {
         }
     };
     let out = if json {
-        format!("{}\n", serde_json::to_string_pretty(&render::json::status(app.cfg.now, &all)).unwrap_or_default())
+        format!(
+            "{}\n",
+            serde_json::to_string_pretty(&render::json::status(app.cfg.now, &all, &app.cfg.style)).unwrap_or_default()
+        )
     } else {
         human(&app, &all)
     };
@@ -41,15 +58,55 @@ pub fn run(cfg: Config, json: bool) -> io::Result<ExitCode> {
     r.map(|_| ExitCode::SUCCESS)
 }
 
-fn human(app: &App, all: &[Runway]) -> String {
+/// What used each window of `r` that had calls.
+fn used(app: &App, r: &Runway, origins: &OriginOf) -> Result<Vec<Attribution>, String> {
+    let ledger = app.ledger(r.provider);
+    let model = |m: u16| app.model_name(m);
+    let mut out = Vec::new();
+    // One pass over the week's calls, grouped by file for the week and for the 5 hours inside it
+    // (always, but just after a weekly reset, when the 5 hours are read on their own). The week
+    // also tells when the 5 hours' sessions began.
+    let week_span = attribution::span(r, Window::SevenDay);
+    let five_span = attribution::span(r, Window::FiveHour);
+    let (mut week, mut five) = (ByFile::default(), ByFile::default());
+    let inside = matches!((week_span, five_span), (Some(w), Some(f)) if f.0 >= w.0);
+    if let Some((from, to)) = week_span {
+        ledger.each_between(from, to, |e| {
+            week.add(e);
+            if inside && five_span.is_some_and(|(f, t)| e.ts > f && e.ts <= t) {
+                five.add(e);
+            }
+        });
+    }
+    if let Some((from, to)) = five_span.filter(|_| !inside) {
+        ledger.each_between(from, to, |e| five.add(e));
+    }
+    let started = attribution::first_calls(&week, origins);
+    let live = r.provider == Provider::Claude;
+    if let Some(span) = five_span.filter(|_| !five.groups.is_empty()) {
+        out.push(attribution::attribute(Window::FiveHour, span, &five, origins, &model, live, &started));
+    }
+    if let Some(span) = week_span.filter(|_| !week.groups.is_empty()) {
+        out.push(attribution::attribute(Window::SevenDay, span, &week, origins, &model, live, &started));
+    }
+    match ledger.fault() {
+        Some(f) => {
+            app.run.db.invalidate(&f);
+            Err(f)
+        }
+        None => Ok(out),
+    }
+}
+
+fn human(app: &App, all: &[(Runway, Vec<Attribution>)]) -> String {
     let mut out = String::new();
-    for r in all {
+    for (r, used) in all {
         let calls = app.ledger(r.provider).counted(app.cfg.now);
         if app.has_files(r.provider) || calls > 0 || r.five.is_some() || r.seven.is_some() {
             if !out.is_empty() {
                 out.push('\n');
             }
-            out += &render::status::human(r, &app.cfg.style);
+            out += &render::status::human(r, used, &app.cfg.style);
         }
     }
     if out.is_empty() {

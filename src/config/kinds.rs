@@ -73,6 +73,39 @@ impl Kind for Tokens {
     }
 }
 
+/// A context size's two thresholds, amber then red: a preset (`economical` 50k/100k, `standard`
+/// 80k/150k, `intensive` 120k/200k) or two counts (`80k,150k`, `80000,150000`).
+pub struct ContextHealth;
+pub const CONTEXT_PRESETS: [(&str, (u64, u64)); 3] =
+    [("economical", (50_000, 100_000)), ("standard", (80_000, 150_000)), ("intensive", (120_000, 200_000))];
+impl Kind for ContextHealth {
+    type Value = (u64, u64);
+    fn show(v: &(u64, u64)) -> String {
+        match CONTEXT_PRESETS.iter().find(|(_, p)| p == v) {
+            Some((name, _)) => (*name).to_owned(),
+            None => format!("{},{}", v.0, v.1),
+        }
+    }
+    fn parse(s: &str) -> Result<(u64, u64), String> {
+        let t = s.trim();
+        if let Some((_, p)) = CONTEXT_PRESETS.iter().find(|(n, _)| *n == t) {
+            return Ok(*p);
+        }
+        let count = |x: &str| -> Option<u64> {
+            let x = x.trim();
+            let (digits, mul) = x.strip_suffix(['k', 'K']).map_or((x, 1), |d| (d, 1000));
+            digits.parse::<u64>().ok().and_then(|n| n.checked_mul(mul)).filter(|&n| n > 0 && n <= 10_000_000)
+        };
+        let bad = || "expected economical, standard, intensive, or two token counts like 80k,150k".to_owned();
+        let (a, b) = t.split_once(',').ok_or_else(bad)?;
+        match (count(a), count(b)) {
+            (Some(a), Some(b)) if a < b => Ok((a, b)),
+            (Some(_), Some(_)) => Err("the amber threshold must be below the red one".into()),
+            _ => Err(bad()),
+        }
+    }
+}
+
 /// A share, 0 to 100.
 pub struct Percent;
 impl Kind for Percent {

@@ -161,6 +161,7 @@ pub fn resolve(g: &Given, audience: Audience) -> (Config, Vec<String>) {
         format: v.format.clone(),
         separator: v.separator.clone(),
         zone: time::Zone::named(&v.timezone),
+        context_at: v.context_health,
     };
     let cfg = Config {
         now: v.now.unwrap_or(wall),

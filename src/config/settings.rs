@@ -107,9 +107,11 @@ settings! {
     separator: kinds::Text = " · ", -, "TEXT",
         "Between windows and status-line fields";
     providers: kinds::Providers = "claude,codex", "providers", "LIST",
-        "Which tools' windows the prompt and tmux segments show, in this order: `claude`, `codex`";
+        "Which tools the prompt and tmux segments show, in this order, and `report` counts: `claude`, `codex`";
     statusline_fields: kinds::Fields = "model,context,cost,5h,7d,codex", -, "LIST",
         "What `runway statusline` shows, in order: `model`, `context`, `cost`, `5h`, `7d` (Claude's), `codex`";
+    context_health: kinds::ContextHealth = "standard", -, "PRESET",
+        "A live session's context size turns amber, then red, from: `economical` (50k, 100k), `standard` (80k, 150k), `intensive` (120k, 200k), or two counts like `80k,150k`";
     server_fresh_mins: kinds::Whole = "30", -, "MINUTES",
         "How long a reported share is shown as is, without local usage since it";
     rescan_secs: kinds::Whole = "60", -, "SECONDS",
@@ -145,5 +147,12 @@ mod tests {
         assert!(v.set("nosuchkey", "1").is_err());
         assert!(v.set("warn_at", "150").is_err());
         assert_eq!(v.warn_at, 70.0, "a rejected value changes nothing");
+        assert_eq!(d.context_health, (80_000, 150_000));
+        assert!(v.set("context_health", "intensive").is_ok());
+        assert_eq!(v.context_health, (120_000, 200_000));
+        assert!(v.set("context_health", "90k,200000").is_ok());
+        assert_eq!((v.context_health, v.show("context_health")), ((90_000, 200_000), "90000,200000".into()));
+        assert!(v.set("context_health", "150k,80k").is_err());
+        assert!(v.set("context_health", "lots").is_err());
     }
 }

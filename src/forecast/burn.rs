@@ -36,7 +36,7 @@ mod tests {
     use crate::ground::tokens::{Entry, Sums};
 
     fn e(ts: i64, tokens: u64, cost: u128) -> Entry {
-        Entry { ts, model: 0, flags: 0, sums: Sums { input: tokens, cost, ..Sums::default() } }
+        Entry { ts, file: 0, model: 0, flags: 0, sums: Sums { input: tokens, cost, ..Sums::default() } }
     }
 
     #[test]

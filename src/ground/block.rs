@@ -100,7 +100,7 @@ mod tests {
     const T0: i64 = 1_770_912_147_718; // 2026-02-12T16:02:27.718Z
 
     fn e(ts: i64) -> Entry {
-        Entry { ts, model: 0, flags: 0, sums: Sums { input: 1, ..Sums::default() } }
+        Entry { ts, file: 0, model: 0, flags: 0, sums: Sums { input: 1, ..Sums::default() } }
     }
 
     #[test]

@@ -29,6 +29,9 @@ pub fn better(a: &Rec, b: &Rec) -> Ordering {
         .then(a.tok.cache_read.cmp(&b.tok.cache_read))
         .then(a.tok.write_1h.cmp(&b.tok.write_1h))
         .then(b.model.cmp(&a.model))
+        // Copies alike in every count (a resumed session's): the older file's (lower id, see
+        // `store::ingest`), so the session report gives the call to the session that made it.
+        .then(b.file.cmp(&a.file))
 }
 
 /// Given every stored line that shares one `msg`, returns the indices of the lines that count.

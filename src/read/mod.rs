@@ -12,6 +12,7 @@ pub mod dedup;
 pub mod extract;
 pub mod family;
 pub mod json;
+pub mod origin;
 pub mod payload;
 pub mod pricing;
 pub mod record;

@@ -58,7 +58,13 @@ impl Rec {
     }
 
     pub fn entry(&self) -> Entry {
-        Entry { ts: self.ts, model: self.model, flags: self.flags, sums: Sums::of(&self.tok, self.cost, self.flags) }
+        Entry {
+            ts: self.ts,
+            file: self.file,
+            model: self.model,
+            flags: self.flags,
+            sums: Sums::of(&self.tok, self.cost, self.flags),
+        }
     }
 }
 

@@ -21,7 +21,7 @@ use crate::ground::provider::Provider;
 #[derive(Debug)]
 pub enum Change {
     /// A file not in the table yet, with the size it had.
-    New { path: Vec<u8>, provider: Provider, size: u64 },
+    New { path: Vec<u8>, provider: Provider, size: u64, mtime_ns: i64 },
     /// A known file whose size, mtime or identity differs from the table, with the size it has.
     Changed { idx: usize, size: u64 },
     /// A known file that is no longer there (or no longer a regular file).
@@ -127,7 +127,7 @@ pub fn full(roots: &[Root], state: Table) -> Scan {
                     changes.push(Change::Changed { idx: i, size: md.len() });
                 }
             }
-            None => changes.push(Change::New { path, provider, size: md.len() }),
+            None => changes.push(Change::New { path, provider, size: md.len(), mtime_ns: mtime_ns(&md) }),
         }
     }
     for (i, s) in seen.iter().enumerate() {
@@ -251,7 +251,12 @@ fn relist(state: Table, dirty: &[usize]) -> (Vec<DirEntry>, Vec<Change>, u64) {
                             changes.push(Change::Changed { idx: fi, size: md.len() });
                         }
                     }
-                    None => changes.push(Change::New { path: pb, provider: d.provider, size: md.len() }),
+                    None => changes.push(Change::New {
+                        path: pb,
+                        provider: d.provider,
+                        size: md.len(),
+                        mtime_ns: mtime_ns(&md),
+                    }),
                 }
             }
         }
@@ -277,7 +282,7 @@ fn relist(state: Table, dirty: &[usize]) -> (Vec<DirEntry>, Vec<Change>, u64) {
     }
     for (path, provider, md) in w.files {
         if !file_idx.contains_key(path.as_slice()) {
-            changes.push(Change::New { path, provider, size: md.len() });
+            changes.push(Change::New { path, provider, size: md.len(), mtime_ns: mtime_ns(&md) });
         }
     }
     dirs.extend(w.dirs);

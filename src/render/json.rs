@@ -3,6 +3,7 @@
 
 use serde_json::{Value, json};
 
+use super::style::Style;
 use super::words::{dollars, round2};
 use crate::forecast::Runway;
 use crate::forecast::gauge::Gauge;
@@ -10,6 +11,8 @@ use crate::forecast::limit::Source;
 use crate::ground::evidence::Reading;
 use crate::ground::time::rfc3339;
 use crate::ground::tokens::{Pico, Sums, Totals};
+use crate::ground::window::Window;
+use crate::report::attribution::Attribution;
 
 fn tokens(s: &Sums) -> Value {
     json!({
@@ -46,7 +49,8 @@ fn reading(x: &Option<Reading>) -> Value {
     })
 }
 
-pub fn provider(r: &Runway) -> Value {
+/// One provider's figures; `used`: what used each window (see `report::attribution`).
+pub fn provider(r: &Runway, used: &[Attribution], style: &Style) -> Value {
     let block = r.block.as_ref().map(|b| {
         let mut v = totals(&b.block.totals);
         v["start"] = json!(rfc3339(b.block.start));
@@ -93,6 +97,10 @@ pub fn provider(r: &Runway) -> Value {
             v["window"] = json!(g.window.key());
             v
         }).collect::<Vec<_>>(),
+        "attribution": {
+            "five_hour": used.iter().find(|a| a.window == Window::FiveHour).map(|a| super::attribution::json(a, style)),
+            "seven_day": used.iter().find(|a| a.window == Window::SevenDay).map(|a| super::attribution::json(a, style)),
+        },
         "unpriced_models": r.unpriced,
         "assumed_prices": r.assumed.iter().map(|m| json!({
             "model": m, "priced_as": crate::read::family::assumed(m).map(|p| p.key)
@@ -100,10 +108,10 @@ pub fn provider(r: &Runway) -> Value {
     })
 }
 
-pub fn status(now: i64, runways: &[Runway]) -> Value {
+pub fn status(now: i64, runways: &[(Runway, Vec<Attribution>)], style: &Style) -> Value {
     let mut v = json!({ "now": rfc3339(now) });
-    for r in runways {
-        v[r.provider.name()] = provider(r);
+    for (r, used) in runways {
+        v[r.provider.name()] = provider(r, used, style);
     }
     v
 }

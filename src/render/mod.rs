@@ -2,10 +2,13 @@
 //! Claude Code status line, `status` for people and `--json` for programs. Nothing here computes a
 //! figure; it only words and colours what the forecast decided.
 
+pub mod attribution;
 pub mod clean;
 pub mod escape;
 pub mod json;
 pub mod line;
+pub mod report;
+pub mod report_json;
 pub mod segment;
 pub mod status;
 pub mod style;

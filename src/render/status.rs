@@ -12,6 +12,7 @@ use crate::forecast::rate::HORIZON_MS;
 use crate::ground::time::MINUTE_MS;
 use crate::ground::tokens::Totals;
 use crate::ground::window::Window;
+use crate::report::attribution::Attribution;
 
 fn totals(t: &Totals) -> String {
     let calls = if t.entries == 1 { "call" } else { "calls" };
@@ -120,7 +121,12 @@ fn gauge(r: &Runway, g: &Gauge, style: &Style) -> String {
     s
 }
 
-pub fn human(r: &Runway, style: &Style) -> String {
+/// A provider's windows, each followed by what used it (`used`, one per window that has calls).
+pub fn human(r: &Runway, used: &[Attribution], style: &Style) -> String {
+    let by = |w: Window| {
+        let local = |t: i64| local(t, style, true);
+        used.iter().find(|a| a.window == w).map(|a| super::attribution::lines(a, style, &local)).unwrap_or_default()
+    };
     let mut out = format!("{}\n", r.provider.title());
     match &r.five {
         Some(g) => out += &gauge(r, g, style),
@@ -134,10 +140,12 @@ pub fn human(r: &Runway, style: &Style) -> String {
         Some(b) => out += &format!("  block     none active (the last began {})\n", local(b.block.start, style, true)),
         None => {}
     }
+    out += &by(Window::FiveHour);
     if let Some(g) = &r.seven {
         out += &gauge(r, g, style);
     }
     out += &format!("  {:<9} {}\n", "week", totals(&r.week));
+    out += &by(Window::SevenDay);
     for g in &r.others {
         let reset = g.resets_at.map(|t| format!(", resets in {}", duration(t - r.now))).unwrap_or_default();
         out += &format!(

@@ -103,6 +103,8 @@ pub struct Style {
     pub separator: String,
     /// For clock times and days.
     pub zone: crate::ground::time::Zone,
+    /// A live session's context size turns amber, then red, from these many tokens.
+    pub context_at: (u64, u64),
 }
 
 impl Default for Style {
@@ -116,6 +118,7 @@ impl Default for Style {
             format: "{label} {mark}{used} {next}".into(),
             separator: " · ".into(),
             zone: crate::ground::time::Zone::utc(),
+            context_at: (80_000, 150_000),
         }
     }
 }
@@ -129,6 +132,26 @@ impl Style {
             Some(p) if p >= self.danger_at => Level::Danger,
             Some(p) if p >= self.warn_at => Level::Warn,
             Some(_) => Level::Ok,
+        }
+    }
+
+    /// A context size's colour.
+    pub fn context_level(&self, tokens: u64) -> Level {
+        match tokens {
+            t if t >= self.context_at.1 => Level::Danger,
+            t if t >= self.context_at.0 => Level::Warn,
+            _ => Level::Ok,
+        }
+    }
+
+    /// A cache hit rate's colour: green from 70%, amber from 30%, red below (the bands per-session
+    /// monitors use).
+    pub fn cache_level(hit: Option<f64>) -> Level {
+        match hit {
+            None => Level::Neutral,
+            Some(h) if h >= 70.0 => Level::Ok,
+            Some(h) if h >= 30.0 => Level::Warn,
+            Some(_) => Level::Danger,
         }
     }
 }

@@ -61,7 +61,7 @@ impl Row {
 
     /// This row as a call, given the running sums of the row before it.
     pub fn entry(&self, prev_cum: Sums) -> Entry {
-        Entry { ts: self.ts, model: self.model, flags: self.flags, sums: self.cum - prev_cum }
+        Entry { ts: self.ts, file: self.file, model: self.model, flags: self.flags, sums: self.cum - prev_cum }
     }
 }
 
@@ -300,10 +300,18 @@ impl Base {
 
     /// Rows `from..to` of a provider.
     pub fn read_rows(&self, p: Provider, from: u32, to: u32) -> io::Result<Vec<Row>> {
+        let mut rows = Vec::with_capacity(to.saturating_sub(from) as usize);
+        self.each_row(p, from, to, |r| rows.push(r))?;
+        Ok(rows)
+    }
+
+    /// Calls `f` with rows `from..to` of a provider, in order, none of them held.
+    pub fn each_row(&self, p: Provider, from: u32, to: u32, mut f: impl FnMut(Row)) -> io::Result<()> {
         if from > to || to > self.rows[p as usize] {
             return Err(corrupt());
         }
-        (from..to).map(|i| self.row(p, i)).collect()
+        let sec = &self.row_secs[p as usize];
+        self.pages.each_in(sec, from, to, |items| items.chunks_exact(sec.item).for_each(|b| f(Row::decode(b))))
     }
 
     /// The number of rows with `ts <= t`.

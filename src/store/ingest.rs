@@ -147,8 +147,9 @@ pub fn refresh(opts: &Options) -> Run {
     // need only the recent part of the state; a full walk or a changed directory needs all of it.
     let mut sweep = sweep_due(&db, opts);
     // The helper loads the whole table: files it finishes go back to the cold file as it commits,
-    // instead of weighing on every prompt's read of the state until the next full walk.
-    db.reload(if sweep || opts.pace == Pace::Helper { Depth::Full } else { Depth::Update });
+    // instead of weighing on every prompt's read of the state until the next full walk. `status`
+    // and `report` keep it too: they name every file's session.
+    db.reload(if sweep || opts.pace != Pace::Prompt { Depth::Full } else { Depth::Update });
     if !sweep && sweep_due(&db, opts) {
         sweep = true;
         db.reload(Depth::Full);
@@ -201,8 +202,9 @@ fn update(
 ) -> io::Result<()> {
     if sweep && scanned.is_empty() && db.base.is_some() {
         // A full walk that found nothing new: only the time of the walk changes. Writing the head
-        // alone keeps the cold file as it is, instead of rewriting it every minute.
-        db.reload(Depth::Update);
+        // alone keeps the cold file as it is, instead of rewriting it every minute. `status` and
+        // `report` keep the whole table: they name every file's session.
+        db.reload(if opts.pace == Pace::Full { Depth::Full } else { Depth::Update });
         if db.base.is_some() {
             db.state.last_sweep = opts.wall_ms;
             db.commit(None, opts.wall_ms)?;
@@ -216,11 +218,10 @@ fn update(
     }
     let mut jobs = Vec::new();
     let mut gone = Vec::new();
+    let mut new = Vec::new();
     for c in scanned.changes {
         match c {
-            Change::New { path, provider, size } => {
-                jobs.push(Job { path, provider, prev: None, idx: None, size, limit: 0 })
-            }
+            Change::New { path, provider, size, mtime_ns } => new.push((mtime_ns, path, provider, size)),
             Change::Changed { idx, size } => {
                 let f = db.state.files[idx].clone();
                 let path = f.path.clone();
@@ -228,6 +229,13 @@ fn update(
             }
             Change::Gone { idx } => gone.push(idx),
         }
+    }
+    // New files get their ids oldest first: a call repeated whole in several files (a resumed or
+    // forked session repeats its parent's) counts in the one with the lowest id (`dedup::better`),
+    // so a rebuilt cache gives it to the older file, as an incremental read did when the copy came.
+    new.sort();
+    for (_, path, provider, size) in new {
+        jobs.push(Job { path, provider, prev: None, idx: None, size, limit: 0 });
     }
     let (budget, until) = match opts.pace {
         Pace::Prompt => (prompt_bytes(), Some(Instant::now() + prompt_time())),

@@ -26,19 +26,20 @@ use crate::read::table::{DirEntry, FileEntry, hot, watched};
 
 const MAGIC: &[u8; 8] = b"RWYSTATE";
 /// Bump whenever the layout or the meaning of anything stored changes: an older cache is rebuilt.
-pub const VERSION: u32 = 7;
+pub const VERSION: u32 = 8;
 
 fn put_entry(w: &mut Writer, e: &Entry) {
-    w.i64(e.ts).u16(e.model).u8(e.flags);
+    w.i64(e.ts).u32(e.file).u16(e.model).u8(e.flags);
     e.sums.encode(&mut w.buf);
 }
 
 fn get_entry(r: &mut Reader) -> R<Entry> {
     let ts = r.i64()?;
+    let file = r.u32()?;
     let model = r.u16()?;
     let flags = r.u8()?;
     let sums = Sums::decode(r.take(Sums::SIZE)?);
-    Ok(Entry { ts, model, flags, sums })
+    Ok(Entry { ts, file, model, flags, sums })
 }
 
 fn window(v: u8) -> R<Window> {

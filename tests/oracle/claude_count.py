@@ -58,36 +58,41 @@ def lines(root):
 
 
 def records(root):
-    for path, d in lines(root):
-        if d.get("type") == "assistant":
-            holder, msg = d, d.get("message") or {}
-        elif d.get("type") == "progress":
-            holder = (d.get("data") or {}).get("message") or {}
-            msg = holder.get("message") if isinstance(holder, dict) else None
-            if not isinstance(msg, dict):
-                continue
-        else:
-            continue
-        u = msg.get("usage")
-        if not isinstance(u, dict) or msg.get("model") == "<synthetic>":
-            continue
-        cc = u.get("cache_creation")
-        if isinstance(cc, dict):
-            c5, c1 = cc.get("ephemeral_5m_input_tokens", 0), cc.get("ephemeral_1h_input_tokens", 0)
-        else:
-            c5, c1 = u.get("cache_creation_input_tokens", 0), 0
-        yield {
-            "mid": msg.get("id"),
-            "req": holder.get("requestId") or ("session:" + str(d.get("sessionId"))),
-            "side": bool(holder.get("isSidechain", False)),
-            "ts": ms(holder.get("timestamp") or d["timestamp"]),
-            "model": msg.get("model", ""),
-            "inp": u.get("input_tokens", 0),
-            "out": u.get("output_tokens", 0),
-            "c5": c5,
-            "c1": c1,
-            "read": u.get("cache_read_input_tokens", 0),
-        }
+    for _, d in lines(root):
+        yield from records_from_line(d)
+
+
+def records_from_line(d):
+    """The usage record of one line, if it has one (a generator: zero or one)."""
+    if d.get("type") == "assistant":
+        holder, msg = d, d.get("message") or {}
+    elif d.get("type") == "progress":
+        holder = (d.get("data") or {}).get("message") or {}
+        msg = holder.get("message") if isinstance(holder, dict) else None
+        if not isinstance(msg, dict):
+            return
+    else:
+        return
+    u = msg.get("usage")
+    if not isinstance(u, dict) or msg.get("model") == "<synthetic>":
+        return
+    cc = u.get("cache_creation")
+    if isinstance(cc, dict):
+        c5, c1 = cc.get("ephemeral_5m_input_tokens", 0), cc.get("ephemeral_1h_input_tokens", 0)
+    else:
+        c5, c1 = u.get("cache_creation_input_tokens", 0), 0
+    yield {
+        "mid": msg.get("id"),
+        "req": holder.get("requestId") or ("session:" + str(d.get("sessionId"))),
+        "side": bool(holder.get("isSidechain", False)),
+        "ts": ms(holder.get("timestamp") or d["timestamp"]),
+        "model": msg.get("model", ""),
+        "inp": u.get("input_tokens", 0),
+        "out": u.get("output_tokens", 0),
+        "c5": c5,
+        "c1": c1,
+        "read": u.get("cache_read_input_tokens", 0),
+    }
 
 
 def total(r):

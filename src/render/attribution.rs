@@ -1,0 +1,93 @@
+//! What used a window, for `status` (lines under the window) and `status --json`.
+
+use serde_json::{Value, json};
+
+use super::clean::clean;
+use super::escape::{Target, paint};
+use super::style::{Level, Style};
+use super::words::{count, dollars, round2, usd};
+use crate::ground::time::rfc3339;
+use crate::report::attribution::{Attribution, Consumer};
+
+fn hit(c: &Consumer, style: &Style) -> String {
+    let h = c.acc.totals.sums.cache_hit();
+    let text = h.map_or("cache -".into(), |h| format!("cache {h:.0}%"));
+    paint(&text, Style::cache_level(h), Target::Ansi, style)
+}
+
+fn figures(c: &Consumer, style: &Style) -> String {
+    let t = &c.acc.totals;
+    let calls = if t.entries == 1 { "call" } else { "calls" };
+    let mut s = format!(
+        "{:.0}% · ${:.2} · {} {calls} · {} tokens · {}",
+        c.share,
+        usd(t.sums.cost),
+        t.entries,
+        count(t.sums.total()),
+        hit(c, style)
+    );
+    if let Some(ctx) = c.context {
+        s +=
+            &format!(" · {}", paint(&format!("context {}", count(ctx)), style.context_level(ctx), Target::Ansi, style));
+    }
+    s
+}
+
+/// The lines under a window: its sessions one per line, its projects and models on a line each.
+pub fn lines(a: &Attribution, style: &Style, local: &dyn Fn(i64) -> String) -> String {
+    let mut out = String::new();
+    for (i, c) in a.sessions.iter().enumerate() {
+        let project = c.project.as_deref().map(|p| clean(p).into_owned()).unwrap_or_default();
+        let id = c.name.get(..8).unwrap_or(&c.name);
+        out += &format!(
+            "  {:<9} {} ({project}, since {}): {}\n",
+            if i == 0 { "sessions" } else { "" },
+            clean(id),
+            local(c.started),
+            figures(c, style)
+        );
+    }
+    for (label, list) in [("projects", &a.projects), ("models", &a.models)] {
+        if list.is_empty() {
+            continue;
+        }
+        let parts: Vec<String> = list.iter().map(|c| format!("{} {}", clean(&c.name), figures(c, style))).collect();
+        out += &format!("  {label:<9} {}\n", parts.join("; "));
+    }
+    out
+}
+
+fn consumer(c: &Consumer, style: &Style) -> Value {
+    let t = &c.acc.totals;
+    json!({
+        "name": c.name,
+        "project": c.project,
+        "first_call": rfc3339(c.acc.first),
+        "started": c.project.as_ref().map(|_| rfc3339(c.started)),
+        "last_call": rfc3339(c.acc.last),
+        "share_percent": round2(c.share),
+        "entries": t.entries,
+        "tokens": t.sums.total(),
+        "cost_usd": dollars(t.sums.cost),
+        "cache_hit_percent": t.sums.cache_hit().map(round2),
+        "context_tokens": c.context,
+        "context_level": c.context.map(|x| match style.context_level(x) {
+            Level::Danger => "danger",
+            Level::Warn => "warn",
+            _ => "ok",
+        }),
+    })
+}
+
+pub fn json(a: &Attribution, style: &Style) -> Value {
+    let list = |v: &[Consumer]| v.iter().map(|c| consumer(c, style)).collect::<Vec<_>>();
+    json!({
+        "from": rfc3339(a.from),
+        "to": rfc3339(a.to),
+        "entries": a.total.entries,
+        "cost_usd": dollars(a.total.sums.cost),
+        "sessions": list(&a.sessions),
+        "projects": list(&a.projects),
+        "models": list(&a.models),
+    })
+}
