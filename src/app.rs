@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::config::Config;
 use crate::forecast::evidence::Evidence;
 use crate::forecast::{self, Runway};
+use crate::ground::evidence::Reading;
 use crate::ground::hash::Hasher;
 use crate::ground::provider::Provider;
 use crate::ledger::Ledger;
@@ -14,6 +15,7 @@ use crate::read::origin::{self, Origin};
 use crate::read::sources::{self, Root};
 use crate::store::ingest::{self, Options, Pace, Run};
 use crate::store::readings::{self, Readings};
+use crate::store::usage_file;
 
 pub struct App {
     pub cfg: Config,
@@ -22,6 +24,8 @@ pub struct App {
     root_keys: HashSet<String>,
     pub run: Run,
     pub readings: Readings,
+    /// What Claude Code's `.claude.json` says (its cached usage answer).
+    pub on_disk: Vec<Reading>,
 }
 
 /// Each set of roots has its own cache, so a tmux server without the shell's `CLAUDE_CONFIG_DIR`
@@ -49,7 +53,12 @@ impl App {
         };
         let run = ingest::refresh(&opts);
         let readings = Readings::load(&cfg.cache_dir, &root_keys);
-        App { cfg, roots, root_keys, run, readings }
+        let on_disk = if cfg.providers.contains(&Provider::Claude) || pace != Pace::Prompt {
+            sources::claude_json_files().iter().flat_map(|f| usage_file::load(&cfg.cache_dir, f)).collect()
+        } else {
+            Vec::new()
+        };
+        App { cfg, roots, root_keys, run, readings, on_disk }
     }
 
     pub fn ledger(&self, p: Provider) -> Ledger<'_> {
@@ -64,6 +73,9 @@ impl App {
         let mut readings = self.readings.of(p, &self.root_keys, now);
         readings
             .extend(st.readings.iter().map(|o| &o.value).filter(|r| r.provider == p && r.observed_at <= now).cloned());
+        // Claude Code's cached answer counts only while its window is still open: it may be days old.
+        let open = self.on_disk.iter().filter(|r| r.provider == p && r.observed_at <= now && r.resets_at > now);
+        readings.extend(open.cloned());
         let hits = st.hits.iter().map(|o| o.value).filter(|h| h.provider == p && h.at <= now).collect();
         Evidence { readings, hits }
     }

@@ -51,6 +51,9 @@ impl Reading {
     }
 }
 
+/// The bucket of a weekly per-model limit (`weekly:<model>`, Claude Code's `weekly_scoped`).
+pub const SCOPED_WEEKLY: &str = "weekly:";
+
 /// The service said a limit was reached (Claude Code's "usage limit reached" notice).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct LimitHit {

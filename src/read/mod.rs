@@ -6,6 +6,7 @@
 
 pub mod batch;
 pub mod claude;
+pub mod claude_json;
 pub mod codex;
 pub mod codex_line;
 pub mod dedup;

@@ -71,6 +71,26 @@ fn codex_roots(roots: &mut Vec<(Root, PathBuf)>) {
     }
 }
 
+/// Where Claude Code keeps its settings file, `.claude.json` (its cached usage answer is read from
+/// it): in each `CLAUDE_CONFIG_DIR` entry when that is set, else in the home directory.
+pub fn claude_json_files() -> Vec<PathBuf> {
+    match std::env::var("CLAUDE_CONFIG_DIR") {
+        Ok(list) if !list.trim().is_empty() => list
+            .split(',')
+            .filter_map(expand)
+            .map(|p| {
+                if p.file_name().is_some_and(|n| n == "projects") {
+                    p.parent().map(Path::to_path_buf).unwrap_or(p)
+                } else {
+                    p
+                }
+            })
+            .map(|p| p.join(".claude.json"))
+            .collect(),
+        _ => home().map(|h| h.join(".claude.json")).into_iter().collect(),
+    }
+}
+
 /// Every root, Claude Code's first, each with its canonical path.
 pub fn roots() -> Vec<(Root, PathBuf)> {
     let mut r = Vec::new();

@@ -97,6 +97,10 @@ pub fn labelled(runways: &[Runway], warn_at: f64) -> Vec<(String, &Gauge)> {
     for (r, gauges) in shown {
         for g in gauges {
             let label = match (many, g.window) {
+                // A separate allowance (a weekly per-model limit): its initial, `F 7d`.
+                _ if !g.label.is_empty() => {
+                    format!("{} {}", g.label.chars().next().map_or('?', |c| c.to_ascii_uppercase()), g.window.label())
+                }
                 (false, w) => w.label().to_owned(),
                 (true, Window::FiveHour) => r.provider.letter().to_owned(),
                 (true, w) => format!("{}{}", r.provider.letter(), w.label()),

@@ -148,8 +148,9 @@ pub fn human(r: &Runway, used: &[Attribution], style: &Style) -> String {
     out += &by(Window::SevenDay);
     for g in &r.others {
         let reset = g.resets_at.map(|t| format!(", resets in {}", duration(t - r.now))).unwrap_or_default();
+        let ago = g.observed_at.map(|t| format!(" {} ago", duration(r.now - t))).unwrap_or_default();
         out += &format!(
-            "  {:<9} {}: {:.0}% of its {} window (reported by the service{reset})\n",
+            "  {:<9} {}: {:.0}% of its {} window (reported by the service{ago}{reset})\n",
             "also",
             clean(&g.label),
             g.used_percent.unwrap_or(0.0),

@@ -13,3 +13,4 @@ pub mod pages;
 pub mod readings;
 pub mod state;
 pub mod state_file;
+pub mod usage_file;

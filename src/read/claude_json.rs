@@ -1,0 +1,182 @@
+//! The limits Claude Code keeps on disk: its last usage answer, cached in `~/.claude.json` (or
+//! `$CLAUDE_CONFIG_DIR/.claude.json`) under `cachedUsageUtilization`: `fetchedAtMs`, and
+//! `utilization` with `five_hour` and `seven_day` (`utilization` 0-100, `resets_at` ISO 8601) and
+//! `limits[]` (`kind` `session`, `weekly_all` or `weekly_scoped`, `percent`, `resets_at`, for a scoped
+//! one `scope.model.display_name`). The shape is observed, not documented: anything missing or odd
+//! is "not shown", never an error.
+//!
+//! Only that one member is read: the file also holds account ids and other settings, none of which
+//! is kept, logged or printed. The member is found by a byte search and its object cut out by
+//! matching braces, so the rest of a large file is never parsed, and a torn write (a file cut short
+//! while Claude Code rewrites it) gives nothing rather than a wrong figure.
+
+use serde_json::Value;
+
+use crate::ground::evidence::{Reading, SCOPED_WEEKLY, check};
+use crate::ground::provider::Provider;
+use crate::ground::time::parse_rfc3339;
+use crate::ground::window::Window;
+
+const KEY: &[u8] = b"\"cachedUsageUtilization\"";
+
+/// The object after `KEY` (from its `{` to the matching `}`), strings and escapes respected.
+fn member(b: &[u8]) -> Option<&[u8]> {
+    let at = memchr::memmem::find(b, KEY)? + KEY.len();
+    let rest = &b[at..];
+    let colon = rest.iter().position(|&c| !c.is_ascii_whitespace())?;
+    if rest[colon] != b':' {
+        return None;
+    }
+    let open = colon + 1 + rest[colon + 1..].iter().position(|&c| !c.is_ascii_whitespace())?;
+    if rest[open] != b'{' {
+        return None;
+    }
+    let (mut depth, mut in_str, mut esc) = (0usize, false, false);
+    for (i, &c) in rest[open..].iter().enumerate() {
+        match c {
+            _ if esc => esc = false,
+            b'\\' if in_str => esc = true,
+            b'"' => in_str = !in_str,
+            b'{' if !in_str => depth += 1,
+            b'}' if !in_str => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(&rest[open..open + i + 1]);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn percent(v: &Value) -> Option<f64> {
+    v.as_f64().filter(|p| p.is_finite())
+}
+
+fn instant(v: &Value) -> Option<i64> {
+    v.as_str().and_then(parse_rfc3339)
+}
+
+/// The readings in a `.claude.json`'s bytes, each range-checked (see `ground::evidence::check`).
+pub fn readings(bytes: &[u8]) -> Vec<Reading> {
+    let Some(obj) = member(bytes) else { return Vec::new() };
+    let Ok(v) = serde_json::from_slice::<Value>(obj) else { return Vec::new() };
+    let Some(observed) = v.get("fetchedAtMs").and_then(Value::as_f64).filter(|t| t.is_finite() && *t > 0.0) else {
+        return Vec::new();
+    };
+    let observed = observed as i64;
+    let util = v.get("utilization").unwrap_or(&Value::Null);
+    let mut out: Vec<Reading> = Vec::new();
+    let mut push = |r: Reading| {
+        if check(r.used_percent, r.resets_at, r.observed_at, r.window).is_ok()
+            && !out.iter().any(|o| o.window == r.window && o.bucket == r.bucket)
+        {
+            out.push(r);
+        }
+    };
+    for (key, window) in [("five_hour", Window::FiveHour), ("seven_day", Window::SevenDay)] {
+        let w = util.get(key).unwrap_or(&Value::Null);
+        if let (Some(p), Some(reset)) = (w.get("utilization").and_then(percent), w.get("resets_at").and_then(instant)) {
+            push(Reading::new(Provider::Claude, window, p, reset, observed));
+        }
+    }
+    // `limits[]` under `utilization`, or beside it.
+    let limits = util.get("limits").or_else(|| v.get("limits")).and_then(Value::as_array);
+    for l in limits.into_iter().flatten() {
+        let (Some(p), Some(reset)) = (l.get("percent").and_then(percent), l.get("resets_at").and_then(instant)) else {
+            continue;
+        };
+        let mut r = match l.get("kind").and_then(Value::as_str) {
+            Some("session") => Reading::new(Provider::Claude, Window::FiveHour, p, reset, observed),
+            Some("weekly_all") => Reading::new(Provider::Claude, Window::SevenDay, p, reset, observed),
+            Some("weekly_scoped") => Reading::new(Provider::Claude, Window::SevenDay, p, reset, observed),
+            _ => continue,
+        };
+        if l.get("kind").and_then(Value::as_str) == Some("weekly_scoped") {
+            let name = l.pointer("/scope/model/display_name").and_then(Value::as_str).unwrap_or_default();
+            // A model's name as the service gives it, kept short and plain: it reaches a prompt.
+            let name: String = name.chars().filter(|c| c.is_alphanumeric() || " .-_".contains(*c)).take(40).collect();
+            if name.trim().is_empty() {
+                continue;
+            }
+            r.bucket = format!("{SCOPED_WEEKLY}{}", name.trim());
+            r.label = name.trim().to_owned();
+        }
+        push(r);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FETCHED: i64 = 1_770_930_000_000; // 2026-02-12T21:00:00Z
+
+    /// Shaped like the real file: unrelated keys around the member, ids that must not be read.
+    fn file(member: &str) -> String {
+        format!(
+            r#"{{"numStartups": 212, "userID": "0123abcd", "oauthAccount": {{"emailAddress": "x@example.com"}},
+  "projects": {{"/home/u/src/a": {{"allowedTools": [], "note": "a \"quoted\" {{brace}}"}}}},
+  "cachedUsageUtilization": {member},
+  "tipsHistory": {{"new-user-warmup": 7}}}}"#
+        )
+    }
+
+    fn full() -> String {
+        r#"{"fetchedAtMs": 1770930000000,
+            "utilization": {
+              "five_hour": {"utilization": 62, "resets_at": "2026-02-12T23:00:00.000Z"},
+              "seven_day": {"utilization": 41.5, "resets_at": "2026-02-16T09:00:00+00:00"},
+              "limits": [
+                {"kind": "session", "percent": 62, "resets_at": "2026-02-12T23:00:00Z"},
+                {"kind": "weekly_scoped", "percent": 91, "resets_at": "2026-02-15T09:00:00Z",
+                 "scope": {"model": {"display_name": "Fable"}}},
+                {"kind": "monthly_magic", "percent": 5, "resets_at": "2026-03-01T00:00:00Z"}
+              ]},
+            "extra_usage": {"is_enabled": false}}"#
+            .into()
+    }
+
+    #[test]
+    fn the_windows_and_a_per_model_weekly_limit() {
+        let r = readings(file(&full()).as_bytes());
+        let got: Vec<(Window, &str, f64, i64)> =
+            r.iter().map(|r| (r.window, r.bucket.as_str(), r.used_percent, r.observed_at)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (Window::FiveHour, "", 62.0, FETCHED),
+                (Window::SevenDay, "", 41.5, FETCHED),
+                (Window::SevenDay, "weekly:Fable", 91.0, FETCHED),
+            ],
+            "the session limit repeats the 5 hours; the unknown kind is left out"
+        );
+        assert_eq!(r[2].label, "Fable");
+        assert_eq!(r[0].resets_at, FETCHED + 2 * 3_600_000);
+    }
+
+    #[test]
+    fn odd_or_torn_files_give_nothing() {
+        let whole = file(&full());
+        // Cut anywhere inside the member: never a figure from half an object.
+        let start = whole.find("cachedUsageUtilization").unwrap();
+        let end = start + whole[start..].find("\"extra_usage\"").unwrap();
+        for cut in (start..end).step_by(7) {
+            assert!(readings(&whole.as_bytes()[..cut]).is_empty(), "cut at {cut}");
+        }
+        assert!(readings(b"{}").is_empty());
+        assert!(readings(file("null").as_bytes()).is_empty());
+        assert!(
+            readings(file(r#"{"utilization": {"five_hour": {"utilization": 5}}}"#).as_bytes()).is_empty(),
+            "no time"
+        );
+        // Out of range, or a reset before the fetch: refused.
+        let bad =
+            full().replace("\"utilization\": 62", "\"utilization\": 1e9").replace("2026-02-16T09", "2026-02-01T09");
+        let r = readings(file(&bad).as_bytes());
+        assert!(r.iter().all(|r| r.window != Window::SevenDay || !r.main()), "{r:?}");
+        assert_eq!(r.iter().filter(|r| r.window == Window::FiveHour).count(), 1, "the session limit stands in");
+    }
+}
