@@ -204,3 +204,19 @@ fn fields_and_format_are_configurable() {
     let o = feed(&s, p.as_bytes(), &[("RUNWAY_CONFIG", cfg.to_str().unwrap())]);
     assert_eq!(stdout(&o), "7d 41% in 3d01h\n");
 }
+
+#[test]
+fn the_prompt_caches_time_left_is_a_field() {
+    let s = Sandbox::claude_fixture();
+    let mut p = payload(&s, Some(limits(23.4, NOW_S + 6000, 41.2, NOW_S + 3 * 86400 + 3600)));
+    let fields = [("RUNWAY_STATUSLINE_FIELDS", "5h,cache")];
+    // Four and a half minutes left of a five-minute cache (fields Claude Code may add: unknown ones
+    // are ignored, every value checked).
+    p["prompt_cache"] = json!({ "ttl": 300, "expires_at": NOW_S + 270, "warm": true, "hit_ratio": 0.82, "tier": "x" });
+    assert_eq!(plain(&feed(&s, p.to_string().as_bytes(), &fields)), "5h 23% ↻1h40m · cache 5m\n");
+    p["prompt_cache"] = json!({ "expires_at": NOW_S - 10, "warm": false });
+    assert_eq!(plain(&feed(&s, p.to_string().as_bytes(), &fields)), "5h 23% ↻1h40m · cache cold\n");
+    // An expiry a day away is no prompt cache's: left out.
+    p["prompt_cache"] = json!({ "expires_at": NOW_S + 86_400 });
+    assert_eq!(plain(&feed(&s, p.to_string().as_bytes(), &fields)), "5h 23% ↻1h40m\n");
+}

@@ -37,7 +37,12 @@ pub fn run(cfg: Config, stdin: Option<&[u8]>, then: Option<&str>) -> io::Result<
         }
     }
     let context = context(&p);
-    let session = Session { model: p.model.as_deref(), context_percent: context, cost_usd: p.cost_usd };
+    let session = Session {
+        model: p.model.as_deref(),
+        context_percent: context,
+        cost_usd: p.cost_usd,
+        prompt_cache: p.prompt_cache,
+    };
     let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse().ok());
     let cfg = &app.cfg;
     let text = line(&claude, Some(&codex), &session, &cfg.statusline_fields, &cfg.style, columns);

@@ -222,7 +222,7 @@ impl Kind for Providers {
 
 /// The status line's fields, in order.
 pub struct Fields;
-pub const FIELDS: [&str; 6] = ["model", "context", "cost", "5h", "7d", "codex"];
+pub const FIELDS: [&str; 7] = ["model", "context", "cost", "5h", "7d", "codex", "cache"];
 impl Kind for Fields {
     type Value = Vec<String>;
     fn show(v: &Vec<String>) -> String {

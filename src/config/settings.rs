@@ -109,7 +109,7 @@ settings! {
     providers: kinds::Providers = "claude,codex", "providers", "LIST",
         "Which tools the prompt and tmux segments show, in this order, and `report` counts: `claude`, `codex`";
     statusline_fields: kinds::Fields = "model,context,cost,5h,7d,codex", -, "LIST",
-        "What `runway statusline` shows, in order: `model`, `context`, `cost`, `5h`, `7d` (Claude's), `codex`";
+        "What `runway statusline` shows, in order: `model`, `context`, `cost`, `5h`, `7d` (Claude's), `codex`, `cache` (the prompt cache's time left, when the payload has it)";
     context_health: kinds::ContextHealth = "standard", -, "PRESET",
         "A live session's context size turns amber, then red, from: `economical` (50k, 100k), `standard` (80k, 150k), `intensive` (120k, 200k), or two counts like `80k,150k`";
     server_fresh_mins: kinds::Whole = "30", -, "MINUTES",

@@ -28,8 +28,39 @@ pub struct Payload {
     pub transcript: Option<PathBuf>,
     /// The service's own figures (`rate_limits`), observed now.
     pub readings: Vec<Reading>,
+    /// The prompt cache's state, when the payload has one.
+    pub prompt_cache: Option<PromptCache>,
     /// Figures refused as implausible, and why.
     pub rejected: Vec<String>,
+}
+
+/// `prompt_cache`: when the session's prompt cache expires (`expires_at`, else `ttl` seconds from
+/// now), whether it is warm, and the share of input read from it.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct PromptCache {
+    pub expires_at: Option<i64>,
+    pub warm: Option<bool>,
+    /// 0-100.
+    pub hit_percent: Option<f64>,
+}
+
+/// The longest prompt cache Claude offers is an hour; a payload's expiry further off is not shown.
+const MAX_CACHE_MS: i64 = 3_600_000 + 120_000;
+
+fn prompt_cache(v: &Value, now: i64, rejected: &mut Vec<String>) -> Option<PromptCache> {
+    if !v.is_object() {
+        return None;
+    }
+    let at = match &v["expires_at"] {
+        Value::String(t) => crate::ground::time::parse_rfc3339(t),
+        x => number(x).and_then(reset_ms),
+    }
+    .or_else(|| number(&v["ttl"]).filter(|t| *t >= 0.0).map(|t| now + (t * 1000.0) as i64));
+    let at = checked("prompt_cache.expires_at", at, |t| t - now <= MAX_CACHE_MS && now - t <= MAX_CACHE_MS, rejected);
+    // A ratio from 0 to 1, or a percentage.
+    let hit = number(&v["hit_ratio"]).map(|h| if h <= 1.0 { h * 100.0 } else { h });
+    let hit = checked("prompt_cache.hit_ratio", hit, |h| (0.0..=100.0).contains(&h), rejected);
+    Some(PromptCache { expires_at: at, warm: v["warm"].as_bool(), hit_percent: hit })
 }
 
 /// Reads stdin: nothing from a terminal, at most `MAX_STDIN` bytes, and gives up waiting after a
@@ -149,6 +180,7 @@ pub fn parse(bytes: &[u8], now: i64) -> Payload {
         |c| (0.0..=MAX_SESSION_USD).contains(&c),
         &mut rejected,
     );
+    let cache = prompt_cache(&v["prompt_cache"], now, &mut rejected);
     let limits = &v["rate_limits"];
     for (w, k) in [(Window::FiveHour, "five_hour"), (Window::SevenDay, "seven_day")] {
         match reading(&limits[k], w, now) {
@@ -164,6 +196,7 @@ pub fn parse(bytes: &[u8], now: i64) -> Payload {
         cost_usd: cost,
         transcript: s(&v["transcript_path"]).map(PathBuf::from),
         readings,
+        prompt_cache: cache,
         rejected,
     }
 }
@@ -269,6 +302,22 @@ mod tests {
         // Context from current_usage when the percentage is missing: 64,200 of 200,000.
         let p = parse(br#"{"context_window":{"context_window_size":200000,"current_usage":{"input_tokens":4,"cache_creation_input_tokens":1200,"cache_read_input_tokens":62996}}}"#, 0);
         assert_eq!(p.context_percent, Some(32.1));
+    }
+
+    #[test]
+    fn the_prompt_cache_as_given_or_refused() {
+        let now = 1_781_280_000_000;
+        let p = |pc: &str| parse(format!(r#"{{"prompt_cache":{pc}}}"#).as_bytes(), now);
+        // Seconds since the epoch, a ratio: four and a half minutes left, 82% read from it.
+        let c = p(r#"{"ttl":300,"expires_at":1781280270,"warm":true,"hit_ratio":0.82}"#).prompt_cache.unwrap();
+        assert_eq!((c.expires_at, c.warm), (Some(now + 270_000), Some(true)));
+        assert!((c.hit_percent.unwrap() - 82.0).abs() < 1e-9);
+        assert_eq!(p(r#"{"ttl":3600}"#).prompt_cache.unwrap().expires_at, Some(now + 3_600_000), "from the ttl");
+        // An expiry a day away, a ratio of 3 (300%): not shown, and said why.
+        let odd = p(r#"{"expires_at":1781366400,"hit_ratio":300}"#);
+        assert_eq!(odd.prompt_cache, Some(PromptCache::default()));
+        assert_eq!(odd.rejected.len(), 2, "{:?}", odd.rejected);
+        assert_eq!(p("7").prompt_cache, None);
     }
 
     #[test]

@@ -9,15 +9,35 @@
 use super::clean::clean;
 use super::escape::{Target, paint};
 use super::segment::segment;
-use super::style::Style;
+use super::style::{Level, Style};
+use super::words::duration;
 use crate::forecast::Runway;
 use crate::forecast::gauge::Gauge;
+use crate::read::payload::PromptCache;
 
 /// What the line shows besides the runways.
 pub struct Session<'a> {
     pub model: Option<&'a str>,
     pub context_percent: Option<f64>,
     pub cost_usd: Option<f64>,
+    pub prompt_cache: Option<PromptCache>,
+}
+
+/// The prompt cache's remaining time: green, amber in its last minute, red once cold (the next call
+/// pays full price for its context).
+fn cache_field(c: &PromptCache, now: i64, style: &Style) -> Option<String> {
+    let cold = c.warm == Some(false) || c.expires_at.is_some_and(|t| t <= now);
+    let (text, level) = match c.expires_at {
+        _ if cold => ("cache cold".to_owned(), Level::Danger),
+        Some(t) => {
+            let left = t - now;
+            let level = if left <= 60_000 { Level::Warn } else { Level::Ok };
+            (format!("cache {}", duration(left)), level)
+        }
+        None if c.warm == Some(true) => ("cache warm".to_owned(), Level::Ok),
+        None => return None,
+    };
+    Some(paint(&text, level, Target::Ansi, style))
 }
 
 /// Visible width: characters outside escape sequences.
@@ -37,7 +57,7 @@ pub fn width(s: &str) -> usize {
 
 /// Fields to leave out, in this order, when the line is wider than the terminal: what is kept longest
 /// is the 5-hour gauge, then the context, the week, Codex, the session's cost, the model.
-pub const DROP_ORDER: [&str; 5] = ["model", "cost", "codex", "7d", "context"];
+pub const DROP_ORDER: [&str; 6] = ["cache", "model", "cost", "codex", "7d", "context"];
 
 /// The line: the fields of the settings, in order, with the same labels the prompt uses (`5h`, `7d`
 /// alone; `C`, `C7d`, `X`, `X7d` with Codex beside Claude Code), narrowed to `columns`.
@@ -67,6 +87,7 @@ pub fn line(
                 paint(&format!("ctx {}%", c.round() as i64), style.level(Some(c), false), Target::Ansi, style)
             }),
             "cost" => s.cost_usd.map(|c| format!("${c:.2}")),
+            "cache" => s.prompt_cache.as_ref().and_then(|c| cache_field(c, claude.now, style)),
             "5h" => claude.five.as_ref().map(|g| one(g, claude.provider)),
             "7d" => claude.seven.as_ref().map(|g| one(g, claude.provider)),
             "codex" => codex.filter(|_| both).map(|x| {
@@ -96,6 +117,19 @@ pub fn line(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_prompt_cache_counts_down() {
+        let s = Style { color: false, ..Style::default() };
+        let c = |at: Option<i64>, warm| PromptCache { expires_at: at, warm, hit_percent: None };
+        assert_eq!(cache_field(&c(Some(1_000 + 272_000), None), 1_000, &s).as_deref(), Some("cache 5m"));
+        assert_eq!(cache_field(&c(Some(1_000), None), 1_000, &s).as_deref(), Some("cache cold"), "expired");
+        assert_eq!(cache_field(&c(Some(99_000), Some(false)), 1_000, &s).as_deref(), Some("cache cold"));
+        assert_eq!(cache_field(&c(None, Some(true)), 1_000, &s).as_deref(), Some("cache warm"));
+        assert_eq!(cache_field(&c(None, None), 1_000, &s), None);
+        let amber = Style::default();
+        assert!(cache_field(&c(Some(31_000), None), 1_000, &amber).unwrap().starts_with("\x1b[33m"));
+    }
 
     #[test]
     fn widths_ignore_escapes() {
