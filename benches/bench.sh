@@ -137,7 +137,7 @@ time_it() { local -a t; local i a; for i in {1..$RUNS}; do a=$EPOCHREALTIME; eva
 q=${(q)BIN}
 printf '%.2f %.2f %.2f %.2f %.2f\n' \
     $(time_it 'x=$(/bin/true 2>/dev/null)') \
-    $(time_it '_runway_precmd') \
+    $(time_it '_runway_precmd >/dev/null') \
     $(time_it '/bin/sh -c "/bin/true </dev/null 2>/dev/null"') \
     $(time_it "/bin/sh -c \"$q prompt --shell tmux </dev/null 2>/dev/null\" >/dev/null") \
     $(time_it "$q statusline <$PAYLOAD >/dev/null")

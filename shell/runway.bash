@@ -5,6 +5,7 @@
 # The hook runs after the other prompt commands (which may build PS1), takes the PS1 it finds as the
 # base unless it is the one the hook set last time, and hands back the exit status it found.
 # Evaluating this twice installs nothing twice. PROMPT_COMMAND may be a string or (bash 5.1+) an array.
+# Notices runway has for the shell come before a 0x1e byte: printed above the prompt, once.
 
 _runway_hook() {
     local ret=$?
@@ -13,7 +14,14 @@ _runway_hook() {
     fi
     local seg=
     # Removed since the shell started: no segment, and no error at every prompt.
-    [[ -x ::RUNWAY:: ]] && seg=$(::RUNWAY:: prompt --shell bash ::ARGS:: 2>/dev/null)
+    # Notices only where a person reads them: an interactive shell.
+    local notices=()
+    [[ $- == *i* ]] && notices=(--notices)
+    [[ -x ::RUNWAY:: ]] && seg=$(::RUNWAY:: prompt --shell bash "${notices[@]}" ::ARGS:: 2>/dev/null)
+    if [[ $seg == *$'\x1e'* ]]; then
+        printf '%s\n' "${seg%%$'\x1e'*}"
+        seg=${seg#*$'\x1e'}
+    fi
     PS1="${seg:+$seg }${_runway_ps1_base-}"
     _runway_ps1_set=$PS1
     return $ret

@@ -31,7 +31,7 @@ pub struct ClaudeInit {
 
 #[derive(Debug)]
 pub enum Cmd {
-    Prompt { shell: Target },
+    Prompt { shell: Target, notices: bool },
     Status { json: bool },
     Doctor,
     Init { host: Host, print_only: bool, claude: ClaudeInit },
@@ -112,7 +112,11 @@ fn command() -> Command {
                     .value_parser(Target::SHELLS.map(|(n, _)| n))
                     .default_value("plain")
                     .help("The host the segment is escaped for"),
-            ),
+            )
+            .arg(Arg::new("notices").long("notices").action(ArgAction::SetTrue).help(
+                "Put notices due for the shell first, each on a line, then a 0x1e byte, then the segment \
+                 (what the `init` hooks do)",
+            )),
     )
     .subcommand(
         Command::new("status").about("Show the windows, limits and costs").arg(
@@ -243,6 +247,7 @@ pub fn parse(args: &[OsString]) -> Result<Cli, clap::Error> {
     let cmd = match name {
         "prompt" => Cmd::Prompt {
             shell: sub.get_one::<String>("shell").and_then(|s| Target::from_name(s)).unwrap_or(Target::Plain),
+            notices: flag("notices"),
         },
         "status" => Cmd::Status { json: flag("json") },
         "doctor" => Cmd::Doctor,
@@ -286,7 +291,7 @@ mod tests {
     #[test]
     fn settings_become_global_flags() {
         let c = parse(&args("runway prompt --shell zsh --warn-at -5 --ascii --set color_ok=red")).unwrap();
-        assert!(matches!(c.cmd, Cmd::Prompt { shell: Target::Zsh }));
+        assert!(matches!(c.cmd, Cmd::Prompt { shell: Target::Zsh, notices: false }));
         assert_eq!(c.given.flags, vec![("warn_at", "-5".to_owned()), ("ascii", "true".to_owned())]);
         assert_eq!(c.given.sets, vec!["color_ok=red"]);
         command().debug_assert();

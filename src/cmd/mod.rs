@@ -7,6 +7,7 @@ pub mod demo;
 pub mod doctor;
 pub mod init;
 pub mod init_claude;
+pub mod notify;
 pub mod prompt;
 pub mod report;
 pub mod settings_file;
@@ -54,7 +55,7 @@ pub fn run(cli: Cli, quiet: bool) -> io::Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     match cli.cmd {
-        Cmd::Prompt { shell } => prompt::run(cfg, shell),
+        Cmd::Prompt { shell, notices } => prompt::run(cfg, shell, notices),
         Cmd::Statusline { then } => statusline::run(cfg, stdin.as_deref(), then.as_deref()),
         Cmd::Status { json } => status::run(cfg, json),
         Cmd::Doctor => doctor::run(cfg, &problems),

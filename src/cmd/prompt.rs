@@ -4,14 +4,18 @@ use std::io;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use super::emit;
+use super::{emit, notify};
 use crate::app::App;
 use crate::config::Config;
 use crate::render::escape::Target;
 use crate::render::segment::{labelled, segment};
 use crate::store::ingest::Pace;
 
-pub fn run(cfg: Config, shell: Target) -> io::Result<ExitCode> {
+/// Between the shell's notices and the segment with `--notices` (a byte no segment holds: text from
+/// outside has its control characters replaced).
+const SEPARATOR: char = '\x1e';
+
+pub fn run(cfg: Config, shell: Target, notices: bool) -> io::Result<ExitCode> {
     // Fault injection for the tests: a panic in a prompt must stay invisible.
     if std::env::var_os("RUNWAY_FAULT").is_some_and(|v| v == "panic") {
         panic!("injected fault (RUNWAY_FAULT=panic)");
@@ -19,15 +23,27 @@ pub fn run(cfg: Config, shell: Target) -> io::Result<ExitCode> {
     let app = App::load(cfg, Pace::Prompt);
     let started = Instant::now();
     // Until every file is read to its end the totals are partial: nothing rather than a wrong figure.
+    let mut for_shell = None;
     let text = match app.run.info.behind {
         true => String::new(),
         false => {
             let runways = app.runways().map_err(io::Error::other)?;
             let style = &app.cfg.style;
-            segment(&labelled(&runways, style.warn_at), app.cfg.now, shell, style)
+            let seg = segment(&labelled(&runways, style.warn_at), app.cfg.now, shell, style);
+            let due = notify::deliver(&app, &runways, notices);
+            let text = match due.lines.is_empty() {
+                true => seg,
+                false => format!("{}{SEPARATOR}{seg}", due.lines.join("\n")),
+            };
+            for_shell = Some(due);
+            text
         }
     };
     let r = emit(&text);
+    // Given once it reached the hook: a prompt killed before this gives it again next time.
+    if let (Ok(()), Some(due)) = (&r, for_shell) {
+        due.given(&app);
+    }
     super::timings(&app, started);
     super::catch_up::start_if_needed(&app);
     r.map(|_| ExitCode::SUCCESS)

@@ -220,6 +220,49 @@ impl Kind for Providers {
     }
 }
 
+/// Where notices go: `shell`, `tmux`, `desktop`, or `off`.
+pub struct Channels;
+pub const CHANNELS: [&str; 3] = ["shell", "tmux", "desktop"];
+impl Kind for Channels {
+    type Value = Vec<String>;
+    fn show(v: &Vec<String>) -> String {
+        if v.is_empty() { "off".into() } else { v.join(",") }
+    }
+    fn parse(s: &str) -> Result<Vec<String>, String> {
+        let mut out: Vec<String> = Vec::new();
+        for c in list(s) {
+            match c {
+                "off" | "none" => {}
+                c if CHANNELS.contains(&c) => {
+                    if !out.iter().any(|o| o == c) {
+                        out.push(c.to_owned());
+                    }
+                }
+                c => return Err(format!("unknown channel {c:?} (shell, tmux, desktop, or off)")),
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The least a notice is about: `warn` (a window past `warn_at`), `danger` (past `danger_at`, or the
+/// limit before the reset), `limit` (reached).
+pub struct NoticeLevel;
+pub const NOTICE_LEVELS: [&str; 3] = ["warn", "danger", "limit"];
+impl Kind for NoticeLevel {
+    type Value = u8;
+    fn show(v: &u8) -> String {
+        NOTICE_LEVELS.get(*v as usize).copied().unwrap_or("warn").to_owned()
+    }
+    fn parse(s: &str) -> Result<u8, String> {
+        NOTICE_LEVELS
+            .iter()
+            .position(|l| *l == s.trim())
+            .map(|i| i as u8)
+            .ok_or_else(|| format!("{:?}: expected warn, danger or limit", s.trim()))
+    }
+}
+
 /// The status line's fields, in order.
 pub struct Fields;
 pub const FIELDS: [&str; 7] = ["model", "context", "cost", "5h", "7d", "codex", "cache"];

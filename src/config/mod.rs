@@ -42,6 +42,10 @@ pub struct Config {
     pub rescan_ms: i64,
     pub timings: bool,
     pub statusline_fields: Vec<String>,
+    /// Notice channels (`shell`, `tmux`, `desktop`), and the least level announced (0 warn, 1 danger,
+    /// 2 limit).
+    pub notify: Vec<String>,
+    pub notify_at: u8,
     pub providers: Vec<Provider>,
 }
 
@@ -175,6 +179,8 @@ pub fn resolve(g: &Given, audience: Audience) -> (Config, Vec<String>) {
         rescan_ms: (v.rescan_secs as i64).saturating_mul(1000),
         timings: g.timings,
         statusline_fields: v.statusline_fields.clone(),
+        notify: v.notify.clone(),
+        notify_at: v.notify_at,
         providers: v.providers,
     };
     (cfg, problems)

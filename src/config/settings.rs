@@ -112,6 +112,10 @@ settings! {
         "What `runway statusline` shows, in order: `model`, `context`, `cost`, `5h`, `7d` (Claude's), `codex`, `cache` (the prompt cache's time left, when the payload has it)";
     context_health: kinds::ContextHealth = "standard", -, "PRESET",
         "A live session's context size turns amber, then red, from: `economical` (50k, 100k), `standard` (80k, 150k), `intensive` (120k, 200k), or two counts like `80k,150k`";
+    notify: kinds::Channels = "shell,tmux", "notify", "LIST",
+        "Where notices go when a window crosses `notify_at`: `shell` (a line above the next prompt, from the `init` hooks), `tmux` (a message on the client), `desktop` (`notify-send`, `osascript`); `off` for none";
+    notify_at: kinds::NoticeLevel = "warn", -, "LEVEL",
+        "The least a notice is about: `warn` (past `warn_at`), `danger` (past `danger_at`, or the limit before the reset), `limit` (reached)";
     server_fresh_mins: kinds::Whole = "30", -, "MINUTES",
         "How long a reported share is shown as is, without local usage since it";
     rescan_secs: kinds::Whole = "60", -, "SECONDS",

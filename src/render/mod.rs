@@ -7,6 +7,7 @@ pub mod clean;
 pub mod escape;
 pub mod json;
 pub mod line;
+pub mod notice;
 pub mod report;
 pub mod report_json;
 pub mod segment;

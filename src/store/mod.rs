@@ -9,6 +9,7 @@ pub mod compact;
 pub mod db;
 pub mod ingest;
 pub mod merge;
+pub mod notices;
 pub mod pages;
 pub mod readings;
 pub mod state;

@@ -1,0 +1,130 @@
+//! What is worth telling the user without being asked: a window past the warning or danger share,
+//! the limit coming before the reset, the limit reached. Each is said once per window and level: its
+//! key names the tool, the window (the allowance, for a per-model limit) by its reset, and the level.
+//! Pure: the claims that make "once" hold across shells live in `store::notices`.
+
+use super::Runway;
+use super::gauge::Gauge;
+
+/// How serious, least first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// Past `warn_at`.
+    Warn,
+    /// Past `danger_at`.
+    Danger,
+    /// At the present rate the limit comes before the reset.
+    Forecast,
+    /// The limit is reached.
+    Limit,
+}
+
+impl Level {
+    pub const ALL: [Level; 4] = [Level::Warn, Level::Danger, Level::Forecast, Level::Limit];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Warn => "warn",
+            Level::Danger => "danger",
+            Level::Forecast => "forecast",
+            Level::Limit => "limit",
+        }
+    }
+
+    /// Where `notify_at` (0 warn, 1 danger, 2 limit) puts this level.
+    fn rank(self) -> u8 {
+        match self {
+            Level::Warn => 0,
+            Level::Danger | Level::Forecast => 1,
+            Level::Limit => 2,
+        }
+    }
+}
+
+/// A notice due: the gauge it is about and how serious it is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Due<'a> {
+    pub runway: &'a Runway,
+    pub gauge: &'a Gauge,
+    pub level: Level,
+}
+
+impl Due<'_> {
+    /// Names the window and level, the same in every shell (the reset to the minute: it is the
+    /// window's identity).
+    pub fn key(&self, level: Level) -> String {
+        let reset = self.gauge.resets_at.unwrap_or(0) / 60_000;
+        format!(
+            "{}-{}-{}-{reset}-{}",
+            self.runway.provider.name(),
+            self.gauge.window.key(),
+            self.gauge.bucket,
+            level.name()
+        )
+    }
+}
+
+/// The level a gauge has reached, if any.
+pub fn level(g: &Gauge, warn_at: f64, danger_at: f64) -> Option<Level> {
+    let used = g.used_percent?;
+    match () {
+        _ if g.over() => Some(Level::Limit),
+        _ if g.minutes_to_limit.is_some() => Some(Level::Forecast),
+        _ if used >= danger_at => Some(Level::Danger),
+        _ if used >= warn_at => Some(Level::Warn),
+        _ => None,
+    }
+}
+
+/// The notices the runways call for, from `least` (0 warn, 1 danger, 2 limit) up: every window with
+/// a reset (the 5 hours, the week, a per-model limit) at its highest level.
+pub fn due(runways: &[Runway], warn_at: f64, danger_at: f64, least: u8) -> Vec<Due<'_>> {
+    let mut out = Vec::new();
+    for r in runways {
+        for g in r.five.iter().chain(r.seven.iter()).chain(r.others.iter()) {
+            if g.resets_at.is_none() {
+                continue;
+            }
+            if let Some(level) = level(g, warn_at, danger_at).filter(|l| l.rank() >= least) {
+                out.push(Due { runway: r, gauge: g, level });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::forecast::limit::Source;
+    use crate::ground::window::Window;
+
+    fn gauge(used: f64, warn: Option<f64>) -> Gauge {
+        Gauge {
+            window: Window::FiveHour,
+            source: Source::Server,
+            used_percent: Some(used),
+            cost: 0,
+            tokens: 0,
+            unpriced_tokens: 0,
+            resets_at: Some(3_600_000),
+            minutes_to_limit: warn,
+            minutes_to_empty: None,
+            pace: None,
+            percent_per_hour: None,
+            observed_at: None,
+            bucket: String::new(),
+            label: String::new(),
+        }
+    }
+
+    #[test]
+    fn levels_by_share_forecast_and_limit() {
+        assert_eq!(level(&gauge(69.9, None), 70.0, 90.0), None);
+        assert_eq!(level(&gauge(70.0, None), 70.0, 90.0), Some(Level::Warn));
+        assert_eq!(level(&gauge(90.0, None), 70.0, 90.0), Some(Level::Danger));
+        assert_eq!(level(&gauge(40.0, Some(30.0)), 70.0, 90.0), Some(Level::Forecast), "the limit before the reset");
+        assert_eq!(level(&gauge(100.0, None), 70.0, 90.0), Some(Level::Limit));
+        assert!(Level::Warn.rank() < Level::Forecast.rank() && Level::Forecast.rank() < Level::Limit.rank());
+    }
+}

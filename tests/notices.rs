@@ -1,0 +1,230 @@
+//! Notices come to the user once per window and level on each channel: above the next prompt of one
+//! shell (never inside the prompt string), as a message on the tmux client, on the desktop. The
+//! fixture's last block at the hosts' clock, against a $10 limit, is heading for its limit before
+//! the reset (`5h ~15% ⚠ 28m`): that is the notice due.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use common::host::*;
+use common::*;
+
+const NOTICE: &str = "runway: Claude Code 5h at ~15%: at this rate the limit comes in 28m, before it resets in 4h55m";
+
+fn prompt(s: &Sandbox, env: &[(&str, &str)]) -> Output {
+    let mut c = s.cmd();
+    c.envs(env.iter().copied()).args([
+        "--now",
+        HOST_NOW,
+        "--limit-cost",
+        "10",
+        "prompt",
+        "--shell",
+        "zsh",
+        "--notices",
+    ]);
+    c.output().unwrap()
+}
+
+/// The notice lines a prompt handed its hook (before the 0x1e byte), and the segment after it.
+fn split(o: &Output) -> (Vec<String>, String) {
+    let text = stdout(o);
+    match text.split_once('\x1e') {
+        Some((n, seg)) => (n.lines().map(str::to_owned).collect(), seg.to_owned()),
+        None => (Vec::new(), text),
+    }
+}
+
+/// A directory with stand-ins that record their arguments, one line per call, to `<name>.log`.
+fn stand_ins(dir: &Path, names: &[&str]) -> PathBuf {
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    for n in names {
+        let script = format!("#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{}/{n}.log'\n", dir.display());
+        let p = bin.join(n);
+        std::fs::write(&p, script).unwrap();
+        Command::new("chmod").arg("755").arg(&p).status().unwrap();
+    }
+    bin
+}
+
+fn path_with(bin: &Path) -> String {
+    format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default())
+}
+
+/// The lines a stand-in recorded, once its detached calls had time to land.
+fn recorded(dir: &Path, name: &str, want: usize) -> Vec<String> {
+    let start = Instant::now();
+    loop {
+        let lines: Vec<String> = std::fs::read_to_string(dir.join(format!("{name}.log")))
+            .map(|t| t.lines().map(str::to_owned).collect())
+            .unwrap_or_default();
+        if lines.len() >= want || start.elapsed() > Duration::from_secs(5) {
+            // A moment more: a second call, if there were one, would have landed too.
+            std::thread::sleep(Duration::from_millis(300));
+            return std::fs::read_to_string(dir.join(format!("{name}.log")))
+                .map(|t| t.lines().map(str::to_owned).collect())
+                .unwrap_or_default();
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn prompts_drawn_at_the_same_moment_say_it_once() {
+    let s = Sandbox::claude_fixture();
+    s.status(HOST_NOW); // the cache built first: every prompt below answers
+    let runs: Vec<Output> = std::thread::scope(|sc| {
+        let hs: Vec<_> = (0..5).map(|_| sc.spawn(|| prompt(&s, &[]))).collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let said: Vec<Vec<String>> = runs.iter().map(|o| split(o).0).collect();
+    assert_eq!(said.iter().filter(|n| !n.is_empty()).count(), 1, "{said:?}");
+    assert_eq!(said.iter().flatten().collect::<Vec<_>>(), [NOTICE]);
+    for o in &runs {
+        assert_quiet(o);
+        assert!(split(o).1.contains("5h ~15%"), "the segment after the notice: {:?}", stdout(o));
+    }
+    let (later, seg) = split(&prompt(&s, &[]));
+    assert!(later.is_empty() && seg.contains("5h ~15%"), "once per window and level");
+    // Without --notices (a prompt framework calling runway itself) nothing but the segment.
+    let o = s.cmd().args(["--now", HOST_NOW, "--limit-cost", "10", "prompt"]).output().unwrap();
+    assert!(!stdout(&o).contains('\x1e'));
+}
+
+#[test]
+fn a_prompt_killed_between_claim_and_print_does_not_lose_it() {
+    let s = Sandbox::claude_fixture();
+    s.status(HOST_NOW);
+    let o = prompt(&s, &[("RUNWAY_FAULT", "after-claim")]);
+    assert!(!o.status.success() && split(&o).0.is_empty(), "died holding the claim");
+    let (said, _) = split(&prompt(&s, &[]));
+    assert_eq!(said, [NOTICE], "the next prompt gives it");
+    assert!(split(&prompt(&s, &[])).0.is_empty());
+}
+
+#[test]
+fn nothing_when_nothing_crossed_or_notices_are_off() {
+    let s = Sandbox::claude_fixture();
+    // A $1000 limit: 0.15%, nothing to say, and nothing written.
+    let o = s.cmd().args(["--now", HOST_NOW, "--limit-cost", "1000", "prompt", "--notices"]).output().unwrap();
+    assert_quiet(&o);
+    assert!(!stdout(&o).contains('\x1e') && !stdout(&o).is_empty(), "{:?}", stdout(&o));
+    assert!(!s.cache().join("notices").exists());
+    let (said, _) = split(&prompt(&s, &[("RUNWAY_NOTIFY", "off")]));
+    assert!(said.is_empty());
+    assert!(!s.cache().join("notices").exists());
+}
+
+#[test]
+fn desktop_and_tmux_messages_once_each() {
+    let s = Sandbox::claude_fixture();
+    s.status(HOST_NOW);
+    let bin = stand_ins(s.dir.path(), &["notify-send", "tmux"]);
+    let path = path_with(&bin);
+    let env = [("PATH", path.as_str()), ("RUNWAY_NOTIFY", "desktop,tmux"), ("TMUX", "/tmp/runway-test-sock,1,0")];
+    std::thread::scope(|sc| {
+        for _ in 0..5 {
+            sc.spawn(|| assert_quiet(&prompt(&s, &env)));
+        }
+    });
+    for _ in 0..3 {
+        let (said, _) = split(&prompt(&s, &env));
+        assert!(said.is_empty(), "the shell is not a channel here");
+    }
+    let desktop = recorded(s.dir.path(), "notify-send", 1);
+    assert_eq!(desktop, [format!("--app-name=runway runway {}", NOTICE.trim_start_matches("runway: "))]);
+    let tmux = recorded(s.dir.path(), "tmux", 1);
+    assert_eq!(tmux, [format!("display-message -d 10000 {NOTICE}")]);
+    // Outside tmux the tmux channel waits for a prompt inside it.
+    let s2 = Sandbox::claude_fixture();
+    let bin2 = stand_ins(s2.dir.path(), &["tmux"]);
+    let path2 = path_with(&bin2);
+    prompt(&s2, &[("PATH", path2.as_str()), ("RUNWAY_NOTIFY", "tmux")]);
+    assert!(recorded(s2.dir.path(), "tmux", 1).is_empty());
+}
+
+#[test]
+fn real_shells_in_tmux_panes_print_it_above_one_prompt_and_tmux_shows_it() {
+    if !have("zsh") || !have("bash") || !have("tmux") {
+        return;
+    }
+    let s = Sandbox::claude_fixture();
+    s.status(HOST_NOW);
+    let zdot = s.dir.path().join("zdot");
+    std::fs::create_dir_all(&zdot).unwrap();
+    std::fs::write(zdot.join(".zshrc"), format!("PROMPT='%# '\n{}\n", init_line("zsh", ""))).unwrap();
+    let rc = s.dir.path().join("bashrc");
+    std::fs::write(&rc, format!("PS1='$ '\n{}\n", init_line("bash", ""))).unwrap();
+    let bin = stand_ins(s.dir.path(), &["notify-send"]);
+    let mut env = env_of(&s);
+    env.push(("ZDOTDIR", zdot.display().to_string()));
+    env.push(("PATH", path_with(&bin)));
+    env.push(("RUNWAY_NOTIFY", "shell,tmux,desktop".into()));
+    // The person's server: zsh in one pane, bash in another, and a real client attached to it.
+    let inner = Tmux::start(s.dir.path(), "inner", &env, "zsh -i", 100, 12);
+    // A new pane takes PATH from the tmux client that makes it (tmux 3.3): the stand-in's, as the first.
+    let split = inner
+        .cmd()
+        .env("PATH", path_with(&bin))
+        .args(["split-window", "-t", "t", &format!("bash --noprofile --rcfile {} -i", rc.display())])
+        .status()
+        .unwrap();
+    assert!(split.success());
+    let outer =
+        Tmux::start(s.dir.path(), "outer", &env, &format!("tmux -S {} attach -t t", inner.sock.display()), 110, 30);
+    outer.wait("both prompts drawn", |sc| sc.matches("5h ~15%").count() >= 2);
+    let panes = || ["t.0", "t.1"].map(|p| inner.run(&["capture-pane", "-p", "-J", "-S", "-", "-t", p])).join("\n");
+    // More prompts in both: still once.
+    for p in ["t.0", "t.1"] {
+        for _ in 0..2 {
+            inner.run(&["send-keys", "-t", p, "true", "Enter"]);
+        }
+    }
+    std::thread::sleep(Duration::from_millis(1500));
+    let screen = panes();
+    assert_eq!(screen.matches(NOTICE).count(), 1, "above one prompt, in one pane:\n{screen}");
+    assert!(!screen.lines().any(|l| l.contains(NOTICE) && l.contains("5h ~15%")), "never in a prompt string");
+    // On the client's status line (once per window and level: the stand-in test counts the calls). A
+    // prompt drawn before the client attached had nowhere to show it: a later one did.
+    for p in ["t.0", "t.1"] {
+        inner.run(&["send-keys", "-t", p, "true", "Enter"]);
+    }
+    outer.wait("the message on the client", |sc| sc.contains("runway: Claude Code 5h at ~15%: at this rate"));
+    let log = std::fs::read_to_string(s.cache().join("runway.log")).unwrap_or_default();
+    assert_eq!(recorded(s.dir.path(), "notify-send", 1).len(), 1, "{log}");
+}
+
+#[test]
+fn fish_prints_it_above_the_prompt_once() {
+    if !have("fish") || !have("tmux") {
+        return;
+    }
+    let s = Sandbox::claude_fixture();
+    s.status(HOST_NOW);
+    let conf = s.dir.path().join("xdg/fish");
+    std::fs::create_dir_all(&conf).unwrap();
+    std::fs::write(
+        conf.join("config.fish"),
+        format!("set -g fish_greeting ''\nfunction fish_prompt; echo -n '> '; end\n'{BIN}' init fish | source\n"),
+    )
+    .unwrap();
+    let mut env = env_of(&s);
+    env.push(("XDG_CONFIG_HOME", s.dir.path().join("xdg").display().to_string()));
+    env.push(("XDG_DATA_HOME", s.dir.path().join("data").display().to_string()));
+    env.push(("RUNWAY_NOTIFY", "shell".into()));
+    let t = Tmux::start(s.dir.path(), "fish", &env, "fish", 120, 20);
+    t.wait("the segment", |sc| sc.contains("5h ~15%"));
+    t.type_line("false");
+    t.type_line("echo rc=$status");
+    let sc = t.wait("rc=1", |sc| sc.contains("rc=1"));
+    assert_eq!(sc.matches(NOTICE).count(), 1, "{sc}");
+    let first = sc.lines().position(|l| l.contains(NOTICE)).unwrap();
+    assert!(
+        sc.lines().nth(first + 1).is_some_and(|l| l.starts_with("> ") && l.contains("5h ~15%")),
+        "above the prompt:\n{sc}"
+    );
+}
