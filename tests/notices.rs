@@ -228,3 +228,26 @@ fn fish_prints_it_above_the_prompt_once() {
         "above the prompt:\n{sc}"
     );
 }
+
+#[test]
+fn a_sessions_context_past_its_threshold_is_said_once_from_the_status_line() {
+    let s = Sandbox::claude_fixture();
+    let bin = stand_ins(s.dir.path(), &["notify-send"]);
+    let path = path_with(&bin);
+    // 32% of 200k is 64k: under the standard 80k. 41% is 82k: amber.
+    for used in [32, 41, 41, 41] {
+        let mut p = payload(&s, None);
+        p["context_window"]["used_percentage"] = serde_json::json!(used);
+        let mut c = s.cmd();
+        c.env("PATH", &path).env("RUNWAY_NOTIFY", "desktop").args(["--now", HOST_NOW, "statusline"]);
+        c.stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+        let mut child = c.spawn().unwrap();
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), p.to_string().as_bytes()).unwrap();
+        assert_quiet(&child.wait_with_output().unwrap());
+    }
+    let said = recorded(s.dir.path(), "notify-send", 1);
+    assert_eq!(
+        said,
+        ["--app-name=runway runway Claude Code session 8463c716 context at 82.0k tokens (amber from 80k)"]
+    );
+}

@@ -58,17 +58,53 @@ fn desktop(line: &str) -> bool {
     }
 }
 
+/// One notice: the same `key` in every process that would give it.
+struct Item {
+    key: String,
+    line: String,
+    level: Level,
+}
+
 /// Claims and delivers what is due. `shell`: the prompt's hook prints lines (`--notices`).
 pub fn deliver(app: &App, runways: &[Runway], shell: bool) -> ForShell {
-    let mut out = ForShell { lines: Vec::new(), claims: Vec::new() };
     let cfg = &app.cfg;
     if cfg.notify.is_empty() {
-        return out;
+        return ForShell { lines: Vec::new(), claims: Vec::new() };
     }
     let due: Vec<Due> = notice::due(runways, cfg.style.warn_at, cfg.style.danger_at, cfg.notify_at);
-    for d in &due {
-        let key = d.key(d.level);
-        let line = text(d, cfg.now, &cfg.style);
+    let items = due.iter().map(|d| Item { key: d.key(d.level), line: text(d, cfg.now, &cfg.style), level: d.level });
+    send(app, items.collect(), shell)
+}
+
+/// A live session's context past its health thresholds (from the status line, which knows it):
+/// on the tmux and desktop channels, once per session and level.
+pub fn context(app: &App, session: &str, tokens: u64) {
+    let style = &app.cfg.style;
+    let level = match style.context_level(tokens) {
+        crate::render::style::Level::Danger => Level::Danger,
+        crate::render::style::Level::Warn => Level::Warn,
+        _ => return,
+    };
+    let rank = if level == Level::Danger { 1 } else { 0 };
+    if app.cfg.notify.is_empty() || rank < app.cfg.notify_at {
+        return;
+    }
+    let (warn, danger) = style.context_at;
+    let line = format!(
+        "runway: Claude Code session {} context at {} tokens ({} from {}k)",
+        session.get(..8).unwrap_or(session),
+        crate::render::words::count(tokens),
+        if level == Level::Danger { "red" } else { "amber" },
+        if level == Level::Danger { danger } else { warn } / 1000
+    );
+    let key = format!("context-{session}-{}", level.name());
+    send(app, vec![Item { key, line, level }], false);
+}
+
+fn send(app: &App, items: Vec<Item>, shell: bool) -> ForShell {
+    let mut out = ForShell { lines: Vec::new(), claims: Vec::new() };
+    let cfg = &app.cfg;
+    for Item { key, line, level } in items {
         for channel in &cfg.notify {
             let here = match channel.as_str() {
                 "shell" => shell,
@@ -87,7 +123,7 @@ pub fn deliver(app: &App, runways: &[Runway], shell: bool) -> ForShell {
             match channel.as_str() {
                 "shell" => {
                     out.lines.push(line.clone());
-                    out.claims.push((claim, key.clone(), d.level));
+                    out.claims.push((claim, key.clone(), level));
                     continue;
                 }
                 "tmux" => {
@@ -109,7 +145,7 @@ pub fn deliver(app: &App, runways: &[Runway], shell: bool) -> ForShell {
             }
             // Sent (or logged as impossible: not tried again at every prompt).
             let _ = claim.done();
-            settle_below(app, channel, &key, d.level);
+            settle_below(app, channel, &key, level);
         }
     }
     out

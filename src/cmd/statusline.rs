@@ -37,6 +37,10 @@ pub fn run(cfg: Config, stdin: Option<&[u8]>, then: Option<&str>) -> io::Result<
         }
     }
     let context = context(&p);
+    // The session's context past its health thresholds: said once (tmux, desktop).
+    if let (Some(id), Some(c)) = (p.session_id.as_deref(), context) {
+        super::notify::context(&app, id, (c / 100.0 * p.context_size() as f64).round() as u64);
+    }
     let session = Session {
         model: p.model.as_deref(),
         context_percent: context,

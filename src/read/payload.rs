@@ -21,6 +21,8 @@ pub const MAX_STDIN: usize = 1 << 20;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Payload {
+    /// The session's id, when it is a plain one (letters, digits, dashes; at most 64).
+    pub session_id: Option<String>,
     pub model: Option<String>,
     pub context_percent: Option<f64>,
     pub context_size: Option<u64>,
@@ -189,7 +191,10 @@ pub fn parse(bytes: &[u8], now: i64) -> Payload {
             None => {}
         }
     }
+    let session_id =
+        s(&v["session_id"]).filter(|id| id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
     Payload {
+        session_id,
         model: s(&v["model"]["display_name"]).or_else(|| s(&v["model"]["id"])),
         context_percent: given.or_else(from_usage),
         context_size: size,
