@@ -80,6 +80,36 @@ impl App {
         Evidence { readings, hits }
     }
 
+    /// Every reading of `p` that counts at `now`, the newest per window and allowance, each with
+    /// where it came from (`status line`, `.claude.json`, `transcript`), for `status` to list.
+    pub fn limits(&self, p: Provider) -> Vec<(Reading, &'static str)> {
+        let now = self.cfg.now;
+        let st = &self.run.db.state;
+        let mut all: Vec<(Reading, &'static str)> = Vec::new();
+        all.extend(self.readings.of(p, &self.root_keys, now).into_iter().map(|r| (r, "status line")));
+        all.extend(
+            self.on_disk
+                .iter()
+                .filter(|r| r.provider == p && r.observed_at <= now)
+                .map(|r| (r.clone(), ".claude.json")),
+        );
+        all.extend(
+            st.readings
+                .iter()
+                .map(|o| &o.value)
+                .filter(|r| r.provider == p && r.observed_at <= now)
+                .map(|r| (r.clone(), "transcript")),
+        );
+        all.retain(|(r, _)| r.resets_at > now);
+        all.sort_by(|a, b| {
+            (a.0.window as u8, &a.0.bucket)
+                .cmp(&(b.0.window as u8, &b.0.bucket))
+                .then(b.0.observed_at.cmp(&a.0.observed_at))
+        });
+        all.dedup_by(|a, b| a.0.window == b.0.window && a.0.bucket == b.0.bucket);
+        all
+    }
+
     /// The runway of `p`; an error when the cache failed a read on the way (the figure would be
     /// wrong, so none is given).
     pub fn runway(&self, p: Provider) -> Result<Runway, String> {

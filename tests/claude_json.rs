@@ -63,7 +63,34 @@ fn its_windows_are_the_services_readings_while_open() {
     assert_eq!(others.len(), 1, "the unknown kind is left out: {others:?}");
     assert_eq!((others[0]["name"].as_str(), others[0]["used_percent"].as_f64()), (Some("Fable"), Some(91.0)));
     assert_eq!(others[0]["window"], "seven_day");
+    // Every figure that counts, with where it came from and its age.
+    let listed: Vec<(String, String, String)> = v["claude"]["limits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["window"].as_str().unwrap().into(),
+                l["name"].as_str().unwrap().into(),
+                l["reported_by"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let cj = || ".claude.json".to_owned();
+    assert_eq!(
+        listed,
+        [
+            ("five_hour".into(), "".into(), cj()),
+            ("seven_day".into(), "".into(), cj()),
+            ("seven_day".into(), "Fable".into(), cj())
+        ]
+    );
+    assert_eq!(v["claude"]["limits"][2]["observed_at"], "2026-02-12T21:00:00Z");
     let text = stdout(&s.run(&["--now", NOW, "--timezone", "UTC", "status"]));
+    assert!(
+        text.contains("reported  5h 62% (.claude.json, 30m ago) · 7d 41% (.claude.json, 30m ago) · Fable 7d 91% (.claude.json, 30m ago)"),
+        "{text}"
+    );
     assert!(text.contains("Fable: 91% of its 7d window (reported by the service 30m ago, resets in 2d11h"), "{text}");
     // Nothing of the rest of the file reaches an answer.
     for o in [stdout(&s.run(&["--now", NOW, "status", "--json"])), text, stdout(&s.run(&["doctor"]))] {

@@ -40,10 +40,11 @@ pub fn run(cfg: Config, json: bool) -> io::Result<ExitCode> {
         }
     };
     let out = if json {
-        format!(
-            "{}\n",
-            serde_json::to_string_pretty(&render::json::status(app.cfg.now, &all, &app.cfg.style)).unwrap_or_default()
-        )
+        let mut v = render::json::status(app.cfg.now, &all, &app.cfg.style);
+        for (r, _) in &all {
+            v[r.provider.name()]["limits"] = render::json::limits(&app.limits(r.provider));
+        }
+        format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
     } else {
         human(&app, &all)
     };
@@ -107,6 +108,7 @@ fn human(app: &App, all: &[(Runway, Vec<Attribution>)]) -> String {
                 out.push('\n');
             }
             out += &render::status::human(r, used, &app.cfg.style);
+            out += &render::status::limits(&app.limits(r.provider), app.cfg.now);
         }
     }
     if out.is_empty() {

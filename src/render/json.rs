@@ -108,6 +108,23 @@ pub fn provider(r: &Runway, used: &[Attribution], style: &Style) -> Value {
     })
 }
 
+/// `limits`: every figure the service reported that counts now, with where it came from.
+pub fn limits(list: &[(Reading, &str)]) -> Value {
+    list.iter()
+        .map(|(r, from)| {
+            json!({
+                "window": r.window.key(),
+                "id": r.bucket,
+                "name": r.name(),
+                "used_percent": r.used_percent,
+                "resets_at": rfc3339(r.resets_at),
+                "observed_at": rfc3339(r.observed_at),
+                "reported_by": from,
+            })
+        })
+        .collect()
+}
+
 pub fn status(now: i64, runways: &[(Runway, Vec<Attribution>)], style: &Style) -> Value {
     let mut v = json!({ "now": rfc3339(now) });
     for (r, used) in runways {

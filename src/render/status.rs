@@ -9,6 +9,7 @@ use crate::forecast::Runway;
 use crate::forecast::gauge::Gauge;
 use crate::forecast::limit::{Measure, Source};
 use crate::forecast::rate::HORIZON_MS;
+use crate::ground::evidence::Reading;
 use crate::ground::time::MINUTE_MS;
 use crate::ground::tokens::Totals;
 use crate::ground::window::Window;
@@ -119,6 +120,21 @@ fn gauge(r: &Runway, g: &Gauge, style: &Style) -> String {
         s += &format!("  {:<9} {o}\n", "now");
     }
     s
+}
+
+/// Every figure the service reported that counts now, where it came from and how old it is.
+pub fn limits(list: &[(Reading, &str)], now: i64) -> String {
+    if list.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = list
+        .iter()
+        .map(|(r, from)| {
+            let name = if r.main() { String::new() } else { format!("{} ", clean(r.name())) };
+            format!("{name}{} {:.0}% ({from}, {} ago)", r.window.label(), r.used_percent, duration(now - r.observed_at))
+        })
+        .collect();
+    format!("  {:<9} {}\n", "reported", parts.join(" · "))
 }
 
 /// A provider's windows, each followed by what used it (`used`, one per window that has calls).
