@@ -220,3 +220,22 @@ fn the_prompt_caches_time_left_is_a_field() {
     p["prompt_cache"] = json!({ "expires_at": NOW_S + 86_400 });
     assert_eq!(plain(&feed(&s, p.to_string().as_bytes(), &fields)), "5h 23% ↻1h40m\n");
 }
+
+#[test]
+fn status_shows_the_prompt_cache_the_status_line_saw() {
+    let s = Sandbox::claude_fixture();
+    let mut p = payload(&s, None);
+    p["prompt_cache"] = json!({ "expires_at": NOW_S + 270, "warm": true, "hit_ratio": 0.82 });
+    feed(&s, p.to_string().as_bytes(), &[]);
+    let text = stdout(&s.run(&["--now", NOW, "status"]));
+    assert!(
+        text.contains("cache     session 8463c716: 5m left, 82% of input read from it (the status line saw it 0m ago)"),
+        "{text}"
+    );
+    let v = s.status(NOW);
+    assert_eq!(v["claude"]["prompt_cache"]["expires_at"], "2026-02-12T21:34:30Z");
+    // An hour later it is another story: not shown.
+    let later = s.status("2026-02-12T22:45:00Z");
+    assert_eq!(later["claude"]["prompt_cache"], Value::Null);
+    assert!(!stdout(&s.run(&["--now", "2026-02-12T22:45:00Z", "status"])).contains("cache     session"));
+}

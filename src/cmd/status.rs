@@ -16,6 +16,7 @@ use crate::report::OriginOf;
 use crate::report::attribution::{self, Attribution};
 use crate::report::group::ByFile;
 use crate::store::ingest::Pace;
+use crate::store::prompt_cache;
 
 pub fn run(cfg: Config, json: bool) -> io::Result<ExitCode> {
     let mut app = App::load(cfg.clone(), Pace::Full);
@@ -44,6 +45,8 @@ pub fn run(cfg: Config, json: bool) -> io::Result<ExitCode> {
         for (r, _) in &all {
             v[r.provider.name()]["limits"] = render::json::limits(&app.limits(r.provider));
         }
+        v["claude"]["prompt_cache"] =
+            render::json::prompt_cache(prompt_cache::load(&app.cfg.cache_dir).as_ref(), app.cfg.now);
         format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
     } else {
         human(&app, &all)
@@ -109,6 +112,11 @@ fn human(app: &App, all: &[(Runway, Vec<Attribution>)]) -> String {
             }
             out += &render::status::human(r, used, &app.cfg.style);
             out += &render::status::limits(&app.limits(r.provider), app.cfg.now);
+            if r.provider == Provider::Claude
+                && let Some(k) = prompt_cache::load(&app.cfg.cache_dir)
+            {
+                out += &render::status::prompt_cache(&k, app.cfg.now);
+            }
         }
     }
     if out.is_empty() {

@@ -15,6 +15,7 @@ use crate::read::payload::{self, Payload};
 use crate::render::clean::clean_keep_colour;
 use crate::render::line::{Session, line};
 use crate::store::ingest::Pace;
+use crate::store::prompt_cache;
 use crate::store::readings::Readings;
 
 pub fn run(cfg: Config, stdin: Option<&[u8]>, then: Option<&str>) -> io::Result<ExitCode> {
@@ -24,6 +25,10 @@ pub fn run(cfg: Config, stdin: Option<&[u8]>, then: Option<&str>) -> io::Result<
     }
     if let Err(e) = Readings::record(&cfg.cache_dir, &p.readings, &p.rejected, p.root().as_deref()) {
         log::warn(&format!("statusline: cannot store rate_limits: {e}"));
+    }
+    if let (Some(session), Some(cache)) = (&p.session_id, p.prompt_cache) {
+        let kept = prompt_cache::Kept { session: session.clone(), seen_at: cfg.now, cache };
+        prompt_cache::save(&cfg.cache_dir, &kept);
     }
     let app = App::load(cfg, Pace::Prompt);
     let started = Instant::now();

@@ -9,10 +9,11 @@ use crate::forecast::Runway;
 use crate::forecast::gauge::Gauge;
 use crate::forecast::limit::Source;
 use crate::ground::evidence::Reading;
-use crate::ground::time::rfc3339;
+use crate::ground::time::{HOUR_MS, rfc3339};
 use crate::ground::tokens::{Pico, Sums, Totals};
 use crate::ground::window::Window;
 use crate::report::attribution::Attribution;
+use crate::store::prompt_cache::Kept;
 
 fn tokens(s: &Sums) -> Value {
     json!({
@@ -106,6 +107,20 @@ pub fn provider(r: &Runway, used: &[Attribution], style: &Style) -> Value {
             "model": m, "priced_as": crate::read::family::assumed(m).map(|p| p.key)
         })).collect::<Vec<_>>(),
     })
+}
+
+/// `prompt_cache`: the status line's last session's cache, while it was seen in the last hour.
+pub fn prompt_cache(k: Option<&Kept>, now: i64) -> Value {
+    match k {
+        Some(k) if (0..=HOUR_MS).contains(&(now - k.seen_at)) => json!({
+            "session": k.session,
+            "seen_at": rfc3339(k.seen_at),
+            "expires_at": k.cache.expires_at.map(rfc3339),
+            "warm": k.cache.warm,
+            "hit_percent": k.cache.hit_percent,
+        }),
+        _ => Value::Null,
+    }
 }
 
 /// `limits`: every figure the service reported that counts now, with where it came from.

@@ -10,10 +10,11 @@ use crate::forecast::gauge::Gauge;
 use crate::forecast::limit::{Measure, Source};
 use crate::forecast::rate::HORIZON_MS;
 use crate::ground::evidence::Reading;
-use crate::ground::time::MINUTE_MS;
+use crate::ground::time::{HOUR_MS, MINUTE_MS};
 use crate::ground::tokens::Totals;
 use crate::ground::window::Window;
 use crate::report::attribution::Attribution;
+use crate::store::prompt_cache::Kept;
 
 fn totals(t: &Totals) -> String {
     let calls = if t.entries == 1 { "call" } else { "calls" };
@@ -120,6 +121,24 @@ fn gauge(r: &Runway, g: &Gauge, style: &Style) -> String {
         s += &format!("  {:<9} {o}\n", "now");
     }
     s
+}
+
+/// The prompt cache of the session the status line last drew, while it is recent (an hour).
+pub fn prompt_cache(k: &Kept, now: i64) -> String {
+    if now - k.seen_at > HOUR_MS || k.seen_at > now {
+        return String::new();
+    }
+    let c = &k.cache;
+    let state = match c.expires_at {
+        _ if c.warm == Some(false) => "cold".to_owned(),
+        Some(t) if t <= now => "cold (expired)".to_owned(),
+        Some(t) => format!("{} left", duration(t - now)),
+        None if c.warm == Some(true) => "warm".to_owned(),
+        None => return String::new(),
+    };
+    let hit = c.hit_percent.map(|h| format!(", {h:.0}% of input read from it")).unwrap_or_default();
+    let id = k.session.get(..8).unwrap_or(&k.session);
+    format!("  {:<9} session {id}: {state}{hit} (the status line saw it {} ago)\n", "cache", duration(now - k.seen_at))
 }
 
 /// Every figure the service reported that counts now, where it came from and how old it is.

@@ -11,6 +11,7 @@ pub mod ingest;
 pub mod merge;
 pub mod notices;
 pub mod pages;
+pub mod prompt_cache;
 pub mod readings;
 pub mod state;
 pub mod state_file;
