@@ -239,3 +239,27 @@ fn status_shows_the_prompt_cache_the_status_line_saw() {
     assert_eq!(later["claude"]["prompt_cache"], Value::Null);
     assert!(!stdout(&s.run(&["--now", "2026-02-12T22:45:00Z", "status"])).contains("cache     session"));
 }
+
+#[test]
+fn a_spend_limit_is_stored_and_shown_like_the_others() {
+    let s = Sandbox::claude_fixture();
+    let mut limits = limits(23.4, NOW_S + 6000, 41.2, NOW_S + 3 * 86400 + 3600);
+    // Past 100% is a state a spend limit can be in; a reset in 18 days is its period's.
+    limits["spend_limit"] = json!({ "used_percentage": 140.0, "resets_at": NOW_S + 18 * 86400 });
+    feed(&s, payload(&s, Some(limits.clone())).to_string().as_bytes(), &[]);
+    let v = s.status(NOW);
+    let spend = v["claude"]["other_limits"].as_array().unwrap().iter().find(|l| l["id"] == "spend_limit").cloned();
+    let spend = spend.unwrap_or_else(|| panic!("{v}"));
+    assert_eq!(
+        (spend["used_percent"].as_f64(), spend["window"].as_str(), spend["over"].as_bool()),
+        (Some(140.0), Some("spend_limit"), Some(true))
+    );
+    let text = stdout(&s.run(&["--now", NOW, "status"]));
+    assert!(text.contains("spend limit: 140% used (reported by the service 0m ago, resets in 18d00h)"), "{text}");
+    // Out of range: refused, and said so in doctor, never shown.
+    let s2 = Sandbox::claude_fixture();
+    let mut odd = limits;
+    odd["spend_limit"] = json!({ "used_percentage": 1e9, "resets_at": NOW_S + 86400 });
+    feed(&s2, payload(&s2, Some(odd)).to_string().as_bytes(), &[]);
+    assert!(s2.status(NOW)["claude"]["other_limits"].as_array().unwrap().is_empty());
+}

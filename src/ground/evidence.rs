@@ -41,6 +41,16 @@ impl Reading {
         }
     }
 
+    /// An organisation's spend limit (Claude Code's `rate_limits.spend_limit`): an allowance of its
+    /// own, which can pass 100%.
+    pub fn spend(provider: Provider, used_percent: f64, resets_at: i64, observed_at: i64) -> Reading {
+        Reading {
+            bucket: SPEND.into(),
+            label: "spend limit".into(),
+            ..Reading::new(provider, Window::Spend, used_percent, resets_at, observed_at)
+        }
+    }
+
     pub fn main(&self) -> bool {
         self.bucket.is_empty()
     }
@@ -50,6 +60,9 @@ impl Reading {
         if self.label.is_empty() { &self.bucket } else { &self.label }
     }
 }
+
+/// The bucket of a spend limit.
+pub const SPEND: &str = "spend_limit";
 
 /// The bucket of a weekly per-model limit (`weekly:<model>`, Claude Code's `weekly_scoped`).
 pub const SCOPED_WEEKLY: &str = "weekly:";

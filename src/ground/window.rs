@@ -1,4 +1,6 @@
-//! The two quota windows the services enforce: five hours and seven days.
+//! The quota windows the services enforce: five hours and seven days; and a spend limit's period
+//! (Claude Code's `rate_limits.spend_limit`, an organisation's monthly allowance), whose reset is at
+//! most a month and a day away.
 
 use super::time::{HOUR_MS, WEEK_MS};
 
@@ -6,6 +8,7 @@ use super::time::{HOUR_MS, WEEK_MS};
 pub enum Window {
     FiveHour = 0,
     SevenDay = 1,
+    Spend = 2,
 }
 
 impl Window {
@@ -13,6 +16,7 @@ impl Window {
         match v {
             0 => Some(Window::FiveHour),
             1 => Some(Window::SevenDay),
+            2 => Some(Window::Spend),
             _ => None,
         }
     }
@@ -30,6 +34,7 @@ impl Window {
         match self {
             Window::FiveHour => 5 * HOUR_MS,
             Window::SevenDay => WEEK_MS,
+            Window::Spend => 32 * 24 * HOUR_MS,
         }
     }
 
@@ -37,6 +42,7 @@ impl Window {
         match self {
             Window::FiveHour => "5h",
             Window::SevenDay => "7d",
+            Window::Spend => "spend",
         }
     }
 
@@ -45,6 +51,7 @@ impl Window {
         match self {
             Window::FiveHour => "five_hour",
             Window::SevenDay => "seven_day",
+            Window::Spend => "spend_limit",
         }
     }
 }

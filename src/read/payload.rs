@@ -139,7 +139,10 @@ fn reading(v: &Value, window: Window, now: i64) -> Option<Result<Reading, String
         .ok_or("unusable reset time")
         .and_then(|at| check(used, at, now, window).map(|_| at))
         .map_err(|why| format!("rate_limits.{}: {why} (used_percentage {used}, resets_at {resets})", window.key()));
-    Some(checked.map(|at| Reading::new(Provider::Claude, window, used, at, now)))
+    Some(checked.map(|at| match window {
+        Window::Spend => Reading::spend(Provider::Claude, used, at, now),
+        w => Reading::new(Provider::Claude, w, used, at, now),
+    }))
 }
 
 /// Reads what it can from the payload, observed at `now`.
@@ -184,7 +187,7 @@ pub fn parse(bytes: &[u8], now: i64) -> Payload {
     );
     let cache = prompt_cache(&v["prompt_cache"], now, &mut rejected);
     let limits = &v["rate_limits"];
-    for (w, k) in [(Window::FiveHour, "five_hour"), (Window::SevenDay, "seven_day")] {
+    for (w, k) in [(Window::FiveHour, "five_hour"), (Window::SevenDay, "seven_day"), (Window::Spend, "spend_limit")] {
         match reading(&limits[k], w, now) {
             Some(Ok(r)) => readings.push(r),
             Some(Err(why)) => rejected.push(why),

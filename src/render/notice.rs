@@ -11,6 +11,8 @@ pub fn text(d: &Due, now: i64, style: &Style) -> String {
     let g = d.gauge;
     let what = if g.label.is_empty() {
         format!("{} {}", d.runway.provider.title(), g.window.label())
+    } else if g.window == crate::ground::window::Window::Spend {
+        format!("{} {}", d.runway.provider.title(), clean(&g.label))
     } else {
         format!("{} {} {}", d.runway.provider.title(), clean(&g.label), g.window.label())
     };

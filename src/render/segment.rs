@@ -85,6 +85,7 @@ pub fn clock(ms: i64, w: Window, zone: &jiff::tz::TimeZone) -> String {
     match w {
         Window::FiveHour => z.strftime("%H:%M").to_string(),
         Window::SevenDay => z.strftime("%a %H:%M").to_string(),
+        Window::Spend => z.strftime("%b %d").to_string(),
     }
 }
 

@@ -33,6 +33,7 @@ fn window_name(w: Window) -> &'static str {
     match w {
         Window::FiveHour => "5 hours",
         Window::SevenDay => "7 days",
+        Window::Spend => "spend",
     }
 }
 
@@ -184,12 +185,15 @@ pub fn human(r: &Runway, used: &[Attribution], style: &Style) -> String {
     for g in &r.others {
         let reset = g.resets_at.map(|t| format!(", resets in {}", duration(t - r.now))).unwrap_or_default();
         let ago = g.observed_at.map(|t| format!(" {} ago", duration(r.now - t))).unwrap_or_default();
+        let of = match g.window {
+            Window::Spend => "used".to_owned(),
+            w => format!("of its {} window", w.label()),
+        };
         out += &format!(
-            "  {:<9} {}: {:.0}% of its {} window (reported by the service{ago}{reset})\n",
+            "  {:<9} {}: {:.0}% {of} (reported by the service{ago}{reset})\n",
             "also",
             clean(&g.label),
             g.used_percent.unwrap_or(0.0),
-            g.window.label()
         );
     }
     for m in &r.assumed {

@@ -59,6 +59,8 @@ pub fn span(r: &Runway, w: Window) -> Option<(i64, i64)> {
             let reset = r.seven.as_ref().and_then(|g| g.resets_at);
             Some(reset.map_or((now - WEEK_MS, now), |t| (t - w.len_ms(), now)))
         }
+        // A spend limit's period is the organisation's, not one runway can tell the start of.
+        Window::Spend => None,
     }
 }
 

@@ -59,14 +59,13 @@ fn to_json(r: &Reading) -> Value {
 }
 
 fn from_json(v: &Value) -> Option<Reading> {
-    let window = [Window::FiveHour, Window::SevenDay].into_iter().find(|w| v["window"] == w.key())?;
-    Some(Reading::new(
-        Provider::from_name(v["provider"].as_str()?)?,
-        window,
-        v["used_percent"].as_f64()?,
-        v["resets_at"].as_i64()?,
-        v["observed_at"].as_i64()?,
-    ))
+    let window = [Window::FiveHour, Window::SevenDay, Window::Spend].into_iter().find(|w| v["window"] == w.key())?;
+    let (p, used) = (Provider::from_name(v["provider"].as_str()?)?, v["used_percent"].as_f64()?);
+    let (reset, seen) = (v["resets_at"].as_i64()?, v["observed_at"].as_i64()?);
+    Some(match window {
+        Window::Spend => Reading::spend(p, used, reset, seen),
+        w => Reading::new(p, w, used, reset, seen),
+    })
 }
 
 /// A root as readings name it: resolved, so that two spellings of one directory match.
