@@ -251,3 +251,30 @@ fn a_sessions_context_past_its_threshold_is_said_once_from_the_status_line() {
         ["--app-name=runway runway Claude Code session 8463c716 context at 82.0k tokens (amber from 80k)"]
     );
 }
+
+#[test]
+fn a_terminal_with_its_own_notifications_gets_the_escape_from_the_hook() {
+    let s = Sandbox::claude_fixture();
+    s.status(HOST_NOW);
+    let bin = stand_ins(s.dir.path(), &["notify-send"]);
+    let path = path_with(&bin);
+    let env = [("PATH", path.as_str()), ("RUNWAY_NOTIFY", "desktop"), ("TERM_PROGRAM", "WezTerm")];
+    let (said, seg) = split(&prompt(&s, &env));
+    let text = NOTICE.trim_start_matches("runway: ");
+    assert_eq!(said, [format!("\x1b]777;notify;runway;{text}\x07")], "OSC 777, printed by the hook");
+    assert!(seg.contains("5h ~15%"));
+    assert!(split(&prompt(&s, &env)).0.is_empty(), "once");
+    assert!(recorded(s.dir.path(), "notify-send", 0).is_empty(), "not twice on the desktop");
+    // Without a hook to print it (a tmux job, a prompt framework): notify-send.
+    let s2 = Sandbox::claude_fixture();
+    let bin2 = stand_ins(s2.dir.path(), &["notify-send"]);
+    let path2 = path_with(&bin2);
+    let o = s2
+        .cmd()
+        .envs([("PATH", path2.as_str()), ("RUNWAY_NOTIFY", "desktop"), ("TERM_PROGRAM", "WezTerm")])
+        .args(["--now", HOST_NOW, "--limit-cost", "10", "prompt", "--shell", "tmux"])
+        .output()
+        .unwrap();
+    assert!(!stdout(&o).contains('\x1b'));
+    assert_eq!(recorded(s2.dir.path(), "notify-send", 1).len(), 1);
+}

@@ -15,15 +15,16 @@ use crate::store::notices::{self, Claim};
 /// Shell lines to print, each with its claim, to be marked given once printed.
 pub struct ForShell {
     pub lines: Vec<String>,
-    claims: Vec<(Claim, String, Level)>,
+    /// Each with its key, level and channel.
+    claims: Vec<(Claim, String, Level, String)>,
 }
 
 impl ForShell {
     /// After the lines reached the hook.
     pub fn given(self, app: &App) {
-        for (c, key, level) in self.claims {
+        for (c, key, level, channel) in self.claims {
             let _ = c.done();
-            settle_below(app, "shell", &key, level);
+            settle_below(app, &channel, &key, level);
         }
     }
 }
@@ -46,6 +47,25 @@ fn spawn(program: &str, args: &[&str]) -> bool {
             log::warn(&format!("notice: cannot run {program}: {e}"));
             false
         }
+    }
+}
+
+/// The terminal's own notification escape, when it has one and the line reaches it directly (a
+/// prompt's hook prints it; inside tmux it would need a passthrough the user may not allow): OSC 9
+/// for iTerm2, OSC 777 for WezTerm, foot and urxvt.
+fn osc(line: &str) -> Option<String> {
+    if std::env::var_os("TMUX").is_some_and(|t| !t.is_empty()) {
+        return None;
+    }
+    let program = std::env::var("TERM_PROGRAM").unwrap_or_default();
+    let term = std::env::var("TERM").unwrap_or_default();
+    let text = line.trim_start_matches("runway: ");
+    match () {
+        _ if program == "iTerm.app" => Some(format!("\x1b]9;runway: {text}\x07")),
+        _ if program == "WezTerm" || term.starts_with("foot") || term.starts_with("rxvt") => {
+            Some(format!("\x1b]777;notify;runway;{text}\x07"))
+        }
+        _ => None,
     }
 }
 
@@ -123,7 +143,7 @@ fn send(app: &App, items: Vec<Item>, shell: bool) -> ForShell {
             match channel.as_str() {
                 "shell" => {
                     out.lines.push(line.clone());
-                    out.claims.push((claim, key.clone(), level));
+                    out.claims.push((claim, key.clone(), level, channel.clone()));
                     continue;
                 }
                 "tmux" => {
@@ -139,9 +159,17 @@ fn send(app: &App, items: Vec<Item>, shell: bool) -> ForShell {
                         continue;
                     }
                 }
-                _ => {
-                    desktop(&line);
-                }
+                _ => match osc(&line).filter(|_| shell) {
+                    // Printed by the hook, with the shell's lines: marked given with them.
+                    Some(esc) => {
+                        out.lines.push(esc);
+                        out.claims.push((claim, key.clone(), level, channel.clone()));
+                        continue;
+                    }
+                    None => {
+                        desktop(&line);
+                    }
+                },
             }
             // Sent (or logged as impossible: not tried again at every prompt).
             let _ = claim.done();
