@@ -147,9 +147,25 @@ fn desktop_and_tmux_messages_once_each() {
     assert!(recorded(s2.dir.path(), "tmux", 1).is_empty());
 }
 
+/// One call of $30 at 21:04 in the last block's session: a real assistant line with its ids, time and
+/// counts set (1.2M output tokens of opus 4.6 at $25 a million).
+fn a_big_call(s: &Sandbox) {
+    let file = s.session("4d5611e5-241a-462a-8d15-5122611a9569");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let line = text.lines().find(|l| l.contains(r#""type":"assistant""#) && l.contains(r#""usage""#)).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+    v["timestamp"] = serde_json::json!("2026-02-12T21:04:00.000Z");
+    v["requestId"] = serde_json::json!("req_crossing");
+    v["isSidechain"] = serde_json::json!(false);
+    v["message"]["id"] = serde_json::json!("msg_crossing");
+    v["message"]["usage"] = serde_json::json!({ "input_tokens": 10, "output_tokens": 1_200_000,
+        "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0 });
+    append(&file, format!("{v}\n").as_bytes());
+}
+
 #[test]
-fn real_shells_in_tmux_panes_print_it_above_one_prompt_and_tmux_shows_it() {
-    if !have("zsh") || !have("bash") || !have("tmux") {
+fn five_shells_in_tmux_panes_see_a_crossing_once_per_channel() {
+    if !have("zsh") || !have("bash") || !have("fish") || !have("tmux") {
         return;
     }
     let s = Sandbox::claude_fixture();
@@ -159,43 +175,61 @@ fn real_shells_in_tmux_panes_print_it_above_one_prompt_and_tmux_shows_it() {
     std::fs::write(zdot.join(".zshrc"), format!("PROMPT='%# '\n{}\n", init_line("zsh", ""))).unwrap();
     let rc = s.dir.path().join("bashrc");
     std::fs::write(&rc, format!("PS1='$ '\n{}\n", init_line("bash", ""))).unwrap();
+    let conf = s.dir.path().join("xdg/fish");
+    std::fs::create_dir_all(&conf).unwrap();
+    let fish_rc =
+        format!("set -g fish_greeting ''\nfunction fish_prompt; echo -n '> '; end\n'{BIN}' init fish | source\n");
+    std::fs::write(conf.join("config.fish"), fish_rc).unwrap();
     let bin = stand_ins(s.dir.path(), &["notify-send"]);
     let mut env = env_of(&s);
     env.push(("ZDOTDIR", zdot.display().to_string()));
+    env.push(("XDG_CONFIG_HOME", s.dir.path().join("xdg").display().to_string()));
+    env.push(("XDG_DATA_HOME", s.dir.path().join("data").display().to_string()));
     env.push(("PATH", path_with(&bin)));
     env.push(("RUNWAY_NOTIFY", "shell,tmux,desktop".into()));
-    // The person's server: zsh in one pane, bash in another, and a real client attached to it.
-    let inner = Tmux::start(s.dir.path(), "inner", &env, "zsh -i", 100, 12);
-    // A new pane takes PATH from the tmux client that makes it (tmux 3.3): the stand-in's, as the first.
-    let split = inner
-        .cmd()
-        .env("PATH", path_with(&bin))
-        .args(["split-window", "-t", "t", &format!("bash --noprofile --rcfile {} -i", rc.display())])
-        .status()
-        .unwrap();
-    assert!(split.success());
+    // $1.54 of $40 so far: nothing to say until the big call.
+    env.push(("RUNWAY_LIMIT_COST", "40".into()));
+    // The person's server: five shells in five panes, and a real client attached to it.
+    let inner = Tmux::start(s.dir.path(), "inner", &env, "zsh -i", 160, 50);
+    let bash = format!("bash --noprofile --rcfile {} -i", rc.display());
+    for shell in [bash.as_str(), "fish", "zsh -i", bash.as_str()] {
+        // A new pane takes PATH from the tmux client that makes it (tmux 3.3): the stand-in's.
+        let st = inner.cmd().env("PATH", path_with(&bin)).args(["split-window", "-t", "t", shell]).status().unwrap();
+        assert!(st.success());
+        inner.run(&["select-layout", "-t", "t", "tiled"]);
+    }
     let outer =
-        Tmux::start(s.dir.path(), "outer", &env, &format!("tmux -S {} attach -t t", inner.sock.display()), 110, 30);
-    outer.wait("both prompts drawn", |sc| sc.matches("5h ~15%").count() >= 2);
-    let panes = || ["t.0", "t.1"].map(|p| inner.run(&["capture-pane", "-p", "-J", "-S", "-", "-t", p])).join("\n");
-    // More prompts in both: still once.
-    for p in ["t.0", "t.1"] {
-        for _ in 0..2 {
-            inner.run(&["send-keys", "-t", p, "true", "Enter"]);
+        Tmux::start(s.dir.path(), "outer", &env, &format!("tmux -S {} attach -t t", inner.sock.display()), 170, 56);
+    let panes: Vec<String> = (0..5).map(|i| format!("t.{i}")).collect();
+    let all = || panes.iter().map(|p| inner.run(&["capture-pane", "-p", "-J", "-S", "-", "-t", p])).collect::<Vec<_>>();
+    let start = Instant::now();
+    while !all().iter().all(|sc| sc.contains("5h ~")) {
+        assert!(start.elapsed() < Duration::from_secs(20), "prompts not drawn: {:?}", all());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(all().iter().all(|sc| !sc.contains("runway: ")), "nothing crossed yet: {:?}", all());
+    a_big_call(&s);
+    // Every shell draws its next prompt at about the same moment, twice.
+    for _ in 0..2 {
+        for p in &panes {
+            inner.run(&["send-keys", "-t", p, "Enter"]);
         }
+        std::thread::sleep(Duration::from_millis(1500));
     }
-    std::thread::sleep(Duration::from_millis(1500));
-    let screen = panes();
-    assert_eq!(screen.matches(NOTICE).count(), 1, "above one prompt, in one pane:\n{screen}");
-    assert!(!screen.lines().any(|l| l.contains(NOTICE) && l.contains("5h ~15%")), "never in a prompt string");
-    // On the client's status line (once per window and level: the stand-in test counts the calls). A
-    // prompt drawn before the client attached had nowhere to show it: a later one did.
-    for p in ["t.0", "t.1"] {
-        inner.run(&["send-keys", "-t", p, "true", "Enter"]);
-    }
-    outer.wait("the message on the client", |sc| sc.contains("runway: Claude Code 5h at ~15%: at this rate"));
-    let log = std::fs::read_to_string(s.cache().join("runway.log")).unwrap_or_default();
-    assert_eq!(recorded(s.dir.path(), "notify-send", 1).len(), 1, "{log}");
+    let screens = all();
+    let said: Vec<usize> = screens.iter().map(|sc| sc.matches("runway: Claude Code 5h at ~").count()).collect();
+    assert_eq!(
+        said.iter().sum::<usize>(),
+        1,
+        "once, above one prompt of one shell: {said:?}\n{}",
+        screens.join("\n---\n")
+    );
+    assert!(
+        !screens.iter().any(|sc| sc.lines().any(|l| l.contains("runway: ") && l.contains("↻"))),
+        "never in a prompt"
+    );
+    outer.wait("the message on the client", |sc| sc.contains("runway: Claude Code 5h at ~"));
+    assert_eq!(recorded(s.dir.path(), "notify-send", 1).len(), 1, "once on the desktop");
 }
 
 #[test]
