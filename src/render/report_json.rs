@@ -204,7 +204,8 @@ pub fn report(rep: &Report, model: &dyn Fn(u16) -> String) -> String {
     let rows = Rows(rep, model);
     let totals = sums(&rep.total.totals.sums);
     // ccusage's keys are in alphabetical order: `daily` before `totals`, `totals` before `weekly`.
-    let mut out = Vec::new();
+    // About 1.2 KB a pretty-printed row: one allocation instead of a growing buffer.
+    let mut out = Vec::with_capacity(1024 + rep.rows.len() * 1280);
     let mut w = serde_json::Serializer::pretty(&mut out);
     let r = (|| {
         let mut m = w.serialize_map(Some(2))?;
