@@ -49,16 +49,23 @@ pub fn given(cache_dir: &Path, channel: &str, notice: &str) -> bool {
 /// The claim on a notice, unless it was given already or another run is giving it now.
 pub fn claim(cache_dir: &Path, channel: &str, notice: &str) -> Option<Claim> {
     let p = path(cache_dir, channel, notice);
-    let fresh = !p.exists();
-    if fresh {
-        create_private_dir(&cache_dir.join(DIR)).ok()?;
-        prune(&cache_dir.join(DIR));
+    // While a window stays past its line every prompt asks again: one read answers "given already",
+    // with no lock taken and nothing created.
+    match fs::read(&p) {
+        Ok(b) if b == DONE => return None,
+        Ok(_) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            create_private_dir(&cache_dir.join(DIR)).ok()?;
+            prune(&cache_dir.join(DIR));
+        }
+        Err(_) => return None,
     }
     let mut file = OpenOptions::new().read(true).write(true).create(true).truncate(false).mode(0o600).open(&p).ok()?;
     // SAFETY: flock on a descriptor this function owns; no memory is involved.
     if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
         return None;
     }
+    // Read again under the lock: another run may have given it since.
     let mut was = Vec::new();
     file.read_to_end(&mut was).ok()?;
     (was != DONE).then_some(Claim { file })
