@@ -284,6 +284,18 @@ fn a_sessions_context_past_its_threshold_is_said_once_from_the_status_line() {
         said,
         ["--app-name=runway runway Claude Code session 8463c716 context at 82.0k tokens (amber from 80k)"]
     );
+    // Amber is below `notify_at = danger`: nothing.
+    let s = Sandbox::claude_fixture();
+    let bin = stand_ins(s.dir.path(), &["notify-send"]);
+    let mut p = payload(&s, None);
+    p["context_window"]["used_percentage"] = serde_json::json!(41);
+    let mut c = s.cmd();
+    c.env("PATH", path_with(&bin)).env("RUNWAY_NOTIFY", "desktop").env("RUNWAY_NOTIFY_AT", "danger");
+    c.args(["--now", HOST_NOW, "statusline"]).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), p.to_string().as_bytes()).unwrap();
+    assert!(child.wait_with_output().unwrap().status.success());
+    assert!(recorded(s.dir.path(), "notify-send", 0).is_empty());
 }
 
 #[test]

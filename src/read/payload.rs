@@ -145,6 +145,12 @@ fn reading(v: &Value, window: Window, now: i64) -> Option<Result<Reading, String
     }))
 }
 
+/// A session id runway keeps and shows: letters, digits and dashes, at most 64 (Claude Code's are
+/// UUIDs).
+pub fn plain_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
 /// Reads what it can from the payload, observed at `now`.
 pub fn parse(bytes: &[u8], now: i64) -> Payload {
     let v: Value = match serde_json::from_slice(bytes) {
@@ -194,8 +200,7 @@ pub fn parse(bytes: &[u8], now: i64) -> Payload {
             None => {}
         }
     }
-    let session_id =
-        s(&v["session_id"]).filter(|id| id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+    let session_id = s(&v["session_id"]).filter(|id| plain_id(id));
     Payload {
         session_id,
         model: s(&v["model"]["display_name"]).or_else(|| s(&v["model"]["id"])),

@@ -6,7 +6,7 @@ use std::fs;
 use std::path::Path;
 
 use crate::ground::files::{create_private_dir, write_atomic};
-use crate::read::payload::PromptCache;
+use crate::read::payload::{self, PromptCache};
 
 const FILE: &str = "prompt-cache";
 
@@ -36,8 +36,7 @@ pub fn load(cache_dir: &Path) -> Option<Kept> {
     let text = fs::read_to_string(cache_dir.join(FILE)).ok()?;
     let f: Vec<&str> = text.trim_end().split('\t').collect();
     let [session, seen, expires, warm, hit] = f[..] else { return None };
-    let plain =
-        !session.is_empty() && session.len() <= 64 && session.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    let plain = payload::plain_id(session);
     let seen_at: i64 = seen.parse().ok()?;
     let expires_at = expires.parse::<i64>().ok().filter(|t| (t - seen_at).abs() <= 3_720_000);
     let hit_percent = hit.parse::<f64>().ok().filter(|h| (0.0..=100.0).contains(h));
