@@ -136,9 +136,9 @@ fn desktop_and_tmux_messages_once_each() {
         assert!(said.is_empty(), "the shell is not a channel here");
     }
     let desktop = recorded(s.dir.path(), "notify-send", 1);
-    assert_eq!(desktop, [format!("--app-name=runway runway {}", NOTICE.trim_start_matches("runway: "))]);
+    assert_eq!(desktop, [format!("--app-name=runway -- runway {}", NOTICE.trim_start_matches("runway: "))]);
     let tmux = recorded(s.dir.path(), "tmux", 1);
-    assert_eq!(tmux, [format!("display-message -d 10000 {NOTICE}")]);
+    assert_eq!(tmux, [format!("display-message -d 10000 -- {}", NOTICE.replace('%', "%%"))]);
     // Outside tmux the tmux channel waits for a prompt inside it.
     let s2 = Sandbox::claude_fixture();
     let bin2 = stand_ins(s2.dir.path(), &["tmux"]);
@@ -282,7 +282,7 @@ fn a_sessions_context_past_its_threshold_is_said_once_from_the_status_line() {
     let said = recorded(s.dir.path(), "notify-send", 1);
     assert_eq!(
         said,
-        ["--app-name=runway runway Claude Code session 8463c716 context at 82.0k tokens (amber from 80k)"]
+        ["--app-name=runway -- runway Claude Code session 8463c716 context at 82.0k tokens (amber from 80k)"]
     );
     // Amber is below `notify_at = danger`: nothing.
     let s = Sandbox::claude_fixture();

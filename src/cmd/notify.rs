@@ -9,6 +9,7 @@ use crate::app::App;
 use crate::forecast::Runway;
 use crate::forecast::notice::{self, Due, Level};
 use crate::ground::log;
+use crate::render::escape::{applescript, desktop_body, osc_text, tmux_message};
 use crate::render::notice::text;
 use crate::store::notices::{self, Claim};
 
@@ -59,7 +60,7 @@ fn osc(line: &str) -> Option<String> {
     }
     let program = std::env::var("TERM_PROGRAM").unwrap_or_default();
     let term = std::env::var("TERM").unwrap_or_default();
-    let text = line.trim_start_matches("runway: ");
+    let text = osc_text(line.trim_start_matches("runway: "));
     match () {
         _ if program == "iTerm.app" => Some(format!("\x1b]9;runway: {text}\x07")),
         _ if program == "WezTerm" || term.starts_with("foot") || term.starts_with("rxvt") => {
@@ -69,12 +70,15 @@ fn osc(line: &str) -> Option<String> {
     }
 }
 
+/// Each program gets the text escaped for what it reads: AppleScript's string syntax, the
+/// notification server's markup (after `--`, so no text is taken for an option).
 fn desktop(line: &str) -> bool {
+    let text = line.trim_start_matches("runway: ");
     if cfg!(target_os = "macos") {
-        let script = format!("display notification {:?} with title \"runway\"", line.trim_start_matches("runway: "));
+        let script = format!("display notification \"{}\" with title \"runway\"", applescript(text));
         spawn("osascript", &["-e", &script])
     } else {
-        spawn("notify-send", &["--app-name=runway", "runway", line.trim_start_matches("runway: ")])
+        spawn("notify-send", &["--app-name=runway", "--", "runway", &desktop_body(text)])
     }
 }
 
@@ -150,7 +154,7 @@ fn send(app: &App, items: Vec<Item>, shell: bool) -> ForShell {
                     // Waited for (a few milliseconds, once): with no client attached tmux has nowhere
                     // to show it, and the notice stays due for a prompt that has one.
                     let shown = Command::new("tmux")
-                        .args(["display-message", "-d", "10000", &line])
+                        .args(["display-message", "-d", "10000", "--", &tmux_message(&line)])
                         .stdin(Stdio::null())
                         .stdout(Stdio::null())
                         .stderr(Stdio::null())

@@ -3,6 +3,7 @@
 //! expansion; tmux takes no ANSI at all but `#[fg=…]`, with `#` doubled; fish and the Claude Code
 //! status line take raw ANSI; `plain` is text only.
 
+use super::clean::clean;
 use super::style::{Level, Style};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,9 +73,52 @@ pub fn paint(escaped: &str, lvl: Level, t: Target, style: &Style) -> String {
     }
 }
 
+/// A message for `tmux display-message`, shown literally. tmux runs the text through strftime (`%`)
+/// and then expands it as a format, where `#()` runs a command and `#{}`/`#[]` read the server's
+/// state; and an argument ending in `;` ends the command there (`\;` stands for a plain `;`).
+pub fn tmux_message(s: &str) -> String {
+    let mut out = clean(s).replace('#', "##").replace('%', "%%");
+    if out.ends_with(';') {
+        out.insert(out.len() - 1, '\\');
+    }
+    out
+}
+
+/// The body of a desktop notification (`notify-send`): servers read a subset of HTML there, so a
+/// `<`, `>` or `&` from outside would be markup.
+pub fn desktop_body(s: &str) -> String {
+    clean(s).replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// Text inside an AppleScript string literal (`osascript -e 'display notification "…"'`).
+pub fn applescript(s: &str) -> String {
+    clean(s).replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+/// Text inside an OSC escape (terminal notifications): a BEL or ESC, or a C1 string terminator,
+/// would end the escape early and let the rest reach the terminal as commands; `clean` replaces them.
+pub fn osc_text(s: &str) -> String {
+    clean(s).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn channel_text_is_literal() {
+        let hostile = "#(touch x)#{pane_current_path}#[fg=red]%F <b>&</b> \"q\" \\ \x07\x1b]0;t";
+        assert_eq!(
+            tmux_message(hostile),
+            "##(touch x)##{pane_current_path}##[fg=red]%%F <b>&</b> \"q\" \\ \u{FFFD}\u{FFFD}]0;t"
+        );
+        assert_eq!(tmux_message("a;"), "a\\;", "a trailing `;` would end tmux's command");
+        assert_eq!(tmux_message("a\\;"), "a\\\\;");
+        assert_eq!(desktop_body(hostile).matches('<').count(), 0);
+        assert!(desktop_body("<b>&</b>").starts_with("&lt;b&gt;&amp;&lt;/b&gt;"));
+        assert_eq!(applescript(r#"a"b\c"#), r#"a\"b\\c"#);
+        assert!(!osc_text(hostile).contains(['\x07', '\x1b']));
+    }
 
     #[test]
     fn escaping_per_target() {

@@ -41,6 +41,8 @@ impl Tmux {
         let t = Tmux { sock: dir.join(format!("{name}.sock")) };
         let mut c = t.cmd();
         c.env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default()).env("TERM", "xterm-256color");
+        // The server, its jobs and its panes start in the sandbox, never in the repository.
+        c.current_dir(dir);
         for (k, v) in env {
             c.env(k, v);
         }
