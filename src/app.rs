@@ -11,7 +11,7 @@ use crate::ground::evidence::Reading;
 use crate::ground::hash::Hasher;
 use crate::ground::provider::Provider;
 use crate::ledger::Ledger;
-use crate::read::origin::{self, Origin};
+use crate::provider::origin::Origin;
 use crate::read::sources::{self, Root};
 use crate::store::ingest::{self, Options, Pace, Run};
 use crate::store::readings::{self, Readings};
@@ -33,7 +33,7 @@ pub struct App {
 pub fn db_dir(cache_dir: &Path, roots: &[Root]) -> PathBuf {
     let mut h = Hasher::new("roots");
     for r in roots {
-        h.u64(r.provider as u64).part(std::os::unix::ffi::OsStrExt::as_bytes(r.path.as_os_str()));
+        h.u64(u64::from(r.provider.code())).part(std::os::unix::ffi::OsStrExt::as_bytes(r.path.as_os_str()));
     }
     cache_dir.join(format!("db-{:016x}", h.finish()))
 }
@@ -41,7 +41,7 @@ pub fn db_dir(cache_dir: &Path, roots: &[Root]) -> PathBuf {
 impl App {
     /// `pace`: how much this run may do (see `store::ingest::Pace`).
     pub fn load(cfg: Config, pace: Pace) -> App {
-        let found = sources::roots();
+        let found = sources::roots(&cfg.env);
         let root_keys = readings::root_keys(&found.iter().map(|(_, c)| c.clone()).collect::<Vec<_>>());
         let roots: Vec<Root> = found.into_iter().map(|(r, _)| r).collect();
         let opts = Options {
@@ -50,14 +50,23 @@ impl App {
             rescan_ms: cfg.rescan_ms,
             wall_ms: cfg.wall_ms,
             pace,
+            budget: cfg.knobs.budget(),
         };
         let run = ingest::refresh(&opts);
         let readings = Readings::load(&cfg.cache_dir, &root_keys);
-        let on_disk = if cfg.providers.contains(&Provider::Claude) || pace != Pace::Prompt {
-            sources::claude_json_files().iter().flat_map(|f| usage_file::load(&cfg.cache_dir, f)).collect()
-        } else {
-            Vec::new()
-        };
+        // Each provider's files of readings (Claude Code's `.claude.json`), through the copy kept
+        // while the file is unchanged.
+        let on_disk = Provider::ALL
+            .iter()
+            .filter(|p| cfg.providers.contains(p) || pace != Pace::Prompt)
+            .flat_map(|p| {
+                let spec = p.spec();
+                (spec.reading_files)(&cfg.env)
+                    .into_iter()
+                    .flat_map(|f| usage_file::load(&cfg.cache_dir, &f, spec.readings_in))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
         App { cfg, roots, root_keys, run, readings, on_disk }
     }
 
@@ -135,7 +144,13 @@ impl App {
     pub fn origins(&self) -> impl Fn(u32) -> Origin + '_ {
         let files = &self.run.db.state.files;
         let by_id: HashMap<u32, usize> = files.iter().enumerate().map(|(i, f)| (f.id, i)).collect();
-        move |id| by_id.get(&id).map_or_else(crate::report::unknown, |&i| origin::of(files[i].provider, &files[i].path))
+        move |id| {
+            by_id.get(&id).map_or_else(crate::report::unknown, |&i| {
+                let f = &files[i];
+                let (project, session) = (f.provider.spec().origin)(&String::from_utf8_lossy(&f.path));
+                Origin { provider: f.provider, project, session }
+            })
+        }
     }
 
     /// A model's name by id.

@@ -13,6 +13,7 @@ mod config;
 mod forecast;
 mod ground;
 mod ledger;
+mod provider;
 mod read;
 mod render;
 mod report;
@@ -48,8 +49,9 @@ fn install_panic_hook(quiet: bool) {
 fn main() -> ExitCode {
     let args: Vec<OsString> = std::env::args_os().collect();
     let quiet = render_mode(&args);
-    let early = std::env::var_os("RUNWAY_CACHE_DIR").filter(|v| !v.is_empty()).map(std::path::PathBuf::from);
-    log::init(early.unwrap_or_else(dirs::cache_dir).join("runway.log"));
+    // The environment is read here, once; everything below takes it as a value.
+    let env = config::environment();
+    log::init(dirs::cache_dir(&env).join("runway.log"));
     if quiet && !args.iter().any(|a| a == "--timings") {
         // What the runtime itself may write (an allocation failure's message) goes to the log too.
         log::take_stderr();
@@ -66,7 +68,7 @@ fn main() -> ExitCode {
             return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
-    match cmd::run(cli, quiet) {
+    match cmd::run(cli, quiet, env) {
         Ok(code) => code,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) if quiet => {

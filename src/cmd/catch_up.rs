@@ -41,7 +41,7 @@ pub fn start_if_needed(app: &App) {
         return;
     }
     // Tests that watch a history being read over many prompts turn it off; not a user setting.
-    if std::env::var_os("RUNWAY_NO_HELPER").is_some() {
+    if app.cfg.knobs.no_helper {
         return;
     }
     let Ok(exe) = std::env::current_exe() else { return };

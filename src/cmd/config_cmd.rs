@@ -6,12 +6,13 @@ use std::process::ExitCode;
 
 use super::emit;
 use crate::config::{self, Given};
+use crate::ground::env::Env;
 
-pub fn run(g: &Given, markdown: bool) -> io::Result<ExitCode> {
+pub fn run(g: &Given, env: &Env, markdown: bool) -> io::Result<ExitCode> {
     if markdown {
         return emit(&config::markdown_table()).map(|_| ExitCode::SUCCESS);
     }
-    let (text, problems) = config::describe(g);
+    let (text, problems) = config::describe(g, env);
     emit(&text)?;
     Ok(if problems == 0 { ExitCode::SUCCESS } else { ExitCode::from(2) })
 }

@@ -70,7 +70,7 @@ fn report(eng: &App, problems: &[String]) -> String {
         let _ = writeln!(o, "  {:<7} {:<8} {}", r.provider.name(), state, clean(&r.path.display().to_string()));
     }
     let _ = writeln!(o, "\ntracked");
-    for p in Provider::ALL {
+    for &p in Provider::ALL {
         let files: Vec<_> = st.files.iter().filter(|f| f.provider == p).collect();
         if files.is_empty() && eng.roots_of(p).next().is_none() {
             continue;
@@ -124,7 +124,7 @@ fn report(eng: &App, problems: &[String]) -> String {
         let _ = writeln!(o, "  log       {}", p.display());
     }
     let _ = writeln!(o, "\nevidence (what the services said)");
-    for p in Provider::ALL {
+    for &p in Provider::ALL {
         let ev = eng.evidence(p);
         let newest = ev.readings.iter().map(|r| r.observed_at).max();
         let seen = newest.map_or_else(|| "never".to_owned(), rfc3339);

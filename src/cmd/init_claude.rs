@@ -20,8 +20,9 @@ use super::emit;
 use super::init::{exe, sh_quote};
 use super::settings_file;
 use crate::cli::ClaudeInit;
-use crate::ground::dirs::home;
+use crate::ground::env::Env;
 use crate::ground::files::write_atomic_mode;
+use crate::provider::claude;
 
 /// The `statusLine` value that runs this binary (after `then`, when another tool's line is kept).
 pub fn status_line(bin: &Path, then: Option<&str>) -> Value {
@@ -42,40 +43,13 @@ fn ours(v: &Value) -> bool {
     Path::new(first).file_name().is_some_and(|n| n == "runway") && cmd.contains(" statusline")
 }
 
-/// The Claude Code config dirs: every entry of `CLAUDE_CONFIG_DIR` (an entry may name `projects/`),
-/// else `~/.claude`.
-pub fn config_dirs() -> Vec<PathBuf> {
-    let expand = |e: &str| -> Option<PathBuf> {
-        let e = e.trim();
-        match e.strip_prefix("~/") {
-            _ if e.is_empty() => None,
-            Some(rest) => Some(home()?.join(rest)),
-            None if e == "~" => home(),
-            None => Some(PathBuf::from(e)),
-        }
-    };
-    let dirs: Vec<PathBuf> = match std::env::var("CLAUDE_CONFIG_DIR") {
-        Ok(list) if !list.trim().is_empty() => list.split(',').filter_map(expand).collect(),
-        _ => home().map(|h| h.join(".claude")).into_iter().collect(),
-    };
-    dirs.into_iter()
-        .map(|d| {
-            if d.file_name().is_some_and(|n| n == "projects") {
-                d.parent().map_or(d.clone(), Path::to_path_buf)
-            } else {
-                d
-            }
-        })
-        .collect()
-}
-
-pub fn run(o: ClaudeInit) -> io::Result<ExitCode> {
+pub fn run(o: ClaudeInit, env: &Env) -> io::Result<ExitCode> {
     let bin = exe();
     if !o.write && !o.remove {
         let text = serde_json::to_string_pretty(&json!({ "statusLine": status_line(&bin, None) })).unwrap_or_default();
         return emit(&format!("{text}\n")).map(|_| ExitCode::SUCCESS);
     }
-    let dirs = config_dirs();
+    let dirs = claude::config_dirs(env);
     if dirs.is_empty() {
         eprintln!("runway: cannot tell where Claude Code's settings are: HOME and CLAUDE_CONFIG_DIR are not set");
         return Ok(ExitCode::FAILURE);

@@ -31,15 +31,15 @@ pub fn emit(s: &str) -> io::Result<()> {
 }
 
 /// Runs a parsed command line. `quiet`: a prompt or status-line mode, where nothing may reach stderr.
-pub fn run(cli: Cli, quiet: bool) -> io::Result<ExitCode> {
+pub fn run(cli: Cli, quiet: bool, env: crate::ground::env::Env) -> io::Result<ExitCode> {
     // The status line's stdin is read first: whatever else happens, the payload is not left unread.
-    let stdin = matches!(cli.cmd, Cmd::Statusline { .. }).then(crate::read::payload::read_stdin).flatten();
+    let stdin = matches!(cli.cmd, Cmd::Statusline { .. }).then(crate::provider::claude::payload::read_stdin).flatten();
     let audience = match cli.cmd {
         Cmd::Prompt { .. } => Audience::Prompt,
         Cmd::Statusline { .. } => Audience::StatusLine,
         _ => Audience::Terminal,
     };
-    let (cfg, problems) = config::resolve(&cli.given, audience);
+    let (cfg, problems) = config::resolve(&cli.given, &env, audience);
     log::init(cfg.cache_dir.join("runway.log"));
     if quiet {
         // Never on the prompt: at the top of `doctor`, and in the log once (not at every prompt).
@@ -59,9 +59,9 @@ pub fn run(cli: Cli, quiet: bool) -> io::Result<ExitCode> {
         Cmd::Statusline { then } => statusline::run(cfg, stdin.as_deref(), then.as_deref()),
         Cmd::Status { json } => status::run(cfg, json),
         Cmd::Doctor => doctor::run(cfg, &problems),
-        Cmd::Init { host: crate::cli::Host::Claude, claude, .. } => init_claude::run(claude),
+        Cmd::Init { host: crate::cli::Host::Claude, claude, .. } => init_claude::run(claude, &env),
         Cmd::Init { host, print_only, .. } => init::run(host, print_only, &config::as_args(&cli.given)),
-        Cmd::Config { markdown } => config_cmd::run(&cli.given, markdown),
+        Cmd::Config { markdown } => config_cmd::run(&cli.given, &env, markdown),
         Cmd::Demo { keep } => demo::run(&cli.given, keep),
         Cmd::CatchUp => catch_up::run(cfg),
         Cmd::Report(args) => report::run(cfg, args),

@@ -8,6 +8,7 @@ use std::process::{Command, Stdio};
 use crate::app::App;
 use crate::forecast::Runway;
 use crate::forecast::notice::{self, Due, Level};
+use crate::ground::env::Env;
 use crate::ground::log;
 use crate::render::escape::{applescript, desktop_body, osc_text, tmux_message};
 use crate::render::notice::text;
@@ -54,12 +55,12 @@ fn spawn(program: &str, args: &[&str]) -> bool {
 /// The terminal's own notification escape, when it has one and the line reaches it directly (a
 /// prompt's hook prints it; inside tmux it would need a passthrough the user may not allow): OSC 9
 /// for iTerm2, OSC 777 for WezTerm, foot and urxvt.
-fn osc(line: &str) -> Option<String> {
-    if std::env::var_os("TMUX").is_some_and(|t| !t.is_empty()) {
+fn osc(line: &str, env: &Env) -> Option<String> {
+    if env.is_set("TMUX") {
         return None;
     }
-    let program = std::env::var("TERM_PROGRAM").unwrap_or_default();
-    let term = std::env::var("TERM").unwrap_or_default();
+    let program = env.text("TERM_PROGRAM").unwrap_or_default();
+    let term = env.text("TERM").unwrap_or_default();
     let text = osc_text(line.trim_start_matches("runway: "));
     match () {
         _ if program == "iTerm.app" => Some(format!("\x1b]9;runway: {text}\x07")),
@@ -133,14 +134,14 @@ fn send(app: &App, items: Vec<Item>, shell: bool) -> ForShell {
             let here = match channel.as_str() {
                 "shell" => shell,
                 // The client of the tmux this prompt runs in.
-                "tmux" => std::env::var_os("TMUX").is_some_and(|t| !t.is_empty()),
+                "tmux" => cfg.env.is_set("TMUX"),
                 _ => true,
             };
             if !here {
                 continue;
             }
             let Some(claim) = notices::claim(&cfg.cache_dir, channel, &key) else { continue };
-            if std::env::var_os("RUNWAY_FAULT").is_some_and(|v| v == "after-claim") {
+            if cfg.knobs.fault("after-claim") {
                 // Fault injection for the tests: dies holding the claim, before delivering.
                 std::process::abort();
             }
@@ -163,7 +164,7 @@ fn send(app: &App, items: Vec<Item>, shell: bool) -> ForShell {
                         continue;
                     }
                 }
-                _ => match osc(&line).filter(|_| shell) {
+                _ => match osc(&line, &cfg.env).filter(|_| shell) {
                     // Printed by the hook, with the shell's lines: marked given with them.
                     Some(esc) => {
                         out.lines.push(esc);

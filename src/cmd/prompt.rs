@@ -17,7 +17,7 @@ const SEPARATOR: char = '\x1e';
 
 pub fn run(cfg: Config, shell: Target, notices: bool) -> io::Result<ExitCode> {
     // Fault injection for the tests: a panic in a prompt must stay invisible.
-    if std::env::var_os("RUNWAY_FAULT").is_some_and(|v| v == "panic") {
+    if cfg.knobs.fault("panic") {
         panic!("injected fault (RUNWAY_FAULT=panic)");
     }
     let app = App::load(cfg, Pace::Prompt);

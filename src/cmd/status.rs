@@ -86,7 +86,7 @@ fn used(app: &App, r: &Runway, origins: &OriginOf) -> Result<Vec<Attribution>, S
         ledger.each_between(from, to, |e| five.add(e));
     }
     let started = attribution::first_calls(&week, origins);
-    let live = r.provider == Provider::Claude;
+    let live = r.provider == Provider::CLAUDE;
     if let Some(span) = five_span.filter(|_| !five.groups.is_empty()) {
         out.push(attribution::attribute(Window::FiveHour, span, &five, origins, &model, live, &started));
     }
@@ -112,7 +112,7 @@ fn human(app: &App, all: &[(Runway, Vec<Attribution>)]) -> String {
             }
             out += &render::status::human(r, used, &app.cfg.style);
             out += &render::status::limits(&app.limits(r.provider), app.cfg.now);
-            if r.provider == Provider::Claude
+            if r.provider == Provider::CLAUDE
                 && let Some(k) = prompt_cache::load(&app.cfg.cache_dir)
             {
                 out += &render::status::prompt_cache(&k, app.cfg.now);

@@ -11,7 +11,7 @@ use crate::app::App;
 use crate::config::Config;
 use crate::ground::log;
 use crate::ground::provider::Provider;
-use crate::read::payload::{self, Payload};
+use crate::provider::claude::payload::{self, Payload};
 use crate::render::clean::clean_keep_colour;
 use crate::render::line::{Session, line};
 use crate::store::ingest::Pace;
@@ -32,8 +32,8 @@ pub fn run(cfg: Config, stdin: Option<&[u8]>, then: Option<&str>) -> io::Result<
     }
     let app = App::load(cfg, Pace::Prompt);
     let started = Instant::now();
-    let mut claude = app.runway(Provider::Claude).map_err(io::Error::other)?;
-    let mut codex = app.runway(Provider::Codex).map_err(io::Error::other)?;
+    let mut claude = app.runway(Provider::CLAUDE).map_err(io::Error::other)?;
+    let mut codex = app.runway(Provider::CODEX).map_err(io::Error::other)?;
     // Until every file is read to its end the totals are partial: the session's own fields only.
     if app.run.info.behind {
         for r in [&mut claude, &mut codex] {
@@ -52,7 +52,7 @@ pub fn run(cfg: Config, stdin: Option<&[u8]>, then: Option<&str>) -> io::Result<
         cost_usd: p.cost_usd,
         prompt_cache: p.prompt_cache,
     };
-    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse().ok());
+    let columns = app.cfg.env.number("COLUMNS").map(|c| c as usize);
     let cfg = &app.cfg;
     let text = line(&claude, Some(&codex), &session, &cfg.statusline_fields, &cfg.style, columns);
     let mut out = format!("{text}\n");

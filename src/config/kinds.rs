@@ -329,7 +329,7 @@ mod tests {
         assert_eq!(Instant::parse("2026-02-12T21:30:00Z"), Ok(Some(1_770_931_800_000)));
         assert!(Instant::parse("yesterday").is_err());
         assert!(Colour::parse("chartreuse").is_err());
-        assert_eq!(Providers::parse("codex, claude,codex"), Ok(vec![Provider::Codex, Provider::Claude]));
+        assert_eq!(Providers::parse("codex, claude,codex"), Ok(vec![Provider::CODEX, Provider::CLAUDE]));
         assert!(Providers::parse("gemini").is_err());
         assert!(Fields::parse("model,weather").is_err());
         assert_eq!(Bool::parse("yes"), Ok(true));

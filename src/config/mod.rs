@@ -14,9 +14,11 @@ use settings::{SETTINGS, Values};
 use crate::forecast::Settings as ForecastSettings;
 use crate::forecast::evidence::Trust;
 use crate::forecast::limit::Configured;
+use crate::ground::env::Env;
 use crate::ground::provider::Provider;
 use crate::ground::{dirs, locale, time};
 use crate::render::style::{Colors, Glyphs, Style};
+use crate::store::ingest::PromptBudget;
 
 /// Settings given on the command line: flags by key, then `--set` pairs in order.
 #[derive(Clone, Debug, Default)]
@@ -47,28 +49,74 @@ pub struct Config {
     pub notify: Vec<String>,
     pub notify_at: u8,
     pub providers: Vec<Provider>,
+    /// The environment, as this invocation read it once.
+    pub env: Env,
+    pub knobs: Knobs,
 }
 
-/// `RUNWAY_CONFIG`, else `config.toml` in the platform config dir (`~/.config/runway` on Linux).
-pub fn config_file() -> Option<PathBuf> {
-    match std::env::var_os("RUNWAY_CONFIG").filter(|v| !v.is_empty()) {
-        Some(p) => Some(PathBuf::from(p)),
-        None => dirs::config_file(),
+/// Test knobs: not settings, read from the environment once like everything else, and never
+/// documented as settings.
+#[derive(Clone, Debug, Default)]
+pub struct Knobs {
+    /// A prompt's read clock and byte budget (`RUNWAY_PROMPT_MS`, `RUNWAY_PROMPT_BYTES`).
+    pub prompt_ms: Option<u64>,
+    pub prompt_bytes: Option<u64>,
+    /// Records read before a compaction (`RUNWAY_MAX_DELTA`).
+    pub max_delta: Option<u64>,
+    /// A fault to inject (`RUNWAY_FAULT`): `panic`, `after-claim`.
+    pub fault: Option<String>,
+    /// Never start the background helper (`RUNWAY_NO_HELPER`).
+    pub no_helper: bool,
+}
+
+impl Knobs {
+    fn of(env: &Env) -> Knobs {
+        Knobs {
+            prompt_ms: env.number("RUNWAY_PROMPT_MS"),
+            prompt_bytes: env.number("RUNWAY_PROMPT_BYTES"),
+            max_delta: env.number("RUNWAY_MAX_DELTA"),
+            fault: env.text("RUNWAY_FAULT").map(str::to_owned),
+            no_helper: env.os("RUNWAY_NO_HELPER").is_some(),
+        }
+    }
+
+    /// A prompt's budget, as the knobs change it.
+    pub fn budget(&self) -> PromptBudget {
+        let d = PromptBudget::default();
+        PromptBudget {
+            bytes: self.prompt_bytes.unwrap_or(d.bytes),
+            time: self.prompt_ms.map_or(d.time, std::time::Duration::from_millis),
+            max_delta: self.max_delta.map_or(d.max_delta, |n| n as usize),
+        }
+    }
+
+    pub fn fault(&self, name: &str) -> bool {
+        self.fault.as_deref() == Some(name)
     }
 }
 
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+/// The environment runway reads: its own settings' variables, every provider's, and the base list
+/// (`ground::env::BASE`). Read here once; everything below takes it as a value.
+pub fn environment() -> Env {
+    let mut names: Vec<String> = SETTINGS.iter().map(|s| s.env()).collect();
+    names.extend(Provider::ALL.iter().flat_map(|p| p.spec().env.iter().map(|n| (*n).to_owned())));
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    Env::capture(&names)
+}
+
+/// `RUNWAY_CONFIG`, else `config.toml` in the platform config dir (`~/.config/runway` on Linux).
+pub fn config_file(env: &Env) -> Option<PathBuf> {
+    dirs::config_file(env)
 }
 
 /// Resolves every setting by precedence. Returns the values, where each came from, and the problems
 /// (a bad value keeps the next source down, ultimately the default).
-pub fn values(g: &Given) -> (Values, Origins, Vec<String>) {
+pub fn values(g: &Given, env: &Env) -> (Values, Origins, Vec<String>) {
     let mut problems = Vec::new();
     // (key, text, where it came from, how to name it in a problem), weakest first.
     let mut given: Vec<(&'static str, String, &'static str, String)> = Vec::new();
-    let named = std::env::var_os("RUNWAY_CONFIG").is_some_and(|v| !v.is_empty());
-    if let Some(path) = config_file() {
+    let named = env.is_set("RUNWAY_CONFIG");
+    if let Some(path) = config_file(env) {
         let (lines, file_problems) = file::load(&path);
         if named && !path.exists() {
             problems.push(format!("RUNWAY_CONFIG names {}, which does not exist", path.display()));
@@ -82,7 +130,7 @@ pub fn values(g: &Given) -> (Values, Origins, Vec<String>) {
     }
     for s in SETTINGS {
         let name = s.env();
-        if let Some(text) = env(&name) {
+        if let Some(text) = env.text(&name).map(str::to_owned) {
             let label = format!("{name}={text:?}");
             given.push((s.key, text, "environment", label));
         }
@@ -128,13 +176,13 @@ pub enum Audience {
 
 /// Resolves settings into a configuration. Problems are returned with it: a bad value falls back to
 /// the next source down, and the caller decides whether that is an error or a line in the log.
-pub fn resolve(g: &Given, audience: Audience) -> (Config, Vec<String>) {
-    let (v, from, mut problems) = values(g);
+pub fn resolve(g: &Given, env: &Env, audience: Audience) -> (Config, Vec<String>) {
+    let (v, from, mut problems) = values(g, env);
     if audience == Audience::Terminal {
         problems.extend(zone_problem(&v.timezone));
     }
     let wall = time::wall_ms();
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let no_color = env.is_set("NO_COLOR");
     let color_on = match (v.color, audience) {
         (ColorMode::Always, _) => true,
         (ColorMode::Never, _) => false,
@@ -143,7 +191,7 @@ pub fn resolve(g: &Given, audience: Audience) -> (Config, Vec<String>) {
     };
     let origin = |key: &str| from.iter().find(|(k, _)| *k == key).map_or("default", |(_, o)| o.as_str());
     // ASCII glyphs when asked for, or by themselves when the locale cannot draw the others.
-    let ascii = v.ascii || (origin("ascii") == "default" && audience != Audience::StatusLine && !locale::utf8());
+    let ascii = v.ascii || (origin("ascii") == "default" && audience != Audience::StatusLine && !locale::utf8(env));
     let given = |key: &str| origin(key) != "default";
     let a = Glyphs::ascii();
     // Explicit glyphs win over the ASCII set.
@@ -170,7 +218,7 @@ pub fn resolve(g: &Given, audience: Audience) -> (Config, Vec<String>) {
     let cfg = Config {
         now: v.now.unwrap_or(wall),
         wall_ms: wall,
-        cache_dir: v.cache_dir.clone().unwrap_or_else(dirs::cache_dir),
+        cache_dir: v.cache_dir.clone().unwrap_or_else(|| dirs::cache_dir(env)),
         style,
         forecast: ForecastSettings {
             limits: Configured { cost_usd: v.limit_cost, tokens: v.limit_tokens },
@@ -182,6 +230,8 @@ pub fn resolve(g: &Given, audience: Audience) -> (Config, Vec<String>) {
         notify: v.notify.clone(),
         notify_at: v.notify_at,
         providers: v.providers,
+        env: env.clone(),
+        knobs: Knobs::of(env),
     };
     (cfg, problems)
 }
@@ -210,10 +260,10 @@ fn zone_problem(name: &str) -> Option<String> {
 
 /// `runway config`: every setting, its value in effect and where that came from, and the problems
 /// (a rejected value is a problem, never the value in effect). Also returns how many problems.
-pub fn describe(g: &Given) -> (String, usize) {
-    let (v, from, mut problems) = values(g);
+pub fn describe(g: &Given, env: &Env) -> (String, usize) {
+    let (v, from, mut problems) = values(g, env);
     problems.extend(zone_problem(&v.timezone));
-    let file = config_file().map_or_else(|| "(none)".to_owned(), |p| p.display().to_string());
+    let file = config_file(env).map_or_else(|| "(none)".to_owned(), |p| p.display().to_string());
     let mut out = format!("# config file: {file}\n");
     for p in &problems {
         out += &format!("# problem: {p}\n");

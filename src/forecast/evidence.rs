@@ -85,7 +85,7 @@ mod tests {
     use crate::ground::time::HOUR_MS;
 
     fn reading(w: Window, used: f64, resets_at: i64, observed_at: i64) -> Reading {
-        Reading::new(Provider::Codex, w, used, resets_at, observed_at)
+        Reading::new(Provider::CODEX, w, used, resets_at, observed_at)
     }
 
     const D: Pico = 1_000_000_000_000;

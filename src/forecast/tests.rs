@@ -33,7 +33,7 @@ fn history(calls: &[(i64, f64)]) -> History {
             file: 1,
             model: 0,
             flags: 0,
-            provider: 0,
+            provider: Provider::CLAUDE,
         })
         .collect();
     let dir = tempfile::tempdir().unwrap();
@@ -43,7 +43,7 @@ fn history(calls: &[(i64, f64)]) -> History {
 }
 
 fn runway(h: &History, ev: &Evidence, now: i64, limit_usd: Option<f64>) -> Runway {
-    let l = Ledger::new(Provider::Claude, Some(&h.base), &h.state);
+    let l = Ledger::new(Provider::CLAUDE, Some(&h.base), &h.state);
     let s = Settings { limits: Configured { cost_usd: limit_usd, tokens: None }, trust: Trust { fresh_ms: 30 * M } };
     let r = compute(&l, ev, now, &s);
     assert!(l.fault().is_none());
@@ -130,7 +130,7 @@ fn over_the_limit_is_a_state() {
 }
 
 fn reading(window: Window, used: f64, resets_at: i64, observed_at: i64) -> Reading {
-    Reading::new(Provider::Claude, window, used, resets_at, observed_at)
+    Reading::new(Provider::CLAUDE, window, used, resets_at, observed_at)
 }
 
 #[test]
@@ -177,9 +177,9 @@ fn readings_from_after_now_do_not_exist_yet() {
 #[test]
 fn another_allowance_never_stands_in_for_the_main_pool() {
     let h = history(&[(T0, 1.0)]);
-    let main = Reading { provider: Provider::Codex, ..reading(Window::FiveHour, 30.0, T0 + 4 * HOUR_MS, T0 + 10 * M) };
+    let main = Reading { provider: Provider::CODEX, ..reading(Window::FiveHour, 30.0, T0 + 4 * HOUR_MS, T0 + 10 * M) };
     let spark = Reading {
-        provider: Provider::Codex,
+        provider: Provider::CODEX,
         bucket: "codex_bengalfox".into(),
         label: "GPT-5.3-Codex-Spark".into(),
         ..reading(Window::FiveHour, 80.0, T0 + 4 * HOUR_MS, T0 + 20 * M)
@@ -196,9 +196,9 @@ fn a_week_alone_means_no_five_hour_window() {
     let h = history(&[(T0, 1.0), (T0 + 2 * 24 * HOUR_MS, 1.0)]);
     let now = T0 + 2 * 24 * HOUR_MS + 10 * M;
     // An old 5-hour reading from two days before, then snapshots that carry the week alone.
-    let old5 = Reading { provider: Provider::Codex, ..reading(Window::FiveHour, 40.0, T0 + 3 * HOUR_MS, T0 + HOUR_MS) };
+    let old5 = Reading { provider: Provider::CODEX, ..reading(Window::FiveHour, 40.0, T0 + 3 * HOUR_MS, T0 + HOUR_MS) };
     let week = Reading {
-        provider: Provider::Codex,
+        provider: Provider::CODEX,
         alone: true,
         ..reading(Window::SevenDay, 12.0, T0 + 6 * 24 * HOUR_MS, now - 5 * M)
     };

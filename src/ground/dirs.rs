@@ -4,37 +4,46 @@
 
 use std::path::PathBuf;
 
-pub fn home() -> Option<PathBuf> {
-    std::env::var_os("HOME").filter(|h| !h.is_empty()).map(PathBuf::from)
+use super::env::Env;
+
+pub fn home(env: &Env) -> Option<PathBuf> {
+    env.os("HOME").map(PathBuf::from)
 }
 
-fn xdg(var: &str, fallback: &str) -> Option<PathBuf> {
-    std::env::var_os(var).map(PathBuf::from).filter(|p| p.is_absolute()).or_else(|| home().map(|h| h.join(fallback)))
+fn xdg(env: &Env, var: &str, fallback: &str) -> Option<PathBuf> {
+    env.dir(var).or_else(|| home(env).map(|h| h.join(fallback)))
 }
 
 /// `$XDG_CONFIG_HOME` or `~/.config` (the Claude Code config dir lives there too).
-pub fn config_home() -> Option<PathBuf> {
-    xdg("XDG_CONFIG_HOME", ".config")
+pub fn config_home(env: &Env) -> Option<PathBuf> {
+    xdg(env, "XDG_CONFIG_HOME", ".config")
 }
 
-/// runway's cache: `$XDG_CACHE_HOME/runway` or `~/.cache/runway` (`~/Library/Caches/runway` on
-/// macOS); without a home, a per-user folder in the temporary directory.
-pub fn cache_dir() -> PathBuf {
+/// runway's cache: `RUNWAY_CACHE_DIR`, else `$XDG_CACHE_HOME/runway` or `~/.cache/runway`
+/// (`~/Library/Caches/runway` on macOS); without a home, a per-user folder in the temporary
+/// directory.
+pub fn cache_dir(env: &Env) -> PathBuf {
+    if let Some(d) = env.os("RUNWAY_CACHE_DIR") {
+        return PathBuf::from(d);
+    }
     let dir = if cfg!(target_os = "macos") {
-        home().map(|h| h.join("Library/Caches/runway"))
+        home(env).map(|h| h.join("Library/Caches/runway"))
     } else {
-        xdg("XDG_CACHE_HOME", ".cache").map(|c| c.join("runway"))
+        xdg(env, "XDG_CACHE_HOME", ".cache").map(|c| c.join("runway"))
     };
     // SAFETY: getuid has no preconditions and cannot fail.
     dir.unwrap_or_else(|| std::env::temp_dir().join(format!("runway-{}", unsafe { libc::getuid() })))
 }
 
-/// runway's config file: `~/.config/runway/config.toml` (`~/Library/Application Support/runway/`
-/// on macOS).
-pub fn config_file() -> Option<PathBuf> {
+/// runway's config file: `RUNWAY_CONFIG`, else `~/.config/runway/config.toml`
+/// (`~/Library/Application Support/runway/` on macOS).
+pub fn config_file(env: &Env) -> Option<PathBuf> {
+    if let Some(p) = env.os("RUNWAY_CONFIG") {
+        return Some(PathBuf::from(p));
+    }
     if cfg!(target_os = "macos") {
-        home().map(|h| h.join("Library/Application Support/runway/config.toml"))
+        home(env).map(|h| h.join("Library/Application Support/runway/config.toml"))
     } else {
-        config_home().map(|c| c.join("runway/config.toml"))
+        config_home(env).map(|c| c.join("runway/config.toml"))
     }
 }

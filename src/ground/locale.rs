@@ -14,8 +14,8 @@ pub fn utf8_with(get: impl Fn(&str) -> Option<String>) -> bool {
 }
 
 /// Whether the locale draws UTF-8. No locale at all is the C locale: ASCII.
-pub fn utf8() -> bool {
-    utf8_with(|k| std::env::var(k).ok())
+pub fn utf8(env: &super::env::Env) -> bool {
+    utf8_with(|k| env.text(k).map(str::to_owned))
 }
 
 #[cfg(test)]

@@ -1,13 +1,16 @@
 //! The ground floor: small pieces every layer above stands on and none of them owns: which tool
-//! (provider), which quota window, token counts and their sums, time, stable hashes, atomic file
-//! writes, the log, and the service's own figures (evidence). Nothing here imports anything above.
+//! (provider, by code), which quota window, token counts and their sums, time, stable hashes, atomic
+//! file writes, the log, the environment as read once, the JSON shapes files are read into, and the
+//! service's own figures (evidence). Nothing here imports anything above.
 
 pub mod block;
 pub mod codec;
 pub mod dirs;
+pub mod env;
 pub mod evidence;
 pub mod files;
 pub mod hash;
+pub mod json;
 pub mod locale;
 pub mod log;
 pub mod provider;

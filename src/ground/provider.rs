@@ -1,45 +1,26 @@
-//! Which tool wrote a transcript.
+//! Which tool wrote a file: a small code, the same in the cache from one run to the next.
+//!
+//! This type only names a tool. What runway knows about each one (where its files are, how they
+//! read, its prices and quotas, its name) lives in the tool's own folder under `provider/`, and the
+//! table there lists them: it gives this type its constants (`Provider::CLAUDE`…), `ALL`, and the
+//! way back from a stored code, which refuses a code no tool has.
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Provider {
-    Claude = 0,
-    Codex = 1,
-}
+pub struct Provider(u8);
 
 impl Provider {
-    pub const ALL: [Provider; 2] = [Provider::Claude, Provider::Codex];
-
-    pub fn from_u8(v: u8) -> Option<Provider> {
-        match v {
-            0 => Some(Provider::Claude),
-            1 => Some(Provider::Codex),
-            _ => None,
-        }
+    /// A provider's code, as its own folder declares it once (see `provider::Spec`). Anything
+    /// read back from a file goes through the table's `Provider::from_code`, which checks it.
+    pub const fn declare(code: u8) -> Provider {
+        Provider(code)
     }
 
-    pub fn from_name(name: &str) -> Option<Provider> {
-        Provider::ALL.into_iter().find(|p| p.name() == name)
+    /// The code the cache stores; also the provider's place in the table.
+    pub fn code(self) -> u8 {
+        self.0
     }
 
-    pub fn name(self) -> &'static str {
-        match self {
-            Provider::Claude => "claude",
-            Provider::Codex => "codex",
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Provider::Claude => "Claude Code",
-            Provider::Codex => "Codex CLI",
-        }
-    }
-
-    /// One letter, for a segment that shows more than one provider.
-    pub fn letter(self) -> &'static str {
-        match self {
-            Provider::Claude => "C",
-            Provider::Codex => "X",
-        }
+    pub fn index(self) -> usize {
+        self.0 as usize
     }
 }

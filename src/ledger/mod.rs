@@ -154,7 +154,7 @@ impl<'a> Ledger<'a> {
         let added: Vec<Entry> = self.added.iter().filter(|e| e.ts <= now).copied().collect();
         let earliest = added.iter().chain(removed.iter().map(|(_, e)| e)).map(|e| e.ts).min().unwrap_or(i64::MAX);
         let cut = earliest.min(now.saturating_add(1));
-        let blocks = &base.blocks[p as usize];
+        let blocks = &base.blocks[p.index()];
         // Blocks before `k - 1` end before anything that changed; block `k - 1` and later are redone.
         let k = blocks.partition_point(|b| b.block.start < cut);
         let (mut kept, from) = if k == 0 { (0, 0) } else { (k - 1, blocks[k - 1].first_row.min(n)) };
@@ -196,7 +196,7 @@ impl<'a> Ledger<'a> {
         if let Some(base) = self.base {
             let r = (|| -> io::Result<Option<i64>> {
                 let mut i = base.rows_upto(self.p, t)?;
-                while i < base.rows[self.p as usize] {
+                while i < base.rows[self.p.index()] {
                     let row = base.row(self.p, i)?;
                     if row.ts > until || best.is_some_and(|b| row.ts >= b) {
                         break;
@@ -300,7 +300,7 @@ mod tests {
 
     fn rec(msg: u64, ts: i64, output: u64) -> Rec {
         let tok = Tokens { output, ..Tokens::default() };
-        Rec { ts, msg, key: msg, tok, cost: output, file: 1, model: 0, flags: 0, provider: 0 }
+        Rec { ts, msg, key: msg, tok, cost: output, file: 1, model: 0, flags: 0, provider: Provider::CLAUDE }
     }
 
     fn base_of(recs: Vec<Rec>, dir: &std::path::Path) -> Base {
@@ -316,7 +316,7 @@ mod tests {
         let h = HOUR_MS;
         let b = base_of(vec![rec(1, h, 1), rec(2, 2 * h, 2), rec(3, 3 * h, 4)], d.path());
         let st = State::empty();
-        let l = Ledger::new(Provider::Claude, Some(&b), &st);
+        let l = Ledger::new(Provider::CLAUDE, Some(&b), &st);
         let t = l.sum_between(h, 3 * h);
         assert_eq!((t.entries, t.sums.output), (2, 6));
         assert_eq!(l.sum_between(h - 1, 3 * h - 1).sums.output, 3);
@@ -338,15 +338,15 @@ mod tests {
             adj: vec![
                 Adj {
                     msg: 2,
-                    provider: Provider::Claude,
+                    provider: Provider::CLAUDE,
                     removed: vec![(1, rec(2, 2 * h, 2).entry())],
                     added: vec![bigger],
                 },
-                Adj { msg: 3, provider: Provider::Claude, removed: vec![], added: vec![rec(3, 4 * h, 5).entry()] },
+                Adj { msg: 3, provider: Provider::CLAUDE, removed: vec![], added: vec![rec(3, 4 * h, 5).entry()] },
             ],
             ..State::empty()
         };
-        let l = Ledger::new(Provider::Claude, Some(&b), &st);
+        let l = Ledger::new(Provider::CLAUDE, Some(&b), &st);
         assert_eq!(l.sum_between(0, 10 * h).sums.output, 1 + 20 + 5);
         // The boundaries hold for adjustments as for base rows: (from, to].
         assert_eq!(l.sum_between(4 * h, 10 * h).entries, 0, "a call exactly at `from` is outside");
@@ -358,7 +358,7 @@ mod tests {
         assert_eq!(l.first_after(h, 10 * h), Some(2 * h));
         let calls: Vec<(i64, u64)> = l.entries_between(h, 10 * h).iter().map(|e| (e.ts, e.sums.output)).collect();
         assert_eq!(calls, vec![(2 * h, 20), (4 * h, 5)], "the superseded row is gone, the added calls are in");
-        assert!(Ledger::new(Provider::Codex, Some(&b), &st).sum_between(0, 10 * h).entries == 0);
+        assert!(Ledger::new(Provider::CODEX, Some(&b), &st).sum_between(0, 10 * h).entries == 0);
     }
 
     #[test]
@@ -372,20 +372,20 @@ mod tests {
             adj: vec![
                 Adj {
                     msg: 5_001,
-                    provider: Provider::Claude,
+                    provider: Provider::CLAUDE,
                     removed: vec![(5_000, rec(5_001, 5_000_000, 1).entry())],
                     added: vec![rec(5_001, 5_000_000, 7).entry()],
                 },
                 Adj {
                     msg: 20_000,
-                    provider: Provider::Claude,
+                    provider: Provider::CLAUDE,
                     removed: vec![],
                     added: vec![rec(20_000, 5_000_500, 3).entry()],
                 },
             ],
             ..State::empty()
         };
-        let l = Ledger::new(Provider::Claude, Some(&b), &st);
+        let l = Ledger::new(Provider::CLAUDE, Some(&b), &st);
         let got: Vec<(i64, u64)> =
             l.entries_between(3_999_000, 6_000_000).iter().map(|e| (e.ts, e.sums.output)).collect();
         let mut want: Vec<(i64, u64)> = (4_000..=6_000).map(|i| (1_000 * i as i64, 1)).collect();

@@ -11,6 +11,7 @@ use super::table::FileEntry;
 use super::tail;
 use crate::ground::files::{identity, mtime_ns, open_regular};
 use crate::ground::provider::Provider;
+use crate::provider::spec::Shape;
 
 /// One file to read.
 pub struct Job {
@@ -86,6 +87,7 @@ pub fn read_all(jobs: Vec<Job>, run: Run) -> Vec<(Job, io::Result<Out>)> {
 fn read_one(job: &Job, run: Run) -> io::Result<Out> {
     let path = Path::new(std::ffi::OsStr::from_bytes(&job.path));
     let (f, md) = open_regular(path)?;
+    let shape = &job.provider.spec().shape;
     let restarted = match &job.prev {
         None => true,
         Some(p) => {
@@ -99,6 +101,7 @@ fn read_one(job: &Job, run: Run) -> io::Result<Out> {
         (Some(p), false) => (p.mark, p.aux.as_slice()),
         _ => (tail::Mark::default(), &[][..]),
     };
+    let mut x = Extractor::new(job.provider, &job.path);
     // Out of budget before it began: noted as not read to its end, read by a later run.
     if job.limit == 0 || run.until.is_some_and(|t| std::time::Instant::now() >= t) {
         let read = tail::Read {
@@ -107,12 +110,19 @@ fn read_one(job: &Job, run: Run) -> io::Result<Out> {
             pending: true,
             ..tail::Read::default()
         };
-        let found = Extractor::new(job.provider, &job.path, aux).finish();
-        return Ok(Out { restarted, md, read, found });
+        return Ok(Out { restarted, md, read, found: x.finish(aux.to_vec()) });
     }
-    let idle = run.wall_ns.saturating_sub(mtime_ns(&md)) >= IDLE_NS;
-    let budget = tail::Budget { bytes: job.limit, until: run.until, idle };
-    let mut x = Extractor::new(job.provider, &job.path, aux);
-    let read = tail::read_lines(&f, from, md.len(), &budget, |line, at| x.line(line, at))?;
-    Ok(Out { restarted, md, read, found: x.finish() })
+    match shape {
+        Shape::Lines(make) => {
+            let idle = run.wall_ns.saturating_sub(mtime_ns(&md)) >= IDLE_NS;
+            let budget = tail::Budget { bytes: job.limit, until: run.until, idle };
+            let mut reader = make(aux);
+            let read = tail::read_lines(&f, from, md.len(), &budget, |line, at| {
+                let mut seen = Vec::new();
+                reader.line(line, at, &job.path, &mut seen);
+                x.take(&mut seen);
+            })?;
+            Ok(Out { restarted, md, read, found: x.finish(reader.save()) })
+        }
+    }
 }

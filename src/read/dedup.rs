@@ -69,6 +69,7 @@ pub fn resolve(members: &[Rec]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ground::provider::Provider;
     use crate::ground::tokens::{SIDECHAIN, Tokens};
 
     fn rec(key: u64, side: bool, ts: i64, output: u64) -> Rec {
@@ -81,7 +82,7 @@ mod tests {
             file: 0,
             model: 0,
             flags: if side { SIDECHAIN } else { 0 },
-            provider: 0,
+            provider: Provider::CLAUDE,
         }
     }
 

@@ -1,5 +1,6 @@
 //! One usage line as stored: the best line of its key within one file, priced.
 
+use crate::ground::provider::Provider;
 use crate::ground::tokens::{Entry, SIDECHAIN, Sums, Tokens};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,7 +18,7 @@ pub struct Rec {
     pub file: u32,
     pub model: u16,
     pub flags: u8,
-    pub provider: u8,
+    pub provider: Provider,
 }
 
 impl Rec {
@@ -38,13 +39,13 @@ impl Rec {
         out.extend_from_slice(&self.file.to_le_bytes());
         out.extend_from_slice(&self.model.to_le_bytes());
         out.push(self.flags);
-        out.push(self.provider);
+        out.push(self.provider.code());
     }
 
-    /// `b` holds at least `SIZE` bytes.
-    pub fn decode(b: &[u8]) -> Rec {
+    /// `b` holds at least `SIZE` bytes; `None` when they name no provider (damage, not a record).
+    pub fn decode(b: &[u8]) -> Option<Rec> {
         let u = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().unwrap());
-        Rec {
+        Some(Rec {
             ts: u(0) as i64,
             msg: u(8),
             key: u(16),
@@ -53,8 +54,8 @@ impl Rec {
             file: u32::from_le_bytes(b[72..76].try_into().unwrap()),
             model: u16::from_le_bytes(b[76..78].try_into().unwrap()),
             flags: b[78],
-            provider: b[79],
-        }
+            provider: Provider::from_code(b[79])?,
+        })
     }
 
     pub fn entry(&self) -> Entry {
@@ -83,11 +84,13 @@ mod tests {
             file: 12,
             model: 3,
             flags: SIDECHAIN,
-            provider: 1,
+            provider: Provider::CODEX,
         };
         let mut b = Vec::new();
         r.encode(&mut b);
         assert_eq!(b.len(), Rec::SIZE);
-        assert_eq!(Rec::decode(&b), r);
+        assert_eq!(Rec::decode(&b), Some(r));
+        b[Rec::SIZE - 1] = 200;
+        assert_eq!(Rec::decode(&b), None, "an unknown provider is damage, not Claude");
     }
 }

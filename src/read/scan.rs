@@ -47,7 +47,7 @@ impl Scan {
 
 /// Whether a file name is a transcript of this provider.
 pub fn wanted(provider: Provider, name: &[u8]) -> bool {
-    name.ends_with(b".jsonl") && (provider == Provider::Claude || name.starts_with(b"rollout-"))
+    (provider.spec().wanted)(name)
 }
 
 fn bytes(p: &Path) -> Vec<u8> {
@@ -356,7 +356,7 @@ mod tests {
         fs::write(proj.join("notes.txt"), "x").unwrap();
         fs::create_dir(proj.join("dir.jsonl")).unwrap();
         std::os::unix::fs::symlink(proj.join("missing"), proj.join("dangling.jsonl")).unwrap();
-        let roots = vec![Root { provider: Provider::Claude, path: projects.clone() }];
+        let roots = vec![Root { provider: Provider::CLAUDE, path: projects.clone() }];
         let t = table(&roots);
         assert_eq!(t.files.len(), 2, "only regular *.jsonl files: {:?}", t.files);
         assert!(quick(&roots, t.table(), now_ns()).is_empty());
@@ -383,7 +383,7 @@ mod tests {
         for p in [proj.join("old.jsonl"), proj.clone()] {
             fs::File::open(&p).unwrap().set_modified(three_days_ago).unwrap();
         }
-        let roots = vec![Root { provider: Provider::Claude, path: projects.clone() }];
+        let roots = vec![Root { provider: Provider::CLAUDE, path: projects.clone() }];
         let t = table(&roots);
         let aged = t.dirs.iter().find(|x| x.depth == 1).unwrap();
         assert!(now_ns() - aged.mtime_ns > HOT_DIR_NS, "the project dir is idle");
@@ -397,7 +397,7 @@ mod tests {
         let proj = d.path().join("projects/p");
         fs::create_dir_all(&proj).unwrap();
         fs::write(proj.join("old.jsonl"), "a\n").unwrap();
-        let roots = vec![Root { provider: Provider::Claude, path: d.path().join("projects") }];
+        let roots = vec![Root { provider: Provider::CLAUDE, path: d.path().join("projects") }];
         let mut t = table(&roots);
         // Pretend the file was last touched a day ago: the quick check no longer stats it.
         t.files[0].mtime_ns -= 24 * 3_600_000_000_000;
@@ -408,8 +408,8 @@ mod tests {
 
     #[test]
     fn codex_wants_rollouts_only() {
-        assert!(wanted(Provider::Codex, b"rollout-2026-05-11T11-26-55-x.jsonl"));
-        assert!(!wanted(Provider::Codex, b"history.jsonl"));
-        assert!(wanted(Provider::Claude, b"agent-a1.jsonl"));
+        assert!(wanted(Provider::CODEX, b"rollout-2026-05-11T11-26-55-x.jsonl"));
+        assert!(!wanted(Provider::CODEX, b"history.jsonl"));
+        assert!(wanted(Provider::CLAUDE, b"agent-a1.jsonl"));
     }
 }

@@ -104,7 +104,7 @@ pub fn provider(r: &Runway, used: &[Attribution], style: &Style) -> Value {
         },
         "unpriced_models": r.unpriced,
         "assumed_prices": r.assumed.iter().map(|m| json!({
-            "model": m, "priced_as": crate::read::family::assumed(m).map(|p| p.key)
+            "model": m, "priced_as": crate::read::pricing::assumed(m).map(|p| p.key)
         })).collect::<Vec<_>>(),
     })
 }

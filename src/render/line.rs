@@ -13,7 +13,7 @@ use super::style::{Level, Style};
 use super::words::duration;
 use crate::forecast::Runway;
 use crate::forecast::gauge::Gauge;
-use crate::read::payload::PromptCache;
+use crate::provider::claude::payload::PromptCache;
 
 /// What the line shows besides the runways.
 pub struct Session<'a> {

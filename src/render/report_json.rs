@@ -174,7 +174,7 @@ fn gap(from: i64, to: i64) -> Value {
 
 fn blocks(rep: &Report, model: &dyn Fn(u16) -> String) -> Value {
     let mut out = Vec::new();
-    for p in Provider::ALL {
+    for &p in Provider::ALL {
         let mut last: Option<i64> = None;
         for r in rep.rows.iter().filter(|r| r.providers.first() == Some(&p)) {
             if let Some(l) = last

@@ -197,7 +197,7 @@ pub fn human(r: &Runway, used: &[Attribution], style: &Style) -> String {
         );
     }
     for m in &r.assumed {
-        let like = crate::read::family::assumed(m).map_or("?", |p| p.key);
+        let like = crate::read::pricing::assumed(m).map_or("?", |p| p.key);
         out += &format!(
             "  {:<9} {} priced as {like} (a newer model than runway's price table: an assumption)\n",
             "assumed",

@@ -12,7 +12,7 @@ use crate::forecast::Runway;
 use crate::ground::time::{HOUR_MS, WEEK_MS};
 use crate::ground::tokens::Totals;
 use crate::ground::window::Window;
-use crate::read::origin::Origin;
+use crate::provider::origin::Origin;
 
 /// How many consumers of each kind a window lists.
 pub const TOP: usize = 3;
@@ -168,7 +168,7 @@ mod tests {
             call(now - 2 * HOUR_MS, 2, 1, 0, 20_000, 0, 1_000_000_000_000),
         ];
         let o = |p: &str, s: &str| Origin {
-            provider: crate::ground::provider::Provider::Claude,
+            provider: crate::ground::provider::Provider::CLAUDE,
             project: p.into(),
             session: s.into(),
         };

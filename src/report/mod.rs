@@ -16,7 +16,7 @@ use crate::ground::block::{BLOCK_MS, Chain};
 use crate::ground::provider::Provider;
 use crate::ground::time::floor_hour;
 use crate::ground::tokens::Entry;
-use crate::read::origin::Origin;
+use crate::provider::origin::Origin;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum By {
@@ -78,7 +78,7 @@ pub type OriginOf<'a> = dyn Fn(u32) -> Origin + 'a;
 
 /// The origin of a file no table names.
 pub fn unknown() -> Origin {
-    Origin { provider: Provider::Claude, project: "?".into(), session: "?".into() }
+    Origin { provider: Provider::CLAUDE, project: "?".into(), session: "?".into() }
 }
 
 /// Groups each tool's time-ordered calls, then joins the rows of the same key. `model` names a
@@ -285,7 +285,7 @@ mod tests {
     }
 
     fn origins() -> HashMap<u32, Origin> {
-        let o = |p: &str, s: &str| Origin { provider: Provider::Claude, project: p.into(), session: s.into() };
+        let o = |p: &str, s: &str| Origin { provider: Provider::CLAUDE, project: p.into(), session: s.into() };
         // Files 1 and 2 are one session (a subagent's file), file 3 another in another project.
         HashMap::from([(1, o("-a", "s1")), (2, o("-a", "s1")), (3, o("-b", "s2"))])
     }
@@ -306,7 +306,7 @@ mod tests {
         let now = parse_rfc3339("2026-02-12T10:00:00Z").unwrap();
         let map = origins();
         let of = |f: u32| map.get(&f).cloned().unwrap_or_else(unknown);
-        let run = |by, tz: &TimeZone| build(by, &[(Provider::Claude, calls.to_vec())], &of, &name, tz, now);
+        let run = |by, tz: &TimeZone| build(by, &[(Provider::CLAUDE, calls.to_vec())], &of, &name, tz, now);
         let utc = TimeZone::UTC;
         assert_eq!(keys(&run(By::Day, &utc)), vec![("2026-02-11".into(), 2), ("2026-02-12".into(), 2)]);
         // In Paris (UTC+1) 23:30 UTC is already the 12th.

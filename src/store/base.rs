@@ -150,7 +150,7 @@ pub fn encode(b: &Built, gen_: u64, price_hash: u64) -> Vec<u8> {
         }
     }
     for u in &b.unpriced {
-        w.u8(u.provider as u8).u8(u8::from(u.assumed)).u16(u.model).i64(u.first).i64(u.last);
+        w.u8(u.provider.code()).u8(u8::from(u.assumed)).u16(u.model).i64(u.first).i64(u.last);
     }
     let sum = checksum("base-head", &w.buf);
     w.u64(sum);
@@ -263,7 +263,7 @@ impl Base {
         for _ in 0..nunpriced {
             let mut one = || -> Result<Unpriced, Corrupt> {
                 Ok(Unpriced {
-                    provider: Provider::from_u8(r.u8()?).ok_or(Corrupt)?,
+                    provider: Provider::from_code(r.u8()?).ok_or(Corrupt)?,
                     assumed: r.u8()? != 0,
                     model: r.u16()?,
                     first: r.i64()?,
@@ -295,7 +295,7 @@ impl Base {
     }
 
     pub fn row(&self, p: Provider, i: u32) -> io::Result<Row> {
-        self.item(&self.row_secs[p as usize], i, Row::decode)
+        self.item(&self.row_secs[p.index()], i, Row::decode)
     }
 
     /// Rows `from..to` of a provider.
@@ -307,18 +307,18 @@ impl Base {
 
     /// Calls `f` with rows `from..to` of a provider, in order, none of them held.
     pub fn each_row(&self, p: Provider, from: u32, to: u32, mut f: impl FnMut(Row)) -> io::Result<()> {
-        if from > to || to > self.rows[p as usize] {
+        if from > to || to > self.rows[p.index()] {
             return Err(corrupt());
         }
-        let sec = &self.row_secs[p as usize];
+        let sec = &self.row_secs[p.index()];
         self.pages.each_in(sec, from, to, |items| items.chunks_exact(sec.item).for_each(|b| f(Row::decode(b))))
     }
 
     /// The number of rows with `ts <= t`.
     pub fn rows_upto(&self, p: Provider, t: i64) -> io::Result<u32> {
-        let (mut lo, mut hi) = (0u32, self.rows[p as usize]);
+        let (mut lo, mut hi) = (0u32, self.rows[p.index()]);
         // Narrow with the block table first: it is in memory, and it leaves one block to search.
-        let blocks = &self.blocks[p as usize];
+        let blocks = &self.blocks[p.index()];
         let k = blocks.partition_point(|b| b.block.first <= t);
         if k > 0 {
             lo = blocks[k - 1].first_row;
@@ -344,9 +344,10 @@ impl Base {
 
     /// Record `i` and its row (or `NONE`).
     pub fn record(&self, i: u32) -> io::Result<(Rec, u32)> {
-        self.item(&self.record_sec, i, |b| {
+        let (rec, row) = self.item(&self.record_sec, i, |b| {
             (Rec::decode(&b[..Rec::SIZE]), u32::from_le_bytes(b[Rec::SIZE..].try_into().unwrap()))
-        })
+        })?;
+        Ok((rec.ok_or_else(corrupt)?, row))
     }
 
     /// Every record of response `msg`: (record index, record, its row or `NONE`).
@@ -401,6 +402,6 @@ impl Base {
     /// Every record, for compaction: one read, not through the page cache.
     pub fn all_records(&self) -> io::Result<Vec<Rec>> {
         let b = self.pages.all(&self.record_sec)?;
-        Ok(b.chunks_exact(REC).map(|c| Rec::decode(&c[..Rec::SIZE])).collect())
+        b.chunks_exact(REC).map(|c| Rec::decode(&c[..Rec::SIZE]).ok_or_else(corrupt)).collect()
     }
 }

@@ -25,7 +25,7 @@ pub struct ColdRef {
 }
 
 pub fn provider(v: u8) -> R<Provider> {
-    Provider::from_u8(v).ok_or(Corrupt)
+    Provider::from_code(v).ok_or(Corrupt)
 }
 
 pub fn put_dirs_and_files<'a>(
@@ -35,11 +35,11 @@ pub fn put_dirs_and_files<'a>(
 ) {
     w.u32(dirs.len() as u32);
     for d in dirs {
-        w.bytes(&d.path).u8(d.provider as u8).u8(d.depth).i64(d.mtime_ns);
+        w.bytes(&d.path).u8(d.provider.code()).u8(d.depth).i64(d.mtime_ns);
     }
     w.u32(files.len() as u32);
     for f in files {
-        w.i64(f.mtime_ns).bytes(&f.path).u8(f.provider as u8).u32(f.id).u64(f.dev).u64(f.ino);
+        w.i64(f.mtime_ns).bytes(&f.path).u8(f.provider.code()).u32(f.id).u64(f.dev).u64(f.ino);
         w.u64(f.size).u64(f.mark.offset).u64(f.mark.scanned).u64(f.fp);
         w.u32(f.malformed).u32(f.oversized).u32(f.implausible).u8(flags(f)).bytes(&f.aux);
     }

@@ -19,7 +19,7 @@ pub fn build(mut records: Vec<Rec>) -> Built {
         let end = start + records[start..].iter().take_while(|r| r.msg == msg).count();
         for i in dedup::resolve(&records[start..end]) {
             let idx = start + i;
-            let p = (records[idx].provider as usize).min(NP - 1);
+            let p = records[idx].provider.index();
             winners[p].push(idx as u32);
         }
         start = end;
@@ -46,7 +46,7 @@ pub fn build(mut records: Vec<Rec>) -> Built {
                 match unpriced.iter_mut().find(|u| u.model == r.model && u.assumed == assumed) {
                     Some(u) => u.last = r.ts,
                     None => unpriced.push(Unpriced {
-                        provider: Provider::from_u8(p as u8).unwrap_or(Provider::Claude),
+                        provider: Provider::ALL[p],
                         assumed,
                         model: r.model,
                         first: r.ts,
@@ -93,7 +93,7 @@ mod tests {
             file,
             model: 0,
             flags: 0,
-            provider: 0,
+            provider: Provider::CLAUDE,
         }
     }
 
@@ -125,7 +125,7 @@ mod tests {
         let path = dir.path().join("base");
         std::fs::write(&path, base::encode(&b, 7, 99)).unwrap();
         let base = Base::open(&path, 7, 99).unwrap();
-        let p = Provider::Claude;
+        let p = Provider::CLAUDE;
         assert_eq!(base.rows_upto(p, 3 * h).unwrap(), 1);
         assert_eq!(base.rows_upto(p, 3 * h + 1).unwrap(), 2);
         assert_eq!(base.rows_upto(p, 100 * h).unwrap(), 3);

@@ -26,13 +26,9 @@ use crate::read::table::{HOT_DIR_NS, HOT_FILE_NS};
 const STATE: &str = "state";
 const LOCK: &str = "lock";
 
-/// Compact once this many records were read since the last compaction...
-const MAX_DELTA: usize = 1024;
-
-/// `RUNWAY_MAX_DELTA` lowers the threshold so tests cross many compactions; not a user setting.
-fn max_delta() -> usize {
-    std::env::var("RUNWAY_MAX_DELTA").ok().and_then(|v| v.parse().ok()).unwrap_or(MAX_DELTA)
-}
+/// Compact once this many records were read since the last compaction (tests lower it to cross many
+/// compactions)...
+pub const MAX_DELTA: usize = 1024;
 /// ...or when a query would have to re-walk more rows than this.
 const MAX_REGION: u32 = 8192;
 
@@ -59,6 +55,8 @@ pub struct Db {
     /// Why this run keeps what it read in memory instead of writing it (the cache cannot be written,
     /// or another run holds it); the answer is the same, only the next run reads again.
     pub memory_only: Option<String>,
+    /// See `MAX_DELTA`.
+    pub max_delta: usize,
 }
 
 impl Db {
@@ -72,6 +70,7 @@ impl Db {
             price_hash,
             discarded: None,
             memory_only: None,
+            max_delta: MAX_DELTA,
         };
         db.reload(depth);
         db
@@ -150,7 +149,7 @@ impl Db {
     /// Whether the records read since the last compaction should be folded into a new base.
     pub fn needs_compaction(&self) -> bool {
         let Some(base) = &self.base else { return true };
-        if self.state.delta.len() > max_delta() || self.state.dead.len() > max_delta() {
+        if self.state.delta.len() > self.max_delta || self.state.dead.len() > self.max_delta {
             return true;
         }
         Provider::ALL.iter().any(|&p| {
@@ -158,10 +157,10 @@ impl Db {
             let earliest =
                 adjusted.flat_map(|a| a.removed.iter().map(|(_, e)| e.ts).chain(a.added.iter().map(|e| e.ts))).min();
             earliest.is_some_and(|t| {
-                let blocks = &base.blocks[p as usize];
+                let blocks = &base.blocks[p.index()];
                 let k = blocks.partition_point(|b| b.block.start < t);
                 let from = if k == 0 { 0 } else { blocks[k - 1].first_row };
-                base.rows[p as usize] - from > MAX_REGION
+                base.rows[p.index()] - from > MAX_REGION
             })
         })
     }
@@ -169,7 +168,7 @@ impl Db {
     /// Compaction has waited for the helper far longer than it should have (it could not start, or
     /// keeps dying): a prompt then compacts itself.
     pub fn overdue(&self) -> bool {
-        self.state.delta.len() > 8 * max_delta()
+        self.state.delta.len() > 8 * self.max_delta
     }
 
     /// Builds a new base from every live record.

@@ -47,15 +47,22 @@ const WAIT_FOR_LOCK: Duration = Duration::from_secs(2);
 /// `status` says what it is doing when it has this much to read.
 const SAY_FROM: u64 = 64 << 20;
 
-fn prompt_bytes() -> u64 {
-    // Tests lower it to see a history read over many runs; not a user setting.
-    std::env::var("RUNWAY_PROMPT_BYTES").ok().and_then(|v| v.parse().ok()).unwrap_or(PROMPT_BYTES)
+/// What a prompt may read: `PROMPT_BYTES` in `PROMPT_TIME`, unless a test says otherwise (a test
+/// lowers the bytes to see a history read over many runs, and raises the time: a debug build on a
+/// busy 2-core runner can take longer than 40 ms over a fixture, and a test about figures must not
+/// depend on the machine's load). Not user settings.
+#[derive(Clone, Copy, Debug)]
+pub struct PromptBudget {
+    pub bytes: u64,
+    pub time: Duration,
+    /// Records read before a compaction is due (see `Db::needs_compaction`).
+    pub max_delta: usize,
 }
 
-fn prompt_time() -> Duration {
-    // Tests raise it: a debug build on a busy 2-core runner can take longer than 40 ms over a
-    // fixture, and a test about figures must not depend on the machine's load. Not a user setting.
-    std::env::var("RUNWAY_PROMPT_MS").ok().and_then(|v| v.parse().ok()).map_or(PROMPT_TIME, Duration::from_millis)
+impl Default for PromptBudget {
+    fn default() -> Self {
+        PromptBudget { bytes: PROMPT_BYTES, time: PROMPT_TIME, max_delta: super::db::MAX_DELTA }
+    }
 }
 
 pub struct Options {
@@ -66,6 +73,7 @@ pub struct Options {
     /// Wall-clock time (not `--now`): file ages and rescans are about the real clock.
     pub wall_ms: i64,
     pub pace: Pace,
+    pub budget: PromptBudget,
 }
 
 #[derive(Default)]
@@ -109,6 +117,7 @@ pub fn refresh(opts: &Options) -> Run {
     let wall_ns = opts.wall_ms.saturating_mul(1_000_000);
     let depth = if opts.pace == Pace::Full { Depth::Full } else { Depth::Warm };
     let mut db = Db::open(&opts.db_dir, pricing::table_hash(), depth);
+    db.max_delta = opts.budget.max_delta;
     clock.lap(&mut info, "load");
     let sweep = sweep_due(&db, opts);
     // A full walk is only worth doing under the lock; until then it is enough to know one is due.
@@ -238,7 +247,7 @@ fn update(
         jobs.push(Job { path, provider, prev: None, idx: None, size, limit: 0 });
     }
     let (budget, until) = match opts.pace {
-        Pace::Prompt => (prompt_bytes(), Some(Instant::now() + prompt_time())),
+        Pace::Prompt => (opts.budget.bytes, Some(Instant::now() + opts.budget.time)),
         Pace::Helper => (HELPER_BYTES, None),
         Pace::Full => (u64::MAX, None),
     };

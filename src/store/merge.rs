@@ -203,7 +203,7 @@ impl Db {
         if removed.is_empty() && added.is_empty() {
             return None;
         }
-        Some(Adj { msg: m, provider: Provider::from_u8(provider).unwrap_or(Provider::Claude), removed, added })
+        Some(Adj { msg: m, provider, removed, added })
     }
 }
 
@@ -253,7 +253,7 @@ mod tests {
     fn readings_of_a_window_are_thinned_but_not_to_the_last() {
         let h = 3_600_000;
         let r =
-            |used: f64, resets_at: i64, at: i64| Reading::new(Provider::Codex, Window::SevenDay, used, resets_at, at);
+            |used: f64, resets_at: i64, at: i64| Reading::new(Provider::CODEX, Window::SevenDay, used, resets_at, at);
         // Last week's window, then this week's: 20%, 21%, 22% ... 35% as calls come.
         let mut rs = vec![r(60.0, 100 * h, 10 * h), r(61.0, 100 * h, 11 * h)];
         rs.extend((0..16).map(|k| r(20.0 + k as f64, 268 * h, 101 * h + k * h)));

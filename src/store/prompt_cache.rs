@@ -6,7 +6,7 @@ use std::fs;
 use std::path::Path;
 
 use crate::ground::files::{create_private_dir, write_atomic};
-use crate::read::payload::{self, PromptCache};
+use crate::provider::claude::payload::{self, PromptCache};
 
 const FILE: &str = "prompt-cache";
 

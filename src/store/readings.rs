@@ -230,7 +230,7 @@ mod tests {
     use super::*;
 
     fn r(window: Window, used: f64, observed_at: i64) -> Reading {
-        Reading::new(Provider::Claude, window, used, observed_at + 1000, observed_at)
+        Reading::new(Provider::CLAUDE, window, used, observed_at + 1000, observed_at)
     }
 
     #[test]
@@ -253,14 +253,14 @@ mod tests {
         let all = Readings::load(d.path(), &mine);
         assert_eq!(all.list.len(), 3, "a duplicate of one moment is kept once; the other root's not read");
         let five: Vec<(f64, i64)> = all
-            .of(Provider::Claude, &mine, 100)
+            .of(Provider::CLAUDE, &mine, 100)
             .iter()
             .filter(|x| x.window == Window::FiveHour)
             .map(|x| (x.used_percent, x.observed_at))
             .collect();
         assert_eq!(five, vec![(10.0, 5), (12.0, 9)]);
-        assert_eq!(all.of(Provider::Claude, &mine, 6).len(), 2, "not after now");
-        assert!(all.of(Provider::Codex, &mine, 100).is_empty());
+        assert_eq!(all.of(Provider::CLAUDE, &mine, 6).len(), 2, "not after now");
+        assert!(all.of(Provider::CODEX, &mine, 100).is_empty());
         let theirs = Readings::load(d.path(), &root_keys(&[fs::canonicalize(&elsewhere).unwrap()]));
         assert_eq!((theirs.refused, theirs.last_refused.as_str(), theirs.list.len()), (1, "five_hour: bad", 1));
     }

@@ -108,7 +108,7 @@ pub fn encode(st: &mut State, price_hash: u64, files_since: i64, dirs_since: i64
     }
     head.u32(st.adj.len() as u32);
     for a in &st.adj {
-        head.u64(a.msg).u8(a.provider as u8).u32(a.removed.len() as u32);
+        head.u64(a.msg).u8(a.provider.code()).u32(a.removed.len() as u32);
         for (row, e) in &a.removed {
             head.u32(*row);
             put_entry(&mut head, e);
@@ -124,13 +124,13 @@ pub fn encode(st: &mut State, price_hash: u64, files_since: i64, dirs_since: i64
     }
     head.u32(st.readings.len() as u32);
     for FromFile { file, value: r } in &st.readings {
-        head.u32(*file).u8(r.provider as u8).u8(r.window as u8).u8(u8::from(r.alone));
+        head.u32(*file).u8(r.provider.code()).u8(r.window as u8).u8(u8::from(r.alone));
         head.u64(r.used_percent.to_bits()).i64(r.resets_at).i64(r.observed_at);
         head.bytes(r.bucket.as_bytes()).bytes(r.label.as_bytes());
     }
     head.u32(st.hits.len() as u32);
     for FromFile { file, value: h } in &st.hits {
-        head.u32(*file).u8(h.provider as u8).u8(h.window as u8).i64(h.at);
+        head.u32(*file).u8(h.provider.code()).u8(h.window as u8).i64(h.at);
         match h.resets_at {
             Some(t) => head.u8(1).i64(t),
             None => head.u8(0),
@@ -268,7 +268,7 @@ pub fn decode(b: &[u8], price_hash: u64, depth: Depth) -> R<State> {
     }
     let mut r = Reader::new(mid);
     for _ in 0..r.count(Rec::SIZE)? {
-        s.delta.push(Rec::decode(r.take(Rec::SIZE)?));
+        s.delta.push(Rec::decode(r.take(Rec::SIZE)?).ok_or(Corrupt)?);
     }
     for _ in 0..r.count(4)? {
         s.dead.push(r.u32()?);
@@ -289,7 +289,7 @@ mod tests {
     fn file(path: &str, mtime_ns: i64) -> FileEntry {
         FileEntry {
             path: path.as_bytes().to_vec(),
-            provider: Provider::Claude,
+            provider: Provider::CLAUDE,
             id: 1,
             dev: 2,
             ino: 3,
@@ -307,7 +307,7 @@ mod tests {
     }
 
     fn dir(path: &str, depth: u8, mtime_ns: i64) -> DirEntry {
-        DirEntry { path: path.as_bytes().to_vec(), provider: Provider::Claude, depth, mtime_ns }
+        DirEntry { path: path.as_bytes().to_vec(), provider: Provider::CLAUDE, depth, mtime_ns }
     }
 
     fn sample() -> State {
@@ -320,7 +320,7 @@ mod tests {
             file: 1,
             model: 0,
             flags: 0,
-            provider: 0,
+            provider: Provider::CLAUDE,
         };
         State {
             base_gen: 4,
@@ -334,7 +334,7 @@ mod tests {
             dead: vec![3, 9],
             adj: vec![Adj {
                 msg: 6,
-                provider: Provider::Claude,
+                provider: Provider::CLAUDE,
                 removed: vec![(2, rec.entry())],
                 added: vec![rec.entry()],
             }],
@@ -345,12 +345,12 @@ mod tests {
                     bucket: "codex_bengalfox".into(),
                     label: "GPT-5.3-Codex-Spark".into(),
                     alone: true,
-                    ..Reading::new(Provider::Codex, Window::SevenDay, 31.5, 99, 7)
+                    ..Reading::new(Provider::CODEX, Window::SevenDay, 31.5, 99, 7)
                 },
             }],
             hits: vec![FromFile {
                 file: 1,
-                value: LimitHit { provider: Provider::Claude, window: Window::FiveHour, at: 5, resets_at: Some(9) },
+                value: LimitHit { provider: Provider::CLAUDE, window: Window::FiveHour, at: 5, resets_at: Some(9) },
             }],
             ..State::empty()
         }

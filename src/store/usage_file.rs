@@ -14,7 +14,6 @@ use crate::ground::files::{create_private_dir, mtime_ns, write_atomic};
 use crate::ground::hash::key;
 use crate::ground::provider::Provider;
 use crate::ground::window::Window;
-use crate::read::claude_json;
 
 /// Claude Code's file holds settings and a project list; past this it is not what runway expects.
 const MAX: u64 = 32 << 20;
@@ -23,7 +22,8 @@ fn encode(stamp: &str, rs: &[Reading]) -> String {
     let mut s = format!("{stamp}\n");
     for r in rs {
         s += &format!(
-            "{}\t{}\t{}\t{}\t{}\t{}\n",
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+            r.provider.name(),
             r.window.key(),
             r.used_percent,
             r.resets_at,
@@ -39,7 +39,8 @@ fn decode(text: &str) -> Vec<Reading> {
     let mut out = Vec::new();
     for line in text.lines() {
         let f: Vec<&str> = line.split('\t').collect();
-        let [w, used, reset, seen, bucket, label] = f[..] else { continue };
+        let [p, w, used, reset, seen, bucket, label] = f[..] else { continue };
+        let Some(provider) = Provider::from_name(p) else { continue };
         let window = match w {
             "five_hour" => Window::FiveHour,
             "seven_day" => Window::SevenDay,
@@ -50,7 +51,7 @@ fn decode(text: &str) -> Vec<Reading> {
         };
         // What comes back from disk is checked again, like anything from outside.
         if check(used, reset, seen, window).is_ok() {
-            let mut r = Reading::new(Provider::Claude, window, used, reset, seen);
+            let mut r = Reading::new(provider, window, used, reset, seen);
             (r.bucket, r.label) = (bucket.to_owned(), label.to_owned());
             out.push(r);
         }
@@ -59,12 +60,13 @@ fn decode(text: &str) -> Vec<Reading> {
 }
 
 /// The readings of `file`, from the copy kept in `cache_dir` while the file is unchanged.
-pub fn load(cache_dir: &Path, file: &Path) -> Vec<Reading> {
+pub fn load(cache_dir: &Path, file: &Path, parse: fn(&[u8]) -> Vec<Reading>) -> Vec<Reading> {
     let Ok(md) = fs::metadata(file) else { return Vec::new() };
     if !md.is_file() || md.len() > MAX {
         return Vec::new();
     }
-    let stamp = format!("{} {} {} {}", md.dev(), md.ino(), md.len(), mtime_ns(&md));
+    // The layout's version first: a copy kept by an older runway is read again, not misread.
+    let stamp = format!("v2 {} {} {} {}", md.dev(), md.ino(), md.len(), mtime_ns(&md));
     let kept = cache_dir.join(format!(
         "claude-json-{:016x}",
         key("claude-json", &[std::os::unix::ffi::OsStrExt::as_bytes(file.as_os_str())])
@@ -80,7 +82,7 @@ pub fn load(cache_dir: &Path, file: &Path) -> Vec<Reading> {
     if read.is_err() {
         return Vec::new();
     }
-    let found = claude_json::readings(&bytes);
+    let found = parse(&bytes);
     // Kept for the next run; a cache that cannot be written only means reading the file again.
     let _ = create_private_dir(cache_dir).and_then(|_| write_atomic(&kept, encode(&stamp, &found).as_bytes()));
     found
@@ -103,6 +105,7 @@ mod tests {
             )
         };
         fs::write(&file, body(91)).unwrap();
+        let load = |c: &Path, f: &Path| super::load(c, f, crate::provider::claude::settings_file::readings);
         let first = load(&cache, &file);
         assert_eq!(first.len(), 2);
         assert_eq!(load(&cache, &file), first, "the kept copy gives the same");

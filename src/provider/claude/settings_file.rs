@@ -13,7 +13,6 @@
 use serde_json::Value;
 
 use crate::ground::evidence::{Reading, SCOPED_WEEKLY, check};
-use crate::ground::provider::Provider;
 use crate::ground::time::parse_rfc3339;
 use crate::ground::window::Window;
 
@@ -78,7 +77,7 @@ pub fn readings(bytes: &[u8]) -> Vec<Reading> {
     for (key, window) in [("five_hour", Window::FiveHour), ("seven_day", Window::SevenDay)] {
         let w = util.get(key).unwrap_or(&Value::Null);
         if let (Some(p), Some(reset)) = (w.get("utilization").and_then(percent), w.get("resets_at").and_then(instant)) {
-            push(Reading::new(Provider::Claude, window, p, reset, observed));
+            push(Reading::new(crate::provider::claude::SPEC.provider, window, p, reset, observed));
         }
     }
     // `limits[]` under `utilization`, or beside it.
@@ -88,9 +87,9 @@ pub fn readings(bytes: &[u8]) -> Vec<Reading> {
             continue;
         };
         let mut r = match l.get("kind").and_then(Value::as_str) {
-            Some("session") => Reading::new(Provider::Claude, Window::FiveHour, p, reset, observed),
-            Some("weekly_all") => Reading::new(Provider::Claude, Window::SevenDay, p, reset, observed),
-            Some("weekly_scoped") => Reading::new(Provider::Claude, Window::SevenDay, p, reset, observed),
+            Some("session") => Reading::new(crate::provider::claude::SPEC.provider, Window::FiveHour, p, reset, observed),
+            Some("weekly_all") => Reading::new(crate::provider::claude::SPEC.provider, Window::SevenDay, p, reset, observed),
+            Some("weekly_scoped") => Reading::new(crate::provider::claude::SPEC.provider, Window::SevenDay, p, reset, observed),
             _ => continue,
         };
         if l.get("kind").and_then(Value::as_str) == Some("weekly_scoped") {

@@ -8,11 +8,16 @@ use std::borrow::Cow;
 
 use memchr::memmem;
 
-use super::json::{Count, Str, object};
-use super::pricing::Modifiers;
+use crate::ground::json::{Count, Str, object};
+use crate::ground::block::BLOCK_MS;
+use crate::ground::evidence::LimitHit;
 use crate::ground::hash::key as hash_key;
 use crate::ground::time::parse_rfc3339;
 use crate::ground::tokens::Tokens;
+use crate::ground::window::Window;
+use crate::provider::found::{Call, Found};
+use crate::provider::price::Modifiers;
+use crate::provider::spec::Lines;
 
 object! { struct CacheCreation {
     ephemeral_5m_input_tokens: Count = "ephemeral_5m_input_tokens",
@@ -235,6 +240,44 @@ pub fn keys(u: &Usage1, path: &[u8], line_offset: u64) -> (u64, u64) {
             let key = hash_key("claude-line", &[path, &line_offset.to_le_bytes()]);
             (key, key)
         }
+    }
+}
+
+/// Reads a transcript line by line; nothing carries over from one line to the next.
+#[derive(Default)]
+pub struct Reader {
+    finder: Finder,
+}
+
+impl Lines for Reader {
+    fn line<'a>(&mut self, line: &'a [u8], at: u64, path: &[u8], out: &mut Vec<Found<'a>>) {
+        if !self.finder.may_carry_usage(line) {
+            return;
+        }
+        match parse(line) {
+            Parsed::Nothing => {}
+            Parsed::Malformed => out.push(Found::Malformed),
+            Parsed::LimitHit { ts, resets_at } => {
+                // A reset more than five hours away was the weekly limit.
+                let weekly = resets_at.is_some_and(|r| r - ts > BLOCK_MS);
+                let window = if weekly { Window::SevenDay } else { Window::FiveHour };
+                out.push(Found::Hit(LimitHit { provider: crate::provider::claude::SPEC.provider, window, at: ts, resets_at }));
+            }
+            Parsed::Usage(u) => {
+                let (msg, key) = keys(&u, path, at);
+                out.push(Found::Call(Call {
+                    msg,
+                    sidechain: u.sidechain,
+                    mods: u.mods,
+                    model: u.model,
+                    ..Call::new(u.ts, key, "", u.tokens)
+                }));
+            }
+        }
+    }
+
+    fn save(&self) -> Vec<u8> {
+        Vec::new()
     }
 }
 

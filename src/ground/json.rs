@@ -113,12 +113,12 @@ macro_rules! object {
     ($vis:vis struct $name:ident<$lt:lifetime> { $($field:ident : $ty:ty = $key:literal),* $(,)? }) => {
         #[derive(Default)]
         $vis struct $name<$lt> { $($vis $field: $ty,)* _life: std::marker::PhantomData<&$lt ()> }
-        $crate::read::json::object!(@impl $name<$lt> { $($field = $key),* });
+        $crate::ground::json::object!(@impl $name<$lt> { $($field = $key),* });
     };
     ($vis:vis struct $name:ident { $($field:ident : $ty:ty = $key:literal),* $(,)? }) => {
         #[derive(Default)]
         $vis struct $name { $($vis $field: $ty,)* }
-        $crate::read::json::object!(@impl $name { $($field = $key),* });
+        $crate::ground::json::object!(@impl $name { $($field = $key),* });
     };
     (@impl $name:ident $(<$lt:lifetime>)? { $($field:ident = $key:literal),* }) => {
         impl<'de $(: $lt, $lt)?> serde::Deserialize<'de> for $name $(<$lt>)? {
@@ -131,7 +131,7 @@ macro_rules! object {
                     }
                     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
                         let mut out = <$name $(<$lt>)?>::default();
-                        while let Some(k) = a.next_key::<$crate::read::json::Str<'de>>()? {
+                        while let Some(k) = a.next_key::<$crate::ground::json::Str<'de>>()? {
                             match k.as_str() {
                                 $($key => out.$field = a.next_value()?,)*
                                 _ => {

@@ -9,11 +9,10 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::claude;
+use super::line as claude;
 use crate::ground::evidence::{Reading, check, reset_ms};
 use crate::ground::files::open_regular;
 use crate::ground::log;
-use crate::ground::provider::Provider;
 use crate::ground::window::Window;
 
 /// The most stdin that is read; a larger payload is not Claude Code's and is ignored.
@@ -140,8 +139,8 @@ fn reading(v: &Value, window: Window, now: i64) -> Option<Result<Reading, String
         .and_then(|at| check(used, at, now, window).map(|_| at))
         .map_err(|why| format!("rate_limits.{}: {why} (used_percentage {used}, resets_at {resets})", window.key()));
     Some(checked.map(|at| match window {
-        Window::Spend => Reading::spend(Provider::Claude, used, at, now),
-        w => Reading::new(Provider::Claude, w, used, at, now),
+        Window::Spend => Reading::spend(crate::provider::claude::SPEC.provider, used, at, now),
+        w => Reading::new(crate::provider::claude::SPEC.provider, w, used, at, now),
     }))
 }
 
@@ -279,7 +278,7 @@ mod tests {
         assert_eq!(p.context_percent, Some(32.0));
         assert_eq!(p.cost_usd, Some(1.84));
         let r = |w: Window, used: f64, resets_at: i64| {
-            Reading::new(Provider::Claude, w, used, resets_at, 1_781_280_000_000)
+            Reading::new(crate::provider::claude::SPEC.provider, w, used, resets_at, 1_781_280_000_000)
         };
         assert_eq!(
             p.readings,

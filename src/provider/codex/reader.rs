@@ -14,39 +14,23 @@
 
 use memchr::memmem;
 
-use super::codex_line::{Info, LimitWindow, Line, RateLimits, Raw};
-use super::json::Str;
-use super::pricing::Modifiers;
+use std::borrow::Cow;
+
+use super::line::{Info, LimitWindow, Line, RateLimits, Raw};
 use crate::ground::codec::{Reader as Bytes, Writer};
 use crate::ground::evidence::{Reading, check, reset_ms};
 use crate::ground::hash::{Hasher, key as hash_key};
-use crate::ground::provider::Provider;
 use crate::ground::time::parse_rfc3339;
 use crate::ground::tokens::Tokens;
 use crate::ground::window::Window;
+use crate::ground::json::Str;
+use crate::provider::found::{Call, Found};
+use crate::provider::spec::Lines;
 
 /// A replayed event is written within this long of its file's `session_meta`.
 const REPLAY_MS: i64 = 2_000;
 /// The model assumed when a rollout never names one (early 2025 builds).
 pub const ASSUMED_MODEL: &str = "gpt-5 (assumed)";
-
-/// One call found in a rollout.
-#[derive(Debug, PartialEq)]
-pub struct Usage {
-    pub ts: i64,
-    pub key: u64,
-    pub tokens: Tokens,
-    pub mods: Modifiers,
-    pub model: String,
-}
-
-#[derive(Debug, PartialEq)]
-pub enum Found {
-    Usage(Usage),
-    Reading(Reading),
-    /// A reported figure that cannot be shown, and why.
-    Implausible(&'static str),
-}
 
 /// Reads a rollout line by line, carrying what later lines need: the model in force, the running
 /// totals, and whether this file is a fork replaying its parent.
@@ -125,7 +109,7 @@ impl Reader {
     }
 
     /// Adds what `line` reports to `out`; returns true when the line is malformed usage.
-    pub fn line(&mut self, line: &[u8], path: &[u8], at: u64, out: &mut Vec<Found>) -> bool {
+    fn read(&mut self, line: &[u8], path: &[u8], at: u64, out: &mut Vec<Found<'_>>) -> bool {
         let (tc, ctx, meta) = FINDERS.with(|f| {
             (
                 f.token_count.find(line).is_some(),
@@ -175,7 +159,7 @@ impl Reader {
 
     /// The windows of a `rate_limits` snapshot. `limit_id` `codex` (or none, in older files) is the
     /// main pool; another id is a separate allowance, kept under its own name.
-    fn readings(&self, rl: &RateLimits, ts: i64, out: &mut Vec<Found>) {
+    fn readings(&self, rl: &RateLimits, ts: i64, out: &mut Vec<Found<'_>>) {
         let bucket = rl.limit_id.as_ref().map(Str::as_str).filter(|id| *id != "codex").unwrap_or("");
         let label = rl.limit_name.as_ref().map_or("", Str::as_str);
         let windows: Vec<&LimitWindow> = [&rl.primary, &rl.secondary].into_iter().flatten().collect();
@@ -202,12 +186,12 @@ impl Reader {
                 bucket: bucket.to_owned(),
                 label: label.to_owned(),
                 alone: windows.len() == 1,
-                ..Reading::new(Provider::Codex, window, used, resets_at, ts)
+                ..Reading::new(crate::provider::codex::SPEC.provider, window, used, resets_at, ts)
             }));
         }
     }
 
-    fn usage(&mut self, ts: i64, info: Info, model: Option<Str>, path: &[u8], at: u64, out: &mut Vec<Found>) -> bool {
+    fn usage(&mut self, ts: i64, info: Info, model: Option<Str>, path: &[u8], at: u64, out: &mut Vec<Found<'_>>) -> bool {
         let total = match info.total_token_usage.map(|t| t.raw()) {
             Some(None) => return true,
             Some(Some(t)) => Some(t),
@@ -251,14 +235,21 @@ impl Reader {
             }
             None => hash_key("codex-line", &[path, &at.to_le_bytes()]),
         };
-        out.push(Found::Usage(Usage {
-            ts,
-            key,
-            tokens: Tokens { input: input - cached, output, write_5m: 0, write_1h: 0, cache_read: cached },
-            mods: Modifiers::default(),
-            model,
-        }));
+        let tokens = Tokens { input: input - cached, output, write_5m: 0, write_1h: 0, cache_read: cached };
+        out.push(Found::Call(Call { model: Cow::Owned(model), ..Call::new(ts, key, "", tokens) }));
         false
+    }
+}
+
+impl Lines for Reader {
+    fn line<'a>(&mut self, line: &'a [u8], at: u64, path: &[u8], out: &mut Vec<Found<'a>>) {
+        if self.read(line, path, at, out) {
+            out.push(Found::Malformed);
+        }
+    }
+
+    fn save(&self) -> Vec<u8> {
+        Reader::save(self)
     }
 }
 
@@ -266,15 +257,14 @@ impl Reader {
 mod tests {
     use super::*;
 
-    fn read(lines: &[String]) -> (Vec<Found>, u32) {
+    fn read(lines: &[String]) -> (Vec<Found<'_>>, u32) {
         let mut r = Reader::default();
         let mut out = Vec::new();
-        let mut bad = 0;
         for (i, l) in lines.iter().enumerate() {
-            if r.line(l.as_bytes(), b"/x/rollout.jsonl", i as u64, &mut out) {
-                bad += 1;
-            }
+            Lines::line(&mut r, l.as_bytes(), i as u64, b"/x/rollout.jsonl", &mut out);
         }
+        let bad = out.iter().filter(|f| matches!(f, Found::Malformed)).count() as u32;
+        out.retain(|f| !matches!(f, Found::Malformed));
         (out, bad)
     }
 
@@ -298,9 +288,9 @@ mod tests {
         )
     }
 
-    fn usage(f: &Found) -> &Usage {
+    fn usage<'a>(f: &'a Found<'a>) -> &'a Call<'a> {
         match f {
-            Found::Usage(u) => u,
+            Found::Call(u) => u,
             _ => panic!("not usage"),
         }
     }
@@ -330,16 +320,17 @@ mod tests {
         let heartbeat = format!(
             r#"{{"timestamp":"2026-05-11T08:27:01.500Z","type":"event_msg","payload":{{"type":"token_count","info":null,"rate_limits":{limits}}}}}"#
         );
-        let (out, _) = read(&[heartbeat]);
+        let lines = [heartbeat];
+        let (out, _) = read(&lines);
         assert_eq!(out.len(), 2, "a heartbeat carries limits, no usage");
         // Classified by window length, not by position.
         assert_eq!(
             out[0],
-            Found::Reading(Reading::new(Provider::Codex, Window::SevenDay, 7.0, 1_778_900_000_000, 1_778_488_021_500))
+            Found::Reading(Reading::new(crate::provider::codex::SPEC.provider, Window::SevenDay, 7.0, 1_778_900_000_000, 1_778_488_021_500))
         );
         assert_eq!(
             out[1],
-            Found::Reading(Reading::new(Provider::Codex, Window::FiveHour, 31.0, 1_778_488_621_500, 1_778_488_021_500))
+            Found::Reading(Reading::new(crate::provider::codex::SPEC.provider, Window::FiveHour, 31.0, 1_778_488_621_500, 1_778_488_021_500))
         );
     }
 
@@ -359,7 +350,7 @@ mod tests {
         // A sub-agent names its parent inside `source`.
         let spawned = r#"{"timestamp":"2026-05-11T09:00:00.000Z","type":"session_meta","payload":{"id":"c","source":{"subagent":{"thread_spawn":{"parent_thread_id":"p","depth":1}}}}}"#;
         let mut r = Reader::default();
-        r.line(spawned.as_bytes(), b"", 0, &mut Vec::new());
+        r.read(spawned.as_bytes(), b"", 0, &mut Vec::new());
         assert!(r.child_of_at.is_some());
     }
 
@@ -367,17 +358,20 @@ mod tests {
     fn replayed_copies_share_the_original_key() {
         let a = tc("2026-05-11T08:00:00.000Z", [300, 50, 30, 0, 330], Some([200, 50, 20, 0, 220]), "null");
         let b = tc("2026-05-11T09:00:00.000Z", [300, 50, 30, 0, 330], Some([200, 50, 20, 0, 220]), "null");
-        let (x, _) = read(&[ctx("gpt-5.5"), a]);
-        let (y, _) = read(&[ctx("gpt-5.5"), b]);
+        let (one, two) = ([ctx("gpt-5.5"), a], [ctx("gpt-5.5"), b]);
+        let (x, _) = read(&one);
+        let (y, _) = read(&two);
         assert_eq!(usage(&x[0]).key, usage(&y[0]).key);
     }
 
     #[test]
     fn models_fall_back_clearly() {
-        let (out, _) = read(&[tc("2025-09-01T00:00:00Z", [5, 0, 5, 0, 10], None, "null")]);
+        let lines = [tc("2025-09-01T00:00:00Z", [5, 0, 5, 0, 10], None, "null")];
+        let (out, _) = read(&lines);
         assert_eq!(usage(&out[0]).model, ASSUMED_MODEL);
         assert_eq!(crate::read::pricing::lookup(ASSUMED_MODEL).map(|p| p.key), Some("gpt-5"));
-        let (out, _) = read(&[ctx("codex-auto-review"), tc("2026-03-10T00:00:00Z", [5, 0, 5, 0, 10], None, "null")]);
+        let lines = [ctx("codex-auto-review"), tc("2026-03-10T00:00:00Z", [5, 0, 5, 0, 10], None, "null")];
+        let (out, _) = read(&lines);
         assert_eq!(usage(&out[0]).model, "gpt-5.4");
     }
 

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 
-use super::json::{Count, Str, object};
+use crate::ground::json::{Count, Str, object};
 
 object! { pub struct TokenUsage {
     input_tokens: Count = "input_tokens",

@@ -1,0 +1,61 @@
+//! What a provider's reader finds in a file: calls, the service's own figures, the project the
+//! session ran in, and what it could not use. The rest of the house takes these alike from every
+//! provider.
+
+use std::borrow::Cow;
+
+use super::price::Modifiers;
+use crate::ground::evidence::{LimitHit, Reading};
+use crate::ground::tokens::Tokens;
+
+/// One API call as a file records it, before it is priced.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call<'a> {
+    /// Milliseconds since the Unix epoch, UTC.
+    pub ts: i64,
+    /// The response this call may belong to (its lines may repeat: see `read::dedup`); a call that
+    /// cannot repeat gives `key` here too.
+    pub msg: u64,
+    /// The exact duplicate key: two calls with the same key are one call.
+    pub key: u64,
+    pub tokens: Tokens,
+    pub mods: Modifiers,
+    pub model: Cow<'a, str>,
+    /// A side thread's replay of a call (Claude Code's sidechains): counted only where the main
+    /// thread's copy is missing.
+    pub sidechain: bool,
+    /// The tool's own price of the call, in pico-dollars, when it writes one (OpenCode).
+    pub cost: Option<u64>,
+    /// Premium requests used, in thousandths, where the tool counts them (GitHub Copilot).
+    pub premium: u64,
+}
+
+impl Call<'_> {
+    /// A call with these counts and nothing else said about it.
+    pub fn new(ts: i64, key: u64, model: &str, tokens: Tokens) -> Call<'_> {
+        Call {
+            ts,
+            msg: key,
+            key,
+            tokens,
+            mods: Modifiers::default(),
+            model: Cow::Borrowed(model),
+            sidechain: false,
+            cost: None,
+            premium: 0,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Found<'a> {
+    Call(Call<'a>),
+    /// A share of a quota the service reported.
+    Reading(Reading),
+    /// The service said a limit was reached.
+    Hit(LimitHit),
+    /// A line that looked like usage but could not be read.
+    Malformed,
+    /// A figure from the file refused as implausible, and why.
+    Implausible(&'static str),
+}

@@ -1,0 +1,80 @@
+//! What runway knows about one tool, as its folder declares it (`SPEC` in each `provider/<tool>/`):
+//! its names, where its files are and which matter, how they read, the prices of its vendor's
+//! models, and where the service's own figures come from.
+
+use std::path::PathBuf;
+
+use super::found::Found;
+use super::price::Price;
+use crate::ground::env::Env;
+use crate::ground::evidence::Reading;
+use crate::ground::provider::Provider;
+
+pub struct Spec {
+    pub provider: Provider,
+    /// In settings and `--providers`.
+    pub name: &'static str,
+    /// For people.
+    pub title: &'static str,
+    /// In a segment that shows several providers.
+    pub letter: &'static str,
+    /// The environment variables that move its files (read once, see `ground::env`).
+    pub env: &'static [&'static str],
+    /// The directories its files are found under.
+    pub roots: fn(&Env) -> Vec<PathBuf>,
+    /// Whether a file (by name) under a root is one of its own.
+    pub wanted: fn(&[u8]) -> bool,
+    pub shape: Shape,
+    /// (project, session) of a file, by its path.
+    pub origin: fn(&str) -> (String, String),
+    /// Its vendor's models, and the family a newer one is priced as.
+    pub prices: &'static [Price],
+    pub family: fn(&str) -> Option<Family>,
+    /// Files outside the history that hold the service's readings (Claude Code's `.claude.json`),
+    /// and how to read them.
+    pub reading_files: fn(&Env) -> Vec<PathBuf>,
+    pub readings_in: fn(&[u8]) -> Vec<Reading>,
+}
+
+/// A model's family and version (`claude-opus`, [4, 9]): a newer model of a known family is priced
+/// as the newest one the tables know.
+pub type Family = (String, Vec<u32>);
+
+/// How a provider's files read.
+pub enum Shape {
+    /// Append-only lines, read from where the last read stopped; the reader starts from what the
+    /// last read left (empty for a file read from its start).
+    Lines(fn(&[u8]) -> Box<dyn Lines>),
+}
+
+/// Reads one file line by line, carrying what later lines need.
+pub trait Lines {
+    /// One complete line, starting at byte `at` of the file at `path`.
+    fn line<'a>(&mut self, line: &'a [u8], at: u64, path: &[u8], out: &mut Vec<Found<'a>>);
+    /// What the next read of this file starts from.
+    fn save(&self) -> Vec<u8>;
+}
+
+/// For a provider with no files of readings.
+pub fn no_files(_: &Env) -> Vec<PathBuf> {
+    Vec::new()
+}
+
+pub fn no_readings(_: &[u8]) -> Vec<Reading> {
+    Vec::new()
+}
+
+/// One entry of a path list a tool's variable holds (`CLAUDE_CONFIG_DIR=~/a,~/b`): trimmed, `~`
+/// expanded; `None` for an empty one.
+pub fn expand(env: &Env, entry: &str) -> Option<PathBuf> {
+    let e = entry.trim();
+    if e.is_empty() {
+        return None;
+    }
+    match e.strip_prefix('~') {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+            Some(crate::ground::dirs::home(env)?.join(rest.trim_start_matches('/')))
+        }
+        _ => Some(PathBuf::from(e)),
+    }
+}
