@@ -106,7 +106,7 @@ fn human(app: &App, all: &[(Runway, Vec<Attribution>)]) -> String {
     let mut out = String::new();
     for (r, used) in all {
         let calls = app.ledger(r.provider).counted(app.cfg.now);
-        if app.has_files(r.provider) || calls > 0 || r.five.is_some() || r.seven.is_some() {
+        if app.has_files(r.provider) || calls > 0 || !r.gauges.is_empty() {
             if !out.is_empty() {
                 out.push('\n');
             }

@@ -37,8 +37,7 @@ pub fn run(cfg: Config, stdin: Option<&[u8]>, then: Option<&str>) -> io::Result<
     // Until every file is read to its end the totals are partial: the session's own fields only.
     if app.run.info.behind {
         for r in [&mut claude, &mut codex] {
-            (r.five, r.seven) = (None, None);
-            r.others.clear();
+            r.gauges.clear();
         }
     }
     let context = context(&p);

@@ -1,7 +1,8 @@
 //! One window as shown: how full, by whose account, until when, and how the present rate ends it.
 
 use super::limit::Source;
-use crate::ground::tokens::Pico;
+use crate::ground::evidence::Reading;
+use crate::ground::tokens::{Pico, Totals};
 use crate::ground::window::Window;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -34,6 +35,42 @@ pub struct Gauge {
 }
 
 impl Gauge {
+    /// A gauge of `window` with nothing known yet but where its share comes from and its reset.
+    pub fn new(window: Window, source: Source, resets_at: Option<i64>) -> Gauge {
+        Gauge {
+            window,
+            source,
+            used_percent: None,
+            cost: 0,
+            tokens: 0,
+            unpriced_tokens: 0,
+            resets_at,
+            minutes_to_limit: None,
+            minutes_to_empty: None,
+            pace: None,
+            percent_per_hour: None,
+            observed_at: None,
+            bucket: String::new(),
+            label: String::new(),
+        }
+    }
+
+    /// The local use in the window.
+    pub fn with_totals(mut self, t: &Totals) -> Gauge {
+        self.cost = t.sums.cost;
+        self.tokens = t.sums.total();
+        self.unpriced_tokens = t.sums.unpriced;
+        self
+    }
+
+    /// A separate allowance as the service reported it.
+    pub fn of_allowance(mut self, r: &Reading) -> Gauge {
+        self.bucket = r.bucket.clone();
+        self.label = r.name().to_owned();
+        self.observed_at = Some(r.observed_at);
+        self
+    }
+
     pub fn estimated(&self) -> bool {
         self.source.estimated()
     }
@@ -41,5 +78,10 @@ impl Gauge {
     /// At or past its limit: a state, not a countdown.
     pub fn over(&self) -> bool {
         self.used_percent.is_some_and(|u| u >= 100.0)
+    }
+
+    /// The main pool's window, not a separate allowance.
+    pub fn main(&self) -> bool {
+        self.bucket.is_empty()
     }
 }

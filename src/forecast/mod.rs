@@ -53,15 +53,13 @@ pub struct Runway {
     pub week: Totals,
     /// The local limit of the 5-hour window (configured or learned), whatever the gauges show.
     pub limit: Limit,
-    /// The 5-hour window; `None` when no window is running (or the account has none).
-    pub five: Option<Gauge>,
-    /// The 7-day window, when its share is known.
-    pub seven: Option<Gauge>,
-    /// Separate allowances the service reported (Codex's other `limit_id`s), by name.
-    pub others: Vec<Gauge>,
-    /// The readings the gauges stood on (the newest that counts, per window).
-    pub reading_five: Option<Reading>,
-    pub reading_seven: Option<Reading>,
+    /// Every window whose share is known or running: the main pool's windows in the order the
+    /// provider lists them (the 5 hours when one is running, the week when its share is known),
+    /// then the separate allowances the service reported (Codex's other `limit_id`s, a per-model
+    /// weekly limit, a spend limit), by name.
+    pub gauges: Vec<Gauge>,
+    /// The readings of the main pool the gauges stood on (the newest that counts, per window).
+    pub readings: Vec<Reading>,
     /// The service reports only the week for this account: there is no 5-hour window.
     pub weekly_only: bool,
     pub unpriced: Vec<String>,
@@ -115,20 +113,13 @@ impl Local<'_, '_> {
         let pct_rate = if rate == 0.0 { Some(0.0) } else { per_percent.filter(|c| *c > 0.0).map(|c| rate / c) };
         let o = rate::outlook(used, pct_rate.unwrap_or(0.0), resets_at, last, self.now);
         Gauge {
-            window,
-            source,
             used_percent: Some(used),
-            cost: window_totals.sums.cost,
-            tokens: window_totals.sums.total(),
-            unpriced_tokens: window_totals.sums.unpriced,
-            resets_at: Some(resets_at),
             minutes_to_limit: o.minutes_to_empty.filter(|_| o.warning),
             minutes_to_empty: o.minutes_to_empty.filter(|_| pct_rate.is_some()),
             pace: o.pace.filter(|_| pct_rate.is_some()),
             percent_per_hour: pct_rate.map(|r| r * 60.0),
             observed_at,
-            bucket: String::new(),
-            label: String::new(),
+            ..Gauge::new(window, source, Some(resets_at)).with_totals(&window_totals)
         }
     }
 
@@ -139,22 +130,7 @@ impl Local<'_, '_> {
         // A dollar share that leaves out calls without a price would read low: tokens instead.
         let priced = limit.measure == Measure::Tokens || t.sums.unpriced == 0;
         let Some(amount) = limit.amount().filter(|a| *a > 0.0 && priced) else {
-            return Gauge {
-                source: Source::None,
-                used_percent: None,
-                cost: t.sums.cost,
-                tokens: t.sums.total(),
-                unpriced_tokens: t.sums.unpriced,
-                resets_at: Some(resets_at),
-                minutes_to_limit: None,
-                minutes_to_empty: None,
-                pace: None,
-                percent_per_hour: None,
-                observed_at,
-                window,
-                bucket: String::new(),
-                label: String::new(),
-            };
+            return Gauge { observed_at, ..Gauge::new(window, Source::None, Some(resets_at)).with_totals(&t) };
         };
         let used_amount = match limit.measure {
             Measure::Cost => t.sums.cost as f64,
@@ -165,20 +141,13 @@ impl Local<'_, '_> {
         let pct_rate = rate / amount * 100.0;
         let o = rate::outlook(used, pct_rate, resets_at, last, self.now);
         Gauge {
-            window,
-            source: limit.source,
             used_percent: Some(used),
-            cost: t.sums.cost,
-            tokens: t.sums.total(),
-            unpriced_tokens: t.sums.unpriced,
-            resets_at: Some(resets_at),
             minutes_to_limit: o.minutes_to_empty.filter(|_| o.warning),
             minutes_to_empty: o.minutes_to_empty,
             pace: o.pace,
             percent_per_hour: Some(pct_rate * 60.0),
             observed_at,
-            bucket: String::new(),
-            label: String::new(),
+            ..Gauge::new(window, limit.source, Some(resets_at)).with_totals(&t)
         }
     }
 
@@ -283,7 +252,8 @@ pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway
         Some(r) => local.after_reset(r, cpp7.map(|c| (c, Source::Extrapolated))).flatten(),
         None => None,
     };
-    let others = other_allowances(&ev.readings, now);
+    let mut gauges: Vec<Gauge> = five.into_iter().chain(seven).collect();
+    gauges.extend(other_allowances(&ev.readings, now));
     let week = ledger.week(now);
     let unpriced = ledger.unpriced_between(now - WEEK_MS, now);
     let assumed = ledger.assumed_between(now - WEEK_MS, now);
@@ -293,11 +263,8 @@ pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway
         block,
         week,
         limit,
-        five,
-        seven,
-        others,
-        reading_five: r5,
-        reading_seven: r7,
+        gauges,
+        readings: r5.into_iter().chain(r7).collect(),
         weekly_only,
         unpriced,
         assumed,
@@ -316,32 +283,45 @@ fn other_allowances(readings: &[Reading], now: i64) -> Vec<Gauge> {
         let mine: Vec<Reading> = readings.iter().filter(|r| r.bucket == bucket).cloned().collect();
         let Some(r) = effective(&mine, w, now).filter(|r| r.resets_at > now) else { continue };
         out.push(Gauge {
-            window: w,
-            source: Source::Server,
             used_percent: Some(r.used_percent),
-            cost: 0,
-            tokens: 0,
-            unpriced_tokens: 0,
-            resets_at: Some(r.resets_at),
-            minutes_to_limit: None,
-            minutes_to_empty: None,
-            pace: None,
-            percent_per_hour: None,
-            observed_at: Some(r.observed_at),
-            bucket: r.bucket.clone(),
-            label: r.name().to_owned(),
+            ..Gauge::new(w, Source::Server, Some(r.resets_at)).of_allowance(r)
         });
     }
     out
 }
 
 impl Runway {
+    /// The main pool's gauge of window `w`.
+    pub fn gauge(&self, w: Window) -> Option<&Gauge> {
+        self.gauges.iter().find(|g| g.main() && g.window == w)
+    }
+
+    /// The 5-hour window; `None` when no window is running (or the account has none).
+    pub fn five(&self) -> Option<&Gauge> {
+        self.gauge(Window::FiveHour)
+    }
+
+    /// The 7-day window, when its share is known.
+    pub fn seven(&self) -> Option<&Gauge> {
+        self.gauge(Window::SevenDay)
+    }
+
+    /// Separate allowances the service reported, by name.
+    pub fn others(&self) -> impl Iterator<Item = &Gauge> {
+        self.gauges.iter().filter(|g| !g.main())
+    }
+
+    /// The main pool's reading of window `w` the gauges stood on.
+    pub fn reading(&self, w: Window) -> Option<&Reading> {
+        self.readings.iter().find(|r| r.window == w)
+    }
+
     /// The windows a segment shows: the 5-hour one, and the 7-day one when it binds (closer to its
     /// limit than the 5-hour window, or past the warning threshold).
     pub fn shown(&self, warn_at: f64) -> Vec<&Gauge> {
-        let mut out: Vec<&Gauge> = self.five.iter().collect();
-        let used5 = self.five.as_ref().and_then(|g| g.used_percent);
-        if let Some(s) = &self.seven {
+        let mut out: Vec<&Gauge> = self.five().into_iter().collect();
+        let used5 = self.five().and_then(|g| g.used_percent);
+        if let Some(s) = self.seven() {
             let used7 = s.used_percent.unwrap_or(0.0);
             if used5.is_none_or(|u| used7 > u) || used7 >= warn_at || s.minutes_to_limit.is_some() {
                 out.push(s);
@@ -349,7 +329,7 @@ impl Runway {
         }
         // A weekly per-model limit, by the same rule: shown when it is the one closest to its wall,
         // or past the warning share. The fullest one only.
-        let scoped = self.others.iter().filter(|g| g.window == Window::SevenDay && g.bucket.starts_with(SCOPED_WEEKLY));
+        let scoped = self.others().filter(|g| g.window == Window::SevenDay && g.bucket.starts_with(SCOPED_WEEKLY));
         if let Some(m) = scoped.max_by(|a, b| a.used_percent.unwrap_or(0.0).total_cmp(&b.used_percent.unwrap_or(0.0))) {
             let used = m.used_percent.unwrap_or(0.0);
             let main = out.iter().filter_map(|g| g.used_percent).fold(f64::MIN, f64::max);

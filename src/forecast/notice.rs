@@ -81,7 +81,7 @@ pub fn level(g: &Gauge, warn_at: f64, danger_at: f64) -> Option<Level> {
 pub fn due(runways: &[Runway], warn_at: f64, danger_at: f64, least: u8) -> Vec<Due<'_>> {
     let mut out = Vec::new();
     for r in runways {
-        for g in r.five.iter().chain(r.seven.iter()).chain(r.others.iter()) {
+        for g in &r.gauges {
             if g.resets_at.is_none() {
                 continue;
             }

@@ -67,14 +67,14 @@ fn steady_work_warns_when_the_limit_is_45_minutes_away() {
     let ev = Evidence::default();
     // 10:50: 51 calls, 51%. Present rate Σ_{0..50} e^{-k/20} / (20 (1 - e^{-50/20})) = 18.9030 /
     // 18.3583 = 1.02966%/min; 49% left lasts 47.6 minutes: past the 45-minute horizon, no warning.
-    let g = runway(&h, &ev, T0 + 50 * M, Some(10.0)).five.unwrap();
+    let g = runway(&h, &ev, T0 + 50 * M, Some(10.0)).five().cloned().unwrap();
     assert!(near(g.used_percent, 51.0));
     let rate = geometric(51) / (20.0 * (1.0 - (-2.5f64).exp()));
     assert!(near(g.percent_per_hour, rate * 60.0), "{:?}", g.percent_per_hour);
     assert!(near(g.minutes_to_empty, 49.0 / rate));
     assert_eq!(g.minutes_to_limit, None);
     // 10:55: 56%, 1.02862%/min: 44% left in 42.8 minutes. A warning, counting down.
-    let g = runway(&h, &ev, T0 + 55 * M, Some(10.0)).five.unwrap();
+    let g = runway(&h, &ev, T0 + 55 * M, Some(10.0)).five().cloned().unwrap();
     let rate = geometric(56) / (20.0 * (1.0 - (-2.75f64).exp()));
     assert!(near(g.minutes_to_limit, 44.0 / rate), "{:?}", g.minutes_to_limit);
     assert_eq!(g.resets_at, Some(T0 + 5 * HOUR_MS));
@@ -88,17 +88,17 @@ fn a_burst_then_silence_warns_then_lets_go() {
     let h = history(&[(T0 + 5 * M, 3.0)]);
     let ev = Evidence::default();
     // 10:06: 30 e^{-1/20} / (20 (1 - e^{-6/20})) = 28.537 / 5.1836 = 5.5052%/min; 70% in 12.7 min.
-    let g = runway(&h, &ev, T0 + 6 * M, Some(10.0)).five.unwrap();
+    let g = runway(&h, &ev, T0 + 6 * M, Some(10.0)).five().cloned().unwrap();
     let rate = 30.0 * (-0.05f64).exp() / (20.0 * (1.0 - (-0.3f64).exp()));
     assert!(near(g.minutes_to_limit, 70.0 / rate));
     // 10:16: eleven minutes without a call: work stopped, no warning (the rate alone, 1.5716%/min,
     // would still reach the limit in 44.5 minutes).
-    let g = runway(&h, &ev, T0 + 16 * M, Some(10.0)).five.unwrap();
+    let g = runway(&h, &ev, T0 + 16 * M, Some(10.0)).five().cloned().unwrap();
     assert_eq!(g.minutes_to_limit, None);
     let rate = 30.0 * (-0.55f64).exp() / (20.0 * (1.0 - (-0.8f64).exp()));
     assert!(near(g.minutes_to_empty, 70.0 / rate));
     // An hour later the rate has all but faded: e^{-61/20} = 4.7%.
-    let later = runway(&h, &ev, T0 + 66 * M, Some(10.0)).five.unwrap();
+    let later = runway(&h, &ev, T0 + 66 * M, Some(10.0)).five().cloned().unwrap();
     assert!(later.percent_per_hour.unwrap() < g.percent_per_hour.unwrap() / 10.0);
 }
 
@@ -111,12 +111,12 @@ fn work_that_speeds_up_is_seen_at_once() {
     // 11:10: 12% + 22% = 34% used. The average so far, 34% / 70 min, is 0.49%/min; the present rate,
     // (Σ_{0..10} 2 e^{-k/20} + Σ_{11..70} 0.2 e^{-k/20}) / (20 (1 - e^{-3.5})), is 1.0103%/min: 66%
     // left in 65.3 minutes, not yet within the horizon.
-    let g = runway(&h, &Evidence::default(), T0 + 70 * M, Some(10.0)).five.unwrap();
+    let g = runway(&h, &Evidence::default(), T0 + 70 * M, Some(10.0)).five().cloned().unwrap();
     let rate = (2.0 * geometric(11) + 0.2 * (geometric(71) - geometric(11))) / (20.0 * (1.0 - (-3.5f64).exp()));
     assert!(near(g.percent_per_hour, rate * 60.0), "{:?} vs {}", g.percent_per_hour, rate * 60.0);
     assert!(near(g.minutes_to_empty, 66.0 / rate) && g.minutes_to_limit.is_none());
     // 11:20: 54% used, 1.4272%/min: 46% left in 32.2 minutes. A warning.
-    let g = runway(&h, &Evidence::default(), T0 + 80 * M, Some(10.0)).five.unwrap();
+    let g = runway(&h, &Evidence::default(), T0 + 80 * M, Some(10.0)).five().cloned().unwrap();
     let rate = (2.0 * geometric(21) + 0.2 * (geometric(81) - geometric(21))) / (20.0 * (1.0 - (-4.0f64).exp()));
     assert!(near(g.minutes_to_limit, 46.0 / rate), "{:?} vs {}", g.minutes_to_limit, 46.0 / rate);
 }
@@ -124,7 +124,7 @@ fn work_that_speeds_up_is_seen_at_once() {
 #[test]
 fn over_the_limit_is_a_state() {
     let h = history(&[(T0, 6.0), (T0 + 20 * M, 4.5)]);
-    let g = runway(&h, &Evidence::default(), T0 + 21 * M, Some(10.0)).five.unwrap();
+    let g = runway(&h, &Evidence::default(), T0 + 21 * M, Some(10.0)).five().cloned().unwrap();
     assert!(near(g.used_percent, 105.0) && g.over());
     assert_eq!(g.minutes_to_limit, None, "never a countdown to a limit already passed");
 }
@@ -140,12 +140,12 @@ fn a_reading_is_carried_forward_with_local_use() {
     let h = history(&[(T0 - HOUR_MS, 4.0), (T0 + 40 * M, 1.0)]);
     let r = reading(Window::FiveHour, 20.0, T0 + 3 * HOUR_MS, T0 + 30 * M);
     let ev = Evidence { readings: vec![r], hits: vec![] };
-    let g = runway(&h, &ev, T0 + 45 * M, None).five.unwrap();
+    let g = runway(&h, &ev, T0 + 45 * M, None).five().cloned().unwrap();
     assert_eq!(g.source, Source::Extrapolated);
     assert!(near(g.used_percent, 25.0));
     assert_eq!(g.resets_at, Some(T0 + 3 * HOUR_MS));
     // Before the $1 call nothing was used since the reading: the service's own figure, unmarked.
-    let g = runway(&h, &ev, T0 + 35 * M, None).five.unwrap();
+    let g = runway(&h, &ev, T0 + 35 * M, None).five().cloned().unwrap();
     assert_eq!((g.source, g.used_percent), (Source::Server, Some(20.0)));
 }
 
@@ -157,12 +157,12 @@ fn a_reset_the_service_gave_stays_the_reset() {
     // end of the block the 10:00 call opened.
     let h = history(&[(T0, 1.0)]);
     let ev = Evidence { readings: vec![reading(Window::FiveHour, 31.0, T0 + HOUR_MS, T0 - HOUR_MS)], hits: vec![] };
-    let g = runway(&h, &ev, T0 + 45 * M, Some(10.0)).five.unwrap();
+    let g = runway(&h, &ev, T0 + 45 * M, Some(10.0)).five().cloned().unwrap();
     assert_eq!((g.source, g.resets_at), (Source::Configured, Some(T0 + HOUR_MS)));
     assert!(near(g.used_percent, 10.0));
     // Without local use since the reading its figure stands until the reset, however old.
     let quiet = history(&[(T0 - 2 * HOUR_MS, 1.0)]);
-    let g = runway(&quiet, &ev, T0 + 50 * M, Some(10.0)).five.unwrap();
+    let g = runway(&quiet, &ev, T0 + 50 * M, Some(10.0)).five().cloned().unwrap();
     assert_eq!((g.source, g.used_percent, g.resets_at), (Source::Server, Some(31.0), Some(T0 + HOUR_MS)));
 }
 
@@ -170,7 +170,7 @@ fn a_reset_the_service_gave_stays_the_reset() {
 fn readings_from_after_now_do_not_exist_yet() {
     let h = history(&[(T0, 1.0)]);
     let ev = Evidence { readings: vec![reading(Window::FiveHour, 80.0, T0 + 4 * HOUR_MS, T0 + HOUR_MS)], hits: vec![] };
-    let g = runway(&h, &ev, T0 + 30 * M, Some(10.0)).five.unwrap();
+    let g = runway(&h, &ev, T0 + 30 * M, Some(10.0)).five().cloned().unwrap();
     assert_eq!((g.source, g.used_percent), (Source::Configured, Some(10.0)));
 }
 
@@ -186,9 +186,10 @@ fn another_allowance_never_stands_in_for_the_main_pool() {
     };
     let ev = Evidence { readings: vec![main, spark], hits: vec![] };
     let r = runway(&h, &ev, T0 + 30 * M, None);
-    assert_eq!(r.five.as_ref().and_then(|g| g.used_percent), Some(30.0), "the main pool, not the newer spark reading");
-    assert_eq!(r.others.len(), 1);
-    assert_eq!((r.others[0].label.as_str(), r.others[0].used_percent), ("GPT-5.3-Codex-Spark", Some(80.0)));
+    assert_eq!(r.five().and_then(|g| g.used_percent), Some(30.0), "the main pool, not the newer spark reading");
+    assert_eq!(r.others().count(), 1);
+    let spark = r.others().next().unwrap();
+    assert_eq!((spark.label.as_str(), spark.used_percent), ("GPT-5.3-Codex-Spark", Some(80.0)));
 }
 
 #[test]
@@ -204,6 +205,6 @@ fn a_week_alone_means_no_five_hour_window() {
     };
     let ev = Evidence { readings: vec![old5, week], hits: vec![] };
     let r = runway(&h, &ev, now, Some(10.0));
-    assert!(r.weekly_only && r.five.is_none(), "no 5-hour gauge invented from the old reading");
-    assert_eq!(r.seven.as_ref().and_then(|g| g.used_percent), Some(12.0));
+    assert!(r.weekly_only && r.five().is_none(), "no 5-hour gauge invented from the old reading");
+    assert_eq!(r.seven().and_then(|g| g.used_percent), Some(12.0));
 }

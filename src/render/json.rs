@@ -44,8 +44,8 @@ fn gauge(g: &Gauge) -> Value {
     })
 }
 
-fn reading(x: &Option<Reading>) -> Value {
-    x.as_ref().map_or(Value::Null, |r| {
+fn reading(x: Option<&Reading>) -> Value {
+    x.map_or(Value::Null, |r| {
         json!({ "used_percent": r.used_percent, "resets_at": rfc3339(r.resets_at), "observed_at": rfc3339(r.observed_at) })
     })
 }
@@ -67,7 +67,7 @@ pub fn provider(r: &Runway, used: &[Attribution], style: &Style) -> Value {
         });
         v
     });
-    let mut limit = match &r.five {
+    let mut limit = match r.five() {
         Some(g) => gauge(g),
         None => json!({
             "source": r.limit.source.as_str(),
@@ -88,10 +88,10 @@ pub fn provider(r: &Runway, used: &[Attribution], style: &Style) -> Value {
         "block": block,
         "week": totals(&r.week),
         "limit": limit,
-        "seven_day": r.seven.as_ref().map(gauge),
-        "rate_limits": { "five_hour": reading(&r.reading_five), "seven_day": reading(&r.reading_seven) },
+        "seven_day": r.seven().map(gauge),
+        "rate_limits": { "five_hour": reading(r.reading(Window::FiveHour)), "seven_day": reading(r.reading(Window::SevenDay)) },
         "weekly_only": r.weekly_only,
-        "other_limits": r.others.iter().map(|g| {
+        "other_limits": r.others().map(|g| {
             let mut v = gauge(g);
             v["id"] = json!(g.bucket);
             v["name"] = json!(g.label);

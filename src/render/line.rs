@@ -88,8 +88,8 @@ pub fn line(
             }),
             "cost" => s.cost_usd.map(|c| format!("${c:.2}")),
             "cache" => s.prompt_cache.as_ref().and_then(|c| cache_field(c, claude.now, style)),
-            "5h" => claude.five.as_ref().map(|g| one(g, claude.provider)),
-            "7d" => claude.seven.as_ref().map(|g| one(g, claude.provider)),
+            "5h" => claude.five().map(|g| one(g, claude.provider)),
+            "7d" => claude.seven().map(|g| one(g, claude.provider)),
             "codex" => codex.filter(|_| both).map(|x| {
                 let windows: Vec<(String, &Gauge)> =
                     codex_windows.iter().map(|g| (label(x.provider, g.window), *g)).collect();

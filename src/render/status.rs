@@ -164,7 +164,7 @@ pub fn human(r: &Runway, used: &[Attribution], style: &Style) -> String {
         used.iter().find(|a| a.window == w).map(|a| super::attribution::lines(a, style, &local)).unwrap_or_default()
     };
     let mut out = format!("{}\n", r.provider.title());
-    match &r.five {
+    match r.five() {
         Some(g) => out += &gauge(r, g, style),
         None if r.weekly_only => out += "  5 hours   none: the service reports only a weekly window for this account\n",
         None => out += "  5 hours   no window running\n",
@@ -177,12 +177,12 @@ pub fn human(r: &Runway, used: &[Attribution], style: &Style) -> String {
         None => {}
     }
     out += &by(Window::FiveHour);
-    if let Some(g) = &r.seven {
+    if let Some(g) = r.seven() {
         out += &gauge(r, g, style);
     }
     out += &format!("  {:<9} {}\n", "week", totals(&r.week));
     out += &by(Window::SevenDay);
-    for g in &r.others {
+    for g in r.others() {
         let reset = g.resets_at.map(|t| format!(", resets in {}", duration(t - r.now))).unwrap_or_default();
         let ago = g.observed_at.map(|t| format!(" {} ago", duration(r.now - t))).unwrap_or_default();
         let of = match g.window {

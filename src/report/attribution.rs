@@ -50,13 +50,13 @@ pub struct Attribution {
 pub fn span(r: &Runway, w: Window) -> Option<(i64, i64)> {
     let now = r.now;
     match w {
-        Window::FiveHour => match (&r.five, &r.block) {
+        Window::FiveHour => match (r.five(), &r.block) {
             (Some(g), _) if g.resets_at.is_some() => g.resets_at.map(|t| (t - w.len_ms(), now)),
             (_, Some(b)) if b.active => Some((b.block.start - 1, now)),
             _ => None,
         },
         Window::SevenDay => {
-            let reset = r.seven.as_ref().and_then(|g| g.resets_at);
+            let reset = r.seven().and_then(|g| g.resets_at);
             Some(reset.map_or((now - WEEK_MS, now), |t| (t - w.len_ms(), now)))
         }
         // A spend limit's period is the organisation's, not one runway can tell the start of.
