@@ -30,6 +30,7 @@ fn history(calls: &[(i64, f64)]) -> History {
             key: i as u64 + 1,
             tok: Tokens { output: 1000, ..Tokens::default() },
             cost: (usd * D) as u64,
+            premium: 0,
             file: 1,
             model: 0,
             flags: 0,

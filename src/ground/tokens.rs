@@ -2,7 +2,10 @@
 
 use std::ops::{Add, AddAssign, Sub};
 
-/// Token counts of one call. For Codex, `input` is the uncached part and `cache_read` the cached part.
+/// Token counts of one call, by how they are billed: `input` is the input read fresh (not from a
+/// cache, not written to one), `output` everything generated, reasoning ("thinking") included, as
+/// every vendor bills it at the output rate; `reasoning` says how much of `output` was reasoning
+/// where the tool writes it down (Codex, OpenCode, Gemini CLI, Copilot), and is never added again.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Tokens {
     pub input: u64,
@@ -10,6 +13,8 @@ pub struct Tokens {
     pub write_5m: u64,
     pub write_1h: u64,
     pub cache_read: u64,
+    /// Of `output`.
+    pub reasoning: u64,
 }
 
 impl Tokens {
@@ -26,7 +31,9 @@ impl Tokens {
     /// 5 x 2^30 tokens at the dearest rate with every multiplier (about $165 per million), under
     /// $1M, so a call's pico-dollars fit a u64 with room to spare, and sums (u128) never overflow.
     pub fn plausible(&self) -> bool {
-        [self.input, self.output, self.write_5m, self.write_1h, self.cache_read].iter().all(|&c| c < MAX_PER_CALL)
+        [self.input, self.output, self.write_5m, self.write_1h, self.cache_read, self.reasoning]
+            .iter()
+            .all(|&c| c < MAX_PER_CALL)
     }
 }
 
@@ -46,27 +53,34 @@ pub const ASSUMED: u8 = 4;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Sums {
     pub input: u64,
+    /// Reasoning included (see `Tokens`).
     pub output: u64,
     pub cache_creation: u64,
     pub cache_read: u64,
+    /// Of `output`.
+    pub reasoning: u64,
     /// Pico-dollars: a u64 holds $18M, which four absurd calls could pass.
     pub cost: u128,
     /// Tokens of calls whose model has no price.
     pub unpriced: u64,
+    /// Premium requests, in thousandths (GitHub Copilot's allowance counts them, not tokens).
+    pub premium: u64,
 }
 
 impl Sums {
-    pub const SIZE: usize = 56;
+    pub const SIZE: usize = 72;
 
     /// The sums of one call.
-    pub fn of(t: &Tokens, cost: u64, flags: u8) -> Sums {
+    pub fn of(t: &Tokens, cost: u64, flags: u8, premium: u64) -> Sums {
         Sums {
             input: t.input,
             output: t.output,
             cache_creation: t.cache_creation(),
             cache_read: t.cache_read,
+            reasoning: t.reasoning,
             cost: u128::from(cost),
             unpriced: if flags & UNPRICED != 0 { t.total() } else { 0 },
+            premium,
         }
     }
 
@@ -86,12 +100,21 @@ impl Sums {
         (side > 0).then(|| self.cache_read as f64 * 100.0 / side as f64)
     }
 
-    fn counts(&self) -> [u64; 5] {
-        [self.input, self.output, self.cache_creation, self.cache_read, self.unpriced]
+    fn counts(&self) -> [u64; 7] {
+        [self.input, self.output, self.cache_creation, self.cache_read, self.unpriced, self.reasoning, self.premium]
     }
 
-    fn from_parts(c: [u64; 5], cost: u128) -> Sums {
-        Sums { input: c[0], output: c[1], cache_creation: c[2], cache_read: c[3], unpriced: c[4], cost }
+    fn from_parts(c: [u64; 7], cost: u128) -> Sums {
+        Sums {
+            input: c[0],
+            output: c[1],
+            cache_creation: c[2],
+            cache_read: c[3],
+            unpriced: c[4],
+            reasoning: c[5],
+            premium: c[6],
+            cost,
+        }
     }
 
     pub fn encode(&self, out: &mut Vec<u8>) {
@@ -104,7 +127,7 @@ impl Sums {
     /// `b` holds at least `SIZE` bytes.
     pub fn decode(b: &[u8]) -> Sums {
         let counts = std::array::from_fn(|i| u64::from_le_bytes(b[i * 8..i * 8 + 8].try_into().unwrap()));
-        Sums::from_parts(counts, u128::from_le_bytes(b[40..56].try_into().unwrap()))
+        Sums::from_parts(counts, u128::from_le_bytes(b[56..72].try_into().unwrap()))
     }
 }
 
@@ -177,8 +200,9 @@ mod tests {
 
     #[test]
     fn sums_of_a_call() {
-        let t = Tokens { input: 3, output: 9, write_5m: 15_005, write_1h: 5, cache_read: 11_442 };
-        let s = Sums::of(&t, 0, UNPRICED);
+        let t = Tokens { input: 3, output: 9, write_5m: 15_005, write_1h: 5, cache_read: 11_442, reasoning: 4 };
+        let s = Sums::of(&t, 0, UNPRICED, 2_500);
+        assert_eq!((s.reasoning, s.premium), (4, 2_500), "reasoning is kept apart, not added to the total");
         assert_eq!(s.cache_creation, 15_010);
         assert_eq!(s.total(), 26_464);
         assert_eq!(s.unpriced, 26_464);
@@ -187,7 +211,7 @@ mod tests {
         assert_eq!(b.len(), Sums::SIZE);
         assert_eq!(Sums::decode(&b), s);
         assert_eq!((s + s) - s, s);
-        assert_eq!(Sums::of(&t, 7, 0).unpriced, 0);
+        assert_eq!(Sums::of(&t, 7, 0, 0).unpriced, 0);
         // 11 442 read of 3 + 15 010 + 11 442 = 26 455 input-side: 43.25%.
         assert_eq!(s.input_side(), 26_455);
         assert_eq!(format!("{:.2}", s.cache_hit().unwrap()), "43.25");

@@ -300,7 +300,18 @@ mod tests {
 
     fn rec(msg: u64, ts: i64, output: u64) -> Rec {
         let tok = Tokens { output, ..Tokens::default() };
-        Rec { ts, msg, key: msg, tok, cost: output, file: 1, model: 0, flags: 0, provider: Provider::CLAUDE }
+        Rec {
+            ts,
+            msg,
+            key: msg,
+            tok,
+            cost: output,
+            premium: 0,
+            file: 1,
+            model: 0,
+            flags: 0,
+            provider: Provider::CLAUDE,
+        }
     }
 
     fn base_of(recs: Vec<Rec>, dir: &std::path::Path) -> Base {

@@ -118,6 +118,7 @@ impl<'p> Extractor<'p> {
             key: c.key,
             tok: c.tokens,
             cost,
+            premium: c.premium,
             file: 0,
             model,
             flags: flag | if c.sidechain { SIDECHAIN } else { 0 },

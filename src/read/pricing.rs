@@ -120,7 +120,7 @@ mod tests {
         // 3 input, 9 output, 15,005 5-minute writes, 11,442 reads at $5 / $25 / $6.25 / $0.50 per MTok:
         // 15 + 225 + 93,781.25 + 5,721 = 99,742.25 micro-dollars.
         let p = lookup("claude-opus-4-6").unwrap();
-        let t = Tokens { input: 3, output: 9, write_5m: 15_005, write_1h: 0, cache_read: 11_442 };
+        let t = Tokens { input: 3, output: 9, write_5m: 15_005, write_1h: 0, cache_read: 11_442, reasoning: 0 };
         assert_eq!(cost(p, &t, Modifiers::default()), 99_742_250_000);
     }
 

@@ -15,6 +15,8 @@ pub struct Rec {
     pub tok: Tokens,
     /// Pico-dollars; 0 when the model has no price (and then `UNPRICED` is set).
     pub cost: u64,
+    /// Premium requests, in thousandths (see `Sums::premium`).
+    pub premium: u64,
     pub file: u32,
     pub model: u16,
     pub flags: u8,
@@ -22,7 +24,7 @@ pub struct Rec {
 }
 
 impl Rec {
-    pub const SIZE: usize = 80;
+    pub const SIZE: usize = 96;
 
     pub fn sidechain(&self) -> bool {
         self.flags & SIDECHAIN != 0
@@ -32,10 +34,10 @@ impl Rec {
         out.extend_from_slice(&self.ts.to_le_bytes());
         out.extend_from_slice(&self.msg.to_le_bytes());
         out.extend_from_slice(&self.key.to_le_bytes());
-        for v in [self.tok.input, self.tok.output, self.tok.write_5m, self.tok.write_1h, self.tok.cache_read] {
+        let t = &self.tok;
+        for v in [t.input, t.output, t.write_5m, t.write_1h, t.cache_read, t.reasoning, self.cost, self.premium] {
             out.extend_from_slice(&v.to_le_bytes());
         }
-        out.extend_from_slice(&self.cost.to_le_bytes());
         out.extend_from_slice(&self.file.to_le_bytes());
         out.extend_from_slice(&self.model.to_le_bytes());
         out.push(self.flags);
@@ -49,12 +51,20 @@ impl Rec {
             ts: u(0) as i64,
             msg: u(8),
             key: u(16),
-            tok: Tokens { input: u(24), output: u(32), write_5m: u(40), write_1h: u(48), cache_read: u(56) },
-            cost: u(64),
-            file: u32::from_le_bytes(b[72..76].try_into().unwrap()),
-            model: u16::from_le_bytes(b[76..78].try_into().unwrap()),
-            flags: b[78],
-            provider: Provider::from_code(b[79])?,
+            tok: Tokens {
+                input: u(24),
+                output: u(32),
+                write_5m: u(40),
+                write_1h: u(48),
+                cache_read: u(56),
+                reasoning: u(64),
+            },
+            cost: u(72),
+            premium: u(80),
+            file: u32::from_le_bytes(b[88..92].try_into().unwrap()),
+            model: u16::from_le_bytes(b[92..94].try_into().unwrap()),
+            flags: b[94],
+            provider: Provider::from_code(b[95])?,
         })
     }
 
@@ -64,7 +74,7 @@ impl Rec {
             file: self.file,
             model: self.model,
             flags: self.flags,
-            sums: Sums::of(&self.tok, self.cost, self.flags),
+            sums: Sums::of(&self.tok, self.cost, self.flags, self.premium),
         }
     }
 }
@@ -79,8 +89,9 @@ mod tests {
             ts: 1_770_930_005_557,
             msg: 7,
             key: u64::MAX,
-            tok: Tokens { input: 1, output: 2, write_5m: 3, write_1h: 4, cache_read: (1 << 53) - 1 },
+            tok: Tokens { input: 1, output: 2, write_5m: 3, write_1h: 4, cache_read: (1 << 53) - 1, reasoning: 2 },
             cost: 99,
+            premium: 1_500,
             file: 12,
             model: 3,
             flags: SIDECHAIN,

@@ -22,6 +22,8 @@ fn tokens(s: &Sums) -> Value {
         "cache_creation": s.cache_creation,
         "cache_read": s.cache_read,
         "total": s.total(),
+        "reasoning": s.reasoning,
+        "premium_requests": s.premium as f64 / 1000.0,
     })
 }
 

@@ -66,11 +66,14 @@ struct Extra<'a>(&'a Acc);
 impl Serialize for Extra<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let a = self.0;
-        let mut m = s.serialize_map(Some(4))?;
+        let mut m = s.serialize_map(Some(6))?;
         m.serialize_entry("calls", &a.totals.entries)?;
         m.serialize_entry("cacheHitPercent", &a.totals.sums.cache_hit().map(round2))?;
         m.serialize_entry("unpricedTokens", &a.totals.sums.unpriced)?;
         m.serialize_entry("firstActivity", &iso(a.first))?;
+        // Of `outputTokens` (which includes them, as every vendor bills them): see README.
+        m.serialize_entry("reasoningTokens", &a.totals.sums.reasoning)?;
+        m.serialize_entry("premiumRequests", &premium(a.totals.sums.premium))?;
         m.end()
     }
 }
@@ -115,6 +118,11 @@ impl Serialize for Rows<'_> {
     }
 }
 
+/// Premium requests from thousandths.
+fn premium(milli: u64) -> f64 {
+    milli as f64 / 1000.0
+}
+
 fn sums(s: &Sums) -> Value {
     json!({
         "cacheCreationTokens": s.cache_creation,
@@ -140,7 +148,13 @@ fn block(r: &Row, model: &dyn Fn(u16) -> String) -> Value {
         "isGap": false,
         "models": r.acc.models_by_cost().iter().map(|(m, _)| model(*m)).collect::<Vec<_>>(),
         "projection": Value::Null,
-        "runway": { "agent": r.providers.first().map(|p| p.name()), "cacheHitPercent": s.cache_hit().map(round2), "unpricedTokens": s.unpriced },
+        "runway": {
+            "agent": r.providers.first().map(|p| p.name()),
+            "cacheHitPercent": s.cache_hit().map(round2),
+            "unpricedTokens": s.unpriced,
+            "reasoningTokens": s.reasoning,
+            "premiumRequests": premium(s.premium),
+        },
         "startTime": iso(start),
         "tokenCounts": {
             "cacheCreationInputTokens": s.cache_creation,

@@ -20,7 +20,7 @@ use crate::ground::tokens::{Entry, Pico, Sums, Totals};
 use crate::read::record::Rec;
 
 const MAGIC: &[u8; 8] = b"RWYBASE1";
-pub const VERSION: u32 = 7;
+pub const VERSION: u32 = 8;
 pub const NONE: u32 = u32::MAX;
 pub const NP: usize = Provider::ALL.len();
 

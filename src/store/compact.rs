@@ -90,6 +90,7 @@ mod tests {
             key,
             tok: Tokens { input: 1, output, ..Tokens::default() },
             cost: output * 10,
+            premium: 0,
             file,
             model: 0,
             flags: 0,

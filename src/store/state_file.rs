@@ -26,7 +26,7 @@ use crate::read::table::{DirEntry, FileEntry, hot, watched};
 
 const MAGIC: &[u8; 8] = b"RWYSTATE";
 /// Bump whenever the layout or the meaning of anything stored changes: an older cache is rebuilt.
-pub const VERSION: u32 = 8;
+pub const VERSION: u32 = 9;
 
 fn put_entry(w: &mut Writer, e: &Entry) {
     w.i64(e.ts).u32(e.file).u16(e.model).u8(e.flags);
@@ -317,6 +317,7 @@ mod tests {
             key: 7,
             tok: Tokens { input: 1, ..Tokens::default() },
             cost: 2,
+            premium: 0,
             file: 1,
             model: 0,
             flags: 0,

@@ -198,6 +198,8 @@ fn tokens(u: &Usage) -> Option<Tokens> {
         write_5m,
         write_1h,
         cache_read: u.cache_read_input_tokens.get()?,
+        // Claude Code does not write thinking apart from the rest of the output.
+        reasoning: 0,
     })
 }
 
@@ -312,7 +314,7 @@ mod tests {
         assert_eq!(u.message_id.as_deref(), Some("msg_01PdWvcjJ6E9BgscDveYt9YV"));
         assert_eq!(u.request_id.as_deref(), Some("req_011CY4TRHLYkp2wmETF8ujUf"));
         assert_eq!(u.model, "claude-opus-4-6");
-        assert_eq!(u.tokens, Tokens { input: 3, output: 9, write_5m: 15005, write_1h: 0, cache_read: 11442 });
+        assert_eq!(u.tokens, Tokens { input: 3, output: 9, write_5m: 15005, write_1h: 0, cache_read: 11442, reasoning: 0 });
         assert!(!u.sidechain);
     }
 

@@ -222,7 +222,7 @@ impl Reader {
             Some(m) => m,
             None => ASSUMED_MODEL.to_owned(),
         };
-        let [input, cached, output, ..] = delta;
+        let [input, cached, output, reasoning, _] = delta;
         let cached = cached.min(input);
         let key = match total {
             Some(t) => {
@@ -235,7 +235,10 @@ impl Reader {
             }
             None => hash_key("codex-line", &[path, &at.to_le_bytes()]),
         };
-        let tokens = Tokens { input: input - cached, output, write_5m: 0, write_1h: 0, cache_read: cached };
+        // Cached input is part of input, reasoning part of output (formats.md §3.3).
+        let reasoning = reasoning.min(output);
+        let tokens =
+            Tokens { input: input - cached, output, write_5m: 0, write_1h: 0, cache_read: cached, reasoning };
         out.push(Found::Call(Call { model: Cow::Owned(model), ..Call::new(ts, key, "", tokens) }));
         false
     }
@@ -297,8 +300,8 @@ mod tests {
 
     #[test]
     fn last_usage_else_the_difference_of_totals() {
-        // The fixture's first two calls: 18,703 in (none cached) + 167 out; then 18,911 in of which
-        // 18,304 cached + 37 out.
+        // The fixture's first two calls: 18,703 in (none cached) + 167 out (62 of it reasoning); then
+        // 18,911 in of which 18,304 cached + 37 out (no more reasoning: the totals' 62 stays).
         let lines = vec![
             ctx("gpt-5.5"),
             tc("2026-05-11T08:27:22.767Z", [18703, 0, 167, 62, 18870], Some([18703, 0, 167, 62, 18870]), "null"),
@@ -306,7 +309,7 @@ mod tests {
         ];
         let (out, bad) = read(&lines);
         assert_eq!(bad, 0);
-        assert_eq!(usage(&out[0]).tokens, Tokens { input: 18703, output: 167, cache_read: 0, ..Tokens::default() });
+        assert_eq!(usage(&out[0]).tokens, Tokens { input: 18703, output: 167, cache_read: 0, reasoning: 62, ..Tokens::default() });
         assert_eq!(
             usage(&out[1]).tokens,
             Tokens { input: 18911 - 18304, output: 37, cache_read: 18304, ..Tokens::default() }
