@@ -147,7 +147,9 @@ impl App {
         move |id| {
             by_id.get(&id).map_or_else(crate::report::unknown, |&i| {
                 let f = &files[i];
-                let (project, session) = (f.provider.spec().origin)(&String::from_utf8_lossy(&f.path));
+                let (folder, session) = (f.provider.spec().origin)(&String::from_utf8_lossy(&f.path));
+                // The directory the session ran in, as the file records it; else what its path says.
+                let project = if f.project.is_empty() { folder } else { f.project.clone() };
                 Origin { provider: f.provider, project, session }
             })
         }

@@ -1,6 +1,7 @@
 //! What used the window, figured by hand on a small history: two sessions in two projects with two
 //! models, one reading its cache, one with a cold cache. The lines are real assistant lines of the
-//! fixture with their ids, times, models and counts set.
+//! fixture with their ids, times, models, counts and working directories set; a project is named
+//! by the directory its lines record, not by its folder's encoded name.
 
 mod common;
 
@@ -13,6 +14,7 @@ const NOW: &str = "2026-02-12T21:25:00Z";
 
 /// A real assistant line of the fixture, made into one call.
 fn call(id: &str, at: &str, model: &str, input: u64, write: u64, read: u64, output: u64) -> String {
+    let cwd = if id.starts_with('a') { "/home/u/src/a" } else { "/home/u/src/b" };
     let text = std::fs::read_to_string(
         fixtures().join("claude-real/projects/-home-USER-projects-spotter/4d5611e5-241a-462a-8d15-5122611a9569.jsonl"),
     )
@@ -20,6 +22,7 @@ fn call(id: &str, at: &str, model: &str, input: u64, write: u64, read: u64, outp
     let line = text.lines().find(|l| l.contains(r#""type":"assistant""#) && l.contains(r#""usage""#)).unwrap();
     let mut v: Value = serde_json::from_str(line).unwrap();
     v["timestamp"] = json!(at);
+    v["cwd"] = json!(cwd);
     v["requestId"] = json!(format!("req_{id}"));
     v["isSidechain"] = json!(false);
     v["message"]["id"] = json!(format!("msg_{id}"));
@@ -73,7 +76,7 @@ fn shares_cache_hits_and_context_by_hand() {
     assert_eq!(five["cost_usd"], 0.07135);
     let a = &five["sessions"][0];
     assert_eq!(a["name"], "aaaaaaaa-0000-4000-8000-000000000001");
-    assert_eq!(a["project"], "-home-u-src-a");
+    assert_eq!(a["project"], "/home/u/src/a");
     // $0.04425 of $0.07135; 58 500 read of 60 000 input-side; context 500 + 49 500 five minutes ago.
     assert_eq!(a["share_percent"], 62.02);
     assert_eq!(a["cost_usd"], 0.04425);
@@ -87,7 +90,7 @@ fn shares_cache_hits_and_context_by_hand() {
     let names = |k: &str| {
         five[k].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
     };
-    assert_eq!(names("projects"), ["-home-u-src-a", "-home-u-src-b"]);
+    assert_eq!(names("projects"), ["/home/u/src/a", "/home/u/src/b"]);
     assert_eq!(names("models"), ["claude-opus-4-6", "claude-haiku-4-5-20251001"]);
     assert_eq!(v["claude"]["attribution"]["seven_day"]["entries"], 3);
 }
@@ -120,7 +123,7 @@ fn status_shows_them_under_each_window_in_colour() {
         text.lines().map(str::trim_start).find(|l| l.starts_with(start)).unwrap_or_else(|| panic!("{text}"))
     };
     let a = line("sessions");
-    assert!(a.contains("aaaaaaaa (-home-u-src-a, since Thu 20:10 UTC): 62% · $0.04 · 2 calls"), "{a}");
+    assert!(a.contains("aaaaaaaa (a, since Thu 20:10 UTC): 62% · $0.04 · 2 calls"), "{a}");
     assert!(a.contains("\x1b[32mcache 98%\x1b[0m") && a.contains("\x1b[32mcontext 50.0k\x1b[0m"), "{a:?}");
     let b = text.lines().find(|l| l.contains("bbbbbbbb")).unwrap();
     assert!(b.contains("\x1b[31mcache 0%\x1b[0m") && !b.contains("context"), "a cold cache is red: {b:?}");

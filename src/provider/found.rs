@@ -54,6 +54,8 @@ pub enum Found<'a> {
     Reading(Reading),
     /// The service said a limit was reached.
     Hit(LimitHit),
+    /// The working directory the file's session ran in.
+    Project(String),
     /// A line that looked like usage but could not be read.
     Malformed,
     /// A figure from the file refused as implausible, and why.

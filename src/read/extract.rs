@@ -20,11 +20,18 @@ pub struct Found {
     pub readings: Vec<Reading>,
     pub hits: Vec<LimitHit>,
     pub models: Vec<String>,
+    /// The working directory the file says its session ran in.
+    pub project: Option<String>,
     pub malformed: u32,
     /// Reported figures refused as implausible (see `ground::evidence::check`).
     pub implausible: u32,
     /// Parser state to resume from at the next read.
     pub aux: Vec<u8>,
+}
+
+/// A directory name from a file, kept short and plain: it is shown in reports and prompts.
+fn clean_path(p: &str) -> String {
+    p.chars().filter(|c| !c.is_control()).take(512).collect()
 }
 
 pub struct Extractor<'p> {
@@ -92,6 +99,11 @@ impl<'p> Extractor<'p> {
                 }
                 Seen::Reading(r) => self.found.readings.push(r),
                 Seen::Hit(h) => self.found.hits.push(h),
+                Seen::Project(p) => {
+                    if self.found.project.is_none() {
+                        self.found.project = Some(clean_path(&p));
+                    }
+                }
                 Seen::Malformed => self.found.malformed += 1,
                 Seen::Implausible(why) => {
                     self.found.implausible += 1;

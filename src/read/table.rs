@@ -34,6 +34,8 @@ pub struct FileEntry {
     pub pending: bool,
     /// Parser state that must survive between reads (Codex: model, running totals).
     pub aux: Vec<u8>,
+    /// The working directory the file says its session ran in (empty until it says).
+    pub project: String,
 }
 
 impl FileEntry {
@@ -55,6 +57,7 @@ impl FileEntry {
             unreadable: true,
             pending: false,
             aux: Vec::new(),
+            project: String::new(),
         }
     }
 }

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use super::clean::clean;
 use super::escape::{Target, paint};
 use super::style::{Level, Style};
-use super::words::{count, dollars, round2, usd};
+use super::words::{count, dollars, project, round2, usd};
 use crate::ground::time::rfc3339;
 use crate::report::attribution::{Attribution, Consumer};
 
@@ -37,7 +37,7 @@ fn figures(c: &Consumer, style: &Style) -> String {
 pub fn lines(a: &Attribution, style: &Style, local: &dyn Fn(i64) -> String) -> String {
     let mut out = String::new();
     for (i, c) in a.sessions.iter().enumerate() {
-        let project = c.project.as_deref().map(|p| clean(p).into_owned()).unwrap_or_default();
+        let project = c.project.as_deref().map(|p| clean(project(p)).into_owned()).unwrap_or_default();
         let id = c.name.get(..8).unwrap_or(&c.name);
         out += &format!(
             "  {:<9} {} ({project}, since {}): {}\n",
@@ -51,7 +51,13 @@ pub fn lines(a: &Attribution, style: &Style, local: &dyn Fn(i64) -> String) -> S
         if list.is_empty() {
             continue;
         }
-        let parts: Vec<String> = list.iter().map(|c| format!("{} {}", clean(&c.name), figures(c, style))).collect();
+        let parts: Vec<String> = list
+            .iter()
+            .map(|c| {
+                let name = if label == "projects" { project(&c.name) } else { c.name.as_str() };
+                format!("{} {}", clean(name), figures(c, style))
+            })
+            .collect();
         out += &format!("  {label:<9} {}\n", parts.join("; "));
     }
     out

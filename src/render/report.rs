@@ -4,7 +4,7 @@
 use super::clean::clean;
 use super::escape::{Target, paint};
 use super::style::{Level, Style};
-use super::words::{count, usd};
+use super::words::{count, project, usd};
 use crate::report::group::Acc;
 use crate::report::{By, Report};
 
@@ -48,13 +48,14 @@ pub fn table(rep: &Report, model: &dyn Fn(u16) -> String, style: &Style) -> Stri
     let mut lines: Vec<([String; 9], Level)> = Vec::new();
     for r in &rep.rows {
         let mut name = match (&r.project, r.block) {
-            (Some(p), _) => format!("{} {}", fit(&clean(p), 28), r.key.get(..8).unwrap_or(&r.key)),
+            (Some(p), _) => format!("{} {}", fit(&clean(project(p)), 28), r.key.get(..8).unwrap_or(&r.key)),
             (_, Some((start, active))) => {
                 let local = jiff::Timestamp::from_millisecond(start)
                     .map(|t| t.to_zoned_datetime(style.zone.get().clone()).strftime("%Y-%m-%d %H:%M").to_string())
                     .unwrap_or_default();
                 if active { format!("{local} (active)") } else { local }
             }
+            _ if rep.by == By::Project => fit(&clean(project(&r.key)), 40),
             _ => fit(&clean(&r.key), 40),
         };
         if rep.by == By::Block && rep.rows.iter().any(|o| o.providers != r.providers) {

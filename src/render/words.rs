@@ -35,6 +35,12 @@ pub fn bytes(n: u64) -> String {
     }
 }
 
+/// A project as a person names it: the last part of the directory the session ran in
+/// (`/home/u/src/app` is `app`), or the folder name as it stands when it is no path.
+pub fn project(p: &str) -> &str {
+    p.trim_end_matches(['/', '\\']).rsplit(['/', '\\']).next().filter(|s| !s.is_empty()).unwrap_or(p)
+}
+
 /// Pico-dollars as dollars.
 pub fn usd(pico: Pico) -> f64 {
     pico as f64 / 1e12

@@ -314,6 +314,12 @@ fn update(
                     unreadable: false,
                     pending: out.read.pending,
                     aux: found.aux,
+                    // The first the file names, kept across reads (a later read starts past it).
+                    project: match (before, found.project) {
+                        (Some(p), _) if !p.project.is_empty() => p.project.clone(),
+                        (_, Some(p)) => p,
+                        _ => String::new(),
+                    },
                 };
                 match job.idx {
                     Some(i) => db.state.files[i] = entry,

@@ -26,7 +26,7 @@ use crate::read::table::{DirEntry, FileEntry, hot, watched};
 
 const MAGIC: &[u8; 8] = b"RWYSTATE";
 /// Bump whenever the layout or the meaning of anything stored changes: an older cache is rebuilt.
-pub const VERSION: u32 = 9;
+pub const VERSION: u32 = 10;
 
 fn put_entry(w: &mut Writer, e: &Entry) {
     w.i64(e.ts).u32(e.file).u16(e.model).u8(e.flags);
@@ -303,6 +303,7 @@ mod tests {
             unreadable: false,
             pending: false,
             aux: vec![1, 2],
+            project: "/home/u/p".into(),
         }
     }
 

@@ -6,7 +6,8 @@ Usage: claude_report.py PROJECTS_DIR NOW_RFC3339 TIME_ZONE -> JSON {by: {key: su
 
 - day, week (from Monday), month: the call's local date in TIME_ZONE (an IANA name);
 - session: the file's name without `.jsonl`, or for `<session>/subagents/*.jsonl` the folder;
-- project: the folder right under `projects/`;
+- project: the directory the session ran in, as the file records it: the top-level `cwd` of its first
+  line (in file order) that carries usage; the folder right under `projects/` when none has one;
 - model: the model name;
 - block: 5-hour blocks as claude_count.py makes them, keyed by their UTC start.
 """
@@ -20,17 +21,21 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import claude_count as cc  # noqa: E402
 
 H5 = 5 * 3600 * 1000
+CWD = {}
 
 
 def records_with_paths(root):
     """claude_count.records, with the path of the line each record came from, oldest file first:
     dedup keeps the first of copies alike in every count, and a call a resumed session repeats
-    belongs to the older file (README, "How the numbers are computed")."""
+    belongs to the older file (README, "How the numbers are computed"). Also each file's `cwd`."""
     out = []
     for path, d in cc.lines(root):
         for r in cc.records_from_line(d):
             r["path"] = path
             out.append(r)
+            cwd = d.get("cwd")
+            if isinstance(cwd, str) and cwd and path not in CWD:
+                CWD[path] = cwd
     out.sort(key=lambda r: (os.stat(r["path"]).st_mtime_ns, r["path"].encode()))
     return out
 
@@ -39,9 +44,10 @@ def origin(path):
     parts = path.split(os.sep)
     i = len(parts) - 1 - parts[::-1].index("projects")
     rest = parts[i + 1:]
+    project = CWD.get(path, rest[0])
     if len(rest) == 2:
-        return rest[0], rest[1][: -len(".jsonl")]
-    return rest[0], rest[1]
+        return project, rest[1][: -len(".jsonl")]
+    return project, rest[1]
 
 
 def main():

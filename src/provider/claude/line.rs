@@ -60,6 +60,7 @@ object! { struct Line<'a> {
     timestamp: Option<Str<'a>> = "timestamp",
     request_id: Option<Str<'a>> = "requestId",
     session_id: Option<Str<'a>> = "sessionId",
+    cwd: Option<Str<'a>> = "cwd",
     sidechain: Option<bool> = "isSidechain",
     api_error: Option<bool> = "isApiErrorMessage",
     message: Option<Message<'a>> = "message",
@@ -73,6 +74,8 @@ pub struct Usage1<'a> {
     pub message_id: Option<Cow<'a, str>>,
     pub request_id: Option<Cow<'a, str>>,
     pub session_id: Option<Cow<'a, str>>,
+    /// The working directory of the session, as the line records it.
+    pub cwd: Option<Cow<'a, str>>,
     pub sidechain: bool,
     pub model: Cow<'a, str>,
     pub tokens: Tokens,
@@ -177,6 +180,7 @@ pub fn parse(line: &[u8]) -> Parsed<'_> {
         message_id: nonempty(msg.id),
         request_id: nonempty(request_id),
         session_id: nonempty(l.session_id),
+        cwd: nonempty(l.cwd),
         sidechain,
         model,
         tokens,
@@ -245,10 +249,12 @@ pub fn keys(u: &Usage1, path: &[u8], line_offset: u64) -> (u64, u64) {
     }
 }
 
-/// Reads a transcript line by line; nothing carries over from one line to the next.
+/// Reads a transcript line by line; nothing carries over from one line to the next but whether
+/// this read has named the session's working directory yet.
 #[derive(Default)]
 pub struct Reader {
     finder: Finder,
+    named: bool,
 }
 
 impl Lines for Reader {
@@ -266,6 +272,10 @@ impl Lines for Reader {
                 out.push(Found::Hit(LimitHit { provider: crate::provider::claude::SPEC.provider, window, at: ts, resets_at }));
             }
             Parsed::Usage(u) => {
+                if let (false, Some(cwd)) = (self.named, &u.cwd) {
+                    self.named = true;
+                    out.push(Found::Project(cwd.to_string()));
+                }
                 let (msg, key) = keys(&u, path, at);
                 out.push(Found::Call(Call {
                     msg,

@@ -100,6 +100,7 @@ object! { pub struct Payload<'a> {
     rate_limits: Option<RateLimits<'a>> = "rate_limits",
     model: Option<Str<'a>> = "model",
     forked_from_id: Option<Str<'a>> = "forked_from_id",
+    cwd: Option<Str<'a>> = "cwd",
     source: Option<Source<'a>> = "source",
 } }
 

@@ -127,6 +127,9 @@ impl Reader {
         let ts = l.timestamp.as_ref().and_then(|t| parse_rfc3339(t.as_str()));
         match l.kind.as_ref().map(Str::as_str) {
             Some("session_meta") => {
+                if let Some(cwd) = p.cwd.as_ref().filter(|c| !c.0.is_empty()) {
+                    out.push(Found::Project(cwd.0.to_string()));
+                }
                 let spawned = p
                     .source
                     .and_then(|s| s.0)
@@ -348,8 +351,9 @@ mod tests {
             tc("2026-05-11T09:01:10.000Z", [700, 350, 40, 0, 740], None, "null"),
         ];
         let (out, _) = read(&lines);
-        assert_eq!(out.len(), 1, "only the call after the fork");
-        assert_eq!(usage(&out[0]).tokens, Tokens { input: 100, output: 10, cache_read: 300, ..Tokens::default() });
+        assert_eq!(out[0], Found::Project("/x".into()), "the session's working directory");
+        assert_eq!(out.len(), 2, "only the call after the fork");
+        assert_eq!(usage(&out[1]).tokens, Tokens { input: 100, output: 10, cache_read: 300, ..Tokens::default() });
         // A sub-agent names its parent inside `source`.
         let spawned = r#"{"timestamp":"2026-05-11T09:00:00.000Z","type":"session_meta","payload":{"id":"c","source":{"subagent":{"thread_spawn":{"parent_thread_id":"p","depth":1}}}}}"#;
         let mut r = Reader::default();
