@@ -79,9 +79,11 @@ fn report(eng: &App, problems: &[String]) -> String {
         let malformed: u64 = files.iter().map(|f| u64::from(f.malformed)).sum();
         let oversized: u64 = files.iter().map(|f| u64::from(f.oversized)).sum();
         let unreadable = files.iter().filter(|f| f.unreadable).count();
+        let odd: u64 = files.iter().map(|f| u64::from(f.odd)).sum();
         let _ = writeln!(
             o,
-            "  {:<7} {} files, {} read, {} malformed usage lines, {} oversized lines, {} unreadable files",
+            "  {:<7} {} files, {} read, {} malformed usage lines, {} oversized lines, {} unreadable files, \
+             {odd} fields of an unexpected type ignored",
             p.name(),
             files.len(),
             human_bytes(bytes),

@@ -55,6 +55,22 @@ impl Kind for Dollars {
     }
 }
 
+/// A number of requests a month, more than zero; empty for none.
+pub struct Amount;
+impl Kind for Amount {
+    type Value = Option<f64>;
+    fn show(v: &Option<f64>) -> String {
+        or_empty(v, f64::to_string)
+    }
+    fn parse(s: &str) -> Result<Option<f64>, String> {
+        if s.trim().is_empty() {
+            return Ok(None);
+        }
+        let v = number(s)?;
+        if v > 0.0 && v <= 1e7 { Ok(Some(v)) } else { Err("expected a number of requests above 0".into()) }
+    }
+}
+
 /// A number of tokens, more than zero; empty for none.
 pub struct Tokens;
 impl Kind for Tokens {
@@ -201,7 +217,7 @@ fn list(s: &str) -> impl Iterator<Item = &str> {
     s.split(',').map(str::trim).filter(|n| !n.is_empty())
 }
 
-/// Providers, in order: `claude`, `codex`.
+/// Providers, in order, by the names the provider table gives them.
 pub struct Providers;
 impl Kind for Providers {
     type Value = Vec<Provider>;
@@ -211,7 +227,10 @@ impl Kind for Providers {
     fn parse(s: &str) -> Result<Vec<Provider>, String> {
         let mut out = Vec::new();
         for name in list(s) {
-            let p = Provider::from_name(name).ok_or_else(|| format!("unknown provider {name:?} (claude, codex)"))?;
+            let p = Provider::from_name(name).ok_or_else(|| {
+                let known: Vec<&str> = Provider::ALL.iter().map(|p| p.name()).collect();
+                format!("unknown provider {name:?} ({})", known.join(", "))
+            })?;
             if !out.contains(&p) {
                 out.push(p);
             }
@@ -330,7 +349,8 @@ mod tests {
         assert!(Instant::parse("yesterday").is_err());
         assert!(Colour::parse("chartreuse").is_err());
         assert_eq!(Providers::parse("codex, claude,codex"), Ok(vec![Provider::CODEX, Provider::CLAUDE]));
-        assert!(Providers::parse("gemini").is_err());
+        assert!(Providers::parse("cursor").is_err());
+        assert_eq!(Providers::parse("gemini"), Ok(vec![Provider::GEMINI]));
         assert!(Fields::parse("model,weather").is_err());
         assert_eq!(Bool::parse("yes"), Ok(true));
         assert!(Bool::parse("maybe").is_err());

@@ -78,6 +78,8 @@ settings! {
         "Limit of the 5-hour window in API-equivalent dollars. Default: learned";
     limit_tokens: kinds::Tokens = "", "limit-tokens", "N",
         "Limit of the 5-hour window in tokens. Default: learned";
+    premium_requests: kinds::Amount = "", -, "N",
+        "GitHub Copilot's premium requests a month (your plan's: Free 50, Pro 300, Pro+ 1500): the monthly gauge's allowance. Default: the count alone";
     warn_at: kinds::Percent = "70", "warn-at", "PERCENT",
         "Used share (percent) from which a window is amber";
     danger_at: kinds::Percent = "90", "danger-at", "PERCENT",

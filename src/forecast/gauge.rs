@@ -16,6 +16,8 @@ pub struct Gauge {
     /// Local tokens in the window, and those of calls whose model has no price.
     pub tokens: u64,
     pub unpriced_tokens: u64,
+    /// Premium requests in the window (thousandths), where the tool counts them.
+    pub premium: u64,
     pub resets_at: Option<i64>,
     /// The warning: minutes until the window is full at the present rate, set when that comes within
     /// the forecast's horizon, before the reset, while work goes on (see `rate`).
@@ -44,6 +46,7 @@ impl Gauge {
             cost: 0,
             tokens: 0,
             unpriced_tokens: 0,
+            premium: 0,
             resets_at,
             minutes_to_limit: None,
             minutes_to_empty: None,

@@ -42,6 +42,8 @@ pub enum Measure {
     /// Pico-dollars.
     Cost,
     Tokens,
+    /// Premium requests, in thousandths (a monthly allowance's measure).
+    Requests,
 }
 
 /// What a learned limit was learned from.
@@ -80,6 +82,8 @@ impl Limit {
         match self.measure {
             Measure::Cost => self.cost.map(|c| c as f64),
             Measure::Tokens => self.tokens.map(|t| t as f64),
+            // A 5-hour limit is never in requests (see `Local::month`).
+            Measure::Requests => None,
         }
     }
 

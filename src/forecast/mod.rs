@@ -31,7 +31,7 @@ use crate::ground::evidence::{Reading, SCOPED_WEEKLY};
 use crate::ground::provider::Provider;
 use crate::ground::time::WEEK_MS;
 use crate::ground::tokens::{Pico, Totals};
-use crate::ground::window::Window;
+use crate::ground::window::{Window, month_of};
 use crate::ledger::Ledger;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -72,6 +72,8 @@ pub struct Runway {
 pub struct Settings {
     pub limits: Configured,
     pub trust: Trust,
+    /// Premium requests a month the plan allows (GitHub Copilot), when the user says.
+    pub premium_allowance: Option<f64>,
 }
 
 /// Everything one provider's runway needs from the ledger.
@@ -89,6 +91,7 @@ impl Local<'_, '_> {
         let amount = |e: &crate::ground::tokens::Entry| match measure {
             Measure::Cost => e.sums.cost as f64,
             Measure::Tokens => e.sums.total() as f64,
+            Measure::Requests => e.sums.premium as f64,
         };
         let uses: Vec<(i64, f64)> = calls.iter().map(|e| (e.ts, amount(e))).collect();
         (rate::present(&uses, since, self.now), calls.last().map(|e| e.ts))
@@ -135,6 +138,7 @@ impl Local<'_, '_> {
         let used_amount = match limit.measure {
             Measure::Cost => t.sums.cost as f64,
             Measure::Tokens => t.sums.total() as f64,
+            Measure::Requests => t.sums.premium as f64,
         };
         let (rate, last) = self.rate(since, limit.measure);
         let used = used_amount / amount * 100.0;
@@ -148,6 +152,30 @@ impl Local<'_, '_> {
             percent_per_hour: Some(pct_rate * 60.0),
             observed_at,
             ..Gauge::new(window, limit.source, Some(resets_at)).with_totals(&t)
+        }
+    }
+
+    /// The calendar month's premium requests (UTC, reset on the first), against the plan's monthly
+    /// allowance when the user gave it; the count alone otherwise.
+    fn month(&self, allowance: Option<f64>) -> Gauge {
+        let (since, resets_at) = month_of(self.now);
+        let t = self.ledger.sum_between(since - 1, self.now);
+        let requests = t.sums.premium as f64 / 1000.0;
+        let mut g = Gauge { premium: t.sums.premium, ..Gauge::new(Window::Month, Source::None, Some(resets_at)) };
+        g = g.with_totals(&t);
+        let Some(allowance) = allowance.filter(|a| *a > 0.0) else { return g };
+        let (rate, last) = self.rate(since, Measure::Requests);
+        let used = requests / allowance * 100.0;
+        let pct_rate = rate / 1000.0 / allowance * 100.0;
+        let o = rate::outlook(used, pct_rate, resets_at, last, self.now);
+        Gauge {
+            source: Source::Configured,
+            used_percent: Some(used),
+            minutes_to_limit: o.minutes_to_empty.filter(|_| o.warning),
+            minutes_to_empty: o.minutes_to_empty,
+            pace: o.pace,
+            percent_per_hour: Some(pct_rate * 60.0),
+            ..g
         }
     }
 
@@ -252,7 +280,11 @@ pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway
         Some(r) => local.after_reset(r, cpp7.map(|c| (c, Source::Extrapolated))).flatten(),
         None => None,
     };
-    let mut gauges: Vec<Gauge> = five.into_iter().chain(seven).collect();
+    let windows = ledger.provider().spec().windows;
+    let month = windows.contains(&Window::Month).then(|| local.month(s.premium_allowance));
+    let five = five.filter(|_| windows.contains(&Window::FiveHour));
+    let seven = seven.filter(|_| windows.contains(&Window::SevenDay));
+    let mut gauges: Vec<Gauge> = five.into_iter().chain(seven).chain(month).collect();
     gauges.extend(other_allowances(&ev.readings, now));
     let week = ledger.week(now);
     let unpriced = ledger.unpriced_between(now - WEEK_MS, now);

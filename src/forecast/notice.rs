@@ -107,6 +107,7 @@ mod tests {
             cost: 0,
             tokens: 0,
             unpriced_tokens: 0,
+            premium: 0,
             resets_at: Some(3_600_000),
             minutes_to_limit: warn,
             minutes_to_empty: None,

@@ -45,7 +45,11 @@ fn history(calls: &[(i64, f64)]) -> History {
 
 fn runway(h: &History, ev: &Evidence, now: i64, limit_usd: Option<f64>) -> Runway {
     let l = Ledger::new(Provider::CLAUDE, Some(&h.base), &h.state);
-    let s = Settings { limits: Configured { cost_usd: limit_usd, tokens: None }, trust: Trust { fresh_ms: 30 * M } };
+    let s = Settings {
+        limits: Configured { cost_usd: limit_usd, tokens: None },
+        trust: Trust { fresh_ms: 30 * M },
+        premium_allowance: None,
+    };
     let r = compute(&l, ev, now, &s);
     assert!(l.fault().is_none());
     r

@@ -3,14 +3,46 @@
 //! A transcript line is parsed only into the few fields runway needs, borrowing strings from the
 //! line where it can and skipping everything else unparsed. `object!` writes the serde visitor a
 //! derive would write (no proc-macro crate in the build, which is what lets the binary link
-//! statically: see `.cargo/config.toml`). A field of the wrong type fails the line, as with a derive.
+//! statically: see `.cargo/config.toml`).
+//!
+//! Unlike a derive, a field of an unexpected type does not fail the line: a string where an object
+//! was expected, a number where a string was (an id written as a number), a string where a flag or
+//! a number was. The field is taken as absent (an id as its digits), and counted (`take_odd`), so a
+//! call's valid usage is never lost to a field runway does not even need.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 
-/// A string as written: borrowed from the line when it has no escapes.
+thread_local! {
+    static ODD: Cell<u32> = const { Cell::new(0) };
+}
+
+/// A field of an unexpected type was met and ignored.
+pub fn odd() {
+    ODD.with(|c| c.set(c.get().saturating_add(1)));
+}
+
+/// How many fields of an unexpected type were ignored since the last call, on this thread.
+pub fn take_odd() -> u32 {
+    ODD.with(|c| c.replace(0))
+}
+
+/// Consumes whatever value a visitor was handed where it expected something else.
+fn skip_seq<'de, A: de::SeqAccess<'de>>(mut a: A) -> Result<(), A::Error> {
+    while a.next_element::<de::IgnoredAny>()?.is_some() {}
+    Ok(())
+}
+
+fn skip_map<'de, A: de::MapAccess<'de>>(mut a: A) -> Result<(), A::Error> {
+    while a.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
+    Ok(())
+}
+
+/// A string as written: borrowed from the line when it has no escapes. A number stands for its
+/// digits (an id written as a number); anything else is odd and empty.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Str<'a>(pub Cow<'a, str>);
 
@@ -31,14 +63,197 @@ impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
             fn visit_string<E: de::Error>(self, v: String) -> Result<Str<'de>, E> {
                 Ok(Str(Cow::Owned(v)))
             }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Str<'de>, E> {
+                odd();
+                Ok(Str(Cow::Owned(v.to_string())))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Str<'de>, E> {
+                odd();
+                Ok(Str(Cow::Owned(v.to_string())))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Str<'de>, E> {
+                odd();
+                Ok(Str::default())
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Str<'de>, E> {
+                odd();
+                Ok(Str::default())
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Str<'de>, E> {
+                Ok(Str::default())
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, a: A) -> Result<Str<'de>, A::Error> {
+                odd();
+                skip_seq(a).map(|_| Str::default())
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, a: A) -> Result<Str<'de>, A::Error> {
+                odd();
+                skip_map(a).map(|_| Str::default())
+            }
         }
-        d.deserialize_str(V)
+        d.deserialize_any(V)
     }
 }
 
 impl<'a> Str<'a> {
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// A flag: `true` or `false`; anything else is odd and absent.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Flag(pub Option<bool>);
+
+impl<'de> Deserialize<'de> for Flag {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Flag, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Flag;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a flag")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Flag, E> {
+                Ok(Flag(Some(v)))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Flag, E> {
+                Ok(Flag(None))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Flag, E> {
+                odd();
+                Ok(Flag(None))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Flag, E> {
+                odd();
+                Ok(Flag(None))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Flag, E> {
+                odd();
+                Ok(Flag(None))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Flag, E> {
+                odd();
+                Ok(Flag(None))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, a: A) -> Result<Flag, A::Error> {
+                odd();
+                skip_seq(a).map(|_| Flag(None))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, a: A) -> Result<Flag, A::Error> {
+                odd();
+                skip_map(a).map(|_| Flag(None))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Flag {
+    pub fn or(self, default: bool) -> bool {
+        self.0.unwrap_or(default)
+    }
+}
+
+/// A number (a share, a time, a window's length); anything else is odd and absent.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Num(pub Option<f64>);
+
+impl<'de> Deserialize<'de> for Num {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Num, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Num;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Num, E> {
+                Ok(Num(Some(v as f64)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Num, E> {
+                Ok(Num(Some(v as f64)))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Num, E> {
+                Ok(Num(Some(v)))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Num, E> {
+                Ok(Num(None))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Num, E> {
+                odd();
+                Ok(Num(None))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Num, E> {
+                odd();
+                Ok(Num(None))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, a: A) -> Result<Num, A::Error> {
+                odd();
+                skip_seq(a).map(|_| Num(None))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, a: A) -> Result<Num, A::Error> {
+                odd();
+                skip_map(a).map(|_| Num(None))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Num {
+    pub fn get(self) -> Option<f64> {
+        self.0
+    }
+}
+
+/// A list of objects; an element that is no object is odd and left out (by its `Default`), a list
+/// that is no list is odd and empty.
+#[derive(Debug, Default)]
+pub struct List<T>(pub Vec<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<List<T>, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = List<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list")
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut a: A) -> Result<List<T>, A::Error> {
+                let mut out = Vec::new();
+                while let Some(x) = a.next_element::<T>()? {
+                    out.push(x);
+                }
+                Ok(List(out))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<List<T>, E> {
+                Ok(List(Vec::new()))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, a: A) -> Result<List<T>, A::Error> {
+                odd();
+                skip_map(a).map(|_| List(Vec::new()))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<List<T>, E> {
+                odd();
+                Ok(List(Vec::new()))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<List<T>, E> {
+                odd();
+                Ok(List(Vec::new()))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<List<T>, E> {
+                odd();
+                Ok(List(Vec::new()))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<List<T>, E> {
+                odd();
+                Ok(List(Vec::new()))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<List<T>, E> {
+                odd();
+                Ok(List(Vec::new()))
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
     }
 }
 
@@ -141,8 +356,37 @@ macro_rules! object {
                         }
                         Ok(out)
                     }
+                    // Not an object where one was expected: odd, and empty.
+                    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                        $crate::ground::json::odd();
+                        while a.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                        Ok(<$name $(<$lt>)?>::default())
+                    }
+                    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Self::Value, E> {
+                        $crate::ground::json::odd();
+                        Ok(<$name $(<$lt>)?>::default())
+                    }
+                    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                        $crate::ground::json::odd();
+                        Ok(<$name $(<$lt>)?>::default())
+                    }
+                    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                        $crate::ground::json::odd();
+                        Ok(<$name $(<$lt>)?>::default())
+                    }
+                    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                        $crate::ground::json::odd();
+                        Ok(<$name $(<$lt>)?>::default())
+                    }
+                    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                        $crate::ground::json::odd();
+                        Ok(<$name $(<$lt>)?>::default())
+                    }
+                    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                        Ok(<$name $(<$lt>)?>::default())
+                    }
                 }
-                d.deserialize_map(V(std::marker::PhantomData))
+                d.deserialize_any(V(std::marker::PhantomData))
             }
         }
     };
@@ -165,8 +409,11 @@ mod tests {
         assert_eq!(esc.name.unwrap().as_str(), "a\"b");
         let none: Outer = serde_json::from_str(r#"{"name":null}"#).unwrap();
         assert!(none.name.is_none());
-        assert!(serde_json::from_str::<Outer>(r#"{"name":5}"#).is_err(), "a wrong type fails the line");
-        assert!(serde_json::from_str::<Outer>(r#"[1]"#).is_err());
+        take_odd();
+        let five: Outer = serde_json::from_str(r#"{"name":5,"inner":"x"}"#).unwrap();
+        assert_eq!((five.name.unwrap().as_str(), five.inner.map(|i| i.n)), ("5", Some(Count::Absent)));
+        assert_eq!(take_odd(), 2, "a number for a string and a string for an object: each odd, the line read");
+        assert!(serde_json::from_str::<Outer>(r#"{"name":"a""#).is_err(), "a cut line still fails");
     }
 
     #[test]

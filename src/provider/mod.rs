@@ -22,7 +22,8 @@ macro_rules! table {
 
         /// The table: each provider's constant, and the way from a provider to its folder's `SPEC`.
         impl Provider {
-            $(pub const $name: Provider = $folder::SPEC.provider;)*
+            // One for each provider, whether or not code outside its folder names it.
+            $(#[allow(dead_code)] pub const $name: Provider = $folder::SPEC.provider;)*
             /// In the order the table lists them, which is the order of their codes.
             pub const ALL: &'static [Provider] = &[$($folder::SPEC.provider),*];
 
@@ -38,6 +39,8 @@ macro_rules! table {
 table! {
     claude => CLAUDE,
     codex => CODEX,
+    gemini => GEMINI,
+    kimi => KIMI,
 }
 
 impl Provider {

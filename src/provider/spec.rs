@@ -9,6 +9,7 @@ use super::price::Price;
 use crate::ground::env::Env;
 use crate::ground::evidence::Reading;
 use crate::ground::provider::Provider;
+use crate::ground::window::Window;
 
 pub struct Spec {
     pub provider: Provider,
@@ -24,12 +25,17 @@ pub struct Spec {
     pub roots: fn(&Env) -> Vec<PathBuf>,
     /// Whether a file (by name) under a root is one of its own.
     pub wanted: fn(&[u8]) -> bool,
-    pub shape: Shape,
+    /// How a file (by name) reads.
+    pub shape: fn(&[u8]) -> Shape,
     /// (project, session) of a file, by its path.
     pub origin: fn(&str) -> (String, String),
     /// Its vendor's models, and the family a newer one is priced as.
     pub prices: &'static [Price],
     pub family: fn(&str) -> Option<Family>,
+    /// The quota windows of its main pool, in the order they are shown: a rolling 5-hour block of
+    /// local use (against a limit learned or configured, or the service's readings), the week, a
+    /// calendar month of premium requests.
+    pub windows: &'static [Window],
     /// Files outside the history that hold the service's readings (Claude Code's `.claude.json`),
     /// and how to read them.
     pub reading_files: fn(&Env) -> Vec<PathBuf>,
@@ -41,10 +47,15 @@ pub struct Spec {
 pub type Family = (String, Vec<u32>);
 
 /// How a provider's files read.
+#[derive(Clone, Copy)]
 pub enum Shape {
     /// Append-only lines, read from where the last read stopped; the reader starts from what the
     /// last read left (empty for a file read from its start).
     Lines(fn(&[u8]) -> Box<dyn Lines>),
+    /// One document rewritten whole by the tool (or one file a record): read again whole whenever
+    /// it changes, into what it holds now (`path`, `bytes`); false when it is no document (cut short
+    /// while being written, or damaged).
+    Whole(for<'a> fn(&'a [u8], &[u8], &mut Vec<Found<'a>>) -> bool),
 }
 
 /// Reads one file line by line, carrying what later lines need.

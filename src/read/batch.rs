@@ -87,23 +87,27 @@ pub fn read_all(jobs: Vec<Job>, run: Run) -> Vec<(Job, io::Result<Out>)> {
 fn read_one(job: &Job, run: Run) -> io::Result<Out> {
     let path = Path::new(std::ffi::OsStr::from_bytes(&job.path));
     let (f, md) = open_regular(path)?;
-    let shape = &job.provider.spec().shape;
-    let restarted = match &job.prev {
-        None => true,
-        Some(p) => {
-            let m = p.mark;
-            identity(&md) != (p.dev, p.ino)
-                || md.len() < m.scanned.max(m.offset)
-                || (m.offset > 0 && tail::fingerprint_at(&f, m.offset)? != p.fp)
-        }
-    };
+    let shape = (job.provider.spec().shape)(path.file_name().map_or(&b""[..], |n| n.as_bytes()));
+    // A document rewritten whole has no old part to keep: any change is read from the start.
+    let mut restarted = matches!(shape, Shape::Whole(_))
+        || match &job.prev {
+            None => true,
+            Some(p) => {
+                let m = p.mark;
+                identity(&md) != (p.dev, p.ino)
+                    || md.len() < m.scanned.max(m.offset)
+                    || (m.offset > 0 && tail::fingerprint_at(&f, m.offset)? != p.fp)
+            }
+        };
     let (from, aux) = match (&job.prev, restarted) {
         (Some(p), false) => (p.mark, p.aux.as_slice()),
         _ => (tail::Mark::default(), &[][..]),
     };
     let mut x = Extractor::new(job.provider, &job.path);
-    // Out of budget before it began: noted as not read to its end, read by a later run.
-    if job.limit == 0 || run.until.is_some_and(|t| std::time::Instant::now() >= t) {
+    // Out of budget before it began (or a document larger than what is left of it): noted as not
+    // read to its end, read by a later run.
+    let too_big = matches!(shape, Shape::Whole(_)) && md.len() > job.limit && job.limit < MAX_DOCUMENT;
+    if job.limit == 0 || too_big || run.until.is_some_and(|t| std::time::Instant::now() >= t) {
         let read = tail::Read {
             mark: from,
             fingerprint: tail::fingerprint_at(&f, from.offset)?,
@@ -124,5 +128,55 @@ fn read_one(job: &Job, run: Run) -> io::Result<Out> {
             })?;
             Ok(Out { restarted, md, read, found: x.finish(reader.save()) })
         }
+        Shape::Whole(parse) => {
+            let mut whole_doc = true;
+            let mut read = whole(&f, md.len(), |bytes| {
+                let mut seen = Vec::new();
+                whole_doc = parse(bytes, &job.path, &mut seen);
+                if whole_doc {
+                    x.take(&mut seen);
+                }
+            })?;
+            if !whole_doc {
+                // What it said before stands. Still being written: read again at the next run;
+                // untouched for a minute: damaged, counted, and read again only when it changes.
+                restarted = false;
+                let writing = run.wall_ns.saturating_sub(mtime_ns(&md)) < IDLE_NS;
+                read.pending = writing;
+                let mut found = x.finish(Vec::new());
+                found.malformed += u32::from(!writing);
+                return Ok(Out { restarted, md, read, found });
+            }
+            Ok(Out { restarted, md, read, found: x.finish(Vec::new()) })
+        }
     }
+}
+
+/// A document is read in one piece, so it is bounded: one larger than this is skipped and counted,
+/// like an over-long line.
+const MAX_DOCUMENT: u64 = 64 << 20;
+
+/// Reads a document of `len` bytes whole and hands it to `parse`; one still being written (it does
+/// not parse) gives nothing this time, and is read again when it changes.
+fn whole(f: &std::fs::File, len: u64, parse: impl FnOnce(&[u8])) -> io::Result<tail::Read> {
+    use std::io::Read as _;
+    if len > MAX_DOCUMENT {
+        return Ok(tail::Read {
+            mark: tail::Mark::at(len),
+            fingerprint: tail::fingerprint_at(f, len)?,
+            oversized: 1,
+            ..tail::Read::default()
+        });
+    }
+    let mut bytes = Vec::new();
+    bytes.try_reserve_exact(len as usize).map_err(io::Error::other)?;
+    f.take(MAX_DOCUMENT).read_to_end(&mut bytes)?;
+    parse(&bytes);
+    let fp_from = bytes.len().saturating_sub(tail::FP_LEN as usize);
+    Ok(tail::Read {
+        mark: tail::Mark::at(bytes.len() as u64),
+        fingerprint: tail::fingerprint(&bytes[fp_from..]),
+        bytes: bytes.len() as u64,
+        ..tail::Read::default()
+    })
 }

@@ -25,6 +25,8 @@ pub struct Found {
     pub malformed: u32,
     /// Reported figures refused as implausible (see `ground::evidence::check`).
     pub implausible: u32,
+    /// Fields of an unexpected type, ignored (see `ground::json`).
+    pub odd: u32,
     /// Parser state to resume from at the next read.
     pub aux: Vec<u8>,
 }
@@ -87,8 +89,9 @@ impl<'p> Extractor<'p> {
         }
     }
 
-    /// Takes in what a reader found.
+    /// Takes in what a reader found in one line or document.
     pub fn take(&mut self, seen: &mut Vec<Seen<'_>>) {
+        self.found.odd = self.found.odd.saturating_add(crate::ground::json::take_odd());
         for s in seen.drain(..) {
             match s {
                 Seen::Call(c) => {

@@ -29,6 +29,8 @@ pub struct FileEntry {
     pub oversized: u32,
     /// Reported figures (rate limits) refused as implausible.
     pub implausible: u32,
+    /// Fields of an unexpected type, ignored.
+    pub odd: u32,
     pub unreadable: bool,
     /// Not read to its end yet (a read's budget ran out): looked at on every run until it is.
     pub pending: bool,
@@ -54,6 +56,7 @@ impl FileEntry {
             malformed: 0,
             oversized: 0,
             implausible: 0,
+            odd: 0,
             unreadable: true,
             pending: false,
             aux: Vec::new(),

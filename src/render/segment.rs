@@ -2,7 +2,7 @@
 
 use super::escape::{Target, escape_text, paint};
 use super::style::{Level, Style};
-use super::words::{count, duration, usd};
+use super::words::{count, duration, requests, usd};
 use crate::forecast::Runway;
 use crate::forecast::gauge::Gauge;
 use crate::forecast::limit::Source;
@@ -26,6 +26,7 @@ pub fn window_text(label: &str, g: &Gauge, now: i64, style: &Style) -> (String, 
     let pct = g.used_percent.map(|p| format!("{}%", p.round() as i64)).unwrap_or_default();
     let used = match g.used_percent {
         Some(_) => pct.clone(),
+        None if g.window == Window::Month => format!("{} req", requests(g.premium)),
         // A cost that leaves out unpriced calls would read as if they were free.
         None if g.unpriced_tokens > 0 => format!("{} tok", count(g.tokens)),
         None => cost.clone(),
@@ -85,7 +86,7 @@ pub fn clock(ms: i64, w: Window, zone: &jiff::tz::TimeZone) -> String {
     match w {
         Window::FiveHour => z.strftime("%H:%M").to_string(),
         Window::SevenDay => z.strftime("%a %H:%M").to_string(),
-        Window::Spend => z.strftime("%b %d").to_string(),
+        Window::Spend | Window::Month => z.strftime("%b %d").to_string(),
     }
 }
 
@@ -124,6 +125,7 @@ mod tests {
             cost: 4_120_000_000_000,
             tokens: 2_500_000,
             unpriced_tokens: 0,
+            premium: 0,
             resets_at: Some(83 * MINUTE_MS),
             minutes_to_limit: warn,
             minutes_to_empty: warn,

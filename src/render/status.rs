@@ -4,7 +4,7 @@
 use super::clean::clean;
 use super::escape::{Target, paint};
 use super::style::{Level, Style};
-use super::words::{count, duration, usd};
+use super::words::{count, duration, requests, usd};
 use crate::forecast::Runway;
 use crate::forecast::gauge::Gauge;
 use crate::forecast::limit::{Measure, Source};
@@ -34,6 +34,7 @@ fn window_name(w: Window) -> &'static str {
         Window::FiveHour => "5 hours",
         Window::SevenDay => "7 days",
         Window::Spend => "spend",
+        Window::Month => "month",
     }
 }
 
@@ -47,6 +48,18 @@ fn local(ms: i64, style: &Style, with_day: bool) -> String {
 
 /// The share and where it comes from.
 fn share(r: &Runway, g: &Gauge) -> String {
+    if g.window == Window::Month {
+        return match g.used_percent {
+            Some(p) => format!(
+                "~{p:.0}% of the month's premium requests ({} used; the allowance is configured)",
+                requests(g.premium)
+            ),
+            None => format!(
+                "{} premium requests so far this month (set premium_requests to your plan's allowance for a share)",
+                requests(g.premium)
+            ),
+        };
+    }
     let Some(p) = g.used_percent else {
         if g.unpriced_tokens > 0 {
             let why = match (r.limit.cost, r.limit.measure) {

@@ -41,6 +41,12 @@ pub fn project(p: &str) -> &str {
     p.trim_end_matches(['/', '\\']).rsplit(['/', '\\']).next().filter(|s| !s.is_empty()).unwrap_or(p)
 }
 
+/// Premium requests from thousandths: `12`, `12.5`.
+pub fn requests(milli: u64) -> String {
+    let r = milli as f64 / 1000.0;
+    if milli.is_multiple_of(1000) { format!("{r:.0}") } else { format!("{r:.1}") }
+}
+
 /// Pico-dollars as dollars.
 pub fn usd(pico: Pico) -> f64 {
     pico as f64 / 1e12

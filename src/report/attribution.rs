@@ -61,6 +61,7 @@ pub fn span(r: &Runway, w: Window) -> Option<(i64, i64)> {
         }
         // A spend limit's period is the organisation's, not one runway can tell the start of.
         Window::Spend => None,
+        Window::Month => Some((crate::ground::window::month_of(now).0 - 1, now)),
     }
 }
 

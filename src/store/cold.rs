@@ -42,7 +42,7 @@ pub fn put_dirs_and_files<'a>(
         w.i64(f.mtime_ns).bytes(&f.path).u8(f.provider.code()).u32(f.id).u64(f.dev).u64(f.ino);
         w.u64(f.size).u64(f.mark.offset).u64(f.mark.scanned).u64(f.fp);
         w.u32(f.malformed).u32(f.oversized).u32(f.implausible).u8(flags(f)).bytes(&f.aux);
-        w.bytes(f.project.as_bytes());
+        w.bytes(f.project.as_bytes()).u32(f.odd);
     }
 }
 
@@ -56,7 +56,7 @@ pub fn get_dirs_and_files(r: &mut Reader, dirs: &mut Vec<DirEntry>, files: &mut 
             mtime_ns: r.i64()?,
         });
     }
-    let nf = r.count(86)?;
+    let nf = r.count(90)?;
     for _ in 0..nf {
         let mut f = FileEntry {
             mtime_ns: r.i64()?,
@@ -71,6 +71,7 @@ pub fn get_dirs_and_files(r: &mut Reader, dirs: &mut Vec<DirEntry>, files: &mut 
             malformed: r.u32()?,
             oversized: r.u32()?,
             implausible: r.u32()?,
+            odd: 0,
             unreadable: false,
             pending: false,
             aux: Vec::new(),
@@ -81,6 +82,7 @@ pub fn get_dirs_and_files(r: &mut Reader, dirs: &mut Vec<DirEntry>, files: &mut 
             (bits & 1 != 0, bits & 2 != 0, bits & 4 != 0, bits & 8 != 0);
         f.aux = r.bytes()?.to_vec();
         f.project = String::from_utf8(r.bytes()?.to_vec()).map_err(|_| Corrupt)?;
+        f.odd = r.u32()?;
         files.push(f);
     }
     Ok((nd as u32, nf as u32))

@@ -311,6 +311,7 @@ fn update(
                     malformed: before.map_or(0, |p| p.malformed) + found.malformed,
                     oversized: before.map_or(0, |p| p.oversized) + out.read.oversized as u32,
                     implausible: before.map_or(0, |p| p.implausible) + found.implausible,
+                    odd: before.map_or(0, |p| p.odd).saturating_add(found.odd),
                     unreadable: false,
                     pending: out.read.pending,
                     aux: found.aux,

@@ -300,6 +300,7 @@ mod tests {
             malformed: 1,
             oversized: 0,
             implausible: 2,
+            odd: 3,
             unreadable: false,
             pending: false,
             aux: vec![1, 2],

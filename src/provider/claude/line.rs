@@ -8,7 +8,7 @@ use std::borrow::Cow;
 
 use memchr::memmem;
 
-use crate::ground::json::{Count, Str, object};
+use crate::ground::json::{Count, Flag, Str, object};
 use crate::ground::block::BLOCK_MS;
 use crate::ground::evidence::LimitHit;
 use crate::ground::hash::key as hash_key;
@@ -46,7 +46,7 @@ object! { struct Message<'a> {
 object! { struct Nested<'a> {
     timestamp: Option<Str<'a>> = "timestamp",
     request_id: Option<Str<'a>> = "requestId",
-    sidechain: Option<bool> = "isSidechain",
+    sidechain: Flag = "isSidechain",
     message: Option<Message<'a>> = "message",
 } }
 
@@ -61,8 +61,8 @@ object! { struct Line<'a> {
     request_id: Option<Str<'a>> = "requestId",
     session_id: Option<Str<'a>> = "sessionId",
     cwd: Option<Str<'a>> = "cwd",
-    sidechain: Option<bool> = "isSidechain",
-    api_error: Option<bool> = "isApiErrorMessage",
+    sidechain: Flag = "isSidechain",
+    api_error: Flag = "isApiErrorMessage",
     message: Option<Message<'a>> = "message",
     data: Option<Data<'a>> = "data",
 } }
@@ -132,14 +132,14 @@ pub fn parse(line: &[u8]) -> Parsed<'_> {
         return Parsed::Malformed;
     };
     let (ts, request_id, sidechain, message) = match l.kind.as_ref().map(Str::as_str) {
-        Some("assistant") => (l.timestamp, l.request_id, l.sidechain.unwrap_or(false), l.message),
+        Some("assistant") => (l.timestamp, l.request_id, l.sidechain.or(false), l.message),
         Some("progress") => {
             let Some(n) =
                 l.data.filter(|d| d.kind.as_ref().map(Str::as_str) == Some("agent_progress")).and_then(|d| d.message)
             else {
                 return Parsed::Nothing;
             };
-            (n.timestamp.or(l.timestamp), n.request_id, n.sidechain.unwrap_or(false), n.message)
+            (n.timestamp.or(l.timestamp), n.request_id, n.sidechain.or(false), n.message)
         }
         _ => return Parsed::Nothing,
     };
@@ -154,7 +154,7 @@ pub fn parse(line: &[u8]) -> Parsed<'_> {
     if model == "<synthetic>" {
         // Locally generated notices: not API calls, no cost; but "usage limit reached" is worth
         // knowing, it tells where the limit really was.
-        return match (l.api_error, ts) {
+        return match (l.api_error.0, ts) {
             (Some(true), Some(ts)) => {
                 limit_notice(line).map_or(Parsed::Nothing, |resets_at| Parsed::LimitHit { ts, resets_at })
             }

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use crate::ground::dirs::{config_home, home};
 use crate::ground::env::Env;
 use crate::ground::provider::Provider;
+use crate::ground::window::Window;
 use crate::provider::spec::{Lines, Shape, Spec, expand};
 
 pub const SPEC: Spec = Spec {
@@ -25,10 +26,11 @@ pub const SPEC: Spec = Spec {
     env: &["CLAUDE_CONFIG_DIR"],
     roots,
     wanted,
-    shape: Shape::Lines(reader),
+    shape: |_| Shape::Lines(reader),
     origin: origin::of,
     prices: prices::PRICES,
     family: prices::family,
+    windows: &[Window::FiveHour, Window::SevenDay],
     reading_files,
     readings_in: settings_file::readings,
 };

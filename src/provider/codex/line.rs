@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 
-use crate::ground::json::{Count, Str, object};
+use crate::ground::json::{Count, Num, Str, object};
 
 object! { pub struct TokenUsage {
     input_tokens: Count = "input_tokens",
@@ -35,10 +35,10 @@ object! { pub struct Info<'a> {
 } }
 
 object! { pub struct LimitWindow {
-    used_percent: Option<f64> = "used_percent",
-    window_minutes: Option<i64> = "window_minutes",
-    resets_at: Option<f64> = "resets_at",
-    resets_in_seconds: Option<f64> = "resets_in_seconds",
+    used_percent: Num = "used_percent",
+    window_minutes: Num = "window_minutes",
+    resets_at: Num = "resets_at",
+    resets_in_seconds: Num = "resets_in_seconds",
 } }
 
 object! { pub struct RateLimits<'a> {

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 
 use crate::ground::env::Env;
 use crate::ground::provider::Provider;
+use crate::ground::window::Window;
 use crate::provider::spec::{Lines, Shape, Spec, no_files, no_readings};
 
 pub const SPEC: Spec = Spec {
@@ -21,10 +22,11 @@ pub const SPEC: Spec = Spec {
     env: &["CODEX_HOME"],
     roots,
     wanted,
-    shape: Shape::Lines(reader),
+    shape: |_| Shape::Lines(reader),
     origin: origin::of,
     prices: prices::PRICES,
     family: prices::family,
+    windows: &[Window::FiveHour, Window::SevenDay],
     reading_files: no_files,
     readings_in: no_readings,
 };

@@ -167,10 +167,12 @@ impl Reader {
         let label = rl.limit_name.as_ref().map_or("", Str::as_str);
         let windows: Vec<&LimitWindow> = [&rl.primary, &rl.secondary].into_iter().flatten().collect();
         for w in &windows {
-            let (Some(used), Some(window)) = (w.used_percent, w.window_minutes.and_then(Window::from_minutes)) else {
+            // A window length that is no whole number of minutes names no window runway knows.
+            let minutes = w.window_minutes.get().filter(|m| m.fract() == 0.0 && m.abs() < 1e9).map(|m| m as i64);
+            let (Some(used), Some(window)) = (w.used_percent.get(), minutes.and_then(Window::from_minutes)) else {
                 continue;
             };
-            let resets = match (w.resets_at, w.resets_in_seconds) {
+            let resets = match (w.resets_at.get(), w.resets_in_seconds.get()) {
                 (Some(at), _) => reset_ms(at),
                 (None, Some(secs)) if secs.is_finite() && (0.0..1e9).contains(&secs) => {
                     Some(ts + (secs * 1000.0) as i64)

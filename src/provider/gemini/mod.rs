@@ -1,0 +1,54 @@
+//! Gemini CLI: one file per session under `~/.gemini/tmp/<project>/chats/`: a JSON document
+//! rewritten whole (`session-*.json`), or in newer builds lines appended (`session-*.jsonl`). The
+//! project folder is a hash of the project's directory. No quota is written.
+
+mod chat;
+pub mod origin;
+pub mod prices;
+
+use std::path::PathBuf;
+
+use crate::ground::dirs::home;
+use crate::ground::env::Env;
+use crate::ground::provider::Provider;
+use crate::ground::window::Window;
+use crate::provider::spec::{Lines, Shape, Spec, expand, no_files, no_readings};
+
+pub const SPEC: Spec = Spec {
+    provider: Provider::declare(2),
+    name: "gemini",
+    title: "Gemini CLI",
+    letter: "G",
+    env: &["GEMINI_CLI_HOME", "GEMINI_DATA_DIR"],
+    roots,
+    wanted,
+    shape,
+    origin: origin::of,
+    prices: prices::PRICES,
+    family: prices::family,
+    windows: &[Window::FiveHour],
+    reading_files: no_files,
+    readings_in: no_readings,
+};
+
+/// `GEMINI_DATA_DIR` (a comma-separated list of `tmp` folders, as other tools take it), else
+/// `tmp/` in `GEMINI_CLI_HOME/.gemini` or `~/.gemini`.
+fn roots(env: &Env) -> Vec<PathBuf> {
+    if let Some(list) = env.text("GEMINI_DATA_DIR") {
+        return list.split(',').filter_map(|e| expand(env, e)).collect();
+    }
+    let base = env.dir("GEMINI_CLI_HOME").or_else(|| home(env));
+    base.map(|b| b.join(".gemini").join("tmp")).into_iter().collect()
+}
+
+fn wanted(name: &[u8]) -> bool {
+    name.starts_with(b"session-") && (name.ends_with(b".json") || name.ends_with(b".jsonl"))
+}
+
+fn shape(name: &[u8]) -> Shape {
+    if name.ends_with(b".jsonl") { Shape::Lines(appended) } else { Shape::Whole(chat::document) }
+}
+
+fn appended(aux: &[u8]) -> Box<dyn Lines> {
+    Box::new(chat::Appended::resume(aux))
+}

@@ -1,0 +1,45 @@
+//! Kimi Code: `~/.kimi-code/sessions/<project>/<session>/agents/<agent>/wire.jsonl`, one file per
+//! agent of a session (the main one and its subagents), appended to. No quota is written.
+
+pub mod origin;
+pub mod prices;
+mod wire;
+
+use std::path::PathBuf;
+
+use crate::ground::dirs::home;
+use crate::ground::env::Env;
+use crate::ground::provider::Provider;
+use crate::ground::window::Window;
+use crate::provider::spec::{Lines, Shape, Spec, no_files, no_readings};
+
+pub const SPEC: Spec = Spec {
+    provider: Provider::declare(3),
+    name: "kimi",
+    title: "Kimi Code",
+    letter: "K",
+    env: &["KIMI_CODE_HOME"],
+    roots,
+    wanted,
+    shape: |_| Shape::Lines(reader),
+    origin: origin::of,
+    prices: prices::PRICES,
+    family: prices::family,
+    windows: &[Window::FiveHour],
+    reading_files: no_files,
+    readings_in: no_readings,
+};
+
+/// `sessions/` in `KIMI_CODE_HOME`, else in `~/.kimi-code`.
+fn roots(env: &Env) -> Vec<PathBuf> {
+    let base = env.dir("KIMI_CODE_HOME").or_else(|| home(env).map(|h| h.join(".kimi-code")));
+    base.map(|b| b.join("sessions")).into_iter().collect()
+}
+
+fn wanted(name: &[u8]) -> bool {
+    name == b"wire.jsonl"
+}
+
+fn reader(_: &[u8]) -> Box<dyn Lines> {
+    Box::new(wire::Reader)
+}

@@ -1,0 +1,77 @@
+//! A Kimi Code agent's `wire.jsonl`: everything the agent did, one event a line, appended to. A
+//! model call is a `usage.record` line: `model`, `time` (ms), and `usage` with `inputOther` (fresh
+//! input), `inputCacheRead`, `inputCacheCreation` and `output`, for what it names (`usageScope`:
+//! `turn`, or `session` for the call that compacts the session: a call all the
+//! same). A `config.update` line may name the working directory (`cwd`). Lines carry no
+//! id: a call is named by its place in its file.
+
+use std::borrow::Cow;
+
+use crate::ground::hash::key;
+use crate::ground::json::{Count, Num, Str, object};
+use crate::ground::tokens::Tokens;
+use crate::provider::found::{Call, Found};
+use crate::provider::spec::Lines;
+
+object! { struct Usage {
+    input: Count = "inputOther",
+    output: Count = "output",
+    read: Count = "inputCacheRead",
+    write: Count = "inputCacheCreation",
+} }
+
+object! { struct Line<'a> {
+    kind: Option<Str<'a>> = "type",
+    model: Option<Str<'a>> = "model",
+    usage: Option<Usage> = "usage",
+    time: Num = "time",
+    cwd: Option<Str<'a>> = "cwd",
+} }
+
+#[derive(Default)]
+pub struct Reader;
+
+impl Lines for Reader {
+    fn line<'a>(&mut self, line: &'a [u8], at: u64, path: &[u8], out: &mut Vec<Found<'a>>) {
+        let usage = memchr::memmem::find(line, b"usage.record").is_some();
+        if !usage && memchr::memmem::find(line, b"\"cwd\"").is_none() {
+            return;
+        }
+        let Ok(l) = serde_json::from_slice::<Line>(line) else {
+            if usage {
+                out.push(Found::Malformed);
+            }
+            return;
+        };
+        match l.kind.as_ref().map(Str::as_str) {
+            Some("config.update") => {
+                if let Some(cwd) = l.cwd.filter(|c| !c.0.is_empty()) {
+                    out.push(Found::Project(cwd.0.into_owned()));
+                }
+            }
+            // Every scope is a call of its own: a turn's, or a compaction's (`session`), each after
+            // its `llm.request`.
+            Some("usage.record") => {
+                let (Some(u), Some(ts)) = (l.usage, l.time.get().filter(|t| *t > 0.0 && *t < 1e15)) else {
+                    out.push(Found::Malformed);
+                    return;
+                };
+                let (Some(input), Some(output), Some(read), Some(write)) =
+                    (u.input.get(), u.output.get(), u.read.get(), u.write.get())
+                else {
+                    out.push(Found::Malformed);
+                    return;
+                };
+                let tokens = Tokens { input, output, cache_read: read, write_5m: write, ..Tokens::default() };
+                let k = key("kimi-line", &[path, &at.to_le_bytes()]);
+                let model = l.model.map_or(Cow::Borrowed("kimi (unnamed)"), |m| m.0);
+                out.push(Found::Call(Call { model, ..Call::new(ts as i64, k, "", tokens) }));
+            }
+            _ => {}
+        }
+    }
+
+    fn save(&self) -> Vec<u8> {
+        Vec::new()
+    }
+}
