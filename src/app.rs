@@ -143,14 +143,26 @@ impl App {
     /// `report` load the whole table).
     pub fn origins(&self) -> impl Fn(u32) -> Origin + '_ {
         let files = &self.run.db.state.files;
-        let by_id: HashMap<u32, usize> = files.iter().enumerate().map(|(i, f)| (f.id, i)).collect();
+        // A file's id, or the id of one of its sessions (a file of many): (file, session).
+        let mut by_id: HashMap<u32, (usize, Option<usize>)> = HashMap::new();
+        for (i, f) in files.iter().enumerate() {
+            by_id.insert(f.id, (i, None));
+            by_id.extend(f.subs.iter().enumerate().map(|(k, s)| (s.id, (i, Some(k)))));
+        }
         move |id| {
-            by_id.get(&id).map_or_else(crate::report::unknown, |&i| {
+            by_id.get(&id).map_or_else(crate::report::unknown, |&(i, sub)| {
                 let f = &files[i];
                 let (folder, session) = (f.provider.spec().origin)(&String::from_utf8_lossy(&f.path));
                 // The directory the session ran in, as the file records it; else what its path says.
                 let project = if f.project.is_empty() { folder } else { f.project.clone() };
-                Origin { provider: f.provider, project, session }
+                match sub.map(|k| &f.subs[k]) {
+                    Some(s) => Origin {
+                        provider: f.provider,
+                        project: if s.project.is_empty() { project } else { s.project.clone() },
+                        session: s.session.clone(),
+                    },
+                    None => Origin { provider: f.provider, project, session },
+                }
             })
         }
     }

@@ -226,8 +226,7 @@ fn no_history_anywhere() {
     let text = stdout(&o);
     assert_eq!(text.lines().count(), 2, "{text}");
     assert!(
-        text.contains("no Claude Code or Codex CLI history found")
-            && text.contains(&s.projects().display().to_string()),
+        text.contains("no history of Claude Code, Codex CLI") && text.contains(&s.projects().display().to_string()),
         "{text}"
     );
     assert!(text.contains("runway demo"), "an empty home points to the demo: {text}");

@@ -106,7 +106,8 @@ fn human(app: &App, all: &[(Runway, Vec<Attribution>)]) -> String {
     let mut out = String::new();
     for (r, used) in all {
         let calls = app.ledger(r.provider).counted(app.cfg.now);
-        if app.has_files(r.provider) || calls > 0 || !r.gauges.is_empty() {
+        // A tool shows when it has files, calls, or a figure the service reported.
+        if app.has_files(r.provider) || calls > 0 || r.gauges.iter().any(|g| g.observed_at.is_some()) {
             if !out.is_empty() {
                 out.push('\n');
             }
@@ -129,15 +130,21 @@ fn human(app: &App, all: &[(Runway, Vec<Attribution>)]) -> String {
 
 /// Why there is nothing to show, and what to do about it.
 fn nothing_found(app: &App) -> String {
+    let tools: Vec<&str> = Provider::ALL.iter().map(|p| p.title()).collect();
     if app.roots.is_empty() {
-        return "runway: HOME is not set, and neither are CLAUDE_CONFIG_DIR nor CODEX_HOME: runway does not know \
-                where Claude Code and Codex CLI keep their history. Set HOME (or the two others).\n"
-            .into();
+        let vars: Vec<&str> = Provider::ALL.iter().flat_map(|p| p.spec().env.iter().copied()).collect();
+        return format!(
+            "runway: HOME is not set, and neither is any of {}: runway does not know where {} keep their \
+             history. Set HOME (or one of the others).\n",
+            vars.join(", "),
+            tools.join(", ")
+        );
     }
     let looked: Vec<String> = app.roots.iter().map(|r| clean(&r.path.display().to_string()).into_owned()).collect();
     format!(
-        "runway: no Claude Code or Codex CLI history found (looked in {}).\n\
+        "runway: no history of {} found (looked in {}).\n\
          To see what runway shows, on a week of sample history: runway demo\n",
+        tools.join(", "),
         looked.join(", ")
     )
 }

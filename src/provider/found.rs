@@ -28,6 +28,9 @@ pub struct Call<'a> {
     pub cost: Option<u64>,
     /// Premium requests used, in thousandths, where the tool counts them (GitHub Copilot).
     pub premium: u64,
+    /// The session and project of the call, for a file that holds many sessions (OpenCode's
+    /// database); a file of one session names them by its path and `Project`.
+    pub within: Option<(String, String)>,
 }
 
 impl Call<'_> {
@@ -43,6 +46,7 @@ impl Call<'_> {
             sidechain: false,
             cost: None,
             premium: 0,
+            within: None,
         }
     }
 }

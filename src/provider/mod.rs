@@ -41,6 +41,7 @@ table! {
     codex => CODEX,
     gemini => GEMINI,
     kimi => KIMI,
+    copilot => COPILOT,
 }
 
 impl Provider {

@@ -22,6 +22,9 @@ pub struct Found {
     pub models: Vec<String>,
     /// The working directory the file says its session ran in.
     pub project: Option<String>,
+    /// The sessions of a file of many (session, project): a record's `file` is 0 for the file
+    /// itself, else one more than its session's place here (the store gives each its id).
+    pub subs: Vec<(String, String)>,
     pub malformed: u32,
     /// Reported figures refused as implausible (see `ground::evidence::check`).
     pub implausible: u32,
@@ -127,6 +130,16 @@ impl<'p> Extractor<'p> {
             (None, Some(p)) => (price::cost(p, &c.tokens, c.mods), if assumed { ASSUMED } else { 0 }),
             (None, None) => (0, UNPRICED),
         };
+        let file = match &c.within {
+            None => 0,
+            Some(w) => match self.found.subs.iter().position(|s| s == w) {
+                Some(i) => i as u32 + 1,
+                None => {
+                    self.found.subs.push(w.clone());
+                    self.found.subs.len() as u32
+                }
+            },
+        };
         Rec {
             ts: c.ts,
             msg: c.msg,
@@ -134,7 +147,7 @@ impl<'p> Extractor<'p> {
             tok: c.tokens,
             cost,
             premium: c.premium,
-            file: 0,
+            file,
             model,
             flags: flag | if c.sidechain { SIDECHAIN } else { 0 },
             provider: self.provider,

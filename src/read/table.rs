@@ -38,6 +38,17 @@ pub struct FileEntry {
     pub aux: Vec<u8>,
     /// The working directory the file says its session ran in (empty until it says).
     pub project: String,
+    /// For a file of many sessions, each session's own id for the calls (see `Sub`).
+    pub subs: Vec<Sub>,
+}
+
+/// A session inside a file of many (OpenCode's database): its calls carry this id instead of the
+/// file's, so reports and attribution see the session, and they go with the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sub {
+    pub id: u32,
+    pub session: String,
+    pub project: String,
 }
 
 impl FileEntry {
@@ -61,6 +72,7 @@ impl FileEntry {
             pending: false,
             aux: Vec::new(),
             project: String::new(),
+            subs: Vec::new(),
         }
     }
 }

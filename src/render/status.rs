@@ -177,10 +177,15 @@ pub fn human(r: &Runway, used: &[Attribution], style: &Style) -> String {
         used.iter().find(|a| a.window == w).map(|a| super::attribution::lines(a, style, &local)).unwrap_or_default()
     };
     let mut out = format!("{}\n", r.provider.title());
+    let windows = r.provider.spec().windows;
     match r.five() {
         Some(g) => out += &gauge(r, g, style),
         None if r.weekly_only => out += "  5 hours   none: the service reports only a weekly window for this account\n",
-        None => out += "  5 hours   no window running\n",
+        None if windows.contains(&Window::FiveHour) => out += "  5 hours   no window running\n",
+        None => {}
+    }
+    if let Some(g) = r.gauge(Window::Month) {
+        out += &gauge(r, g, style);
     }
     match &r.block {
         Some(b) if b.active => {

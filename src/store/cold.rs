@@ -5,7 +5,7 @@
 use crate::ground::codec::{Corrupt, R, Reader, Writer};
 use crate::ground::hash::checksum;
 use crate::ground::provider::Provider;
-use crate::read::table::{DirEntry, FileEntry};
+use crate::read::table::{DirEntry, FileEntry, Sub};
 use crate::read::tail::Mark;
 
 const MAGIC: &[u8; 8] = b"RWYCOLD1";
@@ -42,7 +42,10 @@ pub fn put_dirs_and_files<'a>(
         w.i64(f.mtime_ns).bytes(&f.path).u8(f.provider.code()).u32(f.id).u64(f.dev).u64(f.ino);
         w.u64(f.size).u64(f.mark.offset).u64(f.mark.scanned).u64(f.fp);
         w.u32(f.malformed).u32(f.oversized).u32(f.implausible).u8(flags(f)).bytes(&f.aux);
-        w.bytes(f.project.as_bytes()).u32(f.odd);
+        w.bytes(f.project.as_bytes()).u32(f.odd).u32(f.subs.len() as u32);
+        for s in &f.subs {
+            w.u32(s.id).bytes(s.session.as_bytes()).bytes(s.project.as_bytes());
+        }
     }
 }
 
@@ -56,7 +59,7 @@ pub fn get_dirs_and_files(r: &mut Reader, dirs: &mut Vec<DirEntry>, files: &mut 
             mtime_ns: r.i64()?,
         });
     }
-    let nf = r.count(90)?;
+    let nf = r.count(94)?;
     for _ in 0..nf {
         let mut f = FileEntry {
             mtime_ns: r.i64()?,
@@ -76,6 +79,7 @@ pub fn get_dirs_and_files(r: &mut Reader, dirs: &mut Vec<DirEntry>, files: &mut 
             pending: false,
             aux: Vec::new(),
             project: String::new(),
+            subs: Vec::new(),
         };
         let bits = r.u8()?;
         (f.unreadable, f.mark.skipping, f.mark.unterminated, f.pending) =
@@ -83,6 +87,10 @@ pub fn get_dirs_and_files(r: &mut Reader, dirs: &mut Vec<DirEntry>, files: &mut 
         f.aux = r.bytes()?.to_vec();
         f.project = String::from_utf8(r.bytes()?.to_vec()).map_err(|_| Corrupt)?;
         f.odd = r.u32()?;
+        let text = |b: &[u8]| String::from_utf8(b.to_vec()).map_err(|_| Corrupt);
+        for _ in 0..r.count(12)? {
+            f.subs.push(Sub { id: r.u32()?, session: text(r.bytes()?)?, project: text(r.bytes()?)? });
+        }
         files.push(f);
     }
     Ok((nd as u32, nf as u32))

@@ -22,7 +22,7 @@ use crate::read::batch::{self, Job};
 use crate::read::pricing;
 use crate::read::scan::{self, Change, Scan};
 use crate::read::sources::Root;
-use crate::read::table::FileEntry;
+use crate::read::table::{FileEntry, Sub};
 
 /// How much one run may do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -267,7 +267,9 @@ fn update(
     let results = batch::read_all(jobs, batch::Run { until, wall_ns: opts.wall_ms.saturating_mul(1_000_000) });
     clock.lap(info, "read");
 
-    let mut updates: Vec<Update> = gone.iter().map(|&i| Update::gone(db.state.files[i].id)).collect();
+    // A file that is gone takes its sessions' calls with it (a file of many sessions has them).
+    let gone_ids = |f: &FileEntry| std::iter::once(f.id).chain(f.subs.iter().map(|s| s.id)).collect::<Vec<u32>>();
+    let mut updates: Vec<Update> = gone.iter().flat_map(|&i| gone_ids(&db.state.files[i])).map(Update::gone).collect();
     let mut remove_idx: Vec<usize> = gone;
     let mut new_files = Vec::new();
     for (job, res) in results {
@@ -284,16 +286,35 @@ fn update(
                 };
                 let found = out.found;
                 let map: Vec<u16> = found.models.iter().map(|m| db.state.model_id(m)).collect();
+                let drop_old = job.prev.is_some() && out.restarted;
+                // The sessions of a file of many keep their ids across reads; what a file read
+                // from its start said of them goes with it.
+                let mut subs = job.prev.as_ref().map(|p| p.subs.clone()).unwrap_or_default();
+                if drop_old {
+                    updates.extend(subs.iter().map(|s| Update::gone(s.id)));
+                }
+                let sub_ids: Vec<u32> = found
+                    .subs
+                    .iter()
+                    .map(|(session, project)| match subs.iter().find(|s| s.session == *session) {
+                        Some(s) => s.id,
+                        None => {
+                            db.state.next_file_id += 1;
+                            let id = db.state.next_file_id;
+                            subs.push(Sub { id, session: session.clone(), project: project.clone() });
+                            id
+                        }
+                    })
+                    .collect();
                 let recs = found
                     .recs
                     .into_iter()
                     .map(|mut r| {
-                        r.file = id;
+                        r.file = if r.file == 0 { id } else { sub_ids[r.file as usize - 1] };
                         r.model = map[r.model as usize];
                         r
                     })
                     .collect();
-                let drop_old = job.prev.is_some() && out.restarted;
                 updates.push(Update { file: id, drop_old, recs, readings: found.readings, hits: found.hits });
                 // Counts of what was skipped carry over unless the file was read from the start.
                 let before = job.prev.as_ref().filter(|_| !out.restarted);
@@ -321,6 +342,7 @@ fn update(
                         (_, Some(p)) => p,
                         _ => String::new(),
                     },
+                    subs,
                 };
                 match job.idx {
                     Some(i) => db.state.files[i] = entry,
@@ -329,7 +351,7 @@ fn update(
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 if let Some(i) = job.idx {
-                    updates.push(Update::gone(db.state.files[i].id));
+                    updates.extend(gone_ids(&db.state.files[i]).into_iter().map(Update::gone));
                     remove_idx.push(i);
                 }
             }

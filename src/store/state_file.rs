@@ -26,7 +26,7 @@ use crate::read::table::{DirEntry, FileEntry, hot, watched};
 
 const MAGIC: &[u8; 8] = b"RWYSTATE";
 /// Bump whenever the layout or the meaning of anything stored changes: an older cache is rebuilt.
-pub const VERSION: u32 = 10;
+pub const VERSION: u32 = 11;
 
 fn put_entry(w: &mut Writer, e: &Entry) {
     w.i64(e.ts).u32(e.file).u16(e.model).u8(e.flags);
@@ -305,6 +305,7 @@ mod tests {
             pending: false,
             aux: vec![1, 2],
             project: "/home/u/p".into(),
+            subs: vec![crate::read::table::Sub { id: 9, session: "ses_1".into(), project: "/w".into() }],
         }
     }
 
