@@ -189,6 +189,9 @@ fn five_shells_in_tmux_panes_see_a_crossing_once_per_channel() {
     env.push(("RUNWAY_NOTIFY", "shell,tmux,desktop".into()));
     // $1.54 of $40 so far: nothing to say until the big call.
     env.push(("RUNWAY_LIMIT_COST", "40".into()));
+    // The cache built once in the shells' own environment (their roots are its key).
+    let warm = s.cmd().envs(env.iter().map(|(k, v)| (*k, v.as_str()))).args(["status"]).output().unwrap();
+    assert!(warm.status.success());
     // The person's server: five shells in five panes, and a real client attached to it.
     let inner = Tmux::start(s.dir.path(), "inner", &env, "zsh -i", 160, 50);
     let bash = format!("bash --noprofile --rcfile {} -i", rc.display());

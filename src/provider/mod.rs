@@ -42,6 +42,7 @@ table! {
     gemini => GEMINI,
     kimi => KIMI,
     copilot => COPILOT,
+    opencode => OPENCODE,
 }
 
 impl Provider {

@@ -2,7 +2,8 @@
 //! its names, where its files are and which matter, how they read, the prices of its vendor's
 //! models, and where the service's own figures come from.
 
-use std::path::PathBuf;
+use std::io;
+use std::path::{Path, PathBuf};
 
 use super::found::Found;
 use super::price::Price;
@@ -25,10 +26,16 @@ pub struct Spec {
     pub roots: fn(&Env) -> Vec<PathBuf>,
     /// Whether a file (by name) under a root is one of its own.
     pub wanted: fn(&[u8]) -> bool,
+    /// Whether a directory (by its depth below the root and its name) may hold any: a tool whose
+    /// folder also holds much else (snapshots, logs) is walked only where its history is.
+    pub descend: fn(u8, &[u8]) -> bool,
     /// How a file (by name) reads.
     pub shape: fn(&[u8]) -> Shape,
     /// (project, session) of a file, by its path.
     pub origin: fn(&str) -> (String, String),
+    /// The working directory of a file's session, from a small file beside it (Kimi Code's
+    /// `state.json`, Gemini CLI's `.project_root`), for a file that does not name it itself.
+    pub project_beside: fn(&Path) -> Option<String>,
     /// Its vendor's models, and the family a newer one is priced as.
     pub prices: &'static [Price],
     pub family: fn(&str) -> Option<Family>,
@@ -46,6 +53,10 @@ pub struct Spec {
 /// as the newest one the tables know.
 pub type Family = (String, Vec<u32>);
 
+/// A database's read: its path, where the last read left, what it finds; gives where the next read
+/// starts.
+pub type Query = fn(&Path, &[u8], &mut Vec<Found<'static>>) -> io::Result<Vec<u8>>;
+
 /// How a provider's files read.
 #[derive(Clone, Copy)]
 pub enum Shape {
@@ -56,6 +67,17 @@ pub enum Shape {
     /// it changes, into what it holds now (`path`, `bytes`); false when it is no document (cut short
     /// while being written, or damaged).
     Whole(for<'a> fn(&'a [u8], &[u8], &mut Vec<Found<'a>>) -> bool),
+    /// A database the tool writes (SQLite, with its write-ahead log beside it as `<name>-wal`): read
+    /// through the database engine from where the last read left (`aux`), never by its bytes.
+    /// Gives what the next read starts from.
+    Database(Query),
+}
+
+impl Shape {
+    /// The file beside it whose changes are its changes too (a database's write-ahead log).
+    pub fn companion(&self) -> Option<&'static str> {
+        matches!(self, Shape::Database(_)).then_some("-wal")
+    }
 }
 
 /// Reads one file line by line, carrying what later lines need.
@@ -64,6 +86,21 @@ pub trait Lines {
     fn line<'a>(&mut self, line: &'a [u8], at: u64, path: &[u8], out: &mut Vec<Found<'a>>);
     /// What the next read of this file starts from.
     fn save(&self) -> Vec<u8>;
+}
+
+/// For a provider whose every directory under its roots may hold history.
+pub fn everywhere(_: u8, _: &[u8]) -> bool {
+    true
+}
+
+/// For a provider whose files name their project themselves, or nothing does.
+pub fn nothing_beside(_: &Path) -> Option<String> {
+    None
+}
+
+/// A small file beside a history file (a few KiB; larger is not the file the tool writes).
+pub fn small_file(path: &Path) -> Option<Vec<u8>> {
+    crate::ground::files::read_bounded(path, 64 << 10).ok()
 }
 
 /// For a provider with no files of readings.

@@ -7,7 +7,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use super::extract::{Extractor, Found};
-use super::table::FileEntry;
+use super::table::{FileEntry, Stamp, stamp};
 use super::tail;
 use crate::ground::files::{identity, mtime_ns, open_regular};
 use crate::ground::provider::Provider;
@@ -48,7 +48,8 @@ const IDLE_NS: i64 = 60_000_000_000;
 pub struct Out {
     /// Read from the start: everything it contributed before is to be dropped.
     pub restarted: bool,
-    pub md: std::fs::Metadata,
+    /// What the table keeps of the stat (a database's counts its log's changes too).
+    pub stamp: Stamp,
     pub read: tail::Read,
     pub found: Found,
 }
@@ -85,8 +86,20 @@ pub fn read_all(jobs: Vec<Job>, run: Run) -> Vec<(Job, io::Result<Out>)> {
 }
 
 fn read_one(job: &Job, run: Run) -> io::Result<Out> {
+    let mut out = read_file(job, run)?;
+    // A file that does not name its session's directory: once, from a file beside it.
+    let known = job.prev.as_ref().is_some_and(|p| !p.project.is_empty() && !out.restarted);
+    if out.found.project.is_none() && !known {
+        let path = Path::new(std::ffi::OsStr::from_bytes(&job.path));
+        out.found.project = (job.provider.spec().project_beside)(path);
+    }
+    Ok(out)
+}
+
+fn read_file(job: &Job, run: Run) -> io::Result<Out> {
     let path = Path::new(std::ffi::OsStr::from_bytes(&job.path));
     let (f, md) = open_regular(path)?;
+    let stamp = stamp(job.provider, path, &md);
     let shape = (job.provider.spec().shape)(path.file_name().map_or(&b""[..], |n| n.as_bytes()));
     // A document rewritten whole has no old part to keep: any change is read from the start.
     let mut restarted = matches!(shape, Shape::Whole(_))
@@ -106,7 +119,12 @@ fn read_one(job: &Job, run: Run) -> io::Result<Out> {
     let mut x = Extractor::new(job.provider, &job.path);
     // Out of budget before it began (or a document larger than what is left of it): noted as not
     // read to its end, read by a later run.
-    let too_big = matches!(shape, Shape::Whole(_)) && md.len() > job.limit && job.limit < MAX_DOCUMENT;
+    let too_big = match shape {
+        Shape::Whole(_) => md.len() > job.limit && job.limit < MAX_DOCUMENT,
+        // A database read from its start is read whole: by a run with the room for it.
+        Shape::Database(_) => aux.is_empty() && stamp.size > job.limit,
+        Shape::Lines(_) => false,
+    };
     if job.limit == 0 || too_big || run.until.is_some_and(|t| std::time::Instant::now() >= t) {
         let read = tail::Read {
             mark: from,
@@ -114,7 +132,7 @@ fn read_one(job: &Job, run: Run) -> io::Result<Out> {
             pending: true,
             ..tail::Read::default()
         };
-        return Ok(Out { restarted, md, read, found: x.finish(aux.to_vec()) });
+        return Ok(Out { restarted, stamp, read, found: x.finish(aux.to_vec()) });
     }
     match shape {
         Shape::Lines(make) => {
@@ -126,7 +144,7 @@ fn read_one(job: &Job, run: Run) -> io::Result<Out> {
                 reader.line(line, at, &job.path, &mut seen);
                 x.take(&mut seen);
             })?;
-            Ok(Out { restarted, md, read, found: x.finish(reader.save()) })
+            Ok(Out { restarted, stamp, read, found: x.finish(reader.save()) })
         }
         Shape::Whole(parse) => {
             let mut whole_doc = true;
@@ -145,9 +163,26 @@ fn read_one(job: &Job, run: Run) -> io::Result<Out> {
                 read.pending = writing;
                 let mut found = x.finish(Vec::new());
                 found.malformed += u32::from(!writing);
-                return Ok(Out { restarted, md, read, found });
+                return Ok(Out { restarted, stamp, read, found });
             }
-            Ok(Out { restarted, md, read, found: x.finish(Vec::new()) })
+            Ok(Out { restarted, stamp, read, found: x.finish(Vec::new()) })
+        }
+        Shape::Database(query) => {
+            let mut seen = Vec::new();
+            match query(path, aux, &mut seen) {
+                Ok(next) => {
+                    x.take(&mut seen);
+                    let read = tail::Read { bytes: stamp.size, ..tail::Read::default() };
+                    Ok(Out { restarted, stamp, read, found: x.finish(next) })
+                }
+                // The tool holds it (a checkpoint, a migration): what it said before stands, and
+                // the next run asks again.
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    let read = tail::Read { pending: true, ..tail::Read::default() };
+                    Ok(Out { restarted: false, stamp, read, found: x.finish(aux.to_vec()) })
+                }
+                Err(e) => Err(e),
+            }
         }
     }
 }

@@ -124,10 +124,11 @@ impl<'p> Extractor<'p> {
 
     fn rec(&mut self, c: &Call) -> Rec {
         let (model, (price, assumed)) = self.model(&c.model);
-        let (cost, flag) = match (c.cost, price) {
-            // The tool's own price of the call comes first: it knows what it was charged.
-            (Some(own), _) => (own, 0),
-            (None, Some(p)) => (price::cost(p, &c.tokens, c.mods), if assumed { ASSUMED } else { 0 }),
+        // The same API-equivalent list prices for every tool; the tool's own figure (OpenCode's) for a
+        // model no table knows, rather than none.
+        let (cost, flag) = match (price, c.cost) {
+            (Some(p), _) => (price::cost(p, &c.tokens, c.mods), if assumed { ASSUMED } else { 0 }),
+            (None, Some(own)) => (own, 0),
             (None, None) => (0, UNPRICED),
         };
         let file = match &c.within {

@@ -14,7 +14,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use super::sources::Root;
-use super::table::{DirEntry, FileEntry, HOT_DIR_NS, HOT_FILE_NS, Table, hot, watched};
+use super::table::{DirEntry, FileEntry, HOT_DIR_NS, HOT_FILE_NS, Stamp, Table, hot, stamp, watched};
 use crate::ground::files::mtime_ns;
 use crate::ground::provider::Provider;
 
@@ -92,7 +92,9 @@ impl Walker {
             let md = if ft.is_symlink() { fs::metadata(&path) } else { ent.metadata() };
             let Ok(md) = md else { continue };
             if md.is_dir() {
-                self.walk(&path, provider, depth.saturating_add(1), &md);
+                if descend(provider, depth, ent.file_name().as_bytes()) {
+                    self.walk(&path, provider, depth.saturating_add(1), &md);
+                }
             } else if md.is_file() && wanted(provider, ent.file_name().as_bytes()) {
                 self.files.push((bytes(&path), provider, md));
             }
@@ -120,14 +122,15 @@ pub fn full(roots: &[Root], state: Table) -> Scan {
         if !dedup_inodes.insert((md.dev(), md.ino())) {
             continue;
         }
+        let st = stamp(provider, path_of(&path), &md);
         match known.get(path.as_slice()) {
             Some(&i) => {
                 seen[i] = true;
-                if differs(&state.files[i], &md) {
-                    changes.push(Change::Changed { idx: i, size: md.len() });
+                if differs(&state.files[i], &st) {
+                    changes.push(Change::Changed { idx: i, size: st.size });
                 }
             }
-            None => changes.push(Change::New { path, provider, size: md.len(), mtime_ns: mtime_ns(&md) }),
+            None => changes.push(Change::New { path, provider, size: st.size, mtime_ns: st.mtime_ns }),
         }
     }
     for (i, s) in seen.iter().enumerate() {
@@ -145,15 +148,14 @@ pub fn full(roots: &[Root], state: Table) -> Scan {
     Scan { changes, dirs, full: true, stats: w.stats, dirty: false }
 }
 
-fn differs(f: &FileEntry, md: &Metadata) -> bool {
-    use std::os::unix::fs::MetadataExt;
+fn differs(f: &FileEntry, s: &Stamp) -> bool {
     // Not read to the end last time: there is more to read even if nothing changed.
-    f.unreadable
-        || f.pending
-        || f.dev != md.dev()
-        || f.ino != md.ino()
-        || f.size != md.len()
-        || f.mtime_ns != mtime_ns(md)
+    f.unreadable || f.pending || f.dev != s.dev || f.ino != s.ino || f.size != s.size || f.mtime_ns != s.mtime_ns
+}
+
+/// Whether a directory is one the provider keeps its history in (see `Spec::descend`).
+fn descend(provider: Provider, depth: u8, name: &[u8]) -> bool {
+    (provider.spec().descend)(depth, name)
 }
 
 /// The quick check described in the module comment. Falls back to a full walk when a root appeared
@@ -202,8 +204,9 @@ pub fn quick(roots: &[Root], state: Table, wall_ns: i64) -> Scan {
         stats += 1;
         match fs::metadata(path_of(&f.path)) {
             Ok(md) if md.is_file() => {
-                if differs(f, &md) {
-                    changes.push(Change::Changed { idx: i, size: md.len() });
+                let st = stamp(f.provider, path_of(&f.path), &md);
+                if differs(f, &st) {
+                    changes.push(Change::Changed { idx: i, size: st.size });
                 }
             }
             _ => changes.push(Change::Gone { idx: i }),
@@ -241,21 +244,23 @@ fn relist(state: Table, dirty: &[usize]) -> (Vec<DirEntry>, Vec<Change>, u64) {
             let md = if ft.is_symlink() { fs::metadata(&p) } else { ent.metadata() };
             let Ok(md) = md else { continue };
             if md.is_dir() {
-                if !state.dirs.iter().any(|x| x.path == pb) {
+                if !state.dirs.iter().any(|x| x.path == pb) && descend(d.provider, d.depth, ent.file_name().as_bytes())
+                {
                     w.walk(&p, d.provider, d.depth.saturating_add(1), &md);
                 }
             } else if md.is_file() && wanted(d.provider, ent.file_name().as_bytes()) {
+                let st = stamp(d.provider, &p, &md);
                 match file_idx.get(pb.as_slice()) {
                     Some(&fi) => {
-                        if differs(&state.files[fi], &md) {
-                            changes.push(Change::Changed { idx: fi, size: md.len() });
+                        if differs(&state.files[fi], &st) {
+                            changes.push(Change::Changed { idx: fi, size: st.size });
                         }
                     }
                     None => changes.push(Change::New {
                         path: pb,
                         provider: d.provider,
-                        size: md.len(),
-                        mtime_ns: mtime_ns(&md),
+                        size: st.size,
+                        mtime_ns: st.mtime_ns,
                     }),
                 }
             }
@@ -282,7 +287,8 @@ fn relist(state: Table, dirty: &[usize]) -> (Vec<DirEntry>, Vec<Change>, u64) {
     }
     for (path, provider, md) in w.files {
         if !file_idx.contains_key(path.as_slice()) {
-            changes.push(Change::New { path, provider, size: md.len(), mtime_ns: mtime_ns(&md) });
+            let st = stamp(provider, path_of(&path), &md);
+            changes.push(Change::New { path, provider, size: st.size, mtime_ns: st.mtime_ns });
         }
     }
     dirs.extend(w.dirs);

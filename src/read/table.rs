@@ -2,6 +2,7 @@
 //! there is anything new to read, and where to start reading it.
 
 use super::tail::Mark;
+use crate::ground::files::mtime_ns;
 use crate::ground::provider::Provider;
 
 const HOUR_NS: i64 = 3_600_000_000_000;
@@ -85,6 +86,31 @@ pub struct DirEntry {
     /// 0 for a root, 1 for its children, and so on.
     pub depth: u8,
     pub mtime_ns: i64,
+}
+
+/// What a stat says of a file, as the table keeps it. A database's write-ahead log holds its latest
+/// writes (often all of them, until a checkpoint): its changes are the database's changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    pub dev: u64,
+    pub ino: u64,
+    pub size: u64,
+    pub mtime_ns: i64,
+}
+
+pub fn stamp(provider: Provider, path: &std::path::Path, md: &std::fs::Metadata) -> Stamp {
+    use std::os::unix::fs::MetadataExt;
+    let mut s = Stamp { dev: md.dev(), ino: md.ino(), size: md.len(), mtime_ns: mtime_ns(md) };
+    let name = path.file_name().map_or(&b""[..], |n| std::os::unix::ffi::OsStrExt::as_bytes(n));
+    if let Some(suffix) = (provider.spec().shape)(name).companion() {
+        let mut log = path.as_os_str().to_owned();
+        log.push(suffix);
+        if let Ok(l) = std::fs::metadata(&log) {
+            s.size = s.size.saturating_add(l.len());
+            s.mtime_ns = s.mtime_ns.max(mtime_ns(&l));
+        }
+    }
+    s
 }
 
 /// Directories the quick check stats on every run: a root, its children (where new sessions appear),

@@ -16,7 +16,6 @@ use std::time::{Duration, Instant};
 use super::db::Db;
 use super::merge::Update;
 use super::state::Depth;
-use crate::ground::files::{identity, mtime_ns};
 use crate::ground::log;
 use crate::read::batch::{self, Job};
 use crate::read::pricing;
@@ -318,15 +317,14 @@ fn update(
                 updates.push(Update { file: id, drop_old, recs, readings: found.readings, hits: found.hits });
                 // Counts of what was skipped carry over unless the file was read from the start.
                 let before = job.prev.as_ref().filter(|_| !out.restarted);
-                let (dev, ino) = identity(&out.md);
                 let entry = FileEntry {
                     path: job.path,
                     provider: job.provider,
                     id,
-                    dev,
-                    ino,
-                    size: out.md.len(),
-                    mtime_ns: mtime_ns(&out.md),
+                    dev: out.stamp.dev,
+                    ino: out.stamp.ino,
+                    size: out.stamp.size,
+                    mtime_ns: out.stamp.mtime_ns,
                     mark: out.read.mark,
                     fp: out.read.fingerprint,
                     malformed: before.map_or(0, |p| p.malformed) + found.malformed,

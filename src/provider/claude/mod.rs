@@ -16,7 +16,7 @@ use crate::ground::dirs::{config_home, home};
 use crate::ground::env::Env;
 use crate::ground::provider::Provider;
 use crate::ground::window::Window;
-use crate::provider::spec::{Lines, Shape, Spec, expand};
+use crate::provider::spec::{nothing_beside, everywhere, Lines, Shape, Spec, expand};
 
 pub const SPEC: Spec = Spec {
     provider: Provider::declare(0),
@@ -26,8 +26,10 @@ pub const SPEC: Spec = Spec {
     env: &["CLAUDE_CONFIG_DIR"],
     roots,
     wanted,
+    descend: everywhere,
     shape: |_| Shape::Lines(reader),
     origin: origin::of,
+    project_beside: nothing_beside,
     prices: prices::PRICES,
     family: prices::family,
     windows: &[Window::FiveHour, Window::SevenDay],

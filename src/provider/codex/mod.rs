@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use crate::ground::env::Env;
 use crate::ground::provider::Provider;
 use crate::ground::window::Window;
-use crate::provider::spec::{Lines, Shape, Spec, no_files, no_readings};
+use crate::provider::spec::{nothing_beside, everywhere, Lines, Shape, Spec, no_files, no_readings};
 
 pub const SPEC: Spec = Spec {
     provider: Provider::declare(1),
@@ -22,8 +22,10 @@ pub const SPEC: Spec = Spec {
     env: &["CODEX_HOME"],
     roots,
     wanted,
+    descend: everywhere,
     shape: |_| Shape::Lines(reader),
     origin: origin::of,
+    project_beside: nothing_beside,
     prices: prices::PRICES,
     family: prices::family,
     windows: &[Window::FiveHour, Window::SevenDay],

@@ -11,7 +11,7 @@ use crate::ground::dirs::home;
 use crate::ground::env::Env;
 use crate::ground::provider::Provider;
 use crate::ground::window::Window;
-use crate::provider::spec::{Lines, Shape, Spec, no_files, no_readings};
+use crate::provider::spec::{nothing_beside, everywhere, Lines, Shape, Spec, no_files, no_readings};
 
 pub const SPEC: Spec = Spec {
     provider: Provider::declare(4),
@@ -21,8 +21,10 @@ pub const SPEC: Spec = Spec {
     env: &["COPILOT_HOME"],
     roots,
     wanted,
+    descend: everywhere,
     shape: |_| Shape::Lines(reader),
     origin: origin::of,
+    project_beside: nothing_beside,
     // The models are other vendors' (Claude, GPT, Gemini): priced by their tables.
     prices: &[],
     family: |_| None,

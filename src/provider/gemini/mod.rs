@@ -12,7 +12,7 @@ use crate::ground::dirs::home;
 use crate::ground::env::Env;
 use crate::ground::provider::Provider;
 use crate::ground::window::Window;
-use crate::provider::spec::{Lines, Shape, Spec, expand, no_files, no_readings};
+use crate::provider::spec::{everywhere, Lines, Shape, Spec, expand, no_files, no_readings};
 
 pub const SPEC: Spec = Spec {
     provider: Provider::declare(2),
@@ -22,8 +22,10 @@ pub const SPEC: Spec = Spec {
     env: &["GEMINI_CLI_HOME", "GEMINI_DATA_DIR"],
     roots,
     wanted,
+    descend: everywhere,
     shape,
     origin: origin::of,
+    project_beside,
     prices: prices::PRICES,
     family: prices::family,
     windows: &[Window::FiveHour],
@@ -41,8 +43,17 @@ fn roots(env: &Env) -> Vec<PathBuf> {
     base.map(|b| b.join(".gemini").join("tmp")).into_iter().collect()
 }
 
+/// `session-*.json` and `session-*.jsonl`, and a subagent's `chats/<parent>/<id>.jsonl`.
 fn wanted(name: &[u8]) -> bool {
-    name.starts_with(b"session-") && (name.ends_with(b".json") || name.ends_with(b".jsonl"))
+    (name.starts_with(b"session-") && name.ends_with(b".json")) || name.ends_with(b".jsonl")
+}
+
+/// `tmp/<project>/.project_root` (0.29 on) names the project's directory; a folder named by a hash
+/// (older versions) has none, and keeps its short hash.
+fn project_beside(file: &std::path::Path) -> Option<String> {
+    let dir = file.ancestors().find(|a| a.parent().is_some_and(|p| p.file_name().is_some_and(|n| n == "tmp")))?;
+    let text = crate::provider::spec::small_file(&dir.join(".project_root"))?;
+    Some(String::from_utf8_lossy(&text).trim().to_owned()).filter(|t| !t.is_empty())
 }
 
 fn shape(name: &[u8]) -> Shape {

@@ -11,7 +11,7 @@ use crate::ground::dirs::home;
 use crate::ground::env::Env;
 use crate::ground::provider::Provider;
 use crate::ground::window::Window;
-use crate::provider::spec::{Lines, Shape, Spec, no_files, no_readings};
+use crate::provider::spec::{everywhere, Lines, Shape, Spec, no_files, no_readings};
 
 pub const SPEC: Spec = Spec {
     provider: Provider::declare(3),
@@ -21,8 +21,10 @@ pub const SPEC: Spec = Spec {
     env: &["KIMI_CODE_HOME"],
     roots,
     wanted,
+    descend: everywhere,
     shape: |_| Shape::Lines(reader),
     origin: origin::of,
+    project_beside,
     prices: prices::PRICES,
     family: prices::family,
     windows: &[Window::FiveHour],
@@ -38,6 +40,15 @@ fn roots(env: &Env) -> Vec<PathBuf> {
 
 fn wanted(name: &[u8]) -> bool {
     name == b"wire.jsonl"
+}
+
+/// The session's `state.json` names its directory: `cwd` (current), `workDir` (older).
+fn project_beside(file: &std::path::Path) -> Option<String> {
+    let session = file.ancestors().find(|a| a.file_name().is_some_and(|n| n.to_string_lossy().starts_with("session_")))?;
+    let bytes = crate::provider::spec::small_file(&session.join("state.json"))?;
+    let v: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let dir = v.get("cwd").or_else(|| v.get("workDir"))?.as_str()?.trim();
+    (!dir.is_empty()).then(|| dir.to_owned())
 }
 
 fn reader(_: &[u8]) -> Box<dyn Lines> {

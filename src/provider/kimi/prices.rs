@@ -1,5 +1,7 @@
-//! Moonshot AI's Kimi models: list prices (Moonshot's API pricing; see `docs/numbers.md`). A cached
-//! input token costs a fraction of a fresh one; there is no cache-write charge per request.
+//! Moonshot AI's Kimi models: list prices (Moonshot's API pricing as LiteLLM's table carries it; see
+//! `docs/numbers.md`). A cached input token costs a fraction of a fresh one. Kimi Code names its
+//! models by alias (`moonshot-ai/kimi-k2.7-code`): the API model of the same name's price, an
+//! API-equivalent figure (a Kimi Code subscription is not billed by the token).
 
 use crate::provider::price::{M, Price, Rates, version};
 
@@ -15,7 +17,20 @@ const fn kimi(key: &'static str, input: u64, read: u64, output: u64) -> Price {
 }
 
 /// Keys are matched on name boundaries (see `price::matches_at_boundary`); the longest wins.
-pub static PRICES: &[Price] = &[kimi("kimi-k2", 3 * M / 5, 3 * M / 20, 5 * M / 2)];
+pub static PRICES: &[Price] = &[
+    kimi("kimi-k2", 3 * M / 5, 3 * M / 20, 5 * M / 2),
+    kimi("kimi-k2-thinking", 3 * M / 5, 3 * M / 20, 5 * M / 2),
+    kimi("kimi-k2-5", 3 * M / 5, M / 10, 3 * M),
+    kimi("kimi-k2-7-code", 19 * M / 20, 19 * M / 100, 4 * M),
+    Price {
+        key: "kimi-k3",
+        rates: Rates { input: 3 * M, output: 15 * M, write_5m: 3 * M, write_1h: 3 * M, read: 3 * M / 10 },
+        long: None,
+        long_from: 0,
+        fast: (1, 1),
+        us_premium: false,
+    },
+];
 
 /// (family, version) of a Kimi model name: `kimi-k2-7-code` is of `kimi-k-code`.
 pub fn family(name: &str) -> Option<(String, Vec<u32>)> {

@@ -2,12 +2,13 @@
 //! model call is a `usage.record` line: `model`, `time` (ms), and `usage` with `inputOther` (fresh
 //! input), `inputCacheRead`, `inputCacheCreation` and `output`, for what it names (`usageScope`:
 //! `turn`, or `session` for the call that compacts the session: a call all the
-//! same). A `config.update` line may name the working directory (`cwd`). Lines carry no
-//! id: a call is named by its place in its file.
+//! same). A `config.update` line may name the working directory (`cwd`). Records carry no id:
+//! a call is named by its model, time and counts, which a forked session's copy of its parent's
+//! records repeats byte for byte (so the copy is the same call, counted once).
 
 use std::borrow::Cow;
 
-use crate::ground::hash::key;
+use crate::ground::hash::Hasher;
 use crate::ground::json::{Count, Num, Str, object};
 use crate::ground::tokens::Tokens;
 use crate::provider::found::{Call, Found};
@@ -32,7 +33,7 @@ object! { struct Line<'a> {
 pub struct Reader;
 
 impl Lines for Reader {
-    fn line<'a>(&mut self, line: &'a [u8], at: u64, path: &[u8], out: &mut Vec<Found<'a>>) {
+    fn line<'a>(&mut self, line: &'a [u8], _at: u64, _path: &[u8], out: &mut Vec<Found<'a>>) {
         let usage = memchr::memmem::find(line, b"usage.record").is_some();
         if !usage && memchr::memmem::find(line, b"\"cwd\"").is_none() {
             return;
@@ -63,7 +64,13 @@ impl Lines for Reader {
                     return;
                 };
                 let tokens = Tokens { input, output, cache_read: read, write_5m: write, ..Tokens::default() };
-                let k = key("kimi-line", &[path, &at.to_le_bytes()]);
+                let model = l.model.as_ref().map_or("", Str::as_str);
+                let mut h = Hasher::new("kimi-usage");
+                h.part(model.as_bytes()).u64(ts.to_bits());
+                for v in [input, output, read, write] {
+                    h.u64(v);
+                }
+                let k = h.finish();
                 let model = l.model.map_or(Cow::Borrowed("kimi (unnamed)"), |m| m.0);
                 out.push(Found::Call(Call { model, ..Call::new(ts as i64, k, "", tokens) }));
             }
