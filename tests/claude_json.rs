@@ -104,7 +104,10 @@ fn a_weekly_model_limit_shows_when_it_binds() {
     let seg = |s: &Sandbox| stdout(&s.run(&["--now", NOW, "--color", "never", "prompt"]));
     std::fs::write(file(&s), claude_json(FETCHED, 62.0, 91.0)).unwrap();
     let shown = seg(&s);
-    assert!(shown.contains(" · F 7d 91% ↻2d11h"), "the fullest window is Fable's: {shown}");
+    assert_eq!(shown, "F 7d 91% ↻2d11h", "the fullest window past the warning share is Fable's, and binds");
+    // The long form shows it beside the 5 hours.
+    let all = stdout(&s.run(&["--now", NOW, "--color", "never", "--set", "windows=all", "prompt"]));
+    assert!(all.starts_with("5h") && all.contains(" · F 7d 91% ↻2d11h"), "{all}");
     // Below the 5 hours and the warning share, it stays out.
     std::fs::write(file(&s), claude_json(FETCHED, 62.0, 45.0)).unwrap();
     let shown = seg(&s);

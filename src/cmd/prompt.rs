@@ -29,7 +29,7 @@ pub fn run(cfg: Config, shell: Target, notices: bool) -> io::Result<ExitCode> {
         false => {
             let runways = app.runways().map_err(io::Error::other)?;
             let style = &app.cfg.style;
-            let seg = segment(&labelled(&runways, style.warn_at), app.cfg.now, shell, style);
+            let seg = segment(&labelled(&runways, style), app.cfg.now, shell, style);
             let due = notify::deliver(&app, &runways, notices);
             let text = match due.lines.is_empty() {
                 true => seg,

@@ -9,6 +9,7 @@ use std::time::Instant;
 use super::emit;
 use crate::app::App;
 use crate::config::Config;
+use crate::forecast::Runway;
 use crate::ground::log;
 use crate::ground::provider::Provider;
 use crate::provider::claude::payload::{self, Payload};
@@ -33,27 +34,33 @@ pub fn run(cfg: Config, stdin: Option<&[u8]>, then: Option<&str>) -> io::Result<
     let app = App::load(cfg, Pace::Prompt);
     let started = Instant::now();
     let mut claude = app.runway(Provider::CLAUDE).map_err(io::Error::other)?;
-    let mut codex = app.runway(Provider::CODEX).map_err(io::Error::other)?;
+    // The other tools the settings name, for the line's `codex` and `tools` fields.
+    let mut others: Vec<Runway> = Vec::new();
+    for &p in app.cfg.providers.iter().filter(|p| **p != Provider::CLAUDE) {
+        others.push(app.runway(p).map_err(io::Error::other)?);
+    }
     // Until every file is read to its end the totals are partial: the session's own fields only.
     if app.run.info.behind {
-        for r in [&mut claude, &mut codex] {
+        for r in std::iter::once(&mut claude).chain(others.iter_mut()) {
             r.gauges.clear();
         }
     }
     let context = context(&p);
+    let context_tokens = context.map(|c| (c / 100.0 * p.context_size() as f64).round() as u64);
     // The session's context past its health thresholds: said once (tmux, desktop).
-    if let (Some(id), Some(c)) = (p.session_id.as_deref(), context) {
-        super::notify::context(&app, id, (c / 100.0 * p.context_size() as f64).round() as u64);
+    if let (Some(id), Some(tokens)) = (p.session_id.as_deref(), context_tokens) {
+        super::notify::context(&app, id, tokens);
     }
     let session = Session {
         model: p.model.as_deref(),
         context_percent: context,
+        context_tokens,
         cost_usd: p.cost_usd,
         prompt_cache: p.prompt_cache,
     };
     let columns = app.cfg.env.number("COLUMNS").map(|c| c as usize);
     let cfg = &app.cfg;
-    let text = line(&claude, Some(&codex), &session, &cfg.statusline_fields, &cfg.style, columns);
+    let text = line(&claude, &others, &session, &cfg.statusline_fields, &cfg.style, columns);
     let mut out = format!("{text}\n");
     if let Some(cmd) = then {
         for l in other_line(cmd, stdin.unwrap_or_default()) {

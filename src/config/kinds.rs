@@ -55,6 +55,22 @@ impl Kind for Dollars {
     }
 }
 
+/// Which windows a segment shows: `binding` (false) or `all` (true).
+pub struct Windows;
+impl Kind for Windows {
+    type Value = bool;
+    fn show(v: &bool) -> String {
+        if *v { "all".into() } else { "binding".into() }
+    }
+    fn parse(s: &str) -> Result<bool, String> {
+        match s.trim() {
+            "binding" => Ok(false),
+            "all" => Ok(true),
+            other => Err(format!("{other:?} is neither `binding` nor `all`")),
+        }
+    }
+}
+
 /// A number of requests a month, more than zero; empty for none.
 pub struct Amount;
 impl Kind for Amount {
@@ -284,7 +300,7 @@ impl Kind for NoticeLevel {
 
 /// The status line's fields, in order.
 pub struct Fields;
-pub const FIELDS: [&str; 7] = ["model", "context", "cost", "5h", "7d", "codex", "cache"];
+pub const FIELDS: [&str; 8] = ["model", "context", "cost", "5h", "7d", "tools", "codex", "cache"];
 impl Kind for Fields {
     type Value = Vec<String>;
     fn show(v: &Vec<String>) -> String {

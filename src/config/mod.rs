@@ -211,7 +211,9 @@ pub fn resolve(g: &Given, env: &Env, audience: Audience) -> (Config, Vec<String>
         warn_at: v.warn_at,
         danger_at: v.danger_at,
         format: v.format.clone(),
-        separator: v.separator.clone(),
+        // Every byte ASCII where the glyphs are: the default separator is not.
+        separator: if ascii && !given("separator") { " | ".into() } else { v.separator.clone() },
+        all_windows: v.windows,
         zone: time::Zone::named(&v.timezone),
         context_at: v.context_health,
     };

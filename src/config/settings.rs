@@ -107,11 +107,13 @@ settings! {
     format: kinds::Text = "{label} {mark}{used} {next}", -, "TEXT",
         "One window of the segment: `{label}` `{mark}` `{used}` `{next}` (the warning, else the reset) `{reset}` `{reset_at}` (a clock time) `{warning}` `{cost}` `{pct}`; empty parts and extra spaces drop out. The long form: `{label} {mark}{used} {reset} {warning}`";
     separator: kinds::Text = " · ", -, "TEXT",
-        "Between windows and status-line fields";
-    providers: kinds::Providers = "claude,codex", "providers", "LIST",
-        "Which tools the prompt and tmux segments show, in this order, and `report` counts: `claude`, `codex`";
-    statusline_fields: kinds::Fields = "model,context,cost,5h,7d,codex", -, "LIST",
-        "What `runway statusline` shows, in order: `model`, `context`, `cost`, `5h`, `7d` (Claude's), `codex`, `cache` (the prompt cache's time left, when the payload has it)";
+        "Between windows and status-line fields (` | ` when glyphs are ASCII, unless set)";
+    windows: kinds::Windows = "binding", -, "WHICH",
+        "Which windows the segment shows: `binding` (each tool's one that runs out first at the present pace, or the fullest once past `warn_at`) or `all` (the long form: each window that matters)";
+    providers: kinds::Providers = "claude,codex,copilot,opencode,gemini,kimi", "providers", "LIST",
+        "Which tools runway reads, in the order the segments show them (each only while in use): `claude`, `codex`, `copilot`, `opencode`, `gemini`, `kimi`";
+    statusline_fields: kinds::Fields = "model,context,cost,5h,7d,tools", -, "LIST",
+        "What `runway statusline` shows, in order: `model`, `context`, `cost`, `5h`, `7d` (Claude's), `tools` (each other tool in use, its binding window), `codex` (Codex CLI's alone), `cache` (the prompt cache's time left, when the payload has it)";
     context_health: kinds::ContextHealth = "standard", -, "PRESET",
         "A live session's context size turns amber, then red, from: `economical` (50k, 100k), `standard` (80k, 150k), `intensive` (120k, 200k), or two counts like `80k,150k`";
     notify: kinds::Channels = "shell,tmux", "notify", "LIST",

@@ -14,6 +14,7 @@
 //!
 //! Where it is going: the present rate (see `rate`), the same for every surface.
 
+pub mod binding;
 pub mod burn;
 pub mod evidence;
 pub mod gauge;
@@ -27,7 +28,7 @@ use gauge::Gauge;
 use limit::{Configured, Limit, Measure, Source};
 
 use crate::ground::block::Block;
-use crate::ground::evidence::{Reading, SCOPED_WEEKLY};
+use crate::ground::evidence::Reading;
 use crate::ground::provider::Provider;
 use crate::ground::time::WEEK_MS;
 use crate::ground::tokens::{Pico, Totals};
@@ -346,30 +347,6 @@ impl Runway {
     /// The main pool's reading of window `w` the gauges stood on.
     pub fn reading(&self, w: Window) -> Option<&Reading> {
         self.readings.iter().find(|r| r.window == w)
-    }
-
-    /// The windows a segment shows: the 5-hour one, and the 7-day one when it binds (closer to its
-    /// limit than the 5-hour window, or past the warning threshold).
-    pub fn shown(&self, warn_at: f64) -> Vec<&Gauge> {
-        let mut out: Vec<&Gauge> = self.five().into_iter().collect();
-        let used5 = self.five().and_then(|g| g.used_percent);
-        if let Some(s) = self.seven() {
-            let used7 = s.used_percent.unwrap_or(0.0);
-            if used5.is_none_or(|u| used7 > u) || used7 >= warn_at || s.minutes_to_limit.is_some() {
-                out.push(s);
-            }
-        }
-        // A weekly per-model limit, by the same rule: shown when it is the one closest to its wall,
-        // or past the warning share. The fullest one only.
-        let scoped = self.others().filter(|g| g.window == Window::SevenDay && g.bucket.starts_with(SCOPED_WEEKLY));
-        if let Some(m) = scoped.max_by(|a, b| a.used_percent.unwrap_or(0.0).total_cmp(&b.used_percent.unwrap_or(0.0))) {
-            let used = m.used_percent.unwrap_or(0.0);
-            let main = out.iter().filter_map(|g| g.used_percent).fold(f64::MIN, f64::max);
-            if used > main || used >= warn_at {
-                out.push(m);
-            }
-        }
-        out
     }
 }
 

@@ -84,6 +84,8 @@ impl Shape {
 pub trait Lines {
     /// One complete line, starting at byte `at` of the file at `path`.
     fn line<'a>(&mut self, line: &'a [u8], at: u64, path: &[u8], out: &mut Vec<Found<'a>>);
+    /// The end of a read: what the reader held back until it knew what it was.
+    fn finish(&mut self, _out: &mut Vec<Found<'static>>) {}
     /// What the next read of this file starts from.
     fn save(&self) -> Vec<u8>;
 }

@@ -144,6 +144,9 @@ fn read_file(job: &Job, run: Run) -> io::Result<Out> {
                 reader.line(line, at, &job.path, &mut seen);
                 x.take(&mut seen);
             })?;
+            let mut held = Vec::new();
+            reader.finish(&mut held);
+            x.take(&mut held);
             Ok(Out { restarted, stamp, read, found: x.finish(reader.save()) })
         }
         Shape::Whole(parse) => {

@@ -8,17 +8,21 @@
 
 use super::clean::clean;
 use super::escape::{Target, paint};
-use super::segment::segment;
+use super::segment::{Shown, labelled, segment};
 use super::style::{Level, Style};
 use super::words::duration;
 use crate::forecast::Runway;
 use crate::forecast::gauge::Gauge;
+use crate::ground::provider::Provider;
+use crate::ground::window::Window;
 use crate::provider::claude::payload::PromptCache;
 
 /// What the line shows besides the runways.
 pub struct Session<'a> {
     pub model: Option<&'a str>,
     pub context_percent: Option<f64>,
+    /// The context's size in tokens, which its colour is judged by.
+    pub context_tokens: Option<u64>,
     pub cost_usd: Option<f64>,
     pub prompt_cache: Option<PromptCache>,
 }
@@ -56,45 +60,59 @@ pub fn width(s: &str) -> usize {
 }
 
 /// Fields to leave out, in this order, when the line is wider than the terminal: what is kept longest
-/// is the 5-hour gauge, then the context, the week, Codex, the session's cost, the model.
-pub const DROP_ORDER: [&str; 6] = ["cache", "model", "cost", "codex", "7d", "context"];
+/// is the 5-hour gauge, then the context, the week, the other tools, the session's cost, the model.
+pub const DROP_ORDER: [&str; 7] = ["cache", "model", "cost", "tools", "codex", "7d", "context"];
 
 /// The line: the fields of the settings, in order, with the same labels the prompt uses (`5h`, `7d`
-/// alone; `C`, `C7d`, `X`, `X7d` with Codex beside Claude Code), narrowed to `columns`.
+/// alone; `C`, `C7d`, `X`, `G`… with other tools beside Claude Code), narrowed to `columns`.
+/// `others` are the other tools' runways: `codex` shows Codex CLI's window, `tools` each other
+/// tool's (Codex's too, unless `codex` is there), each tool's binding one (or all, with `windows =
+/// all`), for the tools in use.
 pub fn line(
     claude: &Runway,
-    codex: Option<&Runway>,
+    others: &[Runway],
     s: &Session,
     fields: &[String],
     style: &Style,
     columns: Option<usize>,
 ) -> String {
-    let codex_windows: Vec<&Gauge> = codex.map(|x| x.shown(style.warn_at)).unwrap_or_default();
-    let both = fields.iter().any(|f| f == "codex") && !codex_windows.is_empty();
-    let label = |p: crate::ground::provider::Provider, w: crate::ground::window::Window| {
-        if both {
-            format!("{}{}", p.letter(), if w == crate::ground::window::Window::FiveHour { "" } else { w.label() })
+    let has = |f: &str| fields.iter().any(|x| x == f);
+    let codex_field: Vec<&Runway> = others.iter().filter(|r| has("codex") && r.provider == Provider::CODEX).collect();
+    let tools_field: Vec<&Runway> =
+        others.iter().filter(|r| has("tools") && !(has("codex") && r.provider == Provider::CODEX)).collect();
+    let many = codex_field.iter().chain(&tools_field).any(|r| !windows_of(r, style).is_empty());
+    let label = |p: Provider, w: Window| {
+        if many {
+            format!("{}{}", p.letter(), if w == Window::FiveHour { "" } else { w.label() })
         } else {
             w.label().to_owned()
         }
     };
-    let one = |g: &Gauge, p| segment(&[(label(p, g.window), g)], claude.now, Target::Ansi, style);
+    let seg = |rs: &[&Runway]| {
+        let shown: Vec<(String, &Gauge)> = rs
+            .iter()
+            .flat_map(|r| windows_of(r, style).into_iter().map(|g| (label(r.provider, g.window), g)))
+            .collect();
+        segment(&Shown { windows: shown, many }, claude.now, Target::Ansi, style)
+    };
+    let one = |g: &Gauge| {
+        segment(&Shown { windows: vec![(label(claude.provider, g.window), g)], many }, claude.now, Target::Ansi, style)
+    };
     let mut parts: Vec<(&str, String)> = Vec::new();
     for f in fields {
         let part = match f.as_str() {
-            "model" => s.model.map(|m| clean(m).into_owned()),
+            "model" => s.model.map(|m| clean(&cap(m)).into_owned()),
+            // One rule for a context's colour everywhere: its size in tokens (`context_health`).
             "context" => s.context_percent.map(|c| {
-                paint(&format!("ctx {}%", c.round() as i64), style.level(Some(c), false), Target::Ansi, style)
+                let level = s.context_tokens.map_or(Level::Neutral, |t| style.context_level(t));
+                paint(&format!("ctx {}%", c.round() as i64), level, Target::Ansi, style)
             }),
             "cost" => s.cost_usd.map(|c| format!("${c:.2}")),
             "cache" => s.prompt_cache.as_ref().and_then(|c| cache_field(c, claude.now, style)),
-            "5h" => claude.five().map(|g| one(g, claude.provider)),
-            "7d" => claude.seven().map(|g| one(g, claude.provider)),
-            "codex" => codex.filter(|_| both).map(|x| {
-                let windows: Vec<(String, &Gauge)> =
-                    codex_windows.iter().map(|g| (label(x.provider, g.window), *g)).collect();
-                segment(&windows, x.now, Target::Ansi, style)
-            }),
+            "5h" => claude.five().map(one),
+            "7d" => claude.seven().map(one),
+            "codex" => Some(seg(&codex_field)),
+            "tools" => Some(seg(&tools_field)),
             _ => None,
         };
         if let Some(text) = part.filter(|t| !t.is_empty()) {
@@ -112,6 +130,21 @@ pub fn line(
         }
     }
     join(&parts)
+}
+
+/// A tool's windows as the segment would show them.
+fn windows_of<'r>(r: &'r Runway, style: &Style) -> Vec<&'r Gauge> {
+    labelled(std::slice::from_ref(r), style).windows.into_iter().map(|(_, g)| g).collect()
+}
+
+/// A model's display name from the payload, kept to a sane width (a name is a few words; a 900 KB
+/// one is no name).
+fn cap(s: &str) -> String {
+    let mut out: String = s.chars().take(40).collect();
+    if s.chars().count() > 40 {
+        out.push('…');
+    }
+    out
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use super::escape::{Target, escape_text, paint};
 use super::style::{Level, Style};
-use super::words::{count, duration, requests, usd};
+use super::words::{self, count, requests, usd};
 use crate::forecast::Runway;
 use crate::forecast::gauge::Gauge;
 use crate::forecast::limit::Source;
@@ -15,8 +15,12 @@ use crate::ground::window::Window;
 /// time, with the weekday for the week), `{warning}` (the time to the limit, or the over mark once
 /// past it), `{next}` (the warning if there is one, else the reset). Empty parts and the spaces around
 /// them drop out.
-pub fn window_text(label: &str, g: &Gauge, now: i64, style: &Style) -> (String, Level) {
+///
+/// With `short` the times are short (`↻2h`, `↻3d`, `⚠45m`), so that two tools fit in 28 columns,
+/// and a window past its limit shows the mark and its reset, not its share.
+pub fn window_text(label: &str, g: &Gauge, now: i64, style: &Style, short: bool) -> (String, Level) {
     let gl = &style.glyphs;
+    let duration = |ms: i64| if short { words::short(ms) } else { words::duration(ms) };
     let mark = match g.source {
         Source::Server | Source::None => "",
         Source::Extrapolated => gl.extrapolated.as_str(),
@@ -52,6 +56,12 @@ pub fn window_text(label: &str, g: &Gauge, now: i64, style: &Style) -> (String, 
         Some(_) => warning.clone(),
         None => reset.clone(),
     };
+    let level = style.level(g.used_percent, g.minutes_to_limit.is_some());
+    if short && g.over() {
+        return (format!("{label} {} {reset}", gl.over), level);
+    }
+    let warning = if short { warning.replace(' ', "") } else { warning };
+    let next = if short { next.replace(&gl.warning, &gl.warning.replace(' ', "")) } else { next };
     let text = style
         .format
         .replace("{label}", label)
@@ -64,15 +74,24 @@ pub fn window_text(label: &str, g: &Gauge, now: i64, style: &Style) -> (String, 
         .replace("{warning}", &warning)
         .replace("{next}", &next);
     let text = text.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
-    (text, style.level(g.used_percent, g.minutes_to_limit.is_some()))
+    (text, level)
 }
 
-/// The segment: each window escaped and painted for the target, joined by the separator.
-pub fn segment(windows: &[(String, &Gauge)], now: i64, t: Target, style: &Style) -> String {
+/// What a segment shows: each window with its label, and whether they are of more than one tool
+/// (then the times are short).
+pub struct Shown<'r> {
+    pub windows: Vec<(String, &'r Gauge)>,
+    pub many: bool,
+}
+
+/// The segment: each window escaped and painted for the target, joined by the separator; the times
+/// short when it shows more than one tool.
+pub fn segment(shown: &Shown, now: i64, t: Target, style: &Style) -> String {
+    let (windows, short) = (&shown.windows, shown.many);
     let parts: Vec<String> = windows
         .iter()
         .map(|(label, g)| {
-            let (text, lvl) = window_text(label, g, now, style);
+            let (text, lvl) = window_text(label, g, now, style, short);
             paint(&escape_text(&text, t), lvl, t, style)
         })
         .collect();
@@ -90,10 +109,22 @@ pub fn clock(ms: i64, w: Window, zone: &jiff::tz::TimeZone) -> String {
     }
 }
 
-/// Labels for the windows of several providers: `5h`/`7d` for one provider, `C`, `C7d`, `X`… for more.
-pub fn labelled(runways: &[Runway], warn_at: f64) -> Vec<(String, &Gauge)> {
+/// Whether a window has anything to say: a month of premium requests with none used is silent.
+fn used(g: &Gauge) -> bool {
+    g.window != Window::Month || g.premium > 0 || g.tokens > 0
+}
+
+/// Labels for the windows the segment shows: each tool's binding window (`Style::all_windows`:
+/// each window that matters); `5h`/`7d` for one tool, `C`, `C7d`, `X`… for more. A tool with no
+/// window running stays silent.
+pub fn labelled<'r>(runways: &'r [Runway], style: &Style) -> Shown<'r> {
+    let pick = |r: &'r Runway| -> Vec<&'r Gauge> {
+        let gauges =
+            if style.all_windows { r.shown(style.warn_at) } else { r.binding(style.warn_at).into_iter().collect() };
+        gauges.into_iter().filter(|g| used(g)).collect()
+    };
     let shown: Vec<(&Runway, Vec<&Gauge>)> =
-        runways.iter().map(|r| (r, r.shown(warn_at))).filter(|(_, g)| !g.is_empty()).collect();
+        runways.iter().map(|r| (r, pick(r))).filter(|(_, g)| !g.is_empty()).collect();
     let many = shown.len() > 1;
     let mut out = Vec::new();
     for (r, gauges) in shown {
@@ -110,7 +141,7 @@ pub fn labelled(runways: &[Runway], warn_at: f64) -> Vec<(String, &Gauge)> {
             out.push((label, g));
         }
     }
-    out
+    Shown { windows: out, many }
 }
 
 #[cfg(test)]
@@ -140,34 +171,73 @@ mod tests {
     #[test]
     fn format_strings() {
         let st = Style::default();
-        assert_eq!(window_text("5h", &gauge(Some(62.4), None), 0, &st).0, "5h ~62% ↻1h23m");
+        assert_eq!(window_text("5h", &gauge(Some(62.4), None), 0, &st, false).0, "5h ~62% ↻1h23m");
         // The warning takes the reset's place: the segment stays short.
-        assert_eq!(window_text("5h", &gauge(Some(93.0), Some(40.0)), 0, &st).0, "5h ~93% ⚠ 40m");
+        assert_eq!(window_text("5h", &gauge(Some(93.0), Some(40.0)), 0, &st, false).0, "5h ~93% ⚠ 40m");
         let long = Style { format: "{label} {mark}{used} {reset} {warning}".into(), ..Style::default() };
-        assert_eq!(window_text("5h", &gauge(Some(93.0), Some(40.0)), 0, &long).0, "5h ~93% ↻1h23m ⚠ 40m");
+        assert_eq!(window_text("5h", &gauge(Some(93.0), Some(40.0)), 0, &long, false).0, "5h ~93% ↻1h23m ⚠ 40m");
         let clock = Style { format: "{label} {used} {reset_at}".into(), ..Style::default() };
         assert_eq!(
-            window_text("5h", &gauge(Some(9.0), None), 0, &clock).0,
+            window_text("5h", &gauge(Some(9.0), None), 0, &clock, false).0,
             "5h 9% ↻01:23",
             "a clock time, in UTC here"
         );
         let unpriced = Gauge { source: Source::None, unpriced_tokens: 9, ..gauge(None, None) };
-        assert_eq!(window_text("5h", &unpriced, 0, &st).0, "5h 2.50M tok ↻1h23m", "never $0.00 for unpriced calls");
+        assert_eq!(
+            window_text("5h", &unpriced, 0, &st, false).0,
+            "5h 2.50M tok ↻1h23m",
+            "never $0.00 for unpriced calls"
+        );
         let none = Gauge { source: Source::None, ..gauge(None, None) };
-        assert_eq!(window_text("5h", &none, 0, &st).0, "5h $4.12 ↻1h23m");
+        assert_eq!(window_text("5h", &none, 0, &st, false).0, "5h $4.12 ↻1h23m");
         let custom = Style { format: "[{label}] {pct} left:{reset} {cost}".into(), ..Style::default() };
-        assert_eq!(window_text("C", &gauge(Some(7.0), None), 0, &custom).0, "[C] 7% left:↻1h23m $4.12");
+        assert_eq!(window_text("C", &gauge(Some(7.0), None), 0, &custom, false).0, "[C] 7% left:↻1h23m $4.12");
         let server = Gauge { source: Source::Server, ..gauge(Some(23.0), None) };
-        assert_eq!(window_text("5h", &server, 0, &st).0, "5h 23% ↻1h23m", "no mark on the service's own figure");
+        assert_eq!(window_text("5h", &server, 0, &st, false).0, "5h 23% ↻1h23m", "no mark on the service's own figure");
         let over = Gauge { source: Source::Server, ..gauge(Some(104.4), None) };
-        assert_eq!(window_text("5h", &over, 0, &st), ("5h 104% ↻1h23m ✕".into(), Level::Danger), "over: no countdown");
+        assert_eq!(
+            window_text("5h", &over, 0, &st, false),
+            ("5h 104% ↻1h23m ✕".into(), Level::Danger),
+            "over: no countdown"
+        );
     }
 
     #[test]
     fn segments_join_windows() {
         let st = Style { color: false, ..Style::default() };
         let (a, b) = (gauge(Some(62.0), None), gauge(Some(8.0), None));
-        let s = segment(&[("C".into(), &a), ("X".into(), &b)], 0, Target::Plain, &st);
-        assert_eq!(s, "C ~62% ↻1h23m · X ~8% ↻1h23m");
+        let one = Shown { windows: vec![("5h".into(), &a)], many: false };
+        assert_eq!(segment(&one, 0, Target::Plain, &st), "5h ~62% ↻1h23m");
+        // Two tools: the times short, 23 columns.
+        let two = Shown { windows: vec![("C".into(), &a), ("X".into(), &b)], many: true };
+        assert_eq!(segment(&two, 0, Target::Plain, &st), "C ~62% ↻1h · X ~8% ↻1h");
+    }
+
+    #[test]
+    fn two_tools_fit_in_28_columns_in_every_state() {
+        let st = Style { color: false, ..Style::default() };
+        let week = |g: Gauge| Gauge { window: Window::SevenDay, resets_at: Some(3 * 86_400_000 + 3_600_000), ..g };
+        let extrapolated = |g: Gauge| Gauge { source: Source::Extrapolated, ..g };
+        let cases = [
+            (gauge(Some(41.0), None), gauge(Some(4.0), None), "C ~41% ↻1h · X ~4% ↻1h"),
+            (week(extrapolated(gauge(Some(78.0), None))), gauge(Some(99.0), None), "C7d ≈78% ↻3d · X ~99% ↻1h"),
+            (
+                week(extrapolated(gauge(Some(93.0), Some(36.0)))),
+                gauge(Some(92.0), Some(44.0)),
+                "C7d ≈93% ⚠36m · X ~92% ⚠44m",
+            ),
+            (week(gauge(Some(104.0), None)), week(gauge(Some(100.0), None)), "C7d ✕ ↻3d · X7d ✕ ↻3d"),
+            (Gauge { source: Source::None, ..gauge(None, None) }, gauge(Some(99.0), None), "C $4.12 ↻1h · X ~99% ↻1h"),
+        ];
+        for (a, b, want) in cases {
+            let (la, lb) = (
+                if a.window == Window::SevenDay { "C7d" } else { "C" },
+                if b.window == Window::SevenDay { "X7d" } else { "X" },
+            );
+            let two = Shown { windows: vec![(la.into(), &a), (lb.into(), &b)], many: true };
+            let s = segment(&two, 0, Target::Plain, &st);
+            assert_eq!(s, want);
+            assert!(s.chars().count() <= 28, "{s}: {} columns", s.chars().count());
+        }
     }
 }

@@ -101,6 +101,8 @@ pub struct Style {
     pub format: String,
     /// Between windows, and between status-line fields.
     pub separator: String,
+    /// Every window that matters, not only each tool's binding one (see `forecast::binding`).
+    pub all_windows: bool,
     /// For clock times and days.
     pub zone: crate::ground::time::Zone,
     /// A live session's context size turns amber, then red, from these many tokens.
@@ -117,6 +119,7 @@ impl Default for Style {
             danger_at: 90.0,
             format: "{label} {mark}{used} {next}".into(),
             separator: " · ".into(),
+            all_windows: false,
             zone: crate::ground::time::Zone::utc(),
             context_at: (80_000, 150_000),
         }

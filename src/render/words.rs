@@ -16,6 +16,17 @@ pub fn duration(ms: i64) -> String {
     }
 }
 
+/// A time to a reset, short: `45m` under an hour, `4h` under a day, `3d` after (the nearest unit;
+/// never `0`).
+pub fn short(ms: i64) -> String {
+    let m = (ms.max(0) + MINUTE_MS - 1) / MINUTE_MS;
+    match m {
+        ..60 => format!("{m}m"),
+        60..1440 => format!("{}h", (m + 30) / 60),
+        _ => format!("{}d", (m + 720) / 1440),
+    }
+}
+
 /// `1.92M`, `44.9k`, `812`.
 pub fn count(n: u64) -> String {
     match n {

@@ -63,7 +63,10 @@ fn call<'a>(m: Message<'a>, session: &str, out: &mut Vec<Found<'a>>) {
     };
     let k = key("gemini-message", &[session.as_bytes(), id.as_str().as_bytes()]);
     let model = m.model.map_or(Cow::Borrowed("gemini (unnamed)"), |m| m.0);
-    out.push(Found::Call(Call { model, ..Call::new(ts, k, "", tokens) }));
+    // The session's own id, not its file's name: the same session copied into a `.jsonl` when
+    // resumed, or into a second project folder, is one session.
+    let within = Some((session.to_owned(), String::new()));
+    out.push(Found::Call(Call { model, within, ..Call::new(ts, k, "", tokens) }));
 }
 
 /// A whole `session-*.json`: false when it is no document (cut short while being written).

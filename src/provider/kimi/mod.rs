@@ -52,5 +52,5 @@ fn project_beside(file: &std::path::Path) -> Option<String> {
 }
 
 fn reader(_: &[u8]) -> Box<dyn Lines> {
-    Box::new(wire::Reader)
+    Box::new(wire::Reader::default())
 }

@@ -29,13 +29,23 @@ object! { struct Line<'a> {
     cwd: Option<Str<'a>> = "cwd",
 } }
 
+/// Holds a read's calls until its end: a `forked` line (a fork's file begins with a verbatim copy of
+/// its parent's, then says so) makes the calls before it copies, which count for the parent's file
+/// when it is there (`sidechain`: the copy of a call that another file holds; see `read::dedup`).
 #[derive(Default)]
-pub struct Reader;
+pub struct Reader {
+    held: Vec<Call<'static>>,
+}
 
 impl Lines for Reader {
+    fn finish(&mut self, out: &mut Vec<Found<'static>>) {
+        out.extend(self.held.drain(..).map(Found::Call));
+    }
+
     fn line<'a>(&mut self, line: &'a [u8], _at: u64, _path: &[u8], out: &mut Vec<Found<'a>>) {
         let usage = memchr::memmem::find(line, b"usage.record").is_some();
-        if !usage && memchr::memmem::find(line, b"\"cwd\"").is_none() {
+        let other = [&b"\"cwd\""[..], b"\"forked\""].iter().any(|w| memchr::memmem::find(line, w).is_some());
+        if !usage && !other {
             return;
         }
         let Ok(l) = serde_json::from_slice::<Line>(line) else {
@@ -45,6 +55,11 @@ impl Lines for Reader {
             return;
         };
         match l.kind.as_ref().map(Str::as_str) {
+            Some("forked") => {
+                for c in &mut self.held {
+                    c.sidechain = true;
+                }
+            }
             Some("config.update") => {
                 if let Some(cwd) = l.cwd.filter(|c| !c.0.is_empty()) {
                     out.push(Found::Project(cwd.0.into_owned()));
@@ -71,8 +86,8 @@ impl Lines for Reader {
                     h.u64(v);
                 }
                 let k = h.finish();
-                let model = l.model.map_or(Cow::Borrowed("kimi (unnamed)"), |m| m.0);
-                out.push(Found::Call(Call { model, ..Call::new(ts as i64, k, "", tokens) }));
+                let model = l.model.map_or_else(|| "kimi (unnamed)".to_owned(), |m| m.0.into_owned());
+                self.held.push(Call { model: Cow::Owned(model), ..Call::new(ts as i64, k, "", tokens) });
             }
             _ => {}
         }

@@ -1,0 +1,136 @@
+//! GitHub Copilot CLI, OpenCode, Gemini CLI and Kimi Code: every figure `report --json` gives for the
+//! real files each tool wrote (and files the tools wrote against a mock model, where no real file of
+//! a layout could be found) equals an independent count of the same files
+//! (`tests/oracle/agents_report.py`, written from `docs/providers.md`, not from runway's code), by
+//! day in two zones and by session; then what happens when each kind of file changes.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+use serde_json::Value;
+
+/// Where each tool keeps its folder under a home directory.
+fn folder(tool: &str) -> &'static str {
+    match tool {
+        "copilot" => ".copilot",
+        "opencode" => ".local/share/opencode",
+        "gemini" => ".gemini",
+        _ => ".kimi-code",
+    }
+}
+
+/// A home holding `from` as the tool's folder.
+fn home_with(tool: &str, from: &Path) -> Sandbox {
+    let s = Sandbox::empty();
+    copy_tree(from, &s.home().join(folder(tool)));
+    s
+}
+
+fn agents() -> PathBuf {
+    fixtures().join("agents")
+}
+
+fn runs() -> PathBuf {
+    fixtures().join("agents-runs")
+}
+
+/// The fixtures of each tool, as (tool, the tool's folder in the repository).
+fn all() -> Vec<(&'static str, PathBuf)> {
+    vec![
+        ("copilot", agents().join("copilot")),
+        ("copilot", runs().join("copilot-1.0.64/.copilot")),
+        ("copilot", runs().join("copilot-1.0.66/.copilot")),
+        ("copilot", runs().join("copilot-1.0.102/.copilot")),
+        ("opencode", agents().join("opencode")),
+        ("opencode", runs().join("opencode-1.2.1/.local/share/opencode")),
+        ("opencode", runs().join("opencode-1.18.33/.local/share/opencode")),
+        ("gemini", agents().join("gemini")),
+        ("gemini", fixtures().join("agents-extra/gemini")),
+        ("gemini", runs().join("gemini-0.61.0/.gemini")),
+        ("kimi", agents().join("kimi-code")),
+        ("kimi", runs().join("kimi-code-2.1.0/.kimi-code")),
+    ]
+}
+
+fn report(s: &Sandbox, tool: &str, by: &str, tz: &str) -> Value {
+    json_of(
+        &s.cmd()
+            .args([
+                "--providers",
+                tool,
+                "--timezone",
+                tz,
+                "--now",
+                "2026-12-31T00:00:00Z",
+                "report",
+                "--by",
+                by,
+                "--json",
+            ])
+            .output()
+            .unwrap(),
+    )
+}
+
+/// runway's rows as the oracle keys them.
+fn rows(v: &Value, name: &str) -> Vec<(String, Value)> {
+    v[name]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let key = r["period"].as_str().unwrap().to_owned();
+            let row = serde_json::json!({
+                "calls": r["runway"]["calls"],
+                "input": r["inputTokens"],
+                "output": r["outputTokens"],
+                "cache_creation": r["cacheCreationTokens"],
+                "cache_read": r["cacheReadTokens"],
+                "reasoning": r["runway"]["reasoningTokens"],
+                "premium": r["runway"]["premiumRequests"],
+                "cost": r["totalCost"],
+            });
+            (key, row)
+        })
+        .collect()
+}
+
+/// Every row equal to the oracle's; the number of rows compared (0 without python3).
+fn equal_to_the_oracle(tool: &str, from: &Path) -> usize {
+    let s = home_with(tool, from);
+    let mut compared = 0;
+    for tz in ["UTC", "Asia/Tokyo"] {
+        let dir = s.home().join(folder(tool));
+        let Some(o) = oracle("agents_report.py", &[tool.as_ref(), dir.as_os_str(), tz.as_ref()]) else { return 0 };
+        for (by, name, key) in [("day", "daily", "day"), ("session", "session", "session")] {
+            let mine = rows(&report(&s, tool, by, tz), name);
+            let want = o[key].as_object().unwrap();
+            assert_eq!(mine.len(), want.len(), "{tool} {} by {by} in {tz}: {mine:?} vs {want:?}", from.display());
+            for (k, row) in &mine {
+                let w = want
+                    .get(k)
+                    .unwrap_or_else(|| panic!("{tool} {} by {by}: {k} is no row of {want:?}", from.display()));
+                for field in ["calls", "input", "output", "cache_creation", "cache_read", "reasoning"] {
+                    assert_eq!(row[field], w[field], "{tool} {} {by} {k} {field} in {tz}", from.display());
+                }
+                for field in ["premium", "cost"] {
+                    let (a, b) = (row[field].as_f64().unwrap(), w[field].as_f64().unwrap());
+                    assert!((a - b).abs() < 1e-6, "{tool} {} {by} {k} {field}: {a} vs {b}", from.display());
+                }
+                compared += 1;
+            }
+        }
+    }
+    compared
+}
+
+#[test]
+fn every_row_of_every_agents_files_equals_the_independent_count() {
+    let mut n = 0;
+    for (tool, from) in all() {
+        n += equal_to_the_oracle(tool, &from);
+    }
+    assert!(n == 0 || n > 40, "{n} rows compared");
+}
