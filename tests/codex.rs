@@ -100,8 +100,10 @@ fn snapshots_are_classified_by_window_length() {
     assert_eq!(c["limit"]["pace"], 0.0);
     assert_eq!(c["limit"]["minutes_to_empty"], Value::Null);
     assert_eq!(c["seven_day"]["source"], "server");
-    // The week is closer to its limit than the 5 hours: it binds, and shows.
-    assert_eq!(segment(&s, now, &[]), "5h 12% ↻2h00m · 7d 31% ↻2d02h");
+    // Nothing burning and nothing past the warning share: the 5 hours show. The long form shows the
+    // week beside them, as it is closer to its limit.
+    assert_eq!(segment(&s, now, &[]), "5h 12% ↻2h00m");
+    assert_eq!(segment(&s, now, &["--set", "windows=all"]), "5h 12% ↻2h00m · 7d 31% ↻2d02h");
 }
 
 #[test]
@@ -265,15 +267,16 @@ fn both_providers_in_one_segment() {
         )
         .write(&s.codex_home(), "s1");
     let now = "2026-02-12T21:30:00Z";
-    assert_eq!(segment(&s, now, &[]), "C ~6% ↻4h30m · X 8% ↻3h01m");
-    assert_eq!(segment(&s, now, &["--providers", "codex,claude"]), "X 8% ↻3h01m · C ~6% ↻4h30m");
+    // Two tools: each its binding window, the times short (4h30m is nearer 5h than 4h).
+    assert_eq!(segment(&s, now, &[]), "C ~6% ↻5h · X 8% ↻3h");
+    assert_eq!(segment(&s, now, &["--providers", "codex,claude"]), "X 8% ↻3h · C ~6% ↻5h");
     let o =
         s.cmd().env("RUNWAY_PROVIDERS", "claude").args(["--color", "never", "--now", now, "prompt"]).output().unwrap();
     assert_eq!(stdout(&o), "5h ~6% ↻4h30m");
     // In tmux: each window its own colour (Claude's red with a warning at 21:05 against $10: see
     // tests/engine.rs; Codex's in the bar's own colours).
     let o = s.run(&["--limit-cost", "10", "--now", "2026-02-12T21:05:00Z", "prompt", "--shell", "tmux"]);
-    assert_eq!(stdout(&o), "#[fg=white,bg=red,bold]C ~15% ⚠ 28m#[default] · X 8% ↻3h26m");
+    assert_eq!(stdout(&o), "#[fg=white,bg=red,bold]C ~15% ⚠28m#[default] · X 8% ↻3h");
     // A provider with nothing running takes no space: after Codex's window reset (00:31) with no
     // call since, only Claude shows, labelled as a single provider is.
     assert_eq!(segment(&s, "2026-02-13T00:40:00Z", &[]), "5h ~6% ↻1h20m");

@@ -63,12 +63,14 @@ fn with_rate_limits_the_service_is_the_truth() {
     // $0.366015. Work stopped at 21:03: no warning, green.
     assert_eq!(plain(&o), "Opus 4.6 · ctx 32% · $1.84 · 5h 23% ↻1h40m · 7d 41% ↻3d01h\n");
     assert!(stdout(&o).contains("\x1b[32m5h 23%"), "coloured: {:?}", stdout(&o));
-    // The shell and tmux segments now show the same figures, without `~`; the week (41%) is closer
-    // to its limit than the 5 hours, so it shows too.
-    let zsh = "5h 23%% ↻1h40m · 7d 41%% ↻3d01h";
+    // The shell and tmux segments now show the same figures, without `~`: the window that binds, the
+    // 5 hours (burning, while nothing is known to burn the week; neither past the warning share).
+    let zsh = "5h 23%% ↻1h40m";
     assert_eq!(stdout(&s.run(&["--now", NOW, "--color", "never", "prompt", "--shell", "zsh"])), zsh);
-    let tmux = "5h 23% ↻1h40m · 7d 41% ↻3d01h";
+    let tmux = "5h 23% ↻1h40m";
     assert_eq!(stdout(&s.prompt(NOW, "tmux")), tmux);
+    let all = stdout(&s.run(&["--now", NOW, "--set", "windows=all", "prompt", "--shell", "tmux"]));
+    assert_eq!(all, "5h 23% ↻1h40m · 7d 41% ↻3d01h", "the long form: the week too, closer to its limit");
     let v = s.status(NOW);
     let l = &v["claude"]["limit"];
     assert_eq!(l["source"], "server");
