@@ -132,57 +132,62 @@ fn a_placeholder_does_not_erase_a_real_reading() {
 #[test]
 fn a_reading_is_carried_forward_with_local_use() {
     let s = Sandbox::empty();
-    // Calls at 20:00 and 20:30 ($0.80 each); the 20:30 snapshot says 16% of the window that resets at
-    // 00:00 (began 19:00). So one percent costs $1.60 / 16 = $0.10. A third call at 21:10 ($0.80)
-    // adds 8%: at 21:30 the window is at about 24%.
+    // Calls at 20:00, 20:15, 20:30 and 20:45 ($0.80 each), each with a snapshot of the window that
+    // resets at 00:00 (began 19:00): 20%, 28%, 36%, 44% (12 points were used elsewhere before 20:00).
+    // Three rises of 8 points, each after $0.80 of local use: one percent costs $0.10. A fifth call at
+    // 21:10 ($0.80, no snapshot) adds 8%: at 21:30 the window is at about 52%.
     let reset = unix("2026-02-13T00:00:00Z");
-    Rollout::new("2026-02-12T19:59:00Z", "s1", None)
-        .turn("2026-02-12T19:59:01Z", "gpt-5.5")
-        .count("2026-02-12T20:00:00Z", Some((CALL, Some(CALL))), None)
-        .count(
-            "2026-02-12T20:30:00Z",
-            Some((add(CALL, CALL), Some(CALL))),
-            Some(rate_limits(Some(limit_window(16.0, 300, Some(reset), None)), None)),
-        )
-        .count("2026-02-12T21:10:00Z", Some((add(add(CALL, CALL), CALL), Some(CALL))), None)
-        .write(&s.codex_home(), "s1");
+    let mut total = [0u64; 5];
+    let mut r = Rollout::new("2026-02-12T19:59:00Z", "s1", None).turn("2026-02-12T19:59:01Z", "gpt-5.5");
+    for (i, ts) in ["20:00", "20:15", "20:30", "20:45"].iter().enumerate() {
+        total = add(total, CALL);
+        let limits = rate_limits(Some(limit_window(20.0 + 8.0 * i as f64, 300, Some(reset), None)), None);
+        r = r.count(&format!("2026-02-12T{ts}:00Z"), Some((total, Some(CALL))), Some(limits));
+    }
+    r.count("2026-02-12T21:10:00Z", Some((add(total, CALL), Some(CALL))), None).write(&s.codex_home(), "s1");
     let now = "2026-02-12T21:30:00Z";
     let c = codex_status(&s, now);
     let l = &c["limit"];
     assert_eq!(l["source"], "extrapolated");
-    assert_eq!(l["used_percent"], 24.0);
-    assert_eq!(l["observed_at"], "2026-02-12T20:30:00Z");
+    assert_eq!(l["used_percent"], 52.0);
+    assert_eq!(l["observed_at"], "2026-02-12T20:45:00Z");
     // The learned limit is 100 percent at $0.10: $10.
     assert_eq!(l["cost_usd"], 10.0);
     assert_eq!(l["learned_from"], "server readings");
-    // The present rate at 21:30: $0.80 (e^-4.5 + e^-3 + e^-1) = $0.34302 over 20 (1 - e^-7.5) minutes
-    // of a window that began at 19:00, $0.017160 a minute, 0.17160% at $0.10 a percent (10.30% an
-    // hour): the other 76% last 442.9 minutes, past the 00:00 reset, so no warning; pace
-    // 0.17160 x 150 / 76 = 0.34.
-    assert!((l["minutes_to_empty"].as_f64().unwrap() - 442.88).abs() < 0.01, "{l}");
-    assert_eq!((&l["percent_per_hour"], &l["pace"]), (&Value::from(10.3), &Value::from(0.34)));
+    // Local use explains 32 of the newest reading's 44 points ($3.20 at $0.10): 0.727.
+    assert_eq!(c["rate_limits"]["five_hour"]["coverage"], 0.727);
+    assert_eq!(l["coverage"], 0.727);
+    // The present rate at 21:30, in percent: the three rises spread over their quarter hours weigh
+    // 8/15 x 20 (e^-2.25 - e^-4.5) = 1.00576 (they telescope); the calls no reading covers (20:00,
+    // whose effect is in the first level, and 21:10) 8 e^-4.5 + 8 e^-1 = 3.03190; over 20 (1 - e^-7.5)
+    // minutes of a window that began at 19:00: 0.20200% a minute (12.12% an hour). The other 48% last
+    // 237.6 minutes, past the 00:00 reset, so no warning; pace 0.20200 x 150 / 48 = 0.63.
+    let rate =
+        (8.0 / 15.0 * 20.0 * ((-2.25f64).exp() - (-4.5f64).exp()) + 8.0 * (-4.5f64).exp() + 8.0 * (-1.0f64).exp())
+            / (20.0 * (1.0 - (-7.5f64).exp()));
+    assert!((l["minutes_to_empty"].as_f64().unwrap() - 48.0 / rate).abs() < 0.01, "{l} vs {}", 48.0 / rate);
+    assert_eq!((&l["percent_per_hour"], &l["pace"]), (&Value::from(12.12), &Value::from(0.63)));
     assert_eq!(l["minutes_to_limit"], Value::Null);
-    assert_eq!(segment(&s, now, &[]), "5h ≈24% ↻2h30m");
-    // Right after the reading nothing was used since: the service's figure as it is, and the present
-    // rate (0.23% a minute) is far from emptying the other 84% within the hour.
-    assert_eq!(codex_status(&s, "2026-02-12T20:45:00Z")["limit"]["source"], "server");
-    assert_eq!(segment(&s, "2026-02-12T20:45:00Z", &[]), "5h 16% ↻3h15m");
+    assert_eq!(segment(&s, now, &[]), "5h ≈52% ↻2h30m");
+    // Right after the last reading nothing was used since: the service's figure as it is.
+    assert_eq!(codex_status(&s, "2026-02-12T20:50:00Z")["limit"]["source"], "server");
+    assert_eq!(segment(&s, "2026-02-12T20:50:00Z", &[]), "5h 44% ↻3h10m");
 }
 
 #[test]
 fn after_a_reset_the_window_restarts_with_the_next_call() {
     let s = Sandbox::empty();
-    // Five calls ($0.80 each) between 12:00 and 14:00 and 50% at 14:00, in the window 11:00-16:00:
-    // one percent is $4.00 / 50 = $0.08. The window resets at 16:00. The next calls come at 20:00,
-    // 20:30 ($0.80 each) and 21:10 ($0.55): the new window began at 20:00 and resets at 01:00;
-    // $2.15 is 2.15 / 0.08 = 26.875%.
+    // Five calls ($0.80 each) between 12:00 and 14:00, each with a snapshot of the window 11:00-16:00
+    // (10%, 20%, ... 50%): four rises of 10 points after $0.80 each, one percent is $0.08. The window
+    // resets at 16:00. The next calls come at 20:00, 20:30 ($0.80 each) and 21:10 ($0.55): the new
+    // window began at 20:00 and resets at 01:00; $2.15 is 2.15 / 0.08 = 26.875%.
     let mut total = [0u64; 5];
     let mut r = Rollout::new("2026-02-12T11:59:00Z", "s1", None).turn("2026-02-12T11:59:01Z", "gpt-5.5");
     for (i, ts) in ["12:00", "12:30", "13:00", "13:30", "14:00"].iter().enumerate() {
         total = add(total, CALL);
-        let limits = (i == 4)
-            .then(|| rate_limits(Some(limit_window(50.0, 300, Some(unix("2026-02-12T16:00:00Z")), None)), None));
-        r = r.count(&format!("2026-02-12T{ts}:00Z"), Some((total, Some(CALL))), limits);
+        let used = 10.0 * (i + 1) as f64;
+        let limits = rate_limits(Some(limit_window(used, 300, Some(unix("2026-02-12T16:00:00Z")), None)), None);
+        r = r.count(&format!("2026-02-12T{ts}:00Z"), Some((total, Some(CALL))), Some(limits));
     }
     for (ts, call) in [("20:00", CALL), ("20:30", CALL), ("21:10", CACHED)] {
         total = add(total, call);
@@ -267,19 +272,20 @@ fn both_providers_in_one_segment() {
         )
         .write(&s.codex_home(), "s1");
     let now = "2026-02-12T21:30:00Z";
-    // Two tools: each its binding window, the times short (4h30m is nearer 5h than 4h).
-    assert_eq!(segment(&s, now, &[]), "C ~6% ↻5h · X 8% ↻3h");
-    assert_eq!(segment(&s, now, &["--providers", "codex,claude"]), "X 8% ↻3h · C ~6% ↻5h");
+    // Two tools: each its binding window, the times short (4h30m is nearer 5h than 4h). Claude's
+    // history is too short to learn a limit from: its block's cost.
+    assert_eq!(segment(&s, now, &[]), "C $1.54 ↻5h · X 8% ↻3h");
+    assert_eq!(segment(&s, now, &["--providers", "codex,claude"]), "X 8% ↻3h · C $1.54 ↻5h");
     let o =
         s.cmd().env("RUNWAY_PROVIDERS", "claude").args(["--color", "never", "--now", now, "prompt"]).output().unwrap();
-    assert_eq!(stdout(&o), "5h ~6% ↻4h30m");
+    assert_eq!(stdout(&o), "5h $1.54 ↻4h30m");
     // In tmux: each window its own colour (Claude's red with a warning at 21:05 against $10: see
     // tests/engine.rs; Codex's in the bar's own colours).
     let o = s.run(&["--limit-cost", "10", "--now", "2026-02-12T21:05:00Z", "prompt", "--shell", "tmux"]);
     assert_eq!(stdout(&o), "#[fg=white,bg=red,bold]C ~15% ⚠28m#[default] · X 8% ↻3h");
     // A provider with nothing running takes no space: after Codex's window reset (00:31) with no
     // call since, only Claude shows, labelled as a single provider is.
-    assert_eq!(segment(&s, "2026-02-13T00:40:00Z", &[]), "5h ~6% ↻1h20m");
+    assert_eq!(segment(&s, "2026-02-13T00:40:00Z", &[]), "5h $1.54 ↻1h20m");
 }
 
 #[test]

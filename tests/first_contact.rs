@@ -231,16 +231,16 @@ fn both_providers_fit_in_32_columns() {
         return;
     }
     let s = Sandbox::claude_fixture();
-    // Codex: 16% at 21:00 after $1.60 of local use ($0.10 a percent), then $0.80 a minute: 48% at
-    // 21:04, and at that rate the other 52% go in under half an hour. Both providers warn.
+    // Codex: a snapshot with every call, 8 points a call ($0.80): 8% at 20:30, 16% at 21:00, then $0.80
+    // a minute, 48% at 21:04, and at that rate the other 52% go in under half an hour. Both warn.
     let call = [8_000, 0, 1_000, 0, 9_000];
     let mut total = [0u64; 5];
     let mut r = Rollout::new("2026-02-12T20:29:00Z", "s1", None).turn("2026-02-12T20:29:01Z", "gpt-5.5");
     for (ts, limits) in
-        [("20:30", None), ("21:00", Some(16.0)), ("21:01", None), ("21:02", None), ("21:03", None), ("21:04", None)]
+        [("20:30", 8.0), ("21:00", 16.0), ("21:01", 24.0), ("21:02", 32.0), ("21:03", 40.0), ("21:04", 48.0)]
     {
         total = std::array::from_fn(|i| total[i] + call[i]);
-        let rl = limits.map(|u| rate_limits(Some(limit_window(u, 300, Some(1_770_945_000), None)), None));
+        let rl = Some(rate_limits(Some(limit_window(limits, 300, Some(1_770_945_000), None)), None));
         r = r.count(&format!("2026-02-12T{ts}:00Z"), Some((total, Some(call))), rl);
     }
     r.write(&s.codex_home(), "s1");

@@ -70,36 +70,45 @@ fn a_usage_limit_notice_tells_where_the_limit_was() {
 #[test]
 fn a_reading_then_local_use() {
     let s = Sandbox::claude_fixture();
-    // At 21:02 the status line reports 10% of the window 20:00-01:00 (resets 01:00 = 1770944400).
-    statusline_reading(&s, "2026-02-12T21:02:00Z", 10.0, 1_770_944_400);
+    // The status line reports the window 20:00-01:00 (resets 01:00 = 1770944400) as the burst of
+    // 21:00-21:03 goes on: 40% at 21:00, 43% at 21:01, 46% at 21:02, 49% at 21:03.
+    for (at, used) in [("21:00", 40.0), ("21:01", 43.0), ("21:02", 46.0), ("21:03", 49.0)] {
+        statusline_reading(&s, &format!("2026-02-12T{at}:00Z"), used, 1_770_944_400);
+    }
 
-    // Right then nothing was used since: the service's figure, as it is.
-    let v = s.status("2026-02-12T21:02:00Z");
+    // Right after the last one nothing was used since: the service's figure, as it is.
+    let v = s.status("2026-02-12T21:03:00Z");
     assert_eq!(v["claude"]["limit"]["source"], "server");
-    assert_eq!(v["claude"]["limit"]["used_percent"], 10.0);
+    assert_eq!(v["claude"]["limit"]["used_percent"], 49.0);
 
-    // At 21:30: local use from 20:00 to 21:02 was $7.669658 (114 calls), so one percent costs
-    // $0.7669658; since 21:02, $0.895093 more (8 calls): 10 + 0.895093 / 0.7669658 = 11.167%.
-    let l = &s.status(NOW)["claude"]["limit"];
+    // Local use between the readings (the oracle's block at each minute): $0.300064, $0.340086 and
+    // $0.100095, three points each: $0.100021, $0.113362 and $0.033365 a percent. The 75th percentile
+    // of the three (the largest: use elsewhere only ever lowers a pair) is $0.113362, a $11.3362
+    // limit. Since 21:03, $0.794998 more (6 calls): 49 + 0.794998 / 0.113362 = 56.013%.
+    let v = s.status(NOW);
+    let l = &v["claude"]["limit"];
     assert_eq!(l["source"], "extrapolated");
-    assert_eq!(l["used_percent"], 11.17);
-    assert_eq!(l["observed_at"], "2026-02-12T21:02:00Z");
+    assert_eq!(l["used_percent"], 56.01);
+    assert_eq!(l["observed_at"], "2026-02-12T21:03:00Z");
     assert_eq!(l["learned_from"], "server readings");
-    assert!((l["cost_usd"].as_f64().unwrap() - 76.69658).abs() < 1e-5, "{l}");
+    assert!((l["cost_usd"].as_f64().unwrap() - 11.3362).abs() < 1e-4, "{l}");
+    // Local use in the window up to 21:03, $7.769753, is 68.5 points at that price: more than the
+    // 49 reported, so all of it is explained.
+    assert_eq!(v["claude"]["rate_limits"]["five_hour"]["coverage"], 1.0);
     // Work stopped at 21:03: no warning. Whatever the present rate, the figures agree with one
     // another: pace is the rate against the even rate that lasts to the 01:00 reset, 210 minutes away.
     assert_eq!(l["minutes_to_limit"], Value::Null);
     let (empty, pace) = (l["minutes_to_empty"].as_f64().unwrap(), l["pace"].as_f64().unwrap());
     assert!(empty > 45.0 && (pace - 210.0 / empty).abs() < 0.01, "{l}");
-    assert_eq!(plain(&s, NOW, &[]), "5h ≈11% ↻3h30m");
+    assert_eq!(plain(&s, NOW, &[]), "5h ≈56% ↻3h30m");
 
-    // At 23:30 the reading is 2h28m old, and nothing was used since 21:04: the share stays where the
+    // At 23:30 the reading is 2h27m old, and nothing was used since 21:04: the share stays where the
     // reading and the use since put it, and the reset stays the service's 01:00.
     let later = "2026-02-12T23:30:00Z";
     let l = &s.status(later)["claude"]["limit"];
-    assert_eq!((l["source"].as_str(), l["used_percent"].as_f64()), (Some("extrapolated"), Some(11.17)));
+    assert_eq!((l["source"].as_str(), l["used_percent"].as_f64()), (Some("extrapolated"), Some(56.01)));
     assert_eq!(l["resets_at"], "2026-02-13T01:00:00Z");
-    assert_eq!(plain(&s, later, &[]), "5h ≈11% ↻1h30m");
+    assert_eq!(plain(&s, later, &[]), "5h ≈56% ↻1h30m");
     // After the reset, with no call since, no window is running.
     assert_eq!(plain(&s, "2026-02-13T01:30:00Z", &[]), "");
 }
@@ -107,18 +116,85 @@ fn a_reading_then_local_use() {
 #[test]
 fn every_source_is_labelled() {
     let s = Sandbox::claude_fixture();
-    // history: the largest completed block.
-    assert_eq!(s.status(NOW)["claude"]["limit"]["source"], "history");
+    // none: two finished blocks of ten calls or more are too few to learn a limit from.
+    assert_eq!(s.status(NOW)["claude"]["limit"]["source"], "none");
     // configured: the user's limit.
     let v = json_of(&s.run(&["--limit-tokens", "100000000", "--now", NOW, "status", "--json"]));
     assert_eq!(v["claude"]["limit"]["source"], "configured");
     assert_eq!(plain(&s, NOW, &["--limit-cost", "100"]), "5h ~2% ↻4h30m");
-    // none: no completed block yet, nothing configured.
-    assert_eq!(s.status("2026-02-11T21:00:00Z")["claude"]["limit"]["source"], "none");
+    // history: the block that ended at a usage limit notice, a_usage_limit_notice_tells_where_the_limit_was;
+    // the largest finished block, once there are ten: a_month_learns_its_limit_from_its_largest_block.
     // server, then extrapolated: a_reading_then_local_use. The server's figure beats a configured
     // limit: the service knows its own quota.
     statusline_reading(&s, NOW, 30.0, 1_770_944_400);
     let v = json_of(&s.run(&["--limit-cost", "100", "--now", NOW, "status", "--json"]));
     assert_eq!(v["claude"]["limit"]["source"], "server");
     assert_eq!(v["claude"]["limit"]["estimated"], false);
+}
+
+/// Every ten minutes from a history's first call to an hour after its last, as RFC 3339.
+fn every_ten_minutes(projects: &std::path::Path) -> Vec<String> {
+    let mut times: Vec<i64> = Vec::new();
+    for dir in std::fs::read_dir(projects).unwrap() {
+        for f in std::fs::read_dir(dir.unwrap().path()).unwrap() {
+            let p = f.unwrap().path();
+            if p.extension().is_some_and(|e| e == "jsonl") {
+                for line in std::fs::read_to_string(&p).unwrap().lines() {
+                    let v: Value = serde_json::from_str(line).unwrap_or(Value::Null);
+                    if let Some(t) = v["timestamp"].as_str() {
+                        times.push(t.parse::<jiff::Timestamp>().unwrap().as_millisecond());
+                    }
+                }
+            }
+        }
+    }
+    let (first, last) = (*times.iter().min().unwrap(), *times.iter().max().unwrap());
+    (0..).map(|k| first + k * 600_000).take_while(|t| *t <= last + 3_600_000).map(rfc3339).collect()
+}
+
+fn rfc3339(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms).unwrap().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+#[test]
+fn a_single_session_is_no_alarm() {
+    // Each real session of the fixture alone, as a new user's whole history, with no reading: at every
+    // ten minutes of it, no limit is made up from the little there is. The segment shows the block's
+    // cost and reset in the ok colour; nothing warns, nothing is past 100%.
+    for id in [LAST, "258c7280-ae70-4798-800f-63464d01a85d", "4d5611e5-241a-462a-8d15-5122611a9569"] {
+        let s = Sandbox::empty();
+        let from = fixtures().join("claude-real/projects/-home-USER-projects-spotter");
+        let to = s.projects().join("-home-USER-projects-spotter");
+        std::fs::create_dir_all(&to).unwrap();
+        std::fs::copy(from.join(format!("{id}.jsonl")), to.join(format!("{id}.jsonl"))).unwrap();
+        copy_tree(&from.join(id), &to.join(id));
+        for now in every_ten_minutes(&s.projects()) {
+            let o = s.run(&["--now", &now, "prompt", "--shell", "zsh"]);
+            assert_quiet(&o);
+            let seg = stdout(&o);
+            for alarm in ["\x1b[31m", "\x1b[33m", "⚠", "✕", "%%"] {
+                assert!(!seg.contains(alarm), "{id} at {now}: {seg:?}");
+            }
+            let l = &s.status(&now)["claude"]["limit"];
+            assert_eq!((l["source"].as_str(), &l["used_percent"]), (Some("none"), &Value::Null), "{id} at {now}");
+        }
+    }
+}
+
+#[test]
+fn a_month_learns_its_limit_from_its_largest_block() {
+    // A generated month has blocks enough (ten or more of ten calls or more) for the largest finished
+    // one to stand for a limit: its cost is the limit, as the independent count finds it.
+    let s = Sandbox::empty();
+    let now = "2026-03-31T12:00:00Z";
+    let end = now.parse::<jiff::Timestamp>().unwrap().as_millisecond();
+    runway_synth::claude_history(&s.claude_dir(), 3 << 20, 30, end, 7).unwrap();
+    let Some(v) = oracle("claude_count.py", &[s.projects().as_os_str(), now.as_ref()]) else { return };
+    let done: Vec<&Value> = v["blocks"].as_array().unwrap().iter().filter(|b| b["active"] == false).collect();
+    let meaningful = done.iter().filter(|b| b["entries"].as_u64().unwrap() >= 10).count();
+    assert!(meaningful >= 10, "{meaningful}");
+    let largest = done.iter().map(|b| b["cost_usd"].as_f64().unwrap()).fold(0.0, f64::max);
+    let l = &s.status(now)["claude"]["limit"];
+    assert_eq!((l["source"].as_str(), l["learned_from"].as_str()), (Some("history"), Some("largest completed block")));
+    assert!((l["cost_usd"].as_f64().unwrap() - largest).abs() < 1e-6, "{l} vs {largest}");
 }

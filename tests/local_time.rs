@@ -20,7 +20,7 @@ fn reset_at_is_a_local_clock_time() {
         "prompt",
     ]);
     assert_quiet(&o);
-    assert_eq!(stdout(&o), "5h 6% ↻03:00");
+    assert_eq!(stdout(&o), "5h $1.54 ↻03:00");
 }
 
 #[test]

@@ -45,37 +45,87 @@ pub fn effective(readings: &[Reading], w: Window, now: i64) -> Option<&Reading> 
     None
 }
 
-/// Cost of one percent (pico-dollars) of window `w`, from readings: local cost from the window's
-/// start to each reading over its share. Only the newest reading of the last few windows counts, and
-/// only shares of 3% or more, so that rounding does not dominate.
-pub fn calibrate(readings: &[Reading], w: Window, now: i64, cost_between: &dyn Fn(i64, i64) -> Pico) -> Option<f64> {
-    let mut newest_per_window: Vec<&Reading> = Vec::new();
+/// Readings closer than this in their reset are of one window: a service may move a reset by seconds.
+const SAME_RESET_MS: i64 = 5 * MINUTE_MS;
+/// A rise this large or larger between two readings is a pair to learn from: shares are reported
+/// to a point or so, and a one-point step would be mostly rounding.
+const MIN_RISE: f64 = 3.0;
+/// Fewer pairs than this are not evidence of what a percent costs (one rise may be all use elsewhere).
+const MIN_PAIRS: usize = 3;
+/// The newest pairs that count: plans change.
+const KEEP_PAIRS: usize = 24;
+
+/// Whether two readings are of the same window (the same kind, the same allowance, the same reset).
+pub fn same_window(a: &Reading, b: &Reading) -> bool {
+    a.window == b.window && a.bucket == b.bucket && (a.resets_at - b.resets_at).abs() < SAME_RESET_MS
+}
+
+/// The readings of `r`'s window observed at or before `r`, oldest first, placeholders left out.
+pub fn of_window<'a>(readings: &'a [Reading], r: &Reading) -> Vec<&'a Reading> {
     let mut rs: Vec<&Reading> =
-        readings.iter().filter(|r| r.window == w && r.observed_at <= now && !placeholder(r)).collect();
-    rs.sort_by_key(|r| std::cmp::Reverse(r.observed_at));
+        readings.iter().filter(|o| same_window(o, r) && o.observed_at <= r.observed_at && !placeholder(o)).collect();
+    rs.sort_by_key(|o| o.observed_at);
+    rs
+}
+
+/// A rise of a reported share: `points` more at `to` than at `from`, spread over the time between.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rise {
+    pub from: i64,
+    pub to: i64,
+    pub points: f64,
+}
+
+/// The rises between successive readings of one window (as `of_window` gives them): the readings'
+/// own trend, whatever machine caused it.
+pub fn rises(rs: &[&Reading]) -> Vec<Rise> {
+    rs.windows(2)
+        .filter(|p| p[1].used_percent > p[0].used_percent)
+        .map(|p| Rise { from: p[0].observed_at, to: p[1].observed_at, points: p[1].used_percent - p[0].used_percent })
+        .collect()
+}
+
+/// The cost of one percent of window `w` (pico-dollars), from what the readings show changing while
+/// local calls happen: for each rise of `MIN_RISE` points or more between two readings of one window,
+/// the local cost between them over the rise. Use elsewhere adds to a rise and not to the local cost,
+/// so it only ever lowers a pair's figure: the 75th percentile of the newest pairs stands above the
+/// pairs it touched. A single level says nothing (how much of it is use elsewhere is unknown), and
+/// fewer than `MIN_PAIRS` pairs are not evidence: `None`.
+pub fn calibrate(readings: &[Reading], w: Window, now: i64, cost_between: &dyn Fn(i64, i64) -> Pico) -> Option<f64> {
+    let mut rs: Vec<&Reading> =
+        readings.iter().filter(|r| r.window == w && r.main() && r.observed_at <= now && !placeholder(r)).collect();
+    rs.sort_by_key(|r| r.observed_at);
+    // (when, pico-dollars a percent), grouped by window as they come.
+    let mut pairs: Vec<(i64, f64)> = Vec::new();
+    let mut anchors: Vec<&Reading> = Vec::new();
     for r in rs {
-        if newest_per_window.iter().any(|o| (o.resets_at - r.resets_at).abs() < 5 * MINUTE_MS) {
+        let Some(k) = anchors.iter().position(|a| same_window(a, r)) else {
+            anchors.push(r);
             continue;
-        }
-        newest_per_window.push(r);
-        if newest_per_window.len() == 4 {
-            break;
+        };
+        let a = anchors[k];
+        let rise = r.used_percent - a.used_percent;
+        if rise < 0.0 {
+            // A share that went down (a correction, a reset moved): start again from here.
+            anchors[k] = r;
+        } else if rise >= MIN_RISE {
+            let c = cost_between(a.observed_at, r.observed_at);
+            if c > 0 {
+                pairs.push((r.observed_at, c as f64 / rise));
+            }
+            anchors[k] = r;
         }
     }
-    let (mut cost, mut pct) = (0f64, 0f64);
-    for r in newest_per_window {
-        let start = r.resets_at - r.window.len_ms();
-        // A share observed outside the window it names cannot be checked against local use.
-        if r.used_percent < 3.0 || r.observed_at < start || r.observed_at >= r.resets_at {
-            continue;
-        }
-        let c = cost_between(start, r.observed_at);
-        if c > 0 {
-            cost += c as f64;
-            pct += r.used_percent;
-        }
-    }
-    (pct >= 3.0).then(|| cost / pct)
+    pairs.sort_by_key(|p| p.0);
+    let newest: Vec<f64> = pairs.iter().rev().take(KEEP_PAIRS).map(|p| p.1).collect();
+    (newest.len() >= MIN_PAIRS).then(|| percentile(newest, 0.75))
+}
+
+/// The `q` quantile of `v` (nearest rank).
+fn percentile(mut v: Vec<f64>, q: f64) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let rank = ((q * v.len() as f64).ceil() as usize).clamp(1, v.len());
+    v[rank - 1]
 }
 
 #[cfg(test)]
@@ -109,22 +159,42 @@ mod tests {
     #[test]
     fn cost_of_a_percent_by_hand() {
         let h = HOUR_MS;
-        // Window 10:00-15:00, 20% at 12:00 after $8 of local use: $0.40 a percent. An older window
-        // with 10% at $3 joins it: $11 / 30% = $0.3667. A 1% reading is too coarse to count.
+        let w5 = |used: f64, resets: i64, at: i64| reading(Window::FiveHour, used, resets * h, at);
+        // One window resetting at 15:00: 5% at 10:00, 12% at 11:00 after $2.80 of local use ($0.40 a
+        // percent); 13% at 11:30 is one point, too little to learn from; 16% at 12:00, four points
+        // since 11:00 after $2.00 ($0.50). The next, resetting at 30:00: 10% at 26:00, 20% at 27:00
+        // after $3 ($0.30); 30% at 28:00 with nothing local (all of it elsewhere: no pair); 25% at 29:00
+        // (a drop: learning starts again there); 29% at 29:30 after $8 ($2.00).
         let rs = [
-            reading(Window::FiveHour, 20.0, 15 * h, 12 * h),
-            reading(Window::FiveHour, 10.0, 8 * h, 4 * h),
-            reading(Window::FiveHour, 1.0, 30 * h, 26 * h),
+            w5(5.0, 15, 10 * h),
+            w5(12.0, 15, 11 * h),
+            w5(13.0, 15, 11 * h + h / 2),
+            w5(16.0, 15, 12 * h),
+            w5(10.0, 30, 26 * h),
+            w5(20.0, 30, 27 * h),
+            w5(30.0, 30, 28 * h),
+            w5(25.0, 30, 29 * h),
+            w5(29.0, 30, 29 * h + h / 2),
         ];
         let cost = |a: i64, b: i64| -> Pico {
-            match (a, b) {
-                (x, y) if x == 10 * h && y == 12 * h => 8 * D,
-                (x, y) if x == 3 * h && y == 4 * h => 3 * D,
-                _ => 50 * D,
+            match (a / (h / 2), b / (h / 2)) {
+                (20, 22) => 28 * D / 10,
+                (22, 24) => 2 * D,
+                (52, 54) => 3 * D,
+                (58, 59) => 8 * D,
+                _ => 0,
             }
         };
-        let cpp = calibrate(&rs[..2], Window::FiveHour, 13 * h, &cost).unwrap();
-        assert!((cpp / D as f64 - 11.0 / 30.0).abs() < 1e-9, "{cpp}");
-        assert_eq!(calibrate(&rs[2..], Window::FiveHour, 40 * h, &cost), None);
+        // Pairs $0.40, $0.50, $0.30, $2.00: the 75th percentile (the third of four) is $0.50.
+        let cpp = calibrate(&rs, Window::FiveHour, 40 * h, &cost).unwrap();
+        assert!((cpp / D as f64 - 0.5).abs() < 1e-9, "{cpp}");
+        // Two pairs are not evidence yet; a single level never is.
+        assert_eq!(calibrate(&rs[..4], Window::FiveHour, 40 * h, &cost), None);
+        assert_eq!(calibrate(&rs, Window::FiveHour, 12 * h, &cost), None, "readings after now do not exist yet");
+        assert_eq!(calibrate(&rs, Window::SevenDay, 40 * h, &cost), None);
+        // The rises of the second window: 10, 10, then 4 after the drop.
+        let second = of_window(&rs, &rs[8]);
+        let up: Vec<f64> = rises(&second).iter().map(|r| r.points).collect();
+        assert_eq!(up, vec![10.0, 10.0, 4.0]);
     }
 }

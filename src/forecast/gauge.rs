@@ -31,6 +31,9 @@ pub struct Gauge {
     pub percent_per_hour: Option<f64>,
     /// When the service reported the share (server and extrapolated sources).
     pub observed_at: Option<i64>,
+    /// How much of the reported share local use explains (0-1), for a window with a reading; `None`
+    /// until the cost of a percent is known (see `carried::coverage`). The rest is use elsewhere.
+    pub coverage: Option<f64>,
     /// The allowance, for one that is not the main pool (see `ground::evidence::Reading`).
     pub bucket: String,
     pub label: String,
@@ -53,6 +56,7 @@ impl Gauge {
             pace: None,
             percent_per_hour: None,
             observed_at: None,
+            coverage: None,
             bucket: String::new(),
             label: String::new(),
         }

@@ -1,6 +1,8 @@
 //! The local limit of the 5-hour window: configured, else learned from the history (in this order:
 //! the cost of one percent from the service's readings, the blocks that ended at a real limit, the
-//! largest completed block).
+//! largest completed block once there are enough blocks for a high-water mark to mean something).
+//! Too little evidence is no limit: one session of 36 calls whose largest finished block held $0.08 (a
+//! few calls before a gap) would otherwise read 2425%, past the limit.
 
 use crate::ground::tokens::Pico;
 
@@ -75,7 +77,14 @@ pub struct Limit {
     /// Pico-dollars.
     pub cost: Option<Pico>,
     pub learned: Option<Learned>,
+    /// Completed blocks of ten calls or more in the history: what a learned limit stands on, and why
+    /// there is none yet (fewer than `ENOUGH_BLOCKS`).
+    pub blocks: usize,
 }
+
+/// Completed blocks of ten calls or more before the largest is taken for a limit: with fewer, the
+/// largest is whichever block happened to be biggest, not a limit.
+pub const ENOUGH_BLOCKS: usize = 10;
 
 impl Limit {
     pub fn amount(&self) -> Option<f64> {
@@ -104,42 +113,43 @@ pub struct Configured {
 }
 
 /// Chooses the local limit: configured, else learned (see the module comment). Each learned
-/// candidate is (tokens, pico-dollars).
+/// candidate is (tokens, pico-dollars); `blocks` counts the completed blocks of ten calls or more.
 pub fn choose(
     cfg: &Configured,
     per_percent: Option<f64>,
     hit: Option<(u64, Pico)>,
     largest: Option<(u64, Pico)>,
+    blocks: usize,
 ) -> Limit {
+    let none = Limit { source: Source::None, measure: Measure::Cost, tokens: None, cost: None, learned: None, blocks };
     if let Some(usd) = cfg.cost_usd.filter(|v| *v > 0.0) {
-        let cost = Some((usd * 1e12) as Pico);
-        return Limit { source: Source::Configured, measure: Measure::Cost, tokens: None, cost, learned: None };
+        return Limit { source: Source::Configured, cost: Some((usd * 1e12) as Pico), ..none };
     }
     if let Some(t) = cfg.tokens.filter(|v| *v > 0) {
-        return Limit {
-            source: Source::Configured,
-            measure: Measure::Tokens,
-            tokens: Some(t),
-            cost: None,
-            learned: None,
-        };
+        return Limit { source: Source::Configured, measure: Measure::Tokens, tokens: Some(t), ..none };
     }
     let learned = |(t, c): (u64, Pico), how| {
         // Cost weighs models the way the service's limits do; tokens when nothing has a price.
         let measure = if c > 0 { Measure::Cost } else { Measure::Tokens };
-        Limit { source: Source::History, measure, tokens: Some(t), cost: (c > 0).then_some(c), learned: Some(how) }
+        Limit {
+            source: Source::History,
+            measure,
+            tokens: Some(t),
+            cost: (c > 0).then_some(c),
+            learned: Some(how),
+            blocks,
+        }
     };
     match (per_percent, hit, largest) {
         (Some(cpp), _, _) if cpp > 0.0 => Limit {
             source: Source::History,
-            measure: Measure::Cost,
-            tokens: None,
             cost: Some((cpp * 100.0) as Pico),
             learned: Some(Learned::Readings),
+            ..none
         },
         (_, Some(h), _) if h.0 > 0 => learned(h, Learned::LimitHit),
-        (_, _, Some(l)) if l.0 > 0 => learned(l, Learned::LargestBlock),
-        _ => Limit { source: Source::None, measure: Measure::Cost, tokens: None, cost: None, learned: None },
+        (_, _, Some(l)) if l.0 > 0 && blocks >= ENOUGH_BLOCKS => learned(l, Learned::LargestBlock),
+        _ => none,
     }
 }
 
@@ -152,19 +162,22 @@ mod tests {
     #[test]
     fn limits_in_order_of_evidence() {
         let none = Configured::default();
-        let c = choose(&Configured { cost_usd: Some(50.0), tokens: Some(9) }, Some(1.0), None, None);
+        let c = choose(&Configured { cost_usd: Some(50.0), tokens: Some(9) }, Some(1.0), None, None, 0);
         assert_eq!((c.source, c.measure, c.cost), (Source::Configured, Measure::Cost, Some(50 * D)));
-        let t = choose(&Configured { tokens: Some(9), ..none }, None, None, None);
+        let t = choose(&Configured { tokens: Some(9), ..none }, None, None, None, 0);
         assert_eq!((t.source, t.measure), (Source::Configured, Measure::Tokens));
         // $0.30 a percent: a $30 limit, from the readings.
-        let r = choose(&none, Some(0.3 * D as f64), Some((1, 2)), Some((3, 4)));
+        let r = choose(&none, Some(0.3 * D as f64), Some((1, 2)), Some((3, 4)), 0);
         assert_eq!((r.source, r.cost, r.learned), (Source::History, Some(30 * D), Some(Learned::Readings)));
-        let h = choose(&none, None, Some((1_000, 20 * D)), Some((9_000, 25 * D)));
+        let h = choose(&none, None, Some((1_000, 20 * D)), Some((9_000, 25 * D)), 0);
         assert_eq!((h.cost, h.learned), (Some(20 * D), Some(Learned::LimitHit)));
-        let l = choose(&none, None, None, Some((9_000, 25 * D)));
+        let l = choose(&none, None, None, Some((9_000, 25 * D)), 10);
         assert_eq!((l.cost, l.learned), (Some(25 * D), Some(Learned::LargestBlock)));
-        let tok = choose(&none, None, None, Some((9_000, 0)));
+        let tok = choose(&none, None, None, Some((9_000, 0)), 12);
         assert_eq!((tok.measure, tok.tokens), (Measure::Tokens, Some(9_000)));
-        assert_eq!(choose(&none, None, None, None).source, Source::None);
+        assert_eq!(choose(&none, None, None, None, 40).source, Source::None);
+        // Nine blocks of ten calls or more: the largest is whichever was biggest, not a limit.
+        let few = choose(&none, None, None, Some((9_000, 25 * D)), 9);
+        assert_eq!((few.source, few.cost, few.blocks), (Source::None, None, 9));
     }
 }

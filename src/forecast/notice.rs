@@ -114,6 +114,7 @@ mod tests {
             pace: None,
             percent_per_hour: None,
             observed_at: None,
+            coverage: None,
             bucket: String::new(),
             label: String::new(),
         }

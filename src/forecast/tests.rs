@@ -140,18 +140,57 @@ fn reading(window: Window, used: f64, resets_at: i64, observed_at: i64) -> Readi
 
 #[test]
 fn a_reading_is_carried_forward_with_local_use() {
-    // The window 08:00-13:00; $4 used locally before the 10:30 reading of 20%: $0.20 a percent.
-    // Then $1 at 10:40: 20% + 1 / 0.20 = 25% at 10:45, marked as extrapolated, resetting at 13:00.
-    let h = history(&[(T0 - HOUR_MS, 4.0), (T0 + 40 * M, 1.0)]);
-    let r = reading(Window::FiveHour, 20.0, T0 + 3 * HOUR_MS, T0 + 30 * M);
-    let ev = Evidence { readings: vec![r], hits: vec![] };
-    let g = runway(&h, &ev, T0 + 45 * M, None).five().cloned().unwrap();
+    // The window 08:00-13:00. Readings every half hour from 08:30 (2%, 6%, 10%, 14%, 20%) rise with the
+    // local calls between them ($0.80, $0.80, $0.80, $1.20): four pairs at $0.20 a percent. Then $1
+    // at 10:40: 20% + 1 / 0.20 = 25% at 10:45, extrapolated, resetting at 13:00.
+    let at = |m: i64| T0 - 2 * HOUR_MS + m * M;
+    let h = history(&[(at(45), 0.8), (at(75), 0.8), (at(105), 0.8), (at(135), 1.2), (at(160), 1.0)]);
+    let readings = [(30, 2.0), (60, 6.0), (90, 10.0), (120, 14.0), (150, 20.0)]
+        .iter()
+        .map(|&(m, used)| reading(Window::FiveHour, used, T0 + 3 * HOUR_MS, at(m)))
+        .collect();
+    let ev = Evidence { readings, hits: vec![] };
+    let g = runway(&h, &ev, at(165), None).five().cloned().unwrap();
     assert_eq!(g.source, Source::Extrapolated);
-    assert!(near(g.used_percent, 25.0));
+    assert!(near(g.used_percent, 25.0), "{:?}", g.used_percent);
     assert_eq!(g.resets_at, Some(T0 + 3 * HOUR_MS));
+    // Local use up to the 10:30 reading, $3.60, is 18 of its 20 points.
+    assert!(near(g.coverage, 0.9), "{:?}", g.coverage);
     // Before the $1 call nothing was used since the reading: the service's own figure, unmarked.
-    let g = runway(&h, &ev, T0 + 35 * M, None).five().cloned().unwrap();
+    let g = runway(&h, &ev, at(155), None).five().cloned().unwrap();
     assert_eq!((g.source, g.used_percent), (Source::Server, Some(20.0)));
+}
+
+#[test]
+fn a_level_is_not_a_rate() {
+    // $7 of local use this week, then one reading: the week 63.5% full, the 5 hours 20%. Nothing says
+    // how much of the 63.5% is this machine's: no percent's cost, no coverage, and 20 more minutes of
+    // work at $0.10 a minute do not move the week (no warning, no pace to speak of).
+    let mut calls: Vec<(i64, f64)> = (0..70).map(|k| (T0 - 2 * 24 * HOUR_MS + k * 10 * M, 0.1)).collect();
+    calls.extend((0..20).map(|k| (T0 + k * M, 0.1)));
+    let h = history(&calls);
+    let week_reset = T0 + 3 * 24 * HOUR_MS;
+    let first = vec![
+        reading(Window::SevenDay, 63.5, week_reset, T0 - M),
+        reading(Window::FiveHour, 20.0, T0 + 4 * HOUR_MS, T0 - M),
+    ];
+    let ev = Evidence { readings: first.clone(), hits: vec![] };
+    let r = runway(&h, &ev, T0 + 20 * M, None);
+    let week = r.seven().unwrap();
+    assert_eq!((week.source, week.used_percent, week.coverage), (Source::Server, Some(63.5), None));
+    assert_eq!(week.minutes_to_limit, None);
+    assert!(week.pace.is_none_or(|p| p < 2.0), "{:?}", week.pace);
+    assert_eq!(r.five().and_then(|g| g.used_percent), Some(20.0));
+    // An hour after the first, a reading 10 points higher with little local use: the readings' own
+    // trend, 10 points over the hour: 10/60 × (1 - e^{-3}) × e^{-1/20} %/min a minute after it, 9.04%/h.
+    let mut rs = first;
+    rs.push(reading(Window::SevenDay, 73.5, week_reset, T0 + 59 * M));
+    let ev = Evidence { readings: rs, hits: vec![] };
+    let r = runway(&h, &ev, T0 + 60 * M, None);
+    let week = r.seven().unwrap();
+    assert_eq!(week.used_percent, Some(73.5));
+    let expect = 10.0 / 60.0 * (1.0 - (-3.0f64).exp()) * (-0.05f64).exp() * 60.0;
+    assert!(near(week.percent_per_hour, expect), "{:?} vs {expect}", week.percent_per_hour);
 }
 
 #[test]

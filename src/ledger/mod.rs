@@ -40,7 +40,12 @@ pub struct BlockView {
     pub fresh: Vec<Block>,
     /// Largest (tokens, cost) among the kept blocks.
     pub max_kept: Option<(u64, Pico)>,
+    /// Kept blocks of `MEANINGFUL_CALLS` calls or more.
+    pub meaningful_kept: usize,
 }
+
+/// A block with fewer calls than this (a few calls before a gap) says nothing about a limit.
+pub const MEANINGFUL_CALLS: u64 = 10;
 
 impl BlockView {
     /// The latest block with calls at or before the instant.
@@ -60,6 +65,17 @@ impl BlockView {
             best = Some(best.map_or(v, |(t, c)| (t.max(v.0), c.max(v.1))));
         }
         best
+    }
+
+    /// Completed blocks at `now` of `MEANINGFUL_CALLS` calls or more: how much a learned limit stands on.
+    pub fn meaningful_completed(&self, now: i64) -> usize {
+        let n = self.fresh.len();
+        let fresh = self
+            .fresh
+            .iter()
+            .enumerate()
+            .filter(|(i, b)| !(i + 1 == n && b.active(now)) && b.totals.entries >= MEANINGFUL_CALLS);
+        self.meaningful_kept + fresh.count()
     }
 }
 
@@ -141,7 +157,7 @@ impl<'a> Ledger<'a> {
             for e in self.added.iter().filter(|e| e.ts <= now) {
                 b.push(e);
             }
-            return BlockView { before: None, fresh: b.blocks, max_kept: None };
+            return BlockView { before: None, fresh: b.blocks, max_kept: None, meaningful_kept: 0 };
         };
         let r = self.blocks_in(base, now);
         self.ok(r)
@@ -187,7 +203,8 @@ impl<'a> Ledger<'a> {
             }
         }
         let max_kept = kept.checked_sub(1).map(|i| (blocks[i].max_tokens, blocks[i].max_cost));
-        Ok(BlockView { before: kept.checked_sub(1).map(|i| blocks[i].block), fresh, max_kept })
+        let meaningful_kept = blocks[..kept].iter().filter(|b| b.block.totals.entries >= MEANINGFUL_CALLS).count();
+        Ok(BlockView { before: kept.checked_sub(1).map(|i| blocks[i].block), fresh, max_kept, meaningful_kept })
     }
 
     /// The time of the first counted call after `t` (and at or before `until`).

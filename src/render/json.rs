@@ -43,12 +43,24 @@ fn gauge(g: &Gauge) -> Value {
         "pace": g.pace.map(round2),
         "percent_per_hour": g.percent_per_hour.map(round2),
         "over": g.over(),
+        "coverage": g.coverage.map(round3),
     })
 }
 
-fn reading(x: Option<&Reading>) -> Value {
+/// A share of 0-1 to three places.
+fn round3(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+/// A reading, with how much of it local use explains (`null` until that is known).
+fn reading(x: Option<&Reading>, g: Option<&Gauge>) -> Value {
     x.map_or(Value::Null, |r| {
-        json!({ "used_percent": r.used_percent, "resets_at": rfc3339(r.resets_at), "observed_at": rfc3339(r.observed_at) })
+        json!({
+            "used_percent": r.used_percent,
+            "resets_at": rfc3339(r.resets_at),
+            "observed_at": rfc3339(r.observed_at),
+            "coverage": g.and_then(|g| g.coverage).map(round3),
+        })
     })
 }
 
@@ -81,6 +93,7 @@ pub fn provider(r: &Runway, used: &[Attribution], style: &Style) -> Value {
             "minutes_to_limit": Value::Null,
             "minutes_to_empty": Value::Null,
             "pace": Value::Null,
+            "coverage": Value::Null,
         }),
     };
     limit["tokens"] = json!(r.limit.tokens);
@@ -91,7 +104,10 @@ pub fn provider(r: &Runway, used: &[Attribution], style: &Style) -> Value {
         "week": totals(&r.week),
         "limit": limit,
         "seven_day": r.seven().map(gauge),
-        "rate_limits": { "five_hour": reading(r.reading(Window::FiveHour)), "seven_day": reading(r.reading(Window::SevenDay)) },
+        "rate_limits": {
+            "five_hour": reading(r.reading(Window::FiveHour), r.five()),
+            "seven_day": reading(r.reading(Window::SevenDay), r.seven()),
+        },
         "weekly_only": r.weekly_only,
         "other_limits": r.others().map(|g| {
             let mut v = gauge(g);

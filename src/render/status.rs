@@ -7,7 +7,7 @@ use super::style::{Level, Style};
 use super::words::{count, duration, requests, usd};
 use crate::forecast::Runway;
 use crate::forecast::gauge::Gauge;
-use crate::forecast::limit::{Measure, Source};
+use crate::forecast::limit::{ENOUGH_BLOCKS, Measure, Source};
 use crate::forecast::rate::HORIZON_MS;
 use crate::ground::evidence::Reading;
 use crate::ground::time::{HOUR_MS, MINUTE_MS};
@@ -64,11 +64,11 @@ fn share(r: &Runway, g: &Gauge) -> String {
         if g.unpriced_tokens > 0 {
             let why = match (r.limit.cost, r.limit.measure) {
                 (Some(c), Measure::Cost) => format!("so no share of the ${:.2} limit can be told", usd(c)),
-                _ => "no limit known yet (no completed block)".to_owned(),
+                _ => no_limit(r),
             };
             return format!("{} tokens so far, some of models without a price; {why}", count(g.tokens));
         }
-        return format!("${:.2} so far; no limit known yet (no completed block)", usd(g.cost));
+        return format!("${:.2} so far; {}", usd(g.cost), no_limit(r));
     };
     let limit = match (r.limit.cost, r.limit.tokens, r.limit.measure) {
         (Some(c), _, Measure::Cost) => format!("${:.2}", usd(c)),
@@ -89,6 +89,34 @@ fn share(r: &Runway, g: &Gauge) -> String {
         Source::Configured => format!("~{p:.0}% of {limit}{over} (configured)"),
         Source::None => String::new(),
     }
+}
+
+/// Why no share is shown: no limit is known yet, and what would give one.
+fn no_limit(r: &Runway) -> String {
+    let n = r.limit.blocks;
+    let seen = match n {
+        0 => "no finished 5-hour block of ten calls or more yet".to_owned(),
+        1 => "1 finished 5-hour block of ten calls or more".to_owned(),
+        n => format!("{n} finished 5-hour blocks of ten calls or more"),
+    };
+    format!(
+        "no limit known yet ({seen}; {ENOUGH_BLOCKS} are needed to learn one, or a reading from the service, or limit_cost)"
+    )
+}
+
+/// How much of a reported share this machine's calls explain, in words.
+fn explained(r: &Runway, g: &Gauge) -> Option<String> {
+    let reading = r.reading(g.window).filter(|x| Some(x.observed_at) == g.observed_at)?;
+    let reported = reading.used_percent;
+    Some(match g.coverage {
+        Some(c) => {
+            let rest = if c < 0.995 { "; the rest was used elsewhere (another machine, a browser, CI)" } else { "" };
+            format!("this machine explains {:.0}% of the {reported:.0}% reported{rest}", c * reported)
+        }
+        None => format!(
+            "how much of the {reported:.0}% reported is this machine's is not known yet (it is learned as readings rise while this machine works)"
+        ),
+    })
 }
 
 /// Where the present rate takes a window, in words.
@@ -131,6 +159,9 @@ fn gauge(r: &Runway, g: &Gauge, style: &Style) -> String {
         .unwrap_or_default();
     let level = style.level(g.used_percent, g.minutes_to_limit.is_some());
     let mut s = format!("  {:<9} {}{reset}\n", window_name(g.window), paint(&share(r, g), level, Target::Ansi, style));
+    if let Some(e) = explained(r, g) {
+        s += &format!("  {:<9} {e}\n", "");
+    }
     if let Some(o) = outlook(g, style) {
         s += &format!("  {:<9} {o}\n", "now");
     }

@@ -1,0 +1,179 @@
+//! Gauges that stand on a service's reading. A subscriber's windows are account-wide: a browser, a
+//! second machine or CI draw from them too, and none of that is on this disk. So a reading's level
+//! is never put down to local use. What local use explains of it is measured (`coverage`, from the
+//! cost of a percent learned from the readings' changes, see `evidence::calibrate`), the rest is use
+//! elsewhere, an offset; and the rate comes first from the readings' own rises, whatever machine
+//! caused them, with local calls converted to percent only for the time no reading covers.
+
+use super::evidence::{Rise, Trust};
+use super::gauge::Gauge;
+use super::limit::{Limit, Source};
+use super::local::{Local, amount};
+use super::rate;
+use crate::ground::evidence::Reading;
+use crate::ground::tokens::Totals;
+use crate::ground::window::Window;
+
+/// What the readings of one window say about its rate: the rises between successive readings, and
+/// the stretch from the first reading to the newest (local calls inside it are in the rises).
+#[derive(Clone, Debug, Default)]
+pub(super) struct Trend {
+    pub rises: Vec<Rise>,
+    pub span: Option<(i64, i64)>,
+}
+
+impl Trend {
+    pub fn of(window_readings: &[&Reading], rises: Vec<Rise>) -> Trend {
+        let first = window_readings.iter().map(|r| r.observed_at).min();
+        let newest = window_readings.iter().map(|r| r.observed_at).max();
+        Trend { rises, span: first.zip(newest) }
+    }
+
+    fn covers(&self, t: i64) -> bool {
+        self.span.is_some_and(|(a, b)| t > a && t <= b)
+    }
+}
+
+/// The share of a reading's level that local use explains: local cost in the window up to the
+/// reading, converted by the cost of a percent, over the level; at most 1. `None` while nothing
+/// converts cost to a share, or the reading is 0%.
+pub fn coverage(local_cost: f64, per_percent: Option<f64>, reported: f64) -> Option<f64> {
+    let c = per_percent.filter(|c| *c > 0.0)?;
+    (reported > 0.0).then(|| (local_cost / c / reported).min(1.0))
+}
+
+impl Local<'_, '_> {
+    /// A gauge of `window` `used` percent full, resetting at `resets_at`; `per_percent` converts local
+    /// cost to percent (pico-dollars a percent), `trend` is what the readings say of the rate.
+    #[allow(clippy::too_many_arguments)]
+    pub fn gauge(
+        &self,
+        window: Window,
+        source: Source,
+        used: f64,
+        resets_at: i64,
+        per_percent: Option<f64>,
+        observed_at: Option<i64>,
+        window_totals: Totals,
+        trend: &Trend,
+    ) -> Gauge {
+        let since = resets_at - window.len_ms();
+        let calls = self.recent(since);
+        let last = calls.last().map(|e| e.ts);
+        let outside: Vec<(i64, f64)> = calls
+            .iter()
+            .filter(|e| !trend.covers(e.ts))
+            .map(|e| (e.ts, amount(e, super::limit::Measure::Cost)))
+            .collect();
+        let memory = self.now - rate::MEMORY_MS;
+        let spread: Vec<(i64, i64, f64)> =
+            trend.rises.iter().filter(|r| r.to > memory).map(|r| (r.from.max(memory), r.to, r.points)).collect();
+        let per_percent = per_percent.filter(|c| *c > 0.0);
+        let pct_rate = match per_percent {
+            // Nothing burning is 0% a minute whatever a percent costs.
+            _ if outside.is_empty() && spread.is_empty() => Some(0.0),
+            Some(c) => {
+                let local: Vec<(i64, f64)> = outside.iter().map(|(t, a)| (*t, a / c)).collect();
+                Some(rate::present_spread(&local, &spread, since, self.now))
+            }
+            // The readings' trend alone: local calls since cannot be converted yet.
+            None if !spread.is_empty() => Some(rate::present_spread(&[], &spread, since, self.now)),
+            None => None,
+        };
+        let o = rate::outlook(used, pct_rate.unwrap_or(0.0), resets_at, last, self.now);
+        Gauge {
+            used_percent: Some(used),
+            minutes_to_limit: o.minutes_to_empty.filter(|_| o.warning),
+            minutes_to_empty: o.minutes_to_empty.filter(|_| pct_rate.is_some()),
+            pace: o.pace.filter(|_| pct_rate.is_some()),
+            percent_per_hour: pct_rate.map(|r| r * 60.0),
+            observed_at,
+            ..Gauge::new(window, source, Some(resets_at)).with_totals(&window_totals)
+        }
+    }
+
+    /// A gauge from a reading whose reset is ahead: the reading as it is while nothing was used
+    /// locally since; with local use since, carried forward by the cost of a percent (`cpp`, learned
+    /// from the readings); without one, the reading as it is (its age shown), or for a stale 5-hour
+    /// reading the local estimate of the same window when a limit is known.
+    #[allow(clippy::too_many_arguments)]
+    pub fn carried(
+        &self,
+        r: &Reading,
+        trend: &Trend,
+        cpp: Option<f64>,
+        conv: Option<f64>,
+        trust: Trust,
+        limit: &Limit,
+    ) -> Gauge {
+        let since = self.ledger.sum_between(r.observed_at, self.now);
+        let age = self.now - r.observed_at;
+        let start = r.resets_at - r.window.len_ms();
+        let (source, used) = if since.entries == 0 {
+            (Source::Server, r.used_percent)
+        } else if let Some(c) = cpp {
+            (Source::Extrapolated, r.used_percent + since.sums.cost as f64 / c)
+        } else if age > trust.fresh_ms && r.window == Window::FiveHour && limit.source != Source::None {
+            // Too old to stand for the present, and nothing learned from the readings converts local
+            // use to a share: the local estimate of the same window, which keeps the reading's reset.
+            let mut g = self.estimate(r.window, r.resets_at, limit, Some(r.observed_at));
+            g.coverage = self.coverage_of(r, conv);
+            return g;
+        } else {
+            (Source::Server, r.used_percent)
+        };
+        let totals = self.ledger.sum_between(start - 1, self.now);
+        let mut g = self.gauge(r.window, source, used, r.resets_at, conv, Some(r.observed_at), totals, trend);
+        g.coverage = self.coverage_of(r, conv);
+        g
+    }
+
+    /// How much of reading `r` local use explains (see `coverage`).
+    fn coverage_of(&self, r: &Reading, per_percent: Option<f64>) -> Option<f64> {
+        let start = r.resets_at - r.window.len_ms();
+        let local = self.ledger.sum_between(start - 1, r.observed_at).sums.cost as f64;
+        coverage(local, per_percent, r.used_percent)
+    }
+
+    /// A gauge after a reading's reset has passed: the next window began with the first call after
+    /// it; its cost, and its share when something converts cost to one. `None` when no call came
+    /// since (no window is running).
+    pub fn after_reset(&self, r: &Reading, conv: Option<(f64, Source)>) -> Option<Gauge> {
+        let w = r.window.len_ms();
+        let mut start = self.ledger.first_after(r.resets_at, self.now);
+        while let Some(s) = start {
+            if s + w > self.now {
+                break;
+            }
+            start = self.ledger.first_after(s + w, self.now);
+        }
+        let s = start?;
+        let t = self.ledger.sum_between(s - 1, self.now);
+        let Some((c, source)) = conv else {
+            return Some(Gauge {
+                observed_at: Some(r.observed_at),
+                ..Gauge::new(r.window, Source::None, Some(s + w)).with_totals(&t)
+            });
+        };
+        let used = t.sums.cost as f64 / c;
+        Some(self.gauge(r.window, source, used, s + w, Some(c), Some(r.observed_at), t, &Trend::default()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coverage_by_hand() {
+        // $7 of local use before a 63.5% reading, a percent costing $1.00: local use explains 7 of the
+        // 63.5 points, 11%.
+        let d = 1e12;
+        let c = coverage(7.0 * d, Some(d), 63.5).unwrap();
+        assert!((c - 7.0 / 63.5).abs() < 1e-12, "{c}");
+        // Local use explains more than was reported (a percent learned too cheap): all of it, no more.
+        assert_eq!(coverage(90.0 * d, Some(d), 63.5), Some(1.0));
+        assert_eq!(coverage(7.0 * d, None, 63.5), None, "unknown until a percent's cost is learned");
+        assert_eq!(coverage(7.0 * d, Some(d), 0.0), None);
+    }
+}

@@ -1,0 +1,93 @@
+//! The ledger seen from one instant: the present rate of a window, the local estimate of a window
+//! against the local limit, and the month of premium requests.
+
+use super::gauge::Gauge;
+use super::limit::{Limit, Measure, Source};
+use super::rate;
+use crate::ground::tokens::Entry;
+use crate::ground::window::{Window, month_of};
+use crate::ledger::Ledger;
+
+/// Everything one provider's runway needs from the ledger.
+pub(super) struct Local<'l, 'a> {
+    pub ledger: &'l Ledger<'a>,
+    pub now: i64,
+}
+
+/// How much of a limit's measure one call is.
+pub(super) fn amount(e: &Entry, measure: Measure) -> f64 {
+    match measure {
+        Measure::Cost => e.sums.cost as f64,
+        Measure::Tokens => e.sums.total() as f64,
+        Measure::Requests => e.sums.premium as f64,
+    }
+}
+
+impl Local<'_, '_> {
+    /// The calls a rate at `now` reads, of a window that began at `since` (a call exactly at the
+    /// window's start belongs to it; calls older than the rate's memory weigh nothing).
+    pub fn recent(&self, since: i64) -> Vec<Entry> {
+        self.ledger.entries_between(since.max(self.now - rate::MEMORY_MS) - 1, self.now)
+    }
+
+    /// The present rate of a window that began at `since`, in pico-dollars (or tokens, or premium
+    /// requests, as the measure says) a minute, and its last call.
+    fn rate(&self, since: i64, measure: Measure) -> (f64, Option<i64>) {
+        let calls = self.recent(since);
+        let uses: Vec<(i64, f64)> = calls.iter().map(|e| (e.ts, amount(e, measure))).collect();
+        (rate::present(&uses, since, self.now), calls.last().map(|e| e.ts))
+    }
+
+    /// The local estimate of the window `[resets_at - length, resets_at)` against the local limit.
+    pub fn estimate(&self, window: Window, resets_at: i64, limit: &Limit, observed_at: Option<i64>) -> Gauge {
+        let since = resets_at - window.len_ms();
+        let t = self.ledger.sum_between(since - 1, self.now);
+        // A dollar share that leaves out calls without a price would read low: tokens instead.
+        let priced = limit.measure == Measure::Tokens || t.sums.unpriced == 0;
+        let Some(amount) = limit.amount().filter(|a| *a > 0.0 && priced) else {
+            return Gauge { observed_at, ..Gauge::new(window, Source::None, Some(resets_at)).with_totals(&t) };
+        };
+        let used_amount = match limit.measure {
+            Measure::Cost => t.sums.cost as f64,
+            Measure::Tokens => t.sums.total() as f64,
+            Measure::Requests => t.sums.premium as f64,
+        };
+        let (rate, last) = self.rate(since, limit.measure);
+        let used = used_amount / amount * 100.0;
+        let pct_rate = rate / amount * 100.0;
+        let o = rate::outlook(used, pct_rate, resets_at, last, self.now);
+        Gauge {
+            used_percent: Some(used),
+            minutes_to_limit: o.minutes_to_empty.filter(|_| o.warning),
+            minutes_to_empty: o.minutes_to_empty,
+            pace: o.pace,
+            percent_per_hour: Some(pct_rate * 60.0),
+            observed_at,
+            ..Gauge::new(window, limit.source, Some(resets_at)).with_totals(&t)
+        }
+    }
+
+    /// The calendar month's premium requests (UTC, reset on the first), against the plan's monthly
+    /// allowance when the user gave it; the count alone otherwise.
+    pub fn month(&self, allowance: Option<f64>) -> Gauge {
+        let (since, resets_at) = month_of(self.now);
+        let t = self.ledger.sum_between(since - 1, self.now);
+        let requests = t.sums.premium as f64 / 1000.0;
+        let mut g = Gauge { premium: t.sums.premium, ..Gauge::new(Window::Month, Source::None, Some(resets_at)) };
+        g = g.with_totals(&t);
+        let Some(allowance) = allowance.filter(|a| *a > 0.0) else { return g };
+        let (rate, last) = self.rate(since, Measure::Requests);
+        let used = requests / allowance * 100.0;
+        let pct_rate = rate / 1000.0 / allowance * 100.0;
+        let o = rate::outlook(used, pct_rate, resets_at, last, self.now);
+        Gauge {
+            source: Source::Configured,
+            used_percent: Some(used),
+            minutes_to_limit: o.minutes_to_empty.filter(|_| o.warning),
+            minutes_to_empty: o.minutes_to_empty,
+            pace: o.pace,
+            percent_per_hour: Some(pct_rate * 60.0),
+            ..g
+        }
+    }
+}
