@@ -415,3 +415,34 @@ fn implausible_figures_are_refused_and_counted() {
     let doctor = stdout(&s.run(&["doctor"]));
     assert!(doctor.contains("4 in transcripts"), "{doctor}");
 }
+
+#[test]
+fn a_replay_shows_the_reading_of_its_moment() {
+    let s = Sandbox::empty();
+    // Forty calls a minute apart from 20:00, each with a snapshot of the window resetting at 00:00;
+    // the share moves a point every third call (runs of one figure), and one snapshot's reset is a
+    // second off. Read once at the end, then replayed at every half minute: the 5-hour reading that
+    // counts is the newest snapshot at or before that moment, never an older or newer one.
+    let reset = unix("2026-02-13T00:00:00Z");
+    let mut total = [0u64; 5];
+    let mut r = Rollout::new("2026-02-12T19:59:00Z", "s1", None).turn("2026-02-12T19:59:01Z", "gpt-5.5");
+    let mut raw = Vec::new();
+    for k in 0..40i64 {
+        total = add(total, CACHED);
+        let used = 10.0 + (k / 3) as f64;
+        let at = unix("2026-02-12T20:00:00Z") + 60 * k;
+        let limits = rate_limits(Some(limit_window(used, 300, Some(reset + i64::from(k == 17)), None)), None);
+        let ts = jiff::Timestamp::from_second(at).unwrap().to_string();
+        r = r.count(&ts, Some((total, Some(CACHED))), Some(limits));
+        raw.push((at, used));
+    }
+    r.write(&s.codex_home(), "s1");
+    codex_status(&s, "2026-02-12T21:00:00Z");
+    for k in 0..40i64 {
+        let t = unix("2026-02-12T20:00:30Z") + 60 * k;
+        let now = jiff::Timestamp::from_second(t).unwrap().to_string();
+        let want = raw.iter().rev().find(|(at, _)| *at <= t).unwrap().1;
+        let got = &codex_status(&s, &now)["rate_limits"]["five_hour"]["used_percent"];
+        assert_eq!(got.as_f64(), Some(want), "at {now}");
+    }
+}

@@ -45,8 +45,6 @@ pub fn effective(readings: &[Reading], w: Window, now: i64) -> Option<&Reading> 
     None
 }
 
-/// Readings closer than this in their reset are of one window: a service may move a reset by seconds.
-const SAME_RESET_MS: i64 = 5 * MINUTE_MS;
 /// A rise this large or larger between two readings is a pair to learn from: shares are reported
 /// to a point or so, and a one-point step would be mostly rounding.
 const MIN_RISE: f64 = 3.0;
@@ -55,9 +53,8 @@ const MIN_PAIRS: usize = 3;
 /// The newest pairs that count: plans change.
 const KEEP_PAIRS: usize = 24;
 
-/// Whether two readings are of the same window (the same kind, the same allowance, the same reset).
-pub fn same_window(a: &Reading, b: &Reading) -> bool {
-    a.window == b.window && a.bucket == b.bucket && (a.resets_at - b.resets_at).abs() < SAME_RESET_MS
+fn same_window(a: &Reading, b: &Reading) -> bool {
+    a.same_window(b)
 }
 
 /// The readings of `r`'s window observed at or before `r`, oldest first, placeholders left out.

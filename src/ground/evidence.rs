@@ -55,11 +55,23 @@ impl Reading {
         self.bucket.is_empty()
     }
 
+    /// Whether `other` is a reading of the same window (the same tool, kind and allowance, and the same
+    /// reset: a service may move a reset by seconds between two snapshots).
+    pub fn same_window(&self, other: &Reading) -> bool {
+        self.provider == other.provider
+            && self.window == other.window
+            && self.bucket == other.bucket
+            && (self.resets_at - other.resets_at).abs() < SAME_RESET_MS
+    }
+
     /// The name to show for its allowance.
     pub fn name(&self) -> &str {
         if self.label.is_empty() { &self.bucket } else { &self.label }
     }
 }
+
+/// Readings closer than this in their reset are of one window.
+pub const SAME_RESET_MS: i64 = 5 * MINUTE_MS;
 
 /// The bucket of a spend limit.
 pub const SPEND: &str = "spend_limit";
