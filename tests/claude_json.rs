@@ -143,3 +143,26 @@ fn a_stale_torn_or_odd_file_gives_nothing_and_never_an_error() {
         none(&s);
     }
 }
+
+#[test]
+fn the_newest_reading_wins_wherever_it_came_from() {
+    let s = Sandbox::claude_fixture();
+    // `.claude.json` last refreshed two days ago (when `/usage` last ran): the week at 90%, and a
+    // 5-hour figure of a window long over. The status line, drawn now, reports the week at 20%.
+    let two_days_ago =
+        (jiff::Timestamp::from_second(1_770_931_800).unwrap().as_millisecond() - 2 * 86_400_000).to_string();
+    let stale = claude_json(&two_days_ago, 62.0, 10.0).replace(r#""utilization": 41"#, r#""utilization": 90"#);
+    std::fs::write(file(&s), stale).unwrap();
+    assert_eq!(s.status(NOW)["claude"]["seven_day"]["used_percent"], 90.0, "alone, the old figure is all there is");
+    let mut p = payload(&s, None);
+    p["rate_limits"] = serde_json::json!({
+        "seven_day": { "used_percentage": 20, "resets_at": 1_771_232_400 } // 2026-02-16T09:00:00Z
+    });
+    let mut c = s.cmd().args(["--now", NOW, "statusline"]).stdin(std::process::Stdio::piped()).spawn().unwrap();
+    std::io::Write::write_all(&mut c.stdin.take().unwrap(), p.to_string().as_bytes()).unwrap();
+    assert!(c.wait().unwrap().success());
+    let v = s.status(NOW);
+    let week = &v["claude"]["rate_limits"]["seven_day"];
+    assert_eq!((week["used_percent"].as_f64(), week["observed_at"].as_str()), (Some(20.0), Some(NOW)));
+    assert_eq!(v["claude"]["seven_day"]["used_percent"], 20.0);
+}

@@ -3,7 +3,8 @@
 //! `utilization` with `five_hour` and `seven_day` (`utilization` 0-100, `resets_at` ISO 8601) and
 //! `limits[]` (`kind` `session`, `weekly_all` or `weekly_scoped`, `percent`, `resets_at`, for a scoped
 //! one `scope.model.display_name`). The shape is observed, not documented: anything missing or odd
-//! is "not shown", never an error.
+//! is "not shown", never an error. Only the top-level member counts: the same key nested in a
+//! project's settings is someone else's.
 //!
 //! Only that one member is read: the file also holds account ids and other settings, none of which
 //! is kept, logged or printed. The member is found by a byte search and its object cut out by
@@ -18,10 +19,49 @@ use crate::ground::window::Window;
 
 const KEY: &[u8] = b"\"cachedUsageUtilization\"";
 
-/// The object after `KEY` (from its `{` to the matching `}`), strings and escapes respected.
-fn member(b: &[u8]) -> Option<&[u8]> {
-    let at = memchr::memmem::find(b, KEY)? + KEY.len();
-    let rest = &b[at..];
+/// The object that is the value of the top-level member `key` (quoted), from its `{` to the matching
+/// `}`. A key of the same name nested deeper (inside a project's settings) is not it. Claude Code
+/// writes the file indented by two spaces, where a top-level key is exactly one that starts a line
+/// after two spaces (a JSON string holds no raw newline): a byte search finds it without parsing the
+/// rest of a large file. A file written otherwise is walked, strings respected, to depth one.
+pub fn top_level<'a>(b: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
+    let at = if b.starts_with(b"{\n  \"") {
+        memchr::memmem::find_iter(b, key).find(|&i| i >= 3 && &b[i - 3..i] == b"\n  ")?
+    } else {
+        depth_one(b, key)?
+    };
+    object_after(&b[at + key.len()..])
+}
+
+/// Where `key` (quoted) starts as a member of the outermost object.
+fn depth_one(b: &[u8], key: &[u8]) -> Option<usize> {
+    let (mut depth, mut i) = (0usize, 0usize);
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                if depth == 1 && b.get(start..start + key.len()) == Some(key) {
+                    let rest = b[(i + 1).min(b.len())..].iter().find(|c| !c.is_ascii_whitespace());
+                    if rest == Some(&b':') {
+                        return Some(start);
+                    }
+                }
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The object that starts after a key's closing quote: `: {...}`, strings and escapes respected.
+fn object_after(rest: &[u8]) -> Option<&[u8]> {
     let colon = rest.iter().position(|&c| !c.is_ascii_whitespace())?;
     if rest[colon] != b':' {
         return None;
@@ -59,7 +99,7 @@ fn instant(v: &Value) -> Option<i64> {
 
 /// The readings in a `.claude.json`'s bytes, each range-checked (see `ground::evidence::check`).
 pub fn readings(bytes: &[u8]) -> Vec<Reading> {
-    let Some(obj) = member(bytes) else { return Vec::new() };
+    let Some(obj) = top_level(bytes, KEY) else { return Vec::new() };
     let Ok(v) = serde_json::from_slice::<Value>(obj) else { return Vec::new() };
     let Some(observed) = v.get("fetchedAtMs").and_then(Value::as_f64).filter(|t| t.is_finite() && *t > 0.0) else {
         return Vec::new();
@@ -154,6 +194,28 @@ mod tests {
         );
         assert_eq!(r[2].label, "Fable");
         assert_eq!(r[0].resets_at, FETCHED + 2 * 3_600_000);
+    }
+
+    #[test]
+    fn only_the_top_level_member_counts() {
+        // A project's settings that hold a member of the same name (90%, days old) come first in the
+        // file; the top-level one (62%) is the answer, indented as Claude Code writes or not.
+        let nested = full().replace("\"utilization\": 62", "\"utilization\": 90").replace("1770930000000", "1770700000000");
+        let indented = format!(
+            "{{\n  \"projects\": {{\n    \"/p\": {{\n      \"cachedUsageUtilization\": {nested}\n    }}\n  }},\n  \"cachedUsageUtilization\": {}\n}}",
+            full()
+        );
+        let flat: String = format!(r#"{{"projects": {{"/p": {{"cachedUsageUtilization": {nested}}}}}, "cachedUsageUtilization": {}}}"#, full());
+        for doc in [indented, flat] {
+            let r = readings(doc.as_bytes());
+            assert_eq!(r.first().map(|r| (r.used_percent, r.observed_at)), Some((62.0, FETCHED)), "{doc}");
+        }
+        // Only the nested one: nothing.
+        let only_nested = format!("{{\n  \"projects\": {{\n    \"/p\": {{\n      \"cachedUsageUtilization\": {nested}\n    }}\n  }}\n}}");
+        assert!(readings(only_nested.as_bytes()).is_empty());
+        assert!(readings(format!(r#"{{"a": {{"cachedUsageUtilization": {nested}}}}}"#).as_bytes()).is_empty());
+        // A string value that spells the key is not a member.
+        assert!(readings(br#"{"note": "\"cachedUsageUtilization\": {}"}"#).is_empty());
     }
 
     #[test]
