@@ -69,21 +69,24 @@ impl Local<'_, '_> {
         let spread: Vec<(i64, i64, f64)> =
             trend.rises.iter().filter(|r| r.to > memory).map(|r| (r.from.max(memory), r.to, r.points)).collect();
         let per_percent = per_percent.filter(|c| *c > 0.0);
+        // In percent: the calls no reading covers, when a percent's cost converts them.
+        let local: Vec<(i64, f64)> = match per_percent {
+            Some(c) => outside.iter().map(|(t, a)| (*t, a / c)).collect(),
+            None => Vec::new(),
+        };
         let pct_rate = match per_percent {
             // Nothing burning is 0% a minute whatever a percent costs.
             _ if outside.is_empty() && spread.is_empty() => Some(0.0),
-            Some(c) => {
-                let local: Vec<(i64, f64)> = outside.iter().map(|(t, a)| (*t, a / c)).collect();
-                Some(rate::present_spread(&local, &spread, since, self.now))
-            }
+            Some(_) => Some(rate::present_spread(&local, &spread, since, self.now)),
             // The readings' trend alone: local calls since cannot be converted yet.
             None if !spread.is_empty() => Some(rate::present_spread(&[], &spread, since, self.now)),
             None => None,
         };
-        let o = rate::outlook(used, pct_rate.unwrap_or(0.0), resets_at, last, self.now);
+        let steady = rate::steady(&local, &spread, self.now);
+        let o = rate::outlook(used, pct_rate.unwrap_or(0.0), steady, resets_at, last, self.now);
         Gauge {
             used_percent: Some(used),
-            minutes_to_limit: o.minutes_to_empty.filter(|_| o.warning),
+            minutes_to_limit: o.warn_in,
             minutes_to_empty: o.minutes_to_empty.filter(|_| pct_rate.is_some()),
             pace: o.pace.filter(|_| pct_rate.is_some()),
             percent_per_hour: pct_rate.map(|r| r * 60.0),

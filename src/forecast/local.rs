@@ -31,11 +31,12 @@ impl Local<'_, '_> {
     }
 
     /// The present rate of a window that began at `since`, in pico-dollars (or tokens, or premium
-    /// requests, as the measure says) a minute, and its last call.
-    fn rate(&self, since: i64, measure: Measure) -> (f64, Option<i64>) {
+    /// requests, as the measure says) a minute, the steady rule's rate in the same measure, and the
+    /// window's last call.
+    fn rate(&self, since: i64, measure: Measure) -> (f64, f64, Option<i64>) {
         let calls = self.recent(since);
         let uses: Vec<(i64, f64)> = calls.iter().map(|e| (e.ts, amount(e, measure))).collect();
-        (rate::present(&uses, since, self.now), calls.last().map(|e| e.ts))
+        (rate::present(&uses, since, self.now), rate::steady(&uses, &[], self.now), calls.last().map(|e| e.ts))
     }
 
     /// The local estimate of the window `[resets_at - length, resets_at)` against the local limit.
@@ -52,13 +53,13 @@ impl Local<'_, '_> {
             Measure::Tokens => t.sums.total() as f64,
             Measure::Requests => t.sums.premium as f64,
         };
-        let (rate, last) = self.rate(since, limit.measure);
+        let (rate, steady, last) = self.rate(since, limit.measure);
         let used = used_amount / amount * 100.0;
         let pct_rate = rate / amount * 100.0;
-        let o = rate::outlook(used, pct_rate, resets_at, last, self.now);
+        let o = rate::outlook(used, pct_rate, steady / amount * 100.0, resets_at, last, self.now);
         Gauge {
             used_percent: Some(used),
-            minutes_to_limit: o.minutes_to_empty.filter(|_| o.warning),
+            minutes_to_limit: o.warn_in,
             minutes_to_empty: o.minutes_to_empty,
             pace: o.pace,
             percent_per_hour: Some(pct_rate * 60.0),
@@ -76,14 +77,15 @@ impl Local<'_, '_> {
         let mut g = Gauge { premium: t.sums.premium, ..Gauge::new(Window::Month, Source::None, Some(resets_at)) };
         g = g.with_totals(&t);
         let Some(allowance) = allowance.filter(|a| *a > 0.0) else { return g };
-        let (rate, last) = self.rate(since, Measure::Requests);
+        let (rate, steady, last) = self.rate(since, Measure::Requests);
         let used = requests / allowance * 100.0;
-        let pct_rate = rate / 1000.0 / allowance * 100.0;
-        let o = rate::outlook(used, pct_rate, resets_at, last, self.now);
+        let per = |r: f64| r / 1000.0 / allowance * 100.0;
+        let o = rate::outlook(used, per(rate), per(steady), resets_at, last, self.now);
+        let pct_rate = per(rate);
         Gauge {
             source: Source::Configured,
             used_percent: Some(used),
-            minutes_to_limit: o.minutes_to_empty.filter(|_| o.warning),
+            minutes_to_limit: o.warn_in,
             minutes_to_empty: o.minutes_to_empty,
             pace: o.pace,
             percent_per_hour: Some(pct_rate * 60.0),

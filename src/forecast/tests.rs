@@ -71,13 +71,17 @@ fn steady_work_warns_when_the_limit_is_45_minutes_away() {
     let h = history(&calls);
     let ev = Evidence::default();
     // 10:50: 51 calls, 51%. Present rate Σ_{0..50} e^{-k/20} / (20 (1 - e^{-50/20})) = 18.9030 /
-    // 18.3583 = 1.02966%/min; 49% left lasts 47.6 minutes: past the 45-minute horizon, no warning.
+    // 18.3583 = 1.02966%/min; 49% left lasts 47.6 minutes: past the 45-minute horizon. But past 40%
+    // the steady rule looks too: the last 10 and 30 minutes averaged 1%/min, the other 49% go in 49
+    // minutes, within its 90: a warning in 49 minutes.
     let g = runway(&h, &ev, T0 + 50 * M, Some(10.0)).five().cloned().unwrap();
     assert!(near(g.used_percent, 51.0));
     let rate = geometric(51) / (20.0 * (1.0 - (-2.5f64).exp()));
     assert!(near(g.percent_per_hour, rate * 60.0), "{:?}", g.percent_per_hour);
     assert!(near(g.minutes_to_empty, 49.0 / rate));
-    assert_eq!(g.minutes_to_limit, None);
+    assert!(near(g.minutes_to_limit, 49.0), "{:?}", g.minutes_to_limit);
+    // At 10:30 (31%, under 40%) only the present rate counts: 69% in 67 minutes, no warning.
+    assert_eq!(runway(&h, &ev, T0 + 30 * M, Some(10.0)).five().unwrap().minutes_to_limit, None);
     // 10:55: 56%, 1.02862%/min: 44% left in 42.8 minutes. A warning, counting down.
     let g = runway(&h, &ev, T0 + 55 * M, Some(10.0)).five().cloned().unwrap();
     let rate = geometric(56) / (20.0 * (1.0 - (-2.75f64).exp()));
@@ -120,10 +124,13 @@ fn work_that_speeds_up_is_seen_at_once() {
     let rate = (2.0 * geometric(11) + 0.2 * (geometric(71) - geometric(11))) / (20.0 * (1.0 - (-3.5f64).exp()));
     assert!(near(g.percent_per_hour, rate * 60.0), "{:?} vs {}", g.percent_per_hour, rate * 60.0);
     assert!(near(g.minutes_to_empty, 66.0 / rate) && g.minutes_to_limit.is_none());
-    // 11:20: 54% used, 1.4272%/min: 46% left in 32.2 minutes. A warning.
+    // 11:20: 54% used, 1.4272%/min: 46% left in 32.2 minutes. A warning. The steady rule sees the
+    // slower of the last 10 minutes (20% in 10: 2%/min) and the last 30 (9 × 0.2% + 21 × 2% = 43.8%
+    // in 30: 1.46%/min): 46% in 31.5 minutes, the sooner of the two.
     let g = runway(&h, &Evidence::default(), T0 + 80 * M, Some(10.0)).five().cloned().unwrap();
     let rate = (2.0 * geometric(21) + 0.2 * (geometric(81) - geometric(21))) / (20.0 * (1.0 - (-4.0f64).exp()));
-    assert!(near(g.minutes_to_limit, 46.0 / rate), "{:?} vs {}", g.minutes_to_limit, 46.0 / rate);
+    assert!(46.0 / rate > 46.0 / 1.46);
+    assert!(near(g.minutes_to_limit, 46.0 / 1.46), "{:?} vs {}", g.minutes_to_limit, 46.0 / 1.46);
 }
 
 #[test]

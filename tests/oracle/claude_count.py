@@ -29,6 +29,14 @@ PRICES = {
     "claude-opus-4-5": (5.0, 25.0),
     "claude-sonnet-4-5": (3.0, 15.0),
     "claude-haiku-4-5": (1.0, 5.0),
+    # Newer models, from the same list (reference/formats.md, "Official Anthropic list prices").
+    "claude-opus-4-7": (5.0, 25.0),
+    "claude-opus-4-8": (5.0, 25.0),
+    "claude-opus-5": (5.0, 25.0),
+    "claude-sonnet-4-6": (3.0, 15.0),
+    "claude-sonnet-5": (2.0, 10.0),
+    "claude-fable-5": (10.0, 50.0),
+    "claude-mythos-5": (10.0, 50.0),
 }
 H5 = 5 * 3600 * 1000
 
