@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
-use crate::forecast::evidence::Evidence;
+use crate::forecast::evidence::{Evidence, placed};
 use crate::forecast::{self, Runway};
 use crate::ground::evidence::Reading;
 use crate::ground::hash::Hasher;
@@ -24,8 +24,9 @@ pub struct App {
     root_keys: HashSet<String>,
     pub run: Run,
     pub readings: Readings,
-    /// What Claude Code's `.claude.json` says (its cached usage answer).
-    pub on_disk: Vec<Reading>,
+    /// What the files of readings say (Claude Code's `.claude.json`, Claude Desktop's history), each
+    /// with the file's name.
+    pub on_disk: Vec<(Reading, &'static str)>,
 }
 
 /// Each set of roots has its own cache, so a tmux server without the shell's `CLAUDE_CONFIG_DIR`
@@ -63,7 +64,9 @@ impl App {
                 let spec = p.spec();
                 (spec.reading_files)(&cfg.env)
                     .into_iter()
-                    .flat_map(|f| usage_file::load(&cfg.cache_dir, &f, spec.readings_in))
+                    .flat_map(|f| {
+                        usage_file::load(&cfg.cache_dir, &f.path, f.read).into_iter().map(move |r| (r, f.name))
+                    })
                     .collect::<Vec<_>>()
             })
             .collect();
@@ -83,7 +86,9 @@ impl App {
         readings
             .extend(st.readings.iter().map(|o| &o.value).filter(|r| r.provider == p && r.observed_at <= now).cloned());
         // Claude Code's cached answer counts only while its window is still open: it may be days old.
-        let open = self.on_disk.iter().filter(|r| r.provider == p && r.observed_at <= now && r.resets_at > now);
+        // A sample without its reset (Claude Desktop's) is placed by the forecast.
+        let open = self.on_disk.iter().map(|(r, _)| r);
+        let open = open.filter(|r| r.provider == p && r.observed_at <= now && (!r.anchored() || r.resets_at > now));
         readings.extend(open.cloned());
         let hits = st.hits.iter().map(|o| o.value).filter(|h| h.provider == p && h.at <= now).collect();
         Evidence { readings, hits }
@@ -96,12 +101,11 @@ impl App {
         let st = &self.run.db.state;
         let mut all: Vec<(Reading, &'static str)> = Vec::new();
         all.extend(self.readings.of(p, &self.root_keys, now).into_iter().map(|r| (r, "status line")));
-        all.extend(
-            self.on_disk
-                .iter()
-                .filter(|r| r.provider == p && r.observed_at <= now)
-                .map(|r| (r.clone(), ".claude.json")),
-        );
+        let on_disk = self.on_disk.iter().filter(|(r, _)| r.provider == p && r.observed_at <= now);
+        all.extend(on_disk.clone().filter(|(r, _)| r.anchored()).map(|(r, name)| (r.clone(), *name)));
+        // Samples without their resets, placed the way the forecast places them.
+        let ev: Vec<Reading> = self.evidence(p).readings;
+        all.extend(placed(&ev).into_iter().map(|r| (r, "Claude Desktop")));
         all.extend(
             st.readings
                 .iter()

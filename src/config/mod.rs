@@ -233,7 +233,10 @@ pub fn resolve(g: &Given, env: &Env, audience: Audience) -> (Config, Vec<String>
         notify: v.notify.clone(),
         notify_at: v.notify_at,
         providers: v.providers,
-        env: env.clone(),
+        env: match &v.claude_desktop_history {
+            Some(p) => env.clone().with(crate::provider::claude::DESKTOP_HISTORY, p),
+            None => env.clone(),
+        },
         knobs: Knobs::of(env),
     };
     (cfg, problems)

@@ -126,6 +126,8 @@ settings! {
         "Longest time between full rescans of idle files";
     timezone: kinds::Zone = "", "timezone", "ZONE",
         "Time zone for clock times and days (an IANA name). Default: `TZ`, else the system's";
+    claude_desktop_history: kinds::Dir = "", -, "FILE",
+        "Claude Desktop's usage history (`plan-usage-history.json`), one more source of the service's readings. Default: the app's data directory (`~/Library/Application Support/Claude`, `%APPDATA%\\Claude`, `~/.config/Claude`)";
     cache_dir: kinds::Dir = "", -, "DIR",
         "Cache directory. Default: `~/.cache/runway` (Linux), `~/Library/Caches/runway` (macOS)";
 }

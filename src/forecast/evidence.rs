@@ -65,6 +65,65 @@ pub fn of_window<'a>(readings: &'a [Reading], r: &Reading) -> Vec<&'a Reading> {
     rs
 }
 
+/// A sample's window began halfway between two samples that show it starting, at most this far apart.
+const BRACKET_MS: i64 = 20 * MINUTE_MS;
+/// Jitter allowed between a sample's time and a reset another source gave.
+const JITTER_MS: i64 = 2 * MINUTE_MS;
+
+/// The readings with their resets. A sample without one (Claude Desktop's history) joins the window
+/// whose reset another reading gave, `R - length < t < R`; failing that, for the 5 hours, the one its
+/// own series shows starting (a share that rose from 0, or fell, between two samples at most 20
+/// minutes apart: the window began halfway between, within about 8 minutes). Samples of another
+/// organisation than the one followed are left out (the one `.claude.json` names, else the newest
+/// sample's): Claude Desktop and Claude Code sign in separately.
+pub fn anchor(readings: &[Reading]) -> Vec<Reading> {
+    let mut out: Vec<Reading> = readings.iter().filter(|r| r.anchored()).cloned().collect();
+    out.extend(placed(readings));
+    out
+}
+
+/// The samples among `readings` that `anchor` places, with their resets.
+pub fn placed(readings: &[Reading]) -> Vec<Reading> {
+    let (anchored, samples): (Vec<&Reading>, Vec<&Reading>) = readings.iter().partition(|r| r.anchored());
+    let mut out: Vec<Reading> = Vec::new();
+    if samples.is_empty() {
+        return out;
+    }
+    let named = anchored.iter().filter(|r| r.account != 0).max_by_key(|r| r.observed_at).map(|r| r.account);
+    let followed = named.or_else(|| samples.iter().max_by_key(|r| r.observed_at).map(|r| r.account));
+    let mine: Vec<&Reading> = samples.into_iter().filter(|s| Some(s.account) == followed).collect();
+    for w in [Window::FiveHour, Window::SevenDay] {
+        let mut series: Vec<&Reading> = mine.iter().copied().filter(|s| s.window == w).collect();
+        series.sort_by_key(|s| s.observed_at);
+        let starts: Vec<i64> = series
+            .windows(2)
+            .filter(|p| {
+                let (a, b) = (p[0], p[1]);
+                b.used_percent > 0.0
+                    && (a.used_percent == 0.0 || b.used_percent < a.used_percent)
+                    && b.observed_at - a.observed_at <= BRACKET_MS
+            })
+            .map(|p| (p[0].observed_at + p[1].observed_at) / 2)
+            .collect();
+        for s in series {
+            let given = anchored
+                .iter()
+                .filter(|a| a.provider == s.provider && a.window == w && a.main())
+                .filter(|a| a.resets_at - w.len_ms() - JITTER_MS < s.observed_at && s.observed_at < a.resets_at)
+                .map(|a| a.resets_at)
+                .max();
+            let seen = || {
+                let start = starts.iter().copied().filter(|t| *t <= s.observed_at).max()?;
+                (w == Window::FiveHour && s.observed_at < start + w.len_ms()).then_some(start + w.len_ms())
+            };
+            if let Some(reset) = given.or_else(seen) {
+                out.push(Reading { resets_at: reset, ..s.clone() });
+            }
+        }
+    }
+    out
+}
+
 /// A rise of a reported share: `points` more at `to` than at `from`, spread over the time between.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Rise {
@@ -151,6 +210,51 @@ mod tests {
         // Readings from after now do not exist yet.
         assert_eq!(effective(std::slice::from_ref(&real), Window::FiveHour, 9 * h), None);
         assert_eq!(effective(std::slice::from_ref(&real), Window::SevenDay, 11 * h), None);
+    }
+
+    #[test]
+    fn samples_join_the_window_another_source_gave() {
+        use crate::ground::evidence::account_of;
+        let h = HOUR_MS;
+        let m = MINUTE_MS;
+        let (mine, theirs) = (account_of("org-a"), account_of("org-b"));
+        let sample = |w: Window, used: f64, at: i64, acct: u64| Reading::sample(Provider::CLAUDE, w, used, at, acct);
+        // `.claude.json` (org a) gave the week's reset (day 7) and an old 5-hour window (resets at 3 h).
+        let mut week = Reading::new(Provider::CLAUDE, Window::SevenDay, 30.0, 7 * 24 * h, h);
+        week.account = mine;
+        let five = Reading::new(Provider::CLAUDE, Window::FiveHour, 10.0, 3 * h, h);
+        let rs = vec![
+            week.clone(),
+            five,
+            sample(Window::SevenDay, 34.0, 10 * h, mine),
+            sample(Window::SevenDay, 90.0, 10 * h, theirs),
+            // Within the old 5-hour window: its reset.
+            sample(Window::FiveHour, 12.0, 2 * h, mine),
+            // A new window seen starting: 0% at 10:00, 3% at 10:15 (began 10:07:30).
+            sample(Window::FiveHour, 0.0, 10 * h, mine),
+            sample(Window::FiveHour, 3.0, 10 * h + 15 * m, mine),
+            // Long after any start it can place: no window.
+            sample(Window::FiveHour, 40.0, 20 * h, mine),
+        ];
+        let got: Vec<(Window, f64, i64)> = anchor(&rs)
+            .iter()
+            .filter(|r| r.observed_at >= 2 * h)
+            .map(|r| (r.window, r.used_percent, r.resets_at))
+            .collect();
+        let began = 10 * h + 15 * m / 2;
+        assert_eq!(
+            got,
+            vec![
+                (Window::FiveHour, 12.0, 3 * h),
+                (Window::FiveHour, 3.0, began + 5 * h),
+                (Window::SevenDay, 34.0, 7 * 24 * h),
+            ],
+            "the other organisation's 90% is not this account's; the 0% before the start has no window"
+        );
+        // Without `.claude.json` naming one, the newest sample's organisation is followed.
+        let only =
+            vec![sample(Window::FiveHour, 0.0, 10 * h, mine), sample(Window::FiveHour, 3.0, 10 * h + 15 * m, theirs)];
+        assert!(anchor(&only).iter().all(|r| r.account == theirs));
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub mod rate;
 
 use burn::{Burn, Projection};
 use carried::Trend;
-use evidence::{Evidence, Trust, calibrate, effective, of_window, rises};
+use evidence::{Evidence, Trust, anchor, calibrate, effective, of_window, rises};
 use gauge::Gauge;
 use limit::{Configured, Limit, Source};
 use local::Local;
@@ -113,7 +113,8 @@ pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway
     let view = ledger.blocks_at(now);
     let block = view.current().map(|b| block_now(ledger, b, now));
     let local = Local { ledger, now };
-    let main: Vec<Reading> = ev.readings.iter().filter(|r| r.main() && r.observed_at <= now).cloned().collect();
+    let readings = anchor(&ev.readings);
+    let main: Vec<Reading> = readings.iter().filter(|r| r.main() && r.observed_at <= now).cloned().collect();
     let cost_between = |a: i64, b: i64| ledger.sum_between(a, b).sums.cost;
     let cpp5 = calibrate(&main, Window::FiveHour, now, &cost_between);
     let cpp7 = calibrate(&main, Window::SevenDay, now, &cost_between);
@@ -153,7 +154,7 @@ pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway
     let five = five.filter(|_| windows.contains(&Window::FiveHour));
     let seven = seven.filter(|_| windows.contains(&Window::SevenDay));
     let mut gauges: Vec<Gauge> = five.into_iter().chain(seven).chain(month).collect();
-    gauges.extend(other_allowances(&ev.readings, now));
+    gauges.extend(other_allowances(&readings, now));
     let week = ledger.week(now);
     let unpriced = ledger.unpriced_between(now - WEEK_MS, now);
     let assumed = ledger.assumed_between(now - WEEK_MS, now);

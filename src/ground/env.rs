@@ -58,6 +58,14 @@ impl Env {
         Env { vars: pairs.iter().map(|(k, v)| ((*k).to_owned(), OsString::from(v))).collect() }
     }
 
+    /// The same environment with `name` set to `value`: a setting resolved from the flags, the
+    /// environment and the config file, handed to a floor that reads the environment alone.
+    pub fn with(mut self, name: &str, value: &std::path::Path) -> Env {
+        self.vars.retain(|(k, _)| k != name);
+        self.vars.push((name.to_owned(), value.as_os_str().to_owned()));
+        self
+    }
+
     pub fn os(&self, name: &str) -> Option<&OsString> {
         self.vars.iter().find(|(k, _)| k == name).map(|(_, v)| v).filter(|v| !v.is_empty())
     }

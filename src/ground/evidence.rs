@@ -24,6 +24,9 @@ pub struct Reading {
     /// The only window of its snapshot: a Codex account whose snapshot carries the week alone has
     /// no 5-hour window at all.
     pub alone: bool,
+    /// The organisation the figure is about, as a hash of its id, when the source names one (Claude
+    /// Code's `.claude.json`, Claude Desktop's history); 0 when it does not.
+    pub account: u64,
 }
 
 impl Reading {
@@ -38,7 +41,19 @@ impl Reading {
             bucket: String::new(),
             label: String::new(),
             alone: false,
+            account: 0,
         }
+    }
+
+    /// A share sampled without its reset (Claude Desktop's history): it joins the window another
+    /// source gave the reset of (see `forecast::evidence::anchor`).
+    pub fn sample(provider: Provider, window: Window, used_percent: f64, observed_at: i64, account: u64) -> Reading {
+        Reading { account, ..Reading::new(provider, window, used_percent, 0, observed_at) }
+    }
+
+    /// Whether its reset is known (every source but a sample's).
+    pub fn anchored(&self) -> bool {
+        self.resets_at > 0
     }
 
     /// An organisation's spend limit (Claude Code's `rate_limits.spend_limit`): an allowance of its
@@ -68,6 +83,11 @@ impl Reading {
     pub fn name(&self) -> &str {
         if self.label.is_empty() { &self.bucket } else { &self.label }
     }
+}
+
+/// An organisation's id as readings keep it: a hash, so that no account id is stored or shown.
+pub fn account_of(id: &str) -> u64 {
+    super::hash::key("account", &[id.trim().as_bytes()]).max(1)
 }
 
 /// Readings closer than this in their reset are of one window.

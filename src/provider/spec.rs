@@ -43,10 +43,17 @@ pub struct Spec {
     /// local use (against a limit learned or configured, or the service's readings), the week, a
     /// calendar month of premium requests.
     pub windows: &'static [Window],
-    /// Files outside the history that hold the service's readings (Claude Code's `.claude.json`),
-    /// and how to read them.
-    pub reading_files: fn(&Env) -> Vec<PathBuf>,
-    pub readings_in: fn(&[u8]) -> Vec<Reading>,
+    /// Files outside the history that hold the service's readings (Claude Code's `.claude.json`,
+    /// Claude Desktop's usage history), each with how to read it.
+    pub reading_files: fn(&Env) -> Vec<ReadingFile>,
+}
+
+/// A file of the service's readings, how it reads, and its name as `status` gives it.
+#[derive(Clone, Debug)]
+pub struct ReadingFile {
+    pub path: PathBuf,
+    pub read: fn(&[u8]) -> Vec<Reading>,
+    pub name: &'static str,
 }
 
 /// A model's family and version (`claude-opus`, [4, 9]): a newer model of a known family is priced
@@ -106,11 +113,7 @@ pub fn small_file(path: &Path) -> Option<Vec<u8>> {
 }
 
 /// For a provider with no files of readings.
-pub fn no_files(_: &Env) -> Vec<PathBuf> {
-    Vec::new()
-}
-
-pub fn no_readings(_: &[u8]) -> Vec<Reading> {
+pub fn no_files(_: &Env) -> Vec<ReadingFile> {
     Vec::new()
 }
 

@@ -241,7 +241,8 @@ pub fn decode(b: &[u8], price_hash: u64, depth: Depth) -> R<State> {
         let (resets_at, observed_at) = (r.i64()?, r.i64()?);
         let text = |b: &[u8]| String::from_utf8(b.to_vec()).map_err(|_| Corrupt);
         let (bucket, label) = (text(r.bytes()?)?, text(r.bytes()?)?);
-        let value = Reading { provider, window, used_percent, resets_at, observed_at, bucket, label, alone };
+        let value =
+            Reading { provider, window, used_percent, resets_at, observed_at, bucket, label, alone, account: 0 };
         s.readings.push(FromFile { file, value });
     }
     for _ in 0..r.count(15)? {

@@ -22,14 +22,15 @@ fn encode(stamp: &str, rs: &[Reading]) -> String {
     let mut s = format!("{stamp}\n");
     for r in rs {
         s += &format!(
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{:x}\n",
             r.provider.name(),
             r.window.key(),
             r.used_percent,
             r.resets_at,
             r.observed_at,
             r.bucket,
-            r.label
+            r.label,
+            r.account
         );
     }
     s
@@ -39,7 +40,7 @@ fn decode(text: &str) -> Vec<Reading> {
     let mut out = Vec::new();
     for line in text.lines() {
         let f: Vec<&str> = line.split('\t').collect();
-        let [p, w, used, reset, seen, bucket, label] = f[..] else { continue };
+        let [p, w, used, reset, seen, bucket, label, account] = f[..] else { continue };
         let Some(provider) = Provider::from_name(p) else { continue };
         let window = match w {
             "five_hour" => Window::FiveHour,
@@ -49,10 +50,14 @@ fn decode(text: &str) -> Vec<Reading> {
         let (Ok(used), Ok(reset), Ok(seen)) = (used.parse::<f64>(), reset.parse::<i64>(), seen.parse::<i64>()) else {
             continue;
         };
-        // What comes back from disk is checked again, like anything from outside.
-        if check(used, reset, seen, window).is_ok() {
+        // What comes back from disk is checked again, like anything from outside (a sample, without
+        // its reset, by its share alone).
+        let plausible =
+            if reset == 0 { (0.0..=100.0).contains(&used) } else { check(used, reset, seen, window).is_ok() };
+        if plausible {
             let mut r = Reading::new(provider, window, used, reset, seen);
             (r.bucket, r.label) = (bucket.to_owned(), label.to_owned());
+            r.account = u64::from_str_radix(account, 16).unwrap_or(0);
             out.push(r);
         }
     }
@@ -66,7 +71,7 @@ pub fn load(cache_dir: &Path, file: &Path, parse: fn(&[u8]) -> Vec<Reading>) -> 
         return Vec::new();
     }
     // The layout's version first: a copy kept by an older runway is read again, not misread.
-    let stamp = format!("v2 {} {} {} {}", md.dev(), md.ino(), md.len(), mtime_ns(&md));
+    let stamp = format!("v3 {} {} {} {}", md.dev(), md.ino(), md.len(), mtime_ns(&md));
     let kept = cache_dir.join(format!(
         "claude-json-{:016x}",
         key("claude-json", &[std::os::unix::ffi::OsStrExt::as_bytes(file.as_os_str())])

@@ -4,6 +4,7 @@
 //! `${XDG_CONFIG_HOME:-~/.config}/claude` and `~/.claude`. The service's readings come from the
 //! status line's stdin (`payload`) and from `.claude.json` (`settings_file`).
 
+pub mod desktop;
 pub mod line;
 pub mod origin;
 pub mod payload;
@@ -16,7 +17,7 @@ use crate::ground::dirs::{config_home, home};
 use crate::ground::env::Env;
 use crate::ground::provider::Provider;
 use crate::ground::window::Window;
-use crate::provider::spec::{nothing_beside, everywhere, Lines, Shape, Spec, expand};
+use crate::provider::spec::{nothing_beside, everywhere, Lines, ReadingFile, Shape, Spec, expand};
 
 pub const SPEC: Spec = Spec {
     provider: Provider::declare(0),
@@ -34,7 +35,6 @@ pub const SPEC: Spec = Spec {
     family: prices::family,
     windows: &[Window::FiveHour, Window::SevenDay],
     reading_files,
-    readings_in: settings_file::readings,
 };
 
 /// An entry of `CLAUDE_CONFIG_DIR`: the config dir, or its `projects/`.
@@ -84,11 +84,35 @@ fn reader(_: &[u8]) -> Box<dyn Lines> {
 
 /// Where Claude Code keeps `.claude.json` (its cached usage answer is read from it): in each
 /// `CLAUDE_CONFIG_DIR` entry when that is set, else in the home directory.
-fn reading_files(env: &Env) -> Vec<PathBuf> {
+fn claude_json(env: &Env) -> Vec<PathBuf> {
     match given_dirs(env) {
         Some(dirs) => dirs.into_iter().map(|p| config_dir(p).join(".claude.json")).collect(),
         None => home(env).map(|h| h.join(".claude.json")).into_iter().collect(),
     }
+}
+
+/// Where Claude Desktop keeps its usage history: the file the setting names, else the app's data
+/// directory on each system (a missing file costs a stat).
+fn desktop_history(env: &Env) -> Vec<PathBuf> {
+    if let Some(given) = env.os(DESKTOP_HISTORY) {
+        return vec![PathBuf::from(given)];
+    }
+    let home = home(env);
+    let mut out: Vec<PathBuf> = Vec::new();
+    out.extend(home.as_ref().map(|h| h.join("Library/Application Support/Claude")));
+    out.extend(config_home(env).map(|c| c.join("Claude")));
+    out.extend(env.dir("APPDATA").map(|a| a.join("Claude")));
+    out.into_iter().map(|d| d.join(desktop::FILE)).collect()
+}
+
+/// The setting that names Claude Desktop's usage history (flag, environment or config file, resolved
+/// into the environment runway sees).
+pub const DESKTOP_HISTORY: &str = "RUNWAY_CLAUDE_DESKTOP_HISTORY";
+
+fn reading_files(env: &Env) -> Vec<ReadingFile> {
+    let json = claude_json(env).into_iter().map(|path| ReadingFile { path, read: settings_file::readings, name: ".claude.json" });
+    let desktop = desktop_history(env).into_iter().map(|path| ReadingFile { path, read: desktop::readings, name: "Claude Desktop" });
+    json.chain(desktop).collect()
 }
 
 #[cfg(test)]
@@ -109,10 +133,20 @@ mod tests {
     fn roots_and_reading_files_from_the_environment() {
         let d = Env::of(&[("HOME", "/h")]);
         assert_eq!(roots(&d), [PathBuf::from("/h/.config/claude/projects"), PathBuf::from("/h/.claude/projects")]);
-        assert_eq!(reading_files(&d), [PathBuf::from("/h/.claude.json")]);
+        assert_eq!(claude_json(&d), [PathBuf::from("/h/.claude.json")]);
         let given = Env::of(&[("HOME", "/h"), ("CLAUDE_CONFIG_DIR", "~/a, /b/projects,")]);
         assert_eq!(config_dirs(&given), [PathBuf::from("/h/a"), PathBuf::from("/b")]);
-        assert_eq!(reading_files(&given), [PathBuf::from("/h/a/.claude.json"), PathBuf::from("/b/.claude.json")]);
+        assert_eq!(claude_json(&given), [PathBuf::from("/h/a/.claude.json"), PathBuf::from("/b/.claude.json")]);
+        let paths = |e: &Env| reading_files(e).into_iter().map(|f| (f.path, f.name)).collect::<Vec<_>>();
+        assert_eq!(
+            paths(&d)[1..],
+            [
+                (PathBuf::from("/h/Library/Application Support/Claude/plan-usage-history.json"), "Claude Desktop"),
+                (PathBuf::from("/h/.config/Claude/plan-usage-history.json"), "Claude Desktop"),
+            ]
+        );
+        let named = Env::of(&[("HOME", "/h"), (DESKTOP_HISTORY, "/x/history.json")]);
+        assert_eq!(paths(&named)[1..], [(PathBuf::from("/x/history.json"), "Claude Desktop")]);
         assert!(roots(&Env::of(&[])).is_empty(), "no home, nothing named: nowhere to look");
     }
 }

@@ -13,7 +13,7 @@
 
 use serde_json::Value;
 
-use crate::ground::evidence::{Reading, SCOPED_WEEKLY, check};
+use crate::ground::evidence::{Reading, SCOPED_WEEKLY, account_of, check};
 use crate::ground::time::parse_rfc3339;
 use crate::ground::window::Window;
 
@@ -89,6 +89,14 @@ fn object_after(rest: &[u8]) -> Option<&[u8]> {
     None
 }
 
+/// The organisation Claude Code is signed in to (`oauthAccount.organizationUuid`), as the hash
+/// readings keep (0 when the file names none): Claude Desktop's history follows it.
+fn organisation(bytes: &[u8]) -> u64 {
+    let Some(obj) = top_level(bytes, b"\"oauthAccount\"") else { return 0 };
+    let v: Value = serde_json::from_slice(obj).unwrap_or(Value::Null);
+    v.get("organizationUuid").and_then(Value::as_str).filter(|s| !s.trim().is_empty()).map_or(0, account_of)
+}
+
 fn percent(v: &Value) -> Option<f64> {
     v.as_f64().filter(|p| p.is_finite())
 }
@@ -106,11 +114,13 @@ pub fn readings(bytes: &[u8]) -> Vec<Reading> {
     };
     let observed = observed as i64;
     let util = v.get("utilization").unwrap_or(&Value::Null);
+    let account = organisation(bytes);
     let mut out: Vec<Reading> = Vec::new();
-    let mut push = |r: Reading| {
+    let mut push = |mut r: Reading| {
         if check(r.used_percent, r.resets_at, r.observed_at, r.window).is_ok()
             && !out.iter().any(|o| o.window == r.window && o.bucket == r.bucket)
         {
+            r.account = account;
             out.push(r);
         }
     };
@@ -194,6 +204,10 @@ mod tests {
         );
         assert_eq!(r[2].label, "Fable");
         assert_eq!(r[0].resets_at, FETCHED + 2 * 3_600_000);
+        // No organisation in this file's oauthAccount: none named.
+        assert_eq!(r[0].account, 0);
+        let named = file(&full()).replace(r#""emailAddress": "x@example.com""#, r#""organizationUuid": "org-a""#);
+        assert!(readings(named.as_bytes()).iter().all(|r| r.account == account_of("org-a")));
     }
 
     #[test]

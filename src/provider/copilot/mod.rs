@@ -11,7 +11,7 @@ use crate::ground::dirs::home;
 use crate::ground::env::Env;
 use crate::ground::provider::Provider;
 use crate::ground::window::Window;
-use crate::provider::spec::{nothing_beside, everywhere, Lines, Shape, Spec, no_files, no_readings};
+use crate::provider::spec::{nothing_beside, everywhere, Lines, Shape, Spec, no_files};
 
 pub const SPEC: Spec = Spec {
     provider: Provider::declare(4),
@@ -30,7 +30,6 @@ pub const SPEC: Spec = Spec {
     family: |_| None,
     windows: &[Window::Month],
     reading_files: no_files,
-    readings_in: no_readings,
 };
 
 /// `session-state/` in `COPILOT_HOME`, else in `~/.copilot`.

@@ -11,7 +11,7 @@ use crate::ground::dirs::home;
 use crate::ground::env::Env;
 use crate::ground::provider::Provider;
 use crate::ground::window::Window;
-use crate::provider::spec::{everywhere, Lines, Shape, Spec, no_files, no_readings};
+use crate::provider::spec::{everywhere, Lines, Shape, Spec, no_files};
 
 pub const SPEC: Spec = Spec {
     provider: Provider::declare(3),
@@ -29,7 +29,6 @@ pub const SPEC: Spec = Spec {
     family: prices::family,
     windows: &[Window::FiveHour],
     reading_files: no_files,
-    readings_in: no_readings,
 };
 
 /// `sessions/` in `KIMI_CODE_HOME`, else in `~/.kimi-code`.

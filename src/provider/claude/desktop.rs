@@ -1,0 +1,111 @@
+//! Claude Desktop's usage history, `plan-usage-history.json`: the 5-hour and 7-day shares of the
+//! account the app is signed in to, sampled every 5 to 15 minutes while the app runs, 30 days kept.
+//! The shape is observed by the tools that read it, not documented: `{"version": 2, "samples": [{"t":
+//! <ms>, "org": "<uuid>", "u": {"fh": <5-hour %>, "sd": <7-day %>, "xu": <extra usage %>}}]}`, whole
+//! percents rounded down, `u: {}` when the app had no figures (a failed read, not zero), several
+//! organisations interleaved when the user switched. No reset time is in it: a sample joins the
+//! window another source gave the reset of, or one its own series shows starting (see
+//! `forecast::evidence::anchor`). Where it is: `~/Library/Application Support/Claude/` (macOS),
+//! `%APPDATA%\Claude\` (Windows), `${XDG_CONFIG_HOME:-~/.config}/Claude/` (the Linux app); the setting
+//! `claude_desktop_history` names it anywhere else. Sources: docs/providers.md.
+
+use serde_json::Value;
+
+use crate::ground::evidence::{Reading, account_of};
+use crate::ground::time::DAY_MS;
+use crate::ground::window::Window;
+
+/// Samples older than this before the newest teach nothing a prompt needs (a week's window and the
+/// days before it for the cost of a percent).
+const KEEP_MS: i64 = 8 * DAY_MS;
+
+/// The file's name in the app's data directory.
+pub const FILE: &str = "plan-usage-history.json";
+
+/// The samples in the file's bytes, as readings without a reset, each range-checked (0-100, a time
+/// after 2020); of each run of one figure only the first and the last, of the last eight days.
+pub fn readings(bytes: &[u8]) -> Vec<Reading> {
+    let Ok(v) = serde_json::from_slice::<Value>(bytes) else { return Vec::new() };
+    let Some(samples) = v.get("samples").and_then(Value::as_array) else { return Vec::new() };
+    let mut all: Vec<Reading> = Vec::new();
+    for s in samples {
+        let Some(t) = s.get("t").and_then(Value::as_f64).filter(|t| t.is_finite() && *t > 1.5e12 && *t < 1e14) else {
+            continue;
+        };
+        let account = s.get("org").and_then(Value::as_str).map_or(0, account_of);
+        let u = s.get("u").unwrap_or(&Value::Null);
+        for (key, window) in [("fh", Window::FiveHour), ("sd", Window::SevenDay)] {
+            let Some(p) = u.get(key).and_then(Value::as_f64).filter(|p| p.is_finite() && (0.0..=100.0).contains(p)) else {
+                continue;
+            };
+            all.push(Reading::sample(super::SPEC.provider, window, p, t as i64, account));
+        }
+    }
+    all.sort_by_key(|r| r.observed_at);
+    let newest = all.last().map_or(0, |r| r.observed_at);
+    all.retain(|r| r.observed_at >= newest - KEEP_MS);
+    runs(all)
+}
+
+/// Of each run of one figure (per organisation and window), the first and the last.
+fn runs(all: Vec<Reading>) -> Vec<Reading> {
+    let same = |a: &Reading, b: &Reading| a.account == b.account && a.window == b.window;
+    let mut keep = vec![false; all.len()];
+    for (i, r) in all.iter().enumerate() {
+        let prev = all[..i].iter().rposition(|o| same(o, r));
+        let next = all[i + 1..].iter().position(|o| same(o, r)).map(|k| k + i + 1);
+        let differs = |k: Option<usize>| k.is_none_or(|k| all[k].used_percent != r.used_percent);
+        keep[i] = differs(prev) || differs(next);
+    }
+    let mut k = keep.into_iter();
+    all.into_iter().filter(|_| k.next().unwrap_or(false)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: i64 = 1_785_247_200_000; // 2026-07-28T14:00:00Z
+
+    fn file(samples: &str) -> String {
+        format!(r#"{{"version":2,"samples":[{samples}]}}"#)
+    }
+
+    #[test]
+    fn samples_runs_and_failed_reads() {
+        // Shaped like the real excerpts the readers quote: `xu` with decimals on some samples.
+        let min = 60_000;
+        let s = [
+            format!(r#"{{"t":{},"org":"a","u":{{"fh":63,"sd":29,"xu":66.68333333333332}}}}"#, T),
+            format!(r#"{{"t":{},"org":"a","u":{{"fh":64,"sd":29}}}}"#, T + 5 * min),
+            format!(r#"{{"t":{},"org":"a","u":{{}}}}"#, T + 10 * min),
+            format!(r#"{{"t":{},"org":"a","u":{{"fh":64,"sd":29}}}}"#, T + 15 * min),
+            format!(r#"{{"t":{},"org":"a","u":{{"fh":70,"sd":"x"}}}}"#, T + 20 * min),
+            format!(r#"{{"t":{},"org":"a","u":{{"fh":1e9,"sd":-3}}}}"#, T + 25 * min),
+        ]
+        .join(",");
+        let r = readings(file(&s).as_bytes());
+        let five: Vec<(f64, i64)> = r
+            .iter()
+            .filter(|r| r.window == Window::FiveHour)
+            .map(|r| (r.used_percent, (r.observed_at - T) / min))
+            .collect();
+        // 63, then 64 twice (its first and last), then 70; the failed read and the absurd figures
+        // are no figures at all, never 0.
+        assert_eq!(five, vec![(63.0, 0), (64.0, 5), (64.0, 15), (70.0, 20)]);
+        let week: Vec<i64> =
+            r.iter().filter(|r| r.window == Window::SevenDay).map(|r| (r.observed_at - T) / min).collect();
+        assert_eq!(week, vec![0, 15], "29% from the first to the last sample that gave it");
+        assert!(r.iter().all(|r| !r.anchored() && r.account == account_of("a")));
+    }
+
+    #[test]
+    fn old_samples_and_other_shapes() {
+        let old = format!(r#"{{"t":{},"org":"a","u":{{"fh":5}}}}"#, T - 9 * DAY_MS);
+        let new = format!(r#"{{"t":{},"org":"a","u":{{"fh":6}}}}"#, T);
+        assert_eq!(readings(file(&format!("{old},{new}")).as_bytes()).len(), 1, "nine days before the newest");
+        for junk in ["", "[]", "{\"samples\": 3}", "{\"version\":2,\"samples\":[{\"t\":\"soon\",\"u\":{\"fh\":5}}]}"] {
+            assert!(readings(junk.as_bytes()).is_empty(), "{junk}");
+        }
+    }
+}

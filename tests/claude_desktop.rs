@@ -1,0 +1,115 @@
+//! Claude Desktop's usage history (`plan-usage-history.json`) as one more source of the service's
+//! readings: its samples join the windows `.claude.json` or the status line gave the resets of, only
+//! the organisation Claude Code is signed in to counts, a failed read (`u: {}`) is no figure, and the
+//! newest figure wins wherever it came from. The two samples at 14:00 and 14:05 are a real file's, as
+//! a public reader of it quotes them (wus-technik/win_systray-claude-usage, MIT; its org redacted).
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+const NOW: &str = "2026-07-28T14:06:00Z";
+const T: i64 = 1_785_247_200_000; // 2026-07-28T14:00:00Z
+
+/// `.claude.json` signed in to `org`, its cached answer fetched at 12:00 (the 5 hours resetting at
+/// 16:00, the week on 2026-08-01 at 09:00).
+fn claude_json(org: &str) -> String {
+    format!(
+        r#"{{
+  "numStartups": 3,
+  "oauthAccount": {{ "accountUuid": "u-1", "organizationUuid": "{org}" }},
+  "cachedUsageUtilization": {{
+    "fetchedAtMs": {},
+    "utilization": {{
+      "five_hour": {{ "utilization": 41, "resets_at": "2026-07-28T16:00:00.000Z" }},
+      "seven_day": {{ "utilization": 22, "resets_at": "2026-08-01T09:00:00.000Z" }}
+    }}
+  }}
+}}"#,
+        T - 2 * 3_600_000
+    )
+}
+
+fn history(samples: &[(i64, &str, &str)]) -> String {
+    let s: Vec<String> = samples.iter().map(|(t, org, u)| format!(r#"{{"t":{t},"org":"{org}","u":{u}}}"#)).collect();
+    format!(r#"{{"version":2,"samples":[{}]}}"#, s.join(","))
+}
+
+fn status(s: &Sandbox, file: &std::path::Path) -> Value {
+    json_of(
+        &s.cmd().env("RUNWAY_CLAUDE_DESKTOP_HISTORY", file).args(["--now", NOW, "status", "--json"]).output().unwrap(),
+    )
+}
+
+#[test]
+fn samples_of_the_signed_in_organisation_are_readings() {
+    let s = Sandbox::empty();
+    std::fs::create_dir_all(s.claude_dir()).unwrap();
+    std::fs::write(s.claude_dir().join(".claude.json"), claude_json("org-a")).unwrap();
+    let file = s.dir.path().join("plan-usage-history.json");
+    // The real pair (63% then 64%, the week at 29%), and another organisation's 90% in between.
+    std::fs::write(
+        &file,
+        history(&[
+            (T, "org-a", r#"{"fh":63,"sd":29,"xu":66.68333333333332}"#),
+            (T + 150_000, "org-b", r#"{"fh":90,"sd":95}"#),
+            (T + 300_144, "org-a", r#"{"fh":64,"sd":29}"#),
+        ]),
+    )
+    .unwrap();
+    let v = status(&s, &file);
+    let five = &v["claude"]["rate_limits"]["five_hour"];
+    // The newest of org a's figures, in the 5-hour window `.claude.json` gave the reset of.
+    assert_eq!(
+        (five["used_percent"].as_f64(), five["resets_at"].as_str(), five["observed_at"].as_str()),
+        (Some(64.0), Some("2026-07-28T16:00:00Z"), Some("2026-07-28T14:05:00.144Z"))
+    );
+    assert_eq!(v["claude"]["rate_limits"]["seven_day"]["used_percent"], 29.0);
+    let limits = &v["claude"]["limits"];
+    let from: Vec<(&str, &str)> = limits
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|l| (l["window"].as_str().unwrap_or(""), l["reported_by"].as_str().unwrap_or("")))
+        .collect();
+    assert!(from.contains(&("five_hour", "Claude Desktop")), "{limits}");
+    // The segment: the service's 64%, not org b's 90%.
+    let o = s
+        .cmd()
+        .env("RUNWAY_CLAUDE_DESKTOP_HISTORY", &file)
+        .args(["--now", NOW, "--color", "never", "--set", "windows=all", "prompt", "--shell", "plain"])
+        .output()
+        .unwrap();
+    assert!(stdout(&o).starts_with("5h 64% ↻1h54m"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_failed_read_is_no_figure_and_the_newest_organisation_is_followed_when_none_is_named() {
+    let s = Sandbox::empty();
+    let file = s.dir.path().join("history.json");
+    // No `.claude.json`: nothing names the organisation, nor a reset. Org b's samples are the newest;
+    // its 5-hour share rises from 0 between 13:00 and 13:10 (the window began at 13:05), and the last
+    // sample is a failed read.
+    let m = 60_000;
+    std::fs::write(
+        &file,
+        history(&[
+            (T - 60 * m, "org-b", r#"{"fh":0,"sd":40}"#),
+            (T - 50 * m, "org-b", r#"{"fh":7,"sd":41}"#),
+            (T - 20 * m, "org-a", r#"{"fh":99,"sd":99}"#),
+            (T, "org-b", r#"{"fh":12,"sd":42}"#),
+            (T + 5 * m, "org-b", r#"{}"#),
+        ]),
+    )
+    .unwrap();
+    let v = status(&s, &file);
+    let five = &v["claude"]["rate_limits"]["five_hour"];
+    assert_eq!(
+        (five["used_percent"].as_f64(), five["resets_at"].as_str()),
+        (Some(12.0), Some("2026-07-28T18:05:00Z")),
+        "{v}"
+    );
+    // The week's samples have no reset to join: no weekly figure is made up.
+    assert_eq!(v["claude"]["rate_limits"]["seven_day"], Value::Null);
+}
