@@ -198,3 +198,56 @@ fn a_month_learns_its_limit_from_its_largest_block() {
     assert_eq!((l["source"].as_str(), l["learned_from"].as_str()), (Some("history"), Some("largest completed block")));
     assert!((l["cost_usd"].as_f64().unwrap() - largest).abs() < 1e-6, "{l} vs {largest}");
 }
+
+/// The status line, at `now`, fed Claude Code's payload with both windows' readings.
+fn statusline_both(s: &Sandbox, now: &str, five: (f64, i64), seven: (f64, i64)) {
+    let p = json!({
+        "session_id": LAST,
+        "transcript_path": s.session(LAST),
+        "model": { "id": "claude-opus-4-6", "display_name": "Opus 4.6" },
+        "rate_limits": {
+            "five_hour": { "used_percentage": five.0, "resets_at": five.1 },
+            "seven_day": { "used_percentage": seven.0, "resets_at": seven.1 }
+        }
+    });
+    let mut child =
+        s.cmd().args(["--now", now, "statusline"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(p.to_string().as_bytes()).unwrap();
+    assert!(child.wait_with_output().unwrap().status.success());
+}
+
+#[test]
+fn a_week_used_elsewhere_is_not_put_down_to_this_machine() {
+    // The real fixture's week ($34 of local calls) and its live session: at 21:00, as the burst of
+    // 21:00-21:03 begins, the status line reports the week 63.5% full (resetting in three days) and
+    // the 5 hours 20% (resetting at 01:00). Most of the week was used elsewhere; nothing yet says how
+    // much of it this machine's calls are.
+    let s = Sandbox::claude_fixture();
+    let week_reset = 1_770_930_000 + 3 * 86_400; // 2026-02-15T21:00:00Z
+    statusline_both(&s, "2026-02-12T21:00:00Z", (20.0, 1_770_944_400), (63.5, week_reset));
+    // Twenty minutes of the real session's work after it: no amber, no red, no warning, no notice;
+    // the week's figure stands as reported, its pace below 2; the 5 hours keep the service's figure.
+    for minute in 1..=20 {
+        let now = format!("2026-02-12T21:{minute:02}:00Z");
+        let o = s.run(&["--now", &now, "--set", "windows=all", "prompt", "--shell", "zsh", "--notices"]);
+        let out = stdout(&o);
+        assert!(!out.contains('\x1e'), "a notice at {now}: {out:?}");
+        for alarm in ["\x1b[31m", "\x1b[33m", "⚠"] {
+            assert!(!out.contains(alarm), "{now}: {out:?}");
+        }
+        let v = s.status(&now);
+        let week = &v["claude"]["seven_day"];
+        assert_eq!((&week["used_percent"], &week["minutes_to_limit"]), (&json!(63.5), &Value::Null), "{now}: {week}");
+        assert!(week["pace"].as_f64().is_none_or(|p| p < 2.0), "{now}: {week}");
+        assert_eq!(week["coverage"], Value::Null, "not known from one reading");
+        assert_eq!(v["claude"]["limit"]["used_percent"], 20.0);
+    }
+    // An hour after the first, a reading 10 points higher with little local use since (nothing after
+    // 21:04): the readings' own trend, and 73.5% is past the warning share: amber.
+    statusline_both(&s, "2026-02-12T22:00:00Z", (21.0, 1_770_944_400), (73.5, week_reset));
+    let o = s.run(&["--now", "2026-02-12T22:00:00Z", "prompt", "--shell", "zsh"]);
+    assert_eq!(stdout(&o), "%{\x1b[33m%}7d 74%% ↻2d23h%{\x1b[0m%}");
+    let week = &s.status("2026-02-12T22:00:00Z")["claude"]["seven_day"];
+    assert!(week["percent_per_hour"].as_f64().is_some_and(|r| r > 5.0), "{week}");
+    assert_eq!(week["minutes_to_limit"], Value::Null, "26.5 points at 9% an hour are hours away");
+}
