@@ -6,6 +6,7 @@
 #   benches/bench.sh                 # the full table (with ccusage's uncached status line)
 #   SIZE=200M CODEX_SIZE=40M RUNS=100 benches/bench.sh
 #   CCUSAGE=0 benches/bench.sh       # skip ccusage (no npm needed)
+#   BASELINE=/path/to/older/runway benches/bench.sh   # its warm prompt paired with this one's
 #
 # Needs: cargo, hyperfine, python3; npm for ccusage. Installs hyperfine with apt-get when missing.
 # Everything it writes goes to $WORK (a temporary directory unless set); nothing goes into the repo.
@@ -97,6 +98,27 @@ format = "{label} {mark}{used} {reset} {warning}"
 statusline_fields = ["context", "5h", "7d"]
 EOF2
 CONFIGURED=$(RUNWAY_CONFIG=$WORK/config.toml time_it configured --warmup 20 --runs "$RUNS" "$BIN prompt --shell zsh")
+
+echo "== paired: warm prompts run by run, interleaved ($RUNS rounds)" >&2
+# The other tools' folders, idle: each holds the real files of tests/fixtures/agents (months old), as
+# on a machine where they were tried once. Two tools read against all six, in one home.
+AGENTS_HOME=$WORK/agents-home
+rm -rf "$AGENTS_HOME"; mkdir -p "$AGENTS_HOME/.local/share"
+cp -r tests/fixtures/agents/copilot "$AGENTS_HOME/.copilot"
+cp -r tests/fixtures/agents/gemini "$AGENTS_HOME/.gemini"
+cp -r tests/fixtures/agents/kimi-code "$AGENTS_HOME/.kimi-code"
+cp -r tests/fixtures/agents/opencode "$AGENTS_HOME/.local/share/opencode"
+for p in claude,codex claude,codex,copilot,opencode,gemini,kimi; do HOME=$AGENTS_HOME RUNWAY_PROVIDERS=$p "$BIN" catch-up; done
+python3 benches/paired.py --runs "$RUNS" \
+    -- "HOME=$AGENTS_HOME RUNWAY_PROVIDERS=claude,codex $BIN prompt --shell zsh" \
+    -- "HOME=$AGENTS_HOME RUNWAY_PROVIDERS=claude,codex,copilot,opencode,gemini,kimi $BIN prompt --shell zsh" >"$WORK/paired.md"
+# BASELINE=an older runway binary: its warm prompt beside this one's, each with its own cache.
+if [ -n "${BASELINE:-}" ]; then
+    RUNWAY_CACHE_DIR=$WORK/cache-baseline "$BASELINE" catch-up >/dev/null 2>&1 || true
+    echo >>"$WORK/paired.md"
+    python3 benches/paired.py --runs "$RUNS" -- "RUNWAY_CACHE_DIR=$WORK/cache-baseline $BASELINE prompt --shell zsh" \
+        -- "$BIN prompt --shell zsh" >>"$WORK/paired.md"
+fi
 
 echo "== where the usage went: reports and status from the warm cache (50 runs each)" >&2
 # Runs a minute apart would each walk the whole tree first (`rescan_secs`); these are back to back.
@@ -205,4 +227,9 @@ runway $("$BIN" --version | cut -d' ' -f2), $(nproc) cores, $(uname -sr); histor
 | ccusage@$CCUSAGE_VERSION daily --json | $CCU_DAILY ms | | |
 | ccusage@$CCUSAGE_VERSION session --json | $CCU_SESSION ms | | |
 | ccusage@$CCUSAGE_VERSION blocks --json | $CCU_BLOCKS ms | | |
+
+Paired, run by run against the first of each table: two tools read against all six with the other
+four's folders idle; and, when BASELINE is set, the older runway's warm prompt against this one's:
+
+$(cat "$WORK/paired.md")
 EOF
