@@ -51,7 +51,7 @@ const MIN_RISE: f64 = 3.0;
 /// Fewer pairs than this are not evidence of what a percent costs (one rise may be all use elsewhere).
 const MIN_PAIRS: usize = 3;
 /// The newest pairs that count: plans change.
-const KEEP_PAIRS: usize = 24;
+const KEEP_PAIRS: usize = 12;
 
 fn same_window(a: &Reading, b: &Reading) -> bool {
     a.same_window(b)
@@ -147,12 +147,12 @@ pub fn rises(rs: &[&Reading]) -> Vec<Rise> {
 /// so it only ever lowers a pair's figure: the 75th percentile of the newest pairs stands above the
 /// pairs it touched. A single level says nothing (how much of it is use elsewhere is unknown), and
 /// fewer than `MIN_PAIRS` pairs are not evidence: `None`.
-pub fn calibrate(readings: &[Reading], w: Window, now: i64, cost_between: &dyn Fn(i64, i64) -> Pico) -> Option<f64> {
+pub fn calibrate(readings: &[Reading], w: Window, now: i64, cost_upto: &dyn Fn(i64) -> Pico) -> Option<f64> {
     let mut rs: Vec<&Reading> =
         readings.iter().filter(|r| r.window == w && r.main() && r.observed_at <= now && !placeholder(r)).collect();
     rs.sort_by_key(|r| r.observed_at);
-    // (when, pico-dollars a percent), grouped by window as they come.
-    let mut pairs: Vec<(i64, f64)> = Vec::new();
+    // The rises, grouped by window as they come: (from, to, points).
+    let mut rises: Vec<(i64, i64, f64)> = Vec::new();
     let mut anchors: Vec<&Reading> = Vec::new();
     for r in rs {
         let Some(k) = anchors.iter().position(|a| same_window(a, r)) else {
@@ -165,15 +165,33 @@ pub fn calibrate(readings: &[Reading], w: Window, now: i64, cost_between: &dyn F
             // A share that went down (a correction, a reset moved): start again from here.
             anchors[k] = r;
         } else if rise >= MIN_RISE {
-            let c = cost_between(a.observed_at, r.observed_at);
-            if c > 0 {
-                pairs.push((r.observed_at, c as f64 / rise));
-            }
+            rises.push((a.observed_at, r.observed_at, rise));
             anchors[k] = r;
         }
     }
-    pairs.sort_by_key(|p| p.0);
-    let newest: Vec<f64> = pairs.iter().rev().take(KEEP_PAIRS).map(|p| p.1).collect();
+    // The local cost of the newest only: each end is a look-up in the ledger (a binary search of
+    // the base, about 8k instructions: 24 pairs of two windows were a third of a warm prompt), and
+    // the pairs of one window meet end to end, so each end is looked up once.
+    rises.sort_by_key(|p| p.1);
+    let mut cum: Vec<(i64, Pico)> = Vec::new();
+    let mut cost_upto = |t: i64| match cum.iter().find(|(at, _)| *at == t) {
+        Some(&(_, c)) => c,
+        None => {
+            let c = cost_upto(t);
+            cum.push((t, c));
+            c
+        }
+    };
+    let mut newest: Vec<f64> = Vec::new();
+    for &(from, to, rise) in rises.iter().rev() {
+        let c = cost_upto(to).saturating_sub(cost_upto(from));
+        if c > 0 {
+            newest.push(c as f64 / rise);
+            if newest.len() == KEEP_PAIRS {
+                break;
+            }
+        }
+    }
     (newest.len() >= MIN_PAIRS).then(|| percentile(newest, 0.75))
 }
 
@@ -277,14 +295,11 @@ mod tests {
             w5(25.0, 30, 29 * h),
             w5(29.0, 30, 29 * h + h / 2),
         ];
-        let cost = |a: i64, b: i64| -> Pico {
-            match (a / (h / 2), b / (h / 2)) {
-                (20, 22) => 28 * D / 10,
-                (22, 24) => 2 * D,
-                (52, 54) => 3 * D,
-                (58, 59) => 8 * D,
-                _ => 0,
-            }
+        // Local use by the half hour: $2.80 in 10:00-11:00, $2 in 11:00-12:00, $3 in 26:00-27:00, $8
+        // in 29:00-29:30, as the cost of everything up to an instant.
+        let cost = |t: i64| -> Pico {
+            let spent = [(11 * h, 28 * D / 10), (12 * h, 2 * D), (27 * h, 3 * D), (29 * h + h / 2, 8 * D)];
+            spent.iter().filter(|(at, _)| *at <= t).map(|(_, c)| c).sum()
         };
         // Pairs $0.40, $0.50, $0.30, $2.00: the 75th percentile (the third of four) is $0.50.
         let cpp = calibrate(&rs, Window::FiveHour, 40 * h, &cost).unwrap();

@@ -115,9 +115,9 @@ pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway
     let local = Local { ledger, now };
     let readings = anchor(&ev.readings);
     let main: Vec<Reading> = readings.iter().filter(|r| r.main() && r.observed_at <= now).cloned().collect();
-    let cost_between = |a: i64, b: i64| ledger.sum_between(a, b).sums.cost;
-    let cpp5 = calibrate(&main, Window::FiveHour, now, &cost_between);
-    let cpp7 = calibrate(&main, Window::SevenDay, now, &cost_between);
+    let cost_upto = |t: i64| ledger.sum_between(i64::MIN, t).sums.cost;
+    let cpp5 = calibrate(&main, Window::FiveHour, now, &cost_upto);
+    let cpp7 = calibrate(&main, Window::SevenDay, now, &cost_upto);
     let hit = limit_hit(ledger, ev, now);
     let limit = limit::choose(&s.limits, cpp5, hit, view.largest_completed(now), view.meaningful_completed(now));
     // What one percent of the 5-hour window costs: from readings, else from the local limit.
