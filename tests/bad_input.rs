@@ -7,7 +7,7 @@ mod common;
 use std::fs;
 use std::process::Command;
 
-use common::host::{HOST_NOW, SEG, have};
+use common::host::{HOST_NOW, SEG, have, sandboxed};
 use common::*;
 
 #[test]
@@ -94,10 +94,9 @@ fn flags_given_to_init_reach_every_prompt() {
     let script = stdout(&o);
     let file = s.dir.path().join("init.zsh");
     fs::write(&file, script).unwrap();
-    let o = Command::new("zsh")
+    let o = sandboxed(s.dir.path(), "zsh")
         .args(["-f", "-c", "source \"$0\"; _runway_precmd; print -rn -- \"$_runway_segment\""])
         .arg(&file)
-        .env_clear()
         .envs(s.cmd().get_envs().filter_map(|(k, v)| Some((k, v?))))
         .env("RUNWAY_NOW", HOST_NOW)
         .output()

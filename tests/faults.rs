@@ -8,6 +8,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
+use common::host::sandboxed;
 
 const NOW: &str = "2026-02-12T21:30:00Z";
 const LAST: &str = "8463c716-a2ea-4c14-9efa-87158ebd9f20";
@@ -291,7 +292,7 @@ fn closed_stdout_is_not_an_error() {
     );
     let o = s.cmd().args(["--version"]).output().unwrap();
     assert!(o.status.success());
-    let mut c = Command::new("bash");
+    let mut c = sandboxed(s.dir.path(), "bash");
     c.arg("-c")
         .arg(&script)
         .env("RUNWAY_CACHE_DIR", s.cache())

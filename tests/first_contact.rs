@@ -336,7 +336,7 @@ fn a_removed_binary_breaks_no_shell() {
             "bash" => &["--norc", "--noprofile", "-c"],
             _ => &["--no-config", "-c"],
         };
-        let o = Command::new(shell).args(args).arg(&body).output().unwrap();
+        let o = sandboxed(s.dir.path(), shell).args(args).arg(&body).output().unwrap();
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(err.is_empty(), "{shell} {call}: {err}");
         // A hook hands back the status it found; the segment function prints nothing.

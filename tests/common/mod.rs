@@ -267,7 +267,7 @@ pub fn oracle(name: &str, args: &[&std::ffi::OsStr]) -> Option<Value> {
     let script = fixtures().join("../oracle").join(name);
     let Ok(out) = Command::new("python3").arg(script).args(args).output() else {
         assert!(std::env::var_os("RUNWAY_REQUIRE_HOSTS").is_none(), "python3 is required here but missing");
-        eprintln!("python3 not found: the pinned figures stand on their own");
+        host::skipped("python3 not found: the pinned figures stand on their own");
         return None;
     };
     assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
