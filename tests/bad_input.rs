@@ -5,7 +5,6 @@
 mod common;
 
 use std::fs;
-use std::process::Command;
 
 use common::host::{HOST_NOW, SEG, have, sandboxed};
 use common::*;
