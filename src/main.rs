@@ -46,6 +46,11 @@ fn install_panic_hook(quiet: bool) {
     }));
 }
 
+/// Writes `text` as clap would have (its text ends with a newline already); a closed pipe is no error.
+fn writeln_to(mut to: impl io::Write, text: &str) -> io::Result<()> {
+    to.write_all(text.as_bytes()).and_then(|_| to.flush())
+}
+
 fn main() -> ExitCode {
     let args: Vec<OsString> = std::env::args_os().collect();
     let quiet = render_mode(&args);
@@ -64,7 +69,11 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(e) => {
-            let _ = e.print();
+            // Help and usage errors are a surface too: ASCII where the locale or `--ascii` says so.
+            let ascii = !ground::locale::utf8(&env) || args.iter().any(|a| a == "--ascii");
+            let text = e.render().to_string();
+            let text = if ascii { render::ascii::fold(&text) } else { text.as_str().into() };
+            let _ = if e.use_stderr() { writeln_to(io::stderr(), &text) } else { writeln_to(io::stdout(), &text) };
             return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };

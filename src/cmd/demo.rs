@@ -14,6 +14,7 @@ use super::emit;
 use crate::config::Given;
 use crate::ground::files::create_private_dir;
 use crate::ground::time::{rfc3339, wall_ms};
+use crate::render::style::Style;
 
 const TABLE: &str = include_str!("demo.tsv");
 
@@ -119,7 +120,7 @@ fn run_on(dir: &Path, g: &Given, args: &[&str]) -> io::Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-pub fn run(g: &Given, keep: bool) -> io::Result<ExitCode> {
+pub fn run(g: &Given, keep: bool, style: &Style) -> io::Result<ExitCode> {
     let dir: PathBuf = std::env::temp_dir().join(format!("runway-demo-{}", std::process::id()));
     create_private_dir(&dir)?;
     let calls = write_history(&dir, wall_ms())?;
@@ -146,5 +147,5 @@ pub fn run(g: &Given, keep: bool) -> io::Result<ExitCode> {
         fs::remove_dir_all(&dir)?;
         o += "\n(Removed again; `runway demo --keep` keeps it to explore.)\n";
     }
-    emit(&o).map(|_| ExitCode::SUCCESS)
+    emit(&style.text(&o)).map(|_| ExitCode::SUCCESS)
 }

@@ -39,7 +39,7 @@ pub fn remember_problems(cache_dir: &Path, problems: &[String]) -> bool {
 
 pub fn run(cfg: Config, problems: &[String]) -> io::Result<ExitCode> {
     let app = App::load(cfg, Pace::Full);
-    emit(&report(&app, problems)).map(|_| ExitCode::SUCCESS)
+    emit(&app.cfg.style.text(&report(&app, problems))).map(|_| ExitCode::SUCCESS)
 }
 
 fn report(eng: &App, problems: &[String]) -> String {

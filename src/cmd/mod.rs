@@ -50,7 +50,7 @@ pub fn run(cli: Cli, quiet: bool, env: crate::ground::env::Env) -> io::Result<Ex
         }
     } else if !problems.is_empty() && !matches!(cli.cmd, Cmd::Config { .. } | Cmd::Doctor) {
         for p in &problems {
-            eprintln!("runway: {p}");
+            eprintln!("runway: {}", cfg.style.text(p));
         }
         return Ok(ExitCode::from(2));
     }
@@ -61,8 +61,8 @@ pub fn run(cli: Cli, quiet: bool, env: crate::ground::env::Env) -> io::Result<Ex
         Cmd::Doctor => doctor::run(cfg, &problems),
         Cmd::Init { host: crate::cli::Host::Claude, claude, .. } => init_claude::run(claude, &env),
         Cmd::Init { host, print_only, .. } => init::run(host, print_only, &config::as_args(&cli.given)),
-        Cmd::Config { markdown } => config_cmd::run(&cli.given, &env, markdown),
-        Cmd::Demo { keep } => demo::run(&cli.given, keep),
+        Cmd::Config { markdown } => config_cmd::run(&cli.given, &env, markdown, cfg.style.ascii),
+        Cmd::Demo { keep } => demo::run(&cli.given, keep, &cfg.style),
         Cmd::CatchUp => catch_up::run(cfg),
         Cmd::Report(args) => report::run(cfg, args),
     }

@@ -39,7 +39,7 @@ pub fn run(cfg: Config, shell: Target, notices: bool) -> io::Result<ExitCode> {
             text
         }
     };
-    let r = emit(&text);
+    let r = emit(&app.cfg.style.text(&text));
     // Given once it reached the hook: a prompt killed before this gives it again next time.
     if let (Ok(()), Some(due)) = (&r, for_shell) {
         due.given(&app);

@@ -47,9 +47,10 @@ pub fn run(cfg: Config, json: bool) -> io::Result<ExitCode> {
         }
         v["claude"]["prompt_cache"] =
             render::json::prompt_cache(prompt_cache::load(&app.cfg.cache_dir).as_ref(), app.cfg.now);
-        format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
+        let text = serde_json::to_string_pretty(&v).unwrap_or_default();
+        format!("{}\n", app.cfg.style.json(&text))
     } else {
-        human(&app, &all)
+        app.cfg.style.text(&human(&app, &all)).into_owned()
     };
     let r = emit(&out);
     if let Some(why) = &app.run.db.memory_only {

@@ -216,6 +216,7 @@ pub fn resolve(g: &Given, env: &Env, audience: Audience) -> (Config, Vec<String>
         all_windows: v.windows,
         zone: time::Zone::named(&v.timezone),
         context_at: v.context_health,
+        ascii,
     };
     let cfg = Config {
         now: v.now.unwrap_or(wall),
@@ -287,7 +288,8 @@ pub fn markdown_table() -> String {
             None => format!("`--set {}=…`", s.key),
         };
         let default = if s.default.is_empty() { String::new() } else { format!("`{}`", s.default.replace('|', "\\|")) };
-        out += &format!("| `{}` | {flag} | `{}` | {default} | {} |\n", s.key, s.env(), s.help);
+        // A `|` would end the cell, in a code span too.
+        out += &format!("| `{}` | {flag} | `{}` | {default} | {} |\n", s.key, s.env(), s.help.replace('|', "\\|"));
     }
     out
 }

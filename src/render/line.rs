@@ -101,7 +101,7 @@ pub fn line(
     let mut parts: Vec<(&str, String)> = Vec::new();
     for f in fields {
         let part = match f.as_str() {
-            "model" => s.model.map(|m| clean(&cap(m)).into_owned()),
+            "model" => s.model.map(|m| clean(&cap(m, style)).into_owned()),
             // One rule for a context's colour everywhere: its size in tokens (`context_health`).
             "context" => s.context_percent.map(|c| {
                 let level = s.context_tokens.map_or(Level::Neutral, |t| style.context_level(t));
@@ -139,10 +139,10 @@ fn windows_of<'r>(r: &'r Runway, style: &Style) -> Vec<&'r Gauge> {
 
 /// A model's display name from the payload, kept to a sane width (a name is a few words; a 900 KB
 /// one is no name).
-fn cap(s: &str) -> String {
+fn cap(s: &str, style: &Style) -> String {
     let mut out: String = s.chars().take(40).collect();
     if s.chars().count() > 40 {
-        out.push('…');
+        out.push_str(style.ellipsis());
     }
     out
 }

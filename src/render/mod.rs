@@ -2,6 +2,7 @@
 //! Claude Code status line, `status` for people and `--json` for programs. Nothing here computes a
 //! figure; it only words and colours what the forecast decided.
 
+pub mod ascii;
 pub mod attribution;
 pub mod clean;
 pub mod escape;

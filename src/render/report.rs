@@ -32,13 +32,14 @@ fn cells(name: String, acc: &Acc, model: &dyn Fn(u16) -> String) -> ([String; 9]
 }
 
 /// A long name keeps its end (a project folder's last part, a session id's start is enough too).
-fn fit(s: &str, width: usize) -> String {
+fn fit(s: &str, width: usize, style: &Style) -> String {
     let n = s.chars().count();
     if n <= width {
         return s.to_owned();
     }
-    let tail: String = s.chars().skip(n - (width - 1)).collect();
-    format!("…{tail}")
+    let dots = style.ellipsis();
+    let tail: String = s.chars().skip(n - width.saturating_sub(dots.chars().count())).collect();
+    format!("{dots}{tail}")
 }
 
 pub fn table(rep: &Report, model: &dyn Fn(u16) -> String, style: &Style) -> String {
@@ -48,15 +49,15 @@ pub fn table(rep: &Report, model: &dyn Fn(u16) -> String, style: &Style) -> Stri
     let mut lines: Vec<([String; 9], Level)> = Vec::new();
     for r in &rep.rows {
         let mut name = match (&r.project, r.block) {
-            (Some(p), _) => format!("{} {}", fit(&clean(project(p)), 28), r.key.get(..8).unwrap_or(&r.key)),
+            (Some(p), _) => format!("{} {}", fit(&clean(project(p)), 28, style), r.key.get(..8).unwrap_or(&r.key)),
             (_, Some((start, active))) => {
                 let local = jiff::Timestamp::from_millisecond(start)
                     .map(|t| t.to_zoned_datetime(style.zone.get().clone()).strftime("%Y-%m-%d %H:%M").to_string())
                     .unwrap_or_default();
                 if active { format!("{local} (active)") } else { local }
             }
-            _ if rep.by == By::Project => fit(&clean(project(&r.key)), 40),
-            _ => fit(&clean(&r.key), 40),
+            _ if rep.by == By::Project => fit(&clean(project(&r.key)), 40, style),
+            _ => fit(&clean(&r.key), 40, style),
         };
         if rep.by == By::Block && rep.rows.iter().any(|o| o.providers != r.providers) {
             name += &format!(" {}", r.providers.first().map_or("", |p| p.name()));
