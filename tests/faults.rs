@@ -7,8 +7,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
 use common::host::sandboxed;
+use common::*;
 
 const NOW: &str = "2026-02-12T21:30:00Z";
 const LAST: &str = "8463c716-a2ea-4c14-9efa-87158ebd9f20";
