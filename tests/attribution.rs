@@ -129,3 +129,20 @@ fn status_shows_them_under_each_window_in_colour() {
     assert!(b.contains("\x1b[31mcache 0%\x1b[0m") && !b.contains("context"), "a cold cache is red: {b:?}");
     assert!(line("models").starts_with("models    claude-opus-4-6 62%"), "{text}");
 }
+
+#[test]
+fn the_demo_sessions_have_ids_of_their_own() {
+    // Under each window, one line per session, named by the first 8 characters of its id.
+    let s = Sandbox::empty();
+    let out = stdout(&s.run(&["demo"]));
+    let mut ids: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.strip_prefix("  sessions  ").or_else(|| l.strip_prefix("            ")))
+        .filter_map(|l| l.split(" (").next().filter(|id| id.len() == 8))
+        .collect();
+    let n = ids.len();
+    assert!(n >= 6, "{out}");
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "{out}");
+}

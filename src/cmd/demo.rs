@@ -13,6 +13,7 @@ use std::process::{Command, ExitCode};
 use super::emit;
 use crate::config::Given;
 use crate::ground::files::create_private_dir;
+use crate::ground::hash::Hasher;
 use crate::ground::time::{rfc3339, wall_ms};
 use crate::render::style::Style;
 
@@ -28,8 +29,26 @@ fn file_at(path: &Path, lines: &[String], last: i64) -> io::Result<()> {
     f.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_millis(last.max(0) as u64))
 }
 
-fn uuid(n: usize, salt: u32) -> String {
-    format!("{salt:08x}-0000-4000-8000-{n:012x}")
+/// A random-looking version-4 UUID made from `parts`, the same at every run: each session (and line)
+/// of the demo has an id of its own, down to the 8 characters `status` shows.
+fn uuid(parts: &[&str]) -> String {
+    let half = |i: u64| {
+        let mut h = Hasher::new("demo id");
+        h.u64(i);
+        for p in parts {
+            h.part(p.as_bytes());
+        }
+        h.finish()
+    };
+    let (a, b) = (half(0), half(1));
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0xfff,
+        0x8000 | (b >> 48) & 0x3fff,
+        b & 0xffff_ffff_ffff
+    )
 }
 
 /// Writes the embedded history under `dir` (`claude/`, `codex/`), ending at `end`; returns the calls.
@@ -46,11 +65,11 @@ pub fn write_history(dir: &Path, end: i64) -> io::Result<usize> {
         let t = rfc3339(ts);
         n += 1;
         if c[0] == "c" {
-            let sid = uuid(session.parse().unwrap_or(0), 0xc1a0);
+            let sid = uuid(&["claude session", project, session]);
             let line = format!(
                 r#"{{"parentUuid":null,"isSidechain":false,"userType":"external","cwd":"/home/you/src/project-{project}","sessionId":"{sid}","version":"2.1.39","gitBranch":"main","message":{{"model":"{model}","id":"msg_demo{i:06}","type":"message","role":"assistant","content":[{{"type":"text","text":"Done."}}],"stop_reason":"end_turn","stop_sequence":null,"usage":{{"input_tokens":{input},"cache_creation_input_tokens":{},"cache_read_input_tokens":{read},"cache_creation":{{"ephemeral_5m_input_tokens":{w5},"ephemeral_1h_input_tokens":{w1}}},"output_tokens":{output},"service_tier":"standard"}}}},"requestId":"req_demo{i:06}","type":"assistant","uuid":"{}","timestamp":"{t}"}}"#,
                 w5 + w1,
-                uuid(i, 0x0a55)
+                uuid(&["claude line", &i.to_string()])
             );
             claude.entry((project.to_owned(), sid)).or_default().push((ts, line));
         } else {
@@ -83,7 +102,7 @@ pub fn write_history(dir: &Path, end: i64) -> io::Result<usize> {
     for (session, calls) in &codex {
         let first = calls.first().map_or(end, |c| c.0);
         let day = jiff::Timestamp::from_millisecond(first).unwrap_or_default();
-        let id = uuid(session.parse().unwrap_or(0), 0xc0de);
+        let id = uuid(&["codex session", session]);
         let meta = format!(
             r#"{{"timestamp":"{}","type":"session_meta","payload":{{"id":"{id}","timestamp":"{}","cwd":"/home/you/src/project-1","originator":"codex_cli_rs","cli_version":"0.125.0","source":"cli","model_provider":"openai"}}}}"#,
             rfc3339(first),
