@@ -146,3 +146,14 @@ fn the_demo_sessions_have_ids_of_their_own() {
     ids.dedup();
     assert_eq!(ids.len(), n, "{out}");
 }
+
+#[test]
+fn a_session_a_week_old_shows_its_date_not_a_weekday() {
+    // A Wednesday a week after the fixture's Wednesday: its sessions of that day began on a day a
+    // weekday would name as today; the one of Thursday, six days back, keeps its weekday.
+    let s = Sandbox::claude_fixture();
+    let out = stdout(&s.run(&["--now", "2026-02-18T20:00:00Z", "--timezone", "UTC", "status"]));
+    assert!(out.contains("258c7280 (spotter-gqc, since 2026-02-11 20:36 UTC)"), "{out}");
+    assert!(out.contains("4d5611e5 (spotter-dov, since Thu 16:02 UTC)"), "{out}");
+    assert!(!out.contains("since Wed"), "{out}");
+}
