@@ -344,3 +344,30 @@ fn a_removed_binary_breaks_no_shell() {
         assert_eq!(stdout(&o).trim_start(), want, "{shell} {call}");
     }
 }
+
+#[test]
+fn a_typo_in_runway_args_shows_on_the_bar_and_in_doctor() {
+    if !have("tmux") {
+        return;
+    }
+    let s = Sandbox::claude_fixture();
+    let t = Tmux::start(s.dir.path(), "typo", &env_of(&s), "sh", 100, 10);
+    t.run(&["set", "-g", "status-right", "#{runway} 12:34"]);
+    t.run(&["set", "-g", "status-interval", "1"]);
+    t.run(&["set", "-g", "@runway-bin", BIN]);
+    t.run(&["set", "-g", "@runway-args", "--limt-cost 40"]);
+    let plugin = Path::new(env!("CARGO_MANIFEST_DIR")).join("runway.tmux");
+    assert!(t.cmd().args(["run-shell", &plugin.display().to_string()]).status().unwrap().success());
+    let outer = Tmux::start(
+        s.dir.path(),
+        "typo-client",
+        &env_of(&s),
+        &format!("tmux -S {} attach -t t", t.sock.display()),
+        110,
+        12,
+    );
+    outer.wait("the marker where the segment would be", |sc| sc.contains("runway: see doctor 12:34"));
+    let doctor = stdout(&s.run(&["doctor"]));
+    let first = doctor.lines().find(|l| l.starts_with("problem")).unwrap_or_default();
+    assert!(first.contains("unexpected argument '--limt-cost'") && first.contains("@runway-args"), "{doctor}");
+}

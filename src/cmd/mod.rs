@@ -8,6 +8,7 @@ pub mod doctor;
 pub mod init;
 pub mod init_claude;
 pub mod notify;
+pub mod problems;
 pub mod prompt;
 pub mod report;
 pub mod settings_file;
@@ -30,8 +31,9 @@ pub fn emit(s: &str) -> io::Result<()> {
     }
 }
 
-/// Runs a parsed command line. `quiet`: a prompt or status-line mode, where nothing may reach stderr.
-pub fn run(cli: Cli, quiet: bool, env: crate::ground::env::Env) -> io::Result<ExitCode> {
+/// Runs a parsed command line. `quiet`: a prompt or status-line mode, where nothing may reach stderr;
+/// `host`, what it runs for (see `problems::host_of`).
+pub fn run(cli: Cli, quiet: bool, host: &str, env: crate::ground::env::Env) -> io::Result<ExitCode> {
     // The status line's stdin is read first: whatever else happens, the payload is not left unread.
     let stdin = matches!(cli.cmd, Cmd::Statusline { .. }).then(crate::provider::claude::payload::read_stdin).flatten();
     let audience = match cli.cmd {
@@ -42,8 +44,8 @@ pub fn run(cli: Cli, quiet: bool, env: crate::ground::env::Env) -> io::Result<Ex
     let (cfg, problems) = config::resolve(&cli.given, &env, audience);
     log::init(cfg.cache_dir.join("runway.log"));
     if quiet {
-        // Never on the prompt: at the top of `doctor`, and in the log once (not at every prompt).
-        if doctor::remember_problems(&cfg.cache_dir, &problems) {
+        // On the prompt only as a marker: the problems at the top of `doctor`, and in the log once.
+        if problems::remember(&cfg.cache_dir, host, &problems, cfg.wall_ms) {
             for p in &problems {
                 log::warn(p);
             }
@@ -54,9 +56,10 @@ pub fn run(cli: Cli, quiet: bool, env: crate::ground::env::Env) -> io::Result<Ex
         }
         return Ok(ExitCode::from(2));
     }
+    let troubled = !problems.is_empty();
     match cli.cmd {
-        Cmd::Prompt { shell, notices } => prompt::run(cfg, shell, notices),
-        Cmd::Statusline { then } => statusline::run(cfg, stdin.as_deref(), then.as_deref()),
+        Cmd::Prompt { shell, notices } => prompt::run(cfg, shell, notices, troubled),
+        Cmd::Statusline { then } => statusline::run(cfg, stdin.as_deref(), then.as_deref(), troubled),
         Cmd::Status { json } => status::run(cfg, json),
         Cmd::Doctor => doctor::run(cfg, &problems),
         Cmd::Init { host: crate::cli::Host::Claude, claude, .. } => init_claude::run(claude, &env),
