@@ -371,3 +371,66 @@ fn a_typo_in_runway_args_shows_on_the_bar_and_in_doctor() {
     let first = doctor.lines().find(|l| l.starts_with("problem")).unwrap_or_default();
     assert!(first.contains("unexpected argument '--limt-cost'") && first.contains("@runway-args"), "{doctor}");
 }
+
+/// The widest line of `text`, in columns (colour sequences take none).
+fn widest(text: &str) -> usize {
+    let plain = |l: &str| {
+        let mut n = 0;
+        let mut esc = false;
+        for c in l.chars() {
+            match (esc, c) {
+                (false, '\x1b') => esc = true,
+                (true, 'm') => esc = false,
+                (true, _) => {}
+                (false, _) => n += 1,
+            }
+        }
+        n
+    };
+    text.lines().map(plain).max().unwrap_or(0)
+}
+
+#[test]
+fn status_demo_and_report_fit_the_width_they_are_given() {
+    let s = Sandbox::claude_fixture();
+    let limits = rate_limits(Some(limit_window(41.0, 300, Some(1_770_940_800), None)), None);
+    Rollout::new("2026-02-12T20:29:00Z", "s1", None)
+        .turn("2026-02-12T20:29:01Z", "gpt-5.5")
+        .count("2026-02-12T21:00:00Z", Some(([9_000, 0, 1_000, 0, 10_000], None)), Some(limits))
+        .write(&s.codex_home(), "s1");
+    let mut runs: Vec<Vec<&str>> = vec![vec!["status"], vec!["demo"]];
+    for by in ["day", "week", "month", "session", "project", "model", "block"] {
+        runs.push(vec!["report", "--by", by]);
+    }
+    for args in &runs {
+        // Without a width (a pipe, no COLUMNS) lines stay whole; the status of this history is wide.
+        let whole = stdout(&s.cmd().args(["--now", HOST_NOW]).args(args).output().unwrap());
+        for cols in [80, 60] {
+            let o = s.cmd().env("COLUMNS", cols.to_string()).args(["--now", HOST_NOW]).args(args).output().unwrap();
+            let text = stdout(&o);
+            assert!(widest(&text) <= cols, "{args:?} at {cols} columns is {} wide:\n{text}", widest(&text));
+            if args[0] == "status" {
+                assert!(widest(&whole) > 80, "{whole}");
+                // Every word is still there.
+                let words = |t: &str| t.split_whitespace().filter(|w| *w != "·").count();
+                assert_eq!(words(&text), words(&whole), "{text}");
+            }
+        }
+    }
+}
+
+#[test]
+fn status_fits_a_narrow_terminal() {
+    if !have("tmux") {
+        return;
+    }
+    // A real terminal of 70 columns and no COLUMNS: runway asks the terminal. Lines the terminal had
+    // to wrap itself come back joined (-J), wider than the pane.
+    let s = Sandbox::claude_fixture();
+    let mut env = env_of(&s);
+    env.retain(|(k, _)| *k != "RUNWAY_LIMIT_COST");
+    let t = Tmux::start(s.dir.path(), "narrow", &env, &format!("{BIN} status; sleep 30"), 70, 40);
+    t.wait("status drawn", |sc| sc.contains("(times in"));
+    let joined = t.run(&["capture-pane", "-p", "-J", "-t", "t"]);
+    assert!(widest(&joined) <= 70, "{joined}");
+}

@@ -15,6 +15,7 @@ use crate::config::Given;
 use crate::ground::files::create_private_dir;
 use crate::ground::hash::Hasher;
 use crate::ground::time::{rfc3339, wall_ms};
+use crate::render::fit;
 use crate::render::style::Style;
 
 const TABLE: &str = include_str!("demo.tsv");
@@ -121,9 +122,14 @@ fn visible(s: &str) -> String {
     s.replace('\x1b', "\\e")
 }
 
-fn run_on(dir: &Path, g: &Given, args: &[&str]) -> io::Result<String> {
+fn run_on(dir: &Path, g: &Given, columns: Option<usize>, args: &[&str]) -> io::Result<String> {
     let exe = std::env::current_exe()?;
     let mut c = Command::new(exe);
+    // `status` fits the width this demo fits (its stdout is a pipe here).
+    match columns {
+        Some(n) => c.env("COLUMNS", n.to_string()),
+        None => c.env_remove("COLUMNS"),
+    };
     c.env("CLAUDE_CONFIG_DIR", dir.join("claude"))
         .env("CODEX_HOME", dir.join("codex"))
         .env("RUNWAY_CACHE_DIR", dir.join("cache"))
@@ -139,32 +145,36 @@ fn run_on(dir: &Path, g: &Given, args: &[&str]) -> io::Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-pub fn run(g: &Given, keep: bool, style: &Style) -> io::Result<ExitCode> {
+pub fn run(g: &Given, keep: bool, style: &Style, columns: Option<usize>) -> io::Result<ExitCode> {
     let dir: PathBuf = std::env::temp_dir().join(format!("runway-demo-{}", std::process::id()));
     create_private_dir(&dir)?;
     let calls = write_history(&dir, wall_ms())?;
-    let mut o = format!(
+    // runway's own lines, fitted like `status` fits its own.
+    let own = |text: &str| fit::wrap(&style.text(text), columns, |_| 2);
+    let mut o = own(&format!(
         "runway demo: a week of Claude Code and Codex CLI history ({calls} API calls, ending now) in {}\n\n",
         dir.display()
-    );
-    o += &run_on(&dir, g, &["status"])?;
-    o += "\nThe segment as each host receives it (\\e is the escape character):\n";
+    ));
+    o += &style.text(&run_on(&dir, g, columns, &["status"])?);
+    let mut rest = String::from("\nThe segment as each host receives it (\\e is the escape character):\n");
     for shell in ["zsh", "bash", "fish", "tmux", "plain"] {
-        let seg = run_on(&dir, g, &["prompt", "--shell", shell])?;
-        o += &format!("  {shell:<6} {}\n", visible(&seg));
+        let seg = run_on(&dir, g, columns, &["prompt", "--shell", shell])?;
+        rest += &format!("  {shell:<6} {}\n", visible(&seg));
     }
-    let seg = run_on(&dir, g, &["prompt", "--shell", "fish"])?;
-    o += &format!("\nIn a terminal: {seg}\n");
+    let seg = run_on(&dir, g, columns, &["prompt", "--shell", "fish"])?;
+    rest += &format!("\nIn a terminal: {seg}\n");
     if keep {
-        o += &format!(
-            "\nKept. Try: CLAUDE_CONFIG_DIR={} CODEX_HOME={} RUNWAY_CACHE_DIR={} runway status --json\n",
+        // One setting a line, so that a narrow terminal does not cut a path in two.
+        rest += &format!(
+            "\nKept. Try:\n  CLAUDE_CONFIG_DIR={} \\\n  CODEX_HOME={} \\\n  RUNWAY_CACHE_DIR={} \\\n  runway status --json\n",
             dir.join("claude").display(),
             dir.join("codex").display(),
             dir.join("cache").display()
         );
     } else {
         fs::remove_dir_all(&dir)?;
-        o += "\n(Removed again; `runway demo --keep` keeps it to explore.)\n";
+        rest += "\n(Removed again; `runway demo --keep` keeps it to explore.)\n";
     }
-    emit(&style.text(&o)).map(|_| ExitCode::SUCCESS)
+    o += &fit::wrap(&style.text(&rest), columns, |l| if l.starts_with("  ") { 9 } else { 2 });
+    emit(&o).map(|_| ExitCode::SUCCESS)
 }

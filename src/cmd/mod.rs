@@ -65,7 +65,7 @@ pub fn run(cli: Cli, quiet: bool, host: &str, env: crate::ground::env::Env) -> i
         Cmd::Init { host: crate::cli::Host::Claude, claude, .. } => init_claude::run(claude, &env),
         Cmd::Init { host, print_only, .. } => init::run(host, print_only, &config::as_args(&cli.given)),
         Cmd::Config { markdown } => config_cmd::run(&cli.given, &env, markdown, cfg.style.ascii),
-        Cmd::Demo { keep } => demo::run(&cli.given, keep, &cfg.style),
+        Cmd::Demo { keep } => demo::run(&cli.given, keep, &cfg.style, cfg.columns),
         Cmd::CatchUp => catch_up::run(cfg),
         Cmd::Report(args) => report::run(cfg, args),
     }

@@ -54,7 +54,7 @@ pub fn run(cfg: Config, args: ReportArgs) -> io::Result<ExitCode> {
     let out = if args.json {
         format!("{}\n", style.json(&render::report_json::report(&rep, &model)))
     } else {
-        style.text(&render::report::table(&rep, &model, style)).into_owned()
+        style.text(&render::report::table(&rep, &model, style, app.cfg.columns)).into_owned()
     };
     let r = emit(&out);
     super::timings(&app, started);

@@ -16,7 +16,7 @@ use crate::forecast::evidence::Trust;
 use crate::forecast::limit::Configured;
 use crate::ground::env::Env;
 use crate::ground::provider::Provider;
-use crate::ground::{dirs, locale, time};
+use crate::ground::{dirs, locale, terminal, time};
 use crate::render::style::{Colors, Glyphs, Style};
 use crate::store::ingest::PromptBudget;
 
@@ -49,6 +49,9 @@ pub struct Config {
     pub notify: Vec<String>,
     pub notify_at: u8,
     pub providers: Vec<Provider>,
+    /// The width text for a person is fitted to (`status`, `report`, `demo`): the terminal's, else
+    /// `COLUMNS`; none for a prompt, and for a pipe without `COLUMNS`.
+    pub columns: Option<usize>,
     /// The environment, as this invocation read it once.
     pub env: Env,
     pub knobs: Knobs,
@@ -234,6 +237,7 @@ pub fn resolve(g: &Given, env: &Env, audience: Audience) -> (Config, Vec<String>
         notify: v.notify.clone(),
         notify_at: v.notify_at,
         providers: v.providers,
+        columns: if audience == Audience::Terminal { terminal::columns(env) } else { None },
         env: env.clone(),
         knobs: Knobs::of(env),
     };

@@ -8,6 +8,7 @@
 
 use super::clean::clean;
 use super::escape::{Target, paint};
+use super::fit::width;
 use super::segment::{Shown, labelled, segment};
 use super::style::{Level, Style};
 use super::words::duration;
@@ -42,21 +43,6 @@ fn cache_field(c: &PromptCache, now: i64, style: &Style) -> Option<String> {
         None => return None,
     };
     Some(paint(&text, level, Target::Ansi, style))
-}
-
-/// Visible width: characters outside escape sequences.
-pub fn width(s: &str) -> usize {
-    let mut n = 0;
-    let mut esc = false;
-    for c in s.chars() {
-        match (esc, c) {
-            (false, '\x1b') => esc = true,
-            (true, 'm') => esc = false,
-            (true, _) => {}
-            (false, _) => n += 1,
-        }
-    }
-    n
 }
 
 /// Fields to leave out, in this order, when the line is wider than the terminal: what is kept longest
@@ -162,10 +148,5 @@ mod tests {
         assert_eq!(cache_field(&c(None, None), 1_000, &s), None);
         let amber = Style::default();
         assert!(cache_field(&c(Some(31_000), None), 1_000, &amber).unwrap().starts_with("\x1b[33m"));
-    }
-
-    #[test]
-    fn widths_ignore_escapes() {
-        assert_eq!(width("\x1b[31m5h 62%\x1b[0m · x"), 10);
     }
 }

@@ -6,6 +6,7 @@ pub mod ascii;
 pub mod attribution;
 pub mod clean;
 pub mod escape;
+pub mod fit;
 pub mod json;
 pub mod line;
 pub mod notice;
