@@ -62,7 +62,9 @@ pub fn run(cli: Cli, quiet: bool, host: &str, env: crate::ground::env::Env) -> i
         Cmd::Statusline { then } => statusline::run(cfg, stdin.as_deref(), then.as_deref(), troubled),
         Cmd::Status { json } => status::run(cfg, json),
         Cmd::Doctor => doctor::run(cfg, &problems),
-        Cmd::Init { host: crate::cli::Host::Claude, claude, .. } => init_claude::run(claude, &env),
+        Cmd::Init { host: crate::cli::Host::Claude, claude, .. } => {
+            init_claude::run(claude, &env, &config::as_args(&cli.given))
+        }
         Cmd::Init { host, print_only, .. } => init::run(host, print_only, &config::as_args(&cli.given)),
         Cmd::Config { markdown } => config_cmd::run(&cli.given, &env, markdown, cfg.style.ascii),
         Cmd::Demo { keep } => demo::run(&cli.given, keep, &cfg.style, cfg.columns),
