@@ -269,12 +269,25 @@ pub fn parse(args: &[OsString]) -> Result<Cli, clap::Error> {
         "statusline" => Cmd::Statusline { then: sub.get_one::<String>("then").cloned() },
         "config" => Cmd::Config { markdown: flag("markdown") },
         "catch-up" => Cmd::CatchUp,
-        "report" => Cmd::Report(ReportArgs {
-            by: sub.get_one::<String>("by").and_then(|b| By::parse(b)).unwrap_or(By::Day),
-            json: flag("json"),
-            since: sub.get_one::<jiff::civil::Date>("since").copied(),
-            until: sub.get_one::<jiff::civil::Date>("until").copied(),
-        }),
+        "report" => {
+            let (since, until) = (
+                sub.get_one::<jiff::civil::Date>("since").copied(),
+                sub.get_one::<jiff::civil::Date>("until").copied(),
+            );
+            // An empty range is a mistake, not "no calls".
+            if let (Some(s), Some(u)) = (since, until)
+                && s > u
+            {
+                let msg = format!("--since {s} is after --until {u}: no day is in that range");
+                return Err(command().error(clap::error::ErrorKind::ArgumentConflict, msg));
+            }
+            Cmd::Report(ReportArgs {
+                by: sub.get_one::<String>("by").and_then(|b| By::parse(b)).unwrap_or(By::Day),
+                json: flag("json"),
+                since,
+                until,
+            })
+        }
         _ => Cmd::Demo { keep: flag("keep") },
     };
     Ok(Cli { given, cmd })
@@ -303,5 +316,7 @@ mod tests {
             ("2026-02-11".into(), "2026-02-12".into())
         );
         assert!(parse(&args("runway report --since 2026-13-01")).is_err());
+        assert!(parse(&args("runway report --since 2026-02-12 --until 2026-02-12")).is_ok(), "one day");
+        assert!(parse(&args("runway report --since 2026-02-13 --until 2026-02-12")).is_err());
     }
 }
