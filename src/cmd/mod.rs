@@ -2,11 +2,13 @@
 //! its answer through `emit`.
 
 pub mod catch_up;
+pub mod completions;
 pub mod config_cmd;
 pub mod demo;
 pub mod doctor;
 pub mod init;
 pub mod init_claude;
+pub mod man;
 pub mod notify;
 pub mod problems;
 pub mod prompt;
@@ -70,6 +72,8 @@ pub fn run(cli: Cli, quiet: bool, host: &str, env: crate::ground::env::Env) -> i
         Cmd::Demo { keep } => demo::run(&cli.given, keep, &cfg.style, cfg.columns),
         Cmd::CatchUp => catch_up::run(cfg),
         Cmd::Report(args) => report::run(cfg, args),
+        Cmd::Completions(shell) => completions::run(shell),
+        Cmd::Man => man::run(),
     }
 }
 
