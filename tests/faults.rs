@@ -339,7 +339,8 @@ fn bad_arguments_in_a_prompt_stay_quiet() {
     let s = Sandbox::claude_fixture();
     let o = s.run(&["prompt", "--shell", "powershell"]);
     assert_quiet(&o);
-    assert_eq!(stdout(&o), "");
+    // Exit 0 and nothing on stderr; the segment's place says where to look, in plain words any host takes.
+    assert_eq!(stdout(&o), "runway: see doctor");
     let o = s.cmd().env("RUNWAY_NOW", "yesterday").env("RUNWAY_LIMIT_COST", "lots").args(["prompt"]).output().unwrap();
     assert_quiet(&o);
     // Outside prompt mode the same mistakes are reported.
