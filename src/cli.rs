@@ -29,6 +29,14 @@ pub struct ClaudeInit {
     pub remove: bool,
 }
 
+/// A shell `runway completions` writes for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shell {
+    Zsh,
+    Bash,
+    Fish,
+}
+
 #[derive(Debug)]
 pub enum Cmd {
     Prompt { shell: Target, notices: bool },
@@ -40,6 +48,8 @@ pub enum Cmd {
     Demo { keep: bool },
     CatchUp,
     Report(ReportArgs),
+    Completions(Shell),
+    Man,
 }
 
 /// `runway report`'s own options (the tools and the time zone are settings).
@@ -68,7 +78,11 @@ pub struct Cli {
     pub cmd: Cmd,
 }
 
-fn command() -> Command {
+/// The heading the settings' flags go under in every command's help, after the command's own options.
+const SETTINGS_HEADING: &str = "Settings (every command; also RUNWAY_<KEY> and the config file)";
+
+/// The whole command line, declared once: parsing, `--help`, `runway completions` and `runway man`.
+pub fn command() -> Command {
     let mut c = Command::new("runway")
         .version(env!("CARGO_PKG_VERSION"))
         .about("How much AI-coding quota is left, in your prompt, tmux and the Claude Code status line")
@@ -80,7 +94,11 @@ fn command() -> Command {
         .arg_required_else_help(true);
     for s in SETTINGS {
         let Some(flag) = s.flag else { continue };
-        let mut a = Arg::new(s.key).long(flag).global(true).help(format!("{} [env: {}]", s.help, s.env()));
+        let mut a = Arg::new(s.key).long(flag).global(true).help_heading(SETTINGS_HEADING).help(format!(
+            "{} [env: {}]",
+            s.help,
+            s.env()
+        ));
         a = if s.switch {
             a.action(ArgAction::SetTrue)
         } else {
@@ -92,6 +110,7 @@ fn command() -> Command {
         Arg::new("set")
             .long("set")
             .global(true)
+            .help_heading(SETTINGS_HEADING)
             .value_name("KEY=VALUE")
             .action(ArgAction::Append)
             .help("Set any setting (see `runway config`), e.g. --set color_warn=214; repeatable"),
@@ -100,6 +119,7 @@ fn command() -> Command {
         Arg::new("timings")
             .long("timings")
             .global(true)
+            .help_heading(SETTINGS_HEADING)
             .action(ArgAction::SetTrue)
             .help("Print how long each stage took, to stderr"),
     )
@@ -133,7 +153,10 @@ fn command() -> Command {
     .subcommand(
         Command::new("init")
             .about("Print the shell integration to evaluate, or Claude Code's statusLine setting")
-            .arg(Arg::new("host").required(true).value_parser(["zsh", "bash", "fish", "claude"]))
+            .arg(Arg::new("host").required(true).value_parser(["zsh", "bash", "fish", "claude"]).help(
+                "zsh, bash or fish: the script for its rc file to evaluate (a prompt hook); claude: Claude Code's \
+                 statusLine setting",
+            ))
             .arg(
                 Arg::new("print-only")
                     .long("print-only")
@@ -178,9 +201,13 @@ fn command() -> Command {
         ),
     )
     .subcommand(
-        Command::new("config")
-            .about("Show every setting, its value and where the value came from")
-            .arg(Arg::new("markdown").long("markdown").action(ArgAction::SetTrue).hide(true)),
+        Command::new("config").about("Show every setting, its value and where the value came from").arg(
+            Arg::new("markdown")
+                .long("markdown")
+                .action(ArgAction::SetTrue)
+                .hide(true)
+                .help("README's settings table, in Markdown"),
+        ),
     )
     .subcommand(Command::new("catch-up").about(
         "Read everything new into the cache now (prompts start this in the background when there is more \
@@ -221,6 +248,25 @@ fn command() -> Command {
         Command::new("demo")
             .about("Write a small realistic history to a temporary directory and show runway on it")
             .arg(Arg::new("keep").long("keep").action(ArgAction::SetTrue).help("Keep the temporary directory")),
+    )
+    .subcommand(
+        Command::new("completions")
+            .about("Print the shell completions, made from this command line's own definition")
+            .after_help(
+                "zsh:  runway completions zsh > \"${fpath[1]}/_runway\"\n\
+                 bash: runway completions bash > ~/.local/share/bash-completion/completions/runway\n\
+                 fish: runway completions fish > ~/.config/fish/completions/runway.fish",
+            )
+            .arg(
+                Arg::new("shell")
+                    .required(true)
+                    .value_parser(["zsh", "bash", "fish"])
+                    .help("The shell the completions are for"),
+            ),
+    )
+    .subcommand(
+        Command::new("man")
+            .about("Print runway's manual page (roff), e.g. runway man > ~/.local/share/man/man1/runway.1"),
     )
 }
 
@@ -269,12 +315,31 @@ pub fn parse(args: &[OsString]) -> Result<Cli, clap::Error> {
         "statusline" => Cmd::Statusline { then: sub.get_one::<String>("then").cloned() },
         "config" => Cmd::Config { markdown: flag("markdown") },
         "catch-up" => Cmd::CatchUp,
-        "report" => Cmd::Report(ReportArgs {
-            by: sub.get_one::<String>("by").and_then(|b| By::parse(b)).unwrap_or(By::Day),
-            json: flag("json"),
-            since: sub.get_one::<jiff::civil::Date>("since").copied(),
-            until: sub.get_one::<jiff::civil::Date>("until").copied(),
+        "completions" => Cmd::Completions(match sub.get_one::<String>("shell").map(String::as_str) {
+            Some("zsh") => Shell::Zsh,
+            Some("bash") => Shell::Bash,
+            _ => Shell::Fish,
         }),
+        "man" => Cmd::Man,
+        "report" => {
+            let (since, until) = (
+                sub.get_one::<jiff::civil::Date>("since").copied(),
+                sub.get_one::<jiff::civil::Date>("until").copied(),
+            );
+            // An empty range is a mistake, not "no calls".
+            if let (Some(s), Some(u)) = (since, until)
+                && s > u
+            {
+                let msg = format!("--since {s} is after --until {u}: no day is in that range");
+                return Err(command().error(clap::error::ErrorKind::ArgumentConflict, msg));
+            }
+            Cmd::Report(ReportArgs {
+                by: sub.get_one::<String>("by").and_then(|b| By::parse(b)).unwrap_or(By::Day),
+                json: flag("json"),
+                since,
+                until,
+            })
+        }
         _ => Cmd::Demo { keep: flag("keep") },
     };
     Ok(Cli { given, cmd })
@@ -303,5 +368,23 @@ mod tests {
             ("2026-02-11".into(), "2026-02-12".into())
         );
         assert!(parse(&args("runway report --since 2026-13-01")).is_err());
+        assert!(parse(&args("runway report --since 2026-02-12 --until 2026-02-12")).is_ok(), "one day");
+        assert!(parse(&args("runway report --since 2026-02-13 --until 2026-02-12")).is_err());
+    }
+
+    #[test]
+    fn every_argument_is_described_and_settings_come_after_a_commands_own() {
+        let mut root = command();
+        root.build();
+        for c in std::iter::once(&root).chain(root.get_subcommands()) {
+            for a in c.get_arguments() {
+                assert!(a.get_help().is_some(), "{} {}: no description", c.get_name(), a.get_id());
+            }
+        }
+        let help = root.find_subcommand_mut("status").unwrap().render_help().to_string();
+        let own = help.find("--json").unwrap();
+        let heading = help.find(SETTINGS_HEADING).unwrap();
+        let setting = help.find("--limit-cost").unwrap();
+        assert!(own < heading && heading < setting, "{help}");
     }
 }

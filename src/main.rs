@@ -46,6 +46,11 @@ fn install_panic_hook(quiet: bool) {
     }));
 }
 
+/// Writes `text` as clap would have (its text ends with a newline already); a closed pipe is no error.
+fn writeln_to(mut to: impl io::Write, text: &str) -> io::Result<()> {
+    to.write_all(text.as_bytes()).and_then(|_| to.flush())
+}
+
 fn main() -> ExitCode {
     let args: Vec<OsString> = std::env::args_os().collect();
     let quiet = render_mode(&args);
@@ -57,18 +62,38 @@ fn main() -> ExitCode {
         log::take_stderr();
     }
     install_panic_hook(quiet);
+    let host = cmd::problems::host_of(&args);
     let cli = match cli::parse(&args) {
         Ok(c) => c,
         Err(e) if quiet && !matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
-            log::warn(&format!("bad arguments in a prompt: {}", e.to_string().lines().next().unwrap_or("")));
+            // Nothing can be shown as asked: the marker alone, and the reason for `doctor` and the log.
+            let words: Vec<String> = args.iter().skip(1).map(|a| a.to_string_lossy().into_owned()).collect();
+            let why = e.to_string();
+            let why = why.lines().next().unwrap_or("").trim_start_matches("error: ");
+            let problem = format!("`runway {}`: {why}", words.join(" "));
+            if cmd::problems::remember(
+                &dirs::cache_dir(&env),
+                &host,
+                std::slice::from_ref(&problem),
+                ground::time::wall_ms(),
+            ) {
+                log::warn(&format!("bad arguments: {problem}"));
+            }
+            if host != "catch-up" {
+                let _ = cmd::emit(cmd::problems::MARKER);
+            }
             return ExitCode::SUCCESS;
         }
         Err(e) => {
-            let _ = e.print();
+            // Help and usage errors are a surface too: ASCII where the locale or `--ascii` says so.
+            let ascii = !ground::locale::utf8(&env) || args.iter().any(|a| a == "--ascii");
+            let text = e.render().to_string();
+            let text = if ascii { render::ascii::fold(&text) } else { text.as_str().into() };
+            let _ = if e.use_stderr() { writeln_to(io::stderr(), &text) } else { writeln_to(io::stdout(), &text) };
             return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
-    match cmd::run(cli, quiet, env) {
+    match cmd::run(cli, quiet, &host, env) {
         Ok(code) => code,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) if quiet => {

@@ -129,3 +129,31 @@ fn status_shows_them_under_each_window_in_colour() {
     assert!(b.contains("\x1b[31mcache 0%\x1b[0m") && !b.contains("context"), "a cold cache is red: {b:?}");
     assert!(line("models").starts_with("models    claude-opus-4-6 62%"), "{text}");
 }
+
+#[test]
+fn the_demo_sessions_have_ids_of_their_own() {
+    // Under each window, one line per session, named by the first 8 characters of its id.
+    let s = Sandbox::empty();
+    let out = stdout(&s.run(&["demo"]));
+    let mut ids: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.strip_prefix("  sessions  ").or_else(|| l.strip_prefix("            ")))
+        .filter_map(|l| l.split(" (").next().filter(|id| id.len() == 8))
+        .collect();
+    let n = ids.len();
+    assert!(n >= 6, "{out}");
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "{out}");
+}
+
+#[test]
+fn a_session_a_week_old_shows_its_date_not_a_weekday() {
+    // A Wednesday a week after the fixture's Wednesday: its sessions of that day began on a day a
+    // weekday would name as today; the one of Thursday, six days back, keeps its weekday.
+    let s = Sandbox::claude_fixture();
+    let out = stdout(&s.run(&["--now", "2026-02-18T20:00:00Z", "--timezone", "UTC", "status"]));
+    assert!(out.contains("258c7280 (spotter-gqc, since 2026-02-11 20:36 UTC)"), "{out}");
+    assert!(out.contains("4d5611e5 (spotter-dov, since Thu 16:02 UTC)"), "{out}");
+    assert!(!out.contains("since Wed"), "{out}");
+}

@@ -5,9 +5,8 @@
 mod common;
 
 use std::fs;
-use std::process::Command;
 
-use common::host::{HOST_NOW, SEG, have};
+use common::host::{HOST_NOW, SEG, have, sandboxed};
 use common::*;
 
 #[test]
@@ -68,7 +67,11 @@ fn a_prompt_keeps_quiet_and_doctor_says_why() {
         .output()
         .unwrap();
     assert_quiet(&o);
-    assert_eq!(stdout(&o), SEG, "the segment from the other settings");
+    assert_eq!(
+        stdout(&o),
+        format!("{SEG} · runway: see doctor"),
+        "the segment from the other settings, and the marker"
+    );
     let doctor = stdout(&s.run(&["doctor"]));
     let top: Vec<&str> = doctor.lines().take(3).collect();
     assert!(top.iter().any(|l| l.contains("problem") && l.contains("--warn-at 150")), "{doctor}");
@@ -94,10 +97,9 @@ fn flags_given_to_init_reach_every_prompt() {
     let script = stdout(&o);
     let file = s.dir.path().join("init.zsh");
     fs::write(&file, script).unwrap();
-    let o = Command::new("zsh")
+    let o = sandboxed(s.dir.path(), "zsh")
         .args(["-f", "-c", "source \"$0\"; _runway_precmd; print -rn -- \"$_runway_segment\""])
         .arg(&file)
-        .env_clear()
         .envs(s.cmd().get_envs().filter_map(|(k, v)| Some((k, v?))))
         .env("RUNWAY_NOW", HOST_NOW)
         .output()
@@ -115,4 +117,52 @@ fn strip_zsh(s: &str) -> String {
         rest = rest[i..].split_once("%}").map_or("", |(_, r)| r);
     }
     (out + rest).replace("%%", "%")
+}
+
+#[test]
+fn a_mistyped_flag_in_a_prompt_shows_a_marker_and_doctor_names_it_first() {
+    let s = Sandbox::claude_fixture();
+    // An older problem, in a shell prompt.
+    let o = s.run(&["--warn-at", "150", "--now", HOST_NOW, "prompt", "--shell", "zsh"]);
+    assert_quiet(&o);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    // Then a typo in tmux's @runway-args: nothing can be shown as asked, but not nothing at all.
+    let o = s.run(&["prompt", "--shell", "tmux", "--limt-cost", "40"]);
+    assert_quiet(&o);
+    assert_eq!(stdout(&o), "runway: see doctor");
+    let doctor = stdout(&s.run(&["doctor"]));
+    let problems: Vec<&str> = doctor.lines().filter(|l| l.starts_with("problem")).collect();
+    assert_eq!(problems.len(), 2, "{doctor}");
+    assert!(
+        problems[0].contains("`runway prompt --shell tmux --limt-cost 40`: unexpected argument '--limt-cost'")
+            && problems[0].contains("@runway-args"),
+        "the newest first: {doctor}"
+    );
+    assert!(problems[1].contains("--warn-at 150") && problems[1].contains("prompt --shell zsh"), "{doctor}");
+    // The status line too, for its own settings.
+    let o = s.cmd().args(["statusline", "--limt-cost", "40"]).stdin(std::process::Stdio::null()).output().unwrap();
+    assert_quiet(&o);
+    assert_eq!(stdout(&o), "runway: see doctor");
+    // Fixed in tmux: the shell's problem stays, tmux's goes.
+    assert_quiet(&s.run(&["prompt", "--shell", "tmux", "--limit-cost", "40"]));
+    let doctor = stdout(&s.run(&["doctor"]));
+    assert!(!doctor.contains("tmux --limt") && doctor.contains("--warn-at 150"), "{doctor}");
+}
+
+#[test]
+fn one_bad_line_in_the_config_file_leaves_the_rest_and_is_named() {
+    let s = Sandbox::claude_fixture();
+    let file = s.dir.path().join("config.toml");
+    fs::write(&file, "limit_cost = 10\nwarn_at = 60 percent\nformat = \"{label}={used}\"\nnokey = 1\n").unwrap();
+    let o = s.cmd().env("RUNWAY_CONFIG", &file).args(["--now", HOST_NOW, "prompt"]).output().unwrap();
+    assert_quiet(&o);
+    // Lines 1 and 3 count: 15% of $10, in the file's format; the marker says there is more.
+    assert_eq!(stdout(&o), "5h=15% · runway: see doctor");
+    let doctor = stdout(&s.cmd().env("RUNWAY_CONFIG", &file).arg("doctor").output().unwrap());
+    let f = file.display();
+    assert!(doctor.contains(&format!("{f} line 2: not valid TOML")), "{doctor}");
+    assert!(doctor.contains(&format!("{f} line 4: unknown setting `nokey`")), "{doctor}");
+    let o = s.cmd().env("RUNWAY_CONFIG", &file).arg("config").output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).contains("format = \"{label}={used}\"    # config file"), "{}", stdout(&o));
 }

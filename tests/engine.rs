@@ -1,7 +1,7 @@
 //! The engine on the real Claude Code fixture, against figures counted independently of runway.
 //!
 //! The expected numbers below are the output of `tests/oracle/claude_count.py`, a deliberately naive
-//! Python reader written from the format notes; `oracle_script_gives_these_figures` re-runs it so the
+//! Python reader written from docs/counting.md; `oracle_script_gives_these_figures` re-runs it so the
 //! two cannot drift apart.
 
 mod common;

@@ -7,6 +7,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::host::sandboxed;
 use common::*;
 
 const NOW: &str = "2026-02-12T21:30:00Z";
@@ -291,7 +292,7 @@ fn closed_stdout_is_not_an_error() {
     );
     let o = s.cmd().args(["--version"]).output().unwrap();
     assert!(o.status.success());
-    let mut c = Command::new("bash");
+    let mut c = sandboxed(s.dir.path(), "bash");
     c.arg("-c")
         .arg(&script)
         .env("RUNWAY_CACHE_DIR", s.cache())
@@ -338,7 +339,8 @@ fn bad_arguments_in_a_prompt_stay_quiet() {
     let s = Sandbox::claude_fixture();
     let o = s.run(&["prompt", "--shell", "powershell"]);
     assert_quiet(&o);
-    assert_eq!(stdout(&o), "");
+    // Exit 0 and nothing on stderr; the segment's place says where to look, in plain words any host takes.
+    assert_eq!(stdout(&o), "runway: see doctor");
     let o = s.cmd().env("RUNWAY_NOW", "yesterday").env("RUNWAY_LIMIT_COST", "lots").args(["prompt"]).output().unwrap();
     assert_quiet(&o);
     // Outside prompt mode the same mistakes are reported.

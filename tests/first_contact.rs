@@ -94,8 +94,8 @@ fn without_a_binary_the_bar_says_so() {
     let mut env = env_of(&s);
     env.push(("PATH", bare_path(&s)));
     let t = Tmux::start(s.dir.path(), "nobin", &env, "sh", 100, 10);
-    t.run(&["set", "-g", "status-right", "#{runway}"]);
-    t.run(&["set", "-g", "status-right-length", "80"]);
+    // tmux's default length (40), with the clock after it: the hint fits, whole, and so does the clock.
+    t.run(&["set", "-g", "status-right", "#{runway} 12:34"]);
     tpm_load(&t, &plugin);
     let outer = Tmux::start(
         s.dir.path(),
@@ -105,9 +105,8 @@ fn without_a_binary_the_bar_says_so() {
         110,
         12,
     );
-    outer.wait("the message where the segment would be", |sc| {
-        sc.contains("runway not found: cargo install runway-gauge")
-    });
+    outer.wait("the message where the segment would be", |sc| sc.contains("runway not found: set @runway-bin 12:34"));
+    assert_eq!(t.run(&["show", "-gv", "status-right-length"]).trim(), "40");
 }
 
 #[test]
@@ -225,14 +224,10 @@ fn a_c_locale_gets_ascii_glyphs_and_an_intact_command_line() {
     assert!(typed.starts_with(" echo typed-and-intact") && line.trim_end().ends_with("5h ~15% !28m"), "{line:?}");
 }
 
-#[test]
-fn both_providers_fit_in_32_columns() {
-    if !have("zsh") || !have("tmux") {
-        return;
-    }
-    let s = Sandbox::claude_fixture();
-    // Codex: a snapshot with every call, 8 points a call ($0.80): 8% at 20:30, 16% at 21:00, then $0.80
-    // a minute, 48% at 21:04, and at that rate the other 52% go in under half an hour. Both warn.
+/// Codex beside the fixture: a snapshot with every call, 8 points a call ($0.80): 8% at 20:30, 16%
+/// at 21:00, then $0.80 a minute, 48% at 21:04, and at that rate the other 52% go in under half an
+/// hour. At HOST_NOW (with a $10 limit) both providers warn.
+fn two_tools_warning(s: &Sandbox) {
     let call = [8_000, 0, 1_000, 0, 9_000];
     let mut total = [0u64; 5];
     let mut r = Rollout::new("2026-02-12T20:29:00Z", "s1", None).turn("2026-02-12T20:29:01Z", "gpt-5.5");
@@ -244,6 +239,15 @@ fn both_providers_fit_in_32_columns() {
         r = r.count(&format!("2026-02-12T{ts}:00Z"), Some((total, Some(call))), rl);
     }
     r.write(&s.codex_home(), "s1");
+}
+
+#[test]
+fn both_providers_fit_in_32_columns() {
+    if !have("zsh") || !have("tmux") {
+        return;
+    }
+    let s = Sandbox::claude_fixture();
+    two_tools_warning(&s);
     let plain = stdout(&s.run(&["--color", "never", "--limit-cost", "10", "--now", HOST_NOW, "prompt"]));
     assert!(plain.matches('⚠').count() == 2, "{plain}");
     assert!(plain.chars().count() <= 32, "{plain:?} is {} columns", plain.chars().count());
@@ -336,11 +340,146 @@ fn a_removed_binary_breaks_no_shell() {
             "bash" => &["--norc", "--noprofile", "-c"],
             _ => &["--no-config", "-c"],
         };
-        let o = Command::new(shell).args(args).arg(&body).output().unwrap();
+        let o = sandboxed(s.dir.path(), shell).args(args).arg(&body).output().unwrap();
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(err.is_empty(), "{shell} {call}: {err}");
         // A hook hands back the status it found; the segment function prints nothing.
         let want = if call == "runway_segment" { "status 0\n" } else { "status 1\n" };
         assert_eq!(stdout(&o).trim_start(), want, "{shell} {call}");
+    }
+}
+
+#[test]
+fn a_typo_in_runway_args_shows_on_the_bar_and_in_doctor() {
+    if !have("tmux") {
+        return;
+    }
+    let s = Sandbox::claude_fixture();
+    let t = Tmux::start(s.dir.path(), "typo", &env_of(&s), "sh", 100, 10);
+    t.run(&["set", "-g", "status-right", "#{runway} 12:34"]);
+    t.run(&["set", "-g", "status-interval", "1"]);
+    t.run(&["set", "-g", "@runway-bin", BIN]);
+    t.run(&["set", "-g", "@runway-args", "--limt-cost 40"]);
+    let plugin = Path::new(env!("CARGO_MANIFEST_DIR")).join("runway.tmux");
+    assert!(t.cmd().args(["run-shell", &plugin.display().to_string()]).status().unwrap().success());
+    let outer = Tmux::start(
+        s.dir.path(),
+        "typo-client",
+        &env_of(&s),
+        &format!("tmux -S {} attach -t t", t.sock.display()),
+        110,
+        12,
+    );
+    outer.wait("the marker where the segment would be", |sc| sc.contains("runway: see doctor 12:34"));
+    let doctor = stdout(&s.run(&["doctor"]));
+    let first = doctor.lines().find(|l| l.starts_with("problem")).unwrap_or_default();
+    assert!(first.contains("unexpected argument '--limt-cost'") && first.contains("@runway-args"), "{doctor}");
+}
+
+/// The widest line of `text`, in columns (colour sequences take none).
+fn widest(text: &str) -> usize {
+    let plain = |l: &str| {
+        let mut n = 0;
+        let mut esc = false;
+        for c in l.chars() {
+            match (esc, c) {
+                (false, '\x1b') => esc = true,
+                (true, 'm') => esc = false,
+                (true, _) => {}
+                (false, _) => n += 1,
+            }
+        }
+        n
+    };
+    text.lines().map(plain).max().unwrap_or(0)
+}
+
+#[test]
+fn status_demo_and_report_fit_the_width_they_are_given() {
+    let s = Sandbox::claude_fixture();
+    let limits = rate_limits(Some(limit_window(41.0, 300, Some(1_770_940_800), None)), None);
+    Rollout::new("2026-02-12T20:29:00Z", "s1", None)
+        .turn("2026-02-12T20:29:01Z", "gpt-5.5")
+        .count("2026-02-12T21:00:00Z", Some(([9_000, 0, 1_000, 0, 10_000], None)), Some(limits))
+        .write(&s.codex_home(), "s1");
+    let mut runs: Vec<Vec<&str>> = vec![vec!["status"], vec!["demo"]];
+    for by in ["day", "week", "month", "session", "project", "model", "block"] {
+        runs.push(vec!["report", "--by", by]);
+    }
+    for args in &runs {
+        // Without a width (a pipe, no COLUMNS) lines stay whole; the status of this history is wide.
+        let whole = stdout(&s.cmd().args(["--now", HOST_NOW]).args(args).output().unwrap());
+        for cols in [80, 60] {
+            let o = s.cmd().env("COLUMNS", cols.to_string()).args(["--now", HOST_NOW]).args(args).output().unwrap();
+            let text = stdout(&o);
+            assert!(widest(&text) <= cols, "{args:?} at {cols} columns is {} wide:\n{text}", widest(&text));
+            if args[0] == "status" {
+                assert!(widest(&whole) > 80, "{whole}");
+                // Every word is still there.
+                let words = |t: &str| t.split_whitespace().filter(|w| *w != "·").count();
+                assert_eq!(words(&text), words(&whole), "{text}");
+            }
+        }
+    }
+}
+
+#[test]
+fn status_fits_a_narrow_terminal() {
+    if !have("tmux") {
+        return;
+    }
+    // A real terminal of 70 columns and no COLUMNS: runway asks the terminal. Lines the terminal had
+    // to wrap itself come back joined (-J), wider than the pane.
+    let s = Sandbox::claude_fixture();
+    let mut env = env_of(&s);
+    env.retain(|(k, _)| *k != "RUNWAY_LIMIT_COST");
+    let t = Tmux::start(s.dir.path(), "narrow", &env, &format!("{BIN} status; sleep 30"), 70, 40);
+    t.wait("status drawn", |sc| sc.contains("(times in"));
+    let joined = t.run(&["capture-pane", "-p", "-J", "-t", "t"]);
+    assert!(widest(&joined) <= 70, "{joined}");
+}
+
+#[test]
+fn the_plugin_makes_room_for_what_status_right_held() {
+    if !have("tmux") {
+        return;
+    }
+    let s = Sandbox::claude_fixture();
+    two_tools_warning(&s);
+    let plain = stdout(&s.run(&["--color", "never", "--limit-cost", "10", "--now", HOST_NOW, "prompt"]));
+    let plugin = Path::new(env!("CARGO_MANIFEST_DIR")).join("runway.tmux");
+    // (status-right, the length set before the plugin, the length after it)
+    for (i, (right, before, after)) in [
+        // The segment and 18 columns more: past tmux's default 40, raised to just what it needs.
+        ("#{runway} | %d-%b-%y %H:%M", None, "46"),
+        // A length the person set higher stays.
+        ("#{runway} | %d-%b-%y %H:%M", Some("120"), "120"),
+        // Room enough already: tmux's default stays.
+        ("#{runway} %H:%M", None, "40"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let t = Tmux::start(s.dir.path(), &format!("room{i}"), &env_of(&s), "sh", 120, 10);
+        t.run(&["set", "-g", "status-right", right]);
+        t.run(&["set", "-g", "status-interval", "1"]);
+        t.run(&["set", "-g", "@runway-bin", BIN]);
+        if let Some(n) = before {
+            t.run(&["set", "-g", "status-right-length", n]);
+        }
+        assert!(t.cmd().args(["run-shell", &plugin.display().to_string()]).status().unwrap().success());
+        assert_eq!(t.run(&["show", "-gv", "status-right-length"]).trim(), after, "{right}");
+        let outer = Tmux::start(
+            s.dir.path(),
+            &format!("room{i}-client"),
+            &env_of(&s),
+            &format!("tmux -S {} attach -t t", t.sock.display()),
+            130,
+            12,
+        );
+        let date = t.run(&["display", "-p", "| %d-%b-%y"]);
+        outer.wait("the whole segment and what followed it", |sc| {
+            sc.contains(&plain) && (!right.contains("%d") || sc.contains(date.trim()))
+        });
     }
 }

@@ -124,8 +124,7 @@ fn print_only_defines_a_function_and_no_hook() {
     let s = Sandbox::claude_fixture();
     let env = env_of(&s);
     let run = |shell: &str, script: String| {
-        let mut c = Command::new(shell);
-        c.env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default());
+        let mut c = sandboxed(s.dir.path(), shell);
         for (k, v) in &env {
             c.env(k, v);
         }
@@ -159,6 +158,7 @@ fn print_only_defines_a_function_and_no_hook() {
 #[test]
 fn init_scripts_are_strict_mode_clean() {
     // Like zoxide: evaluating the scripts under -e -u prints nothing and fails nothing.
+    let home = tempfile::tempdir().unwrap();
     for (shell, args) in [
         ("bash", vec!["--noprofile", "--norc", "-e", "-u", "-o", "pipefail", "-c"]),
         ("zsh", vec!["-e", "-u", "--no-rcs", "-c"]),
@@ -167,13 +167,13 @@ fn init_scripts_are_strict_mode_clean() {
             continue;
         }
         for extra in ["", " --print-only"] {
-            let o = Command::new(shell).args(&args).arg(init_line(shell, extra)).output().unwrap();
+            let o = sandboxed(home.path(), shell).args(&args).arg(init_line(shell, extra)).output().unwrap();
             assert!(o.status.success() && o.stdout.is_empty() && o.stderr.is_empty(), "{shell}{extra}: {o:?}");
         }
     }
     if have("fish") {
         for extra in ["", " --print-only"] {
-            let o = Command::new("fish")
+            let o = sandboxed(home.path(), "fish")
                 .args(["--no-config", "-c"])
                 .arg(format!("'{BIN}' init fish{extra} | source"))
                 .output()
@@ -281,4 +281,44 @@ fn dollars_and_percents_survive_prompt_expansion() {
         let t = Tmux::start(s.dir.path(), "zsh-dollar", &env, "zsh -i", 100, 10);
         t.wait("a literal $ in RPROMPT", |sc| sc.lines().any(|l| l.trim_end().ends_with(want)));
     }
+}
+
+#[test]
+fn a_missing_host_is_a_skip_the_runner_shows() {
+    // This test binary again, for one host test, on a PATH where fish is missing: the skip is a line in
+    // what `cargo test` prints, and a failure where hosts are required.
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let sh = Command::new("sh").args(["-c", "command -v sh"]).output().unwrap();
+    std::os::unix::fs::symlink(String::from_utf8_lossy(&sh.stdout).trim(), bin.join("sh")).unwrap();
+    let run = |require: bool| {
+        let mut c = Command::new(std::env::current_exe().unwrap());
+        c.args(["fish_right_prompt_wraps_the_users", "--exact"])
+            .env("PATH", &bin)
+            .env_remove("RUNWAY_REQUIRE_HOSTS")
+            .env_remove("RUST_TEST_THREADS");
+        if require {
+            c.env("RUNWAY_REQUIRE_HOSTS", "1");
+        }
+        let o = c.output().unwrap();
+        (o.status.success(), format!("{}{}", stdout(&o), String::from_utf8_lossy(&o.stderr)))
+    };
+    let (ok, out) = run(false);
+    assert!(ok, "{out}");
+    assert!(out.contains("SKIPPED fish_right_prompt_wraps_the_users: fish is not installed"), "{out}");
+    let (ok, out) = run(true);
+    assert!(!ok && out.contains("fish is required here but missing"), "{out}");
+}
+
+#[test]
+fn a_shell_a_test_starts_keeps_to_its_sandbox() {
+    // fish writes its config and data directories even with --no-config: into the sandbox's home.
+    if !have("fish") {
+        return;
+    }
+    let s = Sandbox::empty();
+    let o = sandboxed(s.dir.path(), "fish").args(["--no-config", "-c", "echo $HOME"]).output().unwrap();
+    assert_eq!(stdout(&o).trim(), s.home().display().to_string());
+    assert!(s.home().join(".local/share/fish").is_dir() || s.home().join(".config/fish").is_dir());
 }

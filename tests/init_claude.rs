@@ -258,3 +258,33 @@ fn every_config_dir_is_written_and_none_is_made_up() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("does not exist"));
     assert!(!typo.exists(), "a mistyped directory is not created");
 }
+
+#[test]
+fn flags_given_to_init_reach_the_status_line() {
+    let s = Sandbox::claude_fixture();
+    let v: Value = serde_json::from_str(&ok(&init(&s, &["--limit-cost", "40"]))).unwrap();
+    let command = v["statusLine"]["command"].as_str().unwrap().to_owned();
+    assert!(command.ends_with("runway statusline --limit-cost=40"), "{command}");
+    // Written, and run as Claude Code runs it: the line a --limit-cost 40 status line draws.
+    fs::create_dir_all(s.claude_dir()).unwrap();
+    ok(&init(&s, &["--write", "--limit-cost", "40"]));
+    let command = status_line(&s.claude_dir().join("settings.json"))["command"].as_str().unwrap().to_owned();
+    let direct = run_line(&s, &format!("'{BIN}' --limit-cost 40 statusline"));
+    assert_eq!(run_line(&s, &command), direct);
+    assert_ne!(direct, run_line(&s, &format!("'{BIN}' statusline")), "the flag changes the line");
+}
+
+#[test]
+fn a_pretty_printed_status_line_stays_pretty() {
+    // Written by hand (or by an older runway at another path): only the command changes, in place.
+    let s = Sandbox::claude_fixture();
+    let settings = s.claude_dir().join("settings.json");
+    let before = "{\n  \"model\": \"opus\",\n  \"statusLine\": {\n    \"type\": \"command\",\n    \"command\": \"/old/place/runway statusline\",\n    \"padding\": 0\n  }\n}\n";
+    put(&settings, before, 0o600);
+    ok(&init(&s, &["--write"]));
+    let after = fs::read_to_string(&settings).unwrap();
+    let command = status_line(&settings)["command"].as_str().unwrap().to_owned();
+    assert_ne!(command, "/old/place/runway statusline");
+    let quoted = serde_json::to_string(&command).unwrap();
+    assert_eq!(after, before.replace("\"/old/place/runway statusline\"", &quoted), "{after}");
+}

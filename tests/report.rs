@@ -272,3 +272,14 @@ fn age(dir: &Path, to: std::time::SystemTime) {
     }
     std::fs::File::open(dir).unwrap().set_modified(to).unwrap();
 }
+
+#[test]
+fn since_after_until_is_an_error() {
+    let s = Sandbox::claude_fixture();
+    let o = s.run(&["report", "--since", "2026-02-13", "--until", "2026-02-12"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--since 2026-02-13 is after --until 2026-02-12"));
+    let o = s.run(&["report", "--since", "2026-02-12", "--until", "2026-02-12"]);
+    assert!(o.status.success() && stdout(&o).contains("2026-02-12"), "one day is a range");
+}

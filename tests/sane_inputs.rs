@@ -62,7 +62,8 @@ fn a_config_file_that_is_no_file() {
             .output()
             .unwrap();
         assert_quiet(&o);
-        assert_eq!(stdout(&o), SEG, "{target:?}");
+        // The segment from the other settings, and the marker: the file is a problem doctor names.
+        assert_eq!(stdout(&o), format!("{SEG} · runway: see doctor"), "{target:?}");
         let o = s.run(&["status"]);
         assert_eq!(o.status.code(), Some(2), "{target:?}");
         assert!(String::from_utf8_lossy(&o.stderr).contains("not a regular file"), "{target:?}");

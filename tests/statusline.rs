@@ -1,5 +1,6 @@
-//! `runway statusline` fed payloads shaped like Claude Code's (docs of 2.1.x, §2.4 of the format
-//! notes), and the server figure it stores reaching the shell and tmux segments.
+//! `runway statusline` fed payloads shaped like Claude Code's (its documentation of 2.1.x; see
+//! docs/counting.md, the services' own figures), and the server figure it stores reaching the shell
+//! and tmux segments.
 
 mod common;
 
@@ -266,4 +267,24 @@ fn a_spend_limit_is_stored_and_shown_like_the_others() {
     odd["spend_limit"] = json!({ "used_percentage": 1e9, "resets_at": NOW_S + 86400 });
     feed(&s2, payload(&s2, Some(odd)).to_string().as_bytes(), &[]);
     assert!(s2.status(NOW)["claude"]["other_limits"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn the_context_is_coloured_by_its_size_in_tokens_as_status_colours_it() {
+    // `context_health` (standard: amber from 80k, red from 150k), not the quota's 70% and 90%: 67% of
+    // 200k is 134k, amber; 20% of a 1M window is 200k, red; 30% of 200k is 60k, green.
+    let s = Sandbox::claude_fixture();
+    for (size, used, colour) in [(200_000, 67, "33"), (1_000_000, 20, "31"), (200_000, 30, "32")] {
+        let mut p = payload(&s, None);
+        p["context_window"]["context_window_size"] = json!(size);
+        p["context_window"]["used_percentage"] = json!(used);
+        let o = feed(&s, p.to_string().as_bytes(), &[("RUNWAY_COLOR", "always")]);
+        let want = format!("\x1b[{colour}mctx {used}%\x1b[0m");
+        assert!(stdout(&o).contains(&want), "{size} at {used}%: {:?}", stdout(&o));
+    }
+    // The thresholds are the setting's.
+    let mut p = payload(&s, None);
+    p["context_window"]["used_percentage"] = json!(67);
+    let o = feed(&s, p.to_string().as_bytes(), &[("RUNWAY_COLOR", "always"), ("RUNWAY_CONTEXT_HEALTH", "economical")]);
+    assert!(stdout(&o).contains("\x1b[31mctx 67%"), "{:?}", stdout(&o));
 }

@@ -45,20 +45,43 @@ for candidate in "${HOME:-}/.cargo/bin/runway" "$CURRENT_DIR/../runway" "$CURREN
     fi
 done
 
+# The columns a segment takes at most: two tools in 28 (see `windows` in README).
+columns=28
 if [ -n "$bin" ] && [ -x "$bin" ]; then
     args=$(option @runway-args "")
     # The job command: stdin closed and stderr dropped, so nothing can hang or leak into the bar.
     segment="#($(quote "$bin") prompt --shell tmux $args </dev/null 2>/dev/null)"
 else
-    segment="#[fg=white,bg=red]runway not found: cargo install runway-gauge, or set @runway-bin#[default]"
-    tmux display-message "runway: binary not found; install it (cargo install runway-gauge) or set -g @runway-bin /path/to/runway" 2>/dev/null
+    hint="runway not found: set @runway-bin"
+    columns=${#hint}
+    segment="#[fg=white,bg=red]$hint#[default]"
+    tmux display-message "runway: no binary found; install it (cargo install --locked --path <checkout>) or set -g @runway-bin /path/to/runway" 2>/dev/null
 fi
+
+# Room on the bar for what the side held and the segment: its length raised as far as that needs,
+# never lowered (a length the person set higher stays). What the rest shows is measured as tmux
+# expands it, its styles left out; a #() job in it is not run for this and counts nothing.
+make_room() {
+    local side=$1 value=$2 rest shown count need have
+    rest=${value//\#\{runway\}/}
+    count=$(((${#value} - ${#rest}) / 9))
+    rest=$(printf '%s' "$rest" | sed 's/#([^)]*)//g')
+    shown=$(tmux display-message -p "$rest" 2>/dev/null) || shown=$rest
+    shown=$(printf '%s' "$shown" | sed 's/#\[[^]]*\]//g')
+    need=$((${#shown} + count * columns))
+    have=$(tmux show-option -gqv "$side-length")
+    if [ "${have:-0}" -lt "$need" ]; then
+        tmux set-option -gq "$side-length" "$need"
+    fi
+}
 
 for side in status-left status-right; do
     value=$(tmux show-option -gqv "$side")
     replaced=${value//\#\{runway\}/$segment}
     if [ "$value" != "$replaced" ]; then
+        # Replaced first: the run this set-option starts (the hook below) finds nothing left to do.
         tmux set-option -gq "$side" "$replaced"
+        make_room "$side" "$value"
     fi
 done
 

@@ -13,7 +13,10 @@ use std::process::{Command, ExitCode};
 use super::emit;
 use crate::config::Given;
 use crate::ground::files::create_private_dir;
+use crate::ground::hash::Hasher;
 use crate::ground::time::{rfc3339, wall_ms};
+use crate::render::fit;
+use crate::render::style::Style;
 
 const TABLE: &str = include_str!("demo.tsv");
 
@@ -27,8 +30,26 @@ fn file_at(path: &Path, lines: &[String], last: i64) -> io::Result<()> {
     f.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_millis(last.max(0) as u64))
 }
 
-fn uuid(n: usize, salt: u32) -> String {
-    format!("{salt:08x}-0000-4000-8000-{n:012x}")
+/// A random-looking version-4 UUID made from `parts`, the same at every run: each session (and line)
+/// of the demo has an id of its own, down to the 8 characters `status` shows.
+fn uuid(parts: &[&str]) -> String {
+    let half = |i: u64| {
+        let mut h = Hasher::new("demo id");
+        h.u64(i);
+        for p in parts {
+            h.part(p.as_bytes());
+        }
+        h.finish()
+    };
+    let (a, b) = (half(0), half(1));
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0xfff,
+        0x8000 | (b >> 48) & 0x3fff,
+        b & 0xffff_ffff_ffff
+    )
 }
 
 /// Writes the embedded history under `dir` (`claude/`, `codex/`), ending at `end`; returns the calls.
@@ -45,11 +66,11 @@ pub fn write_history(dir: &Path, end: i64) -> io::Result<usize> {
         let t = rfc3339(ts);
         n += 1;
         if c[0] == "c" {
-            let sid = uuid(session.parse().unwrap_or(0), 0xc1a0);
+            let sid = uuid(&["claude session", project, session]);
             let line = format!(
                 r#"{{"parentUuid":null,"isSidechain":false,"userType":"external","cwd":"/home/you/src/project-{project}","sessionId":"{sid}","version":"2.1.39","gitBranch":"main","message":{{"model":"{model}","id":"msg_demo{i:06}","type":"message","role":"assistant","content":[{{"type":"text","text":"Done."}}],"stop_reason":"end_turn","stop_sequence":null,"usage":{{"input_tokens":{input},"cache_creation_input_tokens":{},"cache_read_input_tokens":{read},"cache_creation":{{"ephemeral_5m_input_tokens":{w5},"ephemeral_1h_input_tokens":{w1}}},"output_tokens":{output},"service_tier":"standard"}}}},"requestId":"req_demo{i:06}","type":"assistant","uuid":"{}","timestamp":"{t}"}}"#,
                 w5 + w1,
-                uuid(i, 0x0a55)
+                uuid(&["claude line", &i.to_string()])
             );
             claude.entry((project.to_owned(), sid)).or_default().push((ts, line));
         } else {
@@ -82,7 +103,7 @@ pub fn write_history(dir: &Path, end: i64) -> io::Result<usize> {
     for (session, calls) in &codex {
         let first = calls.first().map_or(end, |c| c.0);
         let day = jiff::Timestamp::from_millisecond(first).unwrap_or_default();
-        let id = uuid(session.parse().unwrap_or(0), 0xc0de);
+        let id = uuid(&["codex session", session]);
         let meta = format!(
             r#"{{"timestamp":"{}","type":"session_meta","payload":{{"id":"{id}","timestamp":"{}","cwd":"/home/you/src/project-1","originator":"codex_cli_rs","cli_version":"0.125.0","source":"cli","model_provider":"openai"}}}}"#,
             rfc3339(first),
@@ -101,9 +122,14 @@ fn visible(s: &str) -> String {
     s.replace('\x1b', "\\e")
 }
 
-fn run_on(dir: &Path, g: &Given, args: &[&str]) -> io::Result<String> {
+fn run_on(dir: &Path, g: &Given, columns: Option<usize>, args: &[&str]) -> io::Result<String> {
     let exe = std::env::current_exe()?;
     let mut c = Command::new(exe);
+    // `status` fits the width this demo fits (its stdout is a pipe here).
+    match columns {
+        Some(n) => c.env("COLUMNS", n.to_string()),
+        None => c.env_remove("COLUMNS"),
+    };
     c.env("CLAUDE_CONFIG_DIR", dir.join("claude"))
         .env("CODEX_HOME", dir.join("codex"))
         .env("RUNWAY_CACHE_DIR", dir.join("cache"))
@@ -119,32 +145,36 @@ fn run_on(dir: &Path, g: &Given, args: &[&str]) -> io::Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-pub fn run(g: &Given, keep: bool) -> io::Result<ExitCode> {
+pub fn run(g: &Given, keep: bool, style: &Style, columns: Option<usize>) -> io::Result<ExitCode> {
     let dir: PathBuf = std::env::temp_dir().join(format!("runway-demo-{}", std::process::id()));
     create_private_dir(&dir)?;
     let calls = write_history(&dir, wall_ms())?;
-    let mut o = format!(
+    // runway's own lines, fitted like `status` fits its own.
+    let own = |text: &str| fit::wrap(&style.text(text), columns, |_| 2);
+    let mut o = own(&format!(
         "runway demo: a week of Claude Code and Codex CLI history ({calls} API calls, ending now) in {}\n\n",
         dir.display()
-    );
-    o += &run_on(&dir, g, &["status"])?;
-    o += "\nThe segment as each host receives it (\\e is the escape character):\n";
+    ));
+    o += &style.text(&run_on(&dir, g, columns, &["status"])?);
+    let mut rest = String::from("\nThe segment as each host receives it (\\e is the escape character):\n");
     for shell in ["zsh", "bash", "fish", "tmux", "plain"] {
-        let seg = run_on(&dir, g, &["prompt", "--shell", shell])?;
-        o += &format!("  {shell:<6} {}\n", visible(&seg));
+        let seg = run_on(&dir, g, columns, &["prompt", "--shell", shell])?;
+        rest += &format!("  {shell:<6} {}\n", visible(&seg));
     }
-    let seg = run_on(&dir, g, &["prompt", "--shell", "fish"])?;
-    o += &format!("\nIn a terminal: {seg}\n");
+    let seg = run_on(&dir, g, columns, &["prompt", "--shell", "fish"])?;
+    rest += &format!("\nIn a terminal: {seg}\n");
     if keep {
-        o += &format!(
-            "\nKept. Try: CLAUDE_CONFIG_DIR={} CODEX_HOME={} RUNWAY_CACHE_DIR={} runway status --json\n",
+        // One setting a line, so that a narrow terminal does not cut a path in two.
+        rest += &format!(
+            "\nKept. Try:\n  CLAUDE_CONFIG_DIR={} \\\n  CODEX_HOME={} \\\n  RUNWAY_CACHE_DIR={} \\\n  runway status --json\n",
             dir.join("claude").display(),
             dir.join("codex").display(),
             dir.join("cache").display()
         );
     } else {
         fs::remove_dir_all(&dir)?;
-        o += "\n(Removed again; `runway demo --keep` keeps it to explore.)\n";
+        rest += "\n(Removed again; `runway demo --keep` keeps it to explore.)\n";
     }
+    o += &fit::wrap(&style.text(&rest), columns, |l| if l.starts_with("  ") { 9 } else { 2 });
     emit(&o).map(|_| ExitCode::SUCCESS)
 }

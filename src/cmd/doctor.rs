@@ -2,13 +2,11 @@
 
 use std::fmt::Write;
 use std::io;
-use std::path::Path;
 use std::process::ExitCode;
 
-use super::emit;
+use super::{emit, problems};
 use crate::app::App;
 use crate::config::Config;
-use crate::ground::files::{create_private_dir, write_atomic};
 use crate::ground::log;
 use crate::ground::provider::Provider;
 use crate::ground::time::rfc3339;
@@ -16,30 +14,9 @@ use crate::render::clean::clean;
 use crate::render::words::{bytes as human_bytes, duration};
 use crate::store::ingest::Pace;
 
-const PROBLEMS: &str = "problems";
-
-/// What a prompt found wrong with its settings, kept for `doctor` (a prompt cannot say it). Written
-/// only when there is something to say and it changed (the caller logs it then), removed once a prompt
-/// has nothing to say.
-pub fn remember_problems(cache_dir: &Path, problems: &[String]) -> bool {
-    let path = cache_dir.join(PROBLEMS);
-    if problems.is_empty() {
-        // Fixed since: one failed unlink per prompt (about a microsecond) keeps doctor from showing it.
-        let _ = std::fs::remove_file(&path);
-        return false;
-    }
-    let text = problems.join("\n") + "\n";
-    if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
-        return false;
-    }
-    let _ = create_private_dir(cache_dir);
-    let _ = write_atomic(&path, text.as_bytes());
-    true
-}
-
 pub fn run(cfg: Config, problems: &[String]) -> io::Result<ExitCode> {
     let app = App::load(cfg, Pace::Full);
-    emit(&report(&app, problems)).map(|_| ExitCode::SUCCESS)
+    emit(&app.cfg.style.text(&report(&app, problems))).map(|_| ExitCode::SUCCESS)
 }
 
 fn report(eng: &App, problems: &[String]) -> String {
@@ -47,20 +24,7 @@ fn report(eng: &App, problems: &[String]) -> String {
     let st = &db.state;
     let mut o = String::new();
     let _ = writeln!(o, "runway {}", env!("CARGO_PKG_VERSION"));
-    for p in problems {
-        let _ = writeln!(o, "problem: {}", clean(p));
-    }
-    let path = eng.cfg.cache_dir.join(PROBLEMS);
-    if let (Ok(text), Ok(md)) = (std::fs::read_to_string(&path), std::fs::metadata(&path)) {
-        let when = md
-            .modified()
-            .ok()
-            .and_then(|t| t.elapsed().ok())
-            .map_or(String::new(), |a| format!(" {} ago", duration(a.as_millis() as i64)));
-        for line in text.lines() {
-            let _ = writeln!(o, "problem (seen by a prompt{when}): {}", clean(line));
-        }
-    }
+    o += &problem_lines(eng, problems);
     let _ = writeln!(o, "\nroots");
     if eng.roots.is_empty() {
         let _ = writeln!(o, "  none: HOME is not set, nor CLAUDE_CONFIG_DIR or CODEX_HOME");
@@ -159,6 +123,27 @@ fn report(eng: &App, problems: &[String]) -> String {
     let _ = writeln!(o, "  last update:     {}", fmt_timings(st.timings.iter().map(|(k, v)| (k.as_str(), *v))));
     if let Some(e) = &eng.run.info.error {
         let _ = writeln!(o, "\nerror: {e}");
+    }
+    o
+}
+
+/// Every problem, newest first: this run's own (a config file line is everyone's; dated by when a
+/// prompt first saw it) and those prompts and the status line kept, each with the host that saw it.
+fn problem_lines(eng: &App, own: &[String]) -> String {
+    let now = eng.cfg.wall_ms;
+    let kept = problems::load(&eng.cfg.cache_dir, now);
+    let mut all: Vec<(i64, String)> = own
+        .iter()
+        .map(|p| (kept.iter().filter(|k| &k.text == p).map(|k| k.first).min().unwrap_or(now), p.clone()))
+        .collect();
+    for k in kept.iter().filter(|k| !own.contains(&k.text)) {
+        all.push((k.first, format!("{}, seen by `{}`{}", k.text, k.host, problems::hint(&k.host))));
+    }
+    all.sort_by_key(|p| std::cmp::Reverse(p.0));
+    let mut o = String::new();
+    for (at, p) in all {
+        let when = if now - at < 1_000 { "now".to_owned() } else { format!("{} ago", ago(now - at)) };
+        let _ = writeln!(o, "problem ({when}): {}", clean(&p));
     }
     o
 }

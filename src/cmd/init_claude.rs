@@ -24,9 +24,13 @@ use crate::ground::env::Env;
 use crate::ground::files::write_atomic_mode;
 use crate::provider::claude;
 
-/// The `statusLine` value that runs this binary (after `then`, when another tool's line is kept).
-pub fn status_line(bin: &Path, then: Option<&str>) -> Value {
+/// The `statusLine` value that runs this binary with the settings given to `init` (`args`), and after
+/// it `then`, when another tool's line is kept.
+pub fn status_line(bin: &Path, args: &[String], then: Option<&str>) -> Value {
     let mut command = format!("{} statusline", sh_quote(&bin.to_string_lossy()));
+    for a in args {
+        command += &format!(" {}", sh_quote(a));
+    }
     if let Some(other) = then {
         command += &format!(" --then {}", sh_quote(other));
     }
@@ -43,10 +47,12 @@ fn ours(v: &Value) -> bool {
     Path::new(first).file_name().is_some_and(|n| n == "runway") && cmd.contains(" statusline")
 }
 
-pub fn run(o: ClaudeInit, env: &Env) -> io::Result<ExitCode> {
+/// `args`: the settings given to `init`, passed on to the status line as to every prompt.
+pub fn run(o: ClaudeInit, env: &Env, args: &[String]) -> io::Result<ExitCode> {
     let bin = exe();
     if !o.write && !o.remove {
-        let text = serde_json::to_string_pretty(&json!({ "statusLine": status_line(&bin, None) })).unwrap_or_default();
+        let text =
+            serde_json::to_string_pretty(&json!({ "statusLine": status_line(&bin, args, None) })).unwrap_or_default();
         return emit(&format!("{text}\n")).map(|_| ExitCode::SUCCESS);
     }
     let dirs = claude::config_dirs(env);
@@ -57,7 +63,7 @@ pub fn run(o: ClaudeInit, env: &Env) -> io::Result<ExitCode> {
     let stamp = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%S").to_string();
     let mut failed = false;
     for dir in dirs {
-        let r = if o.remove { remove(&dir, &stamp) } else { install(&dir, &bin, o, &stamp) };
+        let r = if o.remove { remove(&dir, &stamp) } else { install(&dir, &bin, args, o, &stamp) };
         match r {
             Ok(msg) => emit(&format!("{msg}\n"))?,
             Err(e) => {
@@ -126,7 +132,7 @@ fn write(path: &Path, text: &str, mode: u32) -> Result<(), String> {
     write_atomic_mode(path, text.as_bytes(), mode).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-fn install(dir: &Path, bin: &Path, o: ClaudeInit, stamp: &str) -> Result<String, String> {
+fn install(dir: &Path, bin: &Path, args: &[String], o: ClaudeInit, stamp: &str) -> Result<String, String> {
     let s = settings_of(dir)?;
     let current =
         settings_file::get(&s.text, "statusLine")?.map(|raw| serde_json::from_str::<Value>(raw).unwrap_or(Value::Null));
@@ -134,9 +140,9 @@ fn install(dir: &Path, bin: &Path, o: ClaudeInit, stamp: &str) -> Result<String,
         Some(v) if !v.is_null() && !ours(v) => {
             let other = v["command"].as_str().unwrap_or("").to_owned();
             if o.keep && !other.is_empty() {
-                status_line(bin, Some(&other))
+                status_line(bin, args, Some(&other))
             } else if o.replace {
-                status_line(bin, None)
+                status_line(bin, args, None)
             } else {
                 return Err(format!(
                     "{} already has a status line, another tool's: {}\n  `runway init claude --write --replace` puts runway's instead;\n  `runway init claude --write --keep` shows both (runway's line, then that tool's)",
@@ -147,18 +153,18 @@ fn install(dir: &Path, bin: &Path, o: ClaudeInit, stamp: &str) -> Result<String,
         }
         // Ours already: keep whatever it runs after it, with this binary's path.
         Some(v) if ours(v) => {
-            let mut w = status_line(bin, None);
+            let mut w = status_line(bin, args, None);
             if let Some(then) = then_of(v) {
                 w["command"] = json!(format!("{} --then {then}", w["command"].as_str().unwrap_or("")));
             }
             w
         }
-        _ => status_line(bin, None),
+        _ => status_line(bin, args, None),
     };
     if current.as_ref() == Some(&want) {
         return Ok(format!("{} already runs runway; nothing changed", s.name.display()));
     }
-    let new = settings_file::set(&s.text, "statusLine", &want.to_string())?;
+    let new = settings_file::merge(&s.text, "statusLine", &want)?;
     let mut msg = String::new();
     if s.real.exists() {
         msg += &format!("saved {}\n", backup(&s, stamp)?.display());
@@ -238,8 +244,12 @@ mod tests {
 
     #[test]
     fn runway_knows_its_own_line() {
-        assert!(ours(&status_line(Path::new("/home/u/.cargo/bin/runway"), None)));
-        assert!(ours(&status_line(Path::new("/opt/my tools/runway"), Some("npx ccstatusline"))));
+        assert!(ours(&status_line(Path::new("/home/u/.cargo/bin/runway"), &[], None)));
+        assert!(ours(&status_line(
+            Path::new("/opt/my tools/runway"),
+            &["--limit-cost=40".into()],
+            Some("npx ccstatusline")
+        )));
         assert!(!ours(&json!({ "type": "command", "command": "npx -y ccstatusline@latest" })));
         assert!(!ours(&json!({ "type": "command", "command": "/usr/bin/runway-other statusline" })));
     }
@@ -247,7 +257,7 @@ mod tests {
     #[test]
     fn the_kept_command_comes_back_as_written() {
         for other in ["npx -y ccstatusline@latest", "sh -c 'echo it'\''s'", "plain"] {
-            let line = status_line(Path::new("/bin/runway"), Some(other));
+            let line = status_line(Path::new("/bin/runway"), &[], Some(other));
             assert_eq!(shell_words(&then_of(&line).unwrap()).as_deref(), Some(other));
         }
     }

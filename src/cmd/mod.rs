@@ -2,12 +2,15 @@
 //! its answer through `emit`.
 
 pub mod catch_up;
+pub mod completions;
 pub mod config_cmd;
 pub mod demo;
 pub mod doctor;
 pub mod init;
 pub mod init_claude;
+pub mod man;
 pub mod notify;
+pub mod problems;
 pub mod prompt;
 pub mod report;
 pub mod settings_file;
@@ -30,8 +33,9 @@ pub fn emit(s: &str) -> io::Result<()> {
     }
 }
 
-/// Runs a parsed command line. `quiet`: a prompt or status-line mode, where nothing may reach stderr.
-pub fn run(cli: Cli, quiet: bool, env: crate::ground::env::Env) -> io::Result<ExitCode> {
+/// Runs a parsed command line. `quiet`: a prompt or status-line mode, where nothing may reach stderr;
+/// `host`, what it runs for (see `problems::host_of`).
+pub fn run(cli: Cli, quiet: bool, host: &str, env: crate::ground::env::Env) -> io::Result<ExitCode> {
     // The status line's stdin is read first: whatever else happens, the payload is not left unread.
     let stdin = matches!(cli.cmd, Cmd::Statusline { .. }).then(crate::provider::claude::payload::read_stdin).flatten();
     let audience = match cli.cmd {
@@ -42,29 +46,34 @@ pub fn run(cli: Cli, quiet: bool, env: crate::ground::env::Env) -> io::Result<Ex
     let (cfg, problems) = config::resolve(&cli.given, &env, audience);
     log::init(cfg.cache_dir.join("runway.log"));
     if quiet {
-        // Never on the prompt: at the top of `doctor`, and in the log once (not at every prompt).
-        if doctor::remember_problems(&cfg.cache_dir, &problems) {
+        // On the prompt only as a marker: the problems at the top of `doctor`, and in the log once.
+        if problems::remember(&cfg.cache_dir, host, &problems, cfg.wall_ms) {
             for p in &problems {
                 log::warn(p);
             }
         }
     } else if !problems.is_empty() && !matches!(cli.cmd, Cmd::Config { .. } | Cmd::Doctor) {
         for p in &problems {
-            eprintln!("runway: {p}");
+            eprintln!("runway: {}", cfg.style.text(p));
         }
         return Ok(ExitCode::from(2));
     }
+    let troubled = !problems.is_empty();
     match cli.cmd {
-        Cmd::Prompt { shell, notices } => prompt::run(cfg, shell, notices),
-        Cmd::Statusline { then } => statusline::run(cfg, stdin.as_deref(), then.as_deref()),
+        Cmd::Prompt { shell, notices } => prompt::run(cfg, shell, notices, troubled),
+        Cmd::Statusline { then } => statusline::run(cfg, stdin.as_deref(), then.as_deref(), troubled),
         Cmd::Status { json } => status::run(cfg, json),
         Cmd::Doctor => doctor::run(cfg, &problems),
-        Cmd::Init { host: crate::cli::Host::Claude, claude, .. } => init_claude::run(claude, &env),
+        Cmd::Init { host: crate::cli::Host::Claude, claude, .. } => {
+            init_claude::run(claude, &env, &config::as_args(&cli.given))
+        }
         Cmd::Init { host, print_only, .. } => init::run(host, print_only, &config::as_args(&cli.given)),
-        Cmd::Config { markdown } => config_cmd::run(&cli.given, &env, markdown),
-        Cmd::Demo { keep } => demo::run(&cli.given, keep),
+        Cmd::Config { markdown } => config_cmd::run(&cli.given, &env, markdown, cfg.style.ascii),
+        Cmd::Demo { keep } => demo::run(&cli.given, keep, &cfg.style, cfg.columns),
         Cmd::CatchUp => catch_up::run(cfg),
         Cmd::Report(args) => report::run(cfg, args),
+        Cmd::Completions(shell) => completions::run(shell),
+        Cmd::Man => man::run(),
     }
 }
 

@@ -7,15 +7,17 @@ use std::time::Instant;
 use super::{emit, notify};
 use crate::app::App;
 use crate::config::Config;
-use crate::render::escape::Target;
+use crate::render::escape::{Target, escape_text, paint};
 use crate::render::segment::{labelled, segment};
+use crate::render::style::{Level, Style};
 use crate::store::ingest::Pace;
 
 /// Between the shell's notices and the segment with `--notices` (a byte no segment holds: text from
 /// outside has its control characters replaced).
 const SEPARATOR: char = '\x1e';
 
-pub fn run(cfg: Config, shell: Target, notices: bool) -> io::Result<ExitCode> {
+/// `troubled`: the settings had a problem (kept for `doctor`); the segment says so with a marker.
+pub fn run(cfg: Config, shell: Target, notices: bool, troubled: bool) -> io::Result<ExitCode> {
     // Fault injection for the tests: a panic in a prompt must stay invisible.
     if cfg.knobs.fault("panic") {
         panic!("injected fault (RUNWAY_FAULT=panic)");
@@ -39,7 +41,8 @@ pub fn run(cfg: Config, shell: Target, notices: bool) -> io::Result<ExitCode> {
             text
         }
     };
-    let r = emit(&text);
+    let text = if troubled { with_marker(text, shell, &app.cfg.style) } else { text };
+    let r = emit(&app.cfg.style.text(&text));
     // Given once it reached the hook: a prompt killed before this gives it again next time.
     if let (Ok(()), Some(due)) = (&r, for_shell) {
         due.given(&app);
@@ -47,4 +50,17 @@ pub fn run(cfg: Config, shell: Target, notices: bool) -> io::Result<ExitCode> {
     super::timings(&app, started);
     super::catch_up::start_if_needed(&app);
     r.map(|_| ExitCode::SUCCESS)
+}
+
+/// The segment (after any notices), then the marker that sends to `doctor`, amber, after the separator.
+pub fn with_marker(text: String, shell: Target, style: &Style) -> String {
+    let marker = paint(&escape_text(super::problems::MARKER, shell), Level::Warn, shell, style);
+    let (notices, seg) = match text.rsplit_once(SEPARATOR) {
+        Some((n, s)) => (format!("{n}{SEPARATOR}"), s.to_owned()),
+        None => (String::new(), text),
+    };
+    match seg.is_empty() {
+        true => format!("{notices}{marker}"),
+        false => format!("{notices}{seg}{}{marker}", escape_text(&style.separator, shell)),
+    }
 }

@@ -50,10 +50,11 @@ pub fn run(cfg: Config, args: ReportArgs) -> io::Result<ExitCode> {
         }
     };
     let model = |m: u16| app.model_name(m);
+    let style = &app.cfg.style;
     let out = if args.json {
-        format!("{}\n", render::report_json::report(&rep, &model))
+        format!("{}\n", style.json(&render::report_json::report(&rep, &model)))
     } else {
-        render::report::table(&rep, &model, &app.cfg.style)
+        style.text(&render::report::table(&rep, &model, style, app.cfg.columns)).into_owned()
     };
     let r = emit(&out);
     super::timings(&app, started);

@@ -141,6 +141,24 @@ pub fn set(text: &str, key: &str, value: &str) -> Result<String, String> {
     Ok(format!("{}{sep}{key_json}: {value}{}", &text[..last.value.end], &text[last.value.end..]))
 }
 
+/// `text` with the last `key` member set to `value`. When the member and `value` are both objects,
+/// only the members that differ are set, each in place (a pretty-printed object stays pretty, one
+/// the person added to stays); otherwise the value is replaced whole, or added.
+pub fn merge(text: &str, key: &str, value: &serde_json::Value) -> Result<String, String> {
+    use serde_json::Value;
+    let Some(raw) = get(text, key)? else { return set(text, key, &value.to_string()) };
+    let (Ok(Value::Object(old)), Value::Object(new)) = (serde_json::from_str::<Value>(raw), value) else {
+        return set(text, key, &value.to_string());
+    };
+    let mut obj = raw.to_owned();
+    for (k, v) in new {
+        if old.get(k) != Some(v) {
+            obj = set(&obj, k, &v.to_string())?;
+        }
+    }
+    set(text, key, &obj)
+}
+
 /// `text` without the last `key` member (and the comma that joined it).
 pub fn remove(text: &str, key: &str) -> Result<String, String> {
     let (m, close) = members(text)?;
@@ -172,6 +190,19 @@ mod tests {
         assert_eq!(again, out.replace("{\"type\":\"command\"}", "7"), "only the value changes");
         assert_eq!(remove(&again, "statusLine").unwrap(), ODD, "and goes again whole");
         assert_eq!(get(ODD, "statusLine").unwrap(), None, "a nested key is not a top-level one");
+    }
+
+    #[test]
+    fn a_pretty_object_stays_pretty() {
+        let text = "{\n  \"model\": \"opus\",\n  \"statusLine\": {\n    \"type\": \"command\",\n    \"command\": \"/old/runway statusline\",\n    \"refreshInterval\": 5\n  }\n}\n";
+        let want = serde_json::json!({ "type": "command", "command": "/new/runway statusline", "padding": 0 });
+        assert_eq!(
+            merge(text, "statusLine", &want).unwrap(),
+            text.replace("/old/", "/new/")
+                .replace("\"refreshInterval\": 5", "\"refreshInterval\": 5,\n    \"padding\": 0")
+        );
+        assert_eq!(merge("{}", "k", &want).unwrap(), set("{}", "k", &want.to_string()).unwrap(), "added whole");
+        assert_eq!(merge("{\"k\": 1}", "k", &want).unwrap(), format!("{{\"k\": {want}}}"), "replaced whole");
     }
 
     #[test]

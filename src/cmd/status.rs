@@ -12,6 +12,7 @@ use crate::ground::provider::Provider;
 use crate::ground::window::Window;
 use crate::render;
 use crate::render::clean::clean;
+use crate::render::fit;
 use crate::report::OriginOf;
 use crate::report::attribution::{self, Attribution};
 use crate::report::group::ByFile;
@@ -47,9 +48,10 @@ pub fn run(cfg: Config, json: bool) -> io::Result<ExitCode> {
         }
         v["claude"]["prompt_cache"] =
             render::json::prompt_cache(prompt_cache::load(&app.cfg.cache_dir).as_ref(), app.cfg.now);
-        format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
+        let text = serde_json::to_string_pretty(&v).unwrap_or_default();
+        format!("{}\n", app.cfg.style.json(&text))
     } else {
-        human(&app, &all)
+        fit::wrap(&app.cfg.style.text(&human(&app, &all)), app.cfg.columns, fit::status_indent)
     };
     let r = emit(&out);
     if let Some(why) = &app.run.db.memory_only {

@@ -14,12 +14,14 @@ use crate::ground::log;
 use crate::ground::provider::Provider;
 use crate::provider::claude::payload::{self, Payload};
 use crate::render::clean::clean_keep_colour;
+use crate::render::escape::Target;
 use crate::render::line::{Session, line};
 use crate::store::ingest::Pace;
 use crate::store::prompt_cache;
 use crate::store::readings::Readings;
 
-pub fn run(cfg: Config, stdin: Option<&[u8]>, then: Option<&str>) -> io::Result<ExitCode> {
+/// `troubled`: the settings had a problem (kept for `doctor`); the line ends with a marker.
+pub fn run(cfg: Config, stdin: Option<&[u8]>, then: Option<&str>, troubled: bool) -> io::Result<ExitCode> {
     let p = stdin.map(|b| payload::parse(b, cfg.now)).unwrap_or_default();
     for why in &p.rejected {
         log::warn(&format!("statusline: refused {why}"));
@@ -60,8 +62,11 @@ pub fn run(cfg: Config, stdin: Option<&[u8]>, then: Option<&str>) -> io::Result<
     };
     let columns = app.cfg.env.number("COLUMNS").map(|c| c as usize);
     let cfg = &app.cfg;
-    let text = line(&claude, &others, &session, &cfg.statusline_fields, &cfg.style, columns);
-    let mut out = format!("{text}\n");
+    let mut text = line(&claude, &others, &session, &cfg.statusline_fields, &cfg.style, columns);
+    if troubled {
+        text = super::prompt::with_marker(text, Target::Ansi, &cfg.style);
+    }
+    let mut out = format!("{}\n", cfg.style.text(&text));
     if let Some(cmd) = then {
         for l in other_line(cmd, stdin.unwrap_or_default()) {
             out += &format!("{l}\n");

@@ -47,20 +47,38 @@ fn as_text(v: &DeValue) -> Result<String, String> {
     })
 }
 
+/// `text` with its line `n` (from 1) emptied, the others where they were; false when there is no
+/// such line or it is empty already.
+fn empty_line(text: &mut String, n: usize) -> bool {
+    let start = if n <= 1 { 0 } else { text.match_indices('\n').nth(n - 2).map_or(text.len(), |(i, _)| i + 1) };
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    if start >= end {
+        return false;
+    }
+    text.replace_range(start..end, "");
+    true
+}
+
 /// Parses the text of the file at `path`: its settings, and its problems, each naming file, line
-/// and key.
+/// and key. A line that is not valid TOML is left out and said; the rest of the file still counts.
 pub fn parse(text: &str, path: &Path) -> (Vec<Line>, Vec<String>) {
     let where_ = |line: usize| format!("{} line {line}", path.display());
-    let table = match DeTable::parse(text) {
-        Ok(t) => t,
-        Err(e) => {
-            let line = e.span().map_or(1, |s| line_of(text, s.start));
-            return (Vec::new(), vec![format!("{}: not valid TOML: {}", where_(line), e.message().trim())]);
+    let (mut text, mut bad) = (text.to_owned(), Vec::new());
+    while let Err(e) = DeTable::parse(&text) {
+        let line = e.span().map_or(1, |s| line_of(&text, s.start));
+        bad.push((line, format!("{}: not valid TOML: {}; the line is left out", where_(line), e.message().trim())));
+        if !empty_line(&mut text, line) {
+            // Nothing left to take out there: the file as a whole is not read.
+            return (Vec::new(), bad.into_iter().map(|(_, p)| p).collect());
         }
-    };
-    let (mut out, mut problems) = (Vec::new(), Vec::new());
+    }
+    // In the file's order (the parser finds some errors before others).
+    bad.sort();
+    let mut problems: Vec<String> = bad.into_iter().map(|(_, p)| p).collect();
+    let Ok(table) = DeTable::parse(&text) else { return (Vec::new(), problems) };
+    let mut out = Vec::new();
     for (k, v) in table.get_ref().iter() {
-        let line = line_of(text, k.span().start);
+        let line = line_of(&text, k.span().start);
         let key = k.get_ref().to_string();
         if settings::find(&key).is_none() {
             let what = if matches!(v.get_ref(), DeValue::Table(_)) { "section" } else { "setting" };
@@ -72,6 +90,7 @@ pub fn parse(text: &str, path: &Path) -> (Vec<Line>, Vec<String>) {
             Err(e) => problems.push(format!("{}, `{key}`: {e}", where_(line))),
         }
     }
+    out.sort_by_key(|l: &Line| l.line);
     (out, problems)
 }
 
@@ -122,6 +141,20 @@ mod tests {
         assert_eq!(p, vec!["/c/config.toml line 1: unknown setting `bogus` (see `runway config`)"]);
         let (_, p) = keys("warn_at = \n");
         assert!(p[0].starts_with("/c/config.toml line 1: not valid TOML"), "{p:?}");
+        // One bad line takes only itself out, however it is bad.
+        let (l, p) = keys("warn_at = 60\ncolor_warn = 214 x\nascii = true\n[broken\nformat = '{used}'\n");
+        let l: Vec<(String, String, usize)> = l;
+        assert_eq!(
+            l,
+            vec![
+                ("warn_at".into(), "60".into(), 1),
+                ("ascii".into(), "true".into(), 3),
+                ("format".into(), "{used}".into(), 5)
+            ]
+        );
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert!(p[0].starts_with("/c/config.toml line 2: not valid TOML") && p[0].ends_with("the line is left out"));
+        assert!(p[1].starts_with("/c/config.toml line 4: not valid TOML"), "{p:?}");
         let (_, p) = keys("providers = [1, 2]\n");
         assert_eq!(p, vec!["/c/config.toml line 1, `providers`: expected a list of strings"]);
     }

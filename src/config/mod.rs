@@ -16,7 +16,7 @@ use crate::forecast::evidence::Trust;
 use crate::forecast::limit::Configured;
 use crate::ground::env::Env;
 use crate::ground::provider::Provider;
-use crate::ground::{dirs, locale, time};
+use crate::ground::{dirs, locale, terminal, time};
 use crate::render::style::{Colors, Glyphs, Style};
 use crate::store::ingest::PromptBudget;
 
@@ -49,6 +49,9 @@ pub struct Config {
     pub notify: Vec<String>,
     pub notify_at: u8,
     pub providers: Vec<Provider>,
+    /// The width text for a person is fitted to (`status`, `report`, `demo`): the terminal's, else
+    /// `COLUMNS`; none for a prompt, and for a pipe without `COLUMNS`.
+    pub columns: Option<usize>,
     /// The environment, as this invocation read it once.
     pub env: Env,
     pub knobs: Knobs,
@@ -216,6 +219,7 @@ pub fn resolve(g: &Given, env: &Env, audience: Audience) -> (Config, Vec<String>
         all_windows: v.windows,
         zone: time::Zone::named(&v.timezone),
         context_at: v.context_health,
+        ascii,
     };
     let cfg = Config {
         now: v.now.unwrap_or(wall),
@@ -233,6 +237,7 @@ pub fn resolve(g: &Given, env: &Env, audience: Audience) -> (Config, Vec<String>
         notify: v.notify.clone(),
         notify_at: v.notify_at,
         providers: v.providers,
+        columns: if audience == Audience::Terminal { terminal::columns(env) } else { None },
         env: match &v.claude_desktop_history {
             Some(p) => env.clone().with(crate::provider::claude::DESKTOP_HISTORY, p),
             None => env.clone(),
@@ -290,7 +295,8 @@ pub fn markdown_table() -> String {
             None => format!("`--set {}=…`", s.key),
         };
         let default = if s.default.is_empty() { String::new() } else { format!("`{}`", s.default.replace('|', "\\|")) };
-        out += &format!("| `{}` | {flag} | `{}` | {default} | {} |\n", s.key, s.env(), s.help);
+        // A `|` would end the cell, in a code span too.
+        out += &format!("| `{}` | {flag} | `{}` | {default} | {} |\n", s.key, s.env(), s.help.replace('|', "\\|"));
     }
     out
 }

@@ -93,7 +93,7 @@ settings! {
     color_danger: kinds::Colour = "red", -, "COLOUR",
         "Colour from `danger_at`, and when the limit comes before the reset";
     ascii: kinds::Bool = "false", (switch "ascii"), "",
-        "ASCII glyphs (`T-`, `!`, `X!`, `~`, `~=`) instead of ↻ ⚠ ✕ ≈; on by itself when the locale is not UTF-8";
+        "Every byte ASCII: the glyphs `T-`, `!`, `X!`, `~`, `~=` instead of ↻ ⚠ ✕ ≈, ` | ` between windows, any other character spelled in ASCII or `?` (JSON: `\\u` escapes); on by itself when the locale is not UTF-8, except in the status line (Claude Code draws Unicode)";
     glyph_reset: kinds::Text = "↻", -, "TEXT",
         "Before the time to the reset";
     glyph_warning: kinds::Text = "⚠ ", -, "TEXT",

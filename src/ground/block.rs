@@ -1,5 +1,5 @@
-//! The 5-hour block rule, as ccusage computes it (formats.md §1.7): a block starts at its first call
-//! floored to the UTC hour and lasts five hours; the next call starts a new block when it is more
+//! The 5-hour block rule, as ccusage computes it (docs/counting.md, Claude Code, 5): a block starts
+//! at its first call floored to the UTC hour and lasts five hours; the next call starts a new block when it is more
 //! than five hours after the block start or after the previous call. A block is active when `now` is
 //! before its end and less than five hours after its last call.
 

@@ -14,6 +14,7 @@ pub mod json;
 pub mod locale;
 pub mod log;
 pub mod provider;
+pub mod terminal;
 pub mod time;
 pub mod tokens;
 pub mod window;

@@ -4,8 +4,8 @@
 //! growing), again inside the parent's `agent_progress` lines, again when a session is resumed or
 //! forked, and as `/btw` sidechain replays that keep `message.id` but get a new `requestId`.
 //!
-//! The rule (formats.md §1.6): lines with the same (`message.id`, `requestId`) are one response; a
-//! sidechain line with the same `message.id` and another `requestId` is that same response; lines
+//! The rule (docs/counting.md, Claude Code, 2): lines with the same (`message.id`, `requestId`) are
+//! one response; a sidechain line with the same `message.id` and another `requestId` is that same response; lines
 //! without `message.id` are each their own entry. Within a response the line with the larger token
 //! total wins, then a non-sidechain line, then the earlier one.
 //!

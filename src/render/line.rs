@@ -8,6 +8,7 @@
 
 use super::clean::clean;
 use super::escape::{Target, paint};
+use super::fit::width;
 use super::segment::{Shown, labelled, segment};
 use super::style::{Level, Style};
 use super::words::duration;
@@ -42,21 +43,6 @@ fn cache_field(c: &PromptCache, now: i64, style: &Style) -> Option<String> {
         None => return None,
     };
     Some(paint(&text, level, Target::Ansi, style))
-}
-
-/// Visible width: characters outside escape sequences.
-pub fn width(s: &str) -> usize {
-    let mut n = 0;
-    let mut esc = false;
-    for c in s.chars() {
-        match (esc, c) {
-            (false, '\x1b') => esc = true,
-            (true, 'm') => esc = false,
-            (true, _) => {}
-            (false, _) => n += 1,
-        }
-    }
-    n
 }
 
 /// Fields to leave out, in this order, when the line is wider than the terminal: what is kept longest
@@ -101,7 +87,7 @@ pub fn line(
     let mut parts: Vec<(&str, String)> = Vec::new();
     for f in fields {
         let part = match f.as_str() {
-            "model" => s.model.map(|m| clean(&cap(m)).into_owned()),
+            "model" => s.model.map(|m| clean(&cap(m, style)).into_owned()),
             // One rule for a context's colour everywhere: its size in tokens (`context_health`).
             "context" => s.context_percent.map(|c| {
                 let level = s.context_tokens.map_or(Level::Neutral, |t| style.context_level(t));
@@ -139,10 +125,10 @@ fn windows_of<'r>(r: &'r Runway, style: &Style) -> Vec<&'r Gauge> {
 
 /// A model's display name from the payload, kept to a sane width (a name is a few words; a 900 KB
 /// one is no name).
-fn cap(s: &str) -> String {
+fn cap(s: &str, style: &Style) -> String {
     let mut out: String = s.chars().take(40).collect();
     if s.chars().count() > 40 {
-        out.push('…');
+        out.push_str(style.ellipsis());
     }
     out
 }
@@ -162,10 +148,5 @@ mod tests {
         assert_eq!(cache_field(&c(None, None), 1_000, &s), None);
         let amber = Style::default();
         assert!(cache_field(&c(Some(31_000), None), 1_000, &amber).unwrap().starts_with("\x1b[33m"));
-    }
-
-    #[test]
-    fn widths_ignore_escapes() {
-        assert_eq!(width("\x1b[31m5h 62%\x1b[0m · x"), 10);
     }
 }

@@ -2,9 +2,11 @@
 //! Claude Code status line, `status` for people and `--json` for programs. Nothing here computes a
 //! figure; it only words and colours what the forecast decided.
 
+pub mod ascii;
 pub mod attribution;
 pub mod clean;
 pub mod escape;
+pub mod fit;
 pub mod json;
 pub mod line;
 pub mod notice;

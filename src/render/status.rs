@@ -38,12 +38,22 @@ fn window_name(w: Window) -> &'static str {
     }
 }
 
-/// A time in the local zone, with the zone's abbreviation: `02:00 CET`, `Thu 23:00 CET`, or the date
-/// for anything further than a week.
-fn local(ms: i64, style: &Style, with_day: bool) -> String {
-    let Ok(t) = jiff::Timestamp::from_millisecond(ms) else { return String::new() };
-    let z = t.to_zoned_datetime(style.zone.get().clone());
-    z.strftime(if with_day { "%a %H:%M %Z" } else { "%H:%M %Z" }).to_string()
+/// A time in the local zone, with the zone's abbreviation: `02:00 CET`, `Thu 23:00 CET`, and the
+/// date (`2026-02-05 23:00 CET`) for a day a week or more from today's, where a weekday would name
+/// today's or a day in the wrong week.
+fn local(ms: i64, now: i64, style: &Style, with_day: bool) -> String {
+    let (Ok(t), Ok(n)) = (jiff::Timestamp::from_millisecond(ms), jiff::Timestamp::from_millisecond(now)) else {
+        return String::new();
+    };
+    let zone = style.zone.get();
+    let z = t.to_zoned_datetime(zone.clone());
+    let days = (z.date() - n.to_zoned_datetime(zone.clone()).date()).get_days();
+    let format = match with_day {
+        true if days.abs() >= 7 => "%Y-%m-%d %H:%M %Z",
+        true => "%a %H:%M %Z",
+        false => "%H:%M %Z",
+    };
+    z.strftime(format).to_string()
 }
 
 /// The share and where it comes from.
@@ -155,7 +165,9 @@ fn outlook(g: &Gauge, style: &Style) -> Option<String> {
 fn gauge(r: &Runway, g: &Gauge, style: &Style) -> String {
     let reset = g
         .resets_at
-        .map(|t| format!(" · resets in {} ({})", duration(t - r.now), local(t, style, g.window == Window::SevenDay)))
+        .map(|t| {
+            format!(" · resets in {} ({})", duration(t - r.now), local(t, r.now, style, g.window == Window::SevenDay))
+        })
         .unwrap_or_default();
     let level = style.level(g.used_percent, g.minutes_to_limit.is_some());
     let mut s = format!("  {:<9} {}{reset}\n", window_name(g.window), paint(&share(r, g), level, Target::Ansi, style));
@@ -204,7 +216,7 @@ pub fn limits(list: &[(Reading, &str)], now: i64) -> String {
 /// A provider's windows, each followed by what used it (`used`, one per window that has calls).
 pub fn human(r: &Runway, used: &[Attribution], style: &Style) -> String {
     let by = |w: Window| {
-        let local = |t: i64| local(t, style, true);
+        let local = |t: i64| local(t, r.now, style, true);
         used.iter().find(|a| a.window == w).map(|a| super::attribution::lines(a, style, &local)).unwrap_or_default()
     };
     let mut out = format!("{}\n", r.provider.title());
@@ -220,9 +232,15 @@ pub fn human(r: &Runway, used: &[Attribution], style: &Style) -> String {
     }
     match &r.block {
         Some(b) if b.active => {
-            out += &format!("  block     {} since {}\n", totals(&b.block.totals), local(b.block.start, style, false))
+            out += &format!(
+                "  block     {} since {}\n",
+                totals(&b.block.totals),
+                local(b.block.start, r.now, style, false)
+            )
         }
-        Some(b) => out += &format!("  block     none active (the last began {})\n", local(b.block.start, style, true)),
+        Some(b) => {
+            out += &format!("  block     none active (the last began {})\n", local(b.block.start, r.now, style, true))
+        }
         None => {}
     }
     out += &by(Window::FiveHour);

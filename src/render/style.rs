@@ -107,6 +107,8 @@ pub struct Style {
     pub zone: crate::ground::time::Zone,
     /// A live session's context size turns amber, then red, from these many tokens.
     pub context_at: (u64, u64),
+    /// Every byte ASCII (`--ascii`, or a locale that is not UTF-8): see `ascii`.
+    pub ascii: bool,
 }
 
 impl Default for Style {
@@ -122,11 +124,27 @@ impl Default for Style {
             all_windows: false,
             zone: crate::ground::time::Zone::utc(),
             context_at: (80_000, 150_000),
+            ascii: false,
         }
     }
 }
 
 impl Style {
+    /// A surface's text as this style prints it: in ASCII mode, every byte ASCII.
+    pub fn text<'a>(&self, s: &'a str) -> std::borrow::Cow<'a, str> {
+        if self.ascii { super::ascii::fold(s) } else { std::borrow::Cow::Borrowed(s) }
+    }
+
+    /// JSON as this style prints it: in ASCII mode, non-ASCII characters as `\u` escapes.
+    pub fn json<'a>(&self, s: &'a str) -> std::borrow::Cow<'a, str> {
+        if self.ascii { super::ascii::json(s) } else { std::borrow::Cow::Borrowed(s) }
+    }
+
+    /// What stands for the cut part of a shortened name.
+    pub fn ellipsis(&self) -> &'static str {
+        if self.ascii { "..." } else { "…" }
+    }
+
     pub fn level(&self, percent: Option<f64>, warning: bool) -> Level {
         match percent {
             _ if warning => Level::Danger,

@@ -13,14 +13,47 @@ pub const HOST_NOW: &str = "2026-02-12T21:05:00Z";
 /// What the fixture shows then: 15%, and the limit in 28 minutes at the present rate.
 pub const SEG: &str = "5h ~15% ⚠ 28m";
 
+/// Whether `tool` is installed. A missing one skips the test that asked, with a line the test runner
+/// shows (see `skipped`), or fails it where hosts are required (RUNWAY_REQUIRE_HOSTS, set by .ci/run).
 pub fn have(tool: &str) -> bool {
     let found =
         Command::new("sh").arg("-c").arg(format!("command -v {tool}")).output().is_ok_and(|o| o.status.success());
     if !found {
         assert!(std::env::var_os("RUNWAY_REQUIRE_HOSTS").is_none(), "{tool} is required here but missing");
-        eprintln!("skipping: {tool} is not installed (.ci/run installs it)");
+        skipped(&format!("{tool} is not installed (.ci/run installs it)"));
     }
     found
+}
+
+/// Says that the running test skipped its work, on a line `cargo test` shows: the harness captures what
+/// `eprintln!` prints in a test that passes, but not what is written to the stderr handle itself.
+pub fn skipped(why: &str) {
+    use std::io::Write;
+    let name = std::thread::current().name().unwrap_or("a test").to_owned();
+    let _ = writeln!(std::io::stderr(), "SKIPPED {name}: {why}");
+}
+
+/// HOME and the XDG directories of a shell a test starts: inside `dir`, never the real home (fish
+/// creates its config and data directories even with --no-config).
+pub fn home_env(dir: &Path) -> Vec<(&'static str, String)> {
+    let home = dir.join("home");
+    let at = |p: &str| home.join(p).display().to_string();
+    vec![
+        ("HOME", home.display().to_string()),
+        ("XDG_CONFIG_HOME", at(".config")),
+        ("XDG_DATA_HOME", at(".local/share")),
+        ("XDG_STATE_HOME", at(".local/state")),
+        ("XDG_CACHE_HOME", at(".cache")),
+    ]
+}
+
+/// A shell (or any program) a test runs outside tmux: an empty environment but PATH, with its home
+/// inside `dir` (see `home_env`); the caller adds the rest.
+pub fn sandboxed(dir: &Path, program: &str) -> Command {
+    let mut c = Command::new(program);
+    c.env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    c.envs(home_env(dir));
+    c
 }
 
 /// A private tmux server; its panes are real terminals.
@@ -41,8 +74,10 @@ impl Tmux {
         let t = Tmux { sock: dir.join(format!("{name}.sock")) };
         let mut c = t.cmd();
         c.env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default()).env("TERM", "xterm-256color");
-        // The server, its jobs and its panes start in the sandbox, never in the repository.
+        // The server, its jobs and its panes start in the sandbox, never in the repository, and their
+        // home is the sandbox's unless `env` names another.
         c.current_dir(dir);
+        c.envs(home_env(dir));
         for (k, v) in env {
             c.env(k, v);
         }

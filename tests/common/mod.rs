@@ -267,15 +267,15 @@ pub fn oracle(name: &str, args: &[&std::ffi::OsStr]) -> Option<Value> {
     let script = fixtures().join("../oracle").join(name);
     let Ok(out) = Command::new("python3").arg(script).args(args).output() else {
         assert!(std::env::var_os("RUNWAY_REQUIRE_HOSTS").is_none(), "python3 is required here but missing");
-        eprintln!("python3 not found: the pinned figures stand on their own");
+        host::skipped("python3 not found: the pinned figures stand on their own");
         return None;
     };
     assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
     Some(serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{name} printed no JSON: {e}")))
 }
 
-/// A status-line payload shaped like Claude Code's (docs of 2.1.x, §2.4 of the format notes) for the
-/// fixture's last session.
+/// A status-line payload shaped like Claude Code's (its documentation of 2.1.x; docs/counting.md, the
+/// services' own figures) for the fixture's last session.
 pub fn payload(s: &Sandbox, rate_limits: Option<Value>) -> Value {
     let mut v = json!({
         "session_id": "8463c716-a2ea-4c14-9efa-87158ebd9f20",

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Independent report of GitHub Copilot CLI, OpenCode, Gemini CLI and Kimi Code usage, written from
-docs/providers.md (and the format notes), not from runway's code.
+docs/providers.md (and docs/counting.md), not from runway's code.
 
 Deliberately naive: reads every file whole, keeps everything in memory, no cache, no incremental reading.
 Usage: agents_report.py TOOL DIR TIME_ZONE [NOW_RFC3339]    (or: agents_report.py --self-check)

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Independent count of Claude Code usage, written from the format notes, not from runway's code.
+"""Independent count of Claude Code usage, written from docs/counting.md, not from runway's code.
 
 Deliberately naive: reads every file whole with the json module, keeps everything in memory, no cache.
 Usage: claude_count.py PROJECTS_DIR NOW_RFC3339  -> prints one JSON object with block and week figures.
 
-Rules (formats.md sections 1.5-1.8, as the engine issue states them):
+Rules (docs/counting.md, Claude Code, 1-6):
 - usage comes from `assistant` lines and from `progress` lines whose data.message.message carries usage;
 - dedup key (message.id, requestId); without requestId the key is (message.id, sessionId); without
   message.id every line is its own entry; a sidechain line whose message.id matches a non-sidechain

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Independent count of Codex CLI usage, written from the format notes, not from runway's code.
+"""Independent count of Codex CLI usage, written from docs/counting.md, not from runway's code.
 
 Usage: codex_count.py CODEX_HOME NOW_RFC3339 -> JSON with the block and week figures.
 
-Rules (formats.md section 3, as the Codex issue states them): every `event_msg` of type `token_count`
+Rules (docs/counting.md, Codex CLI): every `event_msg` of type `token_count`
 with `info` gives one call: `info.last_token_usage`, else the difference of successive
 `info.total_token_usage`; all-zero deltas are skipped; cached input is part of input; reasoning part
 of output. runway's names: input = input - cached, cache_read = cached, cache_creation = 0,

@@ -1,4 +1,4 @@
-//! Anthropic's models: list prices (Anthropic's pricing page; see `docs/numbers.md`), and the
+//! Anthropic's models: list prices (Anthropic's pricing page; see `docs/counting.md`, 4), and the
 //! family a newer model is priced as until the table knows it.
 
 use crate::provider::price::{M, Price, Rates, version};

@@ -1,4 +1,4 @@
-//! OpenAI's models: list prices (OpenAI's API pricing; see `docs/numbers.md`), and the family a
+//! OpenAI's models: list prices (OpenAI's API pricing; see `docs/counting.md`, 4), and the family a
 //! newer model is priced as until the table knows it.
 
 use crate::provider::price::{M, Price, Rates, version};

@@ -56,7 +56,7 @@ thread_local! {
     };
 }
 
-/// Before 2026-04-23 and so on: what `codex-auto-review` ran on (formats.md §3.4).
+/// Before 2026-04-23 and so on: what `codex-auto-review` ran on (docs/counting.md, Codex CLI).
 fn auto_review_model(ts: i64) -> &'static str {
     const DATES: [(&str, &str); 6] = [
         ("2026-04-23T00:00:00Z", "gpt-5.5"),
@@ -240,7 +240,7 @@ impl Reader {
             }
             None => hash_key("codex-line", &[path, &at.to_le_bytes()]),
         };
-        // Cached input is part of input, reasoning part of output (formats.md §3.3).
+        // Cached input is part of input, reasoning part of output (docs/counting.md, Codex CLI).
         let reasoning = reasoning.min(output);
         let tokens =
             Tokens { input: input - cached, output, write_5m: 0, write_1h: 0, cache_read: cached, reasoning };

@@ -1,5 +1,5 @@
 //! A Gemini CLI session: one JSON document, `chats/session-<time>-<id>.json`, rewritten whole as the
-//! session grows (formats.md §4). A model's turn is a message of type `gemini` with `model` and
+//! session grows (docs/providers.md, Gemini CLI). A model's turn is a message of type `gemini` with `model` and
 //! `tokens`: `input` (the prompt, cached part included), `cached`, `output` (the answer), `thoughts`
 //! (reasoning, billed as output), `tool` (the prompt of tool use, billed as input), `total` (all of
 //! them). Each message has an `id`: a call's key, so the same message read again is the same call.

@@ -1,4 +1,4 @@
-//! Google's Gemini models: list prices (Google's Gemini API pricing; see `docs/numbers.md`). A
+//! Google's Gemini models: list prices (Google's Gemini API pricing; see `docs/counting.md`, 4). A
 //! cached prompt token costs a tenth of a fresh one; Pro models cost more for the whole request once
 //! its prompt passes 200k tokens. Thinking is billed as output. There is no cache-write charge per
 //! request (Google bills storage by the hour, which no transcript records).

@@ -1,5 +1,5 @@
 //! Moonshot AI's Kimi models: list prices (Moonshot's API pricing as LiteLLM's table carries it; see
-//! `docs/numbers.md`). A cached input token costs a fraction of a fresh one. Kimi Code names its
+//! `docs/counting.md`, 4). A cached input token costs a fraction of a fresh one. Kimi Code names its
 //! models by alias (`moonshot-ai/kimi-k2.7-code`): the API model of the same name's price, an
 //! API-equivalent figure (a Kimi Code subscription is not billed by the token).
 
