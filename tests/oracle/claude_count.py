@@ -29,7 +29,7 @@ PRICES = {
     "claude-opus-4-5": (5.0, 25.0),
     "claude-sonnet-4-5": (3.0, 15.0),
     "claude-haiku-4-5": (1.0, 5.0),
-    # Newer models, from the same list (reference/formats.md, "Official Anthropic list prices").
+    # Newer models, at Anthropic's list prices of the same page.
     "claude-opus-4-7": (5.0, 25.0),
     "claude-opus-4-8": (5.0, 25.0),
     "claude-opus-5": (5.0, 25.0),
