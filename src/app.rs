@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
-use crate::forecast::evidence::{Evidence, placed};
+use crate::forecast::evidence::{Calibration, Evidence, placed};
 use crate::forecast::{self, Runway};
 use crate::ground::evidence::Reading;
 use crate::ground::hash::Hasher;
@@ -15,7 +15,7 @@ use crate::provider::origin::Origin;
 use crate::read::sources::{self, Root};
 use crate::store::ingest::{self, Options, Pace, Run};
 use crate::store::readings::{self, Readings};
-use crate::store::usage_file;
+use crate::store::{memo, usage_file};
 
 pub struct App {
     pub cfg: Config,
@@ -91,7 +91,7 @@ impl App {
         let open = open.filter(|r| r.provider == p && r.observed_at <= now && (!r.anchored() || r.resets_at > now));
         readings.extend(open.cloned());
         let hits = st.hits.iter().map(|o| o.value).filter(|h| h.provider == p && h.at <= now).collect();
-        Evidence { readings, hits }
+        Evidence { readings, hits, calibration: None }
     }
 
     /// Every reading of `p` that counts at `now`, the newest per window and allowance, each with
@@ -127,7 +127,23 @@ impl App {
     /// wrong, so none is given).
     pub fn runway(&self, p: Provider) -> Result<Runway, String> {
         let ledger = self.ledger(p);
-        let r = forecast::compute(&ledger, &self.evidence(p), self.cfg.now, &self.cfg.forecast);
+        let now = self.cfg.now;
+        let mut ev = self.evidence(p);
+        // What a percent costs, as learned before from the same readings and calls (see `store::memo`).
+        let key = Calibration::newest(&ev.readings, now).map(|t| {
+            let t = ledger.sum_between(i64::MIN, t);
+            Calibration::key(&ev.readings, now, (t.entries, t.sums.cost))
+        });
+        let dir = &self.run.db.dir;
+        ev.calibration = key
+            .and_then(|k| memo::get(dir, p, k))
+            .map(|(five, seven)| Calibration { five, seven })
+            .or(key.is_none().then(Calibration::default));
+        let learned = ev.calibration.is_none();
+        let r = forecast::compute(&ledger, &ev, now, &self.cfg.forecast);
+        if let (true, Some(k), None) = (learned, key, ledger.fault()) {
+            let _ = memo::put(dir, p, k, (r.calibration.five, r.calibration.seven));
+        }
         match ledger.fault() {
             Some(f) => {
                 // A page failed its check: this answer is withheld, and the next run rebuilds.

@@ -11,6 +11,44 @@ use crate::ground::window::Window;
 pub struct Evidence {
     pub readings: Vec<Reading>,
     pub hits: Vec<LimitHit>,
+    /// What one percent costs, when it was learned before from the same readings and ledger (see
+    /// `Calibration::key`); learned again when `None`.
+    pub calibration: Option<Calibration>,
+}
+
+/// What one percent of each window costs (pico-dollars), learned from the readings (`calibrate`).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Calibration {
+    pub five: Option<f64>,
+    pub seven: Option<f64>,
+}
+
+impl Calibration {
+    /// Learns both windows' costs from the main pool's readings.
+    pub fn learn(main: &[Reading], now: i64, cost_upto: &dyn Fn(i64) -> Pico) -> Calibration {
+        Calibration {
+            five: calibrate(main, Window::FiveHour, now, cost_upto),
+            seven: calibrate(main, Window::SevenDay, now, cost_upto),
+        }
+    }
+
+    /// What the answer stands on: the readings observed by `now`, and the calls up to the newest of
+    /// them (`calls`: their count and cost, which moves when any call before it is added or
+    /// replaced). Equal keys, equal answers.
+    pub fn key(readings: &[Reading], now: i64, calls: (u64, Pico)) -> u64 {
+        let mut h = crate::ground::hash::Hasher::new("calibration");
+        for r in readings.iter().filter(|r| r.observed_at <= now) {
+            h.u64(r.window as u64).part(r.bucket.as_bytes()).u64(r.used_percent.to_bits());
+            h.u64(r.resets_at as u64).u64(r.observed_at as u64).u64(r.account);
+        }
+        h.u64(calls.0).part(&calls.1.to_le_bytes());
+        h.finish()
+    }
+
+    /// The newest reading observed by `now`: the instant the key's calls run to.
+    pub fn newest(readings: &[Reading], now: i64) -> Option<i64> {
+        readings.iter().map(|r| r.observed_at).filter(|t| *t <= now).max()
+    }
 }
 
 impl Evidence {

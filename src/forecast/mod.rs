@@ -30,7 +30,7 @@ pub mod rate;
 
 use burn::{Burn, Projection};
 use carried::Trend;
-use evidence::{Evidence, Trust, anchor, calibrate, effective, of_window, rises};
+use evidence::{Calibration, Evidence, Trust, anchor, effective, of_window, rises};
 use gauge::Gauge;
 use limit::{Configured, Limit, Source};
 use local::Local;
@@ -74,6 +74,8 @@ pub struct Runway {
     pub unpriced: Vec<String>,
     /// Models priced as their family's newest known model, in the last seven days.
     pub assumed: Vec<String>,
+    /// What one percent of each window cost, as learned for this answer.
+    pub calibration: Calibration,
 }
 
 /// The settings the forecast takes.
@@ -116,8 +118,8 @@ pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway
     let readings = anchor(&ev.readings);
     let main: Vec<Reading> = readings.iter().filter(|r| r.main() && r.observed_at <= now).cloned().collect();
     let cost_upto = |t: i64| ledger.sum_between(i64::MIN, t).sums.cost;
-    let cpp5 = calibrate(&main, Window::FiveHour, now, &cost_upto);
-    let cpp7 = calibrate(&main, Window::SevenDay, now, &cost_upto);
+    let calibration = ev.calibration.unwrap_or_else(|| Calibration::learn(&main, now, &cost_upto));
+    let (cpp5, cpp7) = (calibration.five, calibration.seven);
     let hit = limit_hit(ledger, ev, now);
     let limit = limit::choose(&s.limits, cpp5, hit, view.largest_completed(now), view.meaningful_completed(now));
     // What one percent of the 5-hour window costs: from readings, else from the local limit.
@@ -169,6 +171,7 @@ pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway
         weekly_only,
         unpriced,
         assumed,
+        calibration,
     }
 }
 

@@ -156,7 +156,7 @@ fn a_reading_is_carried_forward_with_local_use() {
         .iter()
         .map(|&(m, used)| reading(Window::FiveHour, used, T0 + 3 * HOUR_MS, at(m)))
         .collect();
-    let ev = Evidence { readings, hits: vec![] };
+    let ev = Evidence { readings, hits: vec![], calibration: None };
     let g = runway(&h, &ev, at(165), None).five().cloned().unwrap();
     assert_eq!(g.source, Source::Extrapolated);
     assert!(near(g.used_percent, 25.0), "{:?}", g.used_percent);
@@ -181,7 +181,7 @@ fn a_level_is_not_a_rate() {
         reading(Window::SevenDay, 63.5, week_reset, T0 - M),
         reading(Window::FiveHour, 20.0, T0 + 4 * HOUR_MS, T0 - M),
     ];
-    let ev = Evidence { readings: first.clone(), hits: vec![] };
+    let ev = Evidence { readings: first.clone(), hits: vec![], calibration: None };
     let r = runway(&h, &ev, T0 + 20 * M, None);
     let week = r.seven().unwrap();
     assert_eq!((week.source, week.used_percent, week.coverage), (Source::Server, Some(63.5), None));
@@ -192,7 +192,7 @@ fn a_level_is_not_a_rate() {
     // trend, 10 points over the hour: 10/60 × (1 - e^{-3}) × e^{-1/20} %/min a minute after it, 9.04%/h.
     let mut rs = first;
     rs.push(reading(Window::SevenDay, 73.5, week_reset, T0 + 59 * M));
-    let ev = Evidence { readings: rs, hits: vec![] };
+    let ev = Evidence { readings: rs, hits: vec![], calibration: None };
     let r = runway(&h, &ev, T0 + 60 * M, None);
     let week = r.seven().unwrap();
     assert_eq!(week.used_percent, Some(73.5));
@@ -207,7 +207,11 @@ fn a_reset_the_service_gave_stays_the_reset() {
     // of the same window (06:00-11:00) against $10, 10%, still resetting at 11:00, not at the 15:00
     // end of the block the 10:00 call opened.
     let h = history(&[(T0, 1.0)]);
-    let ev = Evidence { readings: vec![reading(Window::FiveHour, 31.0, T0 + HOUR_MS, T0 - HOUR_MS)], hits: vec![] };
+    let ev = Evidence {
+        readings: vec![reading(Window::FiveHour, 31.0, T0 + HOUR_MS, T0 - HOUR_MS)],
+        hits: vec![],
+        calibration: None,
+    };
     let g = runway(&h, &ev, T0 + 45 * M, Some(10.0)).five().cloned().unwrap();
     assert_eq!((g.source, g.resets_at), (Source::Configured, Some(T0 + HOUR_MS)));
     assert!(near(g.used_percent, 10.0));
@@ -220,7 +224,11 @@ fn a_reset_the_service_gave_stays_the_reset() {
 #[test]
 fn readings_from_after_now_do_not_exist_yet() {
     let h = history(&[(T0, 1.0)]);
-    let ev = Evidence { readings: vec![reading(Window::FiveHour, 80.0, T0 + 4 * HOUR_MS, T0 + HOUR_MS)], hits: vec![] };
+    let ev = Evidence {
+        readings: vec![reading(Window::FiveHour, 80.0, T0 + 4 * HOUR_MS, T0 + HOUR_MS)],
+        hits: vec![],
+        calibration: None,
+    };
     let g = runway(&h, &ev, T0 + 30 * M, Some(10.0)).five().cloned().unwrap();
     assert_eq!((g.source, g.used_percent), (Source::Configured, Some(10.0)));
 }
@@ -235,7 +243,7 @@ fn another_allowance_never_stands_in_for_the_main_pool() {
         label: "GPT-5.3-Codex-Spark".into(),
         ..reading(Window::FiveHour, 80.0, T0 + 4 * HOUR_MS, T0 + 20 * M)
     };
-    let ev = Evidence { readings: vec![main, spark], hits: vec![] };
+    let ev = Evidence { readings: vec![main, spark], hits: vec![], calibration: None };
     let r = runway(&h, &ev, T0 + 30 * M, None);
     assert_eq!(r.five().and_then(|g| g.used_percent), Some(30.0), "the main pool, not the newer spark reading");
     assert_eq!(r.others().count(), 1);
@@ -254,7 +262,7 @@ fn a_week_alone_means_no_five_hour_window() {
         alone: true,
         ..reading(Window::SevenDay, 12.0, T0 + 6 * 24 * HOUR_MS, now - 5 * M)
     };
-    let ev = Evidence { readings: vec![old5, week], hits: vec![] };
+    let ev = Evidence { readings: vec![old5, week], hits: vec![], calibration: None };
     let r = runway(&h, &ev, now, Some(10.0));
     assert!(r.weekly_only && r.five().is_none(), "no 5-hour gauge invented from the old reading");
     assert_eq!(r.seven().and_then(|g| g.used_percent), Some(12.0));

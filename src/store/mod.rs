@@ -8,6 +8,7 @@ pub mod cold;
 pub mod compact;
 pub mod db;
 pub mod ingest;
+pub mod memo;
 pub mod merge;
 pub mod notices;
 pub mod pages;
