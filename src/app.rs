@@ -10,12 +10,16 @@ use crate::forecast::{self, Runway};
 use crate::ground::evidence::Reading;
 use crate::ground::hash::Hasher;
 use crate::ground::provider::Provider;
+use crate::ground::time::DAY_MS;
 use crate::ledger::Ledger;
 use crate::provider::origin::Origin;
 use crate::read::sources::{self, Root};
 use crate::store::ingest::{self, Options, Pace, Run};
 use crate::store::readings::{self, Readings};
 use crate::store::{memo, usage_file};
+
+/// How far back a window's end may be for its readings to count (see `App::evidence`).
+const RECENT_MS: i64 = 8 * DAY_MS;
 
 pub struct App {
     pub cfg: Config,
@@ -83,8 +87,13 @@ impl App {
         let now = self.cfg.now;
         let st = &self.run.db.state;
         let mut readings = self.readings.of(p, &self.root_keys, now);
-        readings
-            .extend(st.readings.iter().map(|o| &o.value).filter(|r| r.provider == p && r.observed_at <= now).cloned());
+        // Windows that ended long before now teach the forecast nothing (it learns from the newest
+        // pairs: a day of 5-hour windows, the week before this one), so they are not looked at.
+        let recent = |r: &&Reading| {
+            let back = if r.window == crate::ground::window::Window::FiveHour { DAY_MS } else { RECENT_MS };
+            r.provider == p && r.observed_at <= now && r.resets_at >= now - back
+        };
+        readings.extend(st.readings.iter().map(|o| &o.value).filter(recent).cloned());
         // Claude Code's cached answer counts only while its window is still open: it may be days old.
         // A sample without its reset (Claude Desktop's) is placed by the forecast.
         let open = self.on_disk.iter().map(|(r, _)| r);

@@ -112,6 +112,10 @@ impl Local<'_, '_> {
         let since = self.ledger.sum_between(r.observed_at, self.now);
         let age = self.now - r.observed_at;
         let start = r.resets_at - r.window.len_ms();
+        let totals = self.ledger.sum_between(start - 1, self.now);
+        // Local use in the window up to the reading: the window's, less what came since.
+        let before = totals.sums.cost.saturating_sub(since.sums.cost) as f64;
+        let explained = coverage(before, conv, r.used_percent);
         let (source, used) = if since.entries == 0 {
             (Source::Server, r.used_percent)
         } else if let Some(c) = cpp {
@@ -119,23 +123,12 @@ impl Local<'_, '_> {
         } else if age > trust.fresh_ms && r.window == Window::FiveHour && limit.source != Source::None {
             // Too old to stand for the present, and nothing learned from the readings converts local
             // use to a share: the local estimate of the same window, which keeps the reading's reset.
-            let mut g = self.estimate(r.window, r.resets_at, limit, Some(r.observed_at));
-            g.coverage = self.coverage_of(r, conv);
-            return g;
+            return Gauge { coverage: explained, ..self.estimate(r.window, r.resets_at, limit, Some(r.observed_at)) };
         } else {
             (Source::Server, r.used_percent)
         };
-        let totals = self.ledger.sum_between(start - 1, self.now);
-        let mut g = self.gauge(r.window, source, used, r.resets_at, conv, Some(r.observed_at), totals, trend);
-        g.coverage = self.coverage_of(r, conv);
-        g
-    }
-
-    /// How much of reading `r` local use explains (see `coverage`).
-    fn coverage_of(&self, r: &Reading, per_percent: Option<f64>) -> Option<f64> {
-        let start = r.resets_at - r.window.len_ms();
-        let local = self.ledger.sum_between(start - 1, r.observed_at).sums.cost as f64;
-        coverage(local, per_percent, r.used_percent)
+        let g = self.gauge(r.window, source, used, r.resets_at, conv, Some(r.observed_at), totals, trend);
+        Gauge { coverage: explained, ..g }
     }
 
     /// A gauge after a reading's reset has passed: the next window began with the first call after

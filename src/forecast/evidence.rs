@@ -36,13 +36,22 @@ impl Calibration {
     /// them (`calls`: their count and cost, which moves when any call before it is added or
     /// replaced). Equal keys, equal answers.
     pub fn key(readings: &[Reading], now: i64, calls: (u64, Pico)) -> u64 {
-        let mut h = crate::ground::hash::Hasher::new("calibration");
+        // A multiply-xor fold, not a keyed hash: a few instructions a reading (xxh3 over every field
+        // was 80k instructions of a warm prompt with a few hundred Codex snapshots). The bucket counts
+        // by its length: readings of one provider differ in time, share or reset first.
+        let mut acc: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut mix = |v: u64| acc = (acc ^ v).wrapping_mul(0x1000_0000_01b3).rotate_left(29);
         for r in readings.iter().filter(|r| r.observed_at <= now) {
-            h.u64(r.window as u64).part(r.bucket.as_bytes()).u64(r.used_percent.to_bits());
-            h.u64(r.resets_at as u64).u64(r.observed_at as u64).u64(r.account);
+            mix(r.window as u64 | (r.bucket.len() as u64) << 8);
+            mix(r.used_percent.to_bits());
+            mix(r.resets_at as u64);
+            mix(r.observed_at as u64);
+            mix(r.account);
         }
-        h.u64(calls.0).part(&calls.1.to_le_bytes());
-        h.finish()
+        mix(calls.0);
+        mix(calls.1 as u64);
+        mix((calls.1 >> 64) as u64);
+        acc
     }
 
     /// The newest reading observed by `now`: the instant the key's calls run to.

@@ -12,6 +12,9 @@ use crate::ledger::Ledger;
 pub(super) struct Local<'l, 'a> {
     pub ledger: &'l Ledger<'a>,
     pub now: i64,
+    /// The calls `recent` read last, by the instant they start after: the windows of a provider
+    /// mostly read the same (the rate's memory is shorter than either window).
+    pub read: std::cell::RefCell<Option<(i64, std::rc::Rc<Vec<Entry>>)>>,
 }
 
 /// How much of a limit's measure one call is.
@@ -26,8 +29,16 @@ pub(super) fn amount(e: &Entry, measure: Measure) -> f64 {
 impl Local<'_, '_> {
     /// The calls a rate at `now` reads, of a window that began at `since` (a call exactly at the
     /// window's start belongs to it; calls older than the rate's memory weigh nothing).
-    pub fn recent(&self, since: i64) -> Vec<Entry> {
-        self.ledger.entries_between(since.max(self.now - rate::MEMORY_MS) - 1, self.now)
+    pub fn recent(&self, since: i64) -> std::rc::Rc<Vec<Entry>> {
+        let from = since.max(self.now - rate::MEMORY_MS) - 1;
+        if let Some((f, calls)) = self.read.borrow().as_ref()
+            && *f == from
+        {
+            return calls.clone();
+        }
+        let calls = std::rc::Rc::new(self.ledger.entries_between(from, self.now));
+        *self.read.borrow_mut() = Some((from, calls.clone()));
+        calls
     }
 
     /// The present rate of a window that began at `since`, in pico-dollars (or tokens, or premium

@@ -114,7 +114,7 @@ fn block_now(ledger: &Ledger, b: &Block, now: i64) -> BlockNow {
 pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway {
     let view = ledger.blocks_at(now);
     let block = view.current().map(|b| block_now(ledger, b, now));
-    let local = Local { ledger, now };
+    let local = Local { ledger, now, read: Default::default() };
     let readings = anchor(&ev.readings);
     let main: Vec<Reading> = readings.iter().filter(|r| r.main() && r.observed_at <= now).cloned().collect();
     let cost_upto = |t: i64| ledger.sum_between(i64::MIN, t).sums.cost;
