@@ -2,7 +2,6 @@
 //! readings the status line left, and from them each provider's ledger, evidence and runway.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::forecast::evidence::Evidence;
@@ -30,12 +29,12 @@ pub struct App {
 
 /// Each set of roots has its own cache, so a tmux server without the shell's `CLAUDE_CONFIG_DIR`
 /// and the shell itself do not keep rebuilding each other's.
-pub fn db_dir(cache_dir: &Path, roots: &[Root]) -> PathBuf {
+pub fn db_key(roots: &[Root]) -> u64 {
     let mut h = Hasher::new("roots");
     for r in roots {
         h.u64(u64::from(r.provider.code())).part(std::os::unix::ffi::OsStrExt::as_bytes(r.path.as_os_str()));
     }
-    cache_dir.join(format!("db-{:016x}", h.finish()))
+    h.finish()
 }
 
 impl App {
@@ -45,7 +44,8 @@ impl App {
         let root_keys = readings::root_keys(&found.iter().map(|(_, c)| c.clone()).collect::<Vec<_>>());
         let roots: Vec<Root> = found.into_iter().map(|(r, _)| r).collect();
         let opts = Options {
-            db_dir: db_dir(&cfg.cache_dir, &roots),
+            cache: cfg.cache.clone(),
+            db: db_key(&roots),
             roots: roots.clone(),
             rescan_ms: cfg.rescan_ms,
             wall_ms: cfg.wall_ms,
@@ -53,7 +53,7 @@ impl App {
             budget: cfg.knobs.budget(),
         };
         let run = ingest::refresh(&opts);
-        let readings = Readings::load(&cfg.cache_dir, &root_keys);
+        let readings = Readings::load(&cfg.cache, &root_keys);
         // Each provider's files of readings (Claude Code's `.claude.json`), through the copy kept
         // while the file is unchanged.
         let on_disk = Provider::ALL
@@ -63,7 +63,7 @@ impl App {
                 let spec = p.spec();
                 (spec.reading_files)(&cfg.env)
                     .into_iter()
-                    .flat_map(|f| usage_file::load(&cfg.cache_dir, &f, spec.readings_in))
+                    .flat_map(|f| usage_file::load(&cfg.cache, &f, spec.readings_in))
                     .collect::<Vec<_>>()
             })
             .collect();

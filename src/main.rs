@@ -25,6 +25,7 @@ use std::process::ExitCode;
 
 use clap::error::ErrorKind;
 
+use ground::cache::Cache;
 use ground::{dirs, log};
 
 /// Prompt and status-line modes (and the helper they start): whatever happens, print a segment or
@@ -51,7 +52,7 @@ fn main() -> ExitCode {
     let quiet = render_mode(&args);
     // The environment is read here, once; everything below takes it as a value.
     let env = config::environment();
-    log::init(dirs::cache_dir(&env).join("runway.log"));
+    log::init(Cache::new(dirs::cache_dir(&env)));
     if quiet && !args.iter().any(|a| a == "--timings") {
         // What the runtime itself may write (an allocation failure's message) goes to the log too.
         log::take_stderr();

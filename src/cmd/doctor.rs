@@ -2,13 +2,12 @@
 
 use std::fmt::Write;
 use std::io;
-use std::path::Path;
 use std::process::ExitCode;
 
 use super::emit;
 use crate::app::App;
 use crate::config::Config;
-use crate::ground::files::{create_private_dir, write_atomic};
+use crate::ground::cache::{Cache, Item};
 use crate::ground::log;
 use crate::ground::provider::Provider;
 use crate::ground::time::rfc3339;
@@ -16,24 +15,20 @@ use crate::render::clean::clean;
 use crate::render::words::{bytes as human_bytes, duration};
 use crate::store::ingest::Pace;
 
-const PROBLEMS: &str = "problems";
-
 /// What a prompt found wrong with its settings, kept for `doctor` (a prompt cannot say it). Written
 /// only when there is something to say and it changed (the caller logs it then), removed once a prompt
 /// has nothing to say.
-pub fn remember_problems(cache_dir: &Path, problems: &[String]) -> bool {
-    let path = cache_dir.join(PROBLEMS);
+pub fn remember_problems(cache: &Cache, problems: &[String]) -> bool {
     if problems.is_empty() {
         // Fixed since: one failed unlink per prompt (about a microsecond) keeps doctor from showing it.
-        let _ = std::fs::remove_file(&path);
+        let _ = cache.remove(Item::Problems);
         return false;
     }
     let text = problems.join("\n") + "\n";
-    if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
+    if cache.read_checked(Item::Problems).is_ok_and(|old| old == text.as_bytes()) {
         return false;
     }
-    let _ = create_private_dir(cache_dir);
-    let _ = write_atomic(&path, text.as_bytes());
+    let _ = cache.write_checked(Item::Problems, text.as_bytes());
     true
 }
 
@@ -50,8 +45,9 @@ fn report(eng: &App, problems: &[String]) -> String {
     for p in problems {
         let _ = writeln!(o, "problem: {}", clean(p));
     }
-    let path = eng.cfg.cache_dir.join(PROBLEMS);
-    if let (Ok(text), Ok(md)) = (std::fs::read_to_string(&path), std::fs::metadata(&path)) {
+    let cache = &eng.cfg.cache;
+    if let (Ok(text), Ok((_, md))) = (cache.read_checked(Item::Problems), cache.open(Item::Problems)) {
+        let text = String::from_utf8_lossy(&text);
         let when = md
             .modified()
             .ok()
@@ -97,10 +93,8 @@ fn report(eng: &App, problems: &[String]) -> String {
         }
     }
     let _ = writeln!(o, "\ncache");
-    let _ = writeln!(o, "  dir       {}", db.dir.display());
-    let size: u64 = std::fs::read_dir(&db.dir)
-        .map(|rd| rd.flatten().filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum())
-        .unwrap_or(0);
+    let _ = writeln!(o, "  dir       {}", clean(&db.dir.display().to_string()));
+    let size: u64 = cache.list(Some(Item::Db(db.id))).iter().map(|(_, m)| m.len()).sum();
     let age = if st.written_at > 0 { format!("{} ago", ago(eng.cfg.wall_ms - st.written_at)) } else { "never".into() };
     let _ = writeln!(o, "  size      {}, last written {age}", human_bytes(size));
     let _ = writeln!(o, "  pending   {} records since the last compaction", st.delta.len());
@@ -113,11 +107,23 @@ fn report(eng: &App, problems: &[String]) -> String {
         "  rescan    last full walk {rescan}; every {}s at most (RUNWAY_RESCAN_SECS)",
         eng.cfg.rescan_ms / 1000
     );
-    if let Some(why) = &db.memory_only {
+    if let Some(why) = cache.refused() {
+        let _ = writeln!(
+            o,
+            "  PROBLEM   the cache directory is refused: {}\n            nothing in it is read or written (the log \
+             included); prompts show nothing and other commands read all history each time until it is removed \
+             or RUNWAY_CACHE_DIR names another",
+            clean(why)
+        );
+    } else if let Some(why) = &db.memory_only {
         let _ = writeln!(
             o,
             "  PROBLEM   {why}\n            every run reads all history again (slow) until it can be written"
         );
+    }
+    for odd in cache.survey() {
+        let _ =
+            writeln!(o, "  PROBLEM   {} (runway ignores it, and replaces it when it writes that file)", clean(&odd));
     }
     if let Some(why) = &db.discarded {
         let _ = writeln!(o, "  rebuilt   {why}");

@@ -40,10 +40,10 @@ pub fn run(cli: Cli, quiet: bool, env: crate::ground::env::Env) -> io::Result<Ex
         _ => Audience::Terminal,
     };
     let (cfg, problems) = config::resolve(&cli.given, &env, audience);
-    log::init(cfg.cache_dir.join("runway.log"));
+    log::init(cfg.cache.clone());
     if quiet {
         // Never on the prompt: at the top of `doctor`, and in the log once (not at every prompt).
-        if doctor::remember_problems(&cfg.cache_dir, &problems) {
+        if doctor::remember_problems(&cfg.cache, &problems) {
             for p in &problems {
                 log::warn(p);
             }

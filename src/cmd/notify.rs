@@ -35,14 +35,14 @@ impl ForShell {
 fn settle_below(app: &App, channel: &str, key: &str, level: Level) {
     let base = key.rsplit_once('-').map_or(key, |(b, _)| b);
     for l in Level::ALL.iter().filter(|l| **l < level) {
-        notices::settle(&app.cfg.cache_dir, channel, &format!("{base}-{}", l.name()));
+        notices::settle(&app.cfg.cache, channel, &format!("{base}-{}", l.name()));
     }
 }
 
 fn spawn(program: &str, args: &[&str]) -> bool {
     let mut c = Command::new(program);
     c.args(args).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
-    std::os::unix::process::CommandExt::process_group(&mut c, 0);
+    crate::ground::platform::own_group(&mut c);
     match c.spawn() {
         Ok(_) => true,
         Err(e) => {
@@ -140,7 +140,7 @@ fn send(app: &App, items: Vec<Item>, shell: bool) -> ForShell {
             if !here {
                 continue;
             }
-            let Some(claim) = notices::claim(&cfg.cache_dir, channel, &key) else { continue };
+            let Some(claim) = notices::claim(&cfg.cache, channel, &key) else { continue };
             if cfg.knobs.fault("after-claim") {
                 // Fault injection for the tests: dies holding the claim, before delivering.
                 std::process::abort();

@@ -10,8 +10,8 @@ use super::emit;
 use crate::app::App;
 use crate::config::Config;
 use crate::forecast::Runway;
-use crate::ground::log;
 use crate::ground::provider::Provider;
+use crate::ground::{log, platform};
 use crate::provider::claude::payload::{self, Payload};
 use crate::render::clean::clean_keep_colour;
 use crate::render::line::{Session, line};
@@ -24,12 +24,12 @@ pub fn run(cfg: Config, stdin: Option<&[u8]>, then: Option<&str>) -> io::Result<
     for why in &p.rejected {
         log::warn(&format!("statusline: refused {why}"));
     }
-    if let Err(e) = Readings::record(&cfg.cache_dir, &p.readings, &p.rejected, p.root().as_deref()) {
+    if let Err(e) = Readings::record(&cfg.cache, &p.readings, &p.rejected, p.root().as_deref()) {
         log::warn(&format!("statusline: cannot store rate_limits: {e}"));
     }
     if let (Some(session), Some(cache)) = (&p.session_id, p.prompt_cache) {
         let kept = prompt_cache::Kept { session: session.clone(), seen_at: cfg.now, cache };
-        prompt_cache::save(&cfg.cache_dir, &kept);
+        prompt_cache::save(&cfg.cache, &kept);
     }
     let app = App::load(cfg, Pace::Prompt);
     let started = Instant::now();
@@ -77,13 +77,9 @@ pub fn run(cfg: Config, stdin: Option<&[u8]>, then: Option<&str>) -> io::Result<
 /// other escapes cleaned), if it answers within a second; Claude Code cancels slow ones anyway.
 fn other_line(cmd: &str, stdin: &[u8]) -> Vec<String> {
     use std::io::{Read, Write};
-    use std::os::unix::process::CommandExt;
     use std::process::{Command, Stdio};
     // A group of its own, so a slow command's children (which would hold its output open) go with it.
-    let Ok(mut child) = Command::new("/bin/sh")
-        .arg("-c")
-        .arg(cmd)
-        .process_group(0)
+    let Ok(mut child) = platform::own_group(Command::new("/bin/sh").arg("-c").arg(cmd))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -115,8 +111,7 @@ fn other_line(cmd: &str, stdin: &[u8]) -> Vec<String> {
     }
     let late = !matches!(child.try_wait(), Ok(Some(_)));
     if late {
-        // SAFETY: kill(2) on the group this child leads; no memory is involved.
-        unsafe { libc::kill(-(child.id() as i32), libc::SIGKILL) };
+        platform::kill_group(child.id());
         log::warn(&format!("statusline: {cmd:?} took more than a second; left out"));
     }
     let _ = child.wait();

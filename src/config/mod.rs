@@ -14,6 +14,7 @@ use settings::{SETTINGS, Values};
 use crate::forecast::Settings as ForecastSettings;
 use crate::forecast::evidence::Trust;
 use crate::forecast::limit::Configured;
+use crate::ground::cache::Cache;
 use crate::ground::env::Env;
 use crate::ground::provider::Provider;
 use crate::ground::{dirs, locale, time};
@@ -38,7 +39,7 @@ pub struct Config {
     pub now: i64,
     /// The real clock, in ms: file ages and rescans use it even when `now` is fixed.
     pub wall_ms: i64,
-    pub cache_dir: PathBuf,
+    pub cache: Cache,
     pub style: Style,
     pub forecast: ForecastSettings,
     pub rescan_ms: i64,
@@ -220,7 +221,7 @@ pub fn resolve(g: &Given, env: &Env, audience: Audience) -> (Config, Vec<String>
     let cfg = Config {
         now: v.now.unwrap_or(wall),
         wall_ms: wall,
-        cache_dir: v.cache_dir.clone().unwrap_or_else(|| dirs::cache_dir(env)),
+        cache: Cache::new(v.cache_dir.clone().unwrap_or_else(|| dirs::cache_dir(env))),
         style,
         forecast: ForecastSettings {
             limits: Configured { cost_usd: v.limit_cost, tokens: v.limit_tokens },

@@ -10,10 +10,6 @@ use crate::read::tail::Mark;
 
 const MAGIC: &[u8; 8] = b"RWYCOLD1";
 
-pub fn name(gen_: u64) -> String {
-    format!("cold-{gen_:016x}")
-}
-
 /// The cold file a state names.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ColdRef {

@@ -10,12 +10,12 @@
 //! helper in the background (`runway catch-up`), which works in rounds and keeps each one.
 
 use std::io;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use super::db::Db;
 use super::merge::Update;
 use super::state::Depth;
+use crate::ground::cache::{Cache, Locked};
 use crate::ground::log;
 use crate::read::batch::{self, Job};
 use crate::read::pricing;
@@ -65,7 +65,9 @@ impl Default for PromptBudget {
 }
 
 pub struct Options {
-    pub db_dir: PathBuf,
+    pub cache: Cache,
+    /// Which of its folders: the one of this set of roots (see `Item::Db`).
+    pub db: u64,
     pub roots: Vec<Root>,
     /// Longest time between full walks, in milliseconds.
     pub rescan_ms: i64,
@@ -115,9 +117,15 @@ pub fn refresh(opts: &Options) -> Run {
     let mut info = RunInfo::default();
     let wall_ns = opts.wall_ms.saturating_mul(1_000_000);
     let depth = if opts.pace == Pace::Full { Depth::Full } else { Depth::Warm };
-    let mut db = Db::open(&opts.db_dir, pricing::table_hash(), depth);
+    let mut db = Db::open(&opts.cache, opts.db, pricing::table_hash(), depth);
     db.max_delta = opts.budget.max_delta;
     clock.lap(&mut info, "load");
+    if opts.cache.refused().is_some() && opts.pace != Pace::Full {
+        // Without a cache a prompt would read all history at every run: it shows nothing instead
+        // (`doctor` says why), and `status` reads into memory.
+        info.behind = true;
+        return Run { db, info };
+    }
     let sweep = sweep_due(&db, opts);
     // A full walk is only worth doing under the lock; until then it is enough to know one is due.
     let first = if sweep {
@@ -134,6 +142,8 @@ pub fn refresh(opts: &Options) -> Run {
         return Run { db, info };
     }
     let lock = match lock(&db, opts.pace) {
+        // A refused cache directory: nothing to lock, nothing to write.
+        _ if db.memory_only.is_some() => None,
         Ok(Some(l)) => Some(l),
         Ok(None) if opts.pace == Pace::Full => {
             // Another run has held it a while (a first read, a helper's round): read on our own.
@@ -186,7 +196,7 @@ pub fn refresh(opts: &Options) -> Run {
 }
 
 /// The writer's lock: tried once by a prompt or the helper; waited for a moment by `status`.
-fn lock(db: &Db, pace: Pace) -> io::Result<Option<std::fs::File>> {
+fn lock(db: &Db, pace: Pace) -> io::Result<Option<Locked>> {
     let until = Instant::now() + WAIT_FOR_LOCK;
     loop {
         match db.try_lock()? {

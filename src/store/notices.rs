@@ -8,23 +8,19 @@
 //! (one that dies after delivering and before writing may give it twice, never zero times). Files
 //! older than `KEEP` are removed when a new one is made.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::File;
 use std::io::{self, Read, Seek, Write};
-use std::os::fd::AsRawFd;
-use std::os::unix::fs::OpenOptionsExt;
-use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use crate::ground::files::create_private_dir;
+use crate::ground::cache::{Cache, Item};
 use crate::ground::hash::key;
 
-const DIR: &str = "notices";
 /// A window lasts a week at most; its notices are kept a little longer.
 const KEEP: Duration = Duration::from_secs(9 * 86_400);
 const DONE: &[u8] = b"done\n";
 
-fn path(cache_dir: &Path, channel: &str, notice: &str) -> PathBuf {
-    cache_dir.join(DIR).join(format!("{channel}-{:016x}", key("notice", &[channel.as_bytes(), notice.as_bytes()])))
+fn item<'a>(channel: &'a str, notice: &str) -> Item<'a> {
+    Item::Notice(channel, key("notice", &[channel.as_bytes(), notice.as_bytes()]))
 }
 
 /// A notice this run may deliver on a channel; `done` once delivered.
@@ -42,29 +38,22 @@ impl Claim {
 
 /// Whether the notice was given on the channel already.
 #[cfg(test)]
-pub fn given(cache_dir: &Path, channel: &str, notice: &str) -> bool {
-    fs::read(path(cache_dir, channel, notice)).is_ok_and(|b| b == DONE)
+pub fn given(cache: &Cache, channel: &str, notice: &str) -> bool {
+    cache.read(item(channel, notice)).is_ok_and(|b| b == DONE)
 }
 
 /// The claim on a notice, unless it was given already or another run is giving it now.
-pub fn claim(cache_dir: &Path, channel: &str, notice: &str) -> Option<Claim> {
-    let p = path(cache_dir, channel, notice);
+pub fn claim(cache: &Cache, channel: &str, notice: &str) -> Option<Claim> {
+    let it = item(channel, notice);
     // While a window stays past its line every prompt asks again: one read answers "given already",
     // with no lock taken and nothing created.
-    match fs::read(&p) {
+    match cache.read(it) {
         Ok(b) if b == DONE => return None,
         Ok(_) => {}
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            create_private_dir(&cache_dir.join(DIR)).ok()?;
-            prune(&cache_dir.join(DIR));
-        }
-        Err(_) => return None,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => prune(cache),
+        Err(_) => {}
     }
-    let mut file = OpenOptions::new().read(true).write(true).create(true).truncate(false).mode(0o600).open(&p).ok()?;
-    // SAFETY: flock on a descriptor this function owns; no memory is involved.
-    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
-        return None;
-    }
+    let mut file = cache.lock(it).ok()??.file;
     // Read again under the lock: another run may have given it since.
     let mut was = Vec::new();
     file.read_to_end(&mut was).ok()?;
@@ -72,19 +61,17 @@ pub fn claim(cache_dir: &Path, channel: &str, notice: &str) -> Option<Claim> {
 }
 
 /// Marks a notice given without delivering it (a lower level of one just given).
-pub fn settle(cache_dir: &Path, channel: &str, notice: &str) {
-    if let Some(c) = claim(cache_dir, channel, notice) {
+pub fn settle(cache: &Cache, channel: &str, notice: &str) {
+    if let Some(c) = claim(cache, channel, notice) {
         let _ = c.done();
     }
 }
 
-fn prune(dir: &Path) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+fn prune(cache: &Cache) {
     let now = SystemTime::now();
-    for e in entries.flatten() {
-        let old = e.metadata().and_then(|m| m.modified()).is_ok_and(|t| now.duration_since(t).is_ok_and(|d| d > KEEP));
-        if old {
-            let _ = fs::remove_file(e.path());
+    for (name, md) in cache.list(Some(Item::NoticesDir)) {
+        if md.modified().is_ok_and(|t| now.duration_since(t).is_ok_and(|d| d > KEEP)) {
+            let _ = cache.remove_in(Item::NoticesDir, &name);
         }
     }
 }
@@ -96,15 +83,16 @@ mod tests {
     #[test]
     fn once_and_not_lost() {
         let d = tempfile::tempdir().unwrap();
-        let c = claim(d.path(), "shell", "claude-five_hour--29-warn").expect("the first claim");
-        assert!(claim(d.path(), "shell", "claude-five_hour--29-warn").is_none(), "held: another run passes");
-        assert!(claim(d.path(), "tmux", "claude-five_hour--29-warn").is_some(), "each channel its own");
+        let cache = Cache::new(d.path().to_path_buf());
+        let c = claim(&cache, "shell", "claude-five_hour--29-warn").expect("the first claim");
+        assert!(claim(&cache, "shell", "claude-five_hour--29-warn").is_none(), "held: another run passes");
+        assert!(claim(&cache, "tmux", "claude-five_hour--29-warn").is_some(), "each channel its own");
         drop(c); // died before delivering: the lock goes with it
-        let c = claim(d.path(), "shell", "claude-five_hour--29-warn").expect("given by the next run");
+        let c = claim(&cache, "shell", "claude-five_hour--29-warn").expect("given by the next run");
         c.done().unwrap();
-        assert!(given(d.path(), "shell", "claude-five_hour--29-warn"));
-        assert!(claim(d.path(), "shell", "claude-five_hour--29-warn").is_none(), "once");
-        settle(d.path(), "shell", "claude-five_hour--29-danger");
-        assert!(given(d.path(), "shell", "claude-five_hour--29-danger"));
+        assert!(given(&cache, "shell", "claude-five_hour--29-warn"));
+        assert!(claim(&cache, "shell", "claude-five_hour--29-warn").is_none(), "once");
+        settle(&cache, "shell", "claude-five_hour--29-danger");
+        assert!(given(&cache, "shell", "claude-five_hour--29-danger"));
     }
 }
