@@ -12,6 +12,7 @@
 use std::fs::{self, File, Metadata};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use super::hash::checksum;
 use super::platform;
@@ -31,6 +32,8 @@ pub enum Item<'a> {
     /// The status line's readings: one file per history root (by a hash of the root), the readings
     /// waiting to be folded into it, their lock and folder.
     Readings(u64),
+    ReadingsPending(u64, &'a str),
+    ReadingsPendingDir,
     ReadingsLock,
     ReadingsDir,
     /// Where earlier versions kept every root's readings at once: removed.
@@ -57,6 +60,8 @@ impl Item<'_> {
             Item::PromptCache => "prompt-cache".into(),
             Item::KeptReadings(h) => format!("claude-json-{h:016x}").into(),
             Item::Readings(h) => format!("readings/{h:016x}").into(),
+            Item::ReadingsPending(h, tag) => format!("readings/pending/{h:016x}.{tag}").into(),
+            Item::ReadingsPendingDir => "readings/pending".into(),
             Item::ReadingsLock => "readings.lock".into(),
             Item::ReadingsDir => "readings".into(),
             Item::OldReadings => "readings.json".into(),
@@ -75,7 +80,7 @@ impl Item<'_> {
     fn max(&self) -> u64 {
         match self {
             Item::Log | Item::OldLog => 4 << 20,
-            Item::Problems => 1 << 20,
+            Item::Problems | Item::ReadingsPending(..) => 1 << 20,
             Item::PromptCache | Item::Notice(..) => 4 << 10,
             Item::KeptReadings(_) => 1 << 20,
             Item::Readings(_) => 4 << 20,
@@ -87,7 +92,7 @@ impl Item<'_> {
     /// What a checksum of it is seeded with.
     fn domain(&self) -> &'static str {
         match self {
-            Item::Readings(_) => "readings",
+            Item::Readings(_) | Item::ReadingsPending(..) => "readings",
             Item::KeptReadings(_) => "kept-readings",
             Item::PromptCache => "prompt-cache",
             Item::Problems => "problems",
@@ -96,7 +101,7 @@ impl Item<'_> {
     }
 
     fn is_dir(&self) -> bool {
-        matches!(self, Item::ReadingsDir | Item::NoticesDir | Item::Db(_))
+        matches!(self, Item::ReadingsDir | Item::ReadingsPendingDir | Item::NoticesDir | Item::Db(_))
     }
 }
 
@@ -279,6 +284,12 @@ impl Cache {
         fs::remove_file(self.path(dir).join(name))
     }
 
+    /// Removes a folder of the cache if it is empty.
+    pub fn remove_empty_dir(&self, item: Item) -> io::Result<()> {
+        self.usable()?;
+        fs::remove_dir(self.path(item))
+    }
+
     /// Opens a file kept in place (created empty, 0600): one that is something else (a FIFO, a
     /// device, a link) is removed and made again, and the log says so.
     pub fn open_in_place(&self, item: Item) -> io::Result<File> {
@@ -323,6 +334,21 @@ impl Cache {
     pub fn lock(&self, item: Item) -> io::Result<Option<Locked>> {
         let file = self.open_in_place(item)?;
         Ok(platform::try_lock(&file)?.then_some(Locked { file }))
+    }
+
+    /// Takes the lock `item`, waiting for it at most `wait`.
+    pub fn lock_within(&self, item: Item, wait: Duration) -> io::Result<Option<Locked>> {
+        let file = self.open_in_place(item)?;
+        let until = Instant::now() + wait;
+        loop {
+            if platform::try_lock(&file)? {
+                return Ok(Some(Locked { file }));
+            }
+            if Instant::now() >= until {
+                return Ok(None);
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
     }
 
     /// Appends one line to the log (the time, this process, `msg` on one line), rotating it past its

@@ -9,12 +9,16 @@
 //! ago are dropped. A file is a checksum line, then JSON: a flipped bit makes it ignored (and logged),
 //! never a different figure.
 //!
-//! A root's file is replaced whole under a lock that is tried and, when busy, given up on (another
-//! status line is writing a reading of the same moment).
+//! A root's file is replaced whole under a lock. Forty status lines drawn at once each wait their turn
+//! (a millisecond or two each); one that cannot get it within `WAIT` (a holder stuck or stopped)
+//! leaves its readings in a file of their own beside it (`Item::ReadingsPending`), read with the
+//! root's file and folded into it by the next run that holds the lock. No reading is dropped for a
+//! busy lock.
 
 use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
@@ -30,6 +34,8 @@ use crate::ground::window::Window;
 const KEEP: usize = 96;
 /// A window that ended this long ago teaches nothing more (calibration looks at the last four).
 const KEEP_DAYS: i64 = 35;
+/// How long a status line waits for the lock before leaving its readings beside the root's file.
+const WAIT: Duration = Duration::from_millis(250);
 
 /// A reading and the root it belongs to ("" when unknown).
 #[derive(Clone, Debug, PartialEq)]
@@ -131,18 +137,53 @@ impl RootFile {
     }
 }
 
+/// The names of the readings left beside the file `h` (see the module comment). Rare: one stat
+/// tells there are none.
+fn pending_of(cache: &Cache, h: u64) -> Vec<String> {
+    if !cache.exists(Item::ReadingsPendingDir) {
+        return Vec::new();
+    }
+    let prefix = format!("{h:016x}.");
+    let mut names: Vec<String> = cache
+        .list(Some(Item::ReadingsPendingDir))
+        .into_iter()
+        .map(|(n, _)| n)
+        .filter(|n| n.starts_with(&prefix) && !n.ends_with(".tmp"))
+        .collect();
+    names.sort();
+    names
+}
+
+fn pending_item(h: u64, name: &str) -> Option<Item<'_>> {
+    Some(Item::ReadingsPending(h, name.strip_prefix(&format!("{h:016x}."))?))
+}
+
+/// Folds the readings left beside `f`'s file into it; the names folded.
+fn fold_pending(cache: &Cache, h: u64, f: &mut RootFile) -> Vec<String> {
+    let names = pending_of(cache, h);
+    for name in &names {
+        if let Some(p) = pending_item(h, name).and_then(|i| RootFile::load(cache, i)).filter(|p| p.root == f.root) {
+            f.fold(p);
+        }
+    }
+    names
+}
+
 impl Readings {
     /// The readings of these roots (as `root_key` names them) and of no known root; a missing file is
     /// no readings, a damaged one is logged and ignored.
     pub fn load(cache: &Cache, roots: &HashSet<String>) -> Readings {
         let mut out = Readings::default();
+        let any_pending = cache.exists(Item::ReadingsPendingDir);
         for root in std::iter::once("").chain(roots.iter().map(String::as_str)) {
-            let h = hash_of(root);
+            let (h, empty) = (hash_of(root), || RootFile { root: root.to_owned(), ..RootFile::default() });
             // A stat first: of many roots few have readings.
-            if !cache.exists(Item::Readings(h)) {
-                continue;
-            }
-            let Some(f) = RootFile::load(cache, Item::Readings(h)).filter(|f| f.root == root) else { continue };
+            let mut f = match cache.exists(Item::Readings(h)) {
+                true => RootFile::load(cache, Item::Readings(h)).filter(|f| f.root == root).unwrap_or_else(empty),
+                false if any_pending => empty(),
+                false => continue,
+            };
+            fold_pending(cache, h, &mut f);
             out.list.extend(f.readings.into_iter().map(|reading| Rooted { reading, root: f.root.clone() }));
             out.refused += f.refused;
             if !f.last_refused.is_empty() {
@@ -167,16 +208,31 @@ impl Readings {
         for n in new {
             add(&mut mine.readings, n);
         }
-        let Some(_lock) = cache.lock(Item::ReadingsLock)? else { return Ok(()) };
+        let Some(_lock) = cache.lock_within(Item::ReadingsLock, WAIT)? else {
+            // A holder stuck past any status line's patience: the next run folds these in.
+            log::warn("readings are locked by a run that does not finish: kept beside for the next");
+            let tag = format!("{}-{}", std::process::id(), crate::ground::time::wall_ms());
+            // The folder may be removed, emptied, between its making and the write: once more.
+            return mine
+                .save(cache, Item::ReadingsPending(h, &tag))
+                .or_else(|_| mine.save(cache, Item::ReadingsPending(h, &tag)));
+        };
         let item = Item::Readings(h);
         let existed = cache.exists(item);
         let mut f = RootFile::load(cache, item).filter(|f| f.root == root).unwrap_or_default();
         f.root = root.clone();
+        let folded = fold_pending(cache, h, &mut f);
         f.fold(mine);
         let newest = f.readings.iter().map(|r| r.observed_at).max().unwrap_or(0);
         f.readings.retain(|r| r.resets_at >= newest - KEEP_DAYS * DAY_MS);
         f.readings.sort_by_key(|r| r.observed_at);
         f.save(cache, item)?;
+        if !folded.is_empty() {
+            for name in &folded {
+                let _ = cache.remove_in(Item::ReadingsPendingDir, name);
+            }
+            let _ = cache.remove_empty_dir(Item::ReadingsPendingDir);
+        }
         // The `readings.json` of earlier versions holds every root at once: it is read no more.
         let _ = cache.remove(Item::OldReadings);
         if !existed {
@@ -316,5 +372,23 @@ mod tests {
         assert!(
             c.path(Item::Readings(hash_of(&root_key(&next)))).exists() && c.path(Item::Readings(hash_of(""))).exists()
         );
+    }
+
+    #[test]
+    fn a_reading_that_finds_the_lock_held_is_kept_beside_and_folded_in() {
+        let d = tempfile::tempdir().unwrap();
+        let c = Cache::new(d.path().to_path_buf());
+        Readings::record(&c, &[r(Window::FiveHour, 10.0, 5)], &[], None).unwrap();
+        let held = c.lock(Item::ReadingsLock).unwrap().expect("the lock");
+        Readings::record(&c, &[r(Window::FiveHour, 11.0, 6)], &[], None).unwrap();
+        let used = |c: &Cache| -> Vec<f64> {
+            Readings::load(c, &HashSet::new()).list.iter().map(|x| x.reading.used_percent).collect()
+        };
+        assert_eq!(used(&c), vec![10.0, 11.0], "seen while the lock is still held");
+        assert_eq!(pending_of(&c, hash_of("")).len(), 1);
+        drop(held);
+        Readings::record(&c, &[r(Window::FiveHour, 12.0, 7)], &[], None).unwrap();
+        assert_eq!(used(&c), vec![10.0, 11.0, 12.0]);
+        assert!(pending_of(&c, hash_of("")).is_empty(), "folded in and removed");
     }
 }
