@@ -3,8 +3,9 @@
 //! Data flows one way, one floor up at a time: `read` (transcripts and the status line's stdin to
 //! priced records) → `store` (the cache: ingest, merge, its file formats) → `ledger` (a read-only view
 //! of the counted calls) → `forecast` (a pure function of ledger and evidence) → `render` (words and
-//! colours, escaped per host) → `cmd` (one file per subcommand). `ground` is the floor they all stand
-//! on; `config` and `cli` turn settings into what the floors take; `app` is one invocation's view.
+//! colours, escaped per host) → `notice` (what is worth saying unasked, given once per channel) → `cmd`
+//! (one file per subcommand). `ground` is the floor they all stand on; `config` and `cli` turn
+//! settings into what the floors take; `app` is one invocation's view.
 
 mod app;
 mod cli;
@@ -13,6 +14,7 @@ mod config;
 mod forecast;
 mod ground;
 mod ledger;
+mod notice;
 mod provider;
 mod read;
 mod render;

@@ -7,7 +7,6 @@ pub mod demo;
 pub mod doctor;
 pub mod init;
 pub mod init_claude;
-pub mod notify;
 pub mod prompt;
 pub mod report;
 pub mod settings_file;
@@ -65,6 +64,18 @@ pub fn run(cli: Cli, quiet: bool, env: crate::ground::env::Env) -> io::Result<Ex
         Cmd::Demo { keep } => demo::run(&cli.given, keep),
         Cmd::CatchUp => catch_up::run(cfg),
         Cmd::Report(args) => report::run(cfg, args),
+    }
+}
+
+/// What a run needs to give notices, from its settings.
+pub fn post(cfg: &crate::config::Config) -> crate::notice::deliver::Post<'_> {
+    crate::notice::deliver::Post {
+        cache: &cfg.cache,
+        env: &cfg.env,
+        settings: &cfg.notices,
+        now: cfg.now,
+        style: &cfg.style,
+        die_after_claim: cfg.knobs.fault("after-claim"),
     }
 }
 

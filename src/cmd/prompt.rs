@@ -4,7 +4,7 @@ use std::io;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use super::{emit, notify};
+use super::{emit, post};
 use crate::app::App;
 use crate::config::Config;
 use crate::render::escape::Target;
@@ -30,7 +30,7 @@ pub fn run(cfg: Config, shell: Target, notices: bool) -> io::Result<ExitCode> {
             let runways = app.runways().map_err(io::Error::other)?;
             let style = &app.cfg.style;
             let seg = segment(&labelled(&runways, style), app.cfg.now, shell, style);
-            let due = notify::deliver(&app, &runways, notices);
+            let due = crate::notice::deliver::deliver(&post(&app.cfg), &runways, notices);
             let text = match due.lines.is_empty() {
                 true => seg,
                 false => format!("{}{SEPARATOR}{seg}", due.lines.join("\n")),
@@ -42,7 +42,7 @@ pub fn run(cfg: Config, shell: Target, notices: bool) -> io::Result<ExitCode> {
     let r = emit(&text);
     // Given once it reached the hook: a prompt killed before this gives it again next time.
     if let (Ok(()), Some(due)) = (&r, for_shell) {
-        due.given(&app);
+        due.given(&post(&app.cfg));
     }
     super::timings(&app, started);
     super::catch_up::start_if_needed(&app);

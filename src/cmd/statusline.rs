@@ -49,7 +49,7 @@ pub fn run(cfg: Config, stdin: Option<&[u8]>, then: Option<&str>) -> io::Result<
     let context_tokens = context.map(|c| (c / 100.0 * p.context_size() as f64).round() as u64);
     // The session's context past its health thresholds: said once (tmux, desktop).
     if let (Some(id), Some(tokens)) = (p.session_id.as_deref(), context_tokens) {
-        super::notify::context(&app, id, tokens);
+        crate::notice::deliver::context(&super::post(&app.cfg), id, tokens);
     }
     let session = Session {
         model: p.model.as_deref(),

@@ -18,6 +18,7 @@ use crate::ground::cache::Cache;
 use crate::ground::env::Env;
 use crate::ground::provider::Provider;
 use crate::ground::{dirs, locale, time};
+use crate::notice;
 use crate::render::style::{Colors, Glyphs, Style};
 use crate::store::ingest::PromptBudget;
 
@@ -45,10 +46,8 @@ pub struct Config {
     pub rescan_ms: i64,
     pub timings: bool,
     pub statusline_fields: Vec<String>,
-    /// Notice channels (`shell`, `tmux`, `desktop`), and the least level announced (0 warn, 1 danger,
-    /// 2 limit).
-    pub notify: Vec<String>,
-    pub notify_at: u8,
+    /// Where notices go, and the least they are about.
+    pub notices: notice::Settings,
     pub providers: Vec<Provider>,
     /// The environment, as this invocation read it once.
     pub env: Env,
@@ -231,8 +230,7 @@ pub fn resolve(g: &Given, env: &Env, audience: Audience) -> (Config, Vec<String>
         rescan_ms: (v.rescan_secs as i64).saturating_mul(1000),
         timings: g.timings,
         statusline_fields: v.statusline_fields.clone(),
-        notify: v.notify.clone(),
-        notify_at: v.notify_at,
+        notices: notice::Settings { channels: v.notify.clone(), least: v.notify_at },
         providers: v.providers,
         env: env.clone(),
         knobs: Knobs::of(env),

@@ -19,7 +19,6 @@ pub mod burn;
 pub mod evidence;
 pub mod gauge;
 pub mod limit;
-pub mod notice;
 pub mod rate;
 
 use burn::{Burn, Projection};

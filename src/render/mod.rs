@@ -7,7 +7,6 @@ pub mod clean;
 pub mod escape;
 pub mod json;
 pub mod line;
-pub mod notice;
 pub mod report;
 pub mod report_json;
 pub mod segment;

@@ -9,7 +9,6 @@ pub mod compact;
 pub mod db;
 pub mod ingest;
 pub mod merge;
-pub mod notices;
 pub mod pages;
 pub mod prompt_cache;
 pub mod readings;
