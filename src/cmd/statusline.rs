@@ -101,21 +101,8 @@ fn other_line(cmd: &str, stdin: &[u8]) -> Vec<String> {
         }
         let _ = tx.send(buf);
     });
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
-    while std::time::Instant::now() < deadline {
-        match child.try_wait() {
-            Ok(Some(_)) => break,
-            Ok(None) => std::thread::sleep(std::time::Duration::from_millis(5)),
-            Err(_) => break,
-        }
-    }
-    let late = !matches!(child.try_wait(), Ok(Some(_)));
-    if late {
-        platform::kill_group(child.id());
+    if !matches!(platform::wait_within(&mut child, std::time::Duration::from_secs(1)), Ok(Some(_))) {
         log::warn(&format!("statusline: {cmd:?} took more than a second; left out"));
-    }
-    let _ = child.wait();
-    if late {
         return Vec::new();
     }
     // A grandchild that left the group may still hold the pipe: do not wait for it.

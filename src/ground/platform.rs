@@ -7,7 +7,8 @@ use std::io;
 use std::os::fd::AsRawFd;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::Path;
-use std::process::Command;
+use std::process::{Child, Command, ExitStatus};
+use std::time::{Duration, Instant};
 
 /// The user runway runs as: the one its cache must belong to.
 pub fn euid() -> u32 {
@@ -135,4 +136,21 @@ pub fn kill_group(pid: u32) {
 pub fn redirect_stderr(f: &File) {
     // SAFETY: dup2 onto fd 2 with a descriptor `f` owns; both stay valid for the call.
     unsafe { libc::dup2(f.as_raw_fd(), 2) };
+}
+
+/// Waits for `child` (started with `own_group`) at most `wait`: its status, or `None` when it was
+/// still running, and was then killed with everything it started.
+pub fn wait_within(child: &mut Child, wait: Duration) -> io::Result<Option<ExitStatus>> {
+    let until = Instant::now() + wait;
+    loop {
+        if let Some(st) = child.try_wait()? {
+            return Ok(Some(st));
+        }
+        if Instant::now() >= until {
+            kill_group(child.id());
+            let _ = child.wait();
+            return Ok(None);
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
 }

@@ -4,6 +4,7 @@
 //! threshold. Each program gets the text escaped for what it reads, at the one place it is written.
 
 use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use super::due::{self, Due};
 use super::record::{self, Claim, State};
@@ -15,6 +16,10 @@ use crate::ground::env::Env;
 use crate::ground::{log, platform};
 use crate::render::escape::{applescript, desktop_body, osc_text, tmux_message};
 use crate::render::style::{self, Style};
+
+/// How long a tmux message may take: a few milliseconds when the server answers. One that stopped
+/// (suspended, wedged) would otherwise hold the prompt for good.
+const TMUX_WAIT: Duration = Duration::from_millis(250);
 
 /// What a run needs to give notices.
 pub struct Post<'a> {
@@ -93,15 +98,19 @@ fn desktop(line: &str) -> bool {
     }
 }
 
-/// A message on the tmux client: whether it was shown. Waited for (a few milliseconds, once).
-fn tmux(line: &str) -> bool {
-    Command::new("tmux")
-        .args(["display-message", "-d", "10000", "--", &tmux_message(line)])
+/// A message on the tmux client: `Some(shown)`, or `None` when tmux did not answer in time.
+fn tmux(line: &str) -> Option<bool> {
+    let mut c = Command::new("tmux");
+    c.args(["display-message", "-d", "10000", "--", &tmux_message(line)])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
+        .stderr(Stdio::null());
+    let Ok(mut child) = platform::own_group(&mut c).spawn() else { return Some(false) };
+    match platform::wait_within(&mut child, TMUX_WAIT) {
+        Ok(Some(st)) => Some(st.success()),
+        Ok(None) => None,
+        Err(_) => Some(false),
+    }
 }
 
 /// One notice, in words.
@@ -171,13 +180,16 @@ fn send(post: &Post, items: Vec<Said>, shell: bool) -> ForShell {
                     out.claims.push((claim, key.clone(), channel));
                     continue;
                 }
-                Channel::Tmux => {
+                Channel::Tmux => match tmux(&line) {
                     // With no client attached tmux has nowhere to show it: it stays due for a prompt
                     // that has one.
-                    if !tmux(&line) {
-                        continue;
-                    }
-                }
+                    Some(false) => continue,
+                    Some(true) => {}
+                    None => log::warn(&format!(
+                        "notice: tmux did not answer within {} ms (a stopped server?); not tried again",
+                        TMUX_WAIT.as_millis()
+                    )),
+                },
                 Channel::Desktop => match osc(&line, post.env).filter(|_| shell) {
                     // Printed by the hook, with the shell's lines: marked given with them.
                     Some(esc) => {
