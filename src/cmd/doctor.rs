@@ -160,6 +160,15 @@ fn report(eng: &App, problems: &[String]) -> String {
             st_readings.refused
         );
     }
+    // A notice due that cannot be recorded is not given (it would come at every prompt): said here.
+    let blocked =
+        eng.runways().map(|r| crate::notice::deliver::blocked(&super::post(&eng.cfg), &r)).unwrap_or_default();
+    if !blocked.is_empty() {
+        let _ = writeln!(o, "\nnotices");
+        for b in blocked {
+            let _ = writeln!(o, "  PROBLEM   {}", clean(&b));
+        }
+    }
     let _ = writeln!(o, "\ntimings (µs)");
     let _ = writeln!(o, "  this run:        {}", fmt_timings(eng.run.info.timings.iter().map(|(k, v)| (*k, *v))));
     let _ = writeln!(o, "  last update:     {}", fmt_timings(st.timings.iter().map(|(k, v)| (k.as_str(), *v))));

@@ -120,6 +120,12 @@ pub fn try_lock(f: &File) -> io::Result<bool> {
     }
 }
 
+/// Marks a file by its mode alone: a change of the inode that needs no free block (a full disk still
+/// takes it).
+pub fn set_mode(f: &File, mode: u32) -> io::Result<()> {
+    f.set_permissions(fs::Permissions::from_mode(mode))
+}
+
 /// Runs `c` in a process group of its own: a Ctrl-C at the prompt does not reach it, and
 /// `kill_group` ends it with whatever it started.
 pub fn own_group(c: &mut Command) -> &mut Command {

@@ -209,3 +209,20 @@ fn send(post: &Post, items: Vec<Said>, shell: bool) -> ForShell {
     }
     out
 }
+
+/// The notices due that cannot be given, each with its channel and why (for `doctor`).
+pub fn blocked(post: &Post, runways: &[Runway]) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in said(post, runways) {
+        for &channel in &post.settings.channels {
+            if let Err(e) = record::probe(post.cache, channel, &s.key) {
+                out.push(format!(
+                    "\"{}\" cannot be given on {}: its record cannot be made ({e})",
+                    s.line.trim_start_matches("runway: "),
+                    channel.name()
+                ));
+            }
+        }
+    }
+    out
+}

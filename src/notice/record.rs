@@ -7,7 +7,11 @@
 //! delivers the notice: none is lost to a crash (one that dies after delivering and before marking may
 //! give it twice, never zero times).
 //!
-//! Files older than `KEEP` are removed when a new one is made.
+//! Given is marked twice: by the file's mode (0400), a change of the inode that needs no free block, so
+//! a full disk still takes it and the notice is not given again at every prompt; and by `done` in the
+//! file, as earlier versions marked it. A notice whose file cannot be made at all (the cache cannot be
+//! written) is not claimed, so not given: given, it could not be marked, and would come at every
+//! prompt; `doctor` names it. Files older than `KEEP` are removed when a new one is made.
 
 use std::fs::File;
 use std::io::{self, Read, Seek, Write};
@@ -16,10 +20,13 @@ use std::time::{Duration, SystemTime};
 use super::{Channel, Key};
 use crate::ground::cache::{Cache, Item};
 use crate::ground::hash::key;
+use crate::ground::platform;
 
 /// A window lasts a week at most; its notices are kept a little longer.
 const KEEP: Duration = Duration::from_secs(9 * 86_400);
 const DONE: &[u8] = b"done\n";
+/// The mode of a notice given.
+const GIVEN: u32 = 0o400;
 
 fn item(channel: Channel, k: &Key) -> Item<'static> {
     let name = k.name();
@@ -32,10 +39,12 @@ pub struct Claim {
 }
 
 impl Claim {
+    /// Marks it given: the mode first (it needs no free space), then `done`. An error only when
+    /// neither could be written.
     pub fn done(mut self) -> io::Result<()> {
-        self.file.set_len(0)?;
-        self.file.rewind()?;
-        self.file.write_all(DONE)
+        let mode = platform::set_mode(&self.file, GIVEN);
+        let text = self.file.set_len(0).and_then(|_| self.file.rewind()).and_then(|_| self.file.write_all(DONE));
+        mode.or(text)
     }
 }
 
@@ -47,11 +56,14 @@ pub enum State {
     Given,
     /// Another run is giving it now.
     Busy,
-    /// Its record cannot be made.
+    /// Its record cannot be made, so it is not given (see the module comment; `probe` says why).
     Cannot,
 }
 
-fn given(mut f: &File, _md: &std::fs::Metadata) -> bool {
+fn given(mut f: &File, md: &std::fs::Metadata) -> bool {
+    if platform::mode(md) == GIVEN {
+        return true;
+    }
     let mut was = Vec::new();
     f.read_to_end(&mut was).is_ok() && was == DONE
 }
@@ -86,6 +98,16 @@ pub fn settle(cache: &Cache, channel: Channel, k: &Key) {
     if let State::Mine(c) = claim(cache, channel, k) {
         let _ = c.done();
     }
+}
+
+/// Where a notice stands, for `doctor`: whether it was given, or why it cannot be (its record is made
+/// if it can be, as a run that gives it would; nothing is locked or marked).
+pub fn probe(cache: &Cache, channel: Channel, k: &Key) -> Result<bool, io::Error> {
+    let it = item(channel, k);
+    if let Ok((f, md)) = cache.open(it) {
+        return Ok(given(&f, &md));
+    }
+    cache.open_in_place(it).map(|_| false)
 }
 
 fn prune(cache: &Cache) {
@@ -133,7 +155,25 @@ mod tests {
         let c = mine(claim(&cache, shell, &warn)).expect("given by the next run");
         c.done().unwrap();
         assert!(matches!(claim(&cache, shell, &warn), State::Given), "once");
+        assert!(probe(&cache, shell, &warn).unwrap());
         settle(&cache, shell, &key(Level::Danger));
         assert!(matches!(claim(&cache, shell, &key(Level::Danger)), State::Given));
+    }
+
+    #[test]
+    fn a_notice_marked_by_its_mode_alone_is_given() {
+        let d = tempfile::tempdir().unwrap();
+        let cache = Cache::new(d.path().to_path_buf());
+        let k = key(Level::Limit);
+        let c = mine(claim(&cache, Channel::Desktop, &k)).unwrap();
+        // As a full disk leaves it: the mode set, no byte written.
+        platform::set_mode(&c.file, GIVEN).unwrap();
+        drop(c);
+        assert!(matches!(claim(&cache, Channel::Desktop, &k), State::Given));
+        // And one whose record cannot be made is not claimed.
+        let blocked = Cache::new(d.path().join("file"));
+        std::fs::write(d.path().join("file"), "").unwrap();
+        assert!(matches!(claim(&blocked, Channel::Shell, &k), State::Cannot));
+        assert!(probe(&blocked, Channel::Shell, &k).is_err());
     }
 }
