@@ -26,7 +26,7 @@ use crate::read::table::{DirEntry, FileEntry, hot, watched};
 
 const MAGIC: &[u8; 8] = b"RWYSTATE";
 /// Bump whenever the layout or the meaning of anything stored changes: an older cache is rebuilt.
-pub const VERSION: u32 = 11;
+pub const VERSION: u32 = 12;
 
 fn put_entry(w: &mut Writer, e: &Entry) {
     w.i64(e.ts).u32(e.file).u16(e.model).u8(e.flags);
@@ -295,8 +295,10 @@ mod tests {
             ino: 3,
             size: 100,
             mtime_ns,
+            ctime_ns: mtime_ns + 1,
             mark: crate::read::tail::Mark { offset: 90, scanned: 95, skipping: false, unterminated: true },
             fp: 8,
+            head: 9,
             malformed: 1,
             oversized: 0,
             implausible: 2,
@@ -310,7 +312,14 @@ mod tests {
     }
 
     fn dir(path: &str, depth: u8, mtime_ns: i64) -> DirEntry {
-        DirEntry { path: path.as_bytes().to_vec(), provider: Provider::CLAUDE, depth, mtime_ns }
+        DirEntry {
+            path: path.as_bytes().to_vec(),
+            provider: Provider::CLAUDE,
+            depth,
+            mtime_ns,
+            dev: 1,
+            ino: mtime_ns as u64,
+        }
     }
 
     fn sample() -> State {
