@@ -17,6 +17,7 @@ pub mod locale;
 pub mod log;
 pub mod platform;
 pub mod provider;
+pub mod text;
 pub mod time;
 pub mod tokens;
 pub mod window;

@@ -55,7 +55,7 @@ fn decode(text: &str) -> Vec<Reading> {
         if check(used, reset, seen, window).is_ok() {
             let mut r = Reading::new(provider, window, used, reset, seen);
             (r.bucket, r.label) = (bucket.to_owned(), label.to_owned());
-            out.push(r);
+            out.push(r.bounded());
         }
     }
     out
@@ -88,7 +88,7 @@ pub fn load(cache: &Cache, file: &Path, parse: fn(&[u8]) -> Vec<Reading>) -> Vec
     if f.take(MAX).read_to_end(&mut bytes).is_err() {
         return Vec::new();
     }
-    let found = parse(&bytes);
+    let found: Vec<Reading> = parse(&bytes).into_iter().map(Reading::bounded).collect();
     // Kept for the next run; a cache that cannot be written only means reading the file again.
     let _ = cache.write_checked(kept, encode(&stamp, &found).as_bytes());
     found
