@@ -41,6 +41,9 @@ const PROMPT_BYTES: u64 = 16 << 20;
 const PROMPT_TIME: Duration = Duration::from_millis(40);
 /// One round of the helper: what a kill can lose at most.
 const HELPER_BYTES: u64 = 256 << 20;
+/// How long a prompt waits for the helper to walk (ten rescan periods, or this, whichever is
+/// longer) before walking itself.
+const OVERDUE: i64 = 10 * 60_000;
 /// How long `status` waits for a busy cache before reading on its own.
 const WAIT_FOR_LOCK: Duration = Duration::from_secs(2);
 /// `status` says what it is doing when it has this much to read.
@@ -91,7 +94,7 @@ pub struct RunInfo {
     pub error: Option<String>,
     /// Some file is not read to its end yet: the totals are not whole.
     pub behind: bool,
-    /// Work was left for the background helper (reading beyond the budget, or a compaction).
+    /// Work was left for the background helper (reading beyond the budget, a compaction, a walk).
     pub deferred: bool,
 }
 
@@ -126,7 +129,9 @@ pub fn refresh(opts: &Options) -> Run {
         info.behind = true;
         return Run { db, info };
     }
-    let sweep = sweep_due(&db, opts);
+    let sweep = walk_now(&db, opts);
+    // A walk due that a prompt leaves to the helper.
+    info.deferred = sweep_due(&db, opts) && !sweep;
     // A full walk is only worth doing under the lock; until then it is enough to know one is due.
     let first = if sweep {
         Scan { dirty: true, ..Scan::default() }
@@ -163,15 +168,16 @@ pub fn refresh(opts: &Options) -> Run {
     };
     // Another invocation may have updated the cache between our read and the lock. Appended lines
     // need only the recent part of the state; a full walk or a changed directory needs all of it.
-    let mut sweep = sweep_due(&db, opts);
+    let mut sweep = walk_now(&db, opts);
     // The helper loads the whole table: files it finishes go back to the cold file as it commits,
     // instead of weighing on every prompt's read of the state until the next full walk. `status`
     // and `report` keep it too: they name every file's session.
     db.reload(if sweep || opts.pace != Pace::Prompt { Depth::Full } else { Depth::Update });
-    if !sweep && sweep_due(&db, opts) {
+    if !sweep && walk_now(&db, opts) {
         sweep = true;
         db.reload(Depth::Full);
     }
+    info.deferred |= sweep_due(&db, opts) && !sweep;
     let mut scanned = if sweep {
         scan::full(&opts.roots, db.state.table())
     } else {
@@ -208,6 +214,14 @@ fn lock(db: &Db, pace: Pace) -> io::Result<Option<Locked>> {
 
 fn sweep_due(db: &Db, opts: &Options) -> bool {
     db.base.is_none() || opts.wall_ms - db.state.last_sweep >= opts.rescan_ms || opts.wall_ms < db.state.last_sweep
+}
+
+/// Whether this run walks every root now. A prompt leaves a walk that is due to the helper (over a
+/// hundred thousand files it takes longer than a prompt may): it walks only when there is no cache
+/// yet, or when the helper has not walked for `OVERDUE` (it cannot start, or keeps dying).
+fn walk_now(db: &Db, opts: &Options) -> bool {
+    let overdue = opts.wall_ms - db.state.last_sweep >= opts.rescan_ms.saturating_mul(10).max(OVERDUE);
+    sweep_due(db, opts) && (opts.pace != Pace::Prompt || db.base.is_none() || overdue)
 }
 
 fn update(

@@ -25,6 +25,11 @@ use crate::read::record::Rec;
 use crate::read::table::{DirEntry, FileEntry, hot, watched};
 
 const MAGIC: &[u8; 8] = b"RWYSTATE";
+/// At most this many recently written files stay in the state, stat-ed by every prompt (files not
+/// read to their end stay too, however many): over a hundred thousand files written in the last hours
+/// would cost a prompt 200 ms in stats and reading the state alone. The others are looked at by the
+/// helper's walk, every `rescan` seconds.
+pub const HOT_MAX: usize = 256;
 /// Bump whenever the layout or the meaning of anything stored changes: an older cache is rebuilt.
 pub const VERSION: u32 = 12;
 
@@ -87,7 +92,14 @@ pub fn encode(st: &mut State, price_hash: u64, files_since: i64, dirs_since: i64
     let mut cold_out = None;
     let (hot_d, hot_f): (Vec<&DirEntry>, Vec<&FileEntry>) = if st.complete {
         let (hot_d, cold_d): (Vec<&DirEntry>, Vec<&DirEntry>) = st.dirs.iter().partition(|d| watched(d, dirs_since));
-        let (hot_f, cold_f): (Vec<&FileEntry>, Vec<&FileEntry>) = st.files.iter().partition(|f| hot(f, files_since));
+        let (mut hot_f, mut cold_f): (Vec<&FileEntry>, Vec<&FileEntry>) =
+            st.files.iter().partition(|f| hot(f, files_since));
+        if hot_f.len() > HOT_MAX {
+            // The most recently written stay; the rest wait for the helper's walk, like idle files.
+            hot_f.sort_by_key(|f| (!f.pending, std::cmp::Reverse(f.mtime_ns)));
+            let keep = hot_f.iter().take_while(|f| f.pending).count().max(HOT_MAX);
+            cold_f.extend(hot_f.drain(keep..));
+        }
         if cold_d.is_empty() && cold_f.is_empty() {
             st.cold = ColdRef::default();
         } else {

@@ -1,0 +1,103 @@
+//! Bounds that hold however large the history: a prompt stats a bounded number of files however many
+//! were written in the last hours, and leaves a full walk that falls due to the helper. Costs here are
+//! counted in system calls, never timed (the times are the benchmark's: benches/bench.sh).
+
+mod common;
+
+use std::fs;
+use std::process::Command;
+
+use common::host::{HOST_NOW, have};
+use common::*;
+use serde_json::{Value, json};
+
+/// `n` one-call session files in ten projects, each a real assistant line with its own ids, all
+/// written now (recent: the prompt's quick check would stat every one).
+fn one_call_files(s: &Sandbox, n: usize) {
+    let text = fs::read_to_string(s.session("4d5611e5-241a-462a-8d15-5122611a9569")).unwrap();
+    let base: Value = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|v| v["type"] == "assistant" && v["message"]["usage"].is_object())
+        .unwrap();
+    for i in 0..n {
+        let dir = s.projects().join(format!("-home-USER-many-{}", i % 10));
+        fs::create_dir_all(&dir).unwrap();
+        let mut v = base.clone();
+        v["message"]["id"] = json!(format!("msg_many_{i}"));
+        v["requestId"] = json!(format!("req_many_{i}"));
+        v["timestamp"] = json!("2026-02-12T20:30:00.000Z");
+        fs::write(dir.join(format!("{i:08}-many.jsonl")), format!("{v}\n")).unwrap();
+    }
+}
+
+/// The system calls a run makes, by name (`strace -f -c`), or `None` without strace.
+fn syscalls(s: &Sandbox, env: &[(&str, &str)], args: &[&str]) -> Option<Vec<(String, u64)>> {
+    if !have("strace") {
+        return None;
+    }
+    let out = s.dir.path().join("strace.txt");
+    let o = Command::new("strace")
+        .args(["-f", "-c", "-U", "name,calls", "-o"])
+        .arg(&out)
+        .arg(BIN)
+        .args(args)
+        .env_clear()
+        .envs(s.cmd().get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = fs::read_to_string(&out).unwrap();
+    Some(
+        text.lines()
+            .filter_map(|l| {
+                let mut w = l.split_whitespace();
+                let (name, calls) = (w.next()?, w.next()?.parse().ok()?);
+                Some((name.to_owned(), calls))
+            })
+            .collect(),
+    )
+}
+
+fn count(calls: &[(String, u64)], names: &[&str]) -> u64 {
+    calls.iter().filter(|(n, _)| names.contains(&n.as_str())).map(|(_, c)| c).sum()
+}
+
+const STATS: &[&str] = &["stat", "lstat", "fstat", "newfstatat", "statx"];
+
+#[test]
+fn a_prompt_stats_a_bounded_number_of_files_however_many_are_recent() {
+    let s = Sandbox::claude_fixture();
+    one_call_files(&s, 1500);
+    assert_quiet(&s.run(&["--now", HOST_NOW, "catch-up"]));
+    let want = s.fresh_status(HOST_NOW);
+    assert_eq!(figures(&s.status(HOST_NOW)), figures(&want));
+    let Some(calls) = syscalls(&s, &[], &["--now", HOST_NOW, "prompt"]) else { return };
+    let stats = count(&calls, STATS);
+    // The 256 most recently written files, the roots and project folders, and runway's own files.
+    assert!(stats < 256 + 100, "{stats} stats for 1,509 recent files: {calls:?}");
+    // A file past the 256 that grows is found by the next walk (the helper's).
+    let grown = s.projects().join("-home-USER-many-3/00000003-many.jsonl");
+    let line =
+        fs::read_to_string(&grown).unwrap().replace("msg_many_3", "msg_grown").replace("req_many_3", "req_grown");
+    append(&grown, line.as_bytes());
+    assert_quiet(&s.cmd().env("RUNWAY_RESCAN_SECS", "0").args(["--now", HOST_NOW, "catch-up"]).output().unwrap());
+    assert_eq!(figures(&s.status(HOST_NOW)), figures(&s.fresh_status(HOST_NOW)));
+}
+
+#[test]
+fn a_walk_that_falls_due_is_left_to_the_helper() {
+    let s = Sandbox::claude_fixture();
+    one_call_files(&s, 300);
+    assert_quiet(&s.run(&["--now", HOST_NOW, "catch-up"]));
+    let due = [("RUNWAY_RESCAN_SECS", "0"), ("RUNWAY_NO_HELPER", "1")];
+    let Some(calls) = syscalls(&s, &due, &["--now", HOST_NOW, "--limit-cost", "10", "prompt"]) else { return };
+    assert_eq!(count(&calls, &["getdents64", "getdents"]), 0, "no folder listed: {calls:?}");
+    // The prompt still answers (from the cache), and the helper walks.
+    let o = s.cmd().envs(due).args(["--now", HOST_NOW, "--limit-cost", "10", "prompt"]).output().unwrap();
+    assert_quiet(&o);
+    assert!(!stdout(&o).is_empty());
+    let walked = syscalls(&s, &due, &["--now", HOST_NOW, "catch-up"]).unwrap();
+    assert!(count(&walked, &["getdents64", "getdents"]) > 10, "{walked:?}");
+}
