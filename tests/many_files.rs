@@ -1,13 +1,14 @@
 //! Bounds that hold however large the history: a prompt stats a bounded number of files however many
-//! were written in the last hours, and leaves a full walk that falls due to the helper. Costs here are
-//! counted in system calls, never timed (the times are the benchmark's: benches/bench.sh).
+//! were written in the last hours, and leaves a full walk that falls due to the helper; a writer that
+//! holds the cache and never finishes leaves figures marked stale, not passed off as current. Costs
+//! here are counted in system calls, never timed (the times are the benchmark's: benches/bench.sh).
 
 mod common;
 
 use std::fs;
 use std::process::Command;
 
-use common::host::{HOST_NOW, have};
+use common::host::{HOST_NOW, SEG, have};
 use common::*;
 use serde_json::{Value, json};
 
@@ -100,4 +101,30 @@ fn a_walk_that_falls_due_is_left_to_the_helper() {
     assert!(!stdout(&o).is_empty());
     let walked = syscalls(&s, &due, &["--now", HOST_NOW, "catch-up"]).unwrap();
     assert!(count(&walked, &["getdents64", "getdents"]) > 10, "{walked:?}");
+}
+
+#[test]
+fn a_lock_held_by_a_stuck_process_marks_the_figure_stale() {
+    use std::os::fd::AsRawFd;
+    let s = Sandbox::claude_fixture();
+    s.status(HOST_NOW);
+    let prompt = || stdout(&s.run(&["--now", HOST_NOW, "--limit-cost", "10", "prompt"]));
+    assert_eq!(prompt(), SEG);
+    // A writer that took the lock two minutes ago and never let go.
+    let lock = fs::OpenOptions::new().write(true).open(s.db().join("lock")).unwrap();
+    // SAFETY: flock on a descriptor this test owns.
+    assert_eq!(unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) }, 0);
+    lock.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(120)).unwrap();
+    // A new call the cache cannot take in.
+    let session = s.session("4d5611e5-241a-462a-8d15-5122611a9569");
+    let last =
+        fs::read_to_string(&session).unwrap().lines().rev().find(|l| l.contains("\"usage\"")).unwrap().to_owned();
+    append(&session, (last.replace("msg_", "msg_stuck_").replace("req_", "req_stuck_") + "\n").as_bytes());
+    assert_eq!(prompt(), format!("{SEG} (stale)"));
+    let doctor = stdout(&s.run(&["--now", HOST_NOW, "doctor"]));
+    assert!(doctor.contains("has held the cache's lock for "), "{doctor}");
+    // Held for a moment only (a helper's round): no mark.
+    lock.set_modified(std::time::SystemTime::now()).unwrap();
+    assert_eq!(prompt(), SEG);
+    drop(lock);
 }

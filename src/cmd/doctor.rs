@@ -121,6 +121,13 @@ fn report(eng: &App, problems: &[String]) -> String {
             "  PROBLEM   {why}\n            every run reads all history again (slow) until it can be written"
         );
     }
+    if let Some(ms) = eng.run.info.stale {
+        let _ = writeln!(
+            o,
+            "  PROBLEM   another runway has held the cache's lock for {} and does not finish (a stopped or stuck process?):\n            prompts show the figures it last kept, marked (stale)",
+            duration(ms)
+        );
+    }
     for odd in cache.survey() {
         let _ =
             writeln!(o, "  PROBLEM   {} (runway ignores it, and replaces it when it writes that file)", clean(&odd));

@@ -15,6 +15,15 @@ use crate::store::ingest::Pace;
 /// outside has its control characters replaced).
 const SEPARATOR: char = '\x1e';
 
+/// The figures a stuck writer left (see `RunInfo::stale`), marked as such: plain ASCII, the same text in
+/// every host's syntax.
+pub fn stale(text: String, app: &App) -> String {
+    match app.run.info.stale {
+        Some(_) if !text.is_empty() => format!("{text} (stale)"),
+        _ => text,
+    }
+}
+
 pub fn run(cfg: Config, shell: Target, notices: bool) -> io::Result<ExitCode> {
     // Fault injection for the tests: a panic in a prompt must stay invisible.
     if cfg.knobs.fault("panic") {
@@ -30,6 +39,7 @@ pub fn run(cfg: Config, shell: Target, notices: bool) -> io::Result<ExitCode> {
             let runways = app.runways().map_err(io::Error::other)?;
             let style = &app.cfg.style;
             let seg = segment(&labelled(&runways, style), app.cfg.now, shell, style);
+            let seg = stale(seg, &app);
             let due = crate::notice::deliver::deliver(&post(&app.cfg), &runways, notices);
             let text = match due.lines.is_empty() {
                 true => seg,

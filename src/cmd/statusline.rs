@@ -60,7 +60,8 @@ pub fn run(cfg: Config, stdin: Option<&[u8]>, then: Option<&str>) -> io::Result<
     };
     let columns = app.cfg.env.number("COLUMNS").map(|c| c as usize);
     let cfg = &app.cfg;
-    let text = line(&claude, &others, &session, &cfg.statusline_fields, &cfg.style, columns);
+    let text =
+        super::prompt::stale(line(&claude, &others, &session, &cfg.statusline_fields, &cfg.style, columns), &app);
     let mut out = format!("{text}\n");
     if let Some(cmd) = then {
         for l in other_line(cmd, stdin.unwrap_or_default()) {

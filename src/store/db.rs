@@ -141,8 +141,22 @@ impl Db {
     }
 
     /// Tries to take the writer's lock without waiting. `None` means another invocation holds it.
+    /// The lock file's mtime says since when it is held (a change of the inode alone: a full disk
+    /// takes it).
     pub fn try_lock(&self) -> io::Result<Option<Locked>> {
-        self.cache.lock(Item::Lock(self.id))
+        let l = self.cache.lock(Item::Lock(self.id))?;
+        if let Some(l) = &l {
+            let _ = l.file.set_modified(std::time::SystemTime::now());
+        }
+        Ok(l)
+    }
+
+    /// How long the writer's lock has been held, in ms, as its holder marked it (for a run that found
+    /// it busy).
+    pub fn lock_held_for(&self, wall_ms: i64) -> Option<i64> {
+        let (_, md) = self.cache.open(Item::Lock(self.id)).ok()?;
+        let at = md.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis() as i64;
+        Some(wall_ms - at)
     }
 
     /// Whether the records read since the last compaction should be folded into a new base.

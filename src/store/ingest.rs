@@ -96,6 +96,9 @@ pub struct RunInfo {
     pub behind: bool,
     /// Work was left for the background helper (reading beyond the budget, a compaction, a walk).
     pub deferred: bool,
+    /// Another run has held the cache's lock for this long (ms), past the rescan period: it does not
+    /// finish, and what this run serves is not brought up to date.
+    pub stale: Option<i64>,
 }
 
 pub struct Run {
@@ -152,11 +155,13 @@ pub fn refresh(opts: &Options) -> Run {
         Ok(Some(l)) => Some(l),
         Ok(None) if opts.pace == Pace::Full => {
             // Another run has held it a while (a first read, a helper's round): read on our own.
+            info.stale = stuck(&db, opts);
             db.keep_in_memory("another runway is updating the cache; this run read on its own".into());
             None
         }
         Ok(None) => {
             info.busy = true;
+            info.stale = stuck(&db, opts);
             info.behind = db.state.files.iter().any(|f| f.pending);
             return Run { db, info };
         }
@@ -199,6 +204,12 @@ pub fn refresh(opts: &Options) -> Run {
     drop(lock);
     info.behind = db.state.files.iter().any(|f| f.pending);
     Run { db, info }
+}
+
+/// How long another run has held the lock, when longer than a run ever should: the rescan period, and
+/// at least a minute (a helper's round of 256 MiB takes seconds).
+fn stuck(db: &Db, opts: &Options) -> Option<i64> {
+    db.lock_held_for(opts.wall_ms).filter(|&held| held > opts.rescan_ms.max(60_000))
 }
 
 /// The writer's lock: tried once by a prompt or the helper; waited for a moment by `status`.
