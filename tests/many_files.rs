@@ -1,11 +1,13 @@
 //! Bounds that hold however large the history: a prompt stats a bounded number of files however many
 //! were written in the last hours, and leaves a full walk that falls due to the helper; a writer that
-//! holds the cache and never finishes leaves figures marked stale, not passed off as current. Costs
-//! here are counted in system calls, never timed (the times are the benchmark's: benches/bench.sh).
+//! holds the cache and never finishes leaves figures marked stale, not passed off as current; the
+//! caches of roots that are gone are removed. Costs here are counted in system calls, never timed
+//! (the times are the benchmark's: benches/bench.sh).
 
 mod common;
 
 use std::fs;
+use std::path::Path;
 use std::process::Command;
 
 use common::host::{HOST_NOW, SEG, have};
@@ -127,4 +129,39 @@ fn a_lock_held_by_a_stuck_process_marks_the_figure_stale() {
     lock.set_modified(std::time::SystemTime::now()).unwrap();
     assert_eq!(prompt(), SEG);
     drop(lock);
+}
+
+#[test]
+fn the_caches_of_roots_that_are_gone_are_removed() {
+    let s = Sandbox::claude_fixture();
+    let other = s.dir.path().join("other-claude");
+    copy_tree(&s.claude_dir(), &other);
+    let with = |dir: &Path, args: &[&str]| s.cmd().env("CLAUDE_CONFIG_DIR", dir).args(args).output().unwrap();
+    assert_quiet(&with(&other, &["--now", HOST_NOW, "catch-up"]));
+    assert_quiet(&with(&s.claude_dir(), &["--now", HOST_NOW, "catch-up"]));
+    let dbs = || {
+        let mut v: Vec<String> = fs::read_dir(s.cache())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("db-"))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(dbs().len(), 2);
+    // A folder an earlier version left, naming no roots: idle for 40 days, and for one.
+    for (name, days) in [("db-00000000000000aa", 40), ("db-00000000000000bb", 1)] {
+        let dir = s.cache().join(name);
+        fs::create_dir(&dir).unwrap();
+        fs::write(dir.join("state"), "old").unwrap();
+        let then = std::time::SystemTime::now() - std::time::Duration::from_secs(days * 86_400);
+        fs::File::options().write(true).open(dir.join("state")).unwrap().set_modified(then).unwrap();
+    }
+    fs::remove_dir_all(&other).unwrap();
+    assert_quiet(&with(&s.claude_dir(), &["--now", HOST_NOW, "catch-up"]));
+    let left = dbs();
+    assert_eq!(left.len(), 2, "{left:?}");
+    assert!(left.contains(&"db-00000000000000bb".to_owned()), "{left:?}");
+    assert_eq!(figures(&s.status(HOST_NOW)), figures(&s.fresh_status(HOST_NOW)));
 }

@@ -28,6 +28,8 @@ pub fn run(cfg: Config) -> io::Result<ExitCode> {
             || app.run.db.memory_only.is_some()
             || !(i.behind || i.deferred)
         {
+            // The caches of roots that are gone go with them (one listing of the cache directory).
+            crate::store::db::prune(&app.cfg.cache, app.run.db.id);
             super::timings(&app, started);
             break;
         }

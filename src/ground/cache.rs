@@ -47,6 +47,8 @@ pub enum Item<'a> {
     Base(u64, u64),
     Cold(u64, u64),
     Lock(u64),
+    /// The roots a `Db` folder is for, so that one whose roots are all gone can be removed.
+    Roots(u64),
 }
 
 impl Item<'_> {
@@ -72,6 +74,7 @@ impl Item<'_> {
             Item::Base(d, g) => db(d).join(format!("base-{g:016x}")),
             Item::Cold(d, g) => db(d).join(format!("cold-{g:016x}")),
             Item::Lock(d) => db(d).join("lock"),
+            Item::Roots(d) => db(d).join("roots"),
         }
     }
 
@@ -80,7 +83,7 @@ impl Item<'_> {
     fn max(&self) -> u64 {
         match self {
             Item::Log | Item::OldLog => 4 << 20,
-            Item::Problems | Item::ReadingsPending(..) => 1 << 20,
+            Item::Problems | Item::ReadingsPending(..) | Item::Roots(_) => 1 << 20,
             Item::PromptCache | Item::Notice(..) => 4 << 10,
             Item::KeptReadings(_) => 1 << 20,
             Item::Readings(_) => 4 << 20,
@@ -96,6 +99,7 @@ impl Item<'_> {
             Item::KeptReadings(_) => "kept-readings",
             Item::PromptCache => "prompt-cache",
             Item::Problems => "problems",
+            Item::Roots(_) => "roots",
             _ => "cache",
         }
     }
@@ -288,6 +292,12 @@ impl Cache {
     pub fn remove_empty_dir(&self, item: Item) -> io::Result<()> {
         self.usable()?;
         fs::remove_dir(self.path(item))
+    }
+
+    /// Removes a folder of the cache and everything in it (links inside are removed, not followed).
+    pub fn remove_dir(&self, item: Item) -> io::Result<()> {
+        self.usable()?;
+        fs::remove_dir_all(self.path(item))
     }
 
     /// Opens a file kept in place (created empty, 0600): one that is something else (a FIFO, a

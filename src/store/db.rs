@@ -8,6 +8,7 @@
 
 use std::collections::HashSet;
 use std::io;
+use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 
 use super::base::Built;
@@ -159,6 +160,13 @@ impl Db {
         Some(wall_ms - at)
     }
 
+    /// Writes which roots this folder is for, once.
+    pub fn note_roots(&self, roots: &[Vec<u8>]) {
+        if self.memory_only.is_none() && !self.cache.exists(Item::Roots(self.id)) {
+            let _ = self.cache.write_checked(Item::Roots(self.id), &roots.join(&b'\n'));
+        }
+    }
+
     /// Whether the records read since the last compaction should be folded into a new base.
     pub fn needs_compaction(&self) -> bool {
         let Some(base) = &self.base else { return true };
@@ -300,6 +308,37 @@ impl Db {
             if stale_base || stale_cold || stale_tmp {
                 let _ = self.cache.remove_in(folder, &name);
             }
+        }
+    }
+}
+
+/// Days after which a folder that names no roots (made by an earlier version) and was not written is
+/// taken for one whose roots are gone.
+const UNNAMED_DAYS: u64 = 30;
+
+/// Removes the folders of sets of roots that are all gone (a config dir deleted, a temporary one), but
+/// `keep`'s: the cache would otherwise keep every set of roots it ever saw.
+pub fn prune(cache: &Cache, keep: u64) {
+    for (name, md) in cache.list(None) {
+        let Some(id) = name.strip_prefix("db-").and_then(|h| u64::from_str_radix(h, 16).ok()) else { continue };
+        if id == keep || !md.is_dir() {
+            continue;
+        }
+        let gone = match cache.read_checked(Item::Roots(id)) {
+            Ok(roots) => roots
+                .split(|&b| b == b'\n')
+                .filter(|r| !r.is_empty())
+                .all(|r| std::fs::symlink_metadata(std::path::Path::new(std::ffi::OsStr::from_bytes(r))).is_err()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => cache
+                .open(Item::State(id))
+                .ok()
+                .and_then(|(_, m)| m.modified().ok()?.elapsed().ok())
+                .is_none_or(|age| age.as_secs() > UNNAMED_DAYS * 86_400),
+            Err(_) => false,
+        };
+        if gone {
+            log::warn(&format!("removing the cache of roots that are gone: {}", cache.path(Item::Db(id)).display()));
+            let _ = cache.remove_dir(Item::Db(id));
         }
     }
 }

@@ -10,6 +10,7 @@
 //! helper in the background (`runway catch-up`), which works in rounds and keeps each one.
 
 use std::io;
+use std::os::unix::ffi::OsStrExt;
 use std::time::{Duration, Instant};
 
 use super::db::Db;
@@ -200,6 +201,10 @@ pub fn refresh(opts: &Options) -> Run {
         log::warn(&msg);
         info.error = Some(msg);
         db.reload(Depth::Full);
+    }
+    if info.updated {
+        let roots: Vec<Vec<u8>> = opts.roots.iter().map(|r| r.path.as_os_str().as_bytes().to_vec()).collect();
+        db.note_roots(&roots);
     }
     drop(lock);
     info.behind = db.state.files.iter().any(|f| f.pending);
