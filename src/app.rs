@@ -2,7 +2,6 @@
 //! readings the status line left, and from them each provider's ledger, evidence and runway.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::forecast::evidence::{Calibration, Evidence, placed};
@@ -35,12 +34,12 @@ pub struct App {
 
 /// Each set of roots has its own cache, so a tmux server without the shell's `CLAUDE_CONFIG_DIR`
 /// and the shell itself do not keep rebuilding each other's.
-pub fn db_dir(cache_dir: &Path, roots: &[Root]) -> PathBuf {
+pub fn db_key(roots: &[Root]) -> u64 {
     let mut h = Hasher::new("roots");
     for r in roots {
         h.u64(u64::from(r.provider.code())).part(std::os::unix::ffi::OsStrExt::as_bytes(r.path.as_os_str()));
     }
-    cache_dir.join(format!("db-{:016x}", h.finish()))
+    h.finish()
 }
 
 impl App {
@@ -50,7 +49,8 @@ impl App {
         let root_keys = readings::root_keys(&found.iter().map(|(_, c)| c.clone()).collect::<Vec<_>>());
         let roots: Vec<Root> = found.into_iter().map(|(r, _)| r).collect();
         let opts = Options {
-            db_dir: db_dir(&cfg.cache_dir, &roots),
+            cache: cfg.cache.clone(),
+            db: db_key(&roots),
             roots: roots.clone(),
             rescan_ms: cfg.rescan_ms,
             wall_ms: cfg.wall_ms,
@@ -58,7 +58,7 @@ impl App {
             budget: cfg.knobs.budget(),
         };
         let run = ingest::refresh(&opts);
-        let readings = Readings::load(&cfg.cache_dir, &root_keys);
+        let readings = Readings::load(&cfg.cache, &root_keys);
         // Each provider's files of readings (Claude Code's `.claude.json`), through the copy kept
         // while the file is unchanged.
         let on_disk = Provider::ALL
@@ -68,9 +68,7 @@ impl App {
                 let spec = p.spec();
                 (spec.reading_files)(&cfg.env)
                     .into_iter()
-                    .flat_map(|f| {
-                        usage_file::load(&cfg.cache_dir, &f.path, f.read).into_iter().map(move |r| (r, f.name))
-                    })
+                    .flat_map(|f| usage_file::load(&cfg.cache, &f.path, f.read).into_iter().map(move |r| (r, f.name)))
                     .collect::<Vec<_>>()
             })
             .collect();
@@ -143,15 +141,15 @@ impl App {
             let t = ledger.sum_between(i64::MIN, t);
             Calibration::key(&ev.readings, now, (t.entries, t.sums.cost))
         });
-        let dir = &self.run.db.dir;
+        let (cache, db) = (&self.cfg.cache, self.run.db.id);
         ev.calibration = key
-            .and_then(|k| memo::get(dir, p, k))
+            .and_then(|k| memo::get(cache, db, p, k))
             .map(|(five, seven)| Calibration { five, seven })
             .or(key.is_none().then(Calibration::default));
         let learned = ev.calibration.is_none();
         let r = forecast::compute(&ledger, &ev, now, &self.cfg.forecast);
         if let (true, Some(k), None) = (learned, key, ledger.fault()) {
-            let _ = memo::put(dir, p, k, (r.calibration.five, r.calibration.seven));
+            let _ = memo::put(cache, db, p, k, (r.calibration.five, r.calibration.seven));
         }
         match ledger.fault() {
             Some(f) => {

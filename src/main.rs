@@ -3,8 +3,9 @@
 //! Data flows one way, one floor up at a time: `read` (transcripts and the status line's stdin to
 //! priced records) → `store` (the cache: ingest, merge, its file formats) → `ledger` (a read-only view
 //! of the counted calls) → `forecast` (a pure function of ledger and evidence) → `render` (words and
-//! colours, escaped per host) → `cmd` (one file per subcommand). `ground` is the floor they all stand
-//! on; `config` and `cli` turn settings into what the floors take; `app` is one invocation's view.
+//! colours, escaped per host) → `notice` (what is worth saying unasked, given once per channel) → `cmd`
+//! (one file per subcommand). `ground` is the floor they all stand on; `config` and `cli` turn
+//! settings into what the floors take; `app` is one invocation's view.
 
 mod app;
 mod cli;
@@ -13,6 +14,7 @@ mod config;
 mod forecast;
 mod ground;
 mod ledger;
+mod notice;
 mod provider;
 mod read;
 mod render;
@@ -25,6 +27,7 @@ use std::process::ExitCode;
 
 use clap::error::ErrorKind;
 
+use ground::cache::Cache;
 use ground::{dirs, log};
 
 /// Prompt and status-line modes (and the helper they start): whatever happens, print a segment or
@@ -56,7 +59,7 @@ fn main() -> ExitCode {
     let quiet = render_mode(&args);
     // The environment is read here, once; everything below takes it as a value.
     let env = config::environment();
-    log::init(dirs::cache_dir(&env).join("runway.log"));
+    log::init(Cache::new(dirs::cache_dir(&env)));
     if quiet && !args.iter().any(|a| a == "--timings") {
         // What the runtime itself may write (an allocation failure's message) goes to the log too.
         log::take_stderr();
@@ -72,7 +75,7 @@ fn main() -> ExitCode {
             let why = why.lines().next().unwrap_or("").trim_start_matches("error: ");
             let problem = format!("`runway {}`: {why}", words.join(" "));
             if cmd::problems::remember(
-                &dirs::cache_dir(&env),
+                &ground::cache::Cache::new(dirs::cache_dir(&env)),
                 &host,
                 std::slice::from_ref(&problem),
                 ground::time::wall_ms(),

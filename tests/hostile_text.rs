@@ -16,11 +16,13 @@ use common::*;
 /// command would create if anything ran it.
 fn hostile(dir: &Path) -> String {
     let d = dir.display();
-    format!("#(touch {d}/ran-tmux)#{{pane_current_path}}#[fg=red]%F $(touch {d}/ran-sh) `touch {d}/ran-bq` <i>&")
+    // Short enough (under 96 characters) to reach the notice whole: longer names are cut where they
+    // enter.
+    format!("#(touch {d}/t)#[fg=1]%F$(touch {d}/s)`touch {d}/b`<i>&")
 }
 
 fn ran(dir: &Path) -> Vec<String> {
-    ["ran-tmux", "ran-sh", "ran-bq"].iter().filter(|m| dir.join(m).exists()).map(|m| m.to_string()).collect()
+    ["t", "s", "b"].iter().filter(|m| dir.join(m).exists()).map(|m| m.to_string()).collect()
 }
 
 /// A Codex session at 21:00 whose snapshot reports the hostile allowance 95% used (red, a notice due),
@@ -119,7 +121,7 @@ fn the_tmux_status_job_shows_the_message_literally_and_runs_nothing() {
     // The message the job's prompt sent, on the client's status line, as written.
     let shown = outer.wait("the notice on the client", |sc| sc.contains("runway: Codex CLI #(touch"));
     let line = shown.lines().find(|l| l.contains("runway: Codex CLI")).unwrap();
-    assert!(line.contains("#{pane_current_path}#[fg=red]%F $(touch"), "{line}");
+    assert!(line.contains("#[fg=1]%F$(touch"), "{line}");
     settle("jobs", || true);
     assert_eq!(ran(s.dir.path()), Vec::<String>::new(), "{line}");
 }
@@ -161,7 +163,7 @@ fn shells_in_tmux_print_the_notice_literally_and_run_nothing() {
         );
         let sc = t.wait("the notice above the prompt", |sc| sc.contains("runway: Codex CLI #(touch"));
         let line = sc.lines().find(|l| l.contains("runway: Codex CLI")).unwrap();
-        assert!(line.contains("#{pane_current_path}#[fg=red]%F $(touch") && line.contains("` <i>&"), "{shell}: {line}");
+        assert!(line.contains("#[fg=1]%F$(touch") && line.contains("`<i>&"), "{shell}: {line}");
         // Draw a few more prompts: nothing in them runs either.
         t.type_line("true");
         t.type_line("true");

@@ -68,3 +68,56 @@ fn a_path_in_doctor_and_status() {
         assert_inert(&text);
     }
 }
+
+/// The longest line of `text`, in characters.
+fn widest(text: &str) -> usize {
+    text.lines().map(|l| l.chars().count()).max().unwrap_or(0)
+}
+
+#[test]
+fn names_of_900_kb_are_shown_as_their_first_characters() {
+    let huge = "x".repeat(900_000);
+    // A Claude Code model and a Codex allowance, each named by 900 KB.
+    let s = renamed(&[("claude-sonnet-4-5-20250929", &format!("claude-{huge}"))]);
+    let reset = 1_770_944_400;
+    let limits = rate_limits_of("codex_huge", &huge, Some(limit_window(95.0, 300, Some(reset), None)), None);
+    Rollout::new("2026-02-12T20:59:00Z", "huge", None)
+        .turn("2026-02-12T20:59:01Z", &format!("gpt-{huge}"))
+        .count("2026-02-12T21:00:00Z", Some(([1000, 0, 100, 0, 1100], Some([1000, 0, 100, 0, 1100]))), Some(limits))
+        .write(&s.codex_home(), "huge");
+    let runs: [&[&str]; 7] = [
+        &["status", "--color", "never"],
+        &["status", "--json"],
+        &["report", "--by", "model", "--since", "2026-02-01"],
+        &["report", "--by", "model", "--json", "--since", "2026-02-01"],
+        &["report", "--by", "session", "--since", "2026-02-01"],
+        &["doctor"],
+        &["--set", "windows=all", "prompt", "--shell", "plain"],
+    ];
+    for args in runs {
+        let o = s.cmd().args(["--now", HOST_NOW]).args(args).output().unwrap();
+        assert!(o.status.success(), "{args:?}");
+        let text = stdout(&o);
+        assert!(widest(&text) <= 400, "{args:?}: a line of {} characters", widest(&text));
+    }
+    let json = stdout(
+        &s.cmd()
+            .args(["--now", HOST_NOW, "report", "--by", "model", "--json", "--since", "2026-02-01"])
+            .output()
+            .unwrap(),
+    );
+    assert!(json.contains(&format!("claude-{}…", "x".repeat(88))), "cut where it was kept");
+    let cache: u64 = walk_size(&s.cache());
+    assert!(cache < 4 << 20, "the cache keeps the cut names: {cache} bytes");
+}
+
+fn walk_size(dir: &std::path::Path) -> u64 {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| {
+            let md = e.metadata().unwrap();
+            if md.is_dir() { walk_size(&e.path()) } else { md.len() }
+        })
+        .sum()
+}

@@ -8,6 +8,7 @@ use std::process::{Command, ExitCode, Stdio};
 
 use crate::app::App;
 use crate::config::Config;
+use crate::ground::platform;
 use crate::store::ingest::Pace;
 
 /// Rounds before giving up: each reads 256 MiB, so this is 64 GiB of new history in one go.
@@ -27,6 +28,8 @@ pub fn run(cfg: Config) -> io::Result<ExitCode> {
             || app.run.db.memory_only.is_some()
             || !(i.behind || i.deferred)
         {
+            // The caches of roots that are gone go with them (one listing of the cache directory).
+            crate::store::db::prune(&app.cfg.cache, app.run.db.id);
             super::timings(&app, started);
             break;
         }
@@ -47,14 +50,11 @@ pub fn start_if_needed(app: &App) {
     let Ok(exe) = std::env::current_exe() else { return };
     // Its own process group, so Ctrl-C at the prompt does not reach it; no terminal, no output. It
     // is not waited for: it outlives this prompt and is reparented when it exits.
-    let spawned = std::os::unix::process::CommandExt::process_group(
-        Command::new(exe).arg("catch-up").env("RUNWAY_CACHE_DIR", &app.cfg.cache_dir),
-        0,
-    )
-    .stdin(Stdio::null())
-    .stdout(Stdio::null())
-    .stderr(Stdio::null())
-    .spawn();
+    let spawned = platform::own_group(Command::new(exe).arg("catch-up").env("RUNWAY_CACHE_DIR", app.cfg.cache.dir()))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn();
     if let Err(e) = spawned {
         crate::ground::log::warn(&format!("cannot start catch-up in the background: {e}"));
     }

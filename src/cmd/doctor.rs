@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use super::{emit, problems};
 use crate::app::App;
 use crate::config::Config;
+use crate::ground::cache::Item;
 use crate::ground::log;
 use crate::ground::provider::Provider;
 use crate::ground::time::rfc3339;
@@ -25,6 +26,7 @@ fn report(eng: &App, problems: &[String]) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "runway {}", env!("CARGO_PKG_VERSION"));
     o += &problem_lines(eng, problems);
+    let cache = &eng.cfg.cache;
     let _ = writeln!(o, "\nroots");
     if eng.roots.is_empty() {
         let _ = writeln!(o, "  none: HOME is not set, nor CLAUDE_CONFIG_DIR or CODEX_HOME");
@@ -61,10 +63,8 @@ fn report(eng: &App, problems: &[String]) -> String {
         }
     }
     let _ = writeln!(o, "\ncache");
-    let _ = writeln!(o, "  dir       {}", db.dir.display());
-    let size: u64 = std::fs::read_dir(&db.dir)
-        .map(|rd| rd.flatten().filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum())
-        .unwrap_or(0);
+    let _ = writeln!(o, "  dir       {}", clean(&db.dir.display().to_string()));
+    let size: u64 = cache.list(Some(Item::Db(db.id))).iter().map(|(_, m)| m.len()).sum();
     let age = if st.written_at > 0 { format!("{} ago", ago(eng.cfg.wall_ms - st.written_at)) } else { "never".into() };
     let _ = writeln!(o, "  size      {}, last written {age}", human_bytes(size));
     let _ = writeln!(o, "  pending   {} records since the last compaction", st.delta.len());
@@ -77,11 +77,30 @@ fn report(eng: &App, problems: &[String]) -> String {
         "  rescan    last full walk {rescan}; every {}s at most (RUNWAY_RESCAN_SECS)",
         eng.cfg.rescan_ms / 1000
     );
-    if let Some(why) = &db.memory_only {
+    if let Some(why) = cache.refused() {
+        let _ = writeln!(
+            o,
+            "  PROBLEM   the cache directory is refused: {}\n            nothing in it is read or written (the log \
+             included); prompts show nothing and other commands read all history each time until it is removed \
+             or RUNWAY_CACHE_DIR names another",
+            clean(why)
+        );
+    } else if let Some(why) = &db.memory_only {
         let _ = writeln!(
             o,
             "  PROBLEM   {why}\n            every run reads all history again (slow) until it can be written"
         );
+    }
+    if let Some(ms) = eng.run.info.stale {
+        let _ = writeln!(
+            o,
+            "  PROBLEM   another runway has held the cache's lock for {} and does not finish (a stopped or stuck process?):\n            prompts show the figures it last kept, marked (stale)",
+            duration(ms)
+        );
+    }
+    for odd in cache.survey() {
+        let _ =
+            writeln!(o, "  PROBLEM   {} (runway ignores it, and replaces it when it writes that file)", clean(&odd));
     }
     if let Some(why) = &db.discarded {
         let _ = writeln!(o, "  rebuilt   {why}");
@@ -118,6 +137,15 @@ fn report(eng: &App, problems: &[String]) -> String {
             st_readings.refused
         );
     }
+    // A notice due that cannot be recorded is not given (it would come at every prompt): said here.
+    let blocked =
+        eng.runways().map(|r| crate::notice::deliver::blocked(&super::post(&eng.cfg), &r)).unwrap_or_default();
+    if !blocked.is_empty() {
+        let _ = writeln!(o, "\nnotices");
+        for b in blocked {
+            let _ = writeln!(o, "  PROBLEM   {}", clean(&b));
+        }
+    }
     let _ = writeln!(o, "\ntimings (µs)");
     let _ = writeln!(o, "  this run:        {}", fmt_timings(eng.run.info.timings.iter().map(|(k, v)| (*k, *v))));
     let _ = writeln!(o, "  last update:     {}", fmt_timings(st.timings.iter().map(|(k, v)| (k.as_str(), *v))));
@@ -131,7 +159,7 @@ fn report(eng: &App, problems: &[String]) -> String {
 /// prompt first saw it) and those prompts and the status line kept, each with the host that saw it.
 fn problem_lines(eng: &App, own: &[String]) -> String {
     let now = eng.cfg.wall_ms;
-    let kept = problems::load(&eng.cfg.cache_dir, now);
+    let kept = problems::load(&eng.cfg.cache, now);
     let mut all: Vec<(i64, String)> = own
         .iter()
         .map(|p| (kept.iter().filter(|k| &k.text == p).map(|k| k.first).min().unwrap_or(now), p.clone()))

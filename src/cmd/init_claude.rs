@@ -98,7 +98,7 @@ fn settings_of(dir: &Path) -> Result<Settings, String> {
         }
         _ => name.clone(),
     };
-    match fs::read_to_string(&real) {
+    match crate::ground::files::read_text(&real, 64 << 20) {
         Ok(text) => {
             let mode = fs::metadata(&real).map_or(0o600, |m| m.mode() & 0o7777);
             match serde_json::from_str::<Value>(&text) {
@@ -202,7 +202,7 @@ fn previous(s: &Settings, current: &Value) -> Option<String> {
         .collect();
     backups.sort();
     for b in backups.iter().rev() {
-        let Ok(text) = fs::read_to_string(b) else { continue };
+        let Ok(text) = crate::ground::files::read_text(b, 64 << 20) else { continue };
         let Ok(raw) = settings_file::get(&text, "statusLine") else { continue };
         match raw {
             Some(r) if serde_json::from_str::<Value>(r).is_ok_and(|v| ours(&v)) => continue,

@@ -9,7 +9,6 @@ pub mod doctor;
 pub mod init;
 pub mod init_claude;
 pub mod man;
-pub mod notify;
 pub mod problems;
 pub mod prompt;
 pub mod report;
@@ -44,10 +43,10 @@ pub fn run(cli: Cli, quiet: bool, host: &str, env: crate::ground::env::Env) -> i
         _ => Audience::Terminal,
     };
     let (cfg, problems) = config::resolve(&cli.given, &env, audience);
-    log::init(cfg.cache_dir.join("runway.log"));
+    log::init(cfg.cache.clone());
     if quiet {
         // On the prompt only as a marker: the problems at the top of `doctor`, and in the log once.
-        if problems::remember(&cfg.cache_dir, host, &problems, cfg.wall_ms) {
+        if problems::remember(&cfg.cache, host, &problems, cfg.wall_ms) {
             for p in &problems {
                 log::warn(p);
             }
@@ -74,6 +73,18 @@ pub fn run(cli: Cli, quiet: bool, host: &str, env: crate::ground::env::Env) -> i
         Cmd::Report(args) => report::run(cfg, args),
         Cmd::Completions(shell) => completions::run(shell),
         Cmd::Man => man::run(),
+    }
+}
+
+/// What a run needs to give notices, from its settings.
+pub fn post(cfg: &crate::config::Config) -> crate::notice::deliver::Post<'_> {
+    crate::notice::deliver::Post {
+        cache: &cfg.cache,
+        env: &cfg.env,
+        settings: &cfg.notices,
+        now: cfg.now,
+        style: &cfg.style,
+        die_after_claim: cfg.knobs.fault("after-claim"),
     }
 }
 

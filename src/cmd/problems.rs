@@ -5,15 +5,13 @@
 //! different arguments do not erase each other's, and each clears its own once it runs without.
 
 use std::ffi::OsString;
-use std::path::Path;
 
-use crate::ground::files::{create_private_dir, read_bounded, write_atomic};
+use crate::ground::cache::{Cache, Item};
 use crate::ground::time::{DAY_MS, HOUR_MS};
 
 /// What a prompt or the status line shows, after the segment, while it has a problem.
 pub const MARKER: &str = "runway: see doctor";
 
-const FILE: &str = "problems";
 /// A problem seen again is written again (its last sighting) at most this often.
 const REFRESH_MS: i64 = HOUR_MS;
 /// A problem not seen for this long is gone (its host no longer runs with it).
@@ -28,8 +26,8 @@ pub struct Problem {
 }
 
 /// The problems kept, newest first, those not seen for a day left out.
-pub fn load(cache_dir: &Path, now: i64) -> Vec<Problem> {
-    let Ok(bytes) = read_bounded(&cache_dir.join(FILE), 256 << 10) else { return Vec::new() };
+pub fn load(cache: &Cache, now: i64) -> Vec<Problem> {
+    let Ok(bytes) = cache.read_checked(Item::Problems) else { return Vec::new() };
     let mut out: Vec<Problem> = String::from_utf8_lossy(&bytes)
         .lines()
         .filter_map(|l| {
@@ -43,10 +41,9 @@ pub fn load(cache_dir: &Path, now: i64) -> Vec<Problem> {
     out
 }
 
-fn save(cache_dir: &Path, all: &[Problem]) {
-    let path = cache_dir.join(FILE);
+fn save(cache: &Cache, all: &[Problem]) {
     if all.is_empty() {
-        let _ = std::fs::remove_file(&path);
+        let _ = cache.remove(Item::Problems);
         return;
     }
     let one_line = |s: &str| s.replace(['\t', '\n', '\r'], " ");
@@ -54,15 +51,14 @@ fn save(cache_dir: &Path, all: &[Problem]) {
         .iter()
         .map(|p| format!("{}\t{}\t{}\t{}\n", p.first, p.last, one_line(&p.host), one_line(&p.text)))
         .collect();
-    let _ = create_private_dir(cache_dir);
-    let _ = write_atomic(&path, text.as_bytes());
+    let _ = cache.write_checked(Item::Problems, text.as_bytes());
 }
 
 /// Keeps `problems` as what `host` saw at `now`, in place of what it saw before. Returns whether any
 /// is new (the caller logs them then: once, not at every prompt). Without problems and with none kept
 /// (the usual prompt) this costs one failed open.
-pub fn remember(cache_dir: &Path, host: &str, problems: &[String], now: i64) -> bool {
-    let kept = load(cache_dir, now);
+pub fn remember(cache: &Cache, host: &str, problems: &[String], now: i64) -> bool {
+    let kept = load(cache, now);
     let (mine, mut others): (Vec<Problem>, Vec<Problem>) = kept.iter().cloned().partition(|p| p.host == host);
     let new = problems.iter().any(|t| !mine.iter().any(|p| &p.text == t));
     let stale = mine.iter().any(|p| now - p.last >= REFRESH_MS);
@@ -75,7 +71,7 @@ pub fn remember(cache_dir: &Path, host: &str, problems: &[String], now: i64) -> 
         others.push(Problem { first, last: now, host: host.to_owned(), text: t.clone() });
     }
     others.sort_by_key(|p| std::cmp::Reverse(p.first));
-    save(cache_dir, &others);
+    save(cache, &others);
     new
 }
 
@@ -120,7 +116,8 @@ mod tests {
     #[test]
     fn each_host_keeps_its_own() {
         let dir = tempfile::tempdir().unwrap();
-        let d = dir.path();
+        let cache = Cache::new(dir.path().join("cache"));
+        let d = &cache;
         assert!(remember(d, "prompt --shell tmux", &["bad flag".into()], 1_000));
         assert!(!remember(d, "prompt --shell tmux", &["bad flag".into()], 2_000), "said once");
         assert!(remember(d, "prompt --shell zsh", &["bad value".into()], 3_000));
@@ -138,7 +135,7 @@ mod tests {
         assert_eq!(load(d, 2 * HOUR_MS)[0].first, 1_000);
         assert_eq!(load(d, 1_000 + HOUR_MS + DAY_MS).len(), 0);
         assert!(!remember(d, "prompt --shell tmux", &[], 7_000));
-        assert!(!d.join(FILE).exists(), "nothing kept, no file");
+        assert!(!d.path(Item::Problems).exists(), "nothing kept, no file");
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::io;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use super::{emit, notify};
+use super::{emit, post};
 use crate::app::App;
 use crate::config::Config;
 use crate::render::escape::{Target, escape_text, paint};
@@ -15,6 +15,15 @@ use crate::store::ingest::Pace;
 /// Between the shell's notices and the segment with `--notices` (a byte no segment holds: text from
 /// outside has its control characters replaced).
 const SEPARATOR: char = '\x1e';
+
+/// The figures a stuck writer left (see `RunInfo::stale`), marked as such: plain ASCII, the same text in
+/// every host's syntax.
+pub fn stale(text: String, app: &App) -> String {
+    match app.run.info.stale {
+        Some(_) if !text.is_empty() => format!("{text} (stale)"),
+        _ => text,
+    }
+}
 
 /// `troubled`: the settings had a problem (kept for `doctor`); the segment says so with a marker.
 pub fn run(cfg: Config, shell: Target, notices: bool, troubled: bool) -> io::Result<ExitCode> {
@@ -32,7 +41,8 @@ pub fn run(cfg: Config, shell: Target, notices: bool, troubled: bool) -> io::Res
             let runways = app.runways().map_err(io::Error::other)?;
             let style = &app.cfg.style;
             let seg = segment(&labelled(&runways, style), app.cfg.now, shell, style);
-            let due = notify::deliver(&app, &runways, notices);
+            let seg = stale(seg, &app);
+            let due = crate::notice::deliver::deliver(&post(&app.cfg), &runways, notices);
             let text = match due.lines.is_empty() {
                 true => seg,
                 false => format!("{}{SEPARATOR}{seg}", due.lines.join("\n")),
@@ -45,7 +55,7 @@ pub fn run(cfg: Config, shell: Target, notices: bool, troubled: bool) -> io::Res
     let r = emit(&app.cfg.style.text(&text));
     // Given once it reached the hook: a prompt killed before this gives it again next time.
     if let (Ok(()), Some(due)) = (&r, for_shell) {
-        due.given(&app);
+        due.given(&post(&app.cfg));
     }
     super::timings(&app, started);
     super::catch_up::start_if_needed(&app);

@@ -47,7 +47,7 @@ pub fn run(cfg: Config, json: bool) -> io::Result<ExitCode> {
             v[r.provider.name()]["limits"] = render::json::limits(&app.limits(r.provider));
         }
         v["claude"]["prompt_cache"] =
-            render::json::prompt_cache(prompt_cache::load(&app.cfg.cache_dir).as_ref(), app.cfg.now);
+            render::json::prompt_cache(prompt_cache::load(&app.cfg.cache).as_ref(), app.cfg.now);
         let text = serde_json::to_string_pretty(&v).unwrap_or_default();
         format!("{}\n", app.cfg.style.json(&text))
     } else {
@@ -116,7 +116,7 @@ fn human(app: &App, all: &[(Runway, Vec<Attribution>)]) -> String {
             out += &render::status::human(r, used, &app.cfg.style);
             out += &render::status::limits(&app.limits(r.provider), app.cfg.now);
             if r.provider == Provider::CLAUDE
-                && let Some(k) = prompt_cache::load(&app.cfg.cache_dir)
+                && let Some(k) = prompt_cache::load(&app.cfg.cache)
             {
                 out += &render::status::prompt_cache(&k, app.cfg.now);
             }

@@ -10,8 +10,8 @@ use super::emit;
 use crate::app::App;
 use crate::config::Config;
 use crate::forecast::Runway;
-use crate::ground::log;
 use crate::ground::provider::Provider;
+use crate::ground::{log, platform};
 use crate::provider::claude::payload::{self, Payload};
 use crate::render::clean::clean_keep_colour;
 use crate::render::escape::Target;
@@ -26,12 +26,12 @@ pub fn run(cfg: Config, stdin: Option<&[u8]>, then: Option<&str>, troubled: bool
     for why in &p.rejected {
         log::warn(&format!("statusline: refused {why}"));
     }
-    if let Err(e) = Readings::record(&cfg.cache_dir, &p.readings, &p.rejected, p.root().as_deref()) {
+    if let Err(e) = Readings::record(&cfg.cache, &p.readings, &p.rejected, p.root().as_deref()) {
         log::warn(&format!("statusline: cannot store rate_limits: {e}"));
     }
     if let (Some(session), Some(cache)) = (&p.session_id, p.prompt_cache) {
         let kept = prompt_cache::Kept { session: session.clone(), seen_at: cfg.now, cache };
-        prompt_cache::save(&cfg.cache_dir, &kept);
+        prompt_cache::save(&cfg.cache, &kept);
     }
     let app = App::load(cfg, Pace::Prompt);
     let started = Instant::now();
@@ -51,7 +51,7 @@ pub fn run(cfg: Config, stdin: Option<&[u8]>, then: Option<&str>, troubled: bool
     let context_tokens = context.map(|c| (c / 100.0 * p.context_size() as f64).round() as u64);
     // The session's context past its health thresholds: said once (tmux, desktop).
     if let (Some(id), Some(tokens)) = (p.session_id.as_deref(), context_tokens) {
-        super::notify::context(&app, id, tokens);
+        crate::notice::deliver::context(&super::post(&app.cfg), id, tokens);
     }
     let session = Session {
         model: p.model.as_deref(),
@@ -62,7 +62,8 @@ pub fn run(cfg: Config, stdin: Option<&[u8]>, then: Option<&str>, troubled: bool
     };
     let columns = app.cfg.env.number("COLUMNS").map(|c| c as usize);
     let cfg = &app.cfg;
-    let mut text = line(&claude, &others, &session, &cfg.statusline_fields, &cfg.style, columns);
+    let mut text =
+        super::prompt::stale(line(&claude, &others, &session, &cfg.statusline_fields, &cfg.style, columns), &app);
     if troubled {
         text = super::prompt::with_marker(text, Target::Ansi, &cfg.style);
     }
@@ -82,13 +83,9 @@ pub fn run(cfg: Config, stdin: Option<&[u8]>, then: Option<&str>, troubled: bool
 /// other escapes cleaned), if it answers within a second; Claude Code cancels slow ones anyway.
 fn other_line(cmd: &str, stdin: &[u8]) -> Vec<String> {
     use std::io::{Read, Write};
-    use std::os::unix::process::CommandExt;
     use std::process::{Command, Stdio};
     // A group of its own, so a slow command's children (which would hold its output open) go with it.
-    let Ok(mut child) = Command::new("/bin/sh")
-        .arg("-c")
-        .arg(cmd)
-        .process_group(0)
+    let Ok(mut child) = platform::own_group(Command::new("/bin/sh").arg("-c").arg(cmd))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -110,22 +107,8 @@ fn other_line(cmd: &str, stdin: &[u8]) -> Vec<String> {
         }
         let _ = tx.send(buf);
     });
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
-    while std::time::Instant::now() < deadline {
-        match child.try_wait() {
-            Ok(Some(_)) => break,
-            Ok(None) => std::thread::sleep(std::time::Duration::from_millis(5)),
-            Err(_) => break,
-        }
-    }
-    let late = !matches!(child.try_wait(), Ok(Some(_)));
-    if late {
-        // SAFETY: kill(2) on the group this child leads; no memory is involved.
-        unsafe { libc::kill(-(child.id() as i32), libc::SIGKILL) };
+    if !matches!(platform::wait_within(&mut child, std::time::Duration::from_secs(1)), Ok(Some(_))) {
         log::warn(&format!("statusline: {cmd:?} took more than a second; left out"));
-    }
-    let _ = child.wait();
-    if late {
         return Vec::new();
     }
     // A grandchild that left the group may still hold the pipe: do not wait for it.

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use crate::ground::provider::Provider;
 use crate::ground::time::parse_rfc3339;
+use crate::notice::{Channel, Least};
 use crate::render::style::Color;
 
 /// A kind of setting value.
@@ -257,23 +258,22 @@ impl Kind for Providers {
 
 /// Where notices go: `shell`, `tmux`, `desktop`, or `off`.
 pub struct Channels;
-pub const CHANNELS: [&str; 3] = ["shell", "tmux", "desktop"];
 impl Kind for Channels {
-    type Value = Vec<String>;
-    fn show(v: &Vec<String>) -> String {
-        if v.is_empty() { "off".into() } else { v.join(",") }
+    type Value = Vec<Channel>;
+    fn show(v: &Vec<Channel>) -> String {
+        if v.is_empty() { "off".into() } else { v.iter().map(|c| c.name()).collect::<Vec<_>>().join(",") }
     }
-    fn parse(s: &str) -> Result<Vec<String>, String> {
-        let mut out: Vec<String> = Vec::new();
+    fn parse(s: &str) -> Result<Vec<Channel>, String> {
+        let mut out: Vec<Channel> = Vec::new();
         for c in list(s) {
-            match c {
-                "off" | "none" => {}
-                c if CHANNELS.contains(&c) => {
-                    if !out.iter().any(|o| o == c) {
-                        out.push(c.to_owned());
+            match (c, Channel::named(c)) {
+                ("off" | "none", _) => {}
+                (_, Some(ch)) => {
+                    if !out.contains(&ch) {
+                        out.push(ch);
                     }
                 }
-                c => return Err(format!("unknown channel {c:?} (shell, tmux, desktop, or off)")),
+                (c, None) => return Err(format!("unknown channel {c:?} (shell, tmux, desktop, or off)")),
             }
         }
         Ok(out)
@@ -283,17 +283,15 @@ impl Kind for Channels {
 /// The least a notice is about: `warn` (a window past `warn_at`), `danger` (past `danger_at`, or the
 /// limit before the reset), `limit` (reached).
 pub struct NoticeLevel;
-pub const NOTICE_LEVELS: [&str; 3] = ["warn", "danger", "limit"];
 impl Kind for NoticeLevel {
-    type Value = u8;
-    fn show(v: &u8) -> String {
-        NOTICE_LEVELS.get(*v as usize).copied().unwrap_or("warn").to_owned()
+    type Value = Least;
+    fn show(v: &Least) -> String {
+        v.name().to_owned()
     }
-    fn parse(s: &str) -> Result<u8, String> {
-        NOTICE_LEVELS
-            .iter()
-            .position(|l| *l == s.trim())
-            .map(|i| i as u8)
+    fn parse(s: &str) -> Result<Least, String> {
+        Least::ALL
+            .into_iter()
+            .find(|l| l.name() == s.trim())
             .ok_or_else(|| format!("{:?}: expected warn, danger or limit", s.trim()))
     }
 }

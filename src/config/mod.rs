@@ -14,9 +14,11 @@ use settings::{SETTINGS, Values};
 use crate::forecast::Settings as ForecastSettings;
 use crate::forecast::evidence::Trust;
 use crate::forecast::limit::Configured;
+use crate::ground::cache::Cache;
 use crate::ground::env::Env;
 use crate::ground::provider::Provider;
 use crate::ground::{dirs, locale, terminal, time};
+use crate::notice;
 use crate::render::style::{Colors, Glyphs, Style};
 use crate::store::ingest::PromptBudget;
 
@@ -38,16 +40,14 @@ pub struct Config {
     pub now: i64,
     /// The real clock, in ms: file ages and rescans use it even when `now` is fixed.
     pub wall_ms: i64,
-    pub cache_dir: PathBuf,
+    pub cache: Cache,
     pub style: Style,
     pub forecast: ForecastSettings,
     pub rescan_ms: i64,
     pub timings: bool,
     pub statusline_fields: Vec<String>,
-    /// Notice channels (`shell`, `tmux`, `desktop`), and the least level announced (0 warn, 1 danger,
-    /// 2 limit).
-    pub notify: Vec<String>,
-    pub notify_at: u8,
+    /// Where notices go, and the least they are about.
+    pub notices: notice::Settings,
     pub providers: Vec<Provider>,
     /// The width text for a person is fitted to (`status`, `report`, `demo`): the terminal's, else
     /// `COLUMNS`; none for a prompt, and for a pipe without `COLUMNS`.
@@ -224,7 +224,7 @@ pub fn resolve(g: &Given, env: &Env, audience: Audience) -> (Config, Vec<String>
     let cfg = Config {
         now: v.now.unwrap_or(wall),
         wall_ms: wall,
-        cache_dir: v.cache_dir.clone().unwrap_or_else(|| dirs::cache_dir(env)),
+        cache: Cache::new(v.cache_dir.clone().unwrap_or_else(|| dirs::cache_dir(env))),
         style,
         forecast: ForecastSettings {
             limits: Configured { cost_usd: v.limit_cost, tokens: v.limit_tokens },
@@ -234,8 +234,7 @@ pub fn resolve(g: &Given, env: &Env, audience: Audience) -> (Config, Vec<String>
         rescan_ms: (v.rescan_secs as i64).saturating_mul(1000),
         timings: g.timings,
         statusline_fields: v.statusline_fields.clone(),
-        notify: v.notify.clone(),
-        notify_at: v.notify_at,
+        notices: notice::Settings { channels: v.notify.clone(), least: v.notify_at },
         providers: v.providers,
         columns: if audience == Audience::Terminal { terminal::columns(env) } else { None },
         env: match &v.claude_desktop_history {

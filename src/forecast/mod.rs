@@ -25,7 +25,6 @@ pub mod evidence;
 pub mod gauge;
 pub mod limit;
 mod local;
-pub mod notice;
 pub mod rate;
 
 use burn::{Burn, Projection};

@@ -31,8 +31,8 @@ pub fn cache_dir(env: &Env) -> PathBuf {
     } else {
         xdg(env, "XDG_CACHE_HOME", ".cache").map(|c| c.join("runway"))
     };
-    // SAFETY: getuid has no preconditions and cannot fail.
-    dir.unwrap_or_else(|| std::env::temp_dir().join(format!("runway-{}", unsafe { libc::getuid() })))
+    // Another user may have made it first: `cache::Cache` refuses a directory that is not this user's.
+    dir.unwrap_or_else(|| std::env::temp_dir().join(format!("runway-{}", super::platform::euid())))
 }
 
 /// runway's config file: `RUNWAY_CONFIG`, else `~/.config/runway/config.toml`

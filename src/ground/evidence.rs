@@ -30,6 +30,15 @@ pub struct Reading {
 }
 
 impl Reading {
+    /// With its names kept to a sane width (they come from outside).
+    pub fn bounded(mut self) -> Reading {
+        use super::text::{NAME, cap};
+        if self.bucket.chars().nth(NAME).is_some() || self.label.chars().nth(NAME).is_some() {
+            (self.bucket, self.label) = (cap(&self.bucket, NAME), cap(&self.label, NAME));
+        }
+        self
+    }
+
     /// A reading of the main pool.
     pub fn new(provider: Provider, window: Window, used_percent: f64, resets_at: i64, observed_at: i64) -> Reading {
         Reading {

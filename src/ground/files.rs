@@ -2,18 +2,23 @@
 //! they are regular files, and runway's own files are written whole or not at all, readable by their
 //! owner alone.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Read, Write};
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 
+use super::platform;
+pub use super::platform::{create_private_dir, identity, mtime_ns};
+
 /// Opens a file for reading without ever blocking: a FIFO under a transcript's or the config file's
-/// name would otherwise hang the prompt. Anything but a regular file is refused.
+/// name would otherwise hang the prompt. Anything but a regular file is refused, saying what it is.
 pub fn open_regular(path: &Path) -> io::Result<(File, fs::Metadata)> {
-    let f = OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path)?;
+    let f = platform::open_read(path, false)?;
     let md = f.metadata()?;
     if !md.is_file() {
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a regular file"));
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("not a regular file ({})", platform::kind(&md)),
+        ));
     }
     Ok((f, md))
 }
@@ -33,6 +38,12 @@ pub fn read_bounded(path: &Path, max: u64) -> io::Result<Vec<u8>> {
     Ok(buf)
 }
 
+/// A text file of at most `max` bytes (see `read_bounded`): a FIFO, a device or a file past the bound
+/// is refused at once, saying which.
+pub fn read_text(path: &Path, max: u64) -> io::Result<String> {
+    String::from_utf8(read_bounded(path, max)?).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so a
 /// reader sees the old file or the new one, never half of one. The file is created 0600 (or with
 /// `mode`). No fsync: runway's files are caches, and one damaged by a crash fails its checksum and is
@@ -47,9 +58,8 @@ pub fn write_atomic_mode(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()>
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
     let tmp = dir.join(format!(".{name}.{}.{nanos}.tmp", std::process::id()));
     let result = (|| {
-        let mut f = OpenOptions::new().write(true).create_new(true).mode(mode).open(&tmp)?;
-        // The umask may have taken bits `mode` has; put them back before any byte is written.
-        f.set_permissions(fs::Permissions::from_mode(mode))?;
+        // The umask may have taken bits `mode` has: they are put back before any byte is written.
+        let mut f = platform::create_new(&tmp, mode)?;
         f.write_all(bytes)?;
         drop(f);
         fs::rename(&tmp, path)
@@ -58,20 +68,6 @@ pub fn write_atomic_mode(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()>
         let _ = fs::remove_file(&tmp);
     }
     result
-}
-
-/// Creates `dir` (and its parents) 0700. An existing directory is left as it is.
-pub fn create_private_dir(dir: &Path) -> io::Result<()> {
-    fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
-}
-
-/// (device, inode): a file replaced under the same name has another.
-pub fn identity(md: &fs::Metadata) -> (u64, u64) {
-    (md.dev(), md.ino())
-}
-
-pub fn mtime_ns(md: &fs::Metadata) -> i64 {
-    md.mtime().saturating_mul(1_000_000_000).saturating_add(md.mtime_nsec())
 }
 
 #[cfg(test)]

@@ -1,50 +1,41 @@
 //! Diagnostics go to a log file in the cache directory, never to a prompt.
 
-use std::fs::{self, OpenOptions};
-use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
-use std::path::PathBuf;
 use std::sync::Mutex;
 
-static PATH: Mutex<Option<PathBuf>> = Mutex::new(None);
-const MAX_LEN: u64 = 1 << 20;
+use super::cache::Cache;
+
+static CACHE: Mutex<Option<Cache>> = Mutex::new(None);
 
 /// Sets where the log goes: first the default cache dir, then the configured one once it is known.
-pub fn init(path: PathBuf) {
-    if let Ok(mut p) = PATH.lock() {
-        *p = Some(path);
+/// A refused cache directory gets no log.
+pub fn init(cache: Cache) {
+    if let Ok(mut c) = CACHE.lock() {
+        *c = Some(cache);
     }
 }
 
-pub fn path() -> Option<PathBuf> {
-    PATH.lock().ok().and_then(|p| p.clone())
+fn cache() -> Option<Cache> {
+    CACHE.lock().ok().and_then(|c| c.clone())
+}
+
+pub fn path() -> Option<std::path::PathBuf> {
+    cache().filter(|c| c.refused().is_none()).map(|c| c.path(super::cache::Item::Log))
 }
 
 /// Appends one line; errors are ignored, there is nowhere left to report them.
 pub fn warn(msg: &str) {
-    let Some(path) = path() else { return };
-    if let Some(dir) = path.parent() {
-        let _ = super::files::create_private_dir(dir);
+    if let Some(cache) = cache() {
+        cache.log(msg);
     }
-    if fs::metadata(&path).is_ok_and(|m| m.len() > MAX_LEN) {
-        let _ = fs::rename(&path, path.with_extension("log.1"));
-    }
-    let Ok(mut f) = OpenOptions::new().create(true).append(true).mode(0o600).open(&path) else {
-        return;
-    };
-    let now = super::time::rfc3339(super::time::wall_ms() / 1000 * 1000);
-    let _ = writeln!(f, "{now} [{}] {}", std::process::id(), msg.replace('\n', " | "));
 }
 
 /// Points this process's stderr at the log (or nowhere), so that nothing a prompt mode did not mean
-/// to say can reach a terminal: 3 syscalls.
+/// to say can reach a terminal: a few syscalls.
 pub fn take_stderr() {
-    use std::os::fd::AsRawFd;
-    let target = path()
-        .and_then(|p| OpenOptions::new().create(true).append(true).mode(0o600).open(p).ok())
-        .or_else(|| OpenOptions::new().write(true).open("/dev/null").ok());
+    let target = cache()
+        .and_then(|c| c.log_file().ok())
+        .or_else(|| std::fs::OpenOptions::new().write(true).open("/dev/null").ok());
     if let Some(f) = target {
-        // SAFETY: dup2 onto fd 2 with a descriptor `f` owns; both stay valid for the call.
-        unsafe { libc::dup2(f.as_raw_fd(), 2) };
+        super::platform::redirect_stderr(&f);
     }
 }

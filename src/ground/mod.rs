@@ -1,9 +1,11 @@
 //! The ground floor: small pieces every layer above stands on and none of them owns: which tool
 //! (provider, by code), which quota window, token counts and their sums, time, stable hashes, atomic
-//! file writes, the log, the environment as read once, the JSON shapes files are read into, and the
+//! file writes, the cache directory and how each of its files is opened, the log, the calls only Unix
+//! has, the environment as read once, the JSON shapes files are read into, and the
 //! service's own figures (evidence). Nothing here imports anything above.
 
 pub mod block;
+pub mod cache;
 pub mod codec;
 pub mod dirs;
 pub mod env;
@@ -13,8 +15,10 @@ pub mod hash;
 pub mod json;
 pub mod locale;
 pub mod log;
+pub mod platform;
 pub mod provider;
 pub mod terminal;
+pub mod text;
 pub mod time;
 pub mod tokens;
 pub mod window;

@@ -51,6 +51,8 @@ pub struct Out {
     /// What the table keeps of the stat (a database's counts its log's changes too).
     pub stamp: Stamp,
     pub read: tail::Read,
+    /// The fingerprint of its first bytes, as read (see `tail::head_fingerprint`).
+    pub head: u64,
     pub found: Found,
 }
 
@@ -86,7 +88,10 @@ pub fn read_all(jobs: Vec<Job>, run: Run) -> Vec<(Job, io::Result<Out>)> {
 }
 
 fn read_one(job: &Job, run: Run) -> io::Result<Out> {
-    let mut out = read_file(job, run)?;
+    let path = Path::new(std::ffi::OsStr::from_bytes(&job.path));
+    let (f, md) = open_regular(path)?;
+    let mut out = read_file(job, run, &f, &md)?;
+    out.head = tail::head_fingerprint(&f, out.read.mark.offset)?;
     // A file that does not name its session's directory: once, from a file beside it.
     let known = job.prev.as_ref().is_some_and(|p| !p.project.is_empty() && !out.restarted);
     if out.found.project.is_none() && !known {
@@ -96,10 +101,9 @@ fn read_one(job: &Job, run: Run) -> io::Result<Out> {
     Ok(out)
 }
 
-fn read_file(job: &Job, run: Run) -> io::Result<Out> {
+fn read_file(job: &Job, run: Run, f: &std::fs::File, md: &std::fs::Metadata) -> io::Result<Out> {
     let path = Path::new(std::ffi::OsStr::from_bytes(&job.path));
-    let (f, md) = open_regular(path)?;
-    let stamp = stamp(job.provider, path, &md);
+    let stamp = stamp(job.provider, path, md);
     let shape = (job.provider.spec().shape)(path.file_name().map_or(&b""[..], |n| n.as_bytes()));
     // A document rewritten whole has no old part to keep: any change is read from the start.
     let mut restarted = matches!(shape, Shape::Whole(_))
@@ -107,9 +111,13 @@ fn read_file(job: &Job, run: Run) -> io::Result<Out> {
             None => true,
             Some(p) => {
                 let m = p.mark;
-                identity(&md) != (p.dev, p.ino)
+                // Rewritten in place: the same size and mtime (put back), but the inode changed.
+                let in_place = stamp.size == p.size && stamp.mtime_ns == p.mtime_ns && stamp.ctime_ns != p.ctime_ns;
+                identity(md) != (p.dev, p.ino)
                     || md.len() < m.scanned.max(m.offset)
-                    || (m.offset > 0 && tail::fingerprint_at(&f, m.offset)? != p.fp)
+                    || in_place
+                    || (m.offset > 0 && tail::fingerprint_at(f, m.offset)? != p.fp)
+                    || (m.offset > 0 && tail::head_fingerprint(f, m.offset)? != p.head)
             }
         };
     let (from, aux) = match (&job.prev, restarted) {
@@ -128,18 +136,18 @@ fn read_file(job: &Job, run: Run) -> io::Result<Out> {
     if job.limit == 0 || too_big || run.until.is_some_and(|t| std::time::Instant::now() >= t) {
         let read = tail::Read {
             mark: from,
-            fingerprint: tail::fingerprint_at(&f, from.offset)?,
+            fingerprint: tail::fingerprint_at(f, from.offset)?,
             pending: true,
             ..tail::Read::default()
         };
-        return Ok(Out { restarted, stamp, read, found: x.finish(aux.to_vec()) });
+        return Ok(Out { restarted, stamp, read, head: 0, found: x.finish(aux.to_vec()) });
     }
     match shape {
         Shape::Lines(make) => {
-            let idle = run.wall_ns.saturating_sub(mtime_ns(&md)) >= IDLE_NS;
+            let idle = run.wall_ns.saturating_sub(mtime_ns(md)) >= IDLE_NS;
             let budget = tail::Budget { bytes: job.limit, until: run.until, idle };
             let mut reader = make(aux);
-            let read = tail::read_lines(&f, from, md.len(), &budget, |line, at| {
+            let read = tail::read_lines(f, from, md.len(), &budget, |line, at| {
                 let mut seen = Vec::new();
                 reader.line(line, at, &job.path, &mut seen);
                 x.take(&mut seen);
@@ -147,11 +155,11 @@ fn read_file(job: &Job, run: Run) -> io::Result<Out> {
             let mut held = Vec::new();
             reader.finish(&mut held);
             x.take(&mut held);
-            Ok(Out { restarted, stamp, read, found: x.finish(reader.save()) })
+            Ok(Out { restarted, stamp, read, head: 0, found: x.finish(reader.save()) })
         }
         Shape::Whole(parse) => {
             let mut whole_doc = true;
-            let mut read = whole(&f, md.len(), |bytes| {
+            let mut read = whole(f, md.len(), |bytes| {
                 let mut seen = Vec::new();
                 whole_doc = parse(bytes, &job.path, &mut seen);
                 if whole_doc {
@@ -162,13 +170,13 @@ fn read_file(job: &Job, run: Run) -> io::Result<Out> {
                 // What it said before stands. Still being written: read again at the next run;
                 // untouched for a minute: damaged, counted, and read again only when it changes.
                 restarted = false;
-                let writing = run.wall_ns.saturating_sub(mtime_ns(&md)) < IDLE_NS;
+                let writing = run.wall_ns.saturating_sub(mtime_ns(md)) < IDLE_NS;
                 read.pending = writing;
                 let mut found = x.finish(Vec::new());
                 found.malformed += u32::from(!writing);
-                return Ok(Out { restarted, stamp, read, found });
+                return Ok(Out { restarted, stamp, read, head: 0, found });
             }
-            Ok(Out { restarted, stamp, read, found: x.finish(Vec::new()) })
+            Ok(Out { restarted, stamp, read, head: 0, found: x.finish(Vec::new()) })
         }
         Shape::Database(query) => {
             let mut seen = Vec::new();
@@ -176,13 +184,13 @@ fn read_file(job: &Job, run: Run) -> io::Result<Out> {
                 Ok(next) => {
                     x.take(&mut seen);
                     let read = tail::Read { bytes: stamp.size, ..tail::Read::default() };
-                    Ok(Out { restarted, stamp, read, found: x.finish(next) })
+                    Ok(Out { restarted, stamp, read, head: 0, found: x.finish(next) })
                 }
                 // The tool holds it (a checkpoint, a migration): what it said before stands, and
                 // the next run asks again.
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                     let read = tail::Read { pending: true, ..tail::Read::default() };
-                    Ok(Out { restarted: false, stamp, read, found: x.finish(aux.to_vec()) })
+                    Ok(Out { restarted: false, stamp, read, head: 0, found: x.finish(aux.to_vec()) })
                 }
                 Err(e) => Err(e),
             }

@@ -2,6 +2,7 @@
 //! read, the service's readings and limit notices it carried, the model names it used, and the
 //! project the file names.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::dedup;
@@ -9,6 +10,7 @@ use super::pricing;
 use super::record::Rec;
 use crate::ground::evidence::{LimitHit, Reading};
 use crate::ground::provider::Provider;
+use crate::ground::text;
 use crate::ground::tokens::{ASSUMED, MAX_PER_CALL, SIDECHAIN, UNPRICED};
 use crate::provider::found::{Call, Found as Seen};
 use crate::provider::price::{self, Price};
@@ -54,11 +56,13 @@ impl<'p> Extractor<'p> {
 
     /// The model's id in this read, its price, and whether that price is assumed from its family.
     fn model(&mut self, name: &str) -> (u16, (Option<&'static Price>, bool)) {
-        if let Some(i) = self.found.models.iter().position(|m| m == name) {
+        // Kept by a name of sane width (no byte more than it: no character more either).
+        let kept = if name.len() > text::NAME { Cow::Owned(text::cap(name, text::NAME)) } else { Cow::Borrowed(name) };
+        if let Some(i) = self.found.models.iter().position(|m| *m == *kept) {
             return (i as u16, self.prices[i]);
         }
         let price = pricing::price_of(name);
-        self.found.models.push(name.to_owned());
+        self.found.models.push(kept.into_owned());
         self.prices.push(price);
         ((self.found.models.len() - 1) as u16, price)
     }
@@ -103,7 +107,7 @@ impl<'p> Extractor<'p> {
                         self.push(r);
                     }
                 }
-                Seen::Reading(r) => self.found.readings.push(r),
+                Seen::Reading(r) => self.found.readings.push(r.bounded()),
                 Seen::Hit(h) => self.found.hits.push(h),
                 Seen::Project(p) => {
                     if self.found.project.is_none() {
@@ -133,13 +137,16 @@ impl<'p> Extractor<'p> {
         };
         let file = match &c.within {
             None => 0,
-            Some(w) => match self.found.subs.iter().position(|s| s == w) {
-                Some(i) => i as u32 + 1,
-                None => {
-                    self.found.subs.push(w.clone());
-                    self.found.subs.len() as u32
+            Some(w) => {
+                let kept = (text::cap(&w.0, text::SESSION), clean_path(&w.1));
+                match self.found.subs.iter().position(|s| *s == kept) {
+                    Some(i) => i as u32 + 1,
+                    None => {
+                        self.found.subs.push(kept);
+                        self.found.subs.len() as u32
+                    }
                 }
-            },
+            }
         };
         Rec {
             ts: c.ts,

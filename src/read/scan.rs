@@ -15,7 +15,7 @@ use std::path::Path;
 
 use super::sources::Root;
 use super::table::{DirEntry, FileEntry, HOT_DIR_NS, HOT_FILE_NS, Stamp, Table, hot, stamp, watched};
-use crate::ground::files::mtime_ns;
+use crate::ground::files::{identity, mtime_ns};
 use crate::ground::provider::Provider;
 
 #[derive(Debug)]
@@ -82,7 +82,8 @@ impl Walker {
         if !self.seen_dirs.insert((md.dev(), md.ino())) || depth > 32 {
             return;
         }
-        self.dirs.push(DirEntry { path: bytes(dir), provider, depth, mtime_ns: mtime_ns(md) });
+        let (dev, ino) = identity(md);
+        self.dirs.push(DirEntry { path: bytes(dir), provider, depth, mtime_ns: mtime_ns(md), dev, ino });
         let Ok(rd) = fs::read_dir(dir) else { return };
         for ent in rd.flatten() {
             let path = ent.path();
@@ -150,7 +151,13 @@ pub fn full(roots: &[Root], state: Table) -> Scan {
 
 fn differs(f: &FileEntry, s: &Stamp) -> bool {
     // Not read to the end last time: there is more to read even if nothing changed.
-    f.unreadable || f.pending || f.dev != s.dev || f.ino != s.ino || f.size != s.size || f.mtime_ns != s.mtime_ns
+    f.unreadable
+        || f.pending
+        || f.dev != s.dev
+        || f.ino != s.ino
+        || f.size != s.size
+        || f.mtime_ns != s.mtime_ns
+        || f.ctime_ns != s.ctime_ns
 }
 
 /// Whether a directory is one the provider keeps its history in (see `Spec::descend`).
@@ -215,13 +222,23 @@ pub fn quick(roots: &[Root], state: Table, wall_ns: i64) -> Scan {
     Scan { changes, dirs, full: false, stats, dirty: false }
 }
 
-/// Lists changed directories again: new files and subtrees are found, vanished ones reported gone.
+/// Lists changed directories again: new files and subtrees are found, vanished ones reported gone. A
+/// directory or file already known under another name (a link, a loop back up) is not taken again.
 fn relist(state: Table, dirty: &[usize]) -> (Vec<DirEntry>, Vec<Change>, u64) {
     let mut dirs = state.dirs.to_vec();
     let mut changes = Vec::new();
     let file_idx: HashMap<&[u8], usize> = state.files.iter().enumerate().map(|(i, f)| (f.path.as_slice(), i)).collect();
+    let by_inode: HashMap<(u64, u64), usize> =
+        state.files.iter().enumerate().map(|(i, f)| ((f.dev, f.ino), i)).collect();
+    // Another name for a file still known under its own (not a file renamed: its old name is gone).
+    let known_elsewhere = |md: &Metadata| {
+        by_inode.get(&identity(md)).is_some_and(|&i| {
+            fs::symlink_metadata(path_of(&state.files[i].path)).is_ok_and(|m| identity(&m) == identity(md))
+        })
+    };
     let mut gone_dirs: Vec<Vec<u8>> = Vec::new();
     let mut w = Walker::new();
+    w.seen_dirs.extend(state.dirs.iter().map(|d| (d.dev, d.ino)));
     for &i in dirty {
         let d = &state.dirs[i];
         let path = path_of(&d.path);
@@ -256,6 +273,7 @@ fn relist(state: Table, dirty: &[usize]) -> (Vec<DirEntry>, Vec<Change>, u64) {
                             changes.push(Change::Changed { idx: fi, size: st.size });
                         }
                     }
+                    None if known_elsewhere(&md) => {}
                     None => changes.push(Change::New {
                         path: pb,
                         provider: d.provider,
@@ -286,7 +304,7 @@ fn relist(state: Table, dirty: &[usize]) -> (Vec<DirEntry>, Vec<Change>, u64) {
         }
     }
     for (path, provider, md) in w.files {
-        if !file_idx.contains_key(path.as_slice()) {
+        if !file_idx.contains_key(path.as_slice()) && !known_elsewhere(&md) {
             let st = stamp(provider, path_of(&path), &md);
             changes.push(Change::New { path, provider, size: st.size, mtime_ns: st.mtime_ns });
         }
@@ -323,6 +341,7 @@ mod tests {
                     ino: md.ino(),
                     size: md.len(),
                     mtime_ns: mtime_ns(&md),
+                    ctime_ns: crate::ground::platform::ctime_ns(&md),
                     unreadable: false,
                     ..FileEntry::unreadable(path, provider, t.files.len() as u32)
                 });

@@ -2,7 +2,7 @@
 //! there is anything new to read, and where to start reading it.
 
 use super::tail::Mark;
-use crate::ground::files::mtime_ns;
+use crate::ground::platform::{ctime_ns, mtime_ns};
 use crate::ground::provider::Provider;
 
 const HOUR_NS: i64 = 3_600_000_000_000;
@@ -19,13 +19,17 @@ pub struct FileEntry {
     pub id: u32,
     pub dev: u64,
     pub ino: u64,
-    /// Size and mtime when last looked at; a change means there may be something to read.
+    /// Size, mtime and ctime when last looked at; a change means there may be something to read. The
+    /// ctime moves on every write, even one that keeps the size and puts the mtime back.
     pub size: u64,
     pub mtime_ns: i64,
+    pub ctime_ns: i64,
     /// Where the next read starts (see `tail::Mark`).
     pub mark: Mark,
     /// Fingerprint of the bytes before `mark.offset` (see `tail`).
     pub fp: u64,
+    /// Fingerprint of the file's first bytes (see `tail::head_fingerprint`).
+    pub head: u64,
     pub malformed: u32,
     pub oversized: u32,
     /// Reported figures (rate limits) refused as implausible.
@@ -63,8 +67,10 @@ impl FileEntry {
             ino: 0,
             size: 0,
             mtime_ns: 0,
+            ctime_ns: 0,
             mark: Mark::default(),
             fp: 0,
+            head: 0,
             malformed: 0,
             oversized: 0,
             implausible: 0,
@@ -86,6 +92,9 @@ pub struct DirEntry {
     /// 0 for a root, 1 for its children, and so on.
     pub depth: u8,
     pub mtime_ns: i64,
+    /// (device, inode): a directory reached again under another name (a link) is walked once.
+    pub dev: u64,
+    pub ino: u64,
 }
 
 /// What a stat says of a file, as the table keeps it. A database's write-ahead log holds its latest
@@ -96,11 +105,12 @@ pub struct Stamp {
     pub ino: u64,
     pub size: u64,
     pub mtime_ns: i64,
+    pub ctime_ns: i64,
 }
 
 pub fn stamp(provider: Provider, path: &std::path::Path, md: &std::fs::Metadata) -> Stamp {
     use std::os::unix::fs::MetadataExt;
-    let mut s = Stamp { dev: md.dev(), ino: md.ino(), size: md.len(), mtime_ns: mtime_ns(md) };
+    let mut s = Stamp { dev: md.dev(), ino: md.ino(), size: md.len(), mtime_ns: mtime_ns(md), ctime_ns: ctime_ns(md) };
     let name = path.file_name().map_or(&b""[..], |n| std::os::unix::ffi::OsStrExt::as_bytes(n));
     if let Some(suffix) = (provider.spec().shape)(name).companion() {
         let mut log = path.as_os_str().to_owned();
@@ -108,6 +118,7 @@ pub fn stamp(provider: Provider, path: &std::path::Path, md: &std::fs::Metadata)
         if let Ok(l) = std::fs::metadata(&log) {
             s.size = s.size.saturating_add(l.len());
             s.mtime_ns = s.mtime_ns.max(mtime_ns(&l));
+            s.ctime_ns = s.ctime_ns.max(ctime_ns(&l));
         }
     }
     s

@@ -35,6 +35,17 @@ pub fn fingerprint_at(f: &File, offset: u64) -> io::Result<u64> {
     Ok(fingerprint(&b))
 }
 
+/// How many bytes from its start the head fingerprint covers, at most.
+pub const HEAD_LEN: u64 = 4096;
+
+/// The fingerprint of a file's first bytes: the part already read (up to `offset`), at most
+/// `HEAD_LEN`. With the one before the offset it tells a file rewritten in place from one appended to.
+pub fn head_fingerprint(f: &File, offset: u64) -> io::Result<u64> {
+    let mut b = vec![0u8; offset.min(HEAD_LEN) as usize];
+    f.read_exact_at(&mut b, 0)?;
+    Ok(fingerprint(&b))
+}
+
 /// Where reading a file stands between runs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Mark {

@@ -9,7 +9,6 @@ pub mod escape;
 pub mod fit;
 pub mod json;
 pub mod line;
-pub mod notice;
 pub mod report;
 pub mod report_json;
 pub mod segment;

@@ -7,7 +7,6 @@
 
 use std::fs::File;
 use std::io;
-use std::path::Path;
 
 use super::blob::Blob;
 use super::pages::{self, Pages, Section};
@@ -208,8 +207,14 @@ fn corrupt() -> io::Error {
 }
 
 impl Base {
-    pub fn open(path: &Path, gen_: u64, price_hash: u64) -> io::Result<Base> {
-        Base::read(Blob::File(File::open(path)?), gen_, price_hash)
+    /// The base in `file` (opened by `Cache`, which checked what it is).
+    pub fn from_file(file: File, gen_: u64, price_hash: u64) -> io::Result<Base> {
+        Base::read(Blob::File(file), gen_, price_hash)
+    }
+
+    #[cfg(test)]
+    pub fn open(path: &std::path::Path, gen_: u64, price_hash: u64) -> io::Result<Base> {
+        Base::from_file(File::open(path)?, gen_, price_hash)
     }
 
     /// A base from the bytes `encode` made, never written (the cache cannot be).

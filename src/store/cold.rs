@@ -10,10 +10,6 @@ use crate::read::tail::Mark;
 
 const MAGIC: &[u8; 8] = b"RWYCOLD1";
 
-pub fn name(gen_: u64) -> String {
-    format!("cold-{gen_:016x}")
-}
-
 /// The cold file a state names.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ColdRef {
@@ -35,12 +31,12 @@ pub fn put_dirs_and_files<'a>(
 ) {
     w.u32(dirs.len() as u32);
     for d in dirs {
-        w.bytes(&d.path).u8(d.provider.code()).u8(d.depth).i64(d.mtime_ns);
+        w.bytes(&d.path).u8(d.provider.code()).u8(d.depth).i64(d.mtime_ns).u64(d.dev).u64(d.ino);
     }
     w.u32(files.len() as u32);
     for f in files {
         w.i64(f.mtime_ns).bytes(&f.path).u8(f.provider.code()).u32(f.id).u64(f.dev).u64(f.ino);
-        w.u64(f.size).u64(f.mark.offset).u64(f.mark.scanned).u64(f.fp);
+        w.u64(f.size).i64(f.ctime_ns).u64(f.mark.offset).u64(f.mark.scanned).u64(f.fp).u64(f.head);
         w.u32(f.malformed).u32(f.oversized).u32(f.implausible).u8(flags(f)).bytes(&f.aux);
         w.bytes(f.project.as_bytes()).u32(f.odd).u32(f.subs.len() as u32);
         for s in &f.subs {
@@ -50,16 +46,18 @@ pub fn put_dirs_and_files<'a>(
 }
 
 pub fn get_dirs_and_files(r: &mut Reader, dirs: &mut Vec<DirEntry>, files: &mut Vec<FileEntry>) -> R<(u32, u32)> {
-    let nd = r.count(14)?;
+    let nd = r.count(30)?;
     for _ in 0..nd {
         dirs.push(DirEntry {
             path: r.bytes()?.to_vec(),
             provider: provider(r.u8()?)?,
             depth: r.u8()?,
             mtime_ns: r.i64()?,
+            dev: r.u64()?,
+            ino: r.u64()?,
         });
     }
-    let nf = r.count(94)?;
+    let nf = r.count(110)?;
     for _ in 0..nf {
         let mut f = FileEntry {
             mtime_ns: r.i64()?,
@@ -69,8 +67,10 @@ pub fn get_dirs_and_files(r: &mut Reader, dirs: &mut Vec<DirEntry>, files: &mut 
             dev: r.u64()?,
             ino: r.u64()?,
             size: r.u64()?,
+            ctime_ns: r.i64()?,
             mark: Mark { offset: r.u64()?, scanned: r.u64()?, ..Mark::default() },
             fp: r.u64()?,
+            head: r.u64()?,
             malformed: r.u32()?,
             oversized: r.u32()?,
             implausible: r.u32()?,

@@ -7,34 +7,25 @@
 //! which are the only source of truth.
 
 use std::collections::HashSet;
-use std::fs::{self, File, OpenOptions};
 use std::io;
-use std::os::unix::fs::OpenOptionsExt;
-use std::path::{Path, PathBuf};
+use std::os::unix::ffi::OsStrExt;
+use std::path::PathBuf;
 
 use super::base::Built;
 use super::base::{self, Base};
-use super::cold;
 use super::compact;
 use super::state::{Depth, State};
 use super::state_file;
-use crate::ground::files::{create_private_dir, write_atomic};
+use crate::ground::cache::{Cache, Item, Locked};
 use crate::ground::log;
 use crate::ground::provider::Provider;
 use crate::read::table::{HOT_DIR_NS, HOT_FILE_NS};
-
-const STATE: &str = "state";
-const LOCK: &str = "lock";
 
 /// Compact once this many records were read since the last compaction (tests lower it to cross many
 /// compactions)...
 pub const MAX_DELTA: usize = 1024;
 /// ...or when a query would have to re-walk more rows than this.
 const MAX_REGION: u32 = 8192;
-
-fn base_name(gen_: u64) -> String {
-    format!("base-{gen_:016x}")
-}
 
 /// A generation number unique across rebuilds, so a reader holding an old state can never open a new
 /// file by the old name and take it for the one it expects.
@@ -46,6 +37,10 @@ fn new_gen() -> u64 {
 }
 
 pub struct Db {
+    pub cache: Cache,
+    /// Which set of roots (see `Item::Db`).
+    pub id: u64,
+    /// Its folder, to name it.
     pub dir: PathBuf,
     pub state: State,
     pub base: Option<Base>,
@@ -62,9 +57,11 @@ pub struct Db {
 impl Db {
     /// Loads the cache in `dir`. Never fails: whatever cannot be trusted is replaced by an empty state,
     /// which the next update rebuilds.
-    pub fn open(dir: &Path, price_hash: u64, depth: Depth) -> Db {
+    pub fn open(cache: &Cache, id: u64, price_hash: u64, depth: Depth) -> Db {
         let mut db = Db {
-            dir: dir.to_path_buf(),
+            cache: cache.clone(),
+            id,
+            dir: cache.path(Item::Db(id)),
             state: State::empty(),
             base: None,
             price_hash,
@@ -72,6 +69,11 @@ impl Db {
             memory_only: None,
             max_delta: MAX_DELTA,
         };
+        if let Some(why) = cache.refused() {
+            // Nothing in it is read or written: a run that answers at all reads into memory.
+            db.memory_only = Some(format!("the cache directory is refused: {why}"));
+            return db;
+        }
         db.reload(depth);
         db
     }
@@ -81,7 +83,7 @@ impl Db {
         // A concurrent compaction may delete the base our state names between the two reads; the new
         // state then names a new base, so read both again.
         for _ in 0..3 {
-            let st = match state_file::read(&self.dir, self.price_hash, depth) {
+            let st = match state_file::read(&self.cache, self.id, self.price_hash, depth) {
                 Ok(Ok(st)) => st,
                 Ok(Err(_)) => {
                     self.discard("state is corrupt, truncated, incomplete, or from another version".into());
@@ -105,7 +107,11 @@ impl Db {
                 self.state = st;
                 return;
             }
-            match Base::open(&self.dir.join(base_name(st.base_gen)), st.base_gen, self.price_hash) {
+            match self
+                .cache
+                .open(Item::Base(self.id, st.base_gen))
+                .and_then(|(f, _)| Base::from_file(f, st.base_gen, self.price_hash))
+            {
                 Ok(b) => {
                     self.state = st;
                     self.base = Some(b);
@@ -132,17 +138,32 @@ impl Db {
     /// a part of it that failed its check.
     pub fn invalidate(&self, why: &str) {
         log::warn(&format!("cache {}: {why}; rebuilding", self.dir.display()));
-        let _ = fs::remove_file(self.dir.join(STATE));
+        let _ = self.cache.remove(Item::State(self.id));
     }
 
     /// Tries to take the writer's lock without waiting. `None` means another invocation holds it.
-    pub fn try_lock(&self) -> io::Result<Option<File>> {
-        create_private_dir(&self.dir)?;
-        let f = OpenOptions::new().create(true).truncate(false).write(true).mode(0o600).open(self.dir.join(LOCK))?;
-        match f.try_lock() {
-            Ok(()) => Ok(Some(f)),
-            Err(fs::TryLockError::WouldBlock) => Ok(None),
-            Err(fs::TryLockError::Error(e)) => Err(e),
+    /// The lock file's mtime says since when it is held (a change of the inode alone: a full disk
+    /// takes it).
+    pub fn try_lock(&self) -> io::Result<Option<Locked>> {
+        let l = self.cache.lock(Item::Lock(self.id))?;
+        if let Some(l) = &l {
+            let _ = l.file.set_modified(std::time::SystemTime::now());
+        }
+        Ok(l)
+    }
+
+    /// How long the writer's lock has been held, in ms, as its holder marked it (for a run that found
+    /// it busy).
+    pub fn lock_held_for(&self, wall_ms: i64) -> Option<i64> {
+        let (_, md) = self.cache.open(Item::Lock(self.id)).ok()?;
+        let at = md.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis() as i64;
+        Some(wall_ms - at)
+    }
+
+    /// Writes which roots this folder is for, once.
+    pub fn note_roots(&self, roots: &[Vec<u8>]) {
+        if self.memory_only.is_none() && !self.cache.exists(Item::Roots(self.id)) {
+            let _ = self.cache.write_checked(Item::Roots(self.id), &roots.join(&b'\n'));
         }
     }
 
@@ -202,13 +223,13 @@ impl Db {
         if let Some(b) = built {
             let gen_ = new_gen();
             let bytes = base::encode(&b, gen_, self.price_hash);
-            let path = self.dir.join(base_name(gen_));
+            let item = Item::Base(self.id, gen_);
             let on_disk = match self.memory_only {
                 Some(_) => None,
-                None => match create_private_dir(&self.dir).and_then(|_| write_atomic(&path, &bytes)) {
+                None => match self.cache.write(item, &bytes) {
                     Ok(()) => {
-                        written = Some(path.clone());
-                        Some(Base::open(&path, gen_, self.price_hash)?)
+                        written = Some(gen_);
+                        Some(Base::from_file(self.cache.open(item)?.0, gen_, self.price_hash)?)
                     }
                     Err(e) => {
                         self.cannot_write(&e);
@@ -234,15 +255,14 @@ impl Db {
             self.state.written_at = before;
             self.cannot_write(&e);
             // No state names it: it would stay behind at every run. This run reads it by its open handle.
-            if let Some(p) = written {
-                let _ = fs::remove_file(p);
+            if let Some(g) = written {
+                let _ = self.cache.remove(Item::Base(self.id, g));
             }
         }
         Ok(())
     }
 
     fn write_state(&mut self, wall_ms: i64) -> io::Result<()> {
-        create_private_dir(&self.dir)?;
         self.state.written_at = wall_ms;
         let wall_ns = wall_ms.saturating_mul(1_000_000);
         let enc = state_file::encode(
@@ -253,9 +273,9 @@ impl Db {
             new_gen(),
         );
         if let Some((g, bytes)) = &enc.cold {
-            write_atomic(&self.dir.join(cold::name(*g)), bytes)?;
+            self.cache.write(Item::Cold(self.id, *g), bytes)?;
         }
-        write_atomic(&self.dir.join(STATE), &enc.state)?;
+        self.cache.write(Item::State(self.id), &enc.state)?;
         self.remove_stale();
         Ok(())
     }
@@ -276,23 +296,49 @@ impl Db {
     /// Deletes bases and cold files the state no longer names. Readers without the lock never open a
     /// cold file, and a reader whose base vanishes reads the state again.
     fn remove_stale(&self) {
-        let keep_base = base_name(self.state.base_gen);
-        let keep_cold = cold::name(self.state.cold.gen_);
-        let Ok(rd) = fs::read_dir(&self.dir) else { return };
-        for e in rd.flatten() {
-            let name = e.file_name();
-            let name = name.to_string_lossy();
+        let name_of = |item: Item| self.cache.path(item).file_name().map(|n| n.to_string_lossy().into_owned());
+        let keep_base = name_of(Item::Base(self.id, self.state.base_gen));
+        let keep_cold = name_of(Item::Cold(self.id, self.state.cold.gen_));
+        let folder = Item::Db(self.id);
+        for (name, md) in self.cache.list(Some(folder)) {
             let stale_tmp = name.ends_with(".tmp")
-                && e.metadata()
-                    .ok()
-                    .and_then(|m| m.modified().ok())
-                    .and_then(|t| t.elapsed().ok())
-                    .is_some_and(|a| a.as_secs() > 600);
-            let stale_base = name.starts_with("base-") && *name != keep_base;
-            let stale_cold = name.starts_with("cold-") && *name != keep_cold;
+                && md.modified().ok().and_then(|t| t.elapsed().ok()).is_some_and(|a| a.as_secs() > 600);
+            let stale_base = name.starts_with("base-") && Some(&name) != keep_base.as_ref();
+            let stale_cold = name.starts_with("cold-") && Some(&name) != keep_cold.as_ref();
             if stale_base || stale_cold || stale_tmp {
-                let _ = fs::remove_file(e.path());
+                let _ = self.cache.remove_in(folder, &name);
             }
+        }
+    }
+}
+
+/// Days after which a folder that names no roots (made by an earlier version) and was not written is
+/// taken for one whose roots are gone.
+const UNNAMED_DAYS: u64 = 30;
+
+/// Removes the folders of sets of roots that are all gone (a config dir deleted, a temporary one), but
+/// `keep`'s: the cache would otherwise keep every set of roots it ever saw.
+pub fn prune(cache: &Cache, keep: u64) {
+    for (name, md) in cache.list(None) {
+        let Some(id) = name.strip_prefix("db-").and_then(|h| u64::from_str_radix(h, 16).ok()) else { continue };
+        if id == keep || !md.is_dir() {
+            continue;
+        }
+        let gone = match cache.read_checked(Item::Roots(id)) {
+            Ok(roots) => roots
+                .split(|&b| b == b'\n')
+                .filter(|r| !r.is_empty())
+                .all(|r| std::fs::symlink_metadata(std::path::Path::new(std::ffi::OsStr::from_bytes(r))).is_err()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => cache
+                .open(Item::State(id))
+                .ok()
+                .and_then(|(_, m)| m.modified().ok()?.elapsed().ok())
+                .is_none_or(|age| age.as_secs() > UNNAMED_DAYS * 86_400),
+            Err(_) => false,
+        };
+        if gone {
+            log::warn(&format!("removing the cache of roots that are gone: {}", cache.path(Item::Db(id)).display()));
+            let _ = cache.remove_dir(Item::Db(id));
         }
     }
 }

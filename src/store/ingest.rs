@@ -10,12 +10,13 @@
 //! helper in the background (`runway catch-up`), which works in rounds and keeps each one.
 
 use std::io;
-use std::path::PathBuf;
+use std::os::unix::ffi::OsStrExt;
 use std::time::{Duration, Instant};
 
 use super::db::Db;
 use super::merge::Update;
 use super::state::Depth;
+use crate::ground::cache::{Cache, Locked};
 use crate::ground::log;
 use crate::read::batch::{self, Job};
 use crate::read::pricing;
@@ -41,6 +42,9 @@ const PROMPT_BYTES: u64 = 16 << 20;
 const PROMPT_TIME: Duration = Duration::from_millis(40);
 /// One round of the helper: what a kill can lose at most.
 const HELPER_BYTES: u64 = 256 << 20;
+/// How long a prompt waits for the helper to walk (ten rescan periods, or this, whichever is
+/// longer) before walking itself.
+const OVERDUE: i64 = 10 * 60_000;
 /// How long `status` waits for a busy cache before reading on its own.
 const WAIT_FOR_LOCK: Duration = Duration::from_secs(2);
 /// `status` says what it is doing when it has this much to read.
@@ -65,7 +69,9 @@ impl Default for PromptBudget {
 }
 
 pub struct Options {
-    pub db_dir: PathBuf,
+    pub cache: Cache,
+    /// Which of its folders: the one of this set of roots (see `Item::Db`).
+    pub db: u64,
     pub roots: Vec<Root>,
     /// Longest time between full walks, in milliseconds.
     pub rescan_ms: i64,
@@ -89,8 +95,11 @@ pub struct RunInfo {
     pub error: Option<String>,
     /// Some file is not read to its end yet: the totals are not whole.
     pub behind: bool,
-    /// Work was left for the background helper (reading beyond the budget, or a compaction).
+    /// Work was left for the background helper (reading beyond the budget, a compaction, a walk).
     pub deferred: bool,
+    /// Another run has held the cache's lock for this long (ms), past the rescan period: it does not
+    /// finish, and what this run serves is not brought up to date.
+    pub stale: Option<i64>,
 }
 
 pub struct Run {
@@ -115,10 +124,18 @@ pub fn refresh(opts: &Options) -> Run {
     let mut info = RunInfo::default();
     let wall_ns = opts.wall_ms.saturating_mul(1_000_000);
     let depth = if opts.pace == Pace::Full { Depth::Full } else { Depth::Warm };
-    let mut db = Db::open(&opts.db_dir, pricing::table_hash(), depth);
+    let mut db = Db::open(&opts.cache, opts.db, pricing::table_hash(), depth);
     db.max_delta = opts.budget.max_delta;
     clock.lap(&mut info, "load");
-    let sweep = sweep_due(&db, opts);
+    if opts.cache.refused().is_some() && opts.pace != Pace::Full {
+        // Without a cache a prompt would read all history at every run: it shows nothing instead
+        // (`doctor` says why), and `status` reads into memory.
+        info.behind = true;
+        return Run { db, info };
+    }
+    let sweep = walk_now(&db, opts);
+    // A walk due that a prompt leaves to the helper.
+    info.deferred = sweep_due(&db, opts) && !sweep;
     // A full walk is only worth doing under the lock; until then it is enough to know one is due.
     let first = if sweep {
         Scan { dirty: true, ..Scan::default() }
@@ -134,14 +151,18 @@ pub fn refresh(opts: &Options) -> Run {
         return Run { db, info };
     }
     let lock = match lock(&db, opts.pace) {
+        // A refused cache directory: nothing to lock, nothing to write.
+        _ if db.memory_only.is_some() => None,
         Ok(Some(l)) => Some(l),
         Ok(None) if opts.pace == Pace::Full => {
             // Another run has held it a while (a first read, a helper's round): read on our own.
+            info.stale = stuck(&db, opts);
             db.keep_in_memory("another runway is updating the cache; this run read on its own".into());
             None
         }
         Ok(None) => {
             info.busy = true;
+            info.stale = stuck(&db, opts);
             info.behind = db.state.files.iter().any(|f| f.pending);
             return Run { db, info };
         }
@@ -153,15 +174,16 @@ pub fn refresh(opts: &Options) -> Run {
     };
     // Another invocation may have updated the cache between our read and the lock. Appended lines
     // need only the recent part of the state; a full walk or a changed directory needs all of it.
-    let mut sweep = sweep_due(&db, opts);
+    let mut sweep = walk_now(&db, opts);
     // The helper loads the whole table: files it finishes go back to the cold file as it commits,
     // instead of weighing on every prompt's read of the state until the next full walk. `status`
     // and `report` keep it too: they name every file's session.
     db.reload(if sweep || opts.pace != Pace::Prompt { Depth::Full } else { Depth::Update });
-    if !sweep && sweep_due(&db, opts) {
+    if !sweep && walk_now(&db, opts) {
         sweep = true;
         db.reload(Depth::Full);
     }
+    info.deferred |= sweep_due(&db, opts) && !sweep;
     let mut scanned = if sweep {
         scan::full(&opts.roots, db.state.table())
     } else {
@@ -180,13 +202,23 @@ pub fn refresh(opts: &Options) -> Run {
         info.error = Some(msg);
         db.reload(Depth::Full);
     }
+    if info.updated {
+        let roots: Vec<Vec<u8>> = opts.roots.iter().map(|r| r.path.as_os_str().as_bytes().to_vec()).collect();
+        db.note_roots(&roots);
+    }
     drop(lock);
     info.behind = db.state.files.iter().any(|f| f.pending);
     Run { db, info }
 }
 
+/// How long another run has held the lock, when longer than a run ever should: the rescan period, and
+/// at least a minute (a helper's round of 256 MiB takes seconds).
+fn stuck(db: &Db, opts: &Options) -> Option<i64> {
+    db.lock_held_for(opts.wall_ms).filter(|&held| held > opts.rescan_ms.max(60_000))
+}
+
 /// The writer's lock: tried once by a prompt or the helper; waited for a moment by `status`.
-fn lock(db: &Db, pace: Pace) -> io::Result<Option<std::fs::File>> {
+fn lock(db: &Db, pace: Pace) -> io::Result<Option<Locked>> {
     let until = Instant::now() + WAIT_FOR_LOCK;
     loop {
         match db.try_lock()? {
@@ -198,6 +230,14 @@ fn lock(db: &Db, pace: Pace) -> io::Result<Option<std::fs::File>> {
 
 fn sweep_due(db: &Db, opts: &Options) -> bool {
     db.base.is_none() || opts.wall_ms - db.state.last_sweep >= opts.rescan_ms || opts.wall_ms < db.state.last_sweep
+}
+
+/// Whether this run walks every root now. A prompt leaves a walk that is due to the helper (over a
+/// hundred thousand files it takes longer than a prompt may): it walks only when there is no cache
+/// yet, or when the helper has not walked for `OVERDUE` (it cannot start, or keeps dying).
+fn walk_now(db: &Db, opts: &Options) -> bool {
+    let overdue = opts.wall_ms - db.state.last_sweep >= opts.rescan_ms.saturating_mul(10).max(OVERDUE);
+    sweep_due(db, opts) && (opts.pace != Pace::Prompt || db.base.is_none() || overdue)
 }
 
 fn update(
@@ -325,8 +365,10 @@ fn update(
                     ino: out.stamp.ino,
                     size: out.stamp.size,
                     mtime_ns: out.stamp.mtime_ns,
+                    ctime_ns: out.stamp.ctime_ns,
                     mark: out.read.mark,
                     fp: out.read.fingerprint,
+                    head: out.head,
                     malformed: before.map_or(0, |p| p.malformed) + found.malformed,
                     oversized: before.map_or(0, |p| p.oversized) + out.read.oversized as u32,
                     implausible: before.map_or(0, |p| p.implausible) + found.implausible,

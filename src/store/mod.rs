@@ -10,7 +10,6 @@ pub mod db;
 pub mod ingest;
 pub mod memo;
 pub mod merge;
-pub mod notices;
 pub mod pages;
 pub mod prompt_cache;
 pub mod readings;

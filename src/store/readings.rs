@@ -3,38 +3,39 @@
 //!
 //! Each reading belongs to the history root (the `projects/` dir of the session's transcript,
 //! resolved) it came from, so that two accounts with two config dirs do not mix; one without a known
-//! root applies to every root. Each root has its own small file, `readings/<hash of the root>`, so a
-//! run reads only the files of its own roots however many roots there ever were; a file whose root
-//! is gone is deleted when a new root's file is made, and readings of windows that ended more than
-//! `KEEP_DAYS` ago are dropped. A file is a checksum line, then JSON: a flipped bit makes it ignored
-//! (and logged), never a different figure. Written through a temporary file and a rename, under a lock
-//! that is tried and, when busy, given up on (another status line is writing a reading of the same
-//! moment).
+//! root applies to every root. Each root has its own small file (`Item::Readings`), so a run reads
+//! only the files of its own roots however many roots there ever were; a file whose root is gone is
+//! deleted when a new root's file is made, and readings of windows that ended more than `KEEP_DAYS`
+//! ago are dropped. A file is a checksum line, then JSON: a flipped bit makes it ignored (and logged),
+//! never a different figure.
+//!
+//! A root's file is replaced whole under a lock. Forty status lines drawn at once each wait their turn
+//! (a millisecond or two each); one that cannot get it within `WAIT` (a holder stuck or stopped)
+//! leaves its readings in a file of their own beside it (`Item::ReadingsPending`), read with the
+//! root's file and folded into it by the next run that holds the lock. No reading is dropped for a
+//! busy lock.
 
 use std::collections::HashSet;
-use std::fs::{self, OpenOptions};
 use std::io;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use crate::ground::cache::{Cache, Item};
 use crate::ground::evidence::Reading;
-use crate::ground::files::{create_private_dir, read_bounded, write_atomic};
-use crate::ground::hash::{checksum, key};
+use crate::ground::hash::key;
 use crate::ground::log;
 use crate::ground::provider::Provider;
 use crate::ground::time::DAY_MS;
 use crate::ground::window::Window;
 
-const DIR: &str = "readings";
-const LOCK: &str = "readings.lock";
 /// Readings kept per provider and window of a root: enough to learn how local cost maps to a share.
 const KEEP: usize = 96;
 /// A window that ended this long ago teaches nothing more (calibration looks at the last four).
 const KEEP_DAYS: i64 = 35;
-/// A readings file larger than this is not one runway wrote.
-const MAX_FILE: u64 = 4 << 20;
+/// How long a status line waits for the lock before leaving its readings beside the root's file.
+const WAIT: Duration = Duration::from_millis(250);
 
 /// A reading and the root it belongs to ("" when unknown).
 #[derive(Clone, Debug, PartialEq)]
@@ -70,7 +71,7 @@ fn from_json(v: &Value) -> Option<Reading> {
 
 /// A root as readings name it: resolved, so that two spellings of one directory match.
 pub fn root_key(p: &Path) -> String {
-    fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()).display().to_string()
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()).display().to_string()
 }
 
 /// The keys of a set of root paths.
@@ -78,12 +79,12 @@ pub fn root_keys(paths: &[PathBuf]) -> HashSet<String> {
     paths.iter().map(|p| p.display().to_string()).collect()
 }
 
-/// The file of one root's readings ("" for readings of no known root).
-fn file_of(cache_dir: &Path, root: &str) -> PathBuf {
-    cache_dir.join(DIR).join(format!("{:016x}", key("readings-root", &[root.as_bytes()])))
+/// Which file holds one root's readings ("" for readings of no known root).
+fn hash_of(root: &str) -> u64 {
+    key("readings-root", &[root.as_bytes()])
 }
 
-/// One root's file: its readings, refused count and last reason.
+/// One root's file (or readings left beside it): its readings, refused count and last reason.
 #[derive(Debug, Default)]
 struct RootFile {
     root: String,
@@ -93,15 +94,17 @@ struct RootFile {
 }
 
 impl RootFile {
-    fn load(path: &Path) -> Option<RootFile> {
-        let b = read_bounded(path, MAX_FILE).ok()?;
-        let parsed = (|| {
-            let nl = b.iter().position(|&c| c == b'\n')?;
-            let (sum, body) = (std::str::from_utf8(&b[..nl]).ok()?, &b[nl + 1..]);
-            if u64::from_str_radix(sum, 16).ok()? != checksum("readings", body) {
+    fn load(cache: &Cache, item: Item) -> Option<RootFile> {
+        let b = match cache.read_checked(item) {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return None,
+            Err(e) => {
+                log::warn(&format!("ignoring damaged readings: {e}"));
                 return None;
             }
-            let v: Value = serde_json::from_slice(body).ok()?;
+        };
+        let parsed = (|| {
+            let v: Value = serde_json::from_slice(&b).ok()?;
             Some(RootFile {
                 root: v["root"].as_str()?.to_owned(),
                 readings: v["readings"].as_array()?.iter().filter_map(from_json).collect(),
@@ -110,30 +113,77 @@ impl RootFile {
             })
         })();
         if parsed.is_none() {
-            log::warn(&format!("ignoring damaged {}", path.display()));
+            log::warn(&format!("ignoring damaged {}", cache.path(item).display()));
         }
         parsed
     }
 
-    fn save(&self, path: &Path) -> io::Result<()> {
+    fn save(&self, cache: &Cache, item: Item) -> io::Result<()> {
         let items: Vec<Value> = self.readings.iter().map(to_json).collect();
         let doc =
             json!({ "root": self.root, "readings": items, "refused": self.refused, "last_refused": self.last_refused });
-        let body = serde_json::to_vec(&doc).map_err(io::Error::other)?;
-        let mut bytes = format!("{:016x}\n", checksum("readings", &body)).into_bytes();
-        bytes.extend_from_slice(&body);
-        write_atomic(path, &bytes)
+        cache.write_checked(item, &serde_json::to_vec(&doc).map_err(io::Error::other)?)
     }
+
+    /// Takes in what another file of the same root holds.
+    fn fold(&mut self, other: RootFile) {
+        self.refused += other.refused;
+        if !other.last_refused.is_empty() {
+            self.last_refused = other.last_refused;
+        }
+        for n in &other.readings {
+            add(&mut self.readings, n);
+        }
+    }
+}
+
+/// The names of the readings left beside the file `h` (see the module comment). Rare: one stat
+/// tells there are none.
+fn pending_of(cache: &Cache, h: u64) -> Vec<String> {
+    if !cache.exists(Item::ReadingsPendingDir) {
+        return Vec::new();
+    }
+    let prefix = format!("{h:016x}.");
+    let mut names: Vec<String> = cache
+        .list(Some(Item::ReadingsPendingDir))
+        .into_iter()
+        .map(|(n, _)| n)
+        .filter(|n| n.starts_with(&prefix) && !n.ends_with(".tmp"))
+        .collect();
+    names.sort();
+    names
+}
+
+fn pending_item(h: u64, name: &str) -> Option<Item<'_>> {
+    Some(Item::ReadingsPending(h, name.strip_prefix(&format!("{h:016x}."))?))
+}
+
+/// Folds the readings left beside `f`'s file into it; the names folded.
+fn fold_pending(cache: &Cache, h: u64, f: &mut RootFile) -> Vec<String> {
+    let names = pending_of(cache, h);
+    for name in &names {
+        if let Some(p) = pending_item(h, name).and_then(|i| RootFile::load(cache, i)).filter(|p| p.root == f.root) {
+            f.fold(p);
+        }
+    }
+    names
 }
 
 impl Readings {
     /// The readings of these roots (as `root_key` names them) and of no known root; a missing file is
     /// no readings, a damaged one is logged and ignored.
-    pub fn load(cache_dir: &Path, roots: &HashSet<String>) -> Readings {
+    pub fn load(cache: &Cache, roots: &HashSet<String>) -> Readings {
         let mut out = Readings::default();
+        let any_pending = cache.exists(Item::ReadingsPendingDir);
         for root in std::iter::once("").chain(roots.iter().map(String::as_str)) {
-            let path = file_of(cache_dir, root);
-            let Some(f) = path.exists().then(|| RootFile::load(&path)).flatten() else { continue };
+            let (h, empty) = (hash_of(root), || RootFile { root: root.to_owned(), ..RootFile::default() });
+            // A stat first: of many roots few have readings.
+            let mut f = match cache.exists(Item::Readings(h)) {
+                true => RootFile::load(cache, Item::Readings(h)).filter(|f| f.root == root).unwrap_or_else(empty),
+                false if any_pending => empty(),
+                false => continue,
+            };
+            fold_pending(cache, h, &mut f);
             out.list.extend(f.readings.into_iter().map(|reading| Rooted { reading, root: f.root.clone() }));
             out.refused += f.refused;
             if !f.last_refused.is_empty() {
@@ -146,36 +196,47 @@ impl Readings {
 
     /// Adds readings of `root` (a figure seen again only extends the one before; at most `KEEP` per
     /// window, none of windows long over), counts the refused ones, and writes that root's file.
-    pub fn record(cache_dir: &Path, new: &[Reading], refused: &[String], root: Option<&Path>) -> io::Result<()> {
+    pub fn record(cache: &Cache, new: &[Reading], refused: &[String], root: Option<&Path>) -> io::Result<()> {
         if new.is_empty() && refused.is_empty() {
             return Ok(());
         }
-        create_private_dir(&cache_dir.join(DIR))?;
-        let lock =
-            OpenOptions::new().create(true).truncate(false).write(true).mode(0o600).open(cache_dir.join(LOCK))?;
-        if lock.try_lock().is_err() {
-            return Ok(());
-        }
         let root = root.map(root_key).unwrap_or_default();
-        let path = file_of(cache_dir, &root);
-        let existed = path.exists();
-        let mut f = RootFile::load(&path).filter(|f| f.root == root).unwrap_or_default();
-        f.root = root;
-        f.refused += refused.len() as u64;
-        if let Some(last) = refused.last() {
-            f.last_refused = last.clone();
-        }
+        let h = hash_of(&root);
+        let mut mine = RootFile { root: root.clone(), ..RootFile::default() };
+        mine.refused = refused.len() as u64;
+        mine.last_refused = refused.last().cloned().unwrap_or_default();
         for n in new {
-            add(&mut f.readings, n);
+            add(&mut mine.readings, n);
         }
+        let Some(_lock) = cache.lock_within(Item::ReadingsLock, WAIT)? else {
+            // A holder stuck past any status line's patience: the next run folds these in.
+            log::warn("readings are locked by a run that does not finish: kept beside for the next");
+            let tag = format!("{}-{}", std::process::id(), crate::ground::time::wall_ms());
+            // The folder may be removed, emptied, between its making and the write: once more.
+            return mine
+                .save(cache, Item::ReadingsPending(h, &tag))
+                .or_else(|_| mine.save(cache, Item::ReadingsPending(h, &tag)));
+        };
+        let item = Item::Readings(h);
+        let existed = cache.exists(item);
+        let mut f = RootFile::load(cache, item).filter(|f| f.root == root).unwrap_or_default();
+        f.root = root.clone();
+        let folded = fold_pending(cache, h, &mut f);
+        f.fold(mine);
         let newest = f.readings.iter().map(|r| r.observed_at).max().unwrap_or(0);
         f.readings.retain(|r| r.resets_at >= newest - KEEP_DAYS * DAY_MS);
         f.readings.sort_by_key(|r| r.observed_at);
-        f.save(&path)?;
+        f.save(cache, item)?;
+        if !folded.is_empty() {
+            for name in &folded {
+                let _ = cache.remove_in(Item::ReadingsPendingDir, name);
+            }
+            let _ = cache.remove_empty_dir(Item::ReadingsPendingDir);
+        }
         // The `readings.json` of earlier versions holds every root at once: it is read no more.
-        let _ = fs::remove_file(cache_dir.join("readings.json"));
+        let _ = cache.remove(Item::OldReadings);
         if !existed {
-            forget_gone_roots(cache_dir);
+            forget_gone_roots(cache);
         }
         Ok(())
     }
@@ -215,12 +276,19 @@ fn add(list: &mut Vec<Reading>, n: &Reading) {
 }
 
 /// Deletes the files of roots that no longer exist (a config dir removed, a temporary one).
-fn forget_gone_roots(cache_dir: &Path) {
-    let Ok(rd) = fs::read_dir(cache_dir.join(DIR)) else { return };
-    for e in rd.flatten() {
-        let gone = RootFile::load(&e.path()).is_none_or(|f| !f.root.is_empty() && !Path::new(&f.root).exists());
+fn forget_gone_roots(cache: &Cache) {
+    for (name, md) in cache.list(Some(Item::ReadingsDir)) {
+        if md.is_dir() || name.ends_with(".tmp") {
+            continue;
+        }
+        let Ok(h) = u64::from_str_radix(&name, 16) else {
+            let _ = cache.remove_in(Item::ReadingsDir, &name);
+            continue;
+        };
+        let gone =
+            RootFile::load(cache, Item::Readings(h)).is_none_or(|f| !f.root.is_empty() && !Path::new(&f.root).exists());
         if gone {
-            let _ = fs::remove_file(e.path());
+            let _ = cache.remove(Item::Readings(h));
         }
     }
 }
@@ -228,6 +296,7 @@ fn forget_gone_roots(cache_dir: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     fn r(window: Window, used: f64, observed_at: i64) -> Reading {
         Reading::new(Provider::CLAUDE, window, used, observed_at + 1000, observed_at)
@@ -236,21 +305,18 @@ mod tests {
     #[test]
     fn record_load_and_select() {
         let d = tempfile::tempdir().unwrap();
+        let c = Cache::new(d.path().to_path_buf());
         let a = d.path().join("a/projects");
         fs::create_dir_all(&a).unwrap();
-        Readings::record(d.path(), &[r(Window::FiveHour, 10.0, 5), r(Window::SevenDay, 40.0, 5)], &[], Some(&a))
-            .unwrap();
-        Readings::record(d.path(), &[r(Window::FiveHour, 12.0, 7), r(Window::FiveHour, 12.0, 7)], &[], Some(&a))
-            .unwrap();
+        Readings::record(&c, &[r(Window::FiveHour, 10.0, 5), r(Window::SevenDay, 40.0, 5)], &[], Some(&a)).unwrap();
+        Readings::record(&c, &[r(Window::FiveHour, 12.0, 7), r(Window::FiveHour, 12.0, 7)], &[], Some(&a)).unwrap();
         // The same figure again later: the reading just holds longer.
-        Readings::record(d.path(), &[Reading { observed_at: 9, ..r(Window::FiveHour, 12.0, 7) }], &[], Some(&a))
-            .unwrap();
+        Readings::record(&c, &[Reading { observed_at: 9, ..r(Window::FiveHour, 12.0, 7) }], &[], Some(&a)).unwrap();
         let elsewhere = d.path().join("b/projects");
         fs::create_dir_all(&elsewhere).unwrap();
-        Readings::record(d.path(), &[r(Window::FiveHour, 99.0, 6)], &["five_hour: bad".into()], Some(&elsewhere))
-            .unwrap();
+        Readings::record(&c, &[r(Window::FiveHour, 99.0, 6)], &["five_hour: bad".into()], Some(&elsewhere)).unwrap();
         let mine = root_keys(&[fs::canonicalize(&a).unwrap()]);
-        let all = Readings::load(d.path(), &mine);
+        let all = Readings::load(&c, &mine);
         assert_eq!(all.list.len(), 3, "a duplicate of one moment is kept once; the other root's not read");
         let five: Vec<(f64, i64)> = all
             .of(Provider::CLAUDE, &mine, 100)
@@ -261,46 +327,68 @@ mod tests {
         assert_eq!(five, vec![(10.0, 5), (12.0, 9)]);
         assert_eq!(all.of(Provider::CLAUDE, &mine, 6).len(), 2, "not after now");
         assert!(all.of(Provider::CODEX, &mine, 100).is_empty());
-        let theirs = Readings::load(d.path(), &root_keys(&[fs::canonicalize(&elsewhere).unwrap()]));
+        let theirs = Readings::load(&c, &root_keys(&[fs::canonicalize(&elsewhere).unwrap()]));
         assert_eq!((theirs.refused, theirs.last_refused.as_str(), theirs.list.len()), (1, "five_hour: bad", 1));
     }
 
     #[test]
     fn a_damaged_file_is_ignored_not_misread() {
         let d = tempfile::tempdir().unwrap();
-        Readings::record(d.path(), &[r(Window::FiveHour, 12.0, 7)], &[], None).unwrap();
-        let path = file_of(d.path(), "");
+        let c = Cache::new(d.path().to_path_buf());
+        Readings::record(&c, &[r(Window::FiveHour, 12.0, 7)], &[], None).unwrap();
+        let path = c.path(Item::Readings(hash_of("")));
         let good = fs::read(&path).unwrap();
         let at = good.iter().position(|&c| c == b'2').unwrap();
         let mut bad = good.clone();
         bad[at] = b'9'; // 12% would read as 19%
         fs::write(&path, &bad).unwrap();
-        assert_eq!(Readings::load(d.path(), &HashSet::new()), Readings::default());
+        assert_eq!(Readings::load(&c, &HashSet::new()), Readings::default());
         fs::write(&path, &good).unwrap();
-        assert_eq!(Readings::load(d.path(), &HashSet::new()).list.len(), 1);
+        assert_eq!(Readings::load(&c, &HashSet::new()).list.len(), 1);
     }
 
     #[test]
     fn keeps_the_newest_and_forgets_what_is_over_or_gone() {
         let d = tempfile::tempdir().unwrap();
+        let c = Cache::new(d.path().to_path_buf());
         for i in 0..(KEEP as i64 + 10) {
-            Readings::record(d.path(), &[r(Window::FiveHour, i as f64, i)], &[], None).unwrap();
+            Readings::record(&c, &[r(Window::FiveHour, i as f64, i)], &[], None).unwrap();
         }
-        let all = Readings::load(d.path(), &HashSet::new());
+        let all = Readings::load(&c, &HashSet::new());
         assert_eq!(all.list.len(), KEEP);
         assert_eq!(all.list[0].reading.observed_at, 10);
         // A reading of a window long over goes once a newer one comes.
-        Readings::record(d.path(), &[r(Window::SevenDay, 5.0, 40 * DAY_MS)], &[], None).unwrap();
-        assert_eq!(Readings::load(d.path(), &HashSet::new()).list.len(), 1);
+        Readings::record(&c, &[r(Window::SevenDay, 5.0, 40 * DAY_MS)], &[], None).unwrap();
+        assert_eq!(Readings::load(&c, &HashSet::new()).list.len(), 1);
         // A root that is gone: its file goes when a new root's file is made.
         let (gone, next) = (d.path().join("gone/projects"), d.path().join("next/projects"));
         fs::create_dir_all(&gone).unwrap();
         fs::create_dir_all(&next).unwrap();
-        Readings::record(d.path(), &[r(Window::FiveHour, 1.0, 1)], &[], Some(&gone)).unwrap();
-        let gone_file = file_of(d.path(), &root_key(&gone));
+        Readings::record(&c, &[r(Window::FiveHour, 1.0, 1)], &[], Some(&gone)).unwrap();
+        let gone_file = c.path(Item::Readings(hash_of(&root_key(&gone))));
         fs::remove_dir_all(d.path().join("gone")).unwrap();
-        Readings::record(d.path(), &[r(Window::FiveHour, 1.0, 1)], &[], Some(&next)).unwrap();
+        Readings::record(&c, &[r(Window::FiveHour, 1.0, 1)], &[], Some(&next)).unwrap();
         assert!(!gone_file.exists());
-        assert!(file_of(d.path(), &root_key(&next)).exists() && file_of(d.path(), "").exists());
+        assert!(
+            c.path(Item::Readings(hash_of(&root_key(&next)))).exists() && c.path(Item::Readings(hash_of(""))).exists()
+        );
+    }
+
+    #[test]
+    fn a_reading_that_finds_the_lock_held_is_kept_beside_and_folded_in() {
+        let d = tempfile::tempdir().unwrap();
+        let c = Cache::new(d.path().to_path_buf());
+        Readings::record(&c, &[r(Window::FiveHour, 10.0, 5)], &[], None).unwrap();
+        let held = c.lock(Item::ReadingsLock).unwrap().expect("the lock");
+        Readings::record(&c, &[r(Window::FiveHour, 11.0, 6)], &[], None).unwrap();
+        let used = |c: &Cache| -> Vec<f64> {
+            Readings::load(c, &HashSet::new()).list.iter().map(|x| x.reading.used_percent).collect()
+        };
+        assert_eq!(used(&c), vec![10.0, 11.0], "seen while the lock is still held");
+        assert_eq!(pending_of(&c, hash_of("")).len(), 1);
+        drop(held);
+        Readings::record(&c, &[r(Window::FiveHour, 12.0, 7)], &[], None).unwrap();
+        assert_eq!(used(&c), vec![10.0, 11.0, 12.0]);
+        assert!(pending_of(&c, hash_of("")).is_empty(), "folded in and removed");
     }
 }

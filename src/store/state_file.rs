@@ -12,10 +12,10 @@
 
 use std::io;
 use std::os::unix::fs::FileExt;
-use std::path::Path;
 
 use super::cold::{self, ColdRef, get_dirs_and_files, provider, put_dirs_and_files};
 use super::state::{Adj, Depth, FromFile, State};
+use crate::ground::cache::{Cache, Item};
 use crate::ground::codec::{Corrupt, R, Reader, Writer};
 use crate::ground::evidence::{LimitHit, Reading};
 use crate::ground::hash::checksum;
@@ -25,8 +25,13 @@ use crate::read::record::Rec;
 use crate::read::table::{DirEntry, FileEntry, hot, watched};
 
 const MAGIC: &[u8; 8] = b"RWYSTATE";
+/// At most this many recently written files stay in the state, stat-ed by every prompt (files not
+/// read to their end stay too, however many): over a hundred thousand files written in the last hours
+/// would cost a prompt 200 ms in stats and reading the state alone. The others are looked at by the
+/// helper's walk, every `rescan` seconds.
+pub const HOT_MAX: usize = 256;
 /// Bump whenever the layout or the meaning of anything stored changes: an older cache is rebuilt.
-pub const VERSION: u32 = 11;
+pub const VERSION: u32 = 12;
 
 fn put_entry(w: &mut Writer, e: &Entry) {
     w.i64(e.ts).u32(e.file).u16(e.model).u8(e.flags);
@@ -87,7 +92,14 @@ pub fn encode(st: &mut State, price_hash: u64, files_since: i64, dirs_since: i64
     let mut cold_out = None;
     let (hot_d, hot_f): (Vec<&DirEntry>, Vec<&FileEntry>) = if st.complete {
         let (hot_d, cold_d): (Vec<&DirEntry>, Vec<&DirEntry>) = st.dirs.iter().partition(|d| watched(d, dirs_since));
-        let (hot_f, cold_f): (Vec<&FileEntry>, Vec<&FileEntry>) = st.files.iter().partition(|f| hot(f, files_since));
+        let (mut hot_f, mut cold_f): (Vec<&FileEntry>, Vec<&FileEntry>) =
+            st.files.iter().partition(|f| hot(f, files_since));
+        if hot_f.len() > HOT_MAX {
+            // The most recently written stay; the rest wait for the helper's walk, like idle files.
+            hot_f.sort_by_key(|f| (!f.pending, std::cmp::Reverse(f.mtime_ns)));
+            let keep = hot_f.iter().take_while(|f| f.pending).count().max(HOT_MAX);
+            cold_f.extend(hot_f.drain(keep..));
+        }
         if cold_d.is_empty() && cold_f.is_empty() {
             st.cold = ColdRef::default();
         } else {
@@ -159,10 +171,10 @@ pub fn encode(st: &mut State, price_hash: u64, files_since: i64, dirs_since: i64
     Encoded { state: out.buf, cold: cold_out }
 }
 
-/// Reads the state in `dir`, as much of it as `depth` asks for. `Ok(Err(Corrupt))` means the
-/// files are there but cannot be trusted.
-pub fn read(dir: &Path, price_hash: u64, depth: Depth) -> io::Result<R<State>> {
-    let f = std::fs::File::open(dir.join("state"))?;
+/// Reads the state of the cache `db`, as much of it as `depth` asks for. `Ok(Err(Corrupt))` means
+/// the files are there but cannot be trusted.
+pub fn read(cache: &Cache, db: u64, price_hash: u64, depth: Depth) -> io::Result<R<State>> {
+    let (f, md) = cache.open(Item::State(db))?;
     let mut header = [0u8; HEADER];
     match f.read_exact_at(&mut header, 0) {
         Ok(()) => {}
@@ -170,7 +182,7 @@ pub fn read(dir: &Path, price_hash: u64, depth: Depth) -> io::Result<R<State>> {
         Err(e) => return Err(e),
     }
     let Ok(h) = Header::of(&header) else { return Ok(Err(Corrupt)) };
-    if Some(f.metadata()?.len()) != h.total() {
+    if Some(md.len()) != h.total() {
         return Ok(Err(Corrupt));
     }
     let want = match depth {
@@ -184,7 +196,7 @@ pub fn read(dir: &Path, price_hash: u64, depth: Depth) -> io::Result<R<State>> {
         Err(c) => return Ok(Err(c)),
     };
     if depth == Depth::Full && s.cold.gen_ != 0 {
-        let bytes = match std::fs::read(dir.join(cold::name(s.cold.gen_))) {
+        let bytes = match cache.read(Item::Cold(db, s.cold.gen_)) {
             Ok(c) => c,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Err(Corrupt)),
             Err(e) => return Err(e),
@@ -296,8 +308,10 @@ mod tests {
             ino: 3,
             size: 100,
             mtime_ns,
+            ctime_ns: mtime_ns + 1,
             mark: crate::read::tail::Mark { offset: 90, scanned: 95, skipping: false, unterminated: true },
             fp: 8,
+            head: 9,
             malformed: 1,
             oversized: 0,
             implausible: 2,
@@ -311,7 +325,14 @@ mod tests {
     }
 
     fn dir(path: &str, depth: u8, mtime_ns: i64) -> DirEntry {
-        DirEntry { path: path.as_bytes().to_vec(), provider: Provider::CLAUDE, depth, mtime_ns }
+        DirEntry {
+            path: path.as_bytes().to_vec(),
+            provider: Provider::CLAUDE,
+            depth,
+            mtime_ns,
+            dev: 1,
+            ino: mtime_ns as u64,
+        }
     }
 
     fn sample() -> State {
@@ -361,21 +382,22 @@ mod tests {
         }
     }
 
-    fn write(dir: &Path, e: &Encoded) {
-        std::fs::write(dir.join("state"), &e.state).unwrap();
+    fn write(c: &Cache, e: &Encoded) {
+        c.write(Item::State(0), &e.state).unwrap();
         if let Some((g, b)) = &e.cold {
-            std::fs::write(dir.join(cold::name(*g)), b).unwrap();
+            c.write(Item::Cold(0, *g), b).unwrap();
         }
     }
 
     #[test]
     fn round_trip_through_state_and_cold_files() {
         let d = tempfile::tempdir().unwrap();
+        let c = Cache::new(d.path().to_path_buf());
         let mut s = sample();
         let e = encode(&mut s, 1, 50, 50, 77);
         assert!(e.cold.is_some(), "the idle file and dir go to a cold file");
-        write(d.path(), &e);
-        let full = read(d.path(), 1, Depth::Full).unwrap().unwrap();
+        write(&c, &e);
+        let full = read(&c, 0, 1, Depth::Full).unwrap().unwrap();
         assert!(full.complete && full.has_delta);
         let mut paths: Vec<&[u8]> = full.files.iter().map(|f| f.path.as_slice()).collect();
         paths.sort();
@@ -393,9 +415,10 @@ mod tests {
     #[test]
     fn warm_and_update_reads_stay_out_of_the_cold_file() {
         let d = tempfile::tempdir().unwrap();
+        let c = Cache::new(d.path().to_path_buf());
         let mut s = sample();
-        write(d.path(), &encode(&mut s, 1, 50, 50, 77));
-        let w = read(d.path(), 1, Depth::Warm).unwrap().unwrap();
+        write(&c, &encode(&mut s, 1, 50, 50, 77));
+        let w = read(&c, 0, 1, Depth::Warm).unwrap().unwrap();
         assert!(!w.complete && !w.writable());
         assert_eq!(w.files.len(), 1);
         let dirs: Vec<&[u8]> = w.dirs.iter().map(|d| d.path.as_slice()).collect();
@@ -405,23 +428,23 @@ mod tests {
         assert_eq!(w.file_count(), 2);
 
         // An update changes a hot file and writes the state alone, still naming the same cold file.
-        let mut u = read(d.path(), 1, Depth::Update).unwrap().unwrap();
+        let mut u = read(&c, 0, 1, Depth::Update).unwrap().unwrap();
         assert!(u.writable() && !u.complete);
         assert_eq!((u.delta.len(), u.dead.len()), (1, 2));
         u.files[0].mark.offset = 99;
         u.delta.clear();
         let e = encode(&mut u, 1, 50, 50, 78);
         assert!(e.cold.is_none());
-        write(d.path(), &e);
-        let again = read(d.path(), 1, Depth::Full).unwrap().unwrap();
+        write(&c, &e);
+        let again = read(&c, 0, 1, Depth::Full).unwrap().unwrap();
         assert_eq!(again.files.len(), 2);
         assert!(again.files.iter().any(|f| f.mark.offset == 99));
         assert!(again.delta.is_empty());
 
         // A missing or damaged cold file spoils only full reads.
-        std::fs::remove_file(d.path().join(cold::name(77))).unwrap();
-        assert!(read(d.path(), 1, Depth::Warm).unwrap().is_ok());
-        assert!(read(d.path(), 1, Depth::Full).unwrap().is_err());
+        c.remove(Item::Cold(0, 77)).unwrap();
+        assert!(read(&c, 0, 1, Depth::Warm).unwrap().is_ok());
+        assert!(read(&c, 0, 1, Depth::Full).unwrap().is_err());
     }
 
     #[test]

@@ -1,17 +1,19 @@
 //! Claude Code's cached usage answer (`read::claude_json`), parsed again only when `.claude.json`
 //! changes. The file is large and rewritten often, and Claude Code refreshes the answer rarely (days,
-//! at times), so each run stats it and, while it is the same file at the same size and time, takes
-//! the readings kept beside the cache (`claude-json-<hash of its path>`: the stat, then one reading a
-//! line). A file larger than `MAX` is not read at all.
+//! at times), so each run stats it and, while it is the same file at the same size and times, takes
+//! the readings kept in the cache (`Item::KeptReadings`: a checksum line, the stat, then one reading
+//! a line; a copy that fails its checksum is ignored and the file read again). A file larger than
+//! `MAX`, or not a regular file, is not read at all.
 
-use std::fs;
-use std::io::Read;
-use std::os::unix::fs::MetadataExt;
+use std::io::{self, Read};
 use std::path::Path;
 
+use crate::ground::cache::{Cache, Item};
 use crate::ground::evidence::{Reading, check};
-use crate::ground::files::{create_private_dir, mtime_ns, write_atomic};
+use crate::ground::files::open_regular;
 use crate::ground::hash::key;
+use crate::ground::log;
+use crate::ground::platform::{ctime_ns, identity, mtime_ns};
 use crate::ground::provider::Provider;
 use crate::ground::window::Window;
 
@@ -58,44 +60,49 @@ fn decode(text: &str) -> Vec<Reading> {
             let mut r = Reading::new(provider, window, used, reset, seen);
             (r.bucket, r.label) = (bucket.to_owned(), label.to_owned());
             r.account = u64::from_str_radix(account, 16).unwrap_or(0);
-            out.push(r);
+            out.push(r.bounded());
         }
     }
     out
 }
 
 /// The readings of `file`, from the copy kept in `cache_dir` while the file is unchanged.
-pub fn load(cache_dir: &Path, file: &Path, parse: fn(&[u8]) -> Vec<Reading>) -> Vec<Reading> {
-    let Ok(md) = fs::metadata(file) else { return Vec::new() };
-    if !md.is_file() || md.len() > MAX {
+pub fn load(cache: &Cache, file: &Path, parse: fn(&[u8]) -> Vec<Reading>) -> Vec<Reading> {
+    // Never waiting on a FIFO, never reading a device: a regular file, or nothing.
+    let Ok((f, md)) = open_regular(file) else { return Vec::new() };
+    if md.len() > MAX {
         return Vec::new();
     }
-    // The layout's version first: a copy kept by an older runway is read again, not misread.
-    let stamp = format!("v3 {} {} {} {}", md.dev(), md.ino(), md.len(), mtime_ns(&md));
-    let kept = cache_dir.join(format!(
-        "claude-json-{:016x}",
-        key("claude-json", &[std::os::unix::ffi::OsStrExt::as_bytes(file.as_os_str())])
-    ));
-    if let Ok(text) = fs::read_to_string(&kept)
-        && let Some((first, rest)) = text.split_once('\n')
-        && first == stamp
-    {
-        return decode(rest);
+    // The layout's version first: a copy kept by an older runway is read again, not misread. The
+    // ctime moves even when a rewrite keeps the size and puts the mtime back.
+    let (dev, ino) = identity(&md);
+    let stamp = format!("v4 {dev} {ino} {} {} {}", md.len(), mtime_ns(&md), ctime_ns(&md));
+    let kept = Item::KeptReadings(key("claude-json", &[std::os::unix::ffi::OsStrExt::as_bytes(file.as_os_str())]));
+    match cache.read_checked(kept) {
+        Ok(body) => {
+            if let Some((first, rest)) = std::str::from_utf8(&body).ok().and_then(|t| t.split_once('\n'))
+                && first == stamp
+            {
+                return decode(rest);
+            }
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => log::warn(&format!("ignoring the readings kept from {}: {e}", file.display())),
     }
     let mut bytes = Vec::new();
-    let read = fs::File::open(file).and_then(|f| f.take(MAX).read_to_end(&mut bytes));
-    if read.is_err() {
+    if f.take(MAX).read_to_end(&mut bytes).is_err() {
         return Vec::new();
     }
-    let found = parse(&bytes);
+    let found: Vec<Reading> = parse(&bytes).into_iter().map(Reading::bounded).collect();
     // Kept for the next run; a cache that cannot be written only means reading the file again.
-    let _ = create_private_dir(cache_dir).and_then(|_| write_atomic(&kept, encode(&stamp, &found).as_bytes()));
+    let _ = cache.write_checked(kept, encode(&stamp, &found).as_bytes());
     found
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     #[test]
     fn read_once_then_kept_until_the_file_changes() {
@@ -110,15 +117,18 @@ mod tests {
             )
         };
         fs::write(&file, body(91)).unwrap();
-        let load = |c: &Path, f: &Path| super::load(c, f, crate::provider::claude::settings_file::readings);
+        let cache = Cache::new(cache);
+        let load = |c: &Cache, f: &Path| super::load(c, f, crate::provider::claude::settings_file::readings);
         let first = load(&cache, &file);
         assert_eq!(first.len(), 2);
         assert_eq!(load(&cache, &file), first, "the kept copy gives the same");
-        // The kept copy is what a run with the same file reads: a changed copy shows it.
-        let kept = fs::read_dir(&cache).unwrap().next().unwrap().unwrap().path();
-        let text = fs::read_to_string(&kept).unwrap().replace("\t91\t", "\t92\t");
-        fs::write(&kept, text).unwrap();
-        assert_eq!(load(&cache, &file)[1].used_percent, 92.0);
+        // The kept copy is what a run with the same file reads: an edited copy is not believed.
+        let kept = fs::read_dir(cache.dir()).unwrap().next().unwrap().unwrap().path();
+        let text = fs::read_to_string(&kept).unwrap();
+        assert!(text.contains("\t91\t"), "{text}");
+        fs::write(&kept, text.replace("\t91\t", "\t92\t")).unwrap();
+        assert_eq!(load(&cache, &file)[1].used_percent, 91.0, "the file is read again");
+        assert!(fs::read_to_string(&kept).unwrap().contains("\t91\t"), "and kept again");
         // A new answer (another size) is read again.
         fs::write(&file, body(9)).unwrap();
         assert_eq!(load(&cache, &file)[1].used_percent, 9.0);

@@ -124,6 +124,52 @@ impl Sandbox {
     }
 }
 
+/// Runs `c` to its end; a run still going after `secs` is killed and fails the test (a hang is the
+/// failure these tests look for, and it must not hang the suite).
+pub fn output_within(c: &mut Command, secs: u64) -> Output {
+    use std::io::Read;
+    let mut child = c.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let (mut out, mut err) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+    let out = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        let _ = out.read_to_end(&mut b);
+        b
+    });
+    let err = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        let _ = err.read_to_end(&mut b);
+        b
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Output { status, stdout: out.join().unwrap(), stderr: err.join().unwrap() };
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("still running after {secs} s: {c:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+/// Makes a FIFO at `p`.
+pub fn mkfifo(p: &Path) {
+    let st = Command::new("mkfifo").arg(p).status().unwrap();
+    assert!(st.success(), "mkfifo {}", p.display());
+}
+
+/// The effective user id of the tests (whoever owns a file they just made).
+pub fn my_uid(dir: &Path) -> u32 {
+    use std::os::unix::fs::MetadataExt;
+    let p = dir.join(".uid-probe");
+    std::fs::write(&p, "").unwrap();
+    let uid = std::fs::metadata(&p).unwrap().uid();
+    std::fs::remove_file(p).unwrap();
+    uid
+}
+
 pub fn json_of(o: &Output) -> Value {
     assert!(o.status.success(), "status failed: {}", String::from_utf8_lossy(&o.stderr));
     serde_json::from_slice(&o.stdout)

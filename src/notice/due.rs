@@ -1,45 +1,9 @@
 //! What is worth telling the user without being asked: a window past the warning or danger share,
-//! the limit coming before the reset, the limit reached. Each is said once per window and level: its
-//! key names the tool, the window (the allowance, for a per-model limit) by its reset, and the level.
-//! Pure: the claims that make "once" hold across shells live in `store::notices`.
+//! the limit coming before the reset, the limit reached. Pure: a function of the runways.
 
-use super::Runway;
-use super::gauge::Gauge;
-
-/// How serious, least first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
-    /// Past `warn_at`.
-    Warn,
-    /// Past `danger_at`.
-    Danger,
-    /// At the present rate the limit comes before the reset.
-    Forecast,
-    /// The limit is reached.
-    Limit,
-}
-
-impl Level {
-    pub const ALL: [Level; 4] = [Level::Warn, Level::Danger, Level::Forecast, Level::Limit];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Level::Warn => "warn",
-            Level::Danger => "danger",
-            Level::Forecast => "forecast",
-            Level::Limit => "limit",
-        }
-    }
-
-    /// Where `notify_at` (0 warn, 1 danger, 2 limit) puts this level.
-    fn rank(self) -> u8 {
-        match self {
-            Level::Warn => 0,
-            Level::Danger | Level::Forecast => 1,
-            Level::Limit => 2,
-        }
-    }
-}
+use super::{About, Key, Least, Level};
+use crate::forecast::Runway;
+use crate::forecast::gauge::Gauge;
 
 /// A notice due: the gauge it is about and how serious it is.
 #[derive(Clone, Debug, PartialEq)]
@@ -52,15 +16,14 @@ pub struct Due<'a> {
 impl Due<'_> {
     /// Names the window and level, the same in every shell (the reset to the minute: it is the
     /// window's identity).
-    pub fn key(&self, level: Level) -> String {
-        let reset = self.gauge.resets_at.unwrap_or(0) / 60_000;
-        format!(
-            "{}-{}-{}-{reset}-{}",
-            self.runway.provider.name(),
-            self.gauge.window.key(),
-            self.gauge.bucket,
-            level.name()
-        )
+    pub fn key(&self) -> Key {
+        let about = About::Window {
+            provider: self.runway.provider,
+            window: self.gauge.window,
+            bucket: self.gauge.bucket.clone(),
+            reset_minute: self.gauge.resets_at.unwrap_or(0) / 60_000,
+        };
+        Key { about, level: self.level }
     }
 }
 
@@ -76,16 +39,16 @@ pub fn level(g: &Gauge, warn_at: f64, danger_at: f64) -> Option<Level> {
     }
 }
 
-/// The notices the runways call for, from `least` (0 warn, 1 danger, 2 limit) up: every window with
-/// a reset (the 5 hours, the week, a per-model limit) at its highest level.
-pub fn due(runways: &[Runway], warn_at: f64, danger_at: f64, least: u8) -> Vec<Due<'_>> {
+/// The notices the runways call for, from `least` up: every window with a reset (the 5 hours, the
+/// week, a per-model limit) at its highest level.
+pub fn due(runways: &[Runway], warn_at: f64, danger_at: f64, least: Least) -> Vec<Due<'_>> {
     let mut out = Vec::new();
     for r in runways {
         for g in &r.gauges {
             if g.resets_at.is_none() {
                 continue;
             }
-            if let Some(level) = level(g, warn_at, danger_at).filter(|l| l.rank() >= least) {
+            if let Some(level) = level(g, warn_at, danger_at).filter(|l| least.admits(*l)) {
                 out.push(Due { runway: r, gauge: g, level });
             }
         }
@@ -127,6 +90,5 @@ mod tests {
         assert_eq!(level(&gauge(90.0, None), 70.0, 90.0), Some(Level::Danger));
         assert_eq!(level(&gauge(40.0, Some(30.0)), 70.0, 90.0), Some(Level::Forecast), "the limit before the reset");
         assert_eq!(level(&gauge(100.0, None), 70.0, 90.0), Some(Level::Limit));
-        assert!(Level::Warn.rank() < Level::Forecast.rank() && Level::Forecast.rank() < Level::Limit.rank());
     }
 }

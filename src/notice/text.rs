@@ -1,11 +1,12 @@
 //! A notice in words, one line: what crossed, and when it resets.
 
-use super::clean::clean;
-use super::style::Style;
-use super::words::duration;
+use super::Level;
+use super::due::Due;
 use crate::forecast::limit::Source;
-use crate::forecast::notice::{Due, Level};
 use crate::ground::time::MINUTE_MS;
+use crate::render::clean::clean;
+use crate::render::style::Style;
+use crate::render::words::duration;
 
 pub fn text(d: &Due, now: i64, style: &Style) -> String {
     let g = d.gauge;

@@ -1,0 +1,512 @@
+//! runway's cache directory, and the one type that names every file in it and opens each.
+//!
+//! The directory is refused when it is not the user's own (`/tmp/runway-<uid>` made first by someone
+//! else) or anyone may write to it: then nothing in it is read or written, the log included, and
+//! `doctor` says why. Inside an accepted directory every file is opened without following a link,
+//! without waiting (a FIFO under a cache file's name would hang the prompt), only when it is a regular
+//! file and only up to its size's bound. Files opened in place (the log, the locks) that turn out to be
+//! something else are removed and made again; files replaced whole by a rename (everything else) are
+//! refused and, at the next write, replaced. Kept files that are read back whole carry a checksum line:
+//! a damaged or edited copy is ignored, never taken for another figure.
+
+use std::fs::{self, File, Metadata};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use super::hash::checksum;
+use super::platform;
+
+/// A file (or folder) of the cache.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Item<'a> {
+    /// The log, and the one it rotated out.
+    Log,
+    OldLog,
+    /// What a prompt found wrong with its settings, for `doctor`.
+    Problems,
+    /// The prompt cache of the session the status line last drew.
+    PromptCache,
+    /// The readings of a service's own file (Claude Code's `.claude.json`), by a hash of its path.
+    KeptReadings(u64),
+    /// The status line's readings: one file per history root (by a hash of the root), the readings
+    /// waiting to be folded into it, their lock and folder.
+    Readings(u64),
+    ReadingsPending(u64, &'a str),
+    ReadingsPendingDir,
+    ReadingsLock,
+    ReadingsDir,
+    /// Where earlier versions kept every root's readings at once: removed.
+    OldReadings,
+    /// Which notices were given: one file per channel and notice.
+    Notice(&'a str, u64),
+    NoticesDir,
+    /// The cache of one set of roots (by a hash of the set), and its files.
+    Db(u64),
+    State(u64),
+    Base(u64, u64),
+    Cold(u64, u64),
+    Lock(u64),
+    /// The roots a `Db` folder is for, so that one whose roots are all gone can be removed.
+    Roots(u64),
+    /// What one percent of each window cost, as the forecast last learned it (see `store::memo`).
+    Calibration(u64),
+}
+
+impl Item<'_> {
+    /// Where it lives under the cache directory.
+    fn rel(&self) -> PathBuf {
+        let db = |d: &u64| PathBuf::from(format!("db-{d:016x}"));
+        match self {
+            Item::Log => "runway.log".into(),
+            Item::OldLog => "runway.log.1".into(),
+            Item::Problems => "problems".into(),
+            Item::PromptCache => "prompt-cache".into(),
+            Item::KeptReadings(h) => format!("claude-json-{h:016x}").into(),
+            Item::Readings(h) => format!("readings/{h:016x}").into(),
+            Item::ReadingsPending(h, tag) => format!("readings/pending/{h:016x}.{tag}").into(),
+            Item::ReadingsPendingDir => "readings/pending".into(),
+            Item::ReadingsLock => "readings.lock".into(),
+            Item::ReadingsDir => "readings".into(),
+            Item::OldReadings => "readings.json".into(),
+            Item::Notice(channel, h) => format!("notices/{channel}-{h:016x}").into(),
+            Item::NoticesDir => "notices".into(),
+            Item::Db(d) => db(d),
+            Item::State(d) => db(d).join("state"),
+            Item::Base(d, g) => db(d).join(format!("base-{g:016x}")),
+            Item::Cold(d, g) => db(d).join(format!("cold-{g:016x}")),
+            Item::Lock(d) => db(d).join("lock"),
+            Item::Roots(d) => db(d).join("roots"),
+            Item::Calibration(d) => db(d).join("calibration"),
+        }
+    }
+
+    /// The largest file of this kind runway writes, with room to spare: anything larger is not its
+    /// own, and is not read.
+    fn max(&self) -> u64 {
+        match self {
+            Item::Log | Item::OldLog => 4 << 20,
+            Item::Problems | Item::ReadingsPending(..) | Item::Roots(_) => 1 << 20,
+            Item::PromptCache | Item::Notice(..) | Item::Calibration(_) => 4 << 10,
+            Item::KeptReadings(_) => 1 << 20,
+            Item::Readings(_) => 4 << 20,
+            Item::State(_) | Item::Base(..) | Item::Cold(..) => 4 << 30,
+            _ => 0,
+        }
+    }
+
+    /// What a checksum of it is seeded with.
+    fn domain(&self) -> &'static str {
+        match self {
+            Item::Readings(_) | Item::ReadingsPending(..) => "readings",
+            Item::KeptReadings(_) => "kept-readings",
+            Item::PromptCache => "prompt-cache",
+            Item::Problems => "problems",
+            Item::Roots(_) => "roots",
+            Item::Calibration(_) => "calibration",
+            _ => "cache",
+        }
+    }
+
+    fn is_dir(&self) -> bool {
+        matches!(self, Item::ReadingsDir | Item::ReadingsPendingDir | Item::NoticesDir | Item::Db(_))
+    }
+}
+
+/// The cache directory, checked once per run.
+#[derive(Clone, Debug)]
+pub struct Cache {
+    dir: PathBuf,
+    refused: Option<String>,
+}
+
+/// Why a directory is not one runway may keep its cache in, if it is not.
+fn refusal(dir: &Path) -> Option<String> {
+    let me = platform::euid();
+    let md = match fs::symlink_metadata(dir) {
+        Ok(l) if l.file_type().is_symlink() => {
+            if platform::owner(&l) != me {
+                return Some(format!(
+                    "{} is a link made by user {}, not by this user ({me})",
+                    dir.display(),
+                    platform::owner(&l)
+                ));
+            }
+            fs::metadata(dir).ok()?
+        }
+        Ok(md) => md,
+        // Not there yet (it is made 0700 when first written), or not a directory at all (then
+        // nothing can be written, and the run keeps what it reads in memory).
+        Err(_) => return None,
+    };
+    if !md.is_dir() {
+        return None;
+    }
+    if platform::owner(&md) != me {
+        return Some(format!("{} belongs to user {}, not to this user ({me})", dir.display(), platform::owner(&md)));
+    }
+    if platform::writable_by_others(&md) {
+        return Some(format!("{} may be written by every user (mode {:o})", dir.display(), platform::mode(&md)));
+    }
+    None
+}
+
+fn not_a_file(path: &Path, md: &Metadata) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!("{} is {}, not a file runway wrote", path.display(), platform::kind(md)),
+    )
+}
+
+fn describe(path: &Path, e: io::Error) -> io::Error {
+    if platform::is_link_refused(&e) {
+        return io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{} is a link, not a file runway wrote", path.display()),
+        );
+    }
+    e
+}
+
+/// A lock held until dropped.
+pub struct Locked {
+    pub file: File,
+}
+
+impl Cache {
+    pub fn new(dir: PathBuf) -> Cache {
+        let refused = refusal(&dir);
+        Cache { dir, refused }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Why the directory is refused (then no file in it is read or written).
+    pub fn refused(&self) -> Option<&str> {
+        self.refused.as_deref()
+    }
+
+    pub fn path(&self, item: Item) -> PathBuf {
+        self.dir.join(item.rel())
+    }
+
+    fn usable(&self) -> io::Result<()> {
+        match &self.refused {
+            Some(why) => Err(io::Error::new(io::ErrorKind::PermissionDenied, why.clone())),
+            None => Ok(()),
+        }
+    }
+
+    /// Makes the folder `item` goes in (0700), and checks it is still the user's own.
+    fn ready(&self, item: Item) -> io::Result<()> {
+        self.usable()?;
+        let path = self.path(item);
+        let parent = if item.is_dir() { path.as_path() } else { path.parent().unwrap_or(&self.dir) };
+        platform::create_private_dir(parent)?;
+        if let Some(why) = refusal(&self.dir) {
+            return Err(io::Error::new(io::ErrorKind::PermissionDenied, why));
+        }
+        if parent != self.dir {
+            let md = fs::symlink_metadata(parent)?;
+            if !md.is_dir() {
+                return Err(not_a_file(parent, &md));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether something is there (one stat, no open: a run asks this of many names that are not).
+    pub fn exists(&self, item: Item) -> bool {
+        self.usable().is_ok() && fs::symlink_metadata(self.path(item)).is_ok()
+    }
+
+    /// Opens a regular file of the cache for reading, within its bound.
+    pub fn open(&self, item: Item) -> io::Result<(File, Metadata)> {
+        self.usable()?;
+        let path = self.path(item);
+        let f = platform::open_read(&path, true).map_err(|e| describe(&path, e))?;
+        let md = f.metadata()?;
+        if !md.is_file() {
+            return Err(not_a_file(&path, &md));
+        }
+        if md.len() > item.max() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{} is larger than runway makes it ({} bytes)", path.display(), md.len()),
+            ));
+        }
+        Ok((f, md))
+    }
+
+    pub fn read(&self, item: Item) -> io::Result<Vec<u8>> {
+        let (f, md) = self.open(item)?;
+        let mut buf = Vec::with_capacity(md.len() as usize);
+        // It may grow between the stat and the read: never more than its bound.
+        f.take(item.max() + 1).read_to_end(&mut buf)?;
+        if buf.len() as u64 > item.max() {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "grew past its bound while read"));
+        }
+        Ok(buf)
+    }
+
+    /// A file written by `write_checked`: its body, or `InvalidData` when the checksum does not match
+    /// (a damaged or edited copy).
+    pub fn read_checked(&self, item: Item) -> io::Result<Vec<u8>> {
+        let b = self.read(item)?;
+        let bad =
+            || io::Error::new(io::ErrorKind::InvalidData, format!("{} fails its checksum", self.path(item).display()));
+        let nl = b.iter().position(|&c| c == b'\n').ok_or_else(bad)?;
+        let sum = std::str::from_utf8(&b[..nl]).ok().and_then(|s| u64::from_str_radix(s, 16).ok()).ok_or_else(bad)?;
+        if nl != 16 || sum != checksum(item.domain(), &b[nl + 1..]) {
+            return Err(bad());
+        }
+        Ok(b[nl + 1..].to_vec())
+    }
+
+    /// Writes the file whole, through a temporary file and a rename, 0600: a reader sees the old file
+    /// or the new one, never half of one. No fsync: a file damaged by a crash fails its check.
+    pub fn write(&self, item: Item, bytes: &[u8]) -> io::Result<()> {
+        self.ready(item)?;
+        super::files::write_atomic(&self.path(item), bytes)
+    }
+
+    pub fn write_checked(&self, item: Item, body: &[u8]) -> io::Result<()> {
+        let mut bytes = format!("{:016x}\n", checksum(item.domain(), body)).into_bytes();
+        bytes.extend_from_slice(body);
+        self.write(item, &bytes)
+    }
+
+    pub fn remove(&self, item: Item) -> io::Result<()> {
+        self.usable()?;
+        fs::remove_file(self.path(item))
+    }
+
+    /// Removes the entry `name` of the folder `dir` (as `list` gave it).
+    pub fn remove_in(&self, dir: Item, name: &str) -> io::Result<()> {
+        self.usable()?;
+        if name.contains('/') || name == ".." {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a name"));
+        }
+        fs::remove_file(self.path(dir).join(name))
+    }
+
+    /// Removes a folder of the cache if it is empty.
+    pub fn remove_empty_dir(&self, item: Item) -> io::Result<()> {
+        self.usable()?;
+        fs::remove_dir(self.path(item))
+    }
+
+    /// Removes a folder of the cache and everything in it (links inside are removed, not followed).
+    pub fn remove_dir(&self, item: Item) -> io::Result<()> {
+        self.usable()?;
+        fs::remove_dir_all(self.path(item))
+    }
+
+    /// Opens a file kept in place (created empty, 0600): one that is something else (a FIFO, a
+    /// device, a link) is removed and made again, and the log says so.
+    pub fn open_in_place(&self, item: Item) -> io::Result<File> {
+        self.ready(item)?;
+        let path = self.path(item);
+        for attempt in 0..2 {
+            let f = match platform::open_update(&path) {
+                Ok(f) => f,
+                Err(e) if attempt == 0 && self.heal(&path) => {
+                    let _ = e;
+                    continue;
+                }
+                Err(e) => return Err(describe(&path, e)),
+            };
+            let md = f.metadata()?;
+            if md.is_file() {
+                return Ok(f);
+            }
+            drop(f);
+            if attempt == 1 || !self.heal(&path) {
+                return Err(not_a_file(&path, &md));
+            }
+        }
+        Err(io::Error::other("unreachable"))
+    }
+
+    /// Removes what sits under a cache file's name when it is neither a regular file nor a folder.
+    fn heal(&self, path: &Path) -> bool {
+        let Ok(md) = fs::symlink_metadata(path) else { return false };
+        if md.is_file() || md.is_dir() {
+            return false;
+        }
+        let what = platform::kind(&md);
+        let removed = fs::remove_file(path).is_ok();
+        if removed && path != self.path(Item::Log) {
+            self.log(&format!("{} was {what}, not a file runway wrote: replaced", path.display()));
+        }
+        removed
+    }
+
+    /// Takes the lock `item` without waiting: `None` when another run holds it.
+    pub fn lock(&self, item: Item) -> io::Result<Option<Locked>> {
+        let file = self.open_in_place(item)?;
+        Ok(platform::try_lock(&file)?.then_some(Locked { file }))
+    }
+
+    /// Takes the lock `item`, waiting for it at most `wait`.
+    pub fn lock_within(&self, item: Item, wait: Duration) -> io::Result<Option<Locked>> {
+        let file = self.open_in_place(item)?;
+        let until = Instant::now() + wait;
+        loop {
+            if platform::try_lock(&file)? {
+                return Ok(Some(Locked { file }));
+            }
+            if Instant::now() >= until {
+                return Ok(None);
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+
+    /// Appends one line to the log (the time, this process, `msg` on one line), rotating it past its
+    /// bound. Errors are dropped: there is nowhere left to report them.
+    pub fn log(&self, msg: &str) {
+        let now = super::time::rfc3339(super::time::wall_ms() / 1000 * 1000);
+        self.append_log(&format!("{now} [{}] {}\n", std::process::id(), msg.replace('\n', " | ")));
+    }
+
+    fn append_log(&self, line: &str) {
+        if self.usable().is_err() {
+            return;
+        }
+        let path = self.path(Item::Log);
+        if fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && m.len() > Item::Log.max() / 4) {
+            let _ = fs::rename(&path, self.path(Item::OldLog));
+        }
+        if let Ok(mut f) = self.log_file() {
+            let _ = f.write_all(line.as_bytes());
+        }
+    }
+
+    /// The log opened for appending (for this process's stderr, in a prompt).
+    pub fn log_file(&self) -> io::Result<File> {
+        self.ready(Item::Log)?;
+        let path = self.path(Item::Log);
+        let open = || -> io::Result<File> {
+            let f = platform::open_append(&path)?;
+            let md = f.metadata()?;
+            if md.is_file() { Ok(f) } else { Err(not_a_file(&path, &md)) }
+        };
+        open().or_else(|_| if self.heal(&path) { open() } else { Err(io::Error::other("the log cannot be opened")) })
+    }
+
+    /// The entries of a folder of the cache (the cache itself for `None`), by name, as they are (a link
+    /// is a link).
+    pub fn list(&self, dir: Option<Item>) -> Vec<(String, Metadata)> {
+        if self.usable().is_err() {
+            return Vec::new();
+        }
+        let path = dir.map_or_else(|| self.dir.clone(), |d| self.path(d));
+        let Ok(rd) = fs::read_dir(path) else { return Vec::new() };
+        rd.flatten()
+            .filter_map(|e| Some((e.file_name().to_string_lossy().into_owned(), fs::symlink_metadata(e.path()).ok()?)))
+            .collect()
+    }
+
+    /// Whatever in the cache is not what runway makes there (a link, a FIFO, a device): for `doctor`.
+    pub fn survey(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut look = |dir: &Path, entries: Vec<(String, Metadata)>, dirs_ok: bool| {
+            for (name, md) in entries {
+                if !(md.is_file() || (dirs_ok && md.is_dir())) {
+                    out.push(format!(
+                        "{} is {}, not a file runway wrote",
+                        dir.join(name).display(),
+                        platform::kind(&md)
+                    ));
+                }
+            }
+        };
+        let top = self.list(None);
+        let subdirs: Vec<String> = top.iter().filter(|(_, m)| m.is_dir()).map(|(n, _)| n.clone()).collect();
+        look(&self.dir, top, true);
+        for name in subdirs {
+            let path = self.dir.join(&name);
+            let entries = fs::read_dir(&path)
+                .map(|rd| {
+                    rd.flatten()
+                        .filter_map(|e| {
+                            Some((e.file_name().to_string_lossy().into_owned(), fs::symlink_metadata(e.path()).ok()?))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            look(&path, entries, false);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mkfifo(p: &Path) {
+        let c = std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid C string; mkfifo touches no memory of ours.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    }
+
+    #[test]
+    fn checked_files_round_trip_and_refuse_an_edit() {
+        let d = tempfile::tempdir().unwrap();
+        let c = Cache::new(d.path().join("c"));
+        c.write_checked(Item::PromptCache, b"abc\t1\n").unwrap();
+        assert_eq!(c.read_checked(Item::PromptCache).unwrap(), b"abc\t1\n");
+        let p = c.path(Item::PromptCache);
+        let text = fs::read_to_string(&p).unwrap().replace("abc", "abd");
+        fs::write(&p, text).unwrap();
+        assert!(c.read_checked(Item::PromptCache).is_err(), "an edited copy");
+        fs::write(&p, b"abc\t1\n").unwrap();
+        assert!(c.read_checked(Item::PromptCache).is_err(), "no checksum line");
+        assert_eq!(fs::metadata(d.path().join("c")).unwrap().permissions().mode() & 0o777, 0o700);
+    }
+
+    #[test]
+    fn fifos_links_and_devices_are_refused_without_waiting() {
+        let d = tempfile::tempdir().unwrap();
+        let c = Cache::new(d.path().to_path_buf());
+        mkfifo(&c.path(Item::PromptCache));
+        let e = c.read(Item::PromptCache).unwrap_err();
+        assert!(e.to_string().contains("a FIFO"), "{e}");
+        std::os::unix::fs::symlink("/dev/zero", c.path(Item::Problems)).unwrap();
+        let e = c.read(Item::Problems).unwrap_err();
+        assert!(e.to_string().contains("a link"), "{e}");
+        // Kept in place: replaced by a file.
+        mkfifo(&c.path(Item::ReadingsLock));
+        assert!(c.lock(Item::ReadingsLock).unwrap().is_some());
+        assert!(fs::symlink_metadata(c.path(Item::ReadingsLock)).unwrap().is_file());
+        let said = fs::read_to_string(c.path(Item::Log)).unwrap();
+        assert!(said.contains("readings.lock was a FIFO, not a file runway wrote: replaced"), "{said}");
+        fs::remove_file(c.path(Item::Log)).unwrap();
+        mkfifo(&c.path(Item::Log));
+        c.log("x");
+        assert!(fs::read_to_string(c.path(Item::Log)).unwrap().ends_with("] x\n"));
+        let found = c.survey();
+        assert_eq!(found.len(), 2, "{found:?}");
+    }
+
+    #[test]
+    fn a_directory_anyone_may_write_is_refused() {
+        let d = tempfile::tempdir().unwrap();
+        let dir = d.path().join("shared");
+        fs::create_dir(&dir).unwrap();
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o777)).unwrap();
+        let c = Cache::new(dir.clone());
+        assert!(c.refused().unwrap().contains("every user"), "{:?}", c.refused());
+        assert!(c.write(Item::Problems, b"x").is_err());
+        assert!(c.read(Item::Problems).is_err());
+        c.log("x");
+        assert!(!c.path(Item::Log).exists(), "nothing written");
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
+        assert!(Cache::new(dir).refused().is_none());
+    }
+}

@@ -1,0 +1,162 @@
+//! Every call runway makes that only Unix has, in one place, so that another system needs one file of
+//! its own: file modes and owners, opening without following a link or waiting on a FIFO, advisory
+//! locks, the effective user, process groups and signals, and the stderr descriptor.
+
+use std::fs::{self, File, Metadata, OpenOptions};
+use std::io;
+use std::os::fd::AsRawFd;
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus};
+use std::time::{Duration, Instant};
+
+/// The user runway runs as: the one its cache must belong to.
+pub fn euid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
+}
+
+/// Who owns a file, and whether anyone but its owner (and their group) may change it.
+pub fn owner(md: &Metadata) -> u32 {
+    md.uid()
+}
+
+pub fn writable_by_others(md: &Metadata) -> bool {
+    md.mode() & 0o002 != 0
+}
+
+/// The permission bits.
+pub fn mode(md: &Metadata) -> u32 {
+    md.mode() & 0o7777
+}
+
+/// (device, inode): a file replaced under the same name has another.
+pub fn identity(md: &Metadata) -> (u64, u64) {
+    (md.dev(), md.ino())
+}
+
+pub fn mtime_ns(md: &Metadata) -> i64 {
+    md.mtime().saturating_mul(1_000_000_000).saturating_add(md.mtime_nsec())
+}
+
+/// When the inode last changed: every write moves it, and no one but the kernel can set it back (a
+/// file rewritten in place at the same size, its mtime put back, still shows a new ctime).
+pub fn ctime_ns(md: &Metadata) -> i64 {
+    md.ctime().saturating_mul(1_000_000_000).saturating_add(md.ctime_nsec())
+}
+
+/// A short name for what a file is, when it is not a regular file: for the log and `doctor`.
+pub fn kind(md: &Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = md.file_type();
+    match () {
+        _ if t.is_file() => "a file",
+        _ if t.is_dir() => "a directory",
+        _ if t.is_symlink() => "a link",
+        _ if t.is_fifo() => "a FIFO",
+        _ if t.is_socket() => "a socket",
+        _ if t.is_char_device() || t.is_block_device() => "a device",
+        _ => "not a file",
+    }
+}
+
+/// Whether an error is the refusal of a link by `O_NOFOLLOW`.
+pub fn is_link_refused(e: &io::Error) -> bool {
+    e.raw_os_error() == Some(libc::ELOOP)
+}
+
+/// Opens for reading without following a last link (`nofollow`) and without waiting for a FIFO's
+/// writer: the caller checks what it opened.
+pub fn open_read(path: &Path, nofollow: bool) -> io::Result<File> {
+    let extra = if nofollow { libc::O_NOFOLLOW } else { 0 };
+    OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK | extra).open(path)
+}
+
+/// Opens (creating, 0600) for reading and writing, never through a link, never waiting.
+pub fn open_update(path: &Path) -> io::Result<File> {
+    OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW)
+        .open(path)
+}
+
+/// Opens (creating, 0600) for appending, never through a link, never waiting for a FIFO's reader.
+pub fn open_append(path: &Path) -> io::Result<File> {
+    OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW)
+        .open(path)
+}
+
+/// Creates a file that must not exist yet (so never through a link), with exactly `mode` whatever the
+/// umask.
+pub fn create_new(path: &Path, mode: u32) -> io::Result<File> {
+    let f = OpenOptions::new().write(true).create_new(true).mode(mode).open(path)?;
+    f.set_permissions(fs::Permissions::from_mode(mode))?;
+    Ok(f)
+}
+
+/// Creates `dir` and its parents, each 0700. An existing directory is left as it is.
+pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+    fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
+}
+
+/// Takes `f`'s exclusive advisory lock if no one holds it: `Ok(false)` when another does. The kernel
+/// drops it when the process dies, however it dies.
+pub fn try_lock(f: &File) -> io::Result<bool> {
+    // SAFETY: flock on a descriptor `f` owns; no memory is involved.
+    if unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+        return Ok(true);
+    }
+    match io::Error::last_os_error() {
+        e if e.raw_os_error() == Some(libc::EWOULDBLOCK) => Ok(false),
+        e => Err(e),
+    }
+}
+
+/// Marks a file by its mode alone: a change of the inode that needs no free block (a full disk still
+/// takes it).
+pub fn set_mode(f: &File, mode: u32) -> io::Result<()> {
+    f.set_permissions(fs::Permissions::from_mode(mode))
+}
+
+/// Runs `c` in a process group of its own: a Ctrl-C at the prompt does not reach it, and
+/// `kill_group` ends it with whatever it started.
+pub fn own_group(c: &mut Command) -> &mut Command {
+    std::os::unix::process::CommandExt::process_group(c, 0)
+}
+
+/// Kills the process group `pid` leads (see `own_group`).
+pub fn kill_group(pid: u32) {
+    // SAFETY: kill(2) on a process group; no memory is involved.
+    unsafe { libc::kill(-(pid as i32), libc::SIGKILL) };
+}
+
+/// Points this process's stderr at `f`.
+pub fn redirect_stderr(f: &File) {
+    // SAFETY: dup2 onto fd 2 with a descriptor `f` owns; both stay valid for the call.
+    unsafe { libc::dup2(f.as_raw_fd(), 2) };
+}
+
+/// Waits for `child` (started with `own_group`) at most `wait`: its status, or `None` when it was
+/// still running, and was then killed with everything it started.
+pub fn wait_within(child: &mut Child, wait: Duration) -> io::Result<Option<ExitStatus>> {
+    let until = Instant::now() + wait;
+    loop {
+        if let Some(st) = child.try_wait()? {
+            return Ok(Some(st));
+        }
+        if Instant::now() >= until {
+            kill_group(child.id());
+            let _ = child.wait();
+            return Ok(None);
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
