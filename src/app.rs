@@ -10,12 +10,15 @@ use crate::ground::evidence::Reading;
 use crate::ground::hash::Hasher;
 use crate::ground::provider::Provider;
 use crate::ground::time::DAY_MS;
+use crate::ground::tokens::Sums;
 use crate::ledger::Ledger;
 use crate::provider::origin::Origin;
 use crate::read::sources::{self, Root};
 use crate::store::ingest::{self, Options, Pace, Run};
 use crate::store::readings::{self, Readings};
 use crate::store::{memo, usage_file};
+use crate::sync::folder::{self, Seen};
+use crate::sync::identity::{self, Identity};
 
 /// How far back a window's end may be for its readings to count (see `App::evidence`).
 const RECENT_MS: i64 = 8 * DAY_MS;
@@ -24,12 +27,16 @@ pub struct App {
     pub cfg: Config,
     pub roots: Vec<Root>,
     /// The roots as readings name them (resolved).
-    root_keys: HashSet<String>,
+    pub root_keys: HashSet<String>,
     pub run: Run,
     pub readings: Readings,
     /// What the files of readings say (Claude Code's `.claude.json`, Claude Desktop's history), each
     /// with the file's name.
     pub on_disk: Vec<(Reading, &'static str)>,
+    /// This device, and the other devices as the sync folder shows them (their last eight days),
+    /// when there is a sync folder.
+    pub me: Option<Identity>,
+    pub devices: Seen,
 }
 
 /// Each set of roots has its own cache, so a tmux server without the shell's `CLAUDE_CONFIG_DIR`
@@ -72,7 +79,33 @@ impl App {
                     .collect::<Vec<_>>()
             })
             .collect();
-        App { cfg, roots, root_keys, run, readings, on_disk }
+        let me = cfg.sync.as_ref().map(|s| {
+            let home = crate::ground::dirs::home(&cfg.env);
+            let mark = crate::ground::platform::machine_mark(home.as_deref());
+            let now_ns = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+            let roots = db_key(&roots);
+            identity::of(
+                &cfg.cache,
+                &mark,
+                roots,
+                s.device_name.as_deref(),
+                crate::ground::platform::host_name(),
+                now_ns,
+            )
+        });
+        let devices = match (&cfg.sync, &me) {
+            (Some(s), Some(me)) => folder::read(&s.dir, me, (cfg.now, cfg.wall_ms), &cfg.cache, true),
+            _ => Seen::default(),
+        };
+        App { cfg, roots, root_keys, run, readings, on_disk, me, devices }
+    }
+
+    /// Every other device's file whole (its every hour), for reports.
+    pub fn devices_whole(&self) -> Seen {
+        match (&self.cfg.sync, &self.me) {
+            (Some(s), Some(me)) => folder::read(&s.dir, me, (self.cfg.now, self.cfg.wall_ms), &self.cfg.cache, false),
+            _ => Seen::default(),
+        }
     }
 
     pub fn ledger(&self, p: Provider) -> Ledger<'_> {
@@ -97,8 +130,13 @@ impl App {
         let open = self.on_disk.iter().map(|(r, _)| r);
         let open = open.filter(|r| r.provider == p && r.observed_at <= now && (!r.anchored() || r.resets_at > now));
         readings.extend(open.cloned());
+        // The other devices' newest readings: the account is one, whichever machine saw it.
+        let tools = self.devices.devices.iter().flat_map(|d| d.tools.iter().filter(|t| t.provider == p));
+        readings.extend(tools.clone().flat_map(|t| t.readings.iter()).filter(recent).cloned());
+        let elsewhere: Vec<(i64, u64, Sums)> =
+            tools.flat_map(|t| t.hours.iter()).filter(|h| h.start <= now).map(|h| (h.start, h.calls, h.sums)).collect();
         let hits = st.hits.iter().map(|o| o.value).filter(|h| h.provider == p && h.at <= now).collect();
-        Evidence { readings, hits, calibration: None }
+        Evidence { readings, hits, calibration: None, elsewhere }
     }
 
     /// Every reading of `p` that counts at `now`, the newest per window and allowance, each with

@@ -16,10 +16,12 @@ mod ground;
 mod ledger;
 mod notice;
 mod provider;
+mod publish;
 mod read;
 mod render;
 mod report;
 mod store;
+mod sync;
 
 use std::ffi::OsString;
 use std::io;

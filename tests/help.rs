@@ -62,7 +62,7 @@ fn completions_complete_in_real_shells() {
         assert!(parts[0].lines().any(|l| l == "status") && parts[0].lines().any(|l| l == "statusline"), "{out}");
         assert_eq!(
             parts[1].lines().collect::<Vec<_>>(),
-            ["day", "week", "month", "session", "project", "model", "block"]
+            ["day", "week", "month", "session", "project", "model", "block", "device"]
         );
         assert!(parts[2].contains("--since"), "{out}");
     }

@@ -30,6 +30,8 @@ pub fn run(cfg: Config) -> io::Result<ExitCode> {
         {
             // The caches of roots that are gone go with them (one listing of the cache directory).
             crate::store::db::prune(&app.cfg.cache, app.run.db.id);
+            // This device's file into the sync folder, once the history is read.
+            app.publish();
             super::timings(&app, started);
             break;
         }
@@ -40,7 +42,8 @@ pub fn run(cfg: Config) -> io::Result<ExitCode> {
 /// Starts `runway catch-up` in the background when this run left work for it.
 pub fn start_if_needed(app: &App) {
     let i = &app.run.info;
-    if !(i.behind || i.deferred) || i.busy || app.run.db.memory_only.is_some() {
+    let work = i.behind || i.deferred || app.publish_due();
+    if !work || i.busy || app.run.db.memory_only.is_some() {
         return;
     }
     // Tests that watch a history being read over many prompts turn it off; not a user setting.

@@ -62,6 +62,7 @@ fn report(eng: &App, problems: &[String]) -> String {
             let _ = writeln!(o, "            {why}: {}", clean(&String::from_utf8_lossy(&f.path)));
         }
     }
+    o += &sync_lines(eng);
     let _ = writeln!(o, "\ncache");
     let _ = writeln!(o, "  dir       {}", clean(&db.dir.display().to_string()));
     let size: u64 = cache.list(Some(Item::Db(db.id))).iter().map(|(_, m)| m.len()).sum();
@@ -183,4 +184,30 @@ fn fmt_timings<'a>(t: impl Iterator<Item = (&'a str, u64)>) -> String {
 
 fn ago(ms: i64) -> String {
     if ms < 60_000 { format!("{}s", ms.max(0) / 1000) } else { duration(ms) }
+}
+
+/// The sync folder: where, this device, the others and their files' ages, what was left out and why.
+fn sync_lines(eng: &App) -> String {
+    let (Some(s), Some(me)) = (&eng.cfg.sync, &eng.me) else { return String::new() };
+    let mut o = String::new();
+    let _ = writeln!(o, "\nsync");
+    let _ = writeln!(o, "  folder    {}", clean(&crate::sync::folder::folder(&s.dir).display().to_string()));
+    let mine = crate::sync::folder::own_file(&s.dir, me);
+    let written = crate::ground::files::open_regular(&mine)
+        .ok()
+        .and_then(|(_, md)| md.modified().ok()?.elapsed().ok())
+        .map_or("not written yet".to_owned(), |a| format!("written {} ago", duration(a.as_millis() as i64)));
+    let _ = writeln!(o, "  this      {} ({}), {written}", clean(&me.name), me.id);
+    let seen = eng.devices_whole();
+    for d in &seen.devices {
+        let age = duration(eng.cfg.wall_ms - d.written_at);
+        let _ = writeln!(o, "  device    {} ({}), its file written {age} ago", clean(&d.name), d.id);
+    }
+    if s.projects {
+        let _ = writeln!(o, "  shares    project names (sync_projects); numbers only otherwise");
+    }
+    for (name, why) in &seen.ignored {
+        let _ = writeln!(o, "  ignored   {}: {}", clean(name), clean(why));
+    }
+    o
 }

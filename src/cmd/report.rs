@@ -10,7 +10,7 @@ use crate::app::App;
 use crate::cli::ReportArgs;
 use crate::config::Config;
 use crate::render;
-use crate::report::{Builder, Report, period};
+use crate::report::{Builder, By, Report, Row, hours, period};
 use crate::store::ingest::Pace;
 
 /// The report, the calls streamed from each tool's ledger; an error when the cache failed a read.
@@ -26,11 +26,58 @@ fn build(app: &App, args: &ReportArgs, from: i64, to: i64) -> Result<Report, Str
         }
     }
     let model = |m: u16| app.model_name(m);
-    Ok(b.finish(&app.origins(), &model, app.cfg.now))
+    let mut rep = b.finish(&app.origins(), &model, app.cfg.now);
+    if args.by == By::Device {
+        devices(app, &mut rep, from, to);
+    }
+    Ok(rep)
+}
+
+/// `--by device`: this device's row named, and a row for each other device the sync folder shows
+/// (their models numbered after this cache's own, see `Names`).
+fn devices(app: &App, rep: &mut Report, from: i64, to: i64) {
+    let me = app.me.as_ref();
+    let name = me.map_or_else(|| "this device".to_owned(), |m| m.name.clone());
+    let id = me.map_or_else(String::new, |m| m.id.clone());
+    for r in &mut rep.rows {
+        (r.key, r.device) = (name.clone(), Some((id.clone(), true, app.cfg.wall_ms)));
+    }
+    let mut names = app.run.db.state.models.clone();
+    for d in app.devices_whole().devices {
+        let mut id_of = |m: &str| match names.iter().position(|n| n == m) {
+            Some(i) => i as u16,
+            None => {
+                names.push(m.to_owned());
+                (names.len() - 1) as u16
+            }
+        };
+        let mut acc = crate::report::group::Acc::default();
+        let mut providers = Vec::new();
+        for t in d.tools.iter().filter(|t| app.cfg.providers.contains(&t.provider)) {
+            let a = hours::acc_of(&t.hours, from, to, &mut id_of);
+            if a.totals.entries > 0 {
+                providers.push(t.provider);
+                acc.merge(&a);
+            }
+        }
+        if acc.totals.entries > 0 {
+            rep.total.merge(&acc);
+            rep.rows.push(Row {
+                key: d.name,
+                project: None,
+                providers,
+                block: None,
+                device: Some((d.id, false, d.written_at)),
+                acc,
+            });
+        }
+    }
+    rep.names = names;
 }
 
 pub fn run(cfg: Config, args: ReportArgs) -> io::Result<ExitCode> {
     let mut app = App::load(cfg.clone(), Pace::Full);
+    app.publish();
     let started = Instant::now();
     let tz = app.cfg.style.zone.get().clone();
     let now = app.cfg.now;
@@ -49,7 +96,7 @@ pub fn run(cfg: Config, args: ReportArgs) -> io::Result<ExitCode> {
             build(&app, &args, from, to).map_err(io::Error::other)?
         }
     };
-    let model = |m: u16| app.model_name(m);
+    let model = |m: u16| rep.names.get(m as usize).cloned().unwrap_or_else(|| app.model_name(m));
     let style = &app.cfg.style;
     let out = if args.json {
         format!("{}\n", style.json(&render::report_json::report(&rep, &model)))

@@ -15,12 +15,14 @@ use crate::render::clean::clean;
 use crate::render::fit;
 use crate::report::OriginOf;
 use crate::report::attribution::{self, Attribution};
+use crate::report::devices::DeviceUse;
 use crate::report::group::ByFile;
 use crate::store::ingest::Pace;
 use crate::store::prompt_cache;
 
 pub fn run(cfg: Config, json: bool) -> io::Result<ExitCode> {
     let mut app = App::load(cfg.clone(), Pace::Full);
+    app.publish();
     let started = Instant::now();
     let all_of = |app: &App| {
         let origins = app.origins();
@@ -45,6 +47,9 @@ pub fn run(cfg: Config, json: bool) -> io::Result<ExitCode> {
         let mut v = render::json::status(app.cfg.now, &all, &app.cfg.style);
         for (r, _) in &all {
             v[r.provider.name()]["limits"] = render::json::limits(&app.limits(r.provider));
+        }
+        if app.cfg.sync.is_some() {
+            v["devices"] = render::json::devices(&device_uses(&app, &all), app.cfg.wall_ms);
         }
         v["claude"]["prompt_cache"] =
             render::json::prompt_cache(prompt_cache::load(&app.cfg.cache).as_ref(), app.cfg.now);
@@ -104,16 +109,28 @@ fn used(app: &App, r: &Runway, origins: &OriginOf) -> Result<Vec<Attribution>, S
     }
 }
 
+/// Each device's part of the running windows (this one alone when there is no sync folder).
+fn device_uses(app: &App, all: &[(Runway, Vec<Attribution>)]) -> Vec<DeviceUse> {
+    let runways: Vec<&Runway> = all.iter().map(|(r, _)| r).collect();
+    let me = app.me.as_ref();
+    let (id, name) = me.map_or((String::new(), "this device".to_owned()), |m| (m.id.clone(), m.name.clone()));
+    let mine = |p: Provider, from: i64, to: i64| app.ledger(p).sum_between(from, to);
+    crate::report::devices::of(&runways, (&id, &name, app.cfg.wall_ms), &mine, &app.devices.devices)
+}
+
 fn human(app: &App, all: &[(Runway, Vec<Attribution>)]) -> String {
     let mut out = String::new();
+    let uses = device_uses(app, all);
     for (r, used) in all {
         let calls = app.ledger(r.provider).counted(app.cfg.now);
-        // A tool shows when it has files, calls, or a figure the service reported.
-        if app.has_files(r.provider) || calls > 0 || r.gauges.iter().any(|g| g.observed_at.is_some()) {
+        let elsewhere = app.devices.devices.iter().any(|d| d.tools.iter().any(|t| t.provider == r.provider));
+        // A tool shows when it has files, calls, or a figure the service reported, here or elsewhere.
+        if app.has_files(r.provider) || calls > 0 || elsewhere || r.gauges.iter().any(|g| g.observed_at.is_some()) {
             if !out.is_empty() {
                 out.push('\n');
             }
             out += &render::status::human(r, used, &app.cfg.style);
+            out += &render::status::devices(&uses, r.provider, app.cfg.wall_ms);
             out += &render::status::limits(&app.limits(r.provider), app.cfg.now);
             if r.provider == Provider::CLAUDE
                 && let Some(k) = prompt_cache::load(&app.cfg.cache)

@@ -55,6 +55,16 @@ pub struct Config {
     /// The environment, as this invocation read it once.
     pub env: Env,
     pub knobs: Knobs,
+    /// The sync folder, when there is one (see `sync`).
+    pub sync: Option<Sync>,
+}
+
+/// Where the devices meet, and what this one says of itself there.
+#[derive(Clone, Debug)]
+pub struct Sync {
+    pub dir: std::path::PathBuf,
+    pub device_name: Option<String>,
+    pub projects: bool,
 }
 
 /// Test knobs: not settings, read from the environment once like everything else, and never
@@ -242,6 +252,11 @@ pub fn resolve(g: &Given, env: &Env, audience: Audience) -> (Config, Vec<String>
             None => env.clone(),
         },
         knobs: Knobs::of(env),
+        sync: v.sync_dir.clone().map(|dir| Sync {
+            dir,
+            device_name: Some(v.device_name.clone()).filter(|n| !n.trim().is_empty()),
+            projects: v.sync_projects,
+        }),
     };
     (cfg, problems)
 }

@@ -126,6 +126,12 @@ settings! {
         "Longest time between full rescans of idle files";
     timezone: kinds::Zone = "", "timezone", "ZONE",
         "Time zone for clock times and days (an IANA name). Default: `TZ`, else the system's";
+    sync_dir: kinds::Dir = "", -, "DIR",
+        "A folder your own replication keeps in step between your machines (Syncthing, Dropbox, iCloud Drive, a shared disk, a git repository you commit and pull): each device writes its figures there (numbers only) and reads the others'. Default: none, this machine alone";
+    device_name: kinds::Text = "", -, "NAME",
+        "This device's name in the sync folder. Default: the host name";
+    sync_projects: kinds::Bool = "false", -, "",
+        "Write project names into the sync folder too (by default only numbers leave the machine)";
     claude_desktop_history: kinds::Dir = "", -, "FILE",
         "Claude Desktop's usage history (`plan-usage-history.json`), one more source of the service's readings. Default: the app's data directory (`~/Library/Application Support/Claude`, `%APPDATA%\\Claude`, `~/.config/Claude`)";
     cache_dir: kinds::Dir = "", -, "DIR",

@@ -109,10 +109,14 @@ impl Local<'_, '_> {
         trust: Trust,
         limit: &Limit,
     ) -> Gauge {
-        let since = self.ledger.sum_between(r.observed_at, self.now);
+        // The other devices' use counts from the hour after the reading on: the hour it fell in was
+        // partly in it already.
+        let after =
+            r.observed_at - r.observed_at.rem_euclid(crate::ground::time::HOUR_MS) + crate::ground::time::HOUR_MS;
+        let since = self.ledger.sum_between(r.observed_at, self.now) + self.elsewhere_between(after - 1, self.now);
         let age = self.now - r.observed_at;
         let start = r.resets_at - r.window.len_ms();
-        let totals = self.ledger.sum_between(start - 1, self.now);
+        let totals = self.all_between(start - 1, self.now);
         // Local use in the window up to the reading: the window's, less what came since.
         let before = totals.sums.cost.saturating_sub(since.sums.cost) as f64;
         let explained = coverage(before, conv, r.used_percent);

@@ -3,7 +3,7 @@
 
 use crate::ground::evidence::{LimitHit, Reading};
 use crate::ground::time::MINUTE_MS;
-use crate::ground::tokens::Pico;
+use crate::ground::tokens::{Pico, Sums};
 use crate::ground::window::Window;
 
 /// What the services reported and noticed, for one provider.
@@ -14,6 +14,9 @@ pub struct Evidence {
     /// What one percent costs, when it was learned before from the same readings and ledger (see
     /// `Calibration::key`); learned again when `None`.
     pub calibration: Option<Calibration>,
+    /// Use on the user's other devices, by the hour it began (their sync files): it adds to this
+    /// machine's in each window.
+    pub elsewhere: Vec<(i64, u64, Sums)>,
 }
 
 /// What one percent of each window costs (pico-dollars), learned from the readings (`calibrate`).

@@ -4,7 +4,8 @@
 use super::gauge::Gauge;
 use super::limit::{Limit, Measure, Source};
 use super::rate;
-use crate::ground::tokens::Entry;
+use crate::ground::time::HOUR_MS;
+use crate::ground::tokens::{Entry, Sums, Totals};
 use crate::ground::window::{Window, month_of};
 use crate::ledger::Ledger;
 
@@ -15,6 +16,8 @@ pub(super) struct Local<'l, 'a> {
     /// The calls `recent` read last, by the instant they start after: the windows of a provider
     /// mostly read the same (the rate's memory is shorter than either window).
     pub read: std::cell::RefCell<Option<(i64, std::rc::Rc<Vec<Entry>>)>>,
+    /// Use on the user's other devices, by the hour (see `Evidence::elsewhere`).
+    pub elsewhere: &'l [(i64, u64, Sums)],
 }
 
 /// How much of a limit's measure one call is.
@@ -27,6 +30,22 @@ pub(super) fn amount(e: &Entry, measure: Measure) -> f64 {
 }
 
 impl Local<'_, '_> {
+    /// Use on the other devices in the hours that overlap `(from, to]`: an hour counts whole (a
+    /// device writes its use by the hour), so a window that began within an hour may count a little
+    /// of it early.
+    pub fn elsewhere_between(&self, from: i64, to: i64) -> Totals {
+        let mut t = Totals::default();
+        for (_, calls, sums) in self.elsewhere.iter().filter(|(s, _, _)| *s + HOUR_MS > from + 1 && *s <= to) {
+            t = t + Totals { entries: *calls, sums: *sums };
+        }
+        t
+    }
+
+    /// This machine's calls and the other devices' use in `(from, to]`.
+    pub fn all_between(&self, from: i64, to: i64) -> Totals {
+        self.ledger.sum_between(from, to) + self.elsewhere_between(from, to)
+    }
+
     /// The calls a rate at `now` reads, of a window that began at `since` (a call exactly at the
     /// window's start belongs to it; calls older than the rate's memory weigh nothing).
     pub fn recent(&self, since: i64) -> std::rc::Rc<Vec<Entry>> {
@@ -53,7 +72,7 @@ impl Local<'_, '_> {
     /// The local estimate of the window `[resets_at - length, resets_at)` against the local limit.
     pub fn estimate(&self, window: Window, resets_at: i64, limit: &Limit, observed_at: Option<i64>) -> Gauge {
         let since = resets_at - window.len_ms();
-        let t = self.ledger.sum_between(since - 1, self.now);
+        let t = self.all_between(since - 1, self.now);
         // A dollar share that leaves out calls without a price would read low: tokens instead.
         let priced = limit.measure == Measure::Tokens || t.sums.unpriced == 0;
         let Some(amount) = limit.amount().filter(|a| *a > 0.0 && priced) else {

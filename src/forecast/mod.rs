@@ -113,7 +113,7 @@ fn block_now(ledger: &Ledger, b: &Block, now: i64) -> BlockNow {
 pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway {
     let view = ledger.blocks_at(now);
     let block = view.current().map(|b| block_now(ledger, b, now));
-    let local = Local { ledger, now, read: Default::default() };
+    let local = Local { ledger, now, read: Default::default(), elsewhere: &ev.elsewhere };
     let readings = anchor(&ev.readings);
     let main: Vec<Reading> = readings.iter().filter(|r| r.main() && r.observed_at <= now).cloned().collect();
     let cost_upto = |t: i64| ledger.sum_between(i64::MIN, t).sums.cost;
@@ -129,8 +129,16 @@ pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway
     };
 
     let estimate = || -> Option<Gauge> {
-        let b = block.filter(|b| b.active)?;
-        Some(local.estimate(Window::FiveHour, b.block.end(), &limit, None))
+        let end = match block.filter(|b| b.active) {
+            Some(b) => b.block.end(),
+            // Idle here, but another device worked in the last five hours: its window, from its first
+            // hour since then.
+            None => {
+                ev.elsewhere.iter().map(|(s, _, _)| *s).filter(|s| *s > now - Window::FiveHour.len_ms()).min()?
+                    + Window::FiveHour.len_ms()
+            }
+        };
+        Some(local.estimate(Window::FiveHour, end, &limit, None))
     };
     // A Codex snapshot that carries the week alone: the account has no 5-hour window.
     let weekly_only =

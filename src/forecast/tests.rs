@@ -156,7 +156,7 @@ fn a_reading_is_carried_forward_with_local_use() {
         .iter()
         .map(|&(m, used)| reading(Window::FiveHour, used, T0 + 3 * HOUR_MS, at(m)))
         .collect();
-    let ev = Evidence { readings, hits: vec![], calibration: None };
+    let ev = Evidence { readings, ..Evidence::default() };
     let g = runway(&h, &ev, at(165), None).five().cloned().unwrap();
     assert_eq!(g.source, Source::Extrapolated);
     assert!(near(g.used_percent, 25.0), "{:?}", g.used_percent);
@@ -181,7 +181,7 @@ fn a_level_is_not_a_rate() {
         reading(Window::SevenDay, 63.5, week_reset, T0 - M),
         reading(Window::FiveHour, 20.0, T0 + 4 * HOUR_MS, T0 - M),
     ];
-    let ev = Evidence { readings: first.clone(), hits: vec![], calibration: None };
+    let ev = Evidence { readings: first.clone(), ..Evidence::default() };
     let r = runway(&h, &ev, T0 + 20 * M, None);
     let week = r.seven().unwrap();
     assert_eq!((week.source, week.used_percent, week.coverage), (Source::Server, Some(63.5), None));
@@ -192,7 +192,7 @@ fn a_level_is_not_a_rate() {
     // trend, 10 points over the hour: 10/60 × (1 - e^{-3}) × e^{-1/20} %/min a minute after it, 9.04%/h.
     let mut rs = first;
     rs.push(reading(Window::SevenDay, 73.5, week_reset, T0 + 59 * M));
-    let ev = Evidence { readings: rs, hits: vec![], calibration: None };
+    let ev = Evidence { readings: rs, ..Evidence::default() };
     let r = runway(&h, &ev, T0 + 60 * M, None);
     let week = r.seven().unwrap();
     assert_eq!(week.used_percent, Some(73.5));
@@ -207,11 +207,8 @@ fn a_reset_the_service_gave_stays_the_reset() {
     // of the same window (06:00-11:00) against $10, 10%, still resetting at 11:00, not at the 15:00
     // end of the block the 10:00 call opened.
     let h = history(&[(T0, 1.0)]);
-    let ev = Evidence {
-        readings: vec![reading(Window::FiveHour, 31.0, T0 + HOUR_MS, T0 - HOUR_MS)],
-        hits: vec![],
-        calibration: None,
-    };
+    let ev =
+        Evidence { readings: vec![reading(Window::FiveHour, 31.0, T0 + HOUR_MS, T0 - HOUR_MS)], ..Evidence::default() };
     let g = runway(&h, &ev, T0 + 45 * M, Some(10.0)).five().cloned().unwrap();
     assert_eq!((g.source, g.resets_at), (Source::Configured, Some(T0 + HOUR_MS)));
     assert!(near(g.used_percent, 10.0));
@@ -226,8 +223,7 @@ fn readings_from_after_now_do_not_exist_yet() {
     let h = history(&[(T0, 1.0)]);
     let ev = Evidence {
         readings: vec![reading(Window::FiveHour, 80.0, T0 + 4 * HOUR_MS, T0 + HOUR_MS)],
-        hits: vec![],
-        calibration: None,
+        ..Evidence::default()
     };
     let g = runway(&h, &ev, T0 + 30 * M, Some(10.0)).five().cloned().unwrap();
     assert_eq!((g.source, g.used_percent), (Source::Configured, Some(10.0)));
@@ -243,7 +239,7 @@ fn another_allowance_never_stands_in_for_the_main_pool() {
         label: "GPT-5.3-Codex-Spark".into(),
         ..reading(Window::FiveHour, 80.0, T0 + 4 * HOUR_MS, T0 + 20 * M)
     };
-    let ev = Evidence { readings: vec![main, spark], hits: vec![], calibration: None };
+    let ev = Evidence { readings: vec![main, spark], ..Evidence::default() };
     let r = runway(&h, &ev, T0 + 30 * M, None);
     assert_eq!(r.five().and_then(|g| g.used_percent), Some(30.0), "the main pool, not the newer spark reading");
     assert_eq!(r.others().count(), 1);
@@ -262,8 +258,25 @@ fn a_week_alone_means_no_five_hour_window() {
         alone: true,
         ..reading(Window::SevenDay, 12.0, T0 + 6 * 24 * HOUR_MS, now - 5 * M)
     };
-    let ev = Evidence { readings: vec![old5, week], hits: vec![], calibration: None };
+    let ev = Evidence { readings: vec![old5, week], ..Evidence::default() };
     let r = runway(&h, &ev, now, Some(10.0));
     assert!(r.weekly_only && r.five().is_none(), "no 5-hour gauge invented from the old reading");
     assert_eq!(r.seven().and_then(|g| g.used_percent), Some(12.0));
+}
+
+#[test]
+fn use_on_other_devices_adds_up_per_window() {
+    // $1 here at 10:05 against $10; another device used $3 in the 10:00 hour and $2 in the 11:00
+    // hour. At 11:30 the window (10:00-15:00) holds $6: 60%, its cost all devices' $6.
+    let h = history(&[(T0 + 5 * M, 1.0)]);
+    let hour =
+        |at: i64, usd: f64| (at, 10, crate::ground::tokens::Sums { cost: (usd * D) as u128, ..Default::default() });
+    let ev = Evidence { elsewhere: vec![hour(T0, 3.0), hour(T0 + HOUR_MS, 2.0)], ..Evidence::default() };
+    let g = runway(&h, &ev, T0 + 90 * M, Some(10.0)).five().cloned().unwrap();
+    assert!(near(g.used_percent, 60.0), "{:?}", g.used_percent);
+    assert_eq!(g.cost, (6.0 * D) as u128);
+    // Idle here for six hours, the other device busy since 16:00: its window shows, 16:00-21:00.
+    let busy = Evidence { elsewhere: vec![hour(T0 + 6 * HOUR_MS, 4.0)], ..Evidence::default() };
+    let g = runway(&h, &busy, T0 + 6 * HOUR_MS + 20 * M, Some(10.0)).five().cloned().unwrap();
+    assert_eq!((g.used_percent, g.resets_at), (Some(40.0), Some(T0 + 11 * HOUR_MS)));
 }

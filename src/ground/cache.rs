@@ -51,6 +51,9 @@ pub enum Item<'a> {
     Roots(u64),
     /// What one percent of each window cost, as the forecast last learned it (see `store::memo`).
     Calibration(u64),
+    /// This device's id for the sync folder, and the other devices' files as last read from it.
+    DeviceId,
+    Devices,
 }
 
 impl Item<'_> {
@@ -78,6 +81,8 @@ impl Item<'_> {
             Item::Lock(d) => db(d).join("lock"),
             Item::Roots(d) => db(d).join("roots"),
             Item::Calibration(d) => db(d).join("calibration"),
+            Item::DeviceId => "device-id".into(),
+            Item::Devices => "devices".into(),
         }
     }
 
@@ -87,7 +92,8 @@ impl Item<'_> {
         match self {
             Item::Log | Item::OldLog => 4 << 20,
             Item::Problems | Item::ReadingsPending(..) | Item::Roots(_) => 1 << 20,
-            Item::PromptCache | Item::Notice(..) | Item::Calibration(_) => 4 << 10,
+            Item::PromptCache | Item::Notice(..) | Item::Calibration(_) | Item::DeviceId => 4 << 10,
+            Item::Devices => 8 << 20,
             Item::KeptReadings(_) => 1 << 20,
             Item::Readings(_) => 4 << 20,
             Item::State(_) | Item::Base(..) | Item::Cold(..) => 4 << 30,
@@ -104,6 +110,8 @@ impl Item<'_> {
             Item::Problems => "problems",
             Item::Roots(_) => "roots",
             Item::Calibration(_) => "calibration",
+            Item::DeviceId => "device-id",
+            Item::Devices => "devices",
             _ => "cache",
         }
     }

@@ -160,3 +160,32 @@ pub fn wait_within(child: &mut Child, wait: Duration) -> io::Result<Option<ExitS
         std::thread::sleep(Duration::from_millis(2));
     }
 }
+
+/// This machine's name, as its host name gives it (`None` when it has none).
+pub fn host_name() -> Option<String> {
+    let mut buf = [0u8; 256];
+    // SAFETY: the buffer is valid for its length; gethostname writes at most that many bytes.
+    let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
+    if rc != 0 {
+        return None;
+    }
+    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+    let name = String::from_utf8_lossy(&buf[..end]).trim().to_owned();
+    (!name.is_empty()).then_some(name)
+}
+
+/// Something that tells this machine apart and survives a change of its host name: the system's
+/// machine id where it has one (`/etc/machine-id`), else the device and inode of the home directory.
+/// A cache directory copied to another machine finds another value there.
+pub fn machine_mark(home: Option<&Path>) -> Vec<u8> {
+    for f in ["/etc/machine-id", "/var/lib/dbus/machine-id"] {
+        if let Ok(id) = fs::read(f)
+            && id.len() >= 16
+            && id.len() < 256
+        {
+            return id;
+        }
+    }
+    let md = home.and_then(|h| fs::metadata(h).ok());
+    md.map(|m| format!("{}:{}", m.dev(), m.ino()).into_bytes()).unwrap_or_default()
+}

@@ -165,3 +165,25 @@ pub fn status(now: i64, runways: &[(Runway, Vec<Attribution>)], style: &Style) -
     }
     v
 }
+
+/// `devices`: each device the sync folder shows (this one first), and its part of each running
+/// window of each tool.
+pub fn devices(uses: &[crate::report::devices::DeviceUse], now: i64) -> Value {
+    uses.iter()
+        .map(|d| {
+            let mut windows = serde_json::Map::new();
+            for (p, w, t) in &d.windows {
+                let tool = windows.entry(p.name()).or_insert_with(|| json!({}));
+                tool[w.key()] = totals(t);
+            }
+            json!({
+                "id": d.id,
+                "name": d.name,
+                "this_device": d.this,
+                "written_at": rfc3339(d.written_at),
+                "age_seconds": (now - d.written_at).max(0) / 1000,
+                "windows": windows,
+            })
+        })
+        .collect()
+}

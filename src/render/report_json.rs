@@ -57,6 +57,11 @@ impl Serialize for Metadata<'_> {
         } else {
             m.serialize_entry("agents", &r.providers.iter().map(|p| p.name()).collect::<Vec<_>>())?;
         }
+        if let Some((id, this, written)) = &r.device {
+            m.serialize_entry("deviceId", id)?;
+            m.serialize_entry("thisDevice", this)?;
+            m.serialize_entry("written", &iso(*written))?;
+        }
         m.end()
     }
 }
@@ -214,6 +219,7 @@ pub fn report(rep: &Report, model: &dyn Fn(u16) -> String) -> String {
         By::Session => "session",
         By::Project => "project",
         By::Model => "model",
+        By::Device => "device",
     };
     let rows = Rows(rep, model);
     let totals = sums(&rep.total.totals.sums);

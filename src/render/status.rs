@@ -276,3 +276,29 @@ pub fn human(r: &Runway, used: &[Attribution], style: &Style) -> String {
     }
     out
 }
+
+/// Each device's part of each running window of `p`, a line a window (when the sync folder shows
+/// other devices).
+pub fn devices(uses: &[crate::report::devices::DeviceUse], p: crate::ground::provider::Provider, now: i64) -> String {
+    if uses.len() < 2 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let windows: Vec<Window> = uses[0].windows.iter().filter(|(q, _, _)| *q == p).map(|(_, w, _)| *w).collect();
+    for (i, w) in windows.iter().enumerate() {
+        let parts: Vec<String> = uses
+            .iter()
+            .map(|d| {
+                let t = d.windows.iter().find(|(q, x, _)| *q == p && x == w).map(|(_, _, t)| *t).unwrap_or_default();
+                let who =
+                    if d.this { format!("{} (this device)", clean(&d.name)) } else { clean(&d.name).into_owned() };
+                let age =
+                    if d.this { String::new() } else { format!(", its file {} old", duration(now - d.written_at)) };
+                format!("{who} ${:.2} · {} calls{age}", usd(t.sums.cost), count(t.entries))
+            })
+            .collect();
+        let label = if i == 0 { "devices" } else { "" };
+        out += &format!("  {:<9} {}: {}\n", label, window_name(*w), parts.join(" · "));
+    }
+    out
+}

@@ -3,7 +3,9 @@
 //! the calls, the files' origins and the model names come in; rows go out.
 
 pub mod attribution;
+pub mod devices;
 pub mod group;
+pub mod hours;
 pub mod period;
 
 use std::collections::{BTreeMap, HashMap};
@@ -27,10 +29,12 @@ pub enum By {
     Project,
     Model,
     Block,
+    /// This device and each other one the sync folder shows (see `sync`).
+    Device,
 }
 
 impl By {
-    pub const ALL: [By; 7] = [By::Day, By::Week, By::Month, By::Session, By::Project, By::Model, By::Block];
+    pub const ALL: [By; 8] = [By::Day, By::Week, By::Month, By::Session, By::Project, By::Model, By::Block, By::Device];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -41,6 +45,7 @@ impl By {
             By::Project => "project",
             By::Model => "model",
             By::Block => "block",
+            By::Device => "device",
         }
     }
 
@@ -61,6 +66,8 @@ pub struct Row {
     pub providers: Vec<Provider>,
     /// A block's start, and whether it is active at `now`.
     pub block: Option<(i64, bool)>,
+    /// A device's id, whether it is this one, and when its file was written (`--by device`).
+    pub device: Option<(String, bool, i64)>,
     pub acc: Acc,
 }
 
@@ -69,6 +76,8 @@ pub struct Report {
     pub by: By,
     pub rows: Vec<Row>,
     pub total: Acc,
+    /// Model names by id beyond the cache's own (other devices' models, `--by device`).
+    pub names: Vec<String>,
 }
 
 /// The origin of a file by id (`?` for one the table no longer names). A function rather than a
@@ -109,6 +118,8 @@ enum Key {
     File(u32),
     Model(u16),
     Block(i64),
+    /// Every call of this device.
+    Device,
 }
 
 /// One tool's calls grouped as they come, oldest first. Calls in a row mostly share their group,
@@ -132,6 +143,7 @@ impl Grouper {
             }
             By::Session | By::Project => Key::File(e.file),
             By::Model => Key::Model(e.model),
+            By::Device => Key::Device,
             By::Block => {
                 let c = match self.chain {
                     Some(c) if !c.breaks_at(e.ts) => Chain { start: c.start, last: e.ts },
@@ -230,20 +242,20 @@ impl Builder {
         match by {
             // Periods in time order (their names sort so); blocks by start; sessions and projects by
             // their last activity, as ccusage orders sessions; models dearest first.
-            By::Day | By::Week | By::Month => {}
+            By::Day | By::Week | By::Month | By::Device => {}
             By::Block => rows.sort_by_key(|r| (r.block.map(|b| b.0), r.providers.clone())),
             By::Session | By::Project => rows.sort_by(|a, b| a.acc.last.cmp(&b.acc.last).then(a.key.cmp(&b.key))),
             By::Model => {
                 rows.sort_by(|a, b| b.acc.totals.sums.cost.cmp(&a.acc.totals.sums.cost).then(a.key.cmp(&b.key)))
             }
         }
-        Report { by, rows, total }
+        Report { by, rows, total, names: Vec::new() }
     }
 }
 
 /// One tool's groups as rows.
 fn rows_of(by: By, p: Provider, g: Grouper, origins: &OriginOf, model: &dyn Fn(u16) -> String, now: i64) -> Vec<Row> {
-    let plain = |key: String, acc: Acc| Row { key, project: None, providers: vec![p], block: None, acc };
+    let plain = |key: String, acc: Acc| Row { key, project: None, providers: vec![p], block: None, device: None, acc };
     let cal = g.cal;
     let groups = g.groups.into_iter();
     match by {
@@ -265,9 +277,11 @@ fn rows_of(by: By, p: Provider, g: Grouper, origins: &OriginOf, model: &dyn Fn(u
                 Key::Block(start) => {
                     let active = now < start + BLOCK_MS && now - acc.last < BLOCK_MS;
                     let key = crate::ground::time::rfc3339(start);
-                    Row { key, project: None, providers: vec![p], block: Some((start, active)), acc }
+                    Row { key, project: None, providers: vec![p], block: Some((start, active)), device: None, acc }
                 }
                 Key::File(f) => plain(f.to_string(), acc),
+                // Named by the command, which knows the device.
+                Key::Device => plain(String::new(), acc),
             })
             .collect(),
     }

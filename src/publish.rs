@@ -1,0 +1,96 @@
+//! This device's figures into the sync folder (see `sync`): each tool's calls by the hour over the
+//! retention period and its own newest readings, written when due and changed. A prompt leaves it to
+//! the background helper; other commands and the helper write it themselves.
+
+use crate::app::App;
+use crate::ground::evidence::Reading;
+use crate::ground::provider::Provider;
+use crate::sync::file::{DeviceFile, RETENTION_MS, ToolUse};
+use crate::sync::folder;
+
+impl App {
+    /// This device's figures for the sync folder: each tool's calls by the hour over the retention
+    /// period, and its own newest readings (not those other devices gave: they write their own).
+    pub fn device_file(&self) -> Option<DeviceFile> {
+        let me = self.me.as_ref()?;
+        let now = self.cfg.now;
+        let from = now - RETENTION_MS;
+        let mut tools = Vec::new();
+        let mut projects: Vec<(String, u64, u64)> = Vec::new();
+        let origins = self.origins();
+        for &p in Provider::ALL {
+            let ledger = self.ledger(p);
+            let calls = ledger.entries_between(from, now);
+            let mut own: Vec<Reading> = self.readings.of(p, &self.root_keys, now);
+            own.extend(self.run.db.state.readings.iter().map(|o| o.value.clone()).filter(|r| r.provider == p));
+            own.extend(self.on_disk.iter().map(|(r, _)| r.clone()).filter(|r| r.provider == p && r.anchored()));
+            own.retain(|r| r.main() && r.observed_at <= now && r.resets_at > now);
+            own.sort_by_key(|r| std::cmp::Reverse(r.observed_at));
+            let mut readings: Vec<Reading> = Vec::new();
+            for r in own {
+                if !readings.iter().any(|o| o.window == r.window) {
+                    readings.push(r);
+                }
+            }
+            if calls.is_empty() && readings.is_empty() {
+                continue;
+            }
+            if self.cfg.sync.as_ref().is_some_and(|s| s.projects) {
+                for e in &calls {
+                    let name = crate::render::words::project(&origins(e.file).project).to_owned();
+                    match projects.iter_mut().find(|(n, _, _)| *n == name) {
+                        Some(x) => {
+                            x.1 += 1;
+                            x.2 += u64::try_from(e.sums.cost).unwrap_or(u64::MAX);
+                        }
+                        None => projects.push((name, 1, u64::try_from(e.sums.cost).unwrap_or(u64::MAX))),
+                    }
+                }
+            }
+            let hours = crate::report::hours::by_hour(&calls, &|m| ledger.model_name(m).to_owned());
+            tools.push(ToolUse { provider: p, hours, readings });
+        }
+        Some(DeviceFile {
+            id: me.id.clone(),
+            name: me.name.clone(),
+            written_at: self.cfg.wall_ms,
+            machine: me.machine,
+            tools,
+            projects,
+        })
+    }
+
+    /// Writes this device's file into the sync folder when it is due (a minute since the last) and
+    /// its figures changed; never fails a command (a folder that cannot be written is logged).
+    pub fn publish(&self) {
+        let (Some(s), Some(me)) = (&self.cfg.sync, &self.me) else { return };
+        if !folder::due(&s.dir, me, PUBLISH_MS) {
+            return;
+        }
+        let Some(mine) = self.device_file() else { return };
+        let path = folder::own_file(&s.dir, me);
+        let old = crate::ground::files::read_bounded(&path, crate::sync::file::MAX_BYTES)
+            .ok()
+            .and_then(|b| crate::sync::file::decode(&b, self.cfg.wall_ms).ok());
+        if old.is_some_and(|o| DeviceFile { written_at: mine.written_at, ..o } == mine) {
+            return;
+        }
+        if let Err(e) = folder::write(&s.dir, me, &mine) {
+            crate::ground::log::warn(&format!("cannot write this device's file into {}: {e}", s.dir.display()));
+        }
+    }
+
+    /// Whether a prompt should leave the publishing to the helper: the file is due, and the cache was
+    /// written since (a stat, and the state's own time).
+    pub fn publish_due(&self) -> bool {
+        let (Some(s), Some(me)) = (&self.cfg.sync, &self.me) else { return false };
+        let written = self.run.db.state.written_at;
+        let mine = crate::ground::files::open_regular(&folder::own_file(&s.dir, me)).ok().and_then(|(_, md)| {
+            md.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok().map(|d| d.as_millis() as i64)
+        });
+        folder::due(&s.dir, me, PUBLISH_MS) && mine.is_none_or(|m| written > m)
+    }
+}
+
+/// A device writes its file at most this often.
+const PUBLISH_MS: i64 = 60_000;

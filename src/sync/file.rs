@@ -1,0 +1,312 @@
+//! One device's figures, as it writes them into the folder the user's own replication keeps in step
+//! between machines (`sync_dir`), and as the other devices read them. Numbers only: per tool and per
+//! hour, calls, tokens by kind, cost and premium requests, per model; the tool's newest service
+//! readings with when they were observed; when the file was written. Project names only when the
+//! user says so (`sync_projects`); never transcript text, paths or ids.
+//!
+//! A file is a checksum line, then one JSON object:
+//! `{"runway_device": 1, "id", "name", "written_at", "machine", "tools": [{"tool", "models",
+//! "hours": [[hour, model, calls, input, output, cache_creation, cache_read, reasoning, cost, premium,
+//! unpriced]], "readings": [[window, used, resets_at, observed_at]]}], "projects": [[name, calls,
+//! cost]]}`; `hour` is the hour's start in seconds, `cost` pico-dollars. Whatever another machine
+//! wrote is outside text: a file that does not check out is refused whole, every figure is
+//! range-checked, every name cleaned and cut to a sane width.
+
+use serde_json::{Value, json};
+
+use crate::ground::evidence::{Reading, check};
+use crate::ground::hash::checksum;
+use crate::ground::provider::Provider;
+use crate::ground::time::{DAY_MS, HOUR_MS};
+use crate::ground::tokens::Sums;
+use crate::ground::window::Window;
+
+/// The layout's version: a file of a newer one is left alone (and doctor says so).
+pub const FORMAT: u64 = 1;
+/// A device file larger than this is not one runway wrote (a month is well under 64 KiB).
+pub const MAX_BYTES: u64 = 1 << 20;
+/// Hours kept in a file, and how long a silent device counts.
+pub const RETENTION_MS: i64 = 35 * DAY_MS;
+/// How far another machine's clock may run ahead of this one's.
+pub const SKEW_MS: i64 = 2 * HOUR_MS;
+
+/// One hour of one model's calls on a device.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hour {
+    /// The hour's start, milliseconds.
+    pub start: i64,
+    pub model: String,
+    pub calls: u64,
+    pub sums: Sums,
+}
+
+/// One tool's figures on a device.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ToolUse {
+    pub provider: Provider,
+    pub hours: Vec<Hour>,
+    pub readings: Vec<Reading>,
+}
+
+/// A device's file, as written or as read back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeviceFile {
+    /// Chosen once per device (see `sync::identity`), 16 hex digits.
+    pub id: String,
+    pub name: String,
+    pub written_at: i64,
+    /// A hash that tells this machine apart (see `sync::identity`): a file of this machine under
+    /// another id (a cache dir made anew) is not another device.
+    pub machine: u64,
+    pub tools: Vec<ToolUse>,
+    /// Project names with their calls and cost over the retention period, when shared at all.
+    pub projects: Vec<(String, u64, u64)>,
+}
+
+/// Why another device's file is not taken.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Refused {
+    /// Not runway's, cut short, or a bit flipped.
+    Damaged,
+    /// Written by a newer runway.
+    Newer(u64),
+    /// Silent for longer than the retention period.
+    Silent,
+    /// Figures no device could have written (the reason).
+    Implausible(&'static str),
+}
+
+impl Refused {
+    pub fn words(&self) -> String {
+        match self {
+            Refused::Damaged => "not a device file runway wrote, or cut short, or damaged".into(),
+            Refused::Newer(v) => format!("written by a newer runway (layout {v})"),
+            Refused::Silent => "silent for longer than 35 days".into(),
+            Refused::Implausible(why) => format!("implausible figures ({why})"),
+        }
+    }
+}
+
+/// Text from another machine, as runway keeps it: no control characters, at most `max` of them.
+pub fn clean(s: &str, max: usize) -> String {
+    s.chars().filter(|c| !c.is_control()).take(max).collect::<String>().trim().to_owned()
+}
+
+fn window_key(w: Window) -> &'static str {
+    w.key()
+}
+
+fn window_of(s: &str) -> Option<Window> {
+    [Window::FiveHour, Window::SevenDay].into_iter().find(|w| w.key() == s)
+}
+
+/// The file's bytes.
+pub fn encode(f: &DeviceFile) -> Vec<u8> {
+    let tools: Vec<Value> = f
+        .tools
+        .iter()
+        .map(|t| {
+            let mut models: Vec<&str> = t.hours.iter().map(|h| h.model.as_str()).collect();
+            models.sort_unstable();
+            models.dedup();
+            let hours: Vec<Value> = t
+                .hours
+                .iter()
+                .map(|h| {
+                    let m = models.binary_search(&h.model.as_str()).unwrap_or(0);
+                    let s = &h.sums;
+                    json!([
+                        h.start / 1000,
+                        m,
+                        h.calls,
+                        s.input,
+                        s.output,
+                        s.cache_creation,
+                        s.cache_read,
+                        s.reasoning,
+                        u64::try_from(s.cost).unwrap_or(u64::MAX),
+                        s.premium,
+                        s.unpriced
+                    ])
+                })
+                .collect();
+            let readings: Vec<Value> = t
+                .readings
+                .iter()
+                .map(|r| json!([window_key(r.window), r.used_percent, r.resets_at, r.observed_at]))
+                .collect();
+            json!({ "tool": t.provider.name(), "models": models, "hours": hours, "readings": readings })
+        })
+        .collect();
+    let projects: Vec<Value> = f.projects.iter().map(|(n, c, cost)| json!([n, c, cost])).collect();
+    let doc = json!({
+        "runway_device": FORMAT, "id": f.id, "name": f.name, "written_at": f.written_at,
+        "machine": format!("{:016x}", f.machine), "tools": tools, "projects": projects,
+    });
+    let body = serde_json::to_vec(&doc).unwrap_or_default();
+    let mut out = format!("{:016x}\n", checksum("device", &body)).into_bytes();
+    out.extend_from_slice(&body);
+    out
+}
+
+/// Another device's file, read back and checked as outside text, as of `now`.
+pub fn decode(bytes: &[u8], now: i64) -> Result<DeviceFile, Refused> {
+    let nl = bytes.iter().position(|&c| c == b'\n').ok_or(Refused::Damaged)?;
+    let (sum, body) = (std::str::from_utf8(&bytes[..nl]).map_err(|_| Refused::Damaged)?, &bytes[nl + 1..]);
+    if u64::from_str_radix(sum.trim(), 16).ok() != Some(checksum("device", body)) {
+        return Err(Refused::Damaged);
+    }
+    let v: Value = serde_json::from_slice(body).map_err(|_| Refused::Damaged)?;
+    let format = v["runway_device"].as_u64().ok_or(Refused::Damaged)?;
+    if format > FORMAT {
+        return Err(Refused::Newer(format));
+    }
+    let id = v["id"].as_str().filter(|s| s.len() == 16 && s.bytes().all(|b| b.is_ascii_hexdigit()));
+    let id = id.ok_or(Refused::Implausible("device id"))?.to_owned();
+    let written_at = v["written_at"].as_i64().ok_or(Refused::Damaged)?;
+    if written_at > now + SKEW_MS {
+        return Err(Refused::Implausible("written in the future"));
+    }
+    if written_at < now - RETENTION_MS {
+        return Err(Refused::Silent);
+    }
+    let machine = v["machine"].as_str().and_then(|m| u64::from_str_radix(m, 16).ok()).unwrap_or(0);
+    let name = clean(v["name"].as_str().unwrap_or(""), 64);
+    let mut tools = Vec::new();
+    for t in v["tools"].as_array().into_iter().flatten() {
+        // A tool this runway does not know is left out, not an error: a newer one may read more.
+        let Some(provider) = t["tool"].as_str().and_then(Provider::from_name) else { continue };
+        let models: Vec<String> =
+            t["models"].as_array().into_iter().flatten().map(|m| clean(m.as_str().unwrap_or("?"), 96)).collect();
+        let mut hours = Vec::new();
+        for h in t["hours"].as_array().into_iter().flatten() {
+            let n: Vec<u64> = h.as_array().into_iter().flatten().map(|x| x.as_u64().unwrap_or(u64::MAX)).collect();
+            let [start, model, calls, input, output, cc, cr, reasoning, cost, premium, unpriced] = n[..] else {
+                return Err(Refused::Implausible("an hour's row"));
+            };
+            let start = i64::try_from(start).ok().and_then(|s| s.checked_mul(1000)).ok_or(Refused::Damaged)?;
+            let model = models.get(model as usize).cloned().ok_or(Refused::Implausible("a model"))?;
+            // A million calls, a trillion tokens of one kind or $100,000 in an hour: no device.
+            let tokens = [input, output, cc, cr, reasoning, unpriced];
+            if start % HOUR_MS != 0
+                || start > written_at + HOUR_MS
+                || calls > 1_000_000
+                || tokens.iter().any(|t| *t > 1_000_000_000_000)
+                || reasoning > output
+                || cost > 100_000_000_000_000_000
+                || premium > 100_000_000
+            {
+                return Err(Refused::Implausible("an hour's figures"));
+            }
+            let sums = Sums {
+                input,
+                output,
+                cache_creation: cc,
+                cache_read: cr,
+                reasoning,
+                cost: u128::from(cost),
+                unpriced,
+                premium,
+            };
+            hours.push(Hour { start, model, calls, sums });
+        }
+        let mut readings = Vec::new();
+        for r in t["readings"].as_array().into_iter().flatten() {
+            let (Some(w), Some(used), Some(reset), Some(seen)) =
+                (r[0].as_str().and_then(window_of), r[1].as_f64(), r[2].as_i64(), r[3].as_i64())
+            else {
+                return Err(Refused::Implausible("a reading"));
+            };
+            if check(used, reset, seen, w).is_err() || seen > written_at + SKEW_MS {
+                return Err(Refused::Implausible("a reading"));
+            }
+            readings.push(Reading::new(provider, w, used, reset, seen));
+        }
+        tools.push(ToolUse { provider, hours, readings });
+    }
+    let projects = v["projects"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| Some((clean(p[0].as_str()?, 96), p[1].as_u64()?, p[2].as_u64()?)))
+        .collect();
+    Ok(DeviceFile { id, name, written_at, machine, tools, projects })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_770_931_800_000; // 2026-02-12T21:30:00Z
+
+    fn file() -> DeviceFile {
+        let sums = Sums {
+            input: 10,
+            output: 200,
+            cache_creation: 3_000,
+            cache_read: 90_000,
+            reasoning: 50,
+            cost: 1_534_000_000_000,
+            unpriced: 0,
+            premium: 0,
+        };
+        DeviceFile {
+            id: "00112233aabbccdd".into(),
+            name: "laptop".into(),
+            written_at: NOW - 60_000,
+            machine: 42,
+            tools: vec![ToolUse {
+                provider: Provider::CLAUDE,
+                hours: vec![Hour { start: NOW - NOW % HOUR_MS, model: "claude-opus-4-6".into(), calls: 20, sums }],
+                readings: vec![Reading::new(
+                    Provider::CLAUDE,
+                    Window::FiveHour,
+                    23.5,
+                    NOW + 3 * HOUR_MS,
+                    NOW - 120_000,
+                )],
+            }],
+            projects: vec![],
+        }
+    }
+
+    #[test]
+    fn written_and_read_back() {
+        let f = file();
+        let bytes = encode(&f);
+        assert!(bytes.len() < 1024, "{} bytes", bytes.len());
+        assert_eq!(decode(&bytes, NOW), Ok(f.clone()));
+        // A flipped digit, a file cut short: refused whole.
+        let mut bad = bytes.clone();
+        let at = bytes.windows(4).position(|w| w == b"1534").unwrap();
+        bad[at] = b'9';
+        assert_eq!(decode(&bad, NOW), Err(Refused::Damaged));
+        assert_eq!(decode(&bytes[..bytes.len() - 3], NOW), Err(Refused::Damaged));
+        // A newer layout, a device silent for too long, a clock far ahead.
+        let newer = String::from_utf8(bytes.clone()).unwrap();
+        let body = newer.split_once('\n').unwrap().1.replace("\"runway_device\":1", "\"runway_device\":2");
+        let resigned = format!("{:016x}\n{body}", checksum("device", body.as_bytes()));
+        assert_eq!(decode(resigned.as_bytes(), NOW), Err(Refused::Newer(2)));
+        assert_eq!(decode(&bytes, NOW + 40 * DAY_MS), Err(Refused::Silent));
+        assert_eq!(decode(&bytes, NOW - 3 * HOUR_MS), Err(Refused::Implausible("written in the future")));
+    }
+
+    #[test]
+    fn outside_figures_are_checked() {
+        let mut f = file();
+        f.name = "lap\x1b]0;owned\x07top".into();
+        f.tools[0].hours[0].model = format!("m{}", "x".repeat(500));
+        let back = decode(&encode(&f), NOW).unwrap();
+        assert_eq!(back.name, "lap]0;ownedtop", "control characters gone");
+        assert_eq!(back.tools[0].hours[0].model.chars().count(), 96);
+        let mut absurd = f.clone();
+        absurd.tools[0].hours[0].sums.cost = u128::from(u64::MAX);
+        assert_eq!(decode(&encode(&absurd), NOW), Err(Refused::Implausible("an hour's figures")));
+        let mut off = f.clone();
+        off.tools[0].hours[0].start += 1_000;
+        assert_eq!(decode(&encode(&off), NOW), Err(Refused::Implausible("an hour's figures")));
+        let mut reading = f;
+        reading.tools[0].readings[0].used_percent = f64::INFINITY;
+        assert!(decode(&encode(&reading), NOW).is_err());
+    }
+}

@@ -1,0 +1,273 @@
+//! The sync folder as runway sees it: `<sync_dir>/runway/`, one file per device, `<id>.device`,
+//! replaced whole (a temporary file and a rename, so a sync tool never ships half a file). What the
+//! replication does to a folder is expected: conflict copies (`<id>.sync-conflict-….device`,
+//! `<id> (…'s conflicted copy ….device`, `<id>-1.device`) are read like the file and the newest
+//! valid copy of a device counts; a sync tool's temporary files, a file still arriving, one from a
+//! newer runway, garbage, a 100 MB file, a FIFO, a link, this machine under an id it had before: each
+//! is left out and listed with why (`doctor`). Nothing in it blocks: only regular files are opened,
+//! never through a link, at most `MAX_BYTES` read.
+//!
+//! A prompt reads the devices' last eight days from a copy kept in the cache while no file in the
+//! folder changed (its names, sizes, times): a listing and a stat a file.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use super::file::{self, DeviceFile, Hour, MAX_BYTES, Refused, ToolUse};
+use super::identity::Identity;
+use crate::ground::cache::{Cache, Item};
+use crate::ground::codec::{Reader, Writer};
+use crate::ground::evidence::Reading;
+use crate::ground::files::{open_regular, read_bounded, write_atomic};
+use crate::ground::hash::Hasher;
+use crate::ground::platform;
+use crate::ground::provider::Provider;
+use crate::ground::time::{DAY_MS, HOUR_MS};
+use crate::ground::tokens::Sums;
+use crate::ground::window::Window;
+
+/// runway's folder inside the sync folder.
+pub const SUBDIR: &str = "runway";
+/// What a prompt needs of the other devices: their last eight days (a week's window and the day
+/// before it).
+pub const RECENT_MS: i64 = 8 * DAY_MS;
+
+/// The other devices, and the files left out with why.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Seen {
+    pub devices: Vec<DeviceFile>,
+    pub ignored: Vec<(String, String)>,
+}
+
+pub fn folder(sync_dir: &Path) -> PathBuf {
+    sync_dir.join(SUBDIR)
+}
+
+/// This device's file.
+pub fn own_file(sync_dir: &Path, me: &Identity) -> PathBuf {
+    folder(sync_dir).join(format!("{}.device", me.id))
+}
+
+/// Writes this device's file: a temporary file beside it (hidden, named so no reader takes it) and a
+/// rename.
+pub fn write(sync_dir: &Path, me: &Identity, f: &DeviceFile) -> io::Result<()> {
+    let dir = folder(sync_dir);
+    std::fs::create_dir_all(&dir)?;
+    write_atomic(&own_file(sync_dir, me), &file::encode(f))
+}
+
+/// Whether a file's name is one of a device's files: its id, then anything a sync tool adds, and
+/// `device` (its own name or a conflict copy).
+fn device_name(name: &str) -> bool {
+    name.len() > 16 && name.as_bytes()[..16].iter().all(u8::is_ascii_hexdigit) && name[16..].contains("device")
+}
+
+/// A sync tool's temporary or partial file.
+fn temporary(name: &str) -> bool {
+    name.starts_with('.') || name.starts_with('~') || name.ends_with(".tmp") || name.contains(".syncthing.")
+}
+
+/// One file of the folder as read: its name and stat, and what it held.
+#[derive(Clone, Debug, PartialEq)]
+struct Entry {
+    name: String,
+    stamp: (u64, i64, u64),
+    held: Result<DeviceFile, String>,
+}
+
+/// Reads the other devices' files (the eight days before `now` of each when `recent`, else all of
+/// it); a file is checked against the real clock, `wall` (`now` may be a replay's).
+pub fn read(sync_dir: &Path, me: &Identity, (now, wall): (i64, i64), cache: &Cache, recent: bool) -> Seen {
+    let dir = folder(sync_dir);
+    let Ok(rd) = std::fs::read_dir(&dir) else { return Seen::default() };
+    let mut names: Vec<(String, std::fs::Metadata)> = Vec::new();
+    let mut ignored = Vec::new();
+    for e in rd.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name == format!("{}.device", me.id) {
+            continue;
+        }
+        if temporary(&name) {
+            ignored.push((name, "a sync tool's temporary file".into()));
+            continue;
+        }
+        if !device_name(&name) {
+            ignored.push((name, "not a device file".into()));
+            continue;
+        }
+        // Never followed, never opened unless regular: a link out of the folder, a FIFO, a folder.
+        match std::fs::symlink_metadata(e.path()) {
+            Ok(md) if md.is_file() && md.len() <= MAX_BYTES => names.push((name, md)),
+            Ok(md) if md.is_file() => ignored.push((name, format!("larger than {} KiB", MAX_BYTES >> 10))),
+            Ok(md) => ignored.push((name, format!("{}, not a file", platform::kind(&md)))),
+            Err(e) => ignored.push((name, format!("unreadable: {e}"))),
+        }
+    }
+    names.sort_by(|a, b| a.0.cmp(&b.0));
+    let stamps: Vec<(u64, i64, u64)> =
+        names.iter().map(|(_, md)| (md.len(), platform::mtime_ns(md), platform::identity(md).1)).collect();
+    let key = {
+        let mut h = Hasher::new("devices");
+        for ((n, _), s) in names.iter().zip(&stamps) {
+            h.part(n.as_bytes()).u64(s.0).u64(s.1 as u64).u64(s.2);
+        }
+        // Re-read once an hour too: what counts as recent, and a silent device, move with the clock.
+        h.u64((wall / HOUR_MS) as u64).u64((now / HOUR_MS) as u64).finish()
+    };
+    let kept = recent.then(|| kept(cache, key)).flatten();
+    let entries: Vec<Entry> = match kept {
+        Some(e) => e,
+        None => {
+            let e: Vec<Entry> = names
+                .iter()
+                .zip(&stamps)
+                .map(|((n, _), s)| {
+                    let held = read_bounded(&dir.join(n), MAX_BYTES)
+                        .map_err(|e| format!("unreadable: {e}"))
+                        .and_then(|b| file::decode(&b, wall).map_err(|r: Refused| r.words()));
+                    let held = held.map(|mut f| {
+                        if recent {
+                            for t in &mut f.tools {
+                                t.hours.retain(|h| h.start >= now - RECENT_MS && h.start <= now + HOUR_MS);
+                            }
+                            f.projects.clear();
+                        }
+                        f
+                    });
+                    Entry { name: n.clone(), stamp: *s, held }
+                })
+                .collect();
+            if recent {
+                keep(cache, key, &e);
+            }
+            e
+        }
+    };
+    // Of each device, the newest valid copy; this device under another id is not another device.
+    let mut devices: Vec<DeviceFile> = Vec::new();
+    for e in entries {
+        match e.held {
+            Err(why) => ignored.push((e.name, why)),
+            Ok(f) if f.id == me.id => ignored.push((e.name, "this device's own (a copy)".into())),
+            Ok(f) if f.machine == me.machine => {
+                ignored.push((e.name, "this machine, under an id its cache had before".into()))
+            }
+            Ok(f) => match devices.iter_mut().find(|d| d.id == f.id) {
+                Some(d) if d.written_at >= f.written_at => ignored.push((e.name, "an older copy".into())),
+                Some(d) => {
+                    ignored.push((format!("{}.device", d.id), "an older copy".into()));
+                    *d = f;
+                }
+                None => devices.push(f),
+            },
+        }
+    }
+    devices.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    Seen { devices, ignored }
+}
+
+fn put_file(w: &mut Writer, f: &DeviceFile) {
+    w.bytes(f.id.as_bytes()).bytes(f.name.as_bytes()).i64(f.written_at).u64(f.machine);
+    w.u32(f.tools.len() as u32);
+    for t in &f.tools {
+        w.u8(t.provider.code()).u32(t.hours.len() as u32);
+        for h in &t.hours {
+            let s = &h.sums;
+            w.i64(h.start).bytes(h.model.as_bytes()).u64(h.calls);
+            w.u64(s.input).u64(s.output).u64(s.cache_creation).u64(s.cache_read).u64(s.reasoning);
+            w.u128(s.cost).u64(s.unpriced).u64(s.premium);
+        }
+        w.u32(t.readings.len() as u32);
+        for r in &t.readings {
+            w.u8(r.window as u8).u64(r.used_percent.to_bits()).i64(r.resets_at).i64(r.observed_at);
+        }
+    }
+}
+
+type R<T> = Result<T, crate::ground::codec::Corrupt>;
+
+fn get_file(r: &mut Reader) -> R<DeviceFile> {
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    let (id, name) = (text(r.bytes()?), text(r.bytes()?));
+    let (written_at, machine) = (r.i64()?, r.u64()?);
+    let mut tools = Vec::new();
+    for _ in 0..r.count(5)? {
+        let provider = Provider::from_code(r.u8()?).ok_or(crate::ground::codec::Corrupt)?;
+        let mut hours = Vec::new();
+        for _ in 0..r.count(100)? {
+            let (start, model, calls) = (r.i64()?, text(r.bytes()?), r.u64()?);
+            let sums = Sums {
+                input: r.u64()?,
+                output: r.u64()?,
+                cache_creation: r.u64()?,
+                cache_read: r.u64()?,
+                reasoning: r.u64()?,
+                cost: r.u128()?,
+                unpriced: r.u64()?,
+                premium: r.u64()?,
+            };
+            hours.push(Hour { start, model, calls, sums });
+        }
+        let mut readings = Vec::new();
+        for _ in 0..r.count(25)? {
+            let w = match r.u8()? {
+                x if x == Window::FiveHour as u8 => Window::FiveHour,
+                x if x == Window::SevenDay as u8 => Window::SevenDay,
+                _ => return Err(crate::ground::codec::Corrupt),
+            };
+            let used = f64::from_bits(r.u64()?);
+            readings.push(Reading::new(provider, w, used, r.i64()?, r.i64()?));
+        }
+        tools.push(ToolUse { provider, hours, readings });
+    }
+    Ok(DeviceFile { id, name, written_at, machine, tools, projects: Vec::new() })
+}
+
+/// The folder's files as read when it last looked like `key`.
+fn kept(cache: &Cache, key: u64) -> Option<Vec<Entry>> {
+    let b = cache.read_checked(Item::Devices).ok()?;
+    let mut r = Reader::new(&b);
+    let parse = |r: &mut Reader| -> R<Vec<Entry>> {
+        if r.u64()? != key {
+            return Err(crate::ground::codec::Corrupt);
+        }
+        let mut out = Vec::new();
+        for _ in 0..r.count(30)? {
+            let name = String::from_utf8_lossy(r.bytes()?).into_owned();
+            let stamp = (r.u64()?, r.i64()?, r.u64()?);
+            let held = match r.u8()? {
+                0 => Ok(get_file(r)?),
+                _ => Err(String::from_utf8_lossy(r.bytes()?).into_owned()),
+            };
+            out.push(Entry { name, stamp, held });
+        }
+        Ok(out)
+    };
+    parse(&mut r).ok()
+}
+
+fn keep(cache: &Cache, key: u64, entries: &[Entry]) {
+    let mut w = Writer::default();
+    w.u64(key).u32(entries.len() as u32);
+    for e in entries {
+        w.bytes(e.name.as_bytes()).u64(e.stamp.0).i64(e.stamp.1).u64(e.stamp.2);
+        match &e.held {
+            Ok(f) => {
+                w.u8(0);
+                put_file(&mut w, f);
+            }
+            Err(why) => {
+                w.u8(1).bytes(why.as_bytes());
+            }
+        }
+    }
+    let _ = cache.write_checked(Item::Devices, &w.buf);
+}
+
+/// Whether this device's file is older than `min_ms` (or missing): written at most that often.
+pub fn due(sync_dir: &Path, me: &Identity, min_ms: i64) -> bool {
+    match open_regular(&own_file(sync_dir, me)) {
+        Ok((_, md)) => md.modified().ok().and_then(|t| t.elapsed().ok()).is_none_or(|a| a.as_millis() as i64 >= min_ms),
+        Err(_) => true,
+    }
+}

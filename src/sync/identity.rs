@@ -1,0 +1,59 @@
+//! Which device this is: an id chosen once and kept in the cache directory, with a mark of the
+//! machine it was chosen on (`platform::machine_mark`) and of the histories it reads (its roots), so
+//! that a cache directory copied to another machine gets an id of its own there instead of writing
+//! as the first, and a file this machine wrote under an id it had before is known for what it is;
+//! and a readable name, the host name unless the setting `device_name` gives one. A renamed host
+//! keeps its id.
+
+use crate::ground::cache::{Cache, Item};
+use crate::ground::hash::{Hasher, key};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Identity {
+    /// 16 hex digits.
+    pub id: String,
+    pub name: String,
+    /// A hash of the machine's mark and the roots it reads.
+    pub machine: u64,
+}
+
+/// This device's identity: the kept id when it was chosen on this machine, else a new one (kept).
+pub fn of(cache: &Cache, mark: &[u8], roots: u64, name: Option<&str>, host: Option<String>, now_ns: u128) -> Identity {
+    let machine = key("machine", &[mark, &roots.to_le_bytes()]);
+    let kept = cache.read_checked(Item::DeviceId).ok().and_then(|b| {
+        let text = String::from_utf8(b).ok()?;
+        let (id, m) = text.trim().split_once(' ')?;
+        (u64::from_str_radix(m, 16).ok()? == machine && id.len() == 16).then(|| id.to_owned())
+    });
+    let id = kept.unwrap_or_else(|| {
+        // New: the time, the process and the machine make it; no two devices choose the same.
+        let mut h = Hasher::new("device-id");
+        h.part(&now_ns.to_le_bytes()).u64(u64::from(std::process::id())).u64(machine);
+        let id = format!("{:016x}", h.finish());
+        let _ = cache.write_checked(Item::DeviceId, format!("{id} {machine:016x}\n").as_bytes());
+        id
+    });
+    let name = name.map(str::to_owned).or(host).unwrap_or_else(|| format!("device {}", &id[..6]));
+    Identity { id, name: super::file::clean(&name, 64), machine }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kept_on_its_machine_new_on_another() {
+        let d = tempfile::tempdir().unwrap();
+        let cache = Cache::new(d.path().join("cache"));
+        let a = of(&cache, b"machine-a", 1, None, Some("laptop".into()), 1);
+        assert_eq!((a.id.len(), a.name.as_str()), (16, "laptop"));
+        // Another run, a renamed host: the same id.
+        let again = of(&cache, b"machine-a", 1, None, Some("laptop-2".into()), 2);
+        assert_eq!((again.id.as_str(), again.name.as_str()), (a.id.as_str(), "laptop-2"));
+        // The cache directory copied to another machine: an id of its own there.
+        let copied = of(&cache, b"machine-b", 1, Some("desk"), Some("laptop".into()), 3);
+        assert_ne!(copied.id, a.id);
+        assert_eq!(copied.name, "desk", "the setting names it");
+        assert_ne!(copied.machine, a.machine);
+    }
+}

@@ -1,0 +1,7 @@
+//! Many machines, one account: each device writes its figures into a folder the user's own
+//! replication keeps in step (Syncthing, a cloud drive, a shared disk, a git repository), and reads
+//! the others'. runway opens no socket; the folder is all it knows of the other machines.
+
+pub mod file;
+pub mod folder;
+pub mod identity;
