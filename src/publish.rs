@@ -64,7 +64,7 @@ impl App {
     /// its figures changed; never fails a command (a folder that cannot be written is logged).
     pub fn publish(&self) {
         let (Some(s), Some(me)) = (&self.cfg.sync, &self.me) else { return };
-        if !folder::due(&s.dir, me, PUBLISH_MS) {
+        if !folder::due(&s.dir, me, PUBLISH_MS) || (self.replay() && !self.cfg.knobs.publish_replays) {
             return;
         }
         let Some(mine) = self.device_file() else { return };
@@ -84,11 +84,21 @@ impl App {
     /// written since (a stat, and the state's own time).
     pub fn publish_due(&self) -> bool {
         let (Some(s), Some(me)) = (&self.cfg.sync, &self.me) else { return false };
+        if self.replay() {
+            return false;
+        }
         let written = self.run.db.state.written_at;
         let mine = crate::ground::files::open_regular(&folder::own_file(&s.dir, me)).ok().and_then(|(_, md)| {
             md.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok().map(|d| d.as_millis() as i64)
         });
         folder::due(&s.dir, me, PUBLISH_MS) && mine.is_none_or(|m| written > m)
+    }
+}
+
+impl App {
+    /// Whether this run answers for another moment than the present (`--now`).
+    fn replay(&self) -> bool {
+        (self.cfg.now - self.cfg.wall_ms).abs() > PUBLISH_MS
     }
 }
 

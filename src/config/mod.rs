@@ -80,6 +80,9 @@ pub struct Knobs {
     pub fault: Option<String>,
     /// Never start the background helper (`RUNWAY_NO_HELPER`).
     pub no_helper: bool,
+    /// Write this device's sync file for `--now` too (`RUNWAY_PUBLISH_REPLAYS`): tests over fixed
+    /// histories; a person's replay never overwrites what the other devices read.
+    pub publish_replays: bool,
 }
 
 impl Knobs {
@@ -90,6 +93,7 @@ impl Knobs {
             max_delta: env.number("RUNWAY_MAX_DELTA"),
             fault: env.text("RUNWAY_FAULT").map(str::to_owned),
             no_helper: env.os("RUNWAY_NO_HELPER").is_some(),
+            publish_replays: env.os("RUNWAY_PUBLISH_REPLAYS").is_some(),
         }
     }
 

@@ -31,6 +31,7 @@ pub const BASE: &[&str] = &[
     "RUNWAY_MAX_DELTA",
     "RUNWAY_FAULT",
     "RUNWAY_NO_HELPER",
+    "RUNWAY_PUBLISH_REPLAYS",
 ];
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -1,0 +1,163 @@
+//! Two devices through a plain shared folder (what a cloud drive or a network share amounts to), and
+//! what sync tools leave in such a folder. Device A reads the real Claude Code fixture, device B the
+//! real Codex CLI one; figures are checked against the independent counts of each history.
+
+mod common;
+
+use common::devices::Device;
+use common::*;
+use serde_json::{Value, json};
+
+const NOW: &str = "2026-02-12T21:30:00Z";
+const CODEX_NOW: &str = "2026-05-12T00:00:00Z";
+
+/// Totals of a report row: calls, tokens of each kind, cost.
+fn row(v: &Value) -> (u64, u64, u64, u64, u64, f64) {
+    let n = |k: &str| v[k].as_u64().unwrap();
+    (
+        v["runway"]["calls"].as_u64().unwrap(),
+        n("inputTokens"),
+        n("outputTokens"),
+        n("cacheCreationTokens"),
+        n("cacheReadTokens"),
+        v["totalCost"].as_f64().unwrap(),
+    )
+}
+
+#[test]
+fn two_devices_meet_in_a_folder() {
+    let shared = tempfile::tempdir().unwrap();
+    let (a, b) = (Device::claude(shared.path()), Device::codex(shared.path()));
+    a.reading(NOW);
+    // A writes its file (status does, when due); B has not written yet.
+    a.status(NOW);
+    assert!(a.file().exists());
+    // B's status at A's moment: A's window and A's reading, as if B had seen them itself.
+    let v = b.status(NOW);
+    let five = &v["claude"]["rate_limits"]["five_hour"];
+    assert_eq!((five["used_percent"].as_f64(), five["resets_at"].as_str()), (Some(23.4), Some("2026-02-12T23:10:00Z")));
+    let devices = v["devices"].as_array().unwrap();
+    assert_eq!(devices.len(), 2, "{v}");
+    assert_eq!((devices[0]["name"].as_str(), devices[0]["this_device"].as_bool()), (Some("desk"), Some(true)));
+    assert_eq!((devices[1]["name"].as_str(), devices[1]["this_device"].as_bool()), (Some("laptop"), Some(false)));
+    // A's part of the running 5 hours (the window 18:10-23:10): its calls from 18:00 on, as A's own
+    // status counts them (hours count whole: the 18:00 hour's calls before 18:10 are in).
+    let laptop = &devices[1]["windows"]["claude"]["five_hour"];
+    assert!(laptop["entries"].as_u64().unwrap() > 0, "{laptop}");
+    assert_eq!(b.prompt(NOW), "5h 23% ↻1h40m", "B's prompt shows A's reading");
+    let text = stdout(&b.cmd().args(["--now", NOW, "status"]).output().unwrap());
+    assert!(
+        text.contains("devices") && text.contains("laptop $") && text.contains("desk (this device) $0.00"),
+        "{text}"
+    );
+
+    // report --by device on B: a row a device, each equal to the independent count of its history,
+    // and the rows add up to the totals.
+    b.status(CODEX_NOW);
+    let rep = b.report("device");
+    let rows = rep["device"].as_array().unwrap();
+    let by_name = |n: &str| rows.iter().find(|r| r["period"] == n).unwrap_or_else(|| panic!("{n}: {rep}"));
+    if let Some(o) = oracle("codex_count.py", &[fixtures().join("codex-real").as_os_str(), CODEX_NOW.as_ref()]) {
+        let w = &o["week"];
+        let n = |k: &str| w[k].as_u64().unwrap();
+        let want = (
+            n("entries"),
+            n("input"),
+            n("output"),
+            n("cache_creation"),
+            n("cache_read"),
+            w["cost_usd"].as_f64().unwrap(),
+        );
+        let got = row(by_name("desk"));
+        assert_eq!((got.0, got.1, got.2, got.3, got.4), (want.0, want.1, want.2, want.3, want.4));
+        assert!((got.5 - want.5).abs() < 1e-6, "{got:?} {want:?}");
+    }
+    let projects = fixtures().join("claude-real/projects");
+    if let Some(o) = oracle("claude_report.py", &[projects.as_os_str(), NOW.as_ref(), "UTC".as_ref()]) {
+        let models = o["model"].as_object().unwrap();
+        let sum = |k: &str| models.values().map(|m| m[k].as_u64().unwrap()).sum::<u64>();
+        let cost: f64 = models.values().map(|m| m["cost_usd"].as_f64().unwrap()).sum();
+        let got = row(by_name("laptop"));
+        assert_eq!(
+            (got.0, got.1, got.2, got.3, got.4),
+            (sum("entries"), sum("input"), sum("output"), sum("cache_creation"), sum("cache_read"))
+        );
+        assert!((got.5 - cost).abs() < 1e-5, "{got:?} {cost}");
+    }
+    let t = &rep["totals"];
+    let n = |k: &str| t[k].as_u64().unwrap();
+    let (d, l) = (row(by_name("desk")), row(by_name("laptop")));
+    let tokens = (n("inputTokens"), n("outputTokens"), n("cacheCreationTokens"), n("cacheReadTokens"));
+    assert_eq!(tokens, (d.1 + l.1, d.2 + l.2, d.3 + l.3, d.4 + l.4));
+    assert!((t["totalCost"].as_f64().unwrap() - d.5 - l.5).abs() < 1e-6);
+}
+
+#[test]
+fn what_sync_tools_leave_in_the_folder() {
+    let shared = tempfile::tempdir().unwrap();
+    let (a, b) = (Device::claude(shared.path()), Device::codex(shared.path()));
+    a.reading(NOW);
+    a.status(NOW);
+    let good = std::fs::read(a.file()).unwrap();
+    let name = a.file().file_name().unwrap().to_string_lossy().into_owned();
+    let id = name.trim_end_matches(".device").to_owned();
+    let dir = shared.path().join("runway");
+    let before = b.status(NOW);
+    // A conflict copy of A's file, as Syncthing and Dropbox name them, holding the same figures: A
+    // counts once.
+    std::fs::write(dir.join(format!("{id}.sync-conflict-20260212-213000-ABCDEFG.device")), &good).unwrap();
+    std::fs::write(dir.join(format!("{id} (laptop's conflicted copy 2026-02-12).device")), &good).unwrap();
+    std::fs::write(dir.join(format!("{id}-1.device")), &good).unwrap();
+    // A sync tool's temporary files, a file still arriving (cut short), one from a newer runway,
+    // garbage, 100 MB, a FIFO, a link out of the folder.
+    std::fs::write(dir.join(format!(".syncthing.{id}.device.tmp")), &good[..good.len() / 2]).unwrap();
+    std::fs::write(dir.join(format!("~syncthing~{id}.device.tmp")), b"x").unwrap();
+    std::fs::write(dir.join(format!("{}0.device", &id[..15])), &good[..good.len() - 10]).unwrap();
+    let body = String::from_utf8(good.clone()).unwrap();
+    let (_, body) = body.split_once('\n').unwrap();
+    let newer = body.replace("\"runway_device\":1", "\"runway_device\":9").replace(&id, "9999999999999999");
+    std::fs::write(dir.join("9999999999999999.device"), format!("0000000000000000\n{newer}")).unwrap();
+    std::fs::write(dir.join("aaaaaaaaaaaaaaaa.device"), b"\x00\xffgarbage").unwrap();
+    let big = std::fs::File::create(dir.join("bbbbbbbbbbbbbbbb.device")).unwrap();
+    big.set_len(100 << 20).unwrap();
+    mkfifo(&dir.join("cccccccccccccccc.device"));
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret"), &good).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret"), dir.join("dddddddddddddddd.device")).unwrap();
+    // None of it blocks a prompt, none of it raises a figure.
+    let o = output_within(b.cmd().args(["--now", NOW, "prompt"]), 20);
+    assert_quiet(&o);
+    let after = b.status(NOW);
+    let windows = |v: &Value| {
+        v["devices"].as_array().unwrap().iter().map(|d| (d["name"].clone(), d["windows"].clone())).collect::<Vec<_>>()
+    };
+    assert_eq!(windows(&after), windows(&before), "the same two devices, the same figures");
+    let strip = |mut v: Value| {
+        v.as_object_mut().unwrap().remove("devices");
+        figures(&v)
+    };
+    assert_eq!(strip(after.clone()), strip(before.clone()));
+    // doctor lists each with why.
+    let doctor = stdout(&output_within(b.cmd().args(["--now", NOW, "doctor"]), 30));
+    for why in [
+        "a sync tool's temporary file",
+        "an older copy",
+        "not a device file runway wrote, or cut short, or damaged",
+        "larger than 1024 KiB",
+        "FIFO",
+        "link",
+    ] {
+        assert!(doctor.contains(why), "{why}: {doctor}");
+    }
+    // A clock far ahead on another machine: its file is refused, until the clocks agree.
+    let skewed = String::from_utf8(good).unwrap();
+    let written = skewed.split("\"written_at\":").nth(1).unwrap().split(',').next().unwrap().to_owned();
+    let ahead: i64 = written.parse::<i64>().unwrap() + 3 * 3_600_000;
+    let (_, body) = skewed.split_once('\n').unwrap();
+    let body = body
+        .replace(&format!("\"written_at\":{written}"), &format!("\"written_at\":{ahead}"))
+        .replace(&id, "eeeeeeeeeeeeeeee");
+    std::fs::write(dir.join("eeeeeeeeeeeeeeee.device"), body).unwrap();
+    let doctor = stdout(&output_within(b.cmd().args(["--now", NOW, "doctor"]), 30));
+    assert!(doctor.contains("eeeeeeeeeeeeeeee.device"), "{doctor}");
+}
