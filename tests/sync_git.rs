@@ -9,7 +9,6 @@ use std::process::Command;
 
 use common::devices::Device;
 use common::host::have;
-use common::*;
 
 const NOW: &str = "2026-02-12T21:30:00Z";
 
