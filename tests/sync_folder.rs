@@ -6,7 +6,7 @@ mod common;
 
 use common::devices::Device;
 use common::*;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 const NOW: &str = "2026-02-12T21:30:00Z";
 const CODEX_NOW: &str = "2026-05-12T00:00:00Z";
