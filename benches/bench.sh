@@ -112,6 +112,20 @@ for p in claude,codex claude,codex,copilot,opencode,gemini,kimi; do HOME=$AGENTS
 python3 benches/paired.py --runs "$RUNS" \
     -- "HOME=$AGENTS_HOME RUNWAY_PROVIDERS=claude,codex $BIN prompt --shell zsh" \
     -- "HOME=$AGENTS_HOME RUNWAY_PROVIDERS=claude,codex,copilot,opencode,gemini,kimi $BIN prompt --shell zsh" >"$WORK/paired.md"
+# Five other devices in a sync folder, each a runway over a copy of the same history (hard links: other
+# paths, so other devices), their files written as they would be: this device's warm prompt with them
+# and without a sync folder.
+SYNC=$WORK/sync
+rm -rf "$SYNC" "$WORK"/device-*; mkdir -p "$SYNC"
+for i in 1 2 3 4 5; do
+    cp -al "$CLAUDE_CONFIG_DIR" "$WORK/device-$i"
+    CLAUDE_CONFIG_DIR=$WORK/device-$i RUNWAY_CACHE_DIR=$WORK/device-$i.cache RUNWAY_SYNC_DIR=$SYNC \
+        RUNWAY_DEVICE_NAME=device-$i "$BIN" status >/dev/null
+done
+RUNWAY_SYNC_DIR=$SYNC "$BIN" status >/dev/null
+echo >>"$WORK/paired.md"
+python3 benches/paired.py --runs "$RUNS" -- "$BIN prompt --shell zsh" \
+    -- "RUNWAY_SYNC_DIR=$SYNC $BIN prompt --shell zsh" >>"$WORK/paired.md"
 # BASELINE=an older runway binary: its warm prompt beside this one's, each with its own cache.
 if [ -n "${BASELINE:-}" ]; then
     RUNWAY_CACHE_DIR=$WORK/cache-baseline "$BASELINE" catch-up >/dev/null 2>&1 || true
@@ -229,7 +243,8 @@ runway $("$BIN" --version | cut -d' ' -f2), $(nproc) cores, $(uname -sr); histor
 | ccusage@$CCUSAGE_VERSION blocks --json | $CCU_BLOCKS ms | | |
 
 Paired, run by run against the first of each table: two tools read against all six with the other
-four's folders idle; and, when BASELINE is set, the older runway's warm prompt against this one's:
+four's folders idle; no sync folder against one with five other devices' files; and, when BASELINE is
+set, the older runway's warm prompt against this one's:
 
 $(cat "$WORK/paired.md")
 EOF

@@ -70,6 +70,17 @@ pub fn write_atomic_mode(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()>
     result
 }
 
+/// The last `max` bytes of a regular file (all of a smaller one).
+pub fn read_tail(path: &Path, max: u64) -> io::Result<Vec<u8>> {
+    use std::io::{Seek, SeekFrom};
+    let (mut f, md) = open_regular(path)?;
+    let from = md.len().saturating_sub(max);
+    f.seek(SeekFrom::Start(from))?;
+    let mut buf = Vec::with_capacity((md.len() - from) as usize);
+    f.take(max).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -189,3 +189,9 @@ pub fn machine_mark(home: Option<&Path>) -> Vec<u8> {
     let md = home.and_then(|h| fs::metadata(h).ok());
     md.map(|m| format!("{}:{}", m.dev(), m.ino()).into_bytes()).unwrap_or_default()
 }
+
+/// A path from the bytes the cache keeps it as.
+pub fn path_of(b: &[u8]) -> &Path {
+    use std::os::unix::ffi::OsStrExt;
+    Path::new(std::ffi::OsStr::from_bytes(b))
+}

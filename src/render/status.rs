@@ -302,3 +302,13 @@ pub fn devices(uses: &[crate::report::devices::DeviceUse], p: crate::ground::pro
     }
     out
 }
+
+/// Sessions whose input and cache tokens the tool writes only when they end (Copilot CLI's): not
+/// counted yet, said rather than shown low in silence.
+pub fn awaiting(open: usize) -> String {
+    match open {
+        0 => String::new(),
+        1 => "  open      1 session still running: its input and cache tokens are written when it ends, and are not counted yet\n".into(),
+        n => format!("  open      {n} sessions still running: their input and cache tokens are written when they end, and are not counted yet\n"),
+    }
+}

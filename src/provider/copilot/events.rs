@@ -395,3 +395,12 @@ impl Lines for Reader {
         Reader::save(self)
     }
 }
+
+/// Whether the end of a session's events holds a call after its last shutdown or checkpoint: its
+/// input and cache tokens are written only when the session ends.
+pub fn awaiting(tail: &[u8]) -> bool {
+    let last = |pat: &[u8]| memchr::memmem::rfind(tail, pat);
+    let call = last(b"\"type\":\"assistant.message\"");
+    let told = [&b"\"type\":\"session.shutdown\""[..], b"\"type\":\"session.usage_checkpoint\""].map(last);
+    call.is_some_and(|c| told.iter().flatten().all(|t| *t < c))
+}

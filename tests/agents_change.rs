@@ -1,0 +1,132 @@
+//! What happens when each new tool's files change between runs: a Gemini CLI session rewritten whole
+//! costs the read of that file alone; rows inserted into and updated in OpenCode's database are taken
+//! once, at their newest; a Copilot CLI session's shutdown appended later adds its input side. After
+//! each change the figures equal a fresh read of the same files.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use serde_json::Value;
+
+const NOW: &str = "2026-12-01T00:00:00Z";
+
+fn home_with(folder: &str, from: &Path) -> Sandbox {
+    let s = Sandbox::empty();
+    copy_tree(from, &s.home().join(folder));
+    s
+}
+
+fn week(s: &Sandbox, tool: &str, now: &str) -> Value {
+    let v = json_of(
+        &s.cmd().args(["--now", now, "--providers", tool, "report", "--by", "month", "--json"]).output().unwrap(),
+    );
+    v["totals"].clone()
+}
+
+fn same_as_fresh(s: &Sandbox, tool: &str) {
+    let fresh = tempfile::tempdir().unwrap();
+    let args = ["--now", NOW, "--providers", tool, "report", "--by", "month", "--json"];
+    let a = json_of(&s.cmd().args(args).output().unwrap());
+    let b = json_of(&s.cmd_with_cache(fresh.path()).args(args).output().unwrap());
+    assert_eq!(a, b, "{tool}: the cache's answer and a fresh read differ");
+}
+
+/// `read-bytes` of a prompt with `--timings`.
+fn read_bytes(s: &Sandbox, tool: &str) -> u64 {
+    let o = s.cmd().args(["--timings", "--providers", tool, "prompt"]).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    let n = err.split("read-bytes ").nth(1).and_then(|r| r.split(',').next()).unwrap_or_else(|| panic!("{err}"));
+    n.trim().parse().unwrap()
+}
+
+#[test]
+fn a_gemini_session_rewritten_whole_costs_its_own_read() {
+    let s = home_with(".gemini", &fixtures().join("agents/gemini"));
+    s.cmd().args(["--providers", "gemini", "catch-up"]).output().unwrap();
+    assert_eq!(read_bytes(&s, "gemini"), 0, "warm: nothing read");
+    let before = week(&s, "gemini", NOW);
+    // The session grows to 1 MB, rewritten whole as the tool writes it (a member the count ignores
+    // holds the bulk).
+    let chats = s.home().join(".gemini/tmp/7e8989f71805c3147f6be9b7a71de2a156f8face69f9380beeeb8a777414f21c/chats");
+    let path = chats.join("session-2026-01-10T02-08-faff42ab.json");
+    let mut v: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    v["summary"] = Value::String("x".repeat(1 << 20));
+    let bytes = serde_json::to_vec(&v).unwrap();
+    std::fs::write(&path, &bytes).unwrap();
+    // One prompt reads that file and no other.
+    assert_eq!(read_bytes(&s, "gemini"), bytes.len() as u64);
+    assert_eq!(read_bytes(&s, "gemini"), 0);
+    assert_eq!(week(&s, "gemini", NOW), before, "the same calls, counted once");
+    same_as_fresh(&s, "gemini");
+}
+
+#[test]
+fn opencode_rows_inserted_and_updated_are_taken_once() {
+    let folder = ".local/share/opencode";
+    let s = home_with(folder, &fixtures().join("agents-runs/opencode-1.2.1/.local/share/opencode"));
+    let db = s.home().join(folder).join("opencode.db");
+    let before = week(&s, "opencode", NOW);
+    let c = rusqlite::Connection::open(&db).unwrap();
+    // A new assistant message streams in: inserted with its first tokens, then updated in place.
+    c.execute(
+        "INSERT INTO message (id, session_id, time_created, time_updated, data)
+         SELECT 'msg_zzzz_test', session_id, time_created + 60000, time_updated + 60000, data FROM message
+         WHERE data LIKE '%\"tokens\"%' ORDER BY time_created DESC LIMIT 1",
+        [],
+    )
+    .unwrap();
+    let inserted = week(&s, "opencode", NOW);
+    assert!(inserted["totalTokens"].as_u64() > before["totalTokens"].as_u64(), "{inserted} vs {before}");
+    same_as_fresh(&s, "opencode");
+    c.execute(
+        "UPDATE message SET data = replace(data, '\"output\":240', '\"output\":2400'), time_updated = time_updated + 1000
+         WHERE id = 'msg_zzzz_test'",
+        [],
+    )
+    .unwrap();
+    let updated = week(&s, "opencode", NOW);
+    assert_eq!(
+        updated["outputTokens"].as_u64().unwrap(),
+        inserted["outputTokens"].as_u64().unwrap() + 2160,
+        "the update replaces the row's tokens, never adds them twice"
+    );
+    same_as_fresh(&s, "opencode");
+}
+
+#[test]
+fn a_copilot_shutdown_appended_later_adds_the_input_side() {
+    let s = home_with(".copilot", &fixtures().join("agents/copilot"));
+    let events = s.home().join(".copilot/session-state/2426852d-6cf5-4e90-be9f-e45fc6c7d5e4/events.jsonl");
+    let text = std::fs::read_to_string(&events).unwrap();
+    let cut = text.find("\"session.shutdown\"").map(|i| text[..i].rfind('\n').map_or(0, |n| n + 1)).unwrap();
+    std::fs::write(&events, &text[..cut]).unwrap();
+    let open = week(&s, "copilot", NOW);
+    // The shutdown (and anything after it) arrives.
+    append(&events, &text.as_bytes()[cut..]);
+    let closed = week(&s, "copilot", NOW);
+    assert!(closed["inputTokens"].as_u64() > open["inputTokens"].as_u64(), "{closed} vs {open}");
+    assert_eq!(closed["outputTokens"], open["outputTokens"], "the calls were there already");
+    same_as_fresh(&s, "copilot");
+}
+
+#[test]
+fn status_says_a_copilot_session_is_still_open() {
+    // Two of the fixture's sessions never wrote a shutdown (their input side never came); cutting a
+    // third before its shutdown makes three, and the shutdown arriving makes two again.
+    let s = home_with(".copilot", &fixtures().join("agents/copilot"));
+    let status = |s: &Sandbox| {
+        let args = ["--now", "2026-07-03T09:00:00Z", "--providers", "copilot", "status"];
+        stdout(&s.cmd().args(args).output().unwrap())
+    };
+    let line = |n: usize| format!("{n} sessions still running: their input and cache tokens are written when they end");
+    assert!(status(&s).contains(&line(2)), "{}", status(&s));
+    let events = s.home().join(".copilot/session-state/2426852d-6cf5-4e90-be9f-e45fc6c7d5e4/events.jsonl");
+    let text = std::fs::read_to_string(&events).unwrap();
+    let cut = text.find("\"session.shutdown\"").map(|i| text[..i].rfind('\n').map_or(0, |n| n + 1)).unwrap();
+    std::fs::write(&events, &text[..cut]).unwrap();
+    assert!(status(&s).contains(&line(3)), "{}", status(&s));
+    append(&events, &text.as_bytes()[cut..]);
+    assert!(status(&s).contains(&line(2)), "{}", status(&s));
+}
