@@ -386,7 +386,9 @@ fn many_invocations_at_once() {
     let names: Vec<String> =
         std::fs::read_dir(db).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
     assert!(
-        names.iter().all(|n| n == "state" || n == "lock" || n.starts_with("base-") || n.starts_with("cold-")),
+        names.iter().all(|n| ["state", "lock", "roots"].contains(&n.as_str())
+            || n.starts_with("base-")
+            || n.starts_with("cold-")),
         "{names:?}"
     );
     assert_eq!(names.iter().filter(|n| n.starts_with("base-")).count(), 1, "{names:?}");
