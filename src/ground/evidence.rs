@@ -112,6 +112,33 @@ pub fn check(used_percent: f64, resets_at: i64, observed_at: i64, window: Window
     Ok(())
 }
 
+/// Of readings oldest first, which say something the others do not: of each window (one allowance,
+/// one reset) the first, and the newest of each 10% of its share. Codex writes a reading with every
+/// call; these are enough to answer for any instant (a `--now` replay sees the window as it stood),
+/// and thinning a file's readings first keeps every one that thinning them all together would.
+pub fn telling(readings: &[&Reading]) -> Vec<bool> {
+    use std::collections::HashSet;
+    type Instance<'a> = (Provider, &'a str, u8, i64);
+    fn instance<'a>(r: &'a Reading) -> Instance<'a> {
+        (r.provider, r.bucket.as_str(), r.window as u8, r.resets_at)
+    }
+    let mut keep = vec![false; readings.len()];
+    let mut first: HashSet<Instance> = HashSet::new();
+    let mut newest_of_step: HashSet<(Instance, i64)> = HashSet::new();
+    for (i, r) in readings.iter().enumerate() {
+        if first.insert(instance(r)) {
+            keep[i] = true;
+        }
+    }
+    for (i, r) in readings.iter().enumerate().rev() {
+        let step = (r.used_percent / 10.0).floor() as i64;
+        if newest_of_step.insert((instance(r), step)) {
+            keep[i] = true;
+        }
+    }
+    keep
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

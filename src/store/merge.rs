@@ -11,7 +11,7 @@ use super::state::{Adj, FromFile, KEEP_OBS};
 
 /// Windows of readings kept per provider, allowance and window length.
 const KEEP_WINDOWS: usize = 16;
-use crate::ground::evidence::{LimitHit, Reading};
+use crate::ground::evidence::{LimitHit, Reading, telling};
 use crate::ground::provider::Provider;
 use crate::ground::tokens::Entry;
 use crate::read::dedup;
@@ -61,6 +61,7 @@ impl Db {
             }
         }
 
+        self.state.delta.reserve(updates.iter().map(|u| u.recs.len()).sum());
         let mut by_file_key: HashMap<(u32, u64), usize> =
             self.state.delta.iter().enumerate().map(|(i, r)| ((r.file, r.key), i)).collect();
         for u in updates {
@@ -209,24 +210,7 @@ impl Db {
 
 /// Which of these readings (oldest first) to keep; see `Db::observe`.
 fn thin(readings: &[&Reading]) -> Vec<bool> {
-    type Instance<'a> = (Provider, &'a str, u8, i64);
-    fn instance<'a>(r: &'a Reading) -> Instance<'a> {
-        (r.provider, r.bucket.as_str(), r.window as u8, r.resets_at)
-    }
-    let mut keep = vec![false; readings.len()];
-    let mut first: HashSet<Instance> = HashSet::new();
-    let mut newest_of_step: HashSet<(Instance, i64)> = HashSet::new();
-    for (i, r) in readings.iter().enumerate() {
-        if first.insert(instance(r)) {
-            keep[i] = true;
-        }
-    }
-    for (i, r) in readings.iter().enumerate().rev() {
-        let step = (r.used_percent / 10.0).floor() as i64;
-        if newest_of_step.insert((instance(r), step)) {
-            keep[i] = true;
-        }
-    }
+    let mut keep = telling(readings);
     // The newest KEEP_WINDOWS windows of each kind: the forecast learns from the last four.
     let mut windows: HashMap<(Provider, &str, u8), Vec<i64>> = HashMap::new();
     for r in readings.iter().rev() {

@@ -9,6 +9,7 @@ pub mod compact;
 pub mod db;
 pub mod ingest;
 pub mod merge;
+pub mod outcome;
 pub mod pages;
 pub mod prompt_cache;
 pub mod readings;
