@@ -30,6 +30,13 @@ fn build(app: &App, args: &ReportArgs, from: i64, to: i64) -> Result<Report, Str
 }
 
 pub fn run(cfg: Config, args: ReportArgs) -> io::Result<ExitCode> {
+    // An empty range is a mistake in the dates, not a history without calls.
+    if let (Some(since), Some(until)) = (args.since, args.until)
+        && since > until
+    {
+        eprintln!("runway: --since {since} is after --until {until}: no day is in that range");
+        return Ok(ExitCode::from(2));
+    }
     let mut app = App::load(cfg.clone(), Pace::Full);
     let started = Instant::now();
     let tz = app.cfg.style.zone.get().clone();
