@@ -87,6 +87,28 @@ pub fn read_all(jobs: Vec<Job>, run: Run) -> Vec<(Job, io::Result<Out>)> {
     out.into_iter().map(|(_, r)| r).collect()
 }
 
+/// Bytes of transcripts read in one round (see `rounds`).
+const ROUND_BYTES: u64 = 64 << 20;
+
+/// The jobs in rounds of about `ROUND_BYTES`, in their order: a run reads one round and folds it in
+/// before it reads the next, so that what the files gave is never all held at once.
+pub fn rounds(jobs: Vec<Job>) -> Vec<Vec<Job>> {
+    let mut out: Vec<Vec<Job>> = vec![Vec::new()];
+    let mut size = 0;
+    for j in jobs {
+        let n = j.pending().min(j.limit);
+        if size > 0 && n > 0 && size + n > ROUND_BYTES {
+            out.push(Vec::new());
+            size = 0;
+        }
+        size += n;
+        if let Some(r) = out.last_mut() {
+            r.push(j);
+        }
+    }
+    out
+}
+
 fn read_one(job: &Job, run: Run) -> io::Result<Out> {
     let path = Path::new(std::ffi::OsStr::from_bytes(&job.path));
     let (f, md) = open_regular(path)?;
@@ -225,4 +247,27 @@ fn whole(f: &std::fs::File, len: u64, parse: impl FnOnce(&[u8])) -> io::Result<t
         bytes: bytes.len() as u64,
         ..tail::Read::default()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jobs_are_read_in_rounds_of_a_bounded_size() {
+        const M: u64 = 1 << 20;
+        let job = |size: u64| Job {
+            path: Vec::new(),
+            provider: Provider::CLAUDE,
+            prev: None,
+            idx: None,
+            size,
+            limit: u64::MAX,
+        };
+        let sizes =
+            |r: Vec<Vec<Job>>| r.iter().map(|r| r.iter().map(|j| j.size / M).collect()).collect::<Vec<Vec<u64>>>();
+        let jobs = vec![job(40 * M), job(30 * M), job(10 * M), job(100 * M), job(0)];
+        assert_eq!(sizes(rounds(jobs)), vec![vec![40], vec![30, 10], vec![100, 0]]);
+        assert_eq!(rounds(Vec::new()).len(), 1, "one empty round: the gone files are still folded in");
+    }
 }

@@ -234,27 +234,6 @@ fn lock(db: &Db, pace: Pace) -> io::Result<Option<Locked>> {
     }
 }
 
-/// Bytes of transcripts read in one round of a run (see `update`).
-const ROUND_BYTES: u64 = 64 << 20;
-
-/// The jobs in rounds of about `ROUND_BYTES` to read, in their order.
-fn rounds(jobs: Vec<Job>) -> Vec<Vec<Job>> {
-    let mut out: Vec<Vec<Job>> = vec![Vec::new()];
-    let mut size = 0;
-    for j in jobs {
-        let n = j.pending().min(j.limit);
-        if size > 0 && n > 0 && size + n > ROUND_BYTES {
-            out.push(Vec::new());
-            size = 0;
-        }
-        size += n;
-        if let Some(r) = out.last_mut() {
-            r.push(j);
-        }
-    }
-    out
-}
-
 fn sweep_due(db: &Db, opts: &Options) -> bool {
     db.base.is_none() || opts.wall_ms - db.state.last_sweep >= opts.rescan_ms || opts.wall_ms < db.state.last_sweep
 }
@@ -337,7 +316,7 @@ fn update(
     // gave is never all held twice (a cold read of 1 GB held 35 MB of it, in the reading threads'
     // memory, through the compaction).
     let (mut read_us, mut merge_us) = (0u64, 0u64);
-    for round in rounds(jobs) {
+    for round in batch::rounds(jobs) {
         let t = Instant::now();
         let results = batch::read_all(round, run);
         read_us += t.elapsed().as_micros() as u64;
@@ -385,28 +364,4 @@ fn update(
     clock.lap(info, "write");
     info.updated = true;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ground::provider::Provider;
-
-    #[test]
-    fn jobs_are_read_in_rounds_of_a_bounded_size() {
-        const M: u64 = 1 << 20;
-        let job = |size: u64| Job {
-            path: Vec::new(),
-            provider: Provider::CLAUDE,
-            prev: None,
-            idx: None,
-            size,
-            limit: u64::MAX,
-        };
-        let sizes =
-            |r: Vec<Vec<Job>>| r.iter().map(|r| r.iter().map(|j| j.size / M).collect()).collect::<Vec<Vec<u64>>>();
-        let jobs = vec![job(40 * M), job(30 * M), job(10 * M), job(100 * M), job(0)];
-        assert_eq!(sizes(rounds(jobs)), vec![vec![40], vec![30, 10], vec![100, 0]]);
-        assert_eq!(rounds(Vec::new()).len(), 1, "one empty round: the gone files are still folded in");
-    }
 }
