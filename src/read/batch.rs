@@ -3,13 +3,13 @@
 //! threads when there is much to read.
 
 use std::io;
-use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use super::extract::{Extractor, Found};
 use super::table::{FileEntry, Stamp, stamp};
 use super::tail;
 use crate::ground::files::{identity, mtime_ns, open_regular};
+use crate::ground::platform::{bytes, os_str};
 use crate::ground::provider::Provider;
 use crate::provider::spec::Shape;
 
@@ -110,23 +110,23 @@ pub fn rounds(jobs: Vec<Job>) -> Vec<Vec<Job>> {
 }
 
 fn read_one(job: &Job, run: Run) -> io::Result<Out> {
-    let path = Path::new(std::ffi::OsStr::from_bytes(&job.path));
+    let path = Path::new(os_str(&job.path));
     let (f, md) = open_regular(path)?;
     let mut out = read_file(job, run, &f, &md)?;
     out.head = tail::head_fingerprint(&f, out.read.mark.offset)?;
     // A file that does not name its session's directory: once, from a file beside it.
     let known = job.prev.as_ref().is_some_and(|p| !p.project.is_empty() && !out.restarted);
     if out.found.project.is_none() && !known {
-        let path = Path::new(std::ffi::OsStr::from_bytes(&job.path));
+        let path = Path::new(os_str(&job.path));
         out.found.project = (job.provider.spec().project_beside)(path);
     }
     Ok(out)
 }
 
 fn read_file(job: &Job, run: Run, f: &std::fs::File, md: &std::fs::Metadata) -> io::Result<Out> {
-    let path = Path::new(std::ffi::OsStr::from_bytes(&job.path));
+    let path = Path::new(os_str(&job.path));
     let stamp = stamp(job.provider, path, md);
-    let shape = (job.provider.spec().shape)(path.file_name().map_or(&b""[..], |n| n.as_bytes()));
+    let shape = (job.provider.spec().shape)(path.file_name().map_or(&b""[..], bytes));
     // A document rewritten whole has no old part to keep: any change is read from the start.
     let mut restarted = matches!(shape, Shape::Whole(_))
         || match &job.prev {

@@ -8,7 +8,6 @@
 
 use std::collections::HashSet;
 use std::io;
-use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 
 use super::base::Built;
@@ -17,8 +16,8 @@ use super::compact;
 use super::state::{Depth, State};
 use super::state_file;
 use crate::ground::cache::{Cache, Item, Locked};
-use crate::ground::log;
 use crate::ground::provider::Provider;
+use crate::ground::{log, platform};
 use crate::read::table::{HOT_DIR_NS, HOT_FILE_NS};
 
 /// Compact once this many records were read since the last compaction (tests lower it to cross many
@@ -334,7 +333,7 @@ pub fn prune(cache: &Cache, keep: u64) {
             Ok(roots) => roots
                 .split(|&b| b == b'\n')
                 .filter(|r| !r.is_empty())
-                .all(|r| std::fs::symlink_metadata(std::path::Path::new(std::ffi::OsStr::from_bytes(r))).is_err()),
+                .all(|r| std::fs::symlink_metadata(platform::os_str(r)).is_err()),
             Err(e) if e.kind() == io::ErrorKind::NotFound => cache
                 .open(Item::State(id))
                 .ok()

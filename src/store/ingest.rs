@@ -10,7 +10,6 @@
 //! helper in the background (`runway catch-up`), which works in rounds and keeps each one.
 
 use std::io;
-use std::os::unix::ffi::OsStrExt;
 use std::time::{Duration, Instant};
 
 use super::db::Db;
@@ -18,7 +17,7 @@ use super::merge::Update;
 use super::outcome::{self, Folded, ids_of};
 use super::state::Depth;
 use crate::ground::cache::{Cache, Locked};
-use crate::ground::log;
+use crate::ground::{log, platform};
 use crate::read::batch::{self, Job};
 use crate::read::pricing;
 use crate::read::scan::{self, Change, Scan};
@@ -209,7 +208,7 @@ pub fn refresh(opts: &Options) -> Run {
         db.reload(Depth::Full);
     }
     if info.updated {
-        let roots: Vec<Vec<u8>> = opts.roots.iter().map(|r| r.path.as_os_str().as_bytes().to_vec()).collect();
+        let roots: Vec<Vec<u8>> = opts.roots.iter().map(|r| platform::bytes(r.path.as_os_str()).to_vec()).collect();
         db.note_roots(&roots);
     }
     drop(lock);
