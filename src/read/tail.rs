@@ -282,9 +282,9 @@ fn unterminated(f: &File, r: &mut Read, to: u64, budget: &Budget, line: &mut imp
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::os::unix::fs::FileExt;
     use crate::ground::files::open_regular as open;
     use std::io::Write;
+    use std::os::unix::fs::FileExt;
     use std::path::Path;
 
     fn read(path: &Path, from: Mark, budget: &Budget) -> (Vec<(String, u64)>, Read) {
