@@ -7,6 +7,7 @@
 #   SIZE=200M CODEX_SIZE=40M RUNS=100 benches/bench.sh
 #   CCUSAGE=0 benches/bench.sh       # skip ccusage (no npm needed)
 #   BASELINE=/path/to/older/runway benches/bench.sh   # its warm prompt paired with this one's
+#   TINY=0 benches/bench.sh          # skip the 100k one-call sessions (400 MB more on disk)
 #
 # Needs: cargo, hyperfine, python3; npm for ccusage. Installs hyperfine with apt-get when missing.
 # Everything it writes goes to $WORK (a temporary directory unless set); nothing goes into the repo.
@@ -18,6 +19,8 @@ DAYS=${DAYS:-30}
 RUNS=${RUNS:-300}
 COLD_RUNS=${COLD_RUNS:-5}
 CCUSAGE=${CCUSAGE:-1}
+# One-call sessions of the many-files case.
+TINY=${TINY:-100000}
 CCUSAGE_RUNS=${CCUSAGE_RUNS:-3}
 # The incumbent users compare runway with: ccusage 20, native Rust (x86-64 Linux package).
 CCUSAGE_VERSION=${CCUSAGE_VERSION:-20.0.24}
@@ -63,6 +66,13 @@ time_it() { # name, hyperfine args...
     median "$WORK/$name.json"
 }
 
+# The peak RSS (VmHWM) --timings prints, in MiB, of one run of runway with these arguments.
+rss_of() {
+    local kib
+    kib=$("$BIN" --timings "$@" 2>&1 >/dev/null | sed -n 's/.*peak-rss \([0-9]*\)KiB.*/\1/p' | sort -n | tail -1)
+    python3 -c 'import sys; print("%.1f" % (int(sys.argv[1] or 0) / 1024))' "$kib"
+}
+
 # runway's own peak RSS (VmHWM, printed by --timings) over N runs, in MiB. A parent's rusage would
 # count the parent's memory too: ru_maxrss survives exec.
 peak_rss() { # runs, extra env...
@@ -83,6 +93,11 @@ COLD_RSS=$(rm -rf "$WORK/cache"; "$BIN" --timings catch-up 2>&1 >/dev/null | sed
 COLD_RSS=$(python3 -c 'import sys; print("%.1f" % (int(sys.argv[1] or 0) / 1024))' "$COLD_RSS")
 "$BIN" catch-up
 CACHE_BYTES=$(du -sb "$WORK/cache" | cut -f1)
+
+# What a cold `status` and a cold `report` hold at most, each reading the whole history itself.
+STATUS_COLD_RSS=$(rm -rf "$WORK/cache"; rss_of status)
+REPORT_COLD_RSS=$(rm -rf "$WORK/cache"; rss_of report --json)
+"$BIN" catch-up
 
 echo "== warm: nothing new ($RUNS runs)" >&2
 WARM=$(time_it warm --warmup 20 --runs "$RUNS" "$BIN prompt --shell zsh")
@@ -143,7 +158,7 @@ STATUS=$(time_it status --warmup 3 --runs 50 "$BIN status")
 echo "== one appended API call per run ($RUNS runs)" >&2
 APPEND=$(time_it append --warmup 5 --runs "$RUNS" --prepare "$SYNTH --append-to $LIVE" "$BIN prompt --shell zsh")
 
-echo "== full rescan (at most once a minute; 30 runs)" >&2
+echo "== a full rescan falls due (at most once a minute: the walk is the helper's; 30 runs)" >&2
 RESCAN=$(RUNWAY_RESCAN_SECS=0 time_it rescan --warmup 2 --runs 30 "$BIN prompt --shell zsh")
 
 echo "== a 20 GB sparse file appears (10 runs), then warm with it there ($RUNS runs)" >&2
@@ -154,6 +169,23 @@ SPARSE_FIRST=$(time_it sparse-first --runs 10 --prepare "sh -c 'rm -f $SPARSE; $
 SPARSE_WARM=$(time_it sparse-warm --warmup 20 --runs "$RUNS" "$BIN prompt --shell zsh")
 rm -f "$SPARSE"
 "$BIN" catch-up
+
+TINY_WARM="-"; TINY_RESCAN="-"; TINY_WALK="-"; TINY_SESSION_RSS="-"
+if [ "$TINY" != 0 ]; then
+    echo "== $TINY one-call sessions, every file written in the last hours" >&2
+    rm -rf "$WORK/tiny" "$WORK/tiny-cache"
+    "$SYNTH" --tiny-files "$TINY" --out "$WORK/tiny" >&2
+    mkdir -p "$WORK/tiny/codex"
+    tiny() { CLAUDE_CONFIG_DIR=$WORK/tiny/claude CODEX_HOME=$WORK/tiny/codex RUNWAY_CACHE_DIR=$WORK/tiny-cache "$@"; }
+    tiny "$BIN" catch-up
+    TINY_WARM=$(tiny time_it tiny-warm --warmup 5 --runs 50 "$BIN prompt --shell zsh")
+    # The prompt that falls on the rescan period: a walk is due (the last was over a second ago) and
+    # is left to the helper (kept from starting here, so that it does not walk under the next run).
+    TINY_RESCAN=$(RUNWAY_RESCAN_SECS=1 RUNWAY_NO_HELPER=1 tiny time_it tiny-rescan --runs 20 --prepare "sleep 1.1" "$BIN prompt --shell zsh")
+    # The helper's walk itself, in the background.
+    TINY_WALK=$(RUNWAY_RESCAN_SECS=0 tiny time_it tiny-walk --runs 10 "$BIN catch-up")
+    TINY_SESSION_RSS=$(tiny rss_of report --by session --json)
+fi
 
 echo "== the surfaces, timed from inside a running zsh ($RUNS calls each)" >&2
 # Each as its host runs it: the zsh hook ($(...) in precmd), tmux's job (/bin/sh -c), and Claude Code's
@@ -221,12 +253,18 @@ runway $("$BIN" --version | cut -d' ' -f2), $(nproc) cores, $(uname -sr); histor
 | runway prompt, one appended API call | $APPEND ms | ≤ 5 ms | $(verdict "$APPEND" 5) |
 | runway prompt, cold (no cache): its budget read, the rest left | $COLD ms | ≤ 100 ms | $(verdict "$COLD" 100) |
 | runway catch-up, cold (no cache): the whole history | $COLD_FULL ms | ≤ 2500 ms | $(verdict "$COLD_FULL" 2500) |
-| runway prompt, full rescan (≤ once a minute) | $RESCAN ms | | |
+| runway prompt when a full rescan falls due (≤ once a minute; the walk left to the helper) | $RESCAN ms | | |
 | runway report --by day --json, warm | $REPORT_DAY ms | ≤ 20 ms | $(verdict "$REPORT_DAY" 20) |
 | runway report --by session --json, warm | $REPORT_SESSION ms | ≤ 20 ms | $(verdict "$REPORT_SESSION" 20) |
 | runway status (with what used each window), warm | $STATUS ms | ≤ 10 ms | $(verdict "$STATUS" 10) |
 | runway peak RSS, warm | $WARM_RSS MiB | ≤ 16 MiB | $(verdict "$WARM_RSS" 16) |
 | runway peak RSS, cold (catch-up) | $COLD_RSS MiB | | |
+| runway status, cold (no cache): peak RSS | $STATUS_COLD_RSS MiB | ≤ 64 MiB | $(verdict "$STATUS_COLD_RSS" 64) |
+| runway report --json, cold (no cache): peak RSS | $REPORT_COLD_RSS MiB | ≤ 64 MiB | $(verdict "$REPORT_COLD_RSS" 64) |
+| runway prompt, warm, $TINY one-call sessions written in the last hours | $TINY_WARM ms | ≤ 40 ms | $(verdict "$TINY_WARM" 40) |
+| runway prompt on the rescan period, $TINY sessions (the walk left to the helper) | $TINY_RESCAN ms | ≤ 40 ms | $(verdict "$TINY_RESCAN" 40) |
+| runway catch-up: the helper's walk of $TINY sessions | $TINY_WALK ms | | |
+| runway report --by session --json over $TINY sessions: peak RSS | $TINY_SESSION_RSS MiB | ≤ 64 MiB | $(verdict "$TINY_SESSION_RSS" 64) |
 | runway prompt, first run after a 20 GB sparse file appeared | $SPARSE_FIRST ms | ≤ 100 ms | $(verdict "$SPARSE_FIRST" 100) |
 | runway prompt, warm, with the 20 GB sparse file there | $SPARSE_WARM ms | ≤ 3 ms | $(verdict "$SPARSE_WARM" 3) |
 | zsh precmd hook (\$(runway prompt)), from zsh | $HOOK ms | $ZTRUE ms + 3 ms | $(verdict "$HOOK" "$(python3 -c "print($ZTRUE + 3)" 2>/dev/null || echo 0)") |

@@ -219,6 +219,11 @@ fn since_and_until_are_local_dates_inclusive() {
     assert_eq!(days(&["--since", "20260212"]), ["2026-02-12"]);
     assert_eq!(days(&["--until", "2026-02-11"]), ["2026-02-11"]);
     assert_eq!(days(&["--since", "2026-02-12", "--until", "2026-02-12"]), ["2026-02-12"]);
+    // The wrong way round is a mistake, said as one, not an empty report.
+    let o = s.cmd().args(["report", "--since", "2026-02-12", "--until", "2026-02-11"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--since 2026-02-12 is after --until 2026-02-11"));
+    assert!(o.stdout.is_empty());
 }
 
 #[test]

@@ -288,3 +288,27 @@ fn the_context_is_coloured_by_its_size_in_tokens_as_status_colours_it() {
     let o = feed(&s, p.to_string().as_bytes(), &[("RUNWAY_COLOR", "always"), ("RUNWAY_CONTEXT_HEALTH", "economical")]);
     assert!(stdout(&o).contains("\x1b[31mctx 67%"), "{:?}", stdout(&o));
 }
+
+#[test]
+fn another_tools_line_counts_when_a_process_it_left_keeps_its_pipe() {
+    // The other status-line command prints its line, then leaves a process behind that holds its
+    // output open: the line is shown, and the status line does not wait for that process.
+    let s = Sandbox::claude_fixture();
+    let p = payload(&s, Some(limits(23.4, NOW_S + 6000, 41.2, NOW_S + 3 * 86400 + 3600)));
+    let mut child = s
+        .cmd()
+        .args(["--now", NOW, "statusline", "--then", "echo other-tool; sleep 5 &"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(p.to_string().as_bytes()).unwrap();
+    let started = std::time::Instant::now();
+    let o = child.wait_with_output().unwrap();
+    assert_quiet(&o);
+    let lines: Vec<String> = plain(&o).lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[1], "other-tool");
+    assert!(started.elapsed() < std::time::Duration::from_secs(4), "waited for the process left behind");
+}

@@ -98,21 +98,30 @@ fn other_line(cmd: &str, stdin: &[u8]) -> Vec<String> {
         let bytes = stdin.to_vec();
         std::thread::spawn(move || input.write_all(&bytes));
     }
+    // Read as it comes, so that what was written counts even if the pipe never closes.
     let mut stdout = child.stdout.take();
+    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let (tx, rx) = std::sync::mpsc::channel();
+    let sink = got.clone();
     std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        if let Some(s) = stdout.as_mut() {
-            let _ = s.take(64 << 10).read_to_end(&mut buf);
+        let mut chunk = [0u8; 4096];
+        while let Some(n) = stdout.as_mut().and_then(|s| s.read(&mut chunk).ok()).filter(|&n| n > 0) {
+            let Ok(mut b) = sink.lock() else { break };
+            if b.len() >= 64 << 10 {
+                break;
+            }
+            b.extend_from_slice(&chunk[..n]);
         }
-        let _ = tx.send(buf);
+        let _ = tx.send(());
     });
     if !matches!(platform::wait_within(&mut child, std::time::Duration::from_secs(1)), Ok(Some(_))) {
         log::warn(&format!("statusline: {cmd:?} took more than a second; left out"));
         return Vec::new();
     }
-    // A grandchild that left the group may still hold the pipe: do not wait for it.
-    let out = rx.recv_timeout(std::time::Duration::from_millis(100)).unwrap_or_default();
+    // A grandchild that left the group may still hold the pipe: what the command wrote before it
+    // ended is its answer, after a moment for the last of it to be read.
+    let _ = rx.recv_timeout(std::time::Duration::from_millis(100));
+    let out = got.lock().map(|b| b.clone()).unwrap_or_default();
     let text = String::from_utf8_lossy(&out).into_owned();
     text.lines().filter(|l| !l.trim().is_empty()).take(3).map(clean_keep_colour).collect()
 }

@@ -192,6 +192,37 @@ pub fn machine_mark(home: Option<&Path>) -> Vec<u8> {
 
 /// A path from the bytes the cache keeps it as.
 pub fn path_of(b: &[u8]) -> &Path {
-    use std::os::unix::ffi::OsStrExt;
-    Path::new(std::ffi::OsStr::from_bytes(b))
+    Path::new(os_str(b))
+}
+
+/// Reads at `at` without moving the file's offset (threads share a file this way).
+pub fn read_at(f: &File, buf: &mut [u8], at: u64) -> io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(f, buf, at)
+}
+
+pub fn read_exact_at(f: &File, buf: &mut [u8], at: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(f, buf, at)
+}
+
+/// Where the data after `pos` starts, jumping over a hole of a sparse file (a hole holds only zero
+/// bytes): `to` when there is no data before it, `pos` when the system cannot tell.
+pub fn next_data(f: &File, pos: u64, to: u64) -> u64 {
+    // SAFETY: lseek on a descriptor this function borrows; no memory is involved.
+    let d = unsafe { libc::lseek(f.as_raw_fd(), pos as libc::off_t, libc::SEEK_DATA) };
+    match d {
+        d if d >= 0 => (d as u64).min(to),
+        // ENXIO: nothing but hole up to the end. Anything else (no SEEK_DATA here): read it all.
+        _ if io::Error::last_os_error().raw_os_error() == Some(libc::ENXIO) => to,
+        _ => pos,
+    }
+}
+
+/// A path's bytes, as runway keeps and hashes them.
+pub fn bytes(p: &std::ffi::OsStr) -> &[u8] {
+    std::os::unix::ffi::OsStrExt::as_bytes(p)
+}
+
+/// The path those bytes name.
+pub fn os_str(b: &[u8]) -> &std::ffi::OsStr {
+    std::os::unix::ffi::OsStrExt::from_bytes(b)
 }

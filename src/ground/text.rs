@@ -1,8 +1,9 @@
 //! Text from outside (a model's name, an allowance's name, a session id) kept to a sane width where it
 //! enters: a 900 KB name in a transcript is stored, shown and sent as its first characters and `…`.
 
-/// The widest name of each kind runway keeps, in characters; real ones are a fraction of it.
-pub const NAME: usize = 96;
+/// The widest name of each kind runway keeps, in characters; real ones are a tenth of it (room is left
+/// for a name that is odd but meant, shown whole, as a hostile one must be to be seen for what it is).
+pub const NAME: usize = 256;
 /// A session id (a file's name, or a database's id for a session).
 pub const SESSION: usize = 128;
 

@@ -3,13 +3,13 @@
 //! threads when there is much to read.
 
 use std::io;
-use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use super::extract::{Extractor, Found};
 use super::table::{FileEntry, Stamp, stamp};
 use super::tail;
 use crate::ground::files::{identity, mtime_ns, open_regular};
+use crate::ground::platform::{bytes, os_str};
 use crate::ground::provider::Provider;
 use crate::provider::spec::Shape;
 
@@ -87,24 +87,46 @@ pub fn read_all(jobs: Vec<Job>, run: Run) -> Vec<(Job, io::Result<Out>)> {
     out.into_iter().map(|(_, r)| r).collect()
 }
 
+/// Bytes of transcripts read in one round (see `rounds`).
+const ROUND_BYTES: u64 = 64 << 20;
+
+/// The jobs in rounds of about `ROUND_BYTES`, in their order: a run reads one round and folds it in
+/// before it reads the next, so that what the files gave is never all held at once.
+pub fn rounds(jobs: Vec<Job>) -> Vec<Vec<Job>> {
+    let mut out: Vec<Vec<Job>> = vec![Vec::new()];
+    let mut size = 0;
+    for j in jobs {
+        let n = j.pending().min(j.limit);
+        if size > 0 && n > 0 && size + n > ROUND_BYTES {
+            out.push(Vec::new());
+            size = 0;
+        }
+        size += n;
+        if let Some(r) = out.last_mut() {
+            r.push(j);
+        }
+    }
+    out
+}
+
 fn read_one(job: &Job, run: Run) -> io::Result<Out> {
-    let path = Path::new(std::ffi::OsStr::from_bytes(&job.path));
+    let path = Path::new(os_str(&job.path));
     let (f, md) = open_regular(path)?;
     let mut out = read_file(job, run, &f, &md)?;
     out.head = tail::head_fingerprint(&f, out.read.mark.offset)?;
     // A file that does not name its session's directory: once, from a file beside it.
     let known = job.prev.as_ref().is_some_and(|p| !p.project.is_empty() && !out.restarted);
     if out.found.project.is_none() && !known {
-        let path = Path::new(std::ffi::OsStr::from_bytes(&job.path));
+        let path = Path::new(os_str(&job.path));
         out.found.project = (job.provider.spec().project_beside)(path);
     }
     Ok(out)
 }
 
 fn read_file(job: &Job, run: Run, f: &std::fs::File, md: &std::fs::Metadata) -> io::Result<Out> {
-    let path = Path::new(std::ffi::OsStr::from_bytes(&job.path));
+    let path = Path::new(os_str(&job.path));
     let stamp = stamp(job.provider, path, md);
-    let shape = (job.provider.spec().shape)(path.file_name().map_or(&b""[..], |n| n.as_bytes()));
+    let shape = (job.provider.spec().shape)(path.file_name().map_or(&b""[..], bytes));
     // A document rewritten whole has no old part to keep: any change is read from the start.
     let mut restarted = matches!(shape, Shape::Whole(_))
         || match &job.prev {
@@ -225,4 +247,27 @@ fn whole(f: &std::fs::File, len: u64, parse: impl FnOnce(&[u8])) -> io::Result<t
         bytes: bytes.len() as u64,
         ..tail::Read::default()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jobs_are_read_in_rounds_of_a_bounded_size() {
+        const M: u64 = 1 << 20;
+        let job = |size: u64| Job {
+            path: Vec::new(),
+            provider: Provider::CLAUDE,
+            prev: None,
+            idx: None,
+            size,
+            limit: u64::MAX,
+        };
+        let sizes =
+            |r: Vec<Vec<Job>>| r.iter().map(|r| r.iter().map(|j| j.size / M).collect()).collect::<Vec<Vec<u64>>>();
+        let jobs = vec![job(40 * M), job(30 * M), job(10 * M), job(100 * M), job(0)];
+        assert_eq!(sizes(rounds(jobs)), vec![vec![40], vec![30, 10], vec![100, 0]]);
+        assert_eq!(rounds(Vec::new()).len(), 1, "one empty round: the gone files are still folded in");
+    }
 }

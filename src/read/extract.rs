@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use super::dedup;
 use super::pricing;
 use super::record::Rec;
-use crate::ground::evidence::{LimitHit, Reading};
+use crate::ground::evidence::{LimitHit, Reading, telling};
 use crate::ground::provider::Provider;
 use crate::ground::text;
 use crate::ground::tokens::{ASSUMED, MAX_PER_CALL, SIDECHAIN, UNPRICED};
@@ -162,7 +162,37 @@ impl<'p> Extractor<'p> {
         }
     }
 
-    pub fn finish(self, aux: Vec<u8>) -> Found {
+    /// What the read found; of its readings only those the store would keep (see `telling`): a
+    /// long rollout carries thousands.
+    pub fn finish(mut self, aux: Vec<u8>) -> Found {
+        let r = &mut self.found.readings;
+        if r.len() > 1 {
+            r.sort_by_key(|x| (x.observed_at, x.resets_at));
+            let keep = telling(&r.iter().collect::<Vec<_>>());
+            let mut keep = keep.into_iter();
+            r.retain(|_| keep.next().unwrap_or(true));
+        }
         Found { aux, ..self.found }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ground::window::Window;
+
+    #[test]
+    fn a_file_keeps_the_readings_the_store_would() {
+        // A rollout's snapshot at every one of 1,000 calls, its share rising 0.1% a call: of the
+        // window the first of each whole point (a hundred) and the last are all that say anything.
+        let mut x = Extractor::new(Provider::CODEX, b"r.jsonl");
+        let mut seen: Vec<Seen> = (0..1000)
+            .map(|i| Seen::Reading(Reading::new(Provider::CODEX, Window::FiveHour, i as f64 / 10.0, 9_000_000, i)))
+            .collect();
+        x.take(&mut seen);
+        let found = x.finish(Vec::new());
+        let kept: Vec<i64> = found.readings.iter().map(|r| r.observed_at).collect();
+        let want: Vec<i64> = (0..100).map(|p| p * 10).chain([999]).collect();
+        assert_eq!(kept, want);
     }
 }

@@ -10,12 +10,12 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs::{self, Metadata};
-use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use super::sources::Root;
 use super::table::{DirEntry, FileEntry, HOT_DIR_NS, HOT_FILE_NS, Stamp, Table, hot, stamp, watched};
 use crate::ground::files::{identity, mtime_ns};
+use crate::ground::platform;
 use crate::ground::provider::Provider;
 
 #[derive(Debug)]
@@ -51,11 +51,11 @@ pub fn wanted(provider: Provider, name: &[u8]) -> bool {
 }
 
 fn bytes(p: &Path) -> Vec<u8> {
-    p.as_os_str().as_bytes().to_vec()
+    platform::bytes(p.as_os_str()).to_vec()
 }
 
 fn path_of(b: &[u8]) -> &Path {
-    Path::new(std::ffi::OsStr::from_bytes(b))
+    Path::new(platform::os_str(b))
 }
 
 /// Whether `child` lies under `dir`.
@@ -78,8 +78,7 @@ impl Walker {
     /// Records `dir` and everything below it. Links are followed; a directory reached twice (a link
     /// loop, or one root inside another) is walked once.
     fn walk(&mut self, dir: &Path, provider: Provider, depth: u8, md: &Metadata) {
-        use std::os::unix::fs::MetadataExt;
-        if !self.seen_dirs.insert((md.dev(), md.ino())) || depth > 32 {
+        if !self.seen_dirs.insert(identity(md)) || depth > 32 {
             return;
         }
         let (dev, ino) = identity(md);
@@ -93,10 +92,10 @@ impl Walker {
             let md = if ft.is_symlink() { fs::metadata(&path) } else { ent.metadata() };
             let Ok(md) = md else { continue };
             if md.is_dir() {
-                if descend(provider, depth, ent.file_name().as_bytes()) {
+                if descend(provider, depth, platform::bytes(&ent.file_name())) {
                     self.walk(&path, provider, depth.saturating_add(1), &md);
                 }
-            } else if md.is_file() && wanted(provider, ent.file_name().as_bytes()) {
+            } else if md.is_file() && wanted(provider, platform::bytes(&ent.file_name())) {
                 self.files.push((bytes(&path), provider, md));
             }
         }
@@ -118,9 +117,8 @@ pub fn full(roots: &[Root], state: Table) -> Scan {
     let mut changes = Vec::new();
     let mut dedup_inodes = HashSet::new();
     for (path, provider, md) in w.files {
-        use std::os::unix::fs::MetadataExt;
         // The same file reached through two roots (a linked config dir) is one file.
-        if !dedup_inodes.insert((md.dev(), md.ino())) {
+        if !dedup_inodes.insert(identity(&md)) {
             continue;
         }
         let st = stamp(provider, path_of(&path), &md);
@@ -261,11 +259,12 @@ fn relist(state: Table, dirty: &[usize]) -> (Vec<DirEntry>, Vec<Change>, u64) {
             let md = if ft.is_symlink() { fs::metadata(&p) } else { ent.metadata() };
             let Ok(md) = md else { continue };
             if md.is_dir() {
-                if !state.dirs.iter().any(|x| x.path == pb) && descend(d.provider, d.depth, ent.file_name().as_bytes())
+                if !state.dirs.iter().any(|x| x.path == pb)
+                    && descend(d.provider, d.depth, platform::bytes(&ent.file_name()))
                 {
                     w.walk(&p, d.provider, d.depth.saturating_add(1), &md);
                 }
-            } else if md.is_file() && wanted(d.provider, ent.file_name().as_bytes()) {
+            } else if md.is_file() && wanted(d.provider, platform::bytes(&ent.file_name())) {
                 let st = stamp(d.provider, &p, &md);
                 match file_idx.get(pb.as_slice()) {
                     Some(&fi) => {

@@ -2,7 +2,7 @@
 //! there is anything new to read, and where to start reading it.
 
 use super::tail::Mark;
-use crate::ground::platform::{ctime_ns, mtime_ns};
+use crate::ground::platform::{bytes, ctime_ns, identity, mtime_ns};
 use crate::ground::provider::Provider;
 
 const HOUR_NS: i64 = 3_600_000_000_000;
@@ -109,9 +109,9 @@ pub struct Stamp {
 }
 
 pub fn stamp(provider: Provider, path: &std::path::Path, md: &std::fs::Metadata) -> Stamp {
-    use std::os::unix::fs::MetadataExt;
-    let mut s = Stamp { dev: md.dev(), ino: md.ino(), size: md.len(), mtime_ns: mtime_ns(md), ctime_ns: ctime_ns(md) };
-    let name = path.file_name().map_or(&b""[..], |n| std::os::unix::ffi::OsStrExt::as_bytes(n));
+    let (dev, ino) = identity(md);
+    let mut s = Stamp { dev, ino, size: md.len(), mtime_ns: mtime_ns(md), ctime_ns: ctime_ns(md) };
+    let name = path.file_name().map_or(&b""[..], bytes);
     if let Some(suffix) = (provider.spec().shape)(name).companion() {
         let mut log = path.as_os_str().to_owned();
         log.push(suffix);

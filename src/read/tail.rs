@@ -10,11 +10,10 @@
 
 use std::fs::File;
 use std::io;
-use std::os::fd::AsRawFd;
-use std::os::unix::fs::FileExt;
 use std::time::Instant;
 
 use crate::ground::hash::key;
+use crate::ground::platform::{next_data, read_at, read_exact_at};
 
 /// How many bytes before the offset the fingerprint covers.
 pub const FP_LEN: u64 = 64;
@@ -31,7 +30,7 @@ pub fn fingerprint(bytes: &[u8]) -> u64 {
 pub fn fingerprint_at(f: &File, offset: u64) -> io::Result<u64> {
     let start = offset.saturating_sub(FP_LEN);
     let mut b = vec![0u8; (offset - start) as usize];
-    f.read_exact_at(&mut b, start)?;
+    read_exact_at(f, &mut b, start)?;
     Ok(fingerprint(&b))
 }
 
@@ -42,7 +41,7 @@ pub const HEAD_LEN: u64 = 4096;
 /// `HEAD_LEN`. With the one before the offset it tells a file rewritten in place from one appended to.
 pub fn head_fingerprint(f: &File, offset: u64) -> io::Result<u64> {
     let mut b = vec![0u8; offset.min(HEAD_LEN) as usize];
-    f.read_exact_at(&mut b, 0)?;
+    read_exact_at(f, &mut b, 0)?;
     Ok(fingerprint(&b))
 }
 
@@ -106,19 +105,6 @@ pub struct Read {
     pub pending: bool,
 }
 
-/// Where the data after `pos` starts, jumping over a hole of a sparse file (a hole holds only zero
-/// bytes, so no newline). `to` when there is no data before it.
-fn next_data(f: &File, pos: u64, to: u64) -> u64 {
-    // SAFETY: lseek on a descriptor this function borrows; no memory is involved.
-    let d = unsafe { libc::lseek(f.as_raw_fd(), pos as libc::off_t, libc::SEEK_DATA) };
-    match d {
-        d if d >= 0 => (d as u64).min(to),
-        // ENXIO: nothing but hole up to the end. Anything else (no SEEK_DATA here): read it all.
-        _ if io::Error::last_os_error().raw_os_error() == Some(libc::ENXIO) => to,
-        _ => pos,
-    }
-}
-
 /// Searches `[from, to)` for a newline without keeping the bytes: `Ok(Some(at))`, or `Ok(None)` with
 /// `*pos` how far it got (the end, or where the budget ran out).
 fn find_newline(f: &File, from: u64, to: u64, budget: &Budget, r: &mut Read, pos: &mut u64) -> io::Result<Option<u64>> {
@@ -134,7 +120,7 @@ fn find_newline(f: &File, from: u64, to: u64, budget: &Budget, r: &mut Read, pos
             break;
         }
         let want = ((to - *pos) as usize).min(buf.len()).min(budget.chunk(r.bytes) as usize);
-        let n = f.read_at(&mut buf[..want], *pos)?;
+        let n = read_at(f, &mut buf[..want], *pos)?;
         if n == 0 {
             *pos = to;
             break;
@@ -163,7 +149,7 @@ pub fn read_lines(
     if m.unterminated && m.offset < to {
         // The first byte after a line taken without its newline: that newline, or the next line.
         let mut b = [0u8; 1];
-        f.read_exact_at(&mut b, m.offset)?;
+        read_exact_at(f, &mut b, m.offset)?;
         if b[0] == b'\n' {
             m.offset += 1;
             m.scanned = m.scanned.max(m.offset);
@@ -237,7 +223,7 @@ fn lines(f: &File, to: u64, budget: &Budget, r: &mut Read, line: &mut impl FnMut
             continue;
         }
         buf.resize(old + want, 0);
-        let n = f.read_at(&mut buf[old..], pos)?;
+        let n = read_at(f, &mut buf[old..], pos)?;
         buf.truncate(old + n);
         if n == 0 {
             break; // the file shrank while we read; the next run sees it
@@ -285,7 +271,7 @@ fn unterminated(f: &File, r: &mut Read, to: u64, budget: &Budget, line: &mut imp
         return Ok(());
     }
     let mut b = vec![0u8; (to - at) as usize];
-    f.read_exact_at(&mut b, at)?;
+    read_exact_at(f, &mut b, at)?;
     if serde_json::from_slice::<serde::de::IgnoredAny>(&b).is_ok() {
         line(&b, at);
         r.mark = Mark { offset: to, scanned: to, skipping: false, unterminated: true };
@@ -298,6 +284,7 @@ mod tests {
     use super::*;
     use crate::ground::files::open_regular as open;
     use std::io::Write;
+    use std::os::unix::fs::FileExt;
     use std::path::Path;
 
     fn read(path: &Path, from: Mark, budget: &Budget) -> (Vec<(String, u64)>, Read) {

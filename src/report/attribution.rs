@@ -123,7 +123,7 @@ pub fn attribute(
         let context = acc.last_main.filter(|(t, _)| live && to - t < LIVE_MS).map(|(_, c)| c);
         Consumer { share: share(&acc.totals, &total), name, project, started: acc.first, acc, context }
     };
-    let projects = regroup(&sessions, |o| o.project.clone());
+    let projects = regroup(sessions.iter().map(|(o, a)| (o, a.clone())), |o| o.project.clone());
     let session = |(o, a): (Origin, Acc)| {
         let began = started.get(&o).map_or(a.first, |&t| t.min(a.first));
         Consumer { started: began, ..consumer(o.session, Some(o.project), a) }

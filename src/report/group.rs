@@ -36,6 +36,8 @@ impl Acc {
         let i = match self.models.iter().rposition(|m| m.model == model) {
             Some(i) => i,
             None => {
+                // Most groups (a session, a day) have one model or two: room for one at a time.
+                self.models.reserve_exact(1);
                 self.models.push(ModelPart { model, first: ts, last: ts, totals: Totals::default() });
                 self.models.len() - 1
             }
@@ -144,11 +146,21 @@ pub fn fold<K: Ord>(entries: &[Entry], mut key: impl FnMut(&Entry) -> K) -> BTre
     out
 }
 
-/// Merges groups under a coarser key (files into sessions, sessions into projects).
-pub fn regroup<K, J: Ord>(groups: &BTreeMap<K, Acc>, mut key: impl FnMut(&K) -> J) -> BTreeMap<J, Acc> {
+/// Merges groups under a coarser key (files into sessions, sessions into projects). A group alone
+/// under its key is moved, not copied: over 100k sessions of one file each, a report held every group
+/// twice.
+pub fn regroup<K, J: Ord>(
+    groups: impl IntoIterator<Item = (K, Acc)>,
+    mut key: impl FnMut(&K) -> J,
+) -> BTreeMap<J, Acc> {
     let mut out: BTreeMap<J, Acc> = BTreeMap::new();
     for (k, a) in groups {
-        out.entry(key(k)).or_default().merge(a);
+        match out.entry(key(&k)) {
+            std::collections::btree_map::Entry::Vacant(v) => {
+                v.insert(a);
+            }
+            std::collections::btree_map::Entry::Occupied(mut o) => o.get_mut().merge(&a),
+        }
     }
     out
 }
@@ -171,7 +183,7 @@ mod tests {
         assert_eq!((one.totals.entries, one.first, one.last), (2, 1, 3));
         assert_eq!(one.last_main, Some((1, 1000)), "the subagent's call at 3 is not the session's context");
         assert_eq!(by_file[&2].last_main, Some((4, 10)));
-        let all = regroup(&by_file, |_| ());
+        let all = regroup(by_file.clone(), |_| ());
         let direct = fold(&calls, |_| ());
         assert_eq!(all[&()].totals, direct[&()].totals, "merging groups gives what adding the calls gives");
         assert_eq!(all[&()].models_by_cost(), direct[&()].models_by_cost());
@@ -183,5 +195,18 @@ mod tests {
         assert_eq!(order, vec![0, 1]);
         assert_eq!(a.models_by_first_use(), vec![0, 1]);
         assert_eq!(fold(&calls[1..], |_| ())[&()].models_by_first_use(), vec![1, 0], "model 1 at 2, model 0 at 3");
+    }
+
+    #[test]
+    fn a_group_holds_room_for_its_models_and_moves_whole() {
+        // Over 100k sessions of one file and one model each, every byte of a group counts: room for
+        // the one model, and the file's group becomes the session's, not a copy of it.
+        let calls = [e(1, 1, 0, 100, 900, 0), e(2, 1, 0, 50, 0, 0)];
+        let by_file = fold(&calls, |e| e.file);
+        let one = &by_file[&1];
+        assert_eq!(one.models.capacity(), 1);
+        let at = one.models.as_ptr();
+        let sessions = regroup(by_file, |_| "s1");
+        assert_eq!(sessions["s1"].models.as_ptr(), at, "moved, not copied");
     }
 }

@@ -238,7 +238,8 @@ impl Builder {
                 }
             }
         }
-        let mut rows: Vec<Row> = joined.into_values().filter(|r| r.acc.totals.entries > 0).collect();
+        let mut rows: Vec<Row> = Vec::with_capacity(joined.len());
+        rows.extend(joined.into_values().filter(|r| r.acc.totals.entries > 0));
         match by {
             // Periods in time order (their names sort so); blocks by start; sessions and projects by
             // their last activity, as ccusage orders sessions; models dearest first.
@@ -262,12 +263,12 @@ fn rows_of(by: By, p: Provider, g: Grouper, origins: &OriginOf, model: &dyn Fn(u
         By::Session | By::Project => {
             let files: BTreeMap<u32, Acc> =
                 groups.filter_map(|(k, a)| if let Key::File(f) = k { Some((f, a)) } else { None }).collect();
-            let sessions = regroup(&files, |f| origins(*f));
+            let sessions = regroup(files, |f| origins(*f));
             if by == By::Session {
                 let row = |(o, acc): (Origin, Acc)| Row { project: Some(o.project), ..plain(o.session, acc) };
                 sessions.into_iter().map(row).collect()
             } else {
-                regroup(&sessions, |o| o.project.clone()).into_iter().map(|(k, acc)| plain(k, acc)).collect()
+                regroup(sessions, |o| o.project.clone()).into_iter().map(|(k, acc)| plain(k, acc)).collect()
             }
         }
         _ => groups

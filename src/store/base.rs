@@ -135,6 +135,8 @@ pub fn encode(b: &Built, gen_: u64, price_hash: u64) -> Vec<u8> {
         std::array::from_fn(|p| b.rows[p].len() as u32),
     );
     let total = sections.last().map_or(0, |s| s.at + s.len()) as usize;
+    // Its size is known: one allocation, not a buffer doubled (and copied) up to twice its size.
+    w.buf.reserve_exact(total.saturating_sub(w.buf.len()));
     w.u64(total as u64);
     w.u32(b.records.len() as u32);
     w.u32(b.unpriced.len() as u32);
@@ -153,25 +155,22 @@ pub fn encode(b: &Built, gen_: u64, price_hash: u64) -> Vec<u8> {
     }
     let sum = checksum("base-head", &w.buf);
     w.u64(sum);
-    let mut items = Writer::default();
-    for (r, row) in b.records.iter().zip(&b.winner_row) {
-        r.encode(&mut items.buf);
-        items.u32(*row);
-    }
-    pages::write(&mut w.buf, gen_, 0, REC, &items.buf);
+    pages::write(&mut w.buf, gen_, 0, REC, b.records.len(), |i, page| {
+        b.records[i].encode(page);
+        page.extend_from_slice(&b.winner_row[i].to_le_bytes());
+    });
     let mut by_file: Vec<(u32, u32)> = b.records.iter().enumerate().map(|(i, r)| (r.file, i as u32)).collect();
     by_file.sort_unstable();
-    let mut items = Writer::default();
-    for (f, i) in by_file {
-        items.u32(f).u32(i);
-    }
-    pages::write(&mut w.buf, gen_, 1, FILE_IDX, &items.buf);
+    pages::write(&mut w.buf, gen_, 1, FILE_IDX, by_file.len(), |i, page| {
+        page.extend_from_slice(&by_file[i].0.to_le_bytes());
+        page.extend_from_slice(&by_file[i].1.to_le_bytes());
+    });
     for (p, rows) in b.rows.iter().enumerate() {
-        let mut items = Writer::default();
-        for row in rows {
-            row.encode(&mut items);
-        }
-        pages::write(&mut w.buf, gen_, 2 + p as u8, ROW, &items.buf);
+        pages::write(&mut w.buf, gen_, 2 + p as u8, ROW, rows.len(), |i, page| {
+            let mut item = Writer { buf: std::mem::take(page) };
+            rows[i].encode(&mut item);
+            *page = item.buf;
+        });
     }
     debug_assert_eq!(w.len(), total);
     w.buf

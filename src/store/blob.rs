@@ -3,7 +3,6 @@
 
 use std::fs::File;
 use std::io;
-use std::os::unix::fs::FileExt;
 
 pub enum Blob {
     File(File),
@@ -20,7 +19,7 @@ impl Blob {
 
     pub fn read_exact_at(&self, buf: &mut [u8], at: u64) -> io::Result<()> {
         match self {
-            Blob::File(f) => f.read_exact_at(buf, at),
+            Blob::File(f) => crate::ground::platform::read_exact_at(f, buf, at),
             Blob::Memory(b) => {
                 let src = usize::try_from(at)
                     .ok()

@@ -32,6 +32,7 @@ pub fn build(mut records: Vec<Rec>) -> Built {
             (r.ts, r.msg, r.key, r.file)
         });
         let mut cum = Sums::default();
+        b.rows[p].reserve_exact(w.len());
         let mut blocks = Blocks::default();
         let mut unpriced: Vec<Unpriced> = Vec::new();
         for (row, &i) in w.iter().enumerate() {

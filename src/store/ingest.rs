@@ -10,19 +10,18 @@
 //! helper in the background (`runway catch-up`), which works in rounds and keeps each one.
 
 use std::io;
-use std::os::unix::ffi::OsStrExt;
 use std::time::{Duration, Instant};
 
 use super::db::Db;
 use super::merge::Update;
+use super::outcome::{self, Folded, ids_of};
 use super::state::Depth;
 use crate::ground::cache::{Cache, Locked};
-use crate::ground::log;
+use crate::ground::{log, platform};
 use crate::read::batch::{self, Job};
 use crate::read::pricing;
 use crate::read::scan::{self, Change, Scan};
 use crate::read::sources::Root;
-use crate::read::table::{FileEntry, Sub};
 
 /// How much one run may do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,6 +109,12 @@ pub struct Run {
 struct Clock(Instant);
 
 impl Clock {
+    /// Stages timed apart (interleaved in rounds), each by its total; the clock goes on from now.
+    fn skip(&mut self, info: &mut RunInfo, stages: &[(&'static str, u64)]) {
+        info.timings.extend_from_slice(stages);
+        self.0 = Instant::now();
+    }
+
     fn lap(&mut self, info: &mut RunInfo, stage: &'static str) {
         let now = Instant::now();
         info.timings.push((stage, now.duration_since(self.0).as_micros() as u64));
@@ -203,7 +208,7 @@ pub fn refresh(opts: &Options) -> Run {
         db.reload(Depth::Full);
     }
     if info.updated {
-        let roots: Vec<Vec<u8>> = opts.roots.iter().map(|r| r.path.as_os_str().as_bytes().to_vec()).collect();
+        let roots: Vec<Vec<u8>> = opts.roots.iter().map(|r| platform::bytes(r.path.as_os_str()).to_vec()).collect();
         db.note_roots(&roots);
     }
     drop(lock);
@@ -303,112 +308,31 @@ fn update(
             planned >> 20
         );
     }
-    let results = batch::read_all(jobs, batch::Run { until, wall_ns: opts.wall_ms.saturating_mul(1_000_000) });
-    clock.lap(info, "read");
-
-    // A file that is gone takes its sessions' calls with it (a file of many sessions has them).
-    let gone_ids = |f: &FileEntry| std::iter::once(f.id).chain(f.subs.iter().map(|s| s.id)).collect::<Vec<u32>>();
-    let mut updates: Vec<Update> = gone.iter().flat_map(|&i| gone_ids(&db.state.files[i])).map(Update::gone).collect();
-    let mut remove_idx: Vec<usize> = gone;
-    let mut new_files = Vec::new();
-    for (job, res) in results {
-        match res {
-            Ok(out) => {
-                info.bytes_read += out.read.bytes;
+    let run = batch::Run { until, wall_ns: opts.wall_ms.saturating_mul(1_000_000) };
+    let mut f = Folded { remove_idx: gone.clone(), ..Folded::default() };
+    f.updates = gone.iter().flat_map(|&i| ids_of(&db.state.files[i])).map(Update::gone).collect();
+    // In rounds: each round's records are folded in before the next is read, so that what the files
+    // gave is never all held twice (a cold read of 1 GB held 35 MB of it, in the reading threads'
+    // memory, through the compaction).
+    let (mut read_us, mut merge_us) = (0u64, 0u64);
+    for round in batch::rounds(jobs) {
+        let t = Instant::now();
+        let results = batch::read_all(round, run);
+        read_us += t.elapsed().as_micros() as u64;
+        let t = Instant::now();
+        for (job, res) in results {
+            if let Some(bytes) = outcome::take(db, job, res, &mut f) {
+                info.bytes_read += bytes;
                 info.files_read += 1;
-                let id = match &job.prev {
-                    Some(p) => p.id,
-                    None => {
-                        db.state.next_file_id += 1;
-                        db.state.next_file_id
-                    }
-                };
-                let found = out.found;
-                let map: Vec<u16> = found.models.iter().map(|m| db.state.model_id(m)).collect();
-                let drop_old = job.prev.is_some() && out.restarted;
-                // The sessions of a file of many keep their ids across reads; what a file read
-                // from its start said of them goes with it.
-                let mut subs = job.prev.as_ref().map(|p| p.subs.clone()).unwrap_or_default();
-                if drop_old {
-                    updates.extend(subs.iter().map(|s| Update::gone(s.id)));
-                }
-                let sub_ids: Vec<u32> = found
-                    .subs
-                    .iter()
-                    .map(|(session, project)| match subs.iter().find(|s| s.session == *session) {
-                        Some(s) => s.id,
-                        None => {
-                            db.state.next_file_id += 1;
-                            let id = db.state.next_file_id;
-                            subs.push(Sub { id, session: session.clone(), project: project.clone() });
-                            id
-                        }
-                    })
-                    .collect();
-                let recs = found
-                    .recs
-                    .into_iter()
-                    .map(|mut r| {
-                        r.file = if r.file == 0 { id } else { sub_ids[r.file as usize - 1] };
-                        r.model = map[r.model as usize];
-                        r
-                    })
-                    .collect();
-                updates.push(Update { file: id, drop_old, recs, readings: found.readings, hits: found.hits });
-                // Counts of what was skipped carry over unless the file was read from the start.
-                let before = job.prev.as_ref().filter(|_| !out.restarted);
-                let entry = FileEntry {
-                    path: job.path,
-                    provider: job.provider,
-                    id,
-                    dev: out.stamp.dev,
-                    ino: out.stamp.ino,
-                    size: out.stamp.size,
-                    mtime_ns: out.stamp.mtime_ns,
-                    ctime_ns: out.stamp.ctime_ns,
-                    mark: out.read.mark,
-                    fp: out.read.fingerprint,
-                    head: out.head,
-                    malformed: before.map_or(0, |p| p.malformed) + found.malformed,
-                    oversized: before.map_or(0, |p| p.oversized) + out.read.oversized as u32,
-                    implausible: before.map_or(0, |p| p.implausible) + found.implausible,
-                    odd: before.map_or(0, |p| p.odd).saturating_add(found.odd),
-                    unreadable: false,
-                    pending: out.read.pending,
-                    aux: found.aux,
-                    // The first the file names, kept across reads (a later read starts past it).
-                    project: match (before, found.project) {
-                        (Some(p), _) if !p.project.is_empty() => p.project.clone(),
-                        (_, Some(p)) => p,
-                        _ => String::new(),
-                    },
-                    subs,
-                };
-                match job.idx {
-                    Some(i) => db.state.files[i] = entry,
-                    None => new_files.push(entry),
-                }
-            }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                if let Some(i) = job.idx {
-                    updates.extend(gone_ids(&db.state.files[i]).into_iter().map(Update::gone));
-                    remove_idx.push(i);
-                }
-            }
-            Err(e) => {
-                // Unreadable (permissions, a FIFO, an I/O error): keep what it gave before, retry when
-                // it changes or at the next full walk.
-                log::warn(&format!("skipping {}: {e}", String::from_utf8_lossy(&job.path)));
-                match job.idx {
-                    Some(i) => db.state.files[i].unreadable = true,
-                    None => {
-                        db.state.next_file_id += 1;
-                        new_files.push(FileEntry::unreadable(job.path, job.provider, db.state.next_file_id));
-                    }
-                }
             }
         }
+        db.apply(&std::mem::take(&mut f.updates))?;
+        merge_us += t.elapsed().as_micros() as u64;
     }
+    if !f.updates.is_empty() {
+        db.apply(&std::mem::take(&mut f.updates))?;
+    }
+    let Folded { mut remove_idx, new_files, .. } = f;
     remove_idx.sort_unstable();
     remove_idx.dedup();
     for i in remove_idx.into_iter().rev() {
@@ -421,8 +345,7 @@ fn update(
     if sweep {
         db.state.last_sweep = opts.wall_ms;
     }
-    db.apply(&updates)?;
-    clock.lap(info, "merge");
+    clock.skip(info, &[("read", read_us), ("merge", merge_us)]);
     // Compaction rewrites the whole base (about 170 ms on the benchmark's history): a prompt leaves
     // it to the helper, unless there is no base yet or the helper has not come for a long while.
     let may_compact = opts.pace != Pace::Prompt || db.base.is_none() || db.overdue();

@@ -11,7 +11,7 @@ use super::state::{Adj, FromFile, KEEP_OBS};
 
 /// Windows of readings kept per provider, allowance and window length.
 const KEEP_WINDOWS: usize = 8;
-use crate::ground::evidence::{LimitHit, Reading};
+use crate::ground::evidence::{LimitHit, Reading, telling, windows};
 use crate::ground::provider::Provider;
 use crate::ground::tokens::Entry;
 use crate::read::dedup;
@@ -61,6 +61,7 @@ impl Db {
             }
         }
 
+        self.state.delta.reserve(updates.iter().map(|u| u.recs.len()).sum());
         let mut by_file_key: HashMap<(u32, u64), usize> =
             self.state.delta.iter().enumerate().map(|(i, r)| ((r.file, r.key), i)).collect();
         for u in updates {
@@ -207,50 +208,18 @@ impl Db {
     }
 }
 
-/// Which of these readings (oldest first) to keep; see `Db::observe`. Of each window (one allowance,
-/// one reset), the first reading of each whole point of share and the window's last: a replay at any
-/// past instant finds the figure the newest reading at or before it gave, to the point (exactly, for
-/// Codex's whole percents; 11 of 12 windows of real rollouts differed when only each 10% step was
-/// kept), and a window keeps at most about a hundred. The newest `KEEP_WINDOWS` windows of each kind.
-/// (Every reading kept cost a warm prompt a millisecond per thousand, decoded and looked through.)
+/// Which of these readings (oldest first) to keep; see `Db::observe`: those that tell (`telling`), of
+/// the newest `KEEP_WINDOWS` windows of each kind. (Every reading kept cost a warm prompt a millisecond
+/// per thousand, decoded and looked through.)
 fn thin(readings: &[&Reading]) -> Vec<bool> {
-    let mut keep = vec![false; readings.len()];
-    // Each reading's window, as an index into `windows` (its first reading).
-    let mut windows: Vec<usize> = Vec::new();
-    let mut of: Vec<usize> = Vec::with_capacity(readings.len());
-    for (i, r) in readings.iter().enumerate() {
-        let w = windows.iter().rposition(|&f| readings[f].same_window(r)).unwrap_or_else(|| {
-            windows.push(i);
-            windows.len() - 1
-        });
-        of.push(w);
-    }
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); windows.len()];
-    for (i, w) in of.iter().enumerate() {
-        // A figure seen twice at one moment (two files, one snapshot) is one reading.
-        let twin = members[*w].last().is_some_and(|&p| {
-            readings[p].used_percent == readings[i].used_percent && readings[p].observed_at == readings[i].observed_at
-        });
-        if !twin {
-            members[*w].push(i);
-        }
-    }
-    for m in &members {
-        let point = |k: usize| readings[m[k]].used_percent.floor();
-        let mut last_kept = f64::NAN;
-        for k in 0..m.len() {
-            if k == 0 || k + 1 == m.len() || point(k) != last_kept {
-                keep[m[k]] = true;
-                last_kept = point(k);
-            }
-        }
-    }
+    let mut keep = telling(readings);
+    let members = windows(readings);
     // The newest KEEP_WINDOWS windows of each kind (by when they were last seen).
-    let mut order: Vec<usize> = (0..windows.len()).collect();
+    let mut order: Vec<usize> = (0..members.len()).collect();
     order.sort_by_key(|&w| std::cmp::Reverse(members[w].last().map_or(0, |&i| readings[i].observed_at)));
     let mut seen: HashMap<(Provider, &str, u8), usize> = HashMap::new();
     for w in order {
-        let r = readings[windows[w]];
+        let r = readings[members[w][0]];
         let n = seen.entry((r.provider, r.bucket.as_str(), r.window as u8)).or_default();
         *n += 1;
         if *n > KEEP_WINDOWS {

@@ -10,6 +10,7 @@ pub mod db;
 pub mod ingest;
 pub mod memo;
 pub mod merge;
+pub mod outcome;
 pub mod pages;
 pub mod prompt_cache;
 pub mod readings;

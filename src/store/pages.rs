@@ -56,12 +56,26 @@ fn sum(gen_: u64, id: u8, page: u32, items: &[u8]) -> u64 {
     key("base-page", &[&gen_.to_le_bytes(), &[id], &page.to_le_bytes(), items])
 }
 
-/// Appends `items` (each `item` bytes, already encoded) as section `id`'s pages.
-pub fn write(out: &mut Vec<u8>, gen_: u64, id: u8, item: usize, items: &[u8]) {
-    let per = Section::per_page(item) as usize * item;
-    for (p, chunk) in items.chunks(per).enumerate() {
-        out.extend_from_slice(chunk);
-        out.extend_from_slice(&sum(gen_, id, p as u32, chunk).to_le_bytes());
+/// Appends `count` items of `item` bytes as section `id`'s pages, each encoded by `put(i, buf)` a
+/// page at a time: the section is never held twice (a cold read of 1 GB held its records twice).
+pub fn write(
+    out: &mut Vec<u8>,
+    gen_: u64,
+    id: u8,
+    item: usize,
+    count: usize,
+    mut put: impl FnMut(usize, &mut Vec<u8>),
+) {
+    let per = Section::per_page(item) as usize;
+    let mut page = Vec::with_capacity(per * item);
+    for (p, from) in (0..count).step_by(per.max(1)).enumerate() {
+        page.clear();
+        for i in from..count.min(from + per) {
+            put(i, &mut page);
+        }
+        debug_assert_eq!(page.len(), (count.min(from + per) - from) * item);
+        out.extend_from_slice(&page);
+        out.extend_from_slice(&sum(gen_, id, p as u32, &page).to_le_bytes());
     }
 }
 
@@ -171,7 +185,7 @@ mod tests {
         // 1,000 items of 40 bytes: 102 to a page, so ten pages, the last one short.
         let items: Vec<u8> = (0..40_000u32).map(|i| (i % 251) as u8).collect();
         let mut file = vec![7u8; 5];
-        write(&mut file, 9, 3, 40, &items);
+        write(&mut file, 9, 3, 40, 1000, |i, page| page.extend_from_slice(&items[i * 40..(i + 1) * 40]));
         let sec = Section { id: 3, at: 5, item: 40, count: 1000 };
         assert_eq!((Section::per_page(40), sec.len(), file.len() as u64), (102, 40_000 + 10 * 8, 5 + 40_080));
         let pages = Pages::new(Blob::Memory(file.clone()), 9);

@@ -11,7 +11,6 @@
 //! too; only a full walk reads the cold file.
 
 use std::io;
-use std::os::unix::fs::FileExt;
 
 use super::cold::{self, ColdRef, get_dirs_and_files, provider, put_dirs_and_files};
 use super::state::{Adj, Depth, FromFile, State};
@@ -19,6 +18,7 @@ use crate::ground::cache::{Cache, Item};
 use crate::ground::codec::{Corrupt, R, Reader, Writer};
 use crate::ground::evidence::{LimitHit, Reading};
 use crate::ground::hash::checksum;
+use crate::ground::platform::read_exact_at;
 use crate::ground::tokens::{Entry, Sums};
 use crate::ground::window::Window;
 use crate::read::record::Rec;
@@ -176,7 +176,7 @@ pub fn encode(st: &mut State, price_hash: u64, files_since: i64, dirs_since: i64
 pub fn read(cache: &Cache, db: u64, price_hash: u64, depth: Depth) -> io::Result<R<State>> {
     let (f, md) = cache.open(Item::State(db))?;
     let mut header = [0u8; HEADER];
-    match f.read_exact_at(&mut header, 0) {
+    match read_exact_at(&f, &mut header, 0) {
         Ok(()) => {}
         Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(Err(Corrupt)),
         Err(e) => return Err(e),
@@ -190,7 +190,7 @@ pub fn read(cache: &Cache, db: u64, price_hash: u64, depth: Depth) -> io::Result
         Depth::Update | Depth::Full => h.total().unwrap_or(0),
     };
     let mut b = vec![0u8; want as usize];
-    f.read_exact_at(&mut b, 0)?;
+    read_exact_at(&f, &mut b, 0)?;
     let mut s = match decode(&b, price_hash, depth) {
         Ok(s) => s,
         Err(c) => return Ok(Err(c)),

@@ -13,7 +13,7 @@ use crate::ground::evidence::{Reading, check};
 use crate::ground::files::open_regular;
 use crate::ground::hash::key;
 use crate::ground::log;
-use crate::ground::platform::{ctime_ns, identity, mtime_ns};
+use crate::ground::platform::{bytes, ctime_ns, identity, mtime_ns};
 use crate::ground::provider::Provider;
 use crate::ground::window::Window;
 
@@ -77,7 +77,7 @@ pub fn load(cache: &Cache, file: &Path, parse: fn(&[u8]) -> Vec<Reading>) -> Vec
     // ctime moves even when a rewrite keeps the size and puts the mtime back.
     let (dev, ino) = identity(&md);
     let stamp = format!("v4 {dev} {ino} {} {} {}", md.len(), mtime_ns(&md), ctime_ns(&md));
-    let kept = Item::KeptReadings(key("claude-json", &[std::os::unix::ffi::OsStrExt::as_bytes(file.as_os_str())]));
+    let kept = Item::KeptReadings(key("claude-json", &[bytes(file.as_os_str())]));
     match cache.read_checked(kept) {
         Ok(body) => {
             if let Some((first, rest)) = std::str::from_utf8(&body).ok().and_then(|t| t.split_once('\n'))

@@ -424,3 +424,38 @@ pub fn append_call(path: &Path, at: i64, seed: u64) -> io::Result<u64> {
     out.w.flush()?;
     Ok(out.bytes)
 }
+
+/// `n` sessions of one API call each (a single short assistant line), in a hundred projects, their
+/// calls spread over the five hours before `end` and their files all written now: the most files a
+/// prompt's quick check could have to look at (the benchmark's many-files case).
+pub fn tiny_files(claude_dir: &Path, n: u64, end: i64, seed: u64) -> io::Result<u64> {
+    let mut rng = Rng::new(seed);
+    let pool = Pool::new(&mut rng);
+    let mut c =
+        Ctx { rng, pool: &pool, cwd: String::new(), session: String::new(), branch: "main".into(), no_task: true };
+    let mut bytes = 0;
+    for i in 0..n {
+        let project = i % 100;
+        let dir = claude_dir.join("projects").join(format!("-home-dev-src-tiny-{project}"));
+        fs::create_dir_all(&dir)?;
+        c.session = c.rng.uuid();
+        c.cwd = format!("/home/dev/src/tiny-{project}");
+        let at = end - (i as i64 * 5 * HOUR_MS) / n.max(1) as i64;
+        let u = Usage {
+            input: c.rng.range(3, 30),
+            output: c.rng.range(20, 900),
+            write: 0,
+            read: c.rng.range(20_000, 90_000),
+            one_hour: false,
+        };
+        let block = r#"{"type":"text","text":"Done."}"#.to_owned();
+        let mut text = String::new();
+        for (_, line, _) in assistant_lines(&mut c, "claude-sonnet-4-5-20250929", &u, false, at, &[block], None) {
+            text += &line;
+            text.push('\n');
+        }
+        fs::write(dir.join(format!("{}.jsonl", c.session)), &text)?;
+        bytes += text.len() as u64;
+    }
+    Ok(bytes)
+}

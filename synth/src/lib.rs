@@ -9,7 +9,7 @@ pub mod out;
 pub mod rng;
 pub mod text;
 
-pub use claude::{append_call, claude_history};
+pub use claude::{append_call, claude_history, tiny_files};
 pub use codex::codex_history;
 
 pub const MINUTE_MS: i64 = 60_000;

@@ -2,12 +2,13 @@
 //!
 //!   runway-synth --out DIR [--size 1G] [--codex-size 0] [--days 30] [--end RFC3339] [--seed 1]
 //!   runway-synth --append-to FILE [--end RFC3339] [--seed 1]      one more API call in a session
+//!   runway-synth --tiny-files N --out DIR [--end RFC3339]           N sessions of one call each
 //!   runway-synth --demo-table DIR                                  the compact history `runway demo` embeds
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use runway_synth::{append_call, claude_history, codex_history, parse_size};
+use runway_synth::{append_call, claude_history, codex_history, parse_size, tiny_files};
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -43,6 +44,11 @@ fn run(args: Vec<String>) -> Result<String, String> {
         return Ok(format!("appended one call ({n} bytes) to {}\n", path.display()));
     }
     let out = PathBuf::from(opt("--out").ok_or("--out DIR is required")?);
+    if let Some(n) = opt("--tiny-files") {
+        let n: u64 = n.parse().map_err(|_| "--tiny-files: not a number")?;
+        let bytes = tiny_files(&out.join("claude"), n, end, seed).map_err(|e| e.to_string())?;
+        return Ok(format!("wrote {n} one-call sessions ({bytes} bytes) to {}\n", out.join("claude").display()));
+    }
     let size = parse_size(&opt("--size").unwrap_or("1G".into())).ok_or("--size: like 40M or 1G")?;
     let codex_size = parse_size(&opt("--codex-size").unwrap_or("0".into())).ok_or("--codex-size: like 40M")?;
     let days: u32 = opt("--days").map_or(Ok(30), |s| s.parse()).map_err(|_| "--days: not a number")?;

@@ -14,149 +14,20 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+mod item;
+mod owner;
+
+pub use item::Item;
+use owner::refusal;
+
 use super::hash::checksum;
 use super::platform;
-
-/// A file (or folder) of the cache.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Item<'a> {
-    /// The log, and the one it rotated out.
-    Log,
-    OldLog,
-    /// What a prompt found wrong with its settings, for `doctor`.
-    Problems,
-    /// The prompt cache of the session the status line last drew.
-    PromptCache,
-    /// The readings of a service's own file (Claude Code's `.claude.json`), by a hash of its path.
-    KeptReadings(u64),
-    /// The status line's readings: one file per history root (by a hash of the root), the readings
-    /// waiting to be folded into it, their lock and folder.
-    Readings(u64),
-    ReadingsPending(u64, &'a str),
-    ReadingsPendingDir,
-    ReadingsLock,
-    ReadingsDir,
-    /// Where earlier versions kept every root's readings at once: removed.
-    OldReadings,
-    /// Which notices were given: one file per channel and notice.
-    Notice(&'a str, u64),
-    NoticesDir,
-    /// The cache of one set of roots (by a hash of the set), and its files.
-    Db(u64),
-    State(u64),
-    Base(u64, u64),
-    Cold(u64, u64),
-    Lock(u64),
-    /// The roots a `Db` folder is for, so that one whose roots are all gone can be removed.
-    Roots(u64),
-    /// What one percent of each window cost, as the forecast last learned it (see `store::memo`).
-    Calibration(u64),
-    /// This device's id for the sync folder, and the other devices' files as last read from it.
-    DeviceId,
-    Devices,
-}
-
-impl Item<'_> {
-    /// Where it lives under the cache directory.
-    fn rel(&self) -> PathBuf {
-        let db = |d: &u64| PathBuf::from(format!("db-{d:016x}"));
-        match self {
-            Item::Log => "runway.log".into(),
-            Item::OldLog => "runway.log.1".into(),
-            Item::Problems => "problems".into(),
-            Item::PromptCache => "prompt-cache".into(),
-            Item::KeptReadings(h) => format!("claude-json-{h:016x}").into(),
-            Item::Readings(h) => format!("readings/{h:016x}").into(),
-            Item::ReadingsPending(h, tag) => format!("readings/pending/{h:016x}.{tag}").into(),
-            Item::ReadingsPendingDir => "readings/pending".into(),
-            Item::ReadingsLock => "readings.lock".into(),
-            Item::ReadingsDir => "readings".into(),
-            Item::OldReadings => "readings.json".into(),
-            Item::Notice(channel, h) => format!("notices/{channel}-{h:016x}").into(),
-            Item::NoticesDir => "notices".into(),
-            Item::Db(d) => db(d),
-            Item::State(d) => db(d).join("state"),
-            Item::Base(d, g) => db(d).join(format!("base-{g:016x}")),
-            Item::Cold(d, g) => db(d).join(format!("cold-{g:016x}")),
-            Item::Lock(d) => db(d).join("lock"),
-            Item::Roots(d) => db(d).join("roots"),
-            Item::Calibration(d) => db(d).join("calibration"),
-            Item::DeviceId => "device-id".into(),
-            Item::Devices => "devices".into(),
-        }
-    }
-
-    /// The largest file of this kind runway writes, with room to spare: anything larger is not its
-    /// own, and is not read.
-    fn max(&self) -> u64 {
-        match self {
-            Item::Log | Item::OldLog => 4 << 20,
-            Item::Problems | Item::ReadingsPending(..) | Item::Roots(_) => 1 << 20,
-            Item::PromptCache | Item::Notice(..) | Item::Calibration(_) | Item::DeviceId => 4 << 10,
-            Item::Devices => 8 << 20,
-            Item::KeptReadings(_) => 1 << 20,
-            Item::Readings(_) => 4 << 20,
-            Item::State(_) | Item::Base(..) | Item::Cold(..) => 4 << 30,
-            _ => 0,
-        }
-    }
-
-    /// What a checksum of it is seeded with.
-    fn domain(&self) -> &'static str {
-        match self {
-            Item::Readings(_) | Item::ReadingsPending(..) => "readings",
-            Item::KeptReadings(_) => "kept-readings",
-            Item::PromptCache => "prompt-cache",
-            Item::Problems => "problems",
-            Item::Roots(_) => "roots",
-            Item::Calibration(_) => "calibration",
-            Item::DeviceId => "device-id",
-            Item::Devices => "devices",
-            _ => "cache",
-        }
-    }
-
-    fn is_dir(&self) -> bool {
-        matches!(self, Item::ReadingsDir | Item::ReadingsPendingDir | Item::NoticesDir | Item::Db(_))
-    }
-}
 
 /// The cache directory, checked once per run.
 #[derive(Clone, Debug)]
 pub struct Cache {
     dir: PathBuf,
     refused: Option<String>,
-}
-
-/// Why a directory is not one runway may keep its cache in, if it is not.
-fn refusal(dir: &Path) -> Option<String> {
-    let me = platform::euid();
-    let md = match fs::symlink_metadata(dir) {
-        Ok(l) if l.file_type().is_symlink() => {
-            if platform::owner(&l) != me {
-                return Some(format!(
-                    "{} is a link made by user {}, not by this user ({me})",
-                    dir.display(),
-                    platform::owner(&l)
-                ));
-            }
-            fs::metadata(dir).ok()?
-        }
-        Ok(md) => md,
-        // Not there yet (it is made 0700 when first written), or not a directory at all (then
-        // nothing can be written, and the run keeps what it reads in memory).
-        Err(_) => return None,
-    };
-    if !md.is_dir() {
-        return None;
-    }
-    if platform::owner(&md) != me {
-        return Some(format!("{} belongs to user {}, not to this user ({me})", dir.display(), platform::owner(&md)));
-    }
-    if platform::writable_by_others(&md) {
-        return Some(format!("{} may be written by every user (mode {:o})", dir.display(), platform::mode(&md)));
-    }
-    None
 }
 
 fn not_a_file(path: &Path, md: &Metadata) -> io::Error {
