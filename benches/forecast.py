@@ -19,8 +19,9 @@ never from runway. Method (the same for anyone who runs it):
   (every third, by name) is hidden from runway, as if run on another machine or in a browser; while
   the visible sessions work, `runway statusline` is fed the readings the whole account would have
   produced (the 5-hour share of the whole block and the week's share of a weekly limit ten times the
-  5-hour one, whole percents, one reading a minute at most). runway gets no --limit-cost there: the
-  readings are all it has. Blocks, crossings and idle time are the whole account's.
+  5-hour one, whole percents, one reading a minute at most), in time order between the samples, so
+  that each sample knows the readings of its past only, as it would live. runway gets no --limit-cost
+  there: the readings are all it has. Blocks, crossings and idle time are the whole account's.
 - precision = warned samples in blocks that cross / all warned samples;
   recall = crossing blocks (crossing 30 minutes or more after their start) warned at least 15 minutes
   before the crossing / all such blocks;
@@ -220,7 +221,9 @@ def elsewhere(binary, projects, acct, work):
         w = week_of(t)
         seven = round((cost_upto(acct, t) - cost_upto(acct, w - 1)) / L7 * 100)
         readings.append((t, e["path"], five, (b["start"] + H5) // 1000, seven, (w + 7 * 24 * 60 * MIN) // 1000))
-    for t, path, five, r5, seven, r7 in readings:
+
+    def feed(reading):
+        t, path, five, r5, seven, r7 = reading
         payload = {"session_id": os.path.basename(path)[:-6], "transcript_path": path.replace(projects, os.path.join(env["CLAUDE_CONFIG_DIR"], "projects")),
                    "model": {"id": "claude-opus-4-6", "display_name": "Opus"},
                    "rate_limits": {"five_hour": {"used_percentage": five, "resets_at": r5},
@@ -243,9 +246,15 @@ def elsewhere(binary, projects, acct, work):
 
     build(binary, env, acct["calls"][-1]["ts"])
     run = prompt_at(binary, env, [])
-    jobs = [(i, t) for i, b in enumerate(acct["blocks"]) for t in samples(b)]
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as ex:
-        segs = list(ex.map(lambda j: run(j[1]), jobs))
+    # In time order, each prompt after the readings of its past and before those of its future: what
+    # the status line had handed over by then is all runway knows, as it would be live.
+    jobs = sorted(((i, t) for i, b in enumerate(acct["blocks"]) for t in samples(b)), key=lambda j: j[1])
+    segs, fed = [], 0
+    for _, t in jobs:
+        while fed < len(readings) and readings[fed][0] <= t:
+            feed(readings[fed])
+            fed += 1
+        segs.append(run(t))
     return [(acct["blocks"][i], t, "!" in s, plain(acct["blocks"][i], t)) for (i, t), s in zip(jobs, segs)]
 
 
@@ -321,13 +330,14 @@ def main():
     runs = [(n, p, replay) for n, p in histories] + [(n, p, elsewhere) for n, p in hidden]
     for name, projects, how in runs:
         everyone = []
-        for acct_name, acct in sorted(accounts(projects).items()):
+        for n, (acct_name, acct) in enumerate(sorted(accounts(projects).items()), 1):
             if not acct["limit"]:
                 continue
             slug = "".join(c if c.isalnum() else "-" for c in name)
             res = how(a.bin, projects, acct, os.path.join(work, slug, acct_name))
             everyone.extend(res)
-            print("| %s | %s | $%.2f | %s |" % (name, acct_name, acct["limit"], row(res)))
+            # Numbered, not named: the folders carry people's names.
+            print("| %s | %d | $%.2f | %s |" % (name, n, acct["limit"], row(res)))
             sys.stdout.flush()
         print("| **%s** | all | | %s |" % (name, row(everyone, "**")))
 
