@@ -107,7 +107,12 @@ pub fn run(cfg: Config, args: ReportArgs) -> io::Result<ExitCode> {
     let style = &app.cfg.style;
     let out = if args.json {
         // (Not copied into a new string for its newline: over 100k sessions it is 120 MB.)
-        let mut json = style.json(&render::report_json::report(&rep, &model)).into_owned();
+        let json = render::report_json::report(&rep, &model);
+        let ascii = match style.json(&json) {
+            std::borrow::Cow::Owned(o) => Some(o),
+            std::borrow::Cow::Borrowed(_) => None,
+        };
+        let mut json = ascii.unwrap_or(json);
         json.push('\n');
         json
     } else {
