@@ -83,11 +83,9 @@ impl App {
             let home = crate::ground::dirs::home(&cfg.env);
             let mark = crate::ground::platform::machine_mark(home.as_deref());
             let now_ns = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-            let roots = db_key(&roots);
             identity::of(
                 &cfg.cache,
                 &mark,
-                roots,
                 s.device_name.as_deref(),
                 crate::ground::platform::host_name(),
                 now_ns,

@@ -161,3 +161,23 @@ fn what_sync_tools_leave_in_the_folder() {
     let doctor = stdout(&output_within(b.cmd().args(["--now", NOW, "doctor"]), 30));
     assert!(doctor.contains("eeeeeeeeeeeeeeee.device"), "{doctor}");
 }
+
+#[test]
+fn a_device_whose_histories_change_is_still_one_device() {
+    // The tmux server runs runway without the shell's CLAUDE_CONFIG_DIR, so the two read different
+    // histories, by turns: still one device, one file, never a second device made of the first.
+    let shared = tempfile::tempdir().unwrap();
+    let a = Device::claude(shared.path());
+    a.status(NOW);
+    let first = a.file();
+    for _ in 0..2 {
+        let o = a.cmd().env_remove("CLAUDE_CONFIG_DIR").args(["--now", NOW, "status", "--json"]).output().unwrap();
+        let v = json_of(&o);
+        assert_eq!(v["devices"].as_array().map(Vec::len), Some(1), "{v}");
+        let v = a.status(NOW);
+        assert_eq!(v["devices"].as_array().map(Vec::len), Some(1), "{v}");
+    }
+    assert_eq!(a.file(), first);
+    let files = std::fs::read_dir(shared.path().join("runway")).unwrap().count();
+    assert_eq!(files, 1, "one file for one device");
+}

@@ -1,25 +1,27 @@
 //! Which device this is: an id chosen once and kept in the cache directory, with a mark of the
-//! machine it was chosen on (`platform::machine_mark`) and of the histories it reads (its roots), so
-//! that a cache directory copied to another machine gets an id of its own there instead of writing
-//! as the first, and a file this machine wrote under an id it had before is known for what it is;
-//! and a readable name, the host name unless the setting `device_name` gives one. A renamed host
-//! keeps its id.
+//! machine it was chosen on (`platform::machine_mark`) and of the cache directory's path, so that a
+//! cache directory copied to another machine gets an id of its own there instead of writing as the
+//! first, and a file this machine wrote under an id it had before is known for what it is; and a
+//! readable name, the host name unless the setting `device_name` gives one. A renamed host keeps its
+//! id, and so does a device whose histories change (a tool installed, `CODEX_HOME` set): were they
+//! part of the mark, the file written before would read as another device's, counted twice.
 
 use crate::ground::cache::{Cache, Item};
 use crate::ground::hash::{Hasher, key};
+use crate::ground::platform;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Identity {
     /// 16 hex digits.
     pub id: String,
     pub name: String,
-    /// A hash of the machine's mark and the roots it reads.
+    /// A hash of the machine's mark and the cache directory's path.
     pub machine: u64,
 }
 
 /// This device's identity: the kept id when it was chosen on this machine, else a new one (kept).
-pub fn of(cache: &Cache, mark: &[u8], roots: u64, name: Option<&str>, host: Option<String>, now_ns: u128) -> Identity {
-    let machine = key("machine", &[mark, &roots.to_le_bytes()]);
+pub fn of(cache: &Cache, mark: &[u8], name: Option<&str>, host: Option<String>, now_ns: u128) -> Identity {
+    let machine = key("machine", &[mark, platform::bytes(cache.dir().as_os_str())]);
     let kept = cache.read_checked(Item::DeviceId).ok().and_then(|b| {
         let text = String::from_utf8(b).ok()?;
         let (id, m) = text.trim().split_once(' ')?;
@@ -45,15 +47,18 @@ mod tests {
     fn kept_on_its_machine_new_on_another() {
         let d = tempfile::tempdir().unwrap();
         let cache = Cache::new(d.path().join("cache"));
-        let a = of(&cache, b"machine-a", 1, None, Some("laptop".into()), 1);
+        let a = of(&cache, b"machine-a", None, Some("laptop".into()), 1);
         assert_eq!((a.id.len(), a.name.as_str()), (16, "laptop"));
         // Another run, a renamed host: the same id.
-        let again = of(&cache, b"machine-a", 1, None, Some("laptop-2".into()), 2);
+        let again = of(&cache, b"machine-a", None, Some("laptop-2".into()), 2);
         assert_eq!((again.id.as_str(), again.name.as_str()), (a.id.as_str(), "laptop-2"));
         // The cache directory copied to another machine: an id of its own there.
-        let copied = of(&cache, b"machine-b", 1, Some("desk"), Some("laptop".into()), 3);
+        let copied = of(&cache, b"machine-b", Some("desk"), Some("laptop".into()), 3);
         assert_ne!(copied.id, a.id);
         assert_eq!(copied.name, "desk", "the setting names it");
         assert_ne!(copied.machine, a.machine);
+        // Another cache directory on the same machine is another device (a second user's, a test's).
+        let other = of(&Cache::new(d.path().join("other")), b"machine-a", None, Some("laptop".into()), 4);
+        assert_ne!((other.id.as_str(), other.machine), (a.id.as_str(), a.machine));
     }
 }
