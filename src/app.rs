@@ -83,13 +83,7 @@ impl App {
             let home = crate::ground::dirs::home(&cfg.env);
             let mark = crate::ground::platform::machine_mark(home.as_deref());
             let now_ns = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-            identity::of(
-                &cfg.cache,
-                &mark,
-                s.device_name.as_deref(),
-                crate::ground::platform::host_name(),
-                now_ns,
-            )
+            identity::of(&cfg.cache, &mark, s.device_name.as_deref(), crate::ground::platform::host_name(), now_ns)
         });
         let devices = match (&cfg.sync, &me) {
             (Some(s), Some(me)) => folder::read(&s.dir, me, (cfg.now, cfg.wall_ms), &cfg.cache, true),

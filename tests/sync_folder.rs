@@ -181,3 +181,24 @@ fn a_device_whose_histories_change_is_still_one_device() {
     let files = std::fs::read_dir(shared.path().join("runway")).unwrap().count();
     assert_eq!(files, 1, "one file for one device");
 }
+
+#[test]
+fn an_idle_device_starts_no_helper_at_every_prompt() {
+    // The device's file is over a minute old and nothing new was read since it was last looked at:
+    // a prompt has nothing to give the helper. (It once started one at every prompt, to find the
+    // figures unchanged and leave the file as it was: 21 ms a prompt instead of 2.)
+    let shared = tempfile::tempdir().unwrap();
+    let a = Device::claude(shared.path());
+    a.status(NOW);
+    let file = a.file();
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(120);
+    std::fs::File::options().append(true).open(&file).unwrap().set_modified(old).unwrap();
+    for _ in 0..2 {
+        let o = a.cmd().env_remove("RUNWAY_NO_HELPER").args(["prompt", "--shell", "plain"]).output().unwrap();
+        assert_quiet(&o);
+    }
+    // A helper, had one started, would have written the file as of now within this time.
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let mtime = std::fs::metadata(&file).unwrap().modified().unwrap();
+    assert_eq!(mtime, old, "the file was written again");
+}

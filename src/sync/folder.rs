@@ -107,7 +107,8 @@ pub fn read(sync_dir: &Path, me: &Identity, (now, wall): (i64, i64), cache: &Cac
     let stamps: Vec<(u64, i64, u64)> =
         names.iter().map(|(_, md)| (md.len(), platform::mtime_ns(md), platform::identity(md).1)).collect();
     let key = {
-        let mut h = Hasher::new("devices");
+        // (The layout of the copy is part of its key: an older runway's copy, by model, is read again.)
+        let mut h = Hasher::new("devices-by-hour");
         for ((n, _), s) in names.iter().zip(&stamps) {
             h.part(n.as_bytes()).u64(s.0).u64(s.1 as u64).u64(s.2);
         }
@@ -128,7 +129,7 @@ pub fn read(sync_dir: &Path, me: &Identity, (now, wall): (i64, i64), cache: &Cac
                     let held = held.map(|mut f| {
                         if recent {
                             for t in &mut f.tools {
-                                t.hours.retain(|h| h.start >= now - RECENT_MS && h.start <= now + HOUR_MS);
+                                t.hours = hours_of(std::mem::take(&mut t.hours), now);
                             }
                             f.projects.clear();
                         }
@@ -166,6 +167,25 @@ pub fn read(sync_dir: &Path, me: &Identity, (now, wall): (i64, i64), cache: &Cac
     Seen { devices, ignored }
 }
 
+/// A tool's hours as a prompt needs them: the eight days before `now`, each hour one figure, its
+/// models added up (what the windows sum; `report` reads the files whole). Five devices' heavy
+/// months kept by model cost a warm prompt 0.8 ms, decoded and summed (benches/bench.sh).
+fn hours_of(mut hours: Vec<Hour>, now: i64) -> Vec<Hour> {
+    hours.retain(|h| h.start >= now - RECENT_MS && h.start <= now + HOUR_MS);
+    hours.sort_by_key(|h| h.start);
+    let mut out: Vec<Hour> = Vec::with_capacity(hours.len().min(8 * 24 + 1));
+    for h in hours {
+        match out.last_mut() {
+            Some(o) if o.start == h.start => {
+                o.calls += h.calls;
+                o.sums += h.sums;
+            }
+            _ => out.push(Hour { model: String::new(), ..h }),
+        }
+    }
+    out
+}
+
 fn put_file(w: &mut Writer, f: &DeviceFile) {
     w.bytes(f.id.as_bytes()).bytes(f.name.as_bytes()).i64(f.written_at).u64(f.machine);
     w.u32(f.tools.len() as u32);
@@ -194,7 +214,8 @@ fn get_file(r: &mut Reader) -> R<DeviceFile> {
     for _ in 0..r.count(5)? {
         let provider = Provider::from_code(r.u8()?).ok_or(crate::ground::codec::Corrupt)?;
         let mut hours = Vec::new();
-        for _ in 0..r.count(100)? {
+        // An hour is at least 92 bytes: its start, an empty model's length, calls and the sums.
+        for _ in 0..r.count(92)? {
             let (start, model, calls) = (r.i64()?, text(r.bytes()?), r.u64()?);
             let sums = Sums {
                 input: r.u64()?,
@@ -269,5 +290,53 @@ pub fn due(sync_dir: &Path, me: &Identity, min_ms: i64) -> bool {
     match open_regular(&own_file(sync_dir, me)) {
         Ok((_, md)) => md.modified().ok().and_then(|t| t.elapsed().ok()).is_none_or(|a| a.as_millis() as i64 >= min_ms),
         Err(_) => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_prompt_keeps_each_recent_hour_once_its_models_added_up() {
+        let now = 100 * DAY_MS;
+        let hour = |start: i64, model: &str, calls: u64, cost: u128| Hour {
+            start,
+            model: model.into(),
+            calls,
+            sums: Sums { output: calls * 10, cost, ..Sums::default() },
+        };
+        let hours = vec![
+            hour(now - HOUR_MS, "b", 2, 7),
+            hour(now - 9 * DAY_MS, "a", 5, 1), // older than eight days: not a prompt's
+            hour(now - HOUR_MS, "a", 3, 5),
+            hour(now - 2 * HOUR_MS, "a", 1, 4),
+        ];
+        let got: Vec<(i64, u64, u64, u128)> =
+            hours_of(hours, now).iter().map(|h| (h.start, h.calls, h.sums.output, h.sums.cost)).collect();
+        assert_eq!(got, vec![(now - 2 * HOUR_MS, 1, 10, 4), (now - HOUR_MS, 5, 50, 12)]);
+    }
+
+    #[test]
+    fn the_kept_copy_reads_back_what_was_kept() {
+        // Hours without a model's name are the smallest an hour can be: the copy must read them back,
+        // or every prompt reads the folder again and writes the copy anew.
+        let d = tempfile::tempdir().unwrap();
+        let cache = Cache::new(d.path().to_path_buf());
+        let hours: Vec<Hour> = (0..3)
+            .map(|i| Hour { start: i * HOUR_MS, model: String::new(), calls: 1, sums: Sums::default() })
+            .collect();
+        let f = DeviceFile {
+            id: "0123456789abcdef".into(),
+            name: "desk".into(),
+            written_at: 5,
+            machine: 7,
+            tools: vec![ToolUse { provider: Provider::CLAUDE, hours, readings: Vec::new() }],
+            projects: Vec::new(),
+        };
+        let entries = vec![Entry { name: "0123456789abcdef.device".into(), stamp: (1, 2, 3), held: Ok(f) }];
+        keep(&cache, 42, &entries);
+        assert_eq!(kept(&cache, 42), Some(entries));
+        assert_eq!(kept(&cache, 43), None, "another folder's");
     }
 }

@@ -40,6 +40,8 @@ pub enum Item<'a> {
     /// This device's id for the sync folder, and the other devices' files as last read from it.
     DeviceId,
     Devices,
+    /// When this device last looked whether its sync file needed writing (see `publish`).
+    Published,
 }
 
 impl Item<'_> {
@@ -69,6 +71,7 @@ impl Item<'_> {
             Item::Calibration(d) => db(d).join("calibration"),
             Item::DeviceId => "device-id".into(),
             Item::Devices => "devices".into(),
+            Item::Published => "published".into(),
         }
     }
 
@@ -78,7 +81,7 @@ impl Item<'_> {
         match self {
             Item::Log | Item::OldLog => 4 << 20,
             Item::Problems | Item::ReadingsPending(..) | Item::Roots(_) => 1 << 20,
-            Item::PromptCache | Item::Notice(..) | Item::Calibration(_) | Item::DeviceId => 4 << 10,
+            Item::PromptCache | Item::Notice(..) | Item::Calibration(_) | Item::DeviceId | Item::Published => 4 << 10,
             Item::Devices => 8 << 20,
             Item::KeptReadings(_) => 1 << 20,
             Item::Readings(_) => 4 << 20,
@@ -98,6 +101,7 @@ impl Item<'_> {
             Item::Calibration(_) => "calibration",
             Item::DeviceId => "device-id",
             Item::Devices => "devices",
+            Item::Published => "published",
             _ => "cache",
         }
     }
