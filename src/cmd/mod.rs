@@ -96,6 +96,8 @@ pub fn timings(app: &crate::app::App, started: std::time::Instant) {
     let mut t: Vec<String> = app.run.info.timings.iter().map(|(k, v)| format!("{k} {v}µs")).collect();
     t.push(format!("query+render {}µs", started.elapsed().as_micros()));
     t.push(format!("read-bytes {}", app.run.info.bytes_read));
+    // Every reading kept is decoded and looked through by every prompt.
+    t.push(format!("readings {}+{}", app.run.db.state.readings.len(), app.readings.list.len()));
     if let Some(kib) = peak_rss_kib() {
         t.push(format!("peak-rss {kib}KiB"));
     }
