@@ -446,3 +446,18 @@ fn a_replay_shows_the_reading_of_its_moment() {
         assert_eq!(got.as_f64(), Some(want), "at {now}");
     }
 }
+
+#[test]
+fn a_rollouts_project_is_the_directory_it_ran_in() {
+    // The real rollout's `session_meta.cwd`, not the date folders it is kept in.
+    let s = Sandbox::empty();
+    copy_tree(&fixtures().join("codex-real"), &s.codex_home());
+    let o = s
+        .cmd()
+        .args(["--providers", "codex", "--now", "2026-05-12T00:00:00Z", "report", "--by", "project", "--json"])
+        .output()
+        .unwrap();
+    let v = json_of(&o);
+    let names: Vec<&str> = v["project"].as_array().unwrap().iter().filter_map(|r| r["period"].as_str()).collect();
+    assert_eq!(names, vec!["/Users/Sample_User/repos/codemie-ai/codemie-code"], "{v}");
+}

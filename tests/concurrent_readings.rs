@@ -64,5 +64,5 @@ fn forty_status_lines_at_once_keep_every_reading() {
     let v = s.status(&last);
     assert_eq!(v["claude"]["rate_limits"]["five_hour"]["used_percent"], 10.0 + (n - 1) as f64, "the newest");
     let doctor = stdout(&s.run(&["--now", &last, "doctor"]));
-    assert!(doctor.contains(&format!("claude  {} 5-hour", 50 + n)), "every one kept: {doctor}");
+    assert!(doctor.contains(&format!("claude   {} 5-hour", 50 + n)), "every one kept: {doctor}");
 }

@@ -208,7 +208,7 @@ fn human_status_and_doctor() {
     );
     let o = s.run(&["doctor"]);
     let text = stdout(&o);
-    assert!(text.contains("claude  9 files"), "{text}");
+    assert!(text.contains("claude   9 files"), "{text}");
     assert!(text.contains("0 malformed usage lines"), "{text}");
     assert!(text.contains(&s.cache().display().to_string()), "{text}");
 }

@@ -242,7 +242,7 @@ fn two_tools_warning(s: &Sandbox) {
 }
 
 #[test]
-fn both_providers_fit_in_32_columns() {
+fn both_providers_fit_in_28_columns() {
     if !have("zsh") || !have("tmux") {
         return;
     }
@@ -250,7 +250,7 @@ fn both_providers_fit_in_32_columns() {
     two_tools_warning(&s);
     let plain = stdout(&s.run(&["--color", "never", "--limit-cost", "10", "--now", HOST_NOW, "prompt"]));
     assert!(plain.matches('⚠').count() == 2, "{plain}");
-    assert!(plain.chars().count() <= 32, "{plain:?} is {} columns", plain.chars().count());
+    assert!(plain.chars().count() <= 28, "{plain:?} is {} columns", plain.chars().count());
     // In zsh at 80 columns, in a directory deep enough that the old 61-column segment did not fit
     // beside it, the right prompt shows, whole.
     let deep = s.home().join("src/project-name/with/nested");

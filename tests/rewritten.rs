@@ -113,10 +113,10 @@ fn a_link_loop_and_a_rewrite_count_each_project_once() {
         let doctor = stdout(&s.run(&["--now", HOST_NOW, "doctor"]));
         doctor.lines().find(|l| l.trim_start().starts_with("claude ") && l.contains(" files, ")).unwrap().to_owned()
     };
-    assert!(tracked(&s).contains("claude  10 files"), "{}", tracked(&s));
+    assert!(tracked(&s).contains("claude   10 files"), "{}", tracked(&s));
     // A new project (the root changed: listed again, with the alias in it).
     fs::create_dir(s.projects().join("-home-USER-projects-new")).unwrap();
-    assert!(tracked(&s).contains("claude  10 files"), "{}", tracked(&s));
+    assert!(tracked(&s).contains("claude   10 files"), "{}", tracked(&s));
     let o = s
         .cmd()
         .env("RUNWAY_RESCAN_SECS", "0")

@@ -33,7 +33,7 @@ fn report(eng: &App, problems: &[String]) -> String {
     }
     for r in &eng.roots {
         let state = if r.path.is_dir() { "found" } else { "missing" };
-        let _ = writeln!(o, "  {:<7} {:<8} {}", r.provider.name(), state, clean(&r.path.display().to_string()));
+        let _ = writeln!(o, "  {:<8} {:<8} {}", r.provider.name(), state, clean(&r.path.display().to_string()));
     }
     let _ = writeln!(o, "\ntracked");
     for &p in Provider::ALL {
@@ -48,7 +48,7 @@ fn report(eng: &App, problems: &[String]) -> String {
         let odd: u64 = files.iter().map(|f| u64::from(f.odd)).sum();
         let _ = writeln!(
             o,
-            "  {:<7} {} files, {} read, {} malformed usage lines, {} oversized lines, {} unreadable files, \
+            "  {:<8} {} files, {} read, {} malformed usage lines, {} oversized lines, {} unreadable files, \
              {odd} fields of an unexpected type ignored",
             p.name(),
             files.len(),
@@ -117,7 +117,7 @@ fn report(eng: &App, problems: &[String]) -> String {
         let count = |w| ev.of(w).count();
         let _ = writeln!(
             o,
-            "  {:<7} {} 5-hour and {} 7-day readings (newest {seen}), {} \"usage limit reached\" notices",
+            "  {:<8} {} 5-hour and {} 7-day readings (newest {seen}), {} \"usage limit reached\" notices",
             p.name(),
             count(crate::ground::window::Window::FiveHour),
             count(crate::ground::window::Window::SevenDay),

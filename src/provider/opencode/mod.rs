@@ -21,7 +21,7 @@ pub const SPEC: Spec = Spec {
     name: "opencode",
     title: "OpenCode",
     letter: "O",
-    env: &["OPENCODE_DB"],
+    env: &["OPENCODE_DATA_DIR", "OPENCODE_DB"],
     roots,
     wanted,
     descend,
@@ -36,7 +36,12 @@ pub const SPEC: Spec = Spec {
     awaiting: nothing_awaited,
 };
 
+/// The data folder. OpenCode itself has no variable for it; `OPENCODE_DATA_DIR` is the one ccusage
+/// reads, honoured so that a folder set for it is found here too.
 fn data(env: &Env) -> Option<PathBuf> {
+    if let Some(d) = env.dir("OPENCODE_DATA_DIR") {
+        return Some(d);
+    }
     env.dir("XDG_DATA_HOME").or_else(|| home(env).map(|h| h.join(".local/share"))).map(|d| d.join("opencode"))
 }
 

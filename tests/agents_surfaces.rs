@@ -1,0 +1,96 @@
+//! GitHub Copilot CLI, OpenCode, Gemini CLI and Kimi Code on every surface, from their real files:
+//! the prompt, `status` and `status --json`, the Claude Code status line beside Claude, and `doctor`.
+//! (Their figures are checked against the independent count in tests/agents.rs.)
+
+mod common;
+
+use std::io::Write;
+use std::process::Stdio;
+
+use common::*;
+
+/// Each tool: its name, its letter, where its folder goes under a home, the repository's real
+/// files, and a moment ten minutes after its newest call.
+const TOOLS: [(&str, &str, &str, &str, &str); 4] = [
+    ("copilot", "P", ".copilot", "agents/copilot", "2026-07-05T04:10:00Z"),
+    ("opencode", "O", ".local/share/opencode", "agents/opencode", "2026-01-23T21:36:00Z"),
+    ("gemini", "G", ".gemini", "agents/gemini", "2026-01-15T21:00:00Z"),
+    ("kimi", "K", ".kimi-code", "agents/kimi-code", "2026-08-01T21:25:00Z"),
+];
+
+fn with(tool_folder: &str, fixture: &str) -> Sandbox {
+    let s = Sandbox::claude_fixture();
+    copy_tree(&fixtures().join(fixture), &s.home().join(tool_folder));
+    s
+}
+
+#[test]
+fn each_tool_shows_on_every_surface() {
+    for (tool, letter, folder, fixture, now) in TOOLS {
+        let s = with(folder, fixture);
+        // The prompt: the tool's window, alone (Claude's fixture is months away), so unlettered.
+        let o = s.cmd().args(["--now", now, "--color", "never", "prompt", "--shell", "plain"]).output().unwrap();
+        assert_quiet(&o);
+        let seg = stdout(&o);
+        assert!(seg.contains('↻') && (seg.contains('$') || seg.contains("req")), "{tool}: {seg:?}");
+        // status --json: the tool's week holds its calls, and no other tool has any.
+        let v = s.status(now);
+        for (other, ..) in TOOLS {
+            let n = v[other]["week"]["entries"].as_u64().unwrap_or(0);
+            // OpenCode's and Gemini CLI's real sessions share a week.
+            if other == tool {
+                assert!(n > 0, "{tool}: {}", v[other]);
+            } else if !(tool == "gemini" && other == "opencode") {
+                assert_eq!(n, 0, "{tool} at {now}: {other} {}", v[other]);
+            }
+        }
+        // status in words names the tool.
+        let text = stdout(&s.cmd().args(["--now", now, "status"]).output().unwrap());
+        let title = match tool {
+            "copilot" => "Copilot CLI",
+            "opencode" => "OpenCode",
+            "gemini" => "Gemini CLI",
+            _ => "Kimi Code",
+        };
+        assert!(text.lines().any(|l| l == title) && text.contains("calls"), "{tool}: {text}");
+        // doctor: the tool's folder, found, and what was read of it.
+        let doc = stdout(&s.cmd().arg("doctor").output().unwrap());
+        let root = s.home().join(folder);
+        assert!(
+            doc.lines().any(|l| l.contains(tool) && l.contains("found") && l.contains(&*root.to_string_lossy())),
+            "{tool}: {doc}"
+        );
+        // The Claude Code status line: the tool beside Claude, by its letter.
+        let p = payload(&s, None);
+        let mut c = s
+            .cmd()
+            .args(["--now", now, "--color", "never", "statusline"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        c.stdin.take().unwrap().write_all(p.to_string().as_bytes()).unwrap();
+        let o = c.wait_with_output().unwrap();
+        assert_quiet(&o);
+        let line = stdout(&o);
+        // Lettered, its window's name after the letter where it is not the 5 hours (`Pmo`).
+        assert!(line.contains(&format!("· {letter}")), "{tool}: {line:?}");
+    }
+}
+
+#[test]
+fn opencodes_folder_moved_the_way_ccusage_is_told() {
+    // `OPENCODE_DATA_DIR` (ccusage's setting; OpenCode has none): the folder is found there.
+    let s = Sandbox::empty();
+    let elsewhere = s.home().join("elsewhere/opencode");
+    copy_tree(&fixtures().join("agents/opencode"), &elsewhere);
+    let o = s
+        .cmd()
+        .env("OPENCODE_DATA_DIR", &elsewhere)
+        .args(["--providers", "opencode", "--now", "2026-12-31T00:00:00Z", "report", "--by", "session", "--json"])
+        .output()
+        .unwrap();
+    let v = json_of(&o);
+    assert_eq!(v["session"].as_array().map(Vec::len), Some(2), "{v}");
+}
