@@ -24,6 +24,15 @@ use crate::config::{self, Audience};
 use crate::ground::log;
 
 /// Writes to stdout; a closed pipe is not an error.
+/// Writes what `write` makes to stdout as it comes, through a buffer; a closed pipe is not an error.
+pub fn emit_with(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    let mut out = io::BufWriter::with_capacity(64 << 10, io::stdout().lock());
+    match write(&mut out).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        r => r,
+    }
+}
+
 pub fn emit(s: &str) -> io::Result<()> {
     let mut out = io::stdout().lock();
     match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {

@@ -105,20 +105,14 @@ pub fn run(cfg: Config, args: ReportArgs) -> io::Result<ExitCode> {
     };
     let model = |m: u16| rep.names.get(m as usize).cloned().unwrap_or_else(|| app.model_name(m));
     let style = &app.cfg.style;
-    let out = if args.json {
-        // (Not copied into a new string for its newline: over 100k sessions it is 120 MB.)
-        let json = render::report_json::report(&rep, &model);
-        let ascii = match style.json(&json) {
-            std::borrow::Cow::Owned(o) => Some(o),
-            std::borrow::Cow::Borrowed(_) => None,
-        };
-        let mut json = ascii.unwrap_or(json);
-        json.push('\n');
-        json
+    let r = if args.json {
+        super::emit_with(|w| {
+            render::report_json::write(&rep, &model, style.ascii, w)?;
+            w.write_all(b"\n")
+        })
     } else {
-        style.text(&render::report::table(&rep, &model, style, app.cfg.columns)).into_owned()
+        emit(&style.text(&render::report::table(&rep, &model, style, app.cfg.columns)))
     };
-    let r = emit(&out);
     super::timings(&app, started);
     r.map(|_| ExitCode::SUCCESS)
 }

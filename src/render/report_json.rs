@@ -6,6 +6,7 @@
 //! row. What runway adds is under each row's `runway` key. Keys in ccusage's (alphabetical) order.
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::ser::{Formatter, PrettyFormatter};
 use serde_json::{Value, json};
 
 use super::words::{dollars, round2};
@@ -209,10 +210,18 @@ fn blocks(rep: &Report, model: &dyn Fn(u16) -> String) -> Value {
     json!({ "blocks": out.into_iter().map(|(_, v)| v).collect::<Vec<_>>() })
 }
 
-/// The report as pretty-printed JSON.
-pub fn report(rep: &Report, model: &dyn Fn(u16) -> String) -> String {
+/// The report as pretty-printed JSON, written as it is made: over 100k sessions the text is 95 MB,
+/// and held whole it was two fifths of the report's memory. In ASCII mode every character outside
+/// ASCII is a `\u` escape (see `Ascii`).
+pub fn write(
+    rep: &Report,
+    model: &dyn Fn(u16) -> String,
+    ascii: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(out, Pretty { inner: PrettyFormatter::new(), ascii });
     let name = match rep.by {
-        By::Block => return serde_json::to_string_pretty(&blocks(rep, model)).unwrap_or_default(),
+        By::Block => return blocks(rep, model).serialize(&mut ser).map_err(std::io::Error::from),
         By::Day => "daily",
         By::Week => "weekly",
         By::Month => "monthly",
@@ -224,22 +233,100 @@ pub fn report(rep: &Report, model: &dyn Fn(u16) -> String) -> String {
     let rows = Rows(rep, model);
     let totals = sums(&rep.total.totals.sums);
     // ccusage's keys are in alphabetical order: `daily` before `totals`, `totals` before `weekly`.
-    // About 1.2 KB a pretty-printed row: one allocation instead of a growing buffer.
-    let mut out = Vec::with_capacity(1024 + rep.rows.len() * 1280);
-    let mut w = serde_json::Serializer::pretty(&mut out);
-    let r = (|| {
-        let mut m = w.serialize_map(Some(2))?;
-        if name < "totals" {
-            m.serialize_entry(name, &rows)?;
-            m.serialize_entry("totals", &totals)?;
-        } else {
-            m.serialize_entry("totals", &totals)?;
-            m.serialize_entry(name, &rows)?;
+    let mut m = ser.serialize_map(Some(2)).map_err(std::io::Error::from)?;
+    if name < "totals" {
+        m.serialize_entry(name, &rows)?;
+        m.serialize_entry("totals", &totals)?;
+    } else {
+        m.serialize_entry("totals", &totals)?;
+        m.serialize_entry(name, &rows)?;
+    }
+    SerializeMap::end(m).map_err(std::io::Error::from)
+}
+
+/// serde_json's pretty layout; in ASCII mode a string's characters outside ASCII as `\u` escapes
+/// (a UTF-16 pair beyond the BMP), so the document is the same, byte for byte ASCII.
+struct Pretty {
+    inner: PrettyFormatter<'static>,
+    ascii: bool,
+}
+
+impl Formatter for Pretty {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(&mut self, w: &mut W, fragment: &str) -> std::io::Result<()> {
+        if !self.ascii || fragment.is_ascii() {
+            return w.write_all(fragment.as_bytes());
         }
-        m.end()
-    })();
-    match r {
-        Ok(()) => String::from_utf8(out).unwrap_or_default(),
-        Err(_) => String::new(),
+        for c in fragment.chars() {
+            if c.is_ascii() {
+                w.write_all(&[c as u8])?;
+            } else {
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    write!(w, "\\u{u:04x}")?;
+                }
+            }
+        }
+        Ok(())
+    }
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.inner.begin_array(w)
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.inner.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.inner.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.inner.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.inner.begin_object(w)
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.inner.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.inner.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.inner.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.inner.end_object_value(w)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Row;
+
+    #[test]
+    fn ascii_json_is_the_same_document_escaped() {
+        let row = |key: &str| Row {
+            key: key.into(),
+            project: Some("café".into()),
+            providers: vec![Provider::CLAUDE],
+            block: None,
+            device: None,
+            acc: Acc::default(),
+        };
+        let rep = Report {
+            by: By::Session,
+            rows: vec![row("naïve ☕"), row("𝄞 clef")],
+            total: Acc::default(),
+            names: vec![],
+        };
+        let text = |ascii: bool| {
+            let mut out = Vec::new();
+            write(&rep, &|_| "model".into(), ascii, &mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let (plain, ascii) = (text(false), text(true));
+        assert!(plain.contains("naïve ☕") && ascii.is_ascii(), "{ascii}");
+        assert!(ascii.contains(r"na\u00efve \u2615") && ascii.contains(r"\ud834\udd1e clef"), "{ascii}");
+        let back: Value = serde_json::from_str(&ascii).unwrap();
+        assert_eq!(back, serde_json::from_str::<Value>(&plain).unwrap(), "the same document");
     }
 }
