@@ -158,10 +158,8 @@ impl Db {
                 b.value.resets_at.unwrap_or(0),
             )
         });
-        // Codex writes a reading with every call. Of one window (one allowance, one reset time) keep
-        // the first, the newest and the newest of each 10% of share: enough to answer for any instant
-        // (`--now` replays see the window as it stood, not the one before it), and small. Then at most
-        // KEEP_WINDOWS windows of each kind.
+        // Codex writes a reading with every call: of each window the first of each whole point and
+        // the window's last (`telling`), of the newest KEEP_WINDOWS windows of each kind.
         let keep = thin(&st.readings.iter().map(|o| &o.value).collect::<Vec<_>>());
         let mut keep = keep.into_iter();
         st.readings.retain(|_| keep.next().unwrap_or(true));
