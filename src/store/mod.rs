@@ -14,6 +14,7 @@ pub mod outcome;
 pub mod pages;
 pub mod prompt_cache;
 pub mod readings;
+pub mod readings_file;
 pub mod state;
 pub mod state_file;
 pub mod usage_file;

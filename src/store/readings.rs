@@ -6,7 +6,7 @@
 //! root applies to every root. Each root has its own small file (`Item::Readings`), so a run reads
 //! only the files of its own roots however many roots there ever were; a file whose root is gone is
 //! deleted when a new root's file is made, and readings of windows that ended more than `KEEP_DAYS`
-//! ago are dropped. A file is a checksum line, then JSON: a flipped bit makes it ignored (and logged),
+//! ago are dropped. A file is a checksum line, then a line a reading (`readings_file`): a flipped bit makes it ignored (and logged),
 //! never a different figure.
 //!
 //! A root's file is replaced whole under a lock. Forty status lines drawn at once each wait their turn
@@ -20,8 +20,6 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde_json::Value;
-
 use crate::ground::cache::{Cache, Item};
 use crate::ground::evidence::{Reading, telling};
 use crate::ground::hash::key;
@@ -29,6 +27,8 @@ use crate::ground::log;
 use crate::ground::provider::Provider;
 use crate::ground::time::DAY_MS;
 use crate::ground::window::Window;
+
+use super::readings_file::{RootFile, add};
 
 /// Readings kept per provider and window of a root, the newest, once thinned: enough for the newest
 /// twelve rises of 3 points the forecast learns from (`forecast::evidence`), and a 5-hour window whole.
@@ -55,50 +55,6 @@ pub struct Readings {
     pub last_refused: String,
 }
 
-/// The first line of a root's file in this layout. Earlier versions wrote one JSON document (read
-/// still, `from_json`); a line a reading is read by every prompt without building a JSON tree (192
-/// readings as JSON cost a warm prompt 0.38 ms, 245 as lines 0.09 ms: benches/paired.py, 300 runs).
-const HEADER: &str = "runway-readings 2";
-
-fn reading(p: Provider, window: &str, used: f64, reset: i64, seen: i64) -> Option<Reading> {
-    let window = [Window::FiveHour, Window::SevenDay, Window::Spend].into_iter().find(|w| w.key() == window)?;
-    Some(match window {
-        Window::Spend => Reading::spend(p, used, reset, seen),
-        w => Reading::new(p, w, used, reset, seen),
-    })
-}
-
-fn from_json(v: &Value) -> Option<Reading> {
-    let (p, used) = (Provider::from_name(v["provider"].as_str()?)?, v["used_percent"].as_f64()?);
-    reading(p, v["window"].as_str()?, used, v["resets_at"].as_i64()?, v["observed_at"].as_i64()?)
-}
-
-/// One reading's line: provider, window, share, reset, seen, tab-separated (the share as Rust writes
-/// an f64, which reads back to the same bits).
-fn to_line(r: &Reading, out: &mut String) {
-    use std::fmt::Write;
-    let _ = writeln!(
-        out,
-        "{}\t{}\t{}\t{}\t{}",
-        r.provider.name(),
-        r.window.key(),
-        r.used_percent,
-        r.resets_at,
-        r.observed_at
-    );
-}
-
-fn from_line(line: &str) -> Option<Reading> {
-    let mut f = line.split('\t');
-    let p = Provider::from_name(f.next()?)?;
-    let window = f.next()?;
-    let (used, reset, seen) = (f.next()?.parse().ok()?, f.next()?.parse().ok()?, f.next()?.parse().ok()?);
-    if f.next().is_some() {
-        return None;
-    }
-    reading(p, window, used, reset, seen)
-}
-
 /// A root as readings name it: resolved, so that two spellings of one directory match.
 pub fn root_key(p: &Path) -> String {
     std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()).display().to_string()
@@ -112,79 +68,6 @@ pub fn root_keys(paths: &[PathBuf]) -> HashSet<String> {
 /// Which file holds one root's readings ("" for readings of no known root).
 fn hash_of(root: &str) -> u64 {
     key("readings-root", &[root.as_bytes()])
-}
-
-/// One root's file (or readings left beside it): its readings, refused count and last reason.
-#[derive(Debug, Default)]
-struct RootFile {
-    root: String,
-    readings: Vec<Reading>,
-    refused: u64,
-    last_refused: String,
-}
-
-impl RootFile {
-    fn load(cache: &Cache, item: Item) -> Option<RootFile> {
-        let b = match cache.read_checked(item) {
-            Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return None,
-            Err(e) => {
-                log::warn(&format!("ignoring damaged readings: {e}"));
-                return None;
-            }
-        };
-        let parsed = if b.first() == Some(&b'{') { RootFile::from_json(&b) } else { RootFile::parse(&b) };
-        if parsed.is_none() {
-            log::warn(&format!("ignoring damaged {}", cache.path(item).display()));
-        }
-        parsed
-    }
-
-    /// The layout of earlier versions: one JSON document.
-    fn from_json(b: &[u8]) -> Option<RootFile> {
-        let v: Value = serde_json::from_slice(b).ok()?;
-        Some(RootFile {
-            root: v["root"].as_str()?.to_owned(),
-            readings: v["readings"].as_array()?.iter().filter_map(from_json).collect(),
-            refused: v["refused"].as_u64().unwrap_or(0),
-            last_refused: v["last_refused"].as_str().unwrap_or("").to_owned(),
-        })
-    }
-
-    /// The header, a line of root, refused count and last reason (the two texts as JSON strings, which
-    /// hold any tab or newline), then a line a reading. A line not understood makes the file damaged.
-    fn parse(b: &[u8]) -> Option<RootFile> {
-        let mut lines = std::str::from_utf8(b).ok()?.lines();
-        if lines.next()? != HEADER {
-            return None;
-        }
-        let mut head = lines.next()?.split('\t');
-        let root: String = serde_json::from_str(head.next()?).ok()?;
-        let refused = head.next()?.parse().ok()?;
-        let last_refused: String = serde_json::from_str(head.next()?).ok()?;
-        let readings = lines.map(from_line).collect::<Option<Vec<_>>>()?;
-        Some(RootFile { root, readings, refused, last_refused })
-    }
-
-    fn save(&self, cache: &Cache, item: Item) -> io::Result<()> {
-        let text = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
-        let mut out = format!("{HEADER}\n{}\t{}\t{}\n", text(&self.root), self.refused, text(&self.last_refused));
-        for r in &self.readings {
-            to_line(r, &mut out);
-        }
-        cache.write_checked(item, out.as_bytes())
-    }
-
-    /// Takes in what another file of the same root holds.
-    fn fold(&mut self, other: RootFile) {
-        self.refused += other.refused;
-        if !other.last_refused.is_empty() {
-            self.last_refused = other.last_refused;
-        }
-        for n in &other.readings {
-            add(&mut self.readings, n);
-        }
-    }
 }
 
 /// The names of the readings left beside the file `h` (see the module comment). Rare: one stat
@@ -303,13 +186,6 @@ impl Readings {
     }
 }
 
-/// Adds one reading to a root's list; a duplicate of one moment is kept once.
-fn add(list: &mut Vec<Reading>, n: &Reading) {
-    if !list.iter().any(|o| o.provider == n.provider && o.window == n.window && o.observed_at == n.observed_at) {
-        list.push(n.clone());
-    }
-}
-
 /// Thins a root's readings (oldest first) as the store thins a file's (`telling`: of each window the
 /// first reading of each whole point and the window's last, so the same figure seen again only moves
 /// the window's last forward), and keeps the newest `KEEP` of each provider and window.
@@ -352,6 +228,7 @@ fn forget_gone_roots(cache: &Cache) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::readings_file::HEADER;
     use super::*;
     use std::fs;
 
