@@ -6,8 +6,8 @@
 //! root applies to every root. Each root has its own small file (`Item::Readings`), so a run reads
 //! only the files of its own roots however many roots there ever were; a file whose root is gone is
 //! deleted when a new root's file is made, and readings of windows that ended more than `KEEP_DAYS`
-//! ago are dropped. A file is a checksum line, then a line a reading (`readings_file`): a flipped bit makes it ignored (and logged),
-//! never a different figure.
+//! ago are dropped. A file is a checksum line, then a line a reading (`readings_file`): a flipped
+//! bit makes it ignored (and logged), never a different figure.
 //!
 //! A root's file is replaced whole under a lock. Forty status lines drawn at once each wait their turn
 //! (a millisecond or two each); one that cannot get it within `WAIT` (a holder stuck or stopped)
