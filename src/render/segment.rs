@@ -239,6 +239,9 @@ mod tests {
             let s = segment(&two, 0, Target::Plain, &st);
             assert_eq!(s, want);
             assert!(s.chars().count() <= 28, "{s}: {} columns", s.chars().count());
+            // Outside UTF-8 (LANG=C) the glyphs are spelled in ASCII, and it still fits.
+            let ascii = Style { ascii: true, ..st.clone() }.text(&s).into_owned();
+            assert!(ascii.is_ascii() && ascii.len() <= 28, "{ascii}: {} columns", ascii.len());
         }
     }
 }
