@@ -37,7 +37,7 @@ pub const SPEC: Spec = Spec {
 };
 
 fn data(env: &Env) -> Option<PathBuf> {
-    env.dir("XDG_DATA_HOME").or_else(|| home(env).map(|h| h.join(".local/share"))).map(|d| d.join("opencode"))
+    env.dir("XDG_DATA_HOME").or_else(|| home(env).map(|h| h.join(".local").join("share"))).map(|d| d.join("opencode"))
 }
 
 /// The data folder; and the folder of `OPENCODE_DB` when it names a database elsewhere.
