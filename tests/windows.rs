@@ -85,6 +85,7 @@ fn setup() -> Option<Wine> {
     // One server kept up between runs (and 60 s after the last), so each run starts in milliseconds;
     // the first run makes the prefix. The server (this one, or the one that run starts) must not hold
     // an output of this process's: whoever reads it would wait for the server to end.
+    std::fs::create_dir_all(&w.prefix).unwrap();
     let _ = w.base("wineserver").arg("-p60").stdout(Stdio::null()).stderr(Stdio::null()).spawn();
     let o = w.cmd(&[], &["--version"]).stderr(Stdio::null()).output().unwrap();
     assert!(stdout(&o).starts_with("runway "), "{o:?}");
