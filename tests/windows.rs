@@ -483,15 +483,23 @@ fn its_folders_are_where_windows_keeps_them() {
     copy_tree(&fixtures().join("claude-real/projects"), &claude_dir.join("projects"));
     let config = profile.join("AppData/Roaming/runway/config.toml");
     std::fs::create_dir_all(config.parent().unwrap()).unwrap();
-    std::fs::write(&config, "providers = \"claude\"\n").unwrap();
-    let o = w.run(&[], &day_report(CLAUDE_NOW));
+    // The config file is read: it leaves Claude out, and a flag (stronger) puts it back.
+    std::fs::write(&config, "providers = \"codex\"\n").unwrap();
+    let by_config = json(&w.run(&[], &day_report(CLAUDE_NOW)));
+    let mut flagged = vec!["--providers", "claude"];
+    flagged.extend(day_report(CLAUDE_NOW));
+    let o = w.run(&[], &flagged);
+    let doctor = stdout(&w.run(&[], &["doctor"]));
     let _ = std::fs::remove_dir_all(&claude_dir);
     let _ = std::fs::remove_file(&config);
+    assert_eq!(total_tokens(&by_config), 0, "{by_config}");
     let h = claude();
     let l = linux(&h.env(tempfile::tempdir().unwrap().path(), false), &day_report(CLAUDE_NOW), None);
     assert_eq!(json(&o), json(&l));
-    assert!(cache.join("runway.log").is_file() || std::fs::read_dir(&cache).is_ok_and(|mut d| d.next().is_some()));
-    let doctor = stdout(&w.run(&[], &["doctor"]));
+    assert!(
+        std::fs::read_dir(&cache)
+            .is_ok_and(|d| d.flatten().any(|e| e.file_name().to_string_lossy().starts_with("db-")))
+    );
     assert!(doctor.contains(r"\AppData\Local\runway"), "{doctor}");
     assert!(doctor.contains(r"\.claude\projects"), "{doctor}");
     let _ = std::fs::remove_dir_all(&cache);

@@ -135,7 +135,7 @@ settings! {
     claude_desktop_history: kinds::Dir = "", -, "FILE",
         "Claude Desktop's usage history (`plan-usage-history.json`), one more source of the service's readings. Default: the app's data directory (`~/Library/Application Support/Claude`, `%APPDATA%\\Claude`, `~/.config/Claude`)";
     cache_dir: kinds::Dir = "", -, "DIR",
-        "Cache directory. Default: `~/.cache/runway` (Linux), `~/Library/Caches/runway` (macOS)";
+        "Cache directory. Default: `~/.cache/runway` (Linux), `~/Library/Caches/runway` (macOS), `%LOCALAPPDATA%\\runway` (Windows)";
 }
 
 pub fn find(key: &str) -> Option<&'static Setting> {
