@@ -33,7 +33,7 @@ fn each_commands_help_puts_its_own_options_first() {
         }
     }
     let init = stdout(&s.run(&["init", "--help"]));
-    assert!(init.contains("<host>  zsh, bash or fish"), "{init}");
+    assert!(init.contains("<host>  zsh, bash, fish or powershell"), "{init}");
 }
 
 fn shell_exe(shell: &str) -> String {
