@@ -170,7 +170,7 @@ fn backup(s: &Settings, stamp: &str) -> Result<PathBuf, String> {
     for n in 0..100 {
         let suffix = if n == 0 { String::new() } else { format!("-{n:02}") };
         let b = s.name.with_file_name(format!("settings.json.runway-backup-{stamp}{suffix}"));
-        match platform::create_new(&b, 0o600) {
+        match platform::create_private(&b) {
             Ok(mut f) => return f.write_all(s.text.as_bytes()).map(|_| b).map_err(|e| e.to_string()),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(format!("cannot save a backup beside {}: {e}", s.name.display())),

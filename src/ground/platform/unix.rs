@@ -101,6 +101,11 @@ pub fn create_new(path: &Path, mode: u32) -> io::Result<File> {
     Ok(f)
 }
 
+/// Creates a file that must not exist yet, 0600 from its first byte (a umask can only take bits away).
+pub fn create_private(path: &Path) -> io::Result<File> {
+    OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)
+}
+
 /// Creates `dir` and its parents, each 0700. An existing directory is left as it is.
 pub fn create_private_dir(dir: &Path) -> io::Result<()> {
     fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)

@@ -128,6 +128,11 @@ pub fn create_new(path: &Path, mode: u32) -> io::Result<File> {
     Ok(f)
 }
 
+/// Creates a file that must not exist yet; it inherits its folder's ACLs.
+pub fn create_private(path: &Path) -> io::Result<File> {
+    OpenOptions::new().write(true).create_new(true).open(path)
+}
+
 /// Creates `dir` and its parents; they inherit the profile's ACLs.
 pub fn create_private_dir(dir: &Path) -> io::Result<()> {
     fs::DirBuilder::new().recursive(true).create(dir)
