@@ -162,6 +162,7 @@ impl History {
         for (_, d) in TOOLS {
             std::fs::create_dir_all(h.dir.path().join(d)).unwrap();
         }
+        std::fs::write(h.path("config.toml"), "").unwrap();
         h
     }
     fn path(&self, rel: &str) -> PathBuf {
@@ -178,6 +179,8 @@ impl History {
         v.push(("RUNWAY_CACHE_DIR", name(cache)));
         v.push(("HOME", name(&self.path("home"))));
         v.push(("USERPROFILE", name(&self.path("home"))));
+        // A config of its own: Wine's profile is shared, and one test writes a config there.
+        v.push(("RUNWAY_CONFIG", name(&self.path("config.toml"))));
         // No catch-up left running after a run (under Wine it would hold the run's stderr open, see
         // `a_prompts_output_ends_before_the_catch_up_it_started`), except where a test wants one.
         v.push(("RUNWAY_NO_HELPER", "1".into()));
