@@ -14,7 +14,8 @@ EXE=${RUNWAY_WINDOWS_EXE:-target/x86_64-pc-windows-gnu/release/runway.exe}
 [ -f "$EXE" ] || { echo "wine.sh: no $EXE (cargo build --release --target x86_64-pc-windows-gnu)" >&2; exit 1; }
 WORK=$(mktemp -d)
 export WINEPREFIX=$WORK/prefix WINEDEBUG=-all WINEDLLOVERRIDES=winemenubuilder.exe=d HOME=$WORK/home
-trap 'wineserver -k 2>/dev/null || true; rm -rf "$WORK"' EXIT
+server=
+trap 'wineserver -k 2>/dev/null; [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$WORK"' EXIT
 mkdir -p "$HOME"
 cp "$EXE" "$WORK/runway.exe"
 x86_64-w64-mingw32-gcc -O2 -shared -o "$WORK/bcryptprimitives.dll" tests/windows/bcryptprimitives.c -ladvapi32
@@ -37,7 +38,8 @@ chmod +x "$WORK/statusline.sh"
 # the foreground); the first run makes the prefix, the next two fill the cache (the prompt's and the
 # status line's).
 mkdir -p "$WINEPREFIX"
-wineserver -p &
+wineserver -p >/dev/null 2>&1 &
+server=$!
 wine "$WORK/runway.exe" --version >/dev/null
 $RW prompt >/dev/null
 "$WORK/statusline.sh" >/dev/null
@@ -46,7 +48,8 @@ echo "prompt: $($RW prompt)   status line: $("$WORK/statusline.sh" | head -1)" >
 median() { # name, hyperfine args...
     local name=$1
     shift
-    hyperfine -N --style none --warmup 10 --runs "$RUNS" --export-json "$WORK/$name.json" "$@" >/dev/null 2>&1
+    hyperfine -N --style none --warmup 10 --runs "$RUNS" --export-json "$WORK/$name.json" "$@" >"$WORK/$name.log" 2>&1 \
+        || { echo "wine.sh: hyperfine failed for $name:" >&2; cat "$WORK/$name.log" >&2; exit 1; }
     python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.1f" % (r["median"]*1000))' "$WORK/$name.json"
 }
 echo "under $(wine --version), $RUNS runs each, medians in ms:"
