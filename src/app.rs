@@ -44,7 +44,7 @@ pub struct App {
 pub fn db_key(roots: &[Root]) -> u64 {
     let mut h = Hasher::new("roots");
     for r in roots {
-        h.u64(u64::from(r.provider.code())).part(std::os::unix::ffi::OsStrExt::as_bytes(r.path.as_os_str()));
+        h.u64(u64::from(r.provider.code())).part(crate::ground::platform::bytes(r.path.as_os_str()));
     }
     h.finish()
 }

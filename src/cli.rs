@@ -15,6 +15,7 @@ pub enum Host {
     Zsh,
     Bash,
     Fish,
+    PowerShell,
     /// Claude Code's status line (settings.json).
     Claude,
 }
@@ -153,9 +154,9 @@ pub fn command() -> Command {
     .subcommand(
         Command::new("init")
             .about("Print the shell integration to evaluate, or Claude Code's statusLine setting")
-            .arg(Arg::new("host").required(true).value_parser(["zsh", "bash", "fish", "claude"]).help(
-                "zsh, bash or fish: the script for its rc file to evaluate (a prompt hook); claude: Claude Code's \
-                 statusLine setting",
+            .arg(Arg::new("host").required(true).value_parser(["zsh", "bash", "fish", "powershell", "claude"]).help(
+                "zsh, bash, fish or powershell: the script for its rc file ($PROFILE) to evaluate (a prompt hook); \
+                 claude: Claude Code's statusLine setting",
             ))
             .arg(
                 Arg::new("print-only")
@@ -302,6 +303,7 @@ pub fn parse(args: &[OsString]) -> Result<Cli, clap::Error> {
                 Some("zsh") => Host::Zsh,
                 Some("bash") => Host::Bash,
                 Some("fish") => Host::Fish,
+                Some("powershell") => Host::PowerShell,
                 _ => Host::Claude,
             },
             print_only: flag("print-only"),

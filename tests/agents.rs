@@ -3,6 +3,9 @@
 //! a layout could be found) equals an independent count of the same files
 //! (`tests/oracle/agents_report.py`, written from `docs/providers.md`, not from runway's code), by
 //! day in two zones and by session; then what happens when each kind of file changes.
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

@@ -2,6 +2,9 @@
 //! costs the read of that file alone; rows inserted into and updated in OpenCode's database are taken
 //! once, at their newest; a Copilot CLI session's shutdown appended later adds its input side. After
 //! each change the figures equal a fresh read of the same files.
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

@@ -1,6 +1,9 @@
 //! GitHub Copilot CLI, OpenCode, Gemini CLI and Kimi Code on every surface, from their real files:
 //! the prompt, `status` and `status --json`, the Claude Code status line beside Claude, and `doctor`.
 //! (Their figures are checked against the independent count in tests/agents.rs.)
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

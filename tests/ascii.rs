@@ -3,6 +3,9 @@
 //! `doctor`, `config`, `demo`, the help, problems on stderr; and the status line with `--ascii`. A project
 //! whose folder is not ASCII (from the transcripts) and a config value that is not either are in the
 //! history, so text from outside is checked too.
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

@@ -2,6 +2,9 @@
 //! models, one reading its cache, one with a cold cache. The lines are real assistant lines of the
 //! fixture with their ids, times, models, counts and working directories set; a project is named
 //! by the directory its lines record, not by its folder's encoded name.
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

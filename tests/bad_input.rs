@@ -1,6 +1,9 @@
 //! Bad input gets a clear answer: outside prompts, the reason on stderr and exit 2; in prompt modes,
 //! the segment from the remaining settings, nothing on stderr, the reason in the log and at the top
 //! of `doctor`.
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

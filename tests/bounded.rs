@@ -1,6 +1,9 @@
 //! A prompt's work is bounded whatever the history holds: it reads a budget's worth, keeps it, shows
 //! nothing rather than a partial total, and leaves the rest to `runway catch-up` in the background.
 //! Sizes here are checked by what runway says it read (`--timings`), never by a clock.
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

@@ -1,6 +1,9 @@
 //! The cache is checked, private and never a source of zeros: a flipped bit anywhere in the base means
 //! a rebuild, not another figure; a busy or unwritable cache still gives the figures of a fresh read;
 //! what runway creates is readable by its owner only, whoever made the directory above it.
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

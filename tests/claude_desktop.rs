@@ -3,6 +3,9 @@
 //! the organisation Claude Code is signed in to counts, a failed read (`u: {}`) is no figure, and the
 //! newest figure wins wherever it came from. The two samples at 14:00 and 14:05 are a real file's, as
 //! a public reader of it quotes them (wus-technik/win_systray-claude-usage, MIT; its org redacted).
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

@@ -3,6 +3,9 @@
 //! the segment when it is the one closest to its wall; a torn or odd file gives nothing, quietly.
 //! No real `.claude.json` can be kept in the repository (it holds account ids); these are shaped
 //! like one, with unrelated keys around the member runway reads.
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

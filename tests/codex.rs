@@ -1,6 +1,9 @@
 //! Codex CLI: the real rollout (its `rate_limits` are null: the estimate path), and rollouts built
 //! from its own lines with real-shaped snapshots. Expected figures are computed by hand in comments,
 //! or by `tests/oracle/codex_count.py`.
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

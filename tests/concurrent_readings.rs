@@ -1,5 +1,8 @@
 //! Forty status lines drawn at once, their readings a second apart: every reading is kept, and the
 //! newest is the one every surface shows (a busy lock is waited for, or the reading left beside it).
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

@@ -3,6 +3,9 @@
 //! The expected numbers below are the output of `tests/oracle/claude_count.py`, a deliberately naive
 //! Python reader written from docs/counting.md; `oracle_script_gives_these_figures` re-runs it so the
 //! two cannot drift apart.
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

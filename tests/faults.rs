@@ -1,5 +1,8 @@
 //! Faults: each ends with the same totals as a fresh full read of the same files, and prompt mode
 //! prints a segment or nothing, exits 0 and keeps stderr empty.
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

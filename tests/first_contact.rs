@@ -1,5 +1,8 @@
 //! What a new user meets on day one, in real hosts: TPM's way of loading a plugin, tmux's default
 //! status bar, an existing PROMPT_COMMAND, a C locale, an 80-column terminal.
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

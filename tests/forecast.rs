@@ -1,6 +1,9 @@
 //! The forecast on the real Claude Code fixture with a fixed clock: which evidence wins, the figure it
 //! gives, and its label. Expected figures come from `tests/oracle/claude_count.py` (its dedup and
 //! prices), combined by hand in the comments.
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

@@ -2,6 +2,9 @@
 //! is named like a tmux format, a shell command substitution and notification markup runs nothing,
 //! reads nothing of the server's, and shows literally on a real tmux client, in real zsh, bash and
 //! fish prompts, in a desktop notification's body and in a terminal's notification escape.
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

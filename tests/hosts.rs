@@ -4,6 +4,9 @@
 //!
 //! A missing host skips its test with a note, unless RUNWAY_REQUIRE_HOSTS=1 (set by .ci/run, which
 //! installs them), where it fails.
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

@@ -1,6 +1,9 @@
 //! `runway init claude` on real files: a settings file as people keep them (linked from a dotfiles
 //! directory, private, with numbers and duplicate keys a re-serialiser would change, another tool's
 //! status line), written, kept beside, replaced and taken out again.
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

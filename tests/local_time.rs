@@ -1,5 +1,8 @@
 //! Times for people are local: `status` in the local zone with its name, `{reset_at}` as a clock time,
 //! `--json` in UTC. The zone database is read only when a clock time is shown, never by a plain prompt.
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

@@ -3,6 +3,9 @@
 //! holds the cache and never finishes leaves figures marked stale, not passed off as current; the
 //! caches of roots that are gone are removed. Costs here are counted in system calls, never timed
 //! (the times are the benchmark's: benches/bench.sh).
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

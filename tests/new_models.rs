@@ -1,6 +1,9 @@
 //! A model the price table does not know, in the real fixture renamed: of a known family it is priced
 //! as the family's newest model and said to be assumed; of no family it is counted in tokens, never
 //! shown as $0.00.
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

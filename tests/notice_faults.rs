@@ -2,6 +2,9 @@
 //! prompt; a notice that cannot be marked given (a full disk) is not given again at every prompt; one
 //! that cannot be given at all (its record cannot be written) is said by `doctor`, not dropped in
 //! silence.
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

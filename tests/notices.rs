@@ -2,6 +2,9 @@
 //! shell (never inside the prompt string), as a message on the tmux client, on the desktop. The
 //! fixture's last block at the hosts' clock, against a $10 limit, is heading for its limit before
 //! the reset (`5h ~15% ⚠ 28m`): that is the notice due.
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

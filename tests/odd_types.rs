@@ -1,6 +1,9 @@
 //! A field of an unexpected type never costs a line its usage: the cases one by one, a Codex
 //! `token_count` with odd `rate_limits` and a Claude Code line with odd ids, flags and usage members,
 //! each counted with the rest of its file, the odd field ignored and counted for `doctor`.
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

@@ -1,6 +1,9 @@
 //! Text runway did not write (model names from transcripts and payloads, paths) reaches a terminal,
 //! tmux or Claude Code's status line without its control and bidi characters: a name cannot clear the
 //! screen, set the window title, start a second line or turn the rest of the line around.
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

@@ -1,6 +1,9 @@
 //! Every file runway keeps is its own: a FIFO, a device or a link under a cache file's name blocks
 //! nothing and is never read (the log and `doctor` say what was there); a cache directory another user
 //! made, or anyone may write to, is not used at all; a kept copy that was edited is not believed.
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

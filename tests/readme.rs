@@ -1,4 +1,7 @@
 //! README stays true to the binary: its settings table is the one `runway config --markdown` prints.
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

@@ -2,6 +2,9 @@
 //! (`tests/oracle/claude_report.py`), by local day, week, month, session, project, model and block, in
 //! two time zones; and the ccusage-shaped JSON equal, field by field, to what ccusage 20 printed for
 //! the same fixture (`tests/oracle/ccusage/`, made by `tests/oracle/ccusage.sh`).
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

@@ -1,6 +1,9 @@
 //! A transcript rewritten in place (the same inode, the same size, its mtime put back) is noticed: its
 //! ctime moved, and at the full walk its head and tail are compared too; and a directory reached twice
 //! through a link loop is walked once, so a rewrite there does not count a project twice.
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

@@ -1,6 +1,9 @@
 //! Inputs at and past the edge of sense, each answered plainly: a config file that is no file, counts
 //! that would overflow, thousands of history roots, absurd status-line figures, a last line without
 //! its newline, JSON with spaces, an idle file that shrinks or becomes a directory.
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

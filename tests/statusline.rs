@@ -1,6 +1,9 @@
 //! `runway statusline` fed payloads shaped like Claude Code's (its documentation of 2.1.x; see
 //! docs/counting.md, the services' own figures), and the server figure it stores reaching the shell
 //! and tmux segments.
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

@@ -2,6 +2,9 @@
 //! folder, and what one device writes the other reads whole and byte for byte, also when the file is
 //! replaced by a rename. How long that takes is printed, never asserted: performance is measured by
 //! benchmarks, not by timed tests.
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

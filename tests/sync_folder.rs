@@ -1,6 +1,9 @@
 //! Two devices through a plain shared folder (what a cloud drive or a network share amounts to), and
 //! what sync tools leave in such a folder. Device A reads the real Claude Code fixture, device B the
 //! real Codex CLI one; figures are checked against the independent counts of each history.
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

@@ -1,6 +1,9 @@
 //! Two devices through a plain git repository: A commits and pushes its file, B pulls, and B's
 //! status and prompt show A's calls and A's reading. runway itself runs no git: the user's own
 //! commit and pull are the replication.
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

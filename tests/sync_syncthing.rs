@@ -1,6 +1,9 @@
 //! Two devices through two real Syncthing instances on loopback (see `common::syncthing`): A's calls
 //! and A's reading reach B's status and prompt, with A's figures equal to the independent count of
 //! A's history. How long that takes is printed, never asserted.
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

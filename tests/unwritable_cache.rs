@@ -1,6 +1,9 @@
 //! A cache that cannot be written is not "no history": every surface still answers with the totals of
 //! a fresh full read, and says what is wrong where a person can see it (status's stderr, doctor), never
 //! on a prompt.
+// These drive the Linux binary through Unix shells and files; the Windows binary is tested from
+// Linux too, under Wine (windows.rs).
+#![cfg(unix)]
 
 mod common;
 

@@ -51,9 +51,9 @@ pub fn start_if_needed(app: &App) {
         return;
     }
     let Ok(exe) = std::env::current_exe() else { return };
-    // Its own process group, so Ctrl-C at the prompt does not reach it; no terminal, no output. It
-    // is not waited for: it outlives this prompt and is reparented when it exits.
-    let spawned = platform::own_group(Command::new(exe).arg("catch-up").env("RUNWAY_CACHE_DIR", app.cfg.cache.dir()))
+    // Detached (a process group of its own, no console window), so Ctrl-C at the prompt does not
+    // reach it; no terminal, no output. It is not waited for: it outlives this prompt and is reparented when it exits.
+    let spawned = platform::detached(Command::new(exe).arg("catch-up").env("RUNWAY_CACHE_DIR", app.cfg.cache.dir()))
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())

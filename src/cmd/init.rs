@@ -1,4 +1,4 @@
-//! `runway init zsh|bash|fish`: the shell integrations, real files in `shell/` embedded here with the
+//! `runway init zsh|bash|fish|powershell`: the shell integrations, real files in `shell/` embedded here with the
 //! absolute path of this binary, and the settings given to `init`, put in. (`init claude` is
 //! `init_claude`.)
 
@@ -15,6 +15,7 @@ const FISH: &str = include_str!("../../shell/runway.fish");
 const ZSH_ONLY: &str = include_str!("../../shell/runway_segment.zsh");
 const BASH_ONLY: &str = include_str!("../../shell/runway_segment.bash");
 const FISH_ONLY: &str = include_str!("../../shell/runway_segment.fish");
+const POWERSHELL: &str = include_str!("../../shell/runway.ps1");
 
 pub fn run(host: Host, print_only: bool, args: &[String]) -> io::Result<ExitCode> {
     emit(&script(host, print_only, &exe(), args)).map(|_| ExitCode::SUCCESS)
@@ -22,7 +23,16 @@ pub fn run(host: Host, print_only: bool, args: &[String]) -> io::Result<ExitCode
 
 /// This binary's absolute path, so that a changed PATH cannot break the prompt.
 pub fn exe() -> PathBuf {
-    std::env::current_exe().and_then(std::fs::canonicalize).unwrap_or_else(|_| PathBuf::from("runway"))
+    std::env::current_exe().and_then(std::fs::canonicalize).map(plain).unwrap_or_else(|_| PathBuf::from("runway"))
+}
+
+/// A path without the `\\?\` prefix Windows' canonical paths carry, which shells do not take.
+fn plain(p: PathBuf) -> PathBuf {
+    match p.to_str() {
+        Some(s) if s.starts_with(r"\\?\UNC\") => PathBuf::from(format!(r"\\{}", &s[8..])),
+        Some(s) if s.starts_with(r"\\?\") => PathBuf::from(&s[4..]),
+        _ => p,
+    }
 }
 
 /// Quotes a word for sh-like shells (and for Claude Code's command, which runs through a shell).
@@ -31,6 +41,11 @@ pub fn sh_quote(s: &str) -> String {
         return s.to_owned();
     }
     format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// A PowerShell string literal: single quotes take everything literally but a quote, written twice.
+pub fn ps_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
 }
 
 fn fish_quote(s: &str) -> String {
@@ -48,6 +63,8 @@ pub fn script(host: Host, print_only: bool, bin: &Path, args: &[String]) -> Stri
         (Host::Bash, true) => (BASH_ONLY, sh_quote),
         (Host::Fish, false) => (FISH, fish_quote),
         (Host::Fish, true) => (FISH_ONLY, fish_quote),
+        // A prompt function is all PowerShell has: it both hooks and prints.
+        (Host::PowerShell, _) => (POWERSHELL, ps_quote),
         (Host::Claude, _) => return String::new(),
     };
     let extra: String = args.iter().map(|a| format!(" {}", quote(a))).collect();
@@ -57,6 +74,31 @@ pub fn script(host: Host, print_only: bool, bin: &Path, args: &[String]) -> Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn canonical_windows_paths_lose_their_prefix() {
+        assert_eq!(plain(r"\\?\C:\Program Files\runway.exe".into()), Path::new(r"C:\Program Files\runway.exe"));
+        assert_eq!(plain(r"\\?\UNC\srv\share\runway.exe".into()), Path::new(r"\\srv\share\runway.exe"));
+        assert_eq!(plain("/usr/bin/runway".into()), Path::new("/usr/bin/runway"));
+    }
+
+    #[test]
+    fn powershell_takes_the_binary_and_settings_literally() {
+        let s = script(
+            Host::PowerShell,
+            false,
+            Path::new(r"C:\Users\O'Neil\bin\runway.exe"),
+            &["--set=format={used}".into()],
+        );
+        assert!(
+            s.contains(
+                r"& 'C:\Users\O''Neil\bin\runway.exe' prompt --shell ansi --notices '--set=format={used}' 2>$null"
+            ),
+            "{s}"
+        );
+        assert!(s.contains(r"Test-Path -LiteralPath 'C:\Users\O''Neil\bin\runway.exe' -PathType Leaf"), "{s}");
+        assert!(!s.contains("::RUNWAY::") && !s.contains("::ARGS::"), "every placeholder filled: {s}");
+    }
 
     #[test]
     fn quoting() {

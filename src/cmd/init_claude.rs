@@ -10,7 +10,6 @@
 
 use std::fs;
 use std::io::{self, Write};
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -22,29 +21,81 @@ use super::settings_file;
 use crate::cli::ClaudeInit;
 use crate::ground::env::Env;
 use crate::ground::files::write_atomic_mode;
+use crate::ground::platform;
 use crate::provider::claude;
 
 /// The `statusLine` value that runs this binary with the settings given to `init` (`args`), and after
 /// it `then`, when another tool's line is kept.
 pub fn status_line(bin: &Path, args: &[String], then: Option<&str>) -> Value {
-    let mut command = format!("{} statusline", sh_quote(&bin.to_string_lossy()));
+    status_line_on(bin, args, then, platform::SYSTEM == platform::System::Windows)
+}
+
+/// On Windows Claude Code runs the command through Git Bash, or through PowerShell, which takes a
+/// quoted word first as a string, not a command (it would need `&`, which bash refuses). So there
+/// the path has forward slashes (a backslash is an escape to bash) and only its parts that need it
+/// are quoted (`C:/'Program Files'/runway/runway.exe`): a word that does not start with a quote is a
+/// command to both, and both join its quoted and bare parts into one. A quote inside a word is
+/// written `'"'"'`, which both read as one quote (`'\''` is bash's alone).
+fn status_line_on(bin: &Path, args: &[String], then: Option<&str>, windows: bool) -> Value {
+    let quote: fn(&str) -> String = if windows { both_quote } else { sh_quote };
+    let path = bin.to_string_lossy();
+    let mut command = if windows {
+        path.replace('\\', "/").split('/').map(both_quote_part).collect::<Vec<_>>().join("/")
+    } else {
+        sh_quote(&path)
+    };
+    command += " statusline";
     for a in args {
-        command += &format!(" {}", sh_quote(a));
+        command += &format!(" {}", quote(a));
     }
     if let Some(other) = then {
-        command += &format!(" --then {}", sh_quote(other));
+        command += &format!(" --then {}", quote(other));
     }
     json!({ "type": "command", "command": command, "padding": 0 })
 }
 
+/// A word for both bash and PowerShell: bare when it is made of characters neither treats specially,
+/// else single-quoted.
+fn both_quote(s: &str) -> String {
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"/._-+:=,".contains(&b)) {
+        return s.to_owned();
+    }
+    format!("'{}'", s.replace('\'', r#"'"'"'"#))
+}
+
+/// A part of a path between slashes (empty parts, as in `//server/share`, stay empty).
+fn both_quote_part(s: &str) -> String {
+    if s.is_empty() { String::new() } else { both_quote(s) }
+}
+
+/// The first word of a command line, its quotes taken off (`'…'`, `"…"`, and a backslash outside
+/// them, as sh reads it).
+fn first_word(cmd: &str) -> String {
+    words(cmd.trim_start(), true)
+}
+
+/// `s` read as sh reads one word, to its end (or, `first`, to the first blank outside quotes).
+fn words(s: &str, first: bool) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => out.extend(chars.by_ref().take_while(|&c| c != '\'')),
+            '"' => out.extend(chars.by_ref().take_while(|&c| c != '"')),
+            '\\' => out.extend(chars.next()),
+            c if first && c.is_whitespace() => break,
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Whether a `statusLine` value runs runway.
 fn ours(v: &Value) -> bool {
-    let cmd = v["command"].as_str().unwrap_or("").trim_start();
-    let first = match cmd.strip_prefix('\'') {
-        Some(quoted) => quoted.split('\'').next().unwrap_or(""),
-        None => cmd.split(' ').next().unwrap_or(""),
-    };
-    Path::new(first).file_name().is_some_and(|n| n == "runway") && cmd.contains(" statusline")
+    let cmd = v["command"].as_str().unwrap_or("");
+    let first = first_word(cmd);
+    let name = first.rsplit(['/', '\\']).next().unwrap_or("");
+    (name == "runway" || name.eq_ignore_ascii_case("runway.exe")) && cmd.contains(" statusline")
 }
 
 /// `args`: the settings given to `init`, passed on to the status line as to every prompt.
@@ -100,7 +151,7 @@ fn settings_of(dir: &Path) -> Result<Settings, String> {
     };
     match crate::ground::files::read_text(&real, 64 << 20) {
         Ok(text) => {
-            let mode = fs::metadata(&real).map_or(0o600, |m| m.mode() & 0o7777);
+            let mode = fs::metadata(&real).map_or(0o600, |m| platform::mode(&m));
             match serde_json::from_str::<Value>(&text) {
                 Ok(Value::Object(_)) => Ok(Settings { name, real, text, mode }),
                 Ok(_) => Err(format!("{} is not a JSON object; not touching it", real.display())),
@@ -119,7 +170,7 @@ fn backup(s: &Settings, stamp: &str) -> Result<PathBuf, String> {
     for n in 0..100 {
         let suffix = if n == 0 { String::new() } else { format!("-{n:02}") };
         let b = s.name.with_file_name(format!("settings.json.runway-backup-{stamp}{suffix}"));
-        match fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&b) {
+        match platform::create_private(&b) {
             Ok(mut f) => return f.write_all(s.text.as_bytes()).map(|_| b).map_err(|e| e.to_string()),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(format!("cannot save a backup beside {}: {e}", s.name.display())),
@@ -215,12 +266,9 @@ fn previous(s: &Settings, current: &Value) -> Option<String> {
     Some(json!({ "type": "command", "command": command }).to_string())
 }
 
-/// The command `sh_quote` made one word of.
+/// The command `sh_quote` (or `both_quote`) made one word of.
 fn shell_words(quoted: &str) -> Option<String> {
-    match quoted.strip_prefix('\'') {
-        Some(rest) => Some(rest.strip_suffix('\'')?.replace("'\\''", "'")),
-        None => Some(quoted.to_owned()),
-    }
+    Some(words(quoted, false))
 }
 
 fn remove(dir: &Path, stamp: &str) -> Result<String, String> {
@@ -252,13 +300,36 @@ mod tests {
         )));
         assert!(!ours(&json!({ "type": "command", "command": "npx -y ccstatusline@latest" })));
         assert!(!ours(&json!({ "type": "command", "command": "/usr/bin/runway-other statusline" })));
+        let win = status_line_on(Path::new(r"C:\Program Files\runway\runway.exe"), &[], None, true);
+        assert!(ours(&win), "{win}");
+        assert!(ours(&json!({ "type": "command", "command": "C:/Users/me/.cargo/bin/RUNWAY.EXE statusline" })));
+    }
+
+    #[test]
+    fn on_windows_the_command_is_one_both_shells_read_alike() {
+        let bin = Path::new(r"C:\Users\Jo Ann\My 'Tools'\runway.exe");
+        let args = ["--warn-at=50".to_owned(), "--set=format={label} {used}".to_owned()];
+        let v = status_line_on(bin, &args, Some(r#"node "C:\x\line.js" it's"#), true);
+        assert_eq!(
+            v["command"],
+            r#"C:/Users/'Jo Ann'/'My '"'"'Tools'"'"''/runway.exe statusline --warn-at=50 '--set=format={label} {used}' --then 'node "C:\x\line.js" it'"'"'s'"#
+        );
+        // Read back as a shell reads it: the path with forward slashes, the kept command whole.
+        let cmd = v["command"].as_str().unwrap();
+        assert_eq!(first_word(cmd), "C:/Users/Jo Ann/My 'Tools'/runway.exe");
+        assert_eq!(shell_words(&then_of(&v).unwrap()).as_deref(), Some(r#"node "C:\x\line.js" it's"#));
+        // A path that needs nothing stays bare: the command PowerShell sees first is a path, not a string.
+        let plain = status_line_on(Path::new(r"C:\Users\jo\.cargo\bin\runway.exe"), &[], None, true);
+        assert_eq!(plain["command"], "C:/Users/jo/.cargo/bin/runway.exe statusline");
     }
 
     #[test]
     fn the_kept_command_comes_back_as_written() {
         for other in ["npx -y ccstatusline@latest", "sh -c 'echo it'\''s'", "plain"] {
-            let line = status_line(Path::new("/bin/runway"), &[], Some(other));
-            assert_eq!(shell_words(&then_of(&line).unwrap()).as_deref(), Some(other));
+            for windows in [false, true] {
+                let line = status_line_on(Path::new("/bin/runway"), &[], Some(other), windows);
+                assert_eq!(shell_words(&then_of(&line).unwrap()).as_deref(), Some(other), "{line}");
+            }
         }
     }
 }

@@ -83,9 +83,9 @@ pub fn run(cfg: Config, stdin: Option<&[u8]>, then: Option<&str>, troubled: bool
 /// other escapes cleaned), if it answers within a second; Claude Code cancels slow ones anyway.
 fn other_line(cmd: &str, stdin: &[u8]) -> Vec<String> {
     use std::io::{Read, Write};
-    use std::process::{Command, Stdio};
+    use std::process::Stdio;
     // A group of its own, so a slow command's children (which would hold its output open) go with it.
-    let Ok(mut child) = platform::own_group(Command::new("/bin/sh").arg("-c").arg(cmd))
+    let Ok(mut child) = platform::own_group(&mut platform::shell(cmd))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

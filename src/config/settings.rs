@@ -117,7 +117,7 @@ settings! {
     context_health: kinds::ContextHealth = "standard", -, "PRESET",
         "A live session's context size turns amber, then red, from: `economical` (50k, 100k), `standard` (80k, 150k), `intensive` (120k, 200k), or two counts like `80k,150k`";
     notify: kinds::Channels = "shell,tmux", "notify", "LIST",
-        "Where notices go when a window crosses `notify_at`: `shell` (a line above the next prompt, from the `init` hooks), `tmux` (a message on the client), `desktop` (`notify-send`, `osascript`); `off` for none";
+        "Where notices go when a window crosses `notify_at`: `shell` (a line above the next prompt, from the `init` hooks), `tmux` (a message on the client), `desktop` (`notify-send`, `osascript`, a toast on Windows); `off` for none";
     notify_at: kinds::NoticeLevel = "warn", -, "LEVEL",
         "The least a notice is about: `warn` (past `warn_at`), `danger` (past `danger_at`, or the limit before the reset), `limit` (reached)";
     server_fresh_mins: kinds::Whole = "30", -, "MINUTES",
@@ -135,7 +135,7 @@ settings! {
     claude_desktop_history: kinds::Dir = "", -, "FILE",
         "Claude Desktop's usage history (`plan-usage-history.json`), one more source of the service's readings. Default: the app's data directory (`~/Library/Application Support/Claude`, `%APPDATA%\\Claude`, `~/.config/Claude`)";
     cache_dir: kinds::Dir = "", -, "DIR",
-        "Cache directory. Default: `~/.cache/runway` (Linux), `~/Library/Caches/runway` (macOS)";
+        "Cache directory. Default: `~/.cache/runway` (Linux), `~/Library/Caches/runway` (macOS), `%LOCALAPPDATA%\\runway` (Windows)";
 }
 
 pub fn find(key: &str) -> Option<&'static Setting> {

@@ -1,49 +1,97 @@
-//! Where a user's directories are: `HOME`, and the XDG (Linux) or Library (macOS) folders for
-//! runway's cache and configuration. Nothing is guessed from the password database: without `HOME`
-//! there is no home, and the caller says so.
+//! Where a user's directories are: the home (`HOME`; on Windows `USERPROFILE` first, as the tools
+//! there take it), and each system's folders for runway's cache and configuration: XDG on Linux,
+//! `~/Library` on macOS, `%LOCALAPPDATA%` and `%APPDATA%` on Windows. Nothing is guessed from the
+//! password database or the registry: without a home there is none, and the caller says so.
 
 use std::path::PathBuf;
 
 use super::env::Env;
+use super::platform::{self, System};
 
 pub fn home(env: &Env) -> Option<PathBuf> {
-    env.os("HOME").map(PathBuf::from)
+    home_on(env, platform::SYSTEM)
 }
 
-fn xdg(env: &Env, var: &str, fallback: &str) -> Option<PathBuf> {
-    env.dir(var).or_else(|| home(env).map(|h| h.join(fallback)))
+fn home_on(env: &Env, sys: System) -> Option<PathBuf> {
+    // Node (Claude Code) takes USERPROFILE on Windows; Git Bash sets HOME to the same folder.
+    let names: &[&str] = if sys == System::Windows { &["USERPROFILE", "HOME"] } else { &["HOME"] };
+    names.iter().find_map(|n| env.os(n)).map(PathBuf::from)
+}
+
+fn xdg(env: &Env, sys: System, var: &str, fallback: &str) -> Option<PathBuf> {
+    env.dir(var).or_else(|| home_on(env, sys).map(|h| h.join(fallback)))
 }
 
 /// `$XDG_CONFIG_HOME` or `~/.config` (the Claude Code config dir lives there too).
 pub fn config_home(env: &Env) -> Option<PathBuf> {
-    xdg(env, "XDG_CONFIG_HOME", ".config")
+    xdg(env, platform::SYSTEM, "XDG_CONFIG_HOME", ".config")
 }
 
 /// runway's cache: `RUNWAY_CACHE_DIR`, else `$XDG_CACHE_HOME/runway` or `~/.cache/runway`
-/// (`~/Library/Caches/runway` on macOS); without a home, a per-user folder in the temporary
-/// directory.
+/// (`~/Library/Caches/runway` on macOS, `%LOCALAPPDATA%\runway` on Windows); without a home, a
+/// per-user folder in the temporary directory.
 pub fn cache_dir(env: &Env) -> PathBuf {
+    cache_dir_on(env, platform::SYSTEM)
+        // Another user may have made it first: `cache::Cache` refuses a directory that is not this user's.
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("runway-{}", platform::euid())))
+}
+
+fn cache_dir_on(env: &Env, sys: System) -> Option<PathBuf> {
     if let Some(d) = env.os("RUNWAY_CACHE_DIR") {
-        return PathBuf::from(d);
+        return Some(PathBuf::from(d));
     }
-    let dir = if cfg!(target_os = "macos") {
-        home(env).map(|h| h.join("Library/Caches/runway"))
-    } else {
-        xdg(env, "XDG_CACHE_HOME", ".cache").map(|c| c.join("runway"))
-    };
-    // Another user may have made it first: `cache::Cache` refuses a directory that is not this user's.
-    dir.unwrap_or_else(|| std::env::temp_dir().join(format!("runway-{}", super::platform::euid())))
+    match sys {
+        System::MacOs => home_on(env, sys).map(|h| h.join("Library/Caches/runway")),
+        System::Windows => xdg(env, sys, "LOCALAPPDATA", r"AppData\Local").map(|d| d.join("runway")),
+        System::Xdg => xdg(env, sys, "XDG_CACHE_HOME", ".cache").map(|c| c.join("runway")),
+    }
 }
 
 /// runway's config file: `RUNWAY_CONFIG`, else `~/.config/runway/config.toml`
-/// (`~/Library/Application Support/runway/` on macOS).
+/// (`~/Library/Application Support/runway/` on macOS, `%APPDATA%\runway\` on Windows).
 pub fn config_file(env: &Env) -> Option<PathBuf> {
+    config_file_on(env, platform::SYSTEM)
+}
+
+fn config_file_on(env: &Env, sys: System) -> Option<PathBuf> {
     if let Some(p) = env.os("RUNWAY_CONFIG") {
         return Some(PathBuf::from(p));
     }
-    if cfg!(target_os = "macos") {
-        home(env).map(|h| h.join("Library/Application Support/runway/config.toml"))
-    } else {
-        config_home(env).map(|c| c.join("runway/config.toml"))
+    match sys {
+        System::MacOs => home_on(env, sys).map(|h| h.join("Library/Application Support/runway/config.toml")),
+        System::Windows => xdg(env, sys, "APPDATA", r"AppData\Roaming").map(|d| d.join("runway").join("config.toml")),
+        System::Xdg => xdg(env, sys, "XDG_CONFIG_HOME", ".config").map(|c| c.join("runway/config.toml")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn each_system_keeps_its_files_where_its_users_look() {
+        let e = Env::of(&[("HOME", "/h"), ("USERPROFILE", "/u"), ("LOCALAPPDATA", "/l"), ("APPDATA", "/a")]);
+        assert_eq!(home_on(&e, System::Windows).unwrap(), Path::new("/u"));
+        assert_eq!(home_on(&e, System::Xdg).unwrap(), Path::new("/h"));
+        assert_eq!(cache_dir_on(&e, System::Windows).unwrap(), Path::new("/l/runway"));
+        assert_eq!(config_file_on(&e, System::Windows).unwrap(), Path::new("/a/runway/config.toml"));
+        assert_eq!(cache_dir_on(&e, System::Xdg).unwrap(), Path::new("/h/.cache/runway"));
+        assert_eq!(cache_dir_on(&e, System::MacOs).unwrap(), Path::new("/h/Library/Caches/runway"));
+        assert_eq!(config_file_on(&e, System::Xdg).unwrap(), Path::new("/h/.config/runway/config.toml"));
+
+        // Windows without its profile's variables: the folders under the home; Git Bash's HOME alone.
+        let bare = Env::of(&[("HOME", "/g")]);
+        assert_eq!(cache_dir_on(&bare, System::Windows).unwrap(), Path::new(r"/g/AppData\Local/runway"));
+        assert_eq!(
+            config_file_on(&bare, System::Windows).unwrap(),
+            Path::new(r"/g/AppData\Roaming/runway/config.toml")
+        );
+        // The overrides are every system's.
+        let set = Env::of(&[("RUNWAY_CACHE_DIR", "/c"), ("RUNWAY_CONFIG", "/f.toml"), ("LOCALAPPDATA", "/l")]);
+        for sys in [System::Xdg, System::MacOs, System::Windows] {
+            assert_eq!(cache_dir_on(&set, sys).unwrap(), Path::new("/c"));
+            assert_eq!(config_file_on(&set, sys).unwrap(), Path::new("/f.toml"));
+        }
     }
 }

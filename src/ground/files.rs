@@ -84,7 +84,6 @@ pub fn read_tail(path: &Path, max: u64) -> io::Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::os::unix::fs::PermissionsExt;
 
     #[test]
     fn atomic_writes_are_private() {
@@ -93,7 +92,7 @@ mod tests {
         write_atomic(&p, b"one").unwrap();
         write_atomic(&p, b"two").unwrap();
         assert_eq!(fs::read(&p).unwrap(), b"two");
-        assert_eq!(fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(platform::mode(&fs::metadata(&p).unwrap()), 0o600);
         assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1, "no temporary file left");
     }
 

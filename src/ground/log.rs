@@ -34,7 +34,7 @@ pub fn warn(msg: &str) {
 pub fn take_stderr() {
     let target = cache()
         .and_then(|c| c.log_file().ok())
-        .or_else(|| std::fs::OpenOptions::new().write(true).open("/dev/null").ok());
+        .or_else(|| std::fs::OpenOptions::new().write(true).open(super::platform::NULL_DEVICE).ok());
     if let Some(f) = target {
         super::platform::redirect_stderr(&f);
     }

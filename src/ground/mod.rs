@@ -1,8 +1,8 @@
 //! The ground floor: small pieces every layer above stands on and none of them owns: which tool
 //! (provider, by code), which quota window, token counts and their sums, time, stable hashes, atomic
-//! file writes, the cache directory and how each of its files is opened, the log, the calls only Unix
-//! has, the environment as read once, the JSON shapes files are read into, and the
-//! service's own figures (evidence). Nothing here imports anything above.
+//! file writes, the cache directory and how each of its files is opened, the log, the calls that
+//! differ between systems (platform), the environment as read once, the JSON shapes files are read
+//! into, and the service's own figures (evidence). Nothing here imports anything above.
 
 pub mod block;
 pub mod cache;

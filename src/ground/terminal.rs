@@ -2,7 +2,6 @@
 //! stdout is a terminal, else `COLUMNS`, else none (a file or a pipe without it gets whole lines).
 
 use std::io::IsTerminal;
-use std::os::fd::AsRawFd;
 
 use super::env::Env;
 
@@ -15,9 +14,5 @@ fn tty_columns() -> Option<usize> {
     if !out.is_terminal() {
         return None;
     }
-    // SAFETY: an all-zero winsize is a valid value of this plain C struct.
-    let mut ws: libc::winsize = unsafe { std::mem::zeroed() };
-    // SAFETY: TIOCGWINSZ writes one winsize into the one it is given; fd 1 is open (it is a terminal).
-    let r = unsafe { libc::ioctl(out.as_raw_fd(), libc::TIOCGWINSZ, &mut ws) };
-    (r == 0 && ws.ws_col > 0).then_some(usize::from(ws.ws_col))
+    super::platform::tty_columns(&out)
 }

@@ -14,7 +14,7 @@ use crate::forecast::Runway;
 use crate::ground::cache::Cache;
 use crate::ground::env::Env;
 use crate::ground::{log, platform};
-use crate::render::escape::{applescript, desktop_body, osc_text, tmux_message};
+use crate::render::escape::{applescript, desktop_body, osc_text, powershell_encoded, powershell_text, tmux_message};
 use crate::render::style::{self, Style};
 
 /// How long a tmux message may take: a few milliseconds when the server answers. One that stopped
@@ -86,16 +86,36 @@ fn osc(line: &str, env: &Env) -> Option<String> {
     }
 }
 
-/// AppleScript's string syntax, or the notification server's markup (after `--`, so no text is taken
-/// for an option).
+/// AppleScript's string syntax, a toast through Windows PowerShell, or the notification server's
+/// markup (after `--`, so no text is taken for an option).
 fn desktop(line: &str) -> bool {
     let text = line.trim_start_matches("runway: ");
-    if cfg!(target_os = "macos") {
-        let script = format!("display notification \"{}\" with title \"runway\"", applescript(text));
-        spawn("osascript", &["-e", &script])
-    } else {
-        spawn("notify-send", &["--app-name=runway", "--", "runway", &desktop_body(text)])
+    match platform::SYSTEM {
+        platform::System::MacOs => {
+            let script = format!("display notification \"{}\" with title \"runway\"", applescript(text));
+            spawn("osascript", &["-e", &script])
+        }
+        platform::System::Windows => {
+            let args = ["-NoProfile", "-NonInteractive", "-EncodedCommand", &powershell_encoded(&toast(text))];
+            spawn("powershell.exe", &args)
+        }
+        platform::System::Xdg => spawn("notify-send", &["--app-name=runway", "--", "runway", &desktop_body(text)]),
     }
+}
+
+/// A toast in Windows PowerShell (5.1, which every Windows has; it reaches WinRT), shown as
+/// PowerShell's own app, since runway has no app id registered. Untested: no Windows runs here.
+fn toast(text: &str) -> String {
+    format!(
+        "$m = [Windows.UI.Notifications.ToastNotificationManager, Windows.UI.Notifications, ContentType = WindowsRuntime]\n\
+         $x = $m::GetTemplateContent([Windows.UI.Notifications.ToastTemplateType]::ToastText02)\n\
+         $t = $x.GetElementsByTagName('text')\n\
+         $null = $t.Item(0).AppendChild($x.CreateTextNode('runway'))\n\
+         $null = $t.Item(1).AppendChild($x.CreateTextNode('{}'))\n\
+         $id = '{{1AC14E77-02E7-4E5D-B744-2EB1AE5198B7}}\\WindowsPowerShell\\v1.0\\powershell.exe'\n\
+         $m::CreateToastNotifier($id).Show([Windows.UI.Notifications.ToastNotification]::new($x))\n",
+        powershell_text(text)
+    )
 }
 
 /// A message on the tmux client: `Some(shown)`, or `None` when tmux did not answer in time.
@@ -225,4 +245,16 @@ pub fn blocked(post: &Post, runways: &[Runway]) -> Vec<String> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_toast_takes_the_text_as_one_literal() {
+        let s = toast("Claude's 5h at 80% ' + $(Remove-Item x) + '\x1b]0;t");
+        assert!(s.contains("CreateTextNode('Claude''s 5h at 80% '' + $(Remove-Item x) + ''\u{FFFD}]0;t')"), "{s}");
+        assert!(s.contains("ToastText02") && s.contains(".Show("), "{s}");
+    }
 }

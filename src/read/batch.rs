@@ -135,7 +135,7 @@ fn read_file(job: &Job, run: Run, f: &std::fs::File, md: &std::fs::Metadata) -> 
                 let m = p.mark;
                 // Rewritten in place: the same size and mtime (put back), but the inode changed.
                 let in_place = stamp.size == p.size && stamp.mtime_ns == p.mtime_ns && stamp.ctime_ns != p.ctime_ns;
-                identity(md) != (p.dev, p.ino)
+                identity(path, md) != (p.dev, p.ino)
                     || md.len() < m.scanned.max(m.offset)
                     || in_place
                     || (m.offset > 0 && tail::fingerprint_at(f, m.offset)? != p.fp)

@@ -78,10 +78,10 @@ impl Walker {
     /// Records `dir` and everything below it. Links are followed; a directory reached twice (a link
     /// loop, or one root inside another) is walked once.
     fn walk(&mut self, dir: &Path, provider: Provider, depth: u8, md: &Metadata) {
-        if !self.seen_dirs.insert(identity(md)) || depth > 32 {
+        let (dev, ino) = identity(dir, md);
+        if !self.seen_dirs.insert((dev, ino)) || depth > 32 {
             return;
         }
-        let (dev, ino) = identity(md);
         self.dirs.push(DirEntry { path: bytes(dir), provider, depth, mtime_ns: mtime_ns(md), dev, ino });
         let Ok(rd) = fs::read_dir(dir) else { return };
         for ent in rd.flatten() {
@@ -118,7 +118,7 @@ pub fn full(roots: &[Root], state: Table) -> Scan {
     let mut dedup_inodes = HashSet::new();
     for (path, provider, md) in w.files {
         // The same file reached through two roots (a linked config dir) is one file.
-        if !dedup_inodes.insert(identity(&md)) {
+        if !dedup_inodes.insert(identity(path_of(&path), &md)) {
             continue;
         }
         let st = stamp(provider, path_of(&path), &md);
@@ -229,9 +229,11 @@ fn relist(state: Table, dirty: &[usize]) -> (Vec<DirEntry>, Vec<Change>, u64) {
     let by_inode: HashMap<(u64, u64), usize> =
         state.files.iter().enumerate().map(|(i, f)| ((f.dev, f.ino), i)).collect();
     // Another name for a file still known under its own (not a file renamed: its old name is gone).
-    let known_elsewhere = |md: &Metadata| {
-        by_inode.get(&identity(md)).is_some_and(|&i| {
-            fs::symlink_metadata(path_of(&state.files[i].path)).is_ok_and(|m| identity(&m) == identity(md))
+    let known_elsewhere = |p: &Path, md: &Metadata| {
+        let id = identity(p, md);
+        by_inode.get(&id).is_some_and(|&i| {
+            let other = path_of(&state.files[i].path);
+            fs::symlink_metadata(other).is_ok_and(|m| identity(other, &m) == id)
         })
     };
     let mut gone_dirs: Vec<Vec<u8>> = Vec::new();
@@ -272,7 +274,7 @@ fn relist(state: Table, dirty: &[usize]) -> (Vec<DirEntry>, Vec<Change>, u64) {
                             changes.push(Change::Changed { idx: fi, size: st.size });
                         }
                     }
-                    None if known_elsewhere(&md) => {}
+                    None if known_elsewhere(&p, &md) => {}
                     None => changes.push(Change::New {
                         path: pb,
                         provider: d.provider,
@@ -303,7 +305,7 @@ fn relist(state: Table, dirty: &[usize]) -> (Vec<DirEntry>, Vec<Change>, u64) {
         }
     }
     for (path, provider, md) in w.files {
-        if !file_idx.contains_key(path.as_slice()) && !known_elsewhere(&md) {
+        if !file_idx.contains_key(path.as_slice()) && !known_elsewhere(path_of(&path), &md) {
             let st = stamp(provider, path_of(&path), &md);
             changes.push(Change::New { path, provider, size: st.size, mtime_ns: st.mtime_ns });
         }
@@ -315,7 +317,6 @@ fn relist(state: Table, dirty: &[usize]) -> (Vec<DirEntry>, Vec<Change>, u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::os::unix::fs::MetadataExt;
 
     /// The file table a first full walk gives.
     struct Owned {
@@ -335,9 +336,10 @@ mod tests {
         for c in s.changes {
             if let Change::New { path, provider, .. } = c {
                 let md = fs::metadata(path_of(&path)).unwrap();
+                let (dev, ino) = identity(path_of(&path), &md);
                 t.files.push(FileEntry {
-                    dev: md.dev(),
-                    ino: md.ino(),
+                    dev,
+                    ino,
                     size: md.len(),
                     mtime_ns: mtime_ns(&md),
                     ctime_ns: crate::ground::platform::ctime_ns(&md),
@@ -379,6 +381,7 @@ mod tests {
         fs::write(proj.join("s1/subagents/agent-a1.jsonl"), "a\n").unwrap();
         fs::write(proj.join("notes.txt"), "x").unwrap();
         fs::create_dir(proj.join("dir.jsonl")).unwrap();
+        #[cfg(unix)]
         std::os::unix::fs::symlink(proj.join("missing"), proj.join("dangling.jsonl")).unwrap();
         let roots = vec![Root { provider: Provider::CLAUDE, path: projects.clone() }];
         let t = table(&roots);

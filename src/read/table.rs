@@ -109,7 +109,7 @@ pub struct Stamp {
 }
 
 pub fn stamp(provider: Provider, path: &std::path::Path, md: &std::fs::Metadata) -> Stamp {
-    let (dev, ino) = identity(md);
+    let (dev, ino) = identity(path, md);
     let mut s = Stamp { dev, ino, size: md.len(), mtime_ns: mtime_ns(md), ctime_ns: ctime_ns(md) };
     let name = path.file_name().map_or(&b""[..], bytes);
     if let Some(suffix) = (provider.spec().shape)(name).companion() {

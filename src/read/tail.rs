@@ -284,7 +284,6 @@ mod tests {
     use super::*;
     use crate::ground::files::open_regular as open;
     use std::io::Write;
-    use std::os::unix::fs::FileExt;
     use std::path::Path;
 
     fn read(path: &Path, from: Mark, budget: &Budget) -> (Vec<(String, u64)>, Read) {
@@ -392,7 +391,9 @@ mod tests {
     }
 
     #[test]
+    #[cfg(unix)]
     fn holes_are_jumped_not_read() {
+        use std::os::unix::fs::FileExt;
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("a.jsonl");
         let f = File::create(&p).unwrap();

@@ -101,6 +101,34 @@ pub fn osc_text(s: &str) -> String {
     clean(s).into_owned()
 }
 
+/// Text inside a PowerShell single-quoted string: a quote is doubled, the typographic ones too (PowerShell
+/// takes them for quotes).
+pub fn powershell_text(s: &str) -> String {
+    let mut out = String::new();
+    for c in clean(s).chars() {
+        if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}') {
+            out.push(c);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A script as `powershell.exe -EncodedCommand` takes it (base64 of its UTF-16LE), so that no command
+/// line quoting stands between it and PowerShell.
+pub fn powershell_encoded(script: &str) -> String {
+    const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let bytes: Vec<u8> = script.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            out.push(if i <= chunk.len() { char::from(B64[(n >> (18 - 6 * i) & 63) as usize]) } else { '=' });
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,6 +146,11 @@ mod tests {
         assert!(desktop_body("<b>&</b>").starts_with("&lt;b&gt;&amp;&lt;/b&gt;"));
         assert_eq!(applescript(r#"a"b\c"#), r#"a\"b\\c"#);
         assert!(!osc_text(hostile).contains(['\x07', '\x1b']));
+        assert_eq!(powershell_text("it's \u{2019}x\u{2019} $(rm)"), "it''s \u{2019}\u{2019}x\u{2019}\u{2019} $(rm)");
+        // UTF-16LE, then base64: "a" is 61 00, "ab" is 61 00 62 00.
+        assert_eq!(powershell_encoded("a"), "YQA=");
+        assert_eq!(powershell_encoded("ab"), "YQBiAA==");
+        assert_eq!(powershell_encoded("abc"), "YQBiAGMA");
     }
 
     #[test]

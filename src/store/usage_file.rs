@@ -75,7 +75,7 @@ pub fn load(cache: &Cache, file: &Path, parse: fn(&[u8]) -> Vec<Reading>) -> Vec
     }
     // The layout's version first: a copy kept by an older runway is read again, not misread. The
     // ctime moves even when a rewrite keeps the size and puts the mtime back.
-    let (dev, ino) = identity(&md);
+    let (dev, ino) = identity(file, &md);
     let stamp = format!("v4 {dev} {ino} {} {} {}", md.len(), mtime_ns(&md), ctime_ns(&md));
     let kept = Item::KeptReadings(key("claude-json", &[bytes(file.as_os_str())]));
     match cache.read_checked(kept) {

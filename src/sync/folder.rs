@@ -104,8 +104,10 @@ pub fn read(sync_dir: &Path, me: &Identity, (now, wall): (i64, i64), cache: &Cac
         }
     }
     names.sort_by(|a, b| a.0.cmp(&b.0));
-    let stamps: Vec<(u64, i64, u64)> =
-        names.iter().map(|(_, md)| (md.len(), platform::mtime_ns(md), platform::identity(md).1)).collect();
+    let stamps: Vec<(u64, i64, u64)> = names
+        .iter()
+        .map(|(n, md)| (md.len(), platform::mtime_ns(md), platform::identity(&dir.join(n), md).1))
+        .collect();
     let key = {
         // (The layout of the copy is part of its key: an older runway's copy, by model, is read again.)
         let mut h = Hasher::new("devices-by-hour");

@@ -323,7 +323,8 @@ impl Cache {
     }
 }
 
-#[cfg(test)]
+// FIFOs, modes and links to devices: what only Unix has.
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;

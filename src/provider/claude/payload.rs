@@ -237,7 +237,6 @@ pub fn root_of(transcript: &Path) -> Option<PathBuf> {
 /// Context used, from the last main-thread usage line of the transcript: its prompt (input and cache)
 /// over the window size.
 pub fn context_from_transcript(path: &Path, size: u64) -> Option<f64> {
-    use std::os::unix::fs::FileExt;
     let (f, md) = open_regular(path).ok()?;
     let len = md.len();
     let mut tail = 256 * 1024u64;
@@ -245,7 +244,7 @@ pub fn context_from_transcript(path: &Path, size: u64) -> Option<f64> {
     loop {
         let start = len.saturating_sub(tail);
         let mut buf = vec![0u8; (len - start) as usize];
-        f.read_exact_at(&mut buf, start).ok()?;
+        crate::ground::platform::read_exact_at(&f, &mut buf, start).ok()?;
         for line in buf.split(|&b| b == b'\n').rev() {
             if !finder.may_carry_usage(line) {
                 continue;

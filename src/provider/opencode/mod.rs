@@ -42,7 +42,7 @@ fn data(env: &Env) -> Option<PathBuf> {
     if let Some(d) = env.dir("OPENCODE_DATA_DIR") {
         return Some(d);
     }
-    env.dir("XDG_DATA_HOME").or_else(|| home(env).map(|h| h.join(".local/share"))).map(|d| d.join("opencode"))
+    env.dir("XDG_DATA_HOME").or_else(|| home(env).map(|h| h.join(".local").join("share"))).map(|d| d.join("opencode"))
 }
 
 /// The data folder; and the folder of `OPENCODE_DB` when it names a database elsewhere.

@@ -1,14 +1,12 @@
-//! Every call runway makes that only Unix has, in one place, so that another system needs one file of
-//! its own: file modes and owners, opening without following a link or waiting on a FIFO, advisory
-//! locks, the effective user, process groups and signals, and the stderr descriptor.
+//! The platform's calls on Linux and macOS (see `mod.rs`): modes and owners, `O_NOFOLLOW` and
+//! `O_NONBLOCK`, the effective user, process groups and signals, the stderr descriptor.
 
 use std::fs::{self, File, Metadata, OpenOptions};
 use std::io;
 use std::os::fd::AsRawFd;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::Path;
-use std::process::{Child, Command, ExitStatus};
-use std::time::{Duration, Instant};
+use std::process::{Child, Command};
 
 /// The user runway runs as: the one its cache must belong to.
 pub fn euid() -> u32 {
@@ -30,8 +28,9 @@ pub fn mode(md: &Metadata) -> u32 {
     md.mode() & 0o7777
 }
 
-/// (device, inode): a file replaced under the same name has another.
-pub fn identity(md: &Metadata) -> (u64, u64) {
+/// (device, inode): a file replaced under the same name has another. (`_path`, which `md` is of, is
+/// for Windows, whose metadata does not carry it.)
+pub fn identity(_path: &Path, md: &Metadata) -> (u64, u64) {
     (md.dev(), md.ino())
 }
 
@@ -102,22 +101,14 @@ pub fn create_new(path: &Path, mode: u32) -> io::Result<File> {
     Ok(f)
 }
 
+/// Creates a file that must not exist yet, 0600 from its first byte (a umask can only take bits away).
+pub fn create_private(path: &Path) -> io::Result<File> {
+    OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)
+}
+
 /// Creates `dir` and its parents, each 0700. An existing directory is left as it is.
 pub fn create_private_dir(dir: &Path) -> io::Result<()> {
     fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
-}
-
-/// Takes `f`'s exclusive advisory lock if no one holds it: `Ok(false)` when another does. The kernel
-/// drops it when the process dies, however it dies.
-pub fn try_lock(f: &File) -> io::Result<bool> {
-    // SAFETY: flock on a descriptor `f` owns; no memory is involved.
-    if unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
-        return Ok(true);
-    }
-    match io::Error::last_os_error() {
-        e if e.raw_os_error() == Some(libc::EWOULDBLOCK) => Ok(false),
-        e => Err(e),
-    }
 }
 
 /// Marks a file by its mode alone: a change of the inode that needs no free block (a full disk still
@@ -132,33 +123,32 @@ pub fn own_group(c: &mut Command) -> &mut Command {
     std::os::unix::process::CommandExt::process_group(c, 0)
 }
 
-/// Kills the process group `pid` leads (see `own_group`).
-pub fn kill_group(pid: u32) {
+/// Kills `child`, started with `own_group`, and whatever it started.
+pub fn kill_group(child: &mut Child) {
     // SAFETY: kill(2) on a process group; no memory is involved.
-    unsafe { libc::kill(-(pid as i32), libc::SIGKILL) };
+    unsafe { libc::kill(-(child.id() as i32), libc::SIGKILL) };
+}
+
+/// Starts a command in the background that outlives this process: a group of its own, so a Ctrl-C at
+/// the prompt does not reach it.
+pub fn detached(c: &mut Command) -> &mut Command {
+    own_group(c)
+}
+
+/// What is written here is dropped.
+pub const NULL_DEVICE: &str = "/dev/null";
+
+/// The shell another tool's status-line command is written for.
+pub fn shell(cmd: &str) -> Command {
+    let mut c = Command::new("/bin/sh");
+    c.arg("-c").arg(cmd);
+    c
 }
 
 /// Points this process's stderr at `f`.
 pub fn redirect_stderr(f: &File) {
     // SAFETY: dup2 onto fd 2 with a descriptor `f` owns; both stay valid for the call.
     unsafe { libc::dup2(f.as_raw_fd(), 2) };
-}
-
-/// Waits for `child` (started with `own_group`) at most `wait`: its status, or `None` when it was
-/// still running, and was then killed with everything it started.
-pub fn wait_within(child: &mut Child, wait: Duration) -> io::Result<Option<ExitStatus>> {
-    let until = Instant::now() + wait;
-    loop {
-        if let Some(st) = child.try_wait()? {
-            return Ok(Some(st));
-        }
-        if Instant::now() >= until {
-            kill_group(child.id());
-            let _ = child.wait();
-            return Ok(None);
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
 }
 
 /// This machine's name, as its host name gives it (`None` when it has none).
@@ -188,11 +178,6 @@ pub fn machine_mark(home: Option<&Path>) -> Vec<u8> {
     }
     let md = home.and_then(|h| fs::metadata(h).ok());
     md.map(|m| format!("{}:{}", m.dev(), m.ino()).into_bytes()).unwrap_or_default()
-}
-
-/// A path from the bytes the cache keeps it as.
-pub fn path_of(b: &[u8]) -> &Path {
-    Path::new(os_str(b))
 }
 
 /// Reads at `at` without moving the file's offset (threads share a file this way).
@@ -225,4 +210,13 @@ pub fn bytes(p: &std::ffi::OsStr) -> &[u8] {
 /// The path those bytes name.
 pub fn os_str(b: &[u8]) -> &std::ffi::OsStr {
     std::os::unix::ffi::OsStrExt::from_bytes(b)
+}
+
+/// The width of the terminal `out` is, if it is one.
+pub fn tty_columns(out: &std::io::Stdout) -> Option<usize> {
+    // SAFETY: an all-zero winsize is a valid value of this plain C struct.
+    let mut ws: libc::winsize = unsafe { std::mem::zeroed() };
+    // SAFETY: TIOCGWINSZ writes one winsize into the one it is given; fd 1 is open.
+    let r = unsafe { libc::ioctl(out.as_raw_fd(), libc::TIOCGWINSZ, &mut ws) };
+    (r == 0 && ws.ws_col > 0).then_some(usize::from(ws.ws_col))
 }

@@ -1,0 +1,73 @@
+//! Every call that differs between systems, in one place: `unix.rs` (Linux and macOS) and
+//! `windows.rs` each give the same functions, and this file picks one and holds what both share.
+//! Nothing outside this folder names a system.
+//!
+//! What each gives: file identity (device and inode; volume serial and file index), times, reads at an
+//! offset, a sparse file's data, modes and owners (Windows keeps those in ACLs: a user's profile folders
+//! are theirs alone, so nothing is set or checked there), opening without following a link or waiting
+//! on a FIFO, the effective user, starting and ending another process with what it started, stderr, the
+//! terminal's width, the machine's name and mark, and a path's bytes.
+
+use std::fs::{File, TryLockError};
+use std::io;
+use std::process::{Child, ExitStatus};
+use std::time::{Duration, Instant};
+
+#[cfg(unix)]
+mod unix;
+#[cfg(unix)]
+pub use unix::*;
+
+#[cfg(windows)]
+mod windows;
+#[cfg(windows)]
+pub use windows::*;
+
+/// The systems whose conventions differ in where a user's files go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum System {
+    /// Linux and the other Unixes: XDG folders.
+    Xdg,
+    MacOs,
+    Windows,
+}
+
+pub const SYSTEM: System = if cfg!(windows) {
+    System::Windows
+} else if cfg!(target_os = "macos") {
+    System::MacOs
+} else {
+    System::Xdg
+};
+
+/// Takes `f`'s exclusive lock if no one holds it: `Ok(false)` when another does. The system drops it
+/// when the process dies, however it dies (`flock` on Unix, `LockFileEx` on Windows).
+pub fn try_lock(f: &File) -> io::Result<bool> {
+    match f.try_lock() {
+        Ok(()) => Ok(true),
+        Err(TryLockError::WouldBlock) => Ok(false),
+        Err(TryLockError::Error(e)) => Err(e),
+    }
+}
+
+/// Waits for `child` (started with `own_group`) at most `wait`: its status, or `None` when it was
+/// still running, and was then killed with everything it started.
+pub fn wait_within(child: &mut Child, wait: Duration) -> io::Result<Option<ExitStatus>> {
+    let until = Instant::now() + wait;
+    loop {
+        if let Some(st) = child.try_wait()? {
+            return Ok(Some(st));
+        }
+        if Instant::now() >= until {
+            kill_group(child);
+            let _ = child.wait();
+            return Ok(None);
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// A path from the bytes the cache keeps it as.
+pub fn path_of(b: &[u8]) -> &std::path::Path {
+    std::path::Path::new(os_str(b))
+}
