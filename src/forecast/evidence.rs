@@ -1,6 +1,8 @@
 //! What the services said, sorted for the forecast: which reading counts, how long it may be trusted,
 //! and what one percent of a window costs, learned from the readings themselves.
 
+use std::borrow::Cow;
+
 use crate::ground::evidence::{LimitHit, Reading};
 use crate::ground::time::MINUTE_MS;
 use crate::ground::tokens::{Pico, Sums};
@@ -126,10 +128,15 @@ const JITTER_MS: i64 = 2 * MINUTE_MS;
 /// minutes apart: the window began halfway between, within about 8 minutes). Samples of another
 /// organisation than the one followed are left out (the one `.claude.json` names, else the newest
 /// sample's): Claude Desktop and Claude Code sign in separately.
-pub fn anchor(readings: &[Reading]) -> Vec<Reading> {
+/// Without samples (the common case) the readings themselves, not a copy: Codex keeps hundreds, and
+/// every prompt looks at them.
+pub fn anchor(readings: &[Reading]) -> Cow<'_, [Reading]> {
+    if readings.iter().all(Reading::anchored) {
+        return Cow::Borrowed(readings);
+    }
     let mut out: Vec<Reading> = readings.iter().filter(|r| r.anchored()).cloned().collect();
     out.extend(placed(readings));
-    out
+    Cow::Owned(out)
 }
 
 /// The samples among `readings` that `anchor` places, with their resets.

@@ -115,7 +115,12 @@ pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway
     let block = view.current().map(|b| block_now(ledger, b, now));
     let local = Local { ledger, now, read: Default::default(), elsewhere: &ev.elsewhere };
     let readings = anchor(&ev.readings);
-    let main: Vec<Reading> = readings.iter().filter(|r| r.main() && r.observed_at <= now).cloned().collect();
+    // The main pool's readings up to now: most often all of them, and then not copied.
+    let is_main = |r: &Reading| r.main() && r.observed_at <= now;
+    let main: std::borrow::Cow<[Reading]> = match readings.iter().all(is_main) {
+        true => std::borrow::Cow::Borrowed(&readings),
+        false => std::borrow::Cow::Owned(readings.iter().filter(|r| is_main(r)).cloned().collect()),
+    };
     let cost_upto = |t: i64| ledger.sum_between(i64::MIN, t).sums.cost;
     let calibration = ev.calibration.unwrap_or_else(|| Calibration::learn(&main, now, &cost_upto));
     let (cpp5, cpp7) = (calibration.five, calibration.seven);
