@@ -17,7 +17,7 @@ use crate::ground::dirs::{config_home, home};
 use crate::ground::env::Env;
 use crate::ground::provider::Provider;
 use crate::ground::window::Window;
-use crate::provider::spec::{nothing_awaited, nothing_beside, everywhere, Lines, ReadingFile, Shape, Spec, expand};
+use crate::provider::spec::{nothing_beside, everywhere, Lines, ReadingFile, Shape, Spec, expand};
 
 pub const SPEC: Spec = Spec {
     provider: Provider::declare(0),
@@ -35,7 +35,7 @@ pub const SPEC: Spec = Spec {
     family: prices::family,
     windows: &[Window::FiveHour, Window::SevenDay],
     reading_files,
-    awaiting: nothing_awaited,
+    awaiting: None,
 };
 
 /// An entry of `CLAUDE_CONFIG_DIR`: the config dir, or its `projects/`.

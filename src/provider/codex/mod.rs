@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use crate::ground::env::Env;
 use crate::ground::provider::Provider;
 use crate::ground::window::Window;
-use crate::provider::spec::{nothing_awaited, nothing_beside, everywhere, Lines, Shape, Spec, no_files};
+use crate::provider::spec::{nothing_beside, everywhere, Lines, Shape, Spec, no_files};
 
 pub const SPEC: Spec = Spec {
     provider: Provider::declare(1),
@@ -30,7 +30,7 @@ pub const SPEC: Spec = Spec {
     family: prices::family,
     windows: &[Window::FiveHour, Window::SevenDay],
     reading_files: no_files,
-    awaiting: nothing_awaited,
+    awaiting: None,
 };
 
 fn roots(env: &Env) -> Vec<PathBuf> {

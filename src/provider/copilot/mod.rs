@@ -30,7 +30,7 @@ pub const SPEC: Spec = Spec {
     family: |_| None,
     windows: &[Window::Month],
     reading_files: no_files,
-    awaiting: events::awaiting,
+    awaiting: Some(events::awaiting),
 };
 
 /// `session-state/` in `COPILOT_HOME`, else in `~/.copilot`.

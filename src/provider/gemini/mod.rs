@@ -12,7 +12,7 @@ use crate::ground::dirs::home;
 use crate::ground::env::Env;
 use crate::ground::provider::Provider;
 use crate::ground::window::Window;
-use crate::provider::spec::{nothing_awaited, everywhere, Lines, Shape, Spec, expand, no_files};
+use crate::provider::spec::{everywhere, Lines, Shape, Spec, expand, no_files};
 
 pub const SPEC: Spec = Spec {
     provider: Provider::declare(2),
@@ -30,7 +30,7 @@ pub const SPEC: Spec = Spec {
     family: prices::family,
     windows: &[Window::FiveHour],
     reading_files: no_files,
-    awaiting: nothing_awaited,
+    awaiting: None,
 };
 
 /// `GEMINI_DATA_DIR` (a comma-separated list of `tmp` folders, as other tools take it), else

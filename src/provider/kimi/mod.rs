@@ -11,7 +11,7 @@ use crate::ground::dirs::home;
 use crate::ground::env::Env;
 use crate::ground::provider::Provider;
 use crate::ground::window::Window;
-use crate::provider::spec::{nothing_awaited, everywhere, Lines, Shape, Spec, no_files};
+use crate::provider::spec::{everywhere, Lines, Shape, Spec, no_files};
 
 pub const SPEC: Spec = Spec {
     provider: Provider::declare(3),
@@ -29,7 +29,7 @@ pub const SPEC: Spec = Spec {
     family: prices::family,
     windows: &[Window::FiveHour],
     reading_files: no_files,
-    awaiting: nothing_awaited,
+    awaiting: None,
 };
 
 /// `sessions/` in `KIMI_CODE_HOME`, else in `~/.kimi-code`.

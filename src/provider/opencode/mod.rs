@@ -14,7 +14,7 @@ use crate::ground::dirs::home;
 use crate::ground::env::Env;
 use crate::ground::provider::Provider;
 use crate::ground::window::Window;
-use crate::provider::spec::{nothing_awaited, nothing_beside, Shape, Spec, no_files};
+use crate::provider::spec::{nothing_beside, Shape, Spec, no_files};
 
 pub const SPEC: Spec = Spec {
     provider: Provider::declare(5),
@@ -33,7 +33,7 @@ pub const SPEC: Spec = Spec {
     family: |_| None,
     windows: &[Window::FiveHour],
     reading_files: no_files,
-    awaiting: nothing_awaited,
+    awaiting: None,
 };
 
 /// The data folder. OpenCode itself has no variable for it; `OPENCODE_DATA_DIR` is the one ccusage
