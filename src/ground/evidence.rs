@@ -82,10 +82,12 @@ impl Reading {
     /// Whether `other` is a reading of the same window (the same tool, kind and allowance, and the same
     /// reset: a service may move a reset by seconds between two snapshots).
     pub fn same_window(&self, other: &Reading) -> bool {
-        self.provider == other.provider
+        // The names last: most readings differ in their reset, and comparing two names calls memcmp
+        // (a prompt over a month of Codex rollouts spent 50 µs on it).
+        (self.resets_at - other.resets_at).abs() < SAME_RESET_MS
             && self.window == other.window
+            && self.provider == other.provider
             && self.bucket == other.bucket
-            && (self.resets_at - other.resets_at).abs() < SAME_RESET_MS
     }
 
     /// The name to show for its allowance.
