@@ -64,22 +64,9 @@ mod tests {
 
     fn gauge(used: f64, warn: Option<f64>) -> Gauge {
         Gauge {
-            window: Window::FiveHour,
-            source: Source::Server,
             used_percent: Some(used),
-            cost: 0,
-            tokens: 0,
-            unpriced_tokens: 0,
-            premium: 0,
-            resets_at: Some(3_600_000),
             minutes_to_limit: warn,
-            minutes_to_empty: None,
-            pace: None,
-            percent_per_hour: None,
-            observed_at: None,
-            coverage: None,
-            bucket: String::new(),
-            label: String::new(),
+            ..Gauge::new(Window::FiveHour, Source::Server, Some(3_600_000))
         }
     }
 

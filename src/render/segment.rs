@@ -150,22 +150,12 @@ mod tests {
 
     fn gauge(used: Option<f64>, warn: Option<f64>) -> Gauge {
         Gauge {
-            window: Window::FiveHour,
-            source: Source::History,
             used_percent: used,
             cost: 4_120_000_000_000,
             tokens: 2_500_000,
-            unpriced_tokens: 0,
-            premium: 0,
-            resets_at: Some(83 * MINUTE_MS),
             minutes_to_limit: warn,
             minutes_to_empty: warn,
-            pace: None,
-            percent_per_hour: None,
-            observed_at: None,
-            coverage: None,
-            bucket: String::new(),
-            label: String::new(),
+            ..Gauge::new(Window::FiveHour, Source::History, Some(83 * MINUTE_MS))
         }
     }
 
