@@ -7,9 +7,6 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::Stdio;
-
 use common::*;
 
 /// Each tool: its name, its letter, where its folder goes under a home, the repository's real
@@ -65,16 +62,8 @@ fn each_tool_shows_on_every_surface() {
         );
         // The Claude Code status line: the tool beside Claude, by its letter.
         let p = payload(&s, None);
-        let mut c = s
-            .cmd()
-            .args(["--now", now, "--color", "never", "statusline"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        c.stdin.take().unwrap().write_all(p.to_string().as_bytes()).unwrap();
-        let o = c.wait_with_output().unwrap();
+        let o =
+            output_with_input(s.cmd().args(["--now", now, "--color", "never", "statusline"]), p.to_string().as_bytes());
         assert_quiet(&o);
         let line = stdout(&o);
         // Lettered, its window's name after the letter where it is not the 5 hours (`Pmo`).

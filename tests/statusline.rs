@@ -26,17 +26,7 @@ fn feed(s: &Sandbox, stdin: &[u8], extra: &[(&str, &str)]) -> Output {
     for (k, v) in extra {
         c.env(k, v);
     }
-    let mut child = c
-        .args(["--now", NOW, "statusline"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    let _ = input.write_all(stdin);
-    drop(input);
-    let o = child.wait_with_output().unwrap();
+    let o = output_with_input(c.args(["--now", NOW, "statusline"]), stdin);
     assert_quiet(&o);
     o
 }
@@ -298,17 +288,11 @@ fn another_tools_line_counts_when_a_process_it_left_keeps_its_pipe() {
     // output open: the line is shown, and the status line does not wait for that process.
     let s = Sandbox::claude_fixture();
     let p = payload(&s, Some(limits(23.4, NOW_S + 6000, 41.2, NOW_S + 3 * 86400 + 3600)));
-    let mut child = s
-        .cmd()
-        .args(["--now", NOW, "statusline", "--then", "echo other-tool; sleep 5 &"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(p.to_string().as_bytes()).unwrap();
     let started = std::time::Instant::now();
-    let o = child.wait_with_output().unwrap();
+    let o = output_with_input(
+        s.cmd().args(["--now", NOW, "statusline", "--then", "echo other-tool; sleep 5 &"]),
+        p.to_string().as_bytes(),
+    );
     assert_quiet(&o);
     let lines: Vec<String> = plain(&o).lines().map(str::to_owned).collect();
     assert_eq!(lines.len(), 2, "{lines:?}");

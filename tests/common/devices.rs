@@ -58,7 +58,6 @@ impl Device {
     /// The status line on this device, at `now`, reporting the 5 hours 23.4% (resetting at 23:10 on
     /// the fixture's day) and the week 41.2%.
     pub fn reading(&self, now: &str) {
-        use std::io::Write;
         let p = super::payload(
             &self.s,
             Some(serde_json::json!({
@@ -66,15 +65,8 @@ impl Device {
                 "seven_day": { "used_percentage": 41.2, "resets_at": 1_771_232_400 }
             })),
         );
-        let mut c = self
-            .cmd()
-            .args(["--now", now, "statusline"])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        c.stdin.take().unwrap().write_all(p.to_string().as_bytes()).unwrap();
-        assert!(c.wait().unwrap().success());
+        let o = super::output_with_input(self.cmd().args(["--now", now, "statusline"]), p.to_string().as_bytes());
+        assert!(o.status.success());
     }
 
     pub fn prompt(&self, now: &str) -> String {

@@ -156,6 +156,15 @@ pub fn output_within(c: &mut Command, secs: u64) -> Output {
     }
 }
 
+/// Runs `c` with `input` on its standard input (a status line's payload), to its end.
+pub fn output_with_input(c: &mut Command, input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = c.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    // (A command may stop reading before the end: what it does then is what the test looks at.)
+    let _ = child.stdin.take().unwrap().write_all(input);
+    child.wait_with_output().unwrap()
+}
+
 /// Makes a FIFO at `p`.
 pub fn mkfifo(p: &Path) {
     let st = Command::new("mkfifo").arg(p).status().unwrap();
