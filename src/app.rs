@@ -17,6 +17,8 @@ use crate::read::sources::{self, Root};
 use crate::store::ingest::{self, Options, Pace, Run};
 use crate::store::readings::{self, Readings};
 use crate::store::{memo, usage_file};
+use crate::sync::elsewhere;
+use crate::sync::file::ToolUse;
 use crate::sync::folder::{self, Seen};
 use crate::sync::identity::{self, Identity};
 
@@ -33,10 +35,10 @@ pub struct App {
     /// What the files of readings say (Claude Code's `.claude.json`, Claude Desktop's history), each
     /// with the file's name.
     pub on_disk: Vec<(Reading, &'static str)>,
-    /// This device, and the other devices as the sync folder shows them (their last eight days),
-    /// when there is a sync folder.
+    /// This device, when there is a sync folder.
     pub me: Option<Identity>,
-    pub devices: Seen,
+    /// The other devices' last eight days added up, per tool (see `sync::elsewhere`).
+    pub elsewhere: Vec<ToolUse>,
 }
 
 /// Each set of roots has its own cache, so a tmux server without the shell's `CLAUDE_CONFIG_DIR`
@@ -85,11 +87,19 @@ impl App {
             let now_ns = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
             identity::of(&cfg.cache, &mark, s.device_name.as_deref(), crate::ground::platform::host_name(), now_ns)
         });
-        let devices = match (&cfg.sync, &me) {
-            (Some(s), Some(me)) => folder::read(&s.dir, me, (cfg.now, cfg.wall_ms), &cfg.cache, true),
-            _ => Seen::default(),
+        let elsewhere = match (&cfg.sync, &me) {
+            (Some(s), Some(me)) => elsewhere::read(&s.dir, me, (cfg.now, cfg.wall_ms), &cfg.cache),
+            _ => Vec::new(),
         };
-        App { cfg, roots, root_keys, run, readings, on_disk, me, devices }
+        App { cfg, roots, root_keys, run, readings, on_disk, me, elsewhere }
+    }
+
+    /// Every other device apart, their last eight days (`status`'s line per device).
+    pub fn devices_recent(&self) -> Seen {
+        match (&self.cfg.sync, &self.me) {
+            (Some(s), Some(me)) => folder::read(&s.dir, me, (self.cfg.now, self.cfg.wall_ms), &self.cfg.cache, true),
+            _ => Seen::default(),
+        }
     }
 
     /// Every other device's file whole (its every hour), for reports.
@@ -123,7 +133,7 @@ impl App {
         let open = open.filter(|r| r.provider == p && r.observed_at <= now && (!r.anchored() || r.resets_at > now));
         readings.extend(open.cloned());
         // The other devices' newest readings: the account is one, whichever machine saw it.
-        let tools = self.devices.devices.iter().flat_map(|d| d.tools.iter().filter(|t| t.provider == p));
+        let tools = self.elsewhere.iter().filter(|t| t.provider == p);
         readings.extend(tools.clone().flat_map(|t| t.readings.iter()).filter(recent).cloned());
         let elsewhere: Vec<(i64, u64, Sums)> =
             tools.flat_map(|t| t.hours.iter()).filter(|h| h.start <= now).map(|h| (h.start, h.calls, h.sums)).collect();

@@ -166,6 +166,25 @@ fn what_sync_tools_leave_in_the_folder() {
 }
 
 #[test]
+fn a_prompt_sees_another_devices_file_change() {
+    // A prompt reads the other devices through a copy kept while the folder looks the same: a file
+    // rewritten with a newer reading is read again at the next prompt, not the kept figure.
+    let shared = tempfile::tempdir().unwrap();
+    let (a, b) = (Device::claude(shared.path()), Device::codex(shared.path()));
+    a.reading(NOW);
+    a.status(NOW);
+    assert_eq!(b.prompt(NOW), "5h 23% ↻1h40m");
+    assert_eq!(b.prompt(NOW), "5h 23% ↻1h40m", "from the kept copy");
+    // A sees 31% five minutes later and writes its file again (due: its file is over a minute old).
+    const LATER: &str = "2026-02-12T21:35:00Z";
+    a.reading_of(LATER, 31.0);
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(120);
+    std::fs::File::options().append(true).open(a.file()).unwrap().set_modified(old).unwrap();
+    a.status(LATER);
+    assert_eq!(b.prompt(LATER), "5h 31% ↻1h35m");
+}
+
+#[test]
 fn a_device_whose_histories_change_is_still_one_device() {
     // The tmux server runs runway without the shell's CLAUDE_CONFIG_DIR, so the two read different
     // histories, by turns: still one device, one file, never a second device made of the first.

@@ -115,7 +115,7 @@ fn device_uses(app: &App, all: &[(Runway, Vec<Attribution>)]) -> Vec<DeviceUse> 
     let me = app.me.as_ref();
     let (id, name) = me.map_or((String::new(), "this device".to_owned()), |m| (m.id.clone(), m.name.clone()));
     let mine = |p: Provider, from: i64, to: i64| app.ledger(p).sum_between(from, to);
-    crate::report::devices::of(&runways, (&id, &name, app.cfg.wall_ms), &mine, &app.devices.devices)
+    crate::report::devices::of(&runways, (&id, &name, app.cfg.wall_ms), &mine, &app.devices_recent().devices)
 }
 
 fn human(app: &App, all: &[(Runway, Vec<Attribution>)]) -> String {
@@ -123,7 +123,7 @@ fn human(app: &App, all: &[(Runway, Vec<Attribution>)]) -> String {
     let uses = device_uses(app, all);
     for (r, used) in all {
         let calls = app.ledger(r.provider).counted(app.cfg.now);
-        let elsewhere = app.devices.devices.iter().any(|d| d.tools.iter().any(|t| t.provider == r.provider));
+        let elsewhere = app.elsewhere.iter().any(|t| t.provider == r.provider);
         // A tool shows when it has files, calls, or a figure the service reported, here or elsewhere.
         if app.has_files(r.provider) || calls > 0 || elsewhere || r.gauges.iter().any(|g| g.observed_at.is_some()) {
             if !out.is_empty() {

@@ -7,8 +7,9 @@
 //! is left out and listed with why (`doctor`). Nothing in it blocks: only regular files are opened,
 //! never through a link, at most `MAX_BYTES` read.
 //!
-//! A prompt reads the devices' last eight days from a copy kept in the cache while no file in the
-//! folder changed (its names, sizes, times): a listing and a stat a file.
+//! `status` reads the devices' last eight days from a copy kept in the cache while no file in the
+//! folder changed (its names, sizes, times): a listing and a stat a file. A prompt reads them added
+//! up (`sync::elsewhere`), kept under the same key.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -78,8 +79,25 @@ struct Entry {
 /// Reads the other devices' files (the eight days before `now` of each when `recent`, else all of
 /// it); a file is checked against the real clock, `wall` (`now` may be a replay's).
 pub fn read(sync_dir: &Path, me: &Identity, (now, wall): (i64, i64), cache: &Cache, recent: bool) -> Seen {
-    let dir = folder(sync_dir);
-    let Ok(rd) = std::fs::read_dir(&dir) else { return Seen::default() };
+    read_keyed(sync_dir, me, (now, wall), cache, recent).0
+}
+
+/// The folder as `listing` sees it: its device files' names and stats (sorted by name), the files
+/// left out with why, and a key that changes when any of it does, or with the hour.
+struct Listing {
+    names: Vec<(String, std::fs::Metadata)>,
+    stamps: Vec<(u64, i64, u64)>,
+    ignored: Vec<(String, String)>,
+    key: u64,
+}
+
+/// The key of what the folder holds now (see `Listing`): a listing and a stat a file, no read.
+pub fn key(sync_dir: &Path, me: &Identity, at: (i64, i64)) -> Option<u64> {
+    listing(&folder(sync_dir), me, at).map(|l| l.key)
+}
+
+fn listing(dir: &Path, me: &Identity, (now, wall): (i64, i64)) -> Option<Listing> {
+    let rd = std::fs::read_dir(dir).ok()?;
     let mut names: Vec<(String, std::fs::Metadata)> = Vec::new();
     let mut ignored = Vec::new();
     for e in rd.flatten() {
@@ -116,6 +134,15 @@ pub fn read(sync_dir: &Path, me: &Identity, (now, wall): (i64, i64), cache: &Cac
         }
         // Re-read once an hour too: what counts as recent, and a silent device, move with the clock.
         h.u64((wall / HOUR_MS) as u64).u64((now / HOUR_MS) as u64).finish()
+    };
+    Some(Listing { names, stamps, ignored, key })
+}
+
+/// `read`, and the key of the listing it read (see `Listing`).
+pub fn read_keyed(sync_dir: &Path, me: &Identity, (now, wall): (i64, i64), cache: &Cache, recent: bool) -> (Seen, u64) {
+    let dir = folder(sync_dir);
+    let Some(Listing { names, stamps, mut ignored, key }) = listing(&dir, me, (now, wall)) else {
+        return (Seen::default(), 0);
     };
     let kept = recent.then(|| kept(cache, key)).flatten();
     let entries: Vec<Entry> = match kept {
@@ -166,7 +193,7 @@ pub fn read(sync_dir: &Path, me: &Identity, (now, wall): (i64, i64), cache: &Cac
         }
     }
     devices.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-    Seen { devices, ignored }
+    (Seen { devices, ignored }, key)
 }
 
 /// A tool's hours as a prompt needs them: the eight days before `now`, each hour one figure, its
@@ -192,21 +219,26 @@ fn put_file(w: &mut Writer, f: &DeviceFile) {
     w.bytes(f.id.as_bytes()).bytes(f.name.as_bytes()).i64(f.written_at).u64(f.machine);
     w.u32(f.tools.len() as u32);
     for t in &f.tools {
-        w.u8(t.provider.code()).u32(t.hours.len() as u32);
-        for h in &t.hours {
-            let s = &h.sums;
-            w.i64(h.start).bytes(h.model.as_bytes()).u64(h.calls);
-            w.u64(s.input).u64(s.output).u64(s.cache_creation).u64(s.cache_read).u64(s.reasoning);
-            w.u128(s.cost).u64(s.unpriced).u64(s.premium);
-        }
-        w.u32(t.readings.len() as u32);
-        for r in &t.readings {
-            w.u8(r.window as u8).u64(r.used_percent.to_bits()).i64(r.resets_at).i64(r.observed_at);
-        }
+        put_tool(w, t);
     }
 }
 
-type R<T> = Result<T, crate::ground::codec::Corrupt>;
+/// One tool's part of a kept copy (`Item::Devices`, `Item::Elsewhere`).
+pub(super) fn put_tool(w: &mut Writer, t: &ToolUse) {
+    w.u8(t.provider.code()).u32(t.hours.len() as u32);
+    for h in &t.hours {
+        let s = &h.sums;
+        w.i64(h.start).bytes(h.model.as_bytes()).u64(h.calls);
+        w.u64(s.input).u64(s.output).u64(s.cache_creation).u64(s.cache_read).u64(s.reasoning);
+        w.u128(s.cost).u64(s.unpriced).u64(s.premium);
+    }
+    w.u32(t.readings.len() as u32);
+    for r in &t.readings {
+        w.u8(r.window as u8).u64(r.used_percent.to_bits()).i64(r.resets_at).i64(r.observed_at);
+    }
+}
+
+pub(super) type R<T> = Result<T, crate::ground::codec::Corrupt>;
 
 fn get_file(r: &mut Reader) -> R<DeviceFile> {
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
@@ -214,36 +246,41 @@ fn get_file(r: &mut Reader) -> R<DeviceFile> {
     let (written_at, machine) = (r.i64()?, r.u64()?);
     let mut tools = Vec::new();
     for _ in 0..r.count(5)? {
-        let provider = Provider::from_code(r.u8()?).ok_or(crate::ground::codec::Corrupt)?;
-        let mut hours = Vec::new();
-        // An hour is at least 92 bytes: its start, an empty model's length, calls and the sums.
-        for _ in 0..r.count(92)? {
-            let (start, model, calls) = (r.i64()?, text(r.bytes()?), r.u64()?);
-            let sums = Sums {
-                input: r.u64()?,
-                output: r.u64()?,
-                cache_creation: r.u64()?,
-                cache_read: r.u64()?,
-                reasoning: r.u64()?,
-                cost: r.u128()?,
-                unpriced: r.u64()?,
-                premium: r.u64()?,
-            };
-            hours.push(Hour { start, model, calls, sums });
-        }
-        let mut readings = Vec::new();
-        for _ in 0..r.count(25)? {
-            let w = match r.u8()? {
-                x if x == Window::FiveHour as u8 => Window::FiveHour,
-                x if x == Window::SevenDay as u8 => Window::SevenDay,
-                _ => return Err(crate::ground::codec::Corrupt),
-            };
-            let used = f64::from_bits(r.u64()?);
-            readings.push(Reading::new(provider, w, used, r.i64()?, r.i64()?));
-        }
-        tools.push(ToolUse { provider, hours, readings });
+        tools.push(get_tool(r)?);
     }
     Ok(DeviceFile { id, name, written_at, machine, tools, projects: Vec::new() })
+}
+
+pub(super) fn get_tool(r: &mut Reader) -> R<ToolUse> {
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    let provider = Provider::from_code(r.u8()?).ok_or(crate::ground::codec::Corrupt)?;
+    let mut hours = Vec::new();
+    // An hour is at least 92 bytes: its start, an empty model's length, calls and the sums.
+    for _ in 0..r.count(92)? {
+        let (start, model, calls) = (r.i64()?, text(r.bytes()?), r.u64()?);
+        let sums = Sums {
+            input: r.u64()?,
+            output: r.u64()?,
+            cache_creation: r.u64()?,
+            cache_read: r.u64()?,
+            reasoning: r.u64()?,
+            cost: r.u128()?,
+            unpriced: r.u64()?,
+            premium: r.u64()?,
+        };
+        hours.push(Hour { start, model, calls, sums });
+    }
+    let mut readings = Vec::new();
+    for _ in 0..r.count(25)? {
+        let w = match r.u8()? {
+            x if x == Window::FiveHour as u8 => Window::FiveHour,
+            x if x == Window::SevenDay as u8 => Window::SevenDay,
+            _ => return Err(crate::ground::codec::Corrupt),
+        };
+        let used = f64::from_bits(r.u64()?);
+        readings.push(Reading::new(provider, w, used, r.i64()?, r.i64()?));
+    }
+    Ok(ToolUse { provider, hours, readings })
 }
 
 /// The folder's files as read when it last looked like `key`.

@@ -58,10 +58,15 @@ impl Device {
     /// The status line on this device, at `now`, reporting the 5 hours 23.4% (resetting at 23:10 on
     /// the fixture's day) and the week 41.2%.
     pub fn reading(&self, now: &str) {
+        self.reading_of(now, 23.4);
+    }
+
+    /// `reading`, the 5 hours at `five` percent.
+    pub fn reading_of(&self, now: &str, five: f64) {
         let p = super::payload(
             &self.s,
             Some(serde_json::json!({
-                "five_hour": { "used_percentage": 23.4, "resets_at": 1_770_937_800 },
+                "five_hour": { "used_percentage": five, "resets_at": 1_770_937_800 },
                 "seven_day": { "used_percentage": 41.2, "resets_at": 1_771_232_400 }
             })),
         );

@@ -40,6 +40,9 @@ pub enum Item<'a> {
     /// This device's id for the sync folder, and the other devices' files as last read from it.
     DeviceId,
     Devices,
+    /// The other devices' use taken together, per tool and hour (what a prompt reads; see
+    /// `sync::elsewhere`).
+    Elsewhere,
     /// When this device last looked whether its sync file needed writing (see `publish`).
     Published,
 }
@@ -71,6 +74,7 @@ impl Item<'_> {
             Item::Calibration(d) => db(d).join("calibration"),
             Item::DeviceId => "device-id".into(),
             Item::Devices => "devices".into(),
+            Item::Elsewhere => "elsewhere".into(),
             Item::Published => "published".into(),
         }
     }
@@ -82,7 +86,7 @@ impl Item<'_> {
             Item::Log | Item::OldLog => 4 << 20,
             Item::Problems | Item::ReadingsPending(..) | Item::Roots(_) => 1 << 20,
             Item::PromptCache | Item::Notice(..) | Item::Calibration(_) | Item::DeviceId | Item::Published => 4 << 10,
-            Item::Devices => 8 << 20,
+            Item::Devices | Item::Elsewhere => 8 << 20,
             Item::KeptReadings(_) => 1 << 20,
             Item::Readings(_) => 4 << 20,
             Item::State(_) | Item::Base(..) | Item::Cold(..) => 4 << 30,
@@ -101,6 +105,7 @@ impl Item<'_> {
             Item::Calibration(_) => "calibration",
             Item::DeviceId => "device-id",
             Item::Devices => "devices",
+            Item::Elsewhere => "elsewhere",
             Item::Published => "published",
             _ => "cache",
         }

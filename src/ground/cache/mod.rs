@@ -133,7 +133,7 @@ impl Cache {
     /// A file written by `write_checked`: its body, or `InvalidData` when the checksum does not match
     /// (a damaged or edited copy).
     pub fn read_checked(&self, item: Item) -> io::Result<Vec<u8>> {
-        let b = self.read(item)?;
+        let mut b = self.read(item)?;
         let bad =
             || io::Error::new(io::ErrorKind::InvalidData, format!("{} fails its checksum", self.path(item).display()));
         let nl = b.iter().position(|&c| c == b'\n').ok_or_else(bad)?;
@@ -141,7 +141,9 @@ impl Cache {
         if nl != 16 || sum != checksum(item.domain(), &b[nl + 1..]) {
             return Err(bad());
         }
-        Ok(b[nl + 1..].to_vec())
+        // In place: a copy of a 100 KB file was a third of reading it (fresh pages to fault in).
+        b.drain(..nl + 1);
+        Ok(b)
     }
 
     /// Writes the file whole, through a temporary file and a rename, 0600: a reader sees the old file
