@@ -123,6 +123,35 @@ fn every_row_of_a_generated_month_across_a_clock_change_equals_the_independent_c
     assert!(n == 0 || n >= 100, "{n} rows");
 }
 
+#[test]
+fn sessions_a_chunk_at_a_time_are_the_same_report() {
+    // Past 8192 files `report --by session` adds up a chunk of sessions at a time, a pass each
+    // (report::sessions); the knob takes that path over a generated month's sessions, three a
+    // chunk: the same bytes, JSON and table, as the builder's one pass.
+    let s = Sandbox::empty();
+    let end = jiff::Timestamp::from_second(1_774_958_400).unwrap(); // 2026-03-31T12:00:00Z
+    runway_synth::claude_history(&s.claude_dir(), 3 << 20, 30, end.as_millisecond(), 7).unwrap();
+    for json in [true, false] {
+        let run = |chunk: Option<&str>| {
+            let mut c = s.cmd();
+            c.args(["--providers", "claude", "--now", "2026-03-31T12:00:00Z", "report", "--by", "session"]);
+            if json {
+                c.arg("--json");
+            }
+            if let Some(n) = chunk {
+                c.env("RUNWAY_REPORT_CHUNK", n);
+            }
+            stdout(&c.output().unwrap())
+        };
+        let whole = run(None);
+        assert_eq!(run(Some("3")), whole, "json: {json}");
+        if json {
+            let v: Value = serde_json::from_str(&whole).unwrap();
+            assert!(v["session"].as_array().unwrap().len() > 20, "{whole}");
+        }
+    }
+}
+
 /// Three people's real month, when the shared fixtures are beside the repository (73 MB: not copied
 /// into it).
 #[test]

@@ -9,8 +9,10 @@ use super::emit;
 use crate::app::App;
 use crate::cli::ReportArgs;
 use crate::config::Config;
+use crate::ground::provider::Provider;
+use crate::ground::tokens::Entry;
 use crate::render;
-use crate::report::{Builder, By, Report, Row, hours, period};
+use crate::report::{Builder, By, Report, Row, hours, period, sessions};
 use crate::store::ingest::Pace;
 
 /// The report, the calls streamed from each tool's ledger; an error when the cache failed a read.
@@ -75,6 +77,24 @@ fn devices(app: &App, rep: &mut Report, from: i64, to: i64) {
     rep.names = names;
 }
 
+/// The session rows of `rows` written as they come (JSON), or gathered for the table.
+fn chunked(app: &App, args: &ReportArgs, rows: &mut sessions::Sessions, started: Instant) -> io::Result<ExitCode> {
+    let model = |m: u16| app.model_name(m);
+    let style = &app.cfg.style;
+    let total = rows.total.clone();
+    let r = if args.json {
+        super::emit_with(|w| {
+            render::report_json::write_rows(By::Session, rows.by_ref(), &total, &model, style.ascii, w)?;
+            w.write_all(b"\n")
+        })
+    } else {
+        let rep = Report { by: By::Session, rows: rows.by_ref().collect(), total, names: Vec::new() };
+        emit(&style.text(&render::report::table(&rep, &model, style, app.cfg.columns)))
+    };
+    super::timings(app, started);
+    r.map(|_| ExitCode::SUCCESS)
+}
+
 pub fn run(cfg: Config, args: ReportArgs) -> io::Result<ExitCode> {
     // An empty range is a mistake in the dates, not a history without calls.
     if let (Some(since), Some(until)) = (args.since, args.until)
@@ -95,6 +115,29 @@ pub fn run(cfg: Config, args: ReportArgs) -> io::Result<ExitCode> {
         .and_then(|d| d.tomorrow().ok())
         .and_then(|d| period::start_of(d, &tz))
         .map_or(now, |t| (t - 1).min(now));
+    // Over many sessions, the rows a chunk of sessions at a time (see `report::sessions`).
+    let files = app.run.db.state.files.iter().map(|f| 1 + f.subs.len()).sum::<usize>();
+    let chunk = app.cfg.knobs.report_chunk.or((files > sessions::AT_ONCE).then_some(sessions::AT_ONCE));
+    if let (By::Session, Some(chunk)) = (args.by, chunk) {
+        let fault = std::cell::RefCell::new(None);
+        let stream = |f: &mut dyn FnMut(Provider, &Entry)| {
+            for &p in &app.cfg.providers {
+                let ledger = app.ledger(p);
+                ledger.each_between(from, to, |e| f(p, e));
+                if let Some(x) = ledger.fault() {
+                    fault.borrow_mut().get_or_insert(x);
+                }
+            }
+        };
+        let origins = app.origins();
+        let mut rows = sessions::plan(&stream, &origins, chunk);
+        // A part of the cache that failed its check is found by the first pass, before a row is
+        // written: the builder answers from the rebuild below.
+        match fault.borrow_mut().take() {
+            Some(f) => app.run.db.invalidate(&f),
+            None => return chunked(&app, &args, &mut rows, started),
+        }
+    }
     let rep = match build(&app, &args, from, to) {
         Ok(rep) => rep,
         // A part of the cache failed its check and was dropped: answer from the rebuild.

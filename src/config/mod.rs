@@ -83,6 +83,9 @@ pub struct Knobs {
     /// Write this device's sync file for `--now` too (`RUNWAY_PUBLISH_REPLAYS`): tests over fixed
     /// histories; a person's replay never overwrites what the other devices read.
     pub publish_replays: bool,
+    /// `report --by session` a chunk of this many sessions at a time, however few the files
+    /// (`RUNWAY_REPORT_CHUNK`; see `report::sessions`).
+    pub report_chunk: Option<usize>,
 }
 
 impl Knobs {
@@ -94,6 +97,7 @@ impl Knobs {
             fault: env.text("RUNWAY_FAULT").map(str::to_owned),
             no_helper: env.os("RUNWAY_NO_HELPER").is_some(),
             publish_replays: env.os("RUNWAY_PUBLISH_REPLAYS").is_some(),
+            report_chunk: env.number("RUNWAY_REPORT_CHUNK").map(|n: u64| n as usize),
         }
     }
 

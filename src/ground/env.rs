@@ -32,6 +32,7 @@ pub const BASE: &[&str] = &[
     "RUNWAY_FAULT",
     "RUNWAY_NO_HELPER",
     "RUNWAY_PUBLISH_REPLAYS",
+    "RUNWAY_REPORT_CHUNK",
 ];
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -116,11 +116,18 @@ impl Serialize for RowOut<'_> {
     }
 }
 
-struct Rows<'a>(&'a Report, &'a dyn Fn(u16) -> String);
+/// The rows as they come (a report's, or a chunk at a time, see `report::sessions`): serialized
+/// once, as they are taken.
+struct Rows<'a, I>(std::cell::RefCell<I>, By, &'a dyn Fn(u16) -> String);
 
-impl Serialize for Rows<'_> {
+impl<I: Iterator<Item = R>, R: std::borrow::Borrow<Row>> Serialize for Rows<'_, I> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.rows.iter().map(|row| RowOut { by: self.0.by, row, model: self.1 }))
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(None)?;
+        for row in self.0.borrow_mut().by_ref() {
+            seq.serialize_element(&RowOut { by: self.1, row: row.borrow(), model: self.2 })?;
+        }
+        seq.end()
     }
 }
 
@@ -219,9 +226,25 @@ pub fn write(
     ascii: bool,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
+    if rep.by == By::Block {
+        let mut ser = serde_json::Serializer::with_formatter(out, Pretty { inner: PrettyFormatter::new(), ascii });
+        return blocks(rep, model).serialize(&mut ser).map_err(std::io::Error::from);
+    }
+    write_rows(rep.by, rep.rows.iter(), &rep.total, model, ascii, out)
+}
+
+/// `write` of rows that come one at a time (not blocks), with their totals.
+pub fn write_rows<R: std::borrow::Borrow<Row>>(
+    by: By,
+    rows: impl Iterator<Item = R>,
+    total: &Acc,
+    model: &dyn Fn(u16) -> String,
+    ascii: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let mut ser = serde_json::Serializer::with_formatter(out, Pretty { inner: PrettyFormatter::new(), ascii });
-    let name = match rep.by {
-        By::Block => return blocks(rep, model).serialize(&mut ser).map_err(std::io::Error::from),
+    let name = match by {
+        By::Block => "blocks",
         By::Day => "daily",
         By::Week => "weekly",
         By::Month => "monthly",
@@ -230,8 +253,8 @@ pub fn write(
         By::Model => "model",
         By::Device => "device",
     };
-    let rows = Rows(rep, model);
-    let totals = sums(&rep.total.totals.sums);
+    let rows = Rows(std::cell::RefCell::new(rows), by, model);
+    let totals = sums(&total.totals.sums);
     // ccusage's keys are in alphabetical order: `daily` before `totals`, `totals` before `weekly`.
     let mut m = ser.serialize_map(Some(2)).map_err(std::io::Error::from)?;
     if name < "totals" {

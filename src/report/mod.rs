@@ -7,6 +7,7 @@ pub mod devices;
 pub mod group;
 pub mod hours;
 pub mod period;
+pub mod sessions;
 
 use std::collections::{BTreeMap, HashMap};
 
