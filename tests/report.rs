@@ -141,7 +141,9 @@ fn sessions_a_chunk_at_a_time_are_the_same_report() {
             if let Some(n) = chunk {
                 c.env("RUNWAY_REPORT_CHUNK", n);
             }
-            stdout(&c.output().unwrap())
+            let o = c.output().unwrap();
+            assert!(o.status.success(), "{o:?}");
+            stdout(&o)
         };
         let whole = run(None);
         assert_eq!(run(Some("3")), whole, "json: {json}");

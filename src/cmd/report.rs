@@ -133,9 +133,23 @@ pub fn run(cfg: Config, args: ReportArgs) -> io::Result<ExitCode> {
         let mut rows = sessions::plan(&stream, &origins, chunk);
         // A part of the cache that failed its check is found by the first pass, before a row is
         // written: the builder answers from the rebuild below.
-        match fault.borrow_mut().take() {
+        let first = fault.borrow_mut().take();
+        match first {
             Some(f) => app.run.db.invalidate(&f),
-            None => return chunked(&app, &args, &mut rows, started),
+            None => {
+                let r = chunked(&app, &args, &mut rows, started);
+                // A later pass reads the pages the first one checked; should one fail all the same,
+                // the rows written are not trusted in silence.
+                let later = fault.borrow_mut().take();
+                if let Some(f) = later {
+                    app.run.db.invalidate(&f);
+                    eprintln!(
+                        "runway: a part of the cache failed its check while the report was written: {f}; run it again"
+                    );
+                    return Ok(ExitCode::FAILURE);
+                }
+                return r;
+            }
         }
     }
     let rep = match build(&app, &args, from, to) {
