@@ -178,8 +178,7 @@ fn a_prompt_sees_another_devices_file_change() {
     // A sees 31% five minutes later and writes its file again (due: its file is over a minute old).
     const LATER: &str = "2026-02-12T21:35:00Z";
     a.reading_of(LATER, 31.0);
-    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(120);
-    std::fs::File::options().append(true).open(a.file()).unwrap().set_modified(old).unwrap();
+    a.age_file();
     a.status(LATER);
     assert_eq!(b.prompt(LATER), "5h 31% ↻1h35m");
 }
@@ -213,8 +212,7 @@ fn an_idle_device_starts_no_helper_at_every_prompt() {
     let a = Device::claude(shared.path());
     a.status(NOW);
     let file = a.file();
-    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(120);
-    std::fs::File::options().append(true).open(&file).unwrap().set_modified(old).unwrap();
+    let old = a.age_file();
     for _ in 0..2 {
         let o = a.cmd().env_remove("RUNWAY_NO_HELPER").args(["prompt", "--shell", "plain"]).output().unwrap();
         assert_quiet(&o);
