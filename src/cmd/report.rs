@@ -95,6 +95,45 @@ fn chunked(app: &App, args: &ReportArgs, rows: &mut sessions::Sessions, started:
     r.map(|_| ExitCode::SUCCESS)
 }
 
+/// `--by session` over many files (past `sessions::AT_ONCE`, or any with the test knob): the rows a
+/// chunk of sessions at a time, written as they come. `None` when the builder answers instead (fewer
+/// files, or a part of the cache that failed its check in the first pass, before a row was written:
+/// the builder then answers from the rebuild).
+fn in_chunks(app: &App, args: &ReportArgs, (from, to): (i64, i64), started: Instant) -> Option<io::Result<ExitCode>> {
+    let files = app.run.db.state.files.iter().map(|f| 1 + f.subs.len()).sum::<usize>();
+    let chunk = app.cfg.knobs.report_chunk.or((files > sessions::AT_ONCE).then_some(sessions::AT_ONCE));
+    let (By::Session, Some(chunk)) = (args.by, chunk) else { return None };
+    let fault = std::cell::RefCell::new(None);
+    let stream = |f: &mut dyn FnMut(Provider, &Entry)| {
+        for &p in &app.cfg.providers {
+            let ledger = app.ledger(p);
+            ledger.each_between(from, to, |e| f(p, e));
+            if let Some(x) = ledger.fault() {
+                fault.borrow_mut().get_or_insert(x);
+            }
+        }
+    };
+    let origins = app.origins();
+    let mut rows = sessions::plan(&stream, &origins, chunk);
+    // A part of the cache that failed its check is found by the first pass, before a row is
+    // written: the builder answers from the rebuild.
+    let first = fault.borrow_mut().take();
+    if let Some(f) = first {
+        app.run.db.invalidate(&f);
+        return None;
+    }
+    let r = chunked(app, args, &mut rows, started);
+    // A later pass reads the pages the first one checked; should one fail all the same, the rows
+    // written are not trusted in silence.
+    let later = fault.borrow_mut().take();
+    if let Some(f) = later {
+        app.run.db.invalidate(&f);
+        eprintln!("runway: a part of the cache failed its check while the report was written: {f}; run it again");
+        return Some(Ok(ExitCode::FAILURE));
+    }
+    Some(r)
+}
+
 pub fn run(cfg: Config, args: ReportArgs) -> io::Result<ExitCode> {
     // An empty range is a mistake in the dates, not a history without calls.
     if let (Some(since), Some(until)) = (args.since, args.until)
@@ -115,42 +154,8 @@ pub fn run(cfg: Config, args: ReportArgs) -> io::Result<ExitCode> {
         .and_then(|d| d.tomorrow().ok())
         .and_then(|d| period::start_of(d, &tz))
         .map_or(now, |t| (t - 1).min(now));
-    // Over many sessions, the rows a chunk of sessions at a time (see `report::sessions`).
-    let files = app.run.db.state.files.iter().map(|f| 1 + f.subs.len()).sum::<usize>();
-    let chunk = app.cfg.knobs.report_chunk.or((files > sessions::AT_ONCE).then_some(sessions::AT_ONCE));
-    if let (By::Session, Some(chunk)) = (args.by, chunk) {
-        let fault = std::cell::RefCell::new(None);
-        let stream = |f: &mut dyn FnMut(Provider, &Entry)| {
-            for &p in &app.cfg.providers {
-                let ledger = app.ledger(p);
-                ledger.each_between(from, to, |e| f(p, e));
-                if let Some(x) = ledger.fault() {
-                    fault.borrow_mut().get_or_insert(x);
-                }
-            }
-        };
-        let origins = app.origins();
-        let mut rows = sessions::plan(&stream, &origins, chunk);
-        // A part of the cache that failed its check is found by the first pass, before a row is
-        // written: the builder answers from the rebuild below.
-        let first = fault.borrow_mut().take();
-        match first {
-            Some(f) => app.run.db.invalidate(&f),
-            None => {
-                let r = chunked(&app, &args, &mut rows, started);
-                // A later pass reads the pages the first one checked; should one fail all the same,
-                // the rows written are not trusted in silence.
-                let later = fault.borrow_mut().take();
-                if let Some(f) = later {
-                    app.run.db.invalidate(&f);
-                    eprintln!(
-                        "runway: a part of the cache failed its check while the report was written: {f}; run it again"
-                    );
-                    return Ok(ExitCode::FAILURE);
-                }
-                return r;
-            }
-        }
+    if let Some(done) = in_chunks(&app, &args, (from, to), started) {
+        return done;
     }
     let rep = match build(&app, &args, from, to) {
         Ok(rep) => rep,
