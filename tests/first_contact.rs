@@ -318,12 +318,21 @@ fn a_removed_binary_breaks_no_shell() {
     let mut scripts = Vec::new();
     for (shell, hook) in [("zsh", "_runway_precmd"), ("bash", "_runway_hook"), ("fish", "fish_right_prompt")] {
         for only in [false, true] {
-            let o = Command::new(&bin)
-                .args(["init", shell])
-                .args(only.then_some("--print-only"))
-                .envs(s.cmd().get_envs().filter_map(|(k, v)| Some((k, v?))))
-                .output()
-                .unwrap();
+            let mut c = Command::new(&bin);
+            c.args(["init", shell]).args(only.then_some("--print-only"));
+            c.envs(s.cmd().get_envs().filter_map(|(k, v)| Some((k, v?))));
+            // The copy just written may still be open for writing in a child another test thread
+            // forked meanwhile (it closes at that child's exec): "text file busy", for a moment.
+            let mut tries = 0;
+            let o = loop {
+                match c.output() {
+                    Err(e) if e.raw_os_error() == Some(26) && tries < 100 => {
+                        tries += 1;
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                    }
+                    r => break r.unwrap(),
+                }
+            };
             let file = s.dir.path().join(format!("init-{shell}-{only}"));
             std::fs::write(&file, &o.stdout).unwrap();
             scripts.push((shell, if only { "runway_segment" } else { hook }, file));
