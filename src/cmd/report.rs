@@ -77,7 +77,8 @@ fn devices(app: &App, rep: &mut Report, from: i64, to: i64) {
     rep.names = names;
 }
 
-/// The session rows of `rows` written as they come (JSON), or gathered for the table.
+/// The session rows of `rows` written as they come (the table goes over them twice, see
+/// `render::report::write_table`).
 fn chunked(app: &App, args: &ReportArgs, rows: &mut sessions::Sessions, started: Instant) -> io::Result<ExitCode> {
     let model = |m: u16| app.model_name(m);
     let style = &app.cfg.style;
@@ -88,8 +89,9 @@ fn chunked(app: &App, args: &ReportArgs, rows: &mut sessions::Sessions, started:
             w.write_all(b"\n")
         })
     } else {
-        let rep = Report { by: By::Session, rows: rows.by_ref().collect(), total, names: Vec::new() };
-        emit(&style.text(&render::report::table(&rep, &model, style, app.cfg.columns)))
+        super::emit_with(|w| {
+            render::report::write_table(By::Session, rows.clone(), &total, &model, style, app.cfg.columns, w)
+        })
     };
     super::timings(app, started);
     r.map(|_| ExitCode::SUCCESS)

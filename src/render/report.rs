@@ -1,12 +1,15 @@
 //! `runway report` for people: one aligned line per period, session, project, model or block, the
 //! total under them, the cache hit rate in its colour.
 
+use std::borrow::Borrow;
+use std::io::{self, Write};
+
 use super::clean::clean;
 use super::escape::{Target, paint};
 use super::style::{Level, Style};
 use super::words::{count, project, usd};
 use crate::report::group::Acc;
-use crate::report::{By, Report};
+use crate::report::{By, Report, Row};
 
 const HEADS: [&str; 9] = ["", "calls", "input", "output", "cache write", "cache read", "hit", "cost", "models"];
 
@@ -59,43 +62,111 @@ const MODELS_MIN: usize = 16;
 /// The table, fitted to `cols` when given: names shortened, then columns left out (and said), the
 /// models wrapped in their column or put under each row.
 pub fn table(rep: &Report, model: &dyn Fn(u16) -> String, style: &Style, cols: Option<usize>) -> String {
-    if rep.rows.is_empty() {
-        return "no calls in this range\n".into();
-    }
-    let mut lines: Vec<([String; 9], Level)> = Vec::new();
-    for r in &rep.rows {
-        let mut name = match (&r.project, r.block) {
-            (Some(p), _) => {
-                format!("{} {}", fit(&clean(project(p)), 28, style, false), r.key.get(..8).unwrap_or(&r.key))
-            }
-            (_, Some((start, active))) => {
-                let local = jiff::Timestamp::from_millisecond(start)
-                    .map(|t| t.to_zoned_datetime(style.zone.get().clone()).strftime("%Y-%m-%d %H:%M").to_string())
-                    .unwrap_or_default();
-                if active { format!("{local} (active)") } else { local }
-            }
-            _ if rep.by == By::Project => fit(&clean(project(&r.key)), 40, style, false),
-            _ => fit(&clean(&r.key), 40, style, rep.by == By::Model),
-        };
-        if rep.by == By::Block && rep.rows.iter().any(|o| o.providers != r.providers) {
-            name += &format!(" {}", r.providers.first().map_or("", |p| p.name()));
+    let mut out = Vec::new();
+    // (Writing into memory does not fail.)
+    let _ = write_table(rep.by, rep.rows.iter(), &rep.total, model, style, cols, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// One row's cells as the table shows them (`mixed`: blocks of several tools, each named).
+fn row_cells(r: &Row, by: By, mixed: bool, model: &dyn Fn(u16) -> String, style: &Style) -> ([String; 9], Level) {
+    let mut name = match (&r.project, r.block) {
+        (Some(p), _) => format!("{} {}", fit(&clean(project(p)), 28, style, false), r.key.get(..8).unwrap_or(&r.key)),
+        (_, Some((start, active))) => {
+            let local = jiff::Timestamp::from_millisecond(start)
+                .map(|t| t.to_zoned_datetime(style.zone.get().clone()).strftime("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_default();
+            if active { format!("{local} (active)") } else { local }
         }
-        let (mut c, hit) = cells(style.text(&name).into_owned(), &r.acc, model);
-        c[8] = style.text(&c[8]).into_owned();
-        lines.push((c, hit));
+        _ if by == By::Project => fit(&clean(project(&r.key)), 40, style, false),
+        _ => fit(&clean(&r.key), 40, style, by == By::Model),
+    };
+    if mixed {
+        name += &format!(" {}", r.providers.first().map_or("", |p| p.name()));
     }
-    let (mut total, _) = cells("total".into(), &rep.total, model);
-    total[8] = String::new();
+    let (mut c, hit) = cells(style.text(&name).into_owned(), &r.acc, model);
+    c[8] = style.text(&c[8]).into_owned();
     // By model, the name is the model.
-    if rep.by == By::Model {
-        lines.iter_mut().for_each(|(c, _)| c[8].clear());
+    if by == By::Model {
+        c[8].clear();
     }
+    (c, hit)
+}
+
+/// `table`, written as it is made from rows that may come one at a time: a first pass over a copy
+/// of `rows` sizes the columns, a second writes the lines, so no more than a row is held (over 100k
+/// sessions, a chunk at a time, see `report::sessions`; the lines held whole were 100 MB).
+pub fn write_table<R: Borrow<Row>>(
+    by: By,
+    rows: impl Iterator<Item = R> + Clone,
+    total_acc: &Acc,
+    model: &dyn Fn(u16) -> String,
+    style: &Style,
+    cols: Option<usize>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    // Blocks of several tools are each named with their tool.
+    let mut first: Option<Vec<crate::ground::provider::Provider>> = None;
+    let mut mixed = false;
     let mut widths = HEADS.map(|h| h.chars().count());
-    for (c, _) in lines.iter().chain(std::iter::once(&(total.clone(), Level::Neutral))) {
-        for (w, s) in widths.iter_mut().zip(c.iter()) {
-            *w = (*w).max(s.chars().count());
+    let mut any = false;
+    for r in rows.clone() {
+        let r = r.borrow();
+        any = true;
+        if by == By::Block {
+            mixed |= first.get_or_insert_with(|| r.providers.clone()) != &r.providers;
+        }
+        measure(&mut widths, &row_cells(r, by, false, model, style).0);
+    }
+    if !any {
+        return out.write_all(b"no calls in this range\n");
+    }
+    if mixed {
+        // The tool's name after each block's: measured again with it.
+        widths[0] = HEADS[0].chars().count();
+        for r in rows.clone() {
+            measure(&mut widths, &row_cells(r.borrow(), by, true, model, style).0);
         }
     }
+    let (mut total, _) = cells("total".into(), total_acc, model);
+    total[8] = String::new();
+    measure(&mut widths, &total);
+    let l = layout(widths, cols);
+    let mut head = HEADS.map(String::from);
+    if l.models_under {
+        head[8] = String::new();
+    }
+    let text = |s: String| style.text(&s).into_owned();
+    out.write_all(text(line(&l, &head, Level::Neutral, by, style, cols)).as_bytes())?;
+    for r in rows {
+        let (c, hit) = row_cells(r.borrow(), by, mixed, model, style);
+        out.write_all(text(line(&l, &c, hit, by, style, cols)).as_bytes())?;
+    }
+    let hit = Style::cache_level(total_acc.totals.sums.cache_hit());
+    out.write_all(text(line(&l, &total, hit, by, style, cols)).as_bytes())?;
+    if !l.dropped.is_empty() {
+        let cols = cols.unwrap_or_default();
+        let note = format!("(left out to fit {cols} columns: {}; --json has every figure)", l.dropped.join(", "));
+        out.write_all(text(super::fit::wrap_line(&note, cols, 1).join("\n") + "\n").as_bytes())?;
+    }
+    Ok(())
+}
+
+fn measure(widths: &mut [usize; 9], c: &[String; 9]) {
+    for (w, s) in widths.iter_mut().zip(c.iter()) {
+        *w = (*w).max(s.chars().count());
+    }
+}
+
+/// Which columns show, how wide, and where the models go.
+struct Layout {
+    widths: [usize; 9],
+    shown: Vec<usize>,
+    dropped: Vec<&'static str>,
+    models_under: bool,
+}
+
+fn layout(mut widths: [usize; 9], cols: Option<usize>) -> Layout {
     // Which of the first eight columns show, and how wide they are together.
     let mut shown: Vec<usize> = (0..8).collect();
     let span =
@@ -119,44 +190,30 @@ pub fn table(rep: &Report, model: &dyn Fn(u16) -> String, style: &Style, cols: O
         models_under = room < MODELS_MIN.min(widths[8]);
         widths[8] = room;
     }
-    let line = |c: &[String; 9], hit: Level| {
-        let mut s = String::new();
-        for &i in &shown {
-            let cell = if i == 0 {
-                format!("{:<w$}", fit(&c[0], widths[0], style, rep.by == By::Model), w = widths[0])
-            } else {
-                s += "  ";
-                format!("{:>w$}", c[i], w = widths[i])
-            };
-            s += &if i == 6 { paint(&cell, hit, Target::Ansi, style) } else { cell };
-        }
-        let models = &c[8];
-        if models.is_empty() {
-            return s.trim_end().to_owned() + "\n";
-        }
-        let Some(cols) = cols else { return format!("{s}  {models}\n") };
-        if models_under {
-            let under = super::fit::wrap_line(&format!("  {models}"), cols, 4);
-            return format!("{}\n{}\n", s.trim_end(), under.join("\n"));
-        }
-        let under = format!("\n{}", " ".repeat(super::fit::width(&s) + 2));
-        format!("{s}  {}\n", super::fit::wrap_line(models, widths[8], 0).join(&under))
-    };
-    let mut head = HEADS.map(String::from);
-    if models_under {
-        head[8] = String::new();
+    Layout { widths, shown, dropped, models_under }
+}
+
+fn line(l: &Layout, c: &[String; 9], hit: Level, by: By, style: &Style, cols: Option<usize>) -> String {
+    let widths = &l.widths;
+    let mut s = String::new();
+    for &i in &l.shown {
+        let cell = if i == 0 {
+            format!("{:<w$}", fit(&c[0], widths[0], style, by == By::Model), w = widths[0])
+        } else {
+            s += "  ";
+            format!("{:>w$}", c[i], w = widths[i])
+        };
+        s += &if i == 6 { paint(&cell, hit, Target::Ansi, style) } else { cell };
     }
-    let mut out = line(&head, Level::Neutral);
-    for (c, hit) in &lines {
-        out += &line(c, *hit);
+    let models = &c[8];
+    if models.is_empty() {
+        return s.trim_end().to_owned() + "\n";
     }
-    let hit = Style::cache_level(rep.total.totals.sums.cache_hit());
-    out += &line(&total, hit);
-    if !dropped.is_empty() {
-        let cols = cols.unwrap_or_default();
-        let note = format!("(left out to fit {cols} columns: {}; --json has every figure)", dropped.join(", "));
-        out += &super::fit::wrap_line(&note, cols, 1).join("\n");
-        out += "\n";
+    let Some(cols) = cols else { return format!("{s}  {models}\n") };
+    if l.models_under {
+        let under = super::fit::wrap_line(&format!("  {models}"), cols, 4);
+        return format!("{}\n{}\n", s.trim_end(), under.join("\n"));
     }
-    out
+    let under = format!("\n{}", " ".repeat(super::fit::width(&s) + 2));
+    format!("{s}  {}\n", super::fit::wrap_line(models, widths[8], 0).join(&under))
 }

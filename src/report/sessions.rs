@@ -24,12 +24,15 @@ pub const AT_ONCE: usize = 8192;
 pub type Stream<'a> = dyn Fn(&mut dyn FnMut(Provider, &Entry)) + 'a;
 
 /// One session: its last call, and its files (a range of `Sessions::files`).
+#[derive(Clone)]
 struct Session {
     last: i64,
     files: (u32, u32),
 }
 
-/// The rows, a chunk at a time, as an iterator.
+/// The rows, a chunk at a time, as an iterator (a copy goes over the sessions again, with passes of
+/// its own: how the table sizes its columns before it writes them).
+#[derive(Clone)]
 pub struct Sessions<'a> {
     stream: &'a Stream<'a>,
     origins: &'a OriginOf<'a>,
