@@ -177,7 +177,7 @@ SPARSE_WARM=$(time_it sparse-warm --warmup 20 --runs "$RUNS" "$BIN prompt --shel
 rm -f "$SPARSE"
 "$BIN" catch-up
 
-TINY_WARM="-"; TINY_RESCAN="-"; TINY_WALK="-"; TINY_SESSION_RSS="-"
+TINY_WARM="-"; TINY_RESCAN="-"; TINY_WALK="-"; TINY_SESSION_RSS="-"; TINY_TABLE_RSS="-"
 if [ "$TINY" != 0 ]; then
     echo "== $TINY one-call sessions, every file written in the last hours" >&2
     rm -rf "$WORK/tiny" "$WORK/tiny-cache"
@@ -192,6 +192,7 @@ if [ "$TINY" != 0 ]; then
     # The helper's walk itself, in the background.
     TINY_WALK=$(RUNWAY_RESCAN_SECS=0 tiny time_it tiny-walk --runs 10 "$BIN catch-up")
     TINY_SESSION_RSS=$(tiny rss_of report --by session --json)
+    TINY_TABLE_RSS=$(tiny rss_of report --by session)
 fi
 
 echo "== the surfaces, timed from inside a running zsh ($RUNS calls each)" >&2
@@ -272,6 +273,7 @@ runway $("$BIN" --version | cut -d' ' -f2), $(nproc) cores, $(uname -sr); histor
 | runway prompt on the rescan period, $TINY sessions (the walk left to the helper) | $TINY_RESCAN ms | ≤ 40 ms | $(verdict "$TINY_RESCAN" 40) |
 | runway catch-up: the helper's walk of $TINY sessions | $TINY_WALK ms | | |
 | runway report --by session --json over $TINY sessions: peak RSS | $TINY_SESSION_RSS MiB | ≤ 64 MiB | $(verdict "$TINY_SESSION_RSS" 64) |
+| runway report --by session (the table) over $TINY sessions: peak RSS | $TINY_TABLE_RSS MiB | ≤ 64 MiB | $(verdict "$TINY_TABLE_RSS" 64) |
 | runway prompt, first run after a 20 GB sparse file appeared | $SPARSE_FIRST ms | ≤ 100 ms | $(verdict "$SPARSE_FIRST" 100) |
 | runway prompt, warm, with the 20 GB sparse file there | $SPARSE_WARM ms | ≤ 3 ms | $(verdict "$SPARSE_WARM" 3) |
 | zsh precmd hook (\$(runway prompt)), from zsh | $HOOK ms | $ZTRUE ms + 3 ms | $(verdict "$HOOK" "$(python3 -c "print($ZTRUE + 3)" 2>/dev/null || echo 0)") |
