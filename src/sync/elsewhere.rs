@@ -10,10 +10,9 @@
 use std::path::Path;
 
 use super::file::{Hour, ToolUse};
-use super::folder::{self, R, Seen, get_tool, put_tool};
+use super::folder::{self, Seen, get_tool, put_tool};
 use super::identity::Identity;
 use crate::ground::cache::{Cache, Item};
-use crate::ground::codec::{Reader, Writer};
 
 /// The devices' use added up per tool: each tool once, its hours in time order (models added up),
 /// every device's readings.
@@ -57,24 +56,16 @@ pub fn read(sync_dir: &Path, me: &Identity, at: (i64, i64), cache: &Cache) -> Ve
 }
 
 fn kept(cache: &Cache, key: u64) -> Option<Vec<ToolUse>> {
-    let b = cache.read_checked(Item::Elsewhere).ok()?;
-    let mut r = Reader::new(&b);
-    let parse = |r: &mut Reader| -> R<Vec<ToolUse>> {
-        if r.u64()? != key {
-            return Err(crate::ground::codec::Corrupt);
-        }
-        (0..r.count(5)?).map(|_| get_tool(r)).collect()
-    };
-    parse(&mut r).ok()
+    folder::kept_copy(cache, Item::Elsewhere, key, |r| (0..r.count(5)?).map(|_| get_tool(r)).collect())
 }
 
 fn keep(cache: &Cache, key: u64, tools: &[ToolUse]) {
-    let mut w = Writer::default();
-    w.u64(key).u32(tools.len() as u32);
-    for t in tools {
-        put_tool(&mut w, t);
-    }
-    let _ = cache.write_checked(Item::Elsewhere, &w.buf);
+    folder::keep_copy(cache, Item::Elsewhere, key, |w| {
+        w.u32(tools.len() as u32);
+        for t in tools {
+            put_tool(w, t);
+        }
+    });
 }
 
 #[cfg(test)]

@@ -283,14 +283,29 @@ pub(super) fn get_tool(r: &mut Reader) -> R<ToolUse> {
     Ok(ToolUse { provider, hours, readings })
 }
 
+/// A copy kept in the cache for the folder as it looked under `key` (see `Listing`): its body, read
+/// by `parse`, when the copy is whole and of that key. The per-device copy and the added-up one
+/// (`sync::elsewhere`) are both kept so.
+pub(super) fn kept_copy<T>(cache: &Cache, item: Item, key: u64, parse: impl FnOnce(&mut Reader) -> R<T>) -> Option<T> {
+    let b = cache.read_checked(item).ok()?;
+    let mut r = Reader::new(&b);
+    match r.u64() {
+        Ok(k) if k == key => parse(&mut r).ok(),
+        _ => None,
+    }
+}
+
+/// Keeps a copy for `key`: the key, then what `put` writes.
+pub(super) fn keep_copy(cache: &Cache, item: Item, key: u64, put: impl FnOnce(&mut Writer)) {
+    let mut w = Writer::default();
+    w.u64(key);
+    put(&mut w);
+    let _ = cache.write_checked(item, &w.buf);
+}
+
 /// The folder's files as read when it last looked like `key`.
 fn kept(cache: &Cache, key: u64) -> Option<Vec<Entry>> {
-    let b = cache.read_checked(Item::Devices).ok()?;
-    let mut r = Reader::new(&b);
-    let parse = |r: &mut Reader| -> R<Vec<Entry>> {
-        if r.u64()? != key {
-            return Err(crate::ground::codec::Corrupt);
-        }
+    kept_copy(cache, Item::Devices, key, |r| {
         let mut out = Vec::new();
         for _ in 0..r.count(30)? {
             let name = String::from_utf8_lossy(r.bytes()?).into_owned();
@@ -302,26 +317,25 @@ fn kept(cache: &Cache, key: u64) -> Option<Vec<Entry>> {
             out.push(Entry { name, stamp, held });
         }
         Ok(out)
-    };
-    parse(&mut r).ok()
+    })
 }
 
 fn keep(cache: &Cache, key: u64, entries: &[Entry]) {
-    let mut w = Writer::default();
-    w.u64(key).u32(entries.len() as u32);
-    for e in entries {
-        w.bytes(e.name.as_bytes()).u64(e.stamp.0).i64(e.stamp.1).u64(e.stamp.2);
-        match &e.held {
-            Ok(f) => {
-                w.u8(0);
-                put_file(&mut w, f);
-            }
-            Err(why) => {
-                w.u8(1).bytes(why.as_bytes());
+    keep_copy(cache, Item::Devices, key, |w| {
+        w.u32(entries.len() as u32);
+        for e in entries {
+            w.bytes(e.name.as_bytes()).u64(e.stamp.0).i64(e.stamp.1).u64(e.stamp.2);
+            match &e.held {
+                Ok(f) => {
+                    w.u8(0);
+                    put_file(w, f);
+                }
+                Err(why) => {
+                    w.u8(1).bytes(why.as_bytes());
+                }
             }
         }
-    }
-    let _ = cache.write_checked(Item::Devices, &w.buf);
+    });
 }
 
 /// Whether this device's file is older than `min_ms` (or missing): written at most that often.
