@@ -5,7 +5,8 @@ of the paired differences with /bin/true's time taken off both (what the process
 same for all, and is not what is compared).
 
 Usage: benches/paired.py [--runs N] [--env NAME=VALUE ...] -- 'CMD A' -- 'CMD B' [-- 'CMD C' ...]
-Each command is split on spaces (no shell); an `ENV=value` word before it sets that for it alone.
+Each command is split on spaces (no shell); an `ENV=value` word before it sets that for it alone, and
+a last word `<FILE` gives it FILE on stdin (else /dev/null).
 """
 import argparse
 import os
@@ -14,10 +15,10 @@ import sys
 import time
 
 
-def spawn(argv, env):
+def spawn(argv, env, stdin):
     start = time.perf_counter_ns()
     pid = os.posix_spawn(argv[0], argv, env, file_actions=[
-        (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 0, stdin, os.O_RDONLY, 0),
         (os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0),
         (os.POSIX_SPAWN_OPEN, 2, "/dev/null", os.O_WRONLY, 0)])
     os.waitpid(pid, 0)
@@ -25,11 +26,13 @@ def spawn(argv, env):
 
 
 def parse(cmd, base_env):
-    words, env = cmd.split(), dict(base_env)
+    words, env, stdin = cmd.split(), dict(base_env), "/dev/null"
     while words and "=" in words[0] and not words[0].startswith("/"):
         k, v = words.pop(0).split("=", 1)
         env[k] = v
-    return words, env
+    if words and words[-1].startswith("<"):
+        stdin = words.pop()[1:]
+    return words, env, stdin
 
 
 def main():
@@ -42,18 +45,18 @@ def main():
     ap.add_argument("--warmup", type=int, default=20)
     opts = ap.parse_args(args[:i])
     cmds = [c for c in " ".join(args[i + 1:]).split(" -- ")]
-    runs = [("/bin/true", ["/bin/true"], dict(os.environ))] + [(c, *parse(c, os.environ)) for c in cmds]
-    times = {name: [] for name, _, _ in runs}
+    runs = [("/bin/true", ["/bin/true"], dict(os.environ), "/dev/null")] + [(c, *parse(c, os.environ)) for c in cmds]
+    times = {name: [] for name, *_ in runs}
     for r in range(opts.warmup + opts.runs):
-        for name, argv, env in runs:
-            t = spawn(argv, env)
+        for name, argv, env, stdin in runs:
+            t = spawn(argv, env, stdin)
             if r >= opts.warmup:
                 times[name].append(t)
     true = times["/bin/true"]
     first = cmds[0]
     print("| command | median | over /bin/true | against the first, paired |")
     print("|---|---:|---:|---:|")
-    for name, _, _ in runs:
+    for name, *_ in runs:
         med = statistics.median(times[name])
         own = statistics.median([a - t for a, t in zip(times[name], true)])
         if name in (first, "/bin/true"):

@@ -4,7 +4,8 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::config::Config;
-use crate::forecast::evidence::{Calibration, Evidence, placed};
+use crate::forecast::calibration::Calibration;
+use crate::forecast::evidence::{Evidence, anchor, main_pool, placed};
 use crate::forecast::{self, Runway};
 use crate::ground::evidence::Reading;
 use crate::ground::hash::Hasher;
@@ -176,10 +177,13 @@ impl App {
         let ledger = self.ledger(p);
         let now = self.cfg.now;
         let mut ev = self.evidence(p);
-        // What a percent costs, as learned before from the same readings and calls (see `store::memo`).
-        let key = Calibration::newest(&ev.readings, now).map(|t| {
+        // What a percent costs, as learned before from the same pairs of readings and calls (see
+        // `store::memo`); too few pairs are no answer, without a look.
+        let anchored = anchor(&ev.readings);
+        let pairs = Calibration::pairs(&main_pool(&anchored, now), now);
+        let key = pairs.newest().filter(|_| pairs.telling()).map(|t| {
             let t = ledger.sum_between(i64::MIN, t);
-            Calibration::key(&ev.readings, now, (t.entries, t.sums.cost))
+            pairs.key((t.entries, t.sums.cost))
         });
         let (cache, db) = (&self.cfg.cache, self.run.db.id);
         ev.calibration = key

@@ -20,6 +20,7 @@
 
 pub mod binding;
 pub mod burn;
+pub mod calibration;
 pub mod carried;
 pub mod evidence;
 pub mod gauge;
@@ -28,8 +29,9 @@ mod local;
 pub mod rate;
 
 use burn::{Burn, Projection};
+use calibration::Calibration;
 use carried::Trend;
-use evidence::{Calibration, Evidence, Trust, anchor, effective, of_window, rises};
+use evidence::{Evidence, Trust, anchor, effective, main_pool, of_window, rises};
 use gauge::Gauge;
 use limit::{Configured, Limit, Source};
 use local::Local;
@@ -115,14 +117,9 @@ pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway
     let block = view.current().map(|b| block_now(ledger, b, now));
     let local = Local { ledger, now, read: Default::default(), elsewhere: &ev.elsewhere };
     let readings = anchor(&ev.readings);
-    // The main pool's readings up to now: most often all of them, and then not copied.
-    let is_main = |r: &Reading| r.main() && r.observed_at <= now;
-    let main: std::borrow::Cow<[Reading]> = match readings.iter().all(is_main) {
-        true => std::borrow::Cow::Borrowed(&readings),
-        false => std::borrow::Cow::Owned(readings.iter().filter(|r| is_main(r)).cloned().collect()),
-    };
+    let main = main_pool(&readings, now);
     let cost_upto = |t: i64| ledger.sum_between(i64::MIN, t).sums.cost;
-    let calibration = ev.calibration.unwrap_or_else(|| Calibration::learn(&main, now, &cost_upto));
+    let calibration = ev.calibration.unwrap_or_else(|| Calibration::learn(&Calibration::pairs(&main, now), &cost_upto));
     let (cpp5, cpp7) = (calibration.five, calibration.seven);
     let hit = limit_hit(ledger, ev, now);
     let limit = limit::choose(&s.limits, cpp5, hit, view.largest_completed(now), view.meaningful_completed(now));

@@ -1,7 +1,8 @@
 //! What one percent of each window costs, as the forecast last learned it for a set of readings
 //! and a ledger: learning it looks up both ends of a dozen pairs of readings in the base (a third
 //! of a warm prompt's instructions with a few hundred Codex snapshots), and its answer changes only
-//! when a reading comes or the calls before the newest change. One line a provider in the cache
+//! when a reading makes a new pair (a rise of 3 points) or the calls before the newest pair change:
+//! not at every status line, which brings a reading each time. One line a provider in the cache
 //! folder's `calibration` (checked as a whole, and each line): the provider, the key of what the
 //! answer stood on, the two costs, a checksum. A line that does not check out is no answer: it is
 //! learned again.
