@@ -9,6 +9,8 @@ use crate::config::settings::SETTINGS;
 use crate::render::escape::Target;
 use crate::report::By;
 
+mod every_prompt;
+
 /// Where `runway init` puts runway.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Host {
@@ -287,24 +289,8 @@ fn given(m: &ArgMatches) -> Given {
     g
 }
 
-/// The words the shell hooks, tmux and Claude Code's status line give on every prompt when `init` was
-/// given no settings, read without clap: building clap's command and matching it took 256k of a warm
-/// prompt's 1.85M instructions (callgrind), about 0.05 ms. Anything else, clap reads; a test holds the
-/// two to the same answer.
-fn every_prompt(args: &[OsString]) -> Option<Cli> {
-    let words: Vec<&str> = args.get(1..)?.iter().map(|a| a.to_str()).collect::<Option<_>>()?;
-    let prompt = |shell: &str, notices: bool| Some(Cmd::Prompt { shell: Target::from_name(shell)?, notices });
-    let cmd = match words[..] {
-        ["prompt", "--shell", shell] => prompt(shell, false),
-        ["prompt", "--shell", shell, "--notices"] | ["prompt", "--notices", "--shell", shell] => prompt(shell, true),
-        ["statusline"] => Some(Cmd::Statusline { then: None }),
-        _ => None,
-    }?;
-    Some(Cli { given: Given::default(), cmd })
-}
-
 pub fn parse(args: &[OsString]) -> Result<Cli, clap::Error> {
-    every_prompt(args).map(Ok).unwrap_or_else(|| with_clap(args))
+    every_prompt::read(args).map(Ok).unwrap_or_else(|| with_clap(args))
 }
 
 fn with_clap(args: &[OsString]) -> Result<Cli, clap::Error> {
@@ -393,29 +379,6 @@ mod tests {
         assert!(parse(&args("runway report --since 2026-13-01")).is_err());
         assert!(parse(&args("runway report --since 2026-02-12 --until 2026-02-12")).is_ok(), "one day");
         assert!(parse(&args("runway report --since 2026-02-13 --until 2026-02-12")).is_err());
-    }
-
-    #[test]
-    fn the_words_of_every_prompt_read_as_clap_reads_them() {
-        let mut seen = 0;
-        for shell in Target::SHELLS.map(|(n, _)| n).into_iter().chain(["cmd", "ZSH", ""]) {
-            for words in ["prompt --shell {}", "prompt --shell {} --notices", "prompt --notices --shell {}"] {
-                let a = args(&format!("runway {}", words.replace("{}", shell)));
-                match every_prompt(&a) {
-                    Some(fast) => {
-                        assert_eq!(format!("{fast:?}"), format!("{:?}", with_clap(&a).unwrap()), "{a:?}");
-                        seen += 1;
-                    }
-                    None => assert!(with_clap(&a).is_err(), "{a:?} is left to clap, which takes it"),
-                }
-            }
-        }
-        assert_eq!(seen, 3 * Target::SHELLS.len());
-        let a = args("runway statusline");
-        assert_eq!(format!("{:?}", every_prompt(&a).unwrap()), format!("{:?}", with_clap(&a).unwrap()));
-        for other in ["runway prompt --shell zsh --ascii", "runway statusline --then x", "runway prompt", "runway"] {
-            assert!(every_prompt(&args(other)).is_none(), "{other}: settings and the rest are clap's");
-        }
     }
 
     #[test]
