@@ -23,9 +23,6 @@ use crate::sync::file::ToolUse;
 use crate::sync::folder::{self, Seen};
 use crate::sync::identity::{self, Identity};
 
-/// How far back a window's end may be for its readings to count (see `App::evidence`).
-const RECENT_MS: i64 = 8 * DAY_MS;
-
 pub struct App {
     pub cfg: Config,
     pub roots: Vec<Root>,
@@ -64,6 +61,7 @@ impl App {
             roots: roots.clone(),
             rescan_ms: cfg.rescan_ms,
             wall_ms: cfg.wall_ms,
+            now: cfg.now,
             pace,
             budget: cfg.knobs.budget(),
         };
@@ -121,12 +119,9 @@ impl App {
         let now = self.cfg.now;
         let st = &self.run.db.state;
         let mut readings = self.readings.of(p, &self.root_keys, now);
-        // Windows that ended long before now teach the forecast nothing (it learns from the newest
-        // pairs: a day of 5-hour windows, the week before this one), so they are not looked at.
-        let recent = |r: &&Reading| {
-            let back = if r.window == crate::ground::window::Window::FiveHour { DAY_MS } else { RECENT_MS };
-            r.provider == p && r.observed_at <= now && r.resets_at >= now - back
-        };
+        // Windows that ended long before now teach the forecast nothing: not looked at (a warm read
+        // of the state leaves them out already).
+        let recent = |r: &&Reading| r.provider == p && r.observed_at <= now && r.recent(now);
         readings.extend(st.readings.iter().map(|o| &o.value).filter(recent).cloned());
         // Claude Code's cached answer counts only while its window is still open: it may be days old.
         // A sample without its reset (Claude Desktop's) is placed by the forecast.

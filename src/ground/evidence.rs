@@ -3,7 +3,7 @@
 //! plausibility check for every figure that comes from outside.
 
 use super::provider::Provider;
-use super::time::MINUTE_MS;
+use super::time::{DAY_MS, MINUTE_MS};
 use super::window::Window;
 
 /// A window's used share as the service reported it.
@@ -63,6 +63,14 @@ impl Reading {
     /// Whether its reset is known (every source but a sample's).
     pub fn anchored(&self) -> bool {
         self.resets_at > 0
+    }
+
+    /// Whether a forecast at `now` looks at it: it learns from the newest pairs of readings, a day
+    /// of 5-hour windows and the week before this one, so a window that ended longer ago than that
+    /// teaches it nothing.
+    pub fn recent(&self, now: i64) -> bool {
+        let back = if self.window == Window::FiveHour { DAY_MS } else { 8 * DAY_MS };
+        self.resets_at >= now.saturating_sub(back)
     }
 
     /// An organisation's spend limit (Claude Code's `rate_limits.spend_limit`): an allowance of its

@@ -76,6 +76,9 @@ pub struct Options {
     pub rescan_ms: i64,
     /// Wall-clock time (not `--now`): file ages and rescans are about the real clock.
     pub wall_ms: i64,
+    /// The instant the answer is for (`--now`): a warm read leaves out the readings a forecast then
+    /// does not look at.
+    pub now: i64,
     pub pace: Pace,
     pub budget: PromptBudget,
 }
@@ -128,7 +131,7 @@ pub fn refresh(opts: &Options) -> Run {
     let mut clock = Clock(Instant::now());
     let mut info = RunInfo::default();
     let wall_ns = opts.wall_ms.saturating_mul(1_000_000);
-    let depth = if opts.pace == Pace::Full { Depth::Full } else { Depth::Warm };
+    let depth = if opts.pace == Pace::Full { Depth::Full } else { Depth::Warm { now: opts.now } };
     let mut db = Db::open(&opts.cache, opts.db, pricing::table_hash(), depth);
     db.max_delta = opts.budget.max_delta;
     clock.lap(&mut info, "load");

@@ -35,7 +35,8 @@ pub type Timings = Vec<(String, u64)>;
 
 /// How much of the state to read.
 ///
-/// - `Warm`: the head only: all a prompt needs when nothing changed.
+/// - `Warm`: the head only, and of its readings those a forecast at `now` looks at
+///   (`Reading::recent`): all a prompt needs when nothing changed. Never written back.
 /// - `Update`: the head and the records pending compaction; the cold file stays unread and is kept
 ///   as it is: enough to fold in lines appended to recently modified files.
 /// - `Full`: everything, for a full walk or a directory that changed.
@@ -43,7 +44,7 @@ pub type Timings = Vec<(String, u64)>;
 pub enum Depth {
     Full,
     Update,
-    Warm,
+    Warm { now: i64 },
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
