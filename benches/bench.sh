@@ -220,6 +220,20 @@ printf '%.2f %.2f %.2f %.2f %.2f\n' \
 EOF2
 )
 fi
+# BASELINE: the status line beside the older binary's, then the prompt again, now that the status line
+# has left readings (the state of a Claude Code user's prompt).
+if [ -n "${BASELINE:-}" ]; then
+    {
+        echo
+        python3 benches/paired.py --runs "$RUNS" \
+            -- "RUNWAY_CACHE_DIR=$WORK/cache-baseline $WORK/bin/baseline statusline <$WORK/payload.json" \
+            -- "$BIN statusline <$WORK/payload.json"
+        echo
+        python3 benches/paired.py --runs "$RUNS" \
+            -- "RUNWAY_CACHE_DIR=$WORK/cache-baseline $WORK/bin/baseline prompt --shell zsh" \
+            -- "$BIN prompt --shell zsh"
+    } >>"$WORK/paired.md"
+fi
 
 CCU_HIT="-"; CCU_MISS="-"; CCU_RSS="-"; CCU_DAILY="-"; CCU_SESSION="-"; CCU_BLOCKS="-"
 if [ "$CCUSAGE" != 0 ] && need npm; then
@@ -291,7 +305,8 @@ runway $("$BIN" --version | cut -d' ' -f2), $(nproc) cores, $(uname -sr); histor
 
 Paired, run by run against the first of each table: two tools read against all six with the other
 four's folders idle; no sync folder against one with five other devices' files; and, when BASELINE is
-set, the older runway's warm prompt against this one's:
+set, the older runway's warm prompt against this one's, then its status line, then its warm prompt
+again with the status line's readings kept:
 
 $(cat "$WORK/paired.md")
 EOF
