@@ -48,6 +48,16 @@ pub fn checksum(domain: &str, b: &[u8]) -> u64 {
     xxh3_64_with_seed(b, key("checksum", &[domain.as_bytes()]))
 }
 
+/// `checksum` of the parts laid end to end, without laying them: a copy of a 50 KB state head was
+/// 13 fresh pages, 25 µs of a warm prompt on a virtual machine.
+pub fn checksum_of(domain: &str, parts: &[&[u8]]) -> u64 {
+    let mut h = Xxh3::with_seed(key("checksum", &[domain.as_bytes()]));
+    for p in parts {
+        h.update(p);
+    }
+    h.digest()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,6 +90,13 @@ mod tests {
             assert_ne!(c, checksum("x", &d), "byte {i}");
         }
         assert_ne!(checksum("x", &b[..999]), c);
+        // In parts, cut anywhere (inside xxh3's 64-byte stripes and 1 KiB blocks and across them),
+        // the same as whole.
+        for cut in [0, 1, 63, 64, 240, 241, 999, 1000] {
+            assert_eq!(checksum_of("x", &[&b[..cut], &b[cut..]]), c, "cut at {cut}");
+        }
+        assert_eq!(checksum_of("x", &[&b[..10], &b[10..500], &[], &b[500..]]), c);
+        assert_ne!(checksum_of("y", &[&b[..10], &b[10..]]), c);
     }
 
     const PIN_KEY: u64 = 10_504_443_361_706_151_666;

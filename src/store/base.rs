@@ -13,7 +13,7 @@ use super::pages::{self, Pages, Section};
 
 use crate::ground::block::Block;
 use crate::ground::codec::{Corrupt, Reader, Writer};
-use crate::ground::hash::checksum;
+use crate::ground::hash::{checksum, checksum_of};
 use crate::ground::provider::Provider;
 use crate::ground::tokens::{Entry, Pico, Sums, Totals};
 use crate::read::record::Rec;
@@ -253,7 +253,7 @@ impl Base {
         let mut rest = vec![0u8; table as usize + 8];
         file.read_exact_at(&mut rest, HEADER as u64)?;
         let (body, sum) = rest.split_at(table as usize);
-        if checksum("base-head", &[&head[..], body].concat()) != u64::from_le_bytes(sum.try_into().unwrap()) {
+        if checksum_of("base-head", &[&head[..], body]) != u64::from_le_bytes(sum.try_into().unwrap()) {
             return Err(corrupt());
         }
         let mut r = Reader::new(body);

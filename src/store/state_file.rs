@@ -17,7 +17,7 @@ use super::state::{Adj, Depth, FromFile, State};
 use crate::ground::cache::{Cache, Item};
 use crate::ground::codec::{Corrupt, R, Reader, Writer};
 use crate::ground::evidence::{LimitHit, Reading};
-use crate::ground::hash::checksum;
+use crate::ground::hash::{checksum, checksum_of};
 use crate::ground::platform::read_exact_at;
 use crate::ground::tokens::{Entry, Sums};
 use crate::ground::window::Window;
@@ -162,7 +162,7 @@ pub fn encode(st: &mut State, price_hash: u64, files_since: i64, dirs_since: i64
     out.buf.extend_from_slice(MAGIC);
     out.u32(VERSION).u64(price_hash).u64(head.len() as u64).u64(mid.len() as u64);
     out.u64(checksum("state-mid", &mid.buf)).u64(0);
-    let sum = checksum("state-head", &[&out.buf[..], &head.buf[..]].concat());
+    let sum = checksum_of("state-head", &[&out.buf[..], &head.buf[..]]);
     out.u64(sum);
     debug_assert_eq!(out.len(), HEADER);
     out.buf.reserve(head.len() + mid.len());
@@ -219,7 +219,7 @@ pub fn decode(b: &[u8], price_hash: u64, depth: Depth) -> R<State> {
     }
     let head_end = HEADER.checked_add(usize::try_from(h.head).map_err(|_| Corrupt)?).ok_or(Corrupt)?;
     let head = b.get(HEADER..head_end).ok_or(Corrupt)?;
-    if checksum("state-head", &[&header[..HEADER - 8], head].concat()) != h.head_sum {
+    if checksum_of("state-head", &[&header[..HEADER - 8], head]) != h.head_sum {
         return Err(Corrupt);
     }
     let mut r = Reader::new(head);
