@@ -7,7 +7,7 @@ use crate::ground::cache::Item;
 use crate::ground::evidence::Reading;
 use crate::ground::provider::Provider;
 use crate::sync::file::{DeviceFile, RETENTION_MS, ToolUse};
-use crate::sync::folder;
+use crate::sync::{due, folder};
 
 impl App {
     /// This device's figures for the sync folder: each tool's calls by the hour over the retention
@@ -65,7 +65,7 @@ impl App {
     /// its figures changed; never fails a command (a folder that cannot be written is logged).
     pub fn publish(&self) {
         let (Some(s), Some(me)) = (&self.cfg.sync, &self.me) else { return };
-        if !folder::due(&s.dir, me, PUBLISH_MS) || (self.replay() && !self.cfg.knobs.publish_replays) {
+        if !due::due(&s.dir, me, PUBLISH_MS) || (self.replay() && !self.cfg.knobs.publish_replays) {
             return;
         }
         let Some(mine) = self.device_file() else { return };
@@ -93,10 +93,9 @@ impl App {
             return false;
         }
         let written = self.run.db.state.written_at;
-        let mine = crate::ground::files::open_regular(&folder::own_file(&s.dir, me)).ok().and_then(|(_, md)| {
-            md.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok().map(|d| d.as_millis() as i64)
-        });
-        if !folder::due(&s.dir, me, PUBLISH_MS) || mine.is_some_and(|m| written <= m) {
+        // One open of the file for both questions (a prompt with sync asks them every time).
+        let mine = due::own_written(&s.dir, me);
+        if !due::due_after(mine, PUBLISH_MS) || mine.is_some_and(|m| written <= m) {
             return false;
         }
         let looked = self.cfg.cache.read_checked(Item::Published).ok();

@@ -19,7 +19,7 @@ use super::identity::Identity;
 use crate::ground::cache::{Cache, Item};
 use crate::ground::codec::{Reader, Writer};
 use crate::ground::evidence::Reading;
-use crate::ground::files::{open_regular, read_bounded, write_atomic};
+use crate::ground::files::{read_bounded, write_atomic};
 use crate::ground::hash::Hasher;
 use crate::ground::platform;
 use crate::ground::provider::Provider;
@@ -254,9 +254,10 @@ fn get_file(r: &mut Reader) -> R<DeviceFile> {
 pub(super) fn get_tool(r: &mut Reader) -> R<ToolUse> {
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     let provider = Provider::from_code(r.u8()?).ok_or(crate::ground::codec::Corrupt)?;
-    let mut hours = Vec::new();
     // An hour is at least 92 bytes: its start, an empty model's length, calls and the sums.
-    for _ in 0..r.count(92)? {
+    let n = r.count(92)?;
+    let mut hours = Vec::with_capacity(n);
+    for _ in 0..n {
         let (start, model, calls) = (r.i64()?, text(r.bytes()?), r.u64()?);
         let sums = Sums {
             input: r.u64()?,
@@ -336,14 +337,6 @@ fn keep(cache: &Cache, key: u64, entries: &[Entry]) {
             }
         }
     });
-}
-
-/// Whether this device's file is older than `min_ms` (or missing): written at most that often.
-pub fn due(sync_dir: &Path, me: &Identity, min_ms: i64) -> bool {
-    match open_regular(&own_file(sync_dir, me)) {
-        Ok((_, md)) => md.modified().ok().and_then(|t| t.elapsed().ok()).is_none_or(|a| a.as_millis() as i64 >= min_ms),
-        Err(_) => true,
-    }
 }
 
 #[cfg(test)]

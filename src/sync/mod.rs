@@ -2,6 +2,7 @@
 //! replication keeps in step (Syncthing, a cloud drive, a shared disk, a git repository), and reads
 //! the others'. runway opens no socket; the folder is all it knows of the other machines.
 
+pub mod due;
 pub mod elsewhere;
 pub mod file;
 pub mod folder;
