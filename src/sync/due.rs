@@ -1,4 +1,4 @@
-//! When this device writes its file again: at most once a minute, and only when its figures moved.
+//! When this device may write its file again: at most once a minute (what moved is `publish`'s question).
 
 use std::path::Path;
 
