@@ -4,8 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::config::Config;
-use crate::forecast::calibration::Calibration;
-use crate::forecast::evidence::{Evidence, anchor, main_pool, placed};
+use crate::forecast::evidence::{Calibration, Evidence, anchor, main_pool, placed};
 use crate::forecast::{self, Runway};
 use crate::ground::evidence::Reading;
 use crate::ground::hash::Hasher;

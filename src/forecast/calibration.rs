@@ -1,17 +1,10 @@
 //! What one percent of each window costs, learned from what the readings show changing while local
 //! calls happen (never from a single reading's level).
 
-use super::evidence::{Rise, placeholder, same_window};
+use super::evidence::{Calibration, Rise, placeholder, same_window};
 use crate::ground::evidence::Reading;
 use crate::ground::tokens::Pico;
 use crate::ground::window::Window;
-
-/// What one percent of each window costs (pico-dollars), learned from the readings (`pairs`, `cost_per_point`).
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Calibration {
-    pub five: Option<f64>,
-    pub seven: Option<f64>,
-}
 
 impl Calibration {
     /// The pairs both windows' costs are learned from (`pairs`), from the main pool's readings.

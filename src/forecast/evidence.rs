@@ -15,10 +15,18 @@ pub struct Evidence {
     pub hits: Vec<LimitHit>,
     /// What one percent costs, when it was learned before from the same readings and ledger (see
     /// `calibration::Pairs::key`); learned again when `None`.
-    pub calibration: Option<super::calibration::Calibration>,
+    pub calibration: Option<Calibration>,
     /// Use on the user's other devices, by the hour it began (their sync files): it adds to this
     /// machine's in each window.
     pub elsewhere: Vec<(i64, u64, Sums)>,
+}
+
+/// What one percent of each window costs (pico-dollars), learned from the readings' rises (the
+/// `calibration` module).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Calibration {
+    pub five: Option<f64>,
+    pub seven: Option<f64>,
 }
 
 impl Evidence {

@@ -29,9 +29,8 @@ mod local;
 pub mod rate;
 
 use burn::{Burn, Projection};
-use calibration::Calibration;
 use carried::Trend;
-use evidence::{Evidence, Trust, anchor, effective, main_pool, of_window, rises};
+use evidence::{Calibration, Evidence, Trust, anchor, effective, main_pool, of_window, rises};
 use gauge::Gauge;
 use limit::{Configured, Limit, Source};
 use local::Local;
