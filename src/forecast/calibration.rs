@@ -1,5 +1,9 @@
-//! What one percent of each window costs, learned from what the readings show changing while local
-//! calls happen (never from a single reading's level).
+//! What one percent of each window costs (pico-dollars), learned from what the readings show changing
+//! while local calls happen: for each rise of `MIN_RISE` points or more between two readings of one
+//! window, the local cost between them over the rise. Use elsewhere adds to a rise and not to the
+//! local cost, so it only ever lowers a pair's figure: the 75th percentile of the newest pairs stands
+//! above the pairs it touched. A single level says nothing (how much of it is use elsewhere is
+//! unknown), and fewer than `MIN_PAIRS` pairs are not evidence: `None`.
 
 use super::evidence::{Calibration, Rise, placeholder, same_window};
 use crate::ground::evidence::Reading;
@@ -69,13 +73,6 @@ const MIN_PAIRS: usize = 3;
 /// The newest pairs that count: plans change.
 const KEEP_PAIRS: usize = 12;
 
-/// The cost of one percent of window `w` (pico-dollars) is learned from what the readings show
-/// changing while local calls happen: for each rise of `MIN_RISE` points or more between two readings
-/// of one window, the local cost between them over the rise. Use elsewhere adds to a rise and not to
-/// the local cost, so it only ever lowers a pair's figure: the 75th percentile of the newest pairs
-/// stands above the pairs it touched. A single level says nothing (how much of it is use elsewhere
-/// is unknown), and fewer than `MIN_PAIRS` pairs are not evidence: `None`.
-///
 /// The rises of `MIN_RISE` points or more of window `w` by `now`, each from the reading that began it
 /// (the first at its level, or where a drop started learning again), by their end.
 fn pairs(readings: &[Reading], w: Window, now: i64) -> Vec<Rise> {
