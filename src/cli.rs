@@ -355,10 +355,11 @@ fn with_clap(args: &[OsString]) -> Result<Cli, clap::Error> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn args(s: &str) -> Vec<OsString> {
+    /// A command line from its words.
+    pub(crate) fn args(s: &str) -> Vec<OsString> {
         s.split(' ').map(OsString::from).collect()
     }
 

@@ -25,11 +25,8 @@ pub fn read(args: &[OsString]) -> Option<Cli> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::tests::args;
     use crate::cli::with_clap;
-
-    fn args(s: &str) -> Vec<OsString> {
-        s.split(' ').map(OsString::from).collect()
-    }
 
     #[test]
     fn the_words_of_every_prompt_read_as_clap_reads_them() {
