@@ -29,11 +29,37 @@ pub fn read_bounded(path: &Path, max: u64) -> io::Result<Vec<u8>> {
     if md.len() > max {
         return Err(io::Error::new(io::ErrorKind::InvalidData, format!("larger than {max} bytes")));
     }
-    let mut buf = Vec::with_capacity(md.len() as usize);
-    // The file may grow between the stat and the read: never take more than asked.
-    f.take(max + 1).read_to_end(&mut buf)?;
+    let buf = read_whole(f, md.len(), max)?;
     if buf.len() as u64 > max {
         return Err(io::Error::new(io::ErrorKind::InvalidData, format!("larger than {max} bytes")));
+    }
+    Ok(buf)
+}
+
+/// Reads an open file whole, knowing its length from a stat: `len + 1` bytes asked in one read
+/// answer at once while the file is that long, where `read_to_end` read 8 KiB, then the rest, then
+/// nothing to see the end (three system calls for a 21 KB file, two for a small one; a prompt with
+/// a sync folder reads five such files). A file that grew since the stat is read on, never past
+/// `max + 1` bytes (the caller refuses more than `max`); one that shrank ends where it ends.
+pub fn read_whole(mut f: impl Read, len: u64, max: u64) -> io::Result<Vec<u8>> {
+    let want = len.min(max) as usize + 1;
+    let mut buf = vec![0u8; want];
+    let mut got = 0;
+    // At least one read: a file the stat calls empty may not be (`/proc`).
+    loop {
+        match f.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+        if got >= want - 1 {
+            break;
+        }
+    }
+    buf.truncate(got);
+    if got == want {
+        f.take(max + 1 - got as u64).read_to_end(&mut buf)?;
     }
     Ok(buf)
 }
@@ -84,6 +110,33 @@ pub fn read_tail(path: &Path, max: u64) -> io::Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A file's reads, counted.
+    struct Counted(File, usize);
+    impl Read for Counted {
+        fn read(&mut self, b: &mut [u8]) -> io::Result<usize> {
+            self.1 += 1;
+            self.0.read(b)
+        }
+    }
+
+    #[test]
+    fn a_whole_file_is_one_read_when_its_stat_is_right() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("f");
+        let body: Vec<u8> = (0..21_000u32).map(|i| i as u8).collect();
+        fs::write(&p, &body).unwrap();
+        let read = |len: u64, max: u64| {
+            let mut f = Counted(File::open(&p).unwrap(), 0);
+            let b = read_whole(&mut f, len, max).unwrap();
+            (b == body, b.len(), f.1)
+        };
+        assert_eq!(read(21_000, 1 << 20), (true, 21_000, 1), "its length: one read");
+        assert!(read(4, 1 << 20).0, "grew since the stat: read on to the end");
+        assert!(read(0, 1 << 20).0, "called empty (`/proc`): read all the same");
+        assert_eq!(read(30_000, 1 << 20), (true, 21_000, 2), "shrank: ends where it ends");
+        assert_eq!(read(21_000, 100).1, 101, "never past the bound and one byte");
+    }
 
     #[test]
     fn atomic_writes_are_private() {

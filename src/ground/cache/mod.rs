@@ -10,7 +10,7 @@
 //! a damaged or edited copy is ignored, never taken for another figure.
 
 use std::fs::{self, File, Metadata};
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -121,9 +121,8 @@ impl Cache {
 
     pub fn read(&self, item: Item) -> io::Result<Vec<u8>> {
         let (f, md) = self.open(item)?;
-        let mut buf = Vec::with_capacity(md.len() as usize);
         // It may grow between the stat and the read: never more than its bound.
-        f.take(item.max() + 1).read_to_end(&mut buf)?;
+        let buf = crate::ground::files::read_whole(f, md.len(), item.max())?;
         if buf.len() as u64 > item.max() {
             return Err(io::Error::new(io::ErrorKind::InvalidData, "grew past its bound while read"));
         }
