@@ -10,15 +10,13 @@ use crate::ground::evidence::Reading;
 use crate::ground::hash::Hasher;
 use crate::ground::provider::Provider;
 use crate::ground::time::DAY_MS;
-use crate::ground::tokens::Sums;
 use crate::ledger::Ledger;
 use crate::provider::origin::Origin;
 use crate::read::sources::{self, Root};
 use crate::store::ingest::{self, Options, Pace, Run};
 use crate::store::readings::{self, Readings};
 use crate::store::{memo, usage_file};
-use crate::sync::elsewhere;
-use crate::sync::file::ToolUse;
+use crate::sync::elsewhere::{self, Elsewhere};
 use crate::sync::folder::{self, Seen};
 use crate::sync::identity::{self, Identity};
 
@@ -35,7 +33,9 @@ pub struct App {
     /// This device, when there is a sync folder.
     pub me: Option<Identity>,
     /// The other devices' last eight days added up, per tool (see `sync::elsewhere`).
-    pub elsewhere: Vec<ToolUse>,
+    pub elsewhere: Vec<Elsewhere>,
+    /// When this device's file in the sync folder was written, as its listing saw it.
+    pub own_written: Option<i64>,
 }
 
 /// Each set of roots has its own cache, so a tmux server without the shell's `CLAUDE_CONFIG_DIR`
@@ -85,11 +85,11 @@ impl App {
             let now_ns = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
             identity::of(&cfg.cache, &mark, s.device_name.as_deref(), crate::ground::platform::host_name(), now_ns)
         });
-        let elsewhere = match (&cfg.sync, &me) {
+        let (elsewhere, own_written) = match (&cfg.sync, &me) {
             (Some(s), Some(me)) => elsewhere::read(&s.dir, me, (cfg.now, cfg.wall_ms), &cfg.cache),
-            _ => Vec::new(),
+            _ => (Vec::new(), None),
         };
-        App { cfg, roots, root_keys, run, readings, on_disk, me, elsewhere }
+        App { cfg, roots, root_keys, run, readings, on_disk, me, elsewhere, own_written }
     }
 
     /// Every other device apart, their last eight days (`status`'s line per device).
@@ -130,8 +130,12 @@ impl App {
         // The other devices' newest readings: the account is one, whichever machine saw it.
         let tools = self.elsewhere.iter().filter(|t| t.provider == p);
         readings.extend(tools.clone().flat_map(|t| t.readings.iter()).filter(recent).cloned());
-        let elsewhere: Vec<(i64, u64, Sums)> =
-            tools.flat_map(|t| t.hours.iter()).filter(|h| h.start <= now).map(|h| (h.start, h.calls, h.sums)).collect();
+        // One `Elsewhere` a tool; a replay's instant may fall before the last hour kept.
+        let elsewhere = match tools.map(|t| &t.hours).next() {
+            Some(h) if h.last().is_some_and(|h| h.0 > now) => h.iter().filter(|h| h.0 <= now).copied().collect(),
+            Some(h) => h.clone(),
+            None => Default::default(),
+        };
         let hits = st.hits.iter().map(|o| o.value).filter(|h| h.provider == p && h.at <= now).collect();
         Evidence { readings, hits, calibration: None, elsewhere }
     }

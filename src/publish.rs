@@ -88,13 +88,13 @@ impl App {
     /// its file is not rewritten, and without the last look every prompt would start a helper to
     /// find that out again: 21 ms a prompt instead of 2 while idle).
     pub fn publish_due(&self) -> bool {
-        let (Some(s), Some(me)) = (&self.cfg.sync, &self.me) else { return false };
-        if self.replay() {
+        if self.cfg.sync.is_none() || self.me.is_none() || self.replay() {
             return false;
         }
         let written = self.run.db.state.written_at;
-        // One open of the file for both questions (a prompt with sync asks them every time).
-        let mine = due::own_written(&s.dir, me);
+        // When the file was written, as the folder's listing saw it at the start of this run (a
+        // prompt with sync asks both questions every time).
+        let mine = self.own_written;
         if !due::due_after(mine, PUBLISH_MS) || mine.is_some_and(|m| written <= m) {
             return false;
         }

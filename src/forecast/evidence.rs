@@ -5,6 +5,8 @@ use std::borrow::Cow;
 
 use crate::ground::evidence::{LimitHit, Reading};
 use crate::ground::time::MINUTE_MS;
+use std::rc::Rc;
+
 use crate::ground::tokens::Sums;
 use crate::ground::window::Window;
 
@@ -16,9 +18,10 @@ pub struct Evidence {
     /// What one percent costs, when it was learned before from the same readings and ledger (see
     /// `calibration::Pairs::key`); learned again when `None`.
     pub calibration: Option<Calibration>,
-    /// Use on the user's other devices, by the hour it began (their sync files): it adds to this
-    /// machine's in each window.
-    pub elsewhere: Vec<(i64, u64, Sums)>,
+    /// Use on the user's other devices, by the hour it began (their sync files), in time order, hours
+    /// begun by the forecast's instant: it adds to this machine's in each window. Shared, not copied
+    /// (see `sync::elsewhere`).
+    pub elsewhere: Rc<[(i64, u64, Sums)]>,
 }
 
 /// What one percent of each window costs (pico-dollars), learned from the readings' rises (the

@@ -271,12 +271,12 @@ fn use_on_other_devices_adds_up_per_window() {
     let h = history(&[(T0 + 5 * M, 1.0)]);
     let hour =
         |at: i64, usd: f64| (at, 10, crate::ground::tokens::Sums { cost: (usd * D) as u128, ..Default::default() });
-    let ev = Evidence { elsewhere: vec![hour(T0, 3.0), hour(T0 + HOUR_MS, 2.0)], ..Evidence::default() };
+    let ev = Evidence { elsewhere: vec![hour(T0, 3.0), hour(T0 + HOUR_MS, 2.0)].into(), ..Evidence::default() };
     let g = runway(&h, &ev, T0 + 90 * M, Some(10.0)).five().cloned().unwrap();
     assert!(near(g.used_percent, 60.0), "{:?}", g.used_percent);
     assert_eq!(g.cost, (6.0 * D) as u128);
     // Idle here for six hours, the other device busy since 16:00: its window shows, 16:00-21:00.
-    let busy = Evidence { elsewhere: vec![hour(T0 + 6 * HOUR_MS, 4.0)], ..Evidence::default() };
+    let busy = Evidence { elsewhere: vec![hour(T0 + 6 * HOUR_MS, 4.0)].into(), ..Evidence::default() };
     let g = runway(&h, &busy, T0 + 6 * HOUR_MS + 20 * M, Some(10.0)).five().cloned().unwrap();
     assert_eq!((g.used_percent, g.resets_at), (Some(40.0), Some(T0 + 11 * HOUR_MS)));
 }

@@ -5,65 +5,126 @@
 //!
 //! Why a copy of its own: five heavy devices kept apart are ~1,100 hours, 106 KB read and decoded
 //! by every prompt (0.19 ms of the 0.30 ms the five cost, paired, benches/bench.sh); added up they
-//! are one week of hours a tool.
+//! are one week of hours a tool. Why a form of its own (hours without a model, shared rather than
+//! copied, each reading once): on a virtual machine a fresh page of memory costs about 2 µs, and the
+//! hours as `Hour`s, then copied again into each forecast's evidence, were a dozen of them a prompt.
 
 use std::path::Path;
+use std::rc::Rc;
 
-use super::file::{Hour, ToolUse};
-use super::folder::{self, Seen, get_tool, put_tool};
+use super::folder::{self, Seen, get_readings, put_readings};
 use super::identity::Identity;
 use crate::ground::cache::{Cache, Item};
+use crate::ground::codec::{Corrupt, Reader, Writer};
+use crate::ground::evidence::Reading;
+use crate::ground::provider::Provider;
+use crate::ground::tokens::Sums;
 
-/// The devices' use added up per tool: each tool once, its hours in time order (models added up),
-/// every device's readings.
-pub fn sum(seen: &Seen) -> Vec<ToolUse> {
-    let mut out: Vec<ToolUse> = Vec::new();
-    for t in seen.devices.iter().flat_map(|d| d.tools.iter()) {
-        let i = match out.iter().position(|o| o.provider == t.provider) {
-            Some(i) => i,
-            None => {
-                out.push(ToolUse { provider: t.provider, hours: Vec::new(), readings: Vec::new() });
-                out.len() - 1
-            }
-        };
-        out[i].hours.extend(t.hours.iter().map(|h| Hour { model: String::new(), ..h.clone() }));
-        out[i].readings.extend(t.readings.iter().cloned());
-    }
-    for o in &mut out {
-        o.hours.sort_by_key(|h| h.start);
-        o.hours.dedup_by(|h, into| {
-            let same = h.start == into.start;
-            if same {
-                into.calls += h.calls;
-                into.sums += h.sums;
-            }
-            same
-        });
-    }
-    out
+/// One hour of the other devices' use of a tool: its start (ms), calls, and sums, models added up.
+pub type Hourly = (i64, u64, Sums);
+
+/// The other devices' use of one tool: their hours in time order, shared with each forecast that
+/// takes them; every device's readings, each once.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Elsewhere {
+    pub provider: Provider,
+    pub hours: Rc<[Hourly]>,
+    pub readings: Vec<Reading>,
 }
 
-/// The other devices' recent use together, through the copy kept while the folder is unchanged.
-pub fn read(sync_dir: &Path, me: &Identity, at: (i64, i64), cache: &Cache) -> Vec<ToolUse> {
-    let Some(key) = folder::key(sync_dir, me, at) else { return Vec::new() };
+/// The devices' use added up per tool: each tool once, its hours in time order (models and devices
+/// added up), every device's readings (one seen by two devices, once).
+pub fn sum(seen: &Seen) -> Vec<Elsewhere> {
+    let mut tools: Vec<(Provider, Vec<Hourly>, Vec<Reading>)> = Vec::new();
+    for t in seen.devices.iter().flat_map(|d| d.tools.iter()) {
+        let i = match tools.iter().position(|o| o.0 == t.provider) {
+            Some(i) => i,
+            None => {
+                tools.push((t.provider, Vec::new(), Vec::new()));
+                tools.len() - 1
+            }
+        };
+        tools[i].1.extend(t.hours.iter().map(|h| (h.start, h.calls, h.sums)));
+        tools[i].2.extend(t.readings.iter().cloned());
+    }
+    tools
+        .into_iter()
+        .map(|(provider, mut hours, mut readings)| {
+            hours.sort_by_key(|h| h.0);
+            hours.dedup_by(|h, into| {
+                let same = h.0 == into.0;
+                if same {
+                    into.1 += h.1;
+                    into.2 += h.2;
+                }
+                same
+            });
+            readings.sort_by(|a, b| {
+                (a.observed_at, a.window as u8, a.resets_at)
+                    .cmp(&(b.observed_at, b.window as u8, b.resets_at))
+                    .then(a.used_percent.total_cmp(&b.used_percent))
+            });
+            readings.dedup();
+            Elsewhere { provider, hours: hours.into(), readings }
+        })
+        .collect()
+}
+
+/// The other devices' recent use together, through the copy kept while the folder is unchanged;
+/// and when this device's own file was written, as the folder's listing saw it (see `folder::key`).
+pub fn read(sync_dir: &Path, me: &Identity, at: (i64, i64), cache: &Cache) -> (Vec<Elsewhere>, Option<i64>) {
+    let Some((key, own)) = folder::key(sync_dir, me, at) else { return (Vec::new(), None) };
     if let Some(kept) = kept(cache, key) {
-        return kept;
+        return (kept, own);
     }
     let (seen, key) = folder::read_keyed(sync_dir, me, at, cache, true);
     let tools = sum(&seen);
     keep(cache, key, &tools);
-    tools
+    (tools, own)
 }
 
-fn kept(cache: &Cache, key: u64) -> Option<Vec<ToolUse>> {
-    folder::kept_copy(cache, Item::Elsewhere, key, |r| (0..r.count(5)?).map(|_| get_tool(r)).collect())
+/// An hour's bytes in the kept copy: its start, calls, five token counts, cost (16), unpriced, premium.
+const HOUR_BYTES: usize = 8 * 8 + 16 + 8;
+
+fn kept(cache: &Cache, key: u64) -> Option<Vec<Elsewhere>> {
+    folder::kept_copy(cache, Item::Elsewhere, key, |r| {
+        (0..r.count(9)?)
+            .map(|_| {
+                let provider = Provider::from_code(r.u8()?).ok_or(Corrupt)?;
+                let n = r.count(HOUR_BYTES)?;
+                let hours = (0..n).map(|_| get_hour(r)).collect::<Result<Rc<[Hourly]>, Corrupt>>()?;
+                Ok(Elsewhere { provider, hours, readings: get_readings(r, provider)? })
+            })
+            .collect()
+    })
 }
 
-fn keep(cache: &Cache, key: u64, tools: &[ToolUse]) {
-    folder::keep_copy(cache, Item::Elsewhere, key, |w| {
+fn get_hour(r: &mut Reader) -> Result<Hourly, Corrupt> {
+    let (start, calls) = (r.i64()?, r.u64()?);
+    let sums = Sums {
+        input: r.u64()?,
+        output: r.u64()?,
+        cache_creation: r.u64()?,
+        cache_read: r.u64()?,
+        reasoning: r.u64()?,
+        cost: r.u128()?,
+        unpriced: r.u64()?,
+        premium: r.u64()?,
+    };
+    Ok((start, calls, sums))
+}
+
+fn keep(cache: &Cache, key: u64, tools: &[Elsewhere]) {
+    folder::keep_copy(cache, Item::Elsewhere, key, |w: &mut Writer| {
         w.u32(tools.len() as u32);
         for t in tools {
-            put_tool(w, t);
+            w.u8(t.provider.code()).u32(t.hours.len() as u32);
+            for (start, calls, s) in t.hours.iter() {
+                w.i64(*start).u64(*calls);
+                w.u64(s.input).u64(s.output).u64(s.cache_creation).u64(s.cache_read).u64(s.reasoning);
+                w.u128(s.cost).u64(s.unpriced).u64(s.premium);
+            }
+            put_readings(w, &t.readings);
         }
     });
 }
@@ -71,12 +132,9 @@ fn keep(cache: &Cache, key: u64, tools: &[ToolUse]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ground::evidence::Reading;
-    use crate::ground::provider::Provider;
     use crate::ground::time::HOUR_MS;
-    use crate::ground::tokens::Sums;
     use crate::ground::window::Window;
-    use crate::sync::file::DeviceFile;
+    use crate::sync::file::{DeviceFile, Hour, ToolUse};
 
     fn device(id: &str, tools: Vec<ToolUse>) -> DeviceFile {
         DeviceFile { id: id.into(), name: id.into(), written_at: 0, machine: 0, tools, projects: Vec::new() }
@@ -97,14 +155,21 @@ mod tests {
                 ToolUse { provider: x, hours: vec![hour(0, 4, 11)], readings: vec![r.clone()] },
             ],
         );
-        let b = device("b", vec![ToolUse { provider: c, hours: vec![hour(0, 3, 13)], readings: Vec::new() }]);
+        // b saw the same reading as a, and an hour of its own.
+        let b = device(
+            "b",
+            vec![
+                ToolUse { provider: c, hours: vec![hour(0, 3, 13)], readings: Vec::new() },
+                ToolUse { provider: x, hours: Vec::new(), readings: vec![r.clone()] },
+            ],
+        );
         let tools = sum(&Seen { devices: vec![a, b], ignored: Vec::new() });
-        let figures = |t: &ToolUse| t.hours.iter().map(|h| (h.start, h.calls, h.sums.cost)).collect::<Vec<_>>();
+        let figures = |t: &Elsewhere| t.hours.iter().map(|h| (h.0, h.1, h.2.cost)).collect::<Vec<_>>();
         assert_eq!(tools.len(), 2);
         // Hour 0: a's 1 call ($5) and b's 3 ($13) are 4 calls, 18; hour 1 is a's alone.
         assert_eq!((tools[0].provider, figures(&tools[0])), (c, vec![(0, 4, 18), (HOUR_MS, 2, 7)]));
-        assert_eq!(tools[0].hours[0].sums.output, 4);
-        assert!(tools[0].hours.iter().all(|h| h.model.is_empty()));
+        assert_eq!(tools[0].hours[0].2.output, 4);
+        // Codex: the reading both saw, once.
         assert_eq!((tools[1].provider, figures(&tools[1]), tools[1].readings.clone()), (x, vec![(0, 4, 11)], vec![r]));
     }
 
@@ -112,7 +177,12 @@ mod tests {
     fn the_kept_copy_is_read_back_under_its_key_only() {
         let d = tempfile::tempdir().unwrap();
         let cache = Cache::new(d.path().to_path_buf());
-        let tools = vec![ToolUse { provider: Provider::CLAUDE, hours: vec![hour(0, 1, 5)], readings: Vec::new() }];
+        let r = Reading::new(Provider::CLAUDE, Window::SevenDay, 12.5, 7 * 24 * HOUR_MS, HOUR_MS);
+        let tools = vec![ToolUse {
+            provider: Provider::CLAUDE,
+            hours: vec![hour(0, 1, 5), hour(HOUR_MS, 2, 9)],
+            readings: vec![r],
+        }];
         let tools = sum(&Seen { devices: vec![device("a", tools)], ignored: Vec::new() });
         keep(&cache, 7, &tools);
         assert_eq!(kept(&cache, 7), Some(tools));

@@ -89,20 +89,26 @@ struct Listing {
     stamps: Vec<(u64, i64, u64)>,
     ignored: Vec<(String, String)>,
     key: u64,
+    /// When this device's own file was written (ms), when it is there: not part of the key.
+    own: Option<i64>,
 }
 
-/// The key of what the folder holds now (see `Listing`): a listing and a stat a file, no read.
-pub fn key(sync_dir: &Path, me: &Identity, at: (i64, i64)) -> Option<u64> {
-    listing(&folder(sync_dir), me, at).map(|l| l.key)
+/// The key of what the folder holds now (see `Listing`): a listing and a stat a file, no read; and
+/// when this device's own file was written, seen on the way (`publish` asks it of every prompt:
+/// three system calls saved).
+pub fn key(sync_dir: &Path, me: &Identity, at: (i64, i64)) -> Option<(u64, Option<i64>)> {
+    listing(&folder(sync_dir), me, at).map(|l| (l.key, l.own))
 }
 
 fn listing(dir: &Path, me: &Identity, (now, wall): (i64, i64)) -> Option<Listing> {
     let rd = std::fs::read_dir(dir).ok()?;
     let mut names: Vec<(String, std::fs::Metadata)> = Vec::new();
-    let mut ignored = Vec::new();
+    let (mut ignored, mut own) = (Vec::new(), None);
+    let mine = format!("{}.device", me.id);
     for e in rd.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        if name == format!("{}.device", me.id) {
+        if name == mine {
+            own = e.metadata().ok().filter(|md| md.is_file()).and_then(|md| super::due::written(&md));
             continue;
         }
         if temporary(&name) {
@@ -114,7 +120,8 @@ fn listing(dir: &Path, me: &Identity, (now, wall): (i64, i64)) -> Option<Listing
             continue;
         }
         // Never followed, never opened unless regular: a link out of the folder, a FIFO, a folder.
-        match std::fs::symlink_metadata(e.path()) {
+        // (The entry's own stat, relative to the open folder: no walk of the folder's path again.)
+        match e.metadata() {
             Ok(md) if md.is_file() && md.len() <= MAX_BYTES => names.push((name, md)),
             Ok(md) if md.is_file() => ignored.push((name, format!("larger than {} KiB", MAX_BYTES >> 10))),
             Ok(md) => ignored.push((name, format!("{}, not a file", platform::kind(&md)))),
@@ -135,13 +142,13 @@ fn listing(dir: &Path, me: &Identity, (now, wall): (i64, i64)) -> Option<Listing
         // Re-read once an hour too: what counts as recent, and a silent device, move with the clock.
         h.u64((wall / HOUR_MS) as u64).u64((now / HOUR_MS) as u64).finish()
     };
-    Some(Listing { names, stamps, ignored, key })
+    Some(Listing { names, stamps, ignored, key, own })
 }
 
 /// `read`, and the key of the listing it read (see `Listing`).
 pub fn read_keyed(sync_dir: &Path, me: &Identity, (now, wall): (i64, i64), cache: &Cache, recent: bool) -> (Seen, u64) {
     let dir = folder(sync_dir);
-    let Some(Listing { names, stamps, mut ignored, key }) = listing(&dir, me, (now, wall)) else {
+    let Some(Listing { names, stamps, mut ignored, key, .. }) = listing(&dir, me, (now, wall)) else {
         return (Seen::default(), 0);
     };
     let kept = recent.then(|| kept(cache, key)).flatten();
@@ -232,8 +239,13 @@ pub(super) fn put_tool(w: &mut Writer, t: &ToolUse) {
         w.u64(s.input).u64(s.output).u64(s.cache_creation).u64(s.cache_read).u64(s.reasoning);
         w.u128(s.cost).u64(s.unpriced).u64(s.premium);
     }
-    w.u32(t.readings.len() as u32);
-    for r in &t.readings {
+    put_readings(w, &t.readings);
+}
+
+/// A tool's readings in a kept copy: what a device file carries of each.
+pub(super) fn put_readings(w: &mut Writer, readings: &[Reading]) {
+    w.u32(readings.len() as u32);
+    for r in readings {
         w.u8(r.window as u8).u64(r.used_percent.to_bits()).i64(r.resets_at).i64(r.observed_at);
     }
 }
@@ -271,6 +283,10 @@ pub(super) fn get_tool(r: &mut Reader) -> R<ToolUse> {
         };
         hours.push(Hour { start, model, calls, sums });
     }
+    Ok(ToolUse { provider, hours, readings: get_readings(r, provider)? })
+}
+
+pub(super) fn get_readings(r: &mut Reader, provider: Provider) -> R<Vec<Reading>> {
     let mut readings = Vec::new();
     for _ in 0..r.count(25)? {
         let w = match r.u8()? {
@@ -281,7 +297,7 @@ pub(super) fn get_tool(r: &mut Reader) -> R<ToolUse> {
         let used = f64::from_bits(r.u64()?);
         readings.push(Reading::new(provider, w, used, r.i64()?, r.i64()?));
     }
-    Ok(ToolUse { provider, hours, readings })
+    Ok(readings)
 }
 
 /// A copy kept in the cache for the folder as it looked under `key` (see `Listing`): its body, read
@@ -361,6 +377,25 @@ mod tests {
         let got: Vec<(i64, u64, u64, u128)> =
             hours_of(hours, now).iter().map(|h| (h.start, h.calls, h.sums.output, h.sums.cost)).collect();
         assert_eq!(got, vec![(now - 2 * HOUR_MS, 1, 10, 4), (now - HOUR_MS, 5, 50, 12)]);
+    }
+
+    #[test]
+    fn the_listing_sees_when_this_device_wrote_and_keys_the_others() {
+        // `publish` takes the own file's time from the listing: a prompt stats it there, once.
+        let d = tempfile::tempdir().unwrap();
+        let dir = folder(d.path());
+        std::fs::create_dir_all(&dir).unwrap();
+        let me = Identity { id: "0123456789abcdef".into(), name: "desk".into(), machine: 7 };
+        let at = (100 * DAY_MS, 100 * DAY_MS);
+        let (key, own) = super::key(d.path(), &me, at).unwrap();
+        assert_eq!(own, None, "no file yet");
+        std::fs::write(own_file(d.path(), &me), b"x").unwrap();
+        let written = super::super::due::written(&std::fs::metadata(own_file(d.path(), &me)).unwrap());
+        let (same, own) = super::key(d.path(), &me, at).unwrap();
+        assert_eq!((same, own), (key, written), "its own file is not part of the key");
+        assert!(own.is_some());
+        std::fs::write(dir.join("fedcba9876543210.device"), b"y").unwrap();
+        assert_ne!(super::key(d.path(), &me, at).unwrap().0, key, "another device's is");
     }
 
     #[test]
