@@ -2,6 +2,7 @@
 //! readings the status line left, and from them each provider's ledger, evidence and runway.
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use crate::config::Config;
 use crate::forecast::evidence::{Calibration, Evidence, anchor, main_pool, placed};
@@ -132,7 +133,9 @@ impl App {
         readings.extend(tools.clone().flat_map(|t| t.readings.iter()).filter(recent).cloned());
         // One `Elsewhere` a tool; a replay's instant may fall before the last hour kept.
         let elsewhere = match tools.map(|t| &t.hours).next() {
-            Some(h) if h.last().is_some_and(|h| h.0 > now) => h.iter().filter(|h| h.0 <= now).copied().collect(),
+            Some(h) if h.last().is_some_and(|h| h.0 > now) => {
+                Rc::new(h.iter().filter(|h| h.0 <= now).copied().collect())
+            }
             Some(h) => h.clone(),
             None => Default::default(),
         };

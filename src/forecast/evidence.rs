@@ -21,7 +21,7 @@ pub struct Evidence {
     /// Use on the user's other devices, by the hour it began (their sync files), in time order, hours
     /// begun by the forecast's instant: it adds to this machine's in each window. Shared, not copied
     /// (see `sync::elsewhere`).
-    pub elsewhere: Rc<[(i64, u64, Sums)]>,
+    pub elsewhere: Rc<Vec<(i64, u64, Sums)>>,
 }
 
 /// What one percent of each window costs (pico-dollars), learned from the readings' rises (the

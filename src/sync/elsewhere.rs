@@ -28,7 +28,7 @@ pub type Hourly = (i64, u64, Sums);
 #[derive(Clone, Debug, PartialEq)]
 pub struct Elsewhere {
     pub provider: Provider,
-    pub hours: Rc<[Hourly]>,
+    pub hours: Rc<Vec<Hourly>>,
     pub readings: Vec<Reading>,
 }
 
@@ -65,7 +65,7 @@ pub fn sum(seen: &Seen) -> Vec<Elsewhere> {
                     .then(a.used_percent.total_cmp(&b.used_percent))
             });
             readings.dedup();
-            Elsewhere { provider, hours: hours.into(), readings }
+            Elsewhere { provider, hours: Rc::new(hours), readings }
         })
         .collect()
 }
@@ -92,8 +92,12 @@ fn kept(cache: &Cache, key: u64) -> Option<Vec<Elsewhere>> {
             .map(|_| {
                 let provider = Provider::from_code(r.u8()?).ok_or(Corrupt)?;
                 let n = r.count(HOUR_BYTES)?;
-                let hours = (0..n).map(|_| get_hour(r)).collect::<Result<Rc<[Hourly]>, Corrupt>>()?;
-                Ok(Elsewhere { provider, hours, readings: get_readings(r, provider)? })
+                // Into a vector of its final size, shared as it is (an `Rc<[_]>` is a second copy).
+                let mut hours = Vec::with_capacity(n);
+                for _ in 0..n {
+                    hours.push(get_hour(r)?);
+                }
+                Ok(Elsewhere { provider, hours: Rc::new(hours), readings: get_readings(r, provider)? })
             })
             .collect()
     })
