@@ -87,7 +87,10 @@ impl App {
             identity::of(&cfg.cache, &mark, s.device_name.as_deref(), crate::ground::platform::host_name(), now_ns)
         });
         let (elsewhere, own_written) = match (&cfg.sync, &me) {
-            (Some(s), Some(me)) => elsewhere::read(&s.dir, me, (cfg.now, cfg.wall_ms), &cfg.cache),
+            // A prompt lists the folder when it changed, or once a rescan period; the rest, every time.
+            (Some(s), Some(me)) => {
+                elsewhere::read(&s.dir, me, (cfg.now, cfg.wall_ms), &cfg.cache, cfg.rescan_ms, pace != Pace::Prompt)
+            }
             _ => (Vec::new(), None),
         };
         App { cfg, roots, root_keys, run, readings, on_disk, me, elsewhere, own_written }

@@ -100,6 +100,17 @@ pub fn key(sync_dir: &Path, me: &Identity, at: (i64, i64)) -> Option<(u64, Optio
     listing(&folder(sync_dir), me, at).map(|l| (l.key, l.own))
 }
 
+/// The folder's own stat, with this device and the hour: it changes when a file is added to the
+/// folder, removed or renamed into it (a sync tool's write, runway's own), not when one is rewritten
+/// in place. One stat, where `key` lists the folder and stats each file.
+pub fn stamp(sync_dir: &Path, me: &Identity, (now, wall): (i64, i64)) -> Option<u64> {
+    let md = std::fs::metadata(folder(sync_dir)).ok().filter(|md| md.is_dir())?;
+    let mut h = Hasher::new("folder-stamp");
+    h.u64(platform::mtime_ns(&md) as u64).u64(platform::ctime_ns(&md) as u64);
+    h.part(me.id.as_bytes()).u64(me.machine);
+    Some(h.u64((wall / HOUR_MS) as u64).u64((now / HOUR_MS) as u64).finish())
+}
+
 fn listing(dir: &Path, me: &Identity, (now, wall): (i64, i64)) -> Option<Listing> {
     let rd = std::fs::read_dir(dir).ok()?;
     let mut names: Vec<(String, std::fs::Metadata)> = Vec::new();
@@ -301,9 +312,8 @@ pub(super) fn get_readings(r: &mut Reader, provider: Provider) -> R<Vec<Reading>
 }
 
 /// A copy kept in the cache for the folder as it looked under `key` (see `Listing`): its body, read
-/// by `parse`, when the copy is whole and of that key. The per-device copy and the added-up one
-/// (`sync::elsewhere`) are both kept so.
-pub(super) fn kept_copy<T>(cache: &Cache, item: Item, key: u64, parse: impl FnOnce(&mut Reader) -> R<T>) -> Option<T> {
+/// by `parse`, when the copy is whole and of that key.
+fn kept_copy<T>(cache: &Cache, item: Item, key: u64, parse: impl FnOnce(&mut Reader) -> R<T>) -> Option<T> {
     let b = cache.read_checked(item).ok()?;
     let mut r = Reader::new(&b);
     match r.u64() {
@@ -313,7 +323,7 @@ pub(super) fn kept_copy<T>(cache: &Cache, item: Item, key: u64, parse: impl FnOn
 }
 
 /// Keeps a copy for `key`: the key, then what `put` writes.
-pub(super) fn keep_copy(cache: &Cache, item: Item, key: u64, put: impl FnOnce(&mut Writer)) {
+fn keep_copy(cache: &Cache, item: Item, key: u64, put: impl FnOnce(&mut Writer)) {
     let mut w = Writer::default();
     w.u64(key);
     put(&mut w);

@@ -105,8 +105,8 @@ impl Item<'_> {
             Item::Calibration(_) => "calibration",
             Item::DeviceId => "device-id",
             Item::Devices => "devices",
-            // (Its layout is in its domain: an older runway's copy, hours by `Hour`, fails its check.)
-            Item::Elsewhere => "elsewhere-hourly",
+            // (Its layout is in its domain: an older runway's copy fails its check, and is made again.)
+            Item::Elsewhere => "elsewhere-listed",
             Item::Published => "published",
             _ => "cache",
         }
