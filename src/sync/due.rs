@@ -13,11 +13,7 @@ pub fn due(sync_dir: &Path, me: &Identity, min_ms: i64) -> bool {
 
 /// When this device's own file was last written (ms), when there is one to open.
 pub fn own_written(sync_dir: &Path, me: &Identity) -> Option<i64> {
-    written(&open_regular(&own_file(sync_dir, me)).ok()?.1)
-}
-
-/// When a file was last written (ms).
-pub fn written(md: &std::fs::Metadata) -> Option<i64> {
+    let (_, md) = open_regular(&own_file(sync_dir, me)).ok()?;
     md.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok().map(|d| d.as_millis() as i64)
 }
 

@@ -12,8 +12,9 @@
 use std::path::Path;
 use std::rc::Rc;
 
-use super::folder::{self, Seen, get_readings, put_readings};
+use super::folder::{self, Seen};
 use super::identity::Identity;
+use super::kept::{get_readings, get_sums, put_readings, put_sums};
 use crate::ground::cache::{Cache, Item};
 use crate::ground::codec::{Corrupt, Reader, Writer};
 use crate::ground::evidence::Reading;
@@ -155,18 +156,7 @@ fn kept(cache: &Cache) -> Option<(Head, Vec<Elsewhere>)> {
 }
 
 fn get_hour(r: &mut Reader) -> Result<Hourly, Corrupt> {
-    let (start, calls) = (r.i64()?, r.u64()?);
-    let sums = Sums {
-        input: r.u64()?,
-        output: r.u64()?,
-        cache_creation: r.u64()?,
-        cache_read: r.u64()?,
-        reasoning: r.u64()?,
-        cost: r.u128()?,
-        unpriced: r.u64()?,
-        premium: r.u64()?,
-    };
-    Ok((start, calls, sums))
+    Ok((r.i64()?, r.u64()?, get_sums(r)?))
 }
 
 fn keep(cache: &Cache, head: &Head, tools: &[Elsewhere]) {
@@ -181,8 +171,7 @@ fn keep(cache: &Cache, head: &Head, tools: &[Elsewhere]) {
         w.u8(t.provider.code()).u32(t.hours.len() as u32);
         for (start, calls, s) in t.hours.iter() {
             w.i64(*start).u64(*calls);
-            w.u64(s.input).u64(s.output).u64(s.cache_creation).u64(s.cache_read).u64(s.reasoning);
-            w.u128(s.cost).u64(s.unpriced).u64(s.premium);
+            put_sums(&mut w, s);
         }
         put_readings(&mut w, &t.readings);
     }

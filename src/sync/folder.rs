@@ -14,18 +14,14 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::file::{self, DeviceFile, Hour, MAX_BYTES, Refused, ToolUse};
+use super::file::{self, DeviceFile, Hour, MAX_BYTES, Refused};
 use super::identity::Identity;
-use crate::ground::cache::{Cache, Item};
-use crate::ground::codec::{Reader, Writer};
-use crate::ground::evidence::Reading;
+use super::kept::{Entry, keep, kept};
+use crate::ground::cache::Cache;
 use crate::ground::files::{read_bounded, write_atomic};
 use crate::ground::hash::Hasher;
 use crate::ground::platform;
-use crate::ground::provider::Provider;
 use crate::ground::time::{DAY_MS, HOUR_MS};
-use crate::ground::tokens::Sums;
-use crate::ground::window::Window;
 
 /// runway's folder inside the sync folder.
 pub const SUBDIR: &str = "runway";
@@ -66,14 +62,6 @@ fn device_name(name: &str) -> bool {
 /// A sync tool's temporary or partial file.
 fn temporary(name: &str) -> bool {
     name.starts_with('.') || name.starts_with('~') || name.ends_with(".tmp") || name.contains(".syncthing.")
-}
-
-/// One file of the folder as read: its name and stat, and what it held.
-#[derive(Clone, Debug, PartialEq)]
-struct Entry {
-    name: String,
-    stamp: (u64, i64, u64),
-    held: Result<DeviceFile, String>,
 }
 
 /// Reads the other devices' files (the eight days before `now` of each when `recent`, else all of
@@ -119,7 +107,7 @@ fn listing(dir: &Path, me: &Identity, (now, wall): (i64, i64)) -> Option<Listing
     for e in rd.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         if name == mine {
-            own = e.metadata().ok().filter(|md| md.is_file()).and_then(|md| super::due::written(&md));
+            own = e.metadata().ok().filter(|md| md.is_file()).map(|md| platform::mtime_ns(&md) / 1_000_000);
             continue;
         }
         if temporary(&name) {
@@ -233,141 +221,10 @@ fn hours_of(mut hours: Vec<Hour>, now: i64) -> Vec<Hour> {
     out
 }
 
-fn put_file(w: &mut Writer, f: &DeviceFile) {
-    w.bytes(f.id.as_bytes()).bytes(f.name.as_bytes()).i64(f.written_at).u64(f.machine);
-    w.u32(f.tools.len() as u32);
-    for t in &f.tools {
-        put_tool(w, t);
-    }
-}
-
-/// One tool's part of a kept copy (`Item::Devices`, `Item::Elsewhere`).
-pub(super) fn put_tool(w: &mut Writer, t: &ToolUse) {
-    w.u8(t.provider.code()).u32(t.hours.len() as u32);
-    for h in &t.hours {
-        let s = &h.sums;
-        w.i64(h.start).bytes(h.model.as_bytes()).u64(h.calls);
-        w.u64(s.input).u64(s.output).u64(s.cache_creation).u64(s.cache_read).u64(s.reasoning);
-        w.u128(s.cost).u64(s.unpriced).u64(s.premium);
-    }
-    put_readings(w, &t.readings);
-}
-
-/// A tool's readings in a kept copy: what a device file carries of each.
-pub(super) fn put_readings(w: &mut Writer, readings: &[Reading]) {
-    w.u32(readings.len() as u32);
-    for r in readings {
-        w.u8(r.window as u8).u64(r.used_percent.to_bits()).i64(r.resets_at).i64(r.observed_at);
-    }
-}
-
-pub(super) type R<T> = Result<T, crate::ground::codec::Corrupt>;
-
-fn get_file(r: &mut Reader) -> R<DeviceFile> {
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    let (id, name) = (text(r.bytes()?), text(r.bytes()?));
-    let (written_at, machine) = (r.i64()?, r.u64()?);
-    let mut tools = Vec::new();
-    for _ in 0..r.count(5)? {
-        tools.push(get_tool(r)?);
-    }
-    Ok(DeviceFile { id, name, written_at, machine, tools, projects: Vec::new() })
-}
-
-pub(super) fn get_tool(r: &mut Reader) -> R<ToolUse> {
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    let provider = Provider::from_code(r.u8()?).ok_or(crate::ground::codec::Corrupt)?;
-    // An hour is at least 92 bytes: its start, an empty model's length, calls and the sums.
-    let n = r.count(92)?;
-    let mut hours = Vec::with_capacity(n);
-    for _ in 0..n {
-        let (start, model, calls) = (r.i64()?, text(r.bytes()?), r.u64()?);
-        let sums = Sums {
-            input: r.u64()?,
-            output: r.u64()?,
-            cache_creation: r.u64()?,
-            cache_read: r.u64()?,
-            reasoning: r.u64()?,
-            cost: r.u128()?,
-            unpriced: r.u64()?,
-            premium: r.u64()?,
-        };
-        hours.push(Hour { start, model, calls, sums });
-    }
-    Ok(ToolUse { provider, hours, readings: get_readings(r, provider)? })
-}
-
-pub(super) fn get_readings(r: &mut Reader, provider: Provider) -> R<Vec<Reading>> {
-    let mut readings = Vec::new();
-    for _ in 0..r.count(25)? {
-        let w = match r.u8()? {
-            x if x == Window::FiveHour as u8 => Window::FiveHour,
-            x if x == Window::SevenDay as u8 => Window::SevenDay,
-            _ => return Err(crate::ground::codec::Corrupt),
-        };
-        let used = f64::from_bits(r.u64()?);
-        readings.push(Reading::new(provider, w, used, r.i64()?, r.i64()?));
-    }
-    Ok(readings)
-}
-
-/// A copy kept in the cache for the folder as it looked under `key` (see `Listing`): its body, read
-/// by `parse`, when the copy is whole and of that key.
-fn kept_copy<T>(cache: &Cache, item: Item, key: u64, parse: impl FnOnce(&mut Reader) -> R<T>) -> Option<T> {
-    let b = cache.read_checked(item).ok()?;
-    let mut r = Reader::new(&b);
-    match r.u64() {
-        Ok(k) if k == key => parse(&mut r).ok(),
-        _ => None,
-    }
-}
-
-/// Keeps a copy for `key`: the key, then what `put` writes.
-fn keep_copy(cache: &Cache, item: Item, key: u64, put: impl FnOnce(&mut Writer)) {
-    let mut w = Writer::default();
-    w.u64(key);
-    put(&mut w);
-    let _ = cache.write_checked(item, &w.buf);
-}
-
-/// The folder's files as read when it last looked like `key`.
-fn kept(cache: &Cache, key: u64) -> Option<Vec<Entry>> {
-    kept_copy(cache, Item::Devices, key, |r| {
-        let mut out = Vec::new();
-        for _ in 0..r.count(30)? {
-            let name = String::from_utf8_lossy(r.bytes()?).into_owned();
-            let stamp = (r.u64()?, r.i64()?, r.u64()?);
-            let held = match r.u8()? {
-                0 => Ok(get_file(r)?),
-                _ => Err(String::from_utf8_lossy(r.bytes()?).into_owned()),
-            };
-            out.push(Entry { name, stamp, held });
-        }
-        Ok(out)
-    })
-}
-
-fn keep(cache: &Cache, key: u64, entries: &[Entry]) {
-    keep_copy(cache, Item::Devices, key, |w| {
-        w.u32(entries.len() as u32);
-        for e in entries {
-            w.bytes(e.name.as_bytes()).u64(e.stamp.0).i64(e.stamp.1).u64(e.stamp.2);
-            match &e.held {
-                Ok(f) => {
-                    w.u8(0);
-                    put_file(w, f);
-                }
-                Err(why) => {
-                    w.u8(1).bytes(why.as_bytes());
-                }
-            }
-        }
-    });
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ground::tokens::Sums;
 
     #[test]
     fn a_prompt_keeps_each_recent_hour_once_its_models_added_up() {
@@ -400,34 +257,10 @@ mod tests {
         let (key, own) = super::key(d.path(), &me, at).unwrap();
         assert_eq!(own, None, "no file yet");
         std::fs::write(own_file(d.path(), &me), b"x").unwrap();
-        let written = super::super::due::written(&std::fs::metadata(own_file(d.path(), &me)).unwrap());
+        let written = Some(platform::mtime_ns(&std::fs::metadata(own_file(d.path(), &me)).unwrap()) / 1_000_000);
         let (same, own) = super::key(d.path(), &me, at).unwrap();
         assert_eq!((same, own), (key, written), "its own file is not part of the key");
-        assert!(own.is_some());
         std::fs::write(dir.join("fedcba9876543210.device"), b"y").unwrap();
         assert_ne!(super::key(d.path(), &me, at).unwrap().0, key, "another device's is");
-    }
-
-    #[test]
-    fn the_kept_copy_reads_back_what_was_kept() {
-        // Hours without a model's name are the smallest an hour can be: the copy must read them back,
-        // or every prompt reads the folder again and writes the copy anew.
-        let d = tempfile::tempdir().unwrap();
-        let cache = Cache::new(d.path().to_path_buf());
-        let hours: Vec<Hour> = (0..3)
-            .map(|i| Hour { start: i * HOUR_MS, model: String::new(), calls: 1, sums: Sums::default() })
-            .collect();
-        let f = DeviceFile {
-            id: "0123456789abcdef".into(),
-            name: "desk".into(),
-            written_at: 5,
-            machine: 7,
-            tools: vec![ToolUse { provider: Provider::CLAUDE, hours, readings: Vec::new() }],
-            projects: Vec::new(),
-        };
-        let entries = vec![Entry { name: "0123456789abcdef.device".into(), stamp: (1, 2, 3), held: Ok(f) }];
-        keep(&cache, 42, &entries);
-        assert_eq!(kept(&cache, 42), Some(entries));
-        assert_eq!(kept(&cache, 43), None, "another folder's");
     }
 }

@@ -7,3 +7,4 @@ pub mod elsewhere;
 pub mod file;
 pub mod folder;
 pub mod identity;
+pub mod kept;
