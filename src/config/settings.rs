@@ -123,7 +123,7 @@ settings! {
     server_fresh_mins: kinds::Whole = "30", -, "MINUTES",
         "How long a reported share is shown as is, without local usage since it";
     rescan_secs: kinds::Whole = "60", -, "SECONDS",
-        "Longest time between full rescans of idle files";
+        "Longest time between full rescans of idle files, and between two looks at an unchanged sync folder";
     timezone: kinds::Zone = "", "timezone", "ZONE",
         "Time zone for clock times and days (an IANA name). Default: `TZ`, else the system's";
     sync_dir: kinds::Dir = "", -, "DIR",
