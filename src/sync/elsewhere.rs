@@ -89,9 +89,10 @@ pub fn read(
 ) -> (Vec<Elsewhere>, Option<i64>) {
     let wall = at.1;
     // The folder's stat before its listing: a change between the two is seen again at the next run.
-    let Some(stamp) = folder::stamp(sync_dir, me, at) else { return (Vec::new(), None) };
+    let Some((stamp, folder_settled)) = folder::stamp(sync_dir, me, at) else { return (Vec::new(), None) };
     let copy = kept(cache);
     if let Some((h, _)) = &copy
+        && h.settled
         && h.stamp == stamp
         && !list
         && (0..relist_ms).contains(&(wall - h.listed_at))
@@ -99,31 +100,35 @@ pub fn read(
         let (h, tools) = copy.unwrap();
         return (tools, h.own);
     }
-    let Some((key, own)) = folder::key(sync_dir, me, at) else { return (Vec::new(), None) };
-    let head = Head { key, stamp, listed_at: wall, own };
+    let Some((key, own, files_settled)) = folder::key(sync_dir, me, at) else { return (Vec::new(), None) };
+    let head = Head { key, stamp, listed_at: wall, own, settled: folder_settled && files_settled };
     if let Some((h, tools)) = copy
         && h.key == key
     {
         // The same files: the copy holds, noted as looked at now (once a period while nothing moves).
-        if (h.stamp, h.own) != (stamp, own) || wall - h.listed_at >= relist_ms / 2 {
+        let noted = (h.stamp, h.own, h.settled) == (stamp, own, head.settled);
+        if !noted || wall - h.listed_at >= relist_ms / 2 {
             keep(cache, &head, &tools);
         }
         return (tools, own);
     }
     let (seen, key) = folder::read_keyed(sync_dir, me, at, cache, true);
     let tools = sum(&seen);
-    keep(cache, &Head { key, ..head }, &tools);
+    // (A key of 0: a file refused as written ahead of this clock, to be looked at again.)
+    keep(cache, &Head { key, settled: head.settled && key != 0, ..head }, &tools);
     (tools, own)
 }
 
 /// What a kept copy was made from: the listing's key; the folder's own stat (with this device and
-/// the hour, `folder::stamp`) and when it was listed; when this device's own file was written.
+/// the hour, `folder::stamp`) and when it was listed; when this device's own file was written; and
+/// whether that look was settled (`folder::settled`): only a settled look spares the next ones.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Head {
     key: u64,
     stamp: u64,
     listed_at: i64,
     own: Option<i64>,
+    settled: bool,
 }
 
 /// An hour's bytes in the kept copy: its start, calls, five token counts, cost (16), unpriced, premium.
@@ -138,6 +143,7 @@ fn kept(cache: &Cache) -> Option<(Head, Vec<Elsewhere>)> {
             0 => None,
             _ => Some(r.i64()?),
         };
+        let settled = r.u8()? == 1;
         let tools = (0..r.count(9)?)
             .map(|_| {
                 let provider = Provider::from_code(r.u8()?).ok_or(Corrupt)?;
@@ -150,7 +156,7 @@ fn kept(cache: &Cache) -> Option<(Head, Vec<Elsewhere>)> {
                 Ok(Elsewhere { provider, hours: Rc::new(hours), readings: get_readings(r, provider)? })
             })
             .collect::<Result<Vec<_>, Corrupt>>()?;
-        Ok((Head { key, stamp, listed_at, own }, tools))
+        Ok((Head { key, stamp, listed_at, own, settled }, tools))
     };
     parse(r).ok()
 }
@@ -166,6 +172,7 @@ fn keep(cache: &Cache, head: &Head, tools: &[Elsewhere]) {
         None => w.u8(0),
         Some(t) => w.u8(1).i64(t),
     };
+    w.u8(u8::from(head.settled));
     w.u32(tools.len() as u32);
     for t in tools {
         w.u8(t.provider.code()).u32(t.hours.len() as u32);
@@ -234,7 +241,7 @@ mod tests {
         }];
         let tools = sum(&Seen { devices: vec![device("a", tools)], ignored: Vec::new() });
         for own in [None, Some(123)] {
-            let head = Head { key: 7, stamp: 8, listed_at: 9, own };
+            let head = Head { key: 7, stamp: 8, listed_at: 9, own, settled: own.is_some() };
             keep(&cache, &head, &tools);
             assert_eq!(kept(&cache), Some((head, tools.clone())));
         }
@@ -277,5 +284,97 @@ mod tests {
         let c = Identity { id: "2222222222222222".into(), name: "c".into(), machine: 3 };
         folder::write(d.path(), &c, &other(&c.id, 6)).unwrap();
         assert_eq!(calls(t + 63_000, false), vec![11]);
+    }
+
+    #[test]
+    fn a_look_soon_after_a_change_spares_no_later_one() {
+        // On a file system of one-second times, a file renamed in within the second of a look leaves
+        // the folder's stat as the look saw it: a look that close to a change is made again.
+        let (d, cache_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let cache = Cache::new(cache_dir.path().to_path_buf());
+        let me = Identity { id: "0123456789abcdef".into(), name: "desk".into(), machine: 1 };
+        let b = Identity { id: "1111111111111111".into(), name: "b".into(), machine: 2 };
+        let hour_ms = crate::ground::time::wall_ms() / HOUR_MS * HOUR_MS;
+        let f = device(
+            &b.id,
+            vec![ToolUse { provider: Provider::CLAUDE, hours: vec![hour(hour_ms, 3, 5)], readings: Vec::new() }],
+        );
+        folder::write(d.path(), &b, &DeviceFile { written_at: hour_ms, machine: 2, ..f }).unwrap();
+        let md = std::fs::metadata(folder::folder(d.path())).unwrap();
+        let changed = crate::ground::platform::ctime_ns(&md).max(crate::ground::platform::mtime_ns(&md)) / 1_000_000;
+        let head = |wall: i64| {
+            read(d.path(), &me, (wall, wall), &cache, 60_000, false);
+            let (h, _) = kept(&cache).unwrap();
+            (h.listed_at, h.settled)
+        };
+        assert_eq!(head(changed + 100), (changed + 100, false));
+        assert_eq!(head(changed + 200), (changed + 200, false), "an unsettled look spares none");
+        assert_eq!(head(changed + 2_500), (changed + 2_500, true));
+        assert_eq!(head(changed + 3_500), (changed + 2_500, true), "a settled one does");
+        assert!(folder::settled(10_000_000_000, 12_000) && !folder::settled(10_000_000_000, 11_999));
+        assert!(!folder::settled(20_000_000_000, 12_000), "a time ahead of this clock never settles");
+    }
+
+    #[test]
+    fn a_file_written_ahead_of_this_clock_is_looked_at_again() {
+        // Refused while it is more than two hours ahead (another machine's clock), counted once it is
+        // not: the refusal is not kept until the hour turns.
+        let (d, cache_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let cache = Cache::new(cache_dir.path().to_path_buf());
+        let me = Identity { id: "0123456789abcdef".into(), name: "desk".into(), machine: 1 };
+        let b = Identity { id: "1111111111111111".into(), name: "b".into(), machine: 2 };
+        let t = 500_000 * HOUR_MS + 10 * 60_000;
+        let f = device(
+            &b.id,
+            vec![ToolUse {
+                provider: Provider::CLAUDE,
+                hours: vec![hour(500_000 * HOUR_MS - HOUR_MS, 3, 5)],
+                readings: Vec::new(),
+            }],
+        );
+        folder::write(d.path(), &b, &DeviceFile { written_at: t + 2 * HOUR_MS + 20_000, machine: 2, ..f }).unwrap();
+        let calls = |wall: i64| -> Vec<u64> {
+            let (tools, _) = read(d.path(), &me, (wall, wall), &cache, 60_000, false);
+            tools.iter().flat_map(|t| t.hours.iter().map(|h| h.1)).collect()
+        };
+        assert_eq!(calls(t), Vec::<u64>::new(), "written in the future");
+        assert_eq!(calls(t + 30_000), vec![3], "within the skew now");
+    }
+
+    #[test]
+    fn a_file_rewritten_in_place_with_its_time_put_back_is_read_again() {
+        // Same size, same modification time (put back): only the change time, which no one can set,
+        // tells it.
+        let (d, cache_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let cache = Cache::new(cache_dir.path().to_path_buf());
+        let me = Identity { id: "0123456789abcdef".into(), name: "desk".into(), machine: 1 };
+        let b = Identity { id: "1111111111111111".into(), name: "b".into(), machine: 2 };
+        let hour_ms = crate::ground::time::wall_ms() / HOUR_MS * HOUR_MS;
+        let file = |calls: u64| {
+            let f = device(
+                &b.id,
+                vec![ToolUse {
+                    provider: Provider::CLAUDE,
+                    hours: vec![hour(hour_ms, calls, 5)],
+                    readings: Vec::new(),
+                }],
+            );
+            crate::sync::file::encode(&DeviceFile { written_at: hour_ms, machine: 2, ..f })
+        };
+        let path = folder::own_file(d.path(), &b);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, file(3)).unwrap();
+        let calls = || -> Vec<u64> {
+            let wall = crate::ground::time::wall_ms() + 10_000;
+            let (tools, _) = read(d.path(), &me, (wall, wall), &cache, 60_000, true);
+            tools.iter().flat_map(|t| t.hours.iter().map(|h| h.1)).collect()
+        };
+        assert_eq!(calls(), vec![3]);
+        let before = std::fs::metadata(&path).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&path, file(4)).unwrap();
+        std::fs::File::options().write(true).open(&path).unwrap().set_modified(before).unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().modified().unwrap(), before);
+        assert_eq!(calls(), vec![4]);
     }
 }

@@ -77,6 +77,9 @@ pub enum Refused {
 }
 
 impl Refused {
+    /// A file written further ahead of this clock than another machine's may be.
+    pub const FUTURE: Refused = Refused::Implausible("written in the future");
+
     pub fn words(&self) -> String {
         match self {
             Refused::Damaged => "not a device file runway wrote, or cut short, or damaged".into(),
@@ -165,7 +168,7 @@ pub fn decode(bytes: &[u8], now: i64) -> Result<DeviceFile, Refused> {
     let id = id.ok_or(Refused::Implausible("device id"))?.to_owned();
     let written_at = v["written_at"].as_i64().ok_or(Refused::Damaged)?;
     if written_at > now + SKEW_MS {
-        return Err(Refused::Implausible("written in the future"));
+        return Err(Refused::FUTURE);
     }
     if written_at < now - RETENTION_MS {
         return Err(Refused::Silent);

@@ -79,24 +79,44 @@ struct Listing {
     key: u64,
     /// When this device's own file was written (ms), when it is there: not part of the key.
     own: Option<i64>,
+    /// No file changed within `RACY_MS` of the look (else the key is this look's alone, and the copy
+    /// kept under it is never read back).
+    settled: bool,
 }
 
 /// The key of what the folder holds now (see `Listing`): a listing and a stat a file, no read; and
 /// when this device's own file was written, seen on the way (`publish` asks it of every prompt:
-/// three system calls saved).
-pub fn key(sync_dir: &Path, me: &Identity, at: (i64, i64)) -> Option<(u64, Option<i64>)> {
-    listing(&folder(sync_dir), me, at).map(|l| (l.key, l.own))
+/// three system calls saved); and whether the look is settled (see `settled`).
+pub fn key(sync_dir: &Path, me: &Identity, at: (i64, i64)) -> Option<(u64, Option<i64>, bool)> {
+    listing(&folder(sync_dir), me, at).map(|l| (l.key, l.own, l.settled))
 }
 
-/// The folder's own stat, with this device and the hour: it changes when a file is added to the
-/// folder, removed or renamed into it (a sync tool's write, runway's own), not when one is rewritten
-/// in place. One stat, where `key` lists the folder and stats each file.
-pub fn stamp(sync_dir: &Path, me: &Identity, (now, wall): (i64, i64)) -> Option<u64> {
-    let md = std::fs::metadata(folder(sync_dir)).ok().filter(|md| md.is_dir())?;
+/// How long after a change a file's or the folder's stat may still not tell a second change: a
+/// timestamp is as coarse as 2 s (FAT), 1 s (ext4's small inodes, HFS+, many network shares), a
+/// clock tick on older kernels. A look this soon after a change is not trusted later (git's "racily
+/// clean" entries, the same way).
+pub const RACY_MS: i64 = 2_000;
+
+/// Whether a look at `wall` (ms) is settled for something last changed at `changed_ns`: a change
+/// after the look would show a later time (a time ahead of this clock never settles).
+pub fn settled(changed_ns: i64, wall: i64) -> bool {
+    wall - changed_ns.div_euclid(1_000_000) >= RACY_MS
+}
+
+/// The folder's own stat (its path and identity, its times), with this device and the hour: it
+/// changes when a file is added to the folder, removed or renamed into it (a sync tool's write,
+/// runway's own), or when the folder is another one, not when a file is rewritten in place. One
+/// stat, where `key` lists the folder and stats each file. With it, whether it is settled.
+pub fn stamp(sync_dir: &Path, me: &Identity, (now, wall): (i64, i64)) -> Option<(u64, bool)> {
+    let dir = folder(sync_dir);
+    let md = std::fs::metadata(&dir).ok().filter(|md| md.is_dir())?;
+    let (mtime, ctime) = (platform::mtime_ns(&md), platform::ctime_ns(&md));
+    let (dev, ino) = platform::identity(&dir, &md);
     let mut h = Hasher::new("folder-stamp");
-    h.u64(platform::mtime_ns(&md) as u64).u64(platform::ctime_ns(&md) as u64);
+    h.part(platform::bytes(dir.as_os_str())).u64(dev).u64(ino).u64(mtime as u64).u64(ctime as u64);
     h.part(me.id.as_bytes()).u64(me.machine);
-    Some(h.u64((wall / HOUR_MS) as u64).u64((now / HOUR_MS) as u64).finish())
+    let stamp = h.u64((wall / HOUR_MS) as u64).u64((now / HOUR_MS) as u64).finish();
+    Some((stamp, settled(mtime.max(ctime), wall)))
 }
 
 fn listing(dir: &Path, me: &Identity, (now, wall): (i64, i64)) -> Option<Listing> {
@@ -132,16 +152,22 @@ fn listing(dir: &Path, me: &Identity, (now, wall): (i64, i64)) -> Option<Listing
         .iter()
         .map(|(n, md)| (md.len(), platform::mtime_ns(md), platform::identity(&dir.join(n), md).1))
         .collect();
+    // A file rewritten in place at its size with its time put back still shows a new change time.
+    let changed: Vec<i64> = names.iter().map(|(_, md)| platform::ctime_ns(md)).collect();
+    let settled = stamps.iter().zip(&changed).all(|(s, c)| settled(s.1.max(*c), wall));
     let key = {
         // (The layout of the copy is part of its key: an older runway's copy, by model, is read again.)
         let mut h = Hasher::new("devices-by-hour");
-        for ((n, _), s) in names.iter().zip(&stamps) {
-            h.part(n.as_bytes()).u64(s.0).u64(s.1 as u64).u64(s.2);
+        for (((n, _), s), c) in names.iter().zip(&stamps).zip(&changed) {
+            h.part(n.as_bytes()).u64(s.0).u64(s.1 as u64).u64(s.2).u64(*c as u64);
+        }
+        if !settled {
+            h.u64(wall as u64).u64(u64::from(std::process::id()));
         }
         // Re-read once an hour too: what counts as recent, and a silent device, move with the clock.
         h.u64((wall / HOUR_MS) as u64).u64((now / HOUR_MS) as u64).finish()
     };
-    Some(Listing { names, stamps, ignored, key, own })
+    Some(Listing { names, stamps, ignored, key, own, settled })
 }
 
 /// `read`, and the key of the listing it read (see `Listing`).
@@ -151,6 +177,9 @@ pub fn read_keyed(sync_dir: &Path, me: &Identity, (now, wall): (i64, i64), cache
         return (Seen::default(), 0);
     };
     let kept = recent.then(|| kept(cache, key)).flatten();
+    // A file refused for being written ahead of this clock may be fine a minute later: that look is
+    // not kept (its key is given as 0, which no listing has), where it held until the hour turned.
+    let mut early = false;
     let entries: Vec<Entry> = match kept {
         Some(e) => e,
         None => {
@@ -161,6 +190,7 @@ pub fn read_keyed(sync_dir: &Path, me: &Identity, (now, wall): (i64, i64), cache
                     let held = read_bounded(&dir.join(n), MAX_BYTES)
                         .map_err(|e| format!("unreadable: {e}"))
                         .and_then(|b| file::decode(&b, wall).map_err(|r: Refused| r.words()));
+                    early |= held.as_ref().is_err_and(|w| *w == file::Refused::FUTURE.words());
                     let held = held.map(|mut f| {
                         if recent {
                             for t in &mut f.tools {
@@ -173,7 +203,7 @@ pub fn read_keyed(sync_dir: &Path, me: &Identity, (now, wall): (i64, i64), cache
                     Entry { name: n.clone(), stamp: *s, held }
                 })
                 .collect();
-            if recent {
+            if recent && !early {
                 keep(cache, key, &e);
             }
             e
@@ -199,7 +229,7 @@ pub fn read_keyed(sync_dir: &Path, me: &Identity, (now, wall): (i64, i64), cache
         }
     }
     devices.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-    (Seen { devices, ignored }, key)
+    (Seen { devices, ignored }, if early { 0 } else { key })
 }
 
 /// A tool's hours as a prompt needs them: the eight days before `now`, each hour one figure, its
@@ -253,12 +283,14 @@ mod tests {
         let dir = folder(d.path());
         std::fs::create_dir_all(&dir).unwrap();
         let me = Identity { id: "0123456789abcdef".into(), name: "desk".into(), machine: 7 };
-        let at = (100 * DAY_MS, 100 * DAY_MS);
-        let (key, own) = super::key(d.path(), &me, at).unwrap();
+        // Ten seconds ahead of the files' times: a settled look, whose key is the files' alone.
+        let w = crate::ground::time::wall_ms() + 10_000;
+        let at = (w, w);
+        let (key, own, _) = super::key(d.path(), &me, at).unwrap();
         assert_eq!(own, None, "no file yet");
         std::fs::write(own_file(d.path(), &me), b"x").unwrap();
         let written = Some(platform::mtime_ns(&std::fs::metadata(own_file(d.path(), &me)).unwrap()) / 1_000_000);
-        let (same, own) = super::key(d.path(), &me, at).unwrap();
+        let (same, own, _) = super::key(d.path(), &me, at).unwrap();
         assert_eq!((same, own), (key, written), "its own file is not part of the key");
         std::fs::write(dir.join("fedcba9876543210.device"), b"y").unwrap();
         assert_ne!(super::key(d.path(), &me, at).unwrap().0, key, "another device's is");

@@ -106,7 +106,7 @@ impl Item<'_> {
             Item::DeviceId => "device-id",
             Item::Devices => "devices",
             // (Its layout is in its domain: an older runway's copy fails its check, and is made again.)
-            Item::Elsewhere => "elsewhere-listed",
+            Item::Elsewhere => "elsewhere-settled",
             Item::Published => "published",
             _ => "cache",
         }
