@@ -20,23 +20,39 @@ pub struct Identity {
 }
 
 /// This device's identity: the kept id when it was chosen on this machine, else a new one (kept).
+/// The cache directory counts by its resolved path: reached through a link or spelt with a trailing
+/// slash (a tmux server's environment and a shell's), it is the same device, where each spelling once
+/// took an id of its own and counted this machine's use again. Resolved only when the spelling at
+/// hand is not the one the id was kept under (the `realpath` is a system call a path component).
 pub fn of(cache: &Cache, mark: &[u8], name: Option<&str>, host: Option<String>, now_ns: u128) -> Identity {
-    let machine = key("machine", &[mark, platform::bytes(cache.dir().as_os_str())]);
+    let machine_at = |dir: &std::path::Path| key("machine", &[mark, platform::bytes(dir.as_os_str())]);
+    let resolved = || machine_at(&resolve(cache.dir()));
     let kept = cache.read_checked(Item::DeviceId).ok().and_then(|b| {
         let text = String::from_utf8(b).ok()?;
         let (id, m) = text.trim().split_once(' ')?;
-        (u64::from_str_radix(m, 16).ok()? == machine && id.len() == 16).then(|| id.to_owned())
+        let m = u64::from_str_radix(m, 16).ok()?;
+        (id.len() == 16 && (m == machine_at(cache.dir()) || m == resolved())).then(|| (id.to_owned(), m))
     });
-    let id = kept.unwrap_or_else(|| {
+    let (id, machine) = kept.unwrap_or_else(|| {
         // New: the time, the process and the machine make it; no two devices choose the same.
+        let machine = resolved();
         let mut h = Hasher::new("device-id");
         h.part(&now_ns.to_le_bytes()).u64(u64::from(std::process::id())).u64(machine);
         let id = format!("{:016x}", h.finish());
         let _ = cache.write_checked(Item::DeviceId, format!("{id} {machine:016x}\n").as_bytes());
-        id
+        (id, machine)
     });
     let name = name.map(str::to_owned).or(host).unwrap_or_else(|| format!("device {}", &id[..6]));
     Identity { id, name: super::file::clean(&name, 64), machine }
+}
+
+/// A path resolved (links followed, `.` and trailing slashes gone); one not made yet, through the
+/// folder it will be made in.
+fn resolve(dir: &std::path::Path) -> std::path::PathBuf {
+    std::fs::canonicalize(dir).unwrap_or_else(|_| match (dir.parent(), dir.file_name()) {
+        (Some(up), Some(name)) => resolve(up).join(name),
+        _ => dir.to_path_buf(),
+    })
 }
 
 #[cfg(test)]
@@ -46,12 +62,29 @@ mod tests {
     #[test]
     fn kept_on_its_machine_new_on_another() {
         let d = tempfile::tempdir().unwrap();
+        // First through a link, before the cache directory is made.
+        #[cfg(unix)]
+        let first = {
+            std::os::unix::fs::symlink(d.path(), d.path().join("up")).unwrap();
+            d.path().join("up/cache")
+        };
+        #[cfg(not(unix))]
+        let first = d.path().join("cache");
+        let a = of(&Cache::new(first), b"machine-a", None, Some("laptop".into()), 1);
         let cache = Cache::new(d.path().join("cache"));
-        let a = of(&cache, b"machine-a", None, Some("laptop".into()), 1);
         assert_eq!((a.id.len(), a.name.as_str()), (16, "laptop"));
         // Another run, a renamed host: the same id.
         let again = of(&cache, b"machine-a", None, Some("laptop-2".into()), 2);
         assert_eq!((again.id.as_str(), again.name.as_str()), (a.id.as_str(), "laptop-2"));
+        // The same cache directory spelt another way: the same device.
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(d.path().join("cache"), d.path().join("link")).unwrap();
+            for spelt in [d.path().join("cache/"), d.path().join("link"), d.path().join("link/")] {
+                let other = of(&Cache::new(spelt.clone()), b"machine-a", None, Some("laptop".into()), 5);
+                assert_eq!((other.id.as_str(), other.machine), (a.id.as_str(), a.machine), "{}", spelt.display());
+            }
+        }
         // The cache directory copied to another machine: an id of its own there.
         let copied = of(&cache, b"machine-b", Some("desk"), Some("laptop".into()), 3);
         assert_ne!(copied.id, a.id);
