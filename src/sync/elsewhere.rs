@@ -200,6 +200,15 @@ mod tests {
         Hour { start, model: "m".into(), calls, sums: Sums { output: calls, cost, ..Sums::default() } }
     }
 
+    /// A sync folder and a cache directory of their own, this device, and another device `b`.
+    fn two_devices() -> (tempfile::TempDir, tempfile::TempDir, Cache, Identity, Identity) {
+        let (d, cache_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let cache = Cache::new(cache_dir.path().to_path_buf());
+        let me = Identity { id: "0123456789abcdef".into(), name: "desk".into(), machine: 1 };
+        let b = Identity { id: "1111111111111111".into(), name: "b".into(), machine: 2 };
+        (d, cache_dir, cache, me, b)
+    }
+
     #[test]
     fn the_devices_hours_add_up_per_tool_and_hour() {
         let (c, x) = (Provider::CLAUDE, Provider::CODEX);
@@ -249,9 +258,7 @@ mod tests {
 
     #[test]
     fn a_prompt_lists_the_folder_when_it_changed_or_once_a_period() {
-        let (d, cache_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        let cache = Cache::new(cache_dir.path().to_path_buf());
-        let me = Identity { id: "0123456789abcdef".into(), name: "desk".into(), machine: 1 };
+        let (d, _c, cache, me, b) = two_devices();
         // Ten minutes into an hour, so that the hour does not turn within the test's minute.
         let t = 500_000 * HOUR_MS + 10 * 60_000;
         let other = |id: &str, calls: u64| {
@@ -265,7 +272,6 @@ mod tests {
             );
             DeviceFile { written_at: t, machine: 2, ..f }
         };
-        let b = Identity { id: "1111111111111111".into(), name: "b".into(), machine: 2 };
         folder::write(d.path(), &b, &other(&b.id, 3)).unwrap();
         let calls = |wall: i64, list: bool| -> Vec<u64> {
             let (tools, _) = read(d.path(), &me, (wall, wall), &cache, 60_000, list);
@@ -290,10 +296,7 @@ mod tests {
     fn a_look_soon_after_a_change_spares_no_later_one() {
         // On a file system of one-second times, a file renamed in within the second of a look leaves
         // the folder's stat as the look saw it: a look that close to a change is made again.
-        let (d, cache_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        let cache = Cache::new(cache_dir.path().to_path_buf());
-        let me = Identity { id: "0123456789abcdef".into(), name: "desk".into(), machine: 1 };
-        let b = Identity { id: "1111111111111111".into(), name: "b".into(), machine: 2 };
+        let (d, _c, cache, me, b) = two_devices();
         let hour_ms = crate::ground::time::wall_ms() / HOUR_MS * HOUR_MS;
         let f = device(
             &b.id,
@@ -319,10 +322,7 @@ mod tests {
     fn a_file_written_ahead_of_this_clock_is_looked_at_again() {
         // Refused while it is more than two hours ahead (another machine's clock), counted once it is
         // not: the refusal is not kept until the hour turns.
-        let (d, cache_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        let cache = Cache::new(cache_dir.path().to_path_buf());
-        let me = Identity { id: "0123456789abcdef".into(), name: "desk".into(), machine: 1 };
-        let b = Identity { id: "1111111111111111".into(), name: "b".into(), machine: 2 };
+        let (d, _c, cache, me, b) = two_devices();
         let t = 500_000 * HOUR_MS + 10 * 60_000;
         let f = device(
             &b.id,
@@ -345,10 +345,7 @@ mod tests {
     fn a_file_rewritten_in_place_with_its_time_put_back_is_read_again() {
         // Same size, same modification time (put back): only the change time, which no one can set,
         // tells it.
-        let (d, cache_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        let cache = Cache::new(cache_dir.path().to_path_buf());
-        let me = Identity { id: "0123456789abcdef".into(), name: "desk".into(), machine: 1 };
-        let b = Identity { id: "1111111111111111".into(), name: "b".into(), machine: 2 };
+        let (d, _c, cache, me, b) = two_devices();
         let hour_ms = crate::ground::time::wall_ms() / HOUR_MS * HOUR_MS;
         let file = |calls: u64| {
             let f = device(
