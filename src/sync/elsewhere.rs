@@ -135,30 +135,29 @@ struct Head {
 const HOUR_BYTES: usize = 8 * 8 + 16 + 8;
 
 fn kept(cache: &Cache) -> Option<(Head, Vec<Elsewhere>)> {
-    let b = cache.read_checked(Item::Elsewhere).ok()?;
-    let r = &mut Reader::new(&b);
-    let parse = |r: &mut Reader| -> Result<(Head, Vec<Elsewhere>), Corrupt> {
-        let (key, stamp, listed_at) = (r.u64()?, r.u64()?, r.i64()?);
-        let own = match r.u8()? {
-            0 => None,
-            _ => Some(r.i64()?),
-        };
-        let settled = r.u8()? == 1;
-        let tools = (0..r.count(9)?)
-            .map(|_| {
-                let provider = Provider::from_code(r.u8()?).ok_or(Corrupt)?;
-                let n = r.count(HOUR_BYTES)?;
-                // Into a vector of its final size, shared as it is (an `Rc<[_]>` is a second copy).
-                let mut hours = Vec::with_capacity(n);
-                for _ in 0..n {
-                    hours.push(get_hour(r)?);
-                }
-                Ok(Elsewhere { provider, hours: Rc::new(hours), readings: get_readings(r, provider)? })
-            })
-            .collect::<Result<Vec<_>, Corrupt>>()?;
-        Ok((Head { key, stamp, listed_at, own, settled }, tools))
+    get_copy(&mut Reader::new(&cache.read_checked(Item::Elsewhere).ok()?)).ok()
+}
+
+fn get_copy(r: &mut Reader) -> Result<(Head, Vec<Elsewhere>), Corrupt> {
+    let (key, stamp, listed_at) = (r.u64()?, r.u64()?, r.i64()?);
+    let own = match r.u8()? {
+        0 => None,
+        _ => Some(r.i64()?),
     };
-    parse(r).ok()
+    let settled = r.u8()? == 1;
+    let tools = (0..r.count(9)?)
+        .map(|_| {
+            let provider = Provider::from_code(r.u8()?).ok_or(Corrupt)?;
+            let n = r.count(HOUR_BYTES)?;
+            // Into a vector of its final size, shared as it is (an `Rc<[_]>` is a second copy).
+            let mut hours = Vec::with_capacity(n);
+            for _ in 0..n {
+                hours.push(get_hour(r)?);
+            }
+            Ok(Elsewhere { provider, hours: Rc::new(hours), readings: get_readings(r, provider)? })
+        })
+        .collect::<Result<Vec<_>, Corrupt>>()?;
+    Ok((Head { key, stamp, listed_at, own, settled }, tools))
 }
 
 fn get_hour(r: &mut Reader) -> Result<Hourly, Corrupt> {

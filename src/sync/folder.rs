@@ -187,10 +187,13 @@ pub fn read_keyed(sync_dir: &Path, me: &Identity, (now, wall): (i64, i64), cache
                 .iter()
                 .zip(&stamps)
                 .map(|((n, _), s)| {
-                    let held = read_bounded(&dir.join(n), MAX_BYTES)
-                        .map_err(|e| format!("unreadable: {e}"))
-                        .and_then(|b| file::decode(&b, wall).map_err(|r: Refused| r.words()));
-                    early |= held.as_ref().is_err_and(|w| *w == file::Refused::FUTURE.words());
+                    let held =
+                        read_bounded(&dir.join(n), MAX_BYTES).map_err(|e| format!("unreadable: {e}")).and_then(|b| {
+                            file::decode(&b, wall).map_err(|r: Refused| {
+                                early |= r == Refused::FUTURE;
+                                r.words()
+                            })
+                        });
                     let held = held.map(|mut f| {
                         if recent {
                             for t in &mut f.tools {
