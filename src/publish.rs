@@ -5,9 +5,11 @@
 use crate::app::App;
 use crate::ground::cache::Item;
 use crate::ground::evidence::Reading;
+use crate::ground::files::read_bounded;
+use crate::ground::log;
 use crate::ground::provider::Provider;
-use crate::sync::file::{DeviceFile, RETENTION_MS, ToolUse};
-use crate::sync::{due, folder};
+use crate::sync::file::{self, DeviceFile, MAX_BYTES, RETENTION_MS, ToolUse};
+use crate::sync::{due, fit, folder};
 
 impl App {
     /// This device's figures for the sync folder: each tool's calls by the hour over the retention
@@ -69,17 +71,25 @@ impl App {
             return;
         }
         let Some(mine) = self.device_file() else { return };
+        let (bytes, gave) = fit::encode_fitted(&mine);
+        // A file that gave up detail to fit is compared as the others will read it, or it would
+        // differ from the one written every time and be written again every minute.
+        let mine = match gave {
+            Some(what) => {
+                log::warn(&format!("this device's file leaves out {what} to stay within {} KiB", MAX_BYTES >> 10));
+                file::decode(&bytes, self.cfg.wall_ms).unwrap_or(mine)
+            }
+            None => mine,
+        };
         let path = folder::own_file(&s.dir, me);
-        let old = crate::ground::files::read_bounded(&path, crate::sync::file::MAX_BYTES)
-            .ok()
-            .and_then(|b| crate::sync::file::decode(&b, self.cfg.wall_ms).ok());
+        let old = read_bounded(&path, MAX_BYTES).ok().and_then(|b| file::decode(&b, self.cfg.wall_ms).ok());
         // Looked at now, written or not: the prompts leave it be until the cache changes again.
         let _ = self.cfg.cache.write_checked(Item::Published, self.cfg.wall_ms.to_string().as_bytes());
         if old.is_some_and(|o| DeviceFile { written_at: mine.written_at, ..o } == mine) {
             return;
         }
-        if let Err(e) = folder::write(&s.dir, me, &mine) {
-            crate::ground::log::warn(&format!("cannot write this device's file into {}: {e}", s.dir.display()));
+        if let Err(e) = folder::write(&s.dir, me, &bytes) {
+            log::warn(&format!("cannot write this device's file into {}: {e}", s.dir.display()));
         }
     }
 

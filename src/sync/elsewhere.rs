@@ -189,7 +189,7 @@ mod tests {
     use super::*;
     use crate::ground::time::HOUR_MS;
     use crate::ground::window::Window;
-    use crate::sync::file::{DeviceFile, Hour, ToolUse};
+    use crate::sync::file::{self, DeviceFile, Hour, ToolUse};
 
     fn device(id: &str, tools: Vec<ToolUse>) -> DeviceFile {
         DeviceFile { id: id.into(), name: id.into(), written_at: 0, machine: 0, tools, projects: Vec::new() }
@@ -271,7 +271,7 @@ mod tests {
             );
             DeviceFile { written_at: t, machine: 2, ..f }
         };
-        folder::write(d.path(), &b, &other(&b.id, 3)).unwrap();
+        folder::write(d.path(), &b, &file::encode(&other(&b.id, 3))).unwrap();
         let calls = |wall: i64, list: bool| -> Vec<u64> {
             let (tools, _) = read(d.path(), &me, (wall, wall), &cache, 60_000, list);
             tools.iter().flat_map(|t| t.hours.iter().map(|h| h.1)).collect()
@@ -287,7 +287,7 @@ mod tests {
         assert_eq!(calls(t + 62_001, false), vec![5]);
         // A device's file renamed into the folder (every sync tool's way): seen at once.
         let c = Identity { id: "2222222222222222".into(), name: "c".into(), machine: 3 };
-        folder::write(d.path(), &c, &other(&c.id, 6)).unwrap();
+        folder::write(d.path(), &c, &file::encode(&other(&c.id, 6))).unwrap();
         assert_eq!(calls(t + 63_000, false), vec![11]);
     }
 
@@ -301,7 +301,7 @@ mod tests {
             &b.id,
             vec![ToolUse { provider: Provider::CLAUDE, hours: vec![hour(hour_ms, 3, 5)], readings: Vec::new() }],
         );
-        folder::write(d.path(), &b, &DeviceFile { written_at: hour_ms, machine: 2, ..f }).unwrap();
+        folder::write(d.path(), &b, &file::encode(&DeviceFile { written_at: hour_ms, machine: 2, ..f })).unwrap();
         let md = std::fs::metadata(folder::folder(d.path())).unwrap();
         let changed = crate::ground::platform::ctime_ns(&md).max(crate::ground::platform::mtime_ns(&md)) / 1_000_000;
         let head = |wall: i64| {
@@ -331,7 +331,12 @@ mod tests {
                 readings: Vec::new(),
             }],
         );
-        folder::write(d.path(), &b, &DeviceFile { written_at: t + 2 * HOUR_MS + 20_000, machine: 2, ..f }).unwrap();
+        folder::write(
+            d.path(),
+            &b,
+            &file::encode(&DeviceFile { written_at: t + 2 * HOUR_MS + 20_000, machine: 2, ..f }),
+        )
+        .unwrap();
         let calls = |wall: i64| -> Vec<u64> {
             let (tools, _) = read(d.path(), &me, (wall, wall), &cache, 60_000, false);
             tools.iter().flat_map(|t| t.hours.iter().map(|h| h.1)).collect()

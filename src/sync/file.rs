@@ -23,7 +23,8 @@ use crate::ground::window::Window;
 
 /// The layout's version: a file of a newer one is left alone (and doctor says so).
 pub const FORMAT: u64 = 1;
-/// A device file larger than this is not one runway wrote (a month is well under 64 KiB).
+/// A device file larger than this is not one runway wrote: a real month is a few kilobytes, the
+/// bench's heaviest generated month 107 KB, and a writer gives up detail to stay within it (`fit`).
 pub const MAX_BYTES: u64 = 1 << 20;
 /// Hours kept in a file, and how long a silent device counts.
 pub const RETENTION_MS: i64 = 35 * DAY_MS;

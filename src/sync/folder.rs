@@ -47,10 +47,10 @@ pub fn own_file(sync_dir: &Path, me: &Identity) -> PathBuf {
 
 /// Writes this device's file: a temporary file beside it (hidden, named so no reader takes it) and a
 /// rename.
-pub fn write(sync_dir: &Path, me: &Identity, f: &DeviceFile) -> io::Result<()> {
+pub fn write(sync_dir: &Path, me: &Identity, bytes: &[u8]) -> io::Result<()> {
     let dir = folder(sync_dir);
     std::fs::create_dir_all(&dir)?;
-    write_atomic(&own_file(sync_dir, me), &file::encode(f))
+    write_atomic(&own_file(sync_dir, me), bytes)
 }
 
 /// Whether a file's name is one of a device's files: its id, then anything a sync tool adds, and

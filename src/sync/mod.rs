@@ -5,6 +5,7 @@
 pub mod due;
 pub mod elsewhere;
 pub mod file;
+pub mod fit;
 pub mod folder;
 pub mod identity;
 pub mod kept;
