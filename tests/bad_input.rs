@@ -169,3 +169,26 @@ fn one_bad_line_in_the_config_file_leaves_the_rest_and_is_named() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stdout(&o).contains("format = \"{label}={used}\"    # config file"), "{}", stdout(&o));
 }
+
+#[test]
+fn a_folder_from_the_home_is_the_same_from_every_directory() {
+    // TOML keeps `~` as it is, and so does a shell within quotes: it is the home, wherever the shell is.
+    // (At the real time: a replay writes no device file.)
+    let s = Sandbox::claude_fixture();
+    let file = s.dir.path().join("config.toml");
+    fs::write(&file, "sync_dir = \"~/Sync/runway\"\n").unwrap();
+    let elsewhere = s.dir.path().join("a project");
+    fs::create_dir_all(&elsewhere).unwrap();
+    let o = s.cmd().env("RUNWAY_CONFIG", &file).current_dir(&elsewhere).arg("status").output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let devices = s.home().join("Sync/runway/runway");
+    let written: Vec<_> = fs::read_dir(&devices).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(written.len(), 1, "{written:?}");
+    assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0, "nothing made where the shell stood");
+    // A relative folder would be one of its own in every shell's directory: refused, and said.
+    fs::write(&file, "sync_dir = \"Sync/runway\"\n").unwrap();
+    let o = s.cmd().env("RUNWAY_CONFIG", &file).current_dir(&elsewhere).arg("status").output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is relative"), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0);
+}

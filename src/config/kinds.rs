@@ -338,8 +338,22 @@ impl Kind for Dir {
     fn show(v: &Option<PathBuf>) -> String {
         or_empty(v, |p| p.display().to_string())
     }
+    // `~` is the home, expanded where the settings are resolved (`config::values`): a shell leaves a
+    // quoted one as it is, and TOML always does. A relative path would be taken from each shell's own
+    // directory, a folder of its own in every one.
     fn parse(s: &str) -> Result<Option<PathBuf>, String> {
-        Ok(Some(s.trim()).filter(|v| !v.is_empty()).map(PathBuf::from))
+        let s = s.trim();
+        if s.is_empty() {
+            return Ok(None);
+        }
+        let home = s == "~" || s.starts_with("~/") || s.starts_with("~\\");
+        if s.starts_with('~') && !home {
+            return Err(format!("{s:?}: only `~/` is expanded; give another user's folder in full"));
+        }
+        if !home && !std::path::Path::new(s).has_root() {
+            return Err(format!("{s:?} is relative: give it in full, or from `~/`"));
+        }
+        Ok(Some(PathBuf::from(s)))
     }
 }
 
@@ -366,6 +380,10 @@ mod tests {
         assert!(Providers::parse("cursor").is_err());
         assert_eq!(Providers::parse("gemini"), Ok(vec![Provider::GEMINI]));
         assert!(Fields::parse("model,weather").is_err());
+        assert_eq!(Dir::parse(" ~/Sync/runway "), Ok(Some(PathBuf::from("~/Sync/runway"))));
+        assert_eq!(Dir::parse(""), Ok(None));
+        assert!(Dir::parse("Sync/runway").is_err(), "relative");
+        assert!(Dir::parse("~other/Sync").is_err(), "another user's home");
         assert_eq!(Bool::parse("yes"), Ok(true));
         assert!(Bool::parse("maybe").is_err());
     }

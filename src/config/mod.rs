@@ -178,6 +178,18 @@ pub fn values(g: &Given, env: &Env) -> (Values, Origins, Vec<String>) {
             Err(e) => problems.push(format!("{label}: {e}")),
         }
     }
+    for (key, dir) in [
+        ("sync_dir", &mut v.sync_dir),
+        ("cache_dir", &mut v.cache_dir),
+        ("claude_desktop_history", &mut v.claude_desktop_history),
+    ] {
+        if let Some(p) = dir.take() {
+            *dir = dirs::expand(&p, env);
+            if dir.is_none() {
+                problems.push(format!("{key} {}: no home directory (HOME) to expand `~` from", p.display()));
+            }
+        }
+    }
     if v.warn_at > v.danger_at {
         problems.push(format!("warn_at ({}) is above danger_at ({}): amber would never show", v.warn_at, v.danger_at));
     }

@@ -3,7 +3,7 @@
 //! `~/Library` on macOS, `%LOCALAPPDATA%` and `%APPDATA%` on Windows. Nothing is guessed from the
 //! password database or the registry: without a home there is none, and the caller says so.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::env::Env;
 use super::platform::{self, System};
@@ -22,6 +22,21 @@ fn xdg(env: &Env, sys: System, var: &str, fallback: &str) -> Option<PathBuf> {
     env.dir(var).or_else(|| home_on(env, sys).map(|h| h.join(fallback)))
 }
 
+/// A path setting with its `~` (alone, or before a separator) as the home; `None` without a home.
+pub fn expand(p: &Path, env: &Env) -> Option<PathBuf> {
+    expand_on(p, env, platform::SYSTEM)
+}
+
+fn expand_on(p: &Path, env: &Env, sys: System) -> Option<PathBuf> {
+    let s = p.to_str().unwrap_or("");
+    let rest = match s.strip_prefix('~') {
+        Some("") => "",
+        Some(r) if r.starts_with(['/', '\\']) => r.trim_start_matches(['/', '\\']),
+        _ => return Some(p.to_path_buf()),
+    };
+    home_on(env, sys).map(|h| if rest.is_empty() { h } else { h.join(rest) })
+}
+
 /// `$XDG_CONFIG_HOME` or `~/.config` (the Claude Code config dir lives there too).
 pub fn config_home(env: &Env) -> Option<PathBuf> {
     xdg(env, platform::SYSTEM, "XDG_CONFIG_HOME", ".config")
@@ -37,8 +52,12 @@ pub fn cache_dir(env: &Env) -> PathBuf {
 }
 
 fn cache_dir_on(env: &Env, sys: System) -> Option<PathBuf> {
-    if let Some(d) = env.os("RUNWAY_CACHE_DIR") {
-        return Some(PathBuf::from(d));
+    // As the setting takes it (`config::kinds::Dir`): `~/` from the home; a relative one, which would
+    // be a cache of its own in every shell's directory, gives way to the default.
+    if let Some(d) = env.os("RUNWAY_CACHE_DIR").and_then(|d| expand_on(Path::new(d), env, sys)) {
+        if d.has_root() {
+            return Some(d);
+        }
     }
     match sys {
         System::MacOs => home_on(env, sys).map(|h| h.join("Library/Caches/runway")),
@@ -87,6 +106,14 @@ mod tests {
             config_file_on(&bare, System::Windows).unwrap(),
             Path::new(r"/g/AppData\Roaming/runway/config.toml")
         );
+        // `~/` is the home; a relative cache directory is none.
+        let tilde = Env::of(&[("HOME", "/h"), ("RUNWAY_CACHE_DIR", "~/c")]);
+        assert_eq!(cache_dir_on(&tilde, System::Xdg).unwrap(), Path::new("/h/c"));
+        let relative = Env::of(&[("HOME", "/h"), ("RUNWAY_CACHE_DIR", "c")]);
+        assert_eq!(cache_dir_on(&relative, System::Xdg).unwrap(), Path::new("/h/.cache/runway"));
+        assert_eq!(expand_on(Path::new("~"), &tilde, System::Xdg).unwrap(), Path::new("/h"));
+        assert_eq!(expand_on(Path::new("~other/x"), &tilde, System::Xdg).unwrap(), Path::new("~other/x"));
+        assert_eq!(expand_on(Path::new("~/x"), &Env::of(&[]), System::Xdg), None, "no home");
         // The overrides are every system's.
         let set = Env::of(&[("RUNWAY_CACHE_DIR", "/c"), ("RUNWAY_CONFIG", "/f.toml"), ("LOCALAPPDATA", "/l")]);
         for sys in [System::Xdg, System::MacOs, System::Windows] {
