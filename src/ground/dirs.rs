@@ -54,10 +54,10 @@ pub fn cache_dir(env: &Env) -> PathBuf {
 fn cache_dir_on(env: &Env, sys: System) -> Option<PathBuf> {
     // As the setting takes it (`config::kinds::Dir`): `~/` from the home; a relative one, which would
     // be a cache of its own in every shell's directory, gives way to the default.
-    if let Some(d) = env.os("RUNWAY_CACHE_DIR").and_then(|d| expand_on(Path::new(d), env, sys)) {
-        if d.has_root() {
-            return Some(d);
-        }
+    if let Some(d) = env.os("RUNWAY_CACHE_DIR").and_then(|d| expand_on(Path::new(d), env, sys))
+        && d.has_root()
+    {
+        return Some(d);
     }
     match sys {
         System::MacOs => home_on(env, sys).map(|h| h.join("Library/Caches/runway")),
