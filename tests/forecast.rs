@@ -254,3 +254,50 @@ fn a_week_used_elsewhere_is_not_put_down_to_this_machine() {
     assert!(week["percent_per_hour"].as_f64().is_some_and(|r| r > 5.0), "{week}");
     assert_eq!(week["minutes_to_limit"], Value::Null, "26.5 points at 9% an hour are hours away");
 }
+
+#[test]
+fn a_reading_raises_a_learned_limit_it_shows_too_low() {
+    // A generated month learns its limit from its largest finished block. Inside a later block, the
+    // status line reports the 5 hours at 10% when the block's local calls alone cost more than 11% of
+    // that limit: the limit is more than was learned (use elsewhere only adds to a reading), and the
+    // gauge must not call the window full early. The limit becomes the local cost under the reading
+    // over 11% (a point above the reported share, which a status line may round down).
+    let s = Sandbox::empty();
+    let end = "2026-03-31T12:00:00Z".parse::<jiff::Timestamp>().unwrap().as_millisecond();
+    runway_synth::claude_history(&s.claude_dir(), 3 << 20, 30, end, 7).unwrap();
+    let iso = |ms: i64| jiff::Timestamp::from_millisecond(ms).unwrap().to_string();
+    let count = |ms: i64| oracle("claude_count.py", &[s.projects().as_os_str(), iso(ms).as_ref()]);
+    let Some(all) = count(end) else { return };
+    let done: Vec<&Value> = all["blocks"].as_array().unwrap().iter().filter(|b| b["active"] == false).collect();
+    let largest_before = |ms: i64| {
+        done.iter()
+            .filter(|b| b["last_ms"].as_i64().unwrap() + 5 * 3_600_000 <= ms && b["entries"].as_u64().unwrap() >= 10)
+            .map(|b| b["cost_usd"].as_f64().unwrap())
+            .fold(0.0, f64::max)
+    };
+    // The last block whose cost at its last call is over a fifth of the limit learned before it.
+    let (now, cost) = done
+        .iter()
+        .rev()
+        .map(|b| b["last_ms"].as_i64().unwrap() + 1_000)
+        .find_map(|t| {
+            let at = count(t)?;
+            let c = at["blocks"].as_array()?.iter().find(|b| b["active"] == true)?["cost_usd"].as_f64()?;
+            (c > 0.2 * largest_before(t)).then_some((t, c))
+        })
+        .unwrap();
+    let v = count(now).unwrap();
+    let start = v["blocks"].as_array().unwrap().iter().find(|b| b["active"] == true).unwrap()["start"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let resets_at = start.parse::<jiff::Timestamp>().unwrap().as_second() + 5 * 3600;
+    statusline_reading(&s, &iso(now), 10.0, resets_at);
+    let l = &s.status(&iso(now))["claude"]["limit"];
+    assert_eq!(l["learned_from"].as_str(), Some("reading floor"), "{l}");
+    let floor = cost * 100.0 / 11.0;
+    assert!((l["cost_usd"].as_f64().unwrap() - floor).abs() < 1e-5, "{l} vs {floor}");
+    assert!(floor > largest_before(now), "the floor is above the learned limit: the case is the one meant");
+    // The reading, fresh and with nothing used since, is shown as it is.
+    assert_eq!((l["source"].as_str(), l["used_percent"].as_f64()), (Some("server"), Some(10.0)));
+}

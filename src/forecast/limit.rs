@@ -57,6 +57,9 @@ pub enum Learned {
     LimitHit,
     /// The largest completed block.
     LargestBlock,
+    /// Raised to what a reading shows: the local use under it over the share it reported (use
+    /// elsewhere only adds to a reading, so the limit is at least that).
+    ReadingFloor,
 }
 
 impl Learned {
@@ -65,6 +68,7 @@ impl Learned {
             Learned::Readings => "server readings",
             Learned::LimitHit => "usage limit reached",
             Learned::LargestBlock => "largest completed block",
+            Learned::ReadingFloor => "reading floor",
         }
     }
 }
@@ -103,6 +107,26 @@ impl Limit {
             _ => None,
         }
     }
+
+    /// A learned limit in dollars, raised to `floor` when a reading shows it below: $9.86 of local
+    /// use under a reading of 35% says the limit is at least $27.40, and a block learned at $22.38
+    /// would call the window full at less than nine tenths of it.
+    pub fn at_least(self, floor: Option<Pico>) -> Limit {
+        match (floor, self.cost) {
+            (Some(f), Some(c)) if self.source == Source::History && self.measure == Measure::Cost && c < f => {
+                Limit { cost: Some(f), learned: Some(Learned::ReadingFloor), ..self }
+            }
+            _ => self,
+        }
+    }
+}
+
+/// The least a limit can be, from one reading: the local use (and the other devices') in its window
+/// up to it, over the share it reported. A share is taken a point higher than reported (a status line
+/// may round it down), and one under a point says too little to go on.
+pub fn floor_of(local_cost: Pico, used_percent: f64) -> Option<Pico> {
+    (used_percent >= 1.0 && used_percent.is_finite() && local_cost > 0)
+        .then(|| (local_cost as f64 * 100.0 / (used_percent + 1.0).min(100.0)) as Pico)
 }
 
 /// A configured limit, from flags, the environment or the config file.
@@ -179,5 +203,22 @@ mod tests {
         // Nine blocks of ten calls or more: the largest is whichever was biggest, not a limit.
         let few = choose(&none, None, None, Some((9_000, 25 * D)), 9);
         assert_eq!((few.source, few.cost, few.blocks), (Source::None, None, 9));
+    }
+
+    #[test]
+    fn a_reading_raises_a_learned_limit_it_shows_too_low() {
+        // $9.86 under a reading of 35%: at least $9.86 / 36% = $27.39 (to the cent, by hand).
+        let floor = floor_of(9_860_000_000_000, 35.0).unwrap();
+        assert_eq!(floor / 10_000_000_000, 2738);
+        assert_eq!(floor_of(9 * D, 0.5), None, "under a point: nothing to go on");
+        assert_eq!(floor_of(9 * D, 99.5).unwrap(), 9 * D, "never below the use itself");
+        let block = choose(&Configured::default(), None, None, Some((9_000, 22 * D)), 10);
+        let raised = block.at_least(Some(floor));
+        assert_eq!((raised.cost, raised.learned), (Some(floor), Some(Learned::ReadingFloor)));
+        assert_eq!(block.at_least(Some(20 * D)), block, "a floor under the limit changes nothing");
+        let set = choose(&Configured { cost_usd: Some(10.0), tokens: None }, None, None, None, 0);
+        assert_eq!(set.at_least(Some(floor)), set, "a configured limit is the user's word");
+        let none = choose(&Configured::default(), None, None, None, 3);
+        assert_eq!(none.at_least(Some(floor)), none, "no limit stays none: too little evidence");
     }
 }

@@ -95,6 +95,21 @@ fn limit_hit(ledger: &Ledger, ev: &Evidence, now: i64) -> Option<(u64, Pico)> {
     view.current().map(|b| (b.totals.sums.total(), b.totals.sums.cost))
 }
 
+/// The least the 5-hour limit can be, from the newest reading of each window of the last week (see
+/// `limit::floor_of`); a plan's older windows may have had another limit.
+fn reading_floor(local: &Local, main: &[Reading], now: i64) -> Option<Pico> {
+    let mut newest: Vec<&Reading> = Vec::new();
+    for r in main.iter().filter(|r| r.window == Window::FiveHour && r.observed_at > now - WEEK_MS) {
+        match newest.iter_mut().find(|o| o.resets_at == r.resets_at) {
+            Some(o) if o.observed_at < r.observed_at => *o = r,
+            Some(_) => {}
+            None => newest.push(r),
+        }
+    }
+    let under = |r: &Reading| local.all_between(r.resets_at - Window::FiveHour.len_ms() - 1, r.observed_at).sums.cost;
+    newest.iter().filter_map(|r| limit::floor_of(under(r), r.used_percent)).max()
+}
+
 /// The block as ccusage reports it, with the present rate for its burn.
 fn block_now(ledger: &Ledger, b: &Block, now: i64) -> BlockNow {
     let active = b.active(now);
@@ -122,6 +137,10 @@ pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway
     let (cpp5, cpp7) = (calibration.five, calibration.seven);
     let hit = limit_hit(ledger, ev, now);
     let limit = limit::choose(&s.limits, cpp5, hit, view.largest_completed(now), view.meaningful_completed(now));
+    let limit = match limit.source {
+        Source::History => limit.at_least(reading_floor(&local, &main, now)),
+        _ => limit,
+    };
     // What one percent of the 5-hour window costs: from readings, else from the local limit.
     let conv5 = cpp5.map(|c| (c, Source::Extrapolated)).or(limit.cost_per_percent().map(|c| (c, limit.source)));
     let trend = |r: &Reading| {

@@ -7,7 +7,7 @@ use super::style::{Level, Style};
 use super::words::{count, duration, requests, usd};
 use crate::forecast::Runway;
 use crate::forecast::gauge::Gauge;
-use crate::forecast::limit::{ENOUGH_BLOCKS, Measure, Source};
+use crate::forecast::limit::{ENOUGH_BLOCKS, Learned, Measure, Source};
 use crate::forecast::rate::HORIZON_MS;
 use crate::ground::evidence::Reading;
 use crate::ground::time::{HOUR_MS, MINUTE_MS};
@@ -92,6 +92,9 @@ fn share(r: &Runway, g: &Gauge) -> String {
         Source::Extrapolated => {
             format!("≈{p:.0}%{over} (the service's reading{} plus local use since)", ago(g.observed_at))
         }
+        Source::History if r.limit.learned == Some(Learned::ReadingFloor) => format!(
+            "~{p:.0}% of {limit}{over} (an estimate: the limit is at least this, the local use under a reading over the share it reported)"
+        ),
         Source::History => format!(
             "~{p:.0}% of {limit}{over} (an estimate: the limit is learned from the {})",
             r.limit.learned.map_or("history", |l| l.as_str())
