@@ -67,3 +67,39 @@ fn a_state_that_cannot_be_replaced() {
     check_answers(&s, &cache);
     assert_eq!(names(), before, "no base named by no state left behind at each run");
 }
+
+#[test]
+fn the_status_lines_readings_hold_without_a_cache() {
+    // The status line hands over the service's figures on stdin: they are its answer's even when the
+    // cache cannot keep them (they were dropped, and the line showed no window at all).
+    let s = Sandbox::claude_fixture();
+    let blocker = s.dir.path().join("not-a-dir");
+    fs::write(&blocker, "").unwrap();
+    let now_s = 1_770_931_800; // 2026-02-12T21:30:00Z
+    let limits = serde_json::json!({
+        "five_hour": { "used_percentage": 23.4, "resets_at": now_s + 6000 },
+        "seven_day": { "used_percentage": 41.2, "resets_at": now_s + 3 * 86400 + 3600 }
+    });
+    let p = payload(&s, Some(limits)).to_string();
+    let line = |budget: &str| {
+        let mut c = s.cmd_with_cache(&blocker.join("runway"));
+        c.env("RUNWAY_PROMPT_BYTES", budget).args(["--color", "never", "--now", "2026-02-12T21:30:00Z", "statusline"]);
+        let o = output_with_input(&mut c, p.as_bytes());
+        assert_quiet(&o);
+        stdout(&o)
+    };
+    // The whole history read in the budget: the service's figures, as with a cache.
+    assert_eq!(line("100000000"), "Opus 4.6 · ctx 32% · $1.84 · 5h 23% ↻1h40m · 7d 41% ↻3d01h\n");
+    // More history than the budget reads (and no cache to carry the rest over): the payload's
+    // figures as the service gave them, nothing of the partial totals.
+    assert_eq!(line("1000"), "Opus 4.6 · ctx 32% · $1.84 · 5h 23% ↻1h40m · 7d 41% ↻3d01h\n");
+    // A prompt in that state says where to look rather than nothing at all.
+    let o = s
+        .cmd_with_cache(&blocker.join("runway"))
+        .env("RUNWAY_PROMPT_BYTES", "1000")
+        .args(["--color", "never", "--now", HOST_NOW, "prompt", "--shell", "plain"])
+        .output()
+        .unwrap();
+    assert_quiet(&o);
+    assert_eq!(stdout(&o), "runway: see doctor");
+}

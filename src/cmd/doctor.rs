@@ -82,8 +82,8 @@ fn report(eng: &App, problems: &[String]) -> String {
         let _ = writeln!(
             o,
             "  PROBLEM   the cache directory is refused: {}\n            nothing in it is read or written (the log \
-             included); prompts show nothing and other commands read all history each time until it is removed \
-             or RUNWAY_CACHE_DIR names another",
+             included); a prompt shows what it reads within its budget (else `runway: see doctor`) and other \
+             commands read all history each time until it is removed or RUNWAY_CACHE_DIR names another",
             clean(why)
         );
     } else if let Some(why) = &db.memory_only {

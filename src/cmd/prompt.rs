@@ -51,6 +51,9 @@ pub fn run(cfg: Config, shell: Target, notices: bool, troubled: bool) -> io::Res
             text
         }
     };
+    // A cache that cannot be written, with more history than a prompt reads in its budget: every
+    // prompt would be blank, and nothing would say why.
+    let troubled = troubled || (app.run.info.behind && app.run.db.memory_only.is_some());
     let text = if troubled { with_marker(text, shell, &app.cfg.style) } else { text };
     let r = emit(&app.cfg.style.text(&text));
     // Given once it reached the hook: a prompt killed before this gives it again next time.

@@ -10,6 +10,8 @@ use super::emit;
 use crate::app::App;
 use crate::config::Config;
 use crate::forecast::Runway;
+use crate::forecast::gauge::Gauge;
+use crate::ground::evidence::Reading;
 use crate::ground::provider::Provider;
 use crate::ground::{log, platform};
 use crate::provider::claude::payload::{self, Payload};
@@ -26,14 +28,19 @@ pub fn run(cfg: Config, stdin: Option<&[u8]>, then: Option<&str>, troubled: bool
     for why in &p.rejected {
         log::warn(&format!("statusline: refused {why}"));
     }
-    if let Err(e) = Readings::record(&cfg.cache, &p.readings, &p.rejected, p.root().as_deref()) {
+    let stored = Readings::record(&cfg.cache, &p.readings, &p.rejected, p.root().as_deref());
+    if let Err(e) = &stored {
         log::warn(&format!("statusline: cannot store rate_limits: {e}"));
     }
     if let (Some(session), Some(cache)) = (&p.session_id, p.prompt_cache) {
         let kept = prompt_cache::Kept { session: session.clone(), seen_at: cfg.now, cache };
         prompt_cache::save(&cfg.cache, &kept);
     }
-    let app = App::load(cfg, Pace::Prompt);
+    let mut app = App::load(cfg, Pace::Prompt);
+    if stored.is_err() {
+        // This answer has them still: the service's figures are not lost with the cache.
+        app.readings.keep_in_memory(&p.readings, p.root().as_deref());
+    }
     let started = Instant::now();
     let mut claude = app.runway(Provider::CLAUDE).map_err(io::Error::other)?;
     // The other tools the settings name, for the line's `codex` and `tools` fields.
@@ -41,11 +48,16 @@ pub fn run(cfg: Config, stdin: Option<&[u8]>, then: Option<&str>, troubled: bool
     for &p in app.cfg.providers.iter().filter(|p| **p != Provider::CLAUDE) {
         others.push(app.runway(p).map_err(io::Error::other)?);
     }
-    // Until every file is read to its end the totals are partial: the session's own fields only.
+    // Until every file is read to its end the totals are partial: the session's own fields, and the
+    // payload's readings as the service gave them (its figures as of now, whatever is read yet).
     if app.run.info.behind {
         for r in std::iter::once(&mut claude).chain(others.iter_mut()) {
             r.gauges.clear();
         }
+        let now = app.cfg.now;
+        let mut reported: Vec<&Reading> = p.readings.iter().filter(|r| r.main() && r.resets_at > now).collect();
+        reported.sort_by_key(|r| r.window as u8);
+        claude.gauges = reported.into_iter().map(Gauge::reported).collect();
     }
     let context = context(&p);
     let context_tokens = context.map(|c| (c / 100.0 * p.context_size() as f64).round() as u64);

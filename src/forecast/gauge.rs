@@ -62,6 +62,15 @@ impl Gauge {
         }
     }
 
+    /// A reading as the service gave it.
+    pub fn reported(r: &Reading) -> Gauge {
+        Gauge {
+            used_percent: Some(r.used_percent),
+            observed_at: Some(r.observed_at),
+            ..Gauge::new(r.window, Source::Server, Some(r.resets_at))
+        }
+    }
+
     /// The local use in the window.
     pub fn with_totals(mut self, t: &Totals) -> Gauge {
         self.cost = t.sums.cost;

@@ -287,10 +287,7 @@ impl Db {
 
     /// From now on this run keeps what it read in memory.
     pub fn cannot_write(&mut self, e: &io::Error) {
-        self.keep_in_memory(format!(
-            "cannot write the cache in {}: {e}; this answer read all history again, and every run will until it can be written",
-            self.dir.display()
-        ));
+        self.keep_in_memory(format!("cannot write the cache in {}: {e}", self.dir.display()));
     }
 
     pub fn keep_in_memory(&mut self, why: String) {

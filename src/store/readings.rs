@@ -175,6 +175,13 @@ impl Readings {
         Ok(())
     }
 
+    /// Readings this run has but could not store (the cache cannot be written), for its own answer.
+    pub fn keep_in_memory(&mut self, new: &[Reading], root: Option<&Path>) {
+        let root = root.map(root_key).unwrap_or_default();
+        self.list.extend(new.iter().map(|r| Rooted { reading: r.clone(), root: root.clone() }));
+        self.list.sort_by_key(|x| x.reading.observed_at);
+    }
+
     /// Readings of a provider that apply to these roots, observed at or before `now`, oldest first.
     pub fn of(&self, p: Provider, roots: &HashSet<String>, now: i64) -> Vec<Reading> {
         self.list
