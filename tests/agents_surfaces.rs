@@ -86,3 +86,22 @@ fn opencodes_folder_moved_the_way_ccusage_is_told() {
     let v = json_of(&o);
     assert_eq!(v["session"].as_array().map(Vec::len), Some(2), "{v}");
 }
+
+#[test]
+fn status_in_words_shows_the_tools_the_settings_name_in_their_order() {
+    let s = with(".gemini", "agents/gemini");
+    let now = "2026-01-15T21:00:00Z";
+    let titles = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["--now", now];
+        all.extend_from_slice(args);
+        all.push("status");
+        let text = stdout(&s.cmd().args(&all).output().unwrap());
+        text.lines().filter(|l| ["Claude Code", "Gemini CLI"].contains(l)).map(str::to_owned).collect()
+    };
+    assert_eq!(titles(&[]), ["Claude Code", "Gemini CLI"]);
+    assert_eq!(titles(&["--providers", "gemini,claude"]), ["Gemini CLI", "Claude Code"]);
+    assert_eq!(titles(&["--providers", "claude"]), ["Claude Code"]);
+    // `--json` keeps every tool's object: its shape is what scripts read.
+    let v = json_of(&s.cmd().args(["--now", now, "--providers", "claude", "status", "--json"]).output().unwrap());
+    assert!(v["gemini"]["week"]["entries"].as_u64().unwrap() > 0, "{}", v["gemini"]);
+}

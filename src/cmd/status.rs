@@ -121,7 +121,10 @@ fn device_uses(app: &App, all: &[(Runway, Vec<Attribution>)]) -> Vec<DeviceUse> 
 fn human(app: &App, all: &[(Runway, Vec<Attribution>)]) -> String {
     let mut out = String::new();
     let uses = device_uses(app, all);
-    for (r, used) in all {
+    // The tools the settings name, in their order, as the prompt shows them (`--json` has every tool:
+    // its shape is what scripts read).
+    let named = app.cfg.providers.iter().filter_map(|&p| all.iter().find(|(r, _)| r.provider == p));
+    for (r, used) in named {
         let calls = app.ledger(r.provider).counted(app.cfg.now);
         let elsewhere = app.elsewhere.iter().any(|t| t.provider == r.provider);
         // A tool shows when it has files, calls, or a figure the service reported, here or elsewhere.

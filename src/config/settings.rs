@@ -111,7 +111,7 @@ settings! {
     windows: kinds::Windows = "binding", -, "WHICH",
         "Which windows the segment shows: `binding` (each tool's one that runs out first at the present pace, or the fullest once past `warn_at`) or `all` (the long form: each window that matters)";
     providers: kinds::Providers = "claude,codex,copilot,opencode,gemini,kimi", "providers", "LIST",
-        "Which tools runway reads, in the order the segments show them (each only while in use): `claude`, `codex`, `copilot`, `opencode`, `gemini`, `kimi`";
+        "Which tools runway shows, in this order (each only while in use), in the prompt, the status line, `status` and `report` (`status --json` keeps every tool's object): `claude`, `codex`, `copilot`, `opencode`, `gemini`, `kimi`";
     statusline_fields: kinds::Fields = "model,context,cost,5h,7d,tools", -, "LIST",
         "What `runway statusline` shows, in order: `model`, `context`, `cost`, `5h`, `7d` (Claude's), `tools` (each other tool in use, its binding window), `codex` (Codex CLI's alone), `cache` (the prompt cache's time left, when the payload has it)";
     context_health: kinds::ContextHealth = "standard", -, "PRESET",
