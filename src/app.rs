@@ -257,12 +257,14 @@ impl App {
     /// writes later (see `Spec::awaiting`): their tails are read (64 KiB each; `status` only).
     pub fn awaiting(&self, p: Provider) -> usize {
         let Some(awaits) = p.spec().awaiting else { return 0 };
-        let week_ago = (self.cfg.wall_ms - 7 * DAY_MS) as i128 * 1_000_000;
+        // A file last written before the week the answer looks at holds no call in it.
+        let now = self.cfg.now;
+        let week_ago = (now - 7 * DAY_MS) as i128 * 1_000_000;
         let files = self.run.db.state.files.iter().filter(|f| f.provider == p && i128::from(f.mtime_ns) > week_ago);
         files
             .filter(|f| {
                 let path = crate::ground::platform::path_of(&f.path);
-                crate::ground::files::read_tail(path, 64 << 10).is_ok_and(|t| awaits(&t))
+                crate::ground::files::read_tail(path, 64 << 10).is_ok_and(|t| awaits(&t, now))
             })
             .count()
     }

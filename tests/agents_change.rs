@@ -116,20 +116,28 @@ fn a_copilot_shutdown_appended_later_adds_the_input_side() {
 
 #[test]
 fn status_says_a_copilot_session_is_still_open() {
-    // Two of the fixture's sessions never wrote a shutdown (their input side never came); cutting a
-    // third before its shutdown makes three, and the shutdown arriving makes two again.
+    // Two of the fixture's sessions never wrote a shutdown (their input side never came): their last
+    // calls, on 24 and 25 June, are in the week before 25 June 03:00, not in the week before 3 July.
     let s = home_with(".copilot", &fixtures().join("agents/copilot"));
-    let status = |s: &Sandbox| {
-        let args = ["--now", "2026-07-03T09:00:00Z", "--providers", "copilot", "status"];
+    let status = |s: &Sandbox, now: &str| {
+        let args = ["--now", now, "--providers", "copilot", "status"];
         stdout(&s.cmd().args(args).output().unwrap())
     };
-    let line = |n: usize| format!("{n} sessions still running: their input and cache tokens are written when they end");
-    assert!(status(&s).contains(&line(2)), "{}", status(&s));
+    let line = |n: usize| match n {
+        1 => "1 session of the last week has no end written (still running, or stopped without one)".to_owned(),
+        n => format!("{n} sessions of the last week have no end written (still running, or stopped without one)"),
+    };
+    let (june, july) = ("2026-06-25T03:00:00Z", "2026-07-03T09:00:00Z");
+    assert!(status(&s, june).contains(&line(2)), "{}", status(&s, june));
+    // A replay before any of them: none (the files are there, their calls are not yet).
+    assert!(!status(&s, "2026-06-01T00:00:00Z").contains("no end written"));
+    assert!(!status(&s, july).contains("no end written"), "{}", status(&s, july));
+    // A session of 3 July cut before its shutdown is open on 3 July; the shutdown arriving ends it.
     let events = s.home().join(".copilot/session-state/2426852d-6cf5-4e90-be9f-e45fc6c7d5e4/events.jsonl");
     let text = std::fs::read_to_string(&events).unwrap();
     let cut = text.find("\"session.shutdown\"").map(|i| text[..i].rfind('\n').map_or(0, |n| n + 1)).unwrap();
     std::fs::write(&events, &text[..cut]).unwrap();
-    assert!(status(&s).contains(&line(3)), "{}", status(&s));
+    assert!(status(&s, july).contains(&line(1)), "{}", status(&s, july));
     append(&events, &text.as_bytes()[cut..]);
-    assert!(status(&s).contains(&line(2)), "{}", status(&s));
+    assert!(!status(&s, july).contains("no end written"), "{}", status(&s, july));
 }

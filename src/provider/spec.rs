@@ -47,10 +47,11 @@ pub struct Spec {
     /// Claude Desktop's usage history), each with how to read it.
     pub reading_files: fn(&Env) -> Vec<ReadingFile>,
     /// Whether a history file's last bytes hold calls whose input side the tool writes only later (a
-    /// Copilot CLI session not shut down yet): `status` says so rather than show a low figure silently.
-    /// `None` for a tool that writes each call whole: its files' tails are not read at all (a week of
-    /// Claude Code's files read for nothing made `status` 13 ms slower on the bench's history).
-    pub awaiting: Option<fn(&[u8]) -> bool>,
+    /// Copilot CLI session not shut down yet), as of an instant: `status` says so rather than show a
+    /// low figure silently. `None` for a tool that writes each call whole: its files' tails are not
+    /// read at all (a week of Claude Code's files read for nothing made `status` 13 ms slower on the
+    /// bench's history).
+    pub awaiting: Option<fn(&[u8], i64) -> bool>,
 }
 
 /// A file of the service's readings, how it reads, and its name as `status` gives it.

@@ -311,7 +311,7 @@ pub fn devices(uses: &[crate::report::devices::DeviceUse], p: crate::ground::pro
 pub fn awaiting(open: usize) -> String {
     match open {
         0 => String::new(),
-        1 => "  open      1 session still running: its input and cache tokens are written when it ends, and are not counted yet\n".into(),
-        n => format!("  open      {n} sessions still running: their input and cache tokens are written when they end, and are not counted yet\n"),
+        1 => "  open      1 session of the last week has no end written (still running, or stopped without one): its input and cache tokens are written at its end, and are not counted\n".into(),
+        n => format!("  open      {n} sessions of the last week have no end written (still running, or stopped without one): their input and cache tokens are written at their end, and are not counted\n"),
     }
 }
