@@ -108,12 +108,14 @@ impl Limit {
         }
     }
 
-    /// A learned limit in dollars, raised to `floor` when a reading shows it below: $9.86 of local
-    /// use under a reading of 35% says the limit is at least $27.40, and a block learned at $22.38
-    /// would call the window full at less than nine tenths of it.
+    /// A limit learned from the largest block, in dollars, raised to `floor` when a reading shows it
+    /// below: $9.86 of local use under a reading of 35% says the limit is at least $27.40, and a block
+    /// learned at $22.38 would call the window full at less than nine tenths of it. (A limit from the
+    /// readings' rises stands with the cost of a percent it came from, which carries readings
+    /// forward; one from a "usage limit reached" notice is where the limit really was.)
     pub fn at_least(self, floor: Option<Pico>) -> Limit {
         match (floor, self.cost) {
-            (Some(f), Some(c)) if self.source == Source::History && self.measure == Measure::Cost && c < f => {
+            (Some(f), Some(c)) if self.learned == Some(Learned::LargestBlock) && c < f => {
                 Limit { cost: Some(f), learned: Some(Learned::ReadingFloor), ..self }
             }
             _ => self,
@@ -220,5 +222,7 @@ mod tests {
         assert_eq!(set.at_least(Some(floor)), set, "a configured limit is the user's word");
         let none = choose(&Configured::default(), None, None, None, 3);
         assert_eq!(none.at_least(Some(floor)), none, "no limit stays none: too little evidence");
+        let hit = choose(&Configured::default(), None, Some((9_000, 20 * D)), None, 0);
+        assert_eq!(hit.at_least(Some(floor)), hit, "where the limit really was");
     }
 }

@@ -137,8 +137,8 @@ pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway
     let (cpp5, cpp7) = (calibration.five, calibration.seven);
     let hit = limit_hit(ledger, ev, now);
     let limit = limit::choose(&s.limits, cpp5, hit, view.largest_completed(now), view.meaningful_completed(now));
-    let limit = match limit.source {
-        Source::History => limit.at_least(reading_floor(&local, &main, now)),
+    let limit = match limit.learned {
+        Some(limit::Learned::LargestBlock) => limit.at_least(reading_floor(&local, &main, now)),
         _ => limit,
     };
     // What one percent of the 5-hour window costs: from readings, else from the local limit.
