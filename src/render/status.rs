@@ -8,7 +8,7 @@ use super::words::{count, duration, requests, usd};
 use crate::forecast::Runway;
 use crate::forecast::gauge::Gauge;
 use crate::forecast::limit::{ENOUGH_BLOCKS, Learned, Measure, Source};
-use crate::forecast::rate::HORIZON_MS;
+use crate::forecast::rate::{HORIZON_MS, STEADY_FROM, STEADY_HORIZON_MS};
 use crate::ground::evidence::Reading;
 use crate::ground::time::{HOUR_MS, MINUTE_MS};
 use crate::ground::tokens::Totals;
@@ -123,8 +123,10 @@ fn explained(r: &Runway, g: &Gauge) -> Option<String> {
     let reported = reading.used_percent;
     Some(match g.coverage {
         Some(c) => {
-            let rest = if c < 0.995 { "; the rest was used elsewhere (another machine, a browser, CI)" } else { "" };
-            format!("this machine explains {:.0}% of the {reported:.0}% reported{rest}", c * reported)
+            // As the figures read: 10.7 of 11 points is "11% of the 11%", and no rest to speak of.
+            let (mine, all) = ((c * reported).round(), reported.round());
+            let rest = if mine < all { "; the rest was used elsewhere (another machine, a browser, CI)" } else { "" };
+            format!("this machine explains {mine:.0}% of the {all:.0}% reported{rest}")
         }
         None => format!(
             "how much of the {reported:.0}% reported is this machine's is not known yet (it is learned as readings rise while this machine works)"
@@ -150,9 +152,11 @@ fn outlook(g: &Gauge, style: &Style) -> Option<String> {
         }
         (None, Some(m), Some(p)) if p > 1.0 => {
             s += &format!(
-                "{indent}at this rate it fills in {}, before the reset (pace {p:.1}); runway warns once that is {} away",
+                "{indent}at this rate it fills in {}, before the reset (pace {p:.1}); runway warns once that is {} away \
+                 ({} at a steady pace once {STEADY_FROM:.0}% is used)",
                 minutes(m),
-                minutes(HORIZON_MS as f64 / MINUTE_MS as f64)
+                minutes(HORIZON_MS as f64 / MINUTE_MS as f64),
+                minutes(STEADY_HORIZON_MS as f64 / MINUTE_MS as f64)
             )
         }
         (None, _, Some(p)) if rate > 0.0 => {
