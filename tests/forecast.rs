@@ -301,3 +301,23 @@ fn a_reading_raises_a_learned_limit_it_shows_too_low() {
     // The reading, fresh and with nothing used since, is shown as it is.
     assert_eq!((l["source"].as_str(), l["used_percent"].as_f64()), (Some("server"), Some(10.0)));
 }
+
+#[test]
+fn the_weeks_calls_in_words_are_those_its_lines_add_up_to() {
+    // With the service's 7-day window (from 21:00 on the 8th), `status` gives that window's calls
+    // above the sessions, projects and models in it; the rolling seven days are the same only when
+    // the window began exactly a week ago.
+    let s = Sandbox::claude_fixture();
+    statusline_both(&s, "2026-02-12T21:00:00Z", (20.0, 1_770_944_400), (63.5, 1_770_930_000 + 3 * 86_400));
+    let text = stdout(&s.run(&["--color", "never", "--now", NOW, "status"]));
+    let calls = |l: &str| -> Vec<u64> {
+        l.split(['·', ';']).filter_map(|p| p.trim().strip_suffix(" calls")?.rsplit(' ').next()?.parse().ok()).collect()
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines.iter().position(|l| l.starts_with("  window ")).unwrap_or_else(|| panic!("{text}"));
+    assert!(lines[at].ends_with("in its first 4d00h"), "{}", lines[at]);
+    let models = lines[at..].iter().position(|l| l.starts_with("  models ")).unwrap() + at;
+    let mut in_models: Vec<u64> = calls(lines[models]);
+    in_models.extend(lines[models + 1..].iter().take_while(|l| l.starts_with("    ")).flat_map(|l| calls(l)));
+    assert_eq!(calls(lines[at]), vec![in_models.iter().sum::<u64>()], "{text}");
+}

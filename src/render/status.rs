@@ -10,7 +10,7 @@ use crate::forecast::gauge::Gauge;
 use crate::forecast::limit::{ENOUGH_BLOCKS, Learned, Measure, Source};
 use crate::forecast::rate::{HORIZON_MS, STEADY_FROM, STEADY_HORIZON_MS};
 use crate::ground::evidence::Reading;
-use crate::ground::time::{HOUR_MS, MINUTE_MS};
+use crate::ground::time::{HOUR_MS, MINUTE_MS, WEEK_MS};
 use crate::ground::tokens::Totals;
 use crate::ground::window::Window;
 use crate::report::attribution::Attribution;
@@ -254,7 +254,13 @@ pub fn human(r: &Runway, used: &[Attribution], style: &Style) -> String {
     if let Some(g) = r.seven() {
         out += &gauge(r, g, style);
     }
-    out += &format!("  {:<9} {}\n", "week", totals(&r.week));
+    // Under the service's 7-day window, its calls, as the lines below it add up; else the last 7 days.
+    match used.iter().find(|a| a.window == Window::SevenDay).filter(|a| a.from != r.now - WEEK_MS) {
+        Some(a) => {
+            out += &format!("  {:<9} {} in its first {}\n", "window", totals(&a.total), duration(r.now - a.from))
+        }
+        None => out += &format!("  {:<9} {}\n", "week", totals(&r.week)),
+    }
     out += &by(Window::SevenDay);
     for g in r.others() {
         let reset = g.resets_at.map(|t| format!(", resets in {}", duration(t - r.now))).unwrap_or_default();
