@@ -104,7 +104,7 @@ settings! {
         "Marks a share estimated locally";
     glyph_extrapolated: kinds::Text = "≈", -, "TEXT",
         "Marks a server reading carried forward with local usage";
-    format: kinds::Text = "{label} {mark}{used} {next}", -, "TEXT",
+    format: kinds::Format = "{label} {mark}{used} {next}", -, "TEXT",
         "One window of the segment: `{label}` `{mark}` `{used}` `{next}` (the warning, else the reset) `{reset}` `{reset_at}` (a clock time) `{warning}` `{cost}` `{pct}`; empty parts and extra spaces drop out. The long form: `{label} {mark}{used} {reset} {warning}`";
     separator: kinds::Text = " · ", -, "TEXT",
         "Between windows and status-line fields (` | ` when glyphs are ASCII, unless set)";

@@ -148,6 +148,14 @@ pub fn labelled<'r>(runways: &'r [Runway], style: &Style) -> Shown<'r> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn every_placeholder_the_settings_take_is_filled() {
+        let all = crate::config::kinds::PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(" ");
+        let style = Style { format: all, ..Style::default() };
+        let (text, _) = window_text("5h", &gauge(Some(40.0), Some(30.0)), 0, &style, false);
+        assert!(!text.contains('{'), "{text}");
+    }
+
     fn gauge(used: Option<f64>, warn: Option<f64>) -> Gauge {
         Gauge {
             used_percent: used,
