@@ -414,7 +414,10 @@ mod tests {
         assert_eq!(Dir::parse(""), Ok(None));
         assert!(Dir::parse("Sync/runway").is_err(), "relative");
         assert!(Dir::parse("~other/Sync").is_err(), "another user's home");
-        assert_eq!(Format::parse("[{label}] {pct} left:{reset} {cost}"), Ok("[{label}] {pct} left:{reset} {cost}".into()));
+        assert_eq!(
+            Format::parse("[{label}] {pct} left:{reset} {cost}"),
+            Ok("[{label}] {pct} left:{reset} {cost}".into())
+        );
         assert!(Format::parse("{label} {bogus}").unwrap_err().contains("`{bogus}` is no placeholder"));
         assert!(Format::parse("{label").is_err());
         assert_eq!(Bool::parse("yes"), Ok(true));

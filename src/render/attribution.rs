@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use super::clean::clean;
 use super::escape::{Target, paint};
 use super::style::{Level, Style};
-use super::words::{count, dollars, project, round2, usd};
+use super::words::{count, dollars, project_among, round2, usd};
 use crate::ground::time::rfc3339;
 use crate::report::attribution::{Attribution, Consumer};
 
@@ -36,8 +36,15 @@ fn figures(c: &Consumer, style: &Style) -> String {
 /// The lines under a window: its sessions one per line, its projects and models on a line each.
 pub fn lines(a: &Attribution, style: &Style, local: &dyn Fn(i64) -> String) -> String {
     let mut out = String::new();
+    // Every project named under this window, so that two folders of one name read apart.
+    let all: Vec<&str> = a
+        .sessions
+        .iter()
+        .filter_map(|c| c.project.as_deref())
+        .chain(a.projects.iter().map(|c| c.name.as_str()))
+        .collect();
     for (i, c) in a.sessions.iter().enumerate() {
-        let project = c.project.as_deref().map(|p| clean(project(p)).into_owned()).unwrap_or_default();
+        let project = c.project.as_deref().map(|p| clean(project_among(p, &all)).into_owned()).unwrap_or_default();
         let id = c.name.get(..8).unwrap_or(&c.name);
         out += &format!(
             "  {:<9} {} ({project}, since {}): {}\n",
@@ -54,7 +61,7 @@ pub fn lines(a: &Attribution, style: &Style, local: &dyn Fn(i64) -> String) -> S
         let parts: Vec<String> = list
             .iter()
             .map(|c| {
-                let name = if label == "projects" { project(&c.name) } else { c.name.as_str() };
+                let name = if label == "projects" { project_among(&c.name, &all) } else { c.name.as_str() };
                 format!("{} {}", clean(name), figures(c, style))
             })
             .collect();

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use super::clean::clean;
 use super::escape::{Target, paint};
 use super::style::{Level, Style};
-use super::words::{count, project, usd};
+use super::words::{count, project_among, usd};
 use crate::report::group::Acc;
 use crate::report::{By, Report, Row};
 
@@ -69,16 +69,26 @@ pub fn table(rep: &Report, model: &dyn Fn(u16) -> String, style: &Style, cols: O
 }
 
 /// One row's cells as the table shows them (`mixed`: blocks of several tools, each named).
-fn row_cells(r: &Row, by: By, mixed: bool, model: &dyn Fn(u16) -> String, style: &Style) -> ([String; 9], Level) {
+/// `all`: every project the table names, so that two folders of one name read apart.
+fn row_cells(
+    r: &Row,
+    by: By,
+    mixed: bool,
+    all: &[&str],
+    model: &dyn Fn(u16) -> String,
+    style: &Style,
+) -> ([String; 9], Level) {
     let mut name = match (&r.project, r.block) {
-        (Some(p), _) => format!("{} {}", fit(&clean(project(p)), 28, style, false), r.key.get(..8).unwrap_or(&r.key)),
+        (Some(p), _) => {
+            format!("{} {}", fit(&clean(project_among(p, all)), 28, style, false), r.key.get(..8).unwrap_or(&r.key))
+        }
         (_, Some((start, active))) => {
             let local = jiff::Timestamp::from_millisecond(start)
                 .map(|t| t.to_zoned_datetime(style.zone.get().clone()).strftime("%Y-%m-%d %H:%M").to_string())
                 .unwrap_or_default();
             if active { format!("{local} (active)") } else { local }
         }
-        _ if by == By::Project => fit(&clean(project(&r.key)), 40, style, false),
+        _ if by == By::Project => fit(&clean(project_among(&r.key, all)), 40, style, false),
         _ => fit(&clean(&r.key), 40, style, by == By::Model),
     };
     if mixed {
@@ -110,13 +120,21 @@ pub fn write_table<R: Borrow<Row>>(
     let mut mixed = false;
     let mut widths = HEADS.map(|h| h.chars().count());
     let mut any = false;
+    let projects: Vec<String> = rows
+        .clone()
+        .filter_map(|r| {
+            let r = r.borrow();
+            r.project.clone().or_else(|| (by == By::Project).then(|| r.key.clone()))
+        })
+        .collect();
+    let all: Vec<&str> = projects.iter().map(String::as_str).collect();
     for r in rows.clone() {
         let r = r.borrow();
         any = true;
         if by == By::Block {
             mixed |= first.get_or_insert_with(|| r.providers.clone()) != &r.providers;
         }
-        measure(&mut widths, &row_cells(r, by, false, model, style).0);
+        measure(&mut widths, &row_cells(r, by, false, &all, model, style).0);
     }
     if !any {
         return out.write_all(b"no calls in this range\n");
@@ -125,7 +143,7 @@ pub fn write_table<R: Borrow<Row>>(
         // The tool's name after each block's: measured again with it.
         widths[0] = HEADS[0].chars().count();
         for r in rows.clone() {
-            measure(&mut widths, &row_cells(r.borrow(), by, true, model, style).0);
+            measure(&mut widths, &row_cells(r.borrow(), by, true, &all, model, style).0);
         }
     }
     let (mut total, _) = cells("total".into(), total_acc, model);
@@ -133,13 +151,14 @@ pub fn write_table<R: Borrow<Row>>(
     measure(&mut widths, &total);
     let l = layout(widths, cols);
     let mut head = HEADS.map(String::from);
-    if l.models_under {
+    // By model, the rows are the models: no column of them.
+    if l.models_under || by == By::Model {
         head[8] = String::new();
     }
     let text = |s: String| style.text(&s).into_owned();
     out.write_all(text(line(&l, &head, Level::Neutral, by, style, cols)).as_bytes())?;
     for r in rows {
-        let (c, hit) = row_cells(r.borrow(), by, mixed, model, style);
+        let (c, hit) = row_cells(r.borrow(), by, mixed, &all, model, style);
         out.write_all(text(line(&l, &c, hit, by, style, cols)).as_bytes())?;
     }
     let hit = Style::cache_level(total_acc.totals.sums.cache_hit());

@@ -52,6 +52,35 @@ pub fn project(p: &str) -> &str {
     p.trim_end_matches(['/', '\\']).rsplit(['/', '\\']).next().filter(|s| !s.is_empty()).unwrap_or(p)
 }
 
+/// A project's name among `all` shown beside it: its folder's name, with as many folders above it as
+/// tell it apart (four folders called `cli` read `cli` four times: `src/cli`, `Repositories/cli`).
+pub fn project_among<'a>(p: &'a str, all: &[&str]) -> &'a str {
+    let parts = |s: &str| s.trim_end_matches(['/', '\\']).split(['/', '\\']).filter(|c| !c.is_empty()).count();
+    for n in 1..parts(p) {
+        let mine = last(p, n);
+        let same = all
+            .iter()
+            .filter(|o| last(o, n) == mine && o.trim_end_matches(['/', '\\']) != p.trim_end_matches(['/', '\\']));
+        if same.count() == 0 {
+            return mine;
+        }
+    }
+    p.trim_end_matches(['/', '\\'])
+}
+
+/// The last `n` folders of a path.
+fn last(p: &str, n: usize) -> &str {
+    let p = p.trim_end_matches(['/', '\\']);
+    let mut at = p.len();
+    for _ in 0..n {
+        match p[..at].rfind(['/', '\\']) {
+            Some(i) => at = i,
+            None => return p,
+        }
+    }
+    &p[at + 1..]
+}
+
 /// Premium requests from thousandths: `12`, `12.5`.
 pub fn requests(milli: u64) -> String {
     let r = milli as f64 / 1000.0;
@@ -75,6 +104,18 @@ pub fn round2(v: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn projects_of_one_name_are_told_apart() {
+        let all = ["/Users/a/Repositories/cli", "/Users/b/src/entireio/cli", "/Users/b/src/cli/", "/Users/a/web"];
+        let names: Vec<&str> = all.iter().map(|p| project_among(p, &all)).collect();
+        assert_eq!(names, ["Repositories/cli", "entireio/cli", "src/cli", "web"]);
+        // Alike but for the first folder: the whole path. Alone: the folder's name.
+        let twins = ["/x/src/cli", "/y/src/cli"];
+        assert_eq!(project_among(twins[0], &twins), "/x/src/cli");
+        assert_eq!(project_among("/Users/a/cli", &["/Users/a/cli"]), "cli");
+        assert_eq!(project_among("C:\\work\\cli", &["C:\\work\\cli", "D:\\cli"]), "work\\cli");
+    }
 
     #[test]
     fn durations() {
