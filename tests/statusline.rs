@@ -227,7 +227,7 @@ fn status_shows_the_prompt_cache_the_status_line_saw() {
     feed(&s, p.to_string().as_bytes(), &[]);
     let text = stdout(&s.run(&["--now", NOW, "status"]));
     assert!(
-        text.contains("cache     session 8463c716: 5m left, 82% of input read from it (the status line saw it 0m ago)"),
+        text.contains("cache     session 8463c716: 5m left, 82% of input read from it (the status line saw it just now)"),
         "{text}"
     );
     let v = s.status(NOW);
@@ -253,7 +253,7 @@ fn a_spend_limit_is_stored_and_shown_like_the_others() {
         (Some(140.0), Some("spend_limit"), Some(true))
     );
     let text = stdout(&s.run(&["--now", NOW, "status"]));
-    assert!(text.contains("spend limit: 140% used (reported by the service 0m ago, resets in 18d00h)"), "{text}");
+    assert!(text.contains("spend limit: 140% used (reported by the service just now, resets in 18d00h)"), "{text}");
     // Out of range: refused, and said so in doctor, never shown.
     let s2 = Sandbox::claude_fixture();
     let mut odd = limits;

@@ -48,10 +48,11 @@ fn report(eng: &App, problems: &[String]) -> String {
         let odd: u64 = files.iter().map(|f| u64::from(f.odd)).sum();
         let _ = writeln!(
             o,
-            "  {:<8} {} files, {} read, {} malformed usage lines, {} oversized lines, {} unreadable files, \
+            "  {:<8} {} file{}, {} read, {} malformed usage lines, {} oversized lines, {} unreadable files, \
              {odd} fields of an unexpected type ignored",
             p.name(),
             files.len(),
+            if files.len() == 1 { "" } else { "s" },
             human_bytes(bytes),
             malformed,
             oversized,
@@ -196,11 +197,11 @@ fn sync_lines(eng: &App) -> String {
     let written = crate::ground::files::open_regular(&mine)
         .ok()
         .and_then(|(_, md)| md.modified().ok()?.elapsed().ok())
-        .map_or("not written yet".to_owned(), |a| format!("written {} ago", duration(a.as_millis() as i64)));
+        .map_or("not written yet".to_owned(), |a| format!("written {} ago", ago(a.as_millis() as i64)));
     let _ = writeln!(o, "  this      {} ({}), {written}", clean(&me.name), me.id);
     let seen = eng.devices_whole();
     for d in &seen.devices {
-        let age = duration(eng.cfg.wall_ms - d.written_at);
+        let age = ago(eng.cfg.wall_ms - d.written_at);
         let _ = writeln!(o, "  device    {} ({}), its file written {age} ago", clean(&d.name), d.id);
     }
     if s.projects {

@@ -4,7 +4,7 @@
 use super::clean::clean;
 use super::escape::{Target, paint};
 use super::style::{Level, Style};
-use super::words::{count, duration, requests, usd};
+use super::words::{self, count, duration, requests, usd};
 use crate::forecast::Runway;
 use crate::forecast::gauge::Gauge;
 use crate::forecast::limit::{ENOUGH_BLOCKS, Learned, Measure, Source};
@@ -85,7 +85,7 @@ fn share(r: &Runway, g: &Gauge) -> String {
         (_, Some(t), _) => format!("{} tokens", count(t)),
         _ => String::new(),
     };
-    let ago = |t: Option<i64>| t.map(|t| format!(" {} ago", duration(r.now - t))).unwrap_or_default();
+    let ago = |t: Option<i64>| t.map(|t| format!(" {}", words::ago(r.now - t))).unwrap_or_default();
     let over = if g.over() { ", past the limit" } else { "" };
     match g.source {
         Source::Server => format!("{p:.0}%{over} (reported by the service{})", ago(g.observed_at)),
@@ -202,7 +202,7 @@ pub fn prompt_cache(k: &Kept, now: i64) -> String {
     };
     let hit = c.hit_percent.map(|h| format!(", {h:.0}% of input read from it")).unwrap_or_default();
     let id = k.session.get(..8).unwrap_or(&k.session);
-    format!("  {:<9} session {id}: {state}{hit} (the status line saw it {} ago)\n", "cache", duration(now - k.seen_at))
+    format!("  {:<9} session {id}: {state}{hit} (the status line saw it {})\n", "cache", words::ago(now - k.seen_at))
 }
 
 /// Every figure the service reported that counts now, where it came from and how old it is.
@@ -214,7 +214,7 @@ pub fn limits(list: &[(Reading, &str)], now: i64) -> String {
         .iter()
         .map(|(r, from)| {
             let name = if r.main() { String::new() } else { format!("{} ", clean(r.name())) };
-            format!("{name}{} {:.0}% ({from}, {} ago)", r.window.label(), r.used_percent, duration(now - r.observed_at))
+            format!("{name}{} {:.0}% ({from}, {})", r.window.label(), r.used_percent, words::ago(now - r.observed_at))
         })
         .collect();
     format!("  {:<9} {}\n", "reported", parts.join(" · "))
@@ -264,7 +264,7 @@ pub fn human(r: &Runway, used: &[Attribution], style: &Style) -> String {
     out += &by(Window::SevenDay);
     for g in r.others() {
         let reset = g.resets_at.map(|t| format!(", resets in {}", duration(t - r.now))).unwrap_or_default();
-        let ago = g.observed_at.map(|t| format!(" {} ago", duration(r.now - t))).unwrap_or_default();
+        let ago = g.observed_at.map(|t| format!(" {}", words::ago(r.now - t))).unwrap_or_default();
         let of = match g.window {
             Window::Spend => "used".to_owned(),
             w => format!("of its {} window", w.label()),

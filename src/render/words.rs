@@ -16,6 +16,11 @@ pub fn duration(ms: i64) -> String {
     }
 }
 
+/// How long ago, in whole minutes (a time to come rounds up, a time past down): `just now` under one.
+pub fn ago(ms: i64) -> String {
+    if ms < MINUTE_MS { "just now".into() } else { format!("{} ago", duration(ms - ms % MINUTE_MS)) }
+}
+
 /// A time to a reset, short: `45m` under an hour, `4h` under a day, `3d` after (the nearest unit;
 /// never `0`).
 pub fn short(ms: i64) -> String {
@@ -115,6 +120,13 @@ mod tests {
         assert_eq!(project_among(twins[0], &twins), "/x/src/cli");
         assert_eq!(project_among("/Users/a/cli", &["/Users/a/cli"]), "cli");
         assert_eq!(project_among("C:\\work\\cli", &["C:\\work\\cli", "D:\\cli"]), "work\\cli");
+    }
+
+    #[test]
+    fn ages() {
+        assert_eq!(ago(5_000), "just now");
+        assert_eq!(ago(MINUTE_MS + 59_000), "1m ago", "past times round down");
+        assert_eq!(ago(90 * MINUTE_MS), "1h30m ago");
     }
 
     #[test]
