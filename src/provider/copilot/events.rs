@@ -395,30 +395,3 @@ impl Lines for Reader {
         Reader::save(self)
     }
 }
-
-/// Whether the end of a session's events holds a call after its last shutdown or checkpoint, as of
-/// `now` (events after it are not yet written, in a replay) and within the week before it: its
-/// input and cache tokens are written only when the session ends.
-pub fn awaiting(tail: &[u8], now: i64) -> bool {
-    for line in tail.rsplit(|&b| b == b'\n') {
-        let has = |pat: &[u8]| memchr::memmem::find(line, pat).is_some();
-        let call = has(b"\"type\":\"assistant.message\"");
-        if !call && !has(b"\"type\":\"session.shutdown\"") && !has(b"\"type\":\"session.usage_checkpoint\"") {
-            continue;
-        }
-        let Some(at) = timestamp(line) else { continue };
-        if at > now {
-            continue;
-        }
-        return call && at > now - crate::ground::time::WEEK_MS;
-    }
-    false
-}
-
-/// An event line's own `timestamp` (its last: the event's data comes before it).
-fn timestamp(line: &[u8]) -> Option<i64> {
-    const KEY: &[u8] = b"\"timestamp\":\"";
-    let from = memchr::memmem::rfind(line, KEY)? + KEY.len();
-    let len = memchr::memchr(b'"', &line[from..])?;
-    parse_rfc3339(std::str::from_utf8(&line[from..from + len]).ok()?)
-}

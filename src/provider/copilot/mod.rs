@@ -3,6 +3,7 @@
 //! `session-state/<id>.jsonl`. Its quota is a calendar month of premium requests (`events`).
 
 mod events;
+mod open;
 pub mod origin;
 
 use std::path::PathBuf;
@@ -30,7 +31,7 @@ pub const SPEC: Spec = Spec {
     family: |_| None,
     windows: &[Window::Month],
     reading_files: no_files,
-    awaiting: Some(events::awaiting),
+    awaiting: Some(open::awaiting),
 };
 
 /// `session-state/` in `COPILOT_HOME`, else in `~/.copilot`.
