@@ -227,7 +227,9 @@ fn status_shows_the_prompt_cache_the_status_line_saw() {
     feed(&s, p.to_string().as_bytes(), &[]);
     let text = stdout(&s.run(&["--now", NOW, "status"]));
     assert!(
-        text.contains("cache     session 8463c716: 5m left, 82% of input read from it (the status line saw it just now)"),
+        text.contains(
+            "cache     session 8463c716: 5m left, 82% of input read from it (the status line saw it just now)"
+        ),
         "{text}"
     );
     let v = s.status(NOW);

@@ -164,7 +164,9 @@ pub fn write_table<R: Borrow<Row>>(
     let hit = Style::cache_level(total_acc.totals.sums.cache_hit());
     out.write_all(text(line(&l, &total, hit, by, style, cols)).as_bytes())?;
     if total_acc.totals.sums.unpriced > 0 {
-        out.write_all(text("(+: and calls of a model with no price, counted in tokens, not dollars)\n".into()).as_bytes())?;
+        out.write_all(
+            text("(+: and calls of a model with no price, counted in tokens, not dollars)\n".into()).as_bytes(),
+        )?;
     }
     if !l.dropped.is_empty() {
         let cols = cols.unwrap_or_default();
