@@ -230,35 +230,7 @@ impl Kind for Text {
     }
 }
 
-/// The placeholders a window's format may hold (`render::segment::window_text` fills each).
-pub const PLACEHOLDERS: [&str; 9] = ["label", "mark", "used", "pct", "cost", "reset_at", "reset", "warning", "next"];
-
-/// A window's format: text with placeholders, each one runway fills (a mistyped one would reach the
-/// prompt as it is).
-pub struct Format;
-impl Kind for Format {
-    type Value = String;
-    fn show(v: &String) -> String {
-        v.clone()
-    }
-    fn parse(s: &str) -> Result<String, String> {
-        let mut rest = s;
-        while let Some(open) = rest.find('{') {
-            let after = &rest[open + 1..];
-            let name = after.find('}').map(|close| &after[..close]);
-            match name {
-                Some(n) if PLACEHOLDERS.contains(&n) => rest = &after[n.len() + 1..],
-                Some(n) => return Err(format!("`{{{n}}}` is no placeholder (known: {})", known())),
-                None => return Err(format!("a `{{` with no `}}` (placeholders: {})", known())),
-            }
-        }
-        Ok(s.to_owned())
-    }
-}
-
-fn known() -> String {
-    PLACEHOLDERS.iter().map(|p| format!("{{{p}}}")).collect::<Vec<_>>().join(" ")
-}
+pub use super::format::Format;
 
 fn list(s: &str) -> impl Iterator<Item = &str> {
     s.split(',').map(str::trim).filter(|n| !n.is_empty())
@@ -414,12 +386,6 @@ mod tests {
         assert_eq!(Dir::parse(""), Ok(None));
         assert!(Dir::parse("Sync/runway").is_err(), "relative");
         assert!(Dir::parse("~other/Sync").is_err(), "another user's home");
-        assert_eq!(
-            Format::parse("[{label}] {pct} left:{reset} {cost}"),
-            Ok("[{label}] {pct} left:{reset} {cost}".into())
-        );
-        assert!(Format::parse("{label} {bogus}").unwrap_err().contains("`{bogus}` is no placeholder"));
-        assert!(Format::parse("{label").is_err());
         assert_eq!(Bool::parse("yes"), Ok(true));
         assert!(Bool::parse("maybe").is_err());
     }

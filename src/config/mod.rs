@@ -3,6 +3,7 @@
 //! the layers below take (a `Style`, the forecast's settings, paths and clocks).
 
 pub mod file;
+pub mod format;
 pub mod kinds;
 pub mod settings;
 

@@ -150,7 +150,7 @@ mod tests {
 
     #[test]
     fn every_placeholder_the_settings_take_is_filled() {
-        let all = crate::config::kinds::PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(" ");
+        let all = crate::config::format::PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(" ");
         let style = Style { format: all, ..Style::default() };
         let (text, _) = window_text("5h", &gauge(Some(40.0), Some(30.0)), 0, &style, false);
         assert!(!text.contains('{'), "{text}");
