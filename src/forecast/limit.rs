@@ -113,11 +113,13 @@ impl Limit {
     /// learned at $22.38 would call the window full at less than nine tenths of it. (A limit from the
     /// readings' rises stands with the cost of a percent it came from, which carries readings
     /// forward; one from a "usage limit reached" notice is where the limit really was.)
-    pub fn at_least(self, floor: Option<Pico>) -> Limit {
-        match (floor, self.cost) {
-            (Some(f), Some(c)) if self.learned == Some(Learned::LargestBlock) && c < f => {
-                Limit { cost: Some(f), learned: Some(Learned::ReadingFloor), ..self }
-            }
+    /// The floor is worked out only for such a limit (it reads the ledger once a reading's window).
+    pub fn at_least(self, floor: impl FnOnce() -> Option<Pico>) -> Limit {
+        if self.learned != Some(Learned::LargestBlock) {
+            return self;
+        }
+        match (floor(), self.cost) {
+            (Some(f), Some(c)) if c < f => Limit { cost: Some(f), learned: Some(Learned::ReadingFloor), ..self },
             _ => self,
         }
     }
@@ -215,14 +217,14 @@ mod tests {
         assert_eq!(floor_of(9 * D, 0.5), None, "under a point: nothing to go on");
         assert_eq!(floor_of(9 * D, 99.5).unwrap(), 9 * D, "never below the use itself");
         let block = choose(&Configured::default(), None, None, Some((9_000, 22 * D)), 10);
-        let raised = block.at_least(Some(floor));
+        let raised = block.at_least(|| Some(floor));
         assert_eq!((raised.cost, raised.learned), (Some(floor), Some(Learned::ReadingFloor)));
-        assert_eq!(block.at_least(Some(20 * D)), block, "a floor under the limit changes nothing");
+        assert_eq!(block.at_least(|| Some(20 * D)), block, "a floor under the limit changes nothing");
         let set = choose(&Configured { cost_usd: Some(10.0), tokens: None }, None, None, None, 0);
-        assert_eq!(set.at_least(Some(floor)), set, "a configured limit is the user's word");
+        assert_eq!(set.at_least(|| Some(floor)), set, "a configured limit is the user's word");
         let none = choose(&Configured::default(), None, None, None, 3);
-        assert_eq!(none.at_least(Some(floor)), none, "no limit stays none: too little evidence");
+        assert_eq!(none.at_least(|| Some(floor)), none, "no limit stays none: too little evidence");
         let hit = choose(&Configured::default(), None, Some((9_000, 20 * D)), None, 0);
-        assert_eq!(hit.at_least(Some(floor)), hit, "where the limit really was");
+        assert_eq!(hit.at_least(|| Some(floor)), hit, "where the limit really was");
     }
 }

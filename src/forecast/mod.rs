@@ -137,10 +137,7 @@ pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway
     let (cpp5, cpp7) = (calibration.five, calibration.seven);
     let hit = limit_hit(ledger, ev, now);
     let limit = limit::choose(&s.limits, cpp5, hit, view.largest_completed(now), view.meaningful_completed(now));
-    let limit = match limit.learned {
-        Some(limit::Learned::LargestBlock) => limit.at_least(reading_floor(&local, &main, now)),
-        _ => limit,
-    };
+    let limit = limit.at_least(|| reading_floor(&local, &main, now));
     // What one percent of the 5-hour window costs: from readings, else from the local limit.
     let conv5 = cpp5.map(|c| (c, Source::Extrapolated)).or(limit.cost_per_percent().map(|c| (c, limit.source)));
     let trend = |r: &Reading| {
@@ -213,10 +210,7 @@ fn other_allowances(readings: &[Reading], now: i64) -> Vec<Gauge> {
     for (bucket, w) in keys {
         let mine: Vec<Reading> = readings.iter().filter(|r| r.bucket == bucket).cloned().collect();
         let Some(r) = effective(&mine, w, now).filter(|r| r.resets_at > now) else { continue };
-        out.push(Gauge {
-            used_percent: Some(r.used_percent),
-            ..Gauge::new(w, Source::Server, Some(r.resets_at)).of_allowance(r)
-        });
+        out.push(Gauge::reported(r).of_allowance(r));
     }
     out
 }
