@@ -40,6 +40,15 @@ fn number(s: &str) -> Result<f64, String> {
     if v.is_finite() { Ok(v) } else { Err(format!("{:?} is not a finite number", s.trim())) }
 }
 
+/// Empty for none, else a number above 0 and at most `max` (a larger one is a typo, not a plan).
+fn positive(s: &str, max: f64, what: &str) -> Result<Option<f64>, String> {
+    if s.trim().is_empty() {
+        return Ok(None);
+    }
+    let v = number(s)?;
+    if v > 0.0 && v <= max { Ok(Some(v)) } else { Err(format!("expected {what} above 0")) }
+}
+
 /// An amount of dollars, more than zero; empty for none.
 pub struct Dollars;
 impl Kind for Dollars {
@@ -48,11 +57,7 @@ impl Kind for Dollars {
         or_empty(v, f64::to_string)
     }
     fn parse(s: &str) -> Result<Option<f64>, String> {
-        if s.trim().is_empty() {
-            return Ok(None);
-        }
-        let v = number(s)?;
-        if v > 0.0 && v <= 1e9 { Ok(Some(v)) } else { Err("expected an amount of dollars above 0".into()) }
+        positive(s, 1e9, "an amount of dollars")
     }
 }
 
@@ -80,11 +85,7 @@ impl Kind for Amount {
         or_empty(v, f64::to_string)
     }
     fn parse(s: &str) -> Result<Option<f64>, String> {
-        if s.trim().is_empty() {
-            return Ok(None);
-        }
-        let v = number(s)?;
-        if v > 0.0 && v <= 1e7 { Ok(Some(v)) } else { Err("expected a number of requests above 0".into()) }
+        positive(s, 1e7, "a number of requests")
     }
 }
 
