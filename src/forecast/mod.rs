@@ -18,6 +18,7 @@
 //! Where it is going: the present rate (see `rate`), from the readings' rises and the local calls
 //! between them, the same for every surface.
 
+mod account;
 pub mod binding;
 pub mod burn;
 pub mod calibration;
@@ -38,8 +39,8 @@ use local::Local;
 use crate::ground::block::Block;
 use crate::ground::evidence::Reading;
 use crate::ground::provider::Provider;
-use crate::ground::time::WEEK_MS;
-use crate::ground::tokens::{Pico, Totals};
+use crate::ground::time::{WEEK_MS, floor_hour};
+use crate::ground::tokens::{Pico, Sums, Totals};
 use crate::ground::window::Window;
 use crate::ledger::Ledger;
 
@@ -126,6 +127,19 @@ fn block_now(ledger: &Ledger, b: &Block, now: i64) -> BlockNow {
     BlockNow { block: *b, active, burn, projection }
 }
 
+/// The end of the 5-hour window running at `now`: this machine's block while no other device used the
+/// tool in the last day, else the account's window over every device's use (see `account`).
+fn window_end(ledger: &Ledger, block: Option<&BlockNow>, elsewhere: &[(i64, u64, Sums)], now: i64) -> Option<i64> {
+    let from = floor_hour(now - account::SPAN_MS);
+    let others = || elsewhere.iter().map(|(s, _, _)| *s).filter(|s| *s >= from);
+    if others().next().is_none() {
+        return block.filter(|b| b.active).map(|b| b.block.end());
+    }
+    let mut calls = Vec::new();
+    ledger.each_between(from - 1, now, |e| calls.push(e.ts));
+    account::window_start(account::merged_hours(&calls, others()), now).map(|s| s + Window::FiveHour.len_ms())
+}
+
 pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway {
     let view = ledger.blocks_at(now);
     let block = view.current().map(|b| block_now(ledger, b, now));
@@ -146,15 +160,7 @@ pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway
     };
 
     let estimate = || -> Option<Gauge> {
-        let end = match block.filter(|b| b.active) {
-            Some(b) => b.block.end(),
-            // Idle here, but another device worked in the last five hours: its window, from its first
-            // hour since then.
-            None => {
-                ev.elsewhere.iter().map(|(s, _, _)| *s).filter(|s| *s > now - Window::FiveHour.len_ms()).min()?
-                    + Window::FiveHour.len_ms()
-            }
-        };
+        let end = window_end(ledger, block.as_ref(), &ev.elsewhere, now)?;
         Some(local.estimate(Window::FiveHour, end, &limit, None))
     };
     // A Codex snapshot that carries the week alone: the account has no 5-hour window.

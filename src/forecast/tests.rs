@@ -280,3 +280,21 @@ fn use_on_other_devices_adds_up_per_window() {
     let g = runway(&h, &busy, T0 + 6 * HOUR_MS + 20 * M, Some(10.0)).five().cloned().unwrap();
     assert_eq!((g.used_percent, g.resets_at), (Some(40.0), Some(T0 + 11 * HOUR_MS)));
 }
+
+#[test]
+fn the_window_is_the_accounts_whichever_device_opened_it() {
+    let hour =
+        |at: i64, usd: f64| (at, 10, crate::ground::tokens::Sums { cost: (usd * D) as u128, ..Default::default() });
+    // Another device worked at 10:00, 11:00 and 12:00 ($1 each); this machine's first call, $1 at
+    // 12:10. The account's window is 10:00-15:00 ($4 of $10 at 12:30), not this machine's 12:00-17:00.
+    let other = Evidence {
+        elsewhere: vec![hour(T0, 1.0), hour(T0 + HOUR_MS, 1.0), hour(T0 + 2 * HOUR_MS, 1.0)].into(),
+        ..Evidence::default()
+    };
+    let h = history(&[(T0 + 2 * HOUR_MS + 10 * M, 1.0)]);
+    let g = runway(&h, &other, T0 + 2 * HOUR_MS + 30 * M, Some(10.0)).five().cloned().unwrap();
+    assert_eq!((g.used_percent, g.resets_at), (Some(40.0), Some(T0 + 5 * HOUR_MS)));
+    // At 16:48, idle everywhere since 12:10: that window ended at 15:00 and none runs, here or there.
+    let idle = history(&[(T0 - 20 * HOUR_MS, 1.0)]);
+    assert!(runway(&idle, &other, T0 + 6 * HOUR_MS + 48 * M, Some(10.0)).five().is_none());
+}

@@ -49,7 +49,7 @@ fn gauge(g: &Gauge) -> Value {
 
 /// A share of 0-1 to three places.
 fn round3(v: f64) -> f64 {
-    (v * 1000.0).round() / 1000.0
+    (v * 1000.0).round() / 1000.0 + 0.0
 }
 
 /// A reading, with how much of it local use explains (`null` until that is known).

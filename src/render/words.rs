@@ -102,13 +102,20 @@ pub fn dollars(pico: Pico) -> f64 {
     (pico as f64 / 1e6).round() / 1e6
 }
 
+/// To two places; never `-0` (a rate a hair below zero is none, and `-0.0` reads as a sign in JSON).
 pub fn round2(v: f64) -> f64 {
-    (v * 100.0).round() / 100.0
+    (v * 100.0).round() / 100.0 + 0.0
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rounded_figure_has_no_negative_zero() {
+        assert_eq!(round2(-0.001).to_string(), "0");
+        assert_eq!(round2(1.005_1), 1.01);
+    }
 
     #[test]
     fn projects_of_one_name_are_told_apart() {
