@@ -59,6 +59,27 @@ fn a_model_name_from_a_payload() {
 }
 
 #[test]
+fn an_allowance_name_from_a_rollout_in_every_prompt() {
+    // The name a Codex snapshot gives a weekly per-model allowance, 95% used: the segment shows it,
+    // by its initial.
+    let s = Sandbox::empty();
+    let reset = "2026-02-15T23:00:00Z".parse::<jiff::Timestamp>().unwrap().as_second();
+    let name = "\u{1b}]0;pwned\u{7}\u{9b}\u{202e}x";
+    let limits = rate_limits_of("weekly:x", name, Some(limit_window(95.0, 10080, Some(reset), None)), None);
+    Rollout::new("2026-02-12T20:59:00Z", "named", None)
+        .turn("2026-02-12T20:59:01Z", "gpt-5.5")
+        .count("2026-02-12T21:00:00Z", Some(([100, 0, 10, 0, 110], Some([100, 0, 10, 0, 110]))), Some(limits))
+        .write(&s.codex_home(), "named");
+    for shell in ["zsh", "bash", "fish", "tmux", "plain"] {
+        let o = s.run(&["--now", HOST_NOW, "--color", "never", "prompt", "--shell", shell]);
+        assert_quiet(&o);
+        let text = stdout(&o);
+        assert!(text.starts_with("0 7d 95%"), "{shell}: {text:?}");
+        assert_inert(&text);
+    }
+}
+
+#[test]
 fn a_path_in_doctor_and_status() {
     // Named in doctor's roots, and in status when nothing is found there.
     let s = Sandbox::empty();

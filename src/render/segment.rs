@@ -130,10 +130,10 @@ pub fn labelled<'r>(runways: &'r [Runway], style: &Style) -> Shown<'r> {
     for (r, gauges) in shown {
         for g in gauges {
             let label = match (many, g.window) {
-                // A separate allowance (a weekly per-model limit): its initial, `F 7d`.
-                _ if !g.label.is_empty() => {
-                    format!("{} {}", g.label.chars().next().map_or('?', |c| c.to_ascii_uppercase()), g.window.label())
-                }
+                // A separate allowance (a weekly per-model limit): its initial, `F 7d`. The name is the
+                // service's, from a file: its first letter or digit only, never whatever came first
+                // (an escape sequence there reached the prompt whole).
+                _ if !g.label.is_empty() => format!("{} {}", initial(&g.label), g.window.label()),
                 (false, w) => w.label().to_owned(),
                 (true, Window::FiveHour) => r.provider.letter().to_owned(),
                 (true, w) => format!("{}{}", r.provider.letter(), w.label()),
@@ -144,9 +144,23 @@ pub fn labelled<'r>(runways: &'r [Runway], style: &Style) -> Shown<'r> {
     Shown { windows: out, many }
 }
 
+/// A separate allowance's initial in a segment: the name's first ASCII letter or digit, upper case.
+fn initial(name: &str) -> char {
+    name.chars().find(char::is_ascii_alphanumeric).map_or('?', |c| c.to_ascii_uppercase())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_allowance_initial_is_a_letter_or_digit() {
+        assert_eq!(initial("fast-model"), 'F');
+        assert_eq!(initial("\u{1b}[31mpwned"), '3');
+        assert_eq!(initial("\u{1b}pwned"), 'P');
+        assert_eq!(initial("\u{9b}\u{202e}"), '?');
+        assert_eq!(initial("4o"), '4');
+    }
 
     #[test]
     fn every_placeholder_the_settings_take_is_filled() {
