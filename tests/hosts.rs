@@ -229,6 +229,45 @@ fn tmux_status_bar_through_the_plugin() {
 }
 
 #[test]
+fn tmux_plugin_takes_any_path_and_a_colour_in_its_arguments() {
+    if !have("tmux") {
+        return;
+    }
+    let s = Sandbox::claude_fixture();
+    let plugin = Path::new(env!("CARGO_MANIFEST_DIR")).join("tmux/runway.tmux");
+    // `&` was the matched text to bash 5.2's ${//} (status-right grew at every set-option), `%` went
+    // through strftime and `#F` was the window's flags: the colour became `*F8800`.
+    let dir = s.dir.path().join("R&D 100% #F");
+    std::fs::create_dir_all(&dir).unwrap();
+    let bin = dir.join("runway");
+    std::fs::copy(BIN, &bin).unwrap();
+    let inner = Tmux::start(s.dir.path(), "inner", &env_of(&s), "sh", 110, 10);
+    inner.run(&["set", "-g", "status-right", "[#{runway}]"]);
+    inner.run(&["set", "-g", "status-interval", "1"]);
+    inner.run(&["set", "-g", "@runway-bin", &bin.display().to_string()]);
+    inner.run(&["set", "-g", "@runway-args", "--set color_warn=#FF8800"]);
+    let mut run = Command::new("tmux");
+    run.arg("-S").arg(&inner.sock).args(["run-shell", &plugin.display().to_string()]);
+    assert!(run.output().unwrap().status.success());
+    let right = inner.run(&["show", "-gv", "status-right"]);
+    for i in 2..5 {
+        inner.run(&["set", "-g", "status-interval", &i.to_string()]);
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(inner.run(&["show", "-gv", "status-right"]), right, "the same after more set-options");
+    let outer = Tmux::start(
+        s.dir.path(),
+        "outer",
+        &env_of(&s),
+        &format!("tmux -S {} attach -t t", inner.sock.display()),
+        120,
+        12,
+    );
+    let screen = outer.wait("the segment in the status bar", |sc| sc.contains(&format!("[{SEG}]")));
+    assert!(!screen.contains("doctor"), "{screen}");
+}
+
+#[test]
 fn tmux_mode_never_reads_stdin() {
     let s = Sandbox::claude_fixture();
     // A pipe that is never closed, as tmux hands its jobs: the segment must still come back at once.

@@ -18,6 +18,9 @@
 # says so where the segment would be (tmux drops display-message during startup).
 
 set -u
+# bash 5.2 reads `&` in a ${//} replacement as the matched text: a `&` in a path or an argument
+# became another #{runway}, replaced again at every set-option.
+shopt -u patsub_replacement 2>/dev/null || true
 CURRENT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 SELF="$CURRENT_DIR/runway.tmux"
 
@@ -30,6 +33,26 @@ option() {
 # Single-quotes a word for /bin/sh.
 quote() {
     printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"
+}
+
+# tmux reads a #() job's command as a format, after strftime: `#` and `%` are doubled to reach the
+# shell as themselves (`--set color_warn=#FF8800` would have met `#F`, the window's flags).
+tmux_literal() {
+    local s=${1//\#/\#\#}
+    printf '%s' "${s//\%/%%}"
+}
+
+# Whether every `)` closes a `(` before it and none is left open: tmux ends a #() at the `)` that
+# balances its `(`, whatever the shell's quotes say.
+balanced() {
+    local s=$1 depth=0 i
+    for ((i = 0; i < ${#s}; i++)); do
+        case ${s:i:1} in
+        "(") depth=$((depth + 1)) ;;
+        ")") depth=$((depth - 1)); [ "$depth" -ge 0 ] || return 1 ;;
+        esac
+    done
+    [ "$depth" -eq 0 ]
 }
 
 bin=$(option @runway-bin "")
@@ -47,10 +70,14 @@ done
 
 # The columns a segment takes at most: two tools in 28 (see `windows` in README).
 columns=28
-if [ -n "$bin" ] && [ -x "$bin" ]; then
-    args=$(option @runway-args "")
+args=$(option @runway-args "")
+if [ -n "$bin" ] && [ -x "$bin" ] && balanced "$bin $args"; then
     # The job command: stdin closed and stderr dropped, so nothing can hang or leak into the bar.
-    segment="#($(quote "$bin") prompt --shell tmux $args </dev/null 2>/dev/null)"
+    segment="#($(tmux_literal "$(quote "$bin")") prompt --shell tmux $(tmux_literal "$args") </dev/null 2>/dev/null)"
+elif [ -n "$bin" ] && [ -x "$bin" ]; then
+    hint="runway: a ( or ) tmux cannot take in @runway-bin or @runway-args"
+    columns=${#hint}
+    segment="#[fg=white,bg=red]$hint#[default]"
 else
     hint="runway not found: set @runway-bin"
     columns=${#hint}
