@@ -21,7 +21,8 @@ fn assert_inert(text: &str) {
             c == '\n'
                 || !(c.is_control()
                     || ('\u{202a}'..='\u{202e}').contains(&c)
-                    || ('\u{2066}'..='\u{2069}').contains(&c)),
+                    || ('\u{2066}'..='\u{2069}').contains(&c)
+                    || ['\u{2028}', '\u{2029}', '\u{200b}', '\u{feff}', '\u{ad}'].contains(&c)),
             "{c:?} in {text:?}"
         );
     }
@@ -40,7 +41,7 @@ fn a_model_name_from_a_transcript() {
 fn a_model_name_from_a_payload() {
     let s = Sandbox::claude_fixture();
     let mut p = payload(&s, None);
-    p["model"]["display_name"] = "Opus\u{1b}]0;title\u{7}\n4.6\u{202e}".into();
+    p["model"]["display_name"] = "Opus\u{1b}]0;title\u{7}\n4.6\u{202e}\u{2028}x\u{200b}\u{feff}".into();
     let mut child = s
         .cmd()
         .args(["--now", HOST_NOW, "--color", "never", "statusline"])

@@ -4,12 +4,21 @@
 
 use std::borrow::Cow;
 
+/// Controls, and the invisible format characters (Unicode's Cf, and the line and paragraph
+/// separators): bidirectional controls reorder what follows, separators end a line, and zero-width
+/// ones, the soft hyphen and tag characters hide or spoof a name. The zero-width joiner and
+/// non-joiner are kept: some scripts and emoji need them, and they show nothing on their own.
 fn unsafe_char(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        || matches!(c,
+            '\u{00AD}' | '\u{0600}'..='\u{0605}' | '\u{061C}' | '\u{06DD}' | '\u{070F}' | '\u{0890}'..='\u{0891}'
+            | '\u{08E2}' | '\u{180E}' | '\u{200B}' | '\u{200E}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{110BD}' | '\u{110CD}' | '\u{13430}'..='\u{1343F}' | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}' | '\u{E0001}' | '\u{E0020}'..='\u{E007F}')
 }
 
-/// `s` with every control and bidirectional-control character replaced by `�`.
+/// `s` with every control and invisible format character replaced by `�`.
 pub fn clean(s: &str) -> Cow<'_, str> {
     if s.chars().any(unsafe_char) {
         Cow::Owned(s.chars().map(|c| if unsafe_char(c) { '\u{FFFD}' } else { c }).collect())
@@ -52,6 +61,11 @@ mod tests {
         assert_eq!(clean("x\u{202E}gnp.exe"), "x\u{FFFD}gnp.exe");
         assert_eq!(clean("tab\there\u{9b}"), "tab\u{FFFD}here\u{FFFD}");
         assert_eq!(clean("↻ ⚠ ≈ · 日本"), "↻ ⚠ ≈ · 日本");
+        assert_eq!(
+            clean("a\u{2028}b\u{200B}c\u{FEFF}d\u{AD}e\u{E0041}"),
+            "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\u{FFFD}"
+        );
+        assert_eq!(clean("👩\u{200D}💻"), "👩\u{200D}💻");
     }
 
     #[test]
