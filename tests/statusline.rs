@@ -92,6 +92,17 @@ fn without_rate_limits_the_estimate_is_marked() {
 }
 
 #[test]
+fn half_an_emoji_in_a_folder_name_loses_nothing() {
+    // Node writes a string cut between the halves of an emoji as a lone `\ud83d` escape.
+    let s = Sandbox::claude_fixture();
+    let mut p = payload(&s, Some(limits(23.4, NOW_S + 6000, 41.2, NOW_S + 3 * 86400 + 3600)));
+    p["workspace"]["current_dir"] = "/home/USER/projects/CUT".into();
+    let text = p.to_string().replace("CUT", r"spotter\ud83d");
+    let o = feed(&s, text.as_bytes(), &[]);
+    assert_eq!(plain(&o), "Opus 4.6 · ctx 32% · $1.84 · 5h 23% ↻1h40m · 7d 41% ↻3d01h\n");
+}
+
+#[test]
 fn a_reset_that_has_passed_is_not_the_truth() {
     let s = Sandbox::claude_fixture();
     // At 19:00 the status line saw 2% of the window that resets at 20:30 (too little to learn what a

@@ -17,6 +17,7 @@ pub mod locale;
 pub mod log;
 pub mod platform;
 pub mod provider;
+pub mod surrogates;
 pub mod terminal;
 pub mod text;
 pub mod time;
