@@ -17,7 +17,7 @@ pub mod locale;
 pub mod log;
 pub mod platform;
 pub mod provider;
-pub mod surrogates;
+pub mod repair;
 pub mod terminal;
 pub mod text;
 pub mod time;

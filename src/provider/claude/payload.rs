@@ -13,7 +13,7 @@ use super::line as claude;
 use crate::ground::evidence::{Reading, check, reset_ms};
 use crate::ground::files::open_regular;
 use crate::ground::log;
-use crate::ground::surrogates;
+use crate::ground::repair;
 use crate::ground::window::Window;
 
 /// The most stdin that is read; a larger payload is not Claude Code's and is ignored.
@@ -154,7 +154,7 @@ pub fn plain_id(id: &str) -> bool {
 /// Reads what it can from the payload, observed at `now`.
 pub fn parse(bytes: &[u8], now: i64) -> Payload {
     let parsed = serde_json::from_slice(bytes);
-    let parsed = parsed.or_else(|e| surrogates::replaced(bytes).map_or(Err(e), |b| serde_json::from_slice(&b)));
+    let parsed = parsed.or_else(|e| repair::repaired(bytes).map_or(Err(e), |b| serde_json::from_slice(&b)));
     let v: Value = match parsed {
         Ok(v) => v,
         Err(e) => {
