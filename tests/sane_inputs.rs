@@ -127,6 +127,24 @@ fn absurd_status_line_figures_are_not_shown() {
 }
 
 #[test]
+fn a_share_past_any_sense_stays_short() {
+    // A limit of a ten-millionth of a dollar: the block's $1.54 is 1.5 billion percent of it.
+    let s = Sandbox::claude_fixture();
+    let long = s.run(&[
+        "--now",
+        HOST_NOW,
+        "--limit-cost",
+        "0.000001",
+        "--set",
+        "format={label} {used}",
+        "prompt",
+        "--shell",
+        "tmux",
+    ]);
+    assert_eq!(stdout(&long), "5h >999%");
+}
+
+#[test]
 fn many_history_roots_cost_a_run_nothing() {
     // Readings of 300 other roots: a run opens only its own roots' files, and a root that is gone
     // is forgotten when the next new one comes.

@@ -27,7 +27,7 @@ pub fn window_text(label: &str, g: &Gauge, now: i64, style: &Style, short: bool)
         Source::Configured | Source::History => gl.estimate.as_str(),
     };
     let cost = format!("${:.2}", usd(g.cost));
-    let pct = g.used_percent.map(|p| format!("{}%", p.round() as i64)).unwrap_or_default();
+    let pct = g.used_percent.map(percent).unwrap_or_default();
     let used = match g.used_percent {
         Some(_) => pct.clone(),
         None if g.window == Window::Month => format!("{} req", requests(g.premium)),
@@ -144,6 +144,12 @@ pub fn labelled<'r>(runways: &'r [Runway], style: &Style) -> Shown<'r> {
     Shown { windows: out, many }
 }
 
+/// A share as a segment shows it: whole percents, at most four characters. Past 999% the figure says
+/// nothing more than that (a tiny `--limit-cost` made one `1535243000%`), and the over mark is beside it.
+fn percent(p: f64) -> String {
+    if p >= 999.5 { ">999%".into() } else { format!("{}%", p.round() as i64) }
+}
+
 /// A separate allowance's initial in a segment: the name's first ASCII letter or digit, upper case.
 fn initial(name: &str) -> char {
     name.chars().find(char::is_ascii_alphanumeric).map_or('?', |c| c.to_ascii_uppercase())
@@ -152,6 +158,12 @@ fn initial(name: &str) -> char {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_share_is_at_most_four_characters() {
+        assert_eq!((percent(0.4), percent(62.5), percent(999.4)), ("0%".into(), "63%".into(), "999%".into()));
+        assert_eq!((percent(999.5), percent(1.5e9)), (">999%".into(), ">999%".into()));
+    }
 
     #[test]
     fn an_allowance_initial_is_a_letter_or_digit() {
