@@ -128,20 +128,11 @@ fn absurd_status_line_figures_are_not_shown() {
 
 #[test]
 fn a_share_past_any_sense_stays_short() {
-    // A limit of a ten-millionth of a dollar: the block's $1.54 is 1.5 billion percent of it.
+    // A limit of a millionth of a dollar: the block's $1.54 is 154 million percent of it.
     let s = Sandbox::claude_fixture();
-    let long = s.run(&[
-        "--now",
-        HOST_NOW,
-        "--limit-cost",
-        "0.000001",
-        "--set",
-        "format={label} {used}",
-        "prompt",
-        "--shell",
-        "tmux",
-    ]);
-    assert_eq!(stdout(&long), "5h >999%");
+    let args = ["--now", HOST_NOW, "--limit-cost", "0.000001", "--set", "format={label} {used}"];
+    let o = s.run(&[&args[..], &["--color", "never", "prompt", "--shell", "plain"]].concat());
+    assert_eq!(stdout(&o), "5h >999%");
 }
 
 #[test]
