@@ -275,10 +275,10 @@ fn both_providers_in_one_segment() {
         )
         .write(&s.codex_home(), "s1");
     let now = "2026-02-12T21:30:00Z";
-    // Two tools: each its binding window, the times short (4h30m is nearer 5h than 4h). Claude's
+    // Two tools: each its binding window, the times short (4h30m's first unit, 4h; 3h01m is 3h). Claude's
     // history is too short to learn a limit from: its block's cost.
-    assert_eq!(segment(&s, now, &[]), "C $1.54 ↻5h · X 8% ↻3h");
-    assert_eq!(segment(&s, now, &["--providers", "codex,claude"]), "X 8% ↻3h · C $1.54 ↻5h");
+    assert_eq!(segment(&s, now, &[]), "C $1.54 ↻4h · X 8% ↻3h");
+    assert_eq!(segment(&s, now, &["--providers", "codex,claude"]), "X 8% ↻3h · C $1.54 ↻4h");
     let o =
         s.cmd().env("RUNWAY_PROVIDERS", "claude").args(["--color", "never", "--now", now, "prompt"]).output().unwrap();
     assert_eq!(stdout(&o), "5h $1.54 ↻4h30m");

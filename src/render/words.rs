@@ -21,14 +21,15 @@ pub fn ago(ms: i64) -> String {
     if ms < MINUTE_MS { "just now".into() } else { format!("{} ago", duration(ms - ms % MINUTE_MS)) }
 }
 
-/// A time to a reset, short: `45m` under an hour, `4h` under a day, `3d` after (the nearest unit;
-/// never `0`).
+/// A time to a reset, short: `45m` under an hour, `4h` under a day, `3d` after: the long form's first
+/// unit (4h30m is `4h`, as `status` begins it; the nearest unit made it `5h`, later than the reset
+/// `status` gave). Minutes round up, never `0m`.
 pub fn short(ms: i64) -> String {
     let m = (ms.max(0) + MINUTE_MS - 1) / MINUTE_MS;
     match m {
         ..60 => format!("{m}m"),
-        60..1440 => format!("{}h", (m + 30) / 60),
-        _ => format!("{}d", (m + 720) / 1440),
+        60..1440 => format!("{}h", m / 60),
+        _ => format!("{}d", m / 1440),
     }
 }
 
@@ -110,6 +111,13 @@ pub fn round2(v: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_short_time_is_the_long_forms_first_unit() {
+        let t = |m: i64| short(m * MINUTE_MS);
+        assert_eq!([t(0), t(45), t(60), t(270), t(1439)], ["0m", "45m", "1h", "4h", "23h"]);
+        assert_eq!([t(1440), t(2 * 1440 + 1439), short(30_000)], ["1d", "2d", "1m"]);
+    }
 
     #[test]
     fn a_rounded_figure_has_no_negative_zero() {
