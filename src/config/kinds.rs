@@ -255,7 +255,8 @@ impl Kind for Providers {
                 out.push(p);
             }
         }
-        Ok(out)
+        // No tool at all would show nothing and look like a history that is not there.
+        if out.is_empty() { Err("names no tool (leave it out for all of them)".into()) } else { Ok(out) }
     }
 }
 
@@ -381,6 +382,7 @@ mod tests {
         assert!(Colour::parse("chartreuse").is_err());
         assert_eq!(Providers::parse("codex, claude,codex"), Ok(vec![Provider::CODEX, Provider::CLAUDE]));
         assert!(Providers::parse("cursor").is_err());
+        assert!(Providers::parse("").is_err() && Providers::parse(" , ,").is_err());
         assert_eq!(Providers::parse("gemini"), Ok(vec![Provider::GEMINI]));
         assert!(Fields::parse("model,weather").is_err());
         assert_eq!(Dir::parse(" ~/Sync/runway "), Ok(Some(PathBuf::from("~/Sync/runway"))));
