@@ -68,7 +68,7 @@ fn main() -> ExitCode {
     }
     install_panic_hook(quiet);
     let host = cmd::problems::host_of(&args);
-    let cli = match cli::parse(&args) {
+    let cli = match cli::parse(&args).or_else(|e| if quiet { cli::leniently(&args, &e).ok_or(e) } else { Err(e) }) {
         Ok(c) => c,
         Err(e) if quiet && !matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
             // Nothing can be shown as asked: the marker alone, and the reason for `doctor` and the log.

@@ -129,23 +129,31 @@ fn a_mistyped_flag_in_a_prompt_shows_a_marker_and_doctor_names_it_first() {
     let o = s.run(&["--warn-at", "150", "--now", HOST_NOW, "prompt", "--shell", "zsh"]);
     assert_quiet(&o);
     std::thread::sleep(std::time::Duration::from_millis(20));
-    // Then a typo in tmux's @runway-args: nothing can be shown as asked, but not nothing at all.
-    let o = s.run(&["prompt", "--shell", "tmux", "--limt-cost", "40"]);
+    // Then a typo in tmux's @runway-args: the segment without the words runway does not know, and
+    // the marker.
+    let o = s.run(&["--now", HOST_NOW, "--color", "never", "prompt", "--shell", "tmux", "--limt-cost", "40"]);
     assert_quiet(&o);
-    assert_eq!(stdout(&o), "runway: see doctor");
+    assert_eq!(stdout(&o), "5h $1.54 ↻4h55m · runway: see doctor");
     let doctor = stdout(&s.run(&["doctor"]));
     let problems: Vec<&str> = doctor.lines().filter(|l| l.starts_with("problem")).collect();
     assert_eq!(problems.len(), 2, "{doctor}");
     assert!(
-        problems[0].contains("`runway prompt --shell tmux --limt-cost 40`: unexpected argument '--limt-cost'")
+        problems[0]
+            .contains("--limt-cost 40`: `--limt-cost` `40` left out, not runway's (a similar one: `--limit-cost`)")
             && problems[0].contains("@runway-args"),
         "the newest first: {doctor}"
     );
+    // What cannot be read even so: the marker alone.
+    let o = s.run(&["prompt", "--shell", "tmuxx"]);
+    assert_eq!(stdout(&o), "runway: see doctor");
     assert!(problems[1].contains("--warn-at 150") && problems[1].contains("prompt --shell zsh"), "{doctor}");
     // The status line too, for its own settings.
-    let o = s.cmd().args(["statusline", "--limt-cost", "40"]).stdin(std::process::Stdio::null()).output().unwrap();
+    let o = s.cmd().args(["statusline", "--color", "never", "--limt-cost", "40"]).output().unwrap();
     assert_quiet(&o);
-    assert_eq!(stdout(&o), "runway: see doctor");
+    assert_eq!(stdout(&o), "runway: see doctor\n", "no payload: nothing else to show");
+    assert!(
+        stdout(&s.run(&["doctor"])).contains("statusline --color never --limt-cost 40`: `--limt-cost` `40` left out")
+    );
     // Fixed in tmux: the shell's problem stays, tmux's goes.
     assert_quiet(&s.run(&["prompt", "--shell", "tmux", "--limit-cost", "40"]));
     let doctor = stdout(&s.run(&["doctor"]));

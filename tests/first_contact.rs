@@ -382,10 +382,11 @@ fn a_typo_in_runway_args_shows_on_the_bar_and_in_doctor() {
         110,
         12,
     );
-    outer.wait("the marker where the segment would be", |sc| sc.contains("runway: see doctor 12:34"));
+    outer.wait("the segment and the marker", |sc| sc.contains(" · runway: see doctor 12:34"));
     let doctor = stdout(&s.run(&["doctor"]));
     let first = doctor.lines().find(|l| l.starts_with("problem")).unwrap_or_default();
-    assert!(first.contains("unexpected argument '--limt-cost'") && first.contains("@runway-args"), "{doctor}");
+    assert!(first.contains("`--limt-cost` `40` left out") && first.contains("`--limit-cost`"), "{doctor}");
+    assert!(first.contains("@runway-args"), "{doctor}");
 }
 
 /// The widest line of `text`, in columns (colour sequences take none).

@@ -72,26 +72,31 @@ pub fn parse(text: &str, path: &Path) -> (Vec<Line>, Vec<String>) {
             return (Vec::new(), bad.into_iter().map(|(_, p)| p).collect());
         }
     }
-    // In the file's order (the parser finds some errors before others).
-    bad.sort();
-    let mut problems: Vec<String> = bad.into_iter().map(|(_, p)| p).collect();
-    let Ok(table) = DeTable::parse(&text) else { return (Vec::new(), problems) };
+    let in_order = |mut bad: Vec<(usize, String)>| {
+        // In the file's order (the parser finds some errors before others, the table is not in order).
+        bad.sort();
+        bad.into_iter().map(|(_, p)| p).collect()
+    };
+    let Ok(table) = DeTable::parse(&text) else { return (Vec::new(), in_order(bad)) };
     let mut out = Vec::new();
     for (k, v) in table.get_ref().iter() {
         let line = line_of(&text, k.span().start);
         let key = k.get_ref().to_string();
         if settings::find(&key).is_none() {
-            let what = if matches!(v.get_ref(), DeValue::Table(_)) { "section" } else { "setting" };
-            problems.push(format!("{}: unknown {what} `{key}` (see `runway config`)", where_(line)));
+            let problem = match v.get_ref() {
+                DeValue::Table(_) => format!("unknown section `{key}` (see `runway config`)"),
+                _ => settings::unknown(&key),
+            };
+            bad.push((line, format!("{}: {problem}", where_(line))));
             continue;
         }
         match as_text(v.get_ref()) {
             Ok(text) => out.push(Line { key, text, line }),
-            Err(e) => problems.push(format!("{}, `{key}`: {e}", where_(line))),
+            Err(e) => bad.push((line, format!("{}, `{key}`: {e}", where_(line)))),
         }
     }
     out.sort_by_key(|l: &Line| l.line);
-    (out, problems)
+    (out, in_order(bad))
 }
 
 /// Reads and parses the file; a missing file is no settings. Anything that is not a small regular file

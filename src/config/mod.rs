@@ -30,6 +30,8 @@ pub struct Given {
     pub sets: Vec<String>,
     /// `--timings`: a debugging switch, not a setting.
     pub timings: bool,
+    /// Words of a prompt's command line left out as not runway's (see `cli::leniently`).
+    pub left_out: Vec<String>,
 }
 
 /// Where a value came from, for `runway config`.
@@ -212,6 +214,7 @@ pub enum Audience {
 /// the next source down, and the caller decides whether that is an error or a line in the log.
 pub fn resolve(g: &Given, env: &Env, audience: Audience) -> (Config, Vec<String>) {
     let (v, from, mut problems) = values(g, env);
+    problems.extend(g.left_out.iter().cloned());
     if audience == Audience::Terminal {
         problems.extend(zone_problem(&v.timezone));
     }
@@ -308,6 +311,7 @@ fn zone_problem(name: &str) -> Option<String> {
 /// (a rejected value is a problem, never the value in effect). Also returns how many problems.
 pub fn describe(g: &Given, env: &Env) -> (String, usize) {
     let (v, from, mut problems) = values(g, env);
+    problems.extend(g.left_out.iter().cloned());
     problems.extend(zone_problem(&v.timezone));
     let file = config_file(env).map_or_else(|| "(none)".to_owned(), |p| p.display().to_string());
     let mut out = format!("# config file: {file}\n");

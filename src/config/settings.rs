@@ -58,7 +58,7 @@ macro_rules! settings {
             pub fn set(&mut self, key: &str, text: &str) -> Result<(), String> {
                 match key {
                     $(stringify!($key) => self.$key = <$kind as Kind>::parse(text)?,)*
-                    _ => return Err(format!("unknown setting {key:?} (see `runway config`)")),
+                    _ => return Err(unknown(key)),
                 }
                 Ok(())
             }
@@ -142,9 +142,29 @@ pub fn find(key: &str) -> Option<&'static Setting> {
     SETTINGS.iter().find(|s| s.key == key)
 }
 
+/// What to say of a key that is no setting: the nearest one by spelling, as clap says of a flag.
+pub fn unknown(key: &str) -> String {
+    let near = SETTINGS
+        .iter()
+        .map(|s| (strsim::jaro(key, s.key), s.key))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    match near {
+        Some((_, k)) => format!("unknown setting `{key}` (did you mean `{k}`? see `runway config`)"),
+        None => format!("unknown setting `{key}` (see `runway config`)"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_misspelt_key_gets_the_nearest_setting() {
+        assert_eq!(unknown("warn_att"), "unknown setting `warn_att` (did you mean `warn_at`? see `runway config`)");
+        assert_eq!(unknown("colour_ok"), "unknown setting `colour_ok` (did you mean `color_ok`? see `runway config`)");
+        assert_eq!(unknown("bogus"), "unknown setting `bogus` (see `runway config`)");
+    }
 
     #[test]
     fn every_setting_has_help_a_unique_key_and_a_default_that_parses() {
