@@ -6,6 +6,7 @@ use clap::{Arg, ArgAction, ArgMatches, Command};
 
 use crate::config::Given;
 use crate::config::settings::SETTINGS;
+use crate::ground::provider::Provider;
 use crate::render::escape::Target;
 use crate::report::By;
 
@@ -90,10 +91,11 @@ pub fn command() -> Command {
     let mut c = Command::new("runway")
         .version(env!("CARGO_PKG_VERSION"))
         .about("How much AI-coding quota is left, in your prompt, tmux and the Claude Code status line")
-        .after_help(
+        .after_help(format!(
             "Every setting is also RUNWAY_<KEY> and a key in the config file; `runway config` lists them.\n\
-             Also read: NO_COLOR, CLAUDE_CONFIG_DIR, CODEX_HOME, RUNWAY_CONFIG (the config file).",
-        )
+             Also read: NO_COLOR, RUNWAY_CONFIG (the config file), and where each tool keeps its history:\n{}.",
+            Provider::ALL.iter().flat_map(|p| p.spec().env.iter().copied()).collect::<Vec<_>>().join(", ")
+        ))
         .subcommand_required(true)
         .arg_required_else_help(true);
     for s in SETTINGS {
