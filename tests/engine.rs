@@ -231,6 +231,10 @@ fn no_history_anywhere() {
         "{text}"
     );
     assert!(text.contains("runway demo"), "an empty home points to the demo: {text}");
+    // doctor says it too, and has no evidence rows for tools whose services report no window.
+    let doctor = stdout(&s.run(&["doctor"]));
+    assert!(doctor.contains("no tool's history is here yet") && doctor.contains("runway demo"), "{doctor}");
+    assert!(doctor.contains("  codex    0 5-hour") && !doctor.contains("gemini   0 5-hour"), "{doctor}");
     // Without HOME (and without the two variables) runway says it cannot know where to look.
     let o = s
         .cmd()

@@ -35,6 +35,13 @@ fn report(eng: &App, problems: &[String]) -> String {
         let state = if r.path.is_dir() { "found" } else { "missing" };
         let _ = writeln!(o, "  {:<8} {:<8} {}", r.provider.name(), state, clean(&r.path.display().to_string()));
     }
+    // A fresh machine's first question: is anything there at all.
+    if !eng.roots.is_empty() && !eng.roots.iter().any(|r| r.path.is_dir()) {
+        let _ = writeln!(
+            o,
+            "  no tool's history is here yet: runway has nothing to show (`runway demo` shows it on sample history)"
+        );
+    }
     let _ = writeln!(o, "\ntracked");
     for &p in Provider::ALL {
         let files: Vec<_> = st.files.iter().filter(|f| f.provider == p).collect();
@@ -113,6 +120,11 @@ fn report(eng: &App, problems: &[String]) -> String {
     let _ = writeln!(o, "\nevidence (what the services said)");
     for &p in Provider::ALL {
         let ev = eng.evidence(p);
+        // A tool whose service reports no window has no row, unless something was said anyway.
+        let reports = p.spec().windows.contains(&crate::ground::window::Window::SevenDay);
+        if !reports && ev.readings.is_empty() && ev.hits.is_empty() {
+            continue;
+        }
         let newest = ev.readings.iter().map(|r| r.observed_at).max();
         let seen = newest.map_or_else(|| "never".to_owned(), rfc3339);
         let count = |w| ev.of(w).count();
