@@ -131,13 +131,16 @@ fn block_now(ledger: &Ledger, b: &Block, now: i64) -> BlockNow {
 /// tool in the last day, else the account's window over every device's use (see `account`).
 fn window_end(ledger: &Ledger, block: Option<&BlockNow>, elsewhere: &[(i64, u64, Sums)], now: i64) -> Option<i64> {
     let from = floor_hour(now - account::SPAN_MS);
-    let others = || elsewhere.iter().map(|(s, _, _)| *s).filter(|s| *s >= from);
-    if others().next().is_none() {
+    let hours: Vec<i64> = elsewhere.iter().map(|(s, _, _)| *s).filter(|s| *s >= from && *s <= now).collect();
+    if hours.is_empty() {
         return block.filter(|b| b.active).map(|b| b.block.end());
     }
-    let mut calls = Vec::new();
-    ledger.each_between(from - 1, now, |e| calls.push(e.ts));
-    account::window_start(account::merged_hours(&calls, others()), now).map(|s| s + Window::FiveHour.len_ms())
+    let next = |at: i64| {
+        let mine = ledger.first_after(at - 1, now);
+        let theirs = account::next_hour(&hours, at);
+        mine.into_iter().chain(theirs).min()
+    };
+    account::window_start(next, from, now).map(|s| s + Window::FiveHour.len_ms())
 }
 
 pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway {
