@@ -136,6 +136,20 @@ fn a_share_past_any_sense_stays_short() {
 }
 
 #[test]
+fn a_binary_whose_path_is_not_text_says_so_rather_than_install_a_broken_hook() {
+    use std::os::unix::ffi::OsStrExt;
+    let s = Sandbox::claude_fixture();
+    let dir = s.dir.path().join(std::ffi::OsStr::from_bytes(b"bin-\xff"));
+    fs::create_dir_all(&dir).unwrap();
+    fs::copy(BIN, dir.join("runway")).unwrap();
+    for host in ["zsh", "bash", "fish", "claude"] {
+        let o = Command::new(dir.join("runway")).args(["init", host]).env("HOME", s.home()).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{host}");
+        assert!(o.stdout.is_empty() && String::from_utf8_lossy(&o.stderr).contains("is not text"), "{host}: {o:?}");
+    }
+}
+
+#[test]
 fn many_history_roots_cost_a_run_nothing() {
     // Readings of 300 other roots: a run opens only its own roots' files, and a root that is gone
     // is forgotten when the next new one comes.

@@ -18,7 +18,24 @@ const FISH_ONLY: &str = include_str!("../../shell/runway_segment.fish");
 const POWERSHELL: &str = include_str!("../../shell/runway.ps1");
 
 pub fn run(host: Host, print_only: bool, args: &[String]) -> io::Result<ExitCode> {
-    emit(&script(host, print_only, &exe(), args)).map(|_| ExitCode::SUCCESS)
+    let bin = exe();
+    if !named(&bin) {
+        return Ok(ExitCode::from(2));
+    }
+    emit(&script(host, print_only, &bin, args)).map(|_| ExitCode::SUCCESS)
+}
+
+/// Whether a hook can name the binary: a path that is not text (bytes that are not UTF-8) would be
+/// written with `�` in it, and the hook's check for the binary would fail at every prompt, silently.
+pub fn named(bin: &Path) -> bool {
+    if bin.to_str().is_some() {
+        return true;
+    }
+    eprintln!(
+        "runway: its own path, {}, is not text a shell script can hold; install it in a folder whose name is",
+        bin.to_string_lossy()
+    );
+    false
 }
 
 /// This binary's absolute path, so that a changed PATH cannot break the prompt.

@@ -101,6 +101,9 @@ fn ours(v: &Value) -> bool {
 /// `args`: the settings given to `init`, passed on to the status line as to every prompt.
 pub fn run(o: ClaudeInit, env: &Env, args: &[String]) -> io::Result<ExitCode> {
     let bin = exe();
+    if !o.remove && !super::init::named(&bin) {
+        return Ok(ExitCode::from(2));
+    }
     if !o.write && !o.remove {
         let text =
             serde_json::to_string_pretty(&json!({ "statusLine": status_line(&bin, args, None) })).unwrap_or_default();
