@@ -305,8 +305,7 @@ pub fn devices(uses: &[crate::report::devices::DeviceUse], p: crate::ground::pro
                 let t = d.windows.iter().find(|(q, x, _)| *q == p && x == w).map(|(_, _, t)| *t).unwrap_or_default();
                 let who =
                     if d.this { format!("{} (this device)", clean(&d.name)) } else { clean(&d.name).into_owned() };
-                let age =
-                    if d.this { String::new() } else { format!(", its file {} old", duration(now - d.written_at)) };
+                let age = if d.this { String::new() } else { file_age(now - d.written_at) };
                 format!("{who} ${:.2} · {} calls{age}", usd(t.sums.cost), count(t.entries))
             })
             .collect();
@@ -323,5 +322,26 @@ pub fn awaiting(open: usize) -> String {
         0 => String::new(),
         1 => "  open      1 session of the last week has no end written (still running, or stopped without one): its input and cache tokens are written at its end, and are not counted\n".into(),
         n => format!("  open      {n} sessions of the last week have no end written (still running, or stopped without one): their input and cache tokens are written at their end, and are not counted\n"),
+    }
+}
+/// How old another device's file is; one written ahead of this clock (the other machine's clock is
+/// fast: up to two hours is taken) says so, rather than "1m old".
+fn file_age(age: i64) -> String {
+    if age < -MINUTE_MS {
+        format!(", its file written {} ahead of this clock", duration(-age))
+    } else {
+        format!(", its file {} old", duration(age))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_from_a_fast_clock_says_it_is_ahead() {
+        assert_eq!(file_age(90 * MINUTE_MS), ", its file 1h30m old");
+        assert_eq!(file_age(-30_000), ", its file 0m old");
+        assert_eq!(file_age(-65 * MINUTE_MS), ", its file written 1h05m ahead of this clock");
     }
 }
