@@ -150,6 +150,21 @@ fn a_binary_whose_path_is_not_text_says_so_rather_than_install_a_broken_hook() {
 }
 
 #[test]
+fn a_folder_that_cannot_be_listed_is_named_by_doctor() {
+    // Twenty folders of 250 characters: past the system's longest path (4096 bytes), so the deepest
+    // cannot be listed by its name (as root, a folder without permissions still can).
+    let s = Sandbox::claude_fixture();
+    let name = "d".repeat(250);
+    let script = format!(
+        "cd '{}' && for i in $(seq 20); do mkdir {name} && cd -P {name} || exit 1; done",
+        s.projects().display()
+    );
+    assert!(Command::new("sh").args(["-c", &script]).status().unwrap().success());
+    let doctor = stdout(&s.run(&["doctor"]));
+    assert!(doctor.contains("1 folder that cannot be listed, whose files are not counted: "), "{doctor}");
+}
+
+#[test]
 fn many_history_roots_cost_a_run_nothing() {
     // Readings of 300 other roots: a run opens only its own roots' files, and a root that is gone
     // is forgotten when the next new one comes.

@@ -70,6 +70,17 @@ fn report(eng: &App, problems: &[String]) -> String {
             let _ = writeln!(o, "            {why}: {}", clean(&String::from_utf8_lossy(&f.path)));
         }
     }
+    let blind = crate::read::scan::unreadable_dirs(&eng.roots);
+    if let Some(first) = blind.first() {
+        let _ = writeln!(
+            o,
+            "  {} folder{} that cannot be listed, whose files are not counted: {}{}",
+            blind.len(),
+            if blind.len() == 1 { "" } else { "s" },
+            clean(&String::from_utf8_lossy(first)),
+            if blind.len() > 1 { ", …" } else { "" }
+        );
+    }
     o += &sync_lines(eng);
     let _ = writeln!(o, "\ncache");
     let _ = writeln!(o, "  dir       {}", clean(&db.dir.display().to_string()));

@@ -68,11 +68,14 @@ struct Walker {
     dirs: Vec<DirEntry>,
     seen_dirs: HashSet<(u64, u64)>,
     stats: u64,
+    /// Folders whose listing failed (no permission, a path past the system's length): what is in
+    /// them is not counted, and `doctor` says so.
+    unreadable: Vec<Vec<u8>>,
 }
 
 impl Walker {
     fn new() -> Walker {
-        Walker { files: Vec::new(), dirs: Vec::new(), seen_dirs: HashSet::new(), stats: 0 }
+        Walker { files: Vec::new(), dirs: Vec::new(), seen_dirs: HashSet::new(), stats: 0, unreadable: Vec::new() }
     }
 
     /// Records `dir` and everything below it. Links are followed; a directory reached twice (a link
@@ -83,7 +86,10 @@ impl Walker {
             return;
         }
         self.dirs.push(DirEntry { path: bytes(dir), provider, depth, mtime_ns: mtime_ns(md), dev, ino });
-        let Ok(rd) = fs::read_dir(dir) else { return };
+        let Ok(rd) = fs::read_dir(dir) else {
+            self.unreadable.push(bytes(dir));
+            return;
+        };
         for ent in rd.flatten() {
             let path = ent.path();
             let Ok(ft) = ent.file_type() else { continue };
@@ -102,8 +108,13 @@ impl Walker {
     }
 }
 
-/// Walks every root; compares with the table.
-pub fn full(roots: &[Root], state: Table) -> Scan {
+/// The folders under the roots that cannot be listed, for `doctor`: a walk of its own (a prompt's
+/// scan keeps no note of them).
+pub fn unreadable_dirs(roots: &[Root]) -> Vec<Vec<u8>> {
+    walked(roots).unreadable
+}
+
+fn walked(roots: &[Root]) -> Walker {
     let mut w = Walker::new();
     for r in roots {
         if let Ok(md) = fs::metadata(&r.path)
@@ -112,6 +123,12 @@ pub fn full(roots: &[Root], state: Table) -> Scan {
             w.walk(&r.path, r.provider, 0, &md);
         }
     }
+    w
+}
+
+/// Walks every root; compares with the table.
+pub fn full(roots: &[Root], state: Table) -> Scan {
+    let w = walked(roots);
     let known: HashMap<&[u8], usize> = state.files.iter().enumerate().map(|(i, f)| (f.path.as_slice(), i)).collect();
     let mut seen = vec![false; state.files.len()];
     let mut changes = Vec::new();
