@@ -209,14 +209,7 @@ fn tmux_status_bar_through_the_plugin() {
     let right = inner.run(&["show", "-gv", "status-right"]);
     assert_eq!(right.matches("prompt --shell tmux").count(), 2, "every #{{runway}} replaced: {right}");
     // A real client draws that status bar inside a pane of a second server, which we read back.
-    let outer = Tmux::start(
-        s.dir.path(),
-        "outer",
-        &env_of(&s),
-        &format!("tmux -S {} attach -t t", inner.sock.display()),
-        120,
-        12,
-    );
+    let outer = client_of(&s, &inner);
     let screen = outer.wait("the segment in the status bar", |sc| sc.contains(&format!("[{SEG}] {SEG}")));
     let bar = screen.lines().find(|l| l.contains(SEG)).unwrap();
     assert!(!bar.contains("#[") && !bar.contains("##") && !bar.contains('\x1b'), "{bar:?}");
@@ -226,6 +219,11 @@ fn tmux_status_bar_through_the_plugin() {
     let colored_line = coloured.lines().find(|l| l.contains("5h ~15%")).unwrap();
     assert!(colored_line.contains("\x1b[1m\x1b[37m\x1b[41m5h ~15%"), "{colored_line:?}");
     assert!(colored_line.contains("\x1b[0m\x1b[30m\x1b[42m]"), "{colored_line:?}");
+}
+
+/// A real client of `inner`'s session, in a pane of a second server whose screen is read back.
+fn client_of(s: &Sandbox, inner: &Tmux) -> Tmux {
+    Tmux::start(s.dir.path(), "outer", &env_of(s), &format!("tmux -S {} attach -t t", inner.sock.display()), 120, 12)
 }
 
 #[test]
@@ -255,14 +253,7 @@ fn tmux_plugin_takes_any_path_and_a_colour_in_its_arguments() {
     }
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(inner.run(&["show", "-gv", "status-right"]), right, "the same after more set-options");
-    let outer = Tmux::start(
-        s.dir.path(),
-        "outer",
-        &env_of(&s),
-        &format!("tmux -S {} attach -t t", inner.sock.display()),
-        120,
-        12,
-    );
+    let outer = client_of(&s, &inner);
     let screen = outer.wait("the segment in the status bar", |sc| sc.contains(&format!("[{SEG}]")));
     assert!(!screen.contains("doctor"), "{screen}");
 }
