@@ -224,7 +224,7 @@ pub fn command() -> Command {
     ))
     .subcommand(
         Command::new("report")
-            .about("Usage by day, week, month, session, project, model, 5-hour block or device, from the cache")
+            .about("Usage by day, week, month, session, project, model, 5-hour block, device or tool, from the cache")
             .arg(
                 Arg::new("by")
                     .long("by")

@@ -65,7 +65,7 @@ fn completions_complete_in_real_shells() {
         assert!(parts[0].lines().any(|l| l == "status") && parts[0].lines().any(|l| l == "statusline"), "{out}");
         assert_eq!(
             parts[1].lines().collect::<Vec<_>>(),
-            ["day", "week", "month", "session", "project", "model", "block", "device"]
+            ["day", "week", "month", "session", "project", "model", "block", "device", "tool"]
         );
         assert!(parts[2].contains("--since"), "{out}");
     }

@@ -322,3 +322,33 @@ fn since_after_until_is_an_error() {
     let o = s.run(&["report", "--since", "2026-02-12", "--until", "2026-02-12"]);
     assert!(o.status.success() && stdout(&o).contains("2026-02-12"), "one day is a range");
 }
+
+#[test]
+fn a_row_a_tool_dearest_first_each_the_total_of_its_own_report() {
+    let s = Sandbox::claude_fixture();
+    copy_tree(&fixtures().join("codex-real"), &s.codex_home());
+    let report = |tools: &str, by: &str| {
+        json_of(
+            &s.cmd()
+                .args(["--now", "2026-12-31T00:00:00Z", "--providers", tools, "report", "--by", by, "--json"])
+                .output()
+                .unwrap(),
+        )
+    };
+    let v = report("codex,claude", "tool");
+    let rows = v["tool"].as_array().unwrap();
+    let names: Vec<&str> = rows.iter().map(|r| r["period"].as_str().unwrap()).collect();
+    assert_eq!(names, ["claude", "codex"], "dearest first: {v}");
+    for r in rows {
+        let own = report(r["period"].as_str().unwrap(), "month");
+        assert_eq!((&r["totalCost"], &r["totalTokens"]), (&own["totals"]["totalCost"], &own["totals"]["totalTokens"]));
+        assert_eq!(r["agent"], r["period"]);
+    }
+    assert_eq!(v["totals"], report("claude,codex", "month")["totals"]);
+    // Kimi's $0.20 before Gemini's $0.02, whose name comes first.
+    copy_tree(&fixtures().join("agents/gemini"), &s.home().join(".gemini"));
+    copy_tree(&fixtures().join("agents/kimi-code"), &s.home().join(".kimi-code"));
+    let v = report("gemini,kimi", "tool");
+    let names: Vec<&str> = v["tool"].as_array().unwrap().iter().map(|r| r["period"].as_str().unwrap()).collect();
+    assert_eq!(names, ["kimi", "gemini"], "{v}");
+}

@@ -1,4 +1,4 @@
-//! `runway report`: the history by day, week, month, session, project, model, 5-hour block or device, for
+//! `runway report`: the history by day, week, month, session, project, model, 5-hour block, device or tool, for
 //! the configured tools, from the cache (no transcript is read again when nothing changed).
 
 use std::io;

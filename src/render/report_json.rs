@@ -96,7 +96,7 @@ impl Serialize for RowOut<'_> {
         let models = r.acc.models_by_cost();
         let breakdowns: Vec<Breakdown> = models.iter().map(|(m, t)| Breakdown(model(*m), t)).collect();
         let agent = match self.by {
-            By::Session => r.providers.first().map_or("all", |p| p.name()),
+            By::Session | By::Tool => r.providers.first().map_or("all", |p| p.name()),
             _ => "all",
         };
         let mut m = s.serialize_map(Some(12))?;
@@ -252,6 +252,7 @@ pub fn write_rows<R: std::borrow::Borrow<Row>>(
         By::Project => "project",
         By::Model => "model",
         By::Device => "device",
+        By::Tool => "tool",
     };
     let rows = Rows(std::cell::RefCell::new(rows), by, model);
     let totals = sums(&total.totals.sums);

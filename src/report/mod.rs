@@ -32,10 +32,13 @@ pub enum By {
     Block,
     /// This device and each other one the sync folder shows (see `sync`).
     Device,
+    /// Each tool: Claude Code, Codex, Copilot, OpenCode, Gemini, Kimi.
+    Tool,
 }
 
 impl By {
-    pub const ALL: [By; 8] = [By::Day, By::Week, By::Month, By::Session, By::Project, By::Model, By::Block, By::Device];
+    pub const ALL: [By; 9] =
+        [By::Day, By::Week, By::Month, By::Session, By::Project, By::Model, By::Block, By::Device, By::Tool];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -47,6 +50,7 @@ impl By {
             By::Model => "model",
             By::Block => "block",
             By::Device => "device",
+            By::Tool => "tool",
         }
     }
 
@@ -144,7 +148,8 @@ impl Grouper {
             }
             By::Session | By::Project => Key::File(e.file),
             By::Model => Key::Model(e.model),
-            By::Device => Key::Device,
+            // Each tool's calls are grouped apart already: one group is the tool.
+            By::Device | By::Tool => Key::Device,
             By::Block => {
                 let c = match self.chain {
                     Some(c) if !c.breaks_at(e.ts) => Chain { start: c.start, last: e.ts },
@@ -243,11 +248,11 @@ impl Builder {
         rows.extend(joined.into_values().filter(|r| r.acc.totals.entries > 0));
         match by {
             // Periods in time order (their names sort so); blocks by start; sessions and projects by
-            // their last activity, as ccusage orders sessions; models dearest first.
+            // their last activity, as ccusage orders sessions; models and tools dearest first.
             By::Day | By::Week | By::Month | By::Device => {}
             By::Block => rows.sort_by_key(|r| (r.block.map(|b| b.0), r.providers.clone())),
             By::Session | By::Project => rows.sort_by(|a, b| a.acc.last.cmp(&b.acc.last).then(a.key.cmp(&b.key))),
-            By::Model => {
+            By::Model | By::Tool => {
                 rows.sort_by(|a, b| b.acc.totals.sums.cost.cmp(&a.acc.totals.sums.cost).then(a.key.cmp(&b.key)))
             }
         }
@@ -282,6 +287,7 @@ fn rows_of(by: By, p: Provider, g: Grouper, origins: &OriginOf, model: &dyn Fn(u
                     Row { key, project: None, providers: vec![p], block: Some((start, active)), device: None, acc }
                 }
                 Key::File(f) => plain(f.to_string(), acc),
+                Key::Device if by == By::Tool => plain(p.name().to_owned(), acc),
                 // Named by the command, which knows the device.
                 Key::Device => plain(String::new(), acc),
             })
