@@ -4,9 +4,9 @@ use std::ffi::OsString;
 
 use super::{Cli, with_clap};
 
-/// A prompt's command line that clap refused, read without the words it did not know (a misspelt
-/// flag in tmux's `@runway-args` left the bar with the marker alone): each left out is a problem for
-/// `doctor`, and the segment is drawn with the marker after it. `None` when that is not enough.
+/// Read without the words clap did not know (a misspelt flag in tmux's `@runway-args` left the bar
+/// with the marker alone): the words left out are one problem for `doctor`, and the segment is drawn
+/// with the marker after it. `None` when leaving words out is not enough.
 pub fn leniently(args: &[OsString], first: &clap::Error) -> Option<Cli> {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
     let unknown = |e: &clap::Error| match e.get(ContextKind::InvalidArg) {

@@ -144,7 +144,7 @@ pub fn labelled<'r>(runways: &'r [Runway], style: &Style) -> Shown<'r> {
     Shown { windows: out, many }
 }
 
-/// A share as a segment shows it: whole percents, at most four characters. Past 999% the figure says
+/// A share as a segment shows it: whole percents, at most five characters. Past 999% the figure says
 /// nothing more than that (a tiny `--limit-cost` made one `1535243000%`), and the over mark is beside it.
 fn percent(p: f64) -> String {
     if p >= 999.5 { ">999%".into() } else { format!("{}%", p.round() as i64) }
@@ -160,7 +160,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_share_is_at_most_four_characters() {
+    fn a_share_is_at_most_five_characters() {
         assert_eq!((percent(0.4), percent(62.5), percent(999.4)), ("0%".into(), "63%".into(), "999%".into()));
         assert_eq!((percent(999.5), percent(1.5e9)), (">999%".into(), ">999%".into()));
     }
