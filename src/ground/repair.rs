@@ -23,6 +23,11 @@ pub fn repaired(json: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
+/// `json` parsed, or as repaired when only that parses: for a document read into owned values.
+pub fn parsed<T: serde::de::DeserializeOwned>(json: &[u8]) -> serde_json::Result<T> {
+    serde_json::from_slice(json).or_else(|e| repaired(json).map_or(Err(e), |b| serde_json::from_slice(&b)))
+}
+
 /// `json` with every lone surrogate escape written as `\ufffd`, when it has one (else `None`: a
 /// document that failed for another reason fails the same way).
 fn lone_surrogates_replaced(json: &[u8]) -> Option<Vec<u8>> {

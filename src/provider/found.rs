@@ -6,6 +6,7 @@ use std::borrow::Cow;
 
 use super::price::Modifiers;
 use crate::ground::evidence::{LimitHit, Reading};
+use crate::ground::repair;
 use crate::ground::tokens::Tokens;
 
 /// One API call as a file records it, before it is priced.
@@ -64,4 +65,32 @@ pub enum Found<'a> {
     Malformed,
     /// A figure from the file refused as implausible, and why.
     Implausible(&'static str),
+}
+
+impl Found<'_> {
+    /// The same, borrowing nothing.
+    pub fn owned(self) -> Found<'static> {
+        match self {
+            Found::Call(c) => Found::Call(Call { model: Cow::Owned(c.model.into_owned()), ..c }),
+            Found::Reading(r) => Found::Reading(r),
+            Found::Hit(h) => Found::Hit(h),
+            Found::Project(p) => Found::Project(p),
+            Found::Malformed => Found::Malformed,
+            Found::Implausible(why) => Found::Implausible(why),
+        }
+    }
+}
+
+/// For JSON that failed to parse: what `read` finds in it as `ground::repair` mends it (half of a
+/// UTF-16 pair, bytes that are not UTF-8), with what `read` said; `None` when there was nothing to
+/// mend, and the JSON is as malformed as it looked. Every tool's reader calls it where its parse
+/// failed, so one odd character in a folder's name costs no call.
+pub fn mended<R>(
+    json: &[u8],
+    read: impl for<'b> FnOnce(&'b [u8], &mut Vec<Found<'b>>) -> R,
+) -> Option<(Vec<Found<'static>>, R)> {
+    let fixed = repair::repaired(json)?;
+    let mut found = Vec::new();
+    let said = read(&fixed, &mut found);
+    Some((found.into_iter().map(Found::owned).collect(), said))
 }

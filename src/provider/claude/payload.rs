@@ -153,9 +153,7 @@ pub fn plain_id(id: &str) -> bool {
 
 /// Reads what it can from the payload, observed at `now`.
 pub fn parse(bytes: &[u8], now: i64) -> Payload {
-    let parsed = serde_json::from_slice(bytes);
-    let parsed = parsed.or_else(|e| repair::repaired(bytes).map_or(Err(e), |b| serde_json::from_slice(&b)));
-    let v: Value = match parsed {
+    let v: Value = match repair::parsed(bytes) {
         Ok(v) => v,
         Err(e) => {
             if !bytes.iter().all(u8::is_ascii_whitespace) {

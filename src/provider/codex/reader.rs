@@ -24,7 +24,7 @@ use crate::ground::time::parse_rfc3339;
 use crate::ground::tokens::Tokens;
 use crate::ground::window::Window;
 use crate::ground::json::Str;
-use crate::provider::found::{Call, Found};
+use crate::provider::found::{Call, Found, mended};
 use crate::provider::spec::Lines;
 
 /// A replayed event is written within this long of its file's `session_meta`.
@@ -121,7 +121,13 @@ impl Reader {
             return false;
         }
         let Ok(l) = serde_json::from_slice::<Line>(line) else {
-            return tc;
+            return match mended(line, |fixed, found| self.read(fixed, path, at, found)) {
+                Some((found, bad)) => {
+                    out.extend(found);
+                    bad
+                }
+                None => tc,
+            };
         };
         let Some(p) = l.payload else { return false };
         let ts = l.timestamp.as_ref().and_then(|t| parse_rfc3339(t.as_str()));

@@ -22,7 +22,7 @@ use crate::ground::hash::key;
 use crate::ground::json::{Count, Num, Str, object};
 use crate::ground::time::parse_rfc3339;
 use crate::ground::tokens::Tokens;
-use crate::provider::found::{Call, Found};
+use crate::provider::found::{Call, Found, mended};
 use crate::provider::spec::Lines;
 
 object! { struct Usage {
@@ -324,7 +324,10 @@ impl Lines for Reader {
             return;
         }
         let Ok(e) = serde_json::from_slice::<Event>(line) else {
-            out.push(Found::Malformed);
+            match mended(line, |fixed, found| self.line(fixed, _at, path, found)) {
+                Some((found, ())) => out.extend(found),
+                None => out.push(Found::Malformed),
+            }
             return;
         };
         let (Some(kind), Some(d)) = (e.kind.as_ref().map(Str::as_str), e.data) else { return };

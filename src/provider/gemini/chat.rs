@@ -12,7 +12,7 @@ use crate::ground::hash::key;
 use crate::ground::json::{Count, List, Str, object};
 use crate::ground::time::parse_rfc3339;
 use crate::ground::tokens::Tokens;
-use crate::provider::found::{Call, Found};
+use crate::provider::found::{Call, Found, mended};
 use crate::provider::spec::Lines;
 
 object! { struct Counts {
@@ -71,7 +71,11 @@ fn call<'a>(m: Message<'a>, session: &str, out: &mut Vec<Found<'a>>) {
 
 /// A whole `session-*.json`: false when it is no document (cut short while being written).
 pub fn document<'a>(bytes: &'a [u8], _path: &[u8], out: &mut Vec<Found<'a>>) -> bool {
-    let Ok(s) = serde_json::from_slice::<Session>(bytes) else { return false };
+    let Ok(s) = serde_json::from_slice::<Session>(bytes) else {
+        let Some((found, whole)) = mended(bytes, |fixed, found| document(fixed, _path, found)) else { return false };
+        out.extend(found);
+        return whole;
+    };
     let session = s.session.as_ref().map_or("", Str::as_str).to_owned();
     for m in s.messages.0 {
         call(m, &session, out);
@@ -104,7 +108,10 @@ impl Lines for Appended {
                 let session = self.session.clone();
                 call(m, &session, out)
             }
-            Err(_) => out.push(Found::Malformed),
+            Err(_) => match mended(line, |fixed, found| self.line(fixed, _at, path, found)) {
+                Some((found, ())) => out.extend(found),
+                None => out.push(Found::Malformed),
+            },
         }
     }
 

@@ -46,7 +46,7 @@ fn wanted(name: &[u8]) -> bool {
 fn project_beside(file: &std::path::Path) -> Option<String> {
     let session = file.ancestors().find(|a| a.file_name().is_some_and(|n| n.to_string_lossy().starts_with("session_")))?;
     let bytes = crate::provider::spec::small_file(&session.join("state.json"))?;
-    let v: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let v: serde_json::Value = crate::ground::repair::parsed(&bytes).ok()?;
     let dir = v.get("cwd").or_else(|| v.get("workDir"))?.as_str()?.trim();
     (!dir.is_empty()).then(|| dir.to_owned())
 }

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use crate::ground::hash::Hasher;
 use crate::ground::json::{Count, Num, Str, object};
 use crate::ground::tokens::Tokens;
-use crate::provider::found::{Call, Found};
+use crate::provider::found::{Call, Found, mended};
 use crate::provider::spec::Lines;
 
 object! { struct Usage {
@@ -49,8 +49,10 @@ impl Lines for Reader {
             return;
         }
         let Ok(l) = serde_json::from_slice::<Line>(line) else {
-            if usage {
-                out.push(Found::Malformed);
+            match mended(line, |fixed, found| self.line(fixed, _at, _path, found)) {
+                Some((found, ())) => out.extend(found),
+                None if usage => out.push(Found::Malformed),
+                None => {}
             }
             return;
         };

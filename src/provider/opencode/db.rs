@@ -44,13 +44,17 @@ pub fn read(path: &Path, aux: &[u8], out: &mut Vec<Found<'static>>) -> io::Resul
             continue;
         };
         let directory: Option<String> = row.get(3).ok().flatten();
-        let Ok(m) = serde_json::from_slice::<Message>(data) else {
+        let mut one = Vec::new();
+        // A message that fails to parse is read as mended when it can be (see `found::mended`).
+        let parsed = serde_json::from_slice::<Message>(data).ok().map(|m| call(m, &id, &mut one)).or_else(|| {
+            let fixed = crate::ground::repair::repaired(data)?;
+            serde_json::from_slice::<Message>(&fixed).ok().map(|m| call(m, &id, &mut one))
+        });
+        let Some(cwd) = parsed else {
             out.push(Found::Malformed);
             continue;
         };
         let complete = memchr::memmem::find(data, b"\"completed\"").is_some();
-        let mut one = Vec::new();
-        let cwd = call(m, &id, &mut one);
         let project = directory.filter(|d| !d.is_empty()).or(cwd).unwrap_or_default();
         for f in one {
             out.push(match f {

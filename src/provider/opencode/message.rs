@@ -14,7 +14,7 @@ use std::borrow::Cow;
 use crate::ground::hash::key;
 use crate::ground::json::{Count, Num, Str, object};
 use crate::ground::tokens::Tokens;
-use crate::provider::found::{Call, Found};
+use crate::provider::found::{Call, Found, mended};
 
 object! { pub struct Cache { read: Count = "read", write: Count = "write" } }
 
@@ -80,7 +80,11 @@ pub fn call(m: Message<'_>, id: &str, out: &mut Vec<Found<'static>>) -> Option<S
 
 /// An older version's message file: one message, one call at most, in its session's folder.
 pub fn file<'a>(bytes: &'a [u8], path: &[u8], out: &mut Vec<Found<'a>>) -> bool {
-    let Ok(m) = serde_json::from_slice::<Message>(bytes) else { return false };
+    let Ok(m) = serde_json::from_slice::<Message>(bytes) else {
+        let Some((found, whole)) = mended(bytes, |fixed, found| file(fixed, path, found)) else { return false };
+        out.extend(found);
+        return whole;
+    };
     let mut one = Vec::new();
     if let Some(cwd) = call(m, &String::from_utf8_lossy(path), &mut one) {
         out.push(Found::Project(cwd));
