@@ -22,6 +22,15 @@ _runway_hook() {
         printf '%s\n' "${seg%%$'\x1e'*}"
         seg=${seg#*$'\x1e'}
     fi
+    # The segment comes protected from PS1's expansion; with promptvars off there is none, and the
+    # protection would show (`\$1.95`): it is taken off, backslashes first (left to right, each
+    # pattern meets only what runway wrote for it).
+    # shellcheck disable=SC1003 # the quotes hold backslashes, not a quote
+    if ! shopt -q promptvars; then
+        seg=${seg//'\\\\'/'\\'}
+        seg=${seg//'\\$'/'$'}
+        seg=${seg//'\\`'/'`'}
+    fi
     PS1="${seg:+$seg }${_runway_ps1_base-}"
     _runway_ps1_set=$PS1
     return $ret

@@ -292,18 +292,16 @@ fn dollars_and_percents_survive_prompt_expansion() {
     let mut env = env_of(&s);
     env.retain(|(k, _)| *k != "RUNWAY_NOW" && *k != "RUNWAY_LIMIT_COST");
     env.push(("RUNWAY_NOW", early.to_owned()));
-    if have("bash") {
-        let rc = s.dir.path().join("bashrc");
-        std::fs::write(&rc, format!("PS1='mine> '\n{}\n", init_line("bash", ""))).unwrap();
-        let t = Tmux::start(
-            s.dir.path(),
-            "bash-dollar",
-            &env,
-            &format!("bash --noprofile --rcfile {} -i", rc.display()),
-            100,
-            10,
-        );
-        t.wait("a literal $ in PS1", |sc| sc.contains(&format!("{want} mine>")));
+    // With promptvars off, bash expands nothing after the backslashes: the `$` must not show as `\$`.
+    for (name, shopt) in [("bash-dollar", ""), ("bash-novars", "shopt -u promptvars\n")] {
+        if !have("bash") {
+            break;
+        }
+        let rc = s.dir.path().join(format!("{name}.rc"));
+        std::fs::write(&rc, format!("PS1='mine> '\n{shopt}{}\n", init_line("bash", ""))).unwrap();
+        let command = format!("bash --noprofile --rcfile {} -i", rc.display());
+        let t = Tmux::start(s.dir.path(), name, &env, &command, 100, 10);
+        t.wait(&format!("a literal $ in PS1 ({name})"), |sc| sc.contains(&format!("{want} mine>")));
     }
     if have("zsh") {
         let zdot = s.dir.path().join("zdot");
