@@ -461,14 +461,18 @@ fn the_plugin_makes_room_for_what_status_right_held() {
     two_tools_warning(&s);
     let plain = stdout(&s.run(&["--color", "never", "--limit-cost", "10", "--now", HOST_NOW, "prompt"]));
     let plugin = Path::new(env!("CARGO_MANIFEST_DIR")).join("runway.tmux");
-    // (status-right, the length set before the plugin, the length after it)
-    for (i, (right, before, after)) in [
-        // The segment and 18 columns more: past tmux's default 40, raised to just what it needs.
-        ("#{runway} | %d-%b-%y %H:%M", None, "46"),
+    let marked = format!("{plain} · runway: see doctor");
+    // (status-right, the length set before the plugin, the length after it, the arguments, what shows)
+    for (i, (right, before, after, args, shown)) in [
+        // The segment's 49 (two tools, then room for the marker) and 18 columns more: past tmux's
+        // default 40, raised to just what it needs.
+        ("#{runway} | %d-%b-%y %H:%M", None, "67", "", &plain),
         // A length the person set higher stays.
-        ("#{runway} | %d-%b-%y %H:%M", Some("120"), "120"),
-        // Room enough already: tmux's default stays.
-        ("#{runway} %H:%M", None, "40"),
+        ("#{runway} | %d-%b-%y %H:%M", Some("120"), "120", "", &plain),
+        // Room enough already: the length stays.
+        ("#{runway} %H:%M", Some("55"), "55", "", &plain),
+        // An argument runway does not know: the marker that says so shows whole after both tools.
+        ("#{runway} %H:%M", None, "55", "--no-such-flag", &marked),
     ]
     .into_iter()
     .enumerate()
@@ -477,6 +481,7 @@ fn the_plugin_makes_room_for_what_status_right_held() {
         t.run(&["set", "-g", "status-right", right]);
         t.run(&["set", "-g", "status-interval", "1"]);
         t.run(&["set", "-g", "@runway-bin", BIN]);
+        t.run(&["set", "-g", "@runway-args", args]);
         if let Some(n) = before {
             t.run(&["set", "-g", "status-right-length", n]);
         }
@@ -492,7 +497,7 @@ fn the_plugin_makes_room_for_what_status_right_held() {
         );
         let date = t.run(&["display", "-p", "| %d-%b-%y"]);
         outer.wait("the whole segment and what followed it", |sc| {
-            sc.contains(&plain) && (!right.contains("%d") || sc.contains(date.trim()))
+            sc.contains(shown.as_str()) && (!right.contains("%d") || sc.contains(date.trim()))
         });
     }
 }
