@@ -29,8 +29,12 @@ fn week(s: &Sandbox, tool: &str, now: &str) -> Value {
 }
 
 fn same_as_fresh(s: &Sandbox, tool: &str) {
+    same_as_fresh_at(s, tool, NOW)
+}
+
+fn same_as_fresh_at(s: &Sandbox, tool: &str, now: &str) {
     let fresh = tempfile::tempdir().unwrap();
-    let args = ["--now", NOW, "--providers", tool, "report", "--by", "month", "--json"];
+    let args = ["--now", now, "--providers", tool, "report", "--by", "month", "--json"];
     let a = json_of(&s.cmd().args(args).output().unwrap());
     let b = json_of(&s.cmd_with_cache(fresh.path()).args(args).output().unwrap());
     assert_eq!(a, b, "{tool}: the cache's answer and a fresh read differ");
@@ -140,4 +144,74 @@ fn status_says_a_copilot_session_is_still_open() {
     assert!(status(&s, july).contains(&line(1)), "{}", status(&s, july));
     append(&events, &text.as_bytes()[cut..]);
     assert!(!status(&s, july).contains("no end written"), "{}", status(&s, july));
+}
+
+/// OpenCode's message ids are 48 bits of (milliseconds × 4096 + a counter): they wrapped on
+/// 2026-08-14, and a message written since sorts before every older one. The real database of
+/// 1.18.33 holds both (January's `msg_baf…`, December's `msg_24a…`): with December's taken out, read,
+/// then written again row by row through one connection (its log never checkpointed, as while
+/// OpenCode runs), each prompt's figures equal a fresh read. Then the newest rows are deleted and
+/// others written in their place (a session reverted), which SQLite gives the same rowids.
+#[test]
+fn opencode_messages_written_after_the_ids_wrapped_are_read() {
+    const LATER: &str = "2026-12-31T00:00:00Z";
+    let folder = ".local/share/opencode";
+    let s = home_with(folder, &fixtures().join("agents-runs/opencode-1.18.33/.local/share/opencode"));
+    let c = rusqlite::Connection::open(s.home().join(folder).join("opencode.db")).unwrap();
+    let cols = "id, session_id, time_created, time_updated, data";
+    type Row = (String, String, i64, i64, String);
+    let later: Vec<Row> = {
+        let mut q = c.prepare(&format!("SELECT {cols} FROM message WHERE id < 'msg_b' ORDER BY rowid")).unwrap();
+        q.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert_eq!(later.len(), 4, "December's four messages");
+    c.execute("DELETE FROM message WHERE id < 'msg_b'", []).unwrap();
+    let before = week(&s, "opencode", LATER);
+    same_as_fresh_at(&s, "opencode", LATER);
+    let insert = |r: &Row| {
+        c.execute(
+            &format!("INSERT INTO message ({cols}) VALUES (?1, ?2, ?3, ?4, ?5)"),
+            rusqlite::params![r.0, r.1, r.2, r.3, r.4],
+        )
+        .unwrap()
+    };
+    for r in &later {
+        insert(r);
+        // The first run after the write: a run with nothing written since may read the whole
+        // database again (its log's ctime moved), which would hide a row the first one missed.
+        same_as_fresh_at(&s, "opencode", LATER);
+    }
+    let after = week(&s, "opencode", LATER);
+    assert!(after["totalTokens"].as_u64() > before["totalTokens"].as_u64(), "{after} vs {before}");
+    // Reverted: the two newest go, and two new messages take their rowids.
+    c.execute("DELETE FROM message WHERE id IN (?1, ?2)", [&later[2].0, &later[3].0]).unwrap();
+    for (r, id) in [(&later[2], "msg_24a800000001aaaaaaaaaaaaaa"), (&later[3], "msg_24a800000002aaaaaaaaaaaaaa")] {
+        insert(&(id.to_owned(), r.1.clone(), r.2 + 600_000, r.3 + 600_000, r.4.clone()));
+    }
+    // Read whole again, then: not by a prompt whose budget is smaller than the database (it leaves
+    // it to a run with the room), by the report after it.
+    let o = s
+        .cmd()
+        .env("RUNWAY_PROMPT_BYTES", "4096")
+        .args(["--timings", "--now", LATER, "--providers", "opencode", "prompt"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("read-bytes 0,"), "{err}");
+    same_as_fresh_at(&s, "opencode", LATER);
+}
+
+/// Nothing written, nothing read: a prompt after a prompt reads none of OpenCode's database, though
+/// SQLite (run as root, as in a container) touches its log's ctime at every connection.
+#[test]
+fn a_quiet_opencode_database_is_not_read_again() {
+    let folder = ".local/share/opencode";
+    let s = home_with(folder, &fixtures().join("agents-runs/opencode-1.2.1/.local/share/opencode"));
+    assert!(read_bytes(&s, "opencode") > 100_000, "the first prompt reads it");
+    for _ in 0..2 {
+        assert_eq!(read_bytes(&s, "opencode"), 0);
+    }
 }

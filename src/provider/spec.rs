@@ -66,9 +66,19 @@ pub struct ReadingFile {
 /// as the newest one the tables know.
 pub type Family = (String, Vec<u32>);
 
-/// A database's read: its path, where the last read left, what it finds; gives where the next read
-/// starts.
-pub type Query = fn(&Path, &[u8], &mut Vec<Found<'static>>) -> io::Result<Vec<u8>>;
+/// A database's read: its path, where the last read left, the bytes this run may read, what it
+/// finds. A read that must take every row, of a database larger than that, is left to a run with the
+/// room (`WouldBlock`, as when the tool holds it).
+pub type Query = fn(&Path, &[u8], u64, &mut Vec<Found<'static>>) -> io::Result<Queried>;
+
+/// What a database's read says of itself.
+pub struct Queried {
+    /// Where the next read starts.
+    pub next: Vec<u8>,
+    /// It read every row, because where the last read left was no longer there: what the file gave
+    /// before is replaced (rows deleted since are gone), not added to.
+    pub whole: bool,
+}
 
 /// How a provider's files read.
 #[derive(Clone, Copy)]

@@ -202,14 +202,15 @@ fn read_file(job: &Job, run: Run, f: &std::fs::File, md: &std::fs::Metadata) -> 
         }
         Shape::Database(query) => {
             let mut seen = Vec::new();
-            match query(path, aux, &mut seen) {
-                Ok(next) => {
+            match query(path, aux, job.limit, &mut seen) {
+                Ok(q) => {
                     x.take(&mut seen);
                     let read = tail::Read { bytes: stamp.size, ..tail::Read::default() };
-                    Ok(Out { restarted, stamp, read, head: 0, found: x.finish(next) })
+                    let restarted = restarted || q.whole;
+                    Ok(Out { restarted, stamp, read, head: 0, found: x.finish(q.next) })
                 }
-                // The tool holds it (a checkpoint, a migration): what it said before stands, and
-                // the next run asks again.
+                // The tool holds it (a checkpoint, a migration), or it must be read whole and this
+                // run has not the room: what it said before stands, and the next run asks again.
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                     let read = tail::Read { pending: true, ..tail::Read::default() };
                     Ok(Out { restarted: false, stamp, read, head: 0, found: x.finish(aux.to_vec()) })

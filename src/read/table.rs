@@ -118,7 +118,9 @@ pub fn stamp(provider: Provider, path: &std::path::Path, md: &std::fs::Metadata)
         if let Ok(l) = std::fs::metadata(&log) {
             s.size = s.size.saturating_add(l.len());
             s.mtime_ns = s.mtime_ns.max(mtime_ns(&l));
-            s.ctime_ns = s.ctime_ns.max(ctime_ns(&l));
+            // Not its ctime: SQLite, run as root, gives the log the database's owner at every
+            // connection, a read-only one too, so every run would have read the database again
+            // (whole: a change of ctime alone is a rewrite in place). A write moves its mtime.
         }
     }
     s
