@@ -1,5 +1,5 @@
-//! A transcript rewritten in place (the same inode, the same size, its mtime put back) is noticed: its
-//! ctime moved, and at the full walk its head and tail are compared too; and a directory reached twice
+//! A transcript rewritten in place (the same inode, the same size) is noticed: its mtime moved, or,
+//! put back, its ctime did, and at the full walk its head and tail are compared too; and a directory reached twice
 //! through a link loop is walked once, so a rewrite there does not count a project twice.
 // These drive the Linux binary through Unix shells and files; the Windows binary is tested from
 // Linux too, under Wine (windows.rs).
@@ -79,6 +79,32 @@ fn an_idle_file_rewritten_the_same_way_is_read_again_at_the_full_walk() {
     let fresh = s.fresh_status(HOST_NOW);
     let o = s.cmd().env("RUNWAY_RESCAN_SECS", "0").args(["--now", HOST_NOW, "status", "--json"]).output().unwrap();
     assert_eq!(figures(&json_of(&o)), figures(&fresh));
+}
+
+/// One call's `"output_tokens":N` in the middle of the file (past its first 4 KiB, before its last
+/// line) made another number of the same width, written in place with a new mtime: the same inode
+/// and size, one figure changed where neither the head nor the tail the cache compares is.
+fn rewrite_one_in_the_middle(path: &Path) {
+    let mut bytes = fs::read(path).unwrap();
+    let key = b"\"output_tokens\":";
+    let last_line = bytes[..bytes.len() - 1].iter().rposition(|b| *b == b'\n').unwrap();
+    let at = (4096..last_line).find(|&i| bytes[i..].starts_with(key)).unwrap() + key.len();
+    let digits = bytes[at..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let new = if bytes[at] == b'9' { b'8' } else { b'9' };
+    bytes[at..at + digits].fill(new);
+    let mut f = fs::OpenOptions::new().write(true).open(path).unwrap();
+    f.write_all(&bytes).unwrap();
+    f.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(2)).unwrap();
+}
+
+#[test]
+fn a_same_size_rewrite_in_the_middle_with_a_new_mtime_is_read_again() {
+    let s = Sandbox::claude_fixture();
+    let before = s.status(HOST_NOW);
+    rewrite_one_in_the_middle(&s.session(LIVE));
+    let fresh = s.fresh_status(HOST_NOW);
+    assert_ne!(figures(&fresh), figures(&before), "the rewrite changed the figures");
+    assert_eq!(figures(&s.status(HOST_NOW)), figures(&fresh));
 }
 
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {

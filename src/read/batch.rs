@@ -127,21 +127,24 @@ fn read_file(job: &Job, run: Run, f: &std::fs::File, md: &std::fs::Metadata) -> 
     let path = Path::new(os_str(&job.path));
     let stamp = stamp(job.provider, path, md);
     let shape = (job.provider.spec().shape)(path.file_name().map_or(&b""[..], bytes));
-    // A document rewritten whole has no old part to keep: any change is read from the start.
-    let mut restarted = matches!(shape, Shape::Whole(_))
-        || match &job.prev {
-            None => true,
-            Some(p) => {
-                let m = p.mark;
-                // Rewritten in place: the same size and mtime (put back), but the inode changed.
-                let in_place = stamp.size == p.size && stamp.mtime_ns == p.mtime_ns && stamp.ctime_ns != p.ctime_ns;
-                identity(path, md) != (p.dev, p.ino)
-                    || md.len() < m.scanned.max(m.offset)
-                    || in_place
-                    || (m.offset > 0 && tail::fingerprint_at(f, m.offset)? != p.fp)
-                    || (m.offset > 0 && tail::head_fingerprint(f, m.offset)? != p.head)
-            }
-        };
+    let mut restarted = match (&job.prev, shape) {
+        // A document rewritten whole has no old part to keep: any change is read from the start.
+        (None, _) | (_, Shape::Whole(_)) => true,
+        // A database's reads find its changes themselves (`spec::Query`): only another file starts
+        // again. (Its size and times move as SQLite reuses its log in place.)
+        (Some(p), Shape::Database(_)) => identity(path, md) != (p.dev, p.ino),
+        (Some(p), Shape::Lines(_)) => {
+            let m = p.mark;
+            // Rewritten in place: the same size, yet written (its mtime moved, or was put back and
+            // its ctime moved). An append-only file that was written grew.
+            let in_place = stamp.size == p.size && (stamp.mtime_ns != p.mtime_ns || stamp.ctime_ns != p.ctime_ns);
+            identity(path, md) != (p.dev, p.ino)
+                || md.len() < m.scanned.max(m.offset)
+                || in_place
+                || (m.offset > 0 && tail::fingerprint_at(f, m.offset)? != p.fp)
+                || (m.offset > 0 && tail::head_fingerprint(f, m.offset)? != p.head)
+        }
+    };
     let (from, aux) = match (&job.prev, restarted) {
         (Some(p), false) => (p.mark, p.aux.as_slice()),
         _ => (tail::Mark::default(), &[][..]),
