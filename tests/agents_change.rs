@@ -215,3 +215,36 @@ fn a_quiet_opencode_database_is_not_read_again() {
         assert_eq!(read_bytes(&s, "opencode"), 0);
     }
 }
+
+/// A session copied with its mtime kept (`cp -p`, rsync, a sync tool) into a folder whose path sorts
+/// first: its calls stay with the original, read as they came or by a fresh cache, which numbers
+/// files by when each was made, not by when each was last written.
+#[test]
+fn a_copy_that_kept_its_mtime_leaves_the_calls_with_the_original() {
+    let s = Sandbox::empty();
+    let chats =
+        fixtures().join("agents/gemini/tmp/7e8989f71805c3147f6be9b7a71de2a156f8face69f9380beeeb8a777414f21c/chats");
+    let name = "session-2026-01-15T20-51-f7633853.json";
+    let folder = |p: &str| {
+        let d = s.home().join(".gemini/tmp").join(p);
+        std::fs::create_dir_all(d.join("chats")).unwrap();
+        std::fs::write(d.join(".project_root"), format!("/home/u/{p}\n")).unwrap();
+        d.join("chats").join(name)
+    };
+    let original = folder("zproj");
+    std::fs::copy(chats.join(name), &original).unwrap();
+    s.cmd().args(["--providers", "gemini", "prompt"]).output().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let copy = folder("aproj");
+    std::fs::copy(&original, &copy).unwrap();
+    let mtime = std::fs::metadata(&original).unwrap().modified().unwrap();
+    std::fs::File::options().write(true).open(&copy).unwrap().set_modified(mtime).unwrap();
+    s.cmd().args(["--providers", "gemini", "prompt"]).output().unwrap();
+    let args = ["--now", NOW, "--providers", "gemini", "report", "--by", "project", "--json"];
+    let kept = json_of(&s.cmd().args(args).output().unwrap());
+    let fresh = tempfile::tempdir().unwrap();
+    let rebuilt = json_of(&s.cmd_with_cache(fresh.path()).args(args).output().unwrap());
+    let names = |v: &Value| v["project"].as_array().unwrap().iter().map(|r| r["period"].clone()).collect::<Vec<_>>();
+    assert_eq!(names(&kept), ["/home/u/zproj"], "{kept}");
+    assert_eq!(kept, rebuilt);
+}

@@ -20,8 +20,8 @@ use crate::ground::provider::Provider;
 
 #[derive(Debug)]
 pub enum Change {
-    /// A file not in the table yet, with the size it had.
-    New { path: Vec<u8>, provider: Provider, size: u64, mtime_ns: i64 },
+    /// A file not in the table yet, with the size it had and when it was made (`platform::born_ns`).
+    New { path: Vec<u8>, provider: Provider, size: u64, born_ns: i64 },
     /// A known file whose size, mtime or identity differs from the table, with the size it has.
     Changed { idx: usize, size: u64 },
     /// A known file that is no longer there (or no longer a regular file).
@@ -146,7 +146,7 @@ pub fn full(roots: &[Root], state: Table) -> Scan {
                     changes.push(Change::Changed { idx: i, size: st.size });
                 }
             }
-            None => changes.push(Change::New { path, provider, size: st.size, mtime_ns: st.mtime_ns }),
+            None => changes.push(Change::New { path, provider, size: st.size, born_ns: platform::born_ns(&md) }),
         }
     }
     for (i, s) in seen.iter().enumerate() {
@@ -296,7 +296,7 @@ fn relist(state: Table, dirty: &[usize]) -> (Vec<DirEntry>, Vec<Change>, u64) {
                         path: pb,
                         provider: d.provider,
                         size: st.size,
-                        mtime_ns: st.mtime_ns,
+                        born_ns: platform::born_ns(&md),
                     }),
                 }
             }
@@ -324,7 +324,7 @@ fn relist(state: Table, dirty: &[usize]) -> (Vec<DirEntry>, Vec<Change>, u64) {
     for (path, provider, md) in w.files {
         if !file_idx.contains_key(path.as_slice()) && !known_elsewhere(path_of(&path), &md) {
             let st = stamp(provider, path_of(&path), &md);
-            changes.push(Change::New { path, provider, size: st.size, mtime_ns: st.mtime_ns });
+            changes.push(Change::New { path, provider, size: st.size, born_ns: platform::born_ns(&md) });
         }
     }
     dirs.extend(w.dirs);

@@ -277,7 +277,7 @@ fn update(
     let mut new = Vec::new();
     for c in scanned.changes {
         match c {
-            Change::New { path, provider, size, mtime_ns } => new.push((mtime_ns, path, provider, size)),
+            Change::New { path, provider, size, born_ns } => new.push((born_ns, path, provider, size)),
             Change::Changed { idx, size } => {
                 let f = db.state.files[idx].clone();
                 let path = f.path.clone();
@@ -286,9 +286,11 @@ fn update(
             Change::Gone { idx } => gone.push(idx),
         }
     }
-    // New files get their ids oldest first: a call repeated whole in several files (a resumed or
-    // forked session repeats its parent's) counts in the one with the lowest id (`dedup::better`),
-    // so a rebuilt cache gives it to the older file, as an incremental read did when the copy came.
+    // New files get their ids oldest first, by when each was made (not by its last write: the
+    // parent may be written to after the copy, and a copy may keep its parent's mtime): a call
+    // repeated whole in several files (a resumed or forked session repeats its parent's) counts in
+    // the one with the lowest id (`dedup::better`), so a rebuilt cache gives it to the older file, as
+    // an incremental read did when the copy came.
     new.sort();
     for (_, path, provider, size) in new {
         jobs.push(Job { path, provider, prev: None, idx: None, size, limit: 0 });

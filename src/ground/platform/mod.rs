@@ -23,6 +23,17 @@ mod windows;
 #[cfg(windows)]
 pub use windows::*;
 
+/// When a file was made, in nanoseconds since the epoch: its birth time where the system and its
+/// filesystem keep one (Linux's statx, macOS, Windows), else its last write. A copy that kept its
+/// mtime (`cp -p`, rsync, a sync tool) is still born after what it copies.
+pub fn born_ns(md: &std::fs::Metadata) -> i64 {
+    let Ok(t) = md.created() else { return mtime_ns(md) };
+    match t.duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_nanos()).unwrap_or(i64::MAX),
+        Err(_) => mtime_ns(md),
+    }
+}
+
 /// The systems whose conventions differ in where a user's files go.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum System {
