@@ -137,3 +137,29 @@ fn every_row_of_every_agents_files_equals_the_independent_count() {
     }
     assert!(n == 0 || n > 40, "{n} rows compared");
 }
+
+/// Premium requests a Copilot session's shutdowns report (3, then 2 in a resumed process) are
+/// counted on its calls, as the independent count counts them: the real 1.0.64 session, whose
+/// shutdowns reported 0, with those two figures written in.
+#[test]
+fn premium_requests_a_session_reports_are_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let from = runs().join("copilot-1.0.64/.copilot");
+    copy_tree(&from, dir.path());
+    let events = dir.path().join("session-state/0c1d273f-4a47-44e5-925d-abf8e1f14c2e/events.jsonl");
+    let text = std::fs::read_to_string(&events).unwrap();
+    let mut shutdowns = text.split("\"totalPremiumRequests\":0");
+    let mut out = shutdowns.next().unwrap().to_owned();
+    for (n, rest) in shutdowns.enumerate() {
+        out += &format!("\"totalPremiumRequests\":{}", [3, 2][n]);
+        out += rest;
+    }
+    assert_ne!(out, text);
+    std::fs::write(&events, out).unwrap();
+    let s = home_with("copilot", dir.path());
+    let v = report(&s, "copilot", "session", "UTC");
+    let premium: f64 =
+        v["session"].as_array().unwrap().iter().map(|r| r["runway"]["premiumRequests"].as_f64().unwrap()).sum();
+    assert_eq!(premium, 5.0, "{v}");
+    assert!(equal_to_the_oracle("copilot", dir.path()) > 0);
+}

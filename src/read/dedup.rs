@@ -21,6 +21,8 @@ pub fn better(a: &Rec, b: &Rec) -> Ordering {
     a.tok
         .total()
         .cmp(&b.tok.total())
+        // A call given again with the premium requests a later event reported (Copilot's shutdown).
+        .then(a.premium.cmp(&b.premium))
         .then(b.sidechain().cmp(&a.sidechain()))
         .then(b.ts.cmp(&a.ts))
         .then(a.cost.cmp(&b.cost))
