@@ -195,7 +195,8 @@ impl App {
             .map(|(five, seven)| Calibration { five, seven })
             .or(key.is_none().then(Calibration::default));
         let learned = ev.calibration.is_none();
-        let r = forecast::compute(&ledger, &ev, now, &self.cfg.forecast);
+        let settings = forecast::Settings { learn_limit: p.spec().learns_limit, ..self.cfg.forecast };
+        let r = forecast::compute(&ledger, &ev, now, &settings);
         if let (true, Some(k), None) = (learned, key, ledger.fault()) {
             let _ = memo::put(cache, db, p, k, (r.calibration.five, r.calibration.seven));
         }

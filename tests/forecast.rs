@@ -321,3 +321,40 @@ fn the_weeks_calls_in_words_are_those_its_lines_add_up_to() {
     in_models.extend(lines[models + 1..].iter().take_while(|l| l.starts_with("    ")).flat_map(|l| calls(l)));
     assert_eq!(calls(lines[at]), vec![in_models.iter().sum::<u64>()], "{text}");
 }
+
+/// Gemini CLI's quota is not a 5-hour window of dollars: its `5h` is runway's own block, a share only
+/// against a limit the user sets. A real session worked again on eleven days (blocks enough for
+/// Claude Code's history to learn a limit from) learns none: no share, the block's cost, and `status`
+/// says why; with `--limit-cost` the share is against it.
+#[test]
+fn a_tool_whose_window_is_runways_own_block_learns_no_limit() {
+    let s = Sandbox::empty();
+    let name = "session-2026-01-15T20-51-f7633853.json";
+    let from = fixtures()
+        .join("agents/gemini/tmp/7e8989f71805c3147f6be9b7a71de2a156f8face69f9380beeeb8a777414f21c/chats")
+        .join(name);
+    let text = std::fs::read_to_string(from).unwrap();
+    let chats = s.home().join(".gemini/tmp/7e8989f71805c3147f6be9b7a71de2a156f8face69f9380beeeb8a777414f21c/chats");
+    std::fs::create_dir_all(&chats).unwrap();
+    for day in 10..21 {
+        let again = text
+            .replace("2026-01-15T", &format!("2026-11-{day}T"))
+            .replace("f7633853-6663-4dbb-bbf4-6159afa29df8", &format!("f7633853-6663-4dbb-bbf4-61590000{day:04}"));
+        std::fs::write(chats.join(name.replace("01-15", &format!("11-{day}"))), again).unwrap();
+    }
+    let now = "2026-11-20T21:00:00Z";
+    let status = |extra: &[&str]| {
+        let args = [&["--providers", "gemini", "--now", now][..], extra, &["status", "--json"]].concat();
+        json_of(&s.cmd().args(args).output().unwrap())
+    };
+    let l = &status(&[])["gemini"]["limit"];
+    assert_eq!((l["source"].as_str(), &l["used_percent"]), (Some("none"), &Value::Null), "{l}");
+    let words = stdout(&s.cmd().args(["--providers", "gemini", "--now", now, "status"]).output().unwrap());
+    assert!(words.contains("runway's own block"), "{words}");
+    let seg =
+        stdout(&s.cmd().args(["--providers", "gemini", "--now", now, "prompt", "--shell", "plain"]).output().unwrap());
+    assert!(seg.starts_with("5h $") && !seg.contains('%'), "{seg}");
+    let set = &status(&["--limit-cost", "1"])["gemini"]["limit"];
+    assert_eq!(set["source"].as_str(), Some("configured"), "{set}");
+    assert!(set["used_percent"].as_f64().unwrap() > 0.0, "{set}");
+}

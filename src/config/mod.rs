@@ -264,6 +264,8 @@ pub fn resolve(g: &Given, env: &Env, audience: Audience) -> (Config, Vec<String>
             limits: Configured { cost_usd: v.limit_cost, tokens: v.limit_tokens },
             trust: Trust { fresh_ms: (v.server_fresh_mins as i64).saturating_mul(60_000) },
             premium_allowance: v.premium_requests,
+            // Each tool's own: see `App`.
+            learn_limit: true,
         },
         rescan_ms: (v.rescan_secs as i64).saturating_mul(1000),
         timings: g.timings,

@@ -84,6 +84,9 @@ pub struct Limit {
     /// Completed blocks of ten calls or more in the history: what a learned limit stands on, and why
     /// there is none yet (fewer than `ENOUGH_BLOCKS`).
     pub blocks: usize,
+    /// Whether a limit could be learned at all: not for a tool whose 5-hour window is runway's own
+    /// block, not a service's quota (see `Spec::learns_limit`).
+    pub learnable: bool,
 }
 
 /// Completed blocks of ten calls or more before the largest is taken for a limit: with fewer, the
@@ -149,7 +152,15 @@ pub fn choose(
     largest: Option<(u64, Pico)>,
     blocks: usize,
 ) -> Limit {
-    let none = Limit { source: Source::None, measure: Measure::Cost, tokens: None, cost: None, learned: None, blocks };
+    let none = Limit {
+        source: Source::None,
+        measure: Measure::Cost,
+        tokens: None,
+        cost: None,
+        learned: None,
+        blocks,
+        learnable: true,
+    };
     if let Some(usd) = cfg.cost_usd.filter(|v| *v > 0.0) {
         return Limit { source: Source::Configured, cost: Some((usd * 1e12) as Pico), ..none };
     }
@@ -166,6 +177,7 @@ pub fn choose(
             cost: (c > 0).then_some(c),
             learned: Some(how),
             blocks,
+            learnable: true,
         }
     };
     match (per_percent, hit, largest) {

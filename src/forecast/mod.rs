@@ -86,6 +86,9 @@ pub struct Settings {
     pub trust: Trust,
     /// Premium requests a month the plan allows (GitHub Copilot), when the user says.
     pub premium_allowance: Option<f64>,
+    /// Whether the tool's 5-hour window is a service's quota whose limit its history can show (see
+    /// `Spec::learns_limit`); else only a configured limit gives it a share.
+    pub learn_limit: bool,
 }
 
 /// The cost of the block that held the newest "usage limit reached" notice, up to the notice: where
@@ -152,8 +155,16 @@ pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway
     let cost_upto = |t: i64| ledger.sum_between(i64::MIN, t).sums.cost;
     let calibration = ev.calibration.unwrap_or_else(|| Calibration::learn(&Calibration::pairs(&main, now), &cost_upto));
     let (cpp5, cpp7) = (calibration.five, calibration.seven);
-    let hit = limit_hit(ledger, ev, now);
-    let limit = limit::choose(&s.limits, cpp5, hit, view.largest_completed(now), view.meaningful_completed(now));
+    let limit = match s.learn_limit {
+        true => limit::choose(
+            &s.limits,
+            cpp5,
+            limit_hit(ledger, ev, now),
+            view.largest_completed(now),
+            view.meaningful_completed(now),
+        ),
+        false => Limit { learnable: false, ..limit::choose(&s.limits, None, None, None, 0) },
+    };
     let limit = limit.at_least(|| reading_floor(&local, &main, now));
     // What one percent of the 5-hour window costs: from readings, else from the local limit.
     let conv5 = cpp5.map(|c| (c, Source::Extrapolated)).or(limit.cost_per_percent().map(|c| (c, limit.source)));

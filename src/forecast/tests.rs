@@ -49,6 +49,7 @@ fn runway(h: &History, ev: &Evidence, now: i64, limit_usd: Option<f64>) -> Runwa
         limits: Configured { cost_usd: limit_usd, tokens: None },
         trust: Trust { fresh_ms: 30 * M },
         premium_allowance: None,
+        learn_limit: true,
     };
     let r = compute(&l, ev, now, &s);
     assert!(l.fault().is_none());

@@ -43,6 +43,10 @@ pub struct Spec {
     /// local use (against a limit learned or configured, or the service's readings), the week, a
     /// calendar month of premium requests.
     pub windows: &'static [Window],
+    /// Whether its 5-hour window is the service's quota (Claude Code's, Codex's), so that the
+    /// history's blocks can show the limit; else the window is runway's own block of local use, and
+    /// only a limit the user sets (`limit_cost`) gives it a share.
+    pub learns_limit: bool,
     /// Files outside the history that hold the service's readings (Claude Code's `.claude.json`,
     /// Claude Desktop's usage history), each with how to read it.
     pub reading_files: fn(&Env) -> Vec<ReadingFile>,

@@ -106,6 +106,11 @@ fn share(r: &Runway, g: &Gauge) -> String {
 
 /// Why no share is shown: no limit is known yet, and what would give one.
 fn no_limit(r: &Runway) -> String {
+    if !r.limit.learnable {
+        return "no limit: its 5-hour window is runway's own block of its calls, not a quota the service \
+                counts in dollars; limit_cost gives it a share"
+            .to_owned();
+    }
     let n = r.limit.blocks;
     let seen = match n {
         0 => "no finished 5-hour block of ten calls or more yet".to_owned(),

@@ -34,6 +34,7 @@ pub const SPEC: Spec = Spec {
     prices: prices::PRICES,
     family: prices::family,
     windows: &[Window::FiveHour, Window::SevenDay],
+    learns_limit: true,
     reading_files,
     awaiting: None,
 };

@@ -30,6 +30,7 @@ pub const SPEC: Spec = Spec {
     prices: &[],
     family: |_| None,
     windows: &[Window::Month],
+    learns_limit: false,
     reading_files: no_files,
     awaiting: Some(open::awaiting),
 };

@@ -29,6 +29,7 @@ pub const SPEC: Spec = Spec {
     prices: prices::PRICES,
     family: prices::family,
     windows: &[Window::FiveHour],
+    learns_limit: false,
     reading_files: no_files,
     awaiting: None,
 };

@@ -32,6 +32,7 @@ pub const SPEC: Spec = Spec {
     prices: &[],
     family: |_| None,
     windows: &[Window::FiveHour],
+    learns_limit: false,
     reading_files: no_files,
     awaiting: None,
 };
