@@ -14,6 +14,7 @@ use super::emit;
 use crate::config::Given;
 use crate::ground::files::create_private_dir;
 use crate::ground::hash::Hasher;
+use crate::ground::provider::Provider;
 use crate::ground::time::{rfc3339, wall_ms};
 use crate::render::fit;
 use crate::render::style::Style;
@@ -130,11 +131,27 @@ fn run_on(dir: &Path, g: &Given, columns: Option<usize>, args: &[&str]) -> io::R
         Some(n) => c.env("COLUMNS", n.to_string()),
         None => c.env_remove("COLUMNS"),
     };
+    // The sample is the whole history: the person's own tools (Copilot's, OpenCode's, Gemini's and
+    // Kimi's folders are found from the home), readings (`.claude.json`, Claude Desktop's), sync
+    // folder and settings stay out. Their flags come through `--set` below.
+    for name in Provider::ALL.iter().flat_map(|p| p.spec().env) {
+        c.env_remove(name);
+    }
+    for (name, _) in std::env::vars_os() {
+        if name.to_str().is_some_and(|n| n.starts_with("RUNWAY_")) {
+            c.env_remove(name);
+        }
+    }
+    let home = dir.join("home");
+    for name in ["HOME", "USERPROFILE"] {
+        c.env(name, &home);
+    }
+    for name in ["XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "APPDATA", "LOCALAPPDATA"] {
+        c.env_remove(name);
+    }
     c.env("CLAUDE_CONFIG_DIR", dir.join("claude"))
         .env("CODEX_HOME", dir.join("codex"))
-        .env("RUNWAY_CACHE_DIR", dir.join("cache"))
-        .env_remove("RUNWAY_NOW")
-        .env_remove("RUNWAY_PROVIDERS");
+        .env("RUNWAY_CACHE_DIR", dir.join("cache"));
     for (key, v) in &g.flags {
         c.arg(format!("--set={key}={v}"));
     }
@@ -166,7 +183,8 @@ pub fn run(g: &Given, keep: bool, style: &Style, columns: Option<usize>) -> io::
     if keep {
         // One setting a line, so that a narrow terminal does not cut a path in two.
         rest += &format!(
-            "\nKept. Try:\n  CLAUDE_CONFIG_DIR={} \\\n  CODEX_HOME={} \\\n  RUNWAY_CACHE_DIR={} \\\n  runway status --json\n",
+            "\nKept. Try:\n  HOME={} \\\n  CLAUDE_CONFIG_DIR={} \\\n  CODEX_HOME={} \\\n  RUNWAY_CACHE_DIR={} \\\n  runway status --json\n",
+            dir.join("home").display(),
             dir.join("claude").display(),
             dir.join("codex").display(),
             dir.join("cache").display()
