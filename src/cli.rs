@@ -46,14 +46,32 @@ pub enum Shell {
 
 #[derive(Debug)]
 pub enum Cmd {
-    Prompt { shell: Target, notices: bool },
-    Status { json: bool },
+    Prompt {
+        shell: Target,
+        notices: bool,
+    },
+    Status {
+        json: bool,
+    },
     Doctor,
-    Init { host: Host, print_only: bool, claude: ClaudeInit },
-    Statusline { then: Option<String> },
-    Config { markdown: bool },
-    Demo { keep: bool },
-    CatchUp,
+    Init {
+        host: Host,
+        print_only: bool,
+        claude: ClaudeInit,
+    },
+    Statusline {
+        then: Option<String>,
+    },
+    Config {
+        markdown: bool,
+    },
+    Demo {
+        keep: bool,
+    },
+    /// `left`: started by a prompt for what it left, not by hand.
+    CatchUp {
+        left: bool,
+    },
     Report(ReportArgs),
     Completions(Shell),
     Man,
@@ -218,10 +236,15 @@ pub fn command() -> Command {
                 .help("README's settings table, in Markdown"),
         ),
     )
-    .subcommand(Command::new("catch-up").about(
-        "Read everything new into the cache now (prompts start this in the background when there is more \
-         than they read in a few milliseconds)",
-    ))
+    .subcommand(
+        Command::new("catch-up")
+            .about(
+                "Read everything new into the cache now (prompts start this in the background when there is \
+                 more than they read in a few milliseconds)",
+            )
+            // How a prompt starts it: it reads what that prompt left, without walking every folder.
+            .arg(Arg::new("left").long("left").action(ArgAction::SetTrue).hide(true)),
+    )
     .subcommand(
         Command::new("report")
             .about("Usage by day, week, month, session, project, model, 5-hour block, device or tool, from the cache")
@@ -328,7 +351,7 @@ fn with_clap(args: &[OsString]) -> Result<Cli, clap::Error> {
         },
         "statusline" => Cmd::Statusline { then: sub.get_one::<String>("then").cloned() },
         "config" => Cmd::Config { markdown: flag("markdown") },
-        "catch-up" => Cmd::CatchUp,
+        "catch-up" => Cmd::CatchUp { left: flag("left") },
         "completions" => Cmd::Completions(match sub.get_one::<String>("shell").map(String::as_str) {
             Some("zsh") => Shell::Zsh,
             Some("bash") => Shell::Bash,

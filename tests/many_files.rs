@@ -168,3 +168,24 @@ fn the_caches_of_roots_that_are_gone_are_removed() {
     assert!(left.contains(&"db-00000000000000bb".to_owned()), "{left:?}");
     assert_eq!(figures(&s.status(HOST_NOW)), figures(&s.fresh_status(HOST_NOW)));
 }
+
+/// A session idle for days that grows (resumed): a prompt's quick look does not stat it, but
+/// `catch-up` run by hand walks every folder, so the figures after it are a fresh read's. Started by a
+/// prompt (`--left`) it does not walk: the prompt's own rescans find it within `rescan_secs`.
+#[test]
+fn catch_up_by_hand_reads_an_idle_session_that_grew() {
+    let s = Sandbox::claude_fixture();
+    one_call_files(&s, 3);
+    let two_days = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 86_400);
+    let idle = s.projects().join("-home-USER-many-1/00000001-many.jsonl");
+    fs::File::options().append(true).open(&idle).unwrap().set_modified(two_days).unwrap();
+    assert_quiet(&s.run(&["--now", HOST_NOW, "catch-up"]));
+    let line =
+        fs::read_to_string(&idle).unwrap().replace("msg_many_1", "msg_resumed").replace("req_many_1", "req_resumed");
+    append(&idle, line.as_bytes());
+    let fresh = s.fresh_status(HOST_NOW);
+    assert_quiet(&s.run(&["--now", HOST_NOW, "catch-up", "--left"]));
+    assert_ne!(figures(&s.status(HOST_NOW)), figures(&fresh), "a prompt's catch-up has not walked yet");
+    assert_quiet(&s.run(&["--now", HOST_NOW, "catch-up"]));
+    assert_eq!(figures(&s.status(HOST_NOW)), figures(&fresh));
+}

@@ -14,11 +14,15 @@ use crate::store::ingest::Pace;
 /// Rounds before giving up: each reads 256 MiB, so this is 64 GiB of new history in one go.
 const MAX_ROUNDS: usize = 256;
 
-pub fn run(cfg: Config) -> io::Result<ExitCode> {
+/// `left`: started by a prompt, for what it left. Run by hand, the first round walks every folder, as
+/// a full rescan does: a file idle for hours that grew (a session resumed from yesterday) is read now,
+/// not at the next rescan.
+pub fn run(cfg: Config, left: bool) -> io::Result<ExitCode> {
     let started = std::time::Instant::now();
     for round in 1..=MAX_ROUNDS {
         // Files' ages and rescans go by the real clock, which moves between rounds.
-        let cfg = Config { wall_ms: crate::ground::time::wall_ms(), ..cfg.clone() };
+        let rescan_ms = if round == 1 && !left { 0 } else { cfg.rescan_ms };
+        let cfg = Config { wall_ms: crate::ground::time::wall_ms(), rescan_ms, ..cfg.clone() };
         let app = App::load(cfg, Pace::Helper);
         let i = &app.run.info;
         // Another run has it, it cannot be kept, or it failed: nothing more to do here.
@@ -53,11 +57,12 @@ pub fn start_if_needed(app: &App) {
     let Ok(exe) = std::env::current_exe() else { return };
     // Detached (a process group of its own, no console window), so Ctrl-C at the prompt does not
     // reach it; no terminal, no output. It is not waited for: it outlives this prompt and is reparented when it exits.
-    let spawned = platform::detached(Command::new(exe).arg("catch-up").env("RUNWAY_CACHE_DIR", app.cfg.cache.dir()))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn();
+    let spawned =
+        platform::detached(Command::new(exe).args(["catch-up", "--left"]).env("RUNWAY_CACHE_DIR", app.cfg.cache.dir()))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
     if let Err(e) = spawned {
         crate::ground::log::warn(&format!("cannot start catch-up in the background: {e}"));
     }

@@ -78,7 +78,7 @@ pub fn run(cli: Cli, quiet: bool, host: &str, env: crate::ground::env::Env) -> i
         Cmd::Init { host, print_only, .. } => init::run(host, print_only, &config::as_args(&cli.given)),
         Cmd::Config { markdown } => config_cmd::run(&cli.given, &env, markdown, cfg.style.ascii),
         Cmd::Demo { keep } => demo::run(&cli.given, keep, &cfg.style, cfg.columns),
-        Cmd::CatchUp => catch_up::run(cfg),
+        Cmd::CatchUp { left } => catch_up::run(cfg, left),
         Cmd::Report(args) => report::run(cfg, args),
         Cmd::Completions(shell) => completions::run(shell),
         Cmd::Man => man::run(),
