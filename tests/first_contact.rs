@@ -464,15 +464,15 @@ fn the_plugin_makes_room_for_what_status_right_held() {
     let marked = format!("{plain} · runway: see doctor");
     // (status-right, the length set before the plugin, the length after it, the arguments, what shows)
     for (i, (right, before, after, args, shown)) in [
-        // The segment's 49 (two tools, then room for the marker) and 18 columns more: past tmux's
-        // default 40, raised to just what it needs.
-        ("#{runway} | %d-%b-%y %H:%M", None, "67", "", &plain),
+        // The segment's 100 (four tools and the marker) and 18 columns more: past tmux's default 40,
+        // raised to just what it needs.
+        ("#{runway} | %d-%b-%y %H:%M", None, "118", "", &plain),
         // A length the person set higher stays.
         ("#{runway} | %d-%b-%y %H:%M", Some("120"), "120", "", &plain),
         // Room enough already: the length stays.
-        ("#{runway} %H:%M", Some("55"), "55", "", &plain),
+        ("#{runway} %H:%M", Some("106"), "106", "", &plain),
         // An argument runway does not know: the marker that says so shows whole after both tools.
-        ("#{runway} %H:%M", None, "55", "--no-such-flag", &marked),
+        ("#{runway} %H:%M", None, "106", "--no-such-flag", &marked),
     ]
     .into_iter()
     .enumerate()

@@ -68,10 +68,11 @@ for candidate in "${HOME:-}/.cargo/bin/runway" "$CURRENT_DIR/../runway" "$CURREN
     fi
 done
 
-# The columns a segment takes at most: two tools in 28 (see `windows` in README), then the marker
-# that sends to `runway doctor` when a setting or an argument is wrong (` · runway: see doctor`, 21):
-# a length bounds the side, it takes nothing while the segment is short.
-columns=49
+# The columns a segment takes at most: two tools fit in 28 (see `windows` in README), four in about
+# 60, and the marker that sends to `runway doctor` when a setting or an argument is wrong
+# (` · runway: see doctor`) takes 21 more. A length bounds the side; it takes nothing while the
+# segment is short.
+columns=100
 args=$(option @runway-args "")
 if [ -n "$bin" ] && [ -x "$bin" ] && balanced "$bin $args"; then
     # The job command: stdin closed and stderr dropped, so nothing can hang or leak into the bar.
