@@ -53,6 +53,7 @@ fn each_tool_shows_on_every_surface() {
             _ => "Kimi Code",
         };
         assert!(text.lines().any(|l| l == title) && text.contains("calls"), "{tool}: {text}");
+
         // doctor: the tool's folder, found, and what was read of it.
         let doc = stdout(&s.cmd().arg("doctor").output().unwrap());
         let root = s.home().join(folder);
@@ -104,4 +105,14 @@ fn status_in_words_shows_the_tools_the_settings_name_in_their_order() {
     // `--json` keeps every tool's object: its shape is what scripts read.
     let v = json_of(&s.cmd().args(["--now", now, "--providers", "claude", "status", "--json"]).output().unwrap());
     assert!(v["gemini"]["week"]["entries"].as_u64().unwrap() > 0, "{}", v["gemini"]);
+}
+
+/// A window whose calls name a model no table prices (Kimi Code 2.1.0's run against a stand-in model)
+/// says so in words, with its tokens.
+#[test]
+fn a_window_of_unpriced_calls_says_so() {
+    let s = with(".kimi-code", "agents-runs/kimi-code-2.1.0/.kimi-code");
+    let text =
+        stdout(&s.cmd().args(["--now", "2026-12-06T09:00:00Z", "--providers", "kimi", "status"]).output().unwrap());
+    assert!(text.contains("tokens so far, some from models without a price"), "{text}");
 }

@@ -76,7 +76,7 @@ fn share(r: &Runway, g: &Gauge) -> String {
                 (Some(c), Measure::Cost) => format!("so no share of the ${:.2} limit can be told", usd(c)),
                 _ => no_limit(r),
             };
-            return format!("{} tokens so far, some of models without a price; {why}", count(g.tokens));
+            return format!("{} tokens so far, some from models without a price; {why}", count(g.tokens));
         }
         return format!("${:.2} so far; {}", usd(g.cost), no_limit(r));
     };
