@@ -42,6 +42,7 @@ pub enum Shell {
     Zsh,
     Bash,
     Fish,
+    Powershell,
 }
 
 #[derive(Debug)]
@@ -287,12 +288,13 @@ pub fn command() -> Command {
             .after_help(
                 "zsh:  runway completions zsh > \"${fpath[1]}/_runway\"\n\
                  bash: runway completions bash > ~/.local/share/bash-completion/completions/runway\n\
-                 fish: runway completions fish > ~/.config/fish/completions/runway.fish",
+                 fish: runway completions fish > ~/.config/fish/completions/runway.fish\n\
+                 PowerShell, in $PROFILE: runway completions powershell | Out-String | Invoke-Expression",
             )
             .arg(
                 Arg::new("shell")
                     .required(true)
-                    .value_parser(["zsh", "bash", "fish"])
+                    .value_parser(["zsh", "bash", "fish", "powershell"])
                     .help("The shell the completions are for"),
             ),
     )
@@ -355,6 +357,7 @@ fn with_clap(args: &[OsString]) -> Result<Cli, clap::Error> {
         "completions" => Cmd::Completions(match sub.get_one::<String>("shell").map(String::as_str) {
             Some("zsh") => Shell::Zsh,
             Some("bash") => Shell::Bash,
+            Some("powershell") => Shell::Powershell,
             _ => Shell::Fish,
         }),
         "man" => Cmd::Man,

@@ -45,6 +45,9 @@ fn shell_exe(shell: &str) -> String {
 fn completions_complete_in_real_shells() {
     let s = Sandbox::empty();
     let dir = s.dir.path();
+    // PowerShell's: made too (no PowerShell here to run them).
+    let ps = stdout(&s.run(&["completions", "powershell"]));
+    assert!(ps.contains("Register-ArgumentCompleter") && ps.contains("'runway'"), "{ps}");
     for shell in ["bash", "fish", "zsh"] {
         let o = s.run(&["completions", shell]);
         assert!(o.status.success() && !o.stdout.is_empty(), "{shell}");
@@ -71,7 +74,8 @@ fn completions_complete_in_real_shells() {
     }
     if have("fish") {
         let script = format!(
-            "source {}/c.fish; complete -C 'runway sta'; echo ==; complete -C 'runway report --by '; echo ==; complete -C 'runway --limit-c'",
+            "source {}/c.fish; complete -C 'runway sta'; echo ==; complete -C 'runway report --by '; echo ==; \
+             complete -C 'runway --limit-c'; echo ==; complete -C 'runway init z'; echo ==; complete -C 'runway completions '",
             dir.display()
         );
         let o = sandboxed(dir, &shell_exe("fish")).args(["--no-config", "-c", &script]).output().unwrap();
@@ -84,6 +88,10 @@ fn completions_complete_in_real_shells() {
             "{out}"
         );
         assert!(parts[2].contains("--limit-cost"), "{out}");
+        // A subcommand's positional values, which clap_complete leaves out of fish's.
+        assert_eq!(parts[3].trim(), "zsh", "{out}");
+        let shells: Vec<&str> = parts[4].lines().collect();
+        assert_eq!(shells, ["bash", "fish", "powershell", "zsh"], "{out}");
     }
     if have("zsh") {
         let script = format!(
