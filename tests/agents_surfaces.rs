@@ -116,3 +116,12 @@ fn a_window_of_unpriced_calls_says_so() {
         stdout(&s.cmd().args(["--now", "2026-12-06T09:00:00Z", "--providers", "kimi", "status"]).output().unwrap());
     assert!(text.contains("tokens so far, some from models without a price"), "{text}");
 }
+
+/// Copilot's month resets on the first of the next month: `status` names the day, not only the hour.
+#[test]
+fn the_months_reset_names_its_day() {
+    let s = with(".copilot", "agents/copilot");
+    let text =
+        stdout(&s.cmd().args(["--now", "2026-07-05T04:10:00Z", "--providers", "copilot", "status"]).output().unwrap());
+    assert!(text.contains("(2026-08-01 00:00 UTC)"), "{text}");
+}

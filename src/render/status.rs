@@ -178,7 +178,8 @@ fn gauge(r: &Runway, g: &Gauge, style: &Style) -> String {
     let reset = g
         .resets_at
         .map(|t| {
-            format!(" · resets in {} ({})", duration(t - r.now), local(t, r.now, style, g.window == Window::SevenDay))
+            // The day too where the reset may be another day than today's (the week's, the month's).
+            format!(" · resets in {} ({})", duration(t - r.now), local(t, r.now, style, g.window != Window::FiveHour))
         })
         .unwrap_or_default();
     let level = style.level(g.used_percent, g.minutes_to_limit.is_some());
