@@ -104,6 +104,13 @@ pub fn provider(r: &Runway, used: &[Attribution], style: &Style) -> Value {
         "week": totals(&r.week),
         "limit": limit,
         "seven_day": r.seven().map(gauge),
+        // The calendar month's premium requests (GitHub Copilot): the count, and the share of the
+        // allowance when one is configured.
+        "month": r.gauge(Window::Month).map(|g| {
+            let mut v = gauge(g);
+            v["premium_requests"] = json!(round2(g.premium as f64 / 1000.0));
+            v
+        }),
         "rate_limits": {
             "five_hour": reading(r.reading(Window::FiveHour), r.five()),
             "seven_day": reading(r.reading(Window::SevenDay), r.seven()),
