@@ -244,7 +244,13 @@ pub fn command() -> Command {
                  more than they read in a few milliseconds)",
             )
             // How a prompt starts it: it reads what that prompt left, without walking every folder.
-            .arg(Arg::new("left").long("left").action(ArgAction::SetTrue).hide(true)),
+            .arg(
+                Arg::new("left")
+                    .long("left")
+                    .action(ArgAction::SetTrue)
+                    .hide(true)
+                    .help("Read what a prompt left, without walking every folder (how a prompt starts it)"),
+            ),
     )
     .subcommand(
         Command::new("report")
