@@ -226,6 +226,18 @@ impl<'a> Ledger<'a> {
     pub fn first_after(&self, t: i64, until: i64) -> Option<i64> {
         let mut best = self.added.iter().map(|e| e.ts).find(|&ts| ts > t && ts <= until);
         if let Some(base) = self.base {
+            // `t` between two of the base's blocks (where the account's window walk asks, at the end
+            // of a window): the next call is the next block's first, known without reading a row.
+            // With five devices' hours that walk asked five times, 153k instructions of the 295k the
+            // sync folder cost a warm prompt (callgrind), each a search through pages of rows.
+            let blocks = &base.blocks[self.p.index()];
+            let k = blocks.partition_point(|b| b.block.first <= t);
+            if let Some(next) = blocks.get(k).filter(|n| !self.removed(n.first_row))
+                && (k == 0 || blocks[k - 1].block.last <= t)
+            {
+                let ts = Some(next.block.first).filter(|&ts| ts <= until);
+                return [best, ts].into_iter().flatten().min();
+            }
             let r = (|| -> io::Result<Option<i64>> {
                 let mut i = base.rows_upto(self.p, t)?;
                 while i < base.rows[self.p.index()] {

@@ -131,3 +131,37 @@ fn blocks_kept_whole_when_only_later_calls_came() {
         assert_eq!(v.largest_completed(now), largest, "at {now}");
     }
 }
+
+#[test]
+fn the_first_call_after_an_instant_is_the_one_a_scan_finds() {
+    // Three blocks, the gaps between them longer than a window: 1-3 h, 10-11 h, 20 h. The 10 h call
+    // is superseded by an adjustment, so the second block's first row does not count.
+    use crate::store::state::Adj;
+    let d = tempfile::tempdir().unwrap();
+    let h = HOUR_MS;
+    let hours = [1, 2, 3, 10, 11, 20];
+    let b = base_of(hours.iter().map(|&x| rec(x as u64, x * h, 1)).collect(), d.path());
+    assert_eq!(b.blocks[Provider::CLAUDE.index()].len(), 3);
+    let plain = State::empty();
+    let adjusted = State {
+        adj: vec![Adj {
+            msg: 10,
+            provider: Provider::CLAUDE,
+            removed: vec![(3, rec(10, 10 * h, 1).entry())],
+            added: vec![rec(10, 10 * h + h / 2, 2).entry()],
+        }],
+        ..State::empty()
+    };
+    for st in [&plain, &adjusted] {
+        let l = Ledger::new(Provider::CLAUDE, Some(&b), st);
+        for t in (0..50).map(|i| i * h / 2) {
+            for until in [t + h, t + 5 * h, 30 * h] {
+                let scan = l.entries_between(t, until).first().map(|e| e.ts);
+                assert_eq!(l.first_after(t, until), scan, "after {t}, until {until}");
+            }
+        }
+    }
+    // By hand: after 5 h (a gap), the 10 h call; after 5 h with it superseded, its replacement at 10.5 h.
+    assert_eq!(Ledger::new(Provider::CLAUDE, Some(&b), &plain).first_after(5 * h, 30 * h), Some(10 * h));
+    assert_eq!(Ledger::new(Provider::CLAUDE, Some(&b), &adjusted).first_after(5 * h, 30 * h), Some(10 * h + h / 2));
+}
