@@ -248,3 +248,36 @@ fn a_copy_that_kept_its_mtime_leaves_the_calls_with_the_original() {
     assert_eq!(names(&kept), ["/home/u/zproj"], "{kept}");
     assert_eq!(kept, rebuilt);
 }
+
+/// A database whose rows sit in its log (OpenCode 1.2.1's: a 4 KiB file and a 185 KiB log), read whole
+/// again after its newest row was replaced: a prompt whose budget is smaller than the file and its
+/// log together leaves that to a run with the room, though the file alone would fit.
+#[test]
+fn a_whole_read_counts_the_log_against_the_budget() {
+    let folder = ".local/share/opencode";
+    let s = home_with(folder, &fixtures().join("agents-runs/opencode-1.2.1/.local/share/opencode"));
+    let dir = s.home().join(folder);
+    s.cmd().args(["--providers", "opencode", "catch-up"]).output().unwrap();
+    let c = rusqlite::Connection::open(dir.join("opencode.db")).unwrap();
+    c.execute_batch(
+        "INSERT INTO message (id, session_id, time_created, time_updated, data)
+           SELECT 'msg_zzzz_new', session_id, time_created + 1, time_updated + 1, data FROM message
+           WHERE rowid = (SELECT max(rowid) FROM message);
+         DELETE FROM message WHERE rowid = (SELECT max(rowid) - 1 FROM message);",
+    )
+    .unwrap();
+    let (db, log) = (
+        std::fs::metadata(dir.join("opencode.db")).unwrap().len(),
+        std::fs::metadata(dir.join("opencode.db-wal")).unwrap().len(),
+    );
+    assert!(db < 8192 && db + log > 8192, "{db} + {log}");
+    let o = s
+        .cmd()
+        .env("RUNWAY_PROMPT_BYTES", "8192")
+        .args(["--timings", "--providers", "opencode", "prompt"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("read-bytes 0,"), "{err}");
+    same_as_fresh(&s, "opencode");
+}

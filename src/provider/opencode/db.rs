@@ -70,6 +70,13 @@ fn next(seen: &[Seen]) -> Option<&Seen> {
     writing.min_by_key(|s| s.rowid).or_else(|| seen.iter().max_by_key(|s| s.rowid))
 }
 
+/// The bytes a whole read goes through: the database and its log, which can hold all of it.
+fn size(path: &Path) -> u64 {
+    let mut log = path.as_os_str().to_owned();
+    log.push("-wal");
+    [path, Path::new(&log)].iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum()
+}
+
 /// The calls of the messages from `aux` (see `start`; empty for all) on, within `limit` bytes when
 /// every row must be read again (see `spec::Query`).
 pub fn read(path: &Path, aux: &[u8], limit: u64, out: &mut Vec<Found<'static>>) -> io::Result<Queried> {
@@ -77,7 +84,7 @@ pub fn read(path: &Path, aux: &[u8], limit: u64, out: &mut Vec<Found<'static>>) 
     let db = Connection::open_with_flags(path, flags).map_err(sql)?;
     db.busy_timeout(Duration::from_millis(20)).map_err(sql)?;
     let from = start(&db, aux)?;
-    if from == i64::MIN && !aux.is_empty() && std::fs::metadata(path)?.len() > limit {
+    if from == i64::MIN && !aux.is_empty() && size(path) > limit {
         return Err(io::Error::new(io::ErrorKind::WouldBlock, "read whole by a run with the room"));
     }
     let mut stmt = db.prepare(QUERY).map_err(sql)?;
