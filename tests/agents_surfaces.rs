@@ -125,3 +125,18 @@ fn the_months_reset_names_its_day() {
         stdout(&s.cmd().args(["--now", "2026-07-05T04:10:00Z", "--providers", "copilot", "status"]).output().unwrap());
     assert!(text.contains("(2026-08-01 00:00 UTC)"), "{text}");
 }
+
+/// A tool's variable set one folder too deep (`GEMINI_CLI_HOME` is the home the CLI puts `.gemini`
+/// in, not `.gemini` itself): `doctor` shows the root missing, named twice, and asks about the variable.
+#[test]
+fn doctor_asks_about_a_variable_one_folder_too_deep() {
+    let s = with(".gemini", "agents/gemini");
+    let o = s.cmd().env("GEMINI_CLI_HOME", s.home().join(".gemini")).arg("doctor").output().unwrap();
+    let doc = stdout(&o);
+    let at = doc.lines().position(|l| l.contains("gemini") && l.contains("missing") && l.contains(".gemini/.gemini"));
+    let next = at.and_then(|i| doc.lines().nth(i + 1)).unwrap_or_else(|| panic!("{doc}"));
+    assert!(next.contains("named twice") && next.contains("GEMINI_CLI_HOME"), "{doc}");
+    // Set right, no such line.
+    let right = stdout(&s.cmd().env("GEMINI_CLI_HOME", s.home()).arg("doctor").output().unwrap());
+    assert!(!right.contains("named twice"), "{right}");
+}

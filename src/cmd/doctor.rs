@@ -34,6 +34,11 @@ fn report(eng: &App, problems: &[String]) -> String {
     for r in &eng.roots {
         let state = if r.path.is_dir() { "found" } else { "missing" };
         let _ = writeln!(o, "  {:<8} {:<8} {}", r.provider.name(), state, clean(&r.path.display().to_string()));
+        // `GEMINI_CLI_HOME=~/.gemini` looks in `~/.gemini/.gemini/tmp`: say which setting to look at.
+        if state == "missing" && named_twice(&r.path) {
+            let vars = r.provider.spec().env.join(" or ");
+            let _ = writeln!(o, "           a folder named twice in a row: does {vars} name one folder too deep?");
+        }
     }
     // A fresh machine's first question: is anything there at all.
     if !eng.roots.is_empty() && !eng.roots.iter().any(|r| r.path.is_dir()) {
@@ -234,4 +239,25 @@ fn sync_lines(eng: &App) -> String {
         let _ = writeln!(o, "  ignored   {}: {}", clean(name), clean(why));
     }
     o
+}
+
+/// Whether two folders in a row of `path` have the same name (`.gemini/.gemini`), the mark of a
+/// variable set to the folder it should hold.
+fn named_twice(path: &std::path::Path) -> bool {
+    let names: Vec<_> = path.components().map(|c| c.as_os_str()).collect();
+    names.windows(2).any(|w| w[0] == w[1])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::named_twice;
+    use std::path::Path;
+
+    #[test]
+    fn a_folder_named_twice_in_a_row() {
+        assert!(named_twice(Path::new("/home/u/.gemini/.gemini/tmp")));
+        assert!(named_twice(Path::new("/x/session-state/session-state")));
+        assert!(!named_twice(Path::new("/home/u/.gemini/tmp")));
+        assert!(!named_twice(Path::new("/a/b/a/b")));
+    }
 }
