@@ -82,15 +82,17 @@ impl Found<'_> {
 }
 
 /// For JSON that failed to parse: what `read` finds in it as `ground::repair` mends it (half of a
-/// UTF-16 pair, bytes that are not UTF-8), with what `read` said; `None` when there was nothing to
-/// mend, and the JSON is as malformed as it looked. Every tool's reader calls it where its parse
-/// failed, so one odd character in a folder's name costs no call.
-pub fn mended<R>(
+/// UTF-16 pair, bytes that are not UTF-8), added to `out`, owned, and what `read` said; `None` when
+/// there was nothing to mend, and the JSON is as malformed as it looked. Every tool's reader calls it
+/// where its parse failed, so one odd character in a folder's name costs no call.
+pub fn mended<'a, R>(
     json: &[u8],
+    out: &mut Vec<Found<'a>>,
     read: impl for<'b> FnOnce(&'b [u8], &mut Vec<Found<'b>>) -> R,
-) -> Option<(Vec<Found<'static>>, R)> {
+) -> Option<R> {
     let fixed = repair::repaired(json)?;
     let mut found = Vec::new();
     let said = read(&fixed, &mut found);
-    Some((found.into_iter().map(Found::owned).collect(), said))
+    out.extend(found.into_iter().map(|f| -> Found<'a> { f.owned() }));
+    Some(said)
 }

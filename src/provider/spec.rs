@@ -70,10 +70,10 @@ pub struct ReadingFile {
 /// as the newest one the tables know.
 pub type Family = (String, Vec<u32>);
 
-/// A database's read: its path, where the last read left, the bytes this run may read, what it
-/// finds. A read that must take every row, of a database larger than that, is left to a run with the
-/// room (`WouldBlock`, as when the tool holds it).
-pub type Query = fn(&Path, &[u8], u64, &mut Vec<Found<'static>>) -> io::Result<Queried>;
+/// A database's read: its path, where the last read left, whether this run has the room to read it
+/// whole (the database and its log within its budget), what it finds. A read that must take every
+/// row, without that room, is left to a run with it (`WouldBlock`, as when the tool holds it).
+pub type Query = fn(&Path, &[u8], bool, &mut Vec<Found<'static>>) -> io::Result<Queried>;
 
 /// What a database's read says of itself.
 pub struct Queried {

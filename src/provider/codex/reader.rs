@@ -121,13 +121,7 @@ impl Reader {
             return false;
         }
         let Ok(l) = serde_json::from_slice::<Line>(line) else {
-            return match mended(line, |fixed, found| self.read(fixed, path, at, found)) {
-                Some((found, bad)) => {
-                    out.extend(found);
-                    bad
-                }
-                None => tc,
-            };
+            return mended(line, out, |fixed, found| self.read(fixed, path, at, found)).unwrap_or(tc);
         };
         let Some(p) = l.payload else { return false };
         let ts = l.timestamp.as_ref().and_then(|t| parse_rfc3339(t.as_str()));

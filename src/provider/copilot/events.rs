@@ -324,9 +324,8 @@ impl Lines for Reader {
             return;
         }
         let Ok(e) = serde_json::from_slice::<Event>(line) else {
-            match mended(line, |fixed, found| self.line(fixed, _at, path, found)) {
-                Some((found, ())) => out.extend(found),
-                None => out.push(Found::Malformed),
+            if mended(line, out, |fixed, found| self.line(fixed, _at, path, found)).is_none() {
+                out.push(Found::Malformed);
             }
             return;
         };

@@ -72,9 +72,7 @@ fn call<'a>(m: Message<'a>, session: &str, out: &mut Vec<Found<'a>>) {
 /// A whole `session-*.json`: false when it is no document (cut short while being written).
 pub fn document<'a>(bytes: &'a [u8], _path: &[u8], out: &mut Vec<Found<'a>>) -> bool {
     let Ok(s) = serde_json::from_slice::<Session>(bytes) else {
-        let Some((found, whole)) = mended(bytes, |fixed, found| document(fixed, _path, found)) else { return false };
-        out.extend(found);
-        return whole;
+        return mended(bytes, out, |fixed, found| document(fixed, _path, found)).unwrap_or(false);
     };
     let session = s.session.as_ref().map_or("", Str::as_str).to_owned();
     for m in s.messages.0 {
@@ -108,10 +106,11 @@ impl Lines for Appended {
                 let session = self.session.clone();
                 call(m, &session, out)
             }
-            Err(_) => match mended(line, |fixed, found| self.line(fixed, _at, path, found)) {
-                Some((found, ())) => out.extend(found),
-                None => out.push(Found::Malformed),
-            },
+            Err(_) => {
+                if mended(line, out, |fixed, found| self.line(fixed, _at, path, found)).is_none() {
+                    out.push(Found::Malformed);
+                }
+            }
         }
     }
 

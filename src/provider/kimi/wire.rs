@@ -49,10 +49,8 @@ impl Lines for Reader {
             return;
         }
         let Ok(l) = serde_json::from_slice::<Line>(line) else {
-            match mended(line, |fixed, found| self.line(fixed, _at, _path, found)) {
-                Some((found, ())) => out.extend(found),
-                None if usage => out.push(Found::Malformed),
-                None => {}
+            if mended(line, out, |fixed, found| self.line(fixed, _at, _path, found)).is_none() && usage {
+                out.push(Found::Malformed);
             }
             return;
         };

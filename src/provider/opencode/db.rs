@@ -70,21 +70,14 @@ fn next(seen: &[Seen]) -> Option<&Seen> {
     writing.min_by_key(|s| s.rowid).or_else(|| seen.iter().max_by_key(|s| s.rowid))
 }
 
-/// The bytes a whole read goes through: the database and its log, which can hold all of it.
-fn size(path: &Path) -> u64 {
-    let mut log = path.as_os_str().to_owned();
-    log.push("-wal");
-    [path, Path::new(&log)].iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum()
-}
-
-/// The calls of the messages from `aux` (see `start`; empty for all) on, within `limit` bytes when
-/// every row must be read again (see `spec::Query`).
-pub fn read(path: &Path, aux: &[u8], limit: u64, out: &mut Vec<Found<'static>>) -> io::Result<Queried> {
+/// The calls of the messages from `aux` (see `start`; empty for all) on; every row again only with
+/// `room` (see `spec::Query`).
+pub fn read(path: &Path, aux: &[u8], room: bool, out: &mut Vec<Found<'static>>) -> io::Result<Queried> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let db = Connection::open_with_flags(path, flags).map_err(sql)?;
     db.busy_timeout(Duration::from_millis(20)).map_err(sql)?;
     let from = start(&db, aux)?;
-    if from == i64::MIN && !aux.is_empty() && size(path) > limit {
+    if from == i64::MIN && !aux.is_empty() && !room {
         return Err(io::Error::new(io::ErrorKind::WouldBlock, "read whole by a run with the room"));
     }
     let mut stmt = db.prepare(QUERY).map_err(sql)?;

@@ -81,9 +81,7 @@ pub fn call(m: Message<'_>, id: &str, out: &mut Vec<Found<'static>>) -> Option<S
 /// An older version's message file: one message, one call at most, in its session's folder.
 pub fn file<'a>(bytes: &'a [u8], path: &[u8], out: &mut Vec<Found<'a>>) -> bool {
     let Ok(m) = serde_json::from_slice::<Message>(bytes) else {
-        let Some((found, whole)) = mended(bytes, |fixed, found| file(fixed, path, found)) else { return false };
-        out.extend(found);
-        return whole;
+        return mended(bytes, out, |fixed, found| file(fixed, path, found)).unwrap_or(false);
     };
     let mut one = Vec::new();
     if let Some(cwd) = call(m, &String::from_utf8_lossy(path), &mut one) {
