@@ -258,7 +258,7 @@ pub fn resolve(g: &Given, env: &Env, audience: Audience) -> (Config, Vec<String>
     let cfg = Config {
         now: v.now.unwrap_or(wall),
         wall_ms: wall,
-        cache: Cache::new(v.cache_dir.clone().unwrap_or_else(|| dirs::cache_dir(env))),
+        cache: crate::ground::log::cache_at(v.cache_dir.clone().unwrap_or_else(|| dirs::cache_dir(env))),
         style,
         forecast: ForecastSettings {
             limits: Configured { cost_usd: v.limit_cost, tokens: v.limit_tokens },

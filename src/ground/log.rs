@@ -14,6 +14,12 @@ pub fn init(cache: Cache) {
     }
 }
 
+/// The cache directory `dir`: the log's own when it is that one, looked at already this run (an
+/// owner check is two system calls a prompt).
+pub fn cache_at(dir: std::path::PathBuf) -> Cache {
+    cache().filter(|c| c.dir() == dir).unwrap_or_else(|| Cache::new(dir))
+}
+
 fn cache() -> Option<Cache> {
     CACHE.lock().ok().and_then(|c| c.clone())
 }

@@ -9,6 +9,8 @@
 //! refused and, at the next write, replaced. Kept files that are read back whole carry a checksum line:
 //! a damaged or edited copy is ignored, never taken for another figure.
 
+use std::collections::HashSet;
+use std::ffi::OsString;
 use std::fs::{self, File, Metadata};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -18,7 +20,7 @@ mod item;
 mod owner;
 
 pub use item::Item;
-use owner::refusal;
+use owner::{Found, refusal};
 
 use super::hash::checksum;
 use super::platform;
@@ -28,6 +30,9 @@ use super::platform;
 pub struct Cache {
     dir: PathBuf,
     refused: Option<String>,
+    /// It was a directory of the user's own when the run looked: a file right in it needs no folder
+    /// made nor the owner looked at again (a `mkdir` and two stats off every prompt).
+    own: bool,
 }
 
 fn not_a_file(path: &Path, md: &Metadata) -> io::Error {
@@ -54,8 +59,13 @@ pub struct Locked {
 
 impl Cache {
     pub fn new(dir: PathBuf) -> Cache {
-        let refused = refusal(&dir);
-        Cache { dir, refused }
+        let found = owner::look(&dir);
+        let own = found == Found::Own;
+        let refused = match found {
+            Found::Refused(why) => Some(why),
+            Found::Own | Found::Absent => None,
+        };
+        Cache { dir, refused, own }
     }
 
     pub fn dir(&self) -> &Path {
@@ -78,11 +88,28 @@ impl Cache {
         }
     }
 
-    /// Makes the folder `item` goes in (0700), and checks it is still the user's own.
-    fn ready(&self, item: Item) -> io::Result<()> {
+    /// Runs `op` on `item` once the folder it goes in is there. A file right in a directory the run
+    /// found the user's own is tried at once; if the directory has gone since, it is made and `op`
+    /// tried again.
+    fn in_folder<T>(&self, item: Item, op: impl Fn() -> io::Result<T>) -> io::Result<T> {
         self.usable()?;
         let path = self.path(item);
         let parent = if item.is_dir() { path.as_path() } else { path.parent().unwrap_or(&self.dir) };
+        if !(self.own && parent == self.dir) {
+            self.make(parent)?;
+            return op();
+        }
+        match op() {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                self.make(parent)?;
+                op()
+            }
+            r => r,
+        }
+    }
+
+    /// Makes the folder `parent` (0700), and checks the cache directory is still the user's own.
+    fn make(&self, parent: &Path) -> io::Result<()> {
         platform::create_private_dir(parent)?;
         if let Some(why) = refusal(&self.dir) {
             return Err(io::Error::new(io::ErrorKind::PermissionDenied, why));
@@ -99,6 +126,18 @@ impl Cache {
     /// Whether something is there (one stat, no open: a run asks this of many names that are not).
     pub fn exists(&self, item: Item) -> bool {
         self.usable().is_ok() && fs::symlink_metadata(self.path(item)).is_ok()
+    }
+
+    /// The names in a folder of the cache, each entry as it is, with no stat of each (`None` when the
+    /// folder is not there): one listing where a run would stat many names most of which are not.
+    pub fn names(&self, dir: Item) -> Option<HashSet<OsString>> {
+        self.usable().ok()?;
+        Some(fs::read_dir(self.path(dir)).ok()?.flatten().map(|e| e.file_name()).collect())
+    }
+
+    /// Whether `names` (of `item`'s folder, from `names`) hold `item`.
+    pub fn named(&self, names: &HashSet<OsString>, item: Item) -> bool {
+        self.path(item).file_name().is_some_and(|n| names.contains(n))
     }
 
     /// Opens a regular file of the cache for reading, within its bound.
@@ -148,8 +187,7 @@ impl Cache {
     /// Writes the file whole, through a temporary file and a rename, 0600: a reader sees the old file
     /// or the new one, never half of one. No fsync: a file damaged by a crash fails its check.
     pub fn write(&self, item: Item, bytes: &[u8]) -> io::Result<()> {
-        self.ready(item)?;
-        super::files::write_atomic(&self.path(item), bytes)
+        self.in_folder(item, || super::files::write_atomic(&self.path(item), bytes))
     }
 
     pub fn write_checked(&self, item: Item, body: &[u8]) -> io::Result<()> {
@@ -187,7 +225,10 @@ impl Cache {
     /// Opens a file kept in place (created empty, 0600): one that is something else (a FIFO, a
     /// device, a link) is removed and made again, and the log says so.
     pub fn open_in_place(&self, item: Item) -> io::Result<File> {
-        self.ready(item)?;
+        self.in_folder(item, || self.open_kept(item))
+    }
+
+    fn open_kept(&self, item: Item) -> io::Result<File> {
         let path = self.path(item);
         for attempt in 0..2 {
             let f = match platform::open_update(&path) {
@@ -267,14 +308,13 @@ impl Cache {
 
     /// The log opened for appending (for this process's stderr, in a prompt).
     pub fn log_file(&self) -> io::Result<File> {
-        self.ready(Item::Log)?;
         let path = self.path(Item::Log);
         let open = || -> io::Result<File> {
             let f = platform::open_append(&path)?;
             let md = f.metadata()?;
             if md.is_file() { Ok(f) } else { Err(not_a_file(&path, &md)) }
         };
-        open().or_else(|_| if self.heal(&path) { open() } else { Err(io::Error::other("the log cannot be opened")) })
+        self.in_folder(Item::Log, || open().or_else(|e| if self.heal(&path) { open() } else { Err(e) }))
     }
 
     /// The entries of a folder of the cache (the cache itself for `None`), by name, as they are (a link
@@ -324,70 +364,5 @@ impl Cache {
     }
 }
 
-// FIFOs, modes and links to devices: what only Unix has.
 #[cfg(all(test, unix))]
-mod tests {
-    use super::*;
-    use std::os::unix::fs::PermissionsExt;
-
-    fn mkfifo(p: &Path) {
-        let c = std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).unwrap();
-        // SAFETY: a valid C string; mkfifo touches no memory of ours.
-        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
-    }
-
-    #[test]
-    fn checked_files_round_trip_and_refuse_an_edit() {
-        let d = tempfile::tempdir().unwrap();
-        let c = Cache::new(d.path().join("c"));
-        c.write_checked(Item::PromptCache, b"abc\t1\n").unwrap();
-        assert_eq!(c.read_checked(Item::PromptCache).unwrap(), b"abc\t1\n");
-        let p = c.path(Item::PromptCache);
-        let text = fs::read_to_string(&p).unwrap().replace("abc", "abd");
-        fs::write(&p, text).unwrap();
-        assert!(c.read_checked(Item::PromptCache).is_err(), "an edited copy");
-        fs::write(&p, b"abc\t1\n").unwrap();
-        assert!(c.read_checked(Item::PromptCache).is_err(), "no checksum line");
-        assert_eq!(fs::metadata(d.path().join("c")).unwrap().permissions().mode() & 0o777, 0o700);
-    }
-
-    #[test]
-    fn fifos_links_and_devices_are_refused_without_waiting() {
-        let d = tempfile::tempdir().unwrap();
-        let c = Cache::new(d.path().to_path_buf());
-        mkfifo(&c.path(Item::PromptCache));
-        let e = c.read(Item::PromptCache).unwrap_err();
-        assert!(e.to_string().contains("a FIFO"), "{e}");
-        std::os::unix::fs::symlink("/dev/zero", c.path(Item::Problems)).unwrap();
-        let e = c.read(Item::Problems).unwrap_err();
-        assert!(e.to_string().contains("a link"), "{e}");
-        // Kept in place: replaced by a file.
-        mkfifo(&c.path(Item::ReadingsLock));
-        assert!(c.lock(Item::ReadingsLock).unwrap().is_some());
-        assert!(fs::symlink_metadata(c.path(Item::ReadingsLock)).unwrap().is_file());
-        let said = fs::read_to_string(c.path(Item::Log)).unwrap();
-        assert!(said.contains("readings.lock was a FIFO, not a file runway wrote: replaced"), "{said}");
-        fs::remove_file(c.path(Item::Log)).unwrap();
-        mkfifo(&c.path(Item::Log));
-        c.log("x");
-        assert!(fs::read_to_string(c.path(Item::Log)).unwrap().ends_with("] x\n"));
-        let found = c.survey();
-        assert_eq!(found.len(), 2, "{found:?}");
-    }
-
-    #[test]
-    fn a_directory_anyone_may_write_is_refused() {
-        let d = tempfile::tempdir().unwrap();
-        let dir = d.path().join("shared");
-        fs::create_dir(&dir).unwrap();
-        fs::set_permissions(&dir, fs::Permissions::from_mode(0o777)).unwrap();
-        let c = Cache::new(dir.clone());
-        assert!(c.refused().unwrap().contains("every user"), "{:?}", c.refused());
-        assert!(c.write(Item::Problems, b"x").is_err());
-        assert!(c.read(Item::Problems).is_err());
-        c.log("x");
-        assert!(!c.path(Item::Log).exists(), "nothing written");
-        fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
-        assert!(Cache::new(dir).refused().is_none());
-    }
-}
+mod tests;
