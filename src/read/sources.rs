@@ -19,7 +19,7 @@ pub fn roots(env: &Env) -> Vec<(Root, PathBuf)> {
     let mut out: Vec<(Root, PathBuf)> = Vec::new();
     for &provider in Provider::ALL {
         for path in (provider.spec().roots)(env) {
-            let canon = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            let canon = crate::ground::platform::canonical(&path).unwrap_or_else(|_| path.clone());
             if !out.iter().any(|(r, c)| r.provider == provider && *c == canon) {
                 out.push((Root { provider, path }, canon));
             }

@@ -57,7 +57,7 @@ pub struct Readings {
 
 /// A root as readings name it: resolved, so that two spellings of one directory match.
 pub fn root_key(p: &Path) -> String {
-    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()).display().to_string()
+    crate::ground::platform::canonical(p).unwrap_or_else(|_| p.to_path_buf()).display().to_string()
 }
 
 /// The keys of a set of root paths.
@@ -107,11 +107,12 @@ impl Readings {
     /// no readings, a damaged one is logged and ignored.
     pub fn load(cache: &Cache, roots: &HashSet<String>) -> Readings {
         let mut out = Readings::default();
-        let any_pending = cache.exists(Item::ReadingsPendingDir);
+        // One listing, not a stat of each root's name: of many roots few have readings.
+        let Some(names) = cache.names(Item::ReadingsDir) else { return out };
+        let any_pending = cache.named(&names, Item::ReadingsPendingDir);
         for root in std::iter::once("").chain(roots.iter().map(String::as_str)) {
             let (h, empty) = (hash_of(root), || RootFile { root: root.to_owned(), ..RootFile::default() });
-            // A stat first: of many roots few have readings.
-            let mut f = match cache.exists(Item::Readings(h)) {
+            let mut f = match cache.named(&names, Item::Readings(h)) {
                 true => RootFile::load(cache, Item::Readings(h)).filter(|f| f.root == root).unwrap_or_else(empty),
                 false if any_pending => empty(),
                 false => continue,

@@ -49,7 +49,7 @@ pub fn of(cache: &Cache, mark: &[u8], name: Option<&str>, host: Option<String>, 
 /// A path resolved (links followed, `.` and trailing slashes gone); one not made yet, through the
 /// folder it will be made in.
 fn resolve(dir: &std::path::Path) -> std::path::PathBuf {
-    std::fs::canonicalize(dir).unwrap_or_else(|_| match (dir.parent(), dir.file_name()) {
+    crate::ground::platform::canonical(dir).unwrap_or_else(|_| match (dir.parent(), dir.file_name()) {
         (Some(up), Some(name)) => resolve(up).join(name),
         _ => dir.to_path_buf(),
     })

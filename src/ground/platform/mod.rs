@@ -6,7 +6,7 @@
 //! offset, a sparse file's data, modes and owners (Windows keeps those in ACLs: a user's profile folders
 //! are theirs alone, so nothing is set or checked there), opening without following a link or waiting
 //! on a FIFO, the effective user, starting and ending another process with what it started, stderr, the
-//! terminal's width, the machine's name and mark, and a path's bytes.
+//! terminal's width, the machine's name and mark, a path's bytes and its resolved name.
 
 use std::fs::{File, TryLockError};
 use std::io;
@@ -81,4 +81,33 @@ pub fn wait_within(child: &mut Child, wait: Duration) -> io::Result<Option<ExitS
 /// A path from the bytes the cache keeps it as.
 pub fn path_of(b: &[u8]) -> &std::path::Path {
     std::path::Path::new(os_str(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    #[test]
+    fn a_canonical_path_is_the_one_realpath_gives() {
+        let d = tempfile::tempdir().unwrap();
+        let real = d.path().join("real");
+        fs::create_dir_all(real.join("projects")).unwrap();
+        fs::write(real.join("f"), b"x").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&real, d.path().join("link")).unwrap();
+        let spelt = [
+            d.path().join("real/projects"),
+            d.path().join("real/./projects/"),
+            d.path().join("real/projects/../projects"),
+            d.path().join("real/f"),
+            #[cfg(unix)]
+            d.path().join("link/projects"),
+        ];
+        let expected = fs::canonicalize(&real).unwrap();
+        for p in spelt {
+            assert_eq!(super::canonical(&p).unwrap(), fs::canonicalize(&p).unwrap(), "{}", p.display());
+            assert!(super::canonical(&p).unwrap().starts_with(&expected), "{}", p.display());
+        }
+        assert!(super::canonical(&d.path().join("none/projects")).is_err());
+    }
 }

@@ -5,7 +5,7 @@ use std::fs::{self, File, Metadata, OpenOptions};
 use std::io::{self, Read};
 use std::os::fd::AsRawFd;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 
 /// The user runway runs as: the one its cache must belong to.
@@ -57,6 +57,25 @@ pub fn kind(md: &Metadata) -> &'static str {
         _ if t.is_char_device() || t.is_block_device() => "a device",
         _ => "not a file",
     }
+}
+
+/// `path` with every link and `..` resolved, as `realpath` gives it. On Linux, the kernel's own name
+/// for the opened path (an open, a `readlink` and a close, where `realpath` makes a `readlink` of
+/// every component: 25 a prompt for six tools' roots, 12 more than this); else `realpath` itself.
+pub fn canonical(path: &Path) -> io::Result<PathBuf> {
+    #[cfg(target_os = "linux")]
+    {
+        // O_PATH opens without reading, so it neither needs read permission nor waits on a FIFO.
+        let f = OpenOptions::new().read(true).custom_flags(libc::O_PATH).open(path)?;
+        if let Ok(name) = fs::read_link(format!("/proc/self/fd/{}", f.as_raw_fd()))
+            && name.is_absolute()
+            && !name.as_os_str().as_encoded_bytes().ends_with(b" (deleted)")
+        {
+            return Ok(name);
+        }
+    }
+    // No /proc (a container without it), or the name it gave is not a path.
+    fs::canonicalize(path)
 }
 
 /// Whether an error is the refusal of a link by `O_NOFOLLOW`.

@@ -109,6 +109,12 @@ fn open_with(o: &mut OpenOptions, path: &Path, nofollow: bool) -> io::Result<Fil
     Ok(f)
 }
 
+/// `path` with every link resolved (see the Unix one).
+pub fn canonical(path: &Path) -> io::Result<std::path::PathBuf> {
+    fs::canonicalize(path)
+}
+
+/// Opens for reading without following a last link (see the Unix one).
 pub fn open_read(path: &Path, nofollow: bool) -> io::Result<File> {
     open_with(OpenOptions::new().read(true), path, nofollow)
 }
