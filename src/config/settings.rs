@@ -133,7 +133,7 @@ settings! {
     sync_projects: kinds::Bool = "false", -, "",
         "Write project names into the sync folder too (by default only numbers leave the machine)";
     claude_desktop_history: kinds::Dir = "", -, "FILE",
-        "Claude Desktop's usage history (`plan-usage-history.json`), one more source of the service's readings. Default: the app's data directory (`~/Library/Application Support/Claude`, `%APPDATA%\\Claude`, `~/.config/Claude`)";
+        "Claude Desktop's usage history (`plan-usage-history.json`), one more source of the service's readings. Default: the app's data directory on this system (`~/Library/Application Support/Claude` on macOS, `%APPDATA%\\Claude` on Windows, `~/.config/Claude` elsewhere)";
     cache_dir: kinds::Dir = "", -, "DIR",
         "Cache directory. Default: `~/.cache/runway` (Linux), `~/Library/Caches/runway` (macOS), `%LOCALAPPDATA%\\runway` (Windows)";
 }

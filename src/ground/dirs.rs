@@ -42,6 +42,20 @@ pub fn config_home(env: &Env) -> Option<PathBuf> {
     xdg(env, platform::SYSTEM, "XDG_CONFIG_HOME", ".config")
 }
 
+/// Where a desktop app keeps its data: `~/Library/Application Support` on macOS, `%APPDATA%` on
+/// Windows, `$XDG_CONFIG_HOME` or `~/.config` elsewhere (Electron's `appData`).
+pub fn app_data(env: &Env) -> Option<PathBuf> {
+    app_data_on(env, platform::SYSTEM)
+}
+
+fn app_data_on(env: &Env, sys: System) -> Option<PathBuf> {
+    match sys {
+        System::MacOs => home_on(env, sys).map(|h| h.join("Library/Application Support")),
+        System::Windows => xdg(env, sys, "APPDATA", r"AppData\Roaming"),
+        System::Xdg => xdg(env, sys, "XDG_CONFIG_HOME", ".config"),
+    }
+}
+
 /// runway's cache: `RUNWAY_CACHE_DIR`, else `$XDG_CACHE_HOME/runway` or `~/.cache/runway`
 /// (`~/Library/Caches/runway` on macOS, `%LOCALAPPDATA%\runway` on Windows); without a home, a
 /// per-user folder in the temporary directory.
@@ -76,11 +90,7 @@ fn config_file_on(env: &Env, sys: System) -> Option<PathBuf> {
     if let Some(p) = env.os("RUNWAY_CONFIG") {
         return Some(PathBuf::from(p));
     }
-    match sys {
-        System::MacOs => home_on(env, sys).map(|h| h.join("Library/Application Support/runway/config.toml")),
-        System::Windows => xdg(env, sys, "APPDATA", r"AppData\Roaming").map(|d| d.join("runway").join("config.toml")),
-        System::Xdg => xdg(env, sys, "XDG_CONFIG_HOME", ".config").map(|c| c.join("runway/config.toml")),
-    }
+    app_data_on(env, sys).map(|d| d.join("runway").join("config.toml"))
 }
 
 #[cfg(test)]
@@ -98,6 +108,14 @@ mod tests {
         assert_eq!(cache_dir_on(&e, System::Xdg).unwrap(), Path::new("/h/.cache/runway"));
         assert_eq!(cache_dir_on(&e, System::MacOs).unwrap(), Path::new("/h/Library/Caches/runway"));
         assert_eq!(config_file_on(&e, System::Xdg).unwrap(), Path::new("/h/.config/runway/config.toml"));
+        assert_eq!(
+            config_file_on(&e, System::MacOs).unwrap(),
+            Path::new("/h/Library/Application Support/runway/config.toml")
+        );
+        // A desktop app's data (Claude Desktop's): one folder on each system.
+        assert_eq!(app_data_on(&e, System::Windows).unwrap(), Path::new("/a"));
+        assert_eq!(app_data_on(&e, System::MacOs).unwrap(), Path::new("/h/Library/Application Support"));
+        assert_eq!(app_data_on(&e, System::Xdg).unwrap(), Path::new("/h/.config"));
 
         // Windows without its profile's variables: the folders under the home; Git Bash's HOME alone.
         let bare = Env::of(&[("HOME", "/g")]);

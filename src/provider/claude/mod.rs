@@ -93,18 +93,13 @@ fn claude_json(env: &Env) -> Vec<PathBuf> {
     }
 }
 
-/// Where Claude Desktop keeps its usage history: the file the setting names, else the app's data
-/// directory on each system (a missing file costs a stat).
+/// Where Claude Desktop keeps its usage history: the file the setting names, else in the app's data
+/// folder of this system alone (a missing file costs an open at every prompt).
 fn desktop_history(env: &Env) -> Vec<PathBuf> {
-    if let Some(given) = env.os(DESKTOP_HISTORY) {
-        return vec![PathBuf::from(given)];
+    match env.os(DESKTOP_HISTORY) {
+        Some(given) => vec![PathBuf::from(given)],
+        None => crate::ground::dirs::app_data(env).map(|d| d.join("Claude").join(desktop::FILE)).into_iter().collect(),
     }
-    let home = home(env);
-    let mut out: Vec<PathBuf> = Vec::new();
-    out.extend(home.as_ref().map(|h| h.join("Library/Application Support/Claude")));
-    out.extend(config_home(env).map(|c| c.join("Claude")));
-    out.extend(env.dir("APPDATA").map(|a| a.join("Claude")));
-    out.into_iter().map(|d| d.join(desktop::FILE)).collect()
 }
 
 /// The setting that names Claude Desktop's usage history (flag, environment or config file, resolved
@@ -140,13 +135,8 @@ mod tests {
         assert_eq!(config_dirs(&given), [PathBuf::from("/h/a"), PathBuf::from("/b")]);
         assert_eq!(claude_json(&given), [PathBuf::from("/h/a/.claude.json"), PathBuf::from("/b/.claude.json")]);
         let paths = |e: &Env| reading_files(e).into_iter().map(|f| (f.path, f.name)).collect::<Vec<_>>();
-        assert_eq!(
-            paths(&d)[1..],
-            [
-                (PathBuf::from("/h/Library/Application Support/Claude/plan-usage-history.json"), "Claude Desktop"),
-                (PathBuf::from("/h/.config/Claude/plan-usage-history.json"), "Claude Desktop"),
-            ]
-        );
+        let app = crate::ground::dirs::app_data(&d).unwrap().join("Claude/plan-usage-history.json");
+        assert_eq!(paths(&d)[1..], [(app, "Claude Desktop")]);
         let named = Env::of(&[("HOME", "/h"), (DESKTOP_HISTORY, "/x/history.json")]);
         assert_eq!(paths(&named)[1..], [(PathBuf::from("/x/history.json"), "Claude Desktop")]);
         assert!(roots(&Env::of(&[])).is_empty(), "no home, nothing named: nowhere to look");
