@@ -206,14 +206,14 @@ fn corrupt() -> io::Error {
 }
 
 impl Base {
-    /// The base in `file` (opened by `Cache`, which checked what it is).
-    pub fn from_file(file: File, gen_: u64, price_hash: u64) -> io::Result<Base> {
-        Base::read(Blob::File(file), gen_, price_hash)
+    /// The base in `file` of `len` bytes (opened by `Cache`, which checked what it is).
+    pub fn from_file(file: File, len: u64, gen_: u64, price_hash: u64) -> io::Result<Base> {
+        Base::read(Blob::File(file, len), gen_, price_hash)
     }
 
     #[cfg(test)]
     pub fn open(path: &std::path::Path, gen_: u64, price_hash: u64) -> io::Result<Base> {
-        Base::from_file(File::open(path)?, gen_, price_hash)
+        Base::from_file(File::open(path)?, std::fs::metadata(path)?.len(), gen_, price_hash)
     }
 
     /// A base from the bytes `encode` made, never written (the cache cannot be).

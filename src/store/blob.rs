@@ -5,21 +5,23 @@ use std::fs::File;
 use std::io;
 
 pub enum Blob {
-    File(File),
+    /// A file and its length as the open found it: a base is never written again in place (a new one
+    /// takes another name), so that length holds, one `fstat` fewer a prompt.
+    File(File, u64),
     Memory(Vec<u8>),
 }
 
 impl Blob {
     pub fn len(&self) -> io::Result<u64> {
         match self {
-            Blob::File(f) => Ok(f.metadata()?.len()),
+            Blob::File(_, len) => Ok(*len),
             Blob::Memory(b) => Ok(b.len() as u64),
         }
     }
 
     pub fn read_exact_at(&self, buf: &mut [u8], at: u64) -> io::Result<()> {
         match self {
-            Blob::File(f) => crate::ground::platform::read_exact_at(f, buf, at),
+            Blob::File(f, _) => crate::ground::platform::read_exact_at(f, buf, at),
             Blob::Memory(b) => {
                 let src = usize::try_from(at)
                     .ok()

@@ -109,7 +109,7 @@ impl Db {
             match self
                 .cache
                 .open(Item::Base(self.id, st.base_gen))
-                .and_then(|(f, _)| Base::from_file(f, st.base_gen, self.price_hash))
+                .and_then(|(f, md)| Base::from_file(f, md.len(), st.base_gen, self.price_hash))
             {
                 Ok(b) => {
                     self.state = st;
@@ -234,7 +234,8 @@ impl Db {
                 None => match self.cache.write(item, &bytes) {
                     Ok(()) => {
                         written = Some(gen_);
-                        Some(Base::from_file(self.cache.open(item)?.0, gen_, self.price_hash)?)
+                        let (f, md) = self.cache.open(item)?;
+                        Some(Base::from_file(f, md.len(), gen_, self.price_hash)?)
                     }
                     Err(e) => {
                         self.cannot_write(&e);
