@@ -281,3 +281,22 @@ fn a_whole_read_counts_the_log_against_the_budget() {
     assert!(err.contains("read-bytes 0,"), "{err}");
     same_as_fresh(&s, "opencode");
 }
+
+/// A session deleted in OpenCode: its messages were read before the row the next read starts at, so
+/// that read finds fewer rows before it than it left, reads the database whole again, and the
+/// session's calls go. The real 1.18.33 database, January's second session taken out.
+#[test]
+fn a_session_deleted_in_opencode_is_no_longer_counted() {
+    const LATER: &str = "2026-12-31T00:00:00Z";
+    let folder = ".local/share/opencode";
+    let s = home_with(folder, &fixtures().join("agents-runs/opencode-1.18.33/.local/share/opencode"));
+    let before = week(&s, "opencode", LATER);
+    let c = rusqlite::Connection::open(s.home().join(folder).join("opencode.db")).unwrap();
+    let gone = "ses_4134312deffeWMYdSt1q5bAW7z";
+    let n = c.execute("DELETE FROM message WHERE session_id = ?1", [gone]).unwrap();
+    assert_eq!(n, 16, "the middle session's 16 messages");
+    c.execute("DELETE FROM session WHERE id = ?1", [gone]).unwrap();
+    let after = week(&s, "opencode", LATER);
+    assert!(after["totalTokens"].as_u64() < before["totalTokens"].as_u64(), "{after} vs {before}");
+    same_as_fresh_at(&s, "opencode", LATER);
+}

@@ -5,6 +5,7 @@
 //! Its own price of a call is used for a model no table knows. No quota is written.
 
 mod db;
+mod mark;
 mod message;
 pub mod origin;
 
