@@ -30,8 +30,10 @@ use super::platform;
 pub struct Cache {
     dir: PathBuf,
     refused: Option<String>,
-    /// It was a directory of the user's own when the run looked: a file right in it needs no folder
-    /// made nor the owner looked at again (a `mkdir` and two stats off every prompt).
+    /// It was a directory of the user's own when the run looked: the log, opened a moment later for
+    /// the run's stderr, needs no folder made nor the owner looked at again (a `mkdir`, two stats
+    /// and a `geteuid` off every prompt). Every other write looks again: the directory may have
+    /// changed since.
     own: bool,
 }
 
@@ -88,28 +90,11 @@ impl Cache {
         }
     }
 
-    /// Runs `op` on `item` once the folder it goes in is there. A file right in a directory the run
-    /// found the user's own is tried at once; if the directory has gone since, it is made and `op`
-    /// tried again.
-    fn in_folder<T>(&self, item: Item, op: impl Fn() -> io::Result<T>) -> io::Result<T> {
+    /// Makes the folder `item` goes in (0700), and checks the directory is still the user's own.
+    fn ready(&self, item: Item) -> io::Result<()> {
         self.usable()?;
         let path = self.path(item);
         let parent = if item.is_dir() { path.as_path() } else { path.parent().unwrap_or(&self.dir) };
-        if !(self.own && parent == self.dir) {
-            self.make(parent)?;
-            return op();
-        }
-        match op() {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                self.make(parent)?;
-                op()
-            }
-            r => r,
-        }
-    }
-
-    /// Makes the folder `parent` (0700), and checks the cache directory is still the user's own.
-    fn make(&self, parent: &Path) -> io::Result<()> {
         platform::create_private_dir(parent)?;
         if let Some(why) = refusal(&self.dir) {
             return Err(io::Error::new(io::ErrorKind::PermissionDenied, why));
@@ -187,7 +172,8 @@ impl Cache {
     /// Writes the file whole, through a temporary file and a rename, 0600: a reader sees the old file
     /// or the new one, never half of one. No fsync: a file damaged by a crash fails its check.
     pub fn write(&self, item: Item, bytes: &[u8]) -> io::Result<()> {
-        self.in_folder(item, || super::files::write_atomic(&self.path(item), bytes))
+        self.ready(item)?;
+        super::files::write_atomic(&self.path(item), bytes)
     }
 
     pub fn write_checked(&self, item: Item, body: &[u8]) -> io::Result<()> {
@@ -225,10 +211,7 @@ impl Cache {
     /// Opens a file kept in place (created empty, 0600): one that is something else (a FIFO, a
     /// device, a link) is removed and made again, and the log says so.
     pub fn open_in_place(&self, item: Item) -> io::Result<File> {
-        self.in_folder(item, || self.open_kept(item))
-    }
-
-    fn open_kept(&self, item: Item) -> io::Result<File> {
+        self.ready(item)?;
         let path = self.path(item);
         for attempt in 0..2 {
             let f = match platform::open_update(&path) {
@@ -301,20 +284,33 @@ impl Cache {
         if fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && m.len() > Item::Log.max() / 4) {
             let _ = fs::rename(&path, self.path(Item::OldLog));
         }
-        if let Ok(mut f) = self.log_file() {
+        if let Ok(mut f) = self.ready(Item::Log).and_then(|_| self.open_log()) {
             let _ = f.write_all(line.as_bytes());
         }
     }
 
-    /// The log opened for appending (for this process's stderr, in a prompt).
+    /// The log opened for appending, for this process's stderr, right after the run looked at the
+    /// directory: one found the user's own is not looked at again, unless it has gone since.
     pub fn log_file(&self) -> io::Result<File> {
+        self.usable()?;
+        if self.own {
+            match self.open_log() {
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                r => return r,
+            }
+        }
+        self.ready(Item::Log)?;
+        self.open_log()
+    }
+
+    fn open_log(&self) -> io::Result<File> {
         let path = self.path(Item::Log);
         let open = || -> io::Result<File> {
             let f = platform::open_append(&path)?;
             let md = f.metadata()?;
             if md.is_file() { Ok(f) } else { Err(not_a_file(&path, &md)) }
         };
-        self.in_folder(Item::Log, || open().or_else(|e| if self.heal(&path) { open() } else { Err(e) }))
+        open().or_else(|e| if self.heal(&path) { open() } else { Err(e) })
     }
 
     /// The entries of a folder of the cache (the cache itself for `None`), by name, as they are (a link

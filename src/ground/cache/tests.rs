@@ -71,15 +71,32 @@ fn a_directory_removed_after_the_run_looked_is_made_again() {
     fs::create_dir(&dir).unwrap();
     fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
     let c = Cache::new(dir.clone());
-    assert!(c.own, "found the user's own: a file right in it is written at once");
-    for step in 0..3 {
+    assert!(c.own, "found the user's own: the log for stderr is opened at once");
+    for step in 0..4 {
         fs::remove_dir_all(&dir).unwrap();
         match step {
-            0 => c.write(Item::Problems, b"x").unwrap(),
-            1 => drop(c.lock(Item::ReadingsLock).unwrap().unwrap()),
+            0 => drop(c.log_file().unwrap()),
+            1 => c.write(Item::Problems, b"x").unwrap(),
+            2 => drop(c.lock(Item::ReadingsLock).unwrap().unwrap()),
             _ => c.log("x"),
         }
         assert_eq!(fs::metadata(&dir).unwrap().permissions().mode() & 0o777, 0o700, "step {step}");
     }
     assert!(fs::read_to_string(c.path(Item::Log)).unwrap().ends_with("] x\n"));
+}
+
+/// Looked at once, at the start, for the log alone: a directory anyone may write to by the time of a
+/// later write is refused then.
+#[test]
+fn a_directory_opened_to_everyone_after_the_run_looked_is_not_written() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("c");
+    fs::create_dir(&dir).unwrap();
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
+    let c = Cache::new(dir.clone());
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o777)).unwrap();
+    assert!(c.write(Item::Problems, b"x").is_err());
+    assert!(c.lock(Item::ReadingsLock).is_err());
+    c.log("x");
+    assert_eq!(fs::read_dir(&dir).unwrap().count(), 0, "nothing written");
 }
