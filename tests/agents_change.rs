@@ -300,3 +300,35 @@ fn a_session_deleted_in_opencode_is_no_longer_counted() {
     assert!(after["totalTokens"].as_u64() < before["totalTokens"].as_u64(), "{after} vs {before}");
     same_as_fresh_at(&s, "opencode", LATER);
 }
+
+/// Rows written in a burst (an import of 1,001 messages): a prompt whose budget is smaller than the
+/// database leaves them to a run with the room, rather than read them all past its budget; that
+/// run's figures then equal a fresh read's.
+#[test]
+fn a_burst_of_opencode_rows_is_left_to_a_run_with_the_room() {
+    const LATER: &str = "2026-12-31T00:00:00Z";
+    let folder = ".local/share/opencode";
+    let s = home_with(folder, &fixtures().join("agents-runs/opencode-1.18.33/.local/share/opencode"));
+    let before = week(&s, "opencode", LATER);
+    let c = rusqlite::Connection::open(s.home().join(folder).join("opencode.db")).unwrap();
+    for i in 0..1001 {
+        c.execute(
+            "INSERT INTO message (id, session_id, time_created, time_updated, data)
+               SELECT 'msg_zz_' || ?1, session_id, time_created + ?1, time_updated + ?1, data FROM message
+               WHERE rowid = (SELECT max(rowid) FROM message WHERE data LIKE '%\"completed\"%' AND data LIKE '%\"assistant\"%')",
+            [i],
+        )
+        .unwrap();
+    }
+    let o = s
+        .cmd()
+        .env("RUNWAY_PROMPT_BYTES", "4096")
+        .args(["--timings", "--now", LATER, "--providers", "opencode", "prompt"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success() && err.contains("read-bytes 0,"), "{err}");
+    let after = week(&s, "opencode", LATER);
+    assert!(after["totalTokens"].as_u64() > before["totalTokens"].as_u64(), "{after} vs {before}");
+    same_as_fresh_at(&s, "opencode", LATER);
+}

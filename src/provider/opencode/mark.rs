@@ -1,10 +1,10 @@
 //! Where a read of OpenCode's database left, and what the next read checks before it trusts it:
-//! `<rowid> <id> <below> <last> <sum>` (the `aux` the cache keeps for the file).
+//! `<rowid> <id> <below> <kept> <last> <sum>` (the `aux` the cache keeps for the file).
 //!
 //! The next read starts at `rowid` and reads every row from there. It trusts the calls kept from the
 //! rows before that only while they are all still there: the table then holds `below` rows before
 //! it. It trusts the rows from there up to `last` (the highest rowid the read saw) only while they are
-//! the same rows: `sum` adds up each one's rowid and id. A row is never inserted before `rowid`
+//! the same rows: there were `kept` of them, and `sum` adds up each one's rowid and id. A row is never inserted before `rowid`
 //! (SQLite gives a new row the rowid after the highest), so a count that fell means rows were deleted
 //! (a session deleted in OpenCode), and a sum that moved means rows from `rowid` on were deleted or
 //! their rowids given again (a session reverted, a VACUUM). Either way every row is read again and
@@ -18,6 +18,7 @@ pub struct Mark {
     pub rowid: i64,
     pub id: String,
     below: i64,
+    kept: i64,
     last: i64,
     sum: u64,
 }
@@ -36,12 +37,14 @@ impl Mark {
         let text = std::str::from_utf8(aux).ok()?;
         let mut w = text.split(' ');
         let (rowid, id) = (w.next()?.parse().ok()?, w.next()?.to_owned());
-        let (below, last, sum) = (w.next()?.parse().ok()?, w.next()?.parse().ok()?, w.next()?.parse().ok()?);
-        w.next().is_none().then_some(Mark { rowid, id, below, last, sum })
+        let (below, kept) = (w.next()?.parse().ok()?, w.next()?.parse().ok()?);
+        let (last, sum) = (w.next()?.parse().ok()?, w.next()?.parse().ok()?);
+        w.next().is_none().then_some(Mark { rowid, id, below, kept, last, sum })
     }
 
     pub fn bytes(&self) -> Vec<u8> {
-        format!("{} {} {} {} {}", self.rowid, self.id, self.below, self.last, self.sum).into_bytes()
+        let Mark { rowid, id, below, kept, last, sum } = self;
+        format!("{rowid} {id} {below} {kept} {last} {sum}").into_bytes()
     }
 
     /// The mark a read leaves that saw `rows` (every row from where it started) of the `total` the
@@ -52,9 +55,15 @@ impl Mark {
             rowid: start.0,
             id: start.1.to_owned(),
             below: total - kept.len() as i64,
+            kept: kept.len() as i64,
             last: rows.iter().map(|r| r.0).max().unwrap_or(start.0),
             sum: sum(kept.into_iter()),
         }
+    }
+
+    /// How many rows were written since, as the table's count says (fewer when some were deleted).
+    pub fn written_since(&self, total: i64) -> i64 {
+        total - self.below - self.kept
     }
 
     /// Whether a read from this mark's row that saw `rows` of `total` may keep what was read before:
@@ -73,7 +82,8 @@ mod tests {
         // Rows 1..=5 of 5; the next read starts at row 4.
         let rows = [(1, "a"), (2, "b"), (3, "c"), (4, "d"), (5, "e")];
         let m = Mark::after(&rows, (4, "d"), 5);
-        assert_eq!((m.below, m.last), (3, 5));
+        assert_eq!((m.below, m.kept, m.last), (3, 2, 5));
+        assert_eq!((m.written_since(5), m.written_since(7)), (0, 2));
         assert_eq!(Mark::parse(&m.bytes()), Some(m.clone()));
         // Nothing written, or rows 6 and 7 added: it holds.
         assert!(m.holds(&[(4, "d"), (5, "e")], 5));
@@ -90,6 +100,7 @@ mod tests {
         // Another version's forms are no mark.
         assert_eq!(Mark::parse(b"4 msg_d"), None);
         assert_eq!(Mark::parse(b""), None);
-        assert_eq!(Mark::parse(b"4 msg_d 3 5 1 extra"), None);
+        assert_eq!(Mark::parse(b"4 msg_d 3 5 1"), None);
+        assert_eq!(Mark::parse(b"4 msg_d 3 2 5 1 extra"), None);
     }
 }
