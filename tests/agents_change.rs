@@ -14,6 +14,8 @@ use common::*;
 use serde_json::Value;
 
 const NOW: &str = "2026-12-01T00:00:00Z";
+/// After every message of OpenCode 1.18.33's database.
+const LATER: &str = "2026-12-31T00:00:00Z";
 
 fn home_with(folder: &str, from: &Path) -> Sandbox {
     let s = Sandbox::empty();
@@ -154,7 +156,6 @@ fn status_says_a_copilot_session_is_still_open() {
 /// others written in their place (a session reverted), which SQLite gives the same rowids.
 #[test]
 fn opencode_messages_written_after_the_ids_wrapped_are_read() {
-    const LATER: &str = "2026-12-31T00:00:00Z";
     let folder = ".local/share/opencode";
     let s = home_with(folder, &fixtures().join("agents-runs/opencode-1.18.33/.local/share/opencode"));
     let c = rusqlite::Connection::open(s.home().join(folder).join("opencode.db")).unwrap();
@@ -282,16 +283,22 @@ fn a_whole_read_counts_the_log_against_the_budget() {
     same_as_fresh(&s, "opencode");
 }
 
+/// The real 1.18.33 database in a home of its own, read once: the home, its totals as of `LATER`,
+/// and a connection to the database.
+fn opencode_read() -> (Sandbox, Value, rusqlite::Connection) {
+    let folder = ".local/share/opencode";
+    let s = home_with(folder, &fixtures().join("agents-runs/opencode-1.18.33/.local/share/opencode"));
+    let before = week(&s, "opencode", LATER);
+    let c = rusqlite::Connection::open(s.home().join(folder).join("opencode.db")).unwrap();
+    (s, before, c)
+}
+
 /// A session deleted in OpenCode: its messages were read before the row the next read starts at, so
 /// that read finds fewer rows before it than it left, reads the database whole again, and the
 /// session's calls go. The real 1.18.33 database, January's second session taken out.
 #[test]
 fn a_session_deleted_in_opencode_is_no_longer_counted() {
-    const LATER: &str = "2026-12-31T00:00:00Z";
-    let folder = ".local/share/opencode";
-    let s = home_with(folder, &fixtures().join("agents-runs/opencode-1.18.33/.local/share/opencode"));
-    let before = week(&s, "opencode", LATER);
-    let c = rusqlite::Connection::open(s.home().join(folder).join("opencode.db")).unwrap();
+    let (s, before, c) = opencode_read();
     let gone = "ses_4134312deffeWMYdSt1q5bAW7z";
     let n = c.execute("DELETE FROM message WHERE session_id = ?1", [gone]).unwrap();
     assert_eq!(n, 16, "the middle session's 16 messages");
@@ -306,11 +313,7 @@ fn a_session_deleted_in_opencode_is_no_longer_counted() {
 /// run's figures then equal a fresh read's.
 #[test]
 fn a_burst_of_opencode_rows_is_left_to_a_run_with_the_room() {
-    const LATER: &str = "2026-12-31T00:00:00Z";
-    let folder = ".local/share/opencode";
-    let s = home_with(folder, &fixtures().join("agents-runs/opencode-1.18.33/.local/share/opencode"));
-    let before = week(&s, "opencode", LATER);
-    let c = rusqlite::Connection::open(s.home().join(folder).join("opencode.db")).unwrap();
+    let (s, before, c) = opencode_read();
     for i in 0..1001 {
         c.execute(
             "INSERT INTO message (id, session_id, time_created, time_updated, data)

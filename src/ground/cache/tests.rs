@@ -9,6 +9,14 @@ fn mkfifo(p: &Path) {
     assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
 }
 
+/// A folder `name` in `parent`, of exactly `mode`.
+fn folder(parent: &Path, name: &str, mode: u32) -> PathBuf {
+    let dir = parent.join(name);
+    fs::create_dir(&dir).unwrap();
+    fs::set_permissions(&dir, fs::Permissions::from_mode(mode)).unwrap();
+    dir
+}
+
 #[test]
 fn checked_files_round_trip_and_refuse_an_edit() {
     let d = tempfile::tempdir().unwrap();
@@ -51,9 +59,7 @@ fn fifos_links_and_devices_are_refused_without_waiting() {
 #[test]
 fn a_directory_anyone_may_write_is_refused() {
     let d = tempfile::tempdir().unwrap();
-    let dir = d.path().join("shared");
-    fs::create_dir(&dir).unwrap();
-    fs::set_permissions(&dir, fs::Permissions::from_mode(0o777)).unwrap();
+    let dir = folder(d.path(), "shared", 0o777);
     let c = Cache::new(dir.clone());
     assert!(c.refused().unwrap().contains("every user"), "{:?}", c.refused());
     assert!(c.write(Item::Problems, b"x").is_err());
@@ -67,9 +73,7 @@ fn a_directory_anyone_may_write_is_refused() {
 #[test]
 fn a_directory_removed_after_the_run_looked_is_made_again() {
     let d = tempfile::tempdir().unwrap();
-    let dir = d.path().join("c");
-    fs::create_dir(&dir).unwrap();
-    fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
+    let dir = folder(d.path(), "c", 0o700);
     let c = Cache::new(dir.clone());
     assert!(c.own, "found the user's own: the log for stderr is opened at once");
     for step in 0..4 {
@@ -90,9 +94,7 @@ fn a_directory_removed_after_the_run_looked_is_made_again() {
 #[test]
 fn a_directory_opened_to_everyone_after_the_run_looked_is_not_written() {
     let d = tempfile::tempdir().unwrap();
-    let dir = d.path().join("c");
-    fs::create_dir(&dir).unwrap();
-    fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
+    let dir = folder(d.path(), "c", 0o700);
     let c = Cache::new(dir.clone());
     fs::set_permissions(&dir, fs::Permissions::from_mode(0o777)).unwrap();
     assert!(c.write(Item::Problems, b"x").is_err());
