@@ -44,7 +44,17 @@ fn same_as_fresh_at(s: &Sandbox, tool: &str, now: &str) {
 
 /// `read-bytes` of a prompt with `--timings`.
 fn read_bytes(s: &Sandbox, tool: &str) -> u64 {
-    let o = s.cmd().args(["--timings", "--providers", tool, "prompt"]).output().unwrap();
+    read_bytes_within(s, tool, None, &[])
+}
+
+/// `read-bytes` of a prompt with `--timings`, a read budget of `budget` bytes and `args` (it exits 0).
+fn read_bytes_within(s: &Sandbox, tool: &str, budget: Option<&str>, args: &[&str]) -> u64 {
+    let mut c = s.cmd();
+    if let Some(b) = budget {
+        c.env("RUNWAY_PROMPT_BYTES", b);
+    }
+    let o = c.args(["--timings", "--providers", tool]).args(args).arg("prompt").output().unwrap();
+    assert!(o.status.success());
     let err = String::from_utf8_lossy(&o.stderr).into_owned();
     let n = err.split("read-bytes ").nth(1).and_then(|r| r.split(',').next()).unwrap_or_else(|| panic!("{err}"));
     n.trim().parse().unwrap()
@@ -194,14 +204,7 @@ fn opencode_messages_written_after_the_ids_wrapped_are_read() {
     }
     // Read whole again, then: not by a prompt whose budget is smaller than the database (it leaves
     // it to a run with the room), by the report after it.
-    let o = s
-        .cmd()
-        .env("RUNWAY_PROMPT_BYTES", "4096")
-        .args(["--timings", "--now", LATER, "--providers", "opencode", "prompt"])
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("read-bytes 0,"), "{err}");
+    assert_eq!(read_bytes_within(&s, "opencode", Some("4096"), &["--now", LATER]), 0);
     same_as_fresh_at(&s, "opencode", LATER);
 }
 
@@ -272,14 +275,7 @@ fn a_whole_read_counts_the_log_against_the_budget() {
         std::fs::metadata(dir.join("opencode.db-wal")).unwrap().len(),
     );
     assert!(db < 8192 && db + log > 8192, "{db} + {log}");
-    let o = s
-        .cmd()
-        .env("RUNWAY_PROMPT_BYTES", "8192")
-        .args(["--timings", "--providers", "opencode", "prompt"])
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("read-bytes 0,"), "{err}");
+    assert_eq!(read_bytes_within(&s, "opencode", Some("8192"), &[]), 0);
     same_as_fresh(&s, "opencode");
 }
 
@@ -323,14 +319,7 @@ fn a_burst_of_opencode_rows_is_left_to_a_run_with_the_room() {
         )
         .unwrap();
     }
-    let o = s
-        .cmd()
-        .env("RUNWAY_PROMPT_BYTES", "4096")
-        .args(["--timings", "--now", LATER, "--providers", "opencode", "prompt"])
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(o.status.success() && err.contains("read-bytes 0,"), "{err}");
+    assert_eq!(read_bytes_within(&s, "opencode", Some("4096"), &["--now", LATER]), 0);
     let after = week(&s, "opencode", LATER);
     assert!(after["totalTokens"].as_u64() > before["totalTokens"].as_u64(), "{after} vs {before}");
     same_as_fresh_at(&s, "opencode", LATER);
