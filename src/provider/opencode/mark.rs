@@ -4,15 +4,18 @@
 //! The next read starts at `rowid` and reads every row from there. It trusts the calls kept from the
 //! rows before that only while they are all still there: the table then holds `below` rows before
 //! it. It trusts the rows from there up to `last` (the highest rowid the read saw) only while they are
-//! the same rows: there were `kept` of them, and `sum` adds up each one's rowid and id. A row is never inserted before `rowid`
-//! (SQLite gives a new row the rowid after the highest), so a count that fell means rows were deleted
-//! (a session deleted in OpenCode), and a sum that moved means rows from `rowid` on were deleted or
-//! their rowids given again (a session reverted, a VACUUM). Either way every row is read again and
-//! replaces what the database gave before. The count is SQLite's `count(*)`, a walk of its smallest
-//! index: 0.05 ms for 40,000 messages with its pages in SQLite's cache, 3.9 ms for 150,000 in a
-//! 322 MB database read afresh (counting only the rows before a rowid took 64 ms for 40,000). A run
-//! pays it only when the database changed. Every read counts: a prompt that took the mark's word
-//! would take the change in with it, and no later run would look again.
+//! the same rows: there were `kept` of them, and `sum` adds up each one's rowid and id. A row is
+//! never inserted before `rowid` (SQLite gives a new row the rowid after the highest), so a count
+//! that fell means rows were deleted (a session deleted in OpenCode), and a sum that moved means rows
+//! from `rowid` on were deleted or their rowids given again (a session reverted, a VACUUM). Either
+//! way every row is read again and replaces what the database gave before.
+//!
+//! The count is SQLite's `count(*)`, a walk of its smallest index: 0.05 ms for 40,000 messages with
+//! its pages in SQLite's cache, 3.9 ms for 150,000 in a 322 MB database read afresh (counting only
+//! the rows before a rowid took 64 ms for 40,000). A run pays it only when the database changed.
+//! Every read counts: a prompt that took the mark's word would take the change in with it, and no
+//! later run would look again. The count also tells how many rows were written since (`total`, less
+//! `below` and `kept`) before any is read.
 
 use crate::ground::hash::key;
 
