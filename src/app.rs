@@ -10,7 +10,7 @@ use crate::forecast::{self, Runway};
 use crate::ground::evidence::Reading;
 use crate::ground::hash::Hasher;
 use crate::ground::provider::Provider;
-use crate::ground::time::DAY_MS;
+use crate::ground::time::{DAY_MS, HOUR_MS};
 use crate::ledger::Ledger;
 use crate::provider::origin::Origin;
 use crate::read::sources::{self, Root};
@@ -196,7 +196,10 @@ impl App {
             .or(key.is_none().then(Calibration::default));
         let learned = ev.calibration.is_none();
         let settings = forecast::Settings { learn_limit: p.spec().learns_limit, ..self.cfg.forecast };
-        let r = forecast::compute(&ledger, &ev, now, &settings);
+        let mut r = forecast::compute(&ledger, &ev, now, &settings);
+        if self.session_open(p) {
+            r.gauges.iter_mut().for_each(|g| g.partial = true);
+        }
         if let (true, Some(k), None) = (learned, key, ledger.fault()) {
             let _ = memo::put(cache, db, p, k, (r.calibration.five, r.calibration.seven));
         }
@@ -268,6 +271,21 @@ impl App {
                 crate::ground::files::read_tail(path, 64 << 10).is_ok_and(|t| awaits(&t, now))
             })
             .count()
+    }
+
+    /// Whether the newest file of `p`, written in the last hour, holds a session still open whose calls
+    /// wait for what the tool writes at its end (see `Spec::awaiting`): one tail read, so that a
+    /// prompt can mark its figures a floor.
+    pub fn session_open(&self, p: Provider) -> bool {
+        let Some(awaits) = p.spec().awaiting else { return false };
+        let now = self.cfg.now;
+        // Written in the last hour of the clock (`--now` replays what the file held then).
+        let hour_ago = (self.cfg.wall_ms - HOUR_MS) as i128 * 1_000_000;
+        let files = self.run.db.state.files.iter().filter(|f| f.provider == p && i128::from(f.mtime_ns) > hour_ago);
+        files.max_by_key(|f| f.mtime_ns).is_some_and(|f| {
+            let path = crate::ground::platform::path_of(&f.path);
+            crate::ground::files::read_tail(path, 64 << 10).is_ok_and(|t| awaits(&t, now))
+        })
     }
 
     pub fn has_files(&self, p: Provider) -> bool {

@@ -324,3 +324,44 @@ fn a_burst_of_opencode_rows_is_left_to_a_run_with_the_room() {
     assert!(after["totalTokens"].as_u64() > before["totalTokens"].as_u64(), "{after} vs {before}");
     same_as_fresh_at(&s, "opencode", LATER);
 }
+
+/// A Copilot session still open (no shutdown yet) in the newest file, written in the last hour: the
+/// prompt's figures are a floor (`+`), and `status --json` says `partial`; its shutdown arriving
+/// makes them whole. A session left open in a file last written longer ago does not mark a prompt.
+/// (Replayed at the session's time; the files' times are the clock's.)
+#[test]
+fn a_prompt_marks_a_copilot_session_still_open() {
+    let july = "2026-07-03T09:00:00Z";
+    let s = home_with(".copilot", &fixtures().join("agents/copilot"));
+    let sessions = s.home().join(".copilot/session-state");
+    let ago = |mins: u64| std::time::SystemTime::now() - std::time::Duration::from_secs(mins * 60);
+    let set_mtime = |p: &Path, t| std::fs::File::options().append(true).open(p).unwrap().set_modified(t).unwrap();
+    for dir in std::fs::read_dir(&sessions).unwrap() {
+        for f in std::fs::read_dir(dir.unwrap().path()).unwrap() {
+            set_mtime(&f.unwrap().path(), ago(2 * 24 * 60));
+        }
+    }
+    let events = sessions.join("2426852d-6cf5-4e90-be9f-e45fc6c7d5e4/events.jsonl");
+    let text = std::fs::read_to_string(&events).unwrap();
+    let cut = text.find("\"session.shutdown\"").map(|i| text[..i].rfind('\n').map_or(0, |n| n + 1)).unwrap();
+    std::fs::write(&events, &text[..cut]).unwrap();
+    set_mtime(&events, ago(10));
+    let prompt = |s: &Sandbox| {
+        stdout(&s.cmd().args(["--now", july, "--providers", "copilot", "prompt", "--shell", "plain"]).output().unwrap())
+    };
+    let partial = |s: &Sandbox| {
+        let v = json_of(&s.cmd().args(["--now", july, "--providers", "copilot", "status", "--json"]).output().unwrap());
+        v["copilot"]["month"]["partial"].clone()
+    };
+    s.cmd().args(["--now", july, "--providers", "copilot", "catch-up"]).output().unwrap();
+    assert!(prompt(&s).contains("+ req"), "{}", prompt(&s));
+    assert_eq!(partial(&s), true);
+    append(&events, &text.as_bytes()[cut..]);
+    set_mtime(&events, ago(5));
+    assert!(prompt(&s).contains(" req") && !prompt(&s).contains('+'), "{}", prompt(&s));
+    assert_eq!(partial(&s), false);
+    // Open again, but written more than an hour ago: not this prompt's business.
+    std::fs::write(&events, &text[..cut]).unwrap();
+    set_mtime(&events, ago(90));
+    assert!(!prompt(&s).contains('+'), "{}", prompt(&s));
+}

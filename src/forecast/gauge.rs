@@ -34,6 +34,9 @@ pub struct Gauge {
     /// How much of the reported share local use explains (0-1), for a window with a reading; `None`
     /// until the cost of a percent is known (see `carried::coverage`). The rest is use elsewhere.
     pub coverage: Option<f64>,
+    /// A floor, not the whole: a session of the tool is still open, and the part of its calls the tool
+    /// writes at a session's end (Copilot's input side and premium requests) is not in yet.
+    pub partial: bool,
     /// The allowance, for one that is not the main pool (see `ground::evidence::Reading`).
     pub bucket: String,
     pub label: String,
@@ -57,6 +60,7 @@ impl Gauge {
             percent_per_hour: None,
             observed_at: None,
             coverage: None,
+            partial: false,
             bucket: String::new(),
             label: String::new(),
         }

@@ -44,6 +44,7 @@ fn gauge(g: &Gauge) -> Value {
         "percent_per_hour": g.percent_per_hour.map(round2),
         "over": g.over(),
         "coverage": g.coverage.map(round3),
+        "partial": g.partial,
     })
 }
 
@@ -94,6 +95,7 @@ pub fn provider(r: &Runway, used: &[Attribution], style: &Style) -> Value {
             "minutes_to_empty": Value::Null,
             "pace": Value::Null,
             "coverage": Value::Null,
+            "partial": false,
         }),
     };
     limit["tokens"] = json!(r.limit.tokens);

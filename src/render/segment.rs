@@ -28,12 +28,14 @@ pub fn window_text(label: &str, g: &Gauge, now: i64, style: &Style, short: bool)
     };
     let cost = format!("${:.2}", usd(g.cost));
     let pct = g.used_percent.map(percent).unwrap_or_default();
+    // A floor (a session still open) reads "at least": `12+ req`, `$4.12+`.
+    let floor = if g.partial { "+" } else { "" };
     let used = match g.used_percent {
-        Some(_) => pct.clone(),
-        None if g.window == Window::Month => format!("{} req", requests(g.premium)),
+        Some(_) => format!("{pct}{floor}"),
+        None if g.window == Window::Month => format!("{}{floor} req", requests(g.premium)),
         // A cost that leaves out unpriced calls would read as if they were free.
-        None if g.unpriced_tokens > 0 => format!("{} tok", count(g.tokens)),
-        None => cost.clone(),
+        None if g.unpriced_tokens > 0 => format!("{}{floor} tok", count(g.tokens)),
+        None => format!("{cost}{floor}"),
     };
     let reset = g.resets_at.map(|r| format!("{}{}", gl.reset, duration(r - now))).unwrap_or_default();
     // Only when asked for: the zone is found on first use (see `Zone`).
@@ -215,6 +217,13 @@ mod tests {
         );
         let none = Gauge { source: Source::None, ..gauge(None, None) };
         assert_eq!(window_text("5h", &none, 0, &st, false).0, "5h $4.12 ↻1h23m");
+        // A session still open: each figure a floor.
+        let floor = Gauge { partial: true, ..none.clone() };
+        assert_eq!(window_text("5h", &floor, 0, &st, false).0, "5h $4.12+ ↻1h23m");
+        assert_eq!(
+            window_text("5h", &Gauge { partial: true, ..gauge(Some(7.0), None) }, 0, &st, false).0,
+            "5h ~7%+ ↻1h23m"
+        );
         let custom = Style { format: "[{label}] {pct} left:{reset} {cost}".into(), ..Style::default() };
         assert_eq!(window_text("C", &gauge(Some(7.0), None), 0, &custom, false).0, "[C] 7% left:↻1h23m $4.12");
         let server = Gauge { source: Source::Server, ..gauge(Some(23.0), None) };
