@@ -39,6 +39,22 @@ pub struct App {
     pub own_written: Option<i64>,
 }
 
+/// Whether the file at `path` ends in a session still open as of `now` (see `Spec::awaiting`): its
+/// last 64 KiB, and its last MiB when those hold neither a call nor an end (a large tool result
+/// after the last call).
+fn ends_open(path: &std::path::Path, awaits: crate::provider::spec::Awaits, now: i64) -> bool {
+    for n in [64u64 << 10, 1 << 20] {
+        let Ok(tail) = crate::ground::files::read_tail(path, n) else { return false };
+        if let Some(open) = awaits(&tail, now) {
+            return open;
+        }
+        if (tail.len() as u64) < n {
+            return false;
+        }
+    }
+    false
+}
+
 /// Each set of roots has its own cache, so a tmux server without the shell's `CLAUDE_CONFIG_DIR`
 /// and the shell itself do not keep rebuilding each other's.
 pub fn db_key(roots: &[Root]) -> u64 {
@@ -265,27 +281,19 @@ impl App {
         let now = self.cfg.now;
         let week_ago = (now - 7 * DAY_MS) as i128 * 1_000_000;
         let files = self.run.db.state.files.iter().filter(|f| f.provider == p && i128::from(f.mtime_ns) > week_ago);
-        files
-            .filter(|f| {
-                let path = crate::ground::platform::path_of(&f.path);
-                crate::ground::files::read_tail(path, 64 << 10).is_ok_and(|t| awaits(&t, now))
-            })
-            .count()
+        files.filter(|f| ends_open(crate::ground::platform::path_of(&f.path), awaits, now)).count()
     }
 
-    /// Whether the newest file of `p`, written in the last hour, holds a session still open whose calls
-    /// wait for what the tool writes at its end (see `Spec::awaiting`): one tail read, so that a
-    /// prompt can mark its figures a floor.
+    /// Whether a file of `p` written in the last hour holds a session still open whose calls wait for
+    /// what the tool writes at its end (see `Spec::awaiting`): a tail read of each, so that a prompt
+    /// can mark its figures a floor. A session left open longer ago (stopped without an end) is
+    /// `status`'s to count, not a prompt's to mark for a week.
     pub fn session_open(&self, p: Provider) -> bool {
         let Some(awaits) = p.spec().awaiting else { return false };
-        let now = self.cfg.now;
         // Written in the last hour of the clock (`--now` replays what the file held then).
         let hour_ago = (self.cfg.wall_ms - HOUR_MS) as i128 * 1_000_000;
-        let files = self.run.db.state.files.iter().filter(|f| f.provider == p && i128::from(f.mtime_ns) > hour_ago);
-        files.max_by_key(|f| f.mtime_ns).is_some_and(|f| {
-            let path = crate::ground::platform::path_of(&f.path);
-            crate::ground::files::read_tail(path, 64 << 10).is_ok_and(|t| awaits(&t, now))
-        })
+        let mut files = self.run.db.state.files.iter().filter(|f| f.provider == p && i128::from(f.mtime_ns) > hour_ago);
+        files.any(|f| ends_open(crate::ground::platform::path_of(&f.path), awaits, self.cfg.now))
     }
 
     pub fn has_files(&self, p: Provider) -> bool {

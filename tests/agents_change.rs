@@ -327,8 +327,9 @@ fn a_burst_of_opencode_rows_is_left_to_a_run_with_the_room() {
 
 /// A Copilot session still open (no shutdown yet) in the newest file, written in the last hour: the
 /// prompt's figures are a floor (`+`), and `status --json` says `partial`; its shutdown arriving
-/// makes them whole. A session left open in a file last written longer ago does not mark a prompt.
-/// (Replayed at the session's time; the files' times are the clock's.)
+/// makes them whole. Another session written since, complete, changes nothing; a session left open
+/// in a file last written longer ago does not mark a prompt; one whose last call lies 84 KiB back
+/// does. (Replayed at the sessions' time; the files' times are the clock's.)
 #[test]
 fn a_prompt_marks_a_copilot_session_still_open() {
     let july = "2026-07-03T09:00:00Z";
@@ -351,11 +352,19 @@ fn a_prompt_marks_a_copilot_session_still_open() {
     };
     let partial = |s: &Sandbox| {
         let v = json_of(&s.cmd().args(["--now", july, "--providers", "copilot", "status", "--json"]).output().unwrap());
+        // The month's gauge, and the 5-hour window's place, which has no gauge of Copilot's.
+        assert_eq!(v["copilot"]["limit"]["partial"], v["copilot"]["month"]["partial"]);
         v["copilot"]["month"]["partial"].clone()
     };
     s.cmd().args(["--now", july, "--providers", "copilot", "catch-up"]).output().unwrap();
     assert!(prompt(&s).contains("+ req"), "{}", prompt(&s));
     assert_eq!(partial(&s), true);
+    // Another session, complete, written since: the open one still counts.
+    let other = sessions.join("c3f091b3-1a1f-435f-8acb-6c7520106212/events.jsonl");
+    set_mtime(&other, ago(5));
+    // (A file set back in time is taken in by the next walk, within a minute; catch-up walks now.)
+    s.cmd().args(["--now", july, "--providers", "copilot", "catch-up"]).output().unwrap();
+    assert!(prompt(&s).contains("+ req"), "{}", prompt(&s));
     append(&events, &text.as_bytes()[cut..]);
     set_mtime(&events, ago(5));
     assert!(prompt(&s).contains(" req") && !prompt(&s).contains('+'), "{}", prompt(&s));
@@ -364,4 +373,13 @@ fn a_prompt_marks_a_copilot_session_still_open() {
     std::fs::write(&events, &text[..cut]).unwrap();
     set_mtime(&events, ago(90));
     assert!(!prompt(&s).contains('+'), "{}", prompt(&s));
+    // Open, with 84 KiB of tool results and hooks after its last call (the real session cut after
+    // its 19th event): found beyond the first 64 KiB of its tail.
+    let whole = std::fs::read_to_string(&other).unwrap();
+    let first: String = whole.split_inclusive('\n').take(19).collect();
+    std::fs::write(&other, &first).unwrap();
+    let june = "2026-06-24T00:00:00Z";
+    s.cmd().args(["--now", june, "--providers", "copilot", "catch-up"]).output().unwrap();
+    let o = s.cmd().args(["--now", june, "--providers", "copilot", "prompt", "--shell", "plain"]).output().unwrap();
+    assert!(stdout(&o).contains("+ req"), "{}", stdout(&o));
 }

@@ -55,7 +55,7 @@ pub struct Spec {
     /// low figure silently. `None` for a tool that writes each call whole: its files' tails are not
     /// read at all (a week of Claude Code's files read for nothing made `status` 13 ms slower on the
     /// bench's history).
-    pub awaiting: Option<fn(&[u8], i64) -> bool>,
+    pub awaiting: Option<Awaits>,
 }
 
 /// A file of the service's readings, how it reads, and its name as `status` gives it.
@@ -69,6 +69,10 @@ pub struct ReadingFile {
 /// A model's family and version (`claude-opus`, [4, 9]): a newer model of a known family is priced
 /// as the newest one the tables know.
 pub type Family = (String, Vec<u32>);
+
+/// Whether a file's last bytes end in a session still open, as of an instant (see `Spec::awaiting`):
+/// `None` when those bytes hold neither a call nor an end.
+pub type Awaits = fn(&[u8], i64) -> Option<bool>;
 
 /// A database's read: its path, where the last read left, whether this run has the room to read it
 /// whole (the database and its log within its budget), what it finds. A read that must take every

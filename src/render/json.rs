@@ -95,7 +95,7 @@ pub fn provider(r: &Runway, used: &[Attribution], style: &Style) -> Value {
             "minutes_to_empty": Value::Null,
             "pace": Value::Null,
             "coverage": Value::Null,
-            "partial": false,
+            "partial": r.gauges.iter().any(|g| g.partial),
         }),
     };
     limit["tokens"] = json!(r.limit.tokens);

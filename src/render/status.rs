@@ -326,8 +326,8 @@ pub fn devices(uses: &[crate::report::devices::DeviceUse], p: crate::ground::pro
 pub fn awaiting(open: usize) -> String {
     match open {
         0 => String::new(),
-        1 => "  open      1 session of the last week has no end written (still running, or stopped without one): its input and cache tokens are written at its end, and are not counted\n".into(),
-        n => format!("  open      {n} sessions of the last week have no end written (still running, or stopped without one): their input and cache tokens are written at their end, and are not counted\n"),
+        1 => "  open      1 session of the last week has no end written (still running, or stopped without one): its input and cache tokens and premium requests are written at its end, and are not counted (a prompt shows `+` while one written in the last hour is open)\n".into(),
+        n => format!("  open      {n} sessions of the last week have no end written (still running, or stopped without one): their input and cache tokens and premium requests are written at their end, and are not counted (a prompt shows `+` while one written in the last hour is open)\n"),
     }
 }
 /// How old another device's file is; one written ahead of this clock (the other machine's clock is

@@ -6,8 +6,9 @@ use crate::ground::time::parse_rfc3339;
 
 /// Whether the end of a session's events holds a call after its last shutdown or checkpoint, as of
 /// `now` (events after it are not yet written, in a replay) and within the week before it: its
-/// input and cache tokens are written only when the session ends.
-pub fn awaiting(tail: &[u8], now: i64) -> bool {
+/// input and cache tokens are written only when the session ends. `None` when `tail` holds neither
+/// (a large tool result after the last call): the caller may look further back.
+pub fn awaiting(tail: &[u8], now: i64) -> Option<bool> {
     for line in tail.rsplit(|&b| b == b'\n') {
         let has = |pat: &[u8]| memchr::memmem::find(line, pat).is_some();
         let call = has(b"\"type\":\"assistant.message\"");
@@ -18,9 +19,9 @@ pub fn awaiting(tail: &[u8], now: i64) -> bool {
         if at > now {
             continue;
         }
-        return call && at > now - crate::ground::time::WEEK_MS;
+        return Some(call && at > now - crate::ground::time::WEEK_MS);
     }
-    false
+    None
 }
 
 /// An event line's own `timestamp` (its last: the event's data comes before it).
