@@ -39,6 +39,9 @@ pub struct App {
     pub own_written: Option<i64>,
 }
 
+/// How many of a tool's files written in the last hour a prompt looks at for a session still open.
+const OPEN_FILES: usize = 8;
+
 /// Whether the file at `path` ends in a session still open as of `now` (see `Spec::awaiting`): its
 /// last 64 KiB, and its last MiB when those hold neither a call nor an end (a large tool result
 /// after the last call).
@@ -292,8 +295,15 @@ impl App {
         let Some(awaits) = p.spec().awaiting else { return false };
         // Written in the last hour of the clock (`--now` replays what the file held then).
         let hour_ago = (self.cfg.wall_ms - HOUR_MS) as i128 * 1_000_000;
-        let mut files = self.run.db.state.files.iter().filter(|f| f.provider == p && i128::from(f.mtime_ns) > hour_ago);
-        files.any(|f| ends_open(crate::ground::platform::path_of(&f.path), awaits, self.cfg.now))
+        let mut files: Vec<_> =
+            self.run.db.state.files.iter().filter(|f| f.provider == p && i128::from(f.mtime_ns) > hour_ago).collect();
+        // The newest first, and no more than a prompt's few: a history copied in (every file new)
+        // would cost a tail read of each at every prompt for an hour.
+        files.sort_by_key(|f| std::cmp::Reverse(f.mtime_ns));
+        files
+            .iter()
+            .take(OPEN_FILES)
+            .any(|f| ends_open(crate::ground::platform::path_of(&f.path), awaits, self.cfg.now))
     }
 
     pub fn has_files(&self, p: Provider) -> bool {
