@@ -382,4 +382,19 @@ fn a_prompt_marks_a_copilot_session_still_open() {
     s.cmd().args(["--now", june, "--providers", "copilot", "catch-up"]).output().unwrap();
     let o = s.cmd().args(["--now", june, "--providers", "copilot", "prompt", "--shell", "plain"]).output().unwrap();
     assert!(stdout(&o).contains("+ req"), "{}", stdout(&o));
+    // A prompt looks at the eight newest files of the last hour, no more: eight complete sessions
+    // written since hide it (a history copied in must not cost a read of every file).
+    let complete: Vec<_> = std::fs::read_dir(&sessions)
+        .unwrap()
+        .map(|d| d.unwrap().path().join("events.jsonl"))
+        .filter(|f| f.exists() && *f != other && *f != events)
+        .filter(|f| std::fs::read_to_string(f).unwrap().contains("\"session.shutdown\""))
+        .take(8)
+        .collect();
+    assert_eq!(complete.len(), 8);
+    complete.iter().for_each(|f| set_mtime(f, ago(1)));
+    set_mtime(&other, ago(10));
+    s.cmd().args(["--now", june, "--providers", "copilot", "catch-up"]).output().unwrap();
+    let o = s.cmd().args(["--now", june, "--providers", "copilot", "prompt", "--shell", "plain"]).output().unwrap();
+    assert!(!stdout(&o).contains('+'), "{}", stdout(&o));
 }
