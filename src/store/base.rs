@@ -222,7 +222,7 @@ impl Base {
     }
 
     fn read(file: Blob, gen_: u64, price_hash: u64) -> io::Result<Base> {
-        let len = file.len()?;
+        let len = file.len();
         let mut head = [0u8; HEADER];
         file.read_exact_at(&mut head, 0)?;
         let mut r = Reader::new(&head);

@@ -29,12 +29,10 @@ use super::platform;
 #[derive(Clone, Debug)]
 pub struct Cache {
     dir: PathBuf,
-    refused: Option<String>,
-    /// It was a directory of the user's own when the run looked: the log, opened a moment later for
-    /// the run's stderr, needs no folder made nor the owner looked at again (a `mkdir`, two stats
-    /// and a `geteuid` off every prompt). Every other write looks again: the directory may have
-    /// changed since.
-    own: bool,
+    /// What the run's look at it found. `Own`: the log, opened a moment later for the run's stderr,
+    /// needs no folder made nor the owner looked at again (a `mkdir`, two stats and a `geteuid` off
+    /// every prompt); every other write looks again, for the directory may have changed since.
+    found: Found,
 }
 
 fn not_a_file(path: &Path, md: &Metadata) -> io::Error {
@@ -62,12 +60,7 @@ pub struct Locked {
 impl Cache {
     pub fn new(dir: PathBuf) -> Cache {
         let found = owner::look(&dir);
-        let own = found == Found::Own;
-        let refused = match found {
-            Found::Refused(why) => Some(why),
-            Found::Own | Found::Absent => None,
-        };
-        Cache { dir, refused, own }
+        Cache { dir, found }
     }
 
     pub fn dir(&self) -> &Path {
@@ -76,7 +69,10 @@ impl Cache {
 
     /// Why the directory is refused (then no file in it is read or written).
     pub fn refused(&self) -> Option<&str> {
-        self.refused.as_deref()
+        match &self.found {
+            Found::Refused(why) => Some(why),
+            Found::Own | Found::Absent => None,
+        }
     }
 
     pub fn path(&self, item: Item) -> PathBuf {
@@ -84,8 +80,8 @@ impl Cache {
     }
 
     fn usable(&self) -> io::Result<()> {
-        match &self.refused {
-            Some(why) => Err(io::Error::new(io::ErrorKind::PermissionDenied, why.clone())),
+        match self.refused() {
+            Some(why) => Err(io::Error::new(io::ErrorKind::PermissionDenied, why)),
             None => Ok(()),
         }
     }
@@ -293,7 +289,7 @@ impl Cache {
     /// directory: one found the user's own is not looked at again, unless it has gone since.
     pub fn log_file(&self) -> io::Result<File> {
         self.usable()?;
-        if self.own {
+        if self.found == Found::Own {
             match self.open_log() {
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}
                 r => return r,

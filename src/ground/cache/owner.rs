@@ -18,7 +18,8 @@ pub(super) enum Found {
     Refused(String),
 }
 
-/// Why a directory is not one runway may keep its cache in, if it is not.
+/// Why a directory is not one runway may keep its cache in, if it is not (a look again, before a
+/// write).
 pub(super) fn refusal(dir: &Path) -> Option<String> {
     match look(dir) {
         Found::Refused(why) => Some(why),

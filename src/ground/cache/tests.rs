@@ -75,7 +75,7 @@ fn a_directory_removed_after_the_run_looked_is_made_again() {
     let d = tempfile::tempdir().unwrap();
     let dir = folder(d.path(), "c", 0o700);
     let c = Cache::new(dir.clone());
-    assert!(c.own, "found the user's own: the log for stderr is opened at once");
+    assert_eq!(c.found, Found::Own, "found the user's own: the log for stderr is opened at once");
     for step in 0..4 {
         fs::remove_dir_all(&dir).unwrap();
         match step {

@@ -84,9 +84,9 @@ pub fn read(path: &Path, aux: &[u8], room: bool, out: &mut Vec<Found<'static>>) 
             return Err(io::Error::new(io::ErrorKind::WouldBlock, "many rows: read by a run with the room"));
         }
         let seen = rows(&tx, mark.rowid, out)?;
-        let pairs: Vec<Row> = seen.iter().map(|s| (s.rowid, s.id.as_str())).collect();
+        let pairs = pairs(&seen);
         if mark.holds(&pairs, total) {
-            return Ok(Queried { next: next_mark(&seen, total), whole: false });
+            return Ok(Queried { next: next_mark(&seen, &pairs, total), whole: false });
         }
         out.truncate(before);
     }
@@ -94,12 +94,17 @@ pub fn read(path: &Path, aux: &[u8], room: bool, out: &mut Vec<Found<'static>>) 
         return Err(io::Error::new(io::ErrorKind::WouldBlock, "read whole by a run with the room"));
     }
     let seen = rows(&tx, i64::MIN, out)?;
-    Ok(Queried { next: next_mark(&seen, total), whole: true })
+    Ok(Queried { next: next_mark(&seen, &pairs(&seen), total), whole: true })
 }
 
-fn next_mark(seen: &[Seen], total: i64) -> Vec<u8> {
-    let pairs: Vec<Row> = seen.iter().map(|s| (s.rowid, s.id.as_str())).collect();
-    next(seen).map_or_else(Vec::new, |s| Mark::after(&pairs, (s.rowid, &s.id), total).bytes())
+/// Each row read as the mark counts it.
+fn pairs(seen: &[Seen]) -> Vec<Row<'_>> {
+    seen.iter().map(|s| (s.rowid, s.id.as_str())).collect()
+}
+
+/// The mark the next read starts from (see `next`), for rows `seen` (as `pairs`) of `total`.
+fn next_mark(seen: &[Seen], pairs: &[Row], total: i64) -> Vec<u8> {
+    next(seen).map_or_else(Vec::new, |s| Mark::after(pairs, (s.rowid, &s.id), total).bytes())
 }
 
 /// Every row from `from` on, its calls added to `out`.
