@@ -185,21 +185,44 @@ fn a_single_session_is_no_alarm() {
 }
 
 #[test]
-fn a_month_learns_its_limit_from_its_largest_block() {
-    // A generated month has blocks enough (ten or more of ten calls or more) for the largest finished
-    // one to stand for a limit: its cost is the limit, as the independent count finds it.
+fn a_month_learns_its_limit_from_its_largest_block_until_a_block_goes_past_it() {
+    // The generated month has blocks enough (ten or more of ten calls or more) for the largest
+    // finished one to stand for a limit: its cost, as the independent count finds it. Then the first
+    // block that goes past it: at its last call the old largest was a guess the calls went through:
+    // no limit, no share, no alarm, and status --json says which guess was passed.
     let s = Sandbox::empty();
     let now = "2026-03-31T12:00:00Z";
     let end = now.parse::<jiff::Timestamp>().unwrap().as_millisecond();
     runway_synth::claude_history(&s.claude_dir(), 3 << 20, 30, end, 7).unwrap();
     let Some(v) = oracle("claude_count.py", &[s.projects().as_os_str(), now.as_ref()]) else { return };
-    let done: Vec<&Value> = v["blocks"].as_array().unwrap().iter().filter(|b| b["active"] == false).collect();
-    let meaningful = done.iter().filter(|b| b["entries"].as_u64().unwrap() >= 10).count();
-    assert!(meaningful >= 10, "{meaningful}");
-    let largest = done.iter().map(|b| b["cost_usd"].as_f64().unwrap()).fold(0.0, f64::max);
-    let l = &s.status(now)["claude"]["limit"];
+    let cost = |b: &Value| b["cost_usd"].as_f64().unwrap();
+    let (mut largest, mut meaningful, mut found) = (0.0, 0, None);
+    for b in v["blocks"].as_array().unwrap() {
+        if meaningful >= 10 && cost(b) > largest {
+            found = Some(b);
+            break;
+        }
+        largest = f64::max(largest, cost(b));
+        meaningful += usize::from(b["entries"].as_u64().unwrap() >= 10);
+    }
+    let b = found.expect("a block past the largest before it");
+    let before = rfc3339(b["first_ms"].as_i64().unwrap() - 60_000);
+    let l = &s.status(&before)["claude"]["limit"];
     assert_eq!((l["source"].as_str(), l["learned_from"].as_str()), (Some("history"), Some("largest completed block")));
     assert!((l["cost_usd"].as_f64().unwrap() - largest).abs() < 1e-6, "{l} vs {largest}");
+    assert_eq!(l["passed"], Value::Null);
+
+    let at = rfc3339(b["last_ms"].as_i64().unwrap());
+    let l = &s.status(&at)["claude"]["limit"];
+    assert_eq!((l["source"].as_str(), &l["used_percent"], &l["cost_usd"]), (Some("none"), &Value::Null, &Value::Null));
+    assert!((l["passed"]["cost_usd"].as_f64().unwrap() - largest).abs() < 1e-6, "{l} vs {largest}");
+    assert_eq!(l["passed"]["learned_from"], "largest completed block");
+    let seg = stdout(&s.run(&["--now", &at, "prompt", "--shell", "zsh"]));
+    for alarm in ["\x1b[31m", "\x1b[33m", "⚠", "✕", "%%"] {
+        assert!(!seg.contains(alarm), "at {at}: {seg:?}");
+    }
+    let words = stdout(&s.run(&["--now", &at, "status"]));
+    assert!(words.contains(&format!("went past ${largest:.2}, the largest earlier block")), "{words}");
 }
 
 /// The status line, at `now`, fed Claude Code's payload with both windows' readings.

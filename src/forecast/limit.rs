@@ -4,7 +4,7 @@
 //! Too little evidence is no limit: one session of 36 calls whose largest finished block held $0.08 (a
 //! few calls before a gap) would otherwise read 2425%, past the limit.
 
-use crate::ground::tokens::Pico;
+use crate::ground::tokens::{Pico, Sums};
 
 /// Where the share of a window comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,6 +48,17 @@ pub enum Measure {
     Requests,
 }
 
+impl Measure {
+    /// How much of this measure `s` holds.
+    pub fn of(self, s: &Sums) -> f64 {
+        match self {
+            Measure::Cost => s.cost as f64,
+            Measure::Tokens => s.total() as f64,
+            Measure::Requests => s.premium as f64,
+        }
+    }
+}
+
 /// What a learned limit was learned from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Learned {
@@ -87,6 +98,17 @@ pub struct Limit {
     /// Whether a limit could be learned at all: not for a tool whose 5-hour window is runway's own
     /// block, not a service's quota (see `Spec::learns_limit`).
     pub learnable: bool,
+    /// A guess the window running now reached with the calls still let through: no limit, and why.
+    pub passed: Option<Passed>,
+}
+
+/// A limit guessed from the largest block (or a reading's floor) that the window running now reached.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Passed {
+    pub learned: Learned,
+    pub tokens: Option<u64>,
+    /// Pico-dollars.
+    pub cost: Option<Pico>,
 }
 
 /// Completed blocks of ten calls or more before the largest is taken for a limit: with fewer, the
@@ -126,6 +148,24 @@ impl Limit {
             _ => self,
         }
     }
+
+    /// A guess (the largest block, or a reading's floor) that the use of the window running now
+    /// (`used`) has reached is no limit: a block bigger than every earlier one is no
+    /// evidence of where the limit is, and only says the guess was low: in a real month, a block read
+    /// "~125% of $22.38, past the limit", with a notice, on its way to $32.69. A
+    /// limit the service showed stands: the readings' rises, a "usage limit reached" notice (the
+    /// block that met one is its own evidence), or the user's word.
+    pub fn unless_reached(self, used: impl FnOnce() -> Option<Sums>) -> Limit {
+        if !matches!(self.learned, Some(Learned::LargestBlock | Learned::ReadingFloor)) {
+            return self;
+        }
+        let (Some(amount), Some(used)) = (self.amount(), used()) else { return self };
+        if self.measure.of(&used) < amount {
+            return self;
+        }
+        let passed = self.learned.map(|learned| Passed { learned, tokens: self.tokens, cost: self.cost });
+        Limit { source: Source::None, tokens: None, cost: None, learned: None, passed, ..self }
+    }
 }
 
 /// The least a limit can be, from one reading: the local use (and the other devices') in its window
@@ -160,6 +200,7 @@ pub fn choose(
         learned: None,
         blocks,
         learnable: true,
+        passed: None,
     };
     if let Some(usd) = cfg.cost_usd.filter(|v| *v > 0.0) {
         return Limit { source: Source::Configured, cost: Some((usd * 1e12) as Pico), ..none };
@@ -178,6 +219,7 @@ pub fn choose(
             learned: Some(how),
             blocks,
             learnable: true,
+            passed: None,
         }
     };
     match (per_percent, hit, largest) {
@@ -238,5 +280,29 @@ mod tests {
         assert_eq!(none.at_least(|| Some(floor)), none, "no limit stays none: too little evidence");
         let hit = choose(&Configured::default(), None, Some((9_000, 20 * D)), None, 0);
         assert_eq!(hit.at_least(|| Some(floor)), hit, "where the limit really was");
+    }
+
+    #[test]
+    fn a_guess_the_window_reached_is_no_limit() {
+        let guess = choose(&Configured::default(), None, None, Some((9_000, 22 * D)), 10);
+        let dollars = |d: f64| move || Some(Sums { cost: (d * D as f64) as Pico, ..Sums::default() });
+        assert_eq!(guess.unless_reached(dollars(21.99)), guess, "below the guess, it stands");
+        let gone = guess.unless_reached(dollars(22.0));
+        assert_eq!((gone.source, gone.cost, gone.learned), (Source::None, None, None));
+        let passed = Passed { learned: Learned::LargestBlock, tokens: Some(9_000), cost: Some(22 * D) };
+        assert_eq!(gone.passed, Some(passed));
+        let floor = guess.at_least(|| Some(30 * D));
+        assert_eq!(floor.unless_reached(dollars(31.0)).passed.map(|p| p.learned), Some(Learned::ReadingFloor));
+        // In tokens when nothing had a price: 9,000 tokens reached.
+        let tok = choose(&Configured::default(), None, None, Some((9_000, 0)), 12);
+        let used = Sums { output: 9_000, ..Sums::default() };
+        assert_eq!(tok.unless_reached(|| Some(used)).source, Source::None);
+        // The service's word, a limit notice's and the user's stand past 100%.
+        let set = choose(&Configured { cost_usd: Some(10.0), tokens: None }, None, None, None, 0);
+        let hit = choose(&Configured::default(), None, Some((9_000, 20 * D)), None, 0);
+        let read = choose(&Configured::default(), Some(0.2 * D as f64), None, None, 0);
+        for l in [set, hit, read] {
+            assert_eq!(l.unless_reached(dollars(99.0)), l);
+        }
     }
 }

@@ -78,11 +78,7 @@ impl Local<'_, '_> {
         let Some(amount) = limit.amount().filter(|a| *a > 0.0 && priced) else {
             return Gauge { observed_at, ..Gauge::new(window, Source::None, Some(resets_at)).with_totals(&t) };
         };
-        let used_amount = match limit.measure {
-            Measure::Cost => t.sums.cost as f64,
-            Measure::Tokens => t.sums.total() as f64,
-            Measure::Requests => t.sums.premium as f64,
-        };
+        let used_amount = limit.measure.of(&t.sums);
         let (rate, steady, last) = self.rate(since, limit.measure);
         let used = used_amount / amount * 100.0;
         let pct_rate = rate / amount * 100.0;

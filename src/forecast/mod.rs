@@ -165,7 +165,11 @@ pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway
         ),
         false => Limit { learnable: false, ..limit::choose(&s.limits, None, None, None, 0) },
     };
-    let limit = limit.at_least(|| reading_floor(&local, &main, now));
+    let end5 = std::cell::OnceCell::new();
+    let end5 = || *end5.get_or_init(|| window_end(ledger, block.as_ref(), &ev.elsewhere, now));
+    let limit = limit
+        .at_least(|| reading_floor(&local, &main, now))
+        .unless_reached(|| Some(local.all_between(end5()? - Window::FiveHour.len_ms() - 1, now).sums));
     // What one percent of the 5-hour window costs: from readings, else from the local limit.
     let conv5 = cpp5.map(|c| (c, Source::Extrapolated)).or(limit.cost_per_percent().map(|c| (c, limit.source)));
     let trend = |r: &Reading| {
@@ -173,10 +177,7 @@ pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway
         Trend::of(&rs, rises(&rs))
     };
 
-    let estimate = || -> Option<Gauge> {
-        let end = window_end(ledger, block.as_ref(), &ev.elsewhere, now)?;
-        Some(local.estimate(Window::FiveHour, end, &limit, None))
-    };
+    let estimate = || -> Option<Gauge> { Some(local.estimate(Window::FiveHour, end5()?, &limit, None)) };
     // A Codex snapshot that carries the week alone: the account has no 5-hour window.
     let weekly_only =
         main.iter().max_by_key(|r| r.observed_at).is_some_and(|r| r.window == Window::SevenDay && r.alone);

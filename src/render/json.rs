@@ -101,6 +101,11 @@ pub fn provider(r: &Runway, used: &[Attribution], style: &Style) -> Value {
     limit["tokens"] = json!(r.limit.tokens);
     limit["cost_usd"] = json!(r.limit.cost.map(dollars));
     limit["learned_from"] = json!(r.limit.learned.map(|l| l.as_str()));
+    // A guess the window reached with the calls still let through: why there is no limit now.
+    limit["passed"] = r.limit.passed.map_or(
+        Value::Null,
+        |p| json!({ "tokens": p.tokens, "cost_usd": p.cost.map(dollars), "learned_from": p.learned.as_str() }),
+    );
     json!({
         "block": block,
         "week": totals(&r.week),

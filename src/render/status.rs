@@ -111,6 +111,21 @@ fn no_limit(r: &Runway) -> String {
                 counts in dollars; limit_cost gives it a share"
             .to_owned();
     }
+    if let Some(p) = r.limit.passed {
+        let guess = match (p.cost, p.tokens) {
+            (Some(c), _) => format!("${:.2}", usd(c)),
+            (None, Some(t)) => format!("{} tokens", count(t)),
+            (None, None) => String::new(),
+        };
+        let from = match p.learned {
+            Learned::ReadingFloor => "the least a reading showed it could be",
+            _ => "the largest earlier block",
+        };
+        return format!(
+            "no limit known: this window went past {guess}, {from}, with no \"usage limit reached\", so that \
+             was not the limit (a reading from the service, a limit notice or limit_cost gives one)"
+        );
+    }
     let n = r.limit.blocks;
     let seen = match n {
         0 => "no finished 5-hour block of ten calls or more yet".to_owned(),
@@ -118,7 +133,7 @@ fn no_limit(r: &Runway) -> String {
         n => format!("{n} finished 5-hour blocks of ten calls or more"),
     };
     format!(
-        "no limit known yet ({seen}; {ENOUGH_BLOCKS} are needed to learn one, or a reading from the service, or limit_cost)"
+        "no limit known yet ({seen}; {ENOUGH_BLOCKS} such blocks are needed to learn one, or a reading from the service, or limit_cost)"
     )
 }
 
