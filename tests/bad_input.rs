@@ -200,3 +200,33 @@ fn a_folder_from_the_home_is_the_same_from_every_directory() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("is relative"), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0);
 }
+
+#[test]
+fn a_glyph_or_separator_a_terminal_would_act_on_is_refused() {
+    // An escape in a glyph (the file), a bell in the separator (the environment), a CSI in the format
+    // (a flag): each would reach every prompt as it is. Refused and named; the defaults are drawn.
+    let s = Sandbox::claude_fixture();
+    let file = s.dir.path().join("config.toml");
+    fs::write(&file, "glyph_reset = \"\\u001b[2J\"\n").unwrap();
+    let run = |cmd: &[&str]| {
+        s.cmd()
+            .env("RUNWAY_CONFIG", &file)
+            .env("RUNWAY_SEPARATOR", "|\x07|")
+            .args(["--now", HOST_NOW, "--set", "format={label} {used} {reset}\u{9b}1m", "--set", "windows=all"])
+            .args(cmd)
+            .output()
+            .unwrap()
+    };
+    for shell in ["plain", "zsh", "bash", "fish", "tmux"] {
+        let o = run(&["--color", "never", "prompt", "--shell", shell]);
+        assert_quiet(&o);
+        let seg = stdout(&o);
+        assert!(!seg.chars().any(|c| c.is_control() || c == '\u{9b}'), "{shell}: {seg:?}");
+        assert!(seg.contains("1.54 ↻") && seg.ends_with("runway: see doctor"), "{shell}: {seg:?}");
+    }
+    let doctor = stdout(&run(&["doctor"]));
+    for (name, char) in [("glyph_reset", "U+001B"), ("RUNWAY_SEPARATOR", "U+0007"), ("format", "U+009B")] {
+        let line = doctor.lines().find(|l| l.contains(name)).unwrap_or_else(|| panic!("{name}: {doctor}"));
+        assert!(line.contains(char) && !line.contains('\x1b') && !line.contains('\r'), "{line:?}");
+    }
+}

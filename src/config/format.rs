@@ -15,7 +15,7 @@ impl Kind for Format {
         v.clone()
     }
     fn parse(s: &str) -> Result<String, String> {
-        let mut rest = s;
+        let mut rest = crate::render::clean::printable(s)?;
         while let Some(open) = rest.find('{') {
             let after = &rest[open + 1..];
             let name = after.find('}').map(|close| &after[..close]);

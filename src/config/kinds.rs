@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use crate::ground::provider::Provider;
 use crate::ground::time::parse_rfc3339;
 use crate::notice::{Channel, Least};
+use crate::render::clean::printable;
 use crate::render::style::Color;
 
 /// A kind of setting value.
@@ -219,7 +220,7 @@ impl Kind for Colour {
     }
 }
 
-/// Text as given (glyphs, formats, separators).
+/// Text as given (glyphs, separators, a name), but for what a terminal would act on.
 pub struct Text;
 impl Kind for Text {
     type Value = String;
@@ -227,7 +228,7 @@ impl Kind for Text {
         v.clone()
     }
     fn parse(s: &str) -> Result<String, String> {
-        Ok(s.to_owned())
+        printable(s).map(str::to_owned)
     }
 }
 
@@ -389,6 +390,9 @@ mod tests {
         assert_eq!(Dir::parse(""), Ok(None));
         assert!(Dir::parse("Sync/runway").is_err(), "relative");
         assert!(Dir::parse("~other/Sync").is_err(), "another user's home");
+        assert_eq!(Text::parse("» "), Ok("» ".to_owned()));
+        assert!(Text::parse("\x1b[2J").is_err() && Text::parse("a\r\n").is_err() && Text::parse("\u{9b}1m").is_err());
+        assert!(Format::parse("{label}\x07").is_err());
         assert_eq!(Bool::parse("yes"), Ok(true));
         assert!(Bool::parse("maybe").is_err());
     }

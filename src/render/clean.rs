@@ -18,6 +18,19 @@ fn unsafe_char(c: char) -> bool {
             | '\u{1D173}'..='\u{1D17A}' | '\u{E0001}' | '\u{E0020}'..='\u{E007F}')
 }
 
+/// `s`, unless it holds a control or invisible character: a glyph or separator goes into every
+/// prompt as it is, and an escape there would clear the screen or recolour the line, and throw off
+/// the width the shell counts.
+pub fn printable(s: &str) -> Result<&str, String> {
+    match s.chars().find(|c| unsafe_char(*c)) {
+        Some(c) => Err(format!(
+            "holds U+{:04X}, a control or invisible character a terminal would act on (not shown)",
+            c as u32
+        )),
+        None => Ok(s),
+    }
+}
+
 /// `s` with every control and invisible format character replaced by `�`.
 pub fn clean(s: &str) -> Cow<'_, str> {
     if s.chars().any(unsafe_char) {
