@@ -57,7 +57,7 @@ fn prompt_cache(v: &Value, now: i64, rejected: &mut Vec<String>) -> Option<Promp
         Value::String(t) => crate::ground::time::parse_rfc3339(t),
         x => number(x).and_then(reset_ms),
     }
-    .or_else(|| number(&v["ttl"]).filter(|t| *t >= 0.0).map(|t| now + (t * 1000.0) as i64));
+    .or_else(|| number(&v["ttl"]).filter(|t| *t >= 0.0).map(|t| now.saturating_add((t * 1000.0) as i64)));
     let at = checked("prompt_cache.expires_at", at, |t| t - now <= MAX_CACHE_MS && now - t <= MAX_CACHE_MS, rejected);
     // A ratio from 0 to 1, or a percentage.
     let hit = number(&v["hit_ratio"]).map(|h| if h <= 1.0 { h * 100.0 } else { h });
@@ -330,6 +330,9 @@ mod tests {
         assert_eq!(odd.prompt_cache, Some(PromptCache::default()));
         assert_eq!(odd.rejected.len(), 2, "{:?}", odd.rejected);
         assert_eq!(p("7").prompt_cache, None);
+        // A ttl past any clock is refused, not wrapped round to a time long past.
+        let far = p(r#"{"ttl":1e300}"#);
+        assert_eq!((far.prompt_cache.unwrap().expires_at, far.rejected.len()), (None, 1));
     }
 
     #[test]
