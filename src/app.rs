@@ -37,9 +37,12 @@ pub struct App {
     pub elsewhere: Vec<Elsewhere>,
     /// When this device's file in the sync folder was written, as its listing saw it.
     pub own_written: Option<i64>,
+    /// How much this run may do: a prompt looks at fewer files for a session still open.
+    pace: Pace,
 }
 
-/// How many of a tool's files written in the last hour a prompt looks at for a session still open.
+/// How many of a tool's files written in the last hour a prompt looks at for a session still open
+/// (the newest); `status` and the rest look at every one.
 const OPEN_FILES: usize = 8;
 
 /// Whether the file at `path` ends in a session still open as of `now` (see `Spec::awaiting`): its
@@ -112,7 +115,7 @@ impl App {
             }
             _ => (Vec::new(), None),
         };
-        App { cfg, roots, root_keys, run, readings, on_disk, me, elsewhere, own_written }
+        App { cfg, roots, root_keys, run, readings, on_disk, me, elsewhere, own_written, pace }
     }
 
     /// Every other device apart, their last eight days (`status`'s line per device).
@@ -300,10 +303,8 @@ impl App {
         // The newest first, and no more than a prompt's few: a history copied in (every file new)
         // would cost a tail read of each at every prompt for an hour.
         files.sort_by_key(|f| std::cmp::Reverse(f.mtime_ns));
-        files
-            .iter()
-            .take(OPEN_FILES)
-            .any(|f| ends_open(crate::ground::platform::path_of(&f.path), awaits, self.cfg.now))
+        let few = if self.pace == Pace::Prompt { OPEN_FILES } else { usize::MAX };
+        files.iter().take(few).any(|f| ends_open(crate::ground::platform::path_of(&f.path), awaits, self.cfg.now))
     }
 
     pub fn has_files(&self, p: Provider) -> bool {

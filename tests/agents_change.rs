@@ -397,4 +397,6 @@ fn a_prompt_marks_a_copilot_session_still_open() {
     s.cmd().args(["--now", june, "--providers", "copilot", "catch-up"]).output().unwrap();
     let o = s.cmd().args(["--now", june, "--providers", "copilot", "prompt", "--shell", "plain"]).output().unwrap();
     assert!(!stdout(&o).contains('+'), "{}", stdout(&o));
+    let v = json_of(&s.cmd().args(["--now", june, "--providers", "copilot", "status", "--json"]).output().unwrap());
+    assert_eq!(v["copilot"]["month"]["partial"], true, "status looks at every file of the hour");
 }
