@@ -206,7 +206,9 @@ fn human_status_and_doctor() {
     assert!(text.contains("20 calls · 1.92M tokens · $1.54"), "{text}");
     assert!(text.contains("465 calls · 44.91M tokens · $34.00"), "{text}");
     assert!(
-        text.contains("$1.54 so far; no limit known yet (2 finished 5-hour blocks of ten calls or more; 10 such blocks are needed"),
+        text.contains(
+            "$1.54 so far; no limit known yet (2 finished 5-hour blocks of ten calls or more; 10 such blocks are needed"
+        ),
         "{text}"
     );
     let o = s.run(&["doctor"]);
