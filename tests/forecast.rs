@@ -276,6 +276,23 @@ fn a_week_used_elsewhere_is_not_put_down_to_this_machine() {
     let week = &s.status("2026-02-12T22:00:00Z")["claude"]["seven_day"];
     assert!(week["percent_per_hour"].as_f64().is_some_and(|r| r > 5.0), "{week}");
     assert_eq!(week["minutes_to_limit"], Value::Null, "26.5 points at 9% an hour are hours away");
+    assert_eq!(week["rate_floor"], false, "every local call lies between the two readings");
+}
+
+#[test]
+fn a_rate_from_the_readings_alone_with_local_calls_since_is_a_floor() {
+    // The week read 60% at 20:30 and 63.5% at 21:00; the live session's burn of 21:00-21:03 comes
+    // after, and one rise teaches no cost of a percent to count it in. At 21:30 the rate is the rise
+    // alone, faded by half an hour: at least that, and said so, not a rate that lasts.
+    let s = Sandbox::claude_fixture();
+    let week_reset = 1_770_930_000 + 3 * 86_400;
+    statusline_both(&s, "2026-02-12T20:30:00Z", (5.0, 1_770_944_400), (60.0, week_reset));
+    statusline_both(&s, "2026-02-12T21:00:00Z", (20.0, 1_770_944_400), (63.5, week_reset));
+    let week = &s.status("2026-02-12T21:30:00Z")["claude"]["seven_day"];
+    assert_eq!((&week["rate_floor"], &week["coverage"]), (&json!(true), &Value::Null), "{week}");
+    let words = stdout(&s.run(&["--now", "2026-02-12T21:30:00Z", "status"]));
+    let line = words.lines().skip_while(|l| !l.contains("7 days")).find(|l| l.contains("burning")).unwrap_or_default();
+    assert!(line.contains("burning at least") && !words.contains("it lasts until the reset"), "{words}");
 }
 
 #[test]

@@ -32,6 +32,11 @@ impl Trend {
     fn covers(&self, t: i64) -> bool {
         self.span.is_some_and(|(a, b)| t > a && t <= b)
     }
+
+    /// Whether `t` comes after the newest reading.
+    fn after(&self, t: i64) -> bool {
+        self.span.is_some_and(|(_, b)| t > b)
+    }
 }
 
 /// The share of a reading's level that local use explains: local cost in the window up to the
@@ -90,6 +95,7 @@ impl Local<'_, '_> {
             minutes_to_empty: o.minutes_to_empty.filter(|_| pct_rate.is_some()),
             pace: o.pace.filter(|_| pct_rate.is_some()),
             percent_per_hour: pct_rate.map(|r| r * 60.0),
+            rate_floor: per_percent.is_none() && pct_rate.is_some() && outside.iter().any(|(t, _)| trend.after(*t)),
             observed_at,
             ..Gauge::new(window, source, Some(resets_at)).with_totals(&window_totals)
         }

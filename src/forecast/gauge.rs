@@ -29,6 +29,9 @@ pub struct Gauge {
     pub pace: Option<f64>,
     /// The present rate, in percent of the window an hour.
     pub percent_per_hour: Option<f64>,
+    /// The rate is the readings' rises alone, a floor: this machine's calls outside them (since the
+    /// newest reading) cannot be converted to percent until a percent's cost is learned.
+    pub rate_floor: bool,
     /// When the service reported the share (server and extrapolated sources).
     pub observed_at: Option<i64>,
     /// How much of the reported share local use explains (0-1), for a window with a reading; `None`
@@ -58,6 +61,7 @@ impl Gauge {
             minutes_to_empty: None,
             pace: None,
             percent_per_hour: None,
+            rate_floor: false,
             observed_at: None,
             coverage: None,
             partial: false,

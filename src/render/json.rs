@@ -42,6 +42,7 @@ fn gauge(g: &Gauge) -> Value {
         "minutes_to_empty": g.minutes_to_empty.map(round2),
         "pace": g.pace.map(round2),
         "percent_per_hour": g.percent_per_hour.map(round2),
+        "rate_floor": g.rate_floor,
         "over": g.over(),
         "coverage": g.coverage.map(round3),
         "partial": g.partial,

@@ -161,7 +161,15 @@ fn outlook(g: &Gauge, style: &Style) -> Option<String> {
         return Some(red("the limit is reached; it resets as shown".into()));
     }
     let rate = g.percent_per_hour?;
-    let mut s = format!("burning {rate:.1}% of the window an hour (recent calls weigh more; idle time brings it down)");
+    let mut s = match g.rate_floor {
+        true => format!(
+            "burning at least {rate:.1}% of the window an hour (the readings' rises; this machine's calls since the \
+             newest reading count in once a percent's cost is learned)"
+        ),
+        false => {
+            format!("burning {rate:.1}% of the window an hour (recent calls weigh more; idle time brings it down)")
+        }
+    };
     let indent = "\n            ";
     match (g.minutes_to_limit, g.minutes_to_empty, g.pace) {
         (Some(m), _, _) => {
@@ -179,11 +187,12 @@ fn outlook(g: &Gauge, style: &Style) -> Option<String> {
                 minutes(STEADY_HORIZON_MS as f64 / MINUTE_MS as f64)
             )
         }
-        (None, _, Some(p)) if rate > 0.0 => {
+        // A floor says nothing of lasting.
+        (None, _, Some(p)) if rate > 0.0 && !g.rate_floor => {
             s +=
                 &format!("{indent}at this rate it lasts until the reset (pace {p:.2}: below 1 lasts, above 1 runs out)")
         }
-        (None, _, _) if rate == 0.0 => s = "nothing burning".into(),
+        (None, _, _) if rate == 0.0 && !g.rate_floor => s = "nothing burning".into(),
         _ => {}
     }
     Some(s)
