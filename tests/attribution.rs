@@ -160,3 +160,22 @@ fn a_session_a_week_old_shows_its_date_not_a_weekday() {
     assert!(out.contains("4d5611e5 (spotter-dov, since Thu 16:02 UTC)"), "{out}");
     assert!(!out.contains("since Wed"), "{out}");
 }
+
+#[test]
+fn a_project_reads_alike_under_every_window() {
+    // Two folders named `a` in two places: one worked in now, the other two days ago. Under the 5
+    // hours only the first is named, under the week both; it is `src/a` under both, not `a` under one.
+    let s = small();
+    write(
+        &s.projects(),
+        "-home-u-old-a",
+        "cccccccc-0000-4000-8000-000000000003",
+        &[call("c1", "2026-02-10T20:05:00.000Z", "claude-haiku-4-5-20251001", 100, 0, 0, 400)
+            .replace("/home/u/src/b", "/home/u/old/a")],
+    );
+    let text = stdout(&s.run(&["--now", NOW, "--timezone", "UTC", "status"]));
+    let a = text.lines().filter(|l| l.contains("aaaaaaaa")).collect::<Vec<_>>();
+    assert_eq!(a.len(), 2, "{text}");
+    assert!(a.iter().all(|l| l.contains("(src/a, since")), "{text}");
+    assert!(text.contains("(old/a, since"), "{text}");
+}

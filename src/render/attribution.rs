@@ -33,18 +33,22 @@ fn figures(c: &Consumer, style: &Style) -> String {
     s
 }
 
-/// The lines under a window: its sessions one per line, its projects and models on a line each.
-pub fn lines(a: &Attribution, style: &Style, local: &dyn Fn(i64) -> String) -> String {
+/// Every project named under the windows of `used`: each is named short among all of them, so that
+/// two folders of one name read apart, and one folder reads alike under every window.
+pub fn projects(used: &[Attribution]) -> Vec<&str> {
+    used.iter()
+        .flat_map(|a| {
+            a.sessions.iter().filter_map(|c| c.project.as_deref()).chain(a.projects.iter().map(|c| c.name.as_str()))
+        })
+        .collect()
+}
+
+/// The lines under a window: its sessions one per line, its projects and models on a line each;
+/// projects named short among `all` (see `projects`).
+pub fn lines(a: &Attribution, all: &[&str], style: &Style, local: &dyn Fn(i64) -> String) -> String {
     let mut out = String::new();
-    // Every project named under this window, so that two folders of one name read apart.
-    let all: Vec<&str> = a
-        .sessions
-        .iter()
-        .filter_map(|c| c.project.as_deref())
-        .chain(a.projects.iter().map(|c| c.name.as_str()))
-        .collect();
     for (i, c) in a.sessions.iter().enumerate() {
-        let project = c.project.as_deref().map(|p| clean(project_among(p, &all)).into_owned()).unwrap_or_default();
+        let project = c.project.as_deref().map(|p| clean(project_among(p, all)).into_owned()).unwrap_or_default();
         let id = c.name.get(..8).unwrap_or(&c.name);
         out += &format!(
             "  {:<9} {} ({project}, since {}): {}\n",
@@ -61,7 +65,7 @@ pub fn lines(a: &Attribution, style: &Style, local: &dyn Fn(i64) -> String) -> S
         let parts: Vec<String> = list
             .iter()
             .map(|c| {
-                let name = if label == "projects" { project_among(&c.name, &all) } else { c.name.as_str() };
+                let name = if label == "projects" { project_among(&c.name, all) } else { c.name.as_str() };
                 format!("{} {}", clean(name), figures(c, style))
             })
             .collect();

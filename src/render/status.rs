@@ -252,9 +252,13 @@ pub fn limits(list: &[(Reading, &str)], now: i64) -> String {
 
 /// A provider's windows, each followed by what used it (`used`, one per window that has calls).
 pub fn human(r: &Runway, used: &[Attribution], style: &Style) -> String {
+    let all = super::attribution::projects(used);
     let by = |w: Window| {
         let local = |t: i64| local(t, r.now, style, true);
-        used.iter().find(|a| a.window == w).map(|a| super::attribution::lines(a, style, &local)).unwrap_or_default()
+        used.iter()
+            .find(|a| a.window == w)
+            .map(|a| super::attribution::lines(a, &all, style, &local))
+            .unwrap_or_default()
     };
     let mut out = format!("{}\n", r.provider.title());
     let windows = r.provider.spec().windows;
