@@ -140,3 +140,36 @@ fn doctor_asks_about_a_variable_one_folder_too_deep() {
     let right = stdout(&s.cmd().env("GEMINI_CLI_HOME", s.home()).arg("doctor").output().unwrap());
     assert!(!right.contains("named twice"), "{right}");
 }
+
+#[test]
+fn a_gemini_session_caught_mid_write_leaves_every_prompt_its_figures() {
+    // Gemini CLI rewrites a session whole; a prompt that finds it cut short (mid-write, or left so)
+    // shows what the file last said whole, Claude's window beside it too, and reads it again until
+    // it is whole, then equals a fresh read. (It blanked every tool's segment while it was cut.)
+    let (_, _, folder, fixture, now) = TOOLS[2];
+    let s = with(folder, fixture);
+    let chats = s.home().join(".gemini/tmp/7e8989f71805c3147f6be9b7a71de2a156f8face69f9380beeeb8a777414f21c/chats");
+    let path = chats.join("session-2026-01-15T20-51-f7633853.json");
+    let whole = std::fs::read(&path).unwrap();
+    let prompt = |now: &str| {
+        let o = s.cmd().args(["--now", now, "--color", "never", "prompt", "--shell", "plain"]).output().unwrap();
+        assert_quiet(&o);
+        stdout(&o)
+    };
+    s.cmd().arg("catch-up").output().unwrap();
+    let (gemini, claude) = (prompt(now), prompt("2026-02-12T21:30:00Z"));
+    assert!(gemini.contains('$') && claude.contains('$'), "{gemini:?} {claude:?}");
+    std::fs::write(&path, &whole[..20_000]).unwrap();
+    for _ in 0..2 {
+        assert_eq!((prompt(now), prompt("2026-02-12T21:30:00Z")), (gemini.clone(), claude.clone()));
+    }
+    std::fs::write(&path, &whole).unwrap();
+    assert_eq!(prompt(now), gemini);
+    let fresh = tempfile::tempdir().unwrap();
+    let args = ["--now", now, "--providers", "gemini", "report", "--by", "session", "--json"];
+    let (a, b) = (
+        json_of(&s.cmd().args(args).output().unwrap()),
+        json_of(&s.cmd_with_cache(fresh.path()).args(args).output().unwrap()),
+    );
+    assert_eq!(a, b);
+}

@@ -184,7 +184,7 @@ fn read_file(job: &Job, run: Run, f: &std::fs::File, md: &std::fs::Metadata) -> 
         }
         Shape::Whole(parse) => {
             let mut whole_doc = true;
-            let mut read = whole(f, md.len(), |bytes| {
+            let read = whole(f, md.len(), |bytes| {
                 let mut seen = Vec::new();
                 whole_doc = parse(bytes, &job.path, &mut seen);
                 if whole_doc {
@@ -192,13 +192,25 @@ fn read_file(job: &Job, run: Run, f: &std::fs::File, md: &std::fs::Metadata) -> 
                 }
             })?;
             if !whole_doc {
-                // What it said before stands. Still being written: read again at the next run;
-                // untouched for a minute: damaged, counted, and read again only when it changes.
+                // What it said before stands. Still being written: kept under the stamp it said it
+                // under (none for a new file), so the next run finds the file changed and reads it
+                // again; not pending, which would blank every prompt until it is whole (the totals
+                // are what the file last said, not partial). Untouched for a minute: damaged,
+                // counted, and read again only when it changes.
                 restarted = false;
                 let writing = run.wall_ns.saturating_sub(mtime_ns(md)) < IDLE_NS;
-                read.pending = writing;
                 let mut found = x.finish(Vec::new());
                 found.malformed += u32::from(!writing);
+                let stamp = match writing {
+                    true => job.prev.as_ref().map_or(Stamp::default(), |p| Stamp {
+                        dev: p.dev,
+                        ino: p.ino,
+                        size: p.size,
+                        mtime_ns: p.mtime_ns,
+                        ctime_ns: p.ctime_ns,
+                    }),
+                    false => stamp,
+                };
                 return Ok(Out { restarted, stamp, read, head: 0, found });
             }
             Ok(Out { restarted, stamp, read, head: 0, found: x.finish(Vec::new()) })
