@@ -143,28 +143,39 @@ fn doctor_asks_about_a_variable_one_folder_too_deep() {
 
 #[test]
 fn a_gemini_session_caught_mid_write_leaves_every_prompt_its_figures() {
-    // Gemini CLI rewrites a session whole; a prompt that finds it cut short (mid-write, or left so)
-    // shows what the file last said whole, Claude's window beside it too, and reads it again until
-    // it is whole, then equals a fresh read. (It blanked every tool's segment while it was cut.)
+    // Gemini CLI rewrites a session whole; a run that finds it cut short (mid-write, or left so)
+    // keeps what the file last said whole, and every prompt shows it, Claude's window beside it too
+    // (it blanked every tool's segment while it was cut). The session was last written two days
+    // ago, so only a walk (catch-up by hand) finds the cut; from then on it is among the files a
+    // prompt looks at: the next prompt reads it whole again, and equals a fresh read.
     let (_, _, folder, fixture, now) = TOOLS[2];
     let s = with(folder, fixture);
     let chats = s.home().join(".gemini/tmp/7e8989f71805c3147f6be9b7a71de2a156f8face69f9380beeeb8a777414f21c/chats");
     let path = chats.join("session-2026-01-15T20-51-f7633853.json");
     let whole = std::fs::read(&path).unwrap();
+    let two_days_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 86_400);
+    std::fs::File::options().append(true).open(&path).unwrap().set_modified(two_days_ago).unwrap();
     let prompt = |now: &str| {
-        let o = s.cmd().args(["--now", now, "--color", "never", "prompt", "--shell", "plain"]).output().unwrap();
-        assert_quiet(&o);
-        stdout(&o)
+        let o = s
+            .cmd()
+            .args(["--timings", "--now", now, "--color", "never", "prompt", "--shell", "plain"])
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        let read = err.split("read-bytes ").nth(1).and_then(|r| r.split(',').next()).unwrap_or_else(|| panic!("{err}"));
+        (stdout(&o), read.trim().parse::<usize>().unwrap())
     };
     s.cmd().arg("catch-up").output().unwrap();
-    let (gemini, claude) = (prompt(now), prompt("2026-02-12T21:30:00Z"));
+    let (gemini, claude) = (prompt(now).0, prompt("2026-02-12T21:30:00Z").0);
     assert!(gemini.contains('$') && claude.contains('$'), "{gemini:?} {claude:?}");
     std::fs::write(&path, &whole[..20_000]).unwrap();
+    s.cmd().arg("catch-up").output().unwrap();
     for _ in 0..2 {
-        assert_eq!((prompt(now), prompt("2026-02-12T21:30:00Z")), (gemini.clone(), claude.clone()));
+        assert_eq!((prompt(now).0, prompt("2026-02-12T21:30:00Z").0), (gemini.clone(), claude.clone()));
     }
     std::fs::write(&path, &whole).unwrap();
-    assert_eq!(prompt(now), gemini);
+    assert_eq!(prompt(now), (gemini, whole.len()));
     let fresh = tempfile::tempdir().unwrap();
     let args = ["--now", now, "--providers", "gemini", "report", "--by", "session", "--json"];
     let (a, b) = (

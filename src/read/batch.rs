@@ -192,25 +192,16 @@ fn read_file(job: &Job, run: Run, f: &std::fs::File, md: &std::fs::Metadata) -> 
                 }
             })?;
             if !whole_doc {
-                // What it said before stands. Still being written: kept under the stamp it said it
-                // under (none for a new file), so the next run finds the file changed and reads it
-                // again; not pending, which would blank every prompt until it is whole (the totals
-                // are what the file last said, not partial). Untouched for a minute: damaged,
-                // counted, and read again only when it changes.
+                // What it said before stands. Still being written: its stamp takes a size no file
+                // has, so the next run finds it changed and reads it again (its new mtime keeps it
+                // among the files a prompt stats); not pending, which would blank every prompt
+                // until it is whole (the totals are what the file last said, not partial).
+                // Untouched for a minute: damaged, counted, and read again only when it changes.
                 restarted = false;
                 let writing = run.wall_ns.saturating_sub(mtime_ns(md)) < IDLE_NS;
                 let mut found = x.finish(Vec::new());
                 found.malformed += u32::from(!writing);
-                let stamp = match writing {
-                    true => job.prev.as_ref().map_or(Stamp::default(), |p| Stamp {
-                        dev: p.dev,
-                        ino: p.ino,
-                        size: p.size,
-                        mtime_ns: p.mtime_ns,
-                        ctime_ns: p.ctime_ns,
-                    }),
-                    false => stamp,
-                };
+                let stamp = if writing { Stamp { size: u64::MAX, ..stamp } } else { stamp };
                 return Ok(Out { restarted, stamp, read, head: 0, found });
             }
             Ok(Out { restarted, stamp, read, head: 0, found: x.finish(Vec::new()) })

@@ -99,7 +99,7 @@ pub struct DirEntry {
 
 /// What a stat says of a file, as the table keeps it. A database's write-ahead log holds its latest
 /// writes (often all of them, until a checkpoint): its changes are the database's changes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Stamp {
     pub dev: u64,
     pub ino: u64,
