@@ -11,7 +11,7 @@ use crate::forecast::limit::{ENOUGH_BLOCKS, Learned, Measure, Source};
 use crate::forecast::rate::{HORIZON_MS, STEADY_FROM, STEADY_HORIZON_MS};
 use crate::ground::evidence::Reading;
 use crate::ground::time::{HOUR_MS, MINUTE_MS, WEEK_MS};
-use crate::ground::tokens::Totals;
+use crate::ground::tokens::{Pico, Totals};
 use crate::ground::window::Window;
 use crate::report::attribution::Attribution;
 use crate::store::prompt_cache::Kept;
@@ -80,11 +80,7 @@ fn share(r: &Runway, g: &Gauge) -> String {
         }
         return format!("${:.2} so far; {}", usd(g.cost), no_limit(r));
     };
-    let limit = match (r.limit.cost, r.limit.tokens, r.limit.measure) {
-        (Some(c), _, Measure::Cost) => format!("${:.2}", usd(c)),
-        (_, Some(t), _) => format!("{} tokens", count(t)),
-        _ => String::new(),
-    };
+    let limit = amount(r.limit.cost, r.limit.tokens, r.limit.measure);
     let ago = |t: Option<i64>| t.map(|t| format!(" {}", words::ago(r.now - t))).unwrap_or_default();
     let over = if g.over() { ", past the limit" } else { "" };
     match g.source {
@@ -104,6 +100,15 @@ fn share(r: &Runway, g: &Gauge) -> String {
     }
 }
 
+/// A limit as it reads: dollars when it is in dollars, else tokens.
+fn amount(cost: Option<Pico>, tokens: Option<u64>, measure: Measure) -> String {
+    match (cost, tokens, measure) {
+        (Some(c), _, Measure::Cost) => format!("${:.2}", usd(c)),
+        (_, Some(t), _) => format!("{} tokens", count(t)),
+        _ => String::new(),
+    }
+}
+
 /// Why no share is shown: no limit is known yet, and what would give one.
 fn no_limit(r: &Runway) -> String {
     if !r.limit.learnable {
@@ -112,11 +117,7 @@ fn no_limit(r: &Runway) -> String {
             .to_owned();
     }
     if let Some(p) = r.limit.passed {
-        let guess = match (p.cost, p.tokens) {
-            (Some(c), _) => format!("${:.2}", usd(c)),
-            (None, Some(t)) => format!("{} tokens", count(t)),
-            (None, None) => String::new(),
-        };
+        let guess = amount(p.cost, p.tokens, r.limit.measure);
         let from = match p.learned {
             Learned::ReadingFloor => "the least a reading showed it could be",
             _ => "the largest earlier block",
