@@ -147,3 +147,17 @@ fn walk_size(dir: &std::path::Path) -> u64 {
         })
         .sum()
 }
+
+#[test]
+fn a_session_named_by_its_file_in_the_report() {
+    // A session is named by its file; a name whose eighth byte falls inside a character was printed
+    // whole, escapes and all.
+    let s = Sandbox::claude_fixture();
+    let real = s.projects().join("-home-USER-projects-spotter").join("8463c716-a2ea-4c14-9efa-87158ebd9f20.jsonl");
+    std::fs::rename(&real, real.with_file_name("abcdefgé\u{1b}[2J\u{1b}]0;t\u{7}.jsonl")).unwrap();
+    let o = s.run(&["--now", HOST_NOW, "report", "--by", "session", "--since", "2026-02-01", "--color", "never"]);
+    assert_quiet(&o);
+    let text = stdout(&o);
+    assert!(text.contains("abcdefgé"), "{text}");
+    assert_inert(&text);
+}

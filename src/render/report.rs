@@ -80,7 +80,10 @@ fn row_cells(
 ) -> ([String; 9], Level) {
     let mut name = match (&r.project, r.block) {
         (Some(p), _) => {
-            format!("{} {}", fit(&clean(project_among(p, all)), 28, style, false), r.key.get(..8).unwrap_or(&r.key))
+            // A session's name is its file's (or the tool's) and reaches a terminal too: its first eight
+            // characters (a byte cut inside a character would print it whole), cleaned.
+            let short: String = r.key.chars().take(8).collect();
+            format!("{} {}", fit(&clean(project_among(p, all)), 28, style, false), clean(&short))
         }
         (_, Some((start, active))) => {
             let local = jiff::Timestamp::from_millisecond(start)
