@@ -87,7 +87,13 @@ impl App {
             pace,
             budget: cfg.knobs.budget(),
         };
-        let run = ingest::refresh(&opts);
+        let mut run = ingest::refresh(&opts);
+        // (For `--timings`: reading the evidence and the sync folder are not the transcripts' stages.)
+        let mut lap = std::time::Instant::now();
+        let mut stage = |run: &mut Run, name: &'static str| {
+            run.info.timings.push((name, lap.elapsed().as_micros() as u64));
+            lap = std::time::Instant::now();
+        };
         let readings = Readings::load(&cfg.cache, &root_keys);
         // Each provider's files of readings (Claude Code's `.claude.json`), through the copy kept
         // while the file is unchanged.
@@ -102,6 +108,7 @@ impl App {
                     .collect::<Vec<_>>()
             })
             .collect();
+        stage(&mut run, "evidence");
         let me = cfg.sync.as_ref().map(|s| {
             let home = crate::ground::dirs::home(&cfg.env);
             let mark = crate::ground::platform::machine_mark(home.as_deref());
@@ -115,6 +122,9 @@ impl App {
             }
             _ => (Vec::new(), None),
         };
+        if cfg.sync.is_some() {
+            stage(&mut run, "sync");
+        }
         App { cfg, roots, root_keys, run, readings, on_disk, me, elsewhere, own_written, pace }
     }
 

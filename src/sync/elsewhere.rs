@@ -93,6 +93,7 @@ pub fn read(
     let copy = kept(cache);
     if let Some((h, _)) = &copy
         && h.settled
+        && wall < h.recheck
         && h.stamp == stamp
         && !list
         && (0..relist_ms).contains(&(wall - h.listed_at))
@@ -101,10 +102,12 @@ pub fn read(
         return (tools, h.own);
     }
     let Some((key, own, files_settled)) = folder::key(sync_dir, me, at) else { return (Vec::new(), None) };
-    let head = Head { key, stamp, listed_at: wall, own, settled: folder_settled && files_settled };
+    let head = Head { key, stamp, listed_at: wall, own, settled: folder_settled && files_settled, recheck: i64::MAX };
     if let Some((h, tools)) = copy
         && h.key == key
+        && wall < h.recheck
     {
+        let head = Head { recheck: h.recheck, ..head };
         // The same files: the copy holds, noted as looked at now (once a period while nothing moves).
         let noted = (h.stamp, h.own, h.settled) == (stamp, own, head.settled);
         if !noted || wall - h.listed_at >= relist_ms / 2 {
@@ -112,16 +115,16 @@ pub fn read(
         }
         return (tools, own);
     }
-    let (seen, key) = folder::read_keyed(sync_dir, me, at, cache, true);
+    let (seen, key, recheck) = folder::read_keyed(sync_dir, me, at, cache, true);
     let tools = sum(&seen);
-    // (A key of 0: a file refused as written ahead of this clock, to be looked at again.)
-    keep(cache, &Head { key, settled: head.settled && key != 0, ..head }, &tools);
+    keep(cache, &Head { key, recheck, ..head }, &tools);
     (tools, own)
 }
 
 /// What a kept copy was made from: the listing's key; the folder's own stat (with this device and
 /// the hour, `folder::stamp`) and when it was listed; when this device's own file was written; and
-/// whether that look was settled (`folder::settled`): only a settled look spares the next ones.
+/// whether that look was settled (`folder::settled`): only a settled look spares the next ones; and
+/// when the copy may change with the files unchanged (`folder::read_keyed`).
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Head {
     key: u64,
@@ -129,6 +132,7 @@ struct Head {
     listed_at: i64,
     own: Option<i64>,
     settled: bool,
+    recheck: i64,
 }
 
 /// An hour's bytes in the kept copy: its start, calls, five token counts, cost (16), unpriced, premium.
@@ -144,7 +148,7 @@ fn get_copy(r: &mut Reader) -> Result<(Head, Vec<Elsewhere>), Corrupt> {
         0 => None,
         _ => Some(r.i64()?),
     };
-    let settled = r.u8()? == 1;
+    let (settled, recheck) = (r.u8()? == 1, r.i64()?);
     let tools = (0..r.count(9)?)
         .map(|_| {
             let provider = Provider::from_code(r.u8()?).ok_or(Corrupt)?;
@@ -157,7 +161,7 @@ fn get_copy(r: &mut Reader) -> Result<(Head, Vec<Elsewhere>), Corrupt> {
             Ok(Elsewhere { provider, hours: Rc::new(hours), readings: get_readings(r, provider)? })
         })
         .collect::<Result<Vec<_>, Corrupt>>()?;
-    Ok((Head { key, stamp, listed_at, own, settled }, tools))
+    Ok((Head { key, stamp, listed_at, own, settled, recheck }, tools))
 }
 
 fn get_hour(r: &mut Reader) -> Result<Hourly, Corrupt> {
@@ -171,7 +175,7 @@ fn keep(cache: &Cache, head: &Head, tools: &[Elsewhere]) {
         None => w.u8(0),
         Some(t) => w.u8(1).i64(t),
     };
-    w.u8(u8::from(head.settled));
+    w.u8(u8::from(head.settled)).i64(head.recheck);
     w.u32(tools.len() as u32);
     for t in tools {
         w.u8(t.provider.code()).u32(t.hours.len() as u32);
@@ -249,7 +253,7 @@ mod tests {
         }];
         let tools = sum(&Seen { devices: vec![device("a", tools)], ignored: Vec::new() });
         for own in [None, Some(123)] {
-            let head = Head { key: 7, stamp: 8, listed_at: 9, own, settled: own.is_some() };
+            let head = Head { key: 7, stamp: 8, listed_at: 9, own, settled: own.is_some(), recheck: 10 };
             keep(&cache, &head, &tools);
             assert_eq!(kept(&cache), Some((head, tools.clone())));
         }
@@ -314,13 +318,20 @@ mod tests {
         assert_eq!(head(changed + 2_500), (changed + 2_500, true));
         assert_eq!(head(changed + 3_500), (changed + 2_500, true), "a settled one does");
         assert!(folder::settled(10_000_000_000, 12_000) && !folder::settled(10_000_000_000, 11_999));
-        assert!(!folder::settled(20_000_000_000, 12_000), "a time ahead of this clock never settles");
+        assert!(!folder::settled(13_000_000_000, 12_000), "a second ahead: this clock's, maybe");
+        // A time a fast peer's sync tool copied: a change after the look is stamped by this clock.
+        assert!(folder::settled(14_001_000_000, 12_000));
+        let far = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(4_102_444_800);
+        let file = folder::folder(d.path()).join(format!("{}.device", b.id));
+        std::fs::File::options().write(true).open(&file).unwrap().set_modified(far).unwrap();
+        read(d.path(), &me, (changed + 4_500, changed + 4_500), &cache, 60_000, true);
+        assert_eq!(head(changed + 5_500), (changed + 4_500, true), "a file's time in 2100 spares the next look");
     }
 
     #[test]
     fn a_file_written_ahead_of_this_clock_is_looked_at_again() {
         // Refused while it is more than two hours ahead (another machine's clock), counted once it is
-        // not: the refusal is not kept until the hour turns.
+        // not: the refusal is kept until then, not until the hour turns nor for one prompt only.
         let (d, _c, cache, me, b) = two_devices();
         let t = 500_000 * HOUR_MS + 10 * 60_000;
         let f = device(
@@ -342,6 +353,10 @@ mod tests {
             tools.iter().flat_map(|t| t.hours.iter().map(|h| h.1)).collect()
         };
         assert_eq!(calls(t), Vec::<u64>::new(), "written in the future");
+        // Kept until then, not read again at every prompt.
+        assert_eq!(kept(&cache).unwrap().0.recheck, t + 20_000);
+        assert_eq!(calls(t + 10_000), Vec::<u64>::new());
+        assert_eq!(kept(&cache).unwrap().0.listed_at, t, "the copy spared the look");
         assert_eq!(calls(t + 30_000), vec![3], "within the skew now");
     }
 

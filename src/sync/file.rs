@@ -75,11 +75,20 @@ pub enum Refused {
     Silent,
     /// Figures no device could have written (the reason).
     Implausible(&'static str),
+    /// Written further ahead of this clock than another machine's may be (when it says it was
+    /// written): taken once this clock is within `SKEW_MS` of it.
+    Ahead(i64),
 }
 
 impl Refused {
-    /// A file written further ahead of this clock than another machine's may be.
-    pub const FUTURE: Refused = Refused::Implausible("written in the future");
+    /// When a file refused now may be taken: at this clock's `SKEW_MS` before it was written, for
+    /// one written ahead; never, for the others (they change only when the file does).
+    pub fn taken_from(&self) -> i64 {
+        match self {
+            Refused::Ahead(written_at) => written_at.saturating_sub(SKEW_MS),
+            _ => i64::MAX,
+        }
+    }
 
     pub fn words(&self) -> String {
         match self {
@@ -87,6 +96,7 @@ impl Refused {
             Refused::Newer(v) => format!("written by a newer runway (layout {v})"),
             Refused::Silent => "silent for longer than 35 days".into(),
             Refused::Implausible(why) => format!("implausible figures ({why})"),
+            Refused::Ahead(_) => "implausible figures (written in the future)".into(),
         }
     }
 }
@@ -169,7 +179,7 @@ pub fn decode(bytes: &[u8], now: i64) -> Result<DeviceFile, Refused> {
     let id = id.ok_or(Refused::Implausible("device id"))?.to_owned();
     let written_at = v["written_at"].as_i64().ok_or(Refused::Damaged)?;
     if written_at > now + SKEW_MS {
-        return Err(Refused::FUTURE);
+        return Err(Refused::Ahead(written_at));
     }
     if written_at < now - RETENTION_MS {
         return Err(Refused::Silent);
@@ -292,7 +302,10 @@ mod tests {
         let resigned = format!("{:016x}\n{body}", checksum("device", body.as_bytes()));
         assert_eq!(decode(resigned.as_bytes(), NOW), Err(Refused::Newer(2)));
         assert_eq!(decode(&bytes, NOW + 40 * DAY_MS), Err(Refused::Silent));
-        assert_eq!(decode(&bytes, NOW - 3 * HOUR_MS), Err(Refused::Implausible("written in the future")));
+        let ahead = decode(&bytes, NOW - 3 * HOUR_MS).unwrap_err();
+        assert_eq!(ahead, Refused::Ahead(NOW - 60_000));
+        assert_eq!(ahead.taken_from(), NOW - 60_000 - 2 * HOUR_MS, "taken once this clock is two hours before it");
+        assert_eq!(Refused::Silent.taken_from(), i64::MAX);
     }
 
     #[test]

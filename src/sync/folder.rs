@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use super::file::{self, DeviceFile, Hour, MAX_BYTES, Refused};
 use super::identity::Identity;
-use super::kept::{Entry, keep, kept};
+use super::kept::{Entry, Kept, keep, kept};
 use crate::ground::cache::Cache;
 use crate::ground::files::{read_bounded, write_atomic};
 use crate::ground::hash::Hasher;
@@ -74,7 +74,7 @@ pub fn read(sync_dir: &Path, me: &Identity, (now, wall): (i64, i64), cache: &Cac
 /// left out with why, and a key that changes when any of it does, or with the hour.
 struct Listing {
     names: Vec<(String, std::fs::Metadata)>,
-    stamps: Vec<(u64, i64, u64)>,
+    stamps: Vec<Stamp>,
     ignored: Vec<(String, String)>,
     key: u64,
     /// When this device's own file was written (ms), when it is there: not part of the key.
@@ -98,9 +98,13 @@ pub fn key(sync_dir: &Path, me: &Identity, at: (i64, i64)) -> Option<(u64, Optio
 pub const RACY_MS: i64 = 2_000;
 
 /// Whether a look at `wall` (ms) is settled for something last changed at `changed_ns`: a change
-/// after the look would show a later time (a time ahead of this clock never settles).
+/// after the look would show another time. A time further ahead of this clock than `RACY_MS` was
+/// set, not stamped by this clock (a sync tool copies a fast peer's times): a change after the look
+/// is stamped with this clock's time, another one, so it settles too (where it never did, and every
+/// prompt read the whole folder again).
 pub fn settled(changed_ns: i64, wall: i64) -> bool {
-    wall - changed_ns.div_euclid(1_000_000) >= RACY_MS
+    let ago = wall - changed_ns.div_euclid(1_000_000);
+    !(-RACY_MS..RACY_MS).contains(&ago)
 }
 
 /// The folder's own stat (its path and identity, its times), with this device and the hour: it
@@ -148,18 +152,20 @@ fn listing(dir: &Path, me: &Identity, (now, wall): (i64, i64)) -> Option<Listing
         }
     }
     names.sort_by(|a, b| a.0.cmp(&b.0));
-    let stamps: Vec<(u64, i64, u64)> = names
+    // With the change time: a file rewritten in place at its size with its time put back shows a
+    // new one.
+    let stamps: Vec<Stamp> = names
         .iter()
-        .map(|(n, md)| (md.len(), platform::mtime_ns(md), platform::identity(&dir.join(n), md).1))
+        .map(|(n, md)| {
+            (md.len(), platform::mtime_ns(md), platform::identity(&dir.join(n), md).1, platform::ctime_ns(md))
+        })
         .collect();
-    // A file rewritten in place at its size with its time put back still shows a new change time.
-    let changed: Vec<i64> = names.iter().map(|(_, md)| platform::ctime_ns(md)).collect();
-    let settled = stamps.iter().zip(&changed).all(|(s, c)| settled(s.1.max(*c), wall));
+    let settled = stamps.iter().all(|s| settled_stamp(s, wall));
     let key = {
         // (The layout of the copy is part of its key: an older runway's copy, by model, is read again.)
         let mut h = Hasher::new("devices-by-hour");
-        for (((n, _), s), c) in names.iter().zip(&stamps).zip(&changed) {
-            h.part(n.as_bytes()).u64(s.0).u64(s.1 as u64).u64(s.2).u64(*c as u64);
+        for ((n, _), s) in names.iter().zip(&stamps) {
+            h.part(n.as_bytes()).u64(s.0).u64(s.1 as u64).u64(s.2).u64(s.3 as u64);
         }
         if !settled {
             h.u64(wall as u64).u64(u64::from(std::process::id()));
@@ -170,27 +176,50 @@ fn listing(dir: &Path, me: &Identity, (now, wall): (i64, i64)) -> Option<Listing
     Some(Listing { names, stamps, ignored, key, own, settled })
 }
 
-/// `read`, and the key of the listing it read (see `Listing`).
-pub fn read_keyed(sync_dir: &Path, me: &Identity, (now, wall): (i64, i64), cache: &Cache, recent: bool) -> (Seen, u64) {
+/// A file's size, modification time, identity and change time, as a look saw them.
+pub type Stamp = (u64, i64, u64, i64);
+
+fn settled_stamp(s: &Stamp, wall: i64) -> bool {
+    settled(s.1.max(s.3), wall)
+}
+
+/// `read`, the key of the listing it read (see `Listing`), and when what it read may change with
+/// the files unchanged (a file refused as written ahead of this clock taken: `i64::MAX` for none).
+pub fn read_keyed(
+    sync_dir: &Path,
+    me: &Identity,
+    (now, wall): (i64, i64),
+    cache: &Cache,
+    recent: bool,
+) -> (Seen, u64, i64) {
     let dir = folder(sync_dir);
     let Some(Listing { names, stamps, mut ignored, key, .. }) = listing(&dir, me, (now, wall)) else {
-        return (Seen::default(), 0);
+        return (Seen::default(), 0, i64::MAX);
     };
-    let kept = recent.then(|| kept(cache, key)).flatten();
-    // A file refused for being written ahead of this clock may be fine a minute later: that look is
-    // not kept (its key is given as 0, which no listing has), where it held until the hour turned.
-    let mut early = false;
-    let entries: Vec<Entry> = match kept {
-        Some(e) => e,
-        None => {
-            let e: Vec<Entry> = names
+    let hours = (now / HOUR_MS, wall / HOUR_MS);
+    let (entries, recheck) = match recent.then(|| kept(cache)).flatten() {
+        Some(k) if k.key == key && wall < k.recheck => (k.entries, k.recheck),
+        earlier => {
+            // Of an earlier look in the same hours, each file taken then and showing the same stat
+            // now: one new file in a folder of 64 read them all again (0.5 s).
+            let mut taken: Vec<Entry> = earlier.filter(|k| k.hours == hours).map(|k| k.entries).unwrap_or_default();
+            taken.retain(|e| e.held.is_ok());
+            // A file refused for being written ahead of this clock may be taken later within the
+            // hour: the copy is kept until then (`Refused::taken_from`), not read at every prompt.
+            let mut recheck = i64::MAX;
+            let entries: Vec<Entry> = names
                 .iter()
                 .zip(&stamps)
                 .map(|((n, _), s)| {
+                    // A stamp seen too soon after its change is kept as one no file has: read again.
+                    let stamp = if settled_stamp(s, wall) { *s } else { (s.0, s.1, s.2, i64::MIN) };
+                    if let Some(i) = taken.iter().position(|e| e.name == *n && e.stamp == stamp) {
+                        return taken.swap_remove(i);
+                    }
                     let held =
                         read_bounded(&dir.join(n), MAX_BYTES).map_err(|e| format!("unreadable: {e}")).and_then(|b| {
                             file::decode(&b, wall).map_err(|r: Refused| {
-                                early |= r == Refused::FUTURE;
+                                recheck = recheck.min(r.taken_from());
                                 r.words()
                             })
                         });
@@ -203,13 +232,14 @@ pub fn read_keyed(sync_dir: &Path, me: &Identity, (now, wall): (i64, i64), cache
                         }
                         f
                     });
-                    Entry { name: n.clone(), stamp: *s, held }
+                    Entry { name: n.clone(), stamp, held }
                 })
                 .collect();
-            if recent && !early {
-                keep(cache, key, &e);
+            let k = Kept { key, recheck, hours, entries };
+            if recent {
+                keep(cache, &k);
             }
-            e
+            (k.entries, recheck)
         }
     };
     // Of each device, the newest valid copy; this device under another id is not another device.
@@ -232,7 +262,7 @@ pub fn read_keyed(sync_dir: &Path, me: &Identity, (now, wall): (i64, i64), cache
         }
     }
     devices.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-    (Seen { devices, ignored }, if early { 0 } else { key })
+    (Seen { devices, ignored }, key, recheck)
 }
 
 /// A tool's hours as a prompt needs them: the eight days before `now`, each hour one figure, its
@@ -277,6 +307,42 @@ mod tests {
         let got: Vec<(i64, u64, u64, u128)> =
             hours_of(hours, now).iter().map(|h| (h.start, h.calls, h.sums.output, h.sums.cost)).collect();
         assert_eq!(got, vec![(now - 2 * HOUR_MS, 1, 10, 4), (now - HOUR_MS, 5, 50, 12)]);
+    }
+
+    #[test]
+    fn a_new_file_leaves_the_files_read_before_as_they_were_read() {
+        let (d, c) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let cache = Cache::new(c.path().to_path_buf());
+        let me = Identity { id: "0123456789abcdef".into(), name: "desk".into(), machine: 1 };
+        // Ten seconds ahead of the files' times: settled looks, both in the same hours.
+        let w = crate::ground::time::wall_ms() + 10_000;
+        let put = |id: &str, machine: u64, calls: u64| {
+            let tools = vec![super::file::ToolUse {
+                provider: crate::ground::provider::Provider::CLAUDE,
+                hours: vec![Hour { start: w / HOUR_MS * HOUR_MS, model: "m".into(), calls, sums: Sums::default() }],
+                readings: Vec::new(),
+            }];
+            let f = DeviceFile { id: id.into(), name: id.into(), written_at: w, machine, tools, projects: Vec::new() };
+            let who = Identity { id: id.into(), name: id.into(), machine };
+            write(d.path(), &who, &file::encode(&f)).unwrap();
+        };
+        let calls = || -> Vec<u64> {
+            let seen = read(d.path(), &me, (w, w), &cache, true);
+            seen.devices.iter().map(|f| f.tools[0].hours[0].calls).collect()
+        };
+        put("1111111111111111", 2, 3);
+        // A look within two seconds of a change keeps a stamp no file has: the next reads it again.
+        let md = std::fs::metadata(folder(d.path()).join("1111111111111111.device")).unwrap();
+        let soon = platform::ctime_ns(&md) / 1_000_000 + 100;
+        read(d.path(), &me, (soon, soon), &cache, true);
+        assert_eq!(kept(&cache).unwrap().entries[0].stamp.3, i64::MIN);
+        assert_eq!(calls(), vec![3]);
+        // The copy says 7 for that file, as if it had been read so: a look that reads it again says 3.
+        let mut k = kept(&cache).unwrap();
+        k.entries[0].held.as_mut().unwrap().tools[0].hours[0].calls = 7;
+        keep(&cache, &k);
+        put("2222222222222222", 3, 5);
+        assert_eq!(calls(), vec![7, 5], "the first file was taken from the copy");
     }
 
     #[test]

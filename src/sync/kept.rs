@@ -15,7 +15,7 @@ use crate::ground::window::Window;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
     pub name: String,
-    pub stamp: (u64, i64, u64),
+    pub stamp: super::folder::Stamp,
     pub held: Result<DeviceFile, String>,
 }
 
@@ -104,59 +104,55 @@ pub fn get_readings(r: &mut Reader, provider: Provider) -> R<Vec<Reading>> {
     Ok(readings)
 }
 
-/// A copy kept in the cache for the folder as it looked under `key` (see `Listing`): its body, read
-/// by `parse`, when the copy is whole and of that key.
-fn kept_copy<T>(cache: &Cache, item: Item, key: u64, parse: impl FnOnce(&mut Reader) -> R<T>) -> Option<T> {
-    let b = cache.read_checked(item).ok()?;
-    let mut r = Reader::new(&b);
-    match r.u64() {
-        Ok(k) if k == key => parse(&mut r).ok(),
-        _ => None,
-    }
+/// The folder's files as a look read them, kept for the next: the listing's key, when that read
+/// may change with the files unchanged (`folder::read_keyed`), the hours (of the moment asked about
+/// and of this clock) it was made in, which bound what a file's recent hours are, and each file.
+#[derive(Debug, PartialEq)]
+pub struct Kept {
+    pub key: u64,
+    pub recheck: i64,
+    pub hours: (i64, i64),
+    pub entries: Vec<Entry>,
 }
 
-/// Keeps a copy for `key`: the key, then what `put` writes.
-fn keep_copy(cache: &Cache, item: Item, key: u64, put: impl FnOnce(&mut Writer)) {
-    let mut w = Writer::default();
-    w.u64(key);
-    put(&mut w);
-    let _ = cache.write_checked(item, &w.buf);
-}
-
-/// The folder's files as read when it last looked like `key`.
-pub fn kept(cache: &Cache, key: u64) -> Option<Vec<Entry>> {
-    kept_copy(cache, Item::Devices, key, |r| {
-        let mut out = Vec::new();
-        for _ in 0..r.count(30)? {
+/// The folder's files as last read.
+pub fn kept(cache: &Cache) -> Option<Kept> {
+    let b = cache.read_checked(Item::Devices).ok()?;
+    let r = &mut Reader::new(&b);
+    let parse = |r: &mut Reader| -> R<Kept> {
+        let (key, recheck, hours) = (r.u64()?, r.i64()?, (r.i64()?, r.i64()?));
+        let mut entries = Vec::new();
+        for _ in 0..r.count(38)? {
             let name = String::from_utf8_lossy(r.bytes()?).into_owned();
-            let stamp = (r.u64()?, r.i64()?, r.u64()?);
+            let stamp = (r.u64()?, r.i64()?, r.u64()?, r.i64()?);
             let held = match r.u8()? {
                 0 => Ok(get_file(r)?),
                 _ => Err(String::from_utf8_lossy(r.bytes()?).into_owned()),
             };
-            out.push(Entry { name, stamp, held });
+            entries.push(Entry { name, stamp, held });
         }
-        Ok(out)
-    })
+        Ok(Kept { key, recheck, hours, entries })
+    };
+    parse(r).ok()
 }
 
-/// Keeps the folder's files as read, under the listing's `key`.
-pub fn keep(cache: &Cache, key: u64, entries: &[Entry]) {
-    keep_copy(cache, Item::Devices, key, |w| {
-        w.u32(entries.len() as u32);
-        for e in entries {
-            w.bytes(e.name.as_bytes()).u64(e.stamp.0).i64(e.stamp.1).u64(e.stamp.2);
-            match &e.held {
-                Ok(f) => {
-                    w.u8(0);
-                    put_file(w, f);
-                }
-                Err(why) => {
-                    w.u8(1).bytes(why.as_bytes());
-                }
+/// Keeps the folder's files as read.
+pub fn keep(cache: &Cache, k: &Kept) {
+    let mut w = Writer::default();
+    w.u64(k.key).i64(k.recheck).i64(k.hours.0).i64(k.hours.1).u32(k.entries.len() as u32);
+    for e in &k.entries {
+        w.bytes(e.name.as_bytes()).u64(e.stamp.0).i64(e.stamp.1).u64(e.stamp.2).i64(e.stamp.3);
+        match &e.held {
+            Ok(f) => {
+                w.u8(0);
+                put_file(&mut w, f);
+            }
+            Err(why) => {
+                w.u8(1).bytes(why.as_bytes());
             }
         }
-    });
+    }
+    let _ = cache.write_checked(Item::Devices, &w.buf);
 }
 
 #[cfg(test)]
@@ -181,9 +177,9 @@ mod tests {
             tools: vec![ToolUse { provider: Provider::CLAUDE, hours, readings: Vec::new() }],
             projects: Vec::new(),
         };
-        let entries = vec![Entry { name: "0123456789abcdef.device".into(), stamp: (1, 2, 3), held: Ok(f) }];
-        keep(&cache, 42, &entries);
-        assert_eq!(kept(&cache, 42), Some(entries));
-        assert_eq!(kept(&cache, 43), None, "another folder's");
+        let entries = vec![Entry { name: "0123456789abcdef.device".into(), stamp: (1, 2, 3, 4), held: Ok(f) }];
+        let k = Kept { key: 42, recheck: 1_000, hours: (5, 6), entries };
+        keep(&cache, &k);
+        assert_eq!(kept(&cache), Some(k));
     }
 }

@@ -104,9 +104,10 @@ impl Item<'_> {
             Item::Roots(_) => "roots",
             Item::Calibration(_) => "calibration",
             Item::DeviceId => "device-id",
-            Item::Devices => "devices",
-            // (Its layout is in its domain: an older runway's copy fails its check, and is made again.)
-            Item::Elsewhere => "elsewhere-settled",
+            // (Their layout is in their domain: an older runway's copy fails its check, and is made
+            // again.)
+            Item::Devices => "devices-recheck",
+            Item::Elsewhere => "elsewhere-recheck",
             Item::Published => "published",
             _ => "cache",
         }
