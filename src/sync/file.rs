@@ -200,15 +200,11 @@ pub fn decode(bytes: &[u8], now: i64) -> Result<DeviceFile, Refused> {
             };
             let start = i64::try_from(start).ok().and_then(|s| s.checked_mul(1000)).ok_or(Refused::Damaged)?;
             let model = models.get(model as usize).cloned().ok_or(Refused::Implausible("a model"))?;
-            // A million calls, a trillion tokens of one kind or $100,000 in an hour: no device.
             let tokens = [input, output, cc, cr, reasoning, unpriced];
             if start % HOUR_MS != 0
                 || start > written_at + HOUR_MS
-                || calls > 1_000_000
-                || tokens.iter().any(|t| *t > 1_000_000_000_000)
+                || !within_hours(1, calls, &tokens, u128::from(cost), premium)
                 || reasoning > output
-                || cost > 100_000_000_000_000_000
-                || premium > 100_000_000
             {
                 return Err(Refused::Implausible("an hour's figures"));
             }
@@ -238,13 +234,42 @@ pub fn decode(bytes: &[u8], now: i64) -> Result<DeviceFile, Refused> {
         }
         tools.push(ToolUse { provider, hours, readings });
     }
-    let projects = v["projects"]
+    // The same bounds over each hour whole: an hour's row repeated (or a tool given twice) adds up
+    // to what no single row may say.
+    let mut each_hour: Vec<&Hour> = tools.iter().flat_map(|t| &t.hours).collect();
+    each_hour.sort_by_key(|h| h.start);
+    for hour in each_hour.chunk_by(|a, b| a.start == b.start) {
+        let (mut calls, mut total) = (0u64, Sums::default());
+        for h in hour {
+            calls = calls.saturating_add(h.calls);
+            total += h.sums;
+        }
+        let t = &total;
+        let tokens = [t.input, t.output, t.cache_creation, t.cache_read, t.reasoning, t.unpriced];
+        if !within_hours(1, calls, &tokens, t.cost, t.premium) {
+            return Err(Refused::Implausible("an hour's figures"));
+        }
+    }
+    let projects: Vec<(String, u64, u64)> = v["projects"]
         .as_array()
         .into_iter()
         .flatten()
         .filter_map(|p| Some((clean(p[0].as_str()?, 96), p[1].as_u64()?, p[2].as_u64()?)))
         .collect();
+    let hours_kept = (RETENTION_MS / HOUR_MS) as u64;
+    if projects.iter().any(|(_, calls, cost)| !within_hours(hours_kept, *calls, &[], u128::from(*cost), 0)) {
+        return Err(Refused::Implausible("a project's figures"));
+    }
     Ok(DeviceFile { id, name, written_at, machine, tools, projects })
+}
+
+/// Whether figures fit `hours` hours of one device: a million calls, a trillion tokens of one
+/// kind, $100,000 or a hundred million premium requests in an hour, no device does.
+fn within_hours(hours: u64, calls: u64, tokens: &[u64], cost: u128, premium: u64) -> bool {
+    calls <= hours * 1_000_000
+        && tokens.iter().all(|t| *t <= hours * 1_000_000_000_000)
+        && cost <= u128::from(hours) * 100_000_000_000_000_000
+        && premium <= hours * 100_000_000
 }
 
 #[cfg(test)]
@@ -322,8 +347,23 @@ mod tests {
         let mut off = f.clone();
         off.tools[0].hours[0].start += 1_000;
         assert_eq!(decode(&encode(&off), NOW), Err(Refused::Implausible("an hour's figures")));
-        let mut reading = f;
+        let mut reading = f.clone();
         reading.tools[0].readings[0].used_percent = f64::INFINITY;
         assert!(decode(&encode(&reading), NOW).is_err());
+        // A row each within bounds, 2,000 of them in one hour: $100,000 an hour, two billion calls.
+        let mut repeated = f.clone();
+        let mut row = repeated.tools[0].hours[0].clone();
+        (row.calls, row.sums.cost) = (1_000_000, 100_000_000_000_000_000);
+        repeated.tools[0].hours = vec![row; 2_000];
+        assert_eq!(decode(&encode(&repeated), NOW).err(), Some(Refused::Implausible("an hour's figures")));
+        let mut twice = f.clone();
+        twice.tools[0].hours[0].calls = 600_000;
+        twice.tools.push(twice.tools[0].clone());
+        assert_eq!(decode(&encode(&twice), NOW), Err(Refused::Implausible("an hour's figures")), "a tool given twice");
+        twice.tools[1].hours[0].calls = 400_000;
+        assert!(decode(&encode(&twice), NOW).is_ok(), "a million calls in the hour, together");
+        let mut project = f;
+        project.projects = vec![("p".into(), 900_000_000, 5)];
+        assert_eq!(decode(&encode(&project), NOW), Err(Refused::Implausible("a project's figures")));
     }
 }
