@@ -179,3 +179,18 @@ fn a_project_reads_alike_under_every_window() {
     assert!(a.iter().all(|l| l.contains("(src/a, since")), "{text}");
     assert!(text.contains("(old/a, since"), "{text}");
 }
+
+#[test]
+fn a_call_at_the_window_start_is_the_window_s() {
+    // The block began on the hour with a call stamped on it: its window counts it, so the breakdown
+    // of that window must too (it left it out: 2 calls under a block of 3).
+    let s = Sandbox::empty();
+    let at = ["2026-02-12T20:00:00.000Z", "2026-02-12T20:01:00.000Z", "2026-02-12T20:02:00.000Z"];
+    let lines: Vec<String> =
+        at.iter().enumerate().map(|(i, t)| call(&format!("a{i}"), t, "claude-opus-4-6", 1_000, 0, 0, 100)).collect();
+    write(&s.projects(), "-home-u-src-a", "aaaaaaaa-0000-4000-8000-000000000009", &lines);
+    let v = s.status(NOW);
+    assert_eq!(v["claude"]["block"]["entries"], 3, "{v}");
+    assert_eq!(v["claude"]["attribution"]["five_hour"]["entries"], 3, "{}", v["claude"]["attribution"]);
+    assert_eq!(v["claude"]["attribution"]["seven_day"]["entries"], 3);
+}

@@ -81,16 +81,17 @@ fn used(app: &App, r: &Runway, origins: &OriginOf) -> Result<Vec<Attribution>, S
     let five_span = attribution::span(r, Window::FiveHour);
     let (mut week, mut five) = (ByFile::default(), ByFile::default());
     let inside = matches!((week_span, five_span), (Some(w), Some(f)) if f.0 >= w.0);
+    // (A window's first instant is its own: `each_between` leaves out its `from`.)
     if let Some((from, to)) = week_span {
-        ledger.each_between(from, to, |e| {
+        ledger.each_between(from - 1, to, |e| {
             week.add(e);
-            if inside && five_span.is_some_and(|(f, t)| e.ts > f && e.ts <= t) {
+            if inside && five_span.is_some_and(|(f, t)| e.ts >= f && e.ts <= t) {
                 five.add(e);
             }
         });
     }
     if let Some((from, to)) = five_span.filter(|_| !inside) {
-        ledger.each_between(from, to, |e| five.add(e));
+        ledger.each_between(from - 1, to, |e| five.add(e));
     }
     let started = attribution::first_calls(&week, origins);
     let live = r.provider == Provider::CLAUDE;

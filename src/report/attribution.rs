@@ -36,7 +36,7 @@ pub struct Consumer {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Attribution {
     pub window: Window,
-    /// The calls counted: `from < ts <= to`.
+    /// The calls counted: `from <= ts <= to` (a window's calls from its first instant on).
     pub from: i64,
     pub to: i64,
     pub total: Totals,
@@ -52,7 +52,7 @@ pub fn span(r: &Runway, w: Window) -> Option<(i64, i64)> {
     match w {
         Window::FiveHour => match (r.five(), &r.block) {
             (Some(g), _) if g.resets_at.is_some() => g.resets_at.map(|t| (t - w.len_ms(), now)),
-            (_, Some(b)) if b.active => Some((b.block.start - 1, now)),
+            (_, Some(b)) if b.active => Some((b.block.start, now)),
             _ => None,
         },
         Window::SevenDay => {
@@ -61,7 +61,7 @@ pub fn span(r: &Runway, w: Window) -> Option<(i64, i64)> {
         }
         // A spend limit's period is the organisation's, not one runway can tell the start of.
         Window::Spend => None,
-        Window::Month => Some((crate::ground::window::month_of(now).0 - 1, now)),
+        Window::Month => Some((crate::ground::window::month_of(now).0, now)),
     }
 }
 
