@@ -67,7 +67,7 @@ impl App {
     /// its figures changed; never fails a command (a folder that cannot be written is logged).
     pub fn publish(&self) {
         let (Some(s), Some(me)) = (&self.cfg.sync, &self.me) else { return };
-        if !due::due(&s.dir, me, PUBLISH_MS) || (self.replay() && !self.cfg.knobs.publish_replays) {
+        if !due::due(&s.dir, me, PUBLISH_MS) || (self.cfg.replay() && !self.cfg.knobs.publish_replays) {
             return;
         }
         let Some(mine) = self.device_file() else { return };
@@ -98,7 +98,7 @@ impl App {
     /// its file is not rewritten, and without the last look every prompt would start a helper to
     /// find that out again: 21 ms a prompt instead of 2 while idle).
     pub fn publish_due(&self) -> bool {
-        if self.cfg.sync.is_none() || self.me.is_none() || self.replay() {
+        if self.cfg.sync.is_none() || self.me.is_none() || self.cfg.replay() {
             return false;
         }
         let written = self.run.db.state.written_at;
@@ -111,13 +111,6 @@ impl App {
         let looked = self.cfg.cache.read_checked(Item::Published).ok();
         let looked = looked.and_then(|b| String::from_utf8(b).ok()?.trim().parse::<i64>().ok());
         looked.is_none_or(|l| written > l)
-    }
-}
-
-impl App {
-    /// Whether this run answers for another moment than the present (`--now`).
-    fn replay(&self) -> bool {
-        (self.cfg.now - self.cfg.wall_ms).abs() > PUBLISH_MS
     }
 }
 

@@ -330,3 +330,34 @@ fn a_terminal_with_its_own_notifications_gets_the_escape_from_the_hook() {
     assert!(!stdout(&o).contains('\x1b'));
     assert_eq!(recorded(s2.dir.path(), "notify-send", 1).len(), 1);
 }
+
+#[test]
+fn a_replay_leaves_the_present_its_notice() {
+    // A $30 call three minutes ago against a $10 limit: past it, now and a minute and a half ago.
+    let s = Sandbox::claude_fixture();
+    let file = s.session("4d5611e5-241a-462a-8d15-5122611a9569");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let line = text.lines().find(|l| l.contains(r#""type":"assistant""#) && l.contains(r#""usage""#)).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+    let ago = |mins: i64| (jiff::Timestamp::now() - jiff::SignedDuration::from_secs(mins * 60 / 2)).to_string();
+    v["timestamp"] = serde_json::json!(ago(6));
+    v["requestId"] = serde_json::json!("req_now");
+    v["message"]["id"] = serde_json::json!("msg_now");
+    v["message"]["usage"] = serde_json::json!({ "input_tokens": 10, "output_tokens": 1_200_000,
+        "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0 });
+    append(&file, format!("{v}\n").as_bytes());
+    let said = |now: Option<String>| {
+        let mut c = s.cmd();
+        c.env_remove("RUNWAY_NOW");
+        if let Some(t) = now {
+            c.args(["--now", &t]);
+        }
+        split(&c.args(["--limit-cost", "10", "prompt", "--shell", "zsh", "--notices"]).output().unwrap()).0
+    };
+    s.cmd().env_remove("RUNWAY_NOW").arg("status").output().unwrap();
+    let replayed = said(Some(ago(3)));
+    assert!(replayed.len() == 1 && replayed[0].contains("limit reached"), "a replay says it: {replayed:?}");
+    let now = said(None);
+    assert!(now.len() == 1 && now[0].contains("limit reached"), "and the present's prompt still does: {now:?}");
+    assert!(said(None).is_empty(), "once");
+}

@@ -94,6 +94,7 @@ pub fn post(cfg: &crate::config::Config) -> crate::notice::deliver::Post<'_> {
         now: cfg.now,
         style: &cfg.style,
         die_after_claim: cfg.knobs.fault("after-claim"),
+        replay: cfg.replay(),
     }
 }
 

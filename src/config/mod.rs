@@ -62,6 +62,15 @@ pub struct Config {
     pub sync: Option<Sync>,
 }
 
+impl Config {
+    /// Whether this run answers for another moment than the present (`--now` a minute or more away
+    /// from the real clock): a replay, which leaves what the present shares alone (the sync folder,
+    /// the notices given).
+    pub fn replay(&self) -> bool {
+        (self.now - self.wall_ms).abs() > 60_000
+    }
+}
+
 /// Where the devices meet, and what this one says of itself there.
 #[derive(Clone, Debug)]
 pub struct Sync {

@@ -30,6 +30,9 @@ pub struct Post<'a> {
     pub style: &'a Style,
     /// Fault injection for the tests: die holding a claim, before delivering.
     pub die_after_claim: bool,
+    /// A `--now` replay: its notices are given once among replays, apart from the present's (a
+    /// replay of the last ten minutes took the live notice of the same crossing).
+    pub replay: bool,
 }
 
 /// Shell lines to print, each with its claim, to be marked given once printed.
@@ -51,7 +54,7 @@ impl ForShell {
 /// The lower levels of a window just announced are not announced after it.
 fn settle_below(post: &Post, channel: Channel, key: &Key) {
     for l in Level::ALL.into_iter().filter(|l| *l < key.level) {
-        record::settle(post.cache, channel, &key.at(l));
+        record::settle(post.cache, channel, &key.at(l), post.replay);
     }
 }
 
@@ -190,7 +193,7 @@ fn send(post: &Post, items: Vec<Said>, shell: bool) -> ForShell {
             if !here {
                 continue;
             }
-            let State::Mine(claim) = record::claim(post.cache, channel, &key) else { continue };
+            let State::Mine(claim) = record::claim(post.cache, channel, &key, post.replay) else { continue };
             if post.die_after_claim {
                 std::process::abort();
             }
@@ -235,7 +238,7 @@ pub fn blocked(post: &Post, runways: &[Runway]) -> Vec<String> {
     let mut out = Vec::new();
     for s in said(post, runways) {
         for &channel in &post.settings.channels {
-            if let Err(e) = record::probe(post.cache, channel, &s.key) {
+            if let Err(e) = record::probe(post.cache, channel, &s.key, post.replay) {
                 out.push(format!(
                     "\"{}\" cannot be given on {}: its record cannot be made ({e})",
                     s.line.trim_start_matches("runway: "),

@@ -28,9 +28,14 @@ const DONE: &[u8] = b"done\n";
 /// The mode of a notice given.
 const GIVEN: u32 = 0o400;
 
-fn item(channel: Channel, k: &Key) -> Item<'static> {
+/// A notice's record; a replay's (`--now`) are apart from the present's.
+fn item(channel: Channel, k: &Key, replay: bool) -> Item<'static> {
     let name = k.name();
-    Item::Notice(channel.name(), key("notice", &[channel.name().as_bytes(), name.as_bytes()]))
+    let parts: &[&[u8]] = match replay {
+        false => &[channel.name().as_bytes(), name.as_bytes()],
+        true => &[channel.name().as_bytes(), name.as_bytes(), b"replay"],
+    };
+    Item::Notice(channel.name(), key("notice", parts))
 }
 
 /// A notice this run may deliver on a channel; `done` once delivered.
@@ -69,8 +74,8 @@ fn given(mut f: &File, md: &std::fs::Metadata) -> bool {
 }
 
 /// Claims a notice, unless it was given already or another run is giving it now.
-pub fn claim(cache: &Cache, channel: Channel, k: &Key) -> State {
-    let it = item(channel, k);
+pub fn claim(cache: &Cache, channel: Channel, k: &Key, replay: bool) -> State {
+    let it = item(channel, k, replay);
     // While a window stays past its line every prompt asks again: one read answers "given already",
     // with no lock taken and nothing created.
     match cache.open(it) {
@@ -94,16 +99,16 @@ pub fn claim(cache: &Cache, channel: Channel, k: &Key) -> State {
 }
 
 /// Marks a notice given without delivering it (a lower level of one just given).
-pub fn settle(cache: &Cache, channel: Channel, k: &Key) {
-    if let State::Mine(c) = claim(cache, channel, k) {
+pub fn settle(cache: &Cache, channel: Channel, k: &Key, replay: bool) {
+    if let State::Mine(c) = claim(cache, channel, k, replay) {
         let _ = c.done();
     }
 }
 
 /// Where a notice stands, for `doctor`: whether it was given, or why it cannot be (its record is made
 /// if it can be, as a run that gives it would; nothing is locked or marked).
-pub fn probe(cache: &Cache, channel: Channel, k: &Key) -> Result<bool, io::Error> {
-    let it = item(channel, k);
+pub fn probe(cache: &Cache, channel: Channel, k: &Key, replay: bool) -> Result<bool, io::Error> {
+    let it = item(channel, k, replay);
     if let Ok((f, md)) = cache.open(it) {
         return Ok(given(&f, &md));
     }
@@ -148,16 +153,20 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let cache = Cache::new(d.path().to_path_buf());
         let (shell, tmux, warn) = (Channel::Shell, Channel::Tmux, key(Level::Warn));
-        let c = mine(claim(&cache, shell, &warn)).expect("the first claim");
-        assert!(matches!(claim(&cache, shell, &warn), State::Busy), "held: another run passes");
-        assert!(mine(claim(&cache, tmux, &warn)).is_some(), "each channel its own");
+        let c = mine(claim(&cache, shell, &warn, false)).expect("the first claim");
+        assert!(matches!(claim(&cache, shell, &warn, false), State::Busy), "held: another run passes");
+        assert!(mine(claim(&cache, tmux, &warn, false)).is_some(), "each channel its own");
         drop(c); // died before delivering: the lock goes with it
-        let c = mine(claim(&cache, shell, &warn)).expect("given by the next run");
+        let c = mine(claim(&cache, shell, &warn, false)).expect("given by the next run");
         c.done().unwrap();
-        assert!(matches!(claim(&cache, shell, &warn), State::Given), "once");
-        assert!(probe(&cache, shell, &warn).unwrap());
-        settle(&cache, shell, &key(Level::Danger));
-        assert!(matches!(claim(&cache, shell, &key(Level::Danger)), State::Given));
+        assert!(matches!(claim(&cache, shell, &warn, false), State::Given), "once");
+        assert!(probe(&cache, shell, &warn, false).unwrap());
+        settle(&cache, shell, &key(Level::Danger), false);
+        assert!(matches!(claim(&cache, shell, &key(Level::Danger), false), State::Given));
+        // A replay's are its own: the present's notice stays to be given.
+        assert!(mine(claim(&cache, shell, &key(Level::Limit), true)).unwrap().done().is_ok());
+        assert!(mine(claim(&cache, shell, &key(Level::Limit), false)).is_some(), "a replay took it");
+        assert!(!probe(&cache, shell, &warn, true).unwrap(), "given in the present, not yet in a replay");
     }
 
     #[test]
@@ -165,15 +174,15 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let cache = Cache::new(d.path().to_path_buf());
         let k = key(Level::Limit);
-        let c = mine(claim(&cache, Channel::Desktop, &k)).unwrap();
+        let c = mine(claim(&cache, Channel::Desktop, &k, false)).unwrap();
         // As a full disk leaves it: the mode set, no byte written.
         platform::set_mode(&c.file, GIVEN).unwrap();
         drop(c);
-        assert!(matches!(claim(&cache, Channel::Desktop, &k), State::Given));
+        assert!(matches!(claim(&cache, Channel::Desktop, &k, false), State::Given));
         // And one whose record cannot be made is not claimed.
         let blocked = Cache::new(d.path().join("file"));
         std::fs::write(d.path().join("file"), "").unwrap();
-        assert!(matches!(claim(&blocked, Channel::Shell, &k), State::Cannot));
-        assert!(probe(&blocked, Channel::Shell, &k).is_err());
+        assert!(matches!(claim(&blocked, Channel::Shell, &k, false), State::Cannot));
+        assert!(probe(&blocked, Channel::Shell, &k, false).is_err());
     }
 }
