@@ -230,3 +230,19 @@ fn a_glyph_or_separator_a_terminal_would_act_on_is_refused() {
         assert!(line.contains(char) && !line.contains('\x1b') && !line.contains('\r'), "{line:?}");
     }
 }
+
+#[test]
+fn a_zone_that_is_none_marks_the_prompt_that_shows_a_clock_time() {
+    // Shown in UTC as the stand-in, with the marker; doctor names it as the prompt saw it.
+    let s = Sandbox::claude_fixture();
+    let args = ["--now", HOST_NOW, "--limit-cost", "10", "--timezone", "Mars/Base"];
+    let clock = ["--set", "format={label} {used} {reset_at}"];
+    for shell in ["plain", "tmux"] {
+        let o = s.cmd().args(args).args(clock).args(["prompt", "--shell", shell]).output().unwrap();
+        assert_quiet(&o);
+        let seg = stdout(&o);
+        assert!(seg.contains("↻02:00") && seg.contains("runway: see doctor"), "{shell}: {seg:?}");
+    }
+    let doctor = stdout(&s.run(&["doctor"]));
+    assert!(doctor.contains("unknown time zone \"Mars/Base\"") && doctor.contains("seen by `prompt"), "{doctor}");
+}

@@ -264,6 +264,11 @@ pub fn resolve(g: &Given, env: &Env, audience: Audience) -> (Config, Vec<String>
         context_at: v.context_health,
         ascii,
     };
+    // A prompt that shows a clock time finds the zone anyway: a name that is none is said (the
+    // marker), not shown as UTC in silence. (`status` and `doctor` check every name, above.)
+    if audience != Audience::Terminal && style.format.contains("{reset_at}") {
+        problems.extend(style.zone.problem().map(|e| format!("timezone: {e}")));
+    }
     let cfg = Config {
         now: v.now.unwrap_or(wall),
         wall_ms: wall,

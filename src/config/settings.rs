@@ -125,7 +125,7 @@ settings! {
     rescan_secs: kinds::Whole = "60", -, "SECONDS",
         "Longest time between full rescans of idle files, and between two looks at an unchanged sync folder";
     timezone: kinds::Zone = "", "timezone", "ZONE",
-        "Time zone for clock times and days (an IANA name). Default: `TZ`, else the system's";
+        "Time zone for clock times and days (an IANA name; a prompt looks it up only when it shows a clock time). Default: `TZ`, else the system's";
     sync_dir: kinds::Dir = "", -, "DIR",
         "A folder your own replication keeps in step between your machines (Syncthing, Dropbox, iCloud Drive, a shared disk, a git repository you commit and pull): each device writes its figures there (numbers only) and reads the others'. Default: none, this machine alone";
     device_name: kinds::Text = "", -, "NAME",

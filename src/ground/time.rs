@@ -39,7 +39,8 @@ pub fn rfc3339(ms: i64) -> String {
 pub struct Zone {
     /// An IANA name; empty for the system's.
     name: String,
-    found: std::cell::OnceCell<jiff::tz::TimeZone>,
+    /// The zone, and why the name was not one (UTC stands in for it).
+    found: std::cell::OnceCell<(jiff::tz::TimeZone, Option<String>)>,
 }
 
 impl Zone {
@@ -49,12 +50,25 @@ impl Zone {
 
     pub fn utc() -> Zone {
         let found = std::cell::OnceCell::new();
-        let _ = found.set(jiff::tz::TimeZone::UTC);
+        let _ = found.set((jiff::tz::TimeZone::UTC, None));
         Zone { name: "UTC".into(), found }
     }
 
     pub fn get(&self) -> &jiff::tz::TimeZone {
-        self.found.get_or_init(|| zone(&self.name).unwrap_or(jiff::tz::TimeZone::UTC))
+        &self.looked_up().0
+    }
+
+    /// Why the name is no zone, looked up now if it was not yet (a prompt asks when it shows a clock
+    /// time, and finds it then anyway).
+    pub fn problem(&self) -> Option<&str> {
+        self.looked_up().1.as_deref()
+    }
+
+    fn looked_up(&self) -> &(jiff::tz::TimeZone, Option<String>) {
+        self.found.get_or_init(|| match zone(&self.name) {
+            Ok(z) => (z, None),
+            Err(e) => (jiff::tz::TimeZone::UTC, Some(e)),
+        })
     }
 }
 
