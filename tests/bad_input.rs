@@ -23,6 +23,8 @@ fn every_bad_value_is_refused_with_its_reason() {
         (&["--limit-cost", "NaN"], "--limit-cost NaN"),
         (&["--now", "yesterday"], "--now yesterday: not an RFC 3339 instant"),
         (&["--set", "nosuchkey=1"], "nosuchkey"),
+        (&["--set", "colr_danger=red"], "unknown setting `colr_danger` (did you mean `color_danger`?"),
+        (&["--set", "warn_at"], "--set \"warn_at\": expected KEY=VALUE"),
     ] {
         let o = s.cmd().args(args).arg("status").output().unwrap();
         assert_eq!(o.status.code(), Some(2), "{args:?}");

@@ -5,11 +5,13 @@
 pub mod file;
 pub mod format;
 pub mod kinds;
+pub mod knobs;
 pub mod settings;
 
 use std::path::PathBuf;
 
 use kinds::ColorMode;
+pub use knobs::Knobs;
 use settings::{SETTINGS, Values};
 
 use crate::forecast::Settings as ForecastSettings;
@@ -21,7 +23,6 @@ use crate::ground::provider::Provider;
 use crate::ground::{dirs, locale, terminal, time};
 use crate::notice;
 use crate::render::style::{Colors, Glyphs, Style};
-use crate::store::ingest::PromptBudget;
 
 /// Settings given on the command line: flags by key, then `--set` pairs in order.
 #[derive(Clone, Debug, Default)]
@@ -79,55 +80,6 @@ pub struct Sync {
     pub projects: bool,
 }
 
-/// Test knobs: not settings, read from the environment once like everything else, and never
-/// documented as settings.
-#[derive(Clone, Debug, Default)]
-pub struct Knobs {
-    /// A prompt's read clock and byte budget (`RUNWAY_PROMPT_MS`, `RUNWAY_PROMPT_BYTES`).
-    pub prompt_ms: Option<u64>,
-    pub prompt_bytes: Option<u64>,
-    /// Records read before a compaction (`RUNWAY_MAX_DELTA`).
-    pub max_delta: Option<u64>,
-    /// A fault to inject (`RUNWAY_FAULT`): `panic`, `after-claim`.
-    pub fault: Option<String>,
-    /// Never start the background helper (`RUNWAY_NO_HELPER`).
-    pub no_helper: bool,
-    /// Write this device's sync file for `--now` too (`RUNWAY_PUBLISH_REPLAYS`): tests over fixed
-    /// histories; a person's replay never overwrites what the other devices read.
-    pub publish_replays: bool,
-    /// `report --by session` a chunk of this many sessions at a time, however few the files
-    /// (`RUNWAY_REPORT_CHUNK`; see `report::sessions`).
-    pub report_chunk: Option<usize>,
-}
-
-impl Knobs {
-    fn of(env: &Env) -> Knobs {
-        Knobs {
-            prompt_ms: env.number("RUNWAY_PROMPT_MS"),
-            prompt_bytes: env.number("RUNWAY_PROMPT_BYTES"),
-            max_delta: env.number("RUNWAY_MAX_DELTA"),
-            fault: env.text("RUNWAY_FAULT").map(str::to_owned),
-            no_helper: env.os("RUNWAY_NO_HELPER").is_some(),
-            publish_replays: env.os("RUNWAY_PUBLISH_REPLAYS").is_some(),
-            report_chunk: env.number("RUNWAY_REPORT_CHUNK").map(|n: u64| n as usize),
-        }
-    }
-
-    /// A prompt's budget, as the knobs change it.
-    pub fn budget(&self) -> PromptBudget {
-        let d = PromptBudget::default();
-        PromptBudget {
-            bytes: self.prompt_bytes.unwrap_or(d.bytes),
-            time: self.prompt_ms.map_or(d.time, std::time::Duration::from_millis),
-            max_delta: self.max_delta.map_or(d.max_delta, |n| n as usize),
-        }
-    }
-
-    pub fn fault(&self, name: &str) -> bool {
-        self.fault.as_deref() == Some(name)
-    }
-}
-
 /// The environment runway reads: its own settings' variables, every provider's, and the base list
 /// (`ground::env::BASE`). Read here once; everything below takes it as a value.
 pub fn environment() -> Env {
@@ -135,6 +87,14 @@ pub fn environment() -> Env {
     names.extend(Provider::ALL.iter().flat_map(|p| p.spec().env.iter().map(|n| (*n).to_owned())));
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     Env::capture(&names)
+}
+
+/// Variables in `vars` named like runway's that it does not read (see `settings::unread`).
+pub fn unread(vars: impl Iterator<Item = String>) -> Vec<String> {
+    let mut read: Vec<String> = Knobs::NAMES.iter().map(|n| (*n).to_owned()).collect();
+    read.extend(Provider::ALL.iter().flat_map(|p| p.spec().env.iter().map(|n| (*n).to_owned())));
+    read.push("RUNWAY_CONFIG".into());
+    settings::unread(vars, &read)
 }
 
 /// `RUNWAY_CONFIG`, else `config.toml` in the platform config dir (`~/.config/runway` on Linux).
@@ -169,9 +129,12 @@ pub fn values(g: &Given, env: &Env) -> (Values, Origins, Vec<String>) {
         }
     }
     for kv in &g.sets {
-        match kv.split_once('=').and_then(|(k, val)| Some((settings::find(k.trim())?, val))) {
-            Some((s, val)) => given.push((s.key, val.to_owned(), "--set", format!("--set {kv}"))),
-            None => problems.push(format!("--set {kv:?}: expected KEY=VALUE with a known key (see `runway config`)")),
+        match kv.split_once('=').map(|(k, val)| (k.trim(), val)) {
+            Some((k, val)) => match settings::find(k) {
+                Some(s) => given.push((s.key, val.to_owned(), "--set", format!("--set {kv}"))),
+                None => problems.push(format!("--set {kv:?}: {}", settings::unknown(k))),
+            },
+            None => problems.push(format!("--set {kv:?}: expected KEY=VALUE (see `runway config`)")),
         }
     }
     for (key, text) in &g.flags {
@@ -333,6 +296,9 @@ pub fn describe(g: &Given, env: &Env) -> (String, usize) {
     let mut out = format!("# config file: {file}\n");
     for p in &problems {
         out += &format!("# problem: {p}\n");
+    }
+    for v in unread(std::env::vars_os().filter_map(|(k, _)| k.into_string().ok())) {
+        out += &format!("# environment: {v}\n");
     }
     for (s, (_, origin)) in SETTINGS.iter().zip(&from) {
         out += &format!("{} = {:?}    # {origin}\n", s.key, v.show(s.key));

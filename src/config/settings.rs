@@ -155,6 +155,27 @@ pub fn unknown(key: &str) -> String {
     }
 }
 
+/// Variables in `vars` named like runway's that it reads neither as a setting nor as one of `also`
+/// (a typo, a setting renamed), each with the nearest one it reads: for `doctor` and `config`. Not a
+/// problem that stops a command, as an unknown key is: a variable left in a profile would fail every
+/// `status`.
+pub fn unread(vars: impl Iterator<Item = String>, also: &[String]) -> Vec<String> {
+    let mut read: Vec<String> = SETTINGS.iter().map(|s| s.env()).collect();
+    read.extend(also.iter().cloned());
+    let mut out: Vec<String> = vars
+        .filter(|v| v.starts_with("RUNWAY_") && !read.contains(v))
+        .map(|v| {
+            let near = read.iter().map(|r| (strsim::jaro(&v, r), r)).max_by(|a, b| a.0.total_cmp(&b.0));
+            match near.filter(|(score, _)| *score > 0.8) {
+                Some((_, r)) => format!("{v} is not read (did you mean {r}?)"),
+                None => format!("{v} is not read (see `runway config`)"),
+            }
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,6 +184,14 @@ mod tests {
     fn a_misspelt_key_gets_the_nearest_setting() {
         assert_eq!(unknown("warn_att"), "unknown setting `warn_att` (did you mean `warn_at`? see `runway config`)");
         assert_eq!(unknown("colour_ok"), "unknown setting `colour_ok` (did you mean `color_ok`? see `runway config`)");
+        let vars = ["RUNWAY_COLR_DANGER", "RUNWAY_WARN_AT", "RUNWAY_FAULT", "PATH", "RUNWAY_XYZZY_QQ"];
+        assert_eq!(
+            unread(vars.iter().map(|v| (*v).to_owned()), &["RUNWAY_FAULT".into()]),
+            [
+                "RUNWAY_COLR_DANGER is not read (did you mean RUNWAY_COLOR_DANGER?)",
+                "RUNWAY_XYZZY_QQ is not read (see `runway config`)"
+            ]
+        );
         assert_eq!(unknown("bogus"), "unknown setting `bogus` (see `runway config`)");
     }
 

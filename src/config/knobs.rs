@@ -1,0 +1,64 @@
+//! Test knobs: variables the tests turn, not settings.
+
+use crate::ground::env::Env;
+use crate::store::ingest::PromptBudget;
+
+/// Test knobs: not settings, read from the environment once like everything else, and never
+/// documented as settings.
+#[derive(Clone, Debug, Default)]
+pub struct Knobs {
+    /// A prompt's read clock and byte budget (`RUNWAY_PROMPT_MS`, `RUNWAY_PROMPT_BYTES`).
+    pub prompt_ms: Option<u64>,
+    pub prompt_bytes: Option<u64>,
+    /// Records read before a compaction (`RUNWAY_MAX_DELTA`).
+    pub max_delta: Option<u64>,
+    /// A fault to inject (`RUNWAY_FAULT`): `panic`, `after-claim`.
+    pub fault: Option<String>,
+    /// Never start the background helper (`RUNWAY_NO_HELPER`).
+    pub no_helper: bool,
+    /// Write this device's sync file for `--now` too (`RUNWAY_PUBLISH_REPLAYS`): tests over fixed
+    /// histories; a person's replay never overwrites what the other devices read.
+    pub publish_replays: bool,
+    /// `report --by session` a chunk of this many sessions at a time, however few the files
+    /// (`RUNWAY_REPORT_CHUNK`; see `report::sessions`).
+    pub report_chunk: Option<usize>,
+}
+
+impl Knobs {
+    /// The variables `of` reads.
+    pub const NAMES: [&str; 7] = [
+        "RUNWAY_PROMPT_MS",
+        "RUNWAY_PROMPT_BYTES",
+        "RUNWAY_MAX_DELTA",
+        "RUNWAY_FAULT",
+        "RUNWAY_NO_HELPER",
+        "RUNWAY_PUBLISH_REPLAYS",
+        "RUNWAY_REPORT_CHUNK",
+    ];
+
+    pub fn of(env: &Env) -> Knobs {
+        Knobs {
+            prompt_ms: env.number("RUNWAY_PROMPT_MS"),
+            prompt_bytes: env.number("RUNWAY_PROMPT_BYTES"),
+            max_delta: env.number("RUNWAY_MAX_DELTA"),
+            fault: env.text("RUNWAY_FAULT").map(str::to_owned),
+            no_helper: env.os("RUNWAY_NO_HELPER").is_some(),
+            publish_replays: env.os("RUNWAY_PUBLISH_REPLAYS").is_some(),
+            report_chunk: env.number("RUNWAY_REPORT_CHUNK").map(|n: u64| n as usize),
+        }
+    }
+
+    /// A prompt's budget, as the knobs change it.
+    pub fn budget(&self) -> PromptBudget {
+        let d = PromptBudget::default();
+        PromptBudget {
+            bytes: self.prompt_bytes.unwrap_or(d.bytes),
+            time: self.prompt_ms.map_or(d.time, std::time::Duration::from_millis),
+            max_delta: self.max_delta.map_or(d.max_delta, |n| n as usize),
+        }
+    }
+
+    pub fn fault(&self, name: &str) -> bool {
+        self.fault.as_deref() == Some(name)
+    }
+}
