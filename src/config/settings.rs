@@ -87,7 +87,7 @@ settings! {
     color: kinds::Colouring = "auto", "color", "WHEN",
         "`auto` (colour unless `NO_COLOR` is set and not empty), `always`, `never`";
     color_ok: kinds::Colour = "green", -, "COLOUR",
-        "Colour below `warn_at`: a name, `bright…`, 0-255, or `#rrggbb`";
+        "Colour below `warn_at` (not in tmux, where the bar keeps its own): a name, `bright…`, 0-255, or `#rrggbb`";
     color_warn: kinds::Colour = "yellow", -, "COLOUR",
         "Colour from `warn_at`";
     color_danger: kinds::Colour = "red", -, "COLOUR",
