@@ -222,3 +222,21 @@ fn an_idle_device_starts_no_helper_at_every_prompt() {
     let mtime = std::fs::metadata(&file).unwrap().modified().unwrap();
     assert_eq!(mtime, old, "the file was written again");
 }
+
+#[test]
+fn a_sync_folder_that_is_missing_or_no_folder_is_said_and_never_made() {
+    let d = tempfile::tempdir().unwrap();
+    let file = d.path().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    for (sync, says) in [(d.path().join("Sycn"), "does not exist"), (file, "is not a folder")] {
+        let a = Device::claude(&sync);
+        let o = a.cmd().args(["--now", NOW, "status"]).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "the figures still come");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("cannot write this device's file") && err.contains(says), "{err}");
+        let doctor = String::from_utf8_lossy(&a.cmd().arg("doctor").output().unwrap().stdout).into_owned();
+        assert!(doctor.contains(&format!("PROBLEM   sync_dir {}", sync.display())), "{doctor}");
+        assert!(doctor.contains("seen by `sync folder`"), "{doctor}");
+    }
+    assert!(!d.path().join("Sycn").exists(), "a misspelt folder is not made");
+}

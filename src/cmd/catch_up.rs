@@ -35,7 +35,7 @@ pub fn run(cfg: Config, left: bool) -> io::Result<ExitCode> {
             // The caches of roots that are gone go with them (one listing of the cache directory).
             crate::store::db::prune(&app.cfg.cache, app.run.db.id);
             // This device's file into the sync folder, once the history is read.
-            app.publish();
+            super::publish(&app, false);
             super::timings(&app, started);
             break;
         }

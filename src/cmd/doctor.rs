@@ -230,6 +230,9 @@ fn sync_lines(eng: &App) -> String {
         .and_then(|(_, md)| md.modified().ok()?.elapsed().ok())
         .map_or("not written yet".to_owned(), |a| format!("written {} ago", ago(a.as_millis() as i64)));
     let _ = writeln!(o, "  this      {} ({}), {written}", clean(&me.name), me.id);
+    if let Err(why) = crate::sync::folder::usable(&s.dir) {
+        let _ = writeln!(o, "  PROBLEM   {}", clean(&why));
+    }
     let seen = eng.devices_whole();
     for d in &seen.devices {
         let age = ago(eng.cfg.wall_ms - d.written_at);

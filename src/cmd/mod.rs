@@ -98,6 +98,21 @@ pub fn post(cfg: &crate::config::Config) -> crate::notice::deliver::Post<'_> {
     }
 }
 
+/// This device's file into the sync folder (see `App::publish`). A folder it cannot be written into
+/// is kept for `doctor` (seen by `sync folder`, gone once a write succeeds) and, when `say`, said on
+/// stderr: a misspelt or read-only `sync_dir` was in the log alone.
+pub fn publish(app: &crate::app::App, say: bool) {
+    if app.cfg.sync.is_none() {
+        return;
+    }
+    let r = app.publish();
+    let seen: Vec<String> = r.as_ref().err().cloned().into_iter().collect();
+    problems::remember(&app.cfg.cache, "sync folder", &seen, app.cfg.wall_ms);
+    if let (Err(why), true) = (r, say) {
+        eprintln!("runway: {}", app.cfg.style.text(&why));
+    }
+}
+
 /// `--timings`: where the time went, to stderr.
 pub fn timings(app: &crate::app::App, started: std::time::Instant) {
     if !app.cfg.timings {

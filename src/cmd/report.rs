@@ -145,7 +145,7 @@ pub fn run(cfg: Config, args: ReportArgs) -> io::Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     let mut app = App::load(cfg.clone(), Pace::Full);
-    app.publish();
+    super::publish(&app, true);
     let started = Instant::now();
     let tz = app.cfg.style.zone.get().clone();
     let now = app.cfg.now;

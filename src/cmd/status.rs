@@ -22,7 +22,7 @@ use crate::store::prompt_cache;
 
 pub fn run(cfg: Config, json: bool) -> io::Result<ExitCode> {
     let mut app = App::load(cfg.clone(), Pace::Full);
-    app.publish();
+    super::publish(&app, true);
     let started = Instant::now();
     let all_of = |app: &App| {
         let origins = app.origins();

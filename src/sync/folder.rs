@@ -46,11 +46,32 @@ pub fn own_file(sync_dir: &Path, me: &Identity) -> PathBuf {
 }
 
 /// Writes this device's file: a temporary file beside it (hidden, named so no reader takes it) and a
-/// rename.
+/// rename. The sync folder itself is the sync tool's: only runway's folder in it is made, so a
+/// misspelt `sync_dir` fails rather than sharing with no one.
 pub fn write(sync_dir: &Path, me: &Identity, bytes: &[u8]) -> io::Result<()> {
-    let dir = folder(sync_dir);
-    std::fs::create_dir_all(&dir)?;
+    usable(sync_dir).map_err(io::Error::other)?;
+    match std::fs::create_dir(folder(sync_dir)) {
+        Err(e) if e.kind() != io::ErrorKind::AlreadyExists => return Err(e),
+        _ => {}
+    }
     write_atomic(&own_file(sync_dir, me), bytes)
+}
+
+/// Whether `sync_dir` is a folder this device can write its file into (`doctor` asks before any
+/// write): why not, if not.
+pub fn usable(sync_dir: &Path) -> Result<(), String> {
+    match std::fs::metadata(sync_dir) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(format!(
+                "sync_dir {} does not exist (runway makes no sync folder: the sync tool does)",
+                sync_dir.display()
+            ));
+        }
+        Err(e) => return Err(format!("sync_dir {}: {e}", sync_dir.display())),
+        Ok(md) if !md.is_dir() => return Err(format!("sync_dir {} is not a folder", sync_dir.display())),
+        Ok(_) => {}
+    }
+    Ok(())
 }
 
 /// Whether a file's name is one of a device's files: its id, then anything a sync tool adds, and
