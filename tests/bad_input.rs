@@ -187,6 +187,7 @@ fn a_folder_from_the_home_is_the_same_from_every_directory() {
     let s = Sandbox::claude_fixture();
     let file = s.dir.path().join("config.toml");
     fs::write(&file, "sync_dir = \"~/Sync/runway\"\n").unwrap();
+    fs::create_dir_all(s.home().join("Sync/runway")).unwrap(); // the sync tool's folder
     let elsewhere = s.dir.path().join("a project");
     fs::create_dir_all(&elsewhere).unwrap();
     let o = s.cmd().env("RUNWAY_CONFIG", &file).current_dir(&elsewhere).arg("status").output().unwrap();
