@@ -240,3 +240,50 @@ fn a_sync_folder_that_is_missing_or_no_folder_is_said_and_never_made() {
     }
     assert!(!d.path().join("Sycn").exists(), "a misspelt folder is not made");
 }
+
+#[test]
+fn a_device_learns_the_accounts_limit_from_every_devices_windows() {
+    // The generated month on one device, and the same calls again on another (its own copy: another
+    // device's use, counted apart) that shares the folder: the account's windows of the last eight
+    // days, whose use the other device's file carries, cost twice this device's blocks. Then the
+    // limit learned is twice the largest of those, where alone it was its own largest block (older).
+    let (now, end) = ("2026-03-22T12:00:00Z", "2026-03-31T12:00:00Z");
+    let d = tempfile::tempdir().unwrap();
+    let a = Device { s: Sandbox::empty(), sync: d.path().to_path_buf(), name: "laptop" };
+    runway_synth::claude_history(
+        &a.s.claude_dir(),
+        3 << 20,
+        30,
+        end.parse::<jiff::Timestamp>().unwrap().as_millisecond(),
+        7,
+    )
+    .unwrap();
+    let b = Device { s: Sandbox::empty(), sync: d.path().to_path_buf(), name: "desk" };
+    copy_tree(&a.s.projects(), &b.s.projects());
+    let Some(v) = oracle("claude_count.py", &[a.s.projects().as_os_str(), now.as_ref()]) else { return };
+    let t = now.parse::<jiff::Timestamp>().unwrap().as_millisecond();
+    let (h5, day) = (5 * 3_600_000, 24 * 3_600_000);
+    let blocks: Vec<(i64, f64)> = v["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| (b["first_ms"].as_i64().unwrap() / 3_600_000 * 3_600_000, b["cost_usd"].as_f64().unwrap()))
+        .filter(|(start, _)| start + h5 <= t)
+        .collect();
+    let largest = |from: i64| blocks.iter().filter(|b| b.0 >= from).map(|b| b.1).fold(0.0, f64::max);
+    let (own, recent) = (largest(i64::MIN), largest(t - 8 * day + h5));
+    assert!(2.0 * recent > own, "the history does not show it: ${own} against twice ${recent}");
+    let limit = |v: &Value| {
+        let l = &v["claude"]["limit"];
+        assert_eq!(l["learned_from"], "largest completed block", "{l}");
+        l["cost_usd"].as_f64().unwrap()
+    };
+    assert!((limit(&a.s.status(now)) - own).abs() < 1e-6, "alone: its own largest block");
+    b.status(now);
+    let with_b = limit(&a.status(now));
+    assert!(
+        (with_b - 2.0 * recent).abs() < 1e-6,
+        "with the other device ${with_b}, the account's largest ${}",
+        2.0 * recent
+    );
+}

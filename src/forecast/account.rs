@@ -31,6 +31,23 @@ pub fn window_start(next: impl Fn(i64) -> Option<i64>, from: i64, now: i64) -> O
     start.filter(|s| now < s + BLOCK_MS)
 }
 
+/// The starts of the account's windows that began after `from` and ended by `now`, walking as
+/// `window_start` does. The walk's first window is left out: one that began before `from` would be
+/// taken as beginning on the hour of its first use after it, and hold part of the next.
+pub fn completed_starts(next: impl Fn(i64) -> Option<i64>, from: i64, now: i64) -> Vec<i64> {
+    let mut out = Vec::new();
+    let mut at = from;
+    while let Some(t) = next(at).filter(|t| *t <= now) {
+        let s = floor_hour(t);
+        if s + BLOCK_MS > now {
+            break;
+        }
+        out.push(s);
+        at = s + BLOCK_MS;
+    }
+    out.into_iter().skip(1).collect()
+}
+
 /// The first hour at or after `at` among `hours` (starts, in time order).
 pub fn next_hour(hours: &[i64], at: i64) -> Option<i64> {
     hours.get(hours.partition_point(|h| *h < at)).copied()
@@ -39,6 +56,14 @@ pub fn next_hour(hours: &[i64], at: i64) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_completed_windows_after_the_first() {
+        // Use at 0:10, 2:00, 6:30, 7:00 and 12:00: windows 0-5, 6-11, 12-17 (running at 13:00).
+        let all = [h(0) + 10 * M, h(2), h(6) + 30 * M, h(7), h(12)];
+        assert_eq!(completed_starts(at(&all), h(0), h(13)), vec![h(6)], "the first left out, the running one too");
+        assert_eq!(completed_starts(at(&all), h(0), h(17)), vec![h(6), h(12)]);
+    }
 
     const T0: i64 = 1_770_894_000_000; // 2026-02-12T11:00:00Z, on the hour
     const M: i64 = 60_000;

@@ -146,6 +146,26 @@ fn window_end(ledger: &Ledger, block: Option<&BlockNow>, elsewhere: &[(i64, u64,
     account::window_start(next, from, now).map(|s| s + Window::FiveHour.len_ms())
 }
 
+/// What a learned limit stands on: the largest completed window (tokens, cost) and how many held
+/// `MEANINGFUL_CALLS` calls or more. This machine's blocks over its history; with other devices'
+/// use, the account's windows over the days their hours cover too (`account`), the larger of each:
+/// a machine that does a third of the work would take its own largest block for the account's
+/// limit, and call a window full that another machine shows at 44%.
+fn learned_from(view: &crate::ledger::BlockView, local: &Local, now: i64) -> (Option<(u64, Pico)>, usize) {
+    let (mut largest, meaningful) = (view.largest_completed(now), view.meaningful_completed(now));
+    let hours: Vec<i64> = local.elsewhere.iter().map(|(s, _, _)| *s).filter(|s| *s <= now).collect();
+    let Some(&from) = hours.first() else { return (largest, meaningful) };
+    let next = |at: i64| local.ledger.first_after(at - 1, now).into_iter().chain(account::next_hour(&hours, at)).min();
+    let mut held = 0;
+    for start in account::completed_starts(next, from, now) {
+        let t = local.all_between(start - 1, start + Window::FiveHour.len_ms() - 1);
+        let v = (t.sums.total(), t.sums.cost);
+        largest = Some(largest.map_or(v, |(a, b)| (a.max(v.0), b.max(v.1))));
+        held += usize::from(t.entries >= crate::ledger::MEANINGFUL_CALLS);
+    }
+    (largest, meaningful.max(held))
+}
+
 pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway {
     let view = ledger.blocks_at(now);
     let block = view.current().map(|b| block_now(ledger, b, now));
@@ -156,13 +176,10 @@ pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway
     let calibration = ev.calibration.unwrap_or_else(|| Calibration::learn(&Calibration::pairs(&main, now), &cost_upto));
     let (cpp5, cpp7) = (calibration.five, calibration.seven);
     let limit = match s.learn_limit {
-        true => limit::choose(
-            &s.limits,
-            cpp5,
-            limit_hit(ledger, ev, now),
-            view.largest_completed(now),
-            view.meaningful_completed(now),
-        ),
+        true => {
+            let (largest, blocks) = learned_from(&view, &local, now);
+            limit::choose(&s.limits, cpp5, limit_hit(ledger, ev, now), largest, blocks)
+        }
         false => Limit { learnable: false, ..limit::choose(&s.limits, None, None, None, 0) },
     };
     let end5 = std::cell::OnceCell::new();
