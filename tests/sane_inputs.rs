@@ -11,7 +11,7 @@ use std::fs;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use common::host::{HOST_NOW, SEG, have};
+use common::host::{HOST_NOW, SEG, have, skipped};
 use common::*;
 use serde_json::{Value, json};
 
@@ -161,7 +161,10 @@ fn a_folder_that_cannot_be_listed_is_named_by_doctor() {
     );
     assert!(Command::new("sh").args(["-c", &script]).status().unwrap().success());
     let doctor = stdout(&s.run(&["doctor"]));
-    assert!(doctor.contains("1 folder that cannot be listed, whose files are not counted: "), "{doctor}");
+    assert!(
+        doctor.contains("1 folder that cannot be listed (its files are counted as last read, new ones not seen): "),
+        "{doctor}"
+    );
 }
 
 #[test]
@@ -255,4 +258,36 @@ fn an_idle_file_that_shrinks_or_becomes_a_directory() {
         figures(&json_of(&rescan(&["--now", HOST_NOW, "status", "--json"]))),
         figures(&s.fresh_status(HOST_NOW))
     );
+}
+
+#[test]
+fn a_folder_closed_to_runway_keeps_its_files_as_last_read() {
+    // Its permissions taken away after a first read: its calls are not known to be gone, as a file
+    // that cannot be opened is not (they were dropped, and the week's figures fell in silence). As
+    // root, permissions stop nothing: runway runs as nobody then.
+    let s = Sandbox::claude_fixture();
+    let root = my_uid(s.dir.path()) == 0;
+    if root && !have("setpriv") {
+        return skipped("setpriv");
+    }
+    let run = |args: &[&str]| -> Value {
+        let c = s.cmd();
+        let mut p = if root { Command::new("setpriv") } else { Command::new(BIN) };
+        if root {
+            p.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--", BIN]);
+        }
+        p.env_clear().envs(c.get_envs().filter_map(|(k, v)| Some((k, v?)))).args(args);
+        json_of(&p.output().unwrap())
+    };
+    if root {
+        let chown = Command::new("chown").args(["-R", "65534:65534"]).arg(s.dir.path()).status().unwrap();
+        assert!(chown.success());
+    }
+    let want = figures(&run(&["--now", HOST_NOW, "status", "--json"]));
+    let folder = s.projects().join("-home-USER-projects-spotter");
+    fs::set_permissions(&folder, std::os::unix::fs::PermissionsExt::from_mode(0o000)).unwrap();
+    // The full walk, as at every rescan, and a prompt's look at the files it watches.
+    let walked = run(&["--now", HOST_NOW, "--set", "rescan_secs=0", "status", "--json"]);
+    fs::set_permissions(&folder, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    assert_eq!(figures(&walked), want);
 }

@@ -82,7 +82,7 @@ fn report(eng: &App, problems: &[String]) -> String {
     if let Some(first) = blind.first() {
         let _ = writeln!(
             o,
-            "  {} folder{} that cannot be listed, whose files are not counted: {}{}",
+            "  {} folder{} that cannot be listed (its files are counted as last read, new ones not seen): {}{}",
             blind.len(),
             if blind.len() == 1 { "" } else { "s" },
             clean(&String::from_utf8_lossy(first)),

@@ -149,8 +149,10 @@ pub fn full(roots: &[Root], state: Table) -> Scan {
             None => changes.push(Change::New { path, provider, size: st.size, born_ns: platform::born_ns(&md) }),
         }
     }
+    // A file under a folder that cannot be listed now (its permissions taken away) is not known to
+    // be gone: it is kept as last read, as a file that cannot be opened is.
     for (i, s) in seen.iter().enumerate() {
-        if !s {
+        if !s && !w.unreadable.iter().any(|d| under(d, &state.files[i].path)) {
             changes.push(Change::Gone { idx: i });
         }
     }
@@ -231,6 +233,8 @@ pub fn quick(roots: &[Root], state: Table, wall_ns: i64) -> Scan {
                     changes.push(Change::Changed { idx: i, size: st.size });
                 }
             }
+            // Not allowed to look (a folder above it closed): kept as last read (see `full`).
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {}
             _ => changes.push(Change::Gone { idx: i }),
         }
     }
