@@ -32,7 +32,8 @@ fn report(eng: &App, problems: &[String]) -> String {
     let cache = &eng.cfg.cache;
     let _ = writeln!(o, "\nroots");
     if eng.roots.is_empty() {
-        let _ = writeln!(o, "  none: HOME is not set, nor CLAUDE_CONFIG_DIR or CODEX_HOME");
+        let vars: Vec<&str> = Provider::ALL.iter().flat_map(|p| p.spec().env.iter().copied()).collect();
+        let _ = writeln!(o, "  none: HOME is not set, nor any of {}", vars.join(", "));
     }
     for r in &eng.roots {
         let state = if r.path.is_dir() { "found" } else { "missing" };

@@ -364,8 +364,11 @@ pub fn awaiting(open: usize) -> String {
 fn file_age(age: i64) -> String {
     if age < -MINUTE_MS {
         format!(", its file written {} ahead of this clock", duration(-age))
+    } else if age < MINUTE_MS {
+        // (Rounded up, a file of nine seconds read "1m old", beside `age_seconds: 9`.)
+        ", its file written just now".into()
     } else {
-        format!(", its file {} old", duration(age))
+        format!(", its file {} old", duration(age - age % MINUTE_MS))
     }
 }
 
@@ -376,7 +379,9 @@ mod tests {
     #[test]
     fn a_file_from_a_fast_clock_says_it_is_ahead() {
         assert_eq!(file_age(90 * MINUTE_MS), ", its file 1h30m old");
-        assert_eq!(file_age(-30_000), ", its file 0m old");
+        assert_eq!(file_age(-30_000), ", its file written just now");
+        assert_eq!(file_age(9_000), ", its file written just now", "not 1m");
+        assert_eq!(file_age(119_000), ", its file 1m old", "whole minutes past");
         assert_eq!(file_age(-65 * MINUTE_MS), ", its file written 1h05m ahead of this clock");
     }
 }
