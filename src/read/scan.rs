@@ -200,6 +200,8 @@ pub fn quick(roots: &[Root], state: Table, wall_ns: i64) -> Scan {
             stats += 1;
             match fs::metadata(path_of(&d.path)) {
                 Ok(md) if md.is_dir() && mtime_ns(&md) == d.mtime_ns => {}
+                // Not allowed to look: what is under it is kept as last read (see `full`).
+                Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {}
                 _ => dirty.push(i),
             }
         }
@@ -265,6 +267,7 @@ fn relist(state: Table, dirty: &[usize]) -> (Vec<DirEntry>, Vec<Change>, u64) {
         let path = path_of(&d.path);
         let md = match fs::metadata(path) {
             Ok(md) if md.is_dir() => md,
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => continue,
             _ => {
                 gone_dirs.push(d.path.clone());
                 continue;
