@@ -25,17 +25,6 @@ pub struct Knobs {
 }
 
 impl Knobs {
-    /// The variables `of` reads.
-    pub const NAMES: [&str; 7] = [
-        "RUNWAY_PROMPT_MS",
-        "RUNWAY_PROMPT_BYTES",
-        "RUNWAY_MAX_DELTA",
-        "RUNWAY_FAULT",
-        "RUNWAY_NO_HELPER",
-        "RUNWAY_PUBLISH_REPLAYS",
-        "RUNWAY_REPORT_CHUNK",
-    ];
-
     pub fn of(env: &Env) -> Knobs {
         Knobs {
             prompt_ms: env.number("RUNWAY_PROMPT_MS"),

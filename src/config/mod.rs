@@ -91,7 +91,8 @@ pub fn environment() -> Env {
 
 /// Variables in `vars` named like runway's that it does not read (see `settings::unread`).
 pub fn unread(vars: impl Iterator<Item = String>) -> Vec<String> {
-    let mut read: Vec<String> = Knobs::NAMES.iter().map(|n| (*n).to_owned()).collect();
+    // (The base list holds the test knobs' names: see `Knobs`.)
+    let mut read: Vec<String> = crate::ground::env::BASE.iter().map(|n| (*n).to_owned()).collect();
     read.extend(Provider::ALL.iter().flat_map(|p| p.spec().env.iter().map(|n| (*n).to_owned())));
     read.push("RUNWAY_CONFIG".into());
     settings::unread(vars, &read)
