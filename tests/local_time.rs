@@ -45,10 +45,10 @@ fn an_unknown_zone_is_refused_outside_prompts() {
     let o = s.run(&["--timezone", "Mars/Olympus", "status"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("timezone: unknown time zone \"Mars/Olympus\""));
-    // A prompt shows the clock in UTC rather than nothing.
+    // A prompt shows the clock in UTC rather than nothing, and the marker that sends to doctor.
     let o = s.run(&["--now", HOST_NOW, "--timezone", "Mars/Olympus", "--set", "format={label} {reset_at}", "prompt"]);
     assert_quiet(&o);
-    assert_eq!(stdout(&o), "5h ↻02:00");
+    assert_eq!(stdout(&o), "5h ↻02:00 · runway: see doctor");
 }
 
 #[test]
