@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use super::file::{self, DeviceFile, Hour, MAX_BYTES, Refused};
 use super::identity::Identity;
-use super::kept::{Entry, Kept, keep, kept};
+use super::kept::{Entry, Kept, Stamp, keep, kept};
 use crate::ground::cache::Cache;
 use crate::ground::files::{read_bounded, write_atomic};
 use crate::ground::hash::Hasher;
@@ -196,9 +196,6 @@ fn listing(dir: &Path, me: &Identity, (now, wall): (i64, i64)) -> Option<Listing
     };
     Some(Listing { names, stamps, ignored, key, own, settled })
 }
-
-/// A file's size, modification time, identity and change time, as a look saw them.
-pub type Stamp = (u64, i64, u64, i64);
 
 fn settled_stamp(s: &Stamp, wall: i64) -> bool {
     settled(s.1.max(s.3), wall)

@@ -11,11 +11,14 @@ use crate::ground::provider::Provider;
 use crate::ground::tokens::Sums;
 use crate::ground::window::Window;
 
+/// A file's size, modification time, identity and change time, as a look saw them.
+pub type Stamp = (u64, i64, u64, i64);
+
 /// One file of the folder as read: its name and stat, and what it held.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
     pub name: String,
-    pub stamp: super::folder::Stamp,
+    pub stamp: Stamp,
     pub held: Result<DeviceFile, String>,
 }
 
