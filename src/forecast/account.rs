@@ -31,21 +31,24 @@ pub fn window_start(next: impl Fn(i64) -> Option<i64>, from: i64, now: i64) -> O
     start.filter(|s| now < s + BLOCK_MS)
 }
 
-/// The starts of the account's windows that began after `from` and ended by `now`, walking as
-/// `window_start` does. The walk's first window is left out: one that began before `from` would be
-/// taken as beginning on the hour of its first use after it, and hold part of the next.
+/// The starts of the account's windows that began at or after `from` and ended by `now`, walking as
+/// `window_start` does from a day before `from` (use before `from` sets where the windows fall: a
+/// walk begun at `from` put them out of step, and joined the end of one window to the start of the
+/// next).
 pub fn completed_starts(next: impl Fn(i64) -> Option<i64>, from: i64, now: i64) -> Vec<i64> {
     let mut out = Vec::new();
-    let mut at = from;
+    let mut at = floor_hour(from - SPAN_MS);
     while let Some(t) = next(at).filter(|t| *t <= now) {
         let s = floor_hour(t);
         if s + BLOCK_MS > now {
             break;
         }
-        out.push(s);
+        if s >= from {
+            out.push(s);
+        }
         at = s + BLOCK_MS;
     }
-    out.into_iter().skip(1).collect()
+    out
 }
 
 /// The first hour at or after `at` among `hours` (starts, in time order).
@@ -58,11 +61,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_completed_windows_after_the_first() {
-        // Use at 0:10, 2:00, 6:30, 7:00 and 12:00: windows 0-5, 6-11, 12-17 (running at 13:00).
-        let all = [h(0) + 10 * M, h(2), h(6) + 30 * M, h(7), h(12)];
-        assert_eq!(completed_starts(at(&all), h(0), h(13)), vec![h(6)], "the first left out, the running one too");
-        assert_eq!(completed_starts(at(&all), h(0), h(17)), vec![h(6), h(12)]);
+    fn the_completed_windows_from_a_moment_fall_where_the_use_before_it_put_them() {
+        // This machine at 5:10 (its window 5-10), another device's first hour 6 (where its hours
+        // begin), this machine again at 10:10, 11:10, 14:40, 15:10: windows 10-15 and 15-20. Walked
+        // from 6 they were 6-11 and 11-16, out of step, and 11-16 held the end of one and the start
+        // of the next.
+        let all = [h(5) + 10 * M, h(6), h(10) + 10 * M, h(11) + 10 * M, h(14) + 40 * M, h(15) + 10 * M];
+        assert_eq!(completed_starts(at(&all), h(6), h(21)), vec![h(10), h(15)]);
+        assert_eq!(completed_starts(at(&all), h(6), h(19)), vec![h(10)], "the running one left out");
     }
 
     const T0: i64 = 1_770_894_000_000; // 2026-02-12T11:00:00Z, on the hour
