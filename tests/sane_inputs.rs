@@ -293,7 +293,11 @@ fn a_folder_closed_to_runway_keeps_its_files_as_last_read() {
     // The look at the files it watches, then the full walk, as at every rescan.
     let looked = run(&["--now", HOST_NOW, "status", "--json"]);
     let walked = run(&["--now", HOST_NOW, "--set", "rescan_secs=0", "status", "--json"]);
+    // Listed, but its entries' stats refused (readable, not searchable).
+    fs::set_permissions(&folder, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    let listed = run(&["--now", HOST_NOW, "--set", "rescan_secs=0", "status", "--json"]);
     fs::set_permissions(&folder, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    assert!(figures(&listed) == want, "a folder listed but not searchable");
     assert!(
         figures(&looked) == want,
         "the files it watches: {} vs {}",

@@ -90,13 +90,24 @@ impl Walker {
             self.unreadable.push(bytes(dir));
             return;
         };
+        let mut refused = false;
         for ent in rd.flatten() {
             let path = ent.path();
             let Ok(ft) = ent.file_type() else { continue };
             self.stats += 1;
             // `fs::metadata` follows links; a dangling one simply fails and is skipped.
             let md = if ft.is_symlink() { fs::metadata(&path) } else { ent.metadata() };
-            let Ok(md) = md else { continue };
+            let md = match md {
+                Ok(md) => md,
+                // Listed but not searchable (mode 644): its files are kept as last read, as under a
+                // folder that cannot be listed at all.
+                Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied && !refused => {
+                    refused = true;
+                    self.unreadable.push(bytes(dir));
+                    continue;
+                }
+                Err(_) => continue,
+            };
             if md.is_dir() {
                 if descend(provider, depth, platform::bytes(&ent.file_name())) {
                     self.walk(&path, provider, depth.saturating_add(1), &md);
