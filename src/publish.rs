@@ -65,13 +65,13 @@ impl App {
 
     /// Writes this device's file into the sync folder when it is due (a minute since the last) and
     /// its figures changed; never fails a command: a folder that cannot be written is logged, and
-    /// said to the caller (`status` and `report` say it on stderr).
-    pub fn publish(&self) -> Result<(), String> {
-        let (Some(s), Some(me)) = (&self.cfg.sync, &self.me) else { return Ok(()) };
+    /// said to the caller (`status` and `report` say it on stderr). `None` when nothing was tried.
+    pub fn publish(&self) -> Option<Result<(), String>> {
+        let (Some(s), Some(me)) = (&self.cfg.sync, &self.me) else { return None };
         if !due::due(&s.dir, me, PUBLISH_MS) || (self.cfg.replay() && !self.cfg.knobs.publish_replays) {
-            return Ok(());
+            return None;
         }
-        let Some(mine) = self.device_file() else { return Ok(()) };
+        let mine = self.device_file()?;
         let (bytes, gave) = fit::encode_fitted(&mine);
         // A file that gave up detail to fit is compared as the others will read it, or it would
         // differ from the one written every time and be written again every minute.
@@ -87,13 +87,13 @@ impl App {
         // Looked at now, written or not: the prompts leave it be until the cache changes again.
         let _ = self.cfg.cache.write_checked(Item::Published, self.cfg.wall_ms.to_string().as_bytes());
         if old.is_some_and(|o| DeviceFile { written_at: mine.written_at, ..o } == mine) {
-            return Ok(());
+            return None;
         }
-        folder::write(&s.dir, me, &bytes).map_err(|e| {
-            let why = format!("cannot write this device's file into {}: {e}", s.dir.display());
+        Some(folder::write(&s.dir, me, &bytes).map_err(|e| {
+            let why = format!("cannot write this device's file into {}: {e}", folder::folder(&s.dir).display());
             log::warn(&why);
             why
-        })
+        }))
     }
 
     /// Whether a prompt should leave the publishing to the helper: the file is due, and the cache was

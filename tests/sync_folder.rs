@@ -234,6 +234,8 @@ fn a_sync_folder_that_is_missing_or_no_folder_is_said_and_never_made() {
         assert_eq!(o.status.code(), Some(0), "the figures still come");
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(err.contains("cannot write this device's file") && err.contains(says), "{err}");
+        // A replay writes no file: it leaves what the last write found.
+        a.s.cmd().env("RUNWAY_SYNC_DIR", &sync).args(["--now", NOW, "status"]).output().unwrap();
         let doctor = String::from_utf8_lossy(&a.cmd().arg("doctor").output().unwrap().stdout).into_owned();
         assert!(doctor.contains(&format!("PROBLEM   sync_dir {}", sync.display())), "{doctor}");
         assert!(doctor.contains("seen by `sync folder`"), "{doctor}");

@@ -102,10 +102,8 @@ pub fn post(cfg: &crate::config::Config) -> crate::notice::deliver::Post<'_> {
 /// is kept for `doctor` (seen by `sync folder`, gone once a write succeeds) and, when `say`, said on
 /// stderr: a misspelt or read-only `sync_dir` was in the log alone.
 pub fn publish(app: &crate::app::App, say: bool) {
-    if app.cfg.sync.is_none() {
-        return;
-    }
-    let r = app.publish();
+    // Only a write tried says how the folder stands: a replay, or a file not due, leaves the record.
+    let Some(r) = app.publish() else { return };
     let seen: Vec<String> = r.as_ref().err().cloned().into_iter().collect();
     problems::remember(&app.cfg.cache, "sync folder", &seen, app.cfg.wall_ms);
     if let (Err(why), true) = (r, say) {

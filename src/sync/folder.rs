@@ -141,7 +141,7 @@ pub fn stamp(sync_dir: &Path, me: &Identity, (now, wall): (i64, i64)) -> Option<
     h.part(platform::bytes(dir.as_os_str())).u64(dev).u64(ino).u64(mtime as u64).u64(ctime as u64);
     h.part(me.id.as_bytes()).u64(me.machine);
     let stamp = h.u64((wall / HOUR_MS) as u64).u64((now / HOUR_MS) as u64).finish();
-    Some((stamp, settled(mtime.max(ctime), wall)))
+    Some((stamp, settled(ctime, wall)))
 }
 
 fn listing(dir: &Path, me: &Identity, (now, wall): (i64, i64)) -> Option<Listing> {
@@ -197,8 +197,11 @@ fn listing(dir: &Path, me: &Identity, (now, wall): (i64, i64)) -> Option<Listing
     Some(Listing { names, stamps, ignored, key, own, settled })
 }
 
+/// Settled by the change time alone: this clock stamps it at every change, where a sync tool may set
+/// the modification time to a fast peer's, which would call a look settled seconds after a change.
+/// (Windows has no change time: its stand-in is the modification time.)
 fn settled_stamp(s: &Stamp, wall: i64) -> bool {
-    settled(s.1.max(s.3), wall)
+    settled(s.3, wall)
 }
 
 /// `read`, the key of the listing it read (see `Listing`), and when what it read may change with
@@ -349,8 +352,12 @@ mod tests {
             seen.devices.iter().map(|f| f.tools[0].hours[0].calls).collect()
         };
         put("1111111111111111", 2, 3);
-        // A look within two seconds of a change keeps a stamp no file has: the next reads it again.
-        let md = std::fs::metadata(folder(d.path()).join("1111111111111111.device")).unwrap();
+        // A look within two seconds of a change keeps a stamp no file has: the next reads it again;
+        // also when a sync tool set the file's time to a fast peer's (the change time tells).
+        let path = folder(d.path()).join("1111111111111111.device");
+        let far = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(4_102_444_800);
+        std::fs::File::options().write(true).open(&path).unwrap().set_modified(far).unwrap();
+        let md = std::fs::metadata(&path).unwrap();
         let soon = platform::ctime_ns(&md) / 1_000_000 + 100;
         read(d.path(), &me, (soon, soon), &cache, true);
         assert_eq!(kept(&cache).unwrap().entries[0].stamp.3, i64::MIN);
