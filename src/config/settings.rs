@@ -144,9 +144,12 @@ pub fn find(key: &str) -> Option<&'static Setting> {
 
 /// What to say of a key that is no setting: the nearest one by spelling, as clap says of a flag.
 pub fn unknown(key: &str) -> String {
+    // Said on a terminal: cleaned; compared in any case (`WARN_AT`).
+    let key = crate::render::clean::clean(key);
+    let lower = key.to_ascii_lowercase();
     let near = SETTINGS
         .iter()
-        .map(|s| (strsim::jaro(key, s.key), s.key))
+        .map(|s| (strsim::jaro(&lower, s.key), s.key))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0));
     match near {
@@ -165,7 +168,9 @@ pub fn unread(vars: impl Iterator<Item = String>, also: &[String]) -> Vec<String
     let mut out: Vec<String> = vars
         .filter(|v| v.starts_with("RUNWAY_") && !read.contains(v))
         .map(|v| {
-            let near = read.iter().map(|r| (strsim::jaro(&v, r), r)).max_by(|a, b| a.0.total_cmp(&b.0));
+            let v = crate::render::clean::clean(&v).into_owned();
+            let upper = v.to_ascii_uppercase();
+            let near = read.iter().map(|r| (strsim::jaro(&upper, r), r)).max_by(|a, b| a.0.total_cmp(&b.0));
             match near.filter(|(score, _)| *score > 0.8) {
                 Some((_, r)) => format!("{v} is not read (did you mean {r}?)"),
                 None => format!("{v} is not read (see `runway config`)"),
@@ -184,12 +189,15 @@ mod tests {
     fn a_misspelt_key_gets_the_nearest_setting() {
         assert_eq!(unknown("warn_att"), "unknown setting `warn_att` (did you mean `warn_at`? see `runway config`)");
         assert_eq!(unknown("colour_ok"), "unknown setting `colour_ok` (did you mean `color_ok`? see `runway config`)");
-        let vars = ["RUNWAY_COLR_DANGER", "RUNWAY_WARN_AT", "RUNWAY_FAULT", "PATH", "RUNWAY_XYZZY_QQ"];
+        assert_eq!(unknown("WARN_AT"), "unknown setting `WARN_AT` (did you mean `warn_at`? see `runway config`)");
+        assert!(!unknown("x\u{1b}]0;T\u{7}").contains('\u{1b}'), "cleaned");
+        let vars = ["RUNWAY_COLR_DANGER", "RUNWAY_WARN_AT", "RUNWAY_FAULT", "PATH", "RUNWAY_XYZZY_QQ", "RUNWAY_notify"];
         assert_eq!(
             unread(vars.iter().map(|v| (*v).to_owned()), &["RUNWAY_FAULT".into()]),
             [
                 "RUNWAY_COLR_DANGER is not read (did you mean RUNWAY_COLOR_DANGER?)",
-                "RUNWAY_XYZZY_QQ is not read (see `runway config`)"
+                "RUNWAY_XYZZY_QQ is not read (see `runway config`)",
+                "RUNWAY_notify is not read (did you mean RUNWAY_NOTIFY?)"
             ]
         );
         assert_eq!(unknown("bogus"), "unknown setting `bogus` (see `runway config`)");
