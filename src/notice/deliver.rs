@@ -171,7 +171,7 @@ pub fn context(post: &Post, session: &str, tokens: u64) {
     let (warn, danger) = st.context_at;
     let line = format!(
         "runway: Claude Code session {} context at {} tokens ({} from {}k)",
-        crate::render::clean::clean(&session.chars().take(8).collect::<String>()),
+        crate::render::clean::short_id(session),
         crate::render::words::count(tokens),
         if level == Level::Danger { "red" } else { "amber" },
         if level == Level::Danger { danger } else { warn } / 1000

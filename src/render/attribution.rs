@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::clean::clean;
+use super::clean::{clean, short_id};
 use super::escape::{Target, paint};
 use super::style::{Level, Style};
 use super::words::{count, dollars, project_among, round2, usd};
@@ -49,11 +49,10 @@ pub fn lines(a: &Attribution, all: &[&str], style: &Style, local: &dyn Fn(i64) -
     let mut out = String::new();
     for (i, c) in a.sessions.iter().enumerate() {
         let project = c.project.as_deref().map(|p| clean(project_among(p, all)).into_owned()).unwrap_or_default();
-        let id = c.name.get(..8).unwrap_or(&c.name);
         out += &format!(
             "  {:<9} {} ({project}, since {}): {}\n",
             if i == 0 { "sessions" } else { "" },
-            clean(id),
+            short_id(&c.name),
             local(c.started),
             figures(c, style)
         );

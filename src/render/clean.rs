@@ -31,6 +31,12 @@ pub fn printable(s: &str) -> Result<&str, String> {
     }
 }
 
+/// A session's short name, as every surface shows it: its first eight characters (a byte cut inside
+/// a character printed the whole name), cleaned (a name is a file's, or a payload's).
+pub fn short_id(s: &str) -> String {
+    clean(&s.chars().take(8).collect::<String>()).into_owned()
+}
+
 /// `s` with every control and invisible format character replaced by `�`.
 pub fn clean(s: &str) -> Cow<'_, str> {
     if s.chars().any(unsafe_char) {
@@ -65,6 +71,13 @@ pub fn clean_keep_colour(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_short_id_is_eight_characters_cleaned() {
+        assert_eq!(short_id("4d5611e5-241a-462a"), "4d5611e5");
+        assert_eq!(short_id("abcdefgé\u{1b}[2J.jsonl"), "abcdefgé", "cut by characters");
+        assert_eq!(short_id("\u{1b}]0;t\u{7}xyz"), "\u{FFFD}]0;t\u{FFFD}xy");
+    }
 
     #[test]
     fn controls_and_bidi_are_replaced() {

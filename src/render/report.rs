@@ -4,7 +4,7 @@
 use std::borrow::Borrow;
 use std::io::{self, Write};
 
-use super::clean::clean;
+use super::clean::{clean, short_id};
 use super::escape::{Target, paint};
 use super::style::{Level, Style};
 use super::words::{count, project_among, usd};
@@ -80,10 +80,7 @@ fn row_cells(
 ) -> ([String; 9], Level) {
     let mut name = match (&r.project, r.block) {
         (Some(p), _) => {
-            // A session's name is its file's (or the tool's) and reaches a terminal too: its first eight
-            // characters (a byte cut inside a character would print it whole), cleaned.
-            let short: String = r.key.chars().take(8).collect();
-            format!("{} {}", fit(&clean(project_among(p, all)), 28, style, false), clean(&short))
+            format!("{} {}", fit(&clean(project_among(p, all)), 28, style, false), short_id(&r.key))
         }
         (_, Some((start, active))) => {
             let local = jiff::Timestamp::from_millisecond(start)

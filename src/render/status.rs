@@ -1,7 +1,7 @@
 //! `runway status` for people: each provider's windows, where the present rate takes them, the block
 //! and the week, in words. The figures are the forecast's, the same the segment shows.
 
-use super::clean::clean;
+use super::clean::{clean, short_id};
 use super::escape::{Target, paint};
 use super::style::{Level, Style};
 use super::words::{self, count, duration, requests, usd};
@@ -232,7 +232,7 @@ pub fn prompt_cache(k: &Kept, now: i64) -> String {
         None => return String::new(),
     };
     let hit = c.hit_percent.map(|h| format!(", {h:.0}% of input read from it")).unwrap_or_default();
-    let id = k.session.get(..8).unwrap_or(&k.session);
+    let id = short_id(&k.session);
     format!("  {:<9} session {id}: {state}{hit} (the status line saw it {})\n", "cache", words::ago(now - k.seen_at))
 }
 
