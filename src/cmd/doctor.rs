@@ -26,7 +26,7 @@ fn report(eng: &App, problems: &[String]) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "runway {}", env!("CARGO_PKG_VERSION"));
     o += &problem_lines(eng, problems);
-    for v in crate::config::unread(std::env::vars_os().filter_map(|(k, _)| k.into_string().ok())) {
+    for v in crate::config::unread() {
         let _ = writeln!(o, "environment: {}", clean(&v));
     }
     let cache = &eng.cfg.cache;

@@ -89,8 +89,9 @@ pub fn environment() -> Env {
     Env::capture(&names)
 }
 
-/// Variables in `vars` named like runway's that it does not read (see `settings::unread`).
-pub fn unread(vars: impl Iterator<Item = String>) -> Vec<String> {
+/// Variables of this process named like runway's that it does not read (see `settings::unread`).
+pub fn unread() -> Vec<String> {
+    let vars = std::env::vars_os().filter_map(|(k, _)| k.into_string().ok());
     // (The base list holds the test knobs' names: see `Knobs`.)
     let mut read: Vec<String> = crate::ground::env::BASE.iter().map(|n| (*n).to_owned()).collect();
     read.extend(Provider::ALL.iter().flat_map(|p| p.spec().env.iter().map(|n| (*n).to_owned())));
@@ -298,7 +299,7 @@ pub fn describe(g: &Given, env: &Env) -> (String, usize) {
     for p in &problems {
         out += &format!("# problem: {p}\n");
     }
-    for v in unread(std::env::vars_os().filter_map(|(k, _)| k.into_string().ok())) {
+    for v in unread() {
         out += &format!("# environment: {v}\n");
     }
     for (s, (_, origin)) in SETTINGS.iter().zip(&from) {

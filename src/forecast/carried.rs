@@ -8,7 +8,7 @@
 use super::evidence::{Rise, Trust};
 use super::gauge::Gauge;
 use super::limit::{Limit, Source};
-use super::local::{Local, amount};
+use super::local::Local;
 use super::rate;
 use crate::ground::evidence::Reading;
 use crate::ground::tokens::Totals;
@@ -68,7 +68,7 @@ impl Local<'_, '_> {
         let outside: Vec<(i64, f64)> = calls
             .iter()
             .filter(|e| !trend.covers(e.ts))
-            .map(|e| (e.ts, amount(e, super::limit::Measure::Cost)))
+            .map(|e| (e.ts, super::limit::Measure::Cost.of(&e.sums)))
             .collect();
         let memory = self.now - rate::MEMORY_MS;
         let spread: Vec<(i64, i64, f64)> =

@@ -20,15 +20,6 @@ pub(super) struct Local<'l, 'a> {
     pub elsewhere: &'l [(i64, u64, Sums)],
 }
 
-/// How much of a limit's measure one call is.
-pub(super) fn amount(e: &Entry, measure: Measure) -> f64 {
-    match measure {
-        Measure::Cost => e.sums.cost as f64,
-        Measure::Tokens => e.sums.total() as f64,
-        Measure::Requests => e.sums.premium as f64,
-    }
-}
-
 impl Local<'_, '_> {
     /// Use on the other devices in the hours that overlap `(from, to]`: an hour counts whole (a
     /// device writes its use by the hour), so a window that began within an hour may count a little
@@ -65,7 +56,7 @@ impl Local<'_, '_> {
     /// window's last call.
     fn rate(&self, since: i64, measure: Measure) -> (f64, f64, Option<i64>) {
         let calls = self.recent(since);
-        let uses: Vec<(i64, f64)> = calls.iter().map(|e| (e.ts, amount(e, measure))).collect();
+        let uses: Vec<(i64, f64)> = calls.iter().map(|e| (e.ts, measure.of(&e.sums))).collect();
         (rate::present(&uses, since, self.now), rate::steady(&uses, &[], self.now), calls.last().map(|e| e.ts))
     }
 

@@ -99,14 +99,10 @@ impl Walker {
             let md = if ft.is_symlink() { fs::metadata(&path) } else { ent.metadata() };
             let md = match md {
                 Ok(md) => md,
-                // Listed but not searchable (mode 644): its files are kept as last read, as under a
-                // folder that cannot be listed at all.
-                Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied && !refused => {
-                    refused = true;
-                    self.unreadable.push(bytes(dir));
+                Err(e) => {
+                    refused |= e.kind() == std::io::ErrorKind::PermissionDenied;
                     continue;
                 }
-                Err(_) => continue,
             };
             if md.is_dir() {
                 if descend(provider, depth, platform::bytes(&ent.file_name())) {
@@ -115,6 +111,11 @@ impl Walker {
             } else if md.is_file() && wanted(provider, platform::bytes(&ent.file_name())) {
                 self.files.push((bytes(&path), provider, md));
             }
+        }
+        // Listed but not searchable (mode 644): its files are kept as last read, as under a folder
+        // that cannot be listed at all.
+        if refused {
+            self.unreadable.push(bytes(dir));
         }
     }
 }
