@@ -289,3 +289,31 @@ fn a_device_learns_the_accounts_limit_from_every_devices_windows() {
         2.0 * recent
     );
 }
+
+#[test]
+fn a_device_whose_cache_was_made_anew_counts_once() {
+    // The laptop's cache directory is lost and made anew: a new id, and a second file beside the
+    // first, which no one deletes. The desk counts the laptop's calls once, not twice.
+    let shared = tempfile::tempdir().unwrap();
+    let (a, b) = (Device::claude(shared.path()), Device::codex(shared.path()));
+    a.status(NOW);
+    let laptop = |v: &Value| -> Vec<u64> {
+        let devices = v["devices"].as_array().unwrap();
+        let of_laptop = devices.iter().filter(|d| d["name"] == "laptop");
+        of_laptop.map(|d| d["windows"]["claude"]["five_hour"]["entries"].as_u64().unwrap()).collect()
+    };
+    let once = laptop(&b.status(NOW));
+    let report_once = b.report("device")["totals"]["totalCost"].as_f64().unwrap();
+    assert!(once.len() == 1 && once[0] > 0, "{once:?}");
+    std::fs::remove_dir_all(a.s.cache()).unwrap();
+    a.status(NOW);
+    assert_eq!(
+        std::fs::read_dir(shared.path().join("runway")).unwrap().count(),
+        3,
+        "the desk's and two of the laptop's"
+    );
+    assert_eq!(laptop(&b.status(NOW)), once);
+    assert_eq!(b.report("device")["totals"]["totalCost"].as_f64().unwrap(), report_once);
+    let doctor = stdout(&b.cmd().args(["--now", NOW, "doctor"]).output().unwrap());
+    assert!(doctor.contains("an id its cache had before"), "{doctor}");
+}

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use super::file::{self, DeviceFile, Hour, MAX_BYTES, Refused};
 use super::identity::Identity;
 use super::kept::{Entry, Kept, Stamp, keep, kept};
+use super::superseded;
 use crate::ground::cache::Cache;
 use crate::ground::files::{read_bounded, write_atomic};
 use crate::ground::hash::Hasher;
@@ -282,6 +283,8 @@ pub fn read_keyed(
             },
         }
     }
+    let (mut devices, gave_way) = superseded::resolve(devices);
+    ignored.extend(gave_way);
     devices.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
     (Seen { devices, ignored }, key, recheck)
 }

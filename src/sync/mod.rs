@@ -9,3 +9,4 @@ pub mod fit;
 pub mod folder;
 pub mod identity;
 pub mod kept;
+pub mod superseded;

@@ -1,0 +1,144 @@
+//! Another device's files under ids its cache had before. A device whose cache directory was lost
+//! or made anew chooses a new id and writes a second file beside its first, which stays in the folder
+//! (runway never deletes in a folder others replicate): read as two devices, its history counted
+//! twice on every other machine. Both carry the same machine mark (`DeviceFile::machine`), but a mark
+//! is no proof: a cloned virtual machine keeps the machine id of its image, and two clones doing
+//! their own work are two devices. So the older file gives way only where the newer one shows the
+//! same work: from the newer file's first hour of a tool on, every hour of the older one must be
+//! there with at least as many calls (the rebuilt cache read the same transcripts again). Its hours
+//! before that stay (transcripts since cleaned away, still the account's); a clone's own work is never
+//! all in the other's hours, so both count.
+
+use super::file::{DeviceFile, ToolUse};
+
+/// The devices with each older file of a machine cut to the hours its newer files do not cover, and
+/// the names of the files left out whole, with why.
+pub fn resolve(mut devices: Vec<DeviceFile>) -> (Vec<DeviceFile>, Vec<(String, String)>) {
+    let shared = |d: &DeviceFile| d.machine != 0 && devices.iter().filter(|o| o.machine == d.machine).count() > 1;
+    if !devices.iter().any(shared) {
+        return (devices, Vec::new());
+    }
+    // Newest first: each file is compared with the ones written after it, as they were written.
+    devices.sort_by(|a, b| b.written_at.cmp(&a.written_at).then(a.id.cmp(&b.id)));
+    let originals = devices.clone();
+    let mut ignored = Vec::new();
+    for (i, older) in devices.iter_mut().enumerate() {
+        let had = older.tools.iter().map(|t| t.hours.len()).sum::<usize>();
+        for newer in originals[..i].iter().filter(|n| older.machine != 0 && n.machine == older.machine) {
+            if covered(older, newer) {
+                for t in &mut older.tools {
+                    if let Some(first) = first_hour(newer, t) {
+                        t.hours.retain(|h| h.start < first);
+                    }
+                }
+            }
+        }
+        let left = older.tools.iter().map(|t| t.hours.len()).sum::<usize>();
+        if left < had {
+            // Project names count over the retention period, not by hour: the newer file has them.
+            older.projects.clear();
+        }
+        if left == 0 && had > 0 {
+            ignored.push((format!("{}.device", older.id), "this device under an id its cache had before".into()));
+        }
+    }
+    let gone: Vec<String> = ignored.iter().map(|(n, _)| n.clone()).collect();
+    devices.retain(|d| !gone.contains(&format!("{}.device", d.id)));
+    (devices, ignored)
+}
+
+/// The newer file's first hour of the tool `t` is of, if it has any.
+fn first_hour(newer: &DeviceFile, t: &ToolUse) -> Option<i64> {
+    newer.tools.iter().filter(|n| n.provider == t.provider).flat_map(|n| n.hours.iter().map(|h| h.start)).min()
+}
+
+/// Whether every hour of `older` from `newer`'s first hour of its tool on is in `newer` with at
+/// least as many calls (summed over models: a file kept for a prompt has them added up).
+fn covered(older: &DeviceFile, newer: &DeviceFile) -> bool {
+    let calls = |d: &DeviceFile, t: &ToolUse, start: i64| -> u64 {
+        d.tools
+            .iter()
+            .filter(|x| x.provider == t.provider)
+            .flat_map(|x| x.hours.iter().filter(|h| h.start == start).map(|h| h.calls))
+            .sum()
+    };
+    older.tools.iter().all(|t| match first_hour(newer, t) {
+        None => true,
+        Some(first) => {
+            t.hours.iter().filter(|h| h.start >= first).all(|h| calls(newer, t, h.start) >= calls(older, t, h.start))
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ground::provider::Provider;
+    use crate::ground::time::HOUR_MS;
+    use crate::ground::tokens::Sums;
+    use crate::sync::file::Hour;
+
+    fn file(id: &str, machine: u64, written_at: i64, hours: &[(i64, u64)]) -> DeviceFile {
+        let hours = hours
+            .iter()
+            .map(|&(h, calls)| Hour { start: h * HOUR_MS, model: "m".into(), calls, sums: Sums::default() })
+            .collect();
+        DeviceFile {
+            id: id.into(),
+            name: "laptop".into(),
+            written_at,
+            machine,
+            tools: vec![ToolUse { provider: Provider::CLAUDE, hours, readings: Vec::new() }],
+            projects: vec![("p".into(), 1, 1)],
+        }
+    }
+
+    fn hours(d: &DeviceFile) -> Vec<(i64, u64)> {
+        d.tools[0].hours.iter().map(|h| (h.start / HOUR_MS, h.calls)).collect()
+    }
+
+    #[test]
+    fn a_file_written_again_under_a_new_id_counts_once() {
+        // The cache was made anew at hour 12: the new file has hours 1-12 again (read anew) and more.
+        let old = file("a0", 7, 10, &[(1, 5), (2, 3), (9, 4)]);
+        let new = file("b0", 7, 20, &[(1, 5), (2, 3), (9, 4), (12, 6)]);
+        let (kept, ignored) = resolve(vec![old, new.clone()]);
+        assert_eq!(kept, vec![new]);
+        assert_eq!(ignored, vec![("a0.device".into(), "this device under an id its cache had before".into())]);
+    }
+
+    #[test]
+    fn hours_the_new_file_no_longer_has_stay_the_old_ones() {
+        // Transcripts of hours 1-2 were cleaned away before the cache was made anew.
+        let old = file("a0", 7, 10, &[(1, 5), (2, 3), (9, 4)]);
+        let new = file("b0", 7, 20, &[(9, 4), (12, 6)]);
+        let (kept, ignored) = resolve(vec![old, new]);
+        assert_eq!(kept.iter().map(hours).collect::<Vec<_>>(), vec![vec![(9, 4), (12, 6)], vec![(1, 5), (2, 3)]]);
+        assert!(kept[1].projects.is_empty() && ignored.is_empty());
+    }
+
+    #[test]
+    fn two_clones_of_one_machine_doing_their_own_work_are_two_devices() {
+        // Same mark (a cloned image), each its own hours: one hour of the older is not in the newer.
+        let a = file("a0", 7, 10, &[(1, 5), (9, 4)]);
+        let b = file("b0", 7, 20, &[(1, 5), (9, 2), (12, 6)]);
+        let (kept, ignored) = resolve(vec![a.clone(), b.clone()]);
+        assert_eq!(kept, vec![b, a]);
+        assert!(ignored.is_empty());
+        // Another machine's files, or files with no mark (an older layout), are never compared.
+        let (c, d) = (file("c0", 8, 10, &[(1, 5)]), file("d0", 9, 20, &[(1, 5)]));
+        assert_eq!(resolve(vec![c.clone(), d.clone()]).0, vec![c, d]);
+        let (e, f) = (file("e0", 0, 10, &[(1, 5)]), file("f0", 0, 20, &[(1, 5)]));
+        assert_eq!(resolve(vec![e.clone(), f.clone()]).0, vec![e, f]);
+    }
+
+    #[test]
+    fn a_cache_made_anew_twice_leaves_each_hour_once() {
+        let first = file("a0", 7, 10, &[(1, 5), (2, 3)]);
+        let second = file("b0", 7, 20, &[(2, 3), (5, 1)]);
+        let third = file("c0", 7, 30, &[(5, 1), (8, 2)]);
+        let (kept, _) = resolve(vec![first, second, third]);
+        let all: Vec<(i64, u64)> = kept.iter().flat_map(hours).collect();
+        assert_eq!(all, vec![(5, 1), (8, 2), (2, 3), (1, 5)]);
+    }
+}
