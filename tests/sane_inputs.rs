@@ -297,6 +297,24 @@ fn a_folder_closed_to_runway_keeps_its_files_as_last_read() {
     fs::set_permissions(&folder, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
     let listed = run(&["--now", HOST_NOW, "--set", "rescan_secs=0", "status", "--json"]);
     fs::set_permissions(&folder, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    // The folder above the root closed (`chmod 000 ~/.claude`): the root itself cannot be looked at.
+    let above = s.claude_dir();
+    fs::set_permissions(&above, std::os::unix::fs::PermissionsExt::from_mode(0o000)).unwrap();
+    let above_looked = run(&["--now", HOST_NOW, "status", "--json"]);
+    let above_walked = run(&["--now", HOST_NOW, "--set", "rescan_secs=0", "status", "--json"]);
+    let doctor = {
+        let c = s.cmd();
+        let mut p = if root { Command::new("setpriv") } else { Command::new(BIN) };
+        if root {
+            p.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--", BIN]);
+        }
+        p.env_clear().envs(c.get_envs().filter_map(|(k, v)| Some((k, v?)))).arg("doctor");
+        stdout(&p.output().unwrap())
+    };
+    fs::set_permissions(&above, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    assert!(figures(&above_looked) == want, "a folder above the root, looked at");
+    assert!(figures(&above_walked) == want, "a folder above the root, walked");
+    assert!(doctor.contains("claude   closed") && !doctor.contains("nothing to show"), "{doctor}");
     assert!(figures(&listed) == want, "a folder listed but not searchable");
     assert!(
         figures(&looked) == want,

@@ -36,7 +36,7 @@ fn report(eng: &App, problems: &[String]) -> String {
         let _ = writeln!(o, "  none: HOME is not set, nor any of {}", vars.join(", "));
     }
     for r in &eng.roots {
-        let state = if r.path.is_dir() { "found" } else { "missing" };
+        let state = root_state(&r.path);
         let _ = writeln!(o, "  {:<8} {:<8} {}", r.provider.name(), state, clean(&r.path.display().to_string()));
         // `GEMINI_CLI_HOME=~/.gemini` looks in `~/.gemini/.gemini/tmp`: say which setting to look at.
         if state == "missing" && named_twice(&r.path) {
@@ -45,7 +45,7 @@ fn report(eng: &App, problems: &[String]) -> String {
         }
     }
     // A fresh machine's first question: is anything there at all.
-    if !eng.roots.is_empty() && !eng.roots.iter().any(|r| r.path.is_dir()) {
+    if !eng.roots.is_empty() && eng.roots.iter().all(|r| root_state(&r.path) == "missing") {
         let _ = writeln!(
             o,
             "  no tool's history is here yet: runway has nothing to show (`runway demo` shows it on sample history)"
@@ -246,6 +246,16 @@ fn sync_lines(eng: &App) -> String {
         let _ = writeln!(o, "  ignored   {}: {}", clean(name), clean(why));
     }
     o
+}
+
+/// Whether a root is there: "found", "missing", or "closed" (a folder above it closed to this user:
+/// there, maybe, but not to be read; its files count as last read).
+fn root_state(path: &std::path::Path) -> &'static str {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => "found",
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => "closed",
+        _ => "missing",
+    }
 }
 
 /// Whether two folders in a row of `path` have the same name (`.gemini/.gemini`), the mark of a

@@ -129,10 +129,12 @@ pub fn unreadable_dirs(roots: &[Root]) -> Vec<Vec<u8>> {
 fn walked(roots: &[Root]) -> Walker {
     let mut w = Walker::new();
     for r in roots {
-        if let Ok(md) = fs::metadata(&r.path)
-            && md.is_dir()
-        {
-            w.walk(&r.path, r.provider, 0, &md);
+        match fs::metadata(&r.path) {
+            Ok(md) if md.is_dir() => w.walk(&r.path, r.provider, 0, &md),
+            // A folder above the root closed (`chmod 000 ~/.claude`): its files are not known to be
+            // gone (see `full`).
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => w.unreadable.push(bytes(&r.path)),
+            _ => {}
         }
     }
     w
