@@ -53,6 +53,12 @@ fn two_devices_meet_in_a_folder() {
         text.contains("devices") && text.contains("laptop $") && text.contains("desk (this device) $0.00"),
         "{text}"
     );
+    // The window is the account's; the block and the week under it are this device's, and say so.
+    let a_text = stdout(&a.cmd().args(["--now", NOW, "status"]).output().unwrap());
+    let week = a_text.lines().find(|l| l.trim_start().starts_with("week") || l.trim_start().starts_with("window"));
+    assert!(week.is_some_and(|l| l.ends_with("on this device")), "{a_text}");
+    let block = a_text.lines().find(|l| l.trim_start().starts_with("block"));
+    assert!(block.is_some_and(|l| l.ends_with("on this device")), "{a_text}");
 
     // report --by device on B: a row a device, each equal to the independent count of its history,
     // and the rows add up to the totals.

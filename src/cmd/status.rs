@@ -133,7 +133,7 @@ fn human(app: &App, all: &[(Runway, Vec<Attribution>)]) -> String {
             if !out.is_empty() {
                 out.push('\n');
             }
-            out += &render::status::human(r, used, &app.cfg.style);
+            out += &render::status::human(r, used, &app.cfg.style, uses.len() > 1);
             out += &render::status::awaiting(app.awaiting(r.provider));
             out += &render::status::devices(&uses, r.provider, app.cfg.wall_ms);
             out += &render::status::limits(&app.limits(r.provider), app.cfg.now);

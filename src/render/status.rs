@@ -252,7 +252,10 @@ pub fn limits(list: &[(Reading, &str)], now: i64) -> String {
 }
 
 /// A provider's windows, each followed by what used it (`used`, one per window that has calls).
-pub fn human(r: &Runway, used: &[Attribution], style: &Style) -> String {
+/// With other devices in the sync folder (`shared`), the windows are the account's and the lines
+/// under them this device's calls, and say so (they read as the window's total, beside it).
+pub fn human(r: &Runway, used: &[Attribution], style: &Style, shared: bool) -> String {
+    let here = if shared { " on this device" } else { "" };
     let all = super::attribution::projects(used);
     let by = |w: Window| {
         let local = |t: i64| local(t, r.now, style, true);
@@ -275,7 +278,7 @@ pub fn human(r: &Runway, used: &[Attribution], style: &Style) -> String {
     match &r.block {
         Some(b) if b.active => {
             out += &format!(
-                "  block     {} since {}\n",
+                "  block     {} since {}{here}\n",
                 totals(&b.block.totals),
                 local(b.block.start, r.now, style, false)
             )
@@ -292,9 +295,9 @@ pub fn human(r: &Runway, used: &[Attribution], style: &Style) -> String {
     // Under the service's 7-day window, its calls, as the lines below it add up; else the last 7 days.
     match used.iter().find(|a| a.window == Window::SevenDay).filter(|a| a.from != r.now - WEEK_MS) {
         Some(a) => {
-            out += &format!("  {:<9} {} in its first {}\n", "window", totals(&a.total), duration(r.now - a.from))
+            out += &format!("  {:<9} {} in its first {}{here}\n", "window", totals(&a.total), duration(r.now - a.from))
         }
-        None => out += &format!("  {:<9} {}\n", "week", totals(&r.week)),
+        None => out += &format!("  {:<9} {}{here}\n", "week", totals(&r.week)),
     }
     out += &by(Window::SevenDay);
     for g in r.others() {
