@@ -184,7 +184,8 @@ fn without_a_limit_the_block_cost_is_shown() {
     // The first block at 21:00 on the 11th: 58 calls, $5.07762 so far, resets 01:00.
     let o = s.run(&["--now", "2026-02-11T21:00:00Z", "prompt", "--shell", "zsh"]);
     assert_quiet(&o);
-    assert_eq!(stdout(&o), "5h $5.08 ↻4h00m");
+    // In the ok colour: nothing says it is near a limit.
+    assert_eq!(stdout(&o), "%{\x1b[32m%}5h $5.08 ↻4h00m%{\x1b[0m%}");
 }
 
 #[test]

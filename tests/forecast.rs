@@ -178,6 +178,7 @@ fn a_single_session_is_no_alarm() {
             for alarm in ["\x1b[31m", "\x1b[33m", "⚠", "✕", "%%"] {
                 assert!(!seg.contains(alarm), "{id} at {now}: {seg:?}");
             }
+            assert!(seg.is_empty() || seg.contains("\x1b[32m"), "{id} at {now}: {seg:?}");
             let l = &s.status(&now)["claude"]["limit"];
             assert_eq!((l["source"].as_str(), &l["used_percent"]), (Some("none"), &Value::Null), "{id} at {now}");
         }

@@ -149,7 +149,9 @@ impl Style {
         match percent {
             _ if warning => Level::Danger,
             Some(p) if p >= 100.0 => Level::Danger,
-            None => Level::Neutral,
+            // No share (no limit known, a request count): nothing says it is near anything, and a
+            // bare segment beside a green one read as broken.
+            None => Level::Ok,
             Some(p) if p >= self.danger_at => Level::Danger,
             Some(p) if p >= self.warn_at => Level::Warn,
             Some(_) => Level::Ok,
@@ -200,6 +202,6 @@ mod tests {
         assert_eq!(st.level(Some(70.0), false), Level::Warn);
         assert_eq!(st.level(Some(90.0), false), Level::Danger);
         assert_eq!(st.level(Some(10.0), true), Level::Danger);
-        assert_eq!(st.level(None, false), Level::Neutral);
+        assert_eq!(st.level(None, false), Level::Ok);
     }
 }
