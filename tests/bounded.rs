@@ -149,3 +149,36 @@ fn a_prompt_stops_reading_when_its_time_is_up() {
     eventually(&s, SEG);
     assert_eq!(figures(&s.status(HOST_NOW)), figures(&s.fresh_status(HOST_NOW)));
 }
+
+#[test]
+fn an_opencode_database_made_to_hold_a_reader_holds_no_prompt() {
+    // A few kilobytes, so within a prompt's budget, whose `message` is a view over a query that
+    // never ends: SQLite is stopped at the prompt's deadline (it ran until killed). The wait below is
+    // no measure of speed, only of an end.
+    let s = Sandbox::empty();
+    let dir = s.home().join(".local/share/opencode");
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = rusqlite::Connection::open(dir.join("opencode.db")).unwrap();
+    db.execute_batch(
+        "CREATE TABLE session(id TEXT, directory TEXT);
+         CREATE VIEW message AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)
+         SELECT 'msg' || x AS id, 'ses' AS session_id, '{}' AS data, 0 AS time_created FROM c;",
+    )
+    .unwrap();
+    drop(db);
+    for shell in ["zsh", "tmux"] {
+        // A prompt's own deadline (the tests raise it: a debug build reads slower).
+        let mut c = s.cmd();
+        c.env("RUNWAY_PROMPT_MS", "200").env("RUNWAY_NO_HELPER", "1").args(["prompt", "--shell", shell]);
+        let mut child = c.stdout(std::process::Stdio::piped()).spawn().unwrap();
+        let start = Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if start.elapsed() > Duration::from_secs(30) {
+                child.kill().unwrap();
+                panic!("a prompt in {shell} still running after 30 s");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_quiet(&child.wait_with_output().unwrap());
+    }
+}

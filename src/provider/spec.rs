@@ -4,6 +4,7 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use super::found::Found;
 use super::price::Price;
@@ -75,9 +76,10 @@ pub type Family = (String, Vec<u32>);
 pub type Awaits = fn(&[u8], i64) -> Option<bool>;
 
 /// A database's read: its path, where the last read left, whether this run has the room to read it
-/// whole (the database and its log within its budget), what it finds. A read that must take every
-/// row, without that room, is left to a run with it (`WouldBlock`, as when the tool holds it).
-pub type Query = fn(&Path, &[u8], bool, &mut Vec<Found<'static>>) -> io::Result<Queried>;
+/// whole (the database and its log within its budget), when this run stops reading (a prompt's
+/// deadline), what it finds. A read that must take every row, without that room, or that is still
+/// going at the deadline, is left to a run with it (`WouldBlock`, as when the tool holds it).
+pub type Query = fn(&Path, &[u8], bool, Option<Instant>, &mut Vec<Found<'static>>) -> io::Result<Queried>;
 
 /// What a database's read says of itself.
 pub struct Queried {

@@ -208,7 +208,7 @@ fn read_file(job: &Job, run: Run, f: &std::fs::File, md: &std::fs::Metadata) -> 
         }
         Shape::Database(query) => {
             let mut seen = Vec::new();
-            match query(path, aux, stamp.size <= job.limit, &mut seen) {
+            match query(path, aux, stamp.size <= job.limit, run.until, &mut seen) {
                 Ok(q) => {
                     x.take(&mut seen);
                     let read = tail::Read { bytes: stamp.size, ..tail::Read::default() };

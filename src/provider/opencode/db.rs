@@ -17,7 +17,7 @@
 
 use std::io;
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags};
 
@@ -42,9 +42,10 @@ const BURST_ROWS: i64 = 1_000;
 const ABANDONED_MS: i64 = DAY_MS;
 
 fn sql(e: rusqlite::Error) -> io::Error {
-    use rusqlite::ErrorCode::{DatabaseBusy, DatabaseLocked};
+    use rusqlite::ErrorCode::{DatabaseBusy, DatabaseLocked, OperationInterrupted};
     match e.sqlite_error_code() {
         Some(DatabaseBusy | DatabaseLocked) => io::Error::new(io::ErrorKind::WouldBlock, e),
+        Some(OperationInterrupted) => io::Error::new(io::ErrorKind::TimedOut, e),
         _ => io::Error::new(io::ErrorKind::InvalidData, e),
     }
 }
@@ -66,13 +67,42 @@ fn next(seen: &[Seen]) -> Option<&Seen> {
     writing.min_by_key(|s| s.rowid).or_else(|| seen.iter().max_by_key(|s| s.rowid))
 }
 
+/// A read with no deadline of its own (`status`, the helper) gives up after this: a real database is
+/// read in a second or two (150,000 rows in 1.2 s), and one made to hold a reader (a `message` view
+/// over a query that never ends) would hold the run for ever.
+const LONGEST: Duration = Duration::from_secs(60);
+
 /// The calls of the messages from the row `aux` marks on (see `mark`; every row for none); every row
 /// again, replacing what the database gave before, when the mark no longer holds, and then only
-/// with `room` (see `spec::Query`).
-pub fn read(path: &Path, aux: &[u8], room: bool, out: &mut Vec<Found<'static>>) -> io::Result<Queried> {
+/// with `room` (see `spec::Query`). SQLite stops at `until` (a prompt's deadline: left to a run
+/// with the time), else after `LONGEST` (not OpenCode's database: counted unreadable).
+pub fn read(
+    path: &Path,
+    aux: &[u8],
+    room: bool,
+    until: Option<Instant>,
+    out: &mut Vec<Found<'static>>,
+) -> io::Result<Queried> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let db = Connection::open_with_flags(path, flags).map_err(sql)?;
     db.busy_timeout(Duration::from_millis(20)).map_err(sql)?;
+    let deadline = until.unwrap_or_else(|| Instant::now() + LONGEST);
+    // Asked every thousand steps of SQLite's machine (a few microseconds).
+    db.progress_handler(1_000, Some(move || Instant::now() >= deadline)).map_err(sql)?;
+    read_from(&db, aux, room, out).map_err(|e| stopped(e, until.is_some()))
+}
+
+/// A read SQLite stopped: at a prompt's deadline, left to a run with the time; after `LONGEST`, not
+/// a database to be read.
+fn stopped(e: io::Error, deadline: bool) -> io::Error {
+    match e.kind() {
+        io::ErrorKind::TimedOut if deadline => io::Error::new(io::ErrorKind::WouldBlock, e),
+        io::ErrorKind::TimedOut => io::Error::new(io::ErrorKind::InvalidData, format!("still reading after {LONGEST:?}")),
+        _ => e,
+    }
+}
+
+fn read_from(db: &Connection, aux: &[u8], room: bool, out: &mut Vec<Found<'static>>) -> io::Result<Queried> {
     // One snapshot for the rows and their count: a row written between them would look like one
     // deleted.
     let tx = db.unchecked_transaction().map_err(sql)?;
@@ -164,6 +194,26 @@ mod tests {
 
     fn seen(rowid: i64, created: i64, open: bool) -> Seen {
         Seen { rowid, id: format!("msg_{rowid}"), created, open }
+    }
+
+    #[test]
+    fn a_read_stopped_at_a_deadline_is_left_for_later_and_one_never_ending_is_no_database() {
+        let d = tempfile::tempdir().unwrap();
+        let path = d.path().join("opencode.db");
+        let db = Connection::open(&path).unwrap();
+        db.execute_batch(
+            "CREATE TABLE session(id TEXT, directory TEXT);
+             CREATE VIEW message AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)
+             SELECT 'msg' || x AS id, 's' AS session_id, '{}' AS data, 0 AS time_created FROM c;",
+        )
+        .unwrap();
+        let until = Instant::now() + Duration::from_millis(50);
+        let e = read(&path, &[], true, Some(until), &mut Vec::new()).err().unwrap();
+        assert_eq!(e.kind(), io::ErrorKind::WouldBlock);
+        let timed_out = || io::Error::new(io::ErrorKind::TimedOut, "interrupted");
+        assert_eq!(stopped(timed_out(), false).kind(), io::ErrorKind::InvalidData);
+        assert_eq!(stopped(timed_out(), true).kind(), io::ErrorKind::WouldBlock);
+        assert_eq!(stopped(io::Error::other("x"), false).kind(), io::ErrorKind::Other);
     }
 
     #[test]
