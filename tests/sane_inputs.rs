@@ -324,3 +324,20 @@ fn a_folder_closed_to_runway_keeps_its_files_as_last_read() {
     );
     assert!(figures(&walked) == want, "the full walk");
 }
+
+#[test]
+fn a_link_to_a_folder_above_the_history_is_left_alone() {
+    // `ln -s / ~/.claude/projects/root`: following it walked the machine (every `.jsonl` on it
+    // taken for a session, the changing folders of `/proc` listed again at every prompt). The
+    // history's own figures stand, and doctor names the link.
+    let s = Sandbox::claude_fixture();
+    let want = figures(&s.status(HOST_NOW));
+    std::os::unix::fs::symlink("/", s.projects().join("root")).unwrap();
+    std::os::unix::fs::symlink(s.dir.path(), s.projects().join("-home-USER-projects-spotter/up")).unwrap();
+    let fresh = figures(&s.fresh_status(HOST_NOW));
+    assert!(fresh == want, "a fresh read: {} vs {}", fresh["claude"]["week"], want["claude"]["week"]);
+    // Through this cache too, where the links appeared after a first read (found by a listing).
+    assert!(figures(&s.status(HOST_NOW)) == want, "the same cache");
+    let doctor = stdout(&s.run(&["doctor"]));
+    assert!(doctor.contains("2 links to a folder above the history, not followed"), "{doctor}");
+}

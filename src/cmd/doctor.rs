@@ -79,7 +79,25 @@ fn report(eng: &App, problems: &[String]) -> String {
             let _ = writeln!(o, "            {why}: {}", clean(&String::from_utf8_lossy(&f.path)));
         }
     }
-    let blind = crate::read::scan::unreadable_dirs(&eng.roots);
+    let (blind, capped, links_up) = crate::read::scan::unreadable_dirs(&eng.roots);
+    if let Some(first) = links_up.first() {
+        let _ = writeln!(
+            o,
+            "  {} link{} to a folder above the history, not followed (it holds everything else too): {}{}",
+            links_up.len(),
+            if links_up.len() == 1 { "" } else { "s" },
+            clean(&String::from_utf8_lossy(first)),
+            if links_up.len() > 1 { ", …" } else { "" }
+        );
+    }
+    if capped {
+        let _ = writeln!(
+            o,
+            "  PROBLEM more than {} folders under the roots (a link to a large tree?): the walk stops there; \
+             files beyond are counted as last read, new ones not seen",
+            crate::read::scan::FOLDERS_WALKED
+        );
+    }
     if let Some(first) = blind.first() {
         let _ = writeln!(
             o,

@@ -17,6 +17,7 @@ use super::table::{DirEntry, FileEntry, HOT_DIR_NS, HOT_FILE_NS, Stamp, Table, h
 use crate::ground::files::{identity, mtime_ns};
 use crate::ground::platform;
 use crate::ground::provider::Provider;
+use walker::{MAX_DIRS, Walker};
 
 #[derive(Debug)]
 pub enum Change {
@@ -63,86 +64,39 @@ fn under(dir: &[u8], child: &[u8]) -> bool {
     child.len() > dir.len() && child.starts_with(dir) && child[dir.len()] == b'/'
 }
 
-struct Walker {
-    files: Vec<(Vec<u8>, Provider, Metadata)>,
-    dirs: Vec<DirEntry>,
-    seen_dirs: HashSet<(u64, u64)>,
-    stats: u64,
-    /// Folders whose listing failed (no permission, a path past the system's length): what is in
-    /// them is not counted, and `doctor` says so.
-    unreadable: Vec<Vec<u8>>,
+/// The folders under the roots that cannot be listed, whether the walk stopped at `MAX_DIRS`, and
+/// the links to a folder above a root it did not follow, for `doctor`: a walk of its own (a prompt's scan keeps no note of them).
+pub fn unreadable_dirs(roots: &[Root]) -> (Vec<Vec<u8>>, bool, Vec<Vec<u8>>) {
+    let w = walked(roots, MAX_DIRS);
+    (w.unreadable, w.capped, w.links_up)
 }
 
-impl Walker {
-    fn new() -> Walker {
-        Walker { files: Vec::new(), dirs: Vec::new(), seen_dirs: HashSet::new(), stats: 0, unreadable: Vec::new() }
-    }
+/// `MAX_DIRS`, for `doctor`'s words.
+pub const FOLDERS_WALKED: usize = MAX_DIRS;
 
-    /// Records `dir` and everything below it. Links are followed; a directory reached twice (a link
-    /// loop, or one root inside another) is walked once.
-    fn walk(&mut self, dir: &Path, provider: Provider, depth: u8, md: &Metadata) {
-        let (dev, ino) = identity(dir, md);
-        if !self.seen_dirs.insert((dev, ino)) || depth > 32 {
-            return;
-        }
-        self.dirs.push(DirEntry { path: bytes(dir), provider, depth, mtime_ns: mtime_ns(md), dev, ino });
-        let Ok(rd) = fs::read_dir(dir) else {
-            self.unreadable.push(bytes(dir));
-            return;
-        };
-        let mut refused = false;
-        for ent in rd.flatten() {
-            let path = ent.path();
-            let Ok(ft) = ent.file_type() else { continue };
-            self.stats += 1;
-            // `fs::metadata` follows links; a dangling one simply fails and is skipped.
-            let md = if ft.is_symlink() { fs::metadata(&path) } else { ent.metadata() };
-            let md = match md {
-                Ok(md) => md,
-                Err(e) => {
-                    refused |= e.kind() == std::io::ErrorKind::PermissionDenied;
-                    continue;
-                }
-            };
-            if md.is_dir() {
-                if descend(provider, depth, platform::bytes(&ent.file_name())) {
-                    self.walk(&path, provider, depth.saturating_add(1), &md);
-                }
-            } else if md.is_file() && wanted(provider, platform::bytes(&ent.file_name())) {
-                self.files.push((bytes(&path), provider, md));
-            }
-        }
-        // Listed but not searchable (mode 644): its files are kept as last read, as under a folder
-        // that cannot be listed at all.
-        if refused {
-            self.unreadable.push(bytes(dir));
-        }
-    }
-}
-
-/// The folders under the roots that cannot be listed, for `doctor`: a walk of its own (a prompt's
-/// scan keeps no note of them).
-pub fn unreadable_dirs(roots: &[Root]) -> Vec<Vec<u8>> {
-    walked(roots).unreadable
-}
-
-fn walked(roots: &[Root]) -> Walker {
-    let mut w = Walker::new();
+fn walked(roots: &[Root], room: usize) -> Walker {
+    let mut w = Walker::new(MAX_DIRS - room, roots.iter().map(|r| r.path.clone()).collect());
+    let mut starts = Vec::new();
     for r in roots {
         match fs::metadata(&r.path) {
-            Ok(md) if md.is_dir() => w.walk(&r.path, r.provider, 0, &md),
+            Ok(md) if md.is_dir() => starts.push((r.path.clone(), r.provider, 0, md)),
             // A folder above the root closed (`chmod 000 ~/.claude`): its files are not known to be
             // gone (see `full`).
             Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => w.unreadable.push(bytes(&r.path)),
             _ => {}
         }
     }
+    w.walk_all(starts);
     w
 }
 
 /// Walks every root; compares with the table.
 pub fn full(roots: &[Root], state: Table) -> Scan {
-    let w = walked(roots);
+    full_within(roots, state, MAX_DIRS)
+}
+
+fn full_within(roots: &[Root], state: Table, room: usize) -> Scan {
+    let w = walked(roots, room);
     let known: HashMap<&[u8], usize> = state.files.iter().enumerate().map(|(i, f)| (f.path.as_slice(), i)).collect();
     let mut seen = vec![false; state.files.len()];
     let mut changes = Vec::new();
@@ -166,7 +120,7 @@ pub fn full(roots: &[Root], state: Table) -> Scan {
     // A file under a folder that cannot be listed now (its permissions taken away) is not known to
     // be gone: it is kept as last read, as a file that cannot be opened is.
     for (i, s) in seen.iter().enumerate() {
-        if !s && !w.unreadable.iter().any(|d| under(d, &state.files[i].path)) {
+        if !s && !w.capped && !w.unreadable.iter().any(|d| under(d, &state.files[i].path)) {
             changes.push(Change::Gone { idx: i });
         }
     }
@@ -273,8 +227,10 @@ fn relist(state: Table, dirty: &[usize]) -> (Vec<DirEntry>, Vec<Change>, u64) {
             fs::symlink_metadata(other).is_ok_and(|m| identity(other, &m) == id)
         })
     };
+    let known_dirs: HashSet<&[u8]> = state.dirs.iter().map(|d| d.path.as_slice()).collect();
     let mut gone_dirs: Vec<Vec<u8>> = Vec::new();
-    let mut w = Walker::new();
+    let roots = state.dirs.iter().filter(|d| d.depth == 0).map(|d| path_of(&d.path).to_path_buf()).collect();
+    let mut w = Walker::new(state.dirs.len(), roots);
     w.seen_dirs.extend(state.dirs.iter().map(|d| (d.dev, d.ino)));
     for &i in dirty {
         let d = &state.dirs[i];
@@ -299,7 +255,9 @@ fn relist(state: Table, dirty: &[usize]) -> (Vec<DirEntry>, Vec<Change>, u64) {
             let md = if ft.is_symlink() { fs::metadata(&p) } else { ent.metadata() };
             let Ok(md) = md else { continue };
             if md.is_dir() {
-                if !state.dirs.iter().any(|x| x.path == pb)
+                if ft.is_symlink() && w.above_a_root(&md, &p) {
+                    w.links_up.push(pb);
+                } else if !known_dirs.contains(pb.as_slice())
                     && descend(d.provider, d.depth, platform::bytes(&ent.file_name()))
                 {
                     w.walk(&p, d.provider, d.depth.saturating_add(1), &md);
@@ -351,6 +309,8 @@ fn relist(state: Table, dirty: &[usize]) -> (Vec<DirEntry>, Vec<Change>, u64) {
     dirs.extend(w.dirs);
     (dirs, changes, w.stats)
 }
+
+mod walker;
 
 #[cfg(test)]
 mod tests;

@@ -119,3 +119,49 @@ fn codex_wants_rollouts_only() {
     assert!(!wanted(Provider::CODEX, b"history.jsonl"));
     assert!(wanted(Provider::CLAUDE, b"agent-a1.jsonl"));
 }
+
+#[test]
+fn a_walk_stops_at_its_room_breadth_first_over_every_root_and_keeps_what_it_did_not_reach() {
+    // Root A holds a deep tree (as a link to a large one would), root B a session one level down:
+    // with room for six folders, B's session is still found, and A's file beyond the room is not
+    // taken for gone.
+    let d = tempfile::tempdir().unwrap();
+    let (a, b) = (d.path().join("a"), d.path().join("b"));
+    let mut deep = a.clone();
+    for i in 0..10 {
+        deep = deep.join(format!("d{i}"));
+    }
+    fs::create_dir_all(&deep).unwrap();
+    fs::write(deep.join("deep.jsonl"), "a\n").unwrap();
+    fs::create_dir_all(b.join("p")).unwrap();
+    fs::write(b.join("p/s.jsonl"), "b\n").unwrap();
+    let roots = vec![
+        Root { provider: Provider::CLAUDE, path: a.clone() },
+        Root { provider: Provider::CLAUDE, path: b.clone() },
+    ];
+    let t = table(&roots);
+    assert_eq!(t.files.len(), 2);
+    let s = full_within(&roots, t.table(), 6);
+    assert_eq!(names(&s), (vec![], 0, 0), "nothing new, nothing gone");
+    let w = walked(&roots, 6);
+    assert!(w.capped);
+    assert_eq!(w.dirs.len(), 6);
+    let found: Vec<String> = w.files.iter().map(|f| String::from_utf8_lossy(&f.0).into_owned()).collect();
+    assert!(found.len() == 1 && found[0].ends_with("p/s.jsonl"), "{found:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_to_a_folder_above_the_history_is_not_followed() {
+    let d = tempfile::tempdir().unwrap();
+    let projects = d.path().join("home/.claude/projects");
+    fs::create_dir_all(projects.join("p")).unwrap();
+    fs::write(projects.join("p/s.jsonl"), "a\n").unwrap();
+    fs::write(d.path().join("elsewhere.jsonl"), "x\n").unwrap();
+    std::os::unix::fs::symlink(d.path(), projects.join("up")).unwrap();
+    std::os::unix::fs::symlink(d.path().join("home"), projects.join("p/home")).unwrap();
+    let roots = vec![Root { provider: Provider::CLAUDE, path: projects.clone() }];
+    let w = walked(&roots, MAX_DIRS);
+    assert_eq!(w.files.len(), 1, "only the history's own file");
+    assert_eq!(w.links_up.len(), 2);
+}
