@@ -150,7 +150,8 @@ pub fn run(cfg: Config, args: ReportArgs) -> io::Result<ExitCode> {
     let tz = app.cfg.style.zone.get().clone();
     let now = app.cfg.now;
     // Local dates, both inclusive: from the first one's midnight up to the next day after the last.
-    let from = args.since.and_then(|d| period::start_of(d, &tz)).map_or(i64::MIN, |t| t - 1);
+    // (A day past the last instant there is, 9999-12-31 in most zones, begins after every call.)
+    let from = args.since.map_or(i64::MIN, |d| period::start_of(d, &tz).map_or(i64::MAX, |t| t - 1));
     let to = args
         .until
         .and_then(|d| d.tomorrow().ok())
