@@ -323,3 +323,26 @@ fn a_device_whose_cache_was_made_anew_counts_once() {
     let doctor = stdout(&b.cmd().args(["--now", NOW, "doctor"]).output().unwrap());
     assert!(doctor.contains("an id its cache had before"), "{doctor}");
 }
+
+#[test]
+fn two_devices_of_one_name_read_apart() {
+    // Two hosts both called `laptop` (a default host name): each row and each line says which is
+    // which by its id's first digits, and the report says which one is this device.
+    let shared = tempfile::tempdir().unwrap();
+    let a = Device::claude(shared.path());
+    let b = Device { name: "laptop", ..Device::codex(shared.path()) };
+    a.reading(NOW);
+    a.status(NOW);
+    b.status(CODEX_NOW);
+    let id = |d: &Device| {
+        let text = std::fs::read_to_string(d.s.cache().join("device-id")).unwrap();
+        text.lines().last().unwrap()[..6].to_owned()
+    };
+    let (ida, idb) = (id(&a), id(&b));
+    let text = stdout(&b.cmd().args(["report", "--by", "device"]).output().unwrap());
+    assert!(text.contains(&format!("laptop {idb} (this device)")), "{text}");
+    assert!(text.contains(&format!("laptop {ida} ")), "{text}");
+    let text = stdout(&b.cmd().args(["--now", NOW, "status"]).output().unwrap());
+    assert!(text.contains(&format!("laptop {idb} (this device) $")), "{text}");
+    assert!(text.contains(&format!("laptop {ida} $")), "{text}");
+}

@@ -68,6 +68,21 @@ pub fn table(rep: &Report, model: &dyn Fn(u16) -> String, style: &Style, cols: O
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// A device's row: its name, with its id's first digits when another device has the same name (two
+/// hosts both called `vm` read as one), and which one this is.
+fn device_label(r: &Row, all: &[&str], style: &Style) -> String {
+    let mut s = fit(&clean(&r.key), 32, style, false);
+    if let Some((id, this, _)) = &r.device {
+        if all.iter().filter(|n| **n == r.key).count() > 1 {
+            s += &format!(" {}", short_id(id).chars().take(6).collect::<String>());
+        }
+        if *this {
+            s += " (this device)";
+        }
+    }
+    s
+}
+
 /// One row's cells as the table shows them (`mixed`: blocks of several tools, each named).
 /// `all`: every project the table names, so that two folders of one name read apart.
 fn row_cells(
@@ -89,6 +104,7 @@ fn row_cells(
             if active { format!("{local} (active)") } else { local }
         }
         _ if by == By::Project => fit(&clean(project_among(&r.key, all)), 40, style, false),
+        _ if by == By::Device => device_label(r, all, style),
         _ => fit(&clean(&r.key), 40, style, by == By::Model),
     };
     if mixed {
@@ -124,7 +140,7 @@ pub fn write_table<R: Borrow<Row>>(
         .clone()
         .filter_map(|r| {
             let r = r.borrow();
-            r.project.clone().or_else(|| (by == By::Project).then(|| r.key.clone()))
+            r.project.clone().or_else(|| matches!(by, By::Project | By::Device).then(|| r.key.clone()))
         })
         .collect();
     let all: Vec<&str> = projects.iter().map(String::as_str).collect();

@@ -341,8 +341,15 @@ pub fn devices(uses: &[crate::report::devices::DeviceUse], p: crate::ground::pro
             .iter()
             .map(|d| {
                 let t = d.windows.iter().find(|(q, x, _)| *q == p && x == w).map(|(_, _, t)| *t).unwrap_or_default();
-                let who =
-                    if d.this { format!("{} (this device)", clean(&d.name)) } else { clean(&d.name).into_owned() };
+                // Two hosts of one name (`vm`, `localhost`) read apart by their ids' first digits.
+                let twin = uses.iter().filter(|o| o.name == d.name).count() > 1;
+                let id: String =
+                    if twin { format!(" {}", clean(&d.id).chars().take(6).collect::<String>()) } else { String::new() };
+                let who = if d.this {
+                    format!("{}{id} (this device)", clean(&d.name))
+                } else {
+                    format!("{}{id}", clean(&d.name))
+                };
                 let age = if d.this { String::new() } else { file_age(now - d.written_at) };
                 format!("{who} ${:.2} · {} calls{age}", usd(t.sums.cost), count(t.entries))
             })
