@@ -45,7 +45,9 @@ fn a_model_of_no_known_family_shows_tokens_never_dollars() {
     let text = stdout(&s.run(&["--now", HOST_NOW, "status", "--color", "never"]));
     assert!(text.contains("1.92M tokens without a price"), "{text}");
     assert!(!text.contains("20 calls · 1.92M tokens · $0.00 since"), "{text}");
-    // The report's `+` after a cost says what it means.
+    // The report's `+` after a cost says what it means; the model's own row is no cost of $0.
     let rep = stdout(&s.run(&["--now", HOST_NOW, "--color", "never", "report", "--by", "model"]));
-    assert!(rep.contains("$0.00+") && rep.contains("(+: and calls of a model with no price"), "{rep}");
+    assert!(rep.contains("(+: and calls of a model with no price"), "{rep}");
+    let row = rep.lines().find(|l| l.starts_with("claude-zeta-9")).unwrap();
+    assert!(row.contains("unpriced") && !row.contains("$0.00"), "{rep}");
 }

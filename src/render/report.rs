@@ -17,7 +17,12 @@ fn cells(name: String, acc: &Acc, model: &dyn Fn(u16) -> String) -> ([String; 9]
     let s = &acc.totals.sums;
     let hit = s.cache_hit();
     let models: Vec<String> = acc.models_by_cost().iter().map(|(m, _)| model(*m)).collect();
-    let cost = if s.unpriced > 0 { format!("${:.2}+", usd(s.cost)) } else { format!("${:.2}", usd(s.cost)) };
+    // Tokens of a model with no price are never a cost of $0: a row of nothing else says so.
+    let cost = match (s.unpriced > 0, s.cost) {
+        (true, 0) => "unpriced".to_owned(),
+        (true, c) => format!("${:.2}+", usd(c)),
+        (false, c) => format!("${:.2}", usd(c)),
+    };
     (
         [
             name,
@@ -181,7 +186,11 @@ pub fn write_table<R: Borrow<Row>>(
     out.write_all(text(line(&l, &total, hit, by, style, cols)).as_bytes())?;
     if total_acc.totals.sums.unpriced > 0 {
         out.write_all(
-            text("(+: and calls of a model with no price, counted in tokens, not dollars)\n".into()).as_bytes(),
+            text(
+                "(+: and calls of a model with no price, counted in tokens, not dollars; unpriced: only such calls)\n"
+                    .into(),
+            )
+            .as_bytes(),
         )?;
     }
     if !l.dropped.is_empty() {
