@@ -45,14 +45,14 @@ pub struct App {
 /// (the newest); `status` and the rest look at every one.
 const OPEN_FILES: usize = 8;
 
-/// Whether the file at `path` ends in a session still open as of `now` (see `Spec::awaiting`): its
-/// last 64 KiB, and its last MiB when those hold neither a call nor an end (a large tool result
-/// after the last call).
-fn ends_open(path: &std::path::Path, awaits: crate::provider::spec::Awaits, now: i64) -> bool {
+/// Whether the file at `path` ends in a session still open as of `now`, its last call after `since`
+/// (see `Spec::awaiting`): its last 64 KiB, and its last MiB when those hold neither a call nor an
+/// end (a large tool result after the last call).
+fn ends_open(path: &std::path::Path, awaits: crate::provider::spec::Awaits, now: i64, since: i64) -> bool {
     for n in [64u64 << 10, 1 << 20] {
         let Ok(tail) = crate::ground::files::read_tail(path, n) else { return false };
-        if let Some(open) = awaits(&tail, now) {
-            return open;
+        if let Some((open, at)) = awaits(&tail, now) {
+            return open && at > since;
         }
         if (tail.len() as u64) < n {
             return false;
@@ -292,12 +292,17 @@ impl App {
     /// Files of `p` written in the last week whose last calls wait for an input side the tool
     /// writes later (see `Spec::awaiting`): their tails are read (64 KiB each; `status` only).
     pub fn awaiting(&self, p: Provider) -> usize {
+        self.open_since(p, self.cfg.now - 7 * DAY_MS)
+    }
+
+    /// `awaiting`, of the files written since `since` (a report's range).
+    pub fn open_since(&self, p: Provider, since: i64) -> usize {
         let Some(awaits) = p.spec().awaiting else { return 0 };
-        // A file last written before the week the answer looks at holds no call in it.
-        let now = self.cfg.now;
-        let week_ago = (now - 7 * DAY_MS) as i128 * 1_000_000;
-        let files = self.run.db.state.files.iter().filter(|f| f.provider == p && i128::from(f.mtime_ns) > week_ago);
-        files.filter(|f| ends_open(crate::ground::platform::path_of(&f.path), awaits, now)).count()
+        // A file last written before the range holds no call in it.
+        let since_ms = since;
+        let since = i128::from(since) * 1_000_000;
+        let files = self.run.db.state.files.iter().filter(|f| f.provider == p && i128::from(f.mtime_ns) > since);
+        files.filter(|f| ends_open(crate::ground::platform::path_of(&f.path), awaits, self.cfg.now, since_ms)).count()
     }
 
     /// Whether a file of `p` written in the last hour holds a session still open whose calls wait for
@@ -314,7 +319,11 @@ impl App {
         // would cost a tail read of each at every prompt for an hour.
         files.sort_by_key(|f| std::cmp::Reverse(f.mtime_ns));
         let few = if self.pace == Pace::Prompt { OPEN_FILES } else { usize::MAX };
-        files.iter().take(few).any(|f| ends_open(crate::ground::platform::path_of(&f.path), awaits, self.cfg.now))
+        let week_ago = self.cfg.now - 7 * DAY_MS;
+        files
+            .iter()
+            .take(few)
+            .any(|f| ends_open(crate::ground::platform::path_of(&f.path), awaits, self.cfg.now, week_ago))
     }
 
     pub fn has_files(&self, p: Provider) -> bool {

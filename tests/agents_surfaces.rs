@@ -126,6 +126,24 @@ fn the_months_reset_names_its_day() {
     assert!(text.contains("(2026-08-01 00:00 UTC)"), "{text}");
 }
 
+/// Two of the fixture's Copilot sessions never wrote a shutdown (their input side never came, last
+/// calls on 24 and 25 June): the report says its rows are short of it, for a range that holds them.
+#[test]
+fn the_report_says_which_copilot_sessions_have_no_end() {
+    let s = with(".copilot", "agents/copilot");
+    let report = |since: &str| {
+        let args = ["--now", "2026-07-05T04:10:00Z", "--providers", "copilot", "report", "--since", since];
+        stdout(&s.cmd().args(args).output().unwrap())
+    };
+    let note = "2 Copilot CLI sessions of this range have no end written";
+    assert!(report("2026-06-01").contains(note), "{}", report("2026-06-01"));
+    assert!(!report("2026-07-01").contains("no end written"), "{}", report("2026-07-01"));
+    // By session, a chunk of sessions at a time (as over many files): the same.
+    let args = ["--now", "2026-07-05T04:10:00Z", "--providers", "copilot", "report", "--by", "session"];
+    let text = stdout(&s.cmd().env("RUNWAY_REPORT_CHUNK", "2").args(args).output().unwrap());
+    assert!(text.contains(note), "{text}");
+}
+
 /// A tool's variable set one folder too deep (`GEMINI_CLI_HOME` is the home the CLI puts `.gemini`
 /// in, not `.gemini` itself): `doctor` shows the root missing, named twice, and asks about the variable.
 #[test]

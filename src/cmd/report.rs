@@ -77,9 +77,33 @@ fn devices(app: &App, rep: &mut Report, from: i64, to: i64) {
     rep.names = names;
 }
 
+/// The sessions of the range whose tool writes their input and cache tokens at their end and that
+/// have none written (GitHub Copilot's): their rows are short of those, said under the table.
+fn open_note(app: &App, from: i64) -> String {
+    let mut out = String::new();
+    for &p in &app.cfg.providers {
+        let n = app.open_since(p, from);
+        if n > 0 {
+            let (s, have) = if n == 1 { ("", "has") } else { ("s", "have") };
+            out += &format!(
+                "({n} {} session{s} of this range {have} no end written: the input and cache tokens and premium \
+                 requests the tool writes at a session's end are not counted)\n",
+                p.title()
+            );
+        }
+    }
+    out
+}
+
 /// The session rows of `rows` written as they come (the table goes over them twice, see
 /// `render::report::write_table`).
-fn chunked(app: &App, args: &ReportArgs, rows: &mut sessions::Sessions, started: Instant) -> io::Result<ExitCode> {
+fn chunked(
+    app: &App,
+    args: &ReportArgs,
+    rows: &mut sessions::Sessions,
+    from: i64,
+    started: Instant,
+) -> io::Result<ExitCode> {
     let model = |m: u16| app.model_name(m);
     let style = &app.cfg.style;
     let total = rows.total.clone();
@@ -89,8 +113,10 @@ fn chunked(app: &App, args: &ReportArgs, rows: &mut sessions::Sessions, started:
             w.write_all(b"\n")
         })
     } else {
+        let note = open_note(app, from);
         super::emit_with(|w| {
-            render::report::write_table(By::Session, rows.clone(), &total, &model, style, app.cfg.columns, w)
+            render::report::write_table(By::Session, rows.clone(), &total, &model, style, app.cfg.columns, w)?;
+            w.write_all(style.text(&note).as_bytes())
         })
     };
     super::timings(app, started);
@@ -124,7 +150,7 @@ fn in_chunks(app: &App, args: &ReportArgs, (from, to): (i64, i64), started: Inst
         app.run.db.invalidate(&f);
         return None;
     }
-    let r = chunked(app, args, &mut rows, started);
+    let r = chunked(app, args, &mut rows, from, started);
     // A later pass reads the pages the first one checked; should one fail all the same, the rows
     // written are not trusted in silence.
     let later = fault.borrow_mut().take();
@@ -176,7 +202,8 @@ pub fn run(cfg: Config, args: ReportArgs) -> io::Result<ExitCode> {
             w.write_all(b"\n")
         })
     } else {
-        emit(&style.text(&render::report::table(&rep, &model, style, app.cfg.columns)))
+        let note = open_note(&app, from);
+        emit(&style.text(&(render::report::table(&rep, &model, style, app.cfg.columns) + &note)))
     };
     super::timings(&app, started);
     r.map(|_| ExitCode::SUCCESS)

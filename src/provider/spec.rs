@@ -71,9 +71,9 @@ pub struct ReadingFile {
 /// as the newest one the tables know.
 pub type Family = (String, Vec<u32>);
 
-/// Whether a file's last bytes end in a session still open, as of an instant (see `Spec::awaiting`):
-/// `None` when those bytes hold neither a call nor an end.
-pub type Awaits = fn(&[u8], i64) -> Option<bool>;
+/// Whether a file's last bytes end in a session still open, as of an instant, and when its last
+/// call or end was (see `Spec::awaiting`): `None` when those bytes hold neither.
+pub type Awaits = fn(&[u8], i64) -> Option<(bool, i64)>;
 
 /// A database's read: its path, where the last read left, whether this run has the room to read it
 /// whole (the database and its log within its budget), when this run stops reading (a prompt's

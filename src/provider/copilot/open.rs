@@ -5,10 +5,10 @@
 use crate::ground::time::parse_rfc3339;
 
 /// Whether the end of a session's events holds a call after its last shutdown or checkpoint, as of
-/// `now` (events after it are not yet written, in a replay) and within the week before it: its
+/// `now` (events after it are not yet written, in a replay), and when that last event was: its
 /// input and cache tokens are written only when the session ends. `None` when `tail` holds neither
 /// (a large tool result after the last call): the caller may look further back.
-pub fn awaiting(tail: &[u8], now: i64) -> Option<bool> {
+pub fn awaiting(tail: &[u8], now: i64) -> Option<(bool, i64)> {
     for line in tail.rsplit(|&b| b == b'\n') {
         let has = |pat: &[u8]| memchr::memmem::find(line, pat).is_some();
         let call = has(b"\"type\":\"assistant.message\"");
@@ -19,7 +19,7 @@ pub fn awaiting(tail: &[u8], now: i64) -> Option<bool> {
         if at > now {
             continue;
         }
-        return Some(call && at > now - crate::ground::time::WEEK_MS);
+        return Some((call, at));
     }
     None
 }
