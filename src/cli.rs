@@ -377,7 +377,11 @@ fn with_clap(args: &[OsString]) -> Result<Cli, clap::Error> {
                 && s > u
             {
                 let msg = format!("--since {s} is after --until {u}: no day is in that range");
-                return Err(command().error(clap::error::ErrorKind::ArgumentConflict, msg));
+                // With `runway report`'s usage, not the top level's.
+                let mut top = command();
+                top.build();
+                let report = top.find_subcommand_mut("report").expect("report is a subcommand");
+                return Err(report.error(clap::error::ErrorKind::ArgumentConflict, msg));
             }
             Cmd::Report(ReportArgs {
                 by: sub.get_one::<String>("by").and_then(|b| By::parse(b)).unwrap_or(By::Day),

@@ -259,7 +259,9 @@ fn since_and_until_are_local_dates_inclusive() {
     // The wrong way round is a mistake, said as one, not an empty report.
     let o = s.cmd().args(["report", "--since", "2026-02-12", "--until", "2026-02-11"]).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("--since 2026-02-12 is after --until 2026-02-11"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("--since 2026-02-12 is after --until 2026-02-11"), "{err}");
+    assert!(err.contains("Usage: runway report"), "the report's usage: {err}");
     assert!(o.stdout.is_empty());
 }
 
