@@ -87,7 +87,9 @@ fn every_byte_it_does_not_change_stays_and_remove_puts_them_back() {
     assert!(ok(&init(&s, &["--write"])).contains("nothing changed"));
     assert_eq!(backups(&s.claude_dir()).len(), 1);
 
-    ok(&init(&s, &["--remove"]));
+    // ODD had no status line: there is none to put back, and it says so.
+    let said = ok(&init(&s, &["--remove"]));
+    assert!(said.contains("it had none before") && !said.contains("put back"), "{said}");
     assert_eq!(fs::read_to_string(&settings).unwrap(), ODD);
     assert_eq!(mode(&settings), 0o640);
 

@@ -280,13 +280,19 @@ fn remove(dir: &Path, stamp: &str) -> Result<String, String> {
     let Some(current) = current.filter(ours) else {
         return Ok(format!("{}: runway is not the status line; nothing changed", s.name.display()));
     };
-    let new = match previous(&s, &current) {
-        Some(raw) => settings_file::set(&s.text, "statusLine", &raw)?,
+    let earlier = previous(&s, &current);
+    let new = match &earlier {
+        Some(raw) => settings_file::set(&s.text, "statusLine", raw)?,
         None => settings_file::remove(&s.text, "statusLine")?,
     };
     let saved = backup(&s, stamp)?;
     write(&s.real, &new, s.mode)?;
-    Ok(format!("saved {}\nput back the status line {} had before runway", saved.display(), shown(&s)))
+    // (With none before runway's, there is none to put back: it once said it put one back.)
+    let done = match earlier {
+        Some(_) => format!("put back the status line {} had before runway", shown(&s)),
+        None => format!("removed runway's status line from {}; it had none before", shown(&s)),
+    };
+    Ok(format!("saved {}\n{done}", saved.display()))
 }
 
 #[cfg(test)]
