@@ -159,7 +159,7 @@ pub fn command() -> Command {
                     .long("shell")
                     .value_parser(Target::SHELLS.map(|(n, _)| n))
                     .default_value("plain")
-                    .help("The host the segment is escaped for"),
+                    .help("The host the segment is escaped for: `plain` has no colour codes whatever `--color` says, `ansi` is plain text in colour"),
             )
             .arg(Arg::new("notices").long("notices").action(ArgAction::SetTrue).help(
                 "Put notices due for the shell first, each on a line, then a 0x1e byte, then the segment \
