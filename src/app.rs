@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use crate::config::Config;
 use crate::forecast::evidence::{Calibration, Evidence, anchor, main_pool, placed};
+use crate::forecast::limit::Configured;
 use crate::forecast::{self, Runway};
 use crate::ground::evidence::Reading;
 use crate::ground::hash::Hasher;
@@ -227,7 +228,8 @@ impl App {
             .map(|(five, seven)| Calibration { five, seven })
             .or(key.is_none().then(Calibration::default));
         let learned = ev.calibration.is_none();
-        let settings = forecast::Settings { learn_limit: p.spec().learns_limit, ..self.cfg.forecast };
+        let limits = Configured { cost_usd: self.cfg.limit_cost.of(p), ..self.cfg.forecast.limits };
+        let settings = forecast::Settings { learn_limit: p.spec().learns_limit, limits, ..self.cfg.forecast };
         let mut r = forecast::compute(&ledger, &ev, now, &settings);
         if self.session_open(p) {
             r.gauges.iter_mut().for_each(|g| g.partial = true);

@@ -279,3 +279,19 @@ fn default_roots_are_both_config_dirs() {
     let v = json_of(&s.cmd().env("CLAUDE_CONFIG_DIR", list).args(["--now", NOW, "status", "--json"]).output().unwrap());
     assert_eq!(v["claude"]["week"]["entries"], 2);
 }
+
+#[test]
+fn a_dollar_limit_for_one_tool_leaves_the_others_alone() {
+    // `limit_cost` chosen for a Claude plan gave Codex, whose dollars buy another plan's quota, a
+    // share made up from it: `claude=40` is Claude's alone, `40,codex=20` 40 for all but Codex.
+    let s = Sandbox::empty();
+    copy_tree(&fixtures().join("codex-real"), &s.codex_home());
+    let prompt = |limit: &str| {
+        let o = s.run(&["--now", "2026-05-11T12:00:00Z", "--limit-cost", limit, "--color", "never", "prompt"]);
+        assert_quiet(&o);
+        stdout(&o)
+    };
+    assert_eq!(prompt("40"), "5h ~21% ↻1h00m", "every tool's");
+    assert_eq!(prompt("claude=40"), "5h $8.37 ↻1h00m", "Claude's alone: Codex shows its cost");
+    assert_eq!(prompt("40,codex=20"), "5h ~42% ↻1h00m", "Codex's own");
+}

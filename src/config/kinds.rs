@@ -50,18 +50,6 @@ fn positive(s: &str, max: f64, what: &str) -> Result<Option<f64>, String> {
     if v > 0.0 && v <= max { Ok(Some(v)) } else { Err(format!("expected {what} above 0")) }
 }
 
-/// An amount of dollars, more than zero; empty for none.
-pub struct Dollars;
-impl Kind for Dollars {
-    type Value = Option<f64>;
-    fn show(v: &Option<f64>) -> String {
-        or_empty(v, f64::to_string)
-    }
-    fn parse(s: &str) -> Result<Option<f64>, String> {
-        positive(s, 1e9, "an amount of dollars")
-    }
-}
-
 /// Which windows a segment shows: `binding` (false) or `all` (true).
 pub struct Windows;
 impl Kind for Windows {
@@ -372,11 +360,6 @@ mod tests {
         assert!(Percent::parse("150").is_err());
         assert!(Percent::parse("-5").is_err());
         assert!(Percent::parse("NaN").is_err());
-        assert_eq!(Dollars::parse("40"), Ok(Some(40.0)));
-        assert_eq!(Dollars::parse(""), Ok(None));
-        assert!(Dollars::parse("0").is_err());
-        assert!(Dollars::parse("NaN").is_err());
-        assert!(Dollars::parse("inf").is_err());
         assert!(Tokens::parse("0").is_err());
         assert_eq!(Instant::parse("2026-02-12T21:30:00Z"), Ok(Some(1_770_931_800_000)));
         assert!(Instant::parse("yesterday").is_err());

@@ -6,6 +6,7 @@ pub mod file;
 pub mod format;
 pub mod kinds;
 pub mod knobs;
+pub mod per_tool;
 pub mod settings;
 
 use std::path::PathBuf;
@@ -47,6 +48,8 @@ pub struct Config {
     pub cache: Cache,
     pub style: Style,
     pub forecast: ForecastSettings,
+    /// Each tool's dollar limit (`limit_cost`), taken into `forecast` per tool.
+    pub limit_cost: per_tool::PerTool,
     pub rescan_ms: i64,
     pub timings: bool,
     pub statusline_fields: Vec<String>,
@@ -240,12 +243,14 @@ pub fn resolve(g: &Given, env: &Env, audience: Audience) -> (Config, Vec<String>
         cache: crate::ground::log::cache_at(v.cache_dir.clone().unwrap_or_else(|| dirs::cache_dir(env))),
         style,
         forecast: ForecastSettings {
-            limits: Configured { cost_usd: v.limit_cost, tokens: v.limit_tokens },
+            // Each tool's own dollars: see `App`.
+            limits: Configured { cost_usd: v.limit_cost.all, tokens: v.limit_tokens },
             trust: Trust { fresh_ms: (v.server_fresh_mins as i64).saturating_mul(60_000) },
             premium_allowance: v.premium_requests,
             // Each tool's own: see `App`.
             learn_limit: true,
         },
+        limit_cost: v.limit_cost,
         rescan_ms: (v.rescan_secs as i64).saturating_mul(1000),
         timings: g.timings,
         statusline_fields: v.statusline_fields.clone(),

@@ -3,6 +3,7 @@
 //! config file, `runway config` and README's table are all made from this one list.
 
 use super::kinds::{self, Kind};
+use super::per_tool;
 
 /// One setting, as the help, README and `runway config` describe it.
 #[derive(Debug)]
@@ -74,8 +75,8 @@ macro_rules! settings {
 settings! {
     now: kinds::Instant = "", "now", "RFC3339",
         "Answer as of this instant (RFC 3339); entries after it do not exist yet. Default: the clock";
-    limit_cost: kinds::Dollars = "", "limit-cost", "USD",
-        "Limit of the 5-hour window in API-equivalent dollars. Default: learned";
+    limit_cost: per_tool::DollarsPerTool = "", "limit-cost", "USD",
+        "Limit of the 5-hour window in API-equivalent dollars: one for every tool (`40`), or each its own (`claude=40,codex=20`; `40,codex=20` is 40 for all but Codex). Default: learned";
     limit_tokens: kinds::Tokens = "", "limit-tokens", "N",
         "Limit of the 5-hour window in tokens. Default: learned";
     premium_requests: kinds::Amount = "", -, "N",
