@@ -18,6 +18,20 @@ pub fn cap(s: &str, max: usize) -> String {
     }
 }
 
+/// Controls, and the invisible format characters (Unicode's Cf, and the line and paragraph
+/// separators): bidirectional controls reorder what follows, separators end a line, and zero-width
+/// ones, the soft hyphen and tag characters hide or spoof a name. The zero-width joiner and
+/// non-joiner are kept: some scripts and emoji need them, and they show nothing on their own.
+pub fn unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{00AD}' | '\u{0600}'..='\u{0605}' | '\u{061C}' | '\u{06DD}' | '\u{070F}' | '\u{0890}'..='\u{0891}'
+            | '\u{08E2}' | '\u{180E}' | '\u{200B}' | '\u{200E}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{110BD}' | '\u{110CD}' | '\u{13430}'..='\u{1343F}' | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}' | '\u{E0001}' | '\u{E0020}'..='\u{E007F}')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -103,7 +103,8 @@ impl Refused {
 
 /// Text from another machine, as runway keeps it: no control characters, at most `max` of them.
 pub fn clean(s: &str, max: usize) -> String {
-    s.chars().filter(|c| !c.is_control()).take(max).collect::<String>().trim().to_owned()
+    // Invisible ones too: a bidirectional override in a device's name read through `--json`.
+    s.chars().filter(|&c| !crate::ground::text::unsafe_char(c)).take(max).collect::<String>().trim().to_owned()
 }
 
 fn window_key(w: Window) -> &'static str {
@@ -336,10 +337,10 @@ mod tests {
     #[test]
     fn outside_figures_are_checked() {
         let mut f = file();
-        f.name = "lap\x1b]0;owned\x07top".into();
+        f.name = "lap\x1b]0;owned\x07t\u{202E}o\u{200B}p".into();
         f.tools[0].hours[0].model = format!("m{}", "x".repeat(500));
         let back = decode(&encode(&f), NOW).unwrap();
-        assert_eq!(back.name, "lap]0;ownedtop", "control characters gone");
+        assert_eq!(back.name, "lap]0;ownedtop", "control and invisible characters gone");
         assert_eq!(back.tools[0].hours[0].model.chars().count(), 96);
         let mut absurd = f.clone();
         absurd.tools[0].hours[0].sums.cost = u128::from(u64::MAX);
