@@ -312,3 +312,22 @@ fn another_tools_line_counts_when_a_process_it_left_keeps_its_pipe() {
     assert_eq!(lines[1], "other-tool");
     assert!(started.elapsed() < std::time::Duration::from_secs(4), "waited for the process left behind");
 }
+
+#[test]
+fn a_whole_payload_is_taken_with_the_pipe_still_open() {
+    // A host that writes the payload and keeps the pipe open: it was waited for, then dropped
+    // (a blank line and "nothing arrived on stdin"). The line is drawn from what came.
+    use std::io::Write;
+    let s = Sandbox::claude_fixture();
+    let p = payload(&s, Some(limits(23.4, NOW_S + 6000, 41.2, NOW_S + 3 * 86400 + 3600)));
+    let mut c = s.cmd();
+    c.args(["--now", NOW, "--color", "never", "statusline"]);
+    let mut child = c.stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(p.to_string().as_bytes()).unwrap();
+    stdin.flush().unwrap();
+    let o = child.wait_with_output().unwrap();
+    drop(stdin);
+    assert_quiet(&o);
+    assert_eq!(stdout(&o), "Opus 4.6 · ctx 32% · $1.84 · 5h 23% ↻1h40m · 7d 41% ↻3d01h\n");
+}

@@ -66,30 +66,61 @@ fn prompt_cache(v: &Value, now: i64, rejected: &mut Vec<String>) -> Option<Promp
 }
 
 /// Reads stdin: nothing from a terminal, at most `MAX_STDIN` bytes, and gives up waiting after a
-/// moment, so that a host that never closes the pipe cannot hang the status line.
+/// moment, so that a host that never closes the pipe cannot hang the status line. A whole JSON value
+/// is the payload as soon as it has arrived, closed or not (a host that kept the pipe open once had
+/// its payload dropped after the wait).
 pub fn read_stdin() -> Option<Vec<u8>> {
     if std::io::stdin().is_terminal() {
         return None;
     }
-    let (tx, rx) = mpsc::channel();
+    let (tx, rx) = mpsc::channel::<std::io::Result<Vec<u8>>>();
     std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let r = std::io::stdin().lock().take(MAX_STDIN as u64 + 1).read_to_end(&mut buf);
-        let _ = tx.send(r.map(|_| buf));
+        let mut stdin = std::io::stdin().lock();
+        let mut chunk = vec![0u8; 64 << 10];
+        loop {
+            match stdin.read(&mut chunk) {
+                Ok(n) => {
+                    // An empty chunk is the end.
+                    if tx.send(Ok(chunk[..n].to_vec())).is_err() || n == 0 {
+                        return;
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    return;
+                }
+            }
+        }
     });
-    match rx.recv_timeout(Duration::from_millis(500)) {
-        Ok(Ok(buf)) if buf.len() <= MAX_STDIN => Some(buf),
-        Ok(Ok(_)) => {
-            log::warn("statusline: more than 1 MiB on stdin; ignored");
-            None
-        }
-        Ok(Err(e)) => {
-            log::warn(&format!("statusline: cannot read stdin: {e}"));
-            None
-        }
-        Err(_) => {
-            log::warn("statusline: nothing arrived on stdin");
-            None
+    let until = std::time::Instant::now() + Duration::from_millis(500);
+    let mut buf = Vec::new();
+    loop {
+        let left = until.saturating_duration_since(std::time::Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(Ok(c)) if c.is_empty() => return Some(buf),
+            Ok(Ok(c)) => {
+                buf.extend_from_slice(&c);
+                if buf.len() > MAX_STDIN {
+                    log::warn("statusline: more than 1 MiB on stdin; ignored");
+                    return None;
+                }
+                if serde_json::from_slice::<serde::de::IgnoredAny>(&buf).is_ok() {
+                    return Some(buf);
+                }
+            }
+            Ok(Err(e)) => {
+                log::warn(&format!("statusline: cannot read stdin: {e}"));
+                return None;
+            }
+            Err(_) if !buf.is_empty() => {
+                log::warn("statusline: stdin still open after an unfinished payload");
+                return Some(buf);
+            }
+            Err(_) => {
+                log::warn("statusline: nothing arrived on stdin");
+                return None;
+            }
         }
     }
 }
