@@ -278,14 +278,17 @@ fn a_spend_limit_is_stored_and_shown_like_the_others() {
 #[test]
 fn the_context_is_coloured_by_its_size_in_tokens_as_status_colours_it() {
     // `context_health` (standard: amber from 80k, red from 150k), not the quota's 70% and 90%: 67% of
-    // 200k is 134k, amber; 20% of a 1M window is 200k, red; 30% of 200k is 60k, green.
+    // 200k is 134k, amber; 20% of a 1M window is 200k, red; 30% of 200k is 60k, green. Amber and red
+    // give the size that made them (a red 20% read as a mistake).
     let s = Sandbox::claude_fixture();
-    for (size, used, colour) in [(200_000, 67, "33"), (1_000_000, 20, "31"), (200_000, 30, "32")] {
+    for (size, used, colour, tokens) in
+        [(200_000, 67, "33", " (134.0k)"), (1_000_000, 20, "31", " (200.0k)"), (200_000, 30, "32", "")]
+    {
         let mut p = payload(&s, None);
         p["context_window"]["context_window_size"] = json!(size);
         p["context_window"]["used_percentage"] = json!(used);
         let o = feed(&s, p.to_string().as_bytes(), &[("RUNWAY_COLOR", "always")]);
-        let want = format!("\x1b[{colour}mctx {used}%\x1b[0m");
+        let want = format!("\x1b[{colour}mctx {used}%{tokens}\x1b[0m");
         assert!(stdout(&o).contains(&want), "{size} at {used}%: {:?}", stdout(&o));
     }
     // The thresholds are the setting's.

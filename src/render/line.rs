@@ -91,7 +91,13 @@ pub fn line(
             // One rule for a context's colour everywhere: its size in tokens (`context_health`).
             "context" => s.context_percent.map(|c| {
                 let level = s.context_tokens.map_or(Level::Neutral, |t| style.context_level(t));
-                paint(&format!("ctx {}%", c.round() as i64), level, Target::Ansi, style)
+                // Amber or red by its size in tokens: the size says why (a red `ctx 16%` of a
+                // million-token window read as a mistake).
+                let size = match (level, s.context_tokens) {
+                    (Level::Warn | Level::Danger, Some(t)) => format!(" ({})", super::words::count(t)),
+                    _ => String::new(),
+                };
+                paint(&format!("ctx {}%{size}", c.round() as i64), level, Target::Ansi, style)
             }),
             "cost" => s.cost_usd.map(|c| format!("${c:.2}")),
             "cache" => s.prompt_cache.as_ref().and_then(|c| cache_field(c, claude.now, style)),
