@@ -122,7 +122,7 @@ fn absurd_status_line_figures_are_not_shown() {
     p["cost"]["total_cost_usd"] = json!(1e300);
     // The share refused, and the counts that would wrap: the context comes from the transcript, as
     // when the payload has none; no cost.
-    assert_eq!(statusline(&s, &p), "Opus 4.6 · ctx 66% · 5h $1.54 ↻4h55m\n");
+    assert_eq!(statusline(&s, &p), "Opus 4.6 · ctx 66% (132.6k) · 5h $1.54 ↻4h55m\n");
     assert!(stdout(&s.run(&["doctor"])).contains("refused  2 implausible status-line figures"));
 }
 
