@@ -80,16 +80,7 @@ fn report(eng: &App, problems: &[String]) -> String {
         }
     }
     let (blind, capped, links_up) = crate::read::scan::unreadable_dirs(&eng.roots);
-    if let Some(first) = links_up.first() {
-        let _ = writeln!(
-            o,
-            "  {} link{} to a folder above the history, not followed (it holds everything else too): {}{}",
-            links_up.len(),
-            if links_up.len() == 1 { "" } else { "s" },
-            clean(&String::from_utf8_lossy(first)),
-            if links_up.len() > 1 { ", …" } else { "" }
-        );
-    }
+    o += &paths("link", "to a folder above the history, not followed (it holds everything else too)", &links_up);
     if capped {
         let _ = writeln!(
             o,
@@ -98,16 +89,7 @@ fn report(eng: &App, problems: &[String]) -> String {
             crate::read::scan::FOLDERS_WALKED
         );
     }
-    if let Some(first) = blind.first() {
-        let _ = writeln!(
-            o,
-            "  {} folder{} that cannot be listed (its files are counted as last read, new ones not seen): {}{}",
-            blind.len(),
-            if blind.len() == 1 { "" } else { "s" },
-            clean(&String::from_utf8_lossy(first)),
-            if blind.len() > 1 { ", …" } else { "" }
-        );
-    }
+    o += &paths("folder", "that cannot be listed (its files are counted as last read, new ones not seen)", &blind);
     o += &sync_lines(eng);
     let _ = writeln!(o, "\ncache");
     let _ = writeln!(o, "  dir       {}", clean(&db.dir.display().to_string()));
@@ -264,6 +246,14 @@ fn sync_lines(eng: &App) -> String {
         let _ = writeln!(o, "  ignored   {}: {}", clean(name), clean(why));
     }
     o
+}
+
+/// A line naming how many paths of a kind there are and the first of them; none for none.
+fn paths(noun: &str, what: &str, list: &[Vec<u8>]) -> String {
+    let Some(first) = list.first() else { return String::new() };
+    let (n, s) = (list.len(), if list.len() == 1 { "" } else { "s" });
+    let more = if n > 1 { ", …" } else { "" };
+    format!("  {n} {noun}{s} {what}: {}{more}\n", clean(&String::from_utf8_lossy(first)))
 }
 
 /// Whether a root is there: "found", "missing", or "closed" (a folder above it closed to this user:
