@@ -70,12 +70,14 @@ fn next(seen: &[Seen]) -> Option<&Seen> {
 /// A read with no deadline of its own (`status`, the helper) gives up after this: a real database is
 /// read in a second or two (150,000 rows in 1.2 s), and one made to hold a reader (a `message` view
 /// over a query that never ends) would hold the run for ever.
-const LONGEST: Duration = Duration::from_secs(60);
+const LONGEST: Duration = Duration::from_secs(30);
 
 /// The calls of the messages from the row `aux` marks on (see `mark`; every row for none); every row
 /// again, replacing what the database gave before, when the mark no longer holds, and then only
 /// with `room` (see `spec::Query`). SQLite stops at `until` (a prompt's deadline: left to a run
-/// with the time), else after `LONGEST` (not OpenCode's database: counted unreadable).
+/// with the time), else after `LONGEST`: not a database to be read, counted malformed and kept as
+/// what it gave before until it changes (an error would have it read again by every run, the
+/// helper's 256 rounds a minute each).
 pub fn read(
     path: &Path,
     aux: &[u8],
@@ -83,22 +85,32 @@ pub fn read(
     until: Option<Instant>,
     out: &mut Vec<Found<'static>>,
 ) -> io::Result<Queried> {
+    read_within(path, (aux, room), until, LONGEST, out)
+}
+
+fn read_within(
+    path: &Path,
+    (aux, room): (&[u8], bool),
+    until: Option<Instant>,
+    longest: Duration,
+    out: &mut Vec<Found<'static>>,
+) -> io::Result<Queried> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let db = Connection::open_with_flags(path, flags).map_err(sql)?;
     db.busy_timeout(Duration::from_millis(20)).map_err(sql)?;
-    let deadline = until.unwrap_or_else(|| Instant::now() + LONGEST);
+    let deadline = until.unwrap_or_else(|| Instant::now() + longest);
     // Asked every thousand steps of SQLite's machine (a few microseconds).
     db.progress_handler(1_000, Some(move || Instant::now() >= deadline)).map_err(sql)?;
-    read_from(&db, aux, room, out).map_err(|e| stopped(e, until.is_some()))
-}
-
-/// A read SQLite stopped: at a prompt's deadline, left to a run with the time; after `LONGEST`, not
-/// a database to be read.
-fn stopped(e: io::Error, deadline: bool) -> io::Error {
-    match e.kind() {
-        io::ErrorKind::TimedOut if deadline => io::Error::new(io::ErrorKind::WouldBlock, e),
-        io::ErrorKind::TimedOut => io::Error::new(io::ErrorKind::InvalidData, format!("still reading after {LONGEST:?}")),
-        _ => e,
+    let before = out.len();
+    match read_from(&db, aux, room, out) {
+        Err(e) if e.kind() == io::ErrorKind::TimedOut && until.is_none() => {
+            out.truncate(before);
+            out.push(Found::Malformed);
+            crate::ground::log::warn(&format!("{}: still reading after {longest:?}; left as it was", path.display()));
+            Ok(Queried { next: aux.to_vec(), whole: false })
+        }
+        Err(e) if e.kind() == io::ErrorKind::TimedOut => Err(io::Error::new(io::ErrorKind::WouldBlock, e)),
+        r => r,
     }
 }
 
@@ -197,7 +209,7 @@ mod tests {
     }
 
     #[test]
-    fn a_read_stopped_at_a_deadline_is_left_for_later_and_one_never_ending_is_no_database() {
+    fn a_read_stopped_at_a_deadline_is_left_for_later() {
         let d = tempfile::tempdir().unwrap();
         let path = d.path().join("opencode.db");
         let db = Connection::open(&path).unwrap();
@@ -210,10 +222,13 @@ mod tests {
         let until = Instant::now() + Duration::from_millis(50);
         let e = read(&path, &[], true, Some(until), &mut Vec::new()).err().unwrap();
         assert_eq!(e.kind(), io::ErrorKind::WouldBlock);
-        let timed_out = || io::Error::new(io::ErrorKind::TimedOut, "interrupted");
-        assert_eq!(stopped(timed_out(), false).kind(), io::ErrorKind::InvalidData);
-        assert_eq!(stopped(timed_out(), true).kind(), io::ErrorKind::WouldBlock);
-        assert_eq!(stopped(io::Error::other("x"), false).kind(), io::ErrorKind::Other);
+        // With no deadline, after the longest a read may take: malformed, and what the last read
+        // left kept, with its stamp (an error was read again by every run).
+        let mut out = vec![Found::Malformed];
+        let q = read_within(&path, (b"mark", true), None, Duration::from_millis(50), &mut out).unwrap();
+        assert_eq!((q.next.as_slice(), q.whole), (&b"mark"[..], false));
+        assert_eq!(out.len(), 2);
+        assert!(matches!(out[1], Found::Malformed));
     }
 
     #[test]
