@@ -5,11 +5,13 @@
 //! is no proof: a cloned virtual machine keeps the machine id of its image, and two clones doing
 //! their own work are two devices. So the older file gives way only where the newer one shows the
 //! same work: from the newer file's first hour of a tool on, every hour of the older one must be
-//! there with at least as many calls (the rebuilt cache read the same transcripts again). Its hours
-//! before that stay (transcripts since cleaned away, still the account's); a clone's own work is never
-//! all in the other's hours, so both count.
+//! there with the same figures (the rebuilt cache read the same transcripts again; see `covered`).
+//! Its hours before that stay (transcripts since cleaned away, still the account's); a clone's own
+//! work is not the other's, so both count.
 
 use super::file::{DeviceFile, ToolUse};
+use crate::ground::time::HOUR_MS;
+use crate::ground::tokens::Sums;
 
 /// The devices with each older file of a machine cut to the hours its newer files do not cover, and
 /// the names of the files left out whole, with why.
@@ -52,22 +54,44 @@ fn first_hour(newer: &DeviceFile, t: &ToolUse) -> Option<i64> {
     newer.tools.iter().filter(|n| n.provider == t.provider).flat_map(|n| n.hours.iter().map(|h| h.start)).min()
 }
 
-/// Whether every hour of `older` from `newer`'s first hour of its tool on is in `newer` with at
-/// least as many calls (summed over models: a file kept for a prompt has them added up).
+/// Whether every hour of `older` from `newer`'s first hour of its tool on is in `newer` as the same
+/// work (summed over models: a file kept for a prompt has them added up): an hour that had ended
+/// when `older` was written the same in every figure (the same transcripts read again), the hour
+/// then running at least as much in each (it went on). Calls alone let one file that repeated a
+/// device's calls at no cost take its use away, and a clone's lighter hour vanish into the other's.
 fn covered(older: &DeviceFile, newer: &DeviceFile) -> bool {
-    let calls = |d: &DeviceFile, t: &ToolUse, start: i64| -> u64 {
-        d.tools
-            .iter()
-            .filter(|x| x.provider == t.provider)
-            .flat_map(|x| x.hours.iter().filter(|h| h.start == start).map(|h| h.calls))
-            .sum()
+    let of = |d: &DeviceFile, t: &ToolUse, start: i64| -> (u64, Sums) {
+        let hours = d.tools.iter().filter(|x| x.provider == t.provider).flat_map(|x| x.hours.iter());
+        hours.filter(|h| h.start == start).fold((0, Sums::default()), |(c, mut s), h| {
+            s += h.sums;
+            (c + h.calls, s)
+        })
     };
-    older.tools.iter().all(|t| match first_hour(newer, t) {
+    let at_least = |(nc, n): (u64, Sums), (oc, o): (u64, Sums)| {
+        nc >= oc
+            && n.cost >= o.cost
+            && n.input >= o.input
+            && n.output >= o.output
+            && n.cache_creation >= o.cache_creation
+            && n.cache_read >= o.cache_read
+            && n.premium >= o.premium
+    };
+    // And at least one ended hour the same: a clone's only hour, still running when its file was
+    // written, is no evidence that the other read the same transcripts.
+    let mut same = false;
+    let all = older.tools.iter().all(|t| match first_hour(newer, t) {
         None => true,
-        Some(first) => {
-            t.hours.iter().filter(|h| h.start >= first).all(|h| calls(newer, t, h.start) >= calls(older, t, h.start))
-        }
-    })
+        Some(first) => t.hours.iter().filter(|h| h.start >= first).all(|h| {
+            let (n, o) = (of(newer, t, h.start), of(older, t, h.start));
+            if h.start + HOUR_MS <= older.written_at {
+                same |= n == o && o.0 > 0;
+                n == o
+            } else {
+                at_least(n, o)
+            }
+        }),
+    });
+    all && same
 }
 
 #[cfg(test)]
@@ -81,7 +105,12 @@ mod tests {
     fn file(id: &str, machine: u64, written_at: i64, hours: &[(i64, u64)]) -> DeviceFile {
         let hours = hours
             .iter()
-            .map(|&(h, calls)| Hour { start: h * HOUR_MS, model: "m".into(), calls, sums: Sums::default() })
+            .map(|&(h, calls)| Hour {
+                start: h * HOUR_MS,
+                model: "m".into(),
+                calls,
+                sums: Sums { output: calls * 100, cost: u128::from(calls) * 1_000, ..Sums::default() },
+            })
             .collect();
         DeviceFile {
             id: id.into(),
@@ -99,9 +128,10 @@ mod tests {
 
     #[test]
     fn a_file_written_again_under_a_new_id_counts_once() {
-        // The cache was made anew at hour 12: the new file has hours 1-12 again (read anew) and more.
-        let old = file("a0", 7, 10, &[(1, 5), (2, 3), (9, 4)]);
-        let new = file("b0", 7, 20, &[(1, 5), (2, 3), (9, 4), (12, 6)]);
+        // The old file was written during hour 9, the cache made anew at hour 12: the new file has
+        // hours 1-2 again as they were, hour 9 as it went on, and more.
+        let old = file("a0", 7, 9 * HOUR_MS + 60_000, &[(1, 5), (2, 3), (9, 4)]);
+        let new = file("b0", 7, 12 * HOUR_MS, &[(1, 5), (2, 3), (9, 7), (12, 6)]);
         let (kept, ignored) = resolve(vec![old, new.clone()]);
         assert_eq!(kept, vec![new]);
         assert_eq!(ignored, vec![("a0.device".into(), "this device under an id its cache had before".into())]);
@@ -110,8 +140,8 @@ mod tests {
     #[test]
     fn hours_the_new_file_no_longer_has_stay_the_old_ones() {
         // Transcripts of hours 1-2 were cleaned away before the cache was made anew.
-        let old = file("a0", 7, 10, &[(1, 5), (2, 3), (9, 4)]);
-        let new = file("b0", 7, 20, &[(9, 4), (12, 6)]);
+        let old = file("a0", 7, 10 * HOUR_MS, &[(1, 5), (2, 3), (9, 4)]);
+        let new = file("b0", 7, 20 * HOUR_MS, &[(9, 4), (12, 6)]);
         let (kept, ignored) = resolve(vec![old, new]);
         assert_eq!(kept.iter().map(hours).collect::<Vec<_>>(), vec![vec![(9, 4), (12, 6)], vec![(1, 5), (2, 3)]]);
         assert!(kept[1].projects.is_empty() && ignored.is_empty());
@@ -133,10 +163,29 @@ mod tests {
     }
 
     #[test]
+    fn a_file_of_the_same_mark_with_other_figures_takes_nothing_away() {
+        // One written into the folder with a device's mark and its calls, at no cost: the device's
+        // own file still counts. Nor does a clone's light hour, ended before its file was written,
+        // vanish into the other clone's busier one.
+        let real = file("a0", 7, 5 * HOUR_MS, &[(1, 5), (2, 3)]);
+        let mut forged = file("f0", 7, 6 * HOUR_MS, &[(1, 5), (2, 3)]);
+        forged.tools[0].hours.iter_mut().for_each(|h| h.sums = Sums::default());
+        let (kept, ignored) = resolve(vec![real.clone(), forged.clone()]);
+        assert_eq!(kept, vec![forged, real]);
+        assert!(ignored.is_empty());
+        let light = file("c2", 7, 3 * HOUR_MS, &[(2, 10)]);
+        let busy = file("c1", 7, 4 * HOUR_MS, &[(2, 400)]);
+        assert_eq!(resolve(vec![light.clone(), busy.clone()]).0, vec![busy.clone(), light]);
+        // Nor one whose only hour was still running when it was written.
+        let running = file("c3", 7, 2 * HOUR_MS + 60_000, &[(2, 10)]);
+        assert_eq!(resolve(vec![running.clone(), busy.clone()]).0, vec![busy, running]);
+    }
+
+    #[test]
     fn a_cache_made_anew_twice_leaves_each_hour_once() {
-        let first = file("a0", 7, 10, &[(1, 5), (2, 3)]);
-        let second = file("b0", 7, 20, &[(2, 3), (5, 1)]);
-        let third = file("c0", 7, 30, &[(5, 1), (8, 2)]);
+        let first = file("a0", 7, 3 * HOUR_MS, &[(1, 5), (2, 3)]);
+        let second = file("b0", 7, 6 * HOUR_MS, &[(2, 3), (5, 1)]);
+        let third = file("c0", 7, 9 * HOUR_MS, &[(5, 1), (8, 2)]);
         let (kept, _) = resolve(vec![first, second, third]);
         let all: Vec<(i64, u64)> = kept.iter().flat_map(hours).collect();
         assert_eq!(all, vec![(5, 1), (8, 2), (2, 3), (1, 5)]);
