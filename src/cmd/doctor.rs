@@ -84,8 +84,8 @@ fn report(eng: &App, problems: &[String]) -> String {
     if capped {
         let _ = writeln!(
             o,
-            "  PROBLEM more than {} folders under the roots (a link to a large tree?): the walk stops there; \
-             files beyond are counted as last read, new ones not seen",
+            "  PROBLEM more than {} folders through links under the roots (a link to a large tree?): the walk \
+             stops there; files beyond are counted as last read, new ones not seen",
             crate::read::scan::FOLDERS_WALKED
         );
     }

@@ -75,7 +75,7 @@ pub fn unreadable_dirs(roots: &[Root]) -> (Vec<Vec<u8>>, bool, Vec<Vec<u8>>) {
 pub const FOLDERS_WALKED: usize = MAX_DIRS;
 
 fn walked(roots: &[Root], room: usize) -> Walker {
-    let mut w = Walker::new(MAX_DIRS - room, roots.iter().map(|r| r.path.clone()).collect());
+    let mut w = Walker::new(room, roots.iter().map(|r| r.path.clone()).collect());
     let mut starts = Vec::new();
     for r in roots {
         match fs::metadata(&r.path) {
@@ -230,7 +230,7 @@ fn relist(state: Table, dirty: &[usize]) -> (Vec<DirEntry>, Vec<Change>, u64) {
     let known_dirs: HashSet<&[u8]> = state.dirs.iter().map(|d| d.path.as_slice()).collect();
     let mut gone_dirs: Vec<Vec<u8>> = Vec::new();
     let roots = state.dirs.iter().filter(|d| d.depth == 0).map(|d| path_of(&d.path).to_path_buf()).collect();
-    let mut w = Walker::new(state.dirs.len(), roots);
+    let mut w = Walker::new(MAX_DIRS, roots);
     w.seen_dirs.extend(state.dirs.iter().map(|d| (d.dev, d.ino)));
     for &i in dirty {
         let d = &state.dirs[i];
@@ -260,7 +260,7 @@ fn relist(state: Table, dirty: &[usize]) -> (Vec<DirEntry>, Vec<Change>, u64) {
                 } else if !known_dirs.contains(pb.as_slice())
                     && descend(d.provider, d.depth, platform::bytes(&ent.file_name()))
                 {
-                    w.walk(&p, d.provider, d.depth.saturating_add(1), &md);
+                    w.walk(&p, d.provider, d.depth.saturating_add(1), &md, ft.is_symlink());
                 }
             } else if md.is_file() && wanted(d.provider, platform::bytes(&ent.file_name())) {
                 let st = stamp(d.provider, &p, &md);

@@ -120,19 +120,26 @@ fn codex_wants_rollouts_only() {
     assert!(wanted(Provider::CLAUDE, b"agent-a1.jsonl"));
 }
 
+#[cfg(unix)]
 #[test]
-fn a_walk_stops_at_its_room_breadth_first_over_every_root_and_keeps_what_it_did_not_reach() {
-    // Root A holds a deep tree (as a link to a large one would), root B a session one level down:
-    // with room for six folders, B's session is still found, and A's file beyond the room is not
-    // taken for gone.
+fn the_roots_own_trees_are_walked_whole_and_what_links_lead_to_within_its_room() {
+    // Root A holds a deep tree of its own and a link to a deep tree outside (as a link to a large
+    // one would), root B a session one level down: with room for three folders through links, A's
+    // and B's own files are found, the linked tree is cut, and its file, read before, is not taken
+    // for gone.
     let d = tempfile::tempdir().unwrap();
-    let (a, b) = (d.path().join("a"), d.path().join("b"));
-    let mut deep = a.clone();
-    for i in 0..10 {
-        deep = deep.join(format!("d{i}"));
-    }
-    fs::create_dir_all(&deep).unwrap();
-    fs::write(deep.join("deep.jsonl"), "a\n").unwrap();
+    let (a, b, outside) = (d.path().join("a"), d.path().join("b"), d.path().join("outside"));
+    let deep = |top: &Path, name: &str| {
+        let mut p = top.to_path_buf();
+        for i in 0..10 {
+            p = p.join(format!("d{i}"));
+        }
+        fs::create_dir_all(&p).unwrap();
+        fs::write(p.join(name), "a\n").unwrap();
+    };
+    deep(&a, "own.jsonl");
+    deep(&outside, "linked.jsonl");
+    std::os::unix::fs::symlink(&outside, a.join("ext")).unwrap();
     fs::create_dir_all(b.join("p")).unwrap();
     fs::write(b.join("p/s.jsonl"), "b\n").unwrap();
     let roots = vec![
@@ -140,14 +147,46 @@ fn a_walk_stops_at_its_room_breadth_first_over_every_root_and_keeps_what_it_did_
         Root { provider: Provider::CLAUDE, path: b.clone() },
     ];
     let t = table(&roots);
-    assert_eq!(t.files.len(), 2);
-    let s = full_within(&roots, t.table(), 6);
+    assert_eq!(t.files.len(), 3);
+    let s = full_within(&roots, t.table(), 3);
     assert_eq!(names(&s), (vec![], 0, 0), "nothing new, nothing gone");
-    let w = walked(&roots, 6);
+    let w = walked(&roots, 3);
     assert!(w.capped);
-    assert_eq!(w.dirs.len(), 6);
-    let found: Vec<String> = w.files.iter().map(|f| String::from_utf8_lossy(&f.0).into_owned()).collect();
-    assert!(found.len() == 1 && found[0].ends_with("p/s.jsonl"), "{found:?}");
+    let mut found: Vec<String> =
+        w.files.iter().map(|f| String::from_utf8_lossy(&f.0).rsplit('/').next().unwrap().to_owned()).collect();
+    found.sort();
+    assert_eq!(found, ["own.jsonl", "s.jsonl"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_into_another_roots_tree_leaves_it_that_roots() {
+    // `ln -s ~/.codex/sessions/2026/05/11 ~/.claude/projects/-shortcut`: the day folder is Codex's,
+    // its rollout read as Codex's (the link, one level down, came before Codex's own three, and the
+    // rollout was read as a Claude Code session: Codex showed nothing).
+    let d = tempfile::tempdir().unwrap();
+    let (claude, codex) = (d.path().join("projects"), d.path().join("sessions"));
+    let day = codex.join("2026/05/11");
+    fs::create_dir_all(&day).unwrap();
+    fs::create_dir_all(&claude).unwrap();
+    fs::write(day.join("rollout-2026-05-11T11-26-55-x.jsonl"), "a\n").unwrap();
+    std::os::unix::fs::symlink(&day, claude.join("-shortcut")).unwrap();
+    // And a link to the file itself: one file, Codex's.
+    std::os::unix::fs::symlink(day.join("rollout-2026-05-11T11-26-55-x.jsonl"), claude.join("r.jsonl")).unwrap();
+    let roots = vec![
+        Root { provider: Provider::CLAUDE, path: claude.clone() },
+        Root { provider: Provider::CODEX, path: codex.clone() },
+    ];
+    let s = full(&roots, Table { files: &[], dirs: &[], complete: true });
+    let taken: Vec<Provider> = s
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::New { provider, .. } => Some(*provider),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(taken, [Provider::CODEX]);
 }
 
 #[cfg(unix)]

@@ -1,6 +1,6 @@
 //! The walk under the roots: every folder and wanted file, breadth first, bounded.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::fs::{self, Metadata};
 use std::path::Path;
 
@@ -9,11 +9,14 @@ use crate::ground::platform;
 use crate::ground::provider::Provider;
 use crate::read::table::DirEntry;
 
-/// Folders a walk records at most. A real history has a few thousand (a session's subagents are a
-/// folder); a link under a root to `/` made every prompt list the machine (3.8 s the first, 40-90 ms
-/// each after, on the changing folders of `/proc`). Walked breadth first, so the history's own
-/// shallow folders come before a linked tree's depths.
-pub const MAX_DIRS: usize = 20_000;
+/// Folders reached through links a walk records at most. The roots' own trees are walked whole,
+/// first; a link under a root to a large tree (`/usr`, `/proc`: every `.jsonl` on the machine taken
+/// for a session, and the changing folders of `/proc` listed again at every prompt, 3.8 s the first
+/// and 40-90 ms each after) stops here. A link's own project or two is a few hundred folders.
+pub const MAX_DIRS: usize = 5_000;
+
+/// A folder to walk: its path, tool, depth, and what stat said of it.
+pub type Start = (std::path::PathBuf, Provider, u8, Metadata);
 
 pub struct Walker {
     pub files: Vec<(Vec<u8>, Provider, Metadata)>,
@@ -23,7 +26,7 @@ pub struct Walker {
     /// Folders whose listing failed (no permission, a path past the system's length): what is in
     /// them is not counted, and `doctor` says so.
     pub unreadable: Vec<Vec<u8>>,
-    /// Folders this walk may still record (`MAX_DIRS` with the table's).
+    /// Folders reached through links this walk may record.
     pub room: usize,
     /// The walk stopped at `room`: files it did not reach are kept as last read.
     pub capped: bool,
@@ -37,14 +40,14 @@ pub struct Walker {
 }
 
 impl Walker {
-    pub fn new(recorded: usize, roots: Vec<std::path::PathBuf>) -> Walker {
+    pub fn new(room: usize, roots: Vec<std::path::PathBuf>) -> Walker {
         Walker {
             files: Vec::new(),
             dirs: Vec::new(),
             seen_dirs: HashSet::new(),
             stats: 0,
             unreadable: Vec::new(),
-            room: MAX_DIRS.saturating_sub(recorded),
+            room,
             capped: false,
             roots,
             above: None,
@@ -70,24 +73,45 @@ impl Walker {
         above.contains(&identity(path, md))
     }
 
-    /// Records `dir` and everything below it (see `walk_all`).
-    pub fn walk(&mut self, dir: &Path, provider: Provider, depth: u8, md: &Metadata) {
-        self.walk_all(vec![(dir.to_path_buf(), provider, depth, md.clone())]);
+    /// Records `dir` and everything below it (see `walk_all`), as a tree a link leads to when it is.
+    pub fn walk(&mut self, dir: &Path, provider: Provider, depth: u8, md: &Metadata, through_link: bool) {
+        let start = (dir.to_path_buf(), provider, depth, md.clone());
+        match through_link {
+            true => self.run(Default::default(), vec![start].into()),
+            false => self.run(vec![start].into(), Default::default()),
+        }
     }
 
-    /// Records each folder and everything below it, breadth first over all of them at once (so a
-    /// linked tree under one root does not take the room of another root's history). Links are
-    /// followed; a directory reached twice (a link loop, or one root inside another) is walked once.
-    pub fn walk_all(&mut self, starts: Vec<(std::path::PathBuf, Provider, u8, Metadata)>) {
-        let mut queue = std::collections::VecDeque::from(starts);
-        while let Some((dir, provider, depth, md)) = queue.pop_front() {
+    /// Records each folder and everything below it: the roots' own trees first, breadth first over
+    /// all of them at once, then what links lead to, whose folders alone count against the room. So
+    /// a history of any size is walked whole, and a folder that is another root's (a link from one
+    /// tool's folder into another's) is that root's, its files read as that tool's. A directory
+    /// reached twice (a link loop, or one root inside another) is walked once.
+    pub fn walk_all(&mut self, starts: Vec<Start>) {
+        self.run(starts.into(), Default::default());
+    }
+
+    fn run(&mut self, mut queue: VecDeque<Start>, mut linked: VecDeque<Start>) {
+        let mut linked_files = Vec::new();
+        let mut through_links = 0;
+        loop {
+            let (via, (dir, provider, depth, md)) = match queue.pop_front() {
+                Some(s) => (false, s),
+                None => match linked.pop_front() {
+                    Some(s) => (true, s),
+                    None => break,
+                },
+            };
             let (dev, ino) = identity(&dir, &md);
             if depth > 32 || self.seen_dirs.contains(&(dev, ino)) {
                 continue;
             }
-            if self.dirs.len() >= self.room {
-                self.capped = true;
-                return;
+            if via {
+                if through_links >= self.room {
+                    self.capped = true;
+                    break;
+                }
+                through_links += 1;
             }
             self.seen_dirs.insert((dev, ino));
             self.dirs.push(DirEntry {
@@ -116,14 +140,18 @@ impl Walker {
                         continue;
                     }
                 };
+                let through = via || ft.is_symlink();
                 if md.is_dir() {
                     if ft.is_symlink() && self.above_a_root(&md, &path) {
                         self.links_up.push(platform::bytes(path.as_os_str()).to_vec());
                     } else if (provider.spec().descend)(depth, platform::bytes(&ent.file_name())) {
-                        queue.push_back((path, provider, depth.saturating_add(1), md));
+                        let next = (path, provider, depth.saturating_add(1), md);
+                        if through { linked.push_back(next) } else { queue.push_back(next) }
                     }
                 } else if md.is_file() && (provider.spec().wanted)(platform::bytes(&ent.file_name())) {
-                    self.files.push((platform::bytes(path.as_os_str()).to_vec(), provider, md));
+                    let f = (platform::bytes(path.as_os_str()).to_vec(), provider, md);
+                    // A file reached through a link counts after the roots' own (one file, one tool).
+                    if through { linked_files.push(f) } else { self.files.push(f) }
                 }
             }
             // Listed but not searchable (mode 644): its files are kept as last read, as under a
@@ -132,5 +160,6 @@ impl Walker {
                 self.unreadable.push(platform::bytes(dir.as_os_str()).to_vec());
             }
         }
+        self.files.extend(linked_files);
     }
 }
