@@ -58,6 +58,9 @@ impl Kind for DollarsPerTool {
                         format!("unknown provider {:?} ({})", name.trim(), known.join(", "))
                     })?;
                     let slot = out.each.get_mut(p.index()).ok_or("too many tools")?;
+                    if slot.is_some() {
+                        return Err(format!("two amounts for {}", p.name()));
+                    }
                     *slot = Some(dollars(v)?);
                 }
             }
@@ -90,7 +93,9 @@ mod tests {
 
     #[test]
     fn what_is_no_limit_is_refused() {
-        for bad in ["0", "-3", "NaN", "inf", "1e-300", "1e300", "cursor=4", "claude=", "40,50", "forty"] {
+        for bad in
+            ["0", "-3", "NaN", "inf", "1e-300", "1e300", "cursor=4", "claude=", "40,50", "forty", "claude=4,claude=5"]
+        {
             assert!(DollarsPerTool::parse(bad).is_err(), "{bad}");
         }
         assert!(DollarsPerTool::parse("1e300").unwrap_err().contains("at most 1e9"), "the reason is the range");
