@@ -176,7 +176,7 @@ impl App {
             None => Default::default(),
         };
         let hits = st.hits.iter().map(|o| o.value).filter(|h| h.provider == p && h.at <= now).collect();
-        Evidence { readings, hits, calibration: None, elsewhere }
+        Evidence { readings, hits, calibration: None, account: None, elsewhere }
     }
 
     /// Every reading of `p` that counts at `now`, the newest per window and allowance, each with
@@ -228,6 +228,19 @@ impl App {
             .map(|(five, seven)| Calibration { five, seven })
             .or(key.is_none().then(Calibration::default));
         let learned = ev.calibration.is_none();
+        // The account's windows, as walked before over the same use (see `store::memo`): the
+        // minute, this machine's calls and the other devices' hours.
+        let walk_key = (!ev.elsewhere.is_empty()).then(|| {
+            let t = ledger.sum_between(i64::MIN, now);
+            let mut h = crate::ground::hash::Hasher::new("account-windows");
+            h.u64((now / 60_000) as u64).u64(t.entries).part(&t.sums.cost.to_le_bytes());
+            for (start, calls, sums) in ev.elsewhere.iter() {
+                h.u64(*start as u64).u64(*calls).part(&sums.cost.to_le_bytes()).u64(sums.total());
+            }
+            h.finish()
+        });
+        ev.account = walk_key.and_then(|k| memo::get_account(cache, db, p, k));
+        let walked = ev.account.is_none();
         let limits = Configured { cost_usd: self.cfg.limit_cost.of(p), ..self.cfg.forecast.limits };
         let settings = forecast::Settings { learn_limit: p.spec().learns_limit, limits, ..self.cfg.forecast };
         let mut r = forecast::compute(&ledger, &ev, now, &settings);
@@ -236,6 +249,9 @@ impl App {
         }
         if let (true, Some(k), None) = (learned, key, ledger.fault()) {
             let _ = memo::put(cache, db, p, k, (r.calibration.five, r.calibration.seven));
+        }
+        if let (true, Some(k), Some(a), None) = (walked, walk_key, r.account, ledger.fault()) {
+            let _ = memo::put_account(cache, db, p, k, a);
         }
         match ledger.fault() {
             Some(f) => {

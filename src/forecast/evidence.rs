@@ -7,7 +7,7 @@ use crate::ground::evidence::{LimitHit, Reading};
 use crate::ground::time::MINUTE_MS;
 use std::rc::Rc;
 
-use crate::ground::tokens::Sums;
+use crate::ground::tokens::{Pico, Sums};
 use crate::ground::window::Window;
 
 /// What the services reported and noticed, for one provider.
@@ -18,11 +18,18 @@ pub struct Evidence {
     /// What one percent costs, when it was learned before from the same readings and ledger (see
     /// `calibration::Pairs::key`); learned again when `None`.
     pub calibration: Option<Calibration>,
+    /// The account's largest completed window and how many held enough calls (see
+    /// `forecast::account_windows`), when walked before over the same use; walked again when `None`.
+    pub account: Option<AccountWindows>,
     /// Use on the user's other devices, by the hour it began (their sync files), in time order, hours
     /// begun by the forecast's instant: it adds to this machine's in each window. Shared, not copied
     /// (see `sync::elsewhere`).
     pub elsewhere: Rc<Vec<(i64, u64, Sums)>>,
 }
+
+/// The account's completed 5-hour windows over other devices' hours: the largest (tokens, cost) and
+/// how many held enough calls to count.
+pub type AccountWindows = (Option<(u64, Pico)>, usize);
 
 /// What one percent of each window costs (pico-dollars), learned from the readings' rises (the
 /// `calibration` module).

@@ -31,7 +31,7 @@ pub mod rate;
 
 use burn::{Burn, Projection};
 use carried::Trend;
-use evidence::{Calibration, Evidence, Trust, anchor, effective, main_pool, of_window, rises};
+use evidence::{AccountWindows, Calibration, Evidence, Trust, anchor, effective, main_pool, of_window, rises};
 use gauge::Gauge;
 use limit::{Configured, Limit, Source};
 use local::Local;
@@ -77,6 +77,9 @@ pub struct Runway {
     pub assumed: Vec<String>,
     /// What one percent of each window cost, as learned for this answer.
     pub calibration: Calibration,
+    /// The account's windows as this answer walked or was given them (`None`: the tool learns no
+    /// limit).
+    pub account: Option<AccountWindows>,
 }
 
 /// The settings the forecast takes.
@@ -151,19 +154,30 @@ fn window_end(ledger: &Ledger, block: Option<&BlockNow>, elsewhere: &[(i64, u64,
 /// use, the account's windows over the days their hours cover too (`account`), the larger of each:
 /// a machine that does a third of the work would take its own largest block for the account's
 /// limit, and call a window full that another machine shows at 44%.
-fn learned_from(view: &crate::ledger::BlockView, local: &Local, now: i64) -> (Option<(u64, Pico)>, usize) {
-    let (mut largest, meaningful) = (view.largest_completed(now), view.meaningful_completed(now));
+fn learned_from(view: &crate::ledger::BlockView, account: AccountWindows, now: i64) -> (Option<(u64, Pico)>, usize) {
+    let (largest, meaningful) = (view.largest_completed(now), view.meaningful_completed(now));
+    let larger = |a: Option<(u64, Pico)>, b: Option<(u64, Pico)>| match (a, b) {
+        (Some(a), Some(b)) => Some((a.0.max(b.0), a.1.max(b.1))),
+        (a, b) => a.or(b),
+    };
+    (larger(largest, account.0), meaningful.max(account.1))
+}
+
+/// The account's completed windows over the days the other devices' hours cover (`account`): a sum
+/// over the ledger for each, which touches a page of the history each (+0.7 ms a prompt, 216 page
+/// faults, with five devices' heavy weeks): kept between runs (`store::memo`).
+fn account_windows(local: &Local, now: i64) -> AccountWindows {
     let hours: Vec<i64> = local.elsewhere.iter().map(|(s, _, _)| *s).filter(|s| *s <= now).collect();
-    let Some(&from) = hours.first() else { return (largest, meaningful) };
+    let Some(&from) = hours.first() else { return (None, 0) };
     let next = |at: i64| local.ledger.first_after(at - 1, now).into_iter().chain(account::next_hour(&hours, at)).min();
-    let mut held = 0;
+    let (mut largest, mut held) = (None, 0);
     for start in account::completed_starts(next, from, now) {
         let t = local.all_between(start - 1, start + Window::FiveHour.len_ms() - 1);
         let v = (t.sums.total(), t.sums.cost);
-        largest = Some(largest.map_or(v, |(a, b)| (a.max(v.0), b.max(v.1))));
+        largest = Some(largest.map_or(v, |(a, b): (u64, Pico)| (a.max(v.0), b.max(v.1))));
         held += usize::from(t.entries >= crate::ledger::MEANINGFUL_CALLS);
     }
-    (largest, meaningful.max(held))
+    (largest, held)
 }
 
 pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway {
@@ -175,12 +189,13 @@ pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway
     let cost_upto = |t: i64| ledger.sum_between(i64::MIN, t).sums.cost;
     let calibration = ev.calibration.unwrap_or_else(|| Calibration::learn(&Calibration::pairs(&main, now), &cost_upto));
     let (cpp5, cpp7) = (calibration.five, calibration.seven);
-    let limit = match s.learn_limit {
-        true => {
-            let (largest, blocks) = learned_from(&view, &local, now);
+    let account = s.learn_limit.then(|| ev.account.unwrap_or_else(|| account_windows(&local, now)));
+    let limit = match account {
+        Some(account) => {
+            let (largest, blocks) = learned_from(&view, account, now);
             limit::choose(&s.limits, cpp5, limit_hit(ledger, ev, now), largest, blocks)
         }
-        false => Limit { learnable: false, ..limit::choose(&s.limits, None, None, None, 0) },
+        None => Limit { learnable: false, ..limit::choose(&s.limits, None, None, None, 0) },
     };
     let end5 = std::cell::OnceCell::new();
     let end5 = || *end5.get_or_init(|| window_end(ledger, block.as_ref(), &ev.elsewhere, now));
@@ -234,6 +249,7 @@ pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway
         unpriced,
         assumed,
         calibration,
+        account,
     }
 }
 

@@ -1,11 +1,12 @@
-//! What one percent of each window costs, as the forecast last learned it for a set of readings
-//! and a ledger: learning it looks up both ends of a dozen pairs of readings in the base (a third
-//! of a warm prompt's instructions with a few hundred Codex snapshots), and its answer changes only
-//! when a reading makes a new pair (a rise of 3 points) or the calls before the newest pair change:
-//! not at every status line, which brings a reading each time. One line a provider in the cache
-//! folder's `calibration` (checked as a whole, and each line): the provider, the key of what the
-//! answer stood on, the two costs, a checksum. A line that does not check out is no answer: it is
-//! learned again.
+//! What the forecast last worked out from a set of readings and a ledger, kept between runs: what
+//! one percent of each window costs (learning it looks up both ends of a dozen pairs of readings in
+//! the base, a third of a warm prompt's instructions with a few hundred Codex snapshots; its answer
+//! changes only when a reading makes a new pair or the calls before the newest pair change), and the
+//! account's completed windows over other devices' hours (a sum over the ledger for each: +0.7 ms a
+//! prompt with five devices' heavy weeks; its answer changes when a call or another device's hour
+//! arrives, or a window ends). One line a kind and provider in the cache folder's `calibration`
+//! (checked as a whole, and each line): the kind, the provider, the key of what the answer stood
+//! on, its figures, a checksum. A line that does not check out is no answer: it is worked out again.
 
 use std::io;
 
@@ -15,49 +16,86 @@ use crate::ground::provider::Provider;
 
 /// The costs of one percent of the 5 hours and the week, as last learned (pico-dollars).
 pub type Costs = (Option<f64>, Option<f64>);
+/// The account's largest completed window (tokens, pico-dollars) and how many held enough calls.
+pub type AccountWindows = (Option<(u64, u128)>, usize);
 
-fn line_sum(p: Provider, k: u64, c: Costs) -> u64 {
-    let f = |v: Option<f64>| v.map_or(u64::MAX, f64::to_bits).to_le_bytes();
-    key("calibration", &[&[p.code()], &k.to_le_bytes(), &f(c.0), &f(c.1)])
+type Line = (String, Provider, u64, Vec<Option<u64>>);
+
+fn line_sum(kind: &str, p: Provider, k: u64, v: &[Option<u64>]) -> u64 {
+    let figures: Vec<u8> = v.iter().flat_map(|x| x.unwrap_or(u64::MAX).to_le_bytes()).collect();
+    key("calibration", &[kind.as_bytes(), &[p.code()], &k.to_le_bytes(), &figures])
 }
 
-fn show(v: Option<f64>) -> String {
-    v.map_or("-".into(), |v| format!("{:x}", v.to_bits()))
+fn show(v: Option<u64>) -> String {
+    v.map_or("-".into(), |v| format!("{v:x}"))
 }
 
-fn parse(s: &str) -> Option<Option<f64>> {
-    if s == "-" { Some(None) } else { u64::from_str_radix(s, 16).ok().map(|b| Some(f64::from_bits(b))) }
+fn parse(s: &str) -> Option<Option<u64>> {
+    if s == "-" { Some(None) } else { u64::from_str_radix(s, 16).ok().map(Some) }
 }
 
-fn lines(cache: &Cache, db: u64) -> Vec<(Provider, u64, Costs)> {
+fn lines(cache: &Cache, db: u64) -> Vec<Line> {
     let Ok(b) = cache.read_checked(Item::Calibration(db)) else { return Vec::new() };
     let text = String::from_utf8_lossy(&b);
     text.lines()
         .filter_map(|l| {
             let f: Vec<&str> = l.split(' ').collect();
-            let [p, k, c5, c7, sum] = f[..] else { return None };
+            let [kind, p, k, figures @ .., sum] = &f[..] else { return None };
             let p = Provider::from_name(p)?;
             let k = u64::from_str_radix(k, 16).ok()?;
-            let c = (parse(c5)?, parse(c7)?);
-            (u64::from_str_radix(sum, 16).ok()? == line_sum(p, k, c)).then_some((p, k, c))
+            let v = figures.iter().map(|x| parse(x)).collect::<Option<Vec<_>>>()?;
+            (u64::from_str_radix(sum, 16).ok()? == line_sum(kind, p, k, &v)).then(|| (kind.to_string(), p, k, v))
         })
         .collect()
 }
 
+fn get_figures(cache: &Cache, db: u64, kind: &str, p: Provider, k: u64) -> Option<Vec<Option<u64>>> {
+    lines(cache, db).into_iter().find(|(q, pp, kk, _)| q == kind && *pp == p && *kk == k).map(|l| l.3)
+}
+
+fn put_figures(cache: &Cache, db: u64, kind: &str, p: Provider, k: u64, v: Vec<Option<u64>>) -> io::Result<()> {
+    let mut all: Vec<Line> = lines(cache, db).into_iter().filter(|(q, pp, _, _)| !(q == kind && *pp == p)).collect();
+    all.push((kind.to_owned(), p, k, v));
+    let text: String = all
+        .iter()
+        .map(|(kind, p, k, v)| {
+            let figures: Vec<String> = v.iter().map(|x| show(*x)).collect();
+            format!("{kind} {} {k:x} {} {:x}\n", p.name(), figures.join(" "), line_sum(kind, *p, *k, v))
+        })
+        .collect();
+    cache.write_checked(Item::Calibration(db), text.as_bytes())
+}
+
 /// The costs learned for `p` when what they stood on had key `k`.
 pub fn get(cache: &Cache, db: u64, p: Provider, k: u64) -> Option<Costs> {
-    lines(cache, db).into_iter().find(|(q, kk, _)| *q == p && *kk == k).map(|(_, _, c)| c)
+    let v = get_figures(cache, db, "percent", p, k)?;
+    let [c5, c7] = v[..] else { return None };
+    Some((c5.map(f64::from_bits), c7.map(f64::from_bits)))
 }
 
 /// Keeps the costs learned for `p` (a cache that cannot be written only means learning them again).
 pub fn put(cache: &Cache, db: u64, p: Provider, k: u64, c: Costs) -> io::Result<()> {
-    let mut all: Vec<(Provider, u64, Costs)> = lines(cache, db).into_iter().filter(|(q, _, _)| *q != p).collect();
-    all.push((p, k, c));
-    let text: String = all
-        .iter()
-        .map(|(p, k, c)| format!("{} {k:x} {} {} {:x}\n", p.name(), show(c.0), show(c.1), line_sum(*p, *k, *c)))
-        .collect();
-    cache.write_checked(Item::Calibration(db), text.as_bytes())
+    put_figures(cache, db, "percent", p, k, vec![c.0.map(f64::to_bits), c.1.map(f64::to_bits)])
+}
+
+/// The account's windows walked for `p` when what they stood on had key `k`.
+pub fn get_account(cache: &Cache, db: u64, p: Provider, k: u64) -> Option<AccountWindows> {
+    let v = get_figures(cache, db, "account", p, k)?;
+    let [tokens, cost_hi, cost_lo, held] = v[..] else { return None };
+    let largest = match (tokens, cost_hi, cost_lo) {
+        (Some(t), Some(h), Some(l)) => Some((t, (u128::from(h) << 64) | u128::from(l))),
+        _ => None,
+    };
+    Some((largest, held? as usize))
+}
+
+/// Keeps the account's windows walked for `p`.
+pub fn put_account(cache: &Cache, db: u64, p: Provider, k: u64, a: AccountWindows) -> io::Result<()> {
+    let (t, h, l) = match a.0 {
+        Some((t, c)) => (Some(t), Some((c >> 64) as u64), Some(c as u64)),
+        None => (None, None, None),
+    };
+    put_figures(cache, db, "account", p, k, vec![t, h, l, Some(a.1 as u64)])
 }
 
 #[cfg(test)]
@@ -79,13 +117,30 @@ mod tests {
         // A flipped digit is no answer, not another one (the file's own check and the line's).
         let path = c.path(Item::Calibration(1));
         let text = std::fs::read_to_string(&path).unwrap();
-        let codex = text.lines().find(|l| l.starts_with("codex")).unwrap();
+        let codex = text.lines().find(|l| l.starts_with("percent codex")).unwrap();
         let mut f: Vec<String> = codex.split(' ').map(str::to_owned).collect();
-        f[2] = format!("{:x}", u64::from_str_radix(&f[2], 16).unwrap() ^ 1);
+        f[3] = format!("{:x}", u64::from_str_radix(&f[3], 16).unwrap() ^ 1);
         let bad = f.join(" ");
         let (sum, body) = text.split_once('\n').unwrap();
         assert!(body.contains(codex), "{sum}");
         std::fs::write(&path, text.replace(codex, &bad)).unwrap();
         assert_eq!(get(c, 1, Provider::CODEX, 7), None);
+    }
+
+    #[test]
+    fn the_accounts_windows_are_kept_beside_the_costs() {
+        let d = tempfile::tempdir().unwrap();
+        let cache = Cache::new(d.path().join("cache"));
+        let c = &cache;
+        put(c, 1, Provider::CLAUDE, 9, (Some(0.25e12), None)).unwrap();
+        // A cost past a u64 of pico-dollars ($18M) is kept whole.
+        let big = (Some((7_000_000, (1u128 << 70) + 5)), 12);
+        put_account(c, 1, Provider::CLAUDE, 4, big).unwrap();
+        put_account(c, 1, Provider::CODEX, 4, (None, 0)).unwrap();
+        assert_eq!(get_account(c, 1, Provider::CLAUDE, 4), Some(big));
+        assert_eq!(get_account(c, 1, Provider::CODEX, 4), Some((None, 0)));
+        assert_eq!(get_account(c, 1, Provider::CLAUDE, 5), None, "another key: walked again");
+        assert_eq!(get(c, 1, Provider::CLAUDE, 9), Some((Some(0.25e12), None)), "the costs kept too");
+        assert_eq!(get_account(c, 1, Provider::CLAUDE, 9), None, "one kind is not the other");
     }
 }
