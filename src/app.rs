@@ -40,6 +40,8 @@ pub struct App {
     pub own_written: Option<i64>,
     /// How much this run may do: a prompt looks at fewer files for a session still open.
     pace: Pace,
+    /// What the forecast worked out before (`store::memo`), read once when first asked.
+    memo: std::cell::OnceCell<memo::Memo>,
 }
 
 /// How many of a tool's files written in the last hour a prompt looks at for a session still open
@@ -126,7 +128,19 @@ impl App {
         if cfg.sync.is_some() {
             stage(&mut run, "sync");
         }
-        App { cfg, roots, root_keys, run, readings, on_disk, me, elsewhere, own_written, pace }
+        App {
+            cfg,
+            roots,
+            root_keys,
+            run,
+            readings,
+            on_disk,
+            me,
+            elsewhere,
+            own_written,
+            pace,
+            memo: Default::default(),
+        }
     }
 
     /// Every other device apart, their last eight days (`status`'s line per device).
@@ -224,7 +238,7 @@ impl App {
         });
         let (cache, db) = (&self.cfg.cache, self.run.db.id);
         ev.calibration = key
-            .and_then(|k| memo::get(cache, db, p, k))
+            .and_then(|k| self.memo.get_or_init(|| memo::load(cache, db)).percent(p, k))
             .map(|(five, seven)| Calibration { five, seven })
             .or(key.is_none().then(Calibration::default));
         let learned = ev.calibration.is_none();
@@ -239,7 +253,7 @@ impl App {
             }
             h.finish()
         });
-        ev.account = walk_key.and_then(|k| memo::get_account(cache, db, p, k));
+        ev.account = walk_key.and_then(|k| self.memo.get_or_init(|| memo::load(cache, db)).account(p, k));
         let walked = ev.account.is_none();
         let limits = Configured { cost_usd: self.cfg.limit_cost.of(p), ..self.cfg.forecast.limits };
         let settings = forecast::Settings { learn_limit: p.spec().learns_limit, limits, ..self.cfg.forecast };

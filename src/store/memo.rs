@@ -49,8 +49,34 @@ fn lines(cache: &Cache, db: u64) -> Vec<Line> {
         .collect()
 }
 
-fn get_figures(cache: &Cache, db: u64, kind: &str, p: Provider, k: u64) -> Option<Vec<Option<u64>>> {
-    lines(cache, db).into_iter().find(|(q, pp, kk, _)| q == kind && *pp == p && *kk == k).map(|l| l.3)
+/// The file as read once for a run (every tool's answers of both kinds: a read each cost a warm
+/// prompt with two tools and other devices four reads of it).
+pub struct Memo(Vec<Line>);
+
+pub fn load(cache: &Cache, db: u64) -> Memo {
+    Memo(lines(cache, db))
+}
+
+impl Memo {
+    fn figures(&self, kind: &str, p: Provider, k: u64) -> Option<&[Option<u64>]> {
+        self.0.iter().find(|(q, pp, kk, _)| q == kind && *pp == p && *kk == k).map(|l| l.3.as_slice())
+    }
+
+    /// The costs learned for `p` when what they stood on had key `k`.
+    pub fn percent(&self, p: Provider, k: u64) -> Option<Costs> {
+        let [c5, c7] = *self.figures("percent", p, k)? else { return None };
+        Some((c5.map(f64::from_bits), c7.map(f64::from_bits)))
+    }
+
+    /// The account's windows walked for `p` when what they stood on had key `k`.
+    pub fn account(&self, p: Provider, k: u64) -> Option<AccountWindows> {
+        let [tokens, cost_hi, cost_lo, held] = *self.figures("account", p, k)? else { return None };
+        let largest = match (tokens, cost_hi, cost_lo) {
+            (Some(t), Some(h), Some(l)) => Some((t, (u128::from(h) << 64) | u128::from(l))),
+            _ => None,
+        };
+        Some((largest, held? as usize))
+    }
 }
 
 fn put_figures(cache: &Cache, db: u64, kind: &str, p: Provider, k: u64, v: Vec<Option<u64>>) -> io::Result<()> {
@@ -66,11 +92,9 @@ fn put_figures(cache: &Cache, db: u64, kind: &str, p: Provider, k: u64, v: Vec<O
     cache.write_checked(Item::Calibration(db), text.as_bytes())
 }
 
-/// The costs learned for `p` when what they stood on had key `k`.
-pub fn get(cache: &Cache, db: u64, p: Provider, k: u64) -> Option<Costs> {
-    let v = get_figures(cache, db, "percent", p, k)?;
-    let [c5, c7] = v[..] else { return None };
-    Some((c5.map(f64::from_bits), c7.map(f64::from_bits)))
+#[cfg(test)]
+fn get(cache: &Cache, db: u64, p: Provider, k: u64) -> Option<Costs> {
+    load(cache, db).percent(p, k)
 }
 
 /// Keeps the costs learned for `p` (a cache that cannot be written only means learning them again).
@@ -78,15 +102,9 @@ pub fn put(cache: &Cache, db: u64, p: Provider, k: u64, c: Costs) -> io::Result<
     put_figures(cache, db, "percent", p, k, vec![c.0.map(f64::to_bits), c.1.map(f64::to_bits)])
 }
 
-/// The account's windows walked for `p` when what they stood on had key `k`.
-pub fn get_account(cache: &Cache, db: u64, p: Provider, k: u64) -> Option<AccountWindows> {
-    let v = get_figures(cache, db, "account", p, k)?;
-    let [tokens, cost_hi, cost_lo, held] = v[..] else { return None };
-    let largest = match (tokens, cost_hi, cost_lo) {
-        (Some(t), Some(h), Some(l)) => Some((t, (u128::from(h) << 64) | u128::from(l))),
-        _ => None,
-    };
-    Some((largest, held? as usize))
+#[cfg(test)]
+fn get_account(cache: &Cache, db: u64, p: Provider, k: u64) -> Option<AccountWindows> {
+    load(cache, db).account(p, k)
 }
 
 /// Keeps the account's windows walked for `p`.
