@@ -238,7 +238,7 @@ impl App {
         });
         let (cache, db) = (&self.cfg.cache, self.run.db.id);
         ev.calibration = key
-            .and_then(|k| self.memo.get_or_init(|| memo::load(cache, db)).percent(p, k))
+            .and_then(|k| self.memo().percent(p, k))
             .map(|(five, seven)| Calibration { five, seven })
             .or(key.is_none().then(Calibration::default));
         let learned = ev.calibration.is_none();
@@ -246,14 +246,14 @@ impl App {
         // minute, this machine's calls and the other devices' hours.
         let walk_key = (!ev.elsewhere.is_empty()).then(|| {
             let t = ledger.sum_between(i64::MIN, now);
-            let mut h = crate::ground::hash::Hasher::new("account-windows");
+            let mut h = Hasher::new("account-windows");
             h.u64((now / 60_000) as u64).u64(t.entries).part(&t.sums.cost.to_le_bytes());
             for (start, calls, sums) in ev.elsewhere.iter() {
                 h.u64(*start as u64).u64(*calls).part(&sums.cost.to_le_bytes()).u64(sums.total());
             }
             h.finish()
         });
-        ev.account = walk_key.and_then(|k| self.memo.get_or_init(|| memo::load(cache, db)).account(p, k));
+        ev.account = walk_key.and_then(|k| self.memo().account(p, k));
         let walked = ev.account.is_none();
         let limits = Configured { cost_usd: self.cfg.limit_cost.of(p), ..self.cfg.forecast.limits };
         let settings = forecast::Settings { learn_limit: p.spec().learns_limit, limits, ..self.cfg.forecast };
@@ -331,10 +331,14 @@ impl App {
     pub fn open_since(&self, p: Provider, since: i64) -> usize {
         let Some(awaits) = p.spec().awaiting else { return 0 };
         // A file last written before the range holds no call in it.
-        let since_ms = since;
-        let since = i128::from(since) * 1_000_000;
-        let files = self.run.db.state.files.iter().filter(|f| f.provider == p && i128::from(f.mtime_ns) > since);
-        files.filter(|f| ends_open(crate::ground::platform::path_of(&f.path), awaits, self.cfg.now, since_ms)).count()
+        let since_ns = i128::from(since) * 1_000_000;
+        let files = self.run.db.state.files.iter().filter(|f| f.provider == p && i128::from(f.mtime_ns) > since_ns);
+        files.filter(|f| ends_open(crate::ground::platform::path_of(&f.path), awaits, self.cfg.now, since)).count()
+    }
+
+    /// What the forecast worked out before, read once a run.
+    fn memo(&self) -> &memo::Memo {
+        self.memo.get_or_init(|| memo::load(&self.cfg.cache, self.run.db.id))
     }
 
     /// Whether a file of `p` written in the last hour holds a session still open whose calls wait for

@@ -156,11 +156,15 @@ fn window_end(ledger: &Ledger, block: Option<&BlockNow>, elsewhere: &[(i64, u64,
 /// limit, and call a window full that another machine shows at 44%.
 fn learned_from(view: &crate::ledger::BlockView, account: AccountWindows, now: i64) -> (Option<(u64, Pico)>, usize) {
     let (largest, meaningful) = (view.largest_completed(now), view.meaningful_completed(now));
-    let larger = |a: Option<(u64, Pico)>, b: Option<(u64, Pico)>| match (a, b) {
+    (larger(largest, account.0), meaningful.max(account.1))
+}
+
+/// The larger of two (tokens, cost) maxima, each figure apart.
+fn larger(a: Option<(u64, Pico)>, b: Option<(u64, Pico)>) -> Option<(u64, Pico)> {
+    match (a, b) {
         (Some(a), Some(b)) => Some((a.0.max(b.0), a.1.max(b.1))),
         (a, b) => a.or(b),
-    };
-    (larger(largest, account.0), meaningful.max(account.1))
+    }
 }
 
 /// The account's completed windows over the days the other devices' hours cover (`account`): a sum
@@ -174,7 +178,7 @@ fn account_windows(local: &Local, now: i64) -> AccountWindows {
     for start in account::completed_starts(next, from, now) {
         let t = local.all_between(start - 1, start + Window::FiveHour.len_ms() - 1);
         let v = (t.sums.total(), t.sums.cost);
-        largest = Some(largest.map_or(v, |(a, b): (u64, Pico)| (a.max(v.0), b.max(v.1))));
+        largest = larger(largest, Some(v));
         held += usize::from(t.entries >= crate::ledger::MEANINGFUL_CALLS);
     }
     (largest, held)
