@@ -190,7 +190,7 @@ impl App {
             None => Default::default(),
         };
         let hits = st.hits.iter().map(|o| o.value).filter(|h| h.provider == p && h.at <= now).collect();
-        Evidence { readings, hits, calibration: None, account: None, elsewhere }
+        Evidence { readings, hits, calibration: None, account: None, window_end: None, elsewhere }
     }
 
     /// Every reading of `p` that counts at `now`, the newest per window and allowance, each with
@@ -254,18 +254,27 @@ impl App {
             h.finish()
         });
         ev.account = walk_key.and_then(|k| self.memo().account(p, k));
-        let walked = ev.account.is_none();
+        ev.window_end = walk_key.and_then(|k| self.memo().window_end(p, k));
+        let (walked, ended) = (ev.account.is_none(), ev.window_end.is_none());
         let limits = Configured { cost_usd: self.cfg.limit_cost.of(p), ..self.cfg.forecast.limits };
         let settings = forecast::Settings { learn_limit: p.spec().learns_limit, limits, ..self.cfg.forecast };
         let mut r = forecast::compute(&ledger, &ev, now, &settings);
         if self.session_open(p) {
             r.gauges.iter_mut().for_each(|g| g.partial = true);
         }
-        if let (true, Some(k), None) = (learned, key, ledger.fault()) {
-            let _ = memo::put(cache, db, p, k, (r.calibration.five, r.calibration.seven));
+        // What was worked out afresh is kept, in one write; nothing from a ledger that failed a read.
+        let mut keep = Vec::new();
+        if let (true, Some(k)) = (learned, key) {
+            keep.push((k, memo::Answer::Percent((r.calibration.five, r.calibration.seven))));
         }
-        if let (true, Some(k), Some(a), None) = (walked, walk_key, r.account, ledger.fault()) {
-            let _ = memo::put_account(cache, db, p, k, a);
+        if let (true, Some(k), Some(a)) = (walked, walk_key, r.account) {
+            keep.push((k, memo::Answer::Account(a)));
+        }
+        if let (true, Some(k), Some(end)) = (ended, walk_key, r.window_end) {
+            keep.push((k, memo::Answer::WindowEnd(end)));
+        }
+        if ledger.fault().is_none() {
+            let _ = memo::put(cache, db, p, &keep);
         }
         match ledger.fault() {
             Some(f) => {

@@ -288,12 +288,20 @@ fn a_device_learns_the_accounts_limit_from_every_devices_windows() {
     };
     assert!((limit(&a.s.status(now)) - own).abs() < 1e-6, "alone: its own largest block");
     b.status(now);
-    let with_b = limit(&a.status(now));
+    let first = a.status(now);
+    let with_b = limit(&first);
     assert!(
         (with_b - 2.0 * recent).abs() < 1e-6,
         "with the other device ${with_b}, the account's largest ${}",
         2.0 * recent
     );
+    // The account's walks (its completed windows, the end of the one running) are kept for the next
+    // run over the same use in the same minute, which answers the same from them.
+    let kept = std::fs::read_to_string(a.s.db().join("calibration")).unwrap();
+    assert!(["account claude ", "window-end claude "].iter().all(|k| kept.contains(k)), "{kept}");
+    let again = a.status(now);
+    assert!((limit(&again) - with_b).abs() < 1e-6);
+    assert_eq!(again["claude"], first["claude"]);
 }
 
 #[test]

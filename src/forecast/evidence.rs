@@ -21,6 +21,9 @@ pub struct Evidence {
     /// The account's largest completed window and how many held enough calls (see
     /// `forecast::account_windows`), when walked before over the same use; walked again when `None`.
     pub account: Option<AccountWindows>,
+    /// The end of the account's running 5-hour window when other devices worked in the last day
+    /// (`Some(None)`: none runs), when worked out before over the same use; walked again when `None`.
+    pub window_end: Option<Option<i64>>,
     /// Use on the user's other devices, by the hour it began (their sync files), in time order, hours
     /// begun by the forecast's instant: it adds to this machine's in each window. Shared, not copied
     /// (see `sync::elsewhere`).

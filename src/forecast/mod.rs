@@ -80,6 +80,9 @@ pub struct Runway {
     /// The account's windows as this answer walked or was given them (`None`: the tool learns no
     /// limit).
     pub account: Option<AccountWindows>,
+    /// The end of the account's running 5-hour window, when this answer worked it out or was given it
+    /// (`None`: not asked).
+    pub window_end: Option<Option<i64>>,
 }
 
 /// The settings the forecast takes.
@@ -201,8 +204,11 @@ pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway
         }
         None => Limit { learnable: false, ..limit::choose(&s.limits, None, None, None, 0) },
     };
-    let end5 = std::cell::OnceCell::new();
-    let end5 = || *end5.get_or_init(|| window_end(ledger, block.as_ref(), &ev.elsewhere, now));
+    let end5_once = std::cell::OnceCell::new();
+    let end5 = || {
+        *end5_once
+            .get_or_init(|| ev.window_end.unwrap_or_else(|| window_end(ledger, block.as_ref(), &ev.elsewhere, now)))
+    };
     let limit = limit
         .at_least(|| reading_floor(&local, &main, now))
         .unless_reached(|| Some(local.all_between(end5()? - Window::FiveHour.len_ms() - 1, now).sums));
@@ -254,6 +260,7 @@ pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway
         assumed,
         calibration,
         account,
+        window_end: end5_once.get().copied(),
     }
 }
 

@@ -299,3 +299,20 @@ fn the_window_is_the_accounts_whichever_device_opened_it() {
     let idle = history(&[(T0 - 20 * HOUR_MS, 1.0)]);
     assert!(runway(&idle, &other, T0 + 6 * HOUR_MS + 48 * M, Some(10.0)).five().is_none());
 }
+
+#[test]
+fn the_accounts_window_end_worked_out_before_is_taken_as_given() {
+    let hour =
+        |at: i64, usd: f64| (at, 10, crate::ground::tokens::Sums { cost: (usd * D) as u128, ..Default::default() });
+    let elsewhere: std::rc::Rc<Vec<_>> = vec![hour(T0, 1.0), hour(T0 + HOUR_MS, 1.0)].into();
+    let h = history(&[(T0 + HOUR_MS + 10 * M, 1.0)]);
+    let now = T0 + HOUR_MS + 30 * M;
+    // Walked: the account's window is 10:00-15:00, and the answer says what it walked.
+    let walked = runway(&h, &Evidence { elsewhere: elsewhere.clone(), ..Evidence::default() }, now, Some(10.0));
+    assert_eq!(walked.window_end, Some(Some(T0 + 5 * HOUR_MS)));
+    // Given (the memo of a run in the same minute over the same use): no walk, the given end.
+    let given = Evidence { elsewhere, window_end: Some(Some(T0 + 6 * HOUR_MS)), ..Evidence::default() };
+    let r = runway(&h, &given, now, Some(10.0));
+    assert_eq!(r.five().and_then(|g| g.resets_at), Some(T0 + 6 * HOUR_MS));
+    assert_eq!(r.window_end, Some(Some(T0 + 6 * HOUR_MS)));
+}

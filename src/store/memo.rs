@@ -4,7 +4,8 @@
 //! changes only when a reading makes a new pair or the calls before the newest pair change), and the
 //! account's completed windows over other devices' hours (a sum over the ledger for each: +0.7 ms a
 //! prompt with five devices' heavy weeks; its answer changes when a call or another device's hour
-//! arrives, or a window ends). One line a kind and provider in the cache folder's `calibration`
+//! arrives, or a window ends); and the end of the account's window running (a walk over a day of
+//! both, a dozen pages of the base: 0.06 ms of the 0.08 five devices cost a warm prompt). One line a kind and provider in the cache folder's `calibration`
 //! (checked as a whole, and each line): the kind, the provider, the key of what the answer stood
 //! on, its figures, a checksum. A line that does not check out is no answer: it is worked out again.
 
@@ -77,11 +78,54 @@ impl Memo {
         };
         Some((largest, held? as usize))
     }
+
+    /// The end of the account's running 5-hour window worked out for `p` when what it stood on had
+    /// key `k`: `Some(None)` when none runs.
+    pub fn window_end(&self, p: Provider, k: u64) -> Option<Option<i64>> {
+        let [end] = *self.figures("window-end", p, k)? else { return None };
+        Some(end.map(|e| e as i64))
+    }
 }
 
-fn put_figures(cache: &Cache, db: u64, kind: &str, p: Provider, k: u64, v: Vec<Option<u64>>) -> io::Result<()> {
-    let mut all: Vec<Line> = lines(cache, db).into_iter().filter(|(q, pp, _, _)| !(q == kind && *pp == p)).collect();
-    all.push((kind.to_owned(), p, k, v));
+/// An answer to keep, with the key of what it stood on.
+pub enum Answer {
+    Percent(Costs),
+    Account(AccountWindows),
+    WindowEnd(Option<i64>),
+}
+
+impl Answer {
+    fn line(&self) -> (&'static str, Vec<Option<u64>>) {
+        match *self {
+            Answer::Percent(c) => ("percent", vec![c.0.map(f64::to_bits), c.1.map(f64::to_bits)]),
+            Answer::Account((largest, held)) => {
+                let (t, h, l) = match largest {
+                    Some((t, c)) => (Some(t), Some((c >> 64) as u64), Some(c as u64)),
+                    None => (None, None, None),
+                };
+                ("account", vec![t, h, l, Some(held as u64)])
+            }
+            Answer::WindowEnd(end) => ("window-end", vec![end.map(|e| e as u64)]),
+        }
+    }
+}
+
+/// Keeps `answers` for `p` in one write, each in place of the last of its kind (a cache that cannot
+/// be written only means working them out again).
+pub fn put(cache: &Cache, db: u64, p: Provider, answers: &[(u64, Answer)]) -> io::Result<()> {
+    if answers.is_empty() {
+        return Ok(());
+    }
+    let new: Vec<Line> = answers
+        .iter()
+        .map(|(k, a)| {
+            let (kind, v) = a.line();
+            (kind.to_owned(), p, *k, v)
+        })
+        .collect();
+    let mut all: Vec<Line> =
+        lines(cache, db).into_iter().filter(|(q, pp, _, _)| !(*pp == p && new.iter().any(|n| &n.0 == q))).collect();
+    all.extend(new);
     let text: String = all
         .iter()
         .map(|(kind, p, k, v)| {
@@ -97,23 +141,9 @@ fn get(cache: &Cache, db: u64, p: Provider, k: u64) -> Option<Costs> {
     load(cache, db).percent(p, k)
 }
 
-/// Keeps the costs learned for `p` (a cache that cannot be written only means learning them again).
-pub fn put(cache: &Cache, db: u64, p: Provider, k: u64, c: Costs) -> io::Result<()> {
-    put_figures(cache, db, "percent", p, k, vec![c.0.map(f64::to_bits), c.1.map(f64::to_bits)])
-}
-
 #[cfg(test)]
 fn get_account(cache: &Cache, db: u64, p: Provider, k: u64) -> Option<AccountWindows> {
     load(cache, db).account(p, k)
-}
-
-/// Keeps the account's windows walked for `p`.
-pub fn put_account(cache: &Cache, db: u64, p: Provider, k: u64, a: AccountWindows) -> io::Result<()> {
-    let (t, h, l) = match a.0 {
-        Some((t, c)) => (Some(t), Some((c >> 64) as u64), Some(c as u64)),
-        None => (None, None, None),
-    };
-    put_figures(cache, db, "account", p, k, vec![t, h, l, Some(a.1 as u64)])
 }
 
 #[cfg(test)]
@@ -126,8 +156,8 @@ mod tests {
         let cache = Cache::new(d.path().join("cache"));
         let c = &cache;
         assert_eq!(get(c, 1, Provider::CODEX, 7), None);
-        put(c, 1, Provider::CODEX, 7, (Some(0.25e12), None)).unwrap();
-        put(c, 1, Provider::CLAUDE, 9, (None, Some(3.5e12))).unwrap();
+        put(c, 1, Provider::CODEX, &[(7, Answer::Percent((Some(0.25e12), None)))]).unwrap();
+        put(c, 1, Provider::CLAUDE, &[(9, Answer::Percent((None, Some(3.5e12))))]).unwrap();
         assert_eq!(get(c, 1, Provider::CODEX, 7), Some((Some(0.25e12), None)));
         assert_eq!(get(c, 1, Provider::CODEX, 8), None, "another key: learned again");
         assert_eq!(get(c, 1, Provider::CLAUDE, 9), Some((None, Some(3.5e12))));
@@ -150,15 +180,36 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let cache = Cache::new(d.path().join("cache"));
         let c = &cache;
-        put(c, 1, Provider::CLAUDE, 9, (Some(0.25e12), None)).unwrap();
+        put(c, 1, Provider::CLAUDE, &[(9, Answer::Percent((Some(0.25e12), None)))]).unwrap();
         // A cost past a u64 of pico-dollars ($18M) is kept whole.
         let big = (Some((7_000_000, (1u128 << 70) + 5)), 12);
-        put_account(c, 1, Provider::CLAUDE, 4, big).unwrap();
-        put_account(c, 1, Provider::CODEX, 4, (None, 0)).unwrap();
+        put(c, 1, Provider::CLAUDE, &[(4, Answer::Account(big))]).unwrap();
+        put(c, 1, Provider::CODEX, &[(4, Answer::Account((None, 0)))]).unwrap();
         assert_eq!(get_account(c, 1, Provider::CLAUDE, 4), Some(big));
         assert_eq!(get_account(c, 1, Provider::CODEX, 4), Some((None, 0)));
         assert_eq!(get_account(c, 1, Provider::CLAUDE, 5), None, "another key: walked again");
         assert_eq!(get(c, 1, Provider::CLAUDE, 9), Some((Some(0.25e12), None)), "the costs kept too");
         assert_eq!(get_account(c, 1, Provider::CLAUDE, 9), None, "one kind is not the other");
+    }
+
+    #[test]
+    fn the_running_windows_end_is_kept_in_the_same_write() {
+        let d = tempfile::tempdir().unwrap();
+        let cache = Cache::new(d.path().join("cache"));
+        let c = &cache;
+        let end = 1_770_912_000_000;
+        put(c, 1, Provider::CLAUDE, &[(9, Answer::Percent((Some(0.25e12), None)))]).unwrap();
+        put(c, 1, Provider::CLAUDE, &[(4, Answer::Account((None, 3))), (4, Answer::WindowEnd(Some(end)))]).unwrap();
+        put(c, 1, Provider::CODEX, &[(4, Answer::WindowEnd(None))]).unwrap();
+        let m = load(c, 1);
+        assert_eq!(m.window_end(Provider::CLAUDE, 4), Some(Some(end)));
+        assert_eq!(m.window_end(Provider::CODEX, 4), Some(None), "none running is an answer too");
+        assert_eq!(m.window_end(Provider::CLAUDE, 5), None, "another key: walked again");
+        assert_eq!(m.account(Provider::CLAUDE, 4), Some((None, 3)));
+        assert_eq!(m.percent(Provider::CLAUDE, 9), Some((Some(0.25e12), None)), "the others kept");
+        // A newer answer of a kind takes the older's place.
+        put(c, 1, Provider::CLAUDE, &[(6, Answer::WindowEnd(Some(end + 1)))]).unwrap();
+        let m = load(c, 1);
+        assert_eq!((m.window_end(Provider::CLAUDE, 4), m.window_end(Provider::CLAUDE, 6)), (None, Some(Some(end + 1))));
     }
 }
