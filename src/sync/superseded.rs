@@ -56,9 +56,10 @@ fn first_hour(newer: &DeviceFile, t: &ToolUse) -> Option<i64> {
 
 /// Whether every hour of `older` from `newer`'s first hour of its tool on is in `newer` as the same
 /// work (summed over models: a file kept for a prompt has them added up): an hour that had ended
-/// when `older` was written the same in every figure (the same transcripts read again), the hour
-/// then running at least as much in each (it went on). Calls alone let one file that repeated a
-/// device's calls at no cost take its use away, and a clone's lighter hour vanish into the other's.
+/// when `older` was written the same calls and tokens of every kind, priced alike (the same
+/// transcripts read again, perhaps by a newer runway with a newer price table), the hour then
+/// running at least as much (it went on). Calls alone let one file that repeated a device's calls at
+/// no cost take its use away, and a clone's lighter hour vanish into the other's.
 fn covered(older: &DeviceFile, newer: &DeviceFile) -> bool {
     let of = |d: &DeviceFile, t: &ToolUse, start: i64| -> (u64, Sums) {
         let hours = d.tools.iter().filter(|x| x.provider == t.provider).flat_map(|x| x.hours.iter());
@@ -67,14 +68,9 @@ fn covered(older: &DeviceFile, newer: &DeviceFile) -> bool {
             (c + h.calls, s)
         })
     };
-    let at_least = |(nc, n): (u64, Sums), (oc, o): (u64, Sums)| {
-        nc >= oc
-            && n.cost >= o.cost
-            && n.input >= o.input
-            && n.output >= o.output
-            && n.cache_creation >= o.cache_creation
-            && n.cache_read >= o.cache_read
-            && n.premium >= o.premium
+    let tokens = |(c, s): (u64, Sums)| [c, s.input, s.output, s.cache_creation, s.cache_read, s.premium];
+    let at_least = |n: (u64, Sums), o: (u64, Sums)| {
+        tokens(n).iter().zip(tokens(o)).all(|(n, o)| *n >= o) && (n.1.cost >= o.1.cost || priced_alike(n.1, o.1))
     };
     // And at least one ended hour the same: a clone's only hour, still running when its file was
     // written, is no evidence that the other read the same transcripts.
@@ -84,8 +80,9 @@ fn covered(older: &DeviceFile, newer: &DeviceFile) -> bool {
         Some(first) => t.hours.iter().filter(|h| h.start >= first).all(|h| {
             let (n, o) = (of(newer, t, h.start), of(older, t, h.start));
             if h.start + HOUR_MS <= older.written_at {
-                same |= n == o && o.0 > 0;
-                n == o
+                let equal = tokens(n) == tokens(o) && priced_alike(n.1, o.1);
+                same |= equal && o.0 > 0;
+                equal
             } else {
                 at_least(n, o)
             }
@@ -93,6 +90,17 @@ fn covered(older: &DeviceFile, newer: &DeviceFile) -> bool {
     });
     all && same
 }
+
+/// Whether two costs of the same tokens can be one price table and a newer one: within a factor of
+/// `REPRICED` of each other, the same included (a table reprices a model; it does not make an hour
+/// nothing, nor ten times what it was), or the older priced nothing of it (its model had no price).
+fn priced_alike(n: Sums, o: Sums) -> bool {
+    let (lo, hi) = (n.cost.min(o.cost), n.cost.max(o.cost));
+    hi <= lo.saturating_mul(REPRICED) || (o.cost == 0 && o.unpriced > 0)
+}
+
+/// How far a newer price table may move an hour's cost and still be taken for the same work.
+const REPRICED: u128 = 4;
 
 #[cfg(test)]
 mod tests {
@@ -179,6 +187,25 @@ mod tests {
         // Nor one whose only hour was still running when it was written.
         let running = file("c3", 7, 2 * HOUR_MS + 60_000, &[(2, 10)]);
         assert_eq!(resolve(vec![running.clone(), busy.clone()]).0, vec![busy, running]);
+    }
+
+    #[test]
+    fn the_same_hours_priced_by_a_newer_table_count_once() {
+        // The cache made anew by a newer runway: the same calls and tokens, hour 1 priced a quarter
+        // higher, hour 2's model priced since (the older had its tokens unpriced).
+        let mut old = file("a0", 7, 5 * HOUR_MS, &[(1, 5), (2, 3)]);
+        old.tools[0].hours[1].sums = Sums { output: 300, unpriced: 300, ..Sums::default() };
+        let mut new = file("b0", 7, 6 * HOUR_MS, &[(1, 5), (2, 3)]);
+        new.tools[0].hours[0].sums.cost = new.tools[0].hours[0].sums.cost * 5 / 4;
+        let (kept, ignored) = resolve(vec![old.clone(), new.clone()]);
+        assert_eq!((kept, ignored.len()), (vec![new.clone()], 1));
+        // Other tokens, or a cost a table would not give the same tokens, are other work.
+        let mut other = new.clone();
+        other.tools[0].hours[0].sums.cache_read += 1;
+        assert_eq!(resolve(vec![old.clone(), other.clone()]).0, vec![other, old.clone()]);
+        let mut tenfold = new.clone();
+        tenfold.tools[0].hours[0].sums.cost *= 10;
+        assert_eq!(resolve(vec![old.clone(), tenfold.clone()]).0, vec![tenfold, old]);
     }
 
     #[test]
