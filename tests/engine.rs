@@ -294,4 +294,17 @@ fn a_dollar_limit_for_one_tool_leaves_the_others_alone() {
     assert_eq!(prompt("40"), "5h ~21% ↻1h00m", "every tool's");
     assert_eq!(prompt("claude=40"), "5h $8.37 ↻1h00m", "Claude's alone: Codex shows its cost");
     assert_eq!(prompt("40,codex=20"), "5h ~42% ↻1h00m", "Codex's own");
+    // In the config file, as TOML writes names and values: a table, inline or as a section.
+    let file = s.dir.path().join("config.toml");
+    for text in ["limit_cost = { claude = 40, codex = 20 }\n", "color = 'never'\n[limit_cost]\ncodex = 20\n"] {
+        std::fs::write(&file, text).unwrap();
+        let o = s
+            .cmd()
+            .env("RUNWAY_CONFIG", &file)
+            .args(["--now", "2026-05-11T12:00:00Z", "--color", "never", "prompt"])
+            .output()
+            .unwrap();
+        assert_quiet(&o);
+        assert_eq!(stdout(&o), "5h ~42% ↻1h00m", "{text}");
+    }
 }

@@ -1,4 +1,5 @@
-//! The config file: real TOML (`key = value`, one per line, no sections), read with the `toml` crate.
+//! The config file: real TOML (`key = value`, one per line, no sections but a per-tool setting's
+//! table), read with the `toml` crate.
 //! Every problem names the file, the line and the key.
 
 use std::path::Path;
@@ -23,8 +24,9 @@ fn line_of(text: &str, at: usize) -> usize {
     text[..at.min(text.len())].bytes().filter(|&b| b == b'\n').count() + 1
 }
 
-/// A TOML value as the text a flag would give.
-fn as_text(v: &DeValue) -> Result<String, String> {
+/// A TOML value as the text a flag would give; a table, for a setting that takes one (`table`), as
+/// `name=value,…` (`limit_cost = { claude = 40, codex = 20 }`, or a `[limit_cost]` section).
+fn as_text(v: &DeValue, table: bool) -> Result<String, String> {
     Ok(match v {
         DeValue::String(s) => s.to_string(),
         DeValue::Integer(i) => {
@@ -39,6 +41,18 @@ fn as_text(v: &DeValue) -> Result<String, String> {
                 match i.get_ref() {
                     DeValue::String(s) => parts.push(s.to_string()),
                     _ => return Err("expected a list of strings".into()),
+                }
+            }
+            parts.join(",")
+        }
+        DeValue::Table(t) if table => {
+            let mut parts = Vec::new();
+            for (k, v) in t.iter() {
+                match v.get_ref() {
+                    DeValue::Table(_) | DeValue::Array(_) => {
+                        return Err(format!("`{}`: expected a value", k.get_ref()));
+                    }
+                    v => parts.push(format!("{}={}", k.get_ref(), as_text(v, false)?)),
                 }
             }
             parts.join(",")
@@ -82,15 +96,15 @@ pub fn parse(text: &str, path: &Path) -> (Vec<Line>, Vec<String>) {
     for (k, v) in table.get_ref().iter() {
         let line = line_of(&text, k.span().start);
         let key = k.get_ref().to_string();
-        if settings::find(&key).is_none() {
+        let Some(setting) = settings::find(&key) else {
             let problem = match v.get_ref() {
                 DeValue::Table(_) => format!("unknown section `{key}` (see `runway config`)"),
                 _ => settings::unknown(&key),
             };
             bad.push((line, format!("{}: {problem}", where_(line))));
             continue;
-        }
-        match as_text(v.get_ref()) {
+        };
+        match as_text(v.get_ref(), setting.table) {
             Ok(text) => out.push(Line { key, text, line }),
             Err(e) => bad.push((line, format!("{}, `{key}`: {e}", where_(line)))),
         }
@@ -162,5 +176,23 @@ mod tests {
         assert!(p[1].starts_with("/c/config.toml line 4: not valid TOML"), "{p:?}");
         let (_, p) = keys("providers = [1, 2]\n");
         assert_eq!(p, vec!["/c/config.toml line 1, `providers`: expected a list of strings"]);
+    }
+
+    #[test]
+    fn a_per_tool_setting_takes_a_table() {
+        let (l, p) = keys("limit_cost = { claude = 40, codex = 20.5 }\n");
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(l, vec![("limit_cost".into(), "claude=40,codex=20.5".into(), 1)]);
+        let (l, p) = keys("warn_at = 60\n\n[limit_cost]\nclaude = 40\ncodex = '20'\n");
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(l[1], ("limit_cost".into(), "claude=40,codex=20".into(), 3));
+        // Any other setting has no table, and a table holds values.
+        let (_, p) = keys("warn_at = { claude = 60 }\n");
+        assert_eq!(
+            p,
+            vec!["/c/config.toml line 1, `warn_at`: runway's config has no sections; put its keys at the top level"]
+        );
+        let (_, p) = keys("limit_cost = { claude = [40] }\n");
+        assert_eq!(p, vec!["/c/config.toml line 1, `limit_cost`: `claude`: expected a value"]);
     }
 }

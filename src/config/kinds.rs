@@ -12,6 +12,8 @@ use crate::render::style::Color;
 /// A kind of setting value.
 pub trait Kind {
     type Value: Clone + std::fmt::Debug;
+    /// A TOML table of names and values is this kind's `name=value,…` (`limit_cost = { claude = 40 }`).
+    const TABLE: bool = false;
     fn parse(s: &str) -> Result<Self::Value, String>;
     /// The value as text that parses back to it.
     fn show(v: &Self::Value) -> String;

@@ -40,6 +40,7 @@ fn dollars(s: &str) -> Result<f64, String> {
 pub struct DollarsPerTool;
 impl Kind for DollarsPerTool {
     type Value = PerTool;
+    const TABLE: bool = true;
     fn show(v: &PerTool) -> String {
         let all = v.all.map(|a| a.to_string());
         let each =

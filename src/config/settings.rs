@@ -16,6 +16,8 @@ pub struct Setting {
     pub value_name: &'static str,
     pub default: &'static str,
     pub help: &'static str,
+    /// A TOML table is the value's `name=value,…` (see `Kind::TABLE`).
+    pub table: bool,
 }
 
 impl Setting {
@@ -39,6 +41,7 @@ macro_rules! settings {
             value_name: $value_name,
             default: $default,
             help: $help,
+            table: <$kind as Kind>::TABLE,
         },)*];
 
         impl Values {
@@ -76,7 +79,7 @@ settings! {
     now: kinds::Instant = "", "now", "RFC3339",
         "Answer as of this instant (RFC 3339); entries after it do not exist yet. Default: the clock";
     limit_cost: per_tool::DollarsPerTool = "", "limit-cost", "USD",
-        "Limit of the 5-hour window in API-equivalent dollars: one for every tool (`40`), or each its own (`claude=40,codex=20`; `40,codex=20` is 40 for all but Codex). Default: learned";
+        "Limit of the 5-hour window in API-equivalent dollars: one for every tool (`40`), or each its own (`claude=40,codex=20`, in the config file also a table, `limit_cost = { claude = 40, codex = 20 }`; `40,codex=20` is 40 for all but Codex). Default: learned";
     limit_tokens: kinds::Tokens = "", "limit-tokens", "N",
         "Limit of the 5-hour window in tokens. Default: learned";
     premium_requests: kinds::Amount = "", -, "N",
