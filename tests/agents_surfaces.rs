@@ -142,6 +142,17 @@ fn the_report_says_which_copilot_sessions_have_no_end() {
     let args = ["--now", "2026-07-05T04:10:00Z", "--providers", "copilot", "report", "--by", "session"];
     let text = stdout(&s.cmd().env("RUNWAY_REPORT_CHUNK", "2").args(args).output().unwrap());
     assert!(text.contains(note), "{text}");
+    // In JSON, beside ccusage's keys, per tool that has any; by block too, and a chunk at a time.
+    let json = |since: &str, by: &str, chunk: &str| {
+        let args = ["--now", "2026-07-05T04:10:00Z", "--providers", "copilot", "report", "--json", "--since", since];
+        json_of(&s.cmd().env("RUNWAY_REPORT_CHUNK", chunk).args(args).args(["--by", by]).output().unwrap())["runway"]
+            ["openSessions"]
+            .clone()
+    };
+    for (by, chunk) in [("day", ""), ("block", ""), ("session", "2")] {
+        assert_eq!(json("2026-06-01", by, chunk), serde_json::json!({ "copilot": 2 }), "{by}");
+        assert_eq!(json("2026-07-01", by, chunk), serde_json::json!({}), "{by}");
+    }
 }
 
 /// A tool's variable set one folder too deep (`GEMINI_CLI_HOME` is the home the CLI puts `.gemini`

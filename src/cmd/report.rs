@@ -78,19 +78,21 @@ fn devices(app: &App, rep: &mut Report, from: i64, to: i64) {
 }
 
 /// The sessions of the range whose tool writes their input and cache tokens at their end and that
-/// have none written (GitHub Copilot's): their rows are short of those, said under the table.
-fn open_note(app: &App, from: i64) -> String {
+/// have none written (GitHub Copilot's), per tool that has any: their rows are short of those.
+fn open_sessions(app: &App, from: i64) -> Vec<(Provider, usize)> {
+    app.cfg.providers.iter().map(|&p| (p, app.open_since(p, from))).filter(|(_, n)| *n > 0).collect()
+}
+
+/// `open_sessions`, said under the table.
+fn open_note(open: &[(Provider, usize)]) -> String {
     let mut out = String::new();
-    for &p in &app.cfg.providers {
-        let n = app.open_since(p, from);
-        if n > 0 {
-            let (s, have) = if n == 1 { ("", "has") } else { ("s", "have") };
-            out += &format!(
-                "({n} {} session{s} of this range {have} no end written: the input and cache tokens and premium \
-                 requests the tool writes at a session's end are not counted)\n",
-                p.title()
-            );
-        }
+    for &(p, n) in open {
+        let (s, have) = if n == 1 { ("", "has") } else { ("s", "have") };
+        out += &format!(
+            "({n} {} session{s} of this range {have} no end written: the input and cache tokens and premium \
+             requests the tool writes at a session's end are not counted)\n",
+            p.title()
+        );
     }
     out
 }
@@ -107,13 +109,14 @@ fn chunked(
     let model = |m: u16| app.model_name(m);
     let style = &app.cfg.style;
     let total = rows.total.clone();
+    let open = open_sessions(app, from);
     let r = if args.json {
         super::emit_with(|w| {
-            render::report_json::write_rows(By::Session, rows.by_ref(), &total, &model, style.ascii, w)?;
+            render::report_json::write_rows(By::Session, rows.by_ref(), &total, &model, style.ascii, &open, w)?;
             w.write_all(b"\n")
         })
     } else {
-        let note = open_note(app, from);
+        let note = open_note(&open);
         super::emit_with(|w| {
             render::report::write_table(By::Session, rows.clone(), &total, &model, style, app.cfg.columns, w)?;
             w.write_all(style.text(&note).as_bytes())
@@ -196,13 +199,14 @@ pub fn run(cfg: Config, args: ReportArgs) -> io::Result<ExitCode> {
     };
     let model = |m: u16| rep.names.get(m as usize).cloned().unwrap_or_else(|| app.model_name(m));
     let style = &app.cfg.style;
+    let open = open_sessions(&app, from);
     let r = if args.json {
         super::emit_with(|w| {
-            render::report_json::write(&rep, &model, style.ascii, w)?;
+            render::report_json::write(&rep, &model, style.ascii, &open, w)?;
             w.write_all(b"\n")
         })
     } else {
-        let note = open_note(&app, from);
+        let note = open_note(&open);
         emit(&style.text(&(render::report::table(&rep, &model, style, app.cfg.columns) + &note)))
     };
     super::timings(&app, started);

@@ -199,7 +199,7 @@ fn gap(from: i64, to: i64) -> Value {
     })
 }
 
-fn blocks(rep: &Report, model: &dyn Fn(u16) -> String) -> Value {
+fn blocks(rep: &Report, model: &dyn Fn(u16) -> String, open: &[(Provider, usize)]) -> Value {
     let mut out = Vec::new();
     for &p in Provider::ALL {
         let mut last: Option<i64> = None;
@@ -214,7 +214,15 @@ fn blocks(rep: &Report, model: &dyn Fn(u16) -> String) -> Value {
         }
     }
     out.sort_by_key(|(t, _)| *t);
-    json!({ "blocks": out.into_iter().map(|(_, v)| v).collect::<Vec<_>>() })
+    json!({ "blocks": out.into_iter().map(|(_, v)| v).collect::<Vec<_>>(), "runway": report_extra(open) })
+}
+
+/// What runway adds to a report beside ccusage's keys: `openSessions`, per tool, its sessions of the
+/// range that have no end written (GitHub Copilot's input and cache tokens come at a session's end:
+/// their rows are short of them), only tools that have any.
+fn report_extra(open: &[(Provider, usize)]) -> Value {
+    let open: serde_json::Map<String, Value> = open.iter().map(|(p, n)| (p.name().to_owned(), json!(n))).collect();
+    json!({ "openSessions": open })
 }
 
 /// The report as pretty-printed JSON, written as it is made: over 100k sessions the text is 95 MB,
@@ -224,13 +232,14 @@ pub fn write(
     rep: &Report,
     model: &dyn Fn(u16) -> String,
     ascii: bool,
+    open: &[(Provider, usize)],
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     if rep.by == By::Block {
         let mut ser = serde_json::Serializer::with_formatter(out, Pretty { inner: PrettyFormatter::new(), ascii });
-        return blocks(rep, model).serialize(&mut ser).map_err(std::io::Error::from);
+        return blocks(rep, model, open).serialize(&mut ser).map_err(std::io::Error::from);
     }
-    write_rows(rep.by, rep.rows.iter(), &rep.total, model, ascii, out)
+    write_rows(rep.by, rep.rows.iter(), &rep.total, model, ascii, open, out)
 }
 
 /// `write` of rows that come one at a time (not blocks), with their totals.
@@ -240,6 +249,7 @@ pub fn write_rows<R: std::borrow::Borrow<Row>>(
     total: &Acc,
     model: &dyn Fn(u16) -> String,
     ascii: bool,
+    open: &[(Provider, usize)],
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let mut ser = serde_json::Serializer::with_formatter(out, Pretty { inner: PrettyFormatter::new(), ascii });
@@ -256,14 +266,18 @@ pub fn write_rows<R: std::borrow::Borrow<Row>>(
     };
     let rows = Rows(std::cell::RefCell::new(rows), by, model);
     let totals = sums(&total.totals.sums);
-    // ccusage's keys are in alphabetical order: `daily` before `totals`, `totals` before `weekly`.
-    let mut m = ser.serialize_map(Some(2)).map_err(std::io::Error::from)?;
-    if name < "totals" {
-        m.serialize_entry(name, &rows)?;
-        m.serialize_entry("totals", &totals)?;
-    } else {
-        m.serialize_entry("totals", &totals)?;
-        m.serialize_entry(name, &rows)?;
+    // ccusage's keys are in alphabetical order (`daily` before `totals`, `totals` before `weekly`),
+    // and runway's own beside them.
+    let extra = report_extra(open);
+    let mut keys = [name, "runway", "totals"];
+    keys.sort_unstable();
+    let mut m = ser.serialize_map(Some(3)).map_err(std::io::Error::from)?;
+    for k in keys {
+        match k {
+            "runway" => m.serialize_entry(k, &extra)?,
+            "totals" => m.serialize_entry(k, &totals)?,
+            _ => m.serialize_entry(k, &rows)?,
+        }
     }
     SerializeMap::end(m).map_err(std::io::Error::from)
 }
@@ -344,7 +358,7 @@ mod tests {
         };
         let text = |ascii: bool| {
             let mut out = Vec::new();
-            write(&rep, &|_| "model".into(), ascii, &mut out).unwrap();
+            write(&rep, &|_| "model".into(), ascii, &[], &mut out).unwrap();
             String::from_utf8(out).unwrap()
         };
         let (plain, ascii) = (text(false), text(true));
