@@ -79,8 +79,12 @@ fn report(eng: &App, problems: &[String]) -> String {
             let _ = writeln!(o, "            {why}: {}", clean(&String::from_utf8_lossy(&f.path)));
         }
     }
-    let (blind, capped, links_up) = crate::read::scan::unreadable_dirs(&eng.roots);
-    o += &paths("link", "to a folder above the history, not followed (it holds everything else too)", &links_up);
+    let (blind, capped, unfollowed) = crate::read::scan::unreadable_dirs(&eng.roots);
+    o += &paths(
+        "link",
+        "to a folder above the history (it holds everything else too) or in /proc or /sys, not followed",
+        &unfollowed,
+    );
     if capped {
         let _ = writeln!(
             o,

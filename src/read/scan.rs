@@ -68,7 +68,7 @@ fn under(dir: &[u8], child: &[u8]) -> bool {
 /// the links to a folder above a root it did not follow, for `doctor`: a walk of its own (a prompt's scan keeps no note of them).
 pub fn unreadable_dirs(roots: &[Root]) -> (Vec<Vec<u8>>, bool, Vec<Vec<u8>>) {
     let w = walked(roots, MAX_DIRS);
-    (w.unreadable, w.capped, w.links_up)
+    (w.unreadable, w.capped, w.unfollowed)
 }
 
 /// `MAX_DIRS`, for `doctor`'s words.
@@ -255,8 +255,8 @@ fn relist(state: Table, dirty: &[usize]) -> (Vec<DirEntry>, Vec<Change>, u64) {
             let md = if ft.is_symlink() { fs::metadata(&p) } else { ent.metadata() };
             let Ok(md) = md else { continue };
             if md.is_dir() {
-                if ft.is_symlink() && w.above_a_root(&md, &p) {
-                    w.links_up.push(pb);
+                if ft.is_symlink() && w.not_followed(&md, &p) {
+                    w.unfollowed.push(pb);
                 } else if !known_dirs.contains(pb.as_slice())
                     && descend(d.provider, d.depth, platform::bytes(&ent.file_name()))
                 {

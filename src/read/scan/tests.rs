@@ -199,8 +199,14 @@ fn a_link_to_a_folder_above_the_history_is_not_followed() {
     fs::write(d.path().join("elsewhere.jsonl"), "x\n").unwrap();
     std::os::unix::fs::symlink(d.path(), projects.join("up")).unwrap();
     std::os::unix::fs::symlink(d.path().join("home"), projects.join("p/home")).unwrap();
+    // Nor one into the kernel's own trees, through another link too; a real folder reached through
+    // `/proc` is followed (a link to `/proc/self/cwd` is the folder the run started in).
+    std::os::unix::fs::symlink("/proc", projects.join("proc")).unwrap();
+    std::os::unix::fs::symlink("/sys/kernel", d.path().join("k")).unwrap();
+    std::os::unix::fs::symlink(d.path().join("k"), projects.join("p/k")).unwrap();
     let roots = vec![Root { provider: Provider::CLAUDE, path: projects.clone() }];
     let w = walked(&roots, MAX_DIRS);
     assert_eq!(w.files.len(), 1, "only the history's own file");
-    assert_eq!(w.links_up.len(), 2);
+    assert_eq!(w.unfollowed.len(), 4);
+    assert!(!walker::in_kernel_tree(Path::new("/proc/self/cwd")));
 }

@@ -35,8 +35,8 @@ pub struct Walker {
     pub roots: Vec<std::path::PathBuf>,
     /// The folders above the roots, found when a first link to a folder is met.
     pub above: Option<HashSet<(u64, u64)>>,
-    /// Links to a folder above a root, not followed.
-    pub links_up: Vec<Vec<u8>>,
+    /// Links not followed: to a folder above a root, or into a kernel's own tree.
+    pub unfollowed: Vec<Vec<u8>>,
 }
 
 impl Walker {
@@ -51,12 +51,18 @@ impl Walker {
             capped: false,
             roots,
             above: None,
-            links_up: Vec::new(),
+            unfollowed: Vec::new(),
         }
     }
 
-    /// Whether a folder reached through a link is one above a root.
-    pub fn above_a_root(&mut self, md: &Metadata, path: &Path) -> bool {
+    /// Whether a folder reached through a link is one the walk leaves alone: one above a root, or
+    /// one in `/proc` or `/sys`, where the kernel shows itself (no history there; `/proc`'s folders
+    /// change all the time, so each prompt listed some again: 30 ms a prompt, 9 without).
+    pub fn not_followed(&mut self, md: &Metadata, path: &Path) -> bool {
+        self.above_a_root(md, path) || in_kernel_tree(path)
+    }
+
+    fn above_a_root(&mut self, md: &Metadata, path: &Path) -> bool {
         let roots = &self.roots;
         let above = self.above.get_or_insert_with(|| {
             let mut set = HashSet::new();
@@ -72,7 +78,16 @@ impl Walker {
         });
         above.contains(&identity(path, md))
     }
+}
 
+/// Whether `path`, links resolved, is in a tree the kernel makes up (Linux's `/proc` and `/sys`;
+/// `/dev` is left: a history kept in `/dev/shm` is one).
+pub(super) fn in_kernel_tree(path: &Path) -> bool {
+    let real = platform::canonical(path).unwrap_or_else(|_| path.to_path_buf());
+    ["/proc", "/sys"].iter().any(|k| real.starts_with(k))
+}
+
+impl Walker {
     /// Records `dir` and everything below it (see `walk_all`), as a tree a link leads to when it is.
     pub fn walk(&mut self, dir: &Path, provider: Provider, depth: u8, md: &Metadata, through_link: bool) {
         let start = (dir.to_path_buf(), provider, depth, md.clone());
@@ -142,8 +157,8 @@ impl Walker {
                 };
                 let through = via || ft.is_symlink();
                 if md.is_dir() {
-                    if ft.is_symlink() && self.above_a_root(&md, &path) {
-                        self.links_up.push(platform::bytes(path.as_os_str()).to_vec());
+                    if ft.is_symlink() && self.not_followed(&md, &path) {
+                        self.unfollowed.push(platform::bytes(path.as_os_str()).to_vec());
                     } else if (provider.spec().descend)(depth, platform::bytes(&ent.file_name())) {
                         let next = (path, provider, depth.saturating_add(1), md);
                         if through { linked.push_back(next) } else { queue.push_back(next) }
