@@ -56,6 +56,31 @@ fn a_flipped_bit_anywhere_in_the_base_is_a_rebuild_never_a_figure() {
 }
 
 #[test]
+fn a_flipped_bit_the_next_update_reads_is_a_rebuild_too() {
+    // A byte flipped in a page the ledger's reads never touch but the next update's merge does (the
+    // records): every update failed on it, and the figures stayed the last good update's, for good,
+    // with no word but the log's. A new session after each flip must be counted as a fresh read does.
+    let s = Sandbox::claude_fixture();
+    assert_eq!(prompt(&s), SEG);
+    let proj = s.projects().join("-home-USER-projects-spotter");
+    let len = fs::metadata(base_of(&s.db())).unwrap().len() as usize;
+    for (k, at) in (0..len).step_by(len / 16).enumerate() {
+        let path = base_of(&s.db());
+        let mut b = fs::read(&path).unwrap();
+        let n = b.len();
+        b[at % n] ^= 0x01;
+        fs::write(&path, &b).unwrap();
+        let line = format!(
+            "{{\"type\":\"assistant\",\"sessionId\":\"n{k}\",\"requestId\":\"req_n{k}\",\"timestamp\":\"2026-02-12T20:{:02}:00Z\",\"message\":{{\"id\":\"msg_n{k}\",\"model\":\"claude-haiku-4-5\",\"usage\":{{\"input_tokens\":1000,\"output_tokens\":10}}}}}}\n",
+            k % 60
+        );
+        fs::write(proj.join(format!("new-{k}.jsonl")), line).unwrap();
+        let fresh = figures(&s.fresh_status(HOST_NOW));
+        assert_eq!(figures(&s.status(HOST_NOW)), fresh, "byte {at}");
+    }
+}
+
+#[test]
 fn a_flipped_bit_under_a_session_report_a_chunk_at_a_time_is_a_rebuild() {
     // The report over many sessions (here two a chunk, by the test knob) finds a failed page in its
     // first pass, before a row is written, and answers from the rebuild: the same rows.

@@ -126,8 +126,23 @@ impl Clock {
 }
 
 /// Updates the cache as needed and returns it ready to query. Errors are logged and reported in
-/// `info.error`; the cache returned is then the last good one.
+/// `info.error`; the cache returned is then the last good one. But a part of the cache that fails its
+/// check on the way (a flipped byte in a page of records the update reads) leaves no good one: every
+/// later update failed on it, and the ledger, whose reads never touch that page, kept serving the
+/// figures of the last good update, for good. The cache is dropped and read again, once.
 pub fn refresh(opts: &Options) -> Run {
+    match refresh_once(opts) {
+        // Said in the log; the rebuilt run is no error (the helper goes on with its rounds).
+        (first, true) => {
+            drop(first);
+            refresh_once(opts).0
+        }
+        (run, false) => run,
+    }
+}
+
+/// `refresh`, and whether an update found the cache corrupt (it is then dropped).
+fn refresh_once(opts: &Options) -> (Run, bool) {
     let mut clock = Clock(Instant::now());
     let mut info = RunInfo::default();
     let wall_ns = opts.wall_ms.saturating_mul(1_000_000);
@@ -139,7 +154,7 @@ pub fn refresh(opts: &Options) -> Run {
         // Without a cache a prompt would read all history at every run: it shows nothing instead
         // (`doctor` says why), and `status` reads into memory.
         info.behind = true;
-        return Run { db, info };
+        return (Run { db, info }, false);
     }
     let sweep = walk_now(&db, opts);
     // A walk due that a prompt leaves to the helper.
@@ -156,7 +171,7 @@ pub fn refresh(opts: &Options) -> Run {
     let compaction = opts.pace == Pace::Helper && db.base.is_some() && db.needs_compaction();
     if first.is_empty() && !sweep && !compaction {
         info.behind = db.state.files.iter().any(|f| f.pending);
-        return Run { db, info };
+        return (Run { db, info }, false);
     }
     let lock = match lock(&db, opts.pace) {
         // A refused cache directory: nothing to lock, nothing to write.
@@ -172,7 +187,7 @@ pub fn refresh(opts: &Options) -> Run {
             info.busy = true;
             info.stale = stuck(&db, opts);
             info.behind = db.state.files.iter().any(|f| f.pending);
-            return Run { db, info };
+            return (Run { db, info }, false);
         }
         // No lock to take means no cache to write: read into memory, so the answer is still whole.
         Err(e) => {
@@ -207,6 +222,12 @@ pub fn refresh(opts: &Options) -> Run {
     if let Err(e) = update(&mut db, scanned, sweep, opts, &mut info, &mut clock) {
         let msg = format!("cache update failed: {e}");
         log::warn(&msg);
+        if e.kind() == io::ErrorKind::InvalidData {
+            db.invalidate(&msg);
+            drop(lock);
+            info.error = Some(msg);
+            return (Run { db, info }, true);
+        }
         info.error = Some(msg);
         db.reload(Depth::Full);
     }
@@ -216,7 +237,7 @@ pub fn refresh(opts: &Options) -> Run {
     }
     drop(lock);
     info.behind = db.state.files.iter().any(|f| f.pending);
-    Run { db, info }
+    (Run { db, info }, false)
 }
 
 /// How long another run has held the lock, when longer than a run ever should: the rescan period, and
