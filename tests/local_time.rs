@@ -52,6 +52,35 @@ fn an_unknown_zone_is_refused_outside_prompts() {
 }
 
 #[test]
+fn a_tz_that_names_no_zone_file_holds_no_prompt() {
+    // The zone library reads the file `TZ` names to its end: a FIFO held every prompt that shows a
+    // clock time (and `status`), `/dev/zero` filled memory. Such a `TZ` is said, as a bad `timezone`
+    // is: the prompt shows UTC and the marker, `status` stops.
+    let s = Sandbox::claude_fixture();
+    let fifo = s.dir.path().join("tz");
+    mkfifo(&fifo);
+    let args = ["--now", HOST_NOW, "--set", "format={label} {reset_at}", "prompt"];
+    for tz in [fifo.to_str().unwrap(), "/dev/zero", ":/dev/zero", "../../../../dev/zero"] {
+        let o = output_within(s.cmd().env("TZ", tz).args(args), 10);
+        assert_quiet(&o);
+        assert_eq!(stdout(&o), "5h ↻02:00 · runway: see doctor", "{tz}");
+        let o = output_within(s.cmd().env("TZ", tz).arg("status"), 10);
+        assert_eq!(o.status.code(), Some(2), "{tz}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("is no zone"), "{o:?}");
+    }
+    // A zone file, a zone name and a POSIX rule are zones.
+    let paris = "/usr/share/zoneinfo/Europe/Paris";
+    for tz in [paris, &format!(":{paris}"), "Europe/Paris", "CET-1CEST,M3.5.0,M10.5.0/3"] {
+        if tz.contains('/') && tz.contains("zoneinfo") && !std::path::Path::new(paris).exists() {
+            continue;
+        }
+        let o = s.cmd().env("TZ", tz).args(args).output().unwrap();
+        assert_quiet(&o);
+        assert_eq!(stdout(&o), "5h ↻03:00", "{tz}");
+    }
+}
+
+#[test]
 fn a_plain_prompt_never_reads_the_zone_database() {
     if !have("strace") {
         return;

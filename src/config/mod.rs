@@ -289,8 +289,8 @@ pub fn as_args(g: &Given) -> Vec<String> {
 /// A named zone the database does not have (a prompt checks only the name's shape, to keep the database
 /// unread unless a clock time is shown).
 fn zone_problem(name: &str) -> Option<String> {
-    let name = name.trim();
-    (!name.is_empty()).then(|| time::zone(name).err().map(|e| format!("timezone: {e}"))).flatten()
+    // With no name, the system's: a `TZ` that is none is said too (it is the setting's default).
+    time::zone(name.trim()).err().map(|e| format!("timezone: {e}"))
 }
 
 /// `runway config`: every setting, its value in effect and where that came from, and the problems
