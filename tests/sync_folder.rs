@@ -99,6 +99,16 @@ fn two_devices_meet_in_a_folder() {
     let tokens = (n("inputTokens"), n("outputTokens"), n("cacheCreationTokens"), n("cacheReadTokens"));
     assert_eq!(tokens, (d.1 + l.1, d.2 + l.2, d.3 + l.3, d.4 + l.4));
     assert!((t["totalCost"].as_f64().unwrap() - d.5 - l.5).abs() < 1e-6);
+    assert_eq!(rep["runway"]["otherDevices"]["devices"], 0, "every device is in these rows");
+    // Any other grouping is this device's calls alone, and says what it leaves out: the laptop's cost.
+    let by_day = b.report("day");
+    assert!((by_day["totals"]["totalCost"].as_f64().unwrap() - d.5).abs() < 1e-6, "{by_day}");
+    let left = &by_day["runway"]["otherDevices"];
+    assert_eq!(left["devices"], 1, "{left}");
+    assert!((left["totalCost"].as_f64().unwrap() - l.5).abs() < 1e-6, "{left} vs {}", l.5);
+    let text = stdout(&b.cmd().args(["--now", CODEX_NOW, "report"]).output().unwrap());
+    let said = format!("(this device's use alone: 1 other device in the sync folder spent ${:.2} in this range;", l.5);
+    assert!(text.contains(&said), "{text}");
 }
 
 #[test]

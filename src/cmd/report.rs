@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::ground::provider::Provider;
 use crate::ground::tokens::Entry;
 use crate::render;
+use crate::render::report_json::Notes;
 use crate::report::{Builder, By, Report, Row, hours, period, sessions};
 use crate::store::ingest::Pace;
 
@@ -44,7 +45,19 @@ fn devices(app: &App, rep: &mut Report, from: i64, to: i64) {
     for r in &mut rep.rows {
         (r.key, r.device) = (name.clone(), Some((id.clone(), true, app.cfg.wall_ms)));
     }
+    let (rows, names) = other_devices(app, from, to);
+    for r in rows {
+        rep.total.merge(&r.acc);
+        rep.rows.push(r);
+    }
+    rep.names = names;
+}
+
+/// A row for each other device the sync folder shows with use in the range, and the model names:
+/// this cache's own, then theirs.
+fn other_devices(app: &App, from: i64, to: i64) -> (Vec<Row>, Vec<String>) {
     let mut names = app.run.db.state.models.clone();
+    let mut rows = Vec::new();
     for d in app.devices_whole().devices {
         let mut id_of = |m: &str| match names.iter().position(|n| n == m) {
             Some(i) => i as u16,
@@ -63,8 +76,7 @@ fn devices(app: &App, rep: &mut Report, from: i64, to: i64) {
             }
         }
         if acc.totals.entries > 0 {
-            rep.total.merge(&acc);
-            rep.rows.push(Row {
+            rows.push(Row {
                 key: d.name,
                 project: None,
                 providers,
@@ -74,7 +86,34 @@ fn devices(app: &App, rep: &mut Report, from: i64, to: i64) {
             });
         }
     }
-    rep.names = names;
+    (rows, names)
+}
+
+/// Outside `--by device`, the other devices' use of the range is not in the rows (they are this
+/// cache's calls, by session, model, day): how many devices, and their cost, to say so.
+fn left_out(app: &App, by: By, from: i64, to: i64) -> (usize, f64) {
+    if by == By::Device || app.me.is_none() {
+        return (0, 0.0);
+    }
+    let rows = other_devices(app, from, to).0;
+    (rows.len(), rows.iter().map(|r| r.acc.totals.sums.cost as f64 / 1e12).sum())
+}
+
+fn notes(app: &App, by: By, from: i64, to: i64) -> Notes {
+    Notes { open: open_sessions(app, from), left_out: left_out(app, by, from, to) }
+}
+
+/// `left_out`, said under the table.
+fn left_out_note((n, usd): (usize, f64)) -> String {
+    match n {
+        0 => String::new(),
+        1 => format!(
+            "(this device's use alone: 1 other device in the sync folder spent ${usd:.2} in this range; `--by device` counts it)\n"
+        ),
+        n => format!(
+            "(this device's use alone: {n} other devices in the sync folder spent ${usd:.2} in this range; `--by device` counts them)\n"
+        ),
+    }
 }
 
 /// The sessions of the range whose tool writes their input and cache tokens at their end and that
@@ -103,20 +142,20 @@ fn chunked(
     app: &App,
     args: &ReportArgs,
     rows: &mut sessions::Sessions,
-    from: i64,
+    (from, to): (i64, i64),
     started: Instant,
 ) -> io::Result<ExitCode> {
     let model = |m: u16| app.model_name(m);
     let style = &app.cfg.style;
     let total = rows.total.clone();
-    let open = open_sessions(app, from);
+    let notes = notes(app, By::Session, from, to);
     let r = if args.json {
         super::emit_with(|w| {
-            render::report_json::write_rows(By::Session, rows.by_ref(), &total, &model, style.ascii, &open, w)?;
+            render::report_json::write_rows(By::Session, rows.by_ref(), &total, &model, style.ascii, &notes, w)?;
             w.write_all(b"\n")
         })
     } else {
-        let note = open_note(&open);
+        let note = open_note(&notes.open) + &left_out_note(notes.left_out);
         super::emit_with(|w| {
             render::report::write_table(By::Session, rows.clone(), &total, &model, style, app.cfg.columns, w)?;
             w.write_all(style.text(&note).as_bytes())
@@ -153,7 +192,7 @@ fn in_chunks(app: &App, args: &ReportArgs, (from, to): (i64, i64), started: Inst
         app.run.db.invalidate(&f);
         return None;
     }
-    let r = chunked(app, args, &mut rows, from, started);
+    let r = chunked(app, args, &mut rows, (from, to), started);
     // A later pass reads the pages the first one checked; should one fail all the same, the rows
     // written are not trusted in silence.
     let later = fault.borrow_mut().take();
@@ -199,14 +238,14 @@ pub fn run(cfg: Config, args: ReportArgs) -> io::Result<ExitCode> {
     };
     let model = |m: u16| rep.names.get(m as usize).cloned().unwrap_or_else(|| app.model_name(m));
     let style = &app.cfg.style;
-    let open = open_sessions(&app, from);
+    let notes = notes(&app, args.by, from, to);
     let r = if args.json {
         super::emit_with(|w| {
-            render::report_json::write(&rep, &model, style.ascii, &open, w)?;
+            render::report_json::write(&rep, &model, style.ascii, &notes, w)?;
             w.write_all(b"\n")
         })
     } else {
-        let note = open_note(&open);
+        let note = open_note(&notes.open) + &left_out_note(notes.left_out);
         emit(&style.text(&(render::report::table(&rep, &model, style, app.cfg.columns) + &note)))
     };
     super::timings(&app, started);

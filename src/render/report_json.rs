@@ -199,7 +199,7 @@ fn gap(from: i64, to: i64) -> Value {
     })
 }
 
-fn blocks(rep: &Report, model: &dyn Fn(u16) -> String, open: &[(Provider, usize)]) -> Value {
+fn blocks(rep: &Report, model: &dyn Fn(u16) -> String, notes: &Notes) -> Value {
     let mut out = Vec::new();
     for &p in Provider::ALL {
         let mut last: Option<i64> = None;
@@ -214,15 +214,29 @@ fn blocks(rep: &Report, model: &dyn Fn(u16) -> String, open: &[(Provider, usize)
         }
     }
     out.sort_by_key(|(t, _)| *t);
-    json!({ "blocks": out.into_iter().map(|(_, v)| v).collect::<Vec<_>>(), "runway": report_extra(open) })
+    json!({ "blocks": out.into_iter().map(|(_, v)| v).collect::<Vec<_>>(), "runway": notes.json() })
 }
 
-/// What runway adds to a report beside ccusage's keys: `openSessions`, per tool, its sessions of the
-/// range that have no end written (GitHub Copilot's input and cache tokens come at a session's end:
-/// their rows are short of them), only tools that have any.
-fn report_extra(open: &[(Provider, usize)]) -> Value {
-    let open: serde_json::Map<String, Value> = open.iter().map(|(p, n)| (p.name().to_owned(), json!(n))).collect();
-    json!({ "openSessions": open })
+/// What runway says of a report beside ccusage's keys (its `runway` key).
+#[derive(Debug, Default)]
+pub struct Notes {
+    /// Per tool that has any, its sessions of the range that have no end written (GitHub Copilot's
+    /// input and cache tokens come at a session's end: their rows are short of them).
+    pub open: Vec<(Provider, usize)>,
+    /// The other devices of the sync folder with use in the range that the rows leave out (every
+    /// grouping but `device`), and their cost in dollars.
+    pub left_out: (usize, f64),
+}
+
+impl Notes {
+    fn json(&self) -> Value {
+        let open: serde_json::Map<String, Value> =
+            self.open.iter().map(|(p, n)| (p.name().to_owned(), json!(n))).collect();
+        json!({
+            "openSessions": open,
+            "otherDevices": { "devices": self.left_out.0, "totalCost": self.left_out.1 },
+        })
+    }
 }
 
 /// The report as pretty-printed JSON, written as it is made: over 100k sessions the text is 95 MB,
@@ -232,14 +246,14 @@ pub fn write(
     rep: &Report,
     model: &dyn Fn(u16) -> String,
     ascii: bool,
-    open: &[(Provider, usize)],
+    notes: &Notes,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     if rep.by == By::Block {
         let mut ser = serde_json::Serializer::with_formatter(out, Pretty { inner: PrettyFormatter::new(), ascii });
-        return blocks(rep, model, open).serialize(&mut ser).map_err(std::io::Error::from);
+        return blocks(rep, model, notes).serialize(&mut ser).map_err(std::io::Error::from);
     }
-    write_rows(rep.by, rep.rows.iter(), &rep.total, model, ascii, open, out)
+    write_rows(rep.by, rep.rows.iter(), &rep.total, model, ascii, notes, out)
 }
 
 /// `write` of rows that come one at a time (not blocks), with their totals.
@@ -249,7 +263,7 @@ pub fn write_rows<R: std::borrow::Borrow<Row>>(
     total: &Acc,
     model: &dyn Fn(u16) -> String,
     ascii: bool,
-    open: &[(Provider, usize)],
+    notes: &Notes,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let mut ser = serde_json::Serializer::with_formatter(out, Pretty { inner: PrettyFormatter::new(), ascii });
@@ -268,7 +282,7 @@ pub fn write_rows<R: std::borrow::Borrow<Row>>(
     let totals = sums(&total.totals.sums);
     // ccusage's keys are in alphabetical order (`daily` before `totals`, `totals` before `weekly`),
     // and runway's own beside them.
-    let extra = report_extra(open);
+    let extra = notes.json();
     let mut keys = [name, "runway", "totals"];
     keys.sort_unstable();
     let mut m = ser.serialize_map(Some(3)).map_err(std::io::Error::from)?;
@@ -358,7 +372,7 @@ mod tests {
         };
         let text = |ascii: bool| {
             let mut out = Vec::new();
-            write(&rep, &|_| "model".into(), ascii, &[], &mut out).unwrap();
+            write(&rep, &|_| "model".into(), ascii, &Notes::default(), &mut out).unwrap();
             String::from_utf8(out).unwrap()
         };
         let (plain, ascii) = (text(false), text(true));
