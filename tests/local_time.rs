@@ -59,12 +59,15 @@ fn a_tz_that_names_no_zone_file_holds_no_prompt() {
     let s = Sandbox::claude_fixture();
     let fifo = s.dir.path().join("tz");
     mkfifo(&fifo);
+    // Relative to the folder the run starts in too, and a regular file whose size says 0.
+    std::os::unix::fs::symlink("/dev/zero", s.dir.path().join("zero")).unwrap();
     let args = ["--now", HOST_NOW, "--set", "format={label} {reset_at}", "prompt"];
-    for tz in [fifo.to_str().unwrap(), "/dev/zero", ":/dev/zero", "../../../../dev/zero"] {
-        let o = output_within(s.cmd().env("TZ", tz).args(args), 10);
+    let fifo = fifo.to_str().unwrap();
+    for tz in [fifo, "/dev/zero", ":/dev/zero", "../../../../dev/zero", "tz", ":tz", "./tz", "zero", "/proc/self/pagemap"] {
+        let o = output_within(s.cmd().current_dir(s.dir.path()).env("TZ", tz).args(args), 10);
         assert_quiet(&o);
         assert_eq!(stdout(&o), "5h ↻02:00 · runway: see doctor", "{tz}");
-        let o = output_within(s.cmd().env("TZ", tz).arg("status"), 10);
+        let o = output_within(s.cmd().current_dir(s.dir.path()).env("TZ", tz).arg("status"), 10);
         assert_eq!(o.status.code(), Some(2), "{tz}");
         assert!(String::from_utf8_lossy(&o.stderr).contains("is no zone"), "{o:?}");
     }

@@ -18,6 +18,7 @@ pub mod log;
 pub mod platform;
 pub mod provider;
 pub mod repair;
+pub mod system_zone;
 pub mod terminal;
 pub mod text;
 pub mod time;

@@ -72,30 +72,6 @@ impl Zone {
     }
 }
 
-/// A zone file is a few KiB; a `TZ` naming a larger file names no zone.
-const MAX_ZONE_FILE: u64 = 256 * 1024;
-
-/// Whether `TZ` can be read as the system's zone: one that names a file (`/…`, `:/…`) must name a
-/// small regular file, and a name must stay inside the zone database. The zone library reads the file
-/// `TZ` names to its end: a FIFO held every run that shows a clock time, `/dev/zero` filled memory.
-/// A POSIX rule (`EST5EDT,M3.2.0,M11.1.0`) reads nothing.
-fn plausible_tz(tz: Option<&std::ffi::OsStr>) -> Result<(), String> {
-    let Some(tz) = tz else { return Ok(()) };
-    let text = tz.to_string_lossy();
-    let path = text.strip_prefix(':').unwrap_or(&text);
-    let refused = || Err(format!("TZ={text:?} is no zone: a zone name, or the path of a zone file"));
-    if std::path::Path::new(path).is_absolute() {
-        match std::fs::metadata(path) {
-            Ok(m) if m.is_file() && m.len() <= MAX_ZONE_FILE => Ok(()),
-            _ => refused(),
-        }
-    } else if path.contains("..") {
-        refused()
-    } else {
-        Ok(())
-    }
-}
-
 /// Whether `name` could be a zone name, without reading the database (a prompt checks this much).
 pub fn plausible_zone(name: &str) -> Result<(), String> {
     let n = name.trim();
@@ -107,8 +83,7 @@ pub fn plausible_zone(name: &str) -> Result<(), String> {
 /// A time zone by IANA name, or the system's (`TZ`, then `/etc/localtime`) for an empty name.
 pub fn zone(name: &str) -> Result<jiff::tz::TimeZone, String> {
     if name.trim().is_empty() {
-        plausible_tz(std::env::var_os("TZ").as_deref())?;
-        return Ok(jiff::tz::TimeZone::try_system().unwrap_or(jiff::tz::TimeZone::UTC));
+        return super::system_zone::of(std::env::var_os("TZ").as_deref());
     }
     jiff::tz::TimeZone::get(name.trim())
         .map_err(|_| format!("unknown time zone {:?} (an IANA name like Europe/Paris)", name.trim()))

@@ -1,0 +1,78 @@
+//! The system's time zone: `TZ`, then the system's own setting (`/etc/localtime`). `TZ` is read here,
+//! not by the zone library, which reads whatever file `TZ` names to its end, relative to the current
+//! folder too: a FIFO held every run that shows a clock time, `/dev/zero` or `/proc/self/pagemap`
+//! (a regular file of size 0) filled memory. The same values mean the same zones otherwise: a POSIX
+//! rule, a zone name, a path under a `zoneinfo/` folder by its name, any other path as a zone file.
+
+use std::ffi::OsStr;
+use std::path::Path;
+
+use jiff::tz::TimeZone;
+
+use super::files::read_bounded;
+
+/// A zone file is a few KiB; a `TZ` naming a larger file names no zone.
+const MAX_ZONE_FILE: u64 = 256 * 1024;
+
+/// The zone `TZ` names (`None`: unset, the system's own).
+pub fn of(tz: Option<&OsStr>) -> Result<TimeZone, String> {
+    let Some(tz) = tz else { return Ok(TimeZone::try_system().unwrap_or(TimeZone::UTC)) };
+    let text = tz.to_string_lossy();
+    // Unix tools agree that an empty `TZ` is UTC.
+    if text.is_empty() {
+        return Ok(TimeZone::UTC);
+    }
+    if let Ok(z) = TimeZone::posix(&text) {
+        return Ok(z);
+    }
+    let name = text.strip_prefix(':').unwrap_or(&text);
+    let in_db = |n: &str| super::time::plausible_zone(n).ok().and_then(|_| TimeZone::get(n).ok());
+    let by_name = match name.rfind("zoneinfo/") {
+        Some(at) => in_db(&name[at + "zoneinfo/".len()..]),
+        None => in_db(name),
+    };
+    by_name
+        .or_else(|| zone_file(name))
+        .ok_or_else(|| format!("TZ={text:?} is no zone: a zone name, or the path of a zone file"))
+}
+
+/// The zone in the file at `path`: a small regular file, read no further than a zone file can be.
+fn zone_file(path: &str) -> Option<TimeZone> {
+    let bytes = read_bounded(Path::new(path), MAX_ZONE_FILE).ok()?;
+    TimeZone::tzif(path, &bytes).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn posix_rules_names_and_files_are_zones_and_nothing_else_is() {
+        let d = tempfile::tempdir().unwrap();
+        let at = |s: &str| of(Some(OsStr::new(s)));
+        let offset = |z: TimeZone| z.to_offset(jiff::Timestamp::from_second(1_770_912_000).unwrap()).seconds();
+        assert_eq!(offset(at("").unwrap()), 0);
+        assert_eq!(offset(at("CET-1CEST,M3.5.0,M10.5.0/3").unwrap()), 3600);
+        assert_eq!(offset(at("JST-9").unwrap()), 9 * 3600);
+        let paris = "/usr/share/zoneinfo/Europe/Paris";
+        if Path::new(paris).exists() {
+            for tz in ["Europe/Paris", ":Europe/Paris", paris, &format!(":{paris}")] {
+                assert_eq!(offset(at(tz).unwrap()), 3600, "{tz}");
+            }
+            // A zone file anywhere else, by its path.
+            let copy = d.path().join("zone");
+            std::fs::copy(paris, &copy).unwrap();
+            assert_eq!(offset(at(copy.to_str().unwrap()).unwrap()), 3600);
+        }
+        // Not a zone file, too large a file, a file that is no regular file, and no file at all.
+        let junk = d.path().join("junk");
+        std::fs::write(&junk, "not a zone").unwrap();
+        let big = d.path().join("big");
+        std::fs::write(&big, vec![b'T'; MAX_ZONE_FILE as usize + 1]).unwrap();
+        for tz in [junk.to_str().unwrap(), big.to_str().unwrap(), "/dev/zero", "/nowhere/zone", "Mars/Olympus"] {
+            assert!(at(tz).is_err(), "{tz}");
+        }
+        #[cfg(target_os = "linux")]
+        assert!(at("/proc/self/pagemap").is_err(), "a regular file of size 0 read past a zone's size");
+    }
+}
