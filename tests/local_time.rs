@@ -63,7 +63,9 @@ fn a_tz_that_names_no_zone_file_holds_no_prompt() {
     std::os::unix::fs::symlink("/dev/zero", s.dir.path().join("zero")).unwrap();
     let args = ["--now", HOST_NOW, "--set", "format={label} {reset_at}", "prompt"];
     let fifo = fifo.to_str().unwrap();
-    for tz in [fifo, "/dev/zero", ":/dev/zero", "../../../../dev/zero", "tz", ":tz", "./tz", "zero", "/proc/self/pagemap"] {
+    for tz in
+        [fifo, "/dev/zero", ":/dev/zero", "../../../../dev/zero", "tz", ":tz", "./tz", "zero", "/proc/self/pagemap"]
+    {
         let o = output_within(s.cmd().current_dir(s.dir.path()).env("TZ", tz).args(args), 10);
         assert_quiet(&o);
         assert_eq!(stdout(&o), "5h ↻02:00 · runway: see doctor", "{tz}");

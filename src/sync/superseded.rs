@@ -93,10 +93,12 @@ fn covered(older: &DeviceFile, newer: &DeviceFile) -> bool {
 
 /// Whether two costs of the same tokens can be one price table and a newer one: within a factor of
 /// `REPRICED` of each other, the same included (a table reprices a model; it does not make an hour
-/// nothing, nor ten times what it was), or the older priced nothing of it (its model had no price).
+/// nothing, nor ten times what it was), or the newer prices tokens the older could not (a model
+/// without a price then, perhaps beside priced ones in the same hour) and costs at least as much: no
+/// use is taken away.
 fn priced_alike(n: Sums, o: Sums) -> bool {
     let (lo, hi) = (n.cost.min(o.cost), n.cost.max(o.cost));
-    hi <= lo.saturating_mul(REPRICED) || (o.cost == 0 && o.unpriced > 0)
+    hi <= lo.saturating_mul(REPRICED) || (n.unpriced < o.unpriced && n.cost >= o.cost)
 }
 
 /// How far a newer price table may move an hour's cost and still be taken for the same work.
@@ -206,6 +208,17 @@ mod tests {
         let mut tenfold = new.clone();
         tenfold.tools[0].hours[0].sums.cost *= 10;
         assert_eq!(resolve(vec![old.clone(), tenfold.clone()]).0, vec![tenfold, old]);
+        // A model priced since beside a priced one in the same hour: the older's cost is the priced
+        // one's alone, far below the newer's; the newer prices what the older could not.
+        let mut mixed = file("a0", 7, 5 * HOUR_MS, &[(1, 5)]);
+        mixed.tools[0].hours[0].sums.unpriced = 400;
+        mixed.tools[0].hours[0].sums.cost = 100;
+        let mut priced = file("b0", 7, 6 * HOUR_MS, &[(1, 5)]);
+        priced.tools[0].hours[0].sums.cost = 5_000;
+        assert_eq!(resolve(vec![mixed.clone(), priced.clone()]).0, vec![priced.clone()]);
+        // But not one that prices it at less than the older's priced part.
+        priced.tools[0].hours[0].sums.cost = 20;
+        assert_eq!(resolve(vec![mixed.clone(), priced.clone()]).0, vec![priced, mixed]);
     }
 
     #[test]
