@@ -10,7 +10,7 @@ use crate::app::App;
 use crate::cli::ReportArgs;
 use crate::config::Config;
 use crate::ground::provider::Provider;
-use crate::ground::tokens::Entry;
+use crate::ground::tokens::{Entry, Pico};
 use crate::render;
 use crate::render::report_json::Notes;
 use crate::report::{Builder, By, Report, Row, hours, period, sessions};
@@ -91,12 +91,12 @@ fn other_devices(app: &App, from: i64, to: i64) -> (Vec<Row>, Vec<String>) {
 
 /// Outside `--by device`, the other devices' use of the range is not in the rows (they are this
 /// cache's calls, by session, model, day): how many devices, and their cost, to say so.
-fn left_out(app: &App, by: By, from: i64, to: i64) -> (usize, f64) {
+fn left_out(app: &App, by: By, from: i64, to: i64) -> (usize, Pico) {
     if by == By::Device || app.me.is_none() {
-        return (0, 0.0);
+        return (0, 0);
     }
     let rows = other_devices(app, from, to).0;
-    (rows.len(), rows.iter().map(|r| r.acc.totals.sums.cost as f64 / 1e12).sum())
+    (rows.len(), rows.iter().map(|r| r.acc.totals.sums.cost).sum())
 }
 
 fn notes(app: &App, by: By, from: i64, to: i64) -> Notes {
@@ -104,7 +104,8 @@ fn notes(app: &App, by: By, from: i64, to: i64) -> Notes {
 }
 
 /// `left_out`, said under the table.
-fn left_out_note((n, usd): (usize, f64)) -> String {
+fn left_out_note((n, cost): (usize, Pico)) -> String {
+    let usd = render::words::usd(cost);
     match n {
         0 => String::new(),
         1 => format!(

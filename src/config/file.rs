@@ -48,12 +48,17 @@ fn as_text(v: &DeValue, table: bool) -> Result<String, String> {
         DeValue::Table(t) if table => {
             let mut parts = Vec::new();
             for (k, v) in t.iter() {
-                match v.get_ref() {
+                let (name, value) = match v.get_ref() {
                     DeValue::Table(_) | DeValue::Array(_) => {
                         return Err(format!("`{}`: expected a value", k.get_ref()));
                     }
-                    v => parts.push(format!("{}={}", k.get_ref(), as_text(v, false)?)),
+                    v => (k.get_ref(), as_text(v, false)?),
+                };
+                // One name and one value each: a `,` or `=` inside would be read as more of them.
+                if [name, value.as_str()].iter().any(|t| t.contains([',', '='])) {
+                    return Err(format!("`{name}`: one name and one value, without `,` or `=`"));
                 }
+                parts.push(format!("{name}={value}"));
             }
             parts.join(",")
         }
@@ -194,5 +199,10 @@ mod tests {
         );
         let (_, p) = keys("limit_cost = { claude = [40] }\n");
         assert_eq!(p, vec!["/c/config.toml line 1, `limit_cost`: `claude`: expected a value"]);
+        // A name or a value that would read as more of them.
+        for text in ["limit_cost = { claude = \"40,codex=1\" }\n", "limit_cost = { \"claude=1,codex\" = 40 }\n"] {
+            let (l, p) = keys(text);
+            assert!(l.is_empty() && p[0].ends_with("one name and one value, without `,` or `=`"), "{p:?}");
+        }
     }
 }

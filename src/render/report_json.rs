@@ -224,8 +224,8 @@ pub struct Notes {
     /// input and cache tokens come at a session's end: their rows are short of them).
     pub open: Vec<(Provider, usize)>,
     /// The other devices of the sync folder with use in the range that the rows leave out (every
-    /// grouping but `device`), and their cost in dollars.
-    pub left_out: (usize, f64),
+    /// grouping but `device`), and their cost.
+    pub left_out: (usize, crate::ground::tokens::Pico),
 }
 
 impl Notes {
@@ -234,7 +234,7 @@ impl Notes {
             self.open.iter().map(|(p, n)| (p.name().to_owned(), json!(n))).collect();
         json!({
             "openSessions": open,
-            "otherDevices": { "devices": self.left_out.0, "totalCost": self.left_out.1 },
+            "otherDevices": { "devices": self.left_out.0, "totalCost": dollars(self.left_out.1) },
         })
     }
 }
