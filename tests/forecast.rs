@@ -190,7 +190,9 @@ fn a_month_learns_its_limit_from_its_largest_block_until_a_block_goes_past_it() 
     // The generated month has blocks enough (ten or more of ten calls or more) for the largest
     // finished one to stand for a limit: its cost, as the independent count finds it. Then the first
     // block that goes past it: at its last call the old largest was a guess the calls went through:
-    // no limit, no share, no alarm, and status --json says which guess was passed.
+    // no limit, no share, no alarm, and status --json says which guess was passed; but amber, not
+    // green: red a moment before as it neared that guess, green read as all clear at the fastest
+    // spending (more than any block before, and where the limit is nobody knows).
     let s = Sandbox::empty();
     let now = "2026-03-31T12:00:00Z";
     let end = now.parse::<jiff::Timestamp>().unwrap().as_millisecond();
@@ -219,9 +221,10 @@ fn a_month_learns_its_limit_from_its_largest_block_until_a_block_goes_past_it() 
     assert!((l["passed"]["cost_usd"].as_f64().unwrap() - largest).abs() < 1e-6, "{l} vs {largest}");
     assert_eq!(l["passed"]["learned_from"], "largest completed block");
     let seg = stdout(&s.run(&["--now", &at, "prompt", "--shell", "zsh"]));
-    for alarm in ["\x1b[31m", "\x1b[33m", "⚠", "✕", "%%"] {
+    for alarm in ["\x1b[31m", "⚠", "✕", "%%"] {
         assert!(!seg.contains(alarm), "at {at}: {seg:?}");
     }
+    assert!(seg.starts_with("%{\x1b[33m%}5h $"), "amber, its cost: {seg:?}");
     let words = stdout(&s.run(&["--now", &at, "status"]));
     assert!(words.contains(&format!("went past ${largest:.2}, the largest earlier block")), "{words}");
 }

@@ -37,6 +37,9 @@ pub struct Gauge {
     /// How much of the reported share local use explains (0-1), for a window with a reading; `None`
     /// until the cost of a percent is known (see `carried::coverage`). The rest is use elsewhere.
     pub coverage: Option<f64>,
+    /// No limit because this window went past the one learned (`Limit::passed`): it holds more than
+    /// any block before it, so that was not the limit, and where the real one is nobody knows.
+    pub beyond: bool,
     /// A floor, not the whole: a session of the tool is still open, and the part of its calls the tool
     /// writes at a session's end (Copilot's input side and premium requests) is not in yet.
     pub partial: bool,
@@ -64,6 +67,7 @@ impl Gauge {
             rate_floor: false,
             observed_at: None,
             coverage: None,
+            beyond: false,
             partial: false,
             bucket: String::new(),
             label: String::new(),

@@ -145,10 +145,14 @@ impl Style {
         if self.ascii { "..." } else { "…" }
     }
 
-    pub fn level(&self, percent: Option<f64>, warning: bool) -> Level {
+    /// A window's colour: by its share and warning; with no share, amber when it is `beyond` the
+    /// limit learned (more than any block before: red a moment before as it neared that limit, green
+    /// then read as all clear at the fastest spending), else the ok colour.
+    pub fn level(&self, percent: Option<f64>, warning: bool, beyond: bool) -> Level {
         match percent {
             _ if warning => Level::Danger,
             Some(p) if p >= 100.0 => Level::Danger,
+            None if beyond => Level::Warn,
             // No share (no limit known, a request count): nothing says it is near anything, and a
             // bare segment beside a green one read as broken.
             None => Level::Ok,
@@ -198,10 +202,11 @@ mod tests {
     #[test]
     fn levels() {
         let st = Style::default();
-        assert_eq!(st.level(Some(69.9), false), Level::Ok);
-        assert_eq!(st.level(Some(70.0), false), Level::Warn);
-        assert_eq!(st.level(Some(90.0), false), Level::Danger);
-        assert_eq!(st.level(Some(10.0), true), Level::Danger);
-        assert_eq!(st.level(None, false), Level::Ok);
+        assert_eq!(st.level(Some(69.9), false, false), Level::Ok);
+        assert_eq!(st.level(Some(70.0), false, false), Level::Warn);
+        assert_eq!(st.level(Some(90.0), false, false), Level::Danger);
+        assert_eq!(st.level(Some(10.0), true, false), Level::Danger);
+        assert_eq!(st.level(None, false, false), Level::Ok);
+        assert_eq!(st.level(None, false, true), Level::Warn, "past the learned limit");
     }
 }
