@@ -126,6 +126,17 @@ fn the_months_reset_names_its_day() {
     assert!(text.contains("(2026-08-01 00:00 UTC)"), "{text}");
 }
 
+/// A model with no price is never shown at `$0.00` under `status`'s windows, as if it were free (the
+/// report's table says `unpriced` already).
+#[test]
+fn status_never_prices_an_unpriced_model_at_nothing() {
+    let s = with(".copilot", "agents/copilot");
+    let args = ["--now", "2026-07-05T05:00:00Z", "--providers", "copilot", "--color", "never", "status"];
+    let text = stdout(&s.cmd().args(args).output().unwrap());
+    assert!(text.contains("gpt-5.3-codex-spark 0% · unpriced · 4 calls"), "{text}");
+    assert!(!text.contains("spark 0% · $0.00"), "{text}");
+}
+
 /// Two of the fixture's Copilot sessions never wrote a shutdown (their input side never came, last
 /// calls on 24 and 25 June): the report says its rows are short of it, for a range that holds them.
 #[test]

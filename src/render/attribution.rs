@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use super::clean::{clean, short_id};
 use super::escape::{Target, paint};
 use super::style::{Level, Style};
-use super::words::{count, dollars, project_among, round2, usd};
+use super::words::{count, dollars, priced, project_among, round2};
 use crate::ground::time::rfc3339;
 use crate::report::attribution::{Attribution, Consumer};
 
@@ -19,9 +19,9 @@ fn figures(c: &Consumer, style: &Style) -> String {
     let t = &c.acc.totals;
     let calls = if t.entries == 1 { "call" } else { "calls" };
     let mut s = format!(
-        "{:.0}% · ${:.2} · {} {calls} · {} tokens · {}",
+        "{:.0}% · {} · {} {calls} · {} tokens · {}",
         c.share,
-        usd(t.sums.cost),
+        priced(&t.sums),
         t.entries,
         count(t.sums.total()),
         hit(c, style)

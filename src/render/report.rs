@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use super::clean::{clean, short_id};
 use super::escape::{Target, paint};
 use super::style::{Level, Style};
-use super::words::{count, project_among, usd};
+use super::words::{count, priced, project_among};
 use crate::report::group::Acc;
 use crate::report::{By, Report, Row};
 
@@ -17,12 +17,7 @@ fn cells(name: String, acc: &Acc, model: &dyn Fn(u16) -> String) -> ([String; 9]
     let s = &acc.totals.sums;
     let hit = s.cache_hit();
     let models: Vec<String> = acc.models_by_cost().iter().map(|(m, _)| model(*m)).collect();
-    // Tokens of a model with no price are never a cost of $0: a row of nothing else says so.
-    let cost = match (s.unpriced > 0, s.cost) {
-        (true, 0) => "unpriced".to_owned(),
-        (true, c) => format!("${:.2}+", usd(c)),
-        (false, c) => format!("${:.2}", usd(c)),
-    };
+    let cost = priced(s);
     (
         [
             name,

@@ -98,6 +98,16 @@ pub fn usd(pico: Pico) -> f64 {
     pico as f64 / 1e12
 }
 
+/// A cost as shown where calls of a model with no price may be in it: never `$0.00` for them, as if
+/// they were free: `unpriced` when they are all there is, `$1.20+` beside priced ones.
+pub fn priced(s: &crate::ground::tokens::Sums) -> String {
+    match (s.unpriced > 0, s.cost) {
+        (true, 0) => "unpriced".to_owned(),
+        (true, c) => format!("${:.2}+", usd(c)),
+        (false, c) => format!("${:.2}", usd(c)),
+    }
+}
+
 /// Pico-dollars as dollars rounded to the micro-dollar: enough for any sum, without float noise.
 pub fn dollars(pico: Pico) -> f64 {
     (pico as f64 / 1e6).round() / 1e6
