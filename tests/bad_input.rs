@@ -178,6 +178,11 @@ fn one_bad_line_in_the_config_file_leaves_the_rest_and_is_named() {
     let o = s.cmd().env("RUNWAY_CONFIG", &file).arg("config").output().unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(stdout(&o).contains("format = \"{label}={used}\"    # config file"), "{}", stdout(&o));
+    // Mended: doctor reads the same file and says nothing of it, before the prompt that saw the
+    // problems runs again (it said them all, as the prompt's, with the shell's flags to blame).
+    fs::write(&file, "limit_cost = 10\n").unwrap();
+    let doctor = stdout(&s.cmd().env("RUNWAY_CONFIG", &file).arg("doctor").output().unwrap());
+    assert!(!doctor.contains("problem"), "{doctor}");
 }
 
 #[test]
