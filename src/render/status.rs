@@ -275,10 +275,22 @@ pub fn human(r: &Runway, used: &[Attribution], style: &Style, shared: bool) -> S
     if let Some(g) = r.gauge(Window::Month) {
         out += &gauge(r, g, style);
     }
+    // With other devices the window may have begun before this device's own block (another device
+    // opened it): this device's calls in the window first, as the lines under it add up, then its
+    // block, said to be its own (the block alone read as the window's, beside sessions worth more).
+    let five_used = used.iter().find(|a| a.window == Window::FiveHour);
+    let own_block = match (five_used, &r.block) {
+        (Some(a), Some(b)) if shared && b.active && a.from != b.block.start => {
+            let since = local(a.from, r.now, style, false);
+            out += &format!("  {:<9} {} since {since}{here}\n", "window", totals(&a.total));
+            ", its own block"
+        }
+        _ => "",
+    };
     match &r.block {
         Some(b) if b.active => {
             out += &format!(
-                "  block     {} since {}{here}\n",
+                "  block     {} since {}{here}{own_block}\n",
                 totals(&b.block.totals),
                 local(b.block.start, r.now, style, false)
             )
