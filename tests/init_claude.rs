@@ -281,7 +281,8 @@ fn flags_given_to_init_reach_the_status_line() {
 
 #[test]
 fn a_pretty_printed_status_line_stays_pretty() {
-    // Written by hand (or by an older runway at another path): only the command changes, in place.
+    // Written by hand (or by an older runway at another path): only the command changes, in place,
+    // and the timer a newer runway sets comes after what was there.
     let s = Sandbox::claude_fixture();
     let settings = s.claude_dir().join("settings.json");
     let before = "{\n  \"model\": \"opus\",\n  \"statusLine\": {\n    \"type\": \"command\",\n    \"command\": \"/old/place/runway statusline\",\n    \"padding\": 0\n  }\n}\n";
@@ -291,5 +292,16 @@ fn a_pretty_printed_status_line_stays_pretty() {
     let command = status_line(&settings)["command"].as_str().unwrap().to_owned();
     assert_ne!(command, "/old/place/runway statusline");
     let quoted = serde_json::to_string(&command).unwrap();
-    assert_eq!(after, before.replace("\"/old/place/runway statusline\"", &quoted), "{after}");
+    let want = before
+        .replace("\"/old/place/runway statusline\"", &quoted)
+        .replace("\"padding\": 0\n", "\"padding\": 0,\n    \"refreshInterval\": 60\n");
+    assert_eq!(after, want, "{after}");
+    // Claude Code runs it once a minute besides its events (the countdown moves while idle); a timer
+    // the user set stays theirs.
+    assert_eq!(status_line(&settings)["refreshInterval"], 60);
+    put(&settings, &after.replace("\"refreshInterval\": 60", "\"refreshInterval\": 5"), 0o600);
+    let o = init(&s, &["--write"]);
+    ok(&o);
+    assert!(stdout(&o).contains("already runs runway; nothing changed"), "{}", stdout(&o));
+    assert_eq!(status_line(&settings)["refreshInterval"], 5);
 }

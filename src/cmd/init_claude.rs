@@ -51,8 +51,13 @@ fn status_line_on(bin: &Path, args: &[String], then: Option<&str>, windows: bool
     if let Some(other) = then {
         command += &format!(" --then {}", quote(other));
     }
-    json!({ "type": "command", "command": command, "padding": 0 })
+    // Claude Code runs the line on its events only (a message, a compaction) unless a timer asks too:
+    // idle, the reset's countdown stood still. Once a minute is the countdown's own step.
+    json!({ "type": "command", "command": command, "padding": 0, "refreshInterval": REFRESH_SECS })
 }
+
+/// How often Claude Code runs the status line besides its events, in seconds.
+const REFRESH_SECS: u64 = 60;
 
 /// A word for both bash and PowerShell: bare when it is made of characters neither treats specially,
 /// else single-quoted.
@@ -215,6 +220,11 @@ fn install(dir: &Path, bin: &Path, args: &[String], o: ClaudeInit, stamp: &str) 
         }
         _ => status_line(bin, args, None),
     };
+    // A timer the user set stays theirs.
+    let mut want = want;
+    if let Some(t) = current.as_ref().and_then(|c| c.get("refreshInterval")) {
+        want["refreshInterval"] = t.clone();
+    }
     if current.as_ref() == Some(&want) {
         return Ok(format!("{} already runs runway; nothing changed", s.name.display()));
     }
