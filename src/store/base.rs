@@ -202,7 +202,7 @@ pub struct Base {
 }
 
 fn corrupt() -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidData, "corrupt cache base")
+    pages::corrupt()
 }
 
 impl Base {

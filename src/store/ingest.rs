@@ -222,7 +222,7 @@ fn refresh_once(opts: &Options) -> (Run, bool) {
     if let Err(e) = update(&mut db, scanned, sweep, opts, &mut info, &mut clock) {
         let msg = format!("cache update failed: {e}");
         log::warn(&msg);
-        if e.kind() == io::ErrorKind::InvalidData {
+        if super::pages::is_corrupt(&e) {
             db.invalidate(&msg);
             drop(lock);
             info.error = Some(msg);

@@ -79,8 +79,27 @@ pub fn write(
     }
 }
 
-fn corrupt() -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidData, "corrupt cache base")
+/// What a page that failed its check (or a base whose bytes say nothing sane) is: the cache is not
+/// what was written, and only a rebuild makes it so; told apart from other errors of the same kind
+/// (a planted link in the cache folder, a file past its bound), which a rebuild would not mend.
+#[derive(Debug)]
+pub struct CorruptBase;
+
+impl std::fmt::Display for CorruptBase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("corrupt cache base")
+    }
+}
+
+impl std::error::Error for CorruptBase {}
+
+pub fn corrupt() -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, CorruptBase)
+}
+
+/// Whether `e` is a corrupt base (`corrupt`).
+pub fn is_corrupt(e: &io::Error) -> bool {
+    e.get_ref().is_some_and(|inner| inner.is::<CorruptBase>())
 }
 
 /// Pages read so far in this run, by (section, page).
@@ -179,6 +198,15 @@ impl Pages {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_corrupt_base_is_told_from_other_errors_of_its_kind() {
+        // An update that meets one rebuilds the cache; a planted link (the same kind) would have
+        // every run rebuild for nothing.
+        assert!(is_corrupt(&corrupt()));
+        assert!(!is_corrupt(&io::Error::new(io::ErrorKind::InvalidData, "x is a link, not a file runway wrote")));
+        assert_eq!(corrupt().to_string(), "corrupt cache base");
+    }
 
     #[test]
     fn every_byte_of_every_page_is_checked() {
