@@ -225,6 +225,13 @@ fn a_month_learns_its_limit_from_its_largest_block_until_a_block_goes_past_it() 
         assert!(!seg.contains(alarm), "at {at}: {seg:?}");
     }
     assert!(seg.starts_with("%{\x1b[33m%}5h $"), "amber, its cost: {seg:?}");
+    // The same after a status-line reading of the day before, its windows long reset (anyone with the
+    // status line has one): the window is then found after that reset, and is as far past the guess.
+    let first = b["first_ms"].as_i64().unwrap();
+    let gone = (first - 20 * 3_600_000) / 1000;
+    statusline_both(&s, &rfc3339(first - 24 * 3_600_000), (90.0, gone), (10.0, gone));
+    let seg = stdout(&s.run(&["--now", &at, "prompt", "--shell", "zsh"]));
+    assert!(seg.starts_with("%{\x1b[33m%}5h $"), "amber after a reading too: {seg:?}");
     let words = stdout(&s.run(&["--now", &at, "status"]));
     assert!(words.contains(&format!("went past ${largest:.2}, the largest earlier block")), "{words}");
 }

@@ -67,8 +67,7 @@ impl Local<'_, '_> {
         // A dollar share that leaves out calls without a price would read low: tokens instead.
         let priced = limit.measure == Measure::Tokens || t.sums.unpriced == 0;
         let Some(amount) = limit.amount().filter(|a| *a > 0.0 && priced) else {
-            let beyond = limit.passed.is_some();
-            return Gauge { observed_at, beyond, ..Gauge::new(window, Source::None, Some(resets_at)).with_totals(&t) };
+            return Gauge { observed_at, ..Gauge::new(window, Source::None, Some(resets_at)).with_totals(&t) };
         };
         let used_amount = limit.measure.of(&t.sums);
         let (rate, steady, last) = self.rate(since, limit.measure);

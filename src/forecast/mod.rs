@@ -231,6 +231,9 @@ pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway
         Some(r) => local.after_reset(r, conv5),
         None => estimate(),
     };
+    // With no share to show, past the limit learned (`Gauge::beyond`): however the window was found
+    // (the local block, or the one after a reading's reset).
+    let five = five.map(|g| Gauge { beyond: g.used_percent.is_none() && limit.passed.is_some(), ..g });
     let r7 = effective(&main, Window::SevenDay, now).cloned();
     let seven = match &r7 {
         Some(r) if r.resets_at > now => Some(local.carried(r, &trend(r), cpp7, cpp7, s.trust, &limit)),
