@@ -183,6 +183,14 @@ fn one_bad_line_in_the_config_file_leaves_the_rest_and_is_named() {
     fs::write(&file, "limit_cost = 10\n").unwrap();
     let doctor = stdout(&s.cmd().env("RUNWAY_CONFIG", &file).arg("doctor").output().unwrap());
     assert!(!doctor.contains("problem"), "{doctor}");
+    // Another file whose name begins with this one's, read by another host: its problem stays.
+    let other = s.dir.path().join("config.toml.tmux");
+    fs::write(&other, "warn_at = \"lots\"\n").unwrap();
+    assert_quiet(
+        &s.cmd().env("RUNWAY_CONFIG", &other).args(["--now", HOST_NOW, "prompt", "--shell", "tmux"]).output().unwrap(),
+    );
+    let doctor = stdout(&s.cmd().env("RUNWAY_CONFIG", &file).arg("doctor").output().unwrap());
+    assert!(doctor.contains("config.toml.tmux line 1") && doctor.contains("seen by `prompt --shell tmux`"), "{doctor}");
 }
 
 #[test]

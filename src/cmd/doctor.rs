@@ -204,8 +204,12 @@ fn problem_lines(eng: &App, own: &[String]) -> String {
         .collect();
     // A problem of the config file names it; this run read the same file: one it no longer finds
     // there was fixed since (kept until each host that saw it ran again), and none is a host's own.
-    let file = crate::config::config_file(&eng.cfg.env).map(|p| p.display().to_string());
-    let of_the_file = |t: &str| file.as_deref().is_some_and(|f| t.starts_with(f));
+    // (Named in full: a relative name is another file in another folder; and the name is followed
+    // by what a problem of that file says next, so `runway.toml` is not `runway.toml.tmux`.)
+    let file = crate::config::config_file(&eng.cfg.env).filter(|p| p.is_absolute()).map(|p| p.display().to_string());
+    let of_the_file = |t: &str| {
+        file.as_deref().is_some_and(|f| [" line ", ": "].iter().any(|after| t.starts_with(&format!("{f}{after}"))))
+    };
     for k in kept.iter().filter(|k| !own.contains(&k.text) && !of_the_file(&k.text)) {
         all.push((k.first, format!("{}, seen by `{}`{}", k.text, k.host, problems::hint(&k.host))));
     }
