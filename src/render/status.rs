@@ -280,7 +280,7 @@ pub fn human(r: &Runway, used: &[Attribution], style: &Style, shared: bool) -> S
     // block, said to be its own (the block alone read as the window's, beside sessions worth more).
     let five_used = used.iter().find(|a| a.window == Window::FiveHour);
     let own_block = match (five_used, &r.block) {
-        (Some(a), Some(b)) if shared && b.active && a.from != b.block.start => {
+        (Some(a), Some(b)) if shared && b.active && a.from < b.block.start => {
             let since = local(a.from, r.now, style, false);
             out += &format!("  {:<9} {} since {since}{here}\n", "window", totals(&a.total));
             ", its own block"
