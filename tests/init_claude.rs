@@ -187,7 +187,7 @@ fn another_tools_status_line_is_left_kept_or_replaced_only_when_asked() {
     let s = Sandbox::claude_fixture();
     let settings = s.claude_dir().join("settings.json");
     let theirs = format!(
-        "{{\n  \"statusLine\": {{\"type\": \"command\", \"command\": {}, \"padding\": 1}},\n  \"model\": \"opus\"\n}}\n",
+        "{{\n  \"statusLine\": {{\"type\": \"command\", \"command\": {}, \"padding\": 1, \"refreshInterval\": 5}},\n  \"model\": \"opus\"\n}}\n",
         serde_json::to_string(OTHER).unwrap()
     );
     put(&settings, &theirs, 0o600);
@@ -207,6 +207,7 @@ fn another_tools_status_line_is_left_kept_or_replaced_only_when_asked() {
     assert_eq!(rows.len(), 2, "{rows:?}");
     assert!(rows[0].contains("5h"), "{rows:?}");
     assert_eq!(rows[1], "\"display_name\":\"Opus 4.6\"");
+    assert_eq!(status_line(&settings)["refreshInterval"], 5, "kept beside it: their timer stays");
 
     ok(&init(&s, &["--remove"]));
     assert_eq!(fs::read_to_string(&settings).unwrap(), theirs, "theirs back, as written");
@@ -215,6 +216,7 @@ fn another_tools_status_line_is_left_kept_or_replaced_only_when_asked() {
     let command = status_line(&settings)["command"].as_str().unwrap().to_owned();
     assert!(command.ends_with("runway statusline"), "{command}");
     assert_eq!(run_line(&s, &command).len(), 1);
+    assert_eq!(status_line(&settings)["refreshInterval"], 60, "replaced: their timer goes with it");
     ok(&init(&s, &["--remove"]));
     assert_eq!(fs::read_to_string(&settings).unwrap(), theirs);
 }

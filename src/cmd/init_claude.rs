@@ -220,9 +220,10 @@ fn install(dir: &Path, bin: &Path, args: &[String], o: ClaudeInit, stamp: &str) 
         }
         _ => status_line(bin, args, None),
     };
-    // A timer the user set stays theirs.
+    // A timer the user set on runway's line, or on the line kept beside it, stays; one of a line
+    // replaced goes with it.
     let mut want = want;
-    if let Some(t) = current.as_ref().and_then(|c| c.get("refreshInterval")) {
+    if let Some(t) = current.as_ref().filter(|_| !o.replace).and_then(|c| c.get("refreshInterval")) {
         want["refreshInterval"] = t.clone();
     }
     if current.as_ref() == Some(&want) {
