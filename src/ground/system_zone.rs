@@ -2,7 +2,10 @@
 //! not by the zone library, which reads whatever file `TZ` names to its end, relative to the current
 //! folder too: a FIFO held every run that shows a clock time, `/dev/zero` or `/proc/self/pagemap`
 //! (a regular file of size 0) filled memory. The same values mean the same zones otherwise: a POSIX
-//! rule, a zone name, a path under a `zoneinfo/` folder by its name, any other path as a zone file.
+//! rule, a zone name, a path under a `zoneinfo/` folder by its name, any other path as a zone file;
+//! a name the database does not hold is a file under the system's zone folder (`TZDIR`, else
+//! `/usr/share/zoneinfo`), as the C library takes it (`posix/Europe/Paris`), never one in the
+//! current folder.
 
 use std::ffi::OsStr;
 use std::path::Path;
@@ -31,15 +34,20 @@ pub fn of(tz: Option<&OsStr>) -> Result<TimeZone, String> {
         Some(at) => in_db(&name[at + "zoneinfo/".len()..]),
         None => in_db(name),
     };
-    by_name
-        .or_else(|| zone_file(name))
-        .ok_or_else(|| format!("TZ={text:?} is no zone: a zone name, or the path of a zone file"))
+    let file = || match Path::new(name).is_absolute() {
+        true => zone_file(Path::new(name)),
+        false => super::time::plausible_zone(name).ok().and_then(|_| {
+            let dir = std::env::var_os("TZDIR").unwrap_or_else(|| "/usr/share/zoneinfo".into());
+            zone_file(&Path::new(&dir).join(name))
+        }),
+    };
+    by_name.or_else(file).ok_or_else(|| format!("TZ={text:?} is no zone: a zone name, or the path of a zone file"))
 }
 
 /// The zone in the file at `path`: a small regular file, read no further than a zone file can be.
-fn zone_file(path: &str) -> Option<TimeZone> {
-    let bytes = read_bounded(Path::new(path), MAX_ZONE_FILE).ok()?;
-    TimeZone::tzif(path, &bytes).ok()
+fn zone_file(path: &Path) -> Option<TimeZone> {
+    let bytes = read_bounded(path, MAX_ZONE_FILE).ok()?;
+    TimeZone::tzif(&path.to_string_lossy(), &bytes).ok()
 }
 
 #[cfg(test)]
@@ -63,6 +71,10 @@ mod tests {
             let copy = d.path().join("zone");
             std::fs::copy(paris, &copy).unwrap();
             assert_eq!(offset(at(copy.to_str().unwrap()).unwrap()), 3600);
+        }
+        // A name the database lacks, a file under the zone folder (as `date` takes it).
+        if Path::new("/usr/share/zoneinfo/posix/Europe/Paris").exists() && std::env::var_os("TZDIR").is_none() {
+            assert_eq!(offset(at("posix/Europe/Paris").unwrap()), 3600);
         }
         // Not a zone file, too large a file, a file that is no regular file, and no file at all.
         let junk = d.path().join("junk");
