@@ -322,7 +322,7 @@ impl Kind for Zone {
     // Only the shape here: the database is read when a clock time is shown (`runway config` and
     // `status` check the name in full).
     fn parse(s: &str) -> Result<String, String> {
-        crate::ground::time::plausible_zone(s).map(|_| s.trim().to_owned())
+        crate::ground::zone::plausible_zone(s).map(|_| s.trim().to_owned())
     }
 }
 

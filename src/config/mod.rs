@@ -228,7 +228,7 @@ pub fn resolve(g: &Given, env: &Env, audience: Audience) -> (Config, Vec<String>
         // Every byte ASCII where the glyphs are: the default separator is not.
         separator: if ascii && !given("separator") { " | ".into() } else { v.separator.clone() },
         all_windows: v.windows,
-        zone: time::Zone::named(&v.timezone),
+        zone: crate::ground::zone::Zone::named(&v.timezone),
         context_at: v.context_health,
         ascii,
     };
@@ -290,7 +290,7 @@ pub fn as_args(g: &Given) -> Vec<String> {
 /// unread unless a clock time is shown).
 fn zone_problem(name: &str) -> Option<String> {
     // With no name, the system's: a `TZ` that is none is said too (it is the setting's default).
-    time::zone(name.trim()).err().map(|e| format!("timezone: {e}"))
+    crate::ground::zone::zone(name.trim()).err().map(|e| format!("timezone: {e}"))
 }
 
 /// `runway config`: every setting, its value in effect and where that came from, and the problems

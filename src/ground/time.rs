@@ -31,64 +31,6 @@ pub fn rfc3339(ms: i64) -> String {
     }
 }
 
-/// The zone clock times are shown in, found the first time one is: finding the system's zone (or
-/// checking a name) walks the zone database (/usr/share/zoneinfo). Done at every run it took a warm
-/// prompt from 3.68M to 6.55M instructions (callgrind) and 2.7 to 3.7 ms (median of 400), though only
-/// `{reset_at}` and `status` show a clock time.
-#[derive(Clone, Debug, Default)]
-pub struct Zone {
-    /// An IANA name; empty for the system's.
-    name: String,
-    /// The zone, and why the name was not one (UTC stands in for it).
-    found: std::cell::OnceCell<(jiff::tz::TimeZone, Option<String>)>,
-}
-
-impl Zone {
-    pub fn named(name: &str) -> Zone {
-        Zone { name: name.trim().to_owned(), found: std::cell::OnceCell::new() }
-    }
-
-    pub fn utc() -> Zone {
-        let found = std::cell::OnceCell::new();
-        let _ = found.set((jiff::tz::TimeZone::UTC, None));
-        Zone { name: "UTC".into(), found }
-    }
-
-    pub fn get(&self) -> &jiff::tz::TimeZone {
-        &self.looked_up().0
-    }
-
-    /// Why the name is no zone, looked up now if it was not yet (a prompt asks when it shows a clock
-    /// time, and finds it then anyway).
-    pub fn problem(&self) -> Option<&str> {
-        self.looked_up().1.as_deref()
-    }
-
-    fn looked_up(&self) -> &(jiff::tz::TimeZone, Option<String>) {
-        self.found.get_or_init(|| match zone(&self.name) {
-            Ok(z) => (z, None),
-            Err(e) => (jiff::tz::TimeZone::UTC, Some(e)),
-        })
-    }
-}
-
-/// Whether `name` could be a zone name, without reading the database (a prompt checks this much).
-pub fn plausible_zone(name: &str) -> Result<(), String> {
-    let n = name.trim();
-    let ok = n.is_empty()
-        || (n.len() <= 64 && n.bytes().all(|b| b.is_ascii_alphanumeric() || b"/_+-".contains(&b)) && !n.contains(".."));
-    if ok { Ok(()) } else { Err(format!("{n:?} is not a time zone name (an IANA name like Europe/Paris)")) }
-}
-
-/// A time zone by IANA name, or the system's (`TZ`, then `/etc/localtime`) for an empty name.
-pub fn zone(name: &str) -> Result<jiff::tz::TimeZone, String> {
-    if name.trim().is_empty() {
-        return super::system_zone::of(std::env::var_os("TZ").as_deref());
-    }
-    jiff::tz::TimeZone::get(name.trim())
-        .map_err(|_| format!("unknown time zone {:?} (an IANA name like Europe/Paris)", name.trim()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -104,7 +104,7 @@ pub struct Style {
     /// Every window that matters, not only each tool's binding one (see `forecast::binding`).
     pub all_windows: bool,
     /// For clock times and days.
-    pub zone: crate::ground::time::Zone,
+    pub zone: crate::ground::zone::Zone,
     /// A live session's context size turns amber, then red, from these many tokens.
     pub context_at: (u64, u64),
     /// Every byte ASCII (`--ascii`, or a locale that is not UTF-8): see `ascii`.
@@ -122,7 +122,7 @@ impl Default for Style {
             format: "{label} {mark}{used} {next}".into(),
             separator: " · ".into(),
             all_windows: false,
-            zone: crate::ground::time::Zone::utc(),
+            zone: crate::ground::zone::Zone::utc(),
             context_at: (80_000, 150_000),
             ascii: false,
         }
