@@ -350,25 +350,27 @@ impl App {
         self.memo.get_or_init(|| memo::load(&self.cfg.cache, self.run.db.id))
     }
 
-    /// Whether a file of `p` written in the last hour holds a session still open whose calls wait for
-    /// what the tool writes at its end (see `Spec::awaiting`): a tail read of each, so that a prompt
-    /// can mark its figures a floor. A session left open longer ago (stopped without an end) is
-    /// `status`'s to count, not a prompt's to mark for a week.
+    /// Whether a session of `p` written to in the last hour is still open, its calls waiting for what
+    /// the tool writes at its end (see `Spec::awaiting`): a tail read of each file written since, so
+    /// that a prompt can mark its figures a floor. A session left open longer ago (stopped without an
+    /// end) is `status`'s to count, not a prompt's to mark for a week. The hour is the forecast's,
+    /// by the session's own last event: a replay marks what a prompt then would have (by the files'
+    /// times it marked a session three days after its last event, the files being copied since).
     pub fn session_open(&self, p: Provider) -> bool {
         let Some(awaits) = p.spec().awaiting else { return false };
-        // Written in the last hour of the clock (`--now` replays what the file held then).
-        let hour_ago = (self.cfg.wall_ms - HOUR_MS) as i128 * 1_000_000;
+        // Only a file written in that hour or after can hold an event of it.
+        let hour_ago = (self.cfg.now.min(self.cfg.wall_ms) - HOUR_MS) as i128 * 1_000_000;
         let mut files: Vec<_> =
             self.run.db.state.files.iter().filter(|f| f.provider == p && i128::from(f.mtime_ns) > hour_ago).collect();
         // The newest first, and no more than a prompt's few: a history copied in (every file new)
         // would cost a tail read of each at every prompt for an hour.
         files.sort_by_key(|f| std::cmp::Reverse(f.mtime_ns));
         let few = if self.pace == Pace::Prompt { OPEN_FILES } else { usize::MAX };
-        let week_ago = self.cfg.now - 7 * DAY_MS;
+        let since = self.cfg.now - HOUR_MS;
         files
             .iter()
             .take(few)
-            .any(|f| ends_open(crate::ground::platform::path_of(&f.path), awaits, self.cfg.now, week_ago))
+            .any(|f| ends_open(crate::ground::platform::path_of(&f.path), awaits, self.cfg.now, since))
     }
 
     pub fn has_files(&self, p: Provider) -> bool {

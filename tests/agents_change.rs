@@ -329,7 +329,8 @@ fn a_burst_of_opencode_rows_is_left_to_a_run_with_the_room() {
 /// prompt's figures are a floor (`+`), and `status --json` says `partial`; its shutdown arriving
 /// makes them whole. Another session written since, complete, changes nothing; a session left open
 /// in a file last written longer ago does not mark a prompt; one whose last call lies 84 KiB back
-/// does. (Replayed at the sessions' time; the files' times are the clock's.)
+/// does. (Replayed at the sessions' time; the files' times are the clock's, and the hour is the
+/// session's own, by its last event.)
 #[test]
 fn a_prompt_marks_a_copilot_session_still_open() {
     let july = "2026-07-03T09:00:00Z";
@@ -369,10 +370,14 @@ fn a_prompt_marks_a_copilot_session_still_open() {
     set_mtime(&events, ago(5));
     assert!(prompt(&s).contains(" req") && !prompt(&s).contains('+'), "{}", prompt(&s));
     assert_eq!(partial(&s), false);
-    // Open again, but written more than an hour ago: not this prompt's business.
+    // Open again, its last event more than an hour before the prompt: not this prompt's business,
+    // whatever the file's time (a file copied in is written now: the hour is the session's own).
     std::fs::write(&events, &text[..cut]).unwrap();
-    set_mtime(&events, ago(90));
-    assert!(!prompt(&s).contains('+'), "{}", prompt(&s));
+    set_mtime(&events, ago(5));
+    let later = "2026-07-03T09:40:00Z";
+    let o = s.cmd().args(["--now", later, "--providers", "copilot", "prompt", "--shell", "plain"]).output().unwrap();
+    assert!(!stdout(&o).contains('+'), "{}", stdout(&o));
+    assert!(prompt(&s).contains("+ req"), "at 09:00 it was open: {}", prompt(&s));
     // Open, with 84 KiB of tool results and hooks after its last call (the real session cut after
     // its 19th event): found beyond the first 64 KiB of its tail.
     let whole = std::fs::read_to_string(&other).unwrap();
