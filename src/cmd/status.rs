@@ -135,7 +135,7 @@ fn human(app: &App, all: &[(Runway, Vec<Attribution>)]) -> String {
             }
             out += &render::status::human(r, used, &app.cfg.style, uses.len() > 1);
             out += &render::status::awaiting(app.awaiting(r.provider));
-            out += &render::status::devices(&uses, r.provider, app.cfg.wall_ms);
+            out += &render::device_lines::lines(&uses, r.provider, app.cfg.wall_ms);
             out += &render::status::limits(&app.limits(r.provider), app.cfg.now);
             if r.provider == Provider::CLAUDE
                 && let Some(k) = prompt_cache::load(&app.cfg.cache)

@@ -5,6 +5,7 @@
 pub mod ascii;
 pub mod attribution;
 pub mod clean;
+pub mod device_lines;
 pub mod escape;
 pub mod fit;
 pub mod json;

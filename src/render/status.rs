@@ -29,7 +29,7 @@ fn minutes(m: f64) -> String {
     duration((m * MINUTE_MS as f64) as i64)
 }
 
-fn window_name(w: Window) -> &'static str {
+pub(super) fn window_name(w: Window) -> &'static str {
     match w {
         Window::FiveHour => "5 hours",
         Window::SevenDay => "7 days",
@@ -340,38 +340,6 @@ pub fn human(r: &Runway, used: &[Attribution], style: &Style, shared: bool) -> S
     out
 }
 
-/// Each device's part of each running window of `p`, a line a window (when the sync folder shows
-/// other devices).
-pub fn devices(uses: &[crate::report::devices::DeviceUse], p: crate::ground::provider::Provider, now: i64) -> String {
-    if uses.len() < 2 {
-        return String::new();
-    }
-    let mut out = String::new();
-    let windows: Vec<Window> = uses[0].windows.iter().filter(|(q, _, _)| *q == p).map(|(_, w, _)| *w).collect();
-    for (i, w) in windows.iter().enumerate() {
-        let parts: Vec<String> = uses
-            .iter()
-            .map(|d| {
-                let t = d.windows.iter().find(|(q, x, _)| *q == p && x == w).map(|(_, _, t)| *t).unwrap_or_default();
-                // Two hosts of one name (`vm`, `localhost`) read apart by their ids' first digits.
-                let twin = uses.iter().filter(|o| o.name == d.name).count() > 1;
-                let id: String =
-                    if twin { format!(" {}", clean(&d.id).chars().take(6).collect::<String>()) } else { String::new() };
-                let who = if d.this {
-                    format!("{}{id} (this device)", clean(&d.name))
-                } else {
-                    format!("{}{id}", clean(&d.name))
-                };
-                let age = if d.this { String::new() } else { file_age(now - d.written_at) };
-                format!("{who} ${:.2} · {} calls{age}", usd(t.sums.cost), count(t.entries))
-            })
-            .collect();
-        let label = if i == 0 { "devices" } else { "" };
-        out += &format!("  {:<9} {}: {}\n", label, window_name(*w), parts.join(" · "));
-    }
-    out
-}
-
 /// Sessions whose input and cache tokens the tool writes only when they end (Copilot CLI's): not
 /// counted yet, said rather than shown low in silence.
 pub fn awaiting(open: usize) -> String {
@@ -379,31 +347,5 @@ pub fn awaiting(open: usize) -> String {
         0 => String::new(),
         1 => "  open      1 session of the last week has no end written (still running, or stopped without one): its input and cache tokens and premium requests are written at its end, and are not counted (a prompt shows `+` while one written in the last hour is open)\n".into(),
         n => format!("  open      {n} sessions of the last week have no end written (still running, or stopped without one): their input and cache tokens and premium requests are written at their end, and are not counted (a prompt shows `+` while one written in the last hour is open)\n"),
-    }
-}
-/// How old another device's file is; one written ahead of this clock (the other machine's clock is
-/// fast: up to two hours is taken) says so, rather than "1m old".
-fn file_age(age: i64) -> String {
-    if age < -MINUTE_MS {
-        format!(", its file written {} ahead of this clock", duration(-age))
-    } else if age < MINUTE_MS {
-        // (Rounded up, a file of nine seconds read "1m old", beside `age_seconds: 9`.)
-        ", its file written just now".into()
-    } else {
-        format!(", its file {} old", duration(age - age % MINUTE_MS))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_file_from_a_fast_clock_says_it_is_ahead() {
-        assert_eq!(file_age(90 * MINUTE_MS), ", its file 1h30m old");
-        assert_eq!(file_age(-30_000), ", its file written just now");
-        assert_eq!(file_age(9_000), ", its file written just now", "not 1m");
-        assert_eq!(file_age(119_000), ", its file 1m old", "whole minutes past");
-        assert_eq!(file_age(-65 * MINUTE_MS), ", its file written 1h05m ahead of this clock");
     }
 }
