@@ -340,9 +340,14 @@ impl App {
     pub fn open_since(&self, p: Provider, since: i64) -> usize {
         let Some(awaits) = p.spec().awaiting else { return 0 };
         // A file last written before the range holds no call in it.
-        let since_ns = i128::from(since) * 1_000_000;
-        let files = self.run.db.state.files.iter().filter(|f| f.provider == p && i128::from(f.mtime_ns) > since_ns);
+        let files = self.written_since(p, since);
         files.filter(|f| ends_open(crate::ground::platform::path_of(&f.path), awaits, self.cfg.now, since)).count()
+    }
+
+    /// The files of `p` last written after `t` (ms), as the cache last saw them.
+    fn written_since(&self, p: Provider, t: i64) -> impl Iterator<Item = &crate::read::table::FileEntry> {
+        let t_ns = i128::from(t) * 1_000_000;
+        self.run.db.state.files.iter().filter(move |f| f.provider == p && i128::from(f.mtime_ns) > t_ns)
     }
 
     /// What the forecast worked out before, read once a run.
@@ -359,9 +364,7 @@ impl App {
     pub fn session_open(&self, p: Provider) -> bool {
         let Some(awaits) = p.spec().awaiting else { return false };
         // Only a file written in that hour or after can hold an event of it.
-        let hour_ago = (self.cfg.now.min(self.cfg.wall_ms) - HOUR_MS) as i128 * 1_000_000;
-        let mut files: Vec<_> =
-            self.run.db.state.files.iter().filter(|f| f.provider == p && i128::from(f.mtime_ns) > hour_ago).collect();
+        let mut files: Vec<_> = self.written_since(p, self.cfg.now.min(self.cfg.wall_ms) - HOUR_MS).collect();
         // The newest first, and no more than a prompt's few: a history copied in (every file new)
         // would cost a tail read of each at every prompt for an hour.
         files.sort_by_key(|f| std::cmp::Reverse(f.mtime_ns));

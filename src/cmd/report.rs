@@ -103,38 +103,10 @@ fn notes(app: &App, by: By, from: i64, to: i64) -> Notes {
     Notes { open: open_sessions(app, from), left_out: left_out(app, by, from, to) }
 }
 
-/// `left_out`, said under the table.
-fn left_out_note((n, cost): (usize, Pico)) -> String {
-    let usd = render::words::usd(cost);
-    match n {
-        0 => String::new(),
-        1 => format!(
-            "(this device's use alone: 1 other device in the sync folder spent ${usd:.2} in this range; `--by device` counts it)\n"
-        ),
-        n => format!(
-            "(this device's use alone: {n} other devices in the sync folder spent ${usd:.2} in this range; `--by device` counts them)\n"
-        ),
-    }
-}
-
 /// The sessions of the range whose tool writes their input and cache tokens at their end and that
 /// have none written (GitHub Copilot's), per tool that has any: their rows are short of those.
 fn open_sessions(app: &App, from: i64) -> Vec<(Provider, usize)> {
     app.cfg.providers.iter().map(|&p| (p, app.open_since(p, from))).filter(|(_, n)| *n > 0).collect()
-}
-
-/// `open_sessions`, said under the table.
-fn open_note(open: &[(Provider, usize)]) -> String {
-    let mut out = String::new();
-    for &(p, n) in open {
-        let (s, have) = if n == 1 { ("", "has") } else { ("s", "have") };
-        out += &format!(
-            "({n} {} session{s} of this range {have} no end written: the input and cache tokens and premium \
-             requests the tool writes at a session's end are not counted)\n",
-            p.title()
-        );
-    }
-    out
 }
 
 /// The session rows of `rows` written as they come (the table goes over them twice, see
@@ -156,7 +128,7 @@ fn chunked(
             w.write_all(b"\n")
         })
     } else {
-        let note = open_note(&notes.open) + &left_out_note(notes.left_out);
+        let note = render::report::notes(&notes);
         super::emit_with(|w| {
             render::report::write_table(By::Session, rows.clone(), &total, &model, style, app.cfg.columns, w)?;
             w.write_all(style.text(&note).as_bytes())
@@ -246,7 +218,7 @@ pub fn run(cfg: Config, args: ReportArgs) -> io::Result<ExitCode> {
             w.write_all(b"\n")
         })
     } else {
-        let note = open_note(&notes.open) + &left_out_note(notes.left_out);
+        let note = render::report::notes(&notes);
         emit(&style.text(&(render::report::table(&rep, &model, style, app.cfg.columns) + &note)))
     };
     super::timings(&app, started);

@@ -48,12 +48,11 @@ fn as_text(v: &DeValue, table: bool) -> Result<String, String> {
         DeValue::Table(t) if table => {
             let mut parts = Vec::new();
             for (k, v) in t.iter() {
-                let (name, value) = match v.get_ref() {
-                    DeValue::Table(_) | DeValue::Array(_) => {
-                        return Err(format!("`{}`: expected a value", k.get_ref()));
-                    }
-                    v => (k.get_ref(), as_text(v, false)?),
-                };
+                let name = k.get_ref();
+                if matches!(v.get_ref(), DeValue::Table(_) | DeValue::Array(_)) {
+                    return Err(format!("`{name}`: expected a value"));
+                }
+                let value = as_text(v.get_ref(), false)?;
                 // One name and one value each: a `,` or `=` inside would be read as more of them.
                 if [name, value.as_str()].iter().any(|t| t.contains([',', '='])) {
                     return Err(format!("`{name}`: one name and one value, without `,` or `=`"));

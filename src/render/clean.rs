@@ -25,6 +25,12 @@ pub fn short_id(s: &str) -> String {
     clean(&s.chars().take(8).collect::<String>()).into_owned()
 }
 
+/// A device's id as two devices of one name (`vm`, `localhost`) are told apart by: its first six
+/// characters, cleaned (an id is another machine's text).
+pub fn device_digits(id: &str) -> String {
+    clean(&id.chars().take(6).collect::<String>()).into_owned()
+}
+
 /// `s` with every control and invisible format character replaced by `�`.
 pub fn clean(s: &str) -> Cow<'_, str> {
     if s.chars().any(unsafe_char) {

@@ -1,7 +1,7 @@
 //! `status`'s line per device under each running window, when the sync folder shows other devices:
 //! each device's part, and how old its file is.
 
-use super::clean::clean;
+use super::clean::{clean, device_digits};
 use super::status::window_name;
 use super::words::{count, duration, usd};
 use crate::ground::provider::Provider;
@@ -24,8 +24,7 @@ pub fn lines(uses: &[DeviceUse], p: Provider, now: i64) -> String {
                 let t = d.windows.iter().find(|(q, x, _)| *q == p && x == w).map(|(_, _, t)| *t).unwrap_or_default();
                 // Two hosts of one name (`vm`, `localhost`) read apart by their ids' first digits.
                 let twin = uses.iter().filter(|o| o.name == d.name).count() > 1;
-                let id: String =
-                    if twin { format!(" {}", clean(&d.id).chars().take(6).collect::<String>()) } else { String::new() };
+                let id = if twin { format!(" {}", device_digits(&d.id)) } else { String::new() };
                 let who = if d.this {
                     format!("{}{id} (this device)", clean(&d.name))
                 } else {

@@ -4,7 +4,7 @@
 use std::borrow::Borrow;
 use std::io::{self, Write};
 
-use super::clean::{clean, short_id};
+use super::clean::{clean, device_digits, short_id};
 use super::escape::{Target, paint};
 use super::style::{Level, Style};
 use super::words::{count, priced, project_among};
@@ -68,13 +68,39 @@ pub fn table(rep: &Report, model: &dyn Fn(u16) -> String, style: &Style, cols: O
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// What a report's table leaves out, said under it (`Notes`, as the JSON carries them): sessions
+/// whose tool writes part of their calls at their end and that have none written, and the other
+/// devices of the sync folder.
+pub fn notes(n: &super::report_json::Notes) -> String {
+    let mut out = String::new();
+    for &(p, k) in &n.open {
+        let (s, have) = if k == 1 { ("", "has") } else { ("s", "have") };
+        out += &format!(
+            "({k} {} session{s} of this range {have} no end written: the input and cache tokens and premium \
+             requests the tool writes at a session's end are not counted)\n",
+            p.title()
+        );
+    }
+    let usd = super::words::usd(n.left_out.1);
+    out += &match n.left_out.0 {
+        0 => String::new(),
+        1 => format!(
+            "(this device's use alone: 1 other device in the sync folder spent ${usd:.2} in this range; `--by device` counts it)\n"
+        ),
+        k => format!(
+            "(this device's use alone: {k} other devices in the sync folder spent ${usd:.2} in this range; `--by device` counts them)\n"
+        ),
+    };
+    out
+}
+
 /// A device's row: its name, with its id's first digits when another device has the same name (two
 /// hosts both called `vm` read as one), and which one this is.
 fn device_label(r: &Row, all: &[&str], style: &Style) -> String {
     let mut s = fit(&clean(&r.key), 32, style, false);
     if let Some((id, this, _)) = &r.device {
         if all.iter().filter(|n| **n == r.key).count() > 1 {
-            s += &format!(" {}", short_id(id).chars().take(6).collect::<String>());
+            s += &format!(" {}", device_digits(id));
         }
         if *this {
             s += " (this device)";

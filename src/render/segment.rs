@@ -58,7 +58,7 @@ pub fn window_text(label: &str, g: &Gauge, now: i64, style: &Style, short: bool)
         Some(_) => warning.clone(),
         None => reset.clone(),
     };
-    let level = style.level(g.used_percent, g.minutes_to_limit.is_some(), g.beyond);
+    let level = style.level_of(g);
     if short && g.over() {
         return (format!("{label} {} {reset}", gl.over), level);
     }

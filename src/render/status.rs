@@ -207,7 +207,7 @@ fn gauge(r: &Runway, g: &Gauge, style: &Style) -> String {
             format!(" · resets in {} ({})", duration(t - r.now), local(t, r.now, style, g.window != Window::FiveHour))
         })
         .unwrap_or_default();
-    let level = style.level(g.used_percent, g.minutes_to_limit.is_some(), g.beyond);
+    let level = style.level_of(g);
     let mut s = format!("  {:<9} {}{reset}\n", window_name(g.window), paint(&share(r, g), level, Target::Ansi, style));
     if let Some(e) = explained(r, g) {
         s += &format!("  {:<9} {e}\n", "");

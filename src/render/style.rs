@@ -145,6 +145,11 @@ impl Style {
         if self.ascii { "..." } else { "…" }
     }
 
+    /// A gauge's colour, everywhere it is shown (see `level`).
+    pub fn level_of(&self, g: &crate::forecast::gauge::Gauge) -> Level {
+        self.level(g.used_percent, g.minutes_to_limit.is_some(), g.beyond)
+    }
+
     /// A window's colour: by its share and warning; with no share, amber when it is `beyond` the
     /// limit learned (more than any block before: red a moment before as it neared that limit, green
     /// then read as all clear at the fastest spending), else the ok colour.

@@ -9,7 +9,7 @@ use std::fs::File;
 use std::io;
 
 use super::blob::Blob;
-use super::pages::{self, Pages, Section};
+use super::pages::{self, Pages, Section, corrupt};
 
 use crate::ground::block::Block;
 use crate::ground::codec::{Corrupt, Reader, Writer};
@@ -199,10 +199,6 @@ pub struct Base {
     pub rows: [u32; NP],
     pub blocks: [Vec<BaseBlock>; NP],
     pub unpriced: Vec<Unpriced>,
-}
-
-fn corrupt() -> io::Error {
-    pages::corrupt()
 }
 
 impl Base {

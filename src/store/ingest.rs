@@ -225,7 +225,6 @@ fn refresh_once(opts: &Options) -> (Run, bool) {
         if super::pages::is_corrupt(&e) {
             db.invalidate(&msg);
             drop(lock);
-            info.error = Some(msg);
             return (Run { db, info }, true);
         }
         info.error = Some(msg);

@@ -5,9 +5,10 @@
 //! account's completed windows over other devices' hours (a sum over the ledger for each: +0.7 ms a
 //! prompt with five devices' heavy weeks; its answer changes when a call or another device's hour
 //! arrives, or a window ends); and the end of the account's window running (a walk over a day of
-//! both, a dozen pages of the base: 0.06 ms of the 0.08 five devices cost a warm prompt). One line a kind and provider in the cache folder's `calibration`
-//! (checked as a whole, and each line): the kind, the provider, the key of what the answer stood
-//! on, its figures, a checksum. A line that does not check out is no answer: it is worked out again.
+//! both, a dozen pages of the base: 0.06 ms of the 0.08 five devices cost a warm prompt). One line
+//! a kind and provider in the cache folder's `calibration` (checked as a whole, and each line): the
+//! kind, the provider, the key of what the answer stood on, its figures, a checksum. A line that
+//! does not check out is no answer: it is worked out again.
 
 use std::io;
 
