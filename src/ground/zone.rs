@@ -134,6 +134,16 @@ mod tests {
         if Path::new("/usr/share/zoneinfo/posix/Europe/Paris").exists() && std::env::var_os("TZDIR").is_none() {
             assert_eq!(offset(at("posix/Europe/Paris").unwrap()), 3600);
         }
+        // A zone file padded past the bound: taken whole it reads as the zone (what follows a zone
+        // file's footer is not looked at), so only the bound refuses it.
+        if Path::new(paris).exists() {
+            let mut padded = std::fs::read(paris).unwrap();
+            padded.resize(MAX_ZONE_FILE as usize + 1, b'\n');
+            assert!(TimeZone::tzif("padded", &padded).is_ok(), "the library takes it");
+            let path = d.path().join("padded");
+            std::fs::write(&path, &padded).unwrap();
+            assert!(at(path.to_str().unwrap()).is_err(), "past the bound");
+        }
         // Not a zone file, too large a file, a file that is no regular file, and no file at all.
         let junk = d.path().join("junk");
         std::fs::write(&junk, "not a zone").unwrap();
