@@ -7,7 +7,7 @@ use crate::ground::evidence::{LimitHit, Reading};
 use crate::ground::time::MINUTE_MS;
 use std::rc::Rc;
 
-use crate::ground::tokens::{Pico, Sums};
+use crate::ground::tokens::Sums;
 use crate::ground::window::Window;
 
 /// What the services reported and noticed, for one provider.
@@ -30,9 +30,8 @@ pub struct Evidence {
     pub elsewhere: Rc<Vec<(i64, u64, Sums)>>,
 }
 
-/// The account's completed 5-hour windows over other devices' hours: the largest (tokens, cost) and
-/// how many held enough calls to count.
-pub type AccountWindows = (Option<(u64, Pico)>, usize);
+/// Kept between runs in the same shape (`store::memo`).
+pub use crate::store::memo::AccountWindows;
 
 /// What one percent of each window costs (pico-dollars), learned from the readings' rises (the
 /// `calibration` module).

@@ -15,11 +15,13 @@ use std::io;
 use crate::ground::cache::{Cache, Item};
 use crate::ground::hash::key;
 use crate::ground::provider::Provider;
+use crate::ground::tokens::Pico;
 
 /// The costs of one percent of the 5 hours and the week, as last learned (pico-dollars).
 pub type Costs = (Option<f64>, Option<f64>);
-/// The account's largest completed window (tokens, pico-dollars) and how many held enough calls.
-pub type AccountWindows = (Option<(u64, u128)>, usize);
+/// The account's completed 5-hour windows over other devices' hours: the largest (tokens, cost) and
+/// how many held enough calls to count.
+pub type AccountWindows = (Option<(u64, Pico)>, usize);
 
 type Line = (String, Provider, u64, Vec<Option<u64>>);
 
