@@ -1,5 +1,6 @@
-//! Faults: each ends with the same totals as a fresh full read of the same files, and prompt mode
-//! prints a segment or nothing, exits 0 and keeps stderr empty.
+//! Faults of the files read (the run's own are in run_faults.rs): each ends with the same totals as
+//! a fresh full read of the same files, and prompt mode prints a segment or nothing, exits 0 and
+//! keeps stderr empty.
 // These drive the Linux binary through Unix shells and files; the Windows binary is tested from
 // Linux too, under Wine (windows.rs).
 #![cfg(unix)]
@@ -7,27 +8,13 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::host::sandboxed;
 use common::*;
 
 const NOW: &str = "2026-02-12T21:30:00Z";
 const LAST: &str = "8463c716-a2ea-4c14-9efa-87158ebd9f20";
-
-fn assert_same_as_fresh(s: &Sandbox, now: &str) {
-    let cached = figures(&s.status(now));
-    let fresh = figures(&s.fresh_status(now));
-    assert_eq!(cached, fresh, "incremental and fresh reads differ");
-}
-
-/// A prompt run must be quick, quiet and successful.
-fn prompt_ok(s: &Sandbox) -> String {
-    let o = s.prompt(NOW, "zsh");
-    assert_quiet(&o);
-    stdout(&o)
-}
 
 #[test]
 fn appended_in_pieces_equals_a_fresh_read() {
@@ -69,11 +56,11 @@ fn appended_in_pieces_equals_a_fresh_read() {
         let o = s.cmd().env("RUNWAY_MAX_DELTA", "150").args(["--now", NOW, "prompt"]).output().unwrap();
         assert_quiet(&o);
         if step.is_multiple_of(4) {
-            assert_same_as_fresh(&s, NOW);
+            s.assert_same_as_fresh(NOW);
         }
     }
     assert!(step > 5, "the files were fed in {step} steps");
-    assert_same_as_fresh(&s, NOW);
+    s.assert_same_as_fresh(NOW);
     assert_eq!(figures(&s.status(NOW)), figures(&full.status(NOW)));
 }
 
@@ -98,33 +85,33 @@ fn half_written_last_line() {
     let bytes = std::fs::read(&path).unwrap();
     let cut = bytes.len() - 700; // inside the last line
     std::fs::write(&path, &bytes[..cut]).unwrap();
-    prompt_ok(&s);
-    assert_same_as_fresh(&s, NOW);
+    s.quiet_prompt(NOW);
+    s.assert_same_as_fresh(NOW);
     append(&path, &bytes[cut..]);
-    prompt_ok(&s);
-    assert_same_as_fresh(&s, NOW);
+    s.quiet_prompt(NOW);
+    s.assert_same_as_fresh(NOW);
     assert_eq!(s.status(NOW)["claude"]["week"]["entries"], 465);
 }
 
 #[test]
 fn truncated_replaced_rewritten_and_deleted_files() {
     let s = Sandbox::claude_fixture();
-    prompt_ok(&s);
+    s.quiet_prompt(NOW);
     let path = s.session(LAST);
     let bytes = std::fs::read(&path).unwrap();
 
     // Truncated to its first half (at a line end).
     let half = bytes[..bytes.len() / 2].iter().rposition(|&b| b == b'\n').unwrap() + 1;
     std::fs::write(&path, &bytes[..half]).unwrap();
-    prompt_ok(&s);
-    assert_same_as_fresh(&s, NOW);
+    s.quiet_prompt(NOW);
+    s.assert_same_as_fresh(NOW);
 
     // Replaced by a new file (new inode) through a rename, as editors and sync tools do.
     let tmp = path.with_extension("tmp");
     std::fs::write(&tmp, &bytes).unwrap();
     std::fs::rename(&tmp, &path).unwrap();
-    prompt_ok(&s);
-    assert_same_as_fresh(&s, NOW);
+    s.quiet_prompt(NOW);
+    s.assert_same_as_fresh(NOW);
     assert_eq!(s.status(NOW)["claude"]["week"]["entries"], 465);
 
     // Rewritten in place to the same size: same inode, same length, other bytes before the offset.
@@ -133,77 +120,14 @@ fn truncated_replaced_rewritten_and_deleted_files() {
     let pos = other[..at].iter().rposition(|&b| b == b'"').unwrap();
     other[pos - 1] = if other[pos - 1] == b'a' { b'b' } else { b'a' };
     std::fs::write(&path, &other).unwrap();
-    prompt_ok(&s);
-    assert_same_as_fresh(&s, NOW);
+    s.quiet_prompt(NOW);
+    s.assert_same_as_fresh(NOW);
 
     // Deleted: what it contributed is gone, and the subagent copies it shadowed count again.
     std::fs::remove_file(&path).unwrap();
-    prompt_ok(&s);
-    assert_same_as_fresh(&s, NOW);
+    s.quiet_prompt(NOW);
+    s.assert_same_as_fresh(NOW);
     assert!(s.status(NOW)["claude"]["week"]["entries"].as_u64().unwrap() < 465);
-}
-
-#[test]
-fn corrupt_truncated_and_missing_cache_files_are_rebuilt() {
-    let s = Sandbox::claude_fixture();
-    let want = figures(&s.fresh_status(NOW));
-    let db = || s.db();
-    let base = || {
-        std::fs::read_dir(db())
-            .unwrap()
-            .flatten()
-            .find(|e| e.file_name().to_string_lossy().starts_with("base-"))
-            .unwrap()
-            .path()
-    };
-    prompt_ok(&s);
-    type Damage<'a> = (&'a str, Box<dyn Fn() + 'a>);
-    let damages: Vec<Damage> = vec![
-        ("garbage state", Box::new(|| std::fs::write(db().join("state"), b"\x00garbage\xff").unwrap())),
-        ("empty state", Box::new(|| std::fs::write(db().join("state"), b"").unwrap())),
-        (
-            "truncated state",
-            Box::new(|| {
-                let b = std::fs::read(db().join("state")).unwrap();
-                std::fs::write(db().join("state"), &b[..b.len() / 2]).unwrap();
-            }),
-        ),
-        (
-            "older-version state",
-            Box::new(|| {
-                let mut b = std::fs::read(db().join("state")).unwrap();
-                b[8] = b[8].wrapping_sub(1);
-                std::fs::write(db().join("state"), &b).unwrap();
-            }),
-        ),
-        (
-            "truncated base",
-            Box::new(|| {
-                let p = base();
-                let b = std::fs::read(&p).unwrap();
-                std::fs::write(&p, &b[..b.len() - 100]).unwrap();
-            }),
-        ),
-        ("garbage base", Box::new(|| std::fs::write(base(), vec![7u8; 5000]).unwrap())),
-        ("missing base", Box::new(|| std::fs::remove_file(base()).unwrap())),
-        (
-            "a directory where the state was",
-            Box::new(|| {
-                std::fs::remove_file(db().join("state")).unwrap();
-                std::fs::create_dir(db().join("state")).unwrap();
-            }),
-        ),
-    ];
-    for (what, damage) in damages {
-        damage();
-        let out = prompt_ok(&s);
-        assert!(out.is_empty() || out.contains("5h"), "{what}: {out}");
-        if what.starts_with("a directory") {
-            // Cannot be replaced by a rename; the figures still come out right, uncached.
-            std::fs::remove_dir(db().join("state")).unwrap();
-        }
-        assert_eq!(figures(&s.status(NOW)), want, "after {what}");
-    }
 }
 
 #[test]
@@ -233,7 +157,7 @@ fn malformed_lines_are_skipped_and_counted() {
     }
     text.push_str("not json at all\n\n");
     append(&s.session(LAST), text.as_bytes());
-    prompt_ok(&s);
+    s.quiet_prompt(NOW);
     assert_eq!(figures(&s.status(NOW)), want);
     let doctor = stdout(&s.run(&["doctor"]));
     assert!(doctor.contains("6 malformed usage lines"), "{doctor}");
@@ -251,14 +175,14 @@ fn thirty_megabyte_lines() {
     );
     append(&s.session(LAST), format!("{user}\n{assistant}\n").as_bytes());
     let started = Instant::now();
-    prompt_ok(&s);
+    s.quiet_prompt(NOW);
     assert!(started.elapsed() < Duration::from_secs(20));
     let v = s.status(NOW);
     // The big call counts: 465 + 1 calls, 1,010 more tokens, $0.02505 more (10 x $5 + 1,000 x $25 per MTok).
     assert_eq!(v["claude"]["week"]["entries"], 466);
     assert_eq!(v["claude"]["week"]["tokens"]["total"], 44908834 + 1010);
     assert!((v["claude"]["week"]["cost_usd"].as_f64().unwrap() - (34.003789 + 0.02505)).abs() < 1e-6);
-    assert_same_as_fresh(&s, NOW);
+    s.assert_same_as_fresh(NOW);
 }
 
 #[test]
@@ -274,7 +198,7 @@ fn things_named_jsonl_that_are_not_files() {
     std::fs::write(&locked, b"{}\n").unwrap();
     std::fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o000)).unwrap();
     let started = Instant::now();
-    prompt_ok(&s);
+    s.quiet_prompt(NOW);
     assert!(started.elapsed() < Duration::from_secs(10), "something blocked");
     assert_eq!(figures(&s.status(NOW)), want);
     let doctor = stdout(&s.run(&["doctor"]));
@@ -285,124 +209,9 @@ fn things_named_jsonl_that_are_not_files() {
 }
 
 #[test]
-fn closed_stdout_is_not_an_error() {
-    let s = Sandbox::claude_fixture();
-    prompt_ok(&s);
-    // The reader has gone by the time runway writes: EPIPE.
-    let script = format!(
-        "(sleep 0.3; exec '{BIN}' --now {NOW} prompt --shell zsh) 2>'{err}' | true; echo ${{PIPESTATUS[0]}}",
-        err = s.dir.path().join("err").display()
-    );
-    let o = s.cmd().args(["--version"]).output().unwrap();
-    assert!(o.status.success());
-    let mut c = sandboxed(s.dir.path(), "bash");
-    c.arg("-c")
-        .arg(&script)
-        .env("RUNWAY_CACHE_DIR", s.cache())
-        .env(PROMPT_MS.0, PROMPT_MS.1)
-        .env("CLAUDE_CONFIG_DIR", s.claude_dir())
-        .env("HOME", s.home());
-    let o = c.output().unwrap();
-    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "0");
-    assert_eq!(std::fs::read(s.dir.path().join("err")).unwrap(), b"");
-    // No stdout at all.
-    let o = s.cmd().args(["--now", NOW, "prompt"]).stdout(Stdio::null()).stderr(Stdio::piped()).output().unwrap();
-    assert_quiet(&o);
-    let script = format!("exec '{BIN}' --now {NOW} prompt >&- 2>'{err}'; ", err = s.dir.path().join("err2").display());
-    let st = Command::new("sh")
-        .arg("-c")
-        .arg(&script)
-        .env("RUNWAY_CACHE_DIR", s.cache())
-        .env(PROMPT_MS.0, PROMPT_MS.1)
-        .env("CLAUDE_CONFIG_DIR", s.claude_dir())
-        .status()
-        .unwrap();
-    assert!(st.success());
-    assert_eq!(std::fs::read(s.dir.path().join("err2")).unwrap(), b"");
-}
-
-#[test]
-fn a_panic_never_reaches_the_prompt() {
-    let s = Sandbox::claude_fixture();
-    let o = s
-        .cmd()
-        .env("RUNWAY_FAULT", "panic")
-        .env("RUST_BACKTRACE", "1")
-        .args(["--now", NOW, "prompt", "--shell", "zsh"])
-        .output()
-        .unwrap();
-    assert_quiet(&o);
-    assert_eq!(stdout(&o), "");
-    let log = std::fs::read_to_string(s.cache().join("runway.log")).unwrap();
-    assert!(log.contains("panic") && log.contains("injected fault"), "{log}");
-}
-
-#[test]
-fn bad_arguments_in_a_prompt_stay_quiet() {
-    let s = Sandbox::claude_fixture();
-    let o = s.run(&["prompt", "--shell", "powershell"]);
-    assert_quiet(&o);
-    // Exit 0 and nothing on stderr; the segment's place says where to look, in plain words any host takes.
-    assert_eq!(stdout(&o), "runway: see doctor");
-    let o = s.cmd().env("RUNWAY_NOW", "yesterday").env("RUNWAY_LIMIT_COST", "lots").args(["prompt"]).output().unwrap();
-    assert_quiet(&o);
-    // Outside prompt mode the same mistakes are reported.
-    let o = s.run(&["status", "--shell"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(!o.stderr.is_empty());
-}
-
-#[test]
-fn many_invocations_at_once() {
-    let s = Sandbox::claude_fixture();
-    let path = s.session(LAST);
-    let bytes = std::fs::read(&path).unwrap();
-    let cut = bytes.len() / 3;
-    std::fs::write(&path, &bytes[..cut]).unwrap();
-    // Sixteen shells and panes at once, from a cold cache, while the session keeps growing.
-    let mut children = Vec::new();
-    let mut at = cut;
-    for round in 0..4 {
-        for i in 0..16 {
-            let shell = ["zsh", "bash", "tmux", "fish"][i % 4];
-            children.push(
-                s.cmd()
-                    .args(["--now", NOW, "prompt", "--shell", shell])
-                    .stdout(Stdio::piped())
-                    .stderr(Stdio::piped())
-                    .spawn()
-                    .unwrap(),
-            );
-        }
-        let next = if round == 3 { bytes.len() } else { at + (bytes.len() - cut) / 4 };
-        append(&path, &bytes[at..next]);
-        at = next;
-        std::thread::sleep(Duration::from_millis(30));
-    }
-    for c in children {
-        let o = c.wait_with_output().unwrap();
-        assert_quiet(&o);
-    }
-    prompt_ok(&s);
-    assert_same_as_fresh(&s, NOW);
-    assert_eq!(s.status(NOW)["claude"]["week"]["entries"], 465);
-    // Nothing is left behind but the cache files.
-    let db = s.db();
-    let names: Vec<String> =
-        std::fs::read_dir(db).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
-    assert!(
-        names.iter().all(|n| ["state", "lock", "roots", "calibration"].contains(&n.as_str())
-            || n.starts_with("base-")
-            || n.starts_with("cold-")),
-        "{names:?}"
-    );
-    assert_eq!(names.iter().filter(|n| n.starts_with("base-")).count(), 1, "{names:?}");
-}
-
-#[test]
 fn new_sessions_and_subagents_appear_at_once() {
     let s = Sandbox::claude_fixture();
-    prompt_ok(&s);
+    s.quiet_prompt(NOW);
     let proj = s.projects().join("-home-USER-projects-spotter");
     let line = |id: &str| {
         format!(
@@ -417,7 +226,7 @@ fn new_sessions_and_subagents_appear_at_once() {
     let v = s.status(NOW);
     assert_eq!(v["claude"]["week"]["entries"], 468);
     assert!((v["claude"]["week"]["cost_usd"].as_f64().unwrap() - (34.003789 + 3.0)).abs() < 1e-6);
-    assert_same_as_fresh(&s, NOW);
+    s.assert_same_as_fresh(NOW);
 }
 
 #[test]
@@ -437,7 +246,7 @@ fn idle_files_are_rechecked_within_the_rescan_interval() {
     // ...and the next full walk finds it.
     let v = json_of(&s.cmd().env("RUNWAY_RESCAN_SECS", "0").args(["--now", NOW, "status", "--json"]).output().unwrap());
     assert_eq!(v["claude"]["week"]["entries"], 466);
-    assert_same_as_fresh(&s, NOW);
+    s.assert_same_as_fresh(NOW);
 }
 
 #[test]
@@ -450,7 +259,7 @@ fn idle_files_live_in_the_cold_file_and_come_back() {
             std::fs::File::options().append(true).open(&f).unwrap().set_modified(two_days).unwrap();
         }
     }
-    prompt_ok(&s);
+    s.quiet_prompt(NOW);
     let db = s.db();
     let cold = |db: &Path| {
         std::fs::read_dir(db)
@@ -479,15 +288,15 @@ fn idle_files_live_in_the_cold_file_and_come_back() {
     // Appends to the live session update the state alone.
     let line = "{\"type\":\"assistant\",\"sessionId\":\"n\",\"requestId\":\"req_z\",\"timestamp\":\"2026-02-12T21:10:00Z\",\"message\":{\"id\":\"msg_z\",\"model\":\"claude-haiku-4-5\",\"usage\":{\"input_tokens\":1000000,\"output_tokens\":0}}}\n";
     append(&s.session(LAST), line.as_bytes());
-    prompt_ok(&s);
+    s.quiet_prompt(NOW);
     assert_eq!(s.status(NOW)["claude"]["week"]["entries"], 466);
-    assert_same_as_fresh(&s, NOW);
+    s.assert_same_as_fresh(NOW);
     // A full walk reads the cold file again and finds an idle file that grew.
     let idle = s.session("258c7280-ae70-4798-800f-63464d01a85d");
     append(&idle, line.replace("req_z", "req_y").replace("msg_z", "msg_y").as_bytes());
     walk();
     assert_eq!(s.status(NOW)["claude"]["week"]["entries"], 467);
-    assert_same_as_fresh(&s, NOW);
+    s.assert_same_as_fresh(NOW);
     assert_eq!(cold(&db), 1, "the old cold file was replaced, not kept");
     // A lost cold file is a corrupt cache: rebuilt, same figures.
     for e in std::fs::read_dir(&db).unwrap().flatten() {
@@ -496,5 +305,5 @@ fn idle_files_live_in_the_cold_file_and_come_back() {
         }
     }
     walk();
-    assert_same_as_fresh(&s, NOW);
+    s.assert_same_as_fresh(NOW);
 }

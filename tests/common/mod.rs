@@ -124,6 +124,18 @@ impl Sandbox {
     pub fn prompt(&self, now: &str, shell: &str) -> Output {
         self.run(&["--now", now, "prompt", "--shell", shell])
     }
+
+    /// A zsh prompt's segment, asserting the run was successful and quiet.
+    pub fn quiet_prompt(&self, now: &str) -> String {
+        let o = self.prompt(now, "zsh");
+        assert_quiet(&o);
+        stdout(&o)
+    }
+
+    /// Asserts what this sandbox's cache reads equals a fresh full read of the same files.
+    pub fn assert_same_as_fresh(&self, now: &str) {
+        assert_eq!(figures(&self.status(now)), figures(&self.fresh_status(now)), "incremental and fresh reads differ");
+    }
 }
 
 /// Runs `c` to its end; a run still going after `secs` is killed and fails the test (a hang is the
