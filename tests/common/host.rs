@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use super::{BIN, Sandbox};
+use super::{BIN, Rollout, Sandbox, limit_window, rate_limits};
 
 /// The clock the host tests fix: five minutes into the fixture's last block, where against a $10
 /// limit the segment is red with a warning (see tests/engine.rs).
@@ -155,4 +155,21 @@ impl Tmux {
             std::thread::sleep(Duration::from_millis(50));
         }
     }
+}
+
+/// Codex beside the fixture: a snapshot with every call, 8 points a call ($0.80): 8% at 20:30, 16%
+/// at 21:00, then $0.80 a minute, 48% at 21:04, and at that rate the other 52% go in under half an
+/// hour. At HOST_NOW (with a $10 limit) both providers warn.
+pub fn two_tools_warning(s: &Sandbox) {
+    let call = [8_000, 0, 1_000, 0, 9_000];
+    let mut total = [0u64; 5];
+    let mut r = Rollout::new("2026-02-12T20:29:00Z", "s1", None).turn("2026-02-12T20:29:01Z", "gpt-5.5");
+    for (ts, limits) in
+        [("20:30", 8.0), ("21:00", 16.0), ("21:01", 24.0), ("21:02", 32.0), ("21:03", 40.0), ("21:04", 48.0)]
+    {
+        total = std::array::from_fn(|i| total[i] + call[i]);
+        let rl = Some(rate_limits(Some(limit_window(limits, 300, Some(1_770_945_000), None)), None));
+        r = r.count(&format!("2026-02-12T{ts}:00Z"), Some((total, Some(call))), rl);
+    }
+    r.write(&s.codex_home(), "s1");
 }
