@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: an isolated home, cache and history for the real binary.
 #![allow(dead_code)]
 
+pub mod codex;
 pub mod devices;
 pub mod host;
 pub mod syncthing;
