@@ -214,6 +214,23 @@ fn fields_and_format_are_configurable() {
     assert_eq!(stdout(&o), "7d 41% in 3d01h\n");
 }
 
+/// A reading on a half is one figure wherever it shows: `status` once took 62.5 to the even 62% beside
+/// the segment's 63%, and said "explains 63% of the 63%" under its own "62%".
+#[test]
+fn a_reading_on_a_half_reads_the_same_everywhere() {
+    let s = Sandbox::claude_fixture();
+    let p = payload(&s, Some(limits(62.5, NOW_S + 6000, 40.5, NOW_S + 3 * 86400 + 3600))).to_string();
+    let fields = [("RUNWAY_STATUSLINE_FIELDS", "5h,7d")];
+    assert_eq!(plain(&feed(&s, p.as_bytes(), &fields)), "5h 63% ↻1h40m · 7d 41% ↻3d01h\n");
+    let prompt = s.run(&["--now", NOW, "--color", "never", "prompt", "--shell", "plain"]);
+    assert_eq!(stdout(&prompt), "5h 63% ↻1h40m");
+    let text = stdout(&s.run(&["--now", NOW, "status"]));
+    for want in ["63% (reported by the service just now)", "41% (reported by the service just now)"] {
+        assert!(text.contains(want), "{want}: {text}");
+    }
+    assert!(!text.contains("62%") && !text.contains("40%"), "{text}");
+}
+
 #[test]
 fn the_prompt_caches_time_left_is_a_field() {
     let s = Sandbox::claude_fixture();

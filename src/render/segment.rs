@@ -149,7 +149,7 @@ pub fn labelled<'r>(runways: &'r [Runway], style: &Style) -> Shown<'r> {
 /// A share as a segment shows it: whole percents, at most five characters. Past 999% the figure says
 /// nothing more than that (a tiny `--limit-cost` made one `1535243000%`), and the over mark is beside it.
 fn percent(p: f64) -> String {
-    if p >= 999.5 { ">999%".into() } else { format!("{}%", p.round() as i64) }
+    if p >= 999.5 { ">999%".into() } else { format!("{}%", super::words::whole(p)) }
 }
 
 /// A separate allowance's initial in a segment: the name's first ASCII letter or digit, upper case.

@@ -59,9 +59,9 @@ fn local(ms: i64, now: i64, style: &Style, with_day: bool) -> String {
 /// The share and where it comes from.
 fn share(r: &Runway, g: &Gauge) -> String {
     if g.window == Window::Month {
-        return match g.used_percent {
+        return match g.used_percent.map(words::whole) {
             Some(p) => format!(
-                "~{p:.0}% of the month's premium requests ({} used; the allowance is configured)",
+                "~{p}% of the month's premium requests ({} used; the allowance is configured)",
                 requests(g.premium)
             ),
             None => format!(
@@ -70,7 +70,7 @@ fn share(r: &Runway, g: &Gauge) -> String {
             ),
         };
     }
-    let Some(p) = g.used_percent else {
+    let Some(p) = g.used_percent.map(words::whole) else {
         if g.unpriced_tokens > 0 {
             let why = match (r.limit.cost, r.limit.measure) {
                 (Some(c), Measure::Cost) => format!("so no share of the ${:.2} limit can be told", usd(c)),
@@ -84,18 +84,18 @@ fn share(r: &Runway, g: &Gauge) -> String {
     let ago = |t: Option<i64>| t.map(|t| format!(" {}", words::ago(r.now - t))).unwrap_or_default();
     let over = if g.over() { ", past the limit" } else { "" };
     match g.source {
-        Source::Server => format!("{p:.0}%{over} (reported by the service{})", ago(g.observed_at)),
+        Source::Server => format!("{p}%{over} (reported by the service{})", ago(g.observed_at)),
         Source::Extrapolated => {
-            format!("≈{p:.0}%{over} (the service's reading{} plus local use since)", ago(g.observed_at))
+            format!("≈{p}%{over} (the service's reading{} plus local use since)", ago(g.observed_at))
         }
         Source::History if r.limit.learned == Some(Learned::ReadingFloor) => format!(
-            "~{p:.0}% of {limit}{over} (an estimate: the limit is at least this, the local use under a reading over the share it reported)"
+            "~{p}% of {limit}{over} (an estimate: the limit is at least this, the local use under a reading over the share it reported)"
         ),
         Source::History => format!(
-            "~{p:.0}% of {limit}{over} (an estimate: the limit is learned from the {})",
+            "~{p}% of {limit}{over} (an estimate: the limit is learned from the {})",
             r.limit.learned.map_or("history", |l| l.as_str())
         ),
-        Source::Configured => format!("~{p:.0}% of {limit}{over} (configured)"),
+        Source::Configured => format!("~{p}% of {limit}{over} (configured)"),
         Source::None => String::new(),
     }
 }
@@ -145,12 +145,13 @@ fn explained(r: &Runway, g: &Gauge) -> Option<String> {
     Some(match g.coverage {
         Some(c) => {
             // As the figures read: 10.7 of 11 points is "11% of the 11%", and no rest to speak of.
-            let (mine, all) = ((c * reported).round(), reported.round());
+            let (mine, all) = (words::whole(c * reported), words::whole(reported));
             let rest = if mine < all { "; the rest was used elsewhere (another machine, a browser, CI)" } else { "" };
-            format!("this machine explains {mine:.0}% of the {all:.0}% reported{rest}")
+            format!("this machine explains {mine}% of the {all}% reported{rest}")
         }
         None => format!(
-            "how much of the {reported:.0}% reported is this machine's is not known yet (it is learned as readings rise while this machine works)"
+            "how much of the {}% reported is this machine's is not known yet (it is learned as readings rise while this machine works)",
+            words::whole(reported)
         ),
     })
 }
@@ -245,7 +246,12 @@ pub fn limits(list: &[(Reading, &str)], now: i64) -> String {
         .iter()
         .map(|(r, from)| {
             let name = if r.main() { String::new() } else { format!("{} ", clean(r.name())) };
-            format!("{name}{} {:.0}% ({from}, {})", r.window.label(), r.used_percent, words::ago(now - r.observed_at))
+            format!(
+                "{name}{} {}% ({from}, {})",
+                r.window.label(),
+                words::whole(r.used_percent),
+                words::ago(now - r.observed_at)
+            )
         })
         .collect();
     format!("  {:<9} {}\n", "reported", parts.join(" · "))
@@ -320,10 +326,10 @@ pub fn human(r: &Runway, used: &[Attribution], style: &Style, shared: bool) -> S
             w => format!("of its {} window", w.label()),
         };
         out += &format!(
-            "  {:<9} {}: {:.0}% {of} (reported by the service{ago}{reset})\n",
+            "  {:<9} {}: {}% {of} (reported by the service{ago}{reset})\n",
             "also",
             clean(&g.label),
-            g.used_percent.unwrap_or(0.0),
+            words::whole(g.used_percent.unwrap_or(0.0)),
         );
     }
     for m in &r.assumed {

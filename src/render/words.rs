@@ -113,6 +113,12 @@ pub fn dollars(pico: Pico) -> f64 {
     (pico as f64 / 1e6).round() / 1e6
 }
 
+/// A share in whole percents, a half up, as every surface shows it: `{:.0}` takes a half to the even
+/// neighbour, and a reading of 62.5 read `62%` in `status` beside `63%` in the segment.
+pub fn whole(p: f64) -> i64 {
+    p.round() as i64
+}
+
 /// To two places; never `-0` (a rate a hair below zero is none, and `-0.0` reads as a sign in JSON).
 pub fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0 + 0.0
