@@ -351,6 +351,11 @@ fn a_reading_raises_a_learned_limit_it_shows_too_low() {
     assert!(floor > largest_before(now), "the floor is above the learned limit: the case is the one meant");
     // The reading, fresh and with nothing used since, is shown as it is.
     assert_eq!((l["source"].as_str(), l["used_percent"].as_f64()), (Some("server"), Some(10.0)));
+    // A floor worked out from the reading explains all of it by its making: no coverage from it (it
+    // said "this machine explains 10% of the 10%" whatever was used elsewhere).
+    assert_eq!(l["coverage"], Value::Null, "{l}");
+    let text = stdout(&s.run(&["--now", &iso(now), "status"]));
+    assert!(text.contains("how much of the 10% reported is this machine's is not known yet"), "{text}");
 }
 
 #[test]

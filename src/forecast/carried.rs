@@ -125,7 +125,10 @@ impl Local<'_, '_> {
         let totals = self.all_between(start - 1, self.now);
         // Local use in the window up to the reading: the window's, less what came since.
         let before = totals.sums.cost.saturating_sub(since.sums.cost) as f64;
-        let explained = coverage(before, conv, r.used_percent);
+        // What converts local use to a share for coverage is what is known to: a guessed limit would
+        // make one up (a reading's floor, taken from this reading, explains all of it).
+        let known = if r.window == Window::FiveHour { cpp.or_else(|| limit.known_per_percent()) } else { cpp };
+        let explained = coverage(before, known, r.used_percent);
         let (source, used) = if since.entries == 0 {
             (Source::Server, r.used_percent)
         } else if let Some(c) = cpp {

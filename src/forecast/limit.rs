@@ -133,6 +133,18 @@ impl Limit {
         }
     }
 
+    /// `cost_per_percent` when the limit is where 100% really is: configured, learned from the
+    /// readings' rises or from a "usage limit reached" notice. Not from the largest block (a guess)
+    /// nor a reading's floor, which is worked out from the very reading and so explains all of it.
+    pub fn known_per_percent(&self) -> Option<f64> {
+        let known = match self.source {
+            Source::Configured => true,
+            Source::History => matches!(self.learned, Some(Learned::Readings | Learned::LimitHit)),
+            _ => false,
+        };
+        self.cost_per_percent().filter(|_| known)
+    }
+
     /// A limit learned from the largest block, in dollars, raised to `floor` when a reading shows it
     /// below: $9.86 of local use under a reading of 35% says the limit is at least $27.40, and a block
     /// learned at $22.38 would call the window full at less than nine tenths of it. (A limit from the
@@ -240,6 +252,21 @@ mod tests {
     use super::*;
 
     const D: Pico = 1_000_000_000_000; // a dollar in pico-dollars
+
+    #[test]
+    fn a_percents_cost_is_known_only_from_a_limit_that_is_one() {
+        let none = Configured::default();
+        let configured = choose(&Configured { cost_usd: Some(50.0), tokens: None }, None, None, None, 0);
+        assert_eq!(configured.known_per_percent(), Some(0.5 * D as f64));
+        let readings = choose(&none, Some(0.3 * D as f64), None, None, 0);
+        assert_eq!(readings.known_per_percent(), Some(0.3 * D as f64));
+        let hit = choose(&none, None, Some((9, 40 * D)), None, 0);
+        assert_eq!(hit.known_per_percent(), Some(0.4 * D as f64));
+        let largest = choose(&none, None, None, Some((9, 40 * D)), ENOUGH_BLOCKS);
+        assert_eq!((largest.cost_per_percent(), largest.known_per_percent()), (Some(0.4 * D as f64), None));
+        let floor = Limit { learned: Some(Learned::ReadingFloor), ..largest };
+        assert_eq!(floor.known_per_percent(), None);
+    }
 
     #[test]
     fn limits_in_order_of_evidence() {
