@@ -59,8 +59,7 @@ pub fn run(cfg: Config, stdin: Option<&[u8]>, then: Option<&str>, troubled: bool
         reported.sort_by_key(|r| r.window as u8);
         claude.gauges = reported.into_iter().map(Gauge::reported).collect();
     }
-    let context = context(&p);
-    let context_tokens = context.map(|c| (c / 100.0 * p.context_size() as f64).round() as u64);
+    let (context, context_tokens) = context(&p, app.cfg.now).unzip();
     // The session's context past its health thresholds: said once (tmux, desktop).
     if let (Some(id), Some(tokens)) = (p.session_id.as_deref(), context_tokens) {
         crate::notice::deliver::context(&super::post(&app.cfg), id, tokens);
@@ -138,7 +137,11 @@ fn other_line(cmd: &str, stdin: &[u8]) -> Vec<String> {
     text.lines().filter(|l| !l.trim().is_empty()).take(3).map(clean_keep_colour).collect()
 }
 
-/// The context used: as the payload says, else from the session's transcript.
-fn context(p: &Payload) -> Option<f64> {
-    p.context_percent.or_else(|| payload::context_from_transcript(p.transcript.as_deref()?, p.context_size()))
+/// The context used, as a share and in tokens: as the payload says (its tokens, else worked back from
+/// its share), else from the session's transcript as of `now`.
+fn context(p: &Payload, now: i64) -> Option<(f64, u64)> {
+    match p.context_percent {
+        Some(c) => Some((c, p.context_tokens.unwrap_or_else(|| (c / 100.0 * p.context_size() as f64).round() as u64))),
+        None => payload::context_from_transcript(p.transcript.as_deref()?, p.context_size(), now),
+    }
 }

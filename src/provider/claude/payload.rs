@@ -25,6 +25,9 @@ pub struct Payload {
     pub session_id: Option<String>,
     pub model: Option<String>,
     pub context_percent: Option<f64>,
+    /// The prompt's tokens (`current_usage`: input and cache), when the payload gives them: the count
+    /// itself, not one worked back from a whole percent (83% of 200k is 166.0k for 166,972).
+    pub context_tokens: Option<u64>,
     pub context_size: Option<u64>,
     pub cost_usd: Option<f64>,
     pub transcript: Option<PathBuf>,
@@ -205,14 +208,16 @@ pub fn parse(bytes: &[u8], now: i64) -> Payload {
         |n| (1..=MAX_CONTEXT).contains(&n),
         &mut rejected,
     );
-    let from_usage = || {
+    let tokens = {
         let u = &cw["current_usage"];
-        let n = ["input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"]
+        ["input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"]
             .iter()
             .map(|k| u[*k].as_u64())
-            .collect::<Option<Vec<u64>>>()?;
-        share(n.iter().fold(0u64, |a, b| a.saturating_add(*b)) as f64 / size? as f64 * 100.0)
+            .collect::<Option<Vec<u64>>>()
+            .map(|n| n.iter().fold(0u64, |a, b| a.saturating_add(*b)))
+            .filter(|n| *n <= size.unwrap_or(MAX_CONTEXT))
     };
+    let from_usage = || share(tokens? as f64 / size? as f64 * 100.0);
     let given = checked(
         "context_window.used_percentage",
         number(&cw["used_percentage"]),
@@ -239,6 +244,7 @@ pub fn parse(bytes: &[u8], now: i64) -> Payload {
         session_id,
         model: s(&v["model"]["display_name"]).or_else(|| s(&v["model"]["id"])),
         context_percent: given.or_else(from_usage),
+        context_tokens: tokens,
         context_size: size,
         cost_usd: cost,
         transcript: s(&v["transcript_path"]).map(PathBuf::from),
@@ -269,9 +275,10 @@ pub fn root_of(transcript: &Path) -> Option<PathBuf> {
     transcript.ancestors().find(|a| a.file_name().is_some_and(|n| n == "projects")).map(Path::to_path_buf)
 }
 
-/// Context used, from the last main-thread usage line of the transcript: its prompt (input and cache)
-/// over the window size.
-pub fn context_from_transcript(path: &Path, size: u64) -> Option<f64> {
+/// Context used, from the last main-thread usage line of the transcript at or before `until` (a
+/// replay's instant: a line after it did not exist yet): its prompt (input and cache), as a share of
+/// the window's size and in tokens.
+pub fn context_from_transcript(path: &Path, size: u64, until: i64) -> Option<(f64, u64)> {
     let (f, md) = open_regular(path).ok()?;
     let len = md.len();
     let mut tail = 256 * 1024u64;
@@ -286,10 +293,11 @@ pub fn context_from_transcript(path: &Path, size: u64) -> Option<f64> {
             }
             if let claude::Parsed::Usage(u) = claude::parse(line)
                 && !u.sidechain
+                && u.ts <= until
             {
                 let t = u.tokens;
                 let used = t.input.saturating_add(t.cache_creation()).saturating_add(t.cache_read);
-                return share(used as f64 / size.max(1) as f64 * 100.0);
+                return share(used as f64 / size.max(1) as f64 * 100.0).map(|p| (p, used));
             }
         }
         if start == 0 || tail >= 8 << 20 {
@@ -309,7 +317,7 @@ mod tests {
     fn full_payload() {
         let p = parse(FULL.as_bytes(), 1_781_280_000_000);
         assert_eq!(p.model.as_deref(), Some("Opus 4.6"));
-        assert_eq!(p.context_percent, Some(32.0));
+        assert_eq!((p.context_percent, p.context_tokens), (Some(32.0), Some(64_200)));
         assert_eq!(p.cost_usd, Some(1.84));
         let r = |w: Window, used: f64, resets_at: i64| {
             Reading::new(crate::provider::claude::SPEC.provider, w, used, resets_at, 1_781_280_000_000)
