@@ -93,6 +93,34 @@ fn half_written_last_line() {
     assert_eq!(s.status(NOW)["claude"]["week"]["entries"], 465);
 }
 
+/// A folder renamed (a project's after its repository moved, a month of Codex rollouts) is read under
+/// its new name at once: its calls vanished until the next full walk, a minute later, because its
+/// identity was known by the old name.
+#[test]
+fn a_renamed_folder_is_read_under_its_new_name() {
+    let s = Sandbox::claude_fixture();
+    copy_tree(&fixtures().join("codex-real/sessions"), &s.codex_home().join("sessions"));
+    let codex_now = "2026-05-11T23:00:00Z";
+    s.quiet_prompt(NOW);
+    s.run(&["--now", codex_now, "report"]);
+    let project = std::fs::read_dir(s.projects()).unwrap().next().unwrap().unwrap().path();
+    std::fs::rename(&project, s.projects().join("-home-USER-projects-moved")).unwrap();
+    s.quiet_prompt(NOW);
+    assert_eq!(s.status(NOW)["claude"]["week"]["entries"], 465);
+    s.assert_same_as_fresh(NOW);
+    let year = s.codex_home().join("sessions/2026");
+    std::fs::rename(year.join("05"), year.join("06")).unwrap();
+    let calls = |v: serde_json::Value| v["totals"]["totalTokens"].clone();
+    let report = |cache: Option<&Path>| {
+        let mut c = cache.map_or_else(|| s.cmd(), |d| s.cmd_with_cache(d));
+        json_of(&c.args(["--now", codex_now, "report", "--json"]).output().unwrap())
+    };
+    let fresh = tempfile::tempdir().unwrap();
+    let want = calls(report(Some(fresh.path())));
+    assert!(want.as_u64().unwrap() > 0, "{want}");
+    assert_eq!(calls(report(None)), want);
+}
+
 #[test]
 fn truncated_replaced_rewritten_and_deleted_files() {
     let s = Sandbox::claude_fixture();

@@ -260,6 +260,7 @@ fn relist(state: Table, dirty: &[usize]) -> (Vec<DirEntry>, Vec<Change>, u64) {
                 } else if !known_dirs.contains(pb.as_slice())
                     && descend(d.provider, d.depth, platform::bytes(&ent.file_name()))
                 {
+                    moved_here(&state, &mut w, &p, &md);
                     w.walk(&p, d.provider, d.depth.saturating_add(1), &md, ft.is_symlink());
                 }
             } else if md.is_file() && wanted(d.provider, platform::bytes(&ent.file_name())) {
@@ -308,6 +309,20 @@ fn relist(state: Table, dirty: &[usize]) -> (Vec<DirEntry>, Vec<Change>, u64) {
     }
     dirs.extend(w.dirs);
     (dirs, changes, w.stats)
+}
+
+/// A known folder that reappears under a new name (a project folder renamed, a month moved) is walked
+/// there: its identity, and those of the folders under it, were known by the old name, which no
+/// longer names it. (A folder still known under its own name, reached again by a link, stays seen.)
+fn moved_here(state: &Table, w: &mut Walker, p: &Path, md: &Metadata) {
+    let id = identity(p, md);
+    let Some(old) = state.dirs.iter().find(|d| (d.dev, d.ino) == id) else { return };
+    let still = fs::metadata(path_of(&old.path)).is_ok_and(|m| m.is_dir() && identity(path_of(&old.path), &m) == id);
+    if !still {
+        for x in state.dirs.iter().filter(|x| x.path == old.path || under(&old.path, &x.path)) {
+            w.seen_dirs.remove(&(x.dev, x.ino));
+        }
+    }
 }
 
 mod walker;
