@@ -114,7 +114,10 @@ impl App {
         stage(&mut run, "evidence");
         let me = cfg.sync.as_ref().map(|s| {
             let home = crate::ground::dirs::home(&cfg.env);
-            let mark = crate::ground::platform::machine_mark(home.as_deref());
+            let mark = match &cfg.knobs.machine_mark {
+                Some(m) => m.as_bytes().to_vec(),
+                None => crate::ground::platform::machine_mark(home.as_deref()),
+            };
             let now_ns = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
             identity::of(&cfg.cache, &mark, s.device_name.as_deref(), crate::ground::platform::host_name(), now_ns)
         });

@@ -58,6 +58,7 @@ impl App {
             name: me.name.clone(),
             written_at: self.cfg.wall_ms,
             machine: me.machine,
+            host: me.host,
             tools,
             projects,
         })

@@ -200,26 +200,6 @@ fn a_prompt_sees_another_devices_file_change() {
 }
 
 #[test]
-fn a_device_whose_histories_change_is_still_one_device() {
-    // The tmux server runs runway without the shell's CLAUDE_CONFIG_DIR, so the two read different
-    // histories, by turns: still one device, one file, never a second device made of the first.
-    let shared = tempfile::tempdir().unwrap();
-    let a = Device::claude(shared.path());
-    a.status(NOW);
-    let first = a.file();
-    for _ in 0..2 {
-        let o = a.cmd().env_remove("CLAUDE_CONFIG_DIR").args(["--now", NOW, "status", "--json"]).output().unwrap();
-        let v = json_of(&o);
-        assert_eq!(v["devices"].as_array().map(Vec::len), Some(1), "{v}");
-        let v = a.status(NOW);
-        assert_eq!(v["devices"].as_array().map(Vec::len), Some(1), "{v}");
-    }
-    assert_eq!(a.file(), first);
-    let files = std::fs::read_dir(shared.path().join("runway")).unwrap().count();
-    assert_eq!(files, 1, "one file for one device");
-}
-
-#[test]
 fn an_idle_device_starts_no_helper_at_every_prompt() {
     // The device's file is over a minute old and nothing new was read since it was last looked at:
     // a prompt has nothing to give the helper. (It once started one at every prompt, to find the

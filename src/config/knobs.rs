@@ -22,6 +22,9 @@ pub struct Knobs {
     /// `report --by session` a chunk of this many sessions at a time, however few the files
     /// (`RUNWAY_REPORT_CHUNK`; see `report::sessions`).
     pub report_chunk: Option<usize>,
+    /// This machine's mark (`RUNWAY_MACHINE_MARK`, see `sync::identity`): tests whose devices share
+    /// one machine yet stand for two.
+    pub machine_mark: Option<String>,
 }
 
 impl Knobs {
@@ -34,6 +37,7 @@ impl Knobs {
             no_helper: env.os("RUNWAY_NO_HELPER").is_some(),
             publish_replays: env.os("RUNWAY_PUBLISH_REPLAYS").is_some(),
             report_chunk: env.number("RUNWAY_REPORT_CHUNK").map(|n: u64| n as usize),
+            machine_mark: env.text("RUNWAY_MACHINE_MARK").map(str::to_owned),
         }
     }
 

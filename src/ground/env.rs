@@ -33,6 +33,7 @@ pub const BASE: &[&str] = &[
     "RUNWAY_NO_HELPER",
     "RUNWAY_PUBLISH_REPLAYS",
     "RUNWAY_REPORT_CHUNK",
+    "RUNWAY_MACHINE_MARK",
 ];
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

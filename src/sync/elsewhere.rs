@@ -196,7 +196,7 @@ mod tests {
     use crate::sync::file::{self, DeviceFile, Hour, ToolUse};
 
     fn device(id: &str, tools: Vec<ToolUse>) -> DeviceFile {
-        DeviceFile { id: id.into(), name: id.into(), written_at: 0, machine: 0, tools, projects: Vec::new() }
+        DeviceFile { id: id.into(), name: id.into(), written_at: 0, machine: 0, host: 0, tools, projects: Vec::new() }
     }
 
     fn hour(start: i64, calls: u64, cost: u128) -> Hour {
@@ -207,8 +207,8 @@ mod tests {
     fn two_devices() -> (tempfile::TempDir, tempfile::TempDir, Cache, Identity, Identity) {
         let (d, cache_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
         let cache = Cache::new(cache_dir.path().to_path_buf());
-        let me = Identity { id: "0123456789abcdef".into(), name: "desk".into(), machine: 1 };
-        let b = Identity { id: "1111111111111111".into(), name: "b".into(), machine: 2 };
+        let me = Identity { id: "0123456789abcdef".into(), name: "desk".into(), machine: 1, host: 0 };
+        let b = Identity { id: "1111111111111111".into(), name: "b".into(), machine: 2, host: 0 };
         (d, cache_dir, cache, me, b)
     }
 
@@ -290,7 +290,7 @@ mod tests {
         assert_eq!(calls(t + 61_000, false), vec![4]);
         assert_eq!(calls(t + 62_001, false), vec![5]);
         // A device's file renamed into the folder (every sync tool's way): seen at once.
-        let c = Identity { id: "2222222222222222".into(), name: "c".into(), machine: 3 };
+        let c = Identity { id: "2222222222222222".into(), name: "c".into(), machine: 3, host: 0 };
         folder::write(d.path(), &c, &file::encode(&other(&c.id, 6))).unwrap();
         assert_eq!(calls(t + 63_000, false), vec![11]);
     }

@@ -59,6 +59,10 @@ pub struct DeviceFile {
     /// A hash that tells this machine apart (see `sync::identity`): a file of this machine under
     /// another id (a cache dir made anew) is not another device.
     pub machine: u64,
+    /// A hash of the machine alone, without the cache directory (0: not said, an older runway's): a
+    /// file of the same machine under another cache directory may be the same history read twice
+    /// (see `superseded`).
+    pub host: u64,
     pub tools: Vec<ToolUse>,
     /// Project names with their calls and cost over the retention period, when shared at all.
     pub projects: Vec<(String, u64, u64)>,
@@ -156,7 +160,8 @@ pub fn encode(f: &DeviceFile) -> Vec<u8> {
     let projects: Vec<Value> = f.projects.iter().map(|(n, c, cost)| json!([n, c, cost])).collect();
     let doc = json!({
         "runway_device": FORMAT, "id": f.id, "name": f.name, "written_at": f.written_at,
-        "machine": format!("{:016x}", f.machine), "tools": tools, "projects": projects,
+        "machine": format!("{:016x}", f.machine), "host": format!("{:016x}", f.host), "tools": tools,
+        "projects": projects,
     });
     let body = serde_json::to_vec(&doc).unwrap_or_default();
     let mut out = format!("{:016x}\n", checksum("device", &body)).into_bytes();
@@ -186,6 +191,7 @@ pub fn decode(bytes: &[u8], now: i64) -> Result<DeviceFile, Refused> {
         return Err(Refused::Silent);
     }
     let machine = v["machine"].as_str().and_then(|m| u64::from_str_radix(m, 16).ok()).unwrap_or(0);
+    let host = v["host"].as_str().and_then(|m| u64::from_str_radix(m, 16).ok()).unwrap_or(0);
     let name = clean(v["name"].as_str().unwrap_or(""), 64);
     let mut tools = Vec::new();
     for t in v["tools"].as_array().into_iter().flatten() {
@@ -261,7 +267,7 @@ pub fn decode(bytes: &[u8], now: i64) -> Result<DeviceFile, Refused> {
     if projects.iter().any(|(_, calls, cost)| !within_hours(hours_kept, *calls, &[], u128::from(*cost), 0)) {
         return Err(Refused::Implausible("a project's figures"));
     }
-    Ok(DeviceFile { id, name, written_at, machine, tools, projects })
+    Ok(DeviceFile { id, name, written_at, machine, host, tools, projects })
 }
 
 /// Whether figures fit `hours` hours of one device: a million calls, a trillion tokens of one
@@ -295,6 +301,7 @@ mod tests {
             name: "laptop".into(),
             written_at: NOW - 60_000,
             machine: 42,
+            host: 43,
             tools: vec![ToolUse {
                 provider: Provider::CLAUDE,
                 hours: vec![Hour { start: NOW - NOW % HOUR_MS, model: "claude-opus-4-6".into(), calls: 20, sums }],

@@ -104,6 +104,7 @@ mod tests {
             name: "build box".into(),
             written_at: NOW,
             machine: 7,
+            host: 8,
             tools: vec![ToolUse { provider: Provider::CLAUDE, hours, readings: vec![] }],
             projects: vec![("runway".into(), 3, 4)],
         }

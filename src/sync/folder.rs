@@ -185,7 +185,7 @@ fn listing(dir: &Path, me: &Identity, (now, wall): (i64, i64)) -> Option<Listing
     let settled = stamps.iter().all(|s| settled_stamp(s, wall));
     let key = {
         // (The layout of the copy is part of its key: an older runway's copy, by model, is read again.)
-        let mut h = Hasher::new("devices-by-hour");
+        let mut h = Hasher::new("devices-by-hour-with-host");
         for ((n, _), s) in names.iter().zip(&stamps) {
             h.part(n.as_bytes()).u64(s.0).u64(s.1 as u64).u64(s.2).u64(s.3 as u64);
         }
@@ -283,7 +283,14 @@ pub fn read_keyed(
             },
         }
     }
-    let (mut devices, gave_way) = superseded::resolve(devices);
+    // Another cache directory of this machine: its hours may be this device's own, read again. Its
+    // own file (one read, only then) is what they give way to.
+    let own = (me.host != 0 && devices.iter().any(|d| d.host == me.host))
+        .then(|| read_bounded(&dir.join(format!("{}.device", me.id)), MAX_BYTES).ok())
+        .flatten()
+        .and_then(|b| file::decode(&b, wall).ok())
+        .filter(|f| f.id == me.id);
+    let (mut devices, gave_way) = superseded::resolve(devices, own.as_ref());
     ignored.extend(gave_way);
     devices.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
     (Seen { devices, ignored }, key, recheck)
@@ -337,7 +344,7 @@ mod tests {
     fn a_new_file_leaves_the_files_read_before_as_they_were_read() {
         let (d, c) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
         let cache = Cache::new(c.path().to_path_buf());
-        let me = Identity { id: "0123456789abcdef".into(), name: "desk".into(), machine: 1 };
+        let me = Identity { id: "0123456789abcdef".into(), name: "desk".into(), machine: 1, host: 0 };
         // Ten seconds ahead of the files' times: settled looks, both in the same hours.
         let w = crate::ground::time::wall_ms() + 10_000;
         let put = |id: &str, machine: u64, calls: u64| {
@@ -346,8 +353,16 @@ mod tests {
                 hours: vec![Hour { start: w / HOUR_MS * HOUR_MS, model: "m".into(), calls, sums: Sums::default() }],
                 readings: Vec::new(),
             }];
-            let f = DeviceFile { id: id.into(), name: id.into(), written_at: w, machine, tools, projects: Vec::new() };
-            let who = Identity { id: id.into(), name: id.into(), machine };
+            let f = DeviceFile {
+                id: id.into(),
+                name: id.into(),
+                written_at: w,
+                machine,
+                host: 0,
+                tools,
+                projects: Vec::new(),
+            };
+            let who = Identity { id: id.into(), name: id.into(), machine, host: 0 };
             write(d.path(), &who, &file::encode(&f)).unwrap();
         };
         let calls = || -> Vec<u64> {
@@ -379,7 +394,7 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let dir = folder(d.path());
         std::fs::create_dir_all(&dir).unwrap();
-        let me = Identity { id: "0123456789abcdef".into(), name: "desk".into(), machine: 7 };
+        let me = Identity { id: "0123456789abcdef".into(), name: "desk".into(), machine: 7, host: 0 };
         // Ten seconds ahead of the files' times: a settled look, whose key is the files' alone.
         let w = crate::ground::time::wall_ms() + 10_000;
         let at = (w, w);

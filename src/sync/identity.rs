@@ -17,6 +17,9 @@ pub struct Identity {
     pub name: String,
     /// A hash of the machine's mark and the cache directory's path.
     pub machine: u64,
+    /// A hash of the machine's mark alone (0 when there is none): another cache directory of this
+    /// machine may read the same histories (see `superseded`).
+    pub host: u64,
 }
 
 /// This device's identity: the kept id when it was chosen on this machine, else a new one (kept).
@@ -43,7 +46,8 @@ pub fn of(cache: &Cache, mark: &[u8], name: Option<&str>, host: Option<String>, 
         (id, machine)
     });
     let name = name.map(str::to_owned).or(host).unwrap_or_else(|| format!("device {}", &id[..6]));
-    Identity { id, name: super::file::clean(&name, 64), machine }
+    let host = if mark.is_empty() { 0 } else { key("host", &[mark]) };
+    Identity { id, name: super::file::clean(&name, 64), machine, host }
 }
 
 /// A path resolved (links followed, `.` and trailing slashes gone); one not made yet, through the
@@ -93,5 +97,10 @@ mod tests {
         // Another cache directory on the same machine is another device (a second user's, a test's).
         let other = of(&Cache::new(d.path().join("other")), b"machine-a", None, Some("laptop".into()), 4);
         assert_ne!((other.id.as_str(), other.machine), (a.id.as_str(), a.machine));
+        // Of the same host, though, which another machine is not, nor one with no mark at all.
+        assert_eq!(other.host, a.host);
+        assert_ne!(copied.host, a.host);
+        let unmarked = of(&Cache::new(d.path().join("third")), b"", None, None, 6);
+        assert_eq!(unmarked.host, 0);
     }
 }

@@ -23,7 +23,7 @@ pub struct Entry {
 }
 
 fn put_file(w: &mut Writer, f: &DeviceFile) {
-    w.bytes(f.id.as_bytes()).bytes(f.name.as_bytes()).i64(f.written_at).u64(f.machine);
+    w.bytes(f.id.as_bytes()).bytes(f.name.as_bytes()).i64(f.written_at).u64(f.machine).u64(f.host);
     w.u32(f.tools.len() as u32);
     for t in &f.tools {
         put_tool(w, t);
@@ -72,12 +72,12 @@ type R<T> = Result<T, crate::ground::codec::Corrupt>;
 fn get_file(r: &mut Reader) -> R<DeviceFile> {
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     let (id, name) = (text(r.bytes()?), text(r.bytes()?));
-    let (written_at, machine) = (r.i64()?, r.u64()?);
+    let (written_at, machine, host) = (r.i64()?, r.u64()?, r.u64()?);
     let mut tools = Vec::new();
     for _ in 0..r.count(5)? {
         tools.push(get_tool(r)?);
     }
-    Ok(DeviceFile { id, name, written_at, machine, tools, projects: Vec::new() })
+    Ok(DeviceFile { id, name, written_at, machine, host, tools, projects: Vec::new() })
 }
 
 fn get_tool(r: &mut Reader) -> R<ToolUse> {
@@ -177,6 +177,7 @@ mod tests {
             name: "desk".into(),
             written_at: 5,
             machine: 7,
+            host: 8,
             tools: vec![ToolUse { provider: Provider::CLAUDE, hours, readings: Vec::new() }],
             projects: Vec::new(),
         };

@@ -8,6 +8,12 @@
 //! there with the same figures (the rebuilt cache read the same transcripts again; see `covered`).
 //! Its hours before that stay (transcripts since cleaned away, still the account's); a clone's own
 //! work is not the other's, so both count.
+//!
+//! A cache directory moved (`XDG_CACHE_HOME` set since), or a second one in use (a tmux server's
+//! environment names another), is another device of the same machine: its mark differs, its host
+//! mark (`DeviceFile::host`, the machine's alone) does not, and it reads the same transcripts. Files
+//! of one host are compared the same way, and this device's own figures (its own file) stand above
+//! any of them: counted from its ledger, they are never counted again from another file.
 
 use super::file::{DeviceFile, ToolUse};
 use crate::ground::time::HOUR_MS;
@@ -15,38 +21,60 @@ use crate::ground::tokens::Sums;
 
 /// The devices with each older file of a machine cut to the hours its newer files do not cover, and
 /// the names of the files left out whole, with why.
-pub fn resolve(mut devices: Vec<DeviceFile>) -> (Vec<DeviceFile>, Vec<(String, String)>) {
-    let shared = |d: &DeviceFile| d.machine != 0 && devices.iter().filter(|o| o.machine == d.machine).count() > 1;
+/// `own`, this device's own file when one of `devices` is of its host, is not among those returned.
+pub fn resolve(mut devices: Vec<DeviceFile>, own: Option<&DeviceFile>) -> (Vec<DeviceFile>, Vec<(String, String)>) {
+    let mut ignored = Vec::new();
+    if let Some(own) = own {
+        for d in devices.iter_mut().filter(|d| kin(d, own)) {
+            if covered(d, own, true) && cut(d, own) {
+                ignored.push((format!("{}.device", d.id), "this device under another cache directory".into()));
+            }
+        }
+        devices.retain(|d| !ignored.iter().any(|(n, _)| *n == format!("{}.device", d.id)));
+    }
+    let shared = |d: &DeviceFile| devices.iter().filter(|o| kin(o, d)).count() > 1;
     if !devices.iter().any(shared) {
-        return (devices, Vec::new());
+        return (devices, ignored);
     }
     // Newest first: each file is compared with the ones written after it, as they were written.
     devices.sort_by(|a, b| b.written_at.cmp(&a.written_at).then(a.id.cmp(&b.id)));
     let originals = devices.clone();
-    let mut ignored = Vec::new();
+    let mut gone = Vec::new();
     for (i, older) in devices.iter_mut().enumerate() {
-        let had = older.tools.iter().map(|t| t.hours.len()).sum::<usize>();
-        for newer in originals[..i].iter().filter(|n| older.machine != 0 && n.machine == older.machine) {
-            if covered(older, newer) {
-                for t in &mut older.tools {
-                    if let Some(first) = first_hour(newer, t) {
-                        t.hours.retain(|h| h.start < first);
-                    }
-                }
+        let mut whole = false;
+        for newer in &originals[..i] {
+            if kin(older, newer) && covered(older, newer, false) {
+                whole |= cut(older, newer);
             }
         }
-        let left = older.tools.iter().map(|t| t.hours.len()).sum::<usize>();
-        if left < had {
-            // Project names count over the retention period, not by hour: the newer file has them.
-            older.projects.clear();
-        }
-        if left == 0 && had > 0 {
-            ignored.push((format!("{}.device", older.id), "this device under an id its cache had before".into()));
+        if whole {
+            gone.push((format!("{}.device", older.id), "this device under an id its cache had before".into()));
         }
     }
-    let gone: Vec<String> = ignored.iter().map(|(n, _)| n.clone()).collect();
-    devices.retain(|d| !gone.contains(&format!("{}.device", d.id)));
+    devices.retain(|d| !gone.iter().any(|(n, _)| *n == format!("{}.device", d.id)));
+    ignored.extend(gone);
     (devices, ignored)
+}
+
+/// Files of one machine: the same mark, or (another cache directory of it) the same host mark.
+fn kin(a: &DeviceFile, b: &DeviceFile) -> bool {
+    (a.machine != 0 && a.machine == b.machine) || (a.host != 0 && a.host == b.host)
+}
+
+/// Cuts `older` to the hours before `newer`'s first of each tool; whether nothing was left of it.
+fn cut(older: &mut DeviceFile, newer: &DeviceFile) -> bool {
+    let had = older.tools.iter().map(|t| t.hours.len()).sum::<usize>();
+    for t in &mut older.tools {
+        if let Some(first) = first_hour(newer, t) {
+            t.hours.retain(|h| h.start < first);
+        }
+    }
+    let left = older.tools.iter().map(|t| t.hours.len()).sum::<usize>();
+    if left < had {
+        // Project names count over the retention period, not by hour: the newer file has them.
+        older.projects.clear();
+    }
+    left == 0 && had > 0
 }
 
 /// The newer file's first hour of the tool `t` is of, if it has any.
@@ -60,7 +88,11 @@ fn first_hour(newer: &DeviceFile, t: &ToolUse) -> Option<i64> {
 /// transcripts read again, perhaps by a newer runway with a newer price table), the hour then
 /// running at least as much (it went on). Calls alone let one file that repeated a device's calls at
 /// no cost take its use away, and a clone's lighter hour vanish into the other's.
-fn covered(older: &DeviceFile, newer: &DeviceFile) -> bool {
+///
+/// With `own`, `newer` is this device's own file, which stands for its ledger: an hour that had not
+/// ended when it was written is in the ledger as it went on, whatever the file says of it (a second
+/// cache directory's file, written later, may have more of the same hour).
+fn covered(older: &DeviceFile, newer: &DeviceFile, own: bool) -> bool {
     let of = |d: &DeviceFile, t: &ToolUse, start: i64| -> (u64, Sums) {
         let hours = d.tools.iter().filter(|x| x.provider == t.provider).flat_map(|x| x.hours.iter());
         hours.filter(|h| h.start == start).fold((0, Sums::default()), |(c, mut s), h| {
@@ -79,12 +111,12 @@ fn covered(older: &DeviceFile, newer: &DeviceFile) -> bool {
         None => true,
         Some(first) => t.hours.iter().filter(|h| h.start >= first).all(|h| {
             let (n, o) = (of(newer, t, h.start), of(older, t, h.start));
-            if h.start + HOUR_MS <= older.written_at {
+            if h.start + HOUR_MS <= older.written_at.min(newer.written_at) {
                 let equal = tokens(n) == tokens(o) && priced_alike(n.1, o.1);
                 same |= equal && o.0 > 0;
                 equal
             } else {
-                at_least(n, o)
+                (own && h.start + HOUR_MS > newer.written_at) || at_least(n, o)
             }
         }),
     });
@@ -127,9 +159,14 @@ mod tests {
             name: "laptop".into(),
             written_at,
             machine,
+            host: 0,
             tools: vec![ToolUse { provider: Provider::CLAUDE, hours, readings: Vec::new() }],
             projects: vec![("p".into(), 1, 1)],
         }
+    }
+
+    fn resolve_all(devices: Vec<DeviceFile>) -> (Vec<DeviceFile>, Vec<(String, String)>) {
+        resolve(devices, None)
     }
 
     fn hours(d: &DeviceFile) -> Vec<(i64, u64)> {
@@ -142,9 +179,34 @@ mod tests {
         // hours 1-2 again as they were, hour 9 as it went on, and more.
         let old = file("a0", 7, 9 * HOUR_MS + 60_000, &[(1, 5), (2, 3), (9, 4)]);
         let new = file("b0", 7, 12 * HOUR_MS, &[(1, 5), (2, 3), (9, 7), (12, 6)]);
-        let (kept, ignored) = resolve(vec![old, new.clone()]);
+        let (kept, ignored) = resolve_all(vec![old, new.clone()]);
         assert_eq!(kept, vec![new]);
         assert_eq!(ignored, vec![("a0.device".into(), "this device under an id its cache had before".into())]);
+    }
+
+    #[test]
+    fn another_cache_directory_of_this_machine_gives_way_to_its_own_figures() {
+        let host = |mut f: DeviceFile, h: u64| {
+            f.host = h;
+            f
+        };
+        // This device's own file written in hour 12; the other cache directory's half an hour later,
+        // with more of hour 12 (which this device's ledger has as it went on).
+        let own = host(file("a0", 7, 12 * HOUR_MS + 600_000, &[(1, 5), (2, 3), (12, 4)]), 9);
+        let other = host(file("b0", 8, 12 * HOUR_MS + 1_800_000, &[(1, 5), (2, 3), (12, 6)]), 9);
+        // A second person's history on the same machine: its own work, whole.
+        let person = host(file("c0", 6, 12 * HOUR_MS, &[(1, 9), (3, 2)]), 9);
+        // Another machine's file with the very same hours: never compared.
+        let elsewhere = host(file("d0", 5, 12 * HOUR_MS, &[(1, 5), (2, 3)]), 10);
+        let (kept, ignored) = resolve(vec![other.clone(), person.clone(), elsewhere.clone()], Some(&own));
+        assert_eq!(kept, vec![person, elsewhere]);
+        assert_eq!(ignored, vec![("b0.device".into(), "this device under another cache directory".into())]);
+        // An hour that had ended when both were written must be the same in both.
+        let unlike = host(file("e0", 8, 14 * HOUR_MS, &[(1, 5), (2, 4), (12, 6)]), 9);
+        assert_eq!(resolve(vec![unlike.clone()], Some(&own)).0, vec![unlike]);
+        // Seen from another machine, the two cache directories' files are one device's.
+        let (kept, ignored) = resolve_all(vec![own.clone(), other.clone()]);
+        assert_eq!((kept, ignored.len()), (vec![other], 1));
     }
 
     #[test]
@@ -152,7 +214,7 @@ mod tests {
         // Transcripts of hours 1-2 were cleaned away before the cache was made anew.
         let old = file("a0", 7, 10 * HOUR_MS, &[(1, 5), (2, 3), (9, 4)]);
         let new = file("b0", 7, 20 * HOUR_MS, &[(9, 4), (12, 6)]);
-        let (kept, ignored) = resolve(vec![old, new]);
+        let (kept, ignored) = resolve_all(vec![old, new]);
         assert_eq!(kept.iter().map(hours).collect::<Vec<_>>(), vec![vec![(9, 4), (12, 6)], vec![(1, 5), (2, 3)]]);
         assert!(kept[1].projects.is_empty() && ignored.is_empty());
     }
@@ -162,14 +224,14 @@ mod tests {
         // Same mark (a cloned image), each its own hours: one hour of the older is not in the newer.
         let a = file("a0", 7, 10, &[(1, 5), (9, 4)]);
         let b = file("b0", 7, 20, &[(1, 5), (9, 2), (12, 6)]);
-        let (kept, ignored) = resolve(vec![a.clone(), b.clone()]);
+        let (kept, ignored) = resolve_all(vec![a.clone(), b.clone()]);
         assert_eq!(kept, vec![b, a]);
         assert!(ignored.is_empty());
         // Another machine's files, or files with no mark (an older layout), are never compared.
         let (c, d) = (file("c0", 8, 10, &[(1, 5)]), file("d0", 9, 20, &[(1, 5)]));
-        assert_eq!(resolve(vec![c.clone(), d.clone()]).0, vec![c, d]);
+        assert_eq!(resolve_all(vec![c.clone(), d.clone()]).0, vec![c, d]);
         let (e, f) = (file("e0", 0, 10, &[(1, 5)]), file("f0", 0, 20, &[(1, 5)]));
-        assert_eq!(resolve(vec![e.clone(), f.clone()]).0, vec![e, f]);
+        assert_eq!(resolve_all(vec![e.clone(), f.clone()]).0, vec![e, f]);
     }
 
     #[test]
@@ -180,15 +242,15 @@ mod tests {
         let real = file("a0", 7, 5 * HOUR_MS, &[(1, 5), (2, 3)]);
         let mut forged = file("f0", 7, 6 * HOUR_MS, &[(1, 5), (2, 3)]);
         forged.tools[0].hours.iter_mut().for_each(|h| h.sums = Sums::default());
-        let (kept, ignored) = resolve(vec![real.clone(), forged.clone()]);
+        let (kept, ignored) = resolve_all(vec![real.clone(), forged.clone()]);
         assert_eq!(kept, vec![forged, real]);
         assert!(ignored.is_empty());
         let light = file("c2", 7, 3 * HOUR_MS, &[(2, 10)]);
         let busy = file("c1", 7, 4 * HOUR_MS, &[(2, 400)]);
-        assert_eq!(resolve(vec![light.clone(), busy.clone()]).0, vec![busy.clone(), light]);
+        assert_eq!(resolve_all(vec![light.clone(), busy.clone()]).0, vec![busy.clone(), light]);
         // Nor one whose only hour was still running when it was written.
         let running = file("c3", 7, 2 * HOUR_MS + 60_000, &[(2, 10)]);
-        assert_eq!(resolve(vec![running.clone(), busy.clone()]).0, vec![busy, running]);
+        assert_eq!(resolve_all(vec![running.clone(), busy.clone()]).0, vec![busy, running]);
     }
 
     #[test]
@@ -199,15 +261,15 @@ mod tests {
         old.tools[0].hours[1].sums = Sums { output: 300, unpriced: 300, ..Sums::default() };
         let mut new = file("b0", 7, 6 * HOUR_MS, &[(1, 5), (2, 3)]);
         new.tools[0].hours[0].sums.cost = new.tools[0].hours[0].sums.cost * 5 / 4;
-        let (kept, ignored) = resolve(vec![old.clone(), new.clone()]);
+        let (kept, ignored) = resolve_all(vec![old.clone(), new.clone()]);
         assert_eq!((kept, ignored.len()), (vec![new.clone()], 1));
         // Other tokens, or a cost a table would not give the same tokens, are other work.
         let mut other = new.clone();
         other.tools[0].hours[0].sums.cache_read += 1;
-        assert_eq!(resolve(vec![old.clone(), other.clone()]).0, vec![other, old.clone()]);
+        assert_eq!(resolve_all(vec![old.clone(), other.clone()]).0, vec![other, old.clone()]);
         let mut tenfold = new.clone();
         tenfold.tools[0].hours[0].sums.cost *= 10;
-        assert_eq!(resolve(vec![old.clone(), tenfold.clone()]).0, vec![tenfold, old]);
+        assert_eq!(resolve_all(vec![old.clone(), tenfold.clone()]).0, vec![tenfold, old]);
         // A model priced since beside a priced one in the same hour: the older's cost is the priced
         // one's alone, far below the newer's; the newer prices what the older could not.
         let mut mixed = file("a0", 7, 5 * HOUR_MS, &[(1, 5)]);
@@ -215,10 +277,10 @@ mod tests {
         mixed.tools[0].hours[0].sums.cost = 100;
         let mut priced = file("b0", 7, 6 * HOUR_MS, &[(1, 5)]);
         priced.tools[0].hours[0].sums.cost = 5_000;
-        assert_eq!(resolve(vec![mixed.clone(), priced.clone()]).0, vec![priced.clone()]);
+        assert_eq!(resolve_all(vec![mixed.clone(), priced.clone()]).0, vec![priced.clone()]);
         // But not one that prices it at less than the older's priced part.
         priced.tools[0].hours[0].sums.cost = 20;
-        assert_eq!(resolve(vec![mixed.clone(), priced.clone()]).0, vec![priced, mixed]);
+        assert_eq!(resolve_all(vec![mixed.clone(), priced.clone()]).0, vec![priced, mixed]);
     }
 
     #[test]
@@ -226,7 +288,7 @@ mod tests {
         let first = file("a0", 7, 3 * HOUR_MS, &[(1, 5), (2, 3)]);
         let second = file("b0", 7, 6 * HOUR_MS, &[(2, 3), (5, 1)]);
         let third = file("c0", 7, 9 * HOUR_MS, &[(5, 1), (8, 2)]);
-        let (kept, _) = resolve(vec![first, second, third]);
+        let (kept, _) = resolve_all(vec![first, second, third]);
         let all: Vec<(i64, u64)> = kept.iter().flat_map(hours).collect();
         assert_eq!(all, vec![(5, 1), (8, 2), (2, 3), (1, 5)]);
     }

@@ -33,6 +33,8 @@ impl Device {
         // helper writes it again as of the real clock meanwhile.
         c.env("RUNWAY_SYNC_DIR", &self.sync).env("RUNWAY_DEVICE_NAME", self.name);
         c.env("RUNWAY_PUBLISH_REPLAYS", "1").env("RUNWAY_NO_HELPER", "1");
+        // Each name a machine of its own, as the devices stand for (they share this one).
+        c.env("RUNWAY_MACHINE_MARK", format!("machine of {}", self.name));
         c
     }
 
