@@ -150,14 +150,15 @@ python3 benches/paired.py --runs "$RUNS" \
     -- "HOME=$AGENTS_HOME RUNWAY_PROVIDERS=claude,codex $BIN prompt --shell zsh" \
     -- "HOME=$AGENTS_HOME RUNWAY_PROVIDERS=claude,codex,copilot,opencode,gemini,kimi $BIN prompt --shell zsh" >"$WORK/paired.md"
 # Five other devices in a sync folder, each a runway over a copy of the same history (hard links: other
-# paths, so other devices), their files written as they would be: this device's warm prompt with them
-# and without a sync folder.
+# paths), their files written as they would be: this device's warm prompt with them and without a sync
+# folder. Each stands for a machine of its own (a test knob): five cache directories of this machine
+# reading one history would be this machine's own use, read again.
 SYNC=$WORK/sync
 rm -rf "$SYNC" "$WORK"/device-*; mkdir -p "$SYNC"
 for i in 1 2 3 4 5; do
     cp -al "$CLAUDE_CONFIG_DIR" "$WORK/device-$i"
     CLAUDE_CONFIG_DIR=$WORK/device-$i RUNWAY_CACHE_DIR=$WORK/device-$i.cache RUNWAY_SYNC_DIR=$SYNC \
-        RUNWAY_DEVICE_NAME=device-$i "$BIN" status >/dev/null
+        RUNWAY_DEVICE_NAME=device-$i RUNWAY_MACHINE_MARK=bench-machine-$i "$BIN" status >/dev/null
 done
 RUNWAY_SYNC_DIR=$SYNC "$BIN" status >/dev/null
 # A look within two seconds of a change to the folder is not trusted and spares no later one
