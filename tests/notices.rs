@@ -278,6 +278,8 @@ fn a_sessions_context_past_its_threshold_is_said_once_from_the_status_line() {
     for used in [32, 41, 41, 41] {
         let mut p = payload(&s, None);
         p["context_window"]["used_percentage"] = serde_json::json!(used);
+        // The share alone: the tokens are worked back from it.
+        p["context_window"]["current_usage"] = serde_json::Value::Null;
         let mut c = s.cmd();
         c.env("PATH", &path).env("RUNWAY_NOTIFY", "desktop").args(["--now", HOST_NOW, "statusline"]);
         c.stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
@@ -295,6 +297,7 @@ fn a_sessions_context_past_its_threshold_is_said_once_from_the_status_line() {
     let bin = stand_ins(s.dir.path(), &["notify-send"]);
     let mut p = payload(&s, None);
     p["context_window"]["used_percentage"] = serde_json::json!(41);
+    p["context_window"]["current_usage"] = serde_json::Value::Null;
     let mut c = s.cmd();
     c.env("PATH", path_with(&bin)).env("RUNWAY_NOTIFY", "desktop").env("RUNWAY_NOTIFY_AT", "danger");
     c.args(["--now", HOST_NOW, "statusline"]).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped());
