@@ -102,6 +102,25 @@ fn every_byte_it_does_not_change_stays_and_remove_puts_them_back() {
     assert_eq!(fs::read_to_string(&settings).unwrap(), commented);
 }
 
+/// A file that begins with a byte-order mark (Windows PowerShell 5.1's `Set-Content -Encoding UTF8`
+/// writes one; Claude Code reads it) is read past it and written back with it: it was refused as
+/// "cannot parse … line 1 column 1", the mark unnamed.
+#[test]
+fn a_settings_file_with_a_byte_order_mark_keeps_it() {
+    let s = Sandbox::claude_fixture();
+    let settings = s.claude_dir().join("settings.json");
+    let marked = format!("\u{feff}{ODD}");
+    put(&settings, &marked, 0o600);
+    ok(&init(&s, &["--write"]));
+    let written = fs::read_to_string(&settings).unwrap();
+    assert!(written.starts_with(&marked[..marked.rfind("\n}").unwrap()]), "{written}");
+    let command = serde_json::from_str::<Value>(&written[3..]).unwrap()["statusLine"]["command"].clone();
+    assert!(command.as_str().unwrap().ends_with("runway statusline"), "{command}");
+    assert_eq!(fs::read_to_string(&backups(&s.claude_dir())[0]).unwrap(), marked);
+    ok(&init(&s, &["--remove"]));
+    assert_eq!(fs::read_to_string(&settings).unwrap(), marked);
+}
+
 #[test]
 fn a_linked_settings_file_is_written_through_to_its_target() {
     let s = Sandbox::claude_fixture();

@@ -59,13 +59,23 @@ fn status_line_on(bin: &Path, args: &[String], then: Option<&str>, windows: bool
 /// How often Claude Code runs the status line besides its events, in seconds.
 const REFRESH_SECS: u64 = 60;
 
-/// A word for both bash and PowerShell: bare when it is made of characters neither treats specially,
-/// else single-quoted.
+/// A word for both bash and PowerShell: bare when it is made of characters neither treats specially
+/// (not a comma: PowerShell makes `a,b` an array, two arguments), else single-quoted; a quote inside,
+/// and the typographic ones PowerShell takes for quotes too, between double quotes (`'Jo'"’"'s'`),
+/// which both read as the character itself.
 fn both_quote(s: &str) -> String {
-    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"/._-+:=,".contains(&b)) {
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"/._-+:=".contains(&b)) {
         return s.to_owned();
     }
-    format!("'{}'", s.replace('\'', r#"'"'"'"#))
+    let mut out = String::from("'");
+    for c in s.chars() {
+        if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}') {
+            out += &format!("'\"{c}\"'");
+        } else {
+            out.push(c);
+        }
+    }
+    out + "'"
 }
 
 /// A part of a path between slashes (empty parts, as in `//server/share`, stay empty).
@@ -135,12 +145,15 @@ pub fn run(o: ClaudeInit, env: &Env, args: &[String]) -> io::Result<ExitCode> {
 }
 
 /// `settings.json` in a config dir: the name the person knows, the file actually written (its target
-/// when it is a link), its text (`{}` when there is none yet) and its mode.
+/// when it is a link), its text (`{}` when there is none yet) and its mode; and the byte-order mark
+/// it began with, which the JSON is read without and written back with (Windows PowerShell 5.1 and
+/// some editors write one, and Claude Code reads such a file).
 struct Settings {
     name: PathBuf,
     real: PathBuf,
     text: String,
     mode: u32,
+    bom: &'static str,
 }
 
 fn settings_of(dir: &Path) -> Result<Settings, String> {
@@ -160,13 +173,19 @@ fn settings_of(dir: &Path) -> Result<Settings, String> {
     match crate::ground::files::read_text(&real, 64 << 20) {
         Ok(text) => {
             let mode = fs::metadata(&real).map_or(0o600, |m| platform::mode(&m));
+            let (bom, text) = match text.strip_prefix('\u{feff}') {
+                Some(t) => ("\u{feff}", t.to_owned()),
+                None => ("", text),
+            };
             match serde_json::from_str::<Value>(&text) {
-                Ok(Value::Object(_)) => Ok(Settings { name, real, text, mode }),
+                Ok(Value::Object(_)) => Ok(Settings { name, real, text, mode, bom }),
                 Ok(_) => Err(format!("{} is not a JSON object; not touching it", real.display())),
                 Err(e) => Err(format!("cannot parse {} ({e}); not touching it", real.display())),
             }
         }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Settings { name, real, text: "{}\n".into(), mode: 0o600 }),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            Ok(Settings { name, real, text: "{}\n".into(), mode: 0o600, bom: "" })
+        }
         Err(e) => Err(format!("cannot read {}: {e}", real.display())),
     }
 }
@@ -179,7 +198,9 @@ fn backup(s: &Settings, stamp: &str) -> Result<PathBuf, String> {
         let suffix = if n == 0 { String::new() } else { format!("-{n:02}") };
         let b = s.name.with_file_name(format!("settings.json.runway-backup-{stamp}{suffix}"));
         match platform::create_private(&b) {
-            Ok(mut f) => return f.write_all(s.text.as_bytes()).map(|_| b).map_err(|e| e.to_string()),
+            Ok(mut f) => {
+                return f.write_all(format!("{}{}", s.bom, s.text).as_bytes()).map(|_| b).map_err(|e| e.to_string());
+            }
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(format!("cannot save a backup beside {}: {e}", s.name.display())),
         }
@@ -187,8 +208,10 @@ fn backup(s: &Settings, stamp: &str) -> Result<PathBuf, String> {
     Err(format!("too many backups beside {}", s.name.display()))
 }
 
-fn write(path: &Path, text: &str, mode: u32) -> Result<(), String> {
-    write_atomic_mode(path, text.as_bytes(), mode).map_err(|e| format!("cannot write {}: {e}", path.display()))
+/// `text` as the settings file, with the mark it began with.
+fn write(s: &Settings, text: &str) -> Result<(), String> {
+    let bytes = format!("{}{text}", s.bom);
+    write_atomic_mode(&s.real, bytes.as_bytes(), s.mode).map_err(|e| format!("cannot write {}: {e}", s.real.display()))
 }
 
 fn install(dir: &Path, bin: &Path, args: &[String], o: ClaudeInit, stamp: &str) -> Result<String, String> {
@@ -234,7 +257,7 @@ fn install(dir: &Path, bin: &Path, args: &[String], o: ClaudeInit, stamp: &str) 
     if s.real.exists() {
         msg += &format!("saved {}\n", backup(&s, stamp)?.display());
     }
-    write(&s.real, &new, s.mode)?;
+    write(&s, &new)?;
     msg += &format!("wrote statusLine to {}", shown(&s));
     Ok(msg)
 }
@@ -297,7 +320,7 @@ fn remove(dir: &Path, stamp: &str) -> Result<String, String> {
         None => settings_file::remove(&s.text, "statusLine")?,
     };
     let saved = backup(&s, stamp)?;
-    write(&s.real, &new, s.mode)?;
+    write(&s, &new)?;
     // (With none before runway's, there is none to put back: it once said it put one back.)
     let done = match earlier {
         Some(_) => format!("put back the status line {} had before runway", shown(&s)),
@@ -338,6 +361,13 @@ mod tests {
         let cmd = v["command"].as_str().unwrap();
         assert_eq!(first_word(cmd), "C:/Users/Jo Ann/My 'Tools'/runway.exe");
         assert_eq!(shell_words(&then_of(&v).unwrap()).as_deref(), Some(r#"node "C:\x\line.js" it's"#));
+        // A comma is quoted (PowerShell passes `a,b` as two arguments), and a typographic quote, which
+        // PowerShell takes for a quote, stands between double quotes.
+        let odd = Path::new("C:\\tools\\Jo\u{2019}s, a\\runway.exe");
+        let v = status_line_on(odd, &["--providers=claude,codex".to_owned()], None, true);
+        let cmd = v["command"].as_str().unwrap();
+        assert_eq!(cmd, "C:/tools/'Jo'\"\u{2019}\"'s, a'/runway.exe statusline '--providers=claude,codex'");
+        assert_eq!(first_word(cmd), "C:/tools/Jo\u{2019}s, a/runway.exe");
         // A path that needs nothing stays bare: the command PowerShell sees first is a path, not a string.
         let plain = status_line_on(Path::new(r"C:\Users\jo\.cargo\bin\runway.exe"), &[], None, true);
         assert_eq!(plain["command"], "C:/Users/jo/.cargo/bin/runway.exe statusline");
