@@ -60,9 +60,34 @@ pub fn sh_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
-/// A PowerShell string literal: single quotes take everything literally but a quote, written twice.
-pub fn ps_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
+/// A PowerShell string: single quotes take everything literally but a quote, written twice; a
+/// character past ASCII, or a control character, as `[char]0x…` added on, so that the script is
+/// ASCII: PowerShell decodes `runway init powershell | Out-String` in the console's code page, where
+/// a path under `José` read `JosÃ©`, and the segment never came.
+fn ps_quote(s: &str) -> String {
+    let plain = |c: char| c.is_ascii() && !c.is_ascii_control();
+    if s.chars().all(plain) {
+        return format!("'{}'", s.replace('\'', "''"));
+    }
+    // A string first, so that `+` joins strings (one UTF-16 unit a `[char]`).
+    let (mut parts, mut run) = (Vec::new(), String::from("'"));
+    for u in s.encode_utf16() {
+        match char::from_u32(u32::from(u)).filter(|&c| plain(c)) {
+            Some('\'') => run += "''",
+            Some(c) => run.push(c),
+            None => {
+                if parts.is_empty() || run.len() > 1 {
+                    parts.push(run + "'");
+                }
+                parts.push(format!("[char]0x{u:04x}"));
+                run = String::from("'");
+            }
+        }
+    }
+    if run.len() > 1 {
+        parts.push(run + "'");
+    }
+    format!("({})", parts.join(" + "))
 }
 
 fn fish_quote(s: &str) -> String {
@@ -115,6 +140,16 @@ mod tests {
         );
         assert!(s.contains(r"Test-Path -LiteralPath 'C:\Users\O''Neil\bin\runway.exe' -PathType Leaf"), "{s}");
         assert!(!s.contains("::RUNWAY::") && !s.contains("::ARGS::"), "every placeholder filled: {s}");
+        // Past ASCII, the script stays ASCII whatever code page reads it: `[char]`s added on.
+        let bin = Path::new("C:\\Users\\Jos\u{e9}\\runway.exe");
+        let s = script(Host::PowerShell, false, bin, &["--set=glyph_over=\u{2715}'".into()]);
+        assert!(s.is_ascii(), "{s}");
+        let bin = r"('C:\Users\Jos' + [char]0x00e9 + '\runway.exe')";
+        assert!(s.contains(&format!("Test-Path -LiteralPath {bin} -PathType Leaf")), "{s}");
+        let call = format!("& {bin} prompt --shell ansi --notices ('--set=glyph_over=' + [char]0x2715 + '''') 2>$null");
+        assert!(s.contains(&call), "{s}");
+        assert_eq!(ps_quote("\u{e9}t\u{e9}"), "('' + [char]0x00e9 + 't' + [char]0x00e9)");
+        assert_eq!(ps_quote("\u{1f600}"), "('' + [char]0xd83d + [char]0xde00)", "past the BMP, two units");
     }
 
     #[test]
