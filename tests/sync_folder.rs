@@ -48,6 +48,10 @@ fn two_devices_meet_in_a_folder() {
     let laptop = &devices[1]["windows"]["claude"]["five_hour"];
     assert!(laptop["entries"].as_u64().unwrap() > 0, "{laptop}");
     assert_eq!(b.prompt(NOW), "5h 23% ↻1h40m", "B's prompt shows A's reading");
+    // None of it is B's: coverage is what this machine's calls explain (with a limit that converts
+    // them, B's none explain 0%; A's, counted in, made it all of it).
+    let limited = json_of(&b.cmd().args(["--now", NOW, "--limit-cost", "10", "status", "--json"]).output().unwrap());
+    assert_eq!(limited["claude"]["rate_limits"]["five_hour"]["coverage"], 0.0, "{}", limited["claude"]);
     let text = stdout(&b.cmd().args(["--now", NOW, "status"]).output().unwrap());
     assert!(
         text.contains("devices") && text.contains("laptop $") && text.contains("desk (this device) $0.00"),

@@ -123,8 +123,10 @@ impl Local<'_, '_> {
         let age = self.now - r.observed_at;
         let start = r.resets_at - r.window.len_ms();
         let totals = self.all_between(start - 1, self.now);
-        // Local use in the window up to the reading: the window's, less what came since.
-        let before = totals.sums.cost.saturating_sub(since.sums.cost) as f64;
+        // This machine's use in the window up to the reading (the other devices' is use elsewhere, as
+        // `status` words it): the window's, less what came since.
+        let mine = |from: i64| self.ledger.sum_between(from, self.now).sums.cost;
+        let before = mine(start - 1).saturating_sub(mine(r.observed_at)) as f64;
         // What converts local use to a share for coverage is what is known to: a guessed limit would
         // make one up (a reading's floor, taken from this reading, explains all of it).
         let known = if r.window == Window::FiveHour { cpp.or_else(|| limit.known_per_percent()) } else { cpp };
