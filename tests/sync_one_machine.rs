@@ -48,22 +48,24 @@ fn a_cache_directory_moved_or_a_second_in_use_is_still_one_device() {
     let status_in = |cache: &std::path::Path| {
         json_of(&a.cmd().env("RUNWAY_CACHE_DIR", cache).args(["--now", NOW, "status", "--json"]).output().unwrap())
     };
-    // Its first run writes its file; from then on the old file is this device's, read again.
+    let prompt_in = |cache: &std::path::Path| {
+        let o = a.cmd().env("RUNWAY_CACHE_DIR", cache).args(["--now", NOW, "--color", "never", "prompt"]).output();
+        stdout(&o.unwrap())
+    };
+    // Until its first file is written, the new cache counts the old one's too (said in docs/sync.md);
+    // its first status writes it, and from then on the old file is this device's, read again, the
+    // copy of the other devices' use its prompt made before included.
+    let alone = a.prompt(NOW);
+    assert_ne!(prompt_in(moved.path()), alone, "the old file counts until the new one is written");
     status_in(moved.path());
+    assert_eq!(prompt_in(moved.path()), alone);
     for v in [status_in(moved.path()), a.status(NOW), status_in(moved.path())] {
         assert_eq!(v["devices"].as_array().map(Vec::len), Some(1), "{v}");
         assert_eq!(window(&v), window(&before));
         assert_eq!(v["claude"]["week"]["cost_usd"], before["claude"]["week"]["cost_usd"]);
     }
     assert_eq!(std::fs::read_dir(shared.path().join("runway")).unwrap().count(), 2, "both files stay");
-    let prompt = stdout(
-        &a.cmd()
-            .env("RUNWAY_CACHE_DIR", moved.path())
-            .args(["--now", NOW, "--color", "never", "prompt"])
-            .output()
-            .unwrap(),
-    );
-    assert_eq!(prompt, a.prompt(NOW));
+    assert_eq!((prompt_in(moved.path()), a.prompt(NOW)), (alone.clone(), alone));
     // B sees one laptop, with A's figures.
     let v = b.status(NOW);
     let devices = v["devices"].as_array().unwrap();

@@ -93,6 +93,7 @@ pub fn read(
     let copy = kept(cache);
     if let Some((h, _)) = &copy
         && h.settled
+        && !h.by_own
         && wall < h.recheck
         && h.stamp == stamp
         && !list
@@ -102,12 +103,14 @@ pub fn read(
         return (tools, h.own);
     }
     let Some((key, own, files_settled)) = folder::key(sync_dir, me, at) else { return (Vec::new(), None) };
-    let head = Head { key, stamp, listed_at: wall, own, settled: folder_settled && files_settled, recheck: i64::MAX };
+    let settled = folder_settled && files_settled;
+    let head = Head { key, stamp, listed_at: wall, own, settled, recheck: i64::MAX, by_own: false };
     if let Some((h, tools)) = copy
         && h.key == key
         && wall < h.recheck
+        && (!h.by_own || h.own == own)
     {
-        let head = Head { recheck: h.recheck, ..head };
+        let head = Head { recheck: h.recheck, by_own: h.by_own, ..head };
         // The same files: the copy holds, noted as looked at now (once a period while nothing moves).
         let noted = (h.stamp, h.own, h.settled) == (stamp, own, head.settled);
         if !noted || wall - h.listed_at >= relist_ms / 2 {
@@ -117,14 +120,15 @@ pub fn read(
     }
     let (seen, key, recheck) = folder::read_keyed(sync_dir, me, at, cache, true);
     let tools = sum(&seen);
-    keep(cache, &Head { key, recheck, ..head }, &tools);
+    keep(cache, &Head { key, recheck, by_own: seen.own_used, ..head }, &tools);
     (tools, own)
 }
 
 /// What a kept copy was made from: the listing's key; the folder's own stat (with this device and
 /// the hour, `folder::stamp`) and when it was listed; when this device's own file was written; and
 /// whether that look was settled (`folder::settled`): only a settled look spares the next ones; and
-/// when the copy may change with the files unchanged (`folder::read_keyed`).
+/// when the copy may change with the files unchanged (`folder::read_keyed`); and whether it hangs on
+/// this device's own file too (`Seen::own_used`), which the listing's key leaves out.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Head {
     key: u64,
@@ -133,6 +137,7 @@ struct Head {
     own: Option<i64>,
     settled: bool,
     recheck: i64,
+    by_own: bool,
 }
 
 /// An hour's bytes in the kept copy: its start, calls, five token counts, cost (16), unpriced, premium.
@@ -148,7 +153,9 @@ fn get_copy(r: &mut Reader) -> Result<(Head, Vec<Elsewhere>), Corrupt> {
         0 => None,
         _ => Some(r.i64()?),
     };
-    let (settled, recheck) = (r.u8()? == 1, r.i64()?);
+    // Two flags in a byte: settled, and (an older copy has none) hanging on this device's own file.
+    let (flags, recheck) = (r.u8()?, r.i64()?);
+    let (settled, by_own) = (flags & 1 == 1, flags & 2 == 2);
     let tools = (0..r.count(9)?)
         .map(|_| {
             let provider = Provider::from_code(r.u8()?).ok_or(Corrupt)?;
@@ -161,7 +168,7 @@ fn get_copy(r: &mut Reader) -> Result<(Head, Vec<Elsewhere>), Corrupt> {
             Ok(Elsewhere { provider, hours: Rc::new(hours), readings: get_readings(r, provider)? })
         })
         .collect::<Result<Vec<_>, Corrupt>>()?;
-    Ok((Head { key, stamp, listed_at, own, settled, recheck }, tools))
+    Ok((Head { key, stamp, listed_at, own, settled, recheck, by_own }, tools))
 }
 
 fn get_hour(r: &mut Reader) -> Result<Hourly, Corrupt> {
@@ -175,7 +182,7 @@ fn keep(cache: &Cache, head: &Head, tools: &[Elsewhere]) {
         None => w.u8(0),
         Some(t) => w.u8(1).i64(t),
     };
-    w.u8(u8::from(head.settled)).i64(head.recheck);
+    w.u8(u8::from(head.settled) | u8::from(head.by_own) << 1).i64(head.recheck);
     w.u32(tools.len() as u32);
     for t in tools {
         w.u8(t.provider.code()).u32(t.hours.len() as u32);
@@ -231,7 +238,7 @@ mod tests {
                 ToolUse { provider: x, hours: Vec::new(), readings: vec![r.clone()] },
             ],
         );
-        let tools = sum(&Seen { devices: vec![a, b], ignored: Vec::new() });
+        let tools = sum(&Seen { devices: vec![a, b], ..Seen::default() });
         let figures = |t: &Elsewhere| t.hours.iter().map(|h| (h.0, h.1, h.2.cost)).collect::<Vec<_>>();
         assert_eq!(tools.len(), 2);
         // Hour 0: a's 1 call ($5) and b's 3 ($13) are 4 calls, 18; hour 1 is a's alone.
@@ -251,9 +258,10 @@ mod tests {
             hours: vec![hour(0, 1, 5), hour(HOUR_MS, 2, 9)],
             readings: vec![r],
         }];
-        let tools = sum(&Seen { devices: vec![device("a", tools)], ignored: Vec::new() });
+        let tools = sum(&Seen { devices: vec![device("a", tools)], ..Seen::default() });
         for own in [None, Some(123)] {
-            let head = Head { key: 7, stamp: 8, listed_at: 9, own, settled: own.is_some(), recheck: 10 };
+            let (settled, by_own) = (own.is_some(), own.is_none());
+            let head = Head { key: 7, stamp: 8, listed_at: 9, own, settled, recheck: 10, by_own };
             keep(&cache, &head, &tools);
             assert_eq!(kept(&cache), Some((head, tools.clone())));
         }
@@ -293,6 +301,31 @@ mod tests {
         let c = Identity { id: "2222222222222222".into(), name: "c".into(), machine: 3, host: 0 };
         folder::write(d.path(), &c, &file::encode(&other(&c.id, 6))).unwrap();
         assert_eq!(calls(t + 63_000, false), vec![11]);
+    }
+
+    #[test]
+    fn a_copy_that_hangs_on_this_devices_own_file_goes_when_it_is_written() {
+        // Another cache directory of this machine (its host) wrote the same hours; this device's own
+        // file is not there yet, then it is. The folder's listing, which leaves it out, is the same:
+        // the copy made before was kept, and counted the other's hours as well.
+        let (d, _c, cache, me, _) = two_devices();
+        let me = Identity { host: 9, ..me };
+        let other = Identity { id: "2222222222222222".into(), name: "desk".into(), machine: 3, host: 9 };
+        let t = 500_000 * HOUR_MS + 10 * 60_000;
+        let file_of = |who: &Identity| {
+            let hours = vec![hour(500_000 * HOUR_MS - 2 * HOUR_MS, 3, 5)];
+            let f = device(&who.id, vec![ToolUse { provider: Provider::CLAUDE, hours, readings: Vec::new() }]);
+            file::encode(&DeviceFile { written_at: t - 20 * 60_000, machine: who.machine, host: who.host, ..f })
+        };
+        folder::write(d.path(), &other, &file_of(&other)).unwrap();
+        let calls = |wall: i64| -> Vec<u64> {
+            let (tools, _) = read(d.path(), &me, (wall, wall), &cache, 60_000, false);
+            tools.iter().flat_map(|t| t.hours.iter().map(|h| h.1)).collect()
+        };
+        assert_eq!(calls(t), vec![3], "until this device's own file is written, the other counts");
+        folder::write(d.path(), &me, &file_of(&me)).unwrap();
+        assert_eq!(calls(t + 1_000), Vec::<u64>::new());
+        assert!(kept(&cache).unwrap().0.by_own);
     }
 
     #[test]

@@ -35,6 +35,9 @@ pub const RECENT_MS: i64 = 8 * DAY_MS;
 pub struct Seen {
     pub devices: Vec<DeviceFile>,
     pub ignored: Vec<(String, String)>,
+    /// What is counted hangs on this device's own file too (another cache directory of this machine
+    /// gave way to it): a copy of it is good only while that file is unchanged.
+    pub own_used: bool,
 }
 
 pub fn folder(sync_dir: &Path) -> PathBuf {
@@ -285,7 +288,8 @@ pub fn read_keyed(
     }
     // Another cache directory of this machine: its hours may be this device's own, read again. Its
     // own file (one read, only then) is what they give way to.
-    let own = (me.host != 0 && devices.iter().any(|d| d.host == me.host))
+    let own_used = me.host != 0 && devices.iter().any(|d| d.host == me.host);
+    let own = own_used
         .then(|| read_bounded(&dir.join(format!("{}.device", me.id)), MAX_BYTES).ok())
         .flatten()
         .and_then(|b| file::decode(&b, wall).ok())
@@ -293,7 +297,7 @@ pub fn read_keyed(
     let (mut devices, gave_way) = superseded::resolve(devices, own.as_ref());
     ignored.extend(gave_way);
     devices.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-    (Seen { devices, ignored }, key, recheck)
+    (Seen { devices, ignored, own_used }, key, recheck)
 }
 
 /// A tool's hours as a prompt needs them: the eight days before `now`, each hour one figure, its

@@ -19,14 +19,14 @@ use super::file::{DeviceFile, ToolUse};
 use crate::ground::time::HOUR_MS;
 use crate::ground::tokens::Sums;
 
-/// The devices with each older file of a machine cut to the hours its newer files do not cover, and
-/// the names of the files left out whole, with why.
-/// `own`, this device's own file when one of `devices` is of its host, is not among those returned.
+/// The devices with each older file of a machine cut to the hours its newer files do not show as
+/// the same work, and the names of the files left with none, with why. `own`, this device's own file
+/// when one of `devices` is of its host, is not among those returned.
 pub fn resolve(mut devices: Vec<DeviceFile>, own: Option<&DeviceFile>) -> (Vec<DeviceFile>, Vec<(String, String)>) {
     let mut ignored = Vec::new();
     if let Some(own) = own {
         for d in devices.iter_mut().filter(|d| kin(d, own)) {
-            if covered(d, own, true) && cut(d, own) {
+            if cut(d, own, true) {
                 ignored.push((format!("{}.device", d.id), "this device under another cache directory".into()));
             }
         }
@@ -43,8 +43,8 @@ pub fn resolve(mut devices: Vec<DeviceFile>, own: Option<&DeviceFile>) -> (Vec<D
     for (i, older) in devices.iter_mut().enumerate() {
         let mut whole = false;
         for newer in &originals[..i] {
-            if kin(older, newer) && covered(older, newer, false) {
-                whole |= cut(older, newer);
+            if kin(older, newer) {
+                whole |= cut(older, newer, false);
             }
         }
         if whole {
@@ -61,40 +61,26 @@ fn kin(a: &DeviceFile, b: &DeviceFile) -> bool {
     (a.machine != 0 && a.machine == b.machine) || (a.host != 0 && a.host == b.host)
 }
 
-/// Cuts `older` to the hours before `newer`'s first of each tool; whether nothing was left of it.
-fn cut(older: &mut DeviceFile, newer: &DeviceFile) -> bool {
-    let had = older.tools.iter().map(|t| t.hours.len()).sum::<usize>();
-    for t in &mut older.tools {
-        if let Some(first) = first_hour(newer, t) {
-            t.hours.retain(|h| h.start < first);
-        }
-    }
-    let left = older.tools.iter().map(|t| t.hours.len()).sum::<usize>();
-    if left < had {
-        // Project names count over the retention period, not by hour: the newer file has them.
-        older.projects.clear();
-    }
-    left == 0 && had > 0
-}
-
 /// The newer file's first hour of the tool `t` is of, if it has any.
 fn first_hour(newer: &DeviceFile, t: &ToolUse) -> Option<i64> {
     newer.tools.iter().filter(|n| n.provider == t.provider).flat_map(|n| n.hours.iter().map(|h| h.start)).min()
 }
 
-/// Whether every hour of `older` from `newer`'s first hour of its tool on is in `newer` as the same
-/// work (summed over models: a file kept for a prompt has them added up): an hour that had ended
-/// when `older` was written the same calls and tokens of every kind, priced alike (the same
-/// transcripts read again, perhaps by a newer runway with a newer price table), the hour then
-/// running at least as much (it went on). Calls alone let one file that repeated a device's calls at
-/// no cost take its use away, and a clone's lighter hour vanish into the other's.
+/// Cuts from `older` the hours `newer` shows as the same work; whether nothing was left of it.
 ///
-/// With `own`, `newer` is this device's own file, which stands for its ledger: an hour that had not
-/// ended when it was written is in the ledger as it went on, whatever the file says of it (a second
-/// cache directory's file, written later, may have more of the same hour).
-fn covered(older: &DeviceFile, newer: &DeviceFile, own: bool) -> bool {
-    let of = |d: &DeviceFile, t: &ToolUse, start: i64| -> (u64, Sums) {
-        let hours = d.tools.iter().filter(|x| x.provider == t.provider).flat_map(|x| x.hours.iter());
+/// Only once the two show some of the very same work: an hour, with calls, that had ended when both
+/// were written, the same calls and tokens of every kind in both, priced alike (the same transcripts
+/// read again, perhaps by a newer runway with a newer price table), summed over models (a file kept
+/// for a prompt has them added up). Two people's histories, or a file made up of a device's calls at
+/// no cost, have none. Then, from `newer`'s first hour of a tool on, each such hour is cut; an ended
+/// hour that differs stays whole (a call that crossed into the next hour, a session deleted since, a
+/// clone's own work): counted twice, never lost. The hours still running when one of them was written
+/// are cut only when every ended hour was the same, and when `newer` has at least as much of them
+/// (they went on); with `own`, `newer` is this device's own file, which stands for its ledger, and
+/// an hour not ended when it was written is in the ledger as it went on, whatever the file says.
+fn cut(older: &mut DeviceFile, newer: &DeviceFile, own: bool) -> bool {
+    let of = |d: &DeviceFile, provider, start: i64| -> (u64, Sums) {
+        let hours = d.tools.iter().filter(|x| x.provider == provider).flat_map(|x| x.hours.iter());
         hours.filter(|h| h.start == start).fold((0, Sums::default()), |(c, mut s), h| {
             s += h.sums;
             (c + h.calls, s)
@@ -104,23 +90,39 @@ fn covered(older: &DeviceFile, newer: &DeviceFile, own: bool) -> bool {
     let at_least = |n: (u64, Sums), o: (u64, Sums)| {
         tokens(n).iter().zip(tokens(o)).all(|(n, o)| *n >= o) && (n.1.cost >= o.1.cost || priced_alike(n.1, o.1))
     };
-    // And at least one ended hour the same: a clone's only hour, still running when its file was
-    // written, is no evidence that the other read the same transcripts.
-    let mut same = false;
-    let all = older.tools.iter().all(|t| match first_hour(newer, t) {
-        None => true,
-        Some(first) => t.hours.iter().filter(|h| h.start >= first).all(|h| {
-            let (n, o) = (of(newer, t, h.start), of(older, t, h.start));
-            if h.start + HOUR_MS <= older.written_at.min(newer.written_at) {
-                let equal = tokens(n) == tokens(o) && priced_alike(n.1, o.1);
-                same |= equal && o.0 > 0;
-                equal
+    let ended = older.written_at.min(newer.written_at);
+    // Each hour compared: (tool, start, ended in both, the same work or as much).
+    let mut hours: Vec<(usize, i64, bool, bool)> = Vec::new();
+    for (ti, t) in older.tools.iter().enumerate() {
+        let Some(first) = first_hour(newer, t) else { continue };
+        let mut starts: Vec<i64> = t.hours.iter().map(|h| h.start).filter(|s| *s >= first).collect();
+        starts.sort_unstable();
+        starts.dedup();
+        for start in starts {
+            let (n, o) = (of(newer, t.provider, start), of(older, t.provider, start));
+            if start + HOUR_MS <= ended {
+                hours.push((ti, start, true, o.0 > 0 && tokens(n) == tokens(o) && priced_alike(n.1, o.1)));
             } else {
-                (own && h.start + HOUR_MS > newer.written_at) || at_least(n, o)
+                hours.push((ti, start, false, (own && start + HOUR_MS > newer.written_at) || at_least(n, o)));
             }
-        }),
-    });
-    all && same
+        }
+    }
+    if !hours.iter().any(|&(_, _, done, same)| done && same) {
+        return false;
+    }
+    let every = hours.iter().all(|&(_, _, done, same)| !done || same);
+    let had = older.tools.iter().map(|t| t.hours.len()).sum::<usize>();
+    for (ti, start, done, same) in hours {
+        if same && (done || every) {
+            older.tools[ti].hours.retain(|h| h.start != start);
+        }
+    }
+    let left = older.tools.iter().map(|t| t.hours.len()).sum::<usize>();
+    if left < had {
+        // Project names count over the retention period, not by hour: the newer file has them.
+        older.projects.clear();
+    }
+    left == 0 && had > 0
 }
 
 /// Whether two costs of the same tokens can be one price table and a newer one: within a factor of
@@ -201,9 +203,12 @@ mod tests {
         let (kept, ignored) = resolve(vec![other.clone(), person.clone(), elsewhere.clone()], Some(&own));
         assert_eq!(kept, vec![person, elsewhere]);
         assert_eq!(ignored, vec![("b0.device".into(), "this device under another cache directory".into())]);
-        // An hour that had ended when both were written must be the same in both.
+        // An hour that had ended when both were written and differs stays whole (counted twice, never
+        // lost: a call that crossed into the next hour, a session deleted since), and then so does
+        // the hour still running: the same hours go.
         let unlike = host(file("e0", 8, 14 * HOUR_MS, &[(1, 5), (2, 4), (12, 6)]), 9);
-        assert_eq!(resolve(vec![unlike.clone()], Some(&own)).0, vec![unlike]);
+        let left = resolve(vec![unlike.clone()], Some(&own)).0;
+        assert_eq!(left.iter().map(hours).collect::<Vec<_>>(), vec![vec![(2, 4), (12, 6)]]);
         // Seen from another machine, the two cache directories' files are one device's.
         let (kept, ignored) = resolve_all(vec![own.clone(), other.clone()]);
         assert_eq!((kept, ignored.len()), (vec![other], 1));
@@ -227,6 +232,12 @@ mod tests {
         let (kept, ignored) = resolve_all(vec![a.clone(), b.clone()]);
         assert_eq!(kept, vec![b, a]);
         assert!(ignored.is_empty());
+        // Written later, hour 1 had ended in both, the same: the history the image had, counted once;
+        // each clone's own hour 9 counts.
+        let a = file("a0", 7, 10 * HOUR_MS, &[(1, 5), (9, 4)]);
+        let b = file("b0", 7, 20 * HOUR_MS, &[(1, 5), (9, 2), (12, 6)]);
+        let left = resolve_all(vec![a, b]).0;
+        assert_eq!(left.iter().map(hours).collect::<Vec<_>>(), vec![vec![(1, 5), (9, 2), (12, 6)], vec![(9, 4)]]);
         // Another machine's files, or files with no mark (an older layout), are never compared.
         let (c, d) = (file("c0", 8, 10, &[(1, 5)]), file("d0", 9, 20, &[(1, 5)]));
         assert_eq!(resolve_all(vec![c.clone(), d.clone()]).0, vec![c, d]);
@@ -263,13 +274,20 @@ mod tests {
         new.tools[0].hours[0].sums.cost = new.tools[0].hours[0].sums.cost * 5 / 4;
         let (kept, ignored) = resolve_all(vec![old.clone(), new.clone()]);
         assert_eq!((kept, ignored.len()), (vec![new.clone()], 1));
-        // Other tokens, or a cost a table would not give the same tokens, are other work.
+        // Other tokens, or a cost a table would not give the same tokens, are other work: that hour
+        // stays, the one the same goes.
         let mut other = new.clone();
         other.tools[0].hours[0].sums.cache_read += 1;
-        assert_eq!(resolve_all(vec![old.clone(), other.clone()]).0, vec![other, old.clone()]);
+        let left = resolve_all(vec![old.clone(), other.clone()]).0;
+        assert_eq!(left.iter().map(hours).collect::<Vec<_>>(), vec![vec![(1, 5), (2, 3)], vec![(1, 5)]]);
         let mut tenfold = new.clone();
         tenfold.tools[0].hours[0].sums.cost *= 10;
-        assert_eq!(resolve_all(vec![old.clone(), tenfold.clone()]).0, vec![tenfold, old]);
+        let left = resolve_all(vec![old.clone(), tenfold.clone()]).0;
+        assert_eq!(left.iter().map(hours).collect::<Vec<_>>(), vec![vec![(1, 5), (2, 3)], vec![(1, 5)]]);
+        // Nothing the same at all: nothing goes.
+        let mut unlike = other.clone();
+        unlike.tools[0].hours[1].sums.output += 1;
+        assert_eq!(resolve_all(vec![old.clone(), unlike.clone()]).0, vec![unlike, old.clone()]);
         // A model priced since beside a priced one in the same hour: the older's cost is the priced
         // one's alone, far below the newer's; the newer prices what the older could not.
         let mut mixed = file("a0", 7, 5 * HOUR_MS, &[(1, 5)]);
