@@ -269,13 +269,14 @@ pub fn read_keyed(
     };
     // Of each device, the newest valid copy; this device under another id is not another device.
     let mut devices: Vec<DeviceFile> = Vec::new();
+    let mut same_machine = Vec::new();
     for e in entries {
         match e.held {
             Err(why) => ignored.push((e.name, why)),
             Ok(f) if f.id == me.id => ignored.push((e.name, "this device's own (a copy)".into())),
-            Ok(f) if f.machine == me.machine => {
-                ignored.push((e.name, "this machine, under an id its cache had before".into()))
-            }
+            // This machine, under an id its cache had before (or a clone's, sharing its cache path):
+            // compared with this device's own file below, hour by hour.
+            Ok(f) if f.machine == me.machine => same_machine.push((e.name, f)),
             Ok(f) => match devices.iter_mut().find(|d| d.id == f.id) {
                 Some(d) if d.written_at >= f.written_at => ignored.push((e.name, "an older copy".into())),
                 Some(d) => {
@@ -288,12 +289,20 @@ pub fn read_keyed(
     }
     // Another cache directory of this machine: its hours may be this device's own, read again. Its
     // own file (one read, only then) is what they give way to.
-    let own_used = me.host != 0 && devices.iter().any(|d| d.host == me.host);
+    let own_used = !same_machine.is_empty() || (me.host != 0 && devices.iter().any(|d| d.host == me.host));
     let own = own_used
         .then(|| read_bounded(&dir.join(format!("{}.device", me.id)), MAX_BYTES).ok())
         .flatten()
         .and_then(|b| file::decode(&b, wall).ok())
         .filter(|f| f.id == me.id);
+    // Without it (its first run, before its file is written) such a file is left out whole, as it
+    // always was: this machine's own use, read again, most likely.
+    for (name, f) in same_machine {
+        match own {
+            Some(_) => devices.push(f),
+            None => ignored.push((name, "this machine, under an id its cache had before".into())),
+        }
+    }
     let (mut devices, gave_way) = superseded::resolve(devices, own.as_ref());
     ignored.extend(gave_way);
     devices.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
@@ -390,6 +399,55 @@ mod tests {
         keep(&cache, &k);
         put("2222222222222222", 3, 5);
         assert_eq!(calls(), vec![7, 5], "the first file was taken from the copy");
+    }
+
+    #[test]
+    fn a_file_of_this_machine_under_another_id_gives_way_hour_by_hour_to_its_own() {
+        // An id this cache had before, or a clone's sharing its path: the same mark. Without this
+        // device's own file, left out whole; with it, only the hours the own file shows as the same.
+        let d = tempfile::tempdir().unwrap();
+        let c = tempfile::tempdir().unwrap();
+        let cache = Cache::new(c.path().to_path_buf());
+        let w = crate::ground::time::wall_ms() + 10_000;
+        let h = w / HOUR_MS * HOUR_MS;
+        let me = Identity { id: "0123456789abcdef".into(), name: "desk".into(), machine: 1, host: 0 };
+        let put = |who: &Identity, hours: &[(i64, u64)]| {
+            let hours = hours
+                .iter()
+                .map(|&(start, calls)| Hour {
+                    start,
+                    model: "m".into(),
+                    calls,
+                    sums: Sums { output: calls * 10, cost: u128::from(calls), ..Sums::default() },
+                })
+                .collect();
+            let tools = vec![super::file::ToolUse {
+                provider: crate::ground::provider::Provider::CLAUDE,
+                hours,
+                readings: Vec::new(),
+            }];
+            let f = DeviceFile {
+                id: who.id.clone(),
+                name: who.name.clone(),
+                written_at: w,
+                machine: who.machine,
+                host: 0,
+                tools,
+                projects: Vec::new(),
+            };
+            write(d.path(), who, &file::encode(&f)).unwrap();
+        };
+        let other = Identity { id: "1111111111111111".into(), ..me.clone() };
+        put(&other, &[(h - 3 * HOUR_MS, 3), (h - 2 * HOUR_MS, 4)]);
+        let seen = read(d.path(), &me, (w, w), &cache, false);
+        assert!(seen.devices.is_empty() && seen.own_used, "{seen:?}");
+        assert!(seen.ignored.iter().any(|(_, why)| why == "this machine, under an id its cache had before"));
+        // Its own file has the first hour alike; the second is the other's own work (a clone's).
+        put(&me, &[(h - 3 * HOUR_MS, 3)]);
+        let seen = read(d.path(), &me, (w, w), &cache, false);
+        let hours: Vec<(i64, u64)> =
+            seen.devices.iter().flat_map(|f| f.tools[0].hours.iter().map(|x| (x.start, x.calls))).collect();
+        assert_eq!(hours, vec![(h - 2 * HOUR_MS, 4)]);
     }
 
     #[test]

@@ -26,8 +26,12 @@ pub fn resolve(mut devices: Vec<DeviceFile>, own: Option<&DeviceFile>) -> (Vec<D
     let mut ignored = Vec::new();
     if let Some(own) = own {
         for d in devices.iter_mut().filter(|d| kin(d, own)) {
-            if cut(d, own, true) {
-                ignored.push((format!("{}.device", d.id), "this device under another cache directory".into()));
+            if cut(d, own) {
+                let why = match d.machine == own.machine {
+                    true => "this device under an id its cache had before",
+                    false => "this device under another cache directory",
+                };
+                ignored.push((format!("{}.device", d.id), why.into()));
             }
         }
         devices.retain(|d| !ignored.iter().any(|(n, _)| *n == format!("{}.device", d.id)));
@@ -44,7 +48,7 @@ pub fn resolve(mut devices: Vec<DeviceFile>, own: Option<&DeviceFile>) -> (Vec<D
         let mut whole = false;
         for newer in &originals[..i] {
             if kin(older, newer) {
-                whole |= cut(older, newer, false);
+                whole |= cut(older, newer);
             }
         }
         if whole {
@@ -76,9 +80,9 @@ fn first_hour(newer: &DeviceFile, t: &ToolUse) -> Option<i64> {
 /// hour that differs stays whole (a call that crossed into the next hour, a session deleted since, a
 /// clone's own work): counted twice, never lost. The hours still running when one of them was written
 /// are cut only when every ended hour was the same, and when `newer` has at least as much of them
-/// (they went on); with `own`, `newer` is this device's own file, which stands for its ledger, and
-/// an hour not ended when it was written is in the ledger as it went on, whatever the file says.
-fn cut(older: &mut DeviceFile, newer: &DeviceFile, own: bool) -> bool {
+/// (they went on). This device's own file is `newer` to every other: an hour it does not have yet
+/// stays (a clone's work since, or this machine's own until its file is written again: a minute).
+fn cut(older: &mut DeviceFile, newer: &DeviceFile) -> bool {
     let of = |d: &DeviceFile, provider, start: i64| -> (u64, Sums) {
         let hours = d.tools.iter().filter(|x| x.provider == provider).flat_map(|x| x.hours.iter());
         hours.filter(|h| h.start == start).fold((0, Sums::default()), |(c, mut s), h| {
@@ -103,7 +107,7 @@ fn cut(older: &mut DeviceFile, newer: &DeviceFile, own: bool) -> bool {
             if start + HOUR_MS <= ended {
                 hours.push((ti, start, true, o.0 > 0 && tokens(n) == tokens(o) && priced_alike(n.1, o.1)));
             } else {
-                hours.push((ti, start, false, (own && start + HOUR_MS > newer.written_at) || at_least(n, o)));
+                hours.push((ti, start, false, at_least(n, o)));
             }
         }
     }
@@ -192,9 +196,9 @@ mod tests {
             f.host = h;
             f
         };
-        // This device's own file written in hour 12; the other cache directory's half an hour later,
-        // with more of hour 12 (which this device's ledger has as it went on).
-        let own = host(file("a0", 7, 12 * HOUR_MS + 600_000, &[(1, 5), (2, 3), (12, 4)]), 9);
+        // This device's own file written in hour 12, having as much of it as the other cache
+        // directory's, written half an hour later: the other's hours are all this machine's.
+        let own = host(file("a0", 7, 12 * HOUR_MS + 600_000, &[(1, 5), (2, 3), (12, 6)]), 9);
         let other = host(file("b0", 8, 12 * HOUR_MS + 1_800_000, &[(1, 5), (2, 3), (12, 6)]), 9);
         // A second person's history on the same machine: its own work, whole.
         let person = host(file("c0", 6, 12 * HOUR_MS, &[(1, 9), (3, 2)]), 9);
@@ -212,6 +216,15 @@ mod tests {
         // Seen from another machine, the two cache directories' files are one device's.
         let (kept, ignored) = resolve_all(vec![own.clone(), other.clone()]);
         assert_eq!((kept, ignored.len()), (vec![other], 1));
+        // More of hour 12 in the other's than in this device's file, or hours it does not have at all:
+        // they stay (a clone's work since; or this machine's, until its own file is written again, a
+        // minute): it took them for this device's ledger's, and a clone's work vanished.
+        let clone = host(file("f0", 8, 14 * HOUR_MS, &[(1, 5), (2, 3), (12, 9), (13, 4)]), 9);
+        let left = resolve(vec![clone], Some(&own)).0;
+        assert_eq!(left.iter().map(hours).collect::<Vec<_>>(), vec![vec![(12, 9), (13, 4)]]);
+        // Of the same mark (an id its cache had before, or a clone sharing its cache path): the same.
+        let (old, _) = resolve(vec![file("g0", 7, 13 * HOUR_MS, &[(1, 5), (2, 3), (12, 6)])], Some(&own));
+        assert!(old.is_empty());
     }
 
     #[test]
