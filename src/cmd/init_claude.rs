@@ -37,7 +37,7 @@ pub fn status_line(bin: &Path, args: &[String], then: Option<&str>) -> Value {
 /// command to both, and both join its quoted and bare parts into one. A quote inside a word is
 /// written `'"'"'`, which both read as one quote (`'\''` is bash's alone).
 fn status_line_on(bin: &Path, args: &[String], then: Option<&str>, windows: bool) -> Value {
-    let quote: fn(&str) -> String = if windows { both_quote } else { sh_quote };
+    let quote: fn(&str) -> String = if windows { both_quote_arg } else { sh_quote };
     let path = bin.to_string_lossy();
     let mut command = if windows {
         path.replace('\\', "/").split('/').map(both_quote_part).collect::<Vec<_>>().join("/")
@@ -48,8 +48,11 @@ fn status_line_on(bin: &Path, args: &[String], then: Option<&str>, windows: bool
     for a in args {
         command += &format!(" {}", quote(a));
     }
-    if let Some(other) = then {
-        command += &format!(" --then {}", quote(other));
+    // On Windows `--then=…`: the command, quoted, after a bare start (see `both_quote_arg`).
+    match then {
+        Some(other) if windows => command += &format!(" {}", both_quote_arg(&format!("--then={other}"))),
+        Some(other) => command += &format!(" --then {}", quote(other)),
+        None => {}
     }
     // Claude Code runs the line on its events only (a message, a compaction) unless a timer asks too:
     // idle, the reset's countdown stood still. Once a minute is the countdown's own step.
@@ -67,6 +70,22 @@ fn both_quote(s: &str) -> String {
     if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"/._-+:=".contains(&b)) {
         return s.to_owned();
     }
+    quoted(s)
+}
+
+/// An argument for both: its bare start as it is, the rest quoted (`--set='format={used} it'"'"'s'`).
+/// PowerShell takes a word that starts with a quote for an expression, and what follows it for more
+/// arguments (`'it'"'"'s'` is three); one that starts bare is one word, as in bash. A dot is quoted
+/// too: PowerShell splits a bare `--limit-cost=12.5` at it (its issue 6291).
+fn both_quote_arg(s: &str) -> String {
+    match s.find(|c: char| !(c.is_ascii_alphanumeric() || "/_-+:=".contains(c))) {
+        None => s.to_owned(),
+        Some(i) => format!("{}{}", &s[..i], quoted(&s[i..])),
+    }
+}
+
+/// `s` single-quoted for both shells.
+fn quoted(s: &str) -> String {
     let mut out = String::from("'");
     for c in s.chars() {
         if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}') {
@@ -273,7 +292,10 @@ fn shown(s: &Settings) -> String {
 
 /// What runway's line runs after its own (`--then`), still shell-quoted.
 fn then_of(v: &Value) -> Option<String> {
-    v["command"].as_str().and_then(|c| c.split_once(" --then ")).map(|(_, t)| t.trim().to_owned())
+    let c = v["command"].as_str()?;
+    let then = c.split_once(" --then ").map(|(_, t)| t.trim().to_owned());
+    // Windows's `--then=…`: the part after the `=`, its quotes as they were (`--then='a b'`).
+    then.or_else(|| c.split_once(" --then=").map(|(_, t)| t.trim().to_owned()))
 }
 
 /// The `statusLine` member as it was before runway: from the newest backup whose line is not runway's
@@ -355,7 +377,7 @@ mod tests {
         let v = status_line_on(bin, &args, Some(r#"node "C:\x\line.js" it's"#), true);
         assert_eq!(
             v["command"],
-            r#"C:/Users/'Jo Ann'/'My '"'"'Tools'"'"''/runway.exe statusline --warn-at=50 '--set=format={label} {used}' --then 'node "C:\x\line.js" it'"'"'s'"#
+            r#"C:/Users/'Jo Ann'/'My '"'"'Tools'"'"''/runway.exe statusline --warn-at=50 --set=format='{label} {used}' --then=node' "C:\x\line.js" it'"'"'s'"#
         );
         // Read back as a shell reads it: the path with forward slashes, the kept command whole.
         let cmd = v["command"].as_str().unwrap();
@@ -366,7 +388,13 @@ mod tests {
         let odd = Path::new("C:\\tools\\Jo\u{2019}s, a\\runway.exe");
         let v = status_line_on(odd, &["--providers=claude,codex".to_owned()], None, true);
         let cmd = v["command"].as_str().unwrap();
-        assert_eq!(cmd, "C:/tools/'Jo'\"\u{2019}\"'s, a'/runway.exe statusline '--providers=claude,codex'");
+        assert_eq!(cmd, "C:/tools/'Jo'\"\u{2019}\"'s, a'/runway.exe statusline --providers=claude',codex'");
+        // Every argument starts bare: PowerShell takes one that starts with a quote, and what follows
+        // it, for several (`'it'"'"'s'` is three); a dot is quoted too (PowerShell splits `-x=1.5`).
+        let v =
+            status_line_on(odd, &["--limit-cost=12.5".to_owned(), "--set=format={used} it's".to_owned()], None, true);
+        let cmd = v["command"].as_str().unwrap();
+        assert!(cmd.ends_with(r#" statusline --limit-cost=12'.5' --set=format='{used} it'"'"'s'"#), "{cmd}");
         assert_eq!(first_word(cmd), "C:/tools/Jo\u{2019}s, a/runway.exe");
         // A path that needs nothing stays bare: the command PowerShell sees first is a path, not a string.
         let plain = status_line_on(Path::new(r"C:\Users\jo\.cargo\bin\runway.exe"), &[], None, true);
