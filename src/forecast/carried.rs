@@ -93,6 +93,8 @@ impl Local<'_, '_> {
             used_percent: Some(used),
             minutes_to_limit: o.warn_in,
             minutes_to_empty: o.minutes_to_empty.filter(|_| pct_rate.is_some()),
+            idle: o.idle,
+            minutes_at_steady: o.steady_in.filter(|_| pct_rate.is_some()),
             pace: o.pace.filter(|_| pct_rate.is_some()),
             percent_per_hour: pct_rate.map(|r| r * 60.0),
             rate_floor: per_percent.is_none() && pct_rate.is_some() && outside.iter().any(|(t, _)| trend.after(*t)),

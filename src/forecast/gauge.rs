@@ -24,6 +24,10 @@ pub struct Gauge {
     pub minutes_to_limit: Option<f64>,
     /// Minutes until full at the present rate, whether or not that is a warning.
     pub minutes_to_empty: Option<f64>,
+    /// No call in the last minutes the warning looks at: none while work has stopped (`rate`).
+    pub idle: bool,
+    /// Minutes until full at the steady rule's rate, once it looks (`rate::Outlook::steady_in`).
+    pub minutes_at_steady: Option<f64>,
     /// The present rate over the even rate that would just last until the reset: above 1, the window
     /// fills before it resets.
     pub pace: Option<f64>,
@@ -62,6 +66,8 @@ impl Gauge {
             resets_at,
             minutes_to_limit: None,
             minutes_to_empty: None,
+            idle: false,
+            minutes_at_steady: None,
             pace: None,
             percent_per_hour: None,
             rate_floor: false,

@@ -78,6 +78,8 @@ impl Local<'_, '_> {
             used_percent: Some(used),
             minutes_to_limit: o.warn_in,
             minutes_to_empty: o.minutes_to_empty,
+            idle: o.idle,
+            minutes_at_steady: o.steady_in,
             pace: o.pace,
             percent_per_hour: Some(pct_rate * 60.0),
             observed_at,
@@ -104,6 +106,8 @@ impl Local<'_, '_> {
             used_percent: Some(used),
             minutes_to_limit: o.warn_in,
             minutes_to_empty: o.minutes_to_empty,
+            idle: o.idle,
+            minutes_at_steady: o.steady_in,
             pace: o.pace,
             percent_per_hour: Some(pct_rate * 60.0),
             ..g

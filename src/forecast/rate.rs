@@ -89,8 +89,14 @@ pub struct Outlook {
     pub minutes_to_empty: Option<f64>,
     /// Set when either rule warns (see the module comment).
     pub warning: bool,
-    /// Minutes until the limit by the rule that warned (the sooner, when both do).
+    /// With the warning, minutes until the limit: at the present rate when that is sooner than the
+    /// rule's that warned (the steady rule's slower rate may warn first: a warning of 1h13m beside a
+    /// present rate that fills the window in 47 minutes read as a mistake).
     pub warn_in: Option<f64>,
+    /// No call in the last `IDLE_MS`: no warning while work has stopped.
+    pub idle: bool,
+    /// Minutes until the limit at the steady rule's rate, once `STEADY_FROM` is used (warning or not).
+    pub steady_in: Option<f64>,
     /// The present rate over the even rate that would just last until the reset.
     pub pace: Option<f64>,
 }
@@ -101,21 +107,29 @@ pub fn outlook(used: f64, rate: f64, steady: f64, resets_at: i64, last_call: Opt
     let left = 100.0 - used;
     let to_reset = (resets_at - now).max(0) as f64 / MINUTE_MS as f64;
     if left <= 0.0 {
-        return Outlook { minutes_to_empty: Some(0.0), warning: false, warn_in: None, pace: None };
+        return Outlook {
+            minutes_to_empty: Some(0.0),
+            warning: false,
+            warn_in: None,
+            pace: None,
+            idle: false,
+            steady_in: None,
+        };
     }
     let minutes_to_empty = (rate > 0.0).then(|| left / rate);
     let working = last_call.is_some_and(|t| now - t <= IDLE_MS);
     let minutes = |ms: i64| (ms as f64 / MINUTE_MS as f64).min(to_reset);
     let present = minutes_to_empty.filter(|m| *m <= minutes(HORIZON_MS));
-    let steady =
-        (used >= STEADY_FROM && steady > 0.0).then(|| left / steady).filter(|m| *m <= minutes(STEADY_HORIZON_MS));
+    let steady_in = (used >= STEADY_FROM && steady > 0.0).then(|| left / steady);
+    let steady = steady_in.filter(|m| *m <= minutes(STEADY_HORIZON_MS));
     let warn_in = match (present, steady) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     }
-    .filter(|_| working);
+    .filter(|_| working)
+    .map(|w| minutes_to_empty.map_or(w, |m| m.min(w)));
     let pace = (to_reset > 0.0).then(|| rate * to_reset / left);
-    Outlook { minutes_to_empty, warning: warn_in.is_some(), warn_in, pace }
+    Outlook { minutes_to_empty, warning: warn_in.is_some(), warn_in, pace, idle: !working, steady_in }
 }
 
 #[cfg(test)]
@@ -186,12 +200,19 @@ mod tests {
     fn steady_work_late_in_a_window_warns_further_out() {
         // 60% used, 0.5%/min at present: 80 minutes to the limit, past the 45-minute horizon. The
         // last 10 minutes averaged 0.6%/min and the last 30 0.45%/min: the slower, 0.45, fills the
-        // other 40% in 88.9 minutes, within the steady rule's 90: a warning in 88.9 minutes.
+        // other 40% in 88.9 minutes, within the steady rule's 90: a warning, shown as the present
+        // rate's 80 minutes, the sooner (88.9 beside a rate that fills it in 80 read as a mistake).
         let o = outlook(60.0, 0.5, 0.45, 300 * M, Some(0), 0);
-        assert!(o.warning && (o.warn_in.unwrap() - 40.0 / 0.45).abs() < 1e-9, "{o:?}");
+        assert!(o.warning && (o.warn_in.unwrap() - 80.0).abs() < 1e-9, "{o:?}");
+        assert!((o.steady_in.unwrap() - 40.0 / 0.45).abs() < 1e-9 && !o.idle, "{o:?}");
+        // The present rate slower than the steady one: the steady rule's time.
+        let o = outlook(60.0, 0.4, 0.45, 300 * M, Some(0), 0);
+        assert!((o.warn_in.unwrap() - 40.0 / 0.45).abs() < 1e-9, "{o:?}");
         // Under 40% used the steady rule says nothing; idle, nothing warns.
         assert!(!outlook(39.0, 0.5, 0.9, 300 * M, Some(0), 0).warning);
-        assert!(!outlook(60.0, 0.5, 0.45, 300 * M, Some(-11 * M), 0).warning);
+        let idle = outlook(60.0, 0.5, 0.45, 300 * M, Some(-11 * M), 0);
+        assert!(!idle.warning && idle.idle);
+        assert_eq!(outlook(39.0, 0.5, 0.9, 300 * M, Some(0), 0).steady_in, None, "it looks from 40% on");
         // Both rules: the sooner.
         let o = outlook(60.0, 2.0, 0.45, 300 * M, Some(0), 0);
         assert_eq!(o.warn_in, Some(20.0));

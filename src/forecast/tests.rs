@@ -74,13 +74,13 @@ fn steady_work_warns_when_the_limit_is_45_minutes_away() {
     // 10:50: 51 calls, 51%. Present rate Σ_{0..50} e^{-k/20} / (20 (1 - e^{-50/20})) = 18.9030 /
     // 18.3583 = 1.02966%/min; 49% left lasts 47.6 minutes: past the 45-minute horizon. But past 40%
     // the steady rule looks too: the last 10 and 30 minutes averaged 1%/min, the other 49% go in 49
-    // minutes, within its 90: a warning in 49 minutes.
+    // minutes, within its 90: a warning, shown as the present rate's 47.6 minutes, the sooner.
     let g = runway(&h, &ev, T0 + 50 * M, Some(10.0)).five().cloned().unwrap();
     assert!(near(g.used_percent, 51.0));
     let rate = geometric(51) / (20.0 * (1.0 - (-2.5f64).exp()));
     assert!(near(g.percent_per_hour, rate * 60.0), "{:?}", g.percent_per_hour);
     assert!(near(g.minutes_to_empty, 49.0 / rate));
-    assert!(near(g.minutes_to_limit, 49.0), "{:?}", g.minutes_to_limit);
+    assert!(near(g.minutes_to_limit, 49.0 / rate), "{:?}", g.minutes_to_limit);
     // At 10:30 (31%, under 40%) only the present rate counts: 69% in 67 minutes, no warning.
     assert_eq!(runway(&h, &ev, T0 + 30 * M, Some(10.0)).five().unwrap().minutes_to_limit, None);
     // 10:55: 56%, 1.02862%/min: 44% left in 42.8 minutes. A warning, counting down.

@@ -10,6 +10,7 @@ pub mod escape;
 pub mod fit;
 pub mod json;
 pub mod line;
+pub mod outlook;
 pub mod report;
 pub mod report_json;
 pub mod segment;

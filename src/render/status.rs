@@ -3,14 +3,13 @@
 
 use super::clean::{clean, short_id};
 use super::escape::{Target, paint};
-use super::style::{Level, Style};
+use super::style::Style;
 use super::words::{self, count, duration, requests, usd};
 use crate::forecast::Runway;
 use crate::forecast::gauge::Gauge;
 use crate::forecast::limit::{ENOUGH_BLOCKS, Learned, Measure, Source};
-use crate::forecast::rate::{HORIZON_MS, STEADY_FROM, STEADY_HORIZON_MS};
 use crate::ground::evidence::Reading;
-use crate::ground::time::{HOUR_MS, MINUTE_MS, WEEK_MS};
+use crate::ground::time::{HOUR_MS, WEEK_MS};
 use crate::ground::tokens::{Pico, Totals};
 use crate::ground::window::Window;
 use crate::report::attribution::Attribution;
@@ -23,10 +22,6 @@ fn totals(t: &Totals) -> String {
         n => format!(" + {} tokens without a price", count(n)),
     };
     format!("{} {calls} · {} tokens · ${:.2}{unpriced}", t.entries, count(t.sums.total()), usd(t.sums.cost))
-}
-
-fn minutes(m: f64) -> String {
-    duration((m * MINUTE_MS as f64) as i64)
 }
 
 pub(super) fn window_name(w: Window) -> &'static str {
@@ -156,50 +151,6 @@ fn explained(r: &Runway, g: &Gauge) -> Option<String> {
     })
 }
 
-/// Where the present rate takes a window, in words.
-fn outlook(g: &Gauge, style: &Style) -> Option<String> {
-    let red = |t: String| paint(&t, Level::Danger, Target::Ansi, style);
-    if g.over() {
-        return Some(red("the limit is reached; it resets as shown".into()));
-    }
-    let rate = g.percent_per_hour?;
-    let mut s = match g.rate_floor {
-        true => format!(
-            "burning at least {rate:.1}% of the window an hour (the readings' rises; this machine's calls since the \
-             newest reading count in once a percent's cost is learned)"
-        ),
-        false => {
-            format!("burning {rate:.1}% of the window an hour (recent calls weigh more; idle time brings it down)")
-        }
-    };
-    let indent = "\n            ";
-    match (g.minutes_to_limit, g.minutes_to_empty, g.pace) {
-        (Some(m), _, _) => {
-            s += &format!(
-                "{indent}{}",
-                red(format!("at this rate the limit is reached in {}, before the reset", minutes(m)))
-            )
-        }
-        (None, Some(m), Some(p)) if p > 1.0 => {
-            s += &format!(
-                "{indent}at this rate it fills in {}, before the reset (pace {p:.1}); runway warns once that is {} away \
-                 ({} at a steady pace once {STEADY_FROM:.0}% is used)",
-                minutes(m),
-                minutes(HORIZON_MS as f64 / MINUTE_MS as f64),
-                minutes(STEADY_HORIZON_MS as f64 / MINUTE_MS as f64)
-            )
-        }
-        // A floor says nothing of lasting.
-        (None, _, Some(p)) if rate > 0.0 && !g.rate_floor => {
-            s +=
-                &format!("{indent}at this rate it lasts until the reset (pace {p:.2}: below 1 lasts, above 1 runs out)")
-        }
-        (None, _, _) if rate == 0.0 && !g.rate_floor => s = "nothing burning".into(),
-        _ => {}
-    }
-    Some(s)
-}
-
 fn gauge(r: &Runway, g: &Gauge, style: &Style) -> String {
     let reset = g
         .resets_at
@@ -213,7 +164,7 @@ fn gauge(r: &Runway, g: &Gauge, style: &Style) -> String {
     if let Some(e) = explained(r, g) {
         s += &format!("  {:<9} {e}\n", "");
     }
-    if let Some(o) = outlook(g, style) {
+    if let Some(o) = super::outlook::outlook(g, style) {
         s += &format!("  {:<9} {o}\n", "now");
     }
     s
