@@ -269,14 +269,10 @@ pub fn read_keyed(
     };
     // Of each device, the newest valid copy; this device under another id is not another device.
     let mut devices: Vec<DeviceFile> = Vec::new();
-    let mut same_machine = Vec::new();
     for e in entries {
         match e.held {
             Err(why) => ignored.push((e.name, why)),
             Ok(f) if f.id == me.id => ignored.push((e.name, "this device's own (a copy)".into())),
-            // This machine, under an id its cache had before (or a clone's, sharing its cache path):
-            // compared with this device's own file below, hour by hour.
-            Ok(f) if f.machine == me.machine => same_machine.push((e.name, f)),
             Ok(f) => match devices.iter_mut().find(|d| d.id == f.id) {
                 Some(d) if d.written_at >= f.written_at => ignored.push((e.name, "an older copy".into())),
                 Some(d) => {
@@ -287,8 +283,10 @@ pub fn read_keyed(
             },
         }
     }
-    // Another cache directory of this machine: its hours may be this device's own, read again. Its
-    // own file (one read, only then) is what they give way to.
+    // This machine under an id its cache had before (or a clone's, sharing its cache path), or
+    // another cache directory of it: its hours may be this device's own, read again. This device's
+    // own file (one read, only then) is what they give way to, hour by hour.
+    let (same_machine, mut devices): (Vec<_>, Vec<_>) = devices.into_iter().partition(|d| d.machine == me.machine);
     let own_used = !same_machine.is_empty() || (me.host != 0 && devices.iter().any(|d| d.host == me.host));
     let own = own_used
         .then(|| read_bounded(&dir.join(format!("{}.device", me.id)), MAX_BYTES).ok())
@@ -297,10 +295,10 @@ pub fn read_keyed(
         .filter(|f| f.id == me.id);
     // Without it (its first run, before its file is written) such a file is left out whole, as it
     // always was: this machine's own use, read again, most likely.
-    for (name, f) in same_machine {
+    for f in same_machine {
         match own {
             Some(_) => devices.push(f),
-            None => ignored.push((name, "this machine, under an id its cache had before".into())),
+            None => ignored.push((format!("{}.device", f.id), "this machine, under an id its cache had before".into())),
         }
     }
     let (mut devices, gave_way) = superseded::resolve(devices, own.as_ref());

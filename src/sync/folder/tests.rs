@@ -109,6 +109,13 @@ fn a_file_of_this_machine_under_another_id_gives_way_hour_by_hour_to_its_own() {
     let hours: Vec<(i64, u64)> =
         seen.devices.iter().flat_map(|f| f.tools[0].hours.iter().map(|x| (x.start, x.calls))).collect();
     assert_eq!(hours, vec![(h - 2 * HOUR_MS, 4)]);
+    // A sync tool's copy of it beside it: one copy counts (both went, cut by each other, by name).
+    let copy = folder(d.path()).join("1111111111111111.sync-conflict-20261201-101010-ABCDEFG.device");
+    std::fs::copy(folder(d.path()).join("1111111111111111.device"), copy).unwrap();
+    let seen = read(d.path(), &me, (w, w), &cache, false);
+    let again: Vec<(i64, u64)> =
+        seen.devices.iter().flat_map(|f| f.tools[0].hours.iter().map(|x| (x.start, x.calls))).collect();
+    assert_eq!(again, hours);
 }
 
 #[test]
