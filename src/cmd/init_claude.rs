@@ -253,13 +253,7 @@ fn install(dir: &Path, bin: &Path, args: &[String], o: ClaudeInit, stamp: &str) 
             }
         }
         // Ours already: keep whatever it runs after it, with this binary's path.
-        Some(v) if ours(v) => {
-            let mut w = status_line(bin, args, None);
-            if let Some(then) = then_of(v) {
-                w["command"] = json!(format!("{} --then {then}", w["command"].as_str().unwrap_or("")));
-            }
-            w
-        }
+        Some(v) if ours(v) => renewed(bin, args, v, platform::SYSTEM == platform::System::Windows),
         _ => status_line(bin, args, None),
     };
     // A timer the user set on runway's line, or on the line kept beside it, stays; one of a line
@@ -291,6 +285,13 @@ fn shown(s: &Settings) -> String {
 }
 
 /// What runway's line runs after its own (`--then`), still shell-quoted.
+/// Runway's line written again, with this binary and `args`, and the command it ran after its own,
+/// quoted anew (a line of an older runway quoted it in a way PowerShell splits).
+fn renewed(bin: &Path, args: &[String], current: &Value, windows: bool) -> Value {
+    let then = then_of(current).and_then(|t| shell_words(&t));
+    status_line_on(bin, args, then.as_deref(), windows)
+}
+
 fn then_of(v: &Value) -> Option<String> {
     let c = v["command"].as_str()?;
     let then = c.split_once(" --then ").map(|(_, t)| t.trim().to_owned());

@@ -54,3 +54,17 @@ fn the_kept_command_comes_back_as_written() {
         }
     }
 }
+
+#[test]
+fn a_line_written_again_quotes_its_kept_command_anew() {
+    // An older runway's Windows line kept the command as ` --then '…'`, a word PowerShell splits at
+    // its inner quotes: written again, it is `--then=…`, starting bare; the command the same.
+    let bin = Path::new(r"C:\Users\jo\.cargo\bin\runway.exe");
+    let old = json!({ "type": "command", "command": r#"C:/Users/jo/.cargo/bin/runway.exe statusline --then 'node it'"'"'s.js'"# });
+    let v = renewed(bin, &["--warn-at=50".to_owned()], &old, true);
+    let cmd = v["command"].as_str().unwrap();
+    assert_eq!(cmd, r#"C:/Users/jo/.cargo/bin/runway.exe statusline --warn-at=50 --then=node' it'"'"'s.js'"#);
+    assert_eq!(shell_words(&then_of(&v).unwrap()).as_deref(), Some("node it's.js"));
+    // Again: the same.
+    assert_eq!(renewed(bin, &["--warn-at=50".to_owned()], &v, true), v);
+}
