@@ -13,7 +13,7 @@ fn minutes(m: f64) -> String {
 }
 
 /// Where the present rate takes a window, in words.
-pub fn outlook(g: &Gauge, style: &Style) -> Option<String> {
+pub fn outlook(g: &Gauge, now: i64, style: &Style) -> Option<String> {
     let red = |t: String| paint(&t, Level::Danger, Target::Ansi, style);
     if g.over() {
         return Some(red("the limit is reached; it resets as shown".into()));
@@ -62,6 +62,13 @@ pub fn outlook(g: &Gauge, style: &Style) -> Option<String> {
             let steady = minutes(STEADY_HORIZON_MS as f64 / MINUTE_MS as f64);
             let steady = match g.minutes_at_steady {
                 // The steady rule looks, and says why it does not warn: its slower rate.
+                // Within the horizon, but the reset comes first: that is why.
+                Some(at) if g.resets_at.is_some_and(|t| (t - now) as f64 <= at * MINUTE_MS as f64) => format!(
+                    ", or once the slower of the last 10 and 30 minutes' average paces fills it within {steady} \
+                     and before the reset (at that pace, {}: the reset, in {}, comes first)",
+                    minutes(at),
+                    duration(g.resets_at.unwrap_or(now) - now)
+                ),
                 Some(at) => format!(
                     ", or once the slower of the last 10 and 30 minutes' average paces fills it within {steady} \
                      (at that pace, {})",
@@ -91,10 +98,11 @@ pub fn outlook(g: &Gauge, style: &Style) -> Option<String> {
 mod tests {
     use super::*;
     use crate::forecast::limit::Source;
+    use crate::ground::time::HOUR_MS;
     use crate::ground::window::Window;
 
     fn words(g: Gauge) -> String {
-        outlook(&g, &Style { color: false, ..Style::default() }).unwrap()
+        outlook(&g, 0, &Style { color: false, ..Style::default() }).unwrap()
     }
 
     #[test]
@@ -122,8 +130,11 @@ mod tests {
         // No warning: idle, or the steady rule's slower pace too far off (said with its time).
         let idle = Gauge { minutes_to_limit: None, idle: true, ..g.clone() };
         assert!(words(idle).ends_with("no warning while work has stopped (no call in the last 10m)"));
-        let far = Gauge { minutes_to_limit: None, minutes_at_steady: Some(108.0), ..g };
-        let w = words(far);
+        let far = Gauge { minutes_to_limit: None, minutes_at_steady: Some(108.0), resets_at: Some(4 * HOUR_MS), ..g };
+        let w = words(far.clone());
         assert!(w.ends_with("fills it within 1h30m (at that pace, 1h48m)"), "{w}");
+        // Within 1h30m, but after the reset an hour away: the reset is why.
+        let w = words(Gauge { minutes_at_steady: Some(75.0), resets_at: Some(HOUR_MS), ..far });
+        assert!(w.ends_with("and before the reset (at that pace, 1h15m: the reset, in 1h00m, comes first)"), "{w}");
     }
 }

@@ -164,7 +164,7 @@ fn gauge(r: &Runway, g: &Gauge, style: &Style) -> String {
     if let Some(e) = explained(r, g) {
         s += &format!("  {:<9} {e}\n", "");
     }
-    if let Some(o) = super::outlook::outlook(g, style) {
+    if let Some(o) = super::outlook::outlook(g, r.now, style) {
         s += &format!("  {:<9} {o}\n", "now");
     }
     s
