@@ -121,14 +121,15 @@ impl Local<'_, '_> {
         // partly in it already.
         let after =
             r.observed_at - r.observed_at.rem_euclid(crate::ground::time::HOUR_MS) + crate::ground::time::HOUR_MS;
-        let since = self.ledger.sum_between(r.observed_at, self.now) + self.elsewhere_between(after - 1, self.now);
+        let since_mine = self.ledger.sum_between(r.observed_at, self.now);
+        let since = since_mine + self.elsewhere_between(after - 1, self.now);
         let age = self.now - r.observed_at;
         let start = r.resets_at - r.window.len_ms();
-        let totals = self.all_between(start - 1, self.now);
+        let window_mine = self.ledger.sum_between(start - 1, self.now);
+        let totals = window_mine + self.elsewhere_between(start - 1, self.now);
         // This machine's use in the window up to the reading (the other devices' is use elsewhere, as
         // `status` words it): the window's, less what came since.
-        let mine = |from: i64| self.ledger.sum_between(from, self.now).sums.cost;
-        let before = mine(start - 1).saturating_sub(mine(r.observed_at)) as f64;
+        let before = window_mine.sums.cost.saturating_sub(since_mine.sums.cost) as f64;
         // What converts local use to a share for coverage is what is known to: a guessed limit would
         // make one up (a reading's floor, taken from this reading, explains all of it).
         let known = if r.window == Window::FiveHour { cpp.or_else(|| limit.known_per_percent()) } else { cpp };
