@@ -63,7 +63,7 @@ pub fn sh_quote(s: &str) -> String {
 /// A PowerShell string: single quotes take everything literally but a quote, written twice; a
 /// character past ASCII, or a control character, as `[char]0x…` added on, so that the script is
 /// ASCII: PowerShell decodes `runway init powershell | Out-String` in the console's code page, where
-/// a path under `José` read `JosÃ©`, and the segment never came.
+/// a path under a user folder named `café` read `cafÃ©`, and the segment never came.
 fn ps_quote(s: &str) -> String {
     let plain = |c: char| c.is_ascii() && !c.is_ascii_control();
     if s.chars().all(plain) {
@@ -141,10 +141,10 @@ mod tests {
         assert!(s.contains(r"Test-Path -LiteralPath 'C:\Users\O''Neil\bin\runway.exe' -PathType Leaf"), "{s}");
         assert!(!s.contains("::RUNWAY::") && !s.contains("::ARGS::"), "every placeholder filled: {s}");
         // Past ASCII, the script stays ASCII whatever code page reads it: `[char]`s added on.
-        let bin = Path::new("C:\\Users\\Jos\u{e9}\\runway.exe");
+        let bin = Path::new("C:\\Users\\caf\u{e9}\\runway.exe");
         let s = script(Host::PowerShell, false, bin, &["--set=glyph_over=\u{2715}'".into()]);
         assert!(s.is_ascii(), "{s}");
-        let bin = r"('C:\Users\Jos' + [char]0x00e9 + '\runway.exe')";
+        let bin = r"('C:\Users\caf' + [char]0x00e9 + '\runway.exe')";
         assert!(s.contains(&format!("Test-Path -LiteralPath {bin} -PathType Leaf")), "{s}");
         let call = format!("& {bin} prompt --shell ansi --notices ('--set=glyph_over=' + [char]0x2715 + '''') 2>$null");
         assert!(s.contains(&call), "{s}");

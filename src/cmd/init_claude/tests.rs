@@ -30,16 +30,16 @@ fn on_windows_the_command_is_one_both_shells_read_alike() {
     assert_eq!(shell_words(&then_of(&v).unwrap()).as_deref(), Some(r#"node "C:\x\line.js" it's"#));
     // A comma is quoted (PowerShell passes `a,b` as two arguments), and a typographic quote, which
     // PowerShell takes for a quote, stands between double quotes.
-    let odd = Path::new("C:\\tools\\Jo\u{2019}s, a\\runway.exe");
+    let odd = Path::new("C:\\tools\\it\u{2019}s, a\\runway.exe");
     let v = status_line_on(odd, &["--providers=claude,codex".to_owned()], None, true);
     let cmd = v["command"].as_str().unwrap();
-    assert_eq!(cmd, "C:/tools/'Jo'\"\u{2019}\"'s, a'/runway.exe statusline --providers=claude',codex'");
+    assert_eq!(cmd, "C:/tools/'it'\"\u{2019}\"'s, a'/runway.exe statusline --providers=claude',codex'");
     // Every argument starts bare: PowerShell takes one that starts with a quote, and what follows
     // it, for several (`'it'"'"'s'` is three); a dot is quoted too (PowerShell splits `-x=1.5`).
     let v = status_line_on(odd, &["--limit-cost=12.5".to_owned(), "--set=format={used} it's".to_owned()], None, true);
     let cmd = v["command"].as_str().unwrap();
     assert!(cmd.ends_with(r#" statusline --limit-cost=12'.5' --set=format='{used} it'"'"'s'"#), "{cmd}");
-    assert_eq!(first_word(cmd), "C:/tools/Jo\u{2019}s, a/runway.exe");
+    assert_eq!(first_word(cmd), "C:/tools/it\u{2019}s, a/runway.exe");
     // A path that needs nothing stays bare: the command PowerShell sees first is a path, not a string.
     let plain = status_line_on(Path::new(r"C:\Users\jo\.cargo\bin\runway.exe"), &[], None, true);
     assert_eq!(plain["command"], "C:/Users/jo/.cargo/bin/runway.exe statusline");
