@@ -63,12 +63,17 @@ pub fn outlook(g: &Gauge, now: i64, style: &Style) -> Option<String> {
             let steady = match g.minutes_at_steady {
                 // The steady rule looks, and says why it does not warn: its slower rate.
                 // Within the horizon, but the reset comes first: that is why.
-                Some(at) if g.resets_at.is_some_and(|t| (t - now) as f64 <= at * MINUTE_MS as f64) => format!(
-                    ", or once the slower of the last 10 and 30 minutes' average paces fills it within {steady} \
+                Some(at)
+                    if at * MINUTE_MS as f64 <= STEADY_HORIZON_MS as f64
+                        && g.resets_at.is_some_and(|t| (t - now) as f64 <= at * MINUTE_MS as f64) =>
+                {
+                    format!(
+                        ", or once the slower of the last 10 and 30 minutes' average paces fills it within {steady} \
                      and before the reset (at that pace, {}: the reset, in {}, comes first)",
-                    minutes(at),
-                    duration(g.resets_at.unwrap_or(now) - now)
-                ),
+                        minutes(at),
+                        duration(g.resets_at.unwrap_or(now) - now)
+                    )
+                }
                 Some(at) => format!(
                     ", or once the slower of the last 10 and 30 minutes' average paces fills it within {steady} \
                      (at that pace, {})",
@@ -134,7 +139,10 @@ mod tests {
         let w = words(far.clone());
         assert!(w.ends_with("fills it within 1h30m (at that pace, 1h48m)"), "{w}");
         // Within 1h30m, but after the reset an hour away: the reset is why.
-        let w = words(Gauge { minutes_at_steady: Some(75.0), resets_at: Some(HOUR_MS), ..far });
+        let w = words(Gauge { minutes_at_steady: Some(75.0), resets_at: Some(HOUR_MS), ..far.clone() });
         assert!(w.ends_with("and before the reset (at that pace, 1h15m: the reset, in 1h00m, comes first)"), "{w}");
+        // Past 1h30m, that is why, whenever the reset comes.
+        let w = words(Gauge { minutes_at_steady: Some(1318.0), resets_at: Some(3 * HOUR_MS), ..far });
+        assert!(w.ends_with("fills it within 1h30m (at that pace, 21h58m)"), "{w}");
     }
 }
