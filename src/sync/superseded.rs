@@ -21,43 +21,35 @@ use crate::ground::tokens::Sums;
 
 /// The devices with each older file of a machine cut to the hours its newer files do not show as
 /// the same work, and the names of the files left with none, with why. `own`, this device's own file
-/// when one of `devices` is of its host, is not among those returned.
+/// when one of `devices` is of its host, is the newest of all (it stands for the ledger), and is not
+/// among those returned.
 pub fn resolve(mut devices: Vec<DeviceFile>, own: Option<&DeviceFile>) -> (Vec<DeviceFile>, Vec<(String, String)>) {
-    let mut ignored = Vec::new();
-    if let Some(own) = own {
-        for d in devices.iter_mut().filter(|d| kin(d, own)) {
-            if cut(d, own) {
-                let why = match d.machine == own.machine {
-                    true => "this device under an id its cache had before",
-                    false => "this device under another cache directory",
-                };
-                ignored.push((format!("{}.device", d.id), why.into()));
-            }
-        }
-        devices.retain(|d| !ignored.iter().any(|(n, _)| *n == format!("{}.device", d.id)));
-    }
-    let shared = |d: &DeviceFile| devices.iter().filter(|o| kin(o, d)).count() > 1;
+    let shared = |d: &DeviceFile| own.is_some_and(|o| kin(d, o)) || devices.iter().filter(|o| kin(o, d)).count() > 1;
     if !devices.iter().any(shared) {
-        return (devices, ignored);
+        return (devices, Vec::new());
     }
     // Newest first: each file is compared with the ones written after it, as they were written.
     devices.sort_by(|a, b| b.written_at.cmp(&a.written_at).then(a.id.cmp(&b.id)));
     let originals = devices.clone();
-    let mut gone = Vec::new();
-    for (i, older) in devices.iter_mut().enumerate() {
+    let (mut kept, mut ignored) = (Vec::with_capacity(devices.len()), Vec::new());
+    for (i, mut older) in devices.into_iter().enumerate() {
         let mut whole = false;
-        for newer in &originals[..i] {
-            if kin(older, newer) {
-                whole |= cut(older, newer);
+        for newer in own.into_iter().chain(&originals[..i]) {
+            if kin(&older, newer) {
+                whole |= cut(&mut older, newer);
             }
         }
-        if whole {
-            gone.push((format!("{}.device", older.id), "this device under an id its cache had before".into()));
+        if !whole {
+            kept.push(older);
+            continue;
         }
+        let why = match own {
+            Some(o) if o.machine != older.machine && kin(&older, o) => "this device under another cache directory",
+            _ => "this device under an id its cache had before",
+        };
+        ignored.push((format!("{}.device", older.id), why.into()));
     }
-    devices.retain(|d| !gone.iter().any(|(n, _)| *n == format!("{}.device", d.id)));
-    ignored.extend(gone);
-    (devices, ignored)
+    (kept, ignored)
 }
 
 /// Files of one machine: the same mark, or (another cache directory of it) the same host mark.
