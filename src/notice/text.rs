@@ -6,7 +6,7 @@ use crate::forecast::limit::Source;
 use crate::ground::time::MINUTE_MS;
 use crate::render::clean::clean;
 use crate::render::style::Style;
-use crate::render::words::duration;
+use crate::render::words::{duration, whole};
 
 pub fn text(d: &Due, now: i64, style: &Style) -> String {
     let g = d.gauge;
@@ -22,7 +22,7 @@ pub fn text(d: &Due, now: i64, style: &Style) -> String {
         Source::Extrapolated => style.glyphs.extrapolated.as_str(),
         Source::Server | Source::None => "",
     };
-    let used = g.used_percent.map(|p| format!("{mark}{}%", p.round() as i64)).unwrap_or_default();
+    let used = g.used_percent.map(|p| format!("{mark}{}%", whole(p))).unwrap_or_default();
     let reset = g.resets_at.map(|t| format!("resets in {}", duration(t - now))).unwrap_or_default();
     match d.level {
         Level::Limit => format!("runway: {what} limit reached ({used}); it {reset}"),

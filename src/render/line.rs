@@ -97,7 +97,7 @@ pub fn line(
                     (Level::Warn | Level::Danger, Some(t)) => format!(" ({})", super::words::count(t)),
                     _ => String::new(),
                 };
-                paint(&format!("ctx {}%{size}", c.round() as i64), level, Target::Ansi, style)
+                paint(&format!("ctx {}%{size}", super::words::whole(c)), level, Target::Ansi, style)
             }),
             "cost" => s.cost_usd.map(|c| format!("${c:.2}")),
             "cache" => s.prompt_cache.as_ref().and_then(|c| cache_field(c, claude.now, style)),
