@@ -46,6 +46,19 @@ fn config_shows_a_rejected_value_as_a_problem_never_in_effect() {
 }
 
 #[test]
+fn config_says_which_folder_an_empty_cache_dir_means() {
+    let s = Sandbox::claude_fixture();
+    let xdg = s.dir.path().join("xdg-cache");
+    let o = s.cmd().env_remove("RUNWAY_CACHE_DIR").env("XDG_CACHE_HOME", &xdg).arg("config").output().unwrap();
+    let text = stdout(&o);
+    let line = text.lines().find(|l| l.starts_with("cache_dir = ")).unwrap();
+    assert_eq!(line, format!("cache_dir = \"\"    # default: {}", xdg.join("runway").display()));
+    // Given, it is the value shown, and no default is spoken of.
+    let line = stdout(&s.run(&["config"])).lines().find(|l| l.starts_with("cache_dir = ")).unwrap().to_owned();
+    assert!(line.ends_with("# environment") && line.contains(&s.cache().display().to_string()), "{line}");
+}
+
+#[test]
 fn config_file_problems_name_the_file_and_line() {
     let s = Sandbox::claude_fixture();
     let file = s.dir.path().join("config.toml");

@@ -308,9 +308,22 @@ pub fn describe(g: &Given, env: &Env) -> (String, usize) {
         out += &format!("# environment: {v}\n");
     }
     for (s, (_, origin)) in SETTINGS.iter().zip(&from) {
+        let meant = if origin == "default" { unset_means(s.key, env) } else { None };
+        // A host's name and a path are outside text: cleaned before a terminal.
+        let origin = meant.map_or_else(|| origin.clone(), |m| format!("{origin}: {}", crate::render::clean::clean(&m)));
         out += &format!("{} = {:?}    # {origin}\n", s.key, v.show(s.key));
     }
     (out, problems.len())
+}
+
+/// What an empty default stands for where it is a place or a name found at run time: `cache_dir = ""`
+/// alone did not say which folder the cache is in.
+fn unset_means(key: &str, env: &Env) -> Option<String> {
+    match key {
+        "cache_dir" => Some(dirs::cache_dir(env).display().to_string()),
+        "device_name" => crate::ground::platform::host_name().map(|h| format!("the host name, {h}")),
+        _ => None,
+    }
 }
 
 /// README's settings table, from `SETTINGS`.
