@@ -114,6 +114,13 @@ impl Gauge {
         self.used_percent.is_some_and(|u| u >= 100.0)
     }
 
+    /// The warning's time is the steady rule's (the slower of the last 10 and 30 minutes' averages),
+    /// sooner than the present rate's: what says its time must name that pace, not "this rate".
+    pub fn warned_at_steady(&self) -> bool {
+        // Half a minute: the two times are one when they round to one minute.
+        self.minutes_to_limit.is_some_and(|m| self.minutes_to_empty.is_none_or(|e| m < e - 0.5))
+    }
+
     /// The main pool's window, not a separate allowance.
     pub fn main(&self) -> bool {
         self.bucket.is_empty()

@@ -32,7 +32,7 @@ pub fn outlook(g: &Gauge, now: i64, style: &Style) -> Option<String> {
     match (g.minutes_to_limit, g.minutes_to_empty, g.pace) {
         // The time the warning shows is the present rate's, unless the steady rule's (the slower of
         // the last 10 and 30 minutes' averages) comes sooner: then say that rate.
-        (Some(m), e, _) if e.is_none_or(|e| m < e - 0.5) => {
+        (Some(m), _, _) if g.warned_at_steady() => {
             let left = 100.0 - g.used_percent.unwrap_or(0.0);
             s += &format!(
                 "{indent}{}",
