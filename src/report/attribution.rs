@@ -84,11 +84,11 @@ fn top(mut v: Vec<Consumer>) -> Vec<Consumer> {
     v
 }
 
-/// The first call of each session among calls grouped by file.
-pub fn first_calls(files: &ByFile, origins: &OriginOf) -> HashMap<Origin, i64> {
-    let mut out: HashMap<Origin, i64> = HashMap::new();
+/// The first call of each session (by its id) among calls grouped by file.
+pub fn first_calls(files: &ByFile, origins: &OriginOf) -> HashMap<String, i64> {
+    let mut out: HashMap<String, i64> = HashMap::new();
     for (f, a) in &files.groups {
-        let t = out.entry(origins(*f)).or_insert(a.first);
+        let t = out.entry(origins(*f).session).or_insert(a.first);
         *t = (*t).min(a.first);
     }
     out
@@ -105,7 +105,7 @@ pub fn attribute(
     origins: &OriginOf,
     model: &dyn Fn(u16) -> String,
     live: bool,
-    started: &HashMap<Origin, i64>,
+    started: &HashMap<String, i64>,
 ) -> Attribution {
     let mut all = Acc::default();
     let mut models: BTreeMap<u16, Acc> = BTreeMap::new();
@@ -124,16 +124,27 @@ pub fn attribute(
         Consumer { share: share(&acc.totals, &total), name, project, started: acc.first, acc, context }
     };
     let projects = regroup(sessions.iter().map(|(o, a)| (o, a.clone())), |o| o.project.clone());
-    let session = |(o, a): (Origin, Acc)| {
-        let began = started.get(&o).map_or(a.first, |&t| t.min(a.first));
-        Consumer { started: began, ..consumer(o.session, Some(o.project), a) }
+    // A session is its id, as `report --by session` has it: one that worked in two project folders
+    // (a `cd` within it) is one consumer, named by the first folder in the report's order.
+    let mut by_id: BTreeMap<String, (String, Acc)> = BTreeMap::new();
+    for (o, a) in sessions {
+        match by_id.entry(o.session) {
+            std::collections::btree_map::Entry::Vacant(v) => {
+                v.insert((o.project, a));
+            }
+            std::collections::btree_map::Entry::Occupied(mut e) => e.get_mut().1.merge(&a),
+        }
+    }
+    let session = |(id, (project, a)): (String, (String, Acc))| {
+        let began = started.get(&id).map_or(a.first, |&t| t.min(a.first));
+        Consumer { started: began, ..consumer(id, Some(project), a) }
     };
     Attribution {
         window,
         from,
         to,
         total,
-        sessions: top(sessions.into_iter().map(session).collect()),
+        sessions: top(by_id.into_iter().map(session).collect()),
         projects: top(projects.into_iter().map(|(p, a)| Consumer { context: None, ..consumer(p, None, a) }).collect()),
         models: top(models
             .into_iter()
@@ -177,7 +188,7 @@ mod tests {
         let origins = |f: u32| map.get(&f).cloned().unwrap_or_else(crate::report::unknown);
         let name = |m: u16| ["opus", "haiku"][m as usize].to_string();
         // s1 began 2 days ago, as a longer look back found.
-        let started = HashMap::from([(o("-a", "s1"), now - 48 * HOUR_MS)]);
+        let started = HashMap::from([("s1".to_owned(), now - 48 * HOUR_MS)]);
         let files = ByFile::of(&calls);
         let a = attribute(Window::FiveHour, (now - 5 * HOUR_MS, now), &files, &origins, &name, true, &started);
         assert_eq!(a.total.entries, 3);
@@ -189,7 +200,7 @@ mod tests {
         assert_eq!(s1.context, Some(50_000), "the last call's input side, 10 minutes ago: live");
         assert_eq!(s1.started, now - 48 * HOUR_MS);
         assert_eq!(a.sessions[1].started, now - 2 * HOUR_MS, "s2's first call in the window");
-        assert_eq!(first_calls(&files, &origins)[&o("-a", "s1")], now - 3 * HOUR_MS);
+        assert_eq!(first_calls(&files, &origins)["s1"], now - 3 * HOUR_MS);
         let s2 = &a.sessions[1];
         assert_eq!((s2.share, s2.acc.totals.sums.cache_hit()), (20.0, Some(0.0)));
         assert_eq!(s2.context, None, "its last call was 2 hours ago");
@@ -199,5 +210,36 @@ mod tests {
         // Codex sessions show no context.
         let c = attribute(Window::FiveHour, (0, now), &files, &origins, &name, false, &HashMap::new());
         assert_eq!(c.sessions[0].context, None);
+    }
+
+    #[test]
+    fn a_session_in_two_project_folders_is_one_consumer() {
+        // s1 worked in -b, then (a `cd`) in -a: $2 and $1; s2 in -c, $2.50. By folder, s1's parts
+        // ($2, $1) would both trail s2; as one session, $3 of $5.50 leads.
+        let now = 10 * HOUR_MS;
+        let call = |ts: i64, file: u32, cost: u128| Entry {
+            ts,
+            file,
+            model: 0,
+            flags: 0,
+            sums: Sums { input: 1, cost: cost * 1_000_000_000_000 / 100, ..Sums::default() },
+        };
+        let calls = [call(now - 3 * HOUR_MS, 1, 200), call(now - HOUR_MS, 2, 100), call(now - 2 * HOUR_MS, 3, 250)];
+        let o = |p: &str, s: &str| Origin {
+            provider: crate::ground::provider::Provider::CLAUDE,
+            project: p.into(),
+            session: s.into(),
+        };
+        let map = HashMap::from([(1, o("-b", "s1")), (2, o("-a", "s1")), (3, o("-c", "s2"))]);
+        let origins = |f: u32| map.get(&f).cloned().unwrap_or_else(crate::report::unknown);
+        let files = ByFile::of(&calls);
+        let name = |_: u16| "opus".to_owned();
+        let started = first_calls(&files, &origins);
+        let a = attribute(Window::FiveHour, (now - 5 * HOUR_MS, now), &files, &origins, &name, false, &started);
+        let got: Vec<_> = a.sessions.iter().map(|c| (c.name.as_str(), c.project.as_deref(), c.started)).collect();
+        // Named by its first folder in the report's order (-a before -b), begun at its first call.
+        assert_eq!(got, [("s1", Some("-a"), now - 3 * HOUR_MS), ("s2", Some("-c"), now - 2 * HOUR_MS)]);
+        assert_eq!(a.sessions[0].share, 300.0 * 100.0 / 550.0);
+        assert_eq!(a.projects.len(), 3, "by folder, each its own");
     }
 }
