@@ -46,6 +46,28 @@ fn config_shows_a_rejected_value_as_a_problem_never_in_effect() {
 }
 
 #[test]
+fn a_bad_config_line_leaves_the_shells_hooks_in() {
+    // `eval "$(runway init zsh)"` at every shell's start: a typo in the file gave it nothing to
+    // evaluate, and every new shell had no hook. The prompt it installs says the problem (marker).
+    let s = Sandbox::claude_fixture();
+    let file = s.dir.path().join("config.toml");
+    fs::write(&file, "limit_cost = 10\nwarnat = 5\n").unwrap();
+    let run = |args: &[&str]| s.cmd().env("RUNWAY_CONFIG", &file).args(args).output().unwrap();
+    for args in
+        [&["init", "zsh"][..], &["init", "bash"], &["init", "fish", "--print-only"], &["completions", "zsh"], &["man"]]
+    {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}");
+        assert!(!o.stdout.is_empty() && o.stderr.is_empty(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    }
+    let o = run(&["demo"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown setting `warnat`"), "said at a terminal");
+    assert_eq!(run(&["status"]).status.code(), Some(2), "a reading command still stops");
+    assert_eq!(stdout(&run(&["--now", HOST_NOW, "prompt"])), "5h ~15% ⚠ 28m · runway: see doctor");
+}
+
+#[test]
 fn config_says_which_folder_an_empty_cache_dir_means() {
     let s = Sandbox::claude_fixture();
     let xdg = s.dir.path().join("xdg-cache");

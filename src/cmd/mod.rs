@@ -60,11 +60,22 @@ pub fn run(cli: Cli, quiet: bool, host: &str, env: crate::ground::env::Env) -> i
                 log::warn(p);
             }
         }
-    } else if !problems.is_empty() && !matches!(cli.cmd, Cmd::Config { .. } | Cmd::Doctor) {
-        for p in &problems {
-            eprintln!("runway: {}", cfg.style.text(p));
+    } else if !problems.is_empty() {
+        let say = || problems.iter().for_each(|p| eprintln!("runway: {}", cfg.style.text(p)));
+        match cli.cmd {
+            Cmd::Config { .. } | Cmd::Doctor => {}
+            // What a shell evaluates as it starts, and what reads no setting, runs whatever the
+            // settings say: a typo in config.toml left every new shell without its hook. The prompt
+            // it installs shows the marker, and `doctor` the problems.
+            Cmd::Init { host, .. } if host != crate::cli::Host::Claude => {}
+            Cmd::Completions(_) | Cmd::Man => {}
+            // Asked at a terminal, and a bad value falls back to the next source: said, then done.
+            Cmd::Init { .. } | Cmd::Demo { .. } => say(),
+            _ => {
+                say();
+                return Ok(ExitCode::from(2));
+            }
         }
-        return Ok(ExitCode::from(2));
     }
     let troubled = !problems.is_empty();
     match cli.cmd {
