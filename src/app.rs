@@ -121,13 +121,19 @@ impl App {
             let now_ns = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
             identity::of(&cfg.cache, &mark, s.device_name.as_deref(), crate::ground::platform::host_name(), now_ns)
         });
-        let (elsewhere, own_written) = match (&cfg.sync, &me) {
-            // A prompt lists the folder when it changed, or once a rescan period; the rest, every time.
+        let (elsewhere, own_written, sync_behind) = match (&cfg.sync, &me) {
+            // A prompt lists the folder when it changed, or once a rescan period, and reads a
+            // budget's worth of files; the rest, every time and everything.
             (Some(s), Some(me)) => {
-                elsewhere::read(&s.dir, me, (cfg.now, cfg.wall_ms), &cfg.cache, cfg.rescan_ms, pace != Pace::Prompt)
+                let prompt = pace == Pace::Prompt;
+                let budget = prompt.then_some(crate::sync::folder::PROMPT_BYTES);
+                elsewhere::read(&s.dir, me, (cfg.now, cfg.wall_ms), &cfg.cache, cfg.rescan_ms, !prompt, budget)
             }
-            _ => (Vec::new(), None),
+            _ => (Vec::new(), None, false),
         };
+        // The other devices unread: as with history unread, the totals are partial until the
+        // background helper has read them (`catch-up` starts for it).
+        run.info.behind |= sync_behind;
         if cfg.sync.is_some() {
             stage(&mut run, "sync");
         }

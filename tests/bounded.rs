@@ -182,3 +182,28 @@ fn an_opencode_database_made_to_hold_a_reader_holds_no_prompt() {
         assert_quiet(&child.wait_with_output().unwrap());
     }
 }
+
+#[test]
+fn a_prompt_reads_a_budgets_worth_of_the_other_devices_files() {
+    // Another device's file and its conflict copies past a MiB together (50 files of a MiB held
+    // every prompt 0.7 s): a prompt reads a MiB of them, keeps what it read, and shows nothing rather
+    // than a total without them; the next prompts read on from there (the helper would, at once).
+    let shared = tempfile::tempdir().unwrap();
+    let (a, b) = (common::devices::Device::claude(shared.path()), common::devices::Device::codex(shared.path()));
+    let now = "2026-02-12T21:30:00Z";
+    a.reading(now);
+    a.status(now);
+    let good = std::fs::read(a.file()).unwrap();
+    let name = a.file().file_name().unwrap().to_string_lossy().into_owned();
+    let id = name.trim_end_matches(".device");
+    let copies = MIB / good.len() as u64 * 3;
+    for i in 0..copies {
+        std::fs::write(shared.path().join("runway").join(format!("{id}.sync-conflict-{i:05}.device")), &good).unwrap();
+    }
+    let mut shown = Vec::new();
+    while shown.last().is_none_or(String::is_empty) && shown.len() < 10 {
+        shown.push(b.prompt(now));
+    }
+    // Three MiB and a file: three prompts read a MiB each, the fourth the rest.
+    assert_eq!(shown, ["", "", "", "5h 23% ↻1h40m"]);
+}

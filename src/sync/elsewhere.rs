@@ -72,7 +72,9 @@ pub fn sum(seen: &Seen) -> Vec<Elsewhere> {
 }
 
 /// The other devices' recent use together, through the copy kept while the folder is unchanged;
-/// and when this device's own file was written, as the folder's listing saw it (see `folder::key`).
+/// and when this device's own file was written, as the folder's listing saw it (see `folder::key`);
+/// and whether the files to read passed `budget` bytes (a prompt's, `folder::PROMPT_BYTES`): then
+/// nothing is known of the other devices yet, and the background helper reads the rest.
 ///
 /// A prompt lists the folder only when the folder itself changed (its own stat: a file added,
 /// removed or renamed into it, which is how every sync tool and runway itself write), when the hour
@@ -86,10 +88,11 @@ pub fn read(
     cache: &Cache,
     relist_ms: i64,
     list: bool,
-) -> (Vec<Elsewhere>, Option<i64>) {
+    budget: Option<u64>,
+) -> (Vec<Elsewhere>, Option<i64>, bool) {
     let wall = at.1;
     // The folder's stat before its listing: a change between the two is seen again at the next run.
-    let Some((stamp, folder_settled)) = folder::stamp(sync_dir, me, at) else { return (Vec::new(), None) };
+    let Some((stamp, folder_settled)) = folder::stamp(sync_dir, me, at) else { return (Vec::new(), None, false) };
     let copy = kept(cache);
     if let Some((h, _)) = &copy
         && h.settled
@@ -100,9 +103,9 @@ pub fn read(
         && (0..relist_ms).contains(&(wall - h.listed_at))
     {
         let (h, tools) = copy.unwrap();
-        return (tools, h.own);
+        return (tools, h.own, false);
     }
-    let Some((key, own, files_settled)) = folder::key(sync_dir, me, at) else { return (Vec::new(), None) };
+    let Some((key, own, files_settled)) = folder::key(sync_dir, me, at) else { return (Vec::new(), None, false) };
     let settled = folder_settled && files_settled;
     let head = Head { key, stamp, listed_at: wall, own, settled, recheck: i64::MAX, by_own: false };
     if let Some((h, tools)) = copy
@@ -116,12 +119,14 @@ pub fn read(
         if !noted || wall - h.listed_at >= relist_ms / 2 {
             keep(cache, &head, &tools);
         }
-        return (tools, own);
+        return (tools, own, false);
     }
-    let (seen, key, recheck) = folder::read_keyed(sync_dir, me, at, cache, true);
+    let Some((seen, key, recheck)) = folder::read_keyed(sync_dir, me, at, cache, true, budget) else {
+        return (Vec::new(), own, true);
+    };
     let tools = sum(&seen);
     keep(cache, &Head { key, recheck, by_own: seen.own_used, ..head }, &tools);
-    (tools, own)
+    (tools, own, false)
 }
 
 /// What a kept copy was made from: the listing's key; the folder's own stat (with this device and

@@ -86,7 +86,7 @@ fn a_prompt_lists_the_folder_when_it_changed_or_once_a_period() {
     };
     folder::write(d.path(), &b, &file::encode(&other(&b.id, 3))).unwrap();
     let calls = |wall: i64, list: bool| -> Vec<u64> {
-        let (tools, _) = read(d.path(), &me, (wall, wall), &cache, 60_000, list);
+        let (tools, _, _) = read(d.path(), &me, (wall, wall), &cache, 60_000, list, None);
         tools.iter().flat_map(|t| t.hours.iter().map(|h| h.1)).collect()
     };
     assert_eq!(calls(t, false), vec![3]);
@@ -105,6 +105,30 @@ fn a_prompt_lists_the_folder_when_it_changed_or_once_a_period() {
 }
 
 #[test]
+fn a_prompt_reads_a_budgets_worth_of_files_and_keeps_them_for_the_next() {
+    // Three devices' files of one size, a budget of one and a half: each prompt reads one more, and
+    // says the rest is unread (the helper's work) until the third has them all.
+    let (d, _c, cache, me, _) = two_devices();
+    let t = 500_000 * HOUR_MS + 10 * 60_000;
+    let ids = ["1111111111111111", "2222222222222222", "3333333333333333"];
+    for (i, id) in ids.iter().enumerate() {
+        let hours = vec![hour(500_000 * HOUR_MS - HOUR_MS, 1 + i as u64, 5)];
+        let f = device(id, vec![ToolUse { provider: Provider::CLAUDE, hours, readings: Vec::new() }]);
+        let who = Identity { id: (*id).into(), name: "x".into(), machine: 10 + i as u64, host: 0 };
+        folder::write(d.path(), &who, &file::encode(&DeviceFile { written_at: t, machine: who.machine, ..f })).unwrap();
+    }
+    let size = std::fs::metadata(folder::folder(d.path()).join(format!("{}.device", ids[0]))).unwrap().len();
+    let look = |wall: i64| {
+        let (tools, _, behind) = read(d.path(), &me, (wall, wall), &cache, 60_000, false, Some(size * 3 / 2));
+        (tools.iter().flat_map(|t| t.hours.iter().map(|h| h.1)).sum::<u64>(), behind)
+    };
+    assert_eq!(look(t), (0, true), "one file read, nothing known yet");
+    assert_eq!(look(t + 1_000), (0, true), "the first taken, the second read");
+    assert_eq!(look(t + 2_000), (6, false), "1 + 2 + 3 calls, two files taken, the last read");
+    assert_eq!(look(t + 3_000), (6, false), "then the copy");
+}
+
+#[test]
 fn a_copy_that_hangs_on_this_devices_own_file_goes_when_it_is_written() {
     // Another cache directory of this machine (its host) wrote the same hours; this device's own
     // file is not there yet, then it is. The folder's listing, which leaves it out, is the same:
@@ -120,7 +144,7 @@ fn a_copy_that_hangs_on_this_devices_own_file_goes_when_it_is_written() {
     };
     folder::write(d.path(), &other, &file_of(&other)).unwrap();
     let calls = |wall: i64| -> Vec<u64> {
-        let (tools, _) = read(d.path(), &me, (wall, wall), &cache, 60_000, false);
+        let (tools, _, _) = read(d.path(), &me, (wall, wall), &cache, 60_000, false, None);
         tools.iter().flat_map(|t| t.hours.iter().map(|h| h.1)).collect()
     };
     assert_eq!(calls(t), vec![3], "until this device's own file is written, the other counts");
@@ -143,7 +167,7 @@ fn a_look_soon_after_a_change_spares_no_later_one() {
     let md = std::fs::metadata(folder::folder(d.path())).unwrap();
     let changed = crate::ground::platform::ctime_ns(&md).max(crate::ground::platform::mtime_ns(&md)) / 1_000_000;
     let head = |wall: i64| {
-        read(d.path(), &me, (wall, wall), &cache, 60_000, false);
+        read(d.path(), &me, (wall, wall), &cache, 60_000, false, None);
         let (h, _) = kept(&cache).unwrap();
         (h.listed_at, h.settled)
     };
@@ -158,7 +182,7 @@ fn a_look_soon_after_a_change_spares_no_later_one() {
     let far = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(4_102_444_800);
     let file = folder::folder(d.path()).join(format!("{}.device", b.id));
     std::fs::File::options().write(true).open(&file).unwrap().set_modified(far).unwrap();
-    read(d.path(), &me, (changed + 4_500, changed + 4_500), &cache, 60_000, true);
+    read(d.path(), &me, (changed + 4_500, changed + 4_500), &cache, 60_000, true, None);
     assert_eq!(head(changed + 5_500), (changed + 4_500, true), "a file's time in 2100 spares the next look");
 }
 
@@ -179,7 +203,7 @@ fn a_file_written_ahead_of_this_clock_is_looked_at_again() {
     folder::write(d.path(), &b, &file::encode(&DeviceFile { written_at: t + 2 * HOUR_MS + 20_000, machine: 2, ..f }))
         .unwrap();
     let calls = |wall: i64| -> Vec<u64> {
-        let (tools, _) = read(d.path(), &me, (wall, wall), &cache, 60_000, false);
+        let (tools, _, _) = read(d.path(), &me, (wall, wall), &cache, 60_000, false, None);
         tools.iter().flat_map(|t| t.hours.iter().map(|h| h.1)).collect()
     };
     assert_eq!(calls(t), Vec::<u64>::new(), "written in the future");
@@ -208,7 +232,7 @@ fn a_file_rewritten_in_place_with_its_time_put_back_is_read_again() {
     std::fs::write(&path, file(3)).unwrap();
     let calls = || -> Vec<u64> {
         let wall = crate::ground::time::wall_ms() + 10_000;
-        let (tools, _) = read(d.path(), &me, (wall, wall), &cache, 60_000, true);
+        let (tools, _, _) = read(d.path(), &me, (wall, wall), &cache, 60_000, true, None);
         tools.iter().flat_map(|t| t.hours.iter().map(|h| h.1)).collect()
     };
     assert_eq!(calls(), vec![3]);
