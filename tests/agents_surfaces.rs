@@ -214,6 +214,15 @@ fn a_gemini_session_caught_mid_write_leaves_every_prompt_its_figures() {
     for _ in 0..2 {
         assert_eq!((prompt(now).0, prompt("2026-02-12T21:30:00Z").0), (gemini.clone(), claude.clone()));
     }
+    // Cut again, and a prompt without the room to read it (a budget of 1000 bytes; a real one is
+    // 16 MiB, a long session's file more) leaves it to the helper: what it said before stands
+    // meanwhile, and the helper, finding it cut, keeps it (it kept nothing).
+    std::fs::write(&path, &whole[..30_000]).unwrap();
+    let small =
+        s.cmd().env("RUNWAY_PROMPT_BYTES", "1000").env("RUNWAY_NO_HELPER", "1").args(["--now", now, "prompt"]).output();
+    assert_eq!(stdout(&small.unwrap()), "", "the totals wait for the document");
+    s.cmd().args(["catch-up", "--left"]).output().unwrap();
+    assert_eq!(prompt(now).0, gemini);
     std::fs::write(&path, &whole).unwrap();
     assert_eq!(prompt(now), (gemini, whole.len()));
     let fresh = tempfile::tempdir().unwrap();

@@ -165,6 +165,10 @@ fn read_file(job: &Job, run: Run, f: &std::fs::File, md: &std::fs::Metadata) -> 
             pending: true,
             ..tail::Read::default()
         };
+        // A document's changes are read whole, by a run with the room: until then what it said
+        // before stands. (Dropped here, a document caught half-written when that run came kept
+        // nothing, where it keeps what it last said whole.)
+        let restarted = restarted && (job.prev.is_none() || !matches!(shape, Shape::Whole(_)));
         return Ok(Out { restarted, stamp, read, head: 0, found: x.finish(aux.to_vec()) });
     }
     match shape {
