@@ -161,3 +161,18 @@ fn a_session_named_by_its_file_in_the_report() {
     assert!(text.contains("abcdefgé"), "{text}");
     assert_inert(&text);
 }
+
+#[test]
+fn another_tools_status_line_is_shown_inert_when_init_claude_declines() {
+    // `init claude --write` names the line it will not replace: that tool's text, which may set the
+    // window's title, clear the screen or turn the line around.
+    let s = Sandbox::claude_fixture();
+    let settings = s.claude_dir().join("settings.json");
+    let theirs = r#"{"statusLine": {"type": "command", "command": "echo hi\u001b]0;TITLE\u0007\u001b[2J\u202eevil"}}"#;
+    std::fs::write(&settings, theirs).unwrap();
+    let o = s.cmd().args(["init", "claude", "--write"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let why = String::from_utf8_lossy(&o.stderr);
+    assert!(why.contains("another tool's") && why.contains("echo hi"), "{why}");
+    assert_inert(&why);
+}

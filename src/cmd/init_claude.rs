@@ -248,7 +248,10 @@ fn install(dir: &Path, bin: &Path, args: &[String], o: ClaudeInit, stamp: &str) 
                 return Err(format!(
                     "{} already has a status line, another tool's: {}\n  `runway init claude --write --replace` puts runway's instead;\n  `runway init claude --write --keep` shows both (runway's line, then that tool's)",
                     s.name.display(),
-                    v["command"].as_str().map_or_else(|| v.to_string(), |c| format!("`{c}`"))
+                    // Another tool's text, to a terminal: its escape sequences shown, not run.
+                    crate::render::clean::clean(
+                        &v["command"].as_str().map_or_else(|| v.to_string(), |c| format!("`{c}`"))
+                    )
                 ));
             }
         }
