@@ -197,6 +197,12 @@ fn no_active_window_prints_nothing() {
     let v = s.status("2026-02-13T02:00:00Z");
     assert_eq!(v["claude"]["block"]["active"], false);
     assert_eq!(v["claude"]["block"]["projection"], Value::Null);
+    // `limit` has every field it has while a window runs (scripts read them at any moment): the
+    // rate's among them, nothing burning.
+    let keys = |v: &Value| v["claude"]["limit"].as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&v), keys(&s.status(common::host::HOST_NOW)));
+    let l = &v["claude"]["limit"];
+    assert_eq!((&l["percent_per_hour"], &l["rate_floor"], &l["over"]), (&Value::Null, &json!(false), &json!(false)));
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! `runway status --json`. The names are a contract: `now`; per provider `block`, `week`, `limit`,
-//! `unpriced_models`. Fields may be added; none is renamed or removed without a major version.
+//! `unpriced_models`. Fields may be added; none is renamed or removed without a deprecation (docs/json.md).
 
 use serde_json::{Value, json};
 
@@ -83,22 +83,14 @@ pub fn provider(r: &Runway, used: &[Attribution], style: &Style) -> Value {
         });
         v
     });
-    let mut limit = match r.five() {
-        Some(g) => gauge(g),
-        None => json!({
-            "source": r.limit.source.as_str(),
-            "estimated": r.limit.source.estimated(),
-            // No window running is 0% used; an account without a 5-hour window has no share at all.
-            "used_percent": if r.limit.source == Source::None || r.weekly_only { Value::Null } else { json!(0.0) },
-            "resets_at": Value::Null,
-            "observed_at": Value::Null,
-            "minutes_to_limit": Value::Null,
-            "minutes_to_empty": Value::Null,
-            "pace": Value::Null,
-            "coverage": Value::Null,
-            "partial": r.gauges.iter().any(|g| g.partial),
-        }),
+    // With no window running, a gauge of nothing used, in the one shape (its fields were a list of
+    // their own, which lacked the rate's). An account without a 5-hour window has no share at all.
+    let idle = || Gauge {
+        used_percent: (r.limit.source != Source::None && !r.weekly_only).then_some(0.0),
+        partial: r.gauges.iter().any(|g| g.partial),
+        ..Gauge::new(Window::FiveHour, r.limit.source, None)
     };
+    let mut limit = gauge(r.five().unwrap_or(&idle()));
     limit["tokens"] = json!(r.limit.tokens);
     limit["cost_usd"] = json!(r.limit.cost.map(dollars));
     limit["learned_from"] = json!(r.limit.learned.map(|l| l.as_str()));
