@@ -76,12 +76,11 @@ fn main() -> ExitCode {
             let why = e.to_string();
             let why = why.lines().next().unwrap_or("").trim_start_matches("error: ");
             let problem = format!("`runway {}`: {why}", words.join(" "));
-            if cmd::problems::remember(
-                &ground::cache::Cache::new(dirs::cache_dir(&env)),
-                &host,
-                std::slice::from_ref(&problem),
-                ground::time::wall_ms(),
-            ) {
+            // Where `doctor` looks: the cache the settings name (a `cache_dir` in the config file
+            // too), not only the environment's.
+            let cache = config::resolve(&config::Given::default(), &env, config::Audience::Prompt).0.cache;
+            log::init(cache.clone());
+            if cmd::problems::remember(&cache, &host, std::slice::from_ref(&problem), ground::time::wall_ms()) {
                 log::warn(&format!("bad arguments: {problem}"));
             }
             if host != "catch-up" {

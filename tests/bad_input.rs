@@ -68,6 +68,18 @@ fn a_bad_config_line_leaves_the_shells_hooks_in() {
 }
 
 #[test]
+fn arguments_that_cannot_be_read_are_kept_where_the_config_files_cache_dir_says() {
+    // `doctor` reads the cache the settings name; the marker's reason went to the environment's.
+    let s = Sandbox::claude_fixture();
+    let (file, cache) = (s.dir.path().join("config.toml"), s.dir.path().join("named-cache"));
+    fs::write(&file, format!("cache_dir = {:?}\n", cache.display().to_string())).unwrap();
+    let run = |args: &[&str]| s.cmd().env_remove("RUNWAY_CACHE_DIR").env("RUNWAY_CONFIG", &file).args(args).output();
+    assert_eq!(stdout(&run(&["prompt", "--shell", "tmuxx"]).unwrap()), "runway: see doctor");
+    let doctor = stdout(&run(&["doctor"]).unwrap());
+    assert!(doctor.contains("--shell tmuxx"), "{doctor}");
+}
+
+#[test]
 fn config_says_which_folder_an_empty_cache_dir_means() {
     let s = Sandbox::claude_fixture();
     let xdg = s.dir.path().join("xdg-cache");
