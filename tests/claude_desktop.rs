@@ -116,3 +116,26 @@ fn a_failed_read_is_no_figure_and_the_newest_organisation_is_followed_when_none_
     // The week's samples have no reset to join: no weekly figure is made up.
     assert_eq!(v["claude"]["rate_limits"]["seven_day"], Value::Null);
 }
+
+#[test]
+fn a_refused_path_is_not_read() {
+    // A relative path is refused (it would be a file of its own in every shell's directory): the
+    // prompt says so with its marker, and reads no file by that name where it happens to run.
+    let s = Sandbox::empty();
+    std::fs::create_dir_all(s.claude_dir()).unwrap();
+    std::fs::write(s.claude_dir().join(".claude.json"), claude_json("org-a")).unwrap();
+    std::fs::write(s.dir.path().join("plan.json"), history(&[(T, "org-a", r#"{"fh":63,"sd":29}"#)])).unwrap();
+    let prompt = |value: &str| {
+        let o = s
+            .cmd()
+            .current_dir(s.dir.path())
+            .env("RUNWAY_CLAUDE_DESKTOP_HISTORY", value)
+            .args(["--now", NOW, "--color", "never", "prompt", "--shell", "plain"])
+            .output()
+            .unwrap();
+        stdout(&o)
+    };
+    let whole = s.dir.path().join("plan.json").display().to_string();
+    assert!(prompt(&whole).starts_with("5h 63% "), "given whole, read: {}", prompt(&whole));
+    assert_eq!(prompt("plan.json"), "5h 41% ↻1h54m · runway: see doctor", ".claude.json's 41% alone");
+}

@@ -257,9 +257,11 @@ pub fn resolve(g: &Given, env: &Env, audience: Audience) -> (Config, Vec<String>
         notices: notice::Settings { channels: v.notify.clone(), least: v.notify_at },
         providers: v.providers,
         columns: if audience == Audience::Terminal { terminal::columns(env) } else { None },
+        // The value in effect, or none: a refused one (a relative path, `~` with no home) is a
+        // problem, and the app's own folder is read, not the path as given.
         env: match &v.claude_desktop_history {
             Some(p) => env.clone().with(crate::provider::claude::DESKTOP_HISTORY, p),
-            None => env.clone(),
+            None => env.clone().without(crate::provider::claude::DESKTOP_HISTORY),
         },
         knobs: Knobs::of(env),
         sync: v.sync_dir.clone().map(|dir| Sync {

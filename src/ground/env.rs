@@ -69,6 +69,13 @@ impl Env {
         self
     }
 
+    /// The same environment with `name` unset: a setting whose value was refused, which must not
+    /// reach the floor that reads the environment as it was given.
+    pub fn without(mut self, name: &str) -> Env {
+        self.vars.retain(|(k, _)| k != name);
+        self
+    }
+
     pub fn os(&self, name: &str) -> Option<&OsString> {
         self.vars.iter().find(|(k, _)| k == name).map(|(_, v)| v).filter(|v| !v.is_empty())
     }
