@@ -112,14 +112,14 @@ impl App {
             })
             .collect();
         stage(&mut run, "evidence");
-        let me = cfg.sync.as_ref().map(|s| {
+        let me = cfg.sync.as_ref().map(|_| {
             let home = crate::ground::dirs::home(&cfg.env);
             let mark = match &cfg.knobs.machine_mark {
                 Some(m) => m.as_bytes().to_vec(),
                 None => crate::ground::platform::machine_mark(home.as_deref()),
             };
             let now_ns = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-            identity::of(&cfg.cache, &mark, s.device_name.as_deref(), crate::ground::platform::host_name(), now_ns)
+            identity::of(&cfg.cache, &mark, cfg.device_name.as_deref(), crate::ground::platform::host_name(), now_ns)
         });
         let (elsewhere, own_written, sync_behind) = match (&cfg.sync, &me) {
             // A prompt lists the folder when it changed, or once a rescan period, and reads a

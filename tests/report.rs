@@ -357,3 +357,17 @@ fn a_row_a_tool_dearest_first_each_the_total_of_its_own_report() {
     let names: Vec<&str> = v["tool"].as_array().unwrap().iter().map(|r| r["period"].as_str().unwrap()).collect();
     assert_eq!(names, ["kimi", "gemini"], "{v}");
 }
+
+#[test]
+fn by_device_with_no_sync_folder_names_this_device() {
+    // The name it would write to a sync folder: `device_name`, else the host name (it read "this
+    // device (this device)", and the setting was not looked at).
+    let s = Sandbox::claude_fixture();
+    let o =
+        s.run(&["--timezone", "UTC", "--color", "never", "--set", "device_name=laptop", "report", "--by", "device"]);
+    let text = stdout(&o);
+    assert!(text.lines().any(|l| l.starts_with("laptop (this device)")), "{text}");
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    let text = stdout(&s.run(&["--color", "never", "report", "--by", "device"]));
+    assert!(text.lines().any(|l| l.starts_with(&format!("{} (this device)", host.trim()))), "{text}");
+}

@@ -40,7 +40,12 @@ fn build(app: &App, args: &ReportArgs, from: i64, to: i64) -> Result<Report, Str
 /// (their models numbered after this cache's own, see `Names`).
 fn devices(app: &App, rep: &mut Report, from: i64, to: i64) {
     let me = app.me.as_ref();
-    let name = me.map_or_else(|| "this device".to_owned(), |m| m.name.clone());
+    // With no sync folder there is no identity, yet a name: the one the device would write.
+    let named = || {
+        let host = crate::ground::platform::host_name();
+        crate::sync::identity::readable(app.cfg.device_name.as_deref(), host).unwrap_or_else(|| "this device".into())
+    };
+    let name = me.map_or_else(named, |m| m.name.clone());
     let id = me.map_or_else(String::new, |m| m.id.clone());
     for r in &mut rep.rows {
         (r.key, r.device) = (name.clone(), Some((id.clone(), true, app.cfg.wall_ms)));

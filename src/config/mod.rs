@@ -62,6 +62,8 @@ pub struct Config {
     /// The environment, as this invocation read it once.
     pub env: Env,
     pub knobs: Knobs,
+    /// This device's name as the setting gives it (else the host name: `sync::identity`).
+    pub device_name: Option<String>,
     /// The sync folder, when there is one (see `sync`).
     pub sync: Option<Sync>,
 }
@@ -79,7 +81,6 @@ impl Config {
 #[derive(Clone, Debug)]
 pub struct Sync {
     pub dir: std::path::PathBuf,
-    pub device_name: Option<String>,
     pub projects: bool,
 }
 
@@ -264,11 +265,8 @@ pub fn resolve(g: &Given, env: &Env, audience: Audience) -> (Config, Vec<String>
             None => env.clone().without(crate::provider::claude::DESKTOP_HISTORY),
         },
         knobs: Knobs::of(env),
-        sync: v.sync_dir.clone().map(|dir| Sync {
-            dir,
-            device_name: Some(v.device_name.clone()).filter(|n| !n.trim().is_empty()),
-            projects: v.sync_projects,
-        }),
+        device_name: Some(v.device_name.clone()).filter(|n| !n.trim().is_empty()),
+        sync: v.sync_dir.clone().map(|dir| Sync { dir, projects: v.sync_projects }),
     };
     (cfg, problems)
 }

@@ -45,9 +45,14 @@ pub fn of(cache: &Cache, mark: &[u8], name: Option<&str>, host: Option<String>, 
         let _ = cache.write_checked(Item::DeviceId, format!("{id} {machine:016x}\n").as_bytes());
         (id, machine)
     });
-    let name = name.map(str::to_owned).or(host).unwrap_or_else(|| format!("device {}", &id[..6]));
+    let name = readable(name, host).unwrap_or_else(|| format!("device {}", &id[..6]));
     let host = if mark.is_empty() { 0 } else { key("host", &[mark]) };
-    Identity { id, name: super::file::clean(&name, 64), machine, host }
+    Identity { id, name, machine, host }
+}
+
+/// A device's readable name: the setting's, else the host name; cleaned and cut as its file holds it.
+pub fn readable(setting: Option<&str>, host: Option<String>) -> Option<String> {
+    setting.map(str::to_owned).or(host).map(|n| super::file::clean(&n, 64))
 }
 
 /// A path resolved (links followed, `.` and trailing slashes gone); one not made yet, through the
