@@ -80,6 +80,10 @@ fn with_rate_limits_the_service_is_the_truth() {
     assert_eq!(v["claude"]["rate_limits"]["five_hour"]["used_percent"], 23.4);
     // Nothing was used locally since: 45 minutes later the figure is still the service's.
     assert_eq!(s.status("2026-02-12T22:15:00Z")["claude"]["limit"]["source"], "server");
+    // A second payload at the same instant (a replay's `--now`) is the figure shown, and kept.
+    let again = payload(&s, Some(limits(50.0, NOW_S + 6000, 41.2, NOW_S + 3 * 86400 + 3600)));
+    assert!(plain(&feed(&s, again.to_string().as_bytes(), &[])).contains("5h 50% ↻1h40m"));
+    assert_eq!(s.status(NOW)["claude"]["limit"]["used_percent"], 50.0);
 }
 
 #[test]

@@ -128,9 +128,11 @@ impl RootFile {
     }
 }
 
-/// Adds one reading to a root's list; a duplicate of one moment is kept once.
+/// Adds one reading to a root's list; of two of one moment, the one added last: a replay's second
+/// payload at the same `--now` said 50% and was shown as the first's 24%.
 pub fn add(list: &mut Vec<Reading>, n: &Reading) {
-    if !list.iter().any(|o| o.provider == n.provider && o.window == n.window && o.observed_at == n.observed_at) {
-        list.push(n.clone());
+    match list.iter_mut().find(|o| o.provider == n.provider && o.window == n.window && o.observed_at == n.observed_at) {
+        Some(o) => *o = n.clone(),
+        None => list.push(n.clone()),
     }
 }
