@@ -3,7 +3,7 @@
 
 use super::clean::{clean, device_digits};
 use super::status::window_name;
-use super::words::{count, duration, usd};
+use super::words::{count, duration, priced};
 use crate::ground::provider::Provider;
 use crate::ground::time::MINUTE_MS;
 use crate::ground::window::Window;
@@ -31,7 +31,8 @@ pub fn lines(uses: &[DeviceUse], p: Provider, now: i64) -> String {
                     format!("{}{id}", clean(&d.name))
                 };
                 let age = if d.this { String::new() } else { file_age(now - d.written_at) };
-                format!("{who} ${:.2} · {} calls{age}", usd(t.sums.cost), count(t.entries))
+                // Calls of a model with no price are not $0.00: `$1.20+`, or `unpriced`.
+                format!("{who} {} · {} calls{age}", priced(&t.sums), count(t.entries))
             })
             .collect();
         let label = if i == 0 { "devices" } else { "" };
@@ -56,6 +57,29 @@ fn file_age(age: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_device_whose_calls_have_no_price_is_not_at_nothing() {
+        use crate::ground::tokens::{Sums, Totals};
+        let p = Provider::CLAUDE;
+        let use_of = |name: &str, this: bool, cost: u128, unpriced: u64| DeviceUse {
+            id: format!("{name}0000000000000"),
+            name: name.into(),
+            this,
+            written_at: 0,
+            windows: vec![(
+                p,
+                Window::FiveHour,
+                Totals { entries: 2, sums: Sums { cost, unpriced, ..Sums::default() } },
+            )],
+        };
+        let dollar = 1_000_000_000_000;
+        let uses =
+            [use_of("desk", true, 3 * dollar / 2, 0), use_of("box", false, 0, 900), use_of("pad", false, dollar, 5)];
+        let text = lines(&uses, p, 0);
+        assert!(text.contains("desk (this device) $1.50 · 2 calls · box unpriced · 2 calls"), "{text}");
+        assert!(text.contains("pad $1.00+ · 2 calls"), "{text}");
+    }
 
     #[test]
     fn a_file_from_a_fast_clock_says_it_is_ahead() {
