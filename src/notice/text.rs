@@ -3,7 +3,6 @@
 use super::Level;
 use super::due::Due;
 use crate::forecast::gauge::Gauge;
-use crate::forecast::limit::Source;
 use crate::ground::provider::Provider;
 use crate::ground::time::MINUTE_MS;
 use crate::render::clean::clean;
@@ -22,11 +21,7 @@ fn said(provider: Provider, g: &Gauge, level: Level, now: i64, style: &Style) ->
     } else {
         format!("{} {} {}", provider.title(), clean(&g.label), g.window.label())
     };
-    let mark = match g.source {
-        Source::Configured | Source::History => style.glyphs.estimate.as_str(),
-        Source::Extrapolated => style.glyphs.extrapolated.as_str(),
-        Source::Server | Source::None => "",
-    };
+    let mark = style.glyphs.of_source(g.source);
     let used = g.used_percent.map(|p| format!("{mark}{}%", whole(p))).unwrap_or_default();
     let reset = g.resets_at.map(|t| format!("resets in {}", duration(t - now))).unwrap_or_default();
     match level {
@@ -43,6 +38,7 @@ fn said(provider: Provider, g: &Gauge, level: Level, now: i64, style: &Style) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::forecast::limit::Source;
     use crate::ground::time::HOUR_MS;
     use crate::ground::window::Window;
 

@@ -5,7 +5,6 @@ use super::style::{Level, Style};
 use super::words::{self, count, requests, usd};
 use crate::forecast::Runway;
 use crate::forecast::gauge::Gauge;
-use crate::forecast::limit::Source;
 use crate::ground::time::MINUTE_MS;
 use crate::ground::window::Window;
 
@@ -21,11 +20,7 @@ use crate::ground::window::Window;
 pub fn window_text(label: &str, g: &Gauge, now: i64, style: &Style, short: bool) -> (String, Level) {
     let gl = &style.glyphs;
     let duration = |ms: i64| if short { words::short(ms) } else { words::duration(ms) };
-    let mark = match g.source {
-        Source::Server | Source::None => "",
-        Source::Extrapolated => gl.extrapolated.as_str(),
-        Source::Configured | Source::History => gl.estimate.as_str(),
-    };
+    let mark = gl.of_source(g.source);
     let cost = format!("${:.2}", usd(g.cost));
     let pct = g.used_percent.map(percent).unwrap_or_default();
     // A floor (a session still open) reads "at least": `12+ req`, `$4.12+`.
@@ -160,6 +155,7 @@ fn initial(name: &str) -> char {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::forecast::limit::Source;
 
     #[test]
     fn a_share_is_at_most_five_characters() {

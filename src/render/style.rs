@@ -38,6 +38,17 @@ impl Glyphs {
             extrapolated: "~=".into(),
         }
     }
+
+    /// The mark a share carries for where it came from: `~` estimated here, `≈` the service's last
+    /// reading carried forward, none for the service's own.
+    pub fn of_source(&self, source: crate::forecast::limit::Source) -> &str {
+        use crate::forecast::limit::Source;
+        match source {
+            Source::Server | Source::None => "",
+            Source::Extrapolated => &self.extrapolated,
+            Source::Configured | Source::History => &self.estimate,
+        }
+    }
 }
 
 /// A colour as tmux names it (`green`, `colour214`, `#ffaf00`) and as ANSI SGR parameters.
