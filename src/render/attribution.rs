@@ -5,13 +5,13 @@ use serde_json::{Value, json};
 use super::clean::{clean, short_id};
 use super::escape::{Target, paint};
 use super::style::{Level, Style};
-use super::words::{count, dollars, priced, project_among, round2};
+use super::words::{count, dollars, priced, project_among, round2, whole};
 use crate::ground::time::rfc3339;
 use crate::report::attribution::{Attribution, Consumer};
 
 fn hit(c: &Consumer, style: &Style) -> String {
     let h = c.acc.totals.sums.cache_hit();
-    let text = h.map_or("cache -".into(), |h| format!("cache {h:.0}%"));
+    let text = h.map_or("cache -".into(), |h| format!("cache {}%", whole(h)));
     paint(&text, Style::cache_level(h), Target::Ansi, style)
 }
 
@@ -19,8 +19,8 @@ fn figures(c: &Consumer, style: &Style) -> String {
     let t = &c.acc.totals;
     let calls = if t.entries == 1 { "call" } else { "calls" };
     let mut s = format!(
-        "{:.0}% · {} · {} {calls} · {} tokens · {}",
-        c.share,
+        "{}% · {} · {} {calls} · {} tokens · {}",
+        whole(c.share),
         priced(&t.sums),
         t.entries,
         count(t.sums.total()),
@@ -106,4 +106,22 @@ pub fn json(a: &Attribution, style: &Style) -> Value {
         "projects": list(&a.projects),
         "models": list(&a.models),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ground::tokens::{Sums, Totals};
+    use crate::report::group::Acc;
+
+    #[test]
+    fn shares_round_a_half_up_as_the_segment_does() {
+        // 62.5% of the window; 1 of 8 input-side tokens read from the cache, 12.5%: `{:.0}` read
+        // both down to the even 62 and 12.
+        let sums = Sums { input: 7, cache_read: 1, cost: 2_000_000_000_000, ..Sums::default() };
+        let acc = Acc { totals: Totals { entries: 3, sums }, ..Acc::default() };
+        let c = Consumer { name: "s".into(), project: None, acc, share: 62.5, context: None, started: 0 };
+        let text = figures(&c, &Style { color: false, ..Style::default() });
+        assert!(text.starts_with("63% · $2.00 · 3 calls · 8 tokens · cache 13%"), "{text}");
+    }
 }

@@ -26,7 +26,7 @@ fn cells(name: String, acc: &Acc, model: &dyn Fn(u16) -> String) -> ([String; 9]
             count(s.output),
             count(s.cache_creation),
             count(s.cache_read),
-            hit.map_or("-".into(), |h| format!("{h:.0}%")),
+            hit.map_or("-".into(), |h| format!("{}%", super::words::whole(h))),
             cost,
             clean(&models.join(", ")).into_owned(),
         ],

@@ -183,7 +183,7 @@ pub fn prompt_cache(k: &Kept, now: i64) -> String {
         None if c.warm == Some(true) => "warm".to_owned(),
         None => return String::new(),
     };
-    let hit = c.hit_percent.map(|h| format!(", {h:.0}% of input read from it")).unwrap_or_default();
+    let hit = c.hit_percent.map(|h| format!(", {}% of input read from it", words::whole(h))).unwrap_or_default();
     let id = short_id(&k.session);
     format!("  {:<9} session {id}: {state}{hit} (the status line saw it {})\n", "cache", words::ago(now - k.seen_at))
 }
