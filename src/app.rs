@@ -337,10 +337,8 @@ impl App {
         self.roots.iter().filter(move |r| r.provider == p)
     }
 
-    /// Whether any transcript file of `p` is known. A warm read knows only recent files by name; then
-    /// any file counts.
     /// Files of `p` written in the last week whose last calls wait for an input side the tool
-    /// writes later (see `Spec::awaiting`): their tails are read (64 KiB each; `status` only).
+    /// writes later (see `Spec::awaiting`): their tails are read (`ends_open`; `status` only).
     pub fn awaiting(&self, p: Provider) -> usize {
         self.open_since(p, self.cfg.now - 7 * DAY_MS)
     }

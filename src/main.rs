@@ -51,7 +51,8 @@ fn install_panic_hook(quiet: bool) {
     }));
 }
 
-/// Writes `text` as clap would have (its text ends with a newline already); a closed pipe is no error.
+/// Writes `text` as clap would have (its text ends with a newline already). Its caller drops the
+/// error: a closed pipe is none, and nothing else could be said of it.
 fn writeln_to(mut to: impl io::Write, text: &str) -> io::Result<()> {
     to.write_all(text.as_bytes()).and_then(|_| to.flush())
 }

@@ -1,5 +1,5 @@
-//! One file per subcommand. Each takes the resolved configuration, loads what it needs, and writes
-//! its answer through `emit`.
+//! One file per subcommand, and what two of them share (`problems`, `settings_file`). Each takes the
+//! resolved configuration, loads what it needs, and writes its answer through `emit`.
 
 pub mod catch_up;
 pub mod completions;
@@ -23,19 +23,21 @@ use crate::cli::{Cli, Cmd};
 use crate::config::{self, Audience};
 use crate::ground::log;
 
-/// Writes to stdout; a closed pipe is not an error.
 /// Writes what `write` makes to stdout as it comes, through a buffer; a closed pipe is not an error.
 pub fn emit_with(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
     let mut out = io::BufWriter::with_capacity(64 << 10, io::stdout().lock());
-    match write(&mut out).and_then(|_| out.flush()) {
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        r => r,
-    }
+    piped(write(&mut out).and_then(|_| out.flush()))
 }
 
+/// Writes `s` to stdout; a closed pipe is not an error. (No buffer of its own: a prompt's few bytes.)
 pub fn emit(s: &str) -> io::Result<()> {
     let mut out = io::stdout().lock();
-    match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
+    piped(out.write_all(s.as_bytes()).and_then(|_| out.flush()))
+}
+
+/// A reader that went away (`| head`) is not a failure of the command.
+fn piped(r: io::Result<()>) -> io::Result<()> {
+    match r {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         r => r,
     }
