@@ -139,7 +139,7 @@ fn report(eng: &App, problems: &[String]) -> String {
         let _ = writeln!(o, "  rebuilt   {why}");
     }
     if let Some(p) = log::path() {
-        let _ = writeln!(o, "  log       {}", p.display());
+        let _ = writeln!(o, "  log       {}", clean(&p.display().to_string()));
     }
     let _ = writeln!(o, "\nevidence (what the services said)");
     for &p in Provider::ALL {

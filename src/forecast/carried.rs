@@ -119,8 +119,7 @@ impl Local<'_, '_> {
     ) -> Gauge {
         // The other devices' use counts from the hour after the reading on: the hour it fell in was
         // partly in it already.
-        let after =
-            r.observed_at - r.observed_at.rem_euclid(crate::ground::time::HOUR_MS) + crate::ground::time::HOUR_MS;
+        let after = crate::ground::time::floor_hour(r.observed_at) + crate::ground::time::HOUR_MS;
         let since_mine = self.ledger.sum_between(r.observed_at, self.now);
         let since = since_mine + self.elsewhere_between(after - 1, self.now);
         let age = self.now - r.observed_at;

@@ -1,7 +1,7 @@
 //! Calls added up by the hour and model: what a device writes into the sync folder (see
 //! `sync::file`), and what `report --by device` reads back. Pure.
 
-use crate::ground::time::HOUR_MS;
+use crate::ground::time::floor_hour;
 use crate::ground::tokens::Entry;
 use crate::sync::file::Hour;
 
@@ -10,7 +10,7 @@ pub fn by_hour<'a>(entries: impl IntoIterator<Item = &'a Entry>, model: &dyn Fn(
     let mut out: Vec<Hour> = Vec::new();
     let mut names: Vec<(u16, String)> = Vec::new();
     for e in entries {
-        let start = e.ts - e.ts.rem_euclid(HOUR_MS);
+        let start = floor_hour(e.ts);
         let name = match names.iter().find(|(id, _)| *id == e.model) {
             Some((_, n)) => n.clone(),
             None => {
@@ -48,6 +48,7 @@ pub fn acc_of(hours: &[Hour], from: i64, to: i64, id_of: &mut dyn FnMut(&str) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ground::time::HOUR_MS;
     use crate::ground::tokens::Sums;
 
     #[test]
