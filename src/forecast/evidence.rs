@@ -7,7 +7,7 @@ use crate::ground::evidence::{LimitHit, Reading};
 use crate::ground::time::MINUTE_MS;
 use std::rc::Rc;
 
-use crate::ground::tokens::Sums;
+use crate::ground::tokens::Hourly;
 use crate::ground::window::Window;
 
 /// What the services reported and noticed, for one provider.
@@ -27,7 +27,7 @@ pub struct Evidence {
     /// Use on the user's other devices, by the hour it began (their sync files), in time order, hours
     /// begun by the forecast's instant: it adds to this machine's in each window. Shared, not copied
     /// (see `sync::elsewhere`).
-    pub elsewhere: Rc<Vec<(i64, u64, Sums)>>,
+    pub elsewhere: Rc<Vec<Hourly>>,
 }
 
 /// Kept between runs in the same shape (`store::memo`).

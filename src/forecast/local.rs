@@ -5,7 +5,7 @@ use super::gauge::Gauge;
 use super::limit::{Limit, Measure, Source};
 use super::rate;
 use crate::ground::time::HOUR_MS;
-use crate::ground::tokens::{Entry, Sums, Totals};
+use crate::ground::tokens::{Entry, Hourly, Totals};
 use crate::ground::window::{Window, month_of};
 use crate::ledger::Ledger;
 
@@ -17,7 +17,7 @@ pub(super) struct Local<'l, 'a> {
     /// mostly read the same (the rate's memory is shorter than either window).
     pub read: std::cell::RefCell<Option<(i64, std::rc::Rc<Vec<Entry>>)>>,
     /// Use on the user's other devices, by the hour (see `Evidence::elsewhere`).
-    pub elsewhere: &'l [(i64, u64, Sums)],
+    pub elsewhere: &'l [Hourly],
 }
 
 impl Local<'_, '_> {

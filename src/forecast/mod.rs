@@ -40,7 +40,7 @@ use crate::ground::block::Block;
 use crate::ground::evidence::Reading;
 use crate::ground::provider::Provider;
 use crate::ground::time::{WEEK_MS, floor_hour};
-use crate::ground::tokens::{Pico, Sums, Totals};
+use crate::ground::tokens::{Hourly, Pico, Totals};
 use crate::ground::window::Window;
 use crate::ledger::Ledger;
 
@@ -138,7 +138,7 @@ fn block_now(ledger: &Ledger, b: &Block, now: i64) -> BlockNow {
 
 /// The end of the 5-hour window running at `now`: this machine's block while no other device used the
 /// tool in the last day, else the account's window over every device's use (see `account`).
-fn window_end(ledger: &Ledger, block: Option<&BlockNow>, elsewhere: &[(i64, u64, Sums)], now: i64) -> Option<i64> {
+fn window_end(ledger: &Ledger, block: Option<&BlockNow>, elsewhere: &[Hourly], now: i64) -> Option<i64> {
     let from = floor_hour(now - account::SPAN_MS);
     let hours: Vec<i64> = elsewhere.iter().map(|(s, _, _)| *s).filter(|s| *s >= from && *s <= now).collect();
     if hours.is_empty() {

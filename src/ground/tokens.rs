@@ -166,6 +166,10 @@ pub struct Entry {
     pub sums: Sums,
 }
 
+/// One hour of the other devices' use of a tool: its start (ms), calls, and sums, models added up
+/// (the sync folder's, as a prompt's forecast takes them).
+pub type Hourly = (i64, u64, Sums);
+
 /// Totals of a window: de-duplicated calls and their sums.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Totals {

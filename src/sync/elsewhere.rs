@@ -19,10 +19,7 @@ use crate::ground::cache::{Cache, Item};
 use crate::ground::codec::{Corrupt, Reader, Writer};
 use crate::ground::evidence::Reading;
 use crate::ground::provider::Provider;
-use crate::ground::tokens::Sums;
-
-/// One hour of the other devices' use of a tool: its start (ms), calls, and sums, models added up.
-pub type Hourly = (i64, u64, Sums);
+use crate::ground::tokens::Hourly;
 
 /// The other devices' use of one tool: their hours in time order, shared with each forecast that
 /// takes them; every device's readings, each once.

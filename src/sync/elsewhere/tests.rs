@@ -1,5 +1,6 @@
 use super::*;
 use crate::ground::time::HOUR_MS;
+use crate::ground::tokens::Sums;
 use crate::ground::window::Window;
 use crate::sync::file::{self, DeviceFile, Hour, ToolUse};
 
