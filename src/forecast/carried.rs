@@ -91,16 +91,11 @@ impl Local<'_, '_> {
         let o = rate::outlook(used, pct_rate.unwrap_or(0.0), steady, resets_at, last, self.now);
         Gauge {
             used_percent: Some(used),
-            minutes_to_limit: o.warn_in,
-            minutes_to_empty: o.minutes_to_empty.filter(|_| pct_rate.is_some()),
-            idle: o.idle,
-            minutes_at_steady: o.steady_in.filter(|_| pct_rate.is_some()),
-            pace: o.pace.filter(|_| pct_rate.is_some()),
-            percent_per_hour: pct_rate.map(|r| r * 60.0),
             rate_floor: per_percent.is_none() && pct_rate.is_some() && outside.iter().any(|(t, _)| trend.after(*t)),
             observed_at,
             ..Gauge::new(window, source, Some(resets_at)).with_totals(&window_totals)
         }
+        .with_outlook(&o, pct_rate)
     }
 
     /// A gauge from a reading whose reset is ahead: the reading as it is while nothing was used

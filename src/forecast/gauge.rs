@@ -97,6 +97,22 @@ impl Gauge {
         self
     }
 
+    /// Where the rate takes the window (`rate::outlook`), the rate in percent a minute. With no rate
+    /// known (`None`: a reading's trend alone, nothing to convert this machine's calls by) only the
+    /// warning stands, which the trend can give; no time to full, no pace, made up from nothing.
+    pub fn with_outlook(self, o: &super::rate::Outlook, percent_per_minute: Option<f64>) -> Gauge {
+        let known = percent_per_minute.is_some();
+        Gauge {
+            minutes_to_limit: o.warn_in,
+            minutes_to_empty: o.minutes_to_empty.filter(|_| known),
+            idle: o.idle,
+            minutes_at_steady: o.steady_in.filter(|_| known),
+            pace: o.pace.filter(|_| known),
+            percent_per_hour: percent_per_minute.map(|r| r * 60.0),
+            ..self
+        }
+    }
+
     /// A separate allowance as the service reported it.
     pub fn of_allowance(mut self, r: &Reading) -> Gauge {
         self.bucket = r.bucket.clone();

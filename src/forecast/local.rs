@@ -76,15 +76,10 @@ impl Local<'_, '_> {
         let o = rate::outlook(used, pct_rate, steady / amount * 100.0, resets_at, last, self.now);
         Gauge {
             used_percent: Some(used),
-            minutes_to_limit: o.warn_in,
-            minutes_to_empty: o.minutes_to_empty,
-            idle: o.idle,
-            minutes_at_steady: o.steady_in,
-            pace: o.pace,
-            percent_per_hour: Some(pct_rate * 60.0),
             observed_at,
             ..Gauge::new(window, limit.source, Some(resets_at)).with_totals(&t)
         }
+        .with_outlook(&o, Some(pct_rate))
     }
 
     /// The calendar month's premium requests (UTC, reset on the first), against the plan's monthly
@@ -100,17 +95,6 @@ impl Local<'_, '_> {
         let used = requests / allowance * 100.0;
         let per = |r: f64| r / 1000.0 / allowance * 100.0;
         let o = rate::outlook(used, per(rate), per(steady), resets_at, last, self.now);
-        let pct_rate = per(rate);
-        Gauge {
-            source: Source::Configured,
-            used_percent: Some(used),
-            minutes_to_limit: o.warn_in,
-            minutes_to_empty: o.minutes_to_empty,
-            idle: o.idle,
-            minutes_at_steady: o.steady_in,
-            pace: o.pace,
-            percent_per_hour: Some(pct_rate * 60.0),
-            ..g
-        }
+        Gauge { source: Source::Configured, used_percent: Some(used), ..g }.with_outlook(&o, Some(per(rate)))
     }
 }
