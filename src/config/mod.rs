@@ -194,7 +194,7 @@ pub fn resolve(g: &Given, env: &Env, audience: Audience) -> (Config, Vec<String>
     let (v, from, mut problems) = values(g, env);
     problems.extend(g.left_out.iter().cloned());
     if audience == Audience::Terminal {
-        problems.extend(zone_problem(&v.timezone));
+        problems.extend(zone_problem(&v.timezone, env));
     }
     let wall = time::wall_ms();
     let no_color = env.is_set("NO_COLOR");
@@ -229,7 +229,7 @@ pub fn resolve(g: &Given, env: &Env, audience: Audience) -> (Config, Vec<String>
         // Every byte ASCII where the glyphs are: the default separator is not.
         separator: if ascii && !given("separator") { " | ".into() } else { v.separator.clone() },
         all_windows: v.windows,
-        zone: crate::ground::zone::Zone::named(&v.timezone),
+        zone: crate::ground::zone::Zone::named(&v.timezone, env),
         context_at: v.context_health,
         ascii,
     };
@@ -288,9 +288,9 @@ pub fn as_args(g: &Given) -> Vec<String> {
 
 /// A named zone the database does not have (a prompt checks only the name's shape, to keep the database
 /// unread unless a clock time is shown).
-fn zone_problem(name: &str) -> Option<String> {
+fn zone_problem(name: &str, env: &Env) -> Option<String> {
     // With no name, the system's: a `TZ` that is none is said too (it is the setting's default).
-    crate::ground::zone::zone(name.trim()).err().map(|e| format!("timezone: {e}"))
+    crate::ground::zone::zone(name.trim(), env).err().map(|e| format!("timezone: {e}"))
 }
 
 /// `runway config`: every setting, its value in effect and where that came from, and the problems
@@ -298,7 +298,7 @@ fn zone_problem(name: &str) -> Option<String> {
 pub fn describe(g: &Given, env: &Env) -> (String, usize) {
     let (v, from, mut problems) = values(g, env);
     problems.extend(g.left_out.iter().cloned());
-    problems.extend(zone_problem(&v.timezone));
+    problems.extend(zone_problem(&v.timezone, env));
     let file = config_file(env).map_or_else(|| "(none)".to_owned(), |p| p.display().to_string());
     let mut out = format!("# config file: {file}\n");
     for p in &problems {

@@ -25,6 +25,9 @@ pub const BASE: &[&str] = &[
     "LANG",
     "LC_ALL",
     "LC_CTYPE",
+    // The system's time zone: read by `zone`, not by the zone library (see there).
+    "TZ",
+    "TZDIR",
     // Test knobs: not settings, never documented as such (see `Knobs`).
     "RUNWAY_PROMPT_MS",
     "RUNWAY_PROMPT_BYTES",
@@ -74,6 +77,11 @@ impl Env {
     pub fn without(mut self, name: &str) -> Env {
         self.vars.retain(|(k, _)| k != name);
         self
+    }
+
+    /// A variable as it was set, empty too (an empty `TZ` is UTC, where unset is the system's zone).
+    pub fn raw(&self, name: &str) -> Option<&OsString> {
+        self.vars.iter().find(|(k, _)| k == name).map(|(_, v)| v)
     }
 
     pub fn os(&self, name: &str) -> Option<&OsString> {

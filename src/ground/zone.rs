@@ -7,11 +7,12 @@
 //! `/usr/share/zoneinfo`), as the C library takes it (`posix/Europe/Paris`), never one in the
 //! current folder.
 
-use std::ffi::OsStr;
+use std::ffi::{OsStr, OsString};
 use std::path::Path;
 
 use jiff::tz::TimeZone;
 
+use super::env::Env;
 use super::files::read_bounded;
 
 /// The zone clock times are shown in, found the first time one is: finding the system's zone (or
@@ -22,19 +23,27 @@ use super::files::read_bounded;
 pub struct Zone {
     /// An IANA name; empty for the system's.
     name: String,
+    /// `TZ` and `TZDIR` as the invocation's environment has them (the system's zone).
+    tz: Option<OsString>,
+    tzdir: Option<OsString>,
     /// The zone, and why the name was not one (UTC stands in for it).
     found: std::cell::OnceCell<(jiff::tz::TimeZone, Option<String>)>,
 }
 
 impl Zone {
-    pub fn named(name: &str) -> Zone {
-        Zone { name: name.trim().to_owned(), found: std::cell::OnceCell::new() }
+    pub fn named(name: &str, env: &Env) -> Zone {
+        Zone {
+            name: name.trim().to_owned(),
+            tz: env.raw("TZ").cloned(),
+            tzdir: env.raw("TZDIR").cloned(),
+            found: std::cell::OnceCell::new(),
+        }
     }
 
     pub fn utc() -> Zone {
         let found = std::cell::OnceCell::new();
         let _ = found.set((jiff::tz::TimeZone::UTC, None));
-        Zone { name: "UTC".into(), found }
+        Zone { name: "UTC".into(), found, ..Zone::default() }
     }
 
     pub fn get(&self) -> &jiff::tz::TimeZone {
@@ -48,7 +57,7 @@ impl Zone {
     }
 
     fn looked_up(&self) -> &(jiff::tz::TimeZone, Option<String>) {
-        self.found.get_or_init(|| match zone(&self.name) {
+        self.found.get_or_init(|| match lookup(&self.name, self.tz.as_deref(), self.tzdir.as_deref()) {
             Ok(z) => (z, None),
             Err(e) => (jiff::tz::TimeZone::UTC, Some(e)),
         })
@@ -56,9 +65,13 @@ impl Zone {
 }
 
 /// A time zone by IANA name, or the system's (`TZ`, then `/etc/localtime`) for an empty name.
-pub fn zone(name: &str) -> Result<jiff::tz::TimeZone, String> {
+pub fn zone(name: &str, env: &Env) -> Result<jiff::tz::TimeZone, String> {
+    lookup(name, env.raw("TZ").map(OsString::as_os_str), env.raw("TZDIR").map(OsString::as_os_str))
+}
+
+fn lookup(name: &str, tz: Option<&OsStr>, tzdir: Option<&OsStr>) -> Result<jiff::tz::TimeZone, String> {
     if name.trim().is_empty() {
-        return system(std::env::var_os("TZ").as_deref());
+        return system(tz, tzdir);
     }
     jiff::tz::TimeZone::get(name.trim())
         .map_err(|_| format!("unknown time zone {:?} (an IANA name like Europe/Paris)", name.trim()))
@@ -67,8 +80,8 @@ pub fn zone(name: &str) -> Result<jiff::tz::TimeZone, String> {
 /// A zone file is a few KiB; a `TZ` naming a larger file names no zone.
 const MAX_ZONE_FILE: u64 = 256 * 1024;
 
-/// The zone `TZ` names (`None`: unset, the system's own).
-pub fn system(tz: Option<&OsStr>) -> Result<TimeZone, String> {
+/// The zone `TZ` names (`None`: unset, the system's own); a relative file name under `tzdir`.
+pub fn system(tz: Option<&OsStr>, tzdir: Option<&OsStr>) -> Result<TimeZone, String> {
     let Some(tz) = tz else { return Ok(TimeZone::try_system().unwrap_or(TimeZone::UTC)) };
     let text = tz.to_string_lossy();
     // Unix tools agree that an empty `TZ` is UTC.
@@ -87,7 +100,7 @@ pub fn system(tz: Option<&OsStr>) -> Result<TimeZone, String> {
     let file = || match Path::new(name).is_absolute() {
         true => zone_file(Path::new(name)),
         false => plausible_zone(name).ok().and_then(|_| {
-            let dir = std::env::var_os("TZDIR").unwrap_or_else(|| "/usr/share/zoneinfo".into());
+            let dir = tzdir.filter(|d| !d.is_empty()).unwrap_or(OsStr::new("/usr/share/zoneinfo"));
             zone_file(&Path::new(&dir).join(name))
         }),
     };
@@ -115,7 +128,7 @@ mod tests {
     #[test]
     fn posix_rules_names_and_files_are_zones_and_nothing_else_is() {
         let d = tempfile::tempdir().unwrap();
-        let at = |s: &str| system(Some(OsStr::new(s)));
+        let at = |s: &str| system(Some(OsStr::new(s)), None);
         let offset = |z: TimeZone| z.to_offset(jiff::Timestamp::from_second(1_770_912_000).unwrap()).seconds();
         assert_eq!(offset(at("").unwrap()), 0);
         assert_eq!(offset(at("CET-1CEST,M3.5.0,M10.5.0/3").unwrap()), 3600);
@@ -131,7 +144,7 @@ mod tests {
             assert_eq!(offset(at(copy.to_str().unwrap()).unwrap()), 3600);
         }
         // A name the database lacks, a file under the zone folder (as `date` takes it).
-        if Path::new("/usr/share/zoneinfo/posix/Europe/Paris").exists() && std::env::var_os("TZDIR").is_none() {
+        if Path::new("/usr/share/zoneinfo/posix/Europe/Paris").exists() {
             assert_eq!(offset(at("posix/Europe/Paris").unwrap()), 3600);
         }
         // A zone file padded past the bound: taken whole it reads as the zone (what follows a zone
@@ -154,5 +167,24 @@ mod tests {
         }
         #[cfg(target_os = "linux")]
         assert!(at("/proc/self/pagemap").is_err(), "a regular file of size 0 read past a zone's size");
+    }
+
+    #[test]
+    fn the_system_zone_is_the_invocations_tz_and_tzdir() {
+        // From the environment the invocation captured, not the process's (a test's own, here).
+        let offset = |z: TimeZone| z.to_offset(jiff::Timestamp::from_second(1_770_912_000).unwrap()).seconds();
+        assert_eq!(offset(zone("", &Env::of(&[("TZ", "JST-9")])).unwrap()), 9 * 3600);
+        assert_eq!(offset(zone("", &Env::of(&[("TZ", "")])).unwrap()), 0, "set, and empty: UTC");
+        assert_eq!(offset(Zone::named("", &Env::of(&[("TZ", "JST-9")])).get().clone()), 9 * 3600);
+        let paris = "/usr/share/zoneinfo/Europe/Paris";
+        if Path::new(paris).exists() {
+            // A name no database has, a file under the invocation's TZDIR.
+            let d = tempfile::tempdir().unwrap();
+            std::fs::create_dir_all(d.path().join("Nowhere")).unwrap();
+            std::fs::copy(paris, d.path().join("Nowhere/Town")).unwrap();
+            let env = Env::of(&[("TZ", "Nowhere/Town"), ("TZDIR", d.path().to_str().unwrap())]);
+            assert_eq!(offset(zone("", &env).unwrap()), 3600);
+            assert!(zone("", &Env::of(&[("TZ", "Nowhere/Town")])).is_err(), "not under the system's folder");
+        }
     }
 }
