@@ -80,6 +80,19 @@ fn arguments_that_cannot_be_read_are_kept_where_the_config_files_cache_dir_says(
 }
 
 #[test]
+fn a_variable_named_like_runways_that_it_does_not_read_is_named() {
+    // The sandbox sets a test knob (read, not a setting): never listed, never offered for another.
+    let s = Sandbox::claude_fixture();
+    let mut o = s.cmd();
+    o.env("RUNWAY_WARNAT", "60").env("RUNWAY_PROMT_BYTES", "9").env("RUNWAY_CONFIG", "/nonexistent").arg("config");
+    let text = stdout(&o.output().unwrap());
+    let said: Vec<&str> = text.lines().filter(|l| l.starts_with("# environment: ")).collect();
+    assert_eq!(said.len(), 2, "the knob the sandbox sets is not listed: {said:?}");
+    assert!(said[0].starts_with("# environment: RUNWAY_PROMT_BYTES is not read") && !said[0].contains("PROMPT_BYTES"));
+    assert_eq!(said[1], "# environment: RUNWAY_WARNAT is not read (did you mean RUNWAY_WARN_AT?)");
+}
+
+#[test]
 fn config_says_which_folder_an_empty_cache_dir_means() {
     let s = Sandbox::claude_fixture();
     let xdg = s.dir.path().join("xdg-cache");

@@ -27,17 +27,30 @@ pub struct Knobs {
     pub machine_mark: Option<String>,
 }
 
+const PROMPT_MS: &str = "RUNWAY_PROMPT_MS";
+const PROMPT_BYTES: &str = "RUNWAY_PROMPT_BYTES";
+const MAX_DELTA: &str = "RUNWAY_MAX_DELTA";
+const FAULT: &str = "RUNWAY_FAULT";
+const NO_HELPER: &str = "RUNWAY_NO_HELPER";
+const PUBLISH_REPLAYS: &str = "RUNWAY_PUBLISH_REPLAYS";
+const REPORT_CHUNK: &str = "RUNWAY_REPORT_CHUNK";
+const MACHINE_MARK: &str = "RUNWAY_MACHINE_MARK";
+
+/// Every knob's variable: read with the environment, never named as a setting nor suggested for one.
+pub const NAMES: &[&str] =
+    &[PROMPT_MS, PROMPT_BYTES, MAX_DELTA, FAULT, NO_HELPER, PUBLISH_REPLAYS, REPORT_CHUNK, MACHINE_MARK];
+
 impl Knobs {
     pub fn of(env: &Env) -> Knobs {
         Knobs {
-            prompt_ms: env.number("RUNWAY_PROMPT_MS"),
-            prompt_bytes: env.number("RUNWAY_PROMPT_BYTES"),
-            max_delta: env.number("RUNWAY_MAX_DELTA"),
-            fault: env.text("RUNWAY_FAULT").map(str::to_owned),
-            no_helper: env.os("RUNWAY_NO_HELPER").is_some(),
-            publish_replays: env.os("RUNWAY_PUBLISH_REPLAYS").is_some(),
-            report_chunk: env.number("RUNWAY_REPORT_CHUNK").map(|n: u64| n as usize),
-            machine_mark: env.text("RUNWAY_MACHINE_MARK").map(str::to_owned),
+            prompt_ms: env.number(PROMPT_MS),
+            prompt_bytes: env.number(PROMPT_BYTES),
+            max_delta: env.number(MAX_DELTA),
+            fault: env.text(FAULT).map(str::to_owned),
+            no_helper: env.os(NO_HELPER).is_some(),
+            publish_replays: env.os(PUBLISH_REPLAYS).is_some(),
+            report_chunk: env.number(REPORT_CHUNK).map(|n: u64| n as usize),
+            machine_mark: env.text(MACHINE_MARK).map(str::to_owned),
         }
     }
 

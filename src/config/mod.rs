@@ -87,20 +87,25 @@ pub struct Sync {
 /// The environment runway reads: its own settings' variables, every provider's, and the base list
 /// (`ground::env::BASE`). Read here once; everything below takes it as a value.
 pub fn environment() -> Env {
-    let mut names: Vec<String> = SETTINGS.iter().map(|s| s.env()).collect();
-    names.extend(Provider::ALL.iter().flat_map(|p| p.spec().env.iter().map(|n| (*n).to_owned())));
-    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let names = read_names();
+    let names: Vec<&str> = names.iter().map(String::as_str).chain(knobs::NAMES.iter().copied()).collect();
     Env::capture(&names)
 }
 
+/// The variables runway reads, its test knobs aside: the settings', every provider's, the base list.
+fn read_names() -> Vec<String> {
+    let mut names: Vec<String> = SETTINGS.iter().map(|s| s.env()).collect();
+    names.extend(Provider::ALL.iter().flat_map(|p| p.spec().env.iter().map(|n| (*n).to_owned())));
+    names.extend(crate::ground::env::BASE.iter().map(|n| (*n).to_owned()));
+    names
+}
+
 /// Variables of this process named like runway's that it does not read (see `settings::unread`).
+/// A test knob is read, and never offered as what a misspelt name meant.
 pub fn unread() -> Vec<String> {
-    let vars = std::env::vars_os().filter_map(|(k, _)| k.into_string().ok());
-    // (The base list holds the test knobs' names: see `Knobs`.)
-    let mut read: Vec<String> = crate::ground::env::BASE.iter().map(|n| (*n).to_owned()).collect();
-    read.extend(Provider::ALL.iter().flat_map(|p| p.spec().env.iter().map(|n| (*n).to_owned())));
-    read.push("RUNWAY_CONFIG".into());
-    settings::unread(vars, &read)
+    let vars =
+        std::env::vars_os().filter_map(|(k, _)| k.into_string().ok()).filter(|k| !knobs::NAMES.contains(&k.as_str()));
+    settings::unread(vars, &read_names())
 }
 
 /// `RUNWAY_CONFIG`, else `config.toml` in the platform config dir (`~/.config/runway` on Linux).

@@ -28,15 +28,6 @@ pub const BASE: &[&str] = &[
     // The system's time zone: read by `zone`, not by the zone library (see there).
     "TZ",
     "TZDIR",
-    // Test knobs: not settings, never documented as such (see `Knobs`).
-    "RUNWAY_PROMPT_MS",
-    "RUNWAY_PROMPT_BYTES",
-    "RUNWAY_MAX_DELTA",
-    "RUNWAY_FAULT",
-    "RUNWAY_NO_HELPER",
-    "RUNWAY_PUBLISH_REPLAYS",
-    "RUNWAY_REPORT_CHUNK",
-    "RUNWAY_MACHINE_MARK",
 ];
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
