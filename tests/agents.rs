@@ -151,7 +151,8 @@ fn premium_requests_a_session_reports_are_counted() {
     let mut shutdowns = text.split("\"totalPremiumRequests\":0");
     let mut out = shutdowns.next().unwrap().to_owned();
     for (n, rest) in shutdowns.enumerate() {
-        out += &format!("\"totalPremiumRequests\":{}", [3, 2][n]);
+        // The second a fraction, as a model that counts a third of a request leaves it.
+        out += &format!("\"totalPremiumRequests\":{}", ["3", "2.333"][n]);
         out += rest;
     }
     assert_ne!(out, text);
@@ -160,17 +161,18 @@ fn premium_requests_a_session_reports_are_counted() {
     let v = report(&s, "copilot", "session", "UTC");
     let premium: f64 =
         v["session"].as_array().unwrap().iter().map(|r| r["runway"]["premiumRequests"].as_f64().unwrap()).sum();
-    assert_eq!(premium, 5.0, "{v}");
+    assert_eq!(premium, 5.333, "{v}");
     assert!(equal_to_the_oracle("copilot", dir.path()) > 0);
-    // The month's gauge in `status --json`: the count, and against an allowance of 300, 5/300.
+    // The month's gauge in `status --json`: the count, as exact as the session's, and against an
+    // allowance of 300, 5.333/300.
     let month = |extra: &[&str]| {
         let args =
             [&["--providers", "copilot", "--now", "2026-12-20T00:00:00Z"][..], extra, &["status", "--json"]].concat();
         json_of(&s.cmd().args(args).output().unwrap())["copilot"]["month"].clone()
     };
     let m = month(&[]);
-    assert_eq!((m["premium_requests"].as_f64(), &m["used_percent"]), (Some(5.0), &Value::Null), "{m}");
+    assert_eq!((m["premium_requests"].as_f64(), &m["used_percent"]), (Some(5.333), &Value::Null), "{m}");
     assert_eq!(m["resets_at"], "2027-01-01T00:00:00Z", "{m}");
     let m = month(&["--set", "premium_requests=300"]);
-    assert_eq!((m["source"].as_str(), m["used_percent"].as_f64()), (Some("configured"), Some(1.67)), "{m}");
+    assert_eq!((m["source"].as_str(), m["used_percent"].as_f64()), (Some("configured"), Some(1.78)), "{m}");
 }

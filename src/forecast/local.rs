@@ -87,12 +87,13 @@ impl Local<'_, '_> {
     pub fn month(&self, allowance: Option<f64>) -> Gauge {
         let (since, resets_at) = month_of(self.now);
         let t = self.ledger.sum_between(since - 1, self.now);
-        let requests = t.sums.premium as f64 / 1000.0;
+        let requests = crate::ground::tokens::requests(t.sums.premium);
         let mut g = Gauge { premium: t.sums.premium, ..Gauge::new(Window::Month, Source::None, Some(resets_at)) };
         g = g.with_totals(&t);
         let Some(allowance) = allowance.filter(|a| *a > 0.0) else { return g };
         let (rate, steady, last) = self.rate(since, Measure::Requests);
         let used = requests / allowance * 100.0;
+        // A rate of thousandths, as the sums keep them.
         let per = |r: f64| r / 1000.0 / allowance * 100.0;
         let o = rate::outlook(used, per(rate), per(steady), resets_at, last, self.now);
         Gauge { source: Source::Configured, used_percent: Some(used), ..g }.with_outlook(&o, Some(per(rate)))

@@ -170,6 +170,11 @@ pub struct Entry {
 /// (the sync folder's, as a prompt's forecast takes them).
 pub type Hourly = (i64, u64, Sums);
 
+/// Premium requests from the thousandths they are kept in (a request a model counts as 0.33 is 330).
+pub fn requests(milli: u64) -> f64 {
+    milli as f64 / 1000.0
+}
+
 /// Totals of a window: de-duplicated calls and their sums.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Totals {

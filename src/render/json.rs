@@ -23,7 +23,7 @@ fn tokens(s: &Sums) -> Value {
         "cache_read": s.cache_read,
         "total": s.total(),
         "reasoning": s.reasoning,
-        "premium_requests": s.premium as f64 / 1000.0,
+        "premium_requests": crate::ground::tokens::requests(s.premium),
     })
 }
 
@@ -108,7 +108,9 @@ pub fn provider(r: &Runway, used: &[Attribution], style: &Style) -> Value {
         // allowance when one is configured.
         "month": r.gauge(Window::Month).map(|g| {
             let mut v = gauge(g);
-            v["premium_requests"] = json!(round2(g.premium as f64 / 1000.0));
+            // As `tokens.premium_requests` has it, to the thousandth (rounded to two places, 0.333
+            // read 0.33 here beside 0.333 there).
+            v["premium_requests"] = json!(crate::ground::tokens::requests(g.premium));
             v
         }),
         "rate_limits": {

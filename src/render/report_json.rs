@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use super::words::{dollars, round2};
 use crate::ground::block::BLOCK_MS;
 use crate::ground::provider::Provider;
-use crate::ground::tokens::{Sums, Totals};
+use crate::ground::tokens::{Sums, Totals, requests as premium};
 use crate::report::group::Acc;
 use crate::report::{By, Report, Row};
 
@@ -129,11 +129,6 @@ impl<I: Iterator<Item = R>, R: std::borrow::Borrow<Row>> Serialize for Rows<'_, 
         }
         seq.end()
     }
-}
-
-/// Premium requests from thousandths.
-fn premium(milli: u64) -> f64 {
-    milli as f64 / 1000.0
 }
 
 fn sums(s: &Sums) -> Value {

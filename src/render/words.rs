@@ -89,7 +89,7 @@ fn last(p: &str, n: usize) -> &str {
 
 /// Premium requests from thousandths: `12`, `12.5`.
 pub fn requests(milli: u64) -> String {
-    let r = milli as f64 / 1000.0;
+    let r = crate::ground::tokens::requests(milli);
     if milli.is_multiple_of(1000) { format!("{r:.0}") } else { format!("{r:.1}") }
 }
 
