@@ -64,6 +64,13 @@ fn ends_open(path: &std::path::Path, awaits: crate::provider::spec::Awaits, now:
     false
 }
 
+/// A first full read of a large history takes seconds: said once, to a person at a terminal.
+fn say_long_read(mib: u64) {
+    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        eprintln!("runway: reading {mib} MiB of transcripts into the cache (once: later runs read only what is new)…");
+    }
+}
+
 /// Each set of roots has its own cache, so a tmux server without the shell's `CLAUDE_CONFIG_DIR`
 /// and the shell itself do not keep rebuilding each other's.
 pub fn db_key(roots: &[Root]) -> u64 {
@@ -89,6 +96,7 @@ impl App {
             now: cfg.now,
             pace,
             budget: cfg.knobs.budget(),
+            before_long_read: Some(say_long_read),
         };
         let mut run = ingest::refresh(&opts);
         // (For `--timings`: reading the evidence and the sync folder are not the transcripts' stages.)

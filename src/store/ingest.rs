@@ -81,6 +81,9 @@ pub struct Options {
     pub now: i64,
     pub pace: Pace,
     pub budget: PromptBudget,
+    /// Told the MiB about to be read when a full read has more than `SAY_FROM` to do: what to say
+    /// of the wait is the command's, not the store's.
+    pub before_long_read: Option<fn(u64)>,
 }
 
 #[derive(Default)]
@@ -327,11 +330,8 @@ fn update(
         left = left.saturating_sub(j.pending());
     }
     let planned: u64 = jobs.iter().map(|j| j.pending().min(j.limit)).sum();
-    if opts.pace == Pace::Full && planned > SAY_FROM && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        eprintln!(
-            "runway: reading {} MiB of transcripts into the cache (once: later runs read only what is new)…",
-            planned >> 20
-        );
+    if let Some(say) = opts.before_long_read.filter(|_| opts.pace == Pace::Full && planned > SAY_FROM) {
+        say(planned >> 20);
     }
     let run = batch::Run { until, wall_ns: opts.wall_ms.saturating_mul(1_000_000) };
     let mut f = Folded { remove_idx: gone.clone(), ..Folded::default() };
