@@ -50,6 +50,7 @@ pub struct PromptCache {
 }
 
 /// The longest prompt cache Claude offers is an hour; a payload's expiry further off is not shown.
+/// Two minutes over it: the expiry is stamped by the service's clock, which may run ahead of this one.
 const MAX_CACHE_MS: i64 = 3_600_000 + 120_000;
 
 fn prompt_cache(v: &Value, now: i64, rejected: &mut Vec<String>) -> Option<PromptCache> {
