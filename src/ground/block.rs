@@ -44,6 +44,14 @@ impl Chain {
     pub fn breaks_at(&self, ts: i64) -> bool {
         ts - self.start > BLOCK_MS || ts - self.last > BLOCK_MS
     }
+
+    /// The chain a call at `ts` is in after `prev`: `prev`'s block, or one opened at its hour.
+    pub fn after(prev: Option<Chain>, ts: i64) -> Chain {
+        match prev {
+            Some(c) if !c.breaks_at(ts) => Chain { start: c.start, last: ts },
+            _ => Chain { start: floor_hour(ts), last: ts },
+        }
+    }
 }
 
 /// Folds time-ordered calls into blocks, optionally continuing a chain that ended before them.
@@ -76,7 +84,7 @@ impl Blocks {
                 self.blocks.push(Block { start: c.start, first: e.ts, last: e.ts, totals });
                 self.continues_prior = true;
             }
-            _ => self.blocks.push(Block { start: floor_hour(e.ts), first: e.ts, last: e.ts, totals }),
+            _ => self.blocks.push(Block { start: Chain::after(None, e.ts).start, first: e.ts, last: e.ts, totals }),
         }
     }
 }
@@ -98,6 +106,18 @@ mod tests {
     use crate::ground::tokens::Sums;
 
     const T0: i64 = 1_770_912_147_718; // 2026-02-12T16:02:27.718Z
+
+    #[test]
+    fn a_call_continues_the_chain_or_opens_a_block_at_its_hour() {
+        let h16 = T0 - 2 * MINUTE_MS - 27_718; // 16:00
+        let first = Chain::after(None, T0);
+        assert_eq!(first, Chain { start: h16, last: T0 });
+        // 4h58m later, within five hours of the start and of the last call: the same block.
+        let next = Chain::after(Some(first), h16 + 4 * HOUR_MS + 58 * MINUTE_MS);
+        assert_eq!(next.start, h16);
+        // At 21:00:01, five hours and a second after the start: a block from 21:00.
+        assert_eq!(Chain::after(Some(next), h16 + 5 * HOUR_MS + 1_000).start, h16 + 5 * HOUR_MS);
+    }
 
     fn e(ts: i64) -> Entry {
         Entry { ts, file: 0, model: 0, flags: 0, sums: Sums { input: 1, ..Sums::default() } }

@@ -17,7 +17,6 @@ use period::{Calendar, Unit};
 
 use crate::ground::block::{BLOCK_MS, Chain};
 use crate::ground::provider::Provider;
-use crate::ground::time::floor_hour;
 use crate::ground::tokens::Entry;
 use crate::provider::origin::Origin;
 
@@ -151,10 +150,7 @@ impl Grouper {
             // Each tool's calls are grouped apart already: one group is the tool.
             By::Device | By::Tool => Key::Device,
             By::Block => {
-                let c = match self.chain {
-                    Some(c) if !c.breaks_at(e.ts) => Chain { start: c.start, last: e.ts },
-                    _ => Chain { start: floor_hour(e.ts), last: e.ts },
-                };
+                let c = Chain::after(self.chain, e.ts);
                 self.chain = Some(c);
                 Key::Block(c.start)
             }
