@@ -3,113 +3,12 @@
 //! duplicate keys, spacing. A parser that re-serialises would change them, so this only finds where
 //! the top-level members are.
 
-/// A top-level member: the bytes of its key (with quotes) and of its value.
-#[derive(Debug, PartialEq)]
-struct Member {
-    key: String,
-    start: usize,
-    value: std::ops::Range<usize>,
-}
-
-struct Scan<'a> {
-    b: &'a [u8],
-    at: usize,
-}
-
-impl Scan<'_> {
-    fn ws(&mut self) {
-        while self.at < self.b.len() && matches!(self.b[self.at], b' ' | b'\t' | b'\n' | b'\r') {
-            self.at += 1;
-        }
-    }
-
-    fn string(&mut self) -> Result<(), String> {
-        self.at += 1;
-        while self.at < self.b.len() {
-            match self.b[self.at] {
-                b'\\' => self.at += 2,
-                b'"' => {
-                    self.at += 1;
-                    return Ok(());
-                }
-                _ => self.at += 1,
-            }
-        }
-        Err("unterminated string".into())
-    }
-
-    /// Skips one value of any kind.
-    fn value(&mut self) -> Result<(), String> {
-        self.ws();
-        match self.b.get(self.at) {
-            Some(b'"') => self.string(),
-            Some(b'{') | Some(b'[') => {
-                let mut depth = 0usize;
-                while self.at < self.b.len() {
-                    match self.b[self.at] {
-                        b'"' => {
-                            self.string()?;
-                            continue;
-                        }
-                        b'{' | b'[' => depth += 1,
-                        b'}' | b']' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                self.at += 1;
-                                return Ok(());
-                            }
-                        }
-                        _ => {}
-                    }
-                    self.at += 1;
-                }
-                Err("unterminated object or array".into())
-            }
-            Some(_) => {
-                while self.at < self.b.len()
-                    && !matches!(self.b[self.at], b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')
-                {
-                    self.at += 1;
-                }
-                Ok(())
-            }
-            None => Err("unexpected end".into()),
-        }
-    }
-}
+use crate::ground::members::{Member, members as located};
 
 /// The top-level members and where the object closes. The text must already be valid JSON (checked
 /// with a real parser first); this only locates.
 fn members(text: &str) -> Result<(Vec<Member>, usize), String> {
-    let mut s = Scan { b: text.as_bytes(), at: 0 };
-    s.ws();
-    if s.b.get(s.at) != Some(&b'{') {
-        return Err("not a JSON object".into());
-    }
-    s.at += 1;
-    let mut out = Vec::new();
-    loop {
-        s.ws();
-        match s.b.get(s.at) {
-            Some(b'}') => return Ok((out, s.at)),
-            Some(b',') => s.at += 1,
-            Some(b'"') => {
-                let start = s.at;
-                s.string()?;
-                let key: String = serde_json::from_str(&text[start..s.at]).map_err(|e| e.to_string())?;
-                s.ws();
-                if s.b.get(s.at) != Some(&b':') {
-                    return Err("expected ':'".into());
-                }
-                s.at += 1;
-                s.ws();
-                let v = s.at;
-                s.value()?;
-                out.push(Member { key, start, value: v..s.at });
-            }
-            _ => return Err("unexpected text".into()),
-        }
-    }
+    located(text.as_bytes())
 }
 
 /// The raw text of the last `key` member's value, if there is one.

@@ -15,6 +15,7 @@ pub mod hash;
 pub mod json;
 pub mod locale;
 pub mod log;
+pub mod members;
 pub mod platform;
 pub mod provider;
 pub mod repair;

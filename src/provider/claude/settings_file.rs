@@ -14,6 +14,7 @@
 use serde_json::Value;
 
 use crate::ground::evidence::{Reading, SCOPED_WEEKLY, account_of, check};
+use crate::ground::members;
 use crate::ground::time::parse_rfc3339;
 use crate::ground::window::Window;
 
@@ -22,71 +23,19 @@ const KEY: &[u8] = b"\"cachedUsageUtilization\"";
 /// The object that is the value of the top-level member `key` (quoted), from its `{` to the matching
 /// `}`. A key of the same name nested deeper (inside a project's settings) is not it. Claude Code
 /// writes the file indented by two spaces, where a top-level key is exactly one that starts a line
-/// after two spaces (a JSON string holds no raw newline): a byte search finds it without parsing the
-/// rest of a large file. A file written otherwise is walked, strings respected, to depth one.
+/// after two spaces (a JSON string holds no raw newline): a byte search finds it without looking at
+/// the rest of a large file. A file written otherwise is walked for its top-level members. (A 2.7 MB
+/// file of 20,000 projects, release build: the search 0.07 ms, the walk 2.0 ms, serde_json's parse of
+/// the whole 27 ms; read again whenever Claude Code rewrites it, which it does at every start.)
 pub fn top_level<'a>(b: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
-    let at = if b.starts_with(b"{\n  \"") {
-        memchr::memmem::find_iter(b, key).find(|&i| i >= 3 && &b[i - 3..i] == b"\n  ")?
+    let member = if b.starts_with(b"{\n  \"") {
+        let at = memchr::memmem::find_iter(b, key).find(|&i| i >= 3 && &b[i - 3..i] == b"\n  ")?;
+        members::member_at(b, at).ok()?
     } else {
-        depth_one(b, key)?
+        let key: String = serde_json::from_slice(key).ok()?;
+        members::members(b).ok()?.0.into_iter().rev().find(|m| m.key == key)?
     };
-    object_after(&b[at + key.len()..])
-}
-
-/// Where `key` (quoted) starts as a member of the outermost object.
-fn depth_one(b: &[u8], key: &[u8]) -> Option<usize> {
-    let (mut depth, mut i) = (0usize, 0usize);
-    while i < b.len() {
-        match b[i] {
-            b'"' => {
-                let start = i;
-                i += 1;
-                while i < b.len() && b[i] != b'"' {
-                    i += if b[i] == b'\\' { 2 } else { 1 };
-                }
-                if depth == 1 && b.get(start..start + key.len()) == Some(key) {
-                    let rest = b[(i + 1).min(b.len())..].iter().find(|c| !c.is_ascii_whitespace());
-                    if rest == Some(&b':') {
-                        return Some(start);
-                    }
-                }
-            }
-            b'{' | b'[' => depth += 1,
-            b'}' | b']' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
-/// The object that starts after a key's closing quote: `: {...}`, strings and escapes respected.
-fn object_after(rest: &[u8]) -> Option<&[u8]> {
-    let colon = rest.iter().position(|&c| !c.is_ascii_whitespace())?;
-    if rest[colon] != b':' {
-        return None;
-    }
-    let open = colon + 1 + rest[colon + 1..].iter().position(|&c| !c.is_ascii_whitespace())?;
-    if rest[open] != b'{' {
-        return None;
-    }
-    let (mut depth, mut in_str, mut esc) = (0usize, false, false);
-    for (i, &c) in rest[open..].iter().enumerate() {
-        match c {
-            _ if esc => esc = false,
-            b'\\' if in_str => esc = true,
-            b'"' => in_str = !in_str,
-            b'{' if !in_str => depth += 1,
-            b'}' if !in_str => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(&rest[open..open + i + 1]);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
+    Some(&b[member.value]).filter(|v| v.first() == Some(&b'{'))
 }
 
 /// The organisation Claude Code is signed in to (`oauthAccount.organizationUuid`), as the hash
