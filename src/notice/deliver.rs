@@ -106,19 +106,12 @@ fn desktop(line: &str) -> bool {
     }
 }
 
-/// A toast in Windows PowerShell (5.1, which every Windows has; it reaches WinRT), shown as
-/// PowerShell's own app, since runway has no app id registered. Untested: no Windows runs here.
+/// A toast's script (`shell/toast.ps1`), kept as a real file. Untested: no Windows runs here.
+const TOAST: &str = include_str!("../../shell/toast.ps1");
+
+/// The toast script with `text` in its place, quoted for PowerShell's single quotes.
 fn toast(text: &str) -> String {
-    format!(
-        "$m = [Windows.UI.Notifications.ToastNotificationManager, Windows.UI.Notifications, ContentType = WindowsRuntime]\n\
-         $x = $m::GetTemplateContent([Windows.UI.Notifications.ToastTemplateType]::ToastText02)\n\
-         $t = $x.GetElementsByTagName('text')\n\
-         $null = $t.Item(0).AppendChild($x.CreateTextNode('runway'))\n\
-         $null = $t.Item(1).AppendChild($x.CreateTextNode('{}'))\n\
-         $id = '{{1AC14E77-02E7-4E5D-B744-2EB1AE5198B7}}\\WindowsPowerShell\\v1.0\\powershell.exe'\n\
-         $m::CreateToastNotifier($id).Show([Windows.UI.Notifications.ToastNotification]::new($x))\n",
-        powershell_text(text)
-    )
+    TOAST.replacen("RUNWAY_TEXT", &powershell_text(text), 1)
 }
 
 /// A message on the tmux client: `Some(shown)`, or `None` when tmux did not answer in time.
@@ -259,5 +252,6 @@ mod tests {
         let s = toast("Claude's 5h at 80% ' + $(Remove-Item x) + '\x1b]0;t");
         assert!(s.contains("CreateTextNode('Claude''s 5h at 80% '' + $(Remove-Item x) + ''\u{FFFD}]0;t')"), "{s}");
         assert!(s.contains("ToastText02") && s.contains(".Show("), "{s}");
+        assert!(!s.contains("RUNWAY_TEXT"), "the one placeholder filled: {s}");
     }
 }
