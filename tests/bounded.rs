@@ -207,3 +207,37 @@ fn a_prompt_reads_a_budgets_worth_of_the_other_devices_files() {
     // Three MiB and a file: three prompts read a MiB each, the fourth the rest.
     assert_eq!(shown, ["", "", "", "5h 23% ↻1h40m"]);
 }
+
+#[test]
+fn the_helper_reads_the_sync_folder_a_hooks_arguments_name() {
+    // A hook installed with `init zsh --set sync_dir=…` names the folder on the prompt's command line
+    // alone: the helper the prompt starts for the folder's rest must be given it too (it was not, and
+    // every prompt stayed blank).
+    let shared = tempfile::tempdir().unwrap();
+    let (a, b) = (common::devices::Device::claude(shared.path()), common::devices::Device::codex(shared.path()));
+    let now = "2026-02-12T21:30:00Z";
+    a.reading(now);
+    a.status(now);
+    let good = std::fs::read(a.file()).unwrap();
+    let name = a.file().file_name().unwrap().to_string_lossy().into_owned();
+    let id = name.trim_end_matches(".device");
+    for i in 0..MIB / good.len() as u64 * 2 {
+        std::fs::write(shared.path().join("runway").join(format!("{id}.sync-conflict-{i:05}.device")), &good).unwrap();
+    }
+    let sync = format!("sync_dir={}", shared.path().display());
+    let prompt = || {
+        let mut c = b.cmd();
+        c.env_remove("RUNWAY_SYNC_DIR").env_remove("RUNWAY_NO_HELPER");
+        stdout(&c.args(["--now", now, "--color", "never", "prompt", "--set", &sync]).output().unwrap())
+    };
+    // Two MiB and a file: prompts alone would show it at the third.
+    assert_eq!(prompt(), "", "a MiB read, the rest the helper's");
+    // The helper's copy of the other devices, once it has read them.
+    let copy = b.s.cache().join("elsewhere");
+    let start = Instant::now();
+    while !copy.exists() {
+        assert!(start.elapsed() < Duration::from_secs(30), "the helper read no sync folder");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(prompt(), "5h 23% ↻1h40m", "the second prompt: the helper's");
+}

@@ -57,12 +57,12 @@ pub fn start_if_needed(app: &App) {
     let Ok(exe) = std::env::current_exe() else { return };
     // Detached (a process group of its own, no console window), so Ctrl-C at the prompt does not
     // reach it; no terminal, no output. It is not waited for: it outlives this prompt and is reparented when it exits.
+    // With the prompt's own settings (a hook's `--set sync_dir=…`: without it the helper read no
+    // sync folder, and a prompt that left the folder to it stayed blank).
+    let mut helper = Command::new(exe);
+    helper.args(["catch-up", "--left"]).args(&app.cfg.args).env("RUNWAY_CACHE_DIR", app.cfg.cache.dir());
     let spawned =
-        platform::detached(Command::new(exe).args(["catch-up", "--left"]).env("RUNWAY_CACHE_DIR", app.cfg.cache.dir()))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn();
+        platform::detached(&mut helper).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).spawn();
     if let Err(e) = spawned {
         crate::ground::log::warn(&format!("cannot start catch-up in the background: {e}"));
     }

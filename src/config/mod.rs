@@ -66,6 +66,9 @@ pub struct Config {
     pub device_name: Option<String>,
     /// The sync folder, when there is one (see `sync`).
     pub sync: Option<Sync>,
+    /// The settings given on the command line, as arguments again (`as_args`): the background
+    /// helper a prompt starts reads what the prompt read (a hook's `--set sync_dir=…` too).
+    pub args: Vec<String>,
 }
 
 impl Config {
@@ -271,6 +274,7 @@ pub fn resolve(g: &Given, env: &Env, audience: Audience) -> (Config, Vec<String>
         },
         knobs: Knobs::of(env),
         device_name: Some(v.device_name.clone()).filter(|n| !n.trim().is_empty()),
+        args: as_args(g),
         sync: v.sync_dir.clone().map(|dir| Sync { dir, projects: v.sync_projects }),
     };
     (cfg, problems)
