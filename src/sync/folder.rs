@@ -235,11 +235,16 @@ pub fn read_keyed(
         earlier => {
             // Of an earlier look in the same hours, each file taken then and showing the same stat
             // now: one new file in a folder of 64 read them all again (0.5 s).
-            let mut taken: Vec<Entry> = earlier.filter(|k| k.hours == hours).map(|k| k.entries).unwrap_or_default();
-            taken.retain(|e| e.held.is_ok());
             // A file refused for being written ahead of this clock may be taken later within the
             // hour: the copy is kept until then (`Refused::taken_from`), not read at every prompt.
-            let mut recheck = i64::MAX;
+            // Refused files are taken too until the earliest of those times (one that is not
+            // refused for its time stays so while its stat does): damaged copies past a prompt's
+            // budget were read again at every look, and blanked the prompt after every change.
+            let (mut taken, mut recheck) = match earlier.filter(|k| k.hours == hours) {
+                Some(k) if wall < k.recheck => (k.entries, k.recheck),
+                Some(k) => (k.entries.into_iter().filter(|e| e.held.is_ok()).collect(), i64::MAX),
+                None => (Vec::new(), i64::MAX),
+            };
             let mut spent = 0u64;
             let mut entries: Vec<Entry> = Vec::with_capacity(names.len());
             for ((n, md), s) in names.iter().zip(&stamps) {
@@ -254,7 +259,7 @@ pub fn read_keyed(
                     // Kept under a key no listing has: the next look takes these and reads on.
                     if recent {
                         entries.extend(taken);
-                        keep(cache, &Kept { key: 0, recheck: i64::MAX, hours, entries });
+                        keep(cache, &Kept { key: 0, recheck, hours, entries });
                     }
                     return None;
                 }

@@ -137,3 +137,35 @@ fn the_listing_sees_when_this_device_wrote_and_keys_the_others() {
     std::fs::write(dir.join("fedcba9876543210.device"), b"y").unwrap();
     assert_ne!(super::key(d.path(), &me, at).unwrap().0, key, "another device's is");
 }
+
+#[test]
+fn damaged_files_read_once_are_not_read_again_at_every_change() {
+    // Damaged copies past a prompt's budget, read whole by a look without one (the helper's); then
+    // another device writes its file: a prompt's look reads that file alone, within its budget.
+    let (d, c) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let cache = Cache::new(c.path().to_path_buf());
+    let me = Identity { id: "0123456789abcdef".into(), name: "desk".into(), machine: 1, host: 0 };
+    let w = crate::ground::time::wall_ms() + 10_000;
+    let put = |calls: u64| {
+        let tools = vec![super::file::ToolUse {
+            provider: crate::ground::provider::Provider::CLAUDE,
+            hours: vec![Hour { start: w / HOUR_MS * HOUR_MS, model: "m".into(), calls, sums: Sums::default() }],
+            readings: Vec::new(),
+        }];
+        let id = "1111111111111111";
+        let f =
+            DeviceFile { id: id.into(), name: id.into(), written_at: w, machine: 2, host: 0, tools, projects: vec![] };
+        let who = Identity { id: id.into(), name: id.into(), machine: 2, host: 0 };
+        write(d.path(), &who, &file::encode(&f)).unwrap();
+    };
+    put(3);
+    for i in 1..=3 {
+        std::fs::write(folder(d.path()).join(format!("2222222222222222-{i}.device")), vec![b'x'; 100_000]).unwrap();
+    }
+    let look = |budget: Option<u64>| {
+        read_keyed(d.path(), &me, (w, w), &cache, true, budget).map(|(s, _, _)| s.devices[0].tools[0].hours[0].calls)
+    };
+    assert_eq!(look(None), Some(3));
+    put(4);
+    assert_eq!(look(Some(50_000)), Some(4), "the damaged ones taken as they were refused");
+}
