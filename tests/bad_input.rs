@@ -64,6 +64,17 @@ fn a_bad_config_line_leaves_the_shells_hooks_in() {
     assert_eq!(o.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&o.stderr).contains("unknown setting `warnat`"), "said at a terminal");
     assert_eq!(run(&["status"]).status.code(), Some(2), "a reading command still stops");
+    // `init`'s own arguments go into the hook: a bad one stops it and is said, the file's aside.
+    for bad in
+        [&["--warn-at=abc"][..], &["--set=bogus_key=1"], &["--timezone=Mars/Base"], &["--set", "timezone=Mars/Base"]]
+    {
+        for host in ["zsh", "claude"] {
+            let o = run(&[&["init", host][..], bad].concat());
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(o.status.code(), Some(2), "{host} {bad:?}");
+            assert!(o.stdout.is_empty() && !err.contains("warnat") && err.starts_with("runway: "), "{bad:?}: {err}");
+        }
+    }
     assert_eq!(stdout(&run(&["--now", HOST_NOW, "prompt"])), "5h ~15% ⚠ 28m · runway: see doctor");
 }
 

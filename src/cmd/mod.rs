@@ -63,9 +63,18 @@ pub fn run(cli: Cli, quiet: bool, host: &str, env: crate::ground::env::Env) -> i
             }
         }
     } else if !problems.is_empty() {
+        let own = match cli.cmd {
+            Cmd::Init { .. } => config::command_line_problems(&cli.given, &env),
+            _ => Vec::new(),
+        };
         let say = || problems.iter().for_each(|p| eprintln!("runway: {}", cfg.style.text(p)));
         match cli.cmd {
             Cmd::Config { .. } | Cmd::Doctor => {}
+            // `init`'s own arguments go into what it installs: a bad one is said, and stops it.
+            Cmd::Init { .. } if !own.is_empty() => {
+                own.iter().for_each(|p| eprintln!("runway: {}", cfg.style.text(p)));
+                return Ok(ExitCode::from(2));
+            }
             // What a shell evaluates as it starts, and what reads no setting, runs whatever the
             // settings say: a typo in config.toml left every new shell without its hook. The prompt
             // it installs shows the marker, and `doctor` the problems.

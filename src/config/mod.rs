@@ -295,6 +295,20 @@ pub fn as_args(g: &Given) -> Vec<String> {
     out
 }
 
+/// The problems of the settings given on the command line itself (`--flag`, `--set`): `init` puts
+/// them into what it installs, so they stop it, where the config file's and the environment's are
+/// the installed prompt's to mark. (Only these problems' labels begin with `--`.)
+pub fn command_line_problems(g: &Given, env: &Env) -> Vec<String> {
+    let (v, _, problems) = values(g, env);
+    let mut out: Vec<String> = problems.into_iter().filter(|p| p.starts_with("--")).collect();
+    let zone_given = g.flags.iter().any(|(k, _)| *k == "timezone")
+        || g.sets.iter().any(|kv| kv.split_once('=').is_some_and(|(k, _)| k.trim() == "timezone"));
+    if zone_given {
+        out.extend(zone_problem(&v.timezone, env));
+    }
+    out
+}
+
 /// A named zone the database does not have (a prompt checks only the name's shape, to keep the database
 /// unread unless a clock time is shown).
 fn zone_problem(name: &str, env: &Env) -> Option<String> {
