@@ -233,3 +233,26 @@ fn a_gemini_session_caught_mid_write_leaves_every_prompt_its_figures() {
     );
     assert_eq!(a, b);
 }
+
+#[test]
+fn a_gemini_session_grown_past_what_is_read_whole_keeps_what_it_said() {
+    // A document is read in one piece, at most 64 MiB: one grown past it is counted as oversized, and
+    // what it said before stands (every call it had was lost). Grown here by trailing spaces, which
+    // leave it the same JSON.
+    let (_, _, folder, fixture, now) = TOOLS[2];
+    let s = with(folder, fixture);
+    let chats = s.home().join(".gemini/tmp/7e8989f71805c3147f6be9b7a71de2a156f8face69f9380beeeb8a777414f21c/chats");
+    let path = chats.join("session-2026-01-15T20-51-f7633853.json");
+    let args = ["--now", now, "--providers", "gemini", "report", "--by", "session", "--json"];
+    let before = json_of(&s.cmd().args(args).output().unwrap());
+    assert!(before["session"].as_array().is_some_and(|r| !r.is_empty()), "{before}");
+    let mut grown = std::fs::read(&path).unwrap();
+    // Grown, then written again (a space more): read at each change, each time too large.
+    for more in [(64 << 20) + 1, 1] {
+        grown.resize(grown.len() + more, b' ');
+        std::fs::write(&path, &grown).unwrap();
+        assert_eq!(json_of(&s.cmd().args(args).output().unwrap()), before);
+    }
+    let doctor = stdout(&s.run(&["doctor"]));
+    assert!(doctor.contains(" 1 oversized lines"), "counted once: {doctor}");
+}

@@ -195,6 +195,12 @@ fn read_file(job: &Job, run: Run, f: &std::fs::File, md: &std::fs::Metadata) -> 
                     x.take(&mut seen);
                 }
             })?;
+            if let (true, Some(p)) = (read.oversized > 0, &job.prev) {
+                // Grown past what is read in one piece: what it said before stands (counted as
+                // oversized, once), where it lost every call it had; read again when it changes.
+                let read = tail::Read { oversized: u64::from(p.oversized == 0), ..read };
+                return Ok(Out { restarted: false, stamp, read, head: 0, found: x.finish(Vec::new()) });
+            }
             if !whole_doc {
                 // What it said before stands. Still being written: its stamp takes a size no file
                 // has, so the next run finds it changed and reads it again (its new mtime keeps it
