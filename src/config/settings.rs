@@ -174,7 +174,11 @@ pub fn unread(vars: impl Iterator<Item = String>, also: &[String]) -> Vec<String
         .map(|v| {
             let v = crate::render::clean::clean(&v).into_owned();
             let upper = v.to_ascii_uppercase();
-            let near = read.iter().map(|r| (strsim::jaro(&upper, r), r)).max_by(|a, b| a.0.total_cmp(&b.0));
+            // Compared without the prefix every name shares, which made any two names look alike
+            // (`RUNWAY_NO_HELPR`: "did you mean RUNWAY_GLYPH_OVER?").
+            let bare = |n: &str| n.strip_prefix("RUNWAY_").unwrap_or(n).to_owned();
+            let near =
+                read.iter().map(|r| (strsim::jaro(&bare(&upper), &bare(r)), r)).max_by(|a, b| a.0.total_cmp(&b.0));
             match near.filter(|(score, _)| *score > 0.8) {
                 Some((_, r)) => format!("{v} is not read (did you mean {r}?)"),
                 None => format!("{v} is not read (see `runway config`)"),
