@@ -83,8 +83,15 @@ fn pending_of(cache: &Cache, h: u64) -> Vec<String> {
         .map(|(n, _)| n)
         .filter(|n| n.starts_with(&prefix) && !n.ends_with(".tmp"))
         .collect();
-    names.sort();
+    // In the order they were written (`<pid>-<ms>`, by the time): of two readings of one moment the
+    // last written is kept, and by their names' text pid 10000 came before 9999.
+    names.sort_by_key(|n| (written_at(n), n.clone()));
     names
+}
+
+/// When a pending file's run wrote it, from its tag (`<pid>-<ms>`); 0 for a name of another shape.
+fn written_at(name: &str) -> u64 {
+    name.rsplit_once('-').and_then(|(_, ms)| ms.parse().ok()).unwrap_or(0)
 }
 
 fn pending_item(h: u64, name: &str) -> Option<Item<'_>> {
@@ -281,6 +288,24 @@ mod tests {
         assert!(all.of(Provider::CODEX, &mine, 100).is_empty());
         let theirs = Readings::load(&c, &root_keys(&[fs::canonicalize(&elsewhere).unwrap()]));
         assert_eq!((theirs.refused, theirs.last_refused.as_str(), theirs.list.len()), (1, "five_hour: bad", 1));
+    }
+
+    #[test]
+    fn pending_files_fold_in_the_order_they_were_written() {
+        // By the time in their tags, not their text: pid 10000's came after pid 9999's, and of two
+        // readings of one moment the later written stands.
+        assert_eq!(written_at("9999-1700000000100"), 1_700_000_000_100);
+        assert_eq!(written_at("odd"), 0);
+        let d = tempfile::tempdir().unwrap();
+        let c = Cache::new(d.path().to_path_buf());
+        let h = hash_of("");
+        for (tag, used) in [("9999-1700000000100", 20.0), ("10000-1700000000500", 10.0)] {
+            let f = RootFile { readings: vec![r(Window::FiveHour, used, 7)], ..RootFile::default() };
+            f.save(&c, Item::ReadingsPending(h, tag)).unwrap();
+        }
+        let mut f = RootFile::default();
+        fold_pending(&c, h, &mut f);
+        assert_eq!(f.readings.iter().map(|x| x.used_percent).collect::<Vec<_>>(), [10.0], "pid 10000's, written last");
     }
 
     #[test]
