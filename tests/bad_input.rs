@@ -99,7 +99,10 @@ fn a_variable_named_like_runways_that_it_does_not_read_is_named() {
     let text = stdout(&o.output().unwrap());
     let said: Vec<&str> = text.lines().filter(|l| l.starts_with("# environment: ")).collect();
     assert_eq!(said.len(), 2, "the knob the sandbox sets is not listed: {said:?}");
-    assert_eq!(said[0], "# environment: RUNWAY_PROMT_BYTES is not read (see `runway config`)", "no knob, no far setting");
+    assert_eq!(
+        said[0], "# environment: RUNWAY_PROMT_BYTES is not read (see `runway config`)",
+        "no knob, no far setting"
+    );
     assert_eq!(said[1], "# environment: RUNWAY_WARNAT is not read (did you mean RUNWAY_WARN_AT?)");
 }
 
@@ -111,6 +114,12 @@ fn config_says_which_folder_an_empty_cache_dir_means() {
     let text = stdout(&o);
     let line = text.lines().find(|l| l.starts_with("cache_dir = ")).unwrap();
     assert_eq!(line, format!("cache_dir = \"\"    # default: {}", xdg.join("runway").display()));
+    // A blank name in the file is the host's too, and said so.
+    let file = s.dir.path().join("config.toml");
+    fs::write(&file, "device_name = \"  \"\n").unwrap();
+    let text = stdout(&s.cmd().env("RUNWAY_CONFIG", &file).arg("config").output().unwrap());
+    let line = text.lines().find(|l| l.starts_with("device_name = ")).unwrap();
+    assert!(line.starts_with("device_name = \"  \"    # config file: the host name, "), "{line}");
     // Given, it is the value shown, and no default is spoken of.
     let line = stdout(&s.run(&["config"])).lines().find(|l| l.starts_with("cache_dir = ")).unwrap().to_owned();
     assert!(line.ends_with("# environment") && line.contains(&s.cache().display().to_string()), "{line}");

@@ -331,7 +331,8 @@ pub fn describe(g: &Given, env: &Env) -> (String, usize) {
         out += &format!("# environment: {v}\n");
     }
     for (s, (_, origin)) in SETTINGS.iter().zip(&from) {
-        let meant = if origin == "default" { unset_means(s.key, env) } else { None };
+        // Empty, from wherever: what it stands for (`device_name = "  "` in the file is the host's).
+        let meant = if v.show(s.key).trim().is_empty() { unset_means(s.key, env) } else { None };
         // A host's name and a path are outside text: cleaned before a terminal.
         let origin = meant.map_or_else(|| origin.clone(), |m| format!("{origin}: {}", crate::render::clean::clean(&m)));
         out += &format!("{} = {:?}    # {origin}\n", s.key, v.show(s.key));
