@@ -211,7 +211,8 @@ fn human_status_and_doctor() {
     let o = s.run(&["--now", NOW, "status"]);
     let text = stdout(&o);
     assert!(text.contains("20 calls · 1.92M tokens · $1.54"), "{text}");
-    assert!(text.contains("465 calls · 44.91M tokens · $34.00"), "{text}");
+    // The last 7 days by the gauge's name for them (it was `week` beside a gauge's `7 days`).
+    assert!(text.contains("\n  7 days    465 calls · 44.91M tokens · $34.00"), "{text}");
     assert!(
         text.contains(
             "$1.54 so far; no limit known yet (2 finished 5-hour blocks of ten calls or more; 10 such blocks are needed"

@@ -59,7 +59,10 @@ fn two_devices_meet_in_a_folder() {
     );
     // The window is the account's; the block and the week under it are this device's, and say so.
     let a_text = stdout(&a.cmd().args(["--now", NOW, "status"]).output().unwrap());
-    let week = a_text.lines().find(|l| l.trim_start().starts_with("week") || l.trim_start().starts_with("window"));
+    let week = a_text.lines().find(|l| {
+        let l = l.trim_start();
+        (l.starts_with("7 days") && l.contains(" calls")) || l.starts_with("window")
+    });
     assert!(week.is_some_and(|l| l.ends_with("on this device")), "{a_text}");
     let block = a_text.lines().find(|l| l.trim_start().starts_with("block"));
     assert!(block.is_some_and(|l| l.ends_with("on this device, its own block")), "{a_text}");

@@ -266,7 +266,8 @@ pub fn human(r: &Runway, used: &[Attribution], style: &Style, shared: bool) -> S
         Some(a) => {
             out += &format!("  {:<9} {} in its first {}{here}\n", "window", totals(&a.total), duration(r.now - a.from))
         }
-        None => out += &format!("  {:<9} {}{here}\n", "week", totals(&r.week)),
+        // The gauge's own name for the same span: `week` beside `7 days` read as two things.
+        None => out += &format!("  {:<9} {}{here}\n", window_name(Window::SevenDay), totals(&r.week)),
     }
     out += &by(Window::SevenDay);
     for g in r.others() {
