@@ -33,21 +33,21 @@ pub fn resolve(mut devices: Vec<DeviceFile>, own: Option<&DeviceFile>) -> (Vec<D
     let originals = devices.clone();
     let (mut kept, mut ignored) = (Vec::with_capacity(devices.len()), Vec::new());
     for (i, mut older) in devices.into_iter().enumerate() {
-        let mut whole = false;
+        // The newer file that showed the older's last hours as its own work: whose the older is.
+        let mut by: Option<&DeviceFile> = None;
         for newer in own.into_iter().chain(&originals[..i]) {
-            if kin(&older, newer) {
-                whole |= cut(&mut older, newer);
+            if kin(&older, newer) && cut(&mut older, newer) {
+                by = by.or(Some(newer));
             }
         }
-        if !whole {
+        let Some(by) = by else {
             kept.push(older);
             continue;
-        }
-        let why = match own {
-            Some(o) if o.machine != older.machine && kin(&older, o) => "this device under another cache directory",
-            _ => "this device under an id its cache had before",
         };
-        ignored.push((format!("{}.device", older.id), why.into()));
+        // This device, or another (a machine whose cache was made anew is said by its own name).
+        let who = if own.is_some_and(|o| std::ptr::eq(o, by)) { "this device".to_owned() } else { by.name.clone() };
+        let how = if by.machine != older.machine { "another cache directory" } else { "an id its cache had before" };
+        ignored.push((format!("{}.device", older.id), format!("{who} under {how}")));
     }
     (kept, ignored)
 }
@@ -179,7 +179,8 @@ mod tests {
         let new = file("b0", 7, 12 * HOUR_MS, &[(1, 5), (2, 3), (9, 7), (12, 6)]);
         let (kept, ignored) = resolve_all(vec![old, new.clone()]);
         assert_eq!(kept, vec![new]);
-        assert_eq!(ignored, vec![("a0.device".into(), "this device under an id its cache had before".into())]);
+        // Seen from another machine: named by the device's own name (it said "this device").
+        assert_eq!(ignored, vec![("a0.device".into(), "laptop under an id its cache had before".into())]);
     }
 
     #[test]
@@ -215,8 +216,9 @@ mod tests {
         let left = resolve(vec![clone], Some(&own)).0;
         assert_eq!(left.iter().map(hours).collect::<Vec<_>>(), vec![vec![(12, 9), (13, 4)]]);
         // Of the same mark (an id its cache had before, or a clone sharing its cache path): the same.
-        let (old, _) = resolve(vec![file("g0", 7, 13 * HOUR_MS, &[(1, 5), (2, 3), (12, 6)])], Some(&own));
+        let (old, why) = resolve(vec![file("g0", 7, 13 * HOUR_MS, &[(1, 5), (2, 3), (12, 6)])], Some(&own));
         assert!(old.is_empty());
+        assert_eq!(why, vec![("g0.device".into(), "this device under an id its cache had before".into())]);
     }
 
     #[test]
