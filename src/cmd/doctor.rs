@@ -100,7 +100,8 @@ fn report(eng: &App, problems: &[String]) -> String {
     let size: u64 = cache.list(Some(Item::Db(db.id))).iter().map(|(_, m)| m.len()).sum();
     let age = if st.written_at > 0 { format!("{} ago", ago(eng.cfg.wall_ms - st.written_at)) } else { "never".into() };
     let _ = writeln!(o, "  size      {}, last written {age}", human_bytes(size));
-    let _ = writeln!(o, "  pending   {} records since the last compaction", st.delta.len());
+    let n = st.delta.len();
+    let _ = writeln!(o, "  pending   {n} record{} since the last compaction", if n == 1 { "" } else { "s" });
     let rescan = match st.last_sweep {
         0 => "never".to_owned(),
         t => format!("{} ago", ago(eng.cfg.wall_ms - t)),
