@@ -231,6 +231,10 @@ impl App {
                 .filter(|r| r.provider == p && r.observed_at <= now)
                 .map(|r| (r.clone(), "transcript")),
         );
+        // The other devices' (their files carry their newest readings): the gauge may stand on one,
+        // and the list named only this device's, an older figure beside it.
+        let theirs = self.elsewhere.iter().filter(|e| e.provider == p).flat_map(|e| e.readings.iter());
+        all.extend(theirs.filter(|r| r.observed_at <= now).map(|r| (r.clone(), "another device")));
         all.retain(|(r, _)| r.resets_at > now);
         all.sort_by(|a, b| {
             (a.0.window as u8, &a.0.bucket)

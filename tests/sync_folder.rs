@@ -48,6 +48,11 @@ fn two_devices_meet_in_a_folder() {
     let laptop = &devices[1]["windows"]["claude"]["five_hour"];
     assert!(laptop["entries"].as_u64().unwrap() > 0, "{laptop}");
     assert_eq!(b.prompt(NOW), "5h 23% ↻1h40m", "B's prompt shows A's reading");
+    // And says where it came from, in the list of what the service reported.
+    let from = v["claude"]["limits"].as_array().unwrap().iter().find(|l| l["window"] == "five_hour").unwrap().clone();
+    assert_eq!((from["used_percent"].as_f64(), from["reported_by"].as_str()), (Some(23.4), Some("another device")));
+    let text = stdout(&b.cmd().args(["--now", NOW, "status"]).output().unwrap());
+    assert!(text.contains("reported  5h 23% (another device, "), "{text}");
     // None of it is B's: coverage is what this machine's calls explain (with a limit that converts
     // them, B's none explain 0%; A's, counted in, made it all of it).
     let limited = json_of(&b.cmd().args(["--now", NOW, "--limit-cost", "10", "status", "--json"]).output().unwrap());
