@@ -11,7 +11,6 @@ use crate::forecast::{self, Runway};
 use crate::ground::evidence::Reading;
 use crate::ground::hash::Hasher;
 use crate::ground::provider::Provider;
-use crate::ground::time::{DAY_MS, HOUR_MS};
 use crate::ledger::Ledger;
 use crate::provider::origin::Origin;
 use crate::read::sources::{self, Root};
@@ -21,6 +20,8 @@ use crate::store::{memo, usage_file};
 use crate::sync::elsewhere::{self, Elsewhere};
 use crate::sync::folder::{self, Seen};
 use crate::sync::identity::{self, Identity};
+
+mod open_sessions;
 
 pub struct App {
     pub cfg: Config,
@@ -42,28 +43,6 @@ pub struct App {
     pace: Pace,
     /// What the forecast worked out before (`store::memo`), read once when first asked.
     memo: std::cell::OnceCell<memo::Memo>,
-}
-
-/// How many of a tool's files written in the last hour a prompt looks at for a session still open
-/// (the newest); `status` and the rest look at every one. Eight: more sessions than a person keeps
-/// open at once, and eight tail reads cost a prompt 0.16 to 0.38 ms (`benches/bench.sh`, every
-/// fixture file fresh), where a history copied in cost one of every file.
-const OPEN_FILES: usize = 8;
-
-/// Whether the file at `path` ends in a session still open as of `now`, its last call after `since`
-/// (see `Spec::awaiting`): its last 64 KiB, and its last MiB when those hold neither a call nor an
-/// end (a large tool result after the last call).
-fn ends_open(path: &std::path::Path, awaits: crate::provider::spec::Awaits, now: i64, since: i64) -> bool {
-    for n in [64u64 << 10, 1 << 20] {
-        let Ok(tail) = crate::ground::files::read_tail(path, n) else { return false };
-        if let Some((open, at)) = awaits(&tail, now) {
-            return open && at > since;
-        }
-        if (tail.len() as u64) < n {
-            return false;
-        }
-    }
-    false
 }
 
 /// A first full read of a large history takes seconds: said once, to a person at a terminal.
@@ -351,50 +330,9 @@ impl App {
         self.roots.iter().filter(move |r| r.provider == p)
     }
 
-    /// Files of `p` written in the last week whose last calls wait for an input side the tool
-    /// writes later (see `Spec::awaiting`): their tails are read (`ends_open`; `status` only).
-    pub fn awaiting(&self, p: Provider) -> usize {
-        self.open_since(p, self.cfg.now - 7 * DAY_MS)
-    }
-
-    /// `awaiting`, of the files written since `since` (a report's range).
-    pub fn open_since(&self, p: Provider, since: i64) -> usize {
-        let Some(awaits) = p.spec().awaiting else { return 0 };
-        // A file last written before the range holds no call in it.
-        let files = self.written_since(p, since);
-        files.filter(|f| ends_open(crate::ground::platform::path_of(&f.path), awaits, self.cfg.now, since)).count()
-    }
-
-    /// The files of `p` last written after `t` (ms), as the cache last saw them.
-    fn written_since(&self, p: Provider, t: i64) -> impl Iterator<Item = &crate::read::table::FileEntry> {
-        let t_ns = i128::from(t) * 1_000_000;
-        self.run.db.state.files.iter().filter(move |f| f.provider == p && i128::from(f.mtime_ns) > t_ns)
-    }
-
     /// What the forecast worked out before, read once a run.
     fn memo(&self) -> &memo::Memo {
         self.memo.get_or_init(|| memo::load(&self.cfg.cache, self.run.db.id))
-    }
-
-    /// Whether a session of `p` written to in the last hour is still open, its calls waiting for what
-    /// the tool writes at its end (see `Spec::awaiting`): a tail read of each file written since, so
-    /// that a prompt can mark its figures a floor. A session left open longer ago (stopped without an
-    /// end) is `status`'s to count, not a prompt's to mark for a week. The hour is the forecast's,
-    /// by the session's own last event: a replay marks what a prompt then would have (by the files'
-    /// times it marked a session three days after its last event, the files being copied since).
-    pub fn session_open(&self, p: Provider) -> bool {
-        let Some(awaits) = p.spec().awaiting else { return false };
-        // Only a file written in that hour or after can hold an event of it.
-        let mut files: Vec<_> = self.written_since(p, self.cfg.now.min(self.cfg.wall_ms) - HOUR_MS).collect();
-        // The newest first, and no more than a prompt's few: a history copied in (every file new)
-        // would cost a tail read of each at every prompt for an hour.
-        files.sort_by_key(|f| std::cmp::Reverse(f.mtime_ns));
-        let few = if self.pace == Pace::Prompt { OPEN_FILES } else { usize::MAX };
-        let since = self.cfg.now - HOUR_MS;
-        files
-            .iter()
-            .take(few)
-            .any(|f| ends_open(crate::ground::platform::path_of(&f.path), awaits, self.cfg.now, since))
     }
 
     pub fn has_files(&self, p: Provider) -> bool {
