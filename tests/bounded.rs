@@ -183,26 +183,33 @@ fn an_opencode_database_made_to_hold_a_reader_holds_no_prompt() {
     }
 }
 
+/// The sync folder's moment: device A's reading and file, then `mib` MiB of conflict copies of it
+/// (and the file itself): device B, in that folder, reads them.
+const SYNC_NOW: &str = "2026-02-12T21:30:00Z";
+
+fn copies_past(shared: &std::path::Path, mib: u64) -> common::devices::Device {
+    let (a, b) = (common::devices::Device::claude(shared), common::devices::Device::codex(shared));
+    a.reading(SYNC_NOW);
+    a.status(SYNC_NOW);
+    let good = std::fs::read(a.file()).unwrap();
+    let name = a.file().file_name().unwrap().to_string_lossy().into_owned();
+    let id = name.trim_end_matches(".device");
+    for i in 0..MIB / good.len() as u64 * mib {
+        std::fs::write(shared.join("runway").join(format!("{id}.sync-conflict-{i:05}.device")), &good).unwrap();
+    }
+    b
+}
+
 #[test]
 fn a_prompt_reads_a_budgets_worth_of_the_other_devices_files() {
     // Another device's file and its conflict copies past a MiB together (50 files of a MiB held
     // every prompt 0.7 s): a prompt reads a MiB of them, keeps what it read, and shows nothing rather
     // than a total without them; the next prompts read on from there (the helper would, at once).
     let shared = tempfile::tempdir().unwrap();
-    let (a, b) = (common::devices::Device::claude(shared.path()), common::devices::Device::codex(shared.path()));
-    let now = "2026-02-12T21:30:00Z";
-    a.reading(now);
-    a.status(now);
-    let good = std::fs::read(a.file()).unwrap();
-    let name = a.file().file_name().unwrap().to_string_lossy().into_owned();
-    let id = name.trim_end_matches(".device");
-    let copies = MIB / good.len() as u64 * 3;
-    for i in 0..copies {
-        std::fs::write(shared.path().join("runway").join(format!("{id}.sync-conflict-{i:05}.device")), &good).unwrap();
-    }
+    let b = copies_past(shared.path(), 3);
     let mut shown = Vec::new();
     while shown.last().is_none_or(String::is_empty) && shown.len() < 10 {
-        shown.push(b.prompt(now));
+        shown.push(b.prompt(SYNC_NOW));
     }
     // Three MiB and a file: three prompts read a MiB each, the fourth the rest.
     assert_eq!(shown, ["", "", "", "5h 23% ↻1h40m"]);
@@ -214,21 +221,12 @@ fn the_helper_reads_the_sync_folder_a_hooks_arguments_name() {
     // alone: the helper the prompt starts for the folder's rest must be given it too (it was not, and
     // every prompt stayed blank).
     let shared = tempfile::tempdir().unwrap();
-    let (a, b) = (common::devices::Device::claude(shared.path()), common::devices::Device::codex(shared.path()));
-    let now = "2026-02-12T21:30:00Z";
-    a.reading(now);
-    a.status(now);
-    let good = std::fs::read(a.file()).unwrap();
-    let name = a.file().file_name().unwrap().to_string_lossy().into_owned();
-    let id = name.trim_end_matches(".device");
-    for i in 0..MIB / good.len() as u64 * 2 {
-        std::fs::write(shared.path().join("runway").join(format!("{id}.sync-conflict-{i:05}.device")), &good).unwrap();
-    }
+    let b = copies_past(shared.path(), 2);
     let sync = format!("sync_dir={}", shared.path().display());
     let prompt = || {
         let mut c = b.cmd();
         c.env_remove("RUNWAY_SYNC_DIR").env_remove("RUNWAY_NO_HELPER");
-        stdout(&c.args(["--now", now, "--color", "never", "prompt", "--set", &sync]).output().unwrap())
+        stdout(&c.args(["--now", SYNC_NOW, "--color", "never", "prompt", "--set", &sync]).output().unwrap())
     };
     // Two MiB and a file: prompts alone would show it at the third.
     assert_eq!(prompt(), "", "a MiB read, the rest the helper's");
