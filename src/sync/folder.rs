@@ -24,6 +24,9 @@ use crate::ground::hash::Hasher;
 use crate::ground::platform;
 use crate::ground::time::{DAY_MS, HOUR_MS};
 
+/// Why a file is left out when it could not be opened or read (not for what it holds).
+const UNREADABLE: &str = "unreadable: ";
+
 /// runway's folder inside the sync folder.
 pub const SUBDIR: &str = "runway";
 /// What a prompt needs of the other devices: their last eight days (a week's window and the day
@@ -179,7 +182,7 @@ fn listing(dir: &Path, me: &Identity, (now, wall): (i64, i64)) -> Option<Listing
             Ok(md) if md.is_file() && md.len() <= MAX_BYTES => names.push((name, md)),
             Ok(md) if md.is_file() => ignored.push((name, format!("larger than {} KiB", MAX_BYTES >> 10))),
             Ok(md) => ignored.push((name, format!("{}, not a file", platform::kind(&md)))),
-            Err(e) => ignored.push((name, format!("unreadable: {e}"))),
+            Err(e) => ignored.push((name, format!("{UNREADABLE}{e}"))),
         }
     }
     names.sort_by(|a, b| a.0.cmp(&b.0));
@@ -240,8 +243,12 @@ pub fn read_keyed(
             // Refused files are taken too until the earliest of those times (one that is not
             // refused for its time stays so while its stat does): damaged copies past a prompt's
             // budget were read again at every look, and blanked the prompt after every change.
+            // (A file that could not be opened is looked at again: a sync tool or a scanner may hold
+            // it for a moment, with its stat as it was.)
+            let by_content =
+                |e: &Entry| e.held.as_ref().is_ok() || e.held.as_ref().is_err_and(|w| !w.starts_with(UNREADABLE));
             let (mut taken, mut recheck) = match earlier.filter(|k| k.hours == hours) {
-                Some(k) if wall < k.recheck => (k.entries, k.recheck),
+                Some(k) if wall < k.recheck => (k.entries.into_iter().filter(by_content).collect(), k.recheck),
                 Some(k) => (k.entries.into_iter().filter(|e| e.held.is_ok()).collect(), i64::MAX),
                 None => (Vec::new(), i64::MAX),
             };
@@ -264,7 +271,7 @@ pub fn read_keyed(
                     return None;
                 }
                 let held =
-                    read_bounded(&dir.join(n), MAX_BYTES).map_err(|e| format!("unreadable: {e}")).and_then(|b| {
+                    read_bounded(&dir.join(n), MAX_BYTES).map_err(|e| format!("{UNREADABLE}{e}")).and_then(|b| {
                         file::decode(&b, wall).map_err(|r: Refused| {
                             recheck = recheck.min(r.taken_from());
                             r.words()

@@ -169,3 +169,30 @@ fn damaged_files_read_once_are_not_read_again_at_every_change() {
     put(4);
     assert_eq!(look(Some(50_000)), Some(4), "the damaged ones taken as they were refused");
 }
+
+#[test]
+fn a_file_that_could_not_be_opened_is_looked_at_again() {
+    // Held for a moment (a sync tool, a scanner) with its stat as it was: refused for that, it is not
+    // taken as refused at the next look, as a file refused for what it holds is.
+    let (d, c) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let cache = Cache::new(c.path().to_path_buf());
+    let me = Identity { id: "0123456789abcdef".into(), name: "desk".into(), machine: 1, host: 0 };
+    let w = crate::ground::time::wall_ms() + 10_000;
+    let tools = vec![super::file::ToolUse {
+        provider: crate::ground::provider::Provider::CLAUDE,
+        hours: vec![Hour { start: w / HOUR_MS * HOUR_MS, model: "m".into(), calls: 3, sums: Sums::default() }],
+        readings: Vec::new(),
+    }];
+    let id = "1111111111111111";
+    let f = DeviceFile { id: id.into(), name: id.into(), written_at: w, machine: 2, host: 0, tools, projects: vec![] };
+    write(d.path(), &Identity { id: id.into(), name: id.into(), machine: 2, host: 0 }, &file::encode(&f)).unwrap();
+    let look = || read(d.path(), &me, (w, w), &cache, true).devices.len();
+    assert_eq!(look(), 1);
+    // The copy says it could not be opened, under a key no listing has (as another file's change
+    // would leave it): the next look opens it.
+    let mut k = kept(&cache).unwrap();
+    k.entries[0].held = Err(format!("{UNREADABLE}held by another process"));
+    k.key = 0;
+    keep(&cache, &k);
+    assert_eq!(look(), 1);
+}
