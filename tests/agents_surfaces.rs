@@ -246,11 +246,19 @@ fn a_gemini_session_grown_past_what_is_read_whole_keeps_what_it_said() {
     let args = ["--now", now, "--providers", "gemini", "report", "--by", "session", "--json"];
     let before = json_of(&s.cmd().args(args).output().unwrap());
     assert!(before["session"].as_array().is_some_and(|r| !r.is_empty()), "{before}");
+    let prompt = || {
+        let o = s.cmd().env("RUNWAY_NO_HELPER", "1").args(["--now", now, "--color", "never", "prompt"]).output();
+        stdout(&o.unwrap())
+    };
+    let shown = prompt();
+    assert!(shown.contains('$'), "{shown}");
     let mut grown = std::fs::read(&path).unwrap();
-    // Grown, then written again (a space more): read at each change, each time too large.
+    // Grown, then written again (a space more): read at each change, each time too large. A prompt
+    // sees that from its size (it left it to the helper, and was blank after each change).
     for more in [(64 << 20) + 1, 1] {
         grown.resize(grown.len() + more, b' ');
         std::fs::write(&path, &grown).unwrap();
+        assert_eq!(prompt(), shown);
         assert_eq!(json_of(&s.cmd().args(args).output().unwrap()), before);
     }
     let doctor = stdout(&s.run(&["doctor"]));

@@ -153,7 +153,9 @@ fn read_file(job: &Job, run: Run, f: &std::fs::File, md: &std::fs::Metadata) -> 
     // Out of budget before it began (or a document larger than what is left of it): noted as not
     // read to its end, read by a later run.
     let too_big = match shape {
-        Shape::Whole(_) => md.len() > job.limit && job.limit < MAX_DOCUMENT,
+        // (One past what is ever read in one piece is oversized for every run: `whole` says so from
+        // its size, and a prompt that left it to the helper was blank after each change of it.)
+        Shape::Whole(_) => md.len() > job.limit && job.limit < MAX_DOCUMENT && md.len() <= MAX_DOCUMENT,
         // A database read from its start is read whole: by a run with the room for it.
         Shape::Database(_) => aux.is_empty() && stamp.size > job.limit,
         Shape::Lines(_) => false,
