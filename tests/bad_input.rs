@@ -236,6 +236,11 @@ fn a_mistyped_flag_in_a_prompt_shows_a_marker_and_doctor_names_it_first() {
     assert!(
         stdout(&s.run(&["doctor"])).contains("statusline --color never --limt-cost 40`: `--limt-cost` `40` left out")
     );
+    // The helper a prompt starts, with the prompt's settings: their problems are the prompt's, not
+    // kept again under `catch-up` (where they outlived the prompt's mend).
+    assert_quiet(&s.run(&["catch-up", "--left", "--warn-at=abc"]));
+    let doctor = stdout(&s.run(&["doctor"]));
+    assert!(!doctor.contains("seen by `catch-up`"), "{doctor}");
     // Fixed in tmux: the shell's problem stays, tmux's goes.
     assert_quiet(&s.run(&["prompt", "--shell", "tmux", "--limit-cost", "40"]));
     let doctor = stdout(&s.run(&["doctor"]));

@@ -55,9 +55,12 @@ pub fn run(cli: Cli, quiet: bool, host: &str, env: crate::ground::env::Env) -> i
     };
     let (cfg, problems) = config::resolve(&cli.given, &env, audience);
     log::init(cfg.cache.clone());
+    // The helper a prompt started runs with the prompt's settings: their problems are the prompt's,
+    // kept under its host; under `catch-up` they outlived the prompt's mend.
+    let started_by_a_prompt = matches!(cli.cmd, Cmd::CatchUp { left: true });
     if quiet {
         // On the prompt only as a marker: the problems at the top of `doctor`, and in the log once.
-        if problems::remember(&cfg.cache, host, &problems, cfg.wall_ms) {
+        if !started_by_a_prompt && problems::remember(&cfg.cache, host, &problems, cfg.wall_ms) {
             for p in &problems {
                 log::warn(p);
             }
