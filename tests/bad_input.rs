@@ -64,6 +64,9 @@ fn a_bad_config_line_leaves_the_shells_hooks_in() {
     assert_eq!(o.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&o.stderr).contains("unknown setting `warnat`"), "said at a terminal");
     assert_eq!(run(&["status"]).status.code(), Some(2), "a reading command still stops");
+    // An empty `--timezone` is the system's zone: a bad `TZ` is the environment's, not init's own.
+    let o = s.cmd().env("RUNWAY_CONFIG", &file).env("TZ", "Bogus/Zone").args(["init", "zsh", "--timezone="]).output();
+    assert_eq!(o.unwrap().status.code(), Some(0));
     // `init`'s own arguments go into the hook: a bad one stops it and is said, the file's aside.
     for bad in
         [&["--warn-at=abc"][..], &["--set=bogus_key=1"], &["--timezone=Mars/Base"], &["--set", "timezone=Mars/Base"]]

@@ -301,8 +301,11 @@ pub fn as_args(g: &Given) -> Vec<String> {
 pub fn command_line_problems(g: &Given, env: &Env) -> Vec<String> {
     let (v, _, problems) = values(g, env);
     let mut out: Vec<String> = problems.into_iter().filter(|p| p.starts_with("--")).collect();
-    let zone_given = g.flags.iter().any(|(k, _)| *k == "timezone")
-        || g.sets.iter().any(|kv| kv.split_once('=').is_some_and(|(k, _)| k.trim() == "timezone"));
+    // A name given (an empty one is the system's zone, the environment's `TZ`, not this line's).
+    let zone_given = g.flags.iter().any(|(k, v)| *k == "timezone" && !v.trim().is_empty())
+        || g.sets
+            .iter()
+            .any(|kv| kv.split_once('=').is_some_and(|(k, v)| k.trim() == "timezone" && !v.trim().is_empty()));
     if zone_given {
         out.extend(zone_problem(&v.timezone, env));
     }
