@@ -87,6 +87,31 @@ fn with_rate_limits_the_service_is_the_truth() {
 }
 
 #[test]
+fn while_history_is_read_the_service_figures_stand_alone() {
+    // A budget of one byte and no helper: the history is never read to its end, and the line has the
+    // session's fields and the service's figures alone. A payload without `rate_limits` (a session's
+    // first turns) shows those kept from the one before, while fresh; none, with no gauge at all.
+    let s = Sandbox::claude_fixture();
+    let slow = [("RUNWAY_PROMPT_BYTES", "1"), ("RUNWAY_NO_HELPER", "1")];
+    let with = payload(&s, Some(limits(23.4, NOW_S + 6000, 41.2, NOW_S + 3 * 86400 + 3600)));
+    assert_eq!(
+        plain(&feed(&s, with.to_string().as_bytes(), &slow)),
+        "Opus 4.6 · ctx 32% · $1.84 · 5h 23% ↻1h40m · 7d 41% ↻3d01h\n"
+    );
+    let without = payload(&s, None);
+    assert_eq!(
+        plain(&feed(&s, without.to_string().as_bytes(), &slow)),
+        "Opus 4.6 · ctx 32% · $1.84 · 5h 23% ↻1h40m · 7d 41% ↻3d01h\n"
+    );
+    // Past `server_fresh_mins` (30) the kept ones are no figure of now.
+    let o = output_with_input(
+        s.cmd().envs(slow).args(["--now", "2026-02-12T22:01:00Z", "statusline"]),
+        without.to_string().as_bytes(),
+    );
+    assert!(!plain(&o).contains("5h"), "{}", plain(&o));
+}
+
+#[test]
 fn without_rate_limits_the_estimate_is_marked() {
     let s = Sandbox::claude_fixture();
     let o = feed(&s, payload(&s, None).to_string().as_bytes(), &[]);

@@ -49,15 +49,17 @@ pub fn run(cfg: Config, stdin: Option<&[u8]>, then: Option<&str>, troubled: bool
         others.push(app.runway(p).map_err(io::Error::other)?);
     }
     // Until every file is read to its end the totals are partial: the session's own fields, and the
-    // payload's readings as the service gave them (its figures as of now, whatever is read yet).
+    // service's figures as it gave them, whatever is read yet: the payload's, or the newest fresh one
+    // kept (a payload without `rate_limits`, a session's first turns, showed no gauge at all).
     if app.run.info.behind {
         for r in std::iter::once(&mut claude).chain(others.iter_mut()) {
             r.gauges.clear();
         }
-        let now = app.cfg.now;
-        let mut reported: Vec<&Reading> = p.readings.iter().filter(|r| r.main() && r.resets_at > now).collect();
+        let (now, fresh) = (app.cfg.now, app.cfg.forecast.trust.fresh_ms);
+        let mut reported: Vec<Reading> = app.limits(Provider::CLAUDE).into_iter().map(|(r, _)| r).collect();
+        reported.retain(|r| r.main() && r.resets_at > now && now - r.observed_at <= fresh);
         reported.sort_by_key(|r| r.window as u8);
-        claude.gauges = reported.into_iter().map(Gauge::reported).collect();
+        claude.gauges = reported.iter().map(Gauge::reported).collect();
     }
     let (context, context_tokens) = context(&p, app.cfg.now).unzip();
     // The session's context past its health thresholds: said once (tmux, desktop).
