@@ -4,6 +4,7 @@
 pub mod codex;
 pub mod devices;
 pub mod host;
+pub mod statusline;
 pub mod syncthing;
 
 use std::path::{Path, PathBuf};
