@@ -2,7 +2,7 @@
 //! for Pro/Max subscribers after the first response, `rate_limits`. Read tolerantly: at most 1 MiB,
 //! never from a terminal, never waiting long; anything missing, null or of another type is absent.
 
-use std::io::{IsTerminal, Read};
+use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -79,13 +79,16 @@ pub fn read_stdin() -> Option<Vec<u8>> {
     }
     let (tx, rx) = mpsc::channel::<std::io::Result<Vec<u8>>>();
     std::thread::spawn(move || {
+        // Through stdin's own buffer, which is never zeroed: a chunk of 64 KiB made zeroed for each
+        // status line touched 16 pages for a payload of two or three KiB (15 of its 221 page faults).
         let mut stdin = std::io::stdin().lock();
-        let mut chunk = vec![0u8; 64 << 10];
         loop {
-            match stdin.read(&mut chunk) {
-                Ok(n) => {
+            match stdin.fill_buf() {
+                Ok(bytes) => {
+                    let (chunk, n) = (bytes.to_vec(), bytes.len());
+                    stdin.consume(n);
                     // An empty chunk is the end.
-                    if tx.send(Ok(chunk[..n].to_vec())).is_err() || n == 0 {
+                    if tx.send(Ok(chunk)).is_err() || n == 0 {
                         return;
                     }
                 }
