@@ -1,6 +1,7 @@
-//! Two devices through a plain shared folder (what a cloud drive or a network share amounts to), and
-//! what sync tools leave in such a folder. Device A reads the real Claude Code fixture, device B the
-//! real Codex CLI one; figures are checked against the independent counts of each history.
+//! Two devices through a plain shared folder (what a cloud drive or a network share amounts to):
+//! what each reads of the other, and how the devices add up. Device A reads the real Claude Code
+//! fixture, device B the real Codex CLI one; figures are checked against the independent counts of
+//! each history. What sync tools leave in the folder is `sync_folder_left.rs`.
 // These drive the Linux binary through Unix shells and files; the Windows binary is tested from
 // Linux too, under Wine (windows.rs).
 #![cfg(unix)]
@@ -121,76 +122,6 @@ fn two_devices_meet_in_a_folder() {
     let text = stdout(&b.cmd().args(["--now", CODEX_NOW, "report"]).output().unwrap());
     let said = format!("(this device's use alone: 1 other device in the sync folder spent ${:.2} in this range;", l.5);
     assert!(text.contains(&said), "{text}");
-}
-
-#[test]
-fn what_sync_tools_leave_in_the_folder() {
-    let shared = tempfile::tempdir().unwrap();
-    let (a, b) = (Device::claude(shared.path()), Device::codex(shared.path()));
-    a.reading(NOW);
-    a.status(NOW);
-    let good = std::fs::read(a.file()).unwrap();
-    let name = a.file().file_name().unwrap().to_string_lossy().into_owned();
-    let id = name.trim_end_matches(".device").to_owned();
-    let dir = shared.path().join("runway");
-    let before = b.status(NOW);
-    // A conflict copy of A's file, as Syncthing and Dropbox name them, holding the same figures: A
-    // counts once.
-    std::fs::write(dir.join(format!("{id}.sync-conflict-20260212-213000-ABCDEFG.device")), &good).unwrap();
-    std::fs::write(dir.join(format!("{id} (laptop's conflicted copy 2026-02-12).device")), &good).unwrap();
-    std::fs::write(dir.join(format!("{id}-1.device")), &good).unwrap();
-    // A sync tool's temporary files, a file still arriving (cut short), one from a newer runway,
-    // garbage, 100 MB, a FIFO, a link out of the folder.
-    std::fs::write(dir.join(format!(".syncthing.{id}.device.tmp")), &good[..good.len() / 2]).unwrap();
-    std::fs::write(dir.join(format!("~syncthing~{id}.device.tmp")), b"x").unwrap();
-    std::fs::write(dir.join(format!("{}0.device", &id[..15])), &good[..good.len() - 10]).unwrap();
-    let body = String::from_utf8(good.clone()).unwrap();
-    let (_, body) = body.split_once('\n').unwrap();
-    let newer = body.replace("\"runway_device\":1", "\"runway_device\":9").replace(&id, "9999999999999999");
-    std::fs::write(dir.join("9999999999999999.device"), format!("0000000000000000\n{newer}")).unwrap();
-    std::fs::write(dir.join("aaaaaaaaaaaaaaaa.device"), b"\x00\xffgarbage").unwrap();
-    let big = std::fs::File::create(dir.join("bbbbbbbbbbbbbbbb.device")).unwrap();
-    big.set_len(100 << 20).unwrap();
-    mkfifo(&dir.join("cccccccccccccccc.device"));
-    let outside = tempfile::tempdir().unwrap();
-    std::fs::write(outside.path().join("secret"), &good).unwrap();
-    std::os::unix::fs::symlink(outside.path().join("secret"), dir.join("dddddddddddddddd.device")).unwrap();
-    // None of it blocks a prompt, none of it raises a figure.
-    let o = output_within(b.cmd().args(["--now", NOW, "prompt"]), 20);
-    assert_quiet(&o);
-    let after = b.status(NOW);
-    let windows = |v: &Value| {
-        v["devices"].as_array().unwrap().iter().map(|d| (d["name"].clone(), d["windows"].clone())).collect::<Vec<_>>()
-    };
-    assert_eq!(windows(&after), windows(&before), "the same two devices, the same figures");
-    let strip = |mut v: Value| {
-        v.as_object_mut().unwrap().remove("devices");
-        figures(&v)
-    };
-    assert_eq!(strip(after.clone()), strip(before.clone()));
-    // doctor lists each with why.
-    let doctor = stdout(&output_within(b.cmd().args(["--now", NOW, "doctor"]), 30));
-    for why in [
-        "a sync tool's temporary file",
-        "an older copy",
-        "not a device file runway wrote, or cut short, or damaged",
-        "larger than 1024 KiB",
-        "FIFO",
-        "link",
-    ] {
-        assert!(doctor.contains(why), "{why}: {doctor}");
-    }
-    // A clock far ahead on another machine: its file is refused, until the clocks agree.
-    let skewed = String::from_utf8(good).unwrap();
-    let written = skewed.split("\"written_at\":").nth(1).unwrap().split(',').next().unwrap().to_owned();
-    let ahead: i64 = written.parse::<i64>().unwrap() + 3 * 3_600_000;
-    let (_, body) = skewed.split_once('\n').unwrap();
-    let body = body
-        .replace(&format!("\"written_at\":{written}"), &format!("\"written_at\":{ahead}"))
-        .replace(&id, "eeeeeeeeeeeeeeee");
-    std::fs::write(dir.join("eeeeeeeeeeeeeeee.device"), body).unwrap();
-    let doctor = stdout(&output_within(b.cmd().args(["--now", NOW, "doctor"]), 30));
-    assert!(doctor.contains("eeeeeeeeeeeeeeee.device"), "{doctor}");
 }
 
 #[test]
