@@ -181,20 +181,7 @@ fn a_removed_binary_breaks_no_shell() {
 
 /// The widest line of `text`, in columns (colour sequences take none).
 fn widest(text: &str) -> usize {
-    let plain = |l: &str| {
-        let mut n = 0;
-        let mut esc = false;
-        for c in l.chars() {
-            match (esc, c) {
-                (false, '\x1b') => esc = true,
-                (true, 'm') => esc = false,
-                (true, _) => {}
-                (false, _) => n += 1,
-            }
-        }
-        n
-    };
-    text.lines().map(plain).max().unwrap_or(0)
+    text.lines().map(|l| uncoloured(l).chars().count()).max().unwrap_or(0)
 }
 
 #[test]

@@ -218,6 +218,21 @@ pub fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
 }
 
+/// `text` without its colour sequences (`ESC [ … m`): what a person reads.
+pub fn uncoloured(text: &str) -> String {
+    let mut out = String::new();
+    let mut esc = false;
+    for c in text.chars() {
+        match (esc, c) {
+            (false, '\x1b') => esc = true,
+            (true, 'm') => esc = false,
+            (true, _) => {}
+            (false, c) => out.push(c),
+        }
+    }
+    out
+}
+
 pub fn append(path: &Path, bytes: &[u8]) {
     use std::io::Write;
     let mut f = std::fs::OpenOptions::new().append(true).open(path).unwrap();

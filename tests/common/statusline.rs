@@ -26,17 +26,5 @@ pub fn feed(s: &Sandbox, stdin: &[u8], extra: &[(&str, &str)]) -> Output {
 }
 
 pub fn plain(o: &Output) -> String {
-    // Colours stripped: what a person reads.
-    let s = stdout(o);
-    let mut out = String::new();
-    let mut esc = false;
-    for c in s.chars() {
-        match (esc, c) {
-            (false, '\x1b') => esc = true,
-            (true, 'm') => esc = false,
-            (true, _) => {}
-            (false, c) => out.push(c),
-        }
-    }
-    out
+    uncoloured(&stdout(o))
 }
