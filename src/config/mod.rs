@@ -90,16 +90,17 @@ pub struct Sync {
 /// The environment runway reads: its own settings' variables, every provider's, and the base list
 /// (`ground::env::BASE`). Read here once; everything below takes it as a value.
 pub fn environment() -> Env {
-    let names = read_names();
+    let names = own_names();
     let names: Vec<&str> = names.iter().map(String::as_str).chain(knobs::NAMES.iter().copied()).collect();
+    // (`capture` adds the base list itself: once, at every prompt.)
     Env::capture(&names)
 }
 
-/// The variables runway reads, its test knobs aside: the settings', every provider's, the base list.
-fn read_names() -> Vec<String> {
+/// The variables runway reads besides the base list and its test knobs: the settings', every
+/// provider's.
+fn own_names() -> Vec<String> {
     let mut names: Vec<String> = SETTINGS.iter().map(|s| s.env()).collect();
     names.extend(Provider::ALL.iter().flat_map(|p| p.spec().env.iter().map(|n| (*n).to_owned())));
-    names.extend(crate::ground::env::BASE.iter().map(|n| (*n).to_owned()));
     names
 }
 
@@ -108,7 +109,9 @@ fn read_names() -> Vec<String> {
 pub fn unread() -> Vec<String> {
     let vars =
         std::env::vars_os().filter_map(|(k, _)| k.into_string().ok()).filter(|k| !knobs::NAMES.contains(&k.as_str()));
-    settings::unread(vars, &read_names())
+    let mut read = own_names();
+    read.extend(crate::ground::env::BASE.iter().map(|n| (*n).to_owned()));
+    settings::unread(vars, &read)
 }
 
 /// `RUNWAY_CONFIG`, else `config.toml` in the platform config dir (`~/.config/runway` on Linux).
