@@ -55,11 +55,11 @@ pub fn outlook(g: &Gauge, now: i64, style: &Style) -> Option<String> {
                 "{indent}at this rate it would fill in {}, before the reset (pace {p:.1}); no warning while work has \
                  stopped (no call in the last {})",
                 minutes(m),
-                minutes(IDLE_MS as f64 / MINUTE_MS as f64)
+                duration(IDLE_MS)
             )
         }
         (None, Some(m), Some(p)) if p > 1.0 => {
-            let steady = minutes(STEADY_HORIZON_MS as f64 / MINUTE_MS as f64);
+            let steady = duration(STEADY_HORIZON_MS);
             let steady = match g.minutes_at_steady {
                 // The steady rule looks, and says why it does not warn: its slower rate.
                 // Within the horizon, but the reset comes first: that is why.
@@ -85,7 +85,7 @@ pub fn outlook(g: &Gauge, now: i64, style: &Style) -> Option<String> {
                 "{indent}at this rate it fills in {}, before the reset (pace {p:.1}); runway warns once that is {} \
                  away{steady}",
                 minutes(m),
-                minutes(HORIZON_MS as f64 / MINUTE_MS as f64),
+                duration(HORIZON_MS),
             )
         }
         // A floor says nothing of lasting.
