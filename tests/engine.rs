@@ -224,6 +224,15 @@ fn human_status_and_doctor() {
     assert!(text.contains("claude   9 files"), "{text}");
     assert!(text.contains("0 malformed usage lines"), "{text}");
     assert!(text.contains(&s.cache().display().to_string()), "{text}");
+    // What was read since the last compaction, counted in words: one record, then two.
+    let file = s.session("8463c716-a2ea-4c14-9efa-87158ebd9f20");
+    for (n, said) in [("X", "pending   1 record since"), ("Y", "pending   2 records since")] {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let line = text.lines().rfind(|l| l.contains("\"usage\"")).unwrap();
+        append(&file, format!("{}\n", line.replace("\"id\":\"msg_", &format!("\"id\":\"msg_{n}"))).as_bytes());
+        let doctor = stdout(&s.run(&["doctor"]));
+        assert!(doctor.contains(said), "{doctor}");
+    }
 }
 
 #[test]
