@@ -45,6 +45,9 @@ pub struct App {
     memo: std::cell::OnceCell<memo::Memo>,
 }
 
+/// A first full read of this much takes seconds (64 MiB, about a second here): `status` says so.
+const LONG_READ: u64 = 64 << 20;
+
 /// A first full read of a large history takes seconds: said once, to a person at a terminal.
 fn say_long_read(mib: u64) {
     if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
@@ -77,7 +80,7 @@ impl App {
             now: cfg.now,
             pace,
             budget: cfg.knobs.budget(),
-            before_long_read: Some(say_long_read),
+            before_long_read: Some((cfg.knobs.long_read_bytes.unwrap_or(LONG_READ), say_long_read)),
         };
         let mut run = ingest::refresh(&opts);
         // (For `--timings`: reading the evidence and the sync folder are not the transcripts' stages.)

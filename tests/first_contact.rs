@@ -126,6 +126,26 @@ fn status_is_in_colour_on_a_terminal_only() {
 }
 
 #[test]
+fn a_long_first_read_is_said_on_a_terminal_only() {
+    if !have("tmux") {
+        return;
+    }
+    // A first read of 64 MiB or more takes seconds: status says what it is doing, once, on a
+    // terminal (the knob lowers the 64 MiB to below this history's 9); through a pipe, nothing.
+    const SAID: &str = "runway: reading 9 MiB of transcripts into the cache (once: later runs read only what is new)…";
+    let piped = Sandbox::claude_fixture();
+    let o = piped.cmd().env("RUNWAY_LONG_READ_BYTES", "1").arg("status").output().unwrap();
+    assert!(o.status.success() && o.stderr.is_empty(), "{o:?}");
+    let s = Sandbox::claude_fixture();
+    let mut env = env_of(&s);
+    env.push(("RUNWAY_LONG_READ_BYTES", "1".into()));
+    let t = Tmux::start(s.dir.path(), "long-read", &env, &format!("{BIN} status; {BIN} status; sleep 30"), 150, 60);
+    let sc = t.wait("two statuses drawn", |sc| sc.matches("5 hours").count() == 2);
+    assert_eq!(sc.matches(SAID).count(), 1, "{sc}");
+    assert!(sc.find(SAID) < sc.find("5 hours"), "{sc}");
+}
+
+#[test]
 fn a_removed_binary_breaks_no_shell() {
     // Each init script names the binary by its path; once that is gone (uninstalled, moved), a new
     // shell that still loads the script and every prompt it draws say nothing and keep `$?`.

@@ -25,6 +25,9 @@ pub struct Knobs {
     /// This machine's mark (`RUNWAY_MACHINE_MARK`, see `sync::identity`): tests whose devices share
     /// one machine yet stand for two.
     pub machine_mark: Option<String>,
+    /// From how many bytes to read a command says it is reading (`RUNWAY_LONG_READ_BYTES`): the
+    /// tests' histories are far below the 64 MiB it takes.
+    pub long_read_bytes: Option<u64>,
 }
 
 const PROMPT_MS: &str = "RUNWAY_PROMPT_MS";
@@ -35,10 +38,20 @@ const NO_HELPER: &str = "RUNWAY_NO_HELPER";
 const PUBLISH_REPLAYS: &str = "RUNWAY_PUBLISH_REPLAYS";
 const REPORT_CHUNK: &str = "RUNWAY_REPORT_CHUNK";
 const MACHINE_MARK: &str = "RUNWAY_MACHINE_MARK";
+const LONG_READ_BYTES: &str = "RUNWAY_LONG_READ_BYTES";
 
 /// Every knob's variable: read with the environment, never named as a setting nor suggested for one.
-pub const NAMES: &[&str] =
-    &[PROMPT_MS, PROMPT_BYTES, MAX_DELTA, FAULT, NO_HELPER, PUBLISH_REPLAYS, REPORT_CHUNK, MACHINE_MARK];
+pub const NAMES: &[&str] = &[
+    PROMPT_MS,
+    PROMPT_BYTES,
+    MAX_DELTA,
+    FAULT,
+    NO_HELPER,
+    PUBLISH_REPLAYS,
+    REPORT_CHUNK,
+    MACHINE_MARK,
+    LONG_READ_BYTES,
+];
 
 impl Knobs {
     pub fn of(env: &Env) -> Knobs {
@@ -51,6 +64,7 @@ impl Knobs {
             publish_replays: env.os(PUBLISH_REPLAYS).is_some(),
             report_chunk: env.number(REPORT_CHUNK).map(|n: u64| n as usize),
             machine_mark: env.text(MACHINE_MARK).map(str::to_owned),
+            long_read_bytes: env.number(LONG_READ_BYTES),
         }
     }
 

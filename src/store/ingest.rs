@@ -46,8 +46,6 @@ const HELPER_BYTES: u64 = 256 << 20;
 const OVERDUE: i64 = 10 * 60_000;
 /// How long `status` waits for a busy cache before reading on its own.
 const WAIT_FOR_LOCK: Duration = Duration::from_secs(2);
-/// `status` says what it is doing when it has this much to read.
-const SAY_FROM: u64 = 64 << 20;
 
 /// What a prompt may read: `PROMPT_BYTES` in `PROMPT_TIME`, unless a test says otherwise (a test
 /// lowers the bytes to see a history read over many runs, and raises the time: a debug build on a
@@ -81,9 +79,9 @@ pub struct Options {
     pub now: i64,
     pub pace: Pace,
     pub budget: PromptBudget,
-    /// Told the MiB about to be read when a full read has more than `SAY_FROM` to do: what to say
-    /// of the wait is the command's, not the store's.
-    pub before_long_read: Option<fn(u64)>,
+    /// Told the MiB about to be read when a full read has more than its bytes to do: what to say
+    /// of the wait, and from when, is the command's, not the store's.
+    pub before_long_read: Option<(u64, fn(u64))>,
 }
 
 #[derive(Default)]
@@ -330,7 +328,7 @@ fn update(
         left = left.saturating_sub(j.pending());
     }
     let planned: u64 = jobs.iter().map(|j| j.pending().min(j.limit)).sum();
-    if let Some(say) = opts.before_long_read.filter(|_| opts.pace == Pace::Full && planned > SAY_FROM) {
+    if let Some((_, say)) = opts.before_long_read.filter(|(from, _)| opts.pace == Pace::Full && planned > *from) {
         say(planned >> 20);
     }
     let run = batch::Run { until, wall_ns: opts.wall_ms.saturating_mul(1_000_000) };
