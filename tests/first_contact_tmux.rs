@@ -89,6 +89,31 @@ fn tpm_finds_the_plugin_and_the_binary_in_cargo_bin() {
 }
 
 #[test]
+fn a_runway_set_after_the_plugin_in_tmux_conf_is_replaced() {
+    if !have("tmux") {
+        return;
+    }
+    // The README's order, and a theme's line after it: tmux runs no hook for its config file's own
+    // commands, so the line after the plugin's kept `#{runway}` and the bar drew `[] ` for good.
+    let s = Sandbox::claude_fixture();
+    let plugin = plugin_clone(s.dir.path());
+    let conf = s.dir.path().join("tmux.conf");
+    let lines = [
+        "set -g status-right 'A #{runway} %H:%M'".to_owned(),
+        format!("set -g @runway-bin '{BIN}'"),
+        format!("run-shell {}", plugin.join("runway.tmux").display()),
+        "set -g status-left '[#{runway}] '".to_owned(),
+        "set -g status-interval 1".to_owned(),
+    ];
+    std::fs::write(&conf, lines.join("\n") + "\n").unwrap();
+    let t = Tmux::start_with(s.dir.path(), "conf", &env_of(&s), &conf, "sh", (100, 10));
+    for side in ["status-right", "status-left"] {
+        let v = t.wait_for(|| t.run(&["show", "-gv", side]), |v| v.contains("prompt --shell tmux"));
+        assert!(!v.contains("#{runway}"), "{side}: {v}");
+    }
+}
+
+#[test]
 fn without_a_binary_the_bar_says_so() {
     if !have("tmux") {
         return;

@@ -14,7 +14,9 @@
 # The segment is a #() job: tmux runs it through /bin/sh at most once per status-interval, never
 # waits for it, and shows its last output. It prints tmux styles (#[fg=…]), never raw ANSI, and
 # never reads stdin (a job's stdin is tmux's socket). A #{runway} set after the plugin loads is
-# replaced too: the plugin runs again after every set-option. When no binary is found, the status bar
+# replaced too: the plugin runs again after every set-option, and when a session is made (tmux runs
+# no hook for the commands of the config file it starts with: a line after the plugin's in
+# ~/.tmux.conf is found when its first session is made). When no binary is found, the status bar
 # says so where the segment would be (tmux drops display-message during startup).
 
 set -u
@@ -116,6 +118,9 @@ for side in status-left status-right; do
 done
 
 # Replace a #{runway} set later too (a status line written after the plugin loads, or by a theme).
-# A fixed index: loading the plugin twice installs the hook once. tmux does not run a hook for a
-# command run by a hook, so this cannot loop.
-tmux set-hook -g 'after-set-option[4417]' "run-shell -b $(quote "$SELF")"
+# A fixed index: loading the plugin twice installs the hooks once. tmux does not run a hook for a
+# command run by a hook, so this cannot loop. The config file's own lines run no hook: its first
+# session, made once the file is read, finds what they set.
+for hook in after-set-option session-created; do
+    tmux set-hook -g "${hook}[4417]" "run-shell -b $(quote "$SELF")"
+done

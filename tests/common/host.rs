@@ -71,8 +71,21 @@ impl Tmux {
     /// Starts a server whose global environment is `env` (tmux jobs and panes inherit it), running
     /// `program` in a `cols` x `rows` window.
     pub fn start(dir: &Path, name: &str, env: &[(&str, String)], program: &str, cols: u16, rows: u16) -> Tmux {
+        Tmux::start_with(dir, name, env, Path::new("/dev/null"), program, (cols, rows))
+    }
+
+    /// `start`, the server reading `conf` as its ~/.tmux.conf.
+    pub fn start_with(
+        dir: &Path,
+        name: &str,
+        env: &[(&str, String)],
+        conf: &Path,
+        program: &str,
+        (cols, rows): (u16, u16),
+    ) -> Tmux {
         let t = Tmux { sock: dir.join(format!("{name}.sock")) };
-        let mut c = t.cmd();
+        let mut c = Command::new("tmux");
+        c.arg("-S").arg(&t.sock).arg("-f").arg(conf);
         c.env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default()).env("TERM", "xterm-256color");
         // The server, its jobs and its panes start in the sandbox, never in the repository, and their
         // home is the sandbox's unless `env` names another.
