@@ -86,6 +86,36 @@ fn a_tz_that_names_no_zone_file_holds_no_prompt() {
 }
 
 #[test]
+fn a_zone_folder_is_read_no_further_than_the_zone_named() {
+    // `TZDIR` reached the zone library, which indexed the whole folder and read the file a name
+    // found there to its end: a FIFO named like the zone held every prompt that shows a clock time
+    // (the `timezone` setting's too), and `TZDIR=/` walked the whole disk. A name is one file under
+    // the folder, read bounded.
+    let s = Sandbox::claude_fixture();
+    let zones = s.dir.path().join("zones");
+    std::fs::create_dir_all(zones.join("Europe")).unwrap();
+    mkfifo(&zones.join("Home"));
+    let args = ["--now", HOST_NOW, "--set", "format={label} {reset_at}", "prompt"];
+    for (k, v) in [("TZ", "Home"), ("RUNWAY_TIMEZONE", "Home")] {
+        let o = output_within(s.cmd().env("TZDIR", &zones).env(k, v).args(args), 10);
+        assert_quiet(&o);
+        assert_eq!(stdout(&o), "5h ↻02:00 · runway: see doctor", "{k}");
+    }
+    // A zone file there, named in any case, as the library took names; `status` spells it as the
+    // folder does.
+    let paris = std::path::Path::new("/usr/share/zoneinfo/Europe/Paris");
+    if paris.exists() {
+        std::fs::copy(paris, zones.join("Europe/Paris")).unwrap();
+        for (k, v) in [("TZ", "europe/PARIS"), ("RUNWAY_TIMEZONE", "europe/paris")] {
+            let o = output_within(s.cmd().env("TZDIR", &zones).env(k, v).args(args), 10);
+            assert_eq!(stdout(&o), "5h ↻03:00", "{k}");
+            let o = s.cmd().env("TZDIR", &zones).env(k, v).args(["--now", HOST_NOW, "status"]).output().unwrap();
+            assert!(stdout(&o).ends_with("(times in Europe/Paris)\n"), "{}", stdout(&o));
+        }
+    }
+}
+
+#[test]
 fn a_plain_prompt_never_reads_the_zone_database() {
     if !have("strace") {
         return;

@@ -1,24 +1,28 @@
-//! Time zones by name, and the system's: `TZ`, then the system's own setting (`/etc/localtime`). `TZ` is read here,
-//! not by the zone library, which reads whatever file `TZ` names to its end, relative to the current
-//! folder too: a FIFO held every run that shows a clock time, `/dev/zero` or `/proc/self/pagemap`
-//! (a regular file of size 0) filled memory. The same values mean the same zones otherwise: a POSIX
-//! rule, a zone name, a path under a `zoneinfo/` folder by its name, any other path as a zone file;
-//! a name the database does not hold is a file under the system's zone folder (`TZDIR`, else
-//! `/usr/share/zoneinfo`), as the C library takes it (`posix/Europe/Paris`), never one in the
-//! current folder.
+//! Time zones by name, and the system's: `TZ`, then the system's own setting (`/etc/localtime`).
+//! Every zone file is read here, bounded, never by the zone library: it reads whatever file it is
+//! given to its end, and indexes the whole folder `TZDIR` names first. A FIFO in that folder held
+//! every run that shows a clock time, `TZDIR=/dev` with `TZ=stdin` read the prompt's own input,
+//! `TZ=zero` filled memory, and `TZDIR=/` walked the whole disk (3 to 19 s a prompt). The same values
+//! mean the same zones otherwise: a POSIX rule; a zone name, a file under the zone folder (`TZDIR`,
+//! else the system's), found without regard to ASCII case as the library found it (`posix/…` too, as
+//! the C library takes it), never one in the current folder; a path under a `zoneinfo/` folder by its
+//! name; any other path as a zone file. Where a system keeps no zone folder (Windows), names come
+//! from the library's bundled database (it reads no `TZDIR`: its own folder reading is not built in).
 
 use std::ffi::{OsStr, OsString};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use jiff::tz::TimeZone;
 
 use super::env::Env;
 use super::files::read_bounded;
+use super::platform;
 
-/// The zone clock times are shown in, found the first time one is: finding the system's zone (or
-/// checking a name) walks the zone database (/usr/share/zoneinfo). Done at every run it took a warm
-/// prompt from 3.68M to 6.55M instructions (callgrind) and 2.7 to 3.7 ms (median of 400), though only
-/// `{reset_at}` and `status` show a clock time.
+/// The zone clock times are shown in, found the first time one is: only `{reset_at}` and `status`
+/// show a clock time. (Through the zone library, which walked the zone database, done at every run
+/// it took a warm prompt from 3.68M to 6.55M instructions and 2.7 to 3.7 ms; read here, one zone
+/// file, a prompt showing `{reset_at}` went from 1.9 to 1.0 ms and `status` from 2.0 to 1.1 ms, the
+/// real fixture's, hyperfine means of 200.)
 #[derive(Clone, Debug, Default)]
 pub struct Zone {
     /// An IANA name; empty for the system's.
@@ -73,8 +77,8 @@ fn lookup(name: &str, tz: Option<&OsStr>, tzdir: Option<&OsStr>) -> Result<jiff:
     if name.trim().is_empty() {
         return system(tz, tzdir);
     }
-    jiff::tz::TimeZone::get(name.trim())
-        .map_err(|_| format!("unknown time zone {:?} (an IANA name like Europe/Paris)", name.trim()))
+    named(name.trim(), tzdir)
+        .ok_or_else(|| format!("unknown time zone {:?} (an IANA name like Europe/Paris)", name.trim()))
 }
 
 /// A zone file is a few KiB; a `TZ` naming a larger file names no zone.
@@ -82,7 +86,7 @@ const MAX_ZONE_FILE: u64 = 256 * 1024;
 
 /// The zone `TZ` names (`None`: unset, the system's own); a relative file name under `tzdir`.
 pub fn system(tz: Option<&OsStr>, tzdir: Option<&OsStr>) -> Result<TimeZone, String> {
-    let Some(tz) = tz else { return Ok(TimeZone::try_system().unwrap_or(TimeZone::UTC)) };
+    let Some(tz) = tz else { return Ok(local().unwrap_or(TimeZone::UTC)) };
     let text = tz.to_string_lossy();
     // Unix tools agree that an empty `TZ` is UTC.
     if text.is_empty() {
@@ -92,19 +96,59 @@ pub fn system(tz: Option<&OsStr>, tzdir: Option<&OsStr>) -> Result<TimeZone, Str
         return Ok(z);
     }
     let name = text.strip_prefix(':').unwrap_or(&text);
-    let in_db = |n: &str| plausible_zone(n).ok().and_then(|_| TimeZone::get(n).ok());
-    let by_name = match name.rfind("zoneinfo/") {
-        Some(at) => in_db(&name[at + "zoneinfo/".len()..]),
-        None => in_db(name),
-    };
-    let file = || match Path::new(name).is_absolute() {
-        true => zone_file(Path::new(name)),
-        false => plausible_zone(name).ok().and_then(|_| {
-            let dir = tzdir.filter(|d| !d.is_empty()).unwrap_or(OsStr::new("/usr/share/zoneinfo"));
-            zone_file(&Path::new(&dir).join(name))
-        }),
-    };
+    let under = name.rfind("zoneinfo/").map(|at| &name[at + "zoneinfo/".len()..]);
+    let by_name = named(under.unwrap_or(name), tzdir);
+    let file = || Path::new(name).is_absolute().then(|| zone_file(Path::new(name), under.unwrap_or(name))).flatten();
     by_name.or_else(file).ok_or_else(|| format!("TZ={text:?} is no zone: a zone name, or the path of a zone file"))
+}
+
+/// The zone an IANA name stands for: its file under the zone folders (`tzdir` when set, as the C
+/// library has it, else the system's), else the library's bundled database where there is one.
+fn named(name: &str, tzdir: Option<&OsStr>) -> Option<TimeZone> {
+    plausible_zone(name).ok().filter(|_| !name.is_empty())?;
+    if name.eq_ignore_ascii_case("UTC") {
+        return Some(TimeZone::UTC);
+    }
+    let dirs: Vec<PathBuf> = match tzdir.filter(|d| !d.is_empty()) {
+        Some(d) => vec![PathBuf::from(d)],
+        None => platform::ZONE_DIRS.iter().map(PathBuf::from).collect(),
+    };
+    let in_dir = |dir: &PathBuf| {
+        zone_file(&dir.join(name), name).or_else(|| spelt(dir, name).and_then(|n| zone_file(&dir.join(&n), &n)))
+    };
+    dirs.iter().find_map(in_dir).or_else(|| TimeZone::get(name).ok())
+}
+
+/// How many names of a folder are looked at for one part of a zone's name (a zone folder's largest,
+/// `America/`, holds about 170).
+const MAX_NAMES: usize = 4096;
+
+/// `name` as `dir` spells it, part by part without regard to ASCII case (`europe/paris`), as the
+/// zone library took names; one folder listed a part, at most `MAX_NAMES` of its names.
+fn spelt(dir: &Path, name: &str) -> Option<String> {
+    let mut at = dir.to_path_buf();
+    let mut parts = Vec::new();
+    for part in name.split('/') {
+        let found = std::fs::read_dir(&at).ok()?.take(MAX_NAMES).flatten().find_map(|e| {
+            let n = e.file_name().into_string().ok()?;
+            n.eq_ignore_ascii_case(part).then_some(n)
+        })?;
+        at.push(&found);
+        parts.push(found);
+    }
+    Some(parts.join("/"))
+}
+
+/// The system's own zone: its zone file, named by its link into a zone folder (else by its path);
+/// where the system keeps no such file, the zone library asks the system.
+fn local() -> Option<TimeZone> {
+    let Some(path) = platform::LOCALTIME else { return TimeZone::try_system().ok() };
+    let link = std::fs::read_link(path).ok();
+    let name = link.as_ref().and_then(|t| {
+        let t = t.to_str()?;
+        Some(&t[t.rfind("zoneinfo/")? + "zoneinfo/".len()..])
+    });
+    zone_file(Path::new(path), name.filter(|n| plausible_zone(n).is_ok()).unwrap_or(path))
 }
 
 /// Whether `name` could be a zone name, without reading the database (a prompt checks this much).
@@ -115,10 +159,11 @@ pub fn plausible_zone(name: &str) -> Result<(), String> {
     if ok { Ok(()) } else { Err(format!("{n:?} is not a time zone name (an IANA name like Europe/Paris)")) }
 }
 
-/// The zone in the file at `path`: a small regular file, read no further than a zone file can be.
-fn zone_file(path: &Path) -> Option<TimeZone> {
+/// The zone in the file at `path`, called `name`: a small regular file, read no further than a zone
+/// file can be.
+fn zone_file(path: &Path, name: &str) -> Option<TimeZone> {
     let bytes = read_bounded(path, MAX_ZONE_FILE).ok()?;
-    TimeZone::tzif(&path.to_string_lossy(), &bytes).ok()
+    TimeZone::tzif(name, &bytes).ok()
 }
 
 #[cfg(test)]
@@ -185,6 +230,13 @@ mod tests {
             let env = Env::of(&[("TZ", "Nowhere/Town"), ("TZDIR", d.path().to_str().unwrap())]);
             assert_eq!(offset(zone("", &env).unwrap()), 3600);
             assert!(zone("", &Env::of(&[("TZ", "Nowhere/Town")])).is_err(), "not under the system's folder");
+        }
+        // Unset, the system's own: named by its link into the zone folder, as `status` says it.
+        if let Some(Ok(link)) = platform::LOCALTIME.map(std::fs::read_link)
+            && let Some(at) = link.to_str().and_then(|l| l.rfind("zoneinfo/"))
+        {
+            let z = zone("", &Env::default()).unwrap();
+            assert_eq!(z.iana_name(), Some(&link.to_str().unwrap()[at + "zoneinfo/".len()..]));
         }
     }
 }

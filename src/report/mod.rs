@@ -328,7 +328,7 @@ mod tests {
         let utc = TimeZone::UTC;
         assert_eq!(keys(&run(By::Day, &utc)), vec![("2026-02-11".into(), 2), ("2026-02-12".into(), 2)]);
         // In Paris (UTC+1) 23:30 UTC is already the 12th.
-        let paris = TimeZone::get("Europe/Paris").unwrap();
+        let paris = crate::ground::zone::zone("Europe/Paris", &crate::ground::env::Env::default()).unwrap();
         assert_eq!(keys(&run(By::Day, &paris)), vec![("2026-02-11".into(), 1), ("2026-02-12".into(), 3)]);
         assert_eq!(keys(&run(By::Month, &utc)), vec![("2026-02".into(), 4)]);
         // s2's last call (01:00) is before s1's (09:00).

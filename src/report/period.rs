@@ -88,7 +88,7 @@ mod tests {
     #[test]
     fn days_follow_the_zone_across_a_daylight_saving_change() {
         // Paris moved to summer time at 01:00 UTC on 29 March 2026: that local day lasted 23 hours.
-        let tz = TimeZone::get("Europe/Paris").unwrap();
+        let tz = crate::ground::zone::zone("Europe/Paris", &crate::ground::env::Env::default()).unwrap();
         let mut c = Calendar::new(Unit::Day, tz.clone());
         assert_eq!(c.period_of(at("2026-03-28T22:59:00Z")).to_string(), "2026-03-28", "23:59 in Paris");
         assert_eq!(c.period_of(at("2026-03-28T23:00:00Z")).to_string(), "2026-03-29", "midnight, winter time");

@@ -6,7 +6,8 @@
 //! offset, a sparse file's data, modes and owners (Windows keeps those in ACLs: a user's profile folders
 //! are theirs alone, so nothing is set or checked there), opening without following a link or waiting
 //! on a FIFO, the effective user, starting and ending another process with what it started, stderr, the
-//! terminal's width, the machine's name and mark, a path's bytes and its resolved name.
+//! terminal's width, the machine's name and mark, a path's bytes and its resolved name, where the
+//! zone files and the system's own zone are.
 
 use std::fs::{File, TryLockError};
 use std::io;

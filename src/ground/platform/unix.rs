@@ -157,6 +157,12 @@ pub fn detached(c: &mut Command) -> &mut Command {
 /// What is written here is dropped.
 pub const NULL_DEVICE: &str = "/dev/null";
 
+/// Where zone files are when `TZDIR` is unset: the zone library's list, the C library's first.
+pub const ZONE_DIRS: &[&str] = &["/usr/share/zoneinfo", "/usr/share/lib/zoneinfo", "/etc/zoneinfo"];
+/// The system's own zone: a zone file, named by its link into a zone folder (`…/zoneinfo/<name>`).
+/// `None` where the system keeps its zone elsewhere (Windows: the zone library asks it).
+pub const LOCALTIME: Option<&str> = Some("/etc/localtime");
+
 /// The shell another tool's status-line command is written for.
 pub fn shell(cmd: &str) -> Command {
     let mut c = Command::new("/bin/sh");

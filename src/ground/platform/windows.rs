@@ -180,6 +180,11 @@ pub fn detached(c: &mut Command) -> &mut Command {
 /// What is written here is dropped.
 pub const NULL_DEVICE: &str = "NUL";
 
+/// No zone folder: names come from the zone library's bundled database.
+pub const ZONE_DIRS: &[&str] = &[];
+/// The system's zone is the system's to say (the zone library asks it).
+pub const LOCALTIME: Option<&str> = None;
+
 /// The shell another tool's status-line command is written for: Claude Code runs it through Git
 /// Bash, and through PowerShell where Git Bash is not installed.
 pub fn shell(cmd: &str) -> Command {
