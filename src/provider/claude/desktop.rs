@@ -18,6 +18,16 @@ use crate::ground::window::Window;
 /// Samples older than this before the newest teach nothing a prompt needs (a week's window and the
 /// days before it for the cost of a percent).
 const KEEP_MS: i64 = 8 * DAY_MS;
+/// The organisations whose samples are newest are kept, this many: one is followed (the one
+/// `.claude.json` names, else the newest), and a person switches between two or three.
+const ORGS: usize = 4;
+/// Of an organisation's window, one sample in each slot this long (its last): the app samples every
+/// 5 to 15 minutes, and a file sampled more often says nothing more about a window's pace.
+const SLOT_MS: i64 = 5 * 60_000;
+/// At most this many readings, the newest: what every prompt reads back from the cache (the real
+/// app's month is some 1,500 at most, of one organisation; 60,000 organisations of one sample each
+/// took every prompt 13 s, and 20,000 samples of one 0.6 s).
+const MAX_READINGS: usize = 4096;
 
 /// The file's name in the app's data directory.
 pub const FILE: &str = "plan-usage-history.json";
@@ -44,19 +54,47 @@ pub fn readings(bytes: &[u8]) -> Vec<Reading> {
     all.sort_by_key(|r| r.observed_at);
     let newest = all.last().map_or(0, |r| r.observed_at);
     all.retain(|r| r.observed_at >= newest - KEEP_MS);
-    runs(all)
+    let mut orgs: Vec<u64> = Vec::new();
+    for r in all.iter().rev() {
+        if orgs.len() < ORGS && !orgs.contains(&r.account) {
+            orgs.push(r.account);
+        }
+    }
+    all.retain(|r| orgs.contains(&r.account));
+    let mut kept = runs(slots(all));
+    kept.drain(..kept.len().saturating_sub(MAX_READINGS));
+    kept
 }
 
-/// Of each run of one figure (per organisation and window), the first and the last.
-fn runs(all: Vec<Reading>) -> Vec<Reading> {
-    let same = |a: &Reading, b: &Reading| a.account == b.account && a.window == b.window;
+/// The series a reading belongs to: its organisation and window.
+fn series(r: &Reading) -> (u64, Window) {
+    (r.account, r.window)
+}
+
+/// Of each series' samples in one `SLOT_MS` slot, the last (`all` in time order).
+fn slots(all: Vec<Reading>) -> Vec<Reading> {
+    let mut next_in_slot: std::collections::HashMap<(u64, Window), i64> = std::collections::HashMap::new();
     let mut keep = vec![false; all.len()];
-    for (i, r) in all.iter().enumerate() {
-        let prev = all[..i].iter().rposition(|o| same(o, r));
-        let next = all[i + 1..].iter().position(|o| same(o, r)).map(|k| k + i + 1);
-        let differs = |k: Option<usize>| k.is_none_or(|k| all[k].used_percent != r.used_percent);
-        keep[i] = differs(prev) || differs(next);
+    for (i, r) in all.iter().enumerate().rev() {
+        let slot = r.observed_at.div_euclid(SLOT_MS);
+        keep[i] = next_in_slot.insert(series(r), slot) != Some(slot);
     }
+    let mut k = keep.into_iter();
+    all.into_iter().filter(|_| k.next().unwrap_or(false)).collect()
+}
+
+/// Of each run of one figure (per series), the first and the last (`all` in time order): each
+/// reading against the one before and the one after in its series.
+fn runs(all: Vec<Reading>) -> Vec<Reading> {
+    let mut last: std::collections::HashMap<(u64, Window), usize> = std::collections::HashMap::new();
+    let (mut prev, mut next) = (vec![None; all.len()], vec![None; all.len()]);
+    for (i, r) in all.iter().enumerate() {
+        if let Some(p) = last.insert(series(r), i) {
+            (prev[i], next[p]) = (Some(p), Some(i));
+        }
+    }
+    let differs = |i: usize, k: Option<usize>| k.is_none_or(|k: usize| all[k].used_percent != all[i].used_percent);
+    let keep: Vec<bool> = (0..all.len()).map(|i| differs(i, prev[i]) || differs(i, next[i])).collect();
     let mut k = keep.into_iter();
     all.into_iter().filter(|_| k.next().unwrap_or(false)).collect()
 }
@@ -97,6 +135,28 @@ mod tests {
             r.iter().filter(|r| r.window == Window::SevenDay).map(|r| (r.observed_at - T) / min).collect();
         assert_eq!(week, vec![0, 15], "29% from the first to the last sample that gave it");
         assert!(r.iter().all(|r| !r.anchored() && r.account == account_of("a")));
+    }
+
+    #[test]
+    fn few_organisations_a_sample_a_slot_and_a_bound() {
+        let min = 60_000;
+        let sample = |t: i64, org: &str, fh: i64| format!(r#"{{"t":{t},"org":"{org}","u":{{"fh":{fh}}}}}"#);
+        // Six organisations, one sample each: the four newest.
+        let six: Vec<String> = (0..6).map(|i| sample(T + i * min, &format!("org{i}"), 10)).collect();
+        let r = readings(file(&six.join(",")).as_bytes());
+        let orgs: Vec<u64> = r.iter().map(|r| r.account).collect();
+        assert_eq!(orgs, (2..6).map(|i| account_of(&format!("org{i}"))).collect::<Vec<_>>());
+        // A sample a minute, each a new figure: the last of each five minutes.
+        let minutes: Vec<String> = (0..30).map(|i| sample(T + i * min, "a", i)).collect();
+        let r = readings(file(&minutes.join(",")).as_bytes());
+        assert_eq!(r.iter().map(|r| r.used_percent as i64).collect::<Vec<_>>(), vec![4, 9, 14, 19, 24, 29]);
+        // Eight days of five-minute samples, each a new figure: the newest MAX_READINGS.
+        let n = 8 * 24 * 12;
+        let both = |t: i64, p: i64| format!(r#"{{"t":{t},"org":"a","u":{{"fh":{p},"sd":{p}}}}}"#);
+        let days: Vec<String> = (0..n).map(|i| both(T + i * 5 * min, i % 2)).collect();
+        let r = readings(file(&days.join(",")).as_bytes());
+        assert_eq!(r.len(), MAX_READINGS);
+        assert_eq!(r.last().unwrap().observed_at, T + (n - 1) * 5 * min);
     }
 
     #[test]
