@@ -20,22 +20,46 @@ use crate::ground::window::Window;
 /// Claude Code's file holds settings and a project list; past this it is not what runway expects.
 const MAX: u64 = 32 << 20;
 
-fn encode(stamp: &str, rs: &[Reading]) -> String {
-    let mut s = format!("{stamp}\n");
-    for r in rs {
-        s += &format!(
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{:x}\n",
-            r.provider.name(),
-            r.window.key(),
-            r.used_percent,
-            r.resets_at,
-            r.observed_at,
-            r.bucket,
-            r.label,
-            r.account
-        );
+/// What a kept copy holds at most (its item's bound, less its checksum line): a larger one would be
+/// refused when read back, and the file parsed again by every run (a 3.9 MB app history, by every
+/// prompt).
+const KEPT_BYTES: usize = (1 << 20) - 64;
+
+fn line(r: &Reading) -> String {
+    format!(
+        "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{:x}\n",
+        r.provider.name(),
+        r.window.key(),
+        r.used_percent,
+        r.resets_at,
+        r.observed_at,
+        r.bucket,
+        r.label,
+        r.account
+    )
+}
+
+/// The copy to keep of `rs`, and the readings it holds: the newest that fit in `KEPT_BYTES`, so that
+/// a run reading the copy back finds what the run that wrote it found.
+fn fitted(stamp: &str, mut rs: Vec<Reading>) -> (String, Vec<Reading>) {
+    let lines: Vec<String> = rs.iter().map(line).collect();
+    let mut newest: Vec<usize> = (0..rs.len()).collect();
+    newest.sort_by_key(|&i| std::cmp::Reverse(rs[i].observed_at));
+    let mut room = KEPT_BYTES.saturating_sub(stamp.len() + 1);
+    let mut keep = vec![false; rs.len()];
+    for i in newest {
+        if lines[i].len() > room {
+            break;
+        }
+        room -= lines[i].len();
+        keep[i] = true;
     }
-    s
+    let body =
+        std::iter::once(format!("{stamp}\n")).chain(lines.into_iter().zip(&keep).filter(|(_, k)| **k).map(|(l, _)| l));
+    let body: String = body.collect();
+    let mut k = keep.into_iter();
+    rs.retain(|_| k.next().unwrap_or(false));
+    (body, rs)
 }
 
 fn decode(text: &str) -> Vec<Reading> {
@@ -93,9 +117,14 @@ pub fn load(cache: &Cache, file: &Path, parse: fn(&[u8]) -> Vec<Reading>) -> Vec
     if f.take(MAX).read_to_end(&mut bytes).is_err() {
         return Vec::new();
     }
-    let found: Vec<Reading> = parse(&bytes).into_iter().map(Reading::bounded).collect();
+    let all: Vec<Reading> = parse(&bytes).into_iter().map(Reading::bounded).collect();
+    let n = all.len();
+    let (body, found) = fitted(&stamp, all);
+    if found.len() < n {
+        log::warn(&format!("{}: the newest {} of its {n} readings kept", file.display(), found.len()));
+    }
     // Kept for the next run; a cache that cannot be written only means reading the file again.
-    let _ = cache.write_checked(kept, encode(&stamp, &found).as_bytes());
+    let _ = cache.write_checked(kept, body.as_bytes());
     found
 }
 
@@ -133,5 +162,27 @@ mod tests {
         fs::write(&file, body(9)).unwrap();
         assert_eq!(load(&cache, &file)[1].used_percent, 9.0);
         assert!(load(&cache, &d.path().join("none.json")).is_empty());
+    }
+
+    #[test]
+    fn a_copy_too_large_to_keep_keeps_the_newest() {
+        // Forty thousand readings (some 1.7 MB kept): the newest that fit, the same whether the
+        // file was parsed or the copy read back (kept whole, it was refused by every next run and
+        // the file parsed again).
+        fn many(_: &[u8]) -> Vec<Reading> {
+            (0..40_000)
+                .map(|i| Reading::new(Provider::CLAUDE, Window::FiveHour, 50.0, 0, 1_770_000_000_000 + i))
+                .collect()
+        }
+        let d = tempfile::tempdir().unwrap();
+        let file = d.path().join("history.json");
+        fs::write(&file, "[]").unwrap();
+        let cache = Cache::new(d.path().join("cache"));
+        let first = load(&cache, &file, many);
+        assert!(first.len() > 20_000 && first.len() < 40_000, "{}", first.len());
+        assert_eq!(first.last().unwrap().observed_at, 1_770_000_000_000 + 39_999);
+        assert!(first.windows(2).all(|w| w[1].observed_at == w[0].observed_at + 1), "the newest, none skipped");
+        let again = load(&cache, &file, |_| Vec::new());
+        assert_eq!(again, first, "read back from the copy, not parsed again");
     }
 }

@@ -167,7 +167,14 @@ impl Cache {
 
     /// Writes the file whole, through a temporary file and a rename, 0600: a reader sees the old file
     /// or the new one, never half of one. No fsync: a file damaged by a crash fails its check.
+    /// Writes `item` whole; never larger than `open` reads back (it would be refused by every run).
     pub fn write(&self, item: Item, bytes: &[u8]) -> io::Result<()> {
+        if bytes.len() as u64 > item.max() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{} bytes: larger than runway reads back", bytes.len()),
+            ));
+        }
         self.ready(item)?;
         super::files::write_atomic(&self.path(item), bytes)
     }

@@ -30,6 +30,10 @@ fn checked_files_round_trip_and_refuse_an_edit() {
     fs::write(&p, b"abc\t1\n").unwrap();
     assert!(c.read_checked(Item::PromptCache).is_err(), "no checksum line");
     assert_eq!(fs::metadata(d.path().join("c")).unwrap().permissions().mode() & 0o777, 0o700);
+    // Larger than a read takes back: not written (every run refused it, and did its work again).
+    c.write_checked(Item::PromptCache, b"abc\t1\n").unwrap();
+    assert!(c.write_checked(Item::PromptCache, &[b'x'; 4 << 10]).is_err());
+    assert_eq!(c.read_checked(Item::PromptCache).unwrap(), b"abc\t1\n", "the copy before stands");
 }
 
 #[test]
