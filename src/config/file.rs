@@ -80,8 +80,13 @@ fn empty_line(text: &mut String, n: usize) -> bool {
 /// Parses the text of the file at `path`: its settings, and its problems, each naming file, line
 /// and key. A line that is not valid TOML is left out and said; the rest of the file still counts.
 pub fn parse(text: &str, path: &Path) -> (Vec<Line>, Vec<String>) {
+    parse_with(text, path, Vec::new())
+}
+
+/// `parse`, with the problems already found (by line) of lines already taken out.
+fn parse_with(text: &str, path: &Path, mut bad: Vec<(usize, String)>) -> (Vec<Line>, Vec<String>) {
     let where_ = |line: usize| format!("{} line {line}", path.display());
-    let (mut text, mut bad) = (text.to_owned(), Vec::new());
+    let mut text = text.to_owned();
     while let Err(e) = DeTable::parse(&text) {
         let line = e.span().map_or(1, |s| line_of(&text, s.start));
         bad.push((line, format!("{}: not valid TOML: {}; the line is left out", where_(line), e.message().trim())));
@@ -123,7 +128,25 @@ pub fn load(path: &Path) -> (Vec<Line>, Vec<String>) {
     match read_bounded(path, MAX_BYTES) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => parse(&text, path),
-            Err(_) => (Vec::new(), vec![format!("{}: not UTF-8 text; ignored", path.display())]),
+            Err(e) => {
+                // A line that is not UTF-8 is a bad line like any other: left out, said, the rest read.
+                let mut bad = Vec::new();
+                let lines: Vec<&str> = e
+                    .as_bytes()
+                    .split(|b| *b == b'\n')
+                    .enumerate()
+                    .map(|(i, l)| {
+                        std::str::from_utf8(l).unwrap_or_else(|_| {
+                            bad.push((
+                                i + 1,
+                                format!("{} line {}: not UTF-8 text; the line is left out", path.display(), i + 1),
+                            ));
+                            ""
+                        })
+                    })
+                    .collect();
+                parse_with(&lines.join("\n"), path, bad)
+            }
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Vec::new(), Vec::new()),
         Err(e) => (Vec::new(), vec![format!("{}: cannot be read ({e}); ignored", path.display())]),
@@ -178,6 +201,20 @@ mod tests {
         assert_eq!(p.len(), 2, "{p:?}");
         assert!(p[0].starts_with("/c/config.toml line 2: not valid TOML") && p[0].ends_with("the line is left out"));
         assert!(p[1].starts_with("/c/config.toml line 4: not valid TOML"), "{p:?}");
+        // A line that is not UTF-8 is one more bad line.
+        let d = tempfile::tempdir().unwrap();
+        let f = d.path().join("config.toml");
+        std::fs::write(&f, b"warn_at = 60\ncolor_warn = '\xff'\nbogus = 1\nascii = true\n").unwrap();
+        let (l, p) = load(&f);
+        assert_eq!(l.iter().map(|l| (l.key.as_str(), l.line)).collect::<Vec<_>>(), vec![("warn_at", 1), ("ascii", 4)]);
+        let at = f.display();
+        assert_eq!(
+            p,
+            vec![
+                format!("{at} line 2: not UTF-8 text; the line is left out"),
+                format!("{at} line 3: {}", settings::unknown("bogus"))
+            ]
+        );
         let (_, p) = keys("providers = [1, 2]\n");
         assert_eq!(p, vec!["/c/config.toml line 1, `providers`: expected a list of strings"]);
     }
