@@ -329,6 +329,14 @@ pub fn parse(args: &[OsString]) -> Result<Cli, clap::Error> {
     every_prompt::read(args).map(Ok).unwrap_or_else(|| with_clap(args))
 }
 
+/// A mistake in the arguments of the subcommand `name`, said with its usage, not the top level's.
+fn sub_error(name: &str, msg: String) -> clap::Error {
+    let mut top = command();
+    top.build();
+    let sub = top.find_subcommand_mut(name).expect("a subcommand");
+    sub.error(clap::error::ErrorKind::ArgumentConflict, msg)
+}
+
 fn with_clap(args: &[OsString]) -> Result<Cli, clap::Error> {
     let m = command().try_get_matches_from(args)?;
     let given = given(&m);
@@ -341,22 +349,39 @@ fn with_clap(args: &[OsString]) -> Result<Cli, clap::Error> {
         },
         "status" => Cmd::Status { json: flag("json") },
         "doctor" => Cmd::Doctor,
-        "init" => Cmd::Init {
-            host: match sub.get_one::<String>("host").map(String::as_str) {
+        "init" => {
+            let host = match sub.get_one::<String>("host").map(String::as_str) {
                 Some("zsh") => Host::Zsh,
                 Some("bash") => Host::Bash,
                 Some("fish") => Host::Fish,
                 Some("powershell") => Host::PowerShell,
                 _ => Host::Claude,
-            },
-            print_only: flag("print-only"),
-            claude: ClaudeInit {
-                write: flag("write"),
-                replace: flag("replace"),
-                keep: flag("keep"),
-                remove: flag("remove"),
-            },
-        },
+            };
+            // A flag of the other kind of host did nothing, said nothing: `init zsh --write` wrote no
+            // rc file, and exited 0 as if it had.
+            let claude_only = ["write", "replace", "keep", "remove"].into_iter().find(|f| flag(f));
+            let wrong = match host {
+                Host::Claude => {
+                    flag("print-only").then(|| "--print-only is for a shell's script, not `init claude`".to_owned())
+                }
+                _ => claude_only.map(|f| {
+                    format!("--{f} is for `init claude`: a shell's script is printed, to evaluate from your rc file")
+                }),
+            };
+            if let Some(msg) = wrong {
+                return Err(sub_error("init", msg));
+            }
+            Cmd::Init {
+                host,
+                print_only: flag("print-only"),
+                claude: ClaudeInit {
+                    write: flag("write"),
+                    replace: flag("replace"),
+                    keep: flag("keep"),
+                    remove: flag("remove"),
+                },
+            }
+        }
         "statusline" => Cmd::Statusline { then: sub.get_one::<String>("then").cloned() },
         "config" => Cmd::Config { markdown: flag("markdown") },
         "catch-up" => Cmd::CatchUp { left: flag("left") },
@@ -376,12 +401,7 @@ fn with_clap(args: &[OsString]) -> Result<Cli, clap::Error> {
             if let (Some(s), Some(u)) = (since, until)
                 && s > u
             {
-                let msg = format!("--since {s} is after --until {u}: no day is in that range");
-                // With `runway report`'s usage, not the top level's.
-                let mut top = command();
-                top.build();
-                let report = top.find_subcommand_mut("report").expect("report is a subcommand");
-                return Err(report.error(clap::error::ErrorKind::ArgumentConflict, msg));
+                return Err(sub_error("report", format!("--since {s} is after --until {u}: no day is in that range")));
             }
             Cmd::Report(ReportArgs {
                 by: sub.get_one::<String>("by").and_then(|b| By::parse(b)).unwrap_or(By::Day),

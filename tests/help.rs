@@ -36,6 +36,25 @@ fn each_commands_help_puts_its_own_options_first() {
     assert!(init.contains("<host>  zsh, bash, fish or powershell"), "{init}");
 }
 
+#[test]
+fn an_init_flag_of_the_other_kind_of_host_is_refused() {
+    // `init zsh --write` wrote no rc file and exited 0 as if it had; `init claude --print-only`
+    // printed the setting as always. Each is said, with init's usage, and nothing is printed.
+    let s = Sandbox::empty();
+    for (args, said) in [
+        (&["init", "zsh", "--write"][..], "--write is for `init claude`"),
+        (&["init", "bash", "--remove"], "--remove is for `init claude`"),
+        (&["init", "fish", "--write", "--keep"], "--write is for `init claude`"),
+        (&["init", "claude", "--print-only"], "--print-only is for a shell's script"),
+    ] {
+        let o = s.run(args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(o.stdout.is_empty() && err.contains(said) && err.contains("runway init"), "{args:?}: {err}");
+    }
+    assert!(s.run(&["init", "zsh", "--print-only"]).status.success());
+}
+
 fn shell_exe(shell: &str) -> String {
     let o = std::process::Command::new("sh").args(["-c", &format!("command -v {shell}")]).output().unwrap();
     String::from_utf8_lossy(&o.stdout).trim().to_owned()
