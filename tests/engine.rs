@@ -222,7 +222,10 @@ fn human_status_and_doctor() {
     let o = s.run(&["doctor"]);
     let text = stdout(&o);
     assert!(text.contains("claude   9 files"), "{text}");
-    assert!(text.contains("0 malformed usage lines"), "{text}");
+    assert!(text.contains("claude   9 files, 9.1 MiB read, nothing malformed, oversized or unreadable"), "{text}");
+    // Each tool's lines fit 80 columns, wrapped under their text.
+    let tools = text.split("\ntracked\n").nth(1).unwrap().split("\ncache\n").next().unwrap();
+    assert!(tools.lines().all(|l| l.chars().count() <= 80), "{tools}");
     assert!(text.contains(&s.cache().display().to_string()), "{text}");
     // What was read since the last compaction, counted in words: one record, then two.
     let file = s.session("8463c716-a2ea-4c14-9efa-87158ebd9f20");
@@ -253,7 +256,7 @@ fn no_history_anywhere() {
     // doctor says it too, and has no evidence rows for tools whose services report no window.
     let doctor = stdout(&s.run(&["doctor"]));
     assert!(doctor.contains("no tool's history is here yet") && doctor.contains("runway demo"), "{doctor}");
-    assert!(doctor.contains("  codex    0 5-hour") && !doctor.contains("gemini   0 5-hour"), "{doctor}");
+    assert!(doctor.contains("  codex    no readings") && !doctor.contains("gemini   no readings"), "{doctor}");
     // Without HOME (and without the two variables) runway says it cannot know where to look.
     let o = s
         .cmd()

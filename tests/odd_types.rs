@@ -91,6 +91,9 @@ fn odd_types_in_claude_lines_keep_the_line() {
     assert_eq!(n(&week, "input"), n(&before, "input") + 6 * 1000);
     assert_eq!(n(&week, "output"), n(&before, "output") + 6 * 100);
     let doctor = stdout(&s.run(&["--now", HOST_NOW, "doctor"]));
-    let line = doctor.lines().find(|l| l.trim_start().starts_with("claude ") && l.contains(" files, ")).unwrap();
+    // The tool's line, with the lines it wraps onto (under its text, past its name).
+    let mut lines = doctor.lines().skip_while(|l| !(l.starts_with("  claude ") && l.contains(" files, ")));
+    let first = lines.next().unwrap().to_owned();
+    let line = lines.take_while(|l| l.starts_with("           ")).fold(first, |a, l| a + " " + l.trim());
     assert!(line.ends_with("6 fields of an unexpected type ignored"), "{line}");
 }

@@ -125,7 +125,7 @@ fn a_reset_that_has_passed_is_not_the_truth() {
     assert!(plain(&feed(&s, stale.to_string().as_bytes(), &[])).contains("5h $4.72 ↻4h01m ·"));
     let doctor = stdout(&s.run(&["doctor"]));
     assert!(
-        doctor.contains("refused  1 implausible status-line figures (last: rate_limits.five_hour: reset not after"),
+        doctor.contains("refused  1 implausible status-line figure (last: rate_limits.five_hour: reset not after"),
         "{doctor}"
     );
 }

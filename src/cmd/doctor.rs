@@ -62,18 +62,18 @@ fn report(eng: &App, problems: &[String]) -> String {
         let oversized: u64 = files.iter().map(|f| u64::from(f.oversized)).sum();
         let unreadable = files.iter().filter(|f| f.unreadable).count();
         let odd: u64 = files.iter().map(|f| u64::from(f.odd)).sum();
-        let _ = writeln!(
-            o,
-            "  {:<8} {} file{}, {} read, {} malformed usage lines, {} oversized lines, {} unreadable files, \
-             {odd} fields of an unexpected type ignored",
-            p.name(),
-            files.len(),
-            if files.len() == 1 { "" } else { "s" },
-            human_bytes(bytes),
-            malformed,
-            oversized,
-            unreadable
-        );
+        let refused = [
+            (malformed, "malformed usage line", "malformed usage lines"),
+            (oversized, "oversized line", "oversized lines"),
+            (unreadable as u64, "unreadable file", "unreadable files"),
+            (odd, "field of an unexpected type ignored", "fields of an unexpected type ignored"),
+        ];
+        let mut parts = vec![format!("{}, {} read", counted(files.len() as u64, "file", "files"), human_bytes(bytes))];
+        parts.extend(refused.iter().filter(|r| r.0 > 0).map(|&(k, one, many)| counted(k, one, many)));
+        if parts.len() == 1 {
+            parts.push("nothing malformed, oversized or unreadable".into());
+        }
+        let _ = writeln!(o, "{}", tool_line(p.name(), &parts));
         for f in files.iter().filter(|f| f.malformed > 0 || f.unreadable).take(5) {
             let why = if f.unreadable { "unreadable".to_owned() } else { format!("{} malformed", f.malformed) };
             let _ = writeln!(o, "            {why}: {}", clean(&String::from_utf8_lossy(&f.path)));
@@ -100,8 +100,8 @@ fn report(eng: &App, problems: &[String]) -> String {
     let size: u64 = cache.list(Some(Item::Db(db.id))).iter().map(|(_, m)| m.len()).sum();
     let age = if st.written_at > 0 { format!("{} ago", ago(eng.cfg.wall_ms - st.written_at)) } else { "never".into() };
     let _ = writeln!(o, "  size      {}, last written {age}", human_bytes(size));
-    let n = st.delta.len();
-    let _ = writeln!(o, "  pending   {n} record{} since the last compaction", if n == 1 { "" } else { "s" });
+    let pending = counted(st.delta.len() as u64, "record", "records");
+    let _ = writeln!(o, "  pending   {pending} since the last compaction");
     let rescan = match st.last_sweep {
         0 => "never".to_owned(),
         t => format!("{} ago", ago(eng.cfg.wall_ms - t)),
@@ -150,17 +150,26 @@ fn report(eng: &App, problems: &[String]) -> String {
         if !reports && ev.readings.is_empty() && ev.hits.is_empty() {
             continue;
         }
-        let newest = ev.readings.iter().map(|r| r.observed_at).max();
-        let seen = newest.map_or_else(|| "never".to_owned(), rfc3339);
-        let count = |w| ev.of(w).count();
-        let _ = writeln!(
-            o,
-            "  {:<8} {} 5-hour and {} 7-day readings (newest {seen}), {} \"usage limit reached\" notices",
-            p.name(),
-            count(crate::ground::window::Window::FiveHour),
-            count(crate::ground::window::Window::SevenDay),
-            ev.hits.len()
-        );
+        let count = |w| ev.of(w).count() as u64;
+        let (five, week) =
+            (count(crate::ground::window::Window::FiveHour), count(crate::ground::window::Window::SevenDay));
+        let mut parts = match ev.readings.iter().map(|r| r.observed_at).max() {
+            Some(t) => vec![
+                format!(
+                    "{} and {}",
+                    counted(five, "5-hour reading", "5-hour readings"),
+                    counted(week, "7-day reading", "7-day readings")
+                ),
+                format!("the newest {}", rfc3339(t)),
+            ],
+            None => vec!["no readings".into()],
+        };
+        let hits = match ev.hits.len() {
+            0 => "no \"usage limit reached\" notice".to_owned(),
+            k => counted(k as u64, "\"usage limit reached\" notice", "\"usage limit reached\" notices"),
+        };
+        parts.push(hits);
+        let _ = writeln!(o, "{}", tool_line(p.name(), &parts));
     }
     let st_readings = &eng.readings;
     let implausible: u64 = st.files.iter().map(|f| u64::from(f.implausible)).sum();
@@ -170,11 +179,11 @@ fn report(eng: &App, problems: &[String]) -> String {
         } else {
             format!(" (last: {})", st_readings.last_refused)
         };
-        let _ = writeln!(
-            o,
-            "  refused  {} implausible status-line figures{last}, {implausible} in transcripts (readings, or calls with impossible counts)",
-            st_readings.refused
-        );
+        let parts = [
+            counted(st_readings.refused, "implausible status-line figure", "implausible status-line figures") + &last,
+            format!("{implausible} in transcripts (readings, or calls with impossible counts)"),
+        ];
+        let _ = writeln!(o, "{}", tool_line("refused", &parts));
     }
     // A notice due that cannot be recorded is not given (it would come at every prompt): said here.
     let blocked =
@@ -186,8 +195,8 @@ fn report(eng: &App, problems: &[String]) -> String {
         }
     }
     let _ = writeln!(o, "\ntimings (µs)");
-    let _ = writeln!(o, "  this run:        {}", fmt_timings(eng.run.info.timings.iter().map(|(k, v)| (*k, *v))));
-    let _ = writeln!(o, "  last update:     {}", fmt_timings(st.timings.iter().map(|(k, v)| (k.as_str(), *v))));
+    let _ = writeln!(o, "{}", fmt_timings("  this run:        ", eng.run.info.timings.iter().map(|(k, v)| (*k, *v))));
+    let _ = writeln!(o, "{}", fmt_timings("  last update:     ", st.timings.iter().map(|(k, v)| (k.as_str(), *v))));
     if let Some(e) = &eng.run.info.error {
         let _ = writeln!(o, "\nerror: {e}");
     }
@@ -223,9 +232,42 @@ fn problem_lines(eng: &App, own: &[String]) -> String {
     o
 }
 
-fn fmt_timings<'a>(t: impl Iterator<Item = (&'a str, u64)>) -> String {
+/// `1 file`, `2 files`.
+fn counted(k: u64, one: &str, many: &str) -> String {
+    format!("{k} {}", if k == 1 { one } else { many })
+}
+
+/// A tool's line: its name, then `parts` (see `wrapped`).
+fn tool_line(name: &str, parts: &[String]) -> String {
+    wrapped(&format!("  {name:<8} "), parts)
+}
+
+/// `head`, then `parts` joined by commas, wrapped before 80 columns under the first.
+fn wrapped(head: &str, parts: &[String]) -> String {
+    let mut out = head.to_owned();
+    let indent = out.chars().count();
+    let mut col = indent;
+    for (i, part) in parts.iter().enumerate() {
+        let width = part.chars().count();
+        if i > 0 {
+            out.push(',');
+            if col + 2 + width > 80 {
+                out += &format!("\n{:indent$}", "");
+                col = indent;
+            } else {
+                out.push(' ');
+                col += 2;
+            }
+        }
+        out += part;
+        col += width;
+    }
+    out
+}
+
+fn fmt_timings<'a>(head: &str, t: impl Iterator<Item = (&'a str, u64)>) -> String {
     let parts: Vec<String> = t.map(|(k, v)| format!("{k} {v}")).collect();
-    if parts.is_empty() { "-".into() } else { parts.join(", ") }
+    if parts.is_empty() { format!("{head}-") } else { wrapped(head, &parts) }
 }
 
 fn ago(ms: i64) -> String {
@@ -288,7 +330,7 @@ fn named_twice(path: &std::path::Path) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::named_twice;
+    use super::{counted, named_twice, tool_line};
     use std::path::Path;
 
     #[test]
@@ -297,5 +339,23 @@ mod tests {
         assert!(named_twice(Path::new("/x/session-state/session-state")));
         assert!(!named_twice(Path::new("/home/u/.gemini/tmp")));
         assert!(!named_twice(Path::new("/a/b/a/b")));
+    }
+
+    #[test]
+    fn a_tools_line_wraps_under_its_text_before_80_columns() {
+        let parts: Vec<String> = ["4057 files, 1006.7 MiB read", "3 malformed usage lines", "1 oversized line"]
+            .into_iter()
+            .chain(["12 fields of an unexpected type ignored"])
+            .map(String::from)
+            .collect();
+        assert_eq!(
+            tool_line("claude", &parts),
+            // With `, 1 oversized line` the first line would be 81 columns.
+            "  claude   4057 files, 1006.7 MiB read, 3 malformed usage lines,\n\
+             \x20          1 oversized line, 12 fields of an unexpected type ignored"
+        );
+        assert_eq!(tool_line("codex", &parts[..1]), "  codex    4057 files, 1006.7 MiB read");
+        assert_eq!(counted(1, "record", "records"), "1 record");
+        assert_eq!(counted(0, "record", "records"), "0 records");
     }
 }
