@@ -144,6 +144,14 @@ fn config_file_problems_name_the_file_and_line() {
     let o = s.cmd().env("RUNWAY_CONFIG", &gone).arg("status").output().unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("does not exist"));
+    // `config` names the file it reads, and says so when the usual place holds none yet.
+    let first = |o: std::process::Output| stdout(&o).lines().next().unwrap_or_default().to_owned();
+    assert_eq!(
+        first(s.cmd().env("RUNWAY_CONFIG", &file).arg("config").output().unwrap()),
+        format!("# config file: {f}")
+    );
+    let usual = s.home().join(".config/runway/config.toml");
+    assert_eq!(first(s.run(&["config"])), format!("# config file: {} (none there yet)", usual.display()));
 }
 
 #[test]

@@ -328,7 +328,14 @@ pub fn describe(g: &Given, env: &Env) -> (String, usize) {
     let (v, from, mut problems) = values(g, env);
     problems.extend(g.left_out.iter().cloned());
     problems.extend(zone_problem(&v.timezone, env));
-    let file = config_file(env).map_or_else(|| "(none)".to_owned(), |p| p.display().to_string());
+    // Where runway looks, and whether anything is there (a path alone read as a file in use).
+    let file = config_file(env).map_or_else(
+        || "(none)".to_owned(),
+        |p| match std::fs::symlink_metadata(&p) {
+            Ok(_) => p.display().to_string(),
+            Err(_) => format!("{} (none there yet)", p.display()),
+        },
+    );
     let mut out = format!("# config file: {file}\n");
     for p in &problems {
         out += &format!("# problem: {p}\n");
