@@ -1,3 +1,4 @@
+use super::definition::SETTINGS_HEADING;
 use super::*;
 
 /// A command line from its words.
