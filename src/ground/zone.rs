@@ -105,7 +105,8 @@ pub fn system(tz: Option<&OsStr>, tzdir: Option<&OsStr>) -> Result<TimeZone, Str
 /// The zone an IANA name stands for: its file under the zone folders (`tzdir` when set, as the C
 /// library has it, else the system's), else the library's bundled database where there is one.
 fn named(name: &str, tzdir: Option<&OsStr>) -> Option<TimeZone> {
-    plausible_zone(name).ok().filter(|_| !name.is_empty())?;
+    // Relative, or joined to a folder it would stand in for (a path is `TZ`'s, by `system`).
+    plausible_zone(name).ok().filter(|_| !name.is_empty() && !name.starts_with('/'))?;
     if name.eq_ignore_ascii_case("UTC") {
         return Some(TimeZone::UTC);
     }
@@ -230,6 +231,10 @@ mod tests {
             let env = Env::of(&[("TZ", "Nowhere/Town"), ("TZDIR", d.path().to_str().unwrap())]);
             assert_eq!(offset(zone("", &env).unwrap()), 3600);
             assert!(zone("", &Env::of(&[("TZ", "Nowhere/Town")])).is_err(), "not under the system's folder");
+        }
+        // The setting takes names, not paths (a path is `TZ`'s).
+        if Path::new("/usr/share/zoneinfo/Europe/Paris").exists() {
+            assert!(zone("/usr/share/zoneinfo/Europe/Paris", &Env::default()).is_err());
         }
         // Unset, the system's own: named by its link into the zone folder, as `status` says it.
         if let Some(Ok(link)) = platform::LOCALTIME.map(std::fs::read_link)
