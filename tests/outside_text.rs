@@ -92,6 +92,21 @@ fn a_path_in_doctor_and_status() {
         assert!(text.contains("claude") && text.contains("dir"), "{args:?}: {text}");
         assert_inert(&text);
     }
+    // A zone file's path in `TZ`, which status names as its zone (inside a `zoneinfo/` folder, by
+    // what follows it).
+    let paris = std::path::Path::new("/usr/share/zoneinfo/Europe/Paris");
+    if paris.exists() {
+        let s = Sandbox::claude_fixture();
+        for dir in ["zoneinfo/", "zones/"] {
+            let zone = s.dir.path().join(format!("{dir}\u{1b}]0;title\u{7}\u{1b}[31mred\u{202e}"));
+            std::fs::create_dir_all(zone.parent().unwrap()).unwrap();
+            std::fs::copy(paris, &zone).unwrap();
+            let o = s.cmd().env("TZ", &zone).args(["--now", HOST_NOW, "status", "--color", "never"]).output().unwrap();
+            let text = stdout(&o);
+            assert!(text.contains("(times in ") && text.contains("red"), "{dir}: {text}");
+            assert_inert(&text);
+        }
+    }
 }
 
 /// The longest line of `text`, in characters.

@@ -147,7 +147,8 @@ fn human(app: &App, all: &[(Runway, Vec<Attribution>)]) -> String {
     if out.is_empty() {
         out = nothing_found(app);
     } else if let Some(z) = app.cfg.style.zone.get().iana_name() {
-        out += &format!("\n(times in {z})\n");
+        // A zone file's path (`TZ=/…/zoneinfo/<name>`, any other path) is text from outside.
+        out += &format!("\n(times in {})\n", crate::render::clean::clean(z));
     }
     out
 }
