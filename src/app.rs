@@ -96,11 +96,15 @@ impl App {
             .iter()
             .filter(|p| cfg.providers.contains(p) || pace != Pace::Prompt)
             .flat_map(|p| {
-                let spec = p.spec();
-                (spec.reading_files)(&cfg.env)
-                    .into_iter()
-                    .flat_map(|f| usage_file::load(&cfg.cache, &f.path, f.read).into_iter().map(move |r| (r, f.name)))
-                    .collect::<Vec<_>>()
+                let mut found: Vec<(Reading, &'static str)> = Vec::new();
+                for f in (p.spec().reading_files)(&cfg.env) {
+                    // The organisation the files before it name: their newest reading's.
+                    let named = found.iter().map(|(r, _)| r).filter(|r| r.account != 0).max_by_key(|r| r.observed_at);
+                    let follow = named.map_or(0, |r| r.account);
+                    let read = usage_file::load(&cfg.cache, &f.path, (f.read, f.max), follow);
+                    found.extend(read.into_iter().map(|r| (r, f.name)));
+                }
+                found
             })
             .collect();
         stage(&mut run, "evidence");

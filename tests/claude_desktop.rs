@@ -51,16 +51,16 @@ fn samples_of_the_signed_in_organisation_are_readings() {
     std::fs::create_dir_all(s.claude_dir()).unwrap();
     std::fs::write(s.claude_dir().join(".claude.json"), claude_json("org-a")).unwrap();
     let file = s.dir.path().join("plan-usage-history.json");
-    // The real pair (63% then 64%, the week at 29%), and another organisation's 90% in between.
-    std::fs::write(
-        &file,
-        history(&[
-            (T, "org-a", r#"{"fh":63,"sd":29,"xu":66.68333333333332}"#),
-            (T + 150_000, "org-b", r#"{"fh":90,"sd":95}"#),
-            (T + 300_144, "org-a", r#"{"fh":64,"sd":29}"#),
-        ]),
-    )
-    .unwrap();
+    // The real pair (63% then 64%, the week at 29%), another organisation's 90% in between, and
+    // five more organisations after it (a bound of four organisations by their newest sample once
+    // left the one signed in out).
+    let mut samples = vec![
+        (T, "org-a", r#"{"fh":63,"sd":29,"xu":66.68333333333332}"#),
+        (T + 150_000, "org-b", r#"{"fh":90,"sd":95}"#),
+        (T + 300_144, "org-a", r#"{"fh":64,"sd":29}"#),
+    ];
+    samples.extend(["org-c", "org-d", "org-e", "org-f", "org-g"].map(|o| (T + 310_000, o, r#"{"fh":90,"sd":95}"#)));
+    std::fs::write(&file, history(&samples)).unwrap();
     let v = status(&s, &file);
     let five = &v["claude"]["rate_limits"]["five_hour"];
     // The newest of org a's figures, in the 5-hour window `.claude.json` gave the reset of.

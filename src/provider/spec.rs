@@ -59,12 +59,16 @@ pub struct Spec {
     pub awaiting: Option<Awaits>,
 }
 
-/// A file of the service's readings, how it reads, and its name as `status` gives it.
+/// A file of the service's readings, how it reads, its name as `status` gives it, and the most of it
+/// read (a larger file is not read at all).
 #[derive(Clone, Debug)]
 pub struct ReadingFile {
     pub path: PathBuf,
-    pub read: fn(&[u8]) -> Vec<Reading>,
+    /// The readings in the file's bytes, told the organisation the files before it name (their
+    /// newest reading's, 0 for none): a file of several organisations keeps the one followed.
+    pub read: fn(&[u8], u64) -> Vec<Reading>,
     pub name: &'static str,
+    pub max: u64,
 }
 
 /// A model's family and version (`claude-opus`, [4, 9]): a newer model of a known family is priced

@@ -17,9 +17,6 @@ use crate::ground::platform::{bytes, ctime_ns, identity, mtime_ns};
 use crate::ground::provider::Provider;
 use crate::ground::window::Window;
 
-/// Claude Code's file holds settings and a project list; past this it is not what runway expects.
-const MAX: u64 = 32 << 20;
-
 /// What a kept copy holds at most (its item's bound, less its checksum line): a larger one would be
 /// refused when read back, and the file parsed again by every run (a 3.9 MB app history, by every
 /// prompt).
@@ -90,17 +87,22 @@ fn decode(text: &str) -> Vec<Reading> {
     out
 }
 
-/// The readings of `file`, from the copy kept in `cache_dir` while the file is unchanged.
-pub fn load(cache: &Cache, file: &Path, parse: fn(&[u8]) -> Vec<Reading>) -> Vec<Reading> {
+/// How a file's bytes become readings, told the organisation to follow (`provider::spec::ReadingFile`).
+pub type Parse = fn(&[u8], u64) -> Vec<Reading>;
+
+/// The readings of `file` (at most `max` bytes of it, else none), parsed by `parse` told the
+/// organisation to `follow`, from the copy kept in `cache_dir` while the file is unchanged.
+pub fn load(cache: &Cache, file: &Path, (parse, max): (Parse, u64), follow: u64) -> Vec<Reading> {
     // Never waiting on a FIFO, never reading a device: a regular file, or nothing.
     let Ok((f, md)) = open_regular(file) else { return Vec::new() };
-    if md.len() > MAX {
+    if md.len() > max {
         return Vec::new();
     }
     // The layout's version first: a copy kept by an older runway is read again, not misread. The
-    // ctime moves even when a rewrite keeps the size and puts the mtime back.
+    // ctime moves even when a rewrite keeps the size and puts the mtime back; another organisation
+    // followed is another copy.
     let (dev, ino) = identity(file, &md);
-    let stamp = format!("v4 {dev} {ino} {} {} {}", md.len(), mtime_ns(&md), ctime_ns(&md));
+    let stamp = format!("v5 {dev} {ino} {} {} {} {follow:x}", md.len(), mtime_ns(&md), ctime_ns(&md));
     let kept = Item::KeptReadings(key("claude-json", &[bytes(file.as_os_str())]));
     match cache.read_checked(kept) {
         Ok(body) => {
@@ -114,10 +116,10 @@ pub fn load(cache: &Cache, file: &Path, parse: fn(&[u8]) -> Vec<Reading>) -> Vec
         Err(e) => log::warn(&format!("ignoring the readings kept from {}: {e}", file.display())),
     }
     let mut bytes = Vec::new();
-    if f.take(MAX).read_to_end(&mut bytes).is_err() {
+    if f.take(max).read_to_end(&mut bytes).is_err() {
         return Vec::new();
     }
-    let all: Vec<Reading> = parse(&bytes).into_iter().map(Reading::bounded).collect();
+    let all: Vec<Reading> = parse(&bytes, follow).into_iter().map(Reading::bounded).collect();
     let n = all.len();
     let (body, found) = fitted(&stamp, all);
     if found.len() < n {
@@ -147,7 +149,8 @@ mod tests {
         };
         fs::write(&file, body(91)).unwrap();
         let cache = Cache::new(cache);
-        let load = |c: &Cache, f: &Path| super::load(c, f, crate::provider::claude::settings_file::readings);
+        let load =
+            |c: &Cache, f: &Path| super::load(c, f, (crate::provider::claude::settings_file::readings, 32 << 20), 0);
         let first = load(&cache, &file);
         assert_eq!(first.len(), 2);
         assert_eq!(load(&cache, &file), first, "the kept copy gives the same");
@@ -169,7 +172,7 @@ mod tests {
         // Forty thousand readings (some 1.7 MB kept): the newest that fit, the same whether the
         // file was parsed or the copy read back (kept whole, it was refused by every next run and
         // the file parsed again).
-        fn many(_: &[u8]) -> Vec<Reading> {
+        fn many(_: &[u8], _: u64) -> Vec<Reading> {
             (0..40_000)
                 .map(|i| Reading::new(Provider::CLAUDE, Window::FiveHour, 50.0, 0, 1_770_000_000_000 + i))
                 .collect()
@@ -178,11 +181,20 @@ mod tests {
         let file = d.path().join("history.json");
         fs::write(&file, "[]").unwrap();
         let cache = Cache::new(d.path().join("cache"));
-        let first = load(&cache, &file, many);
+        let first = load(&cache, &file, (many, 1 << 20), 0);
         assert!(first.len() > 20_000 && first.len() < 40_000, "{}", first.len());
         assert_eq!(first.last().unwrap().observed_at, 1_770_000_000_000 + 39_999);
         assert!(first.windows(2).all(|w| w[1].observed_at == w[0].observed_at + 1), "the newest, none skipped");
-        let again = load(&cache, &file, |_| Vec::new());
+        let again = load(&cache, &file, (|_, _| Vec::new(), 1 << 20), 0);
         assert_eq!(again, first, "read back from the copy, not parsed again");
+        // Another organisation followed is another copy; a file past its bound is not read.
+        fn echo(_: &[u8], follow: u64) -> Vec<Reading> {
+            let mut r = Reading::new(Provider::CLAUDE, Window::FiveHour, 50.0, 0, 1_770_000_000_000);
+            r.account = follow;
+            vec![r]
+        }
+        assert_eq!(load(&cache, &file, (echo, 1 << 20), 7)[0].account, 7);
+        assert_eq!(load(&cache, &file, (echo, 1 << 20), 9)[0].account, 9);
+        assert!(load(&cache, &file, (echo, 1), 9).is_empty(), "two bytes, past a bound of one");
     }
 }

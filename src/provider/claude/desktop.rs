@@ -18,23 +18,24 @@ use crate::ground::window::Window;
 /// Samples older than this before the newest teach nothing a prompt needs (a week's window and the
 /// days before it for the cost of a percent).
 const KEEP_MS: i64 = 8 * DAY_MS;
-/// The organisations whose samples are newest are kept, this many: one is followed (the one
-/// `.claude.json` names, else the newest), and a person switches between two or three.
-const ORGS: usize = 4;
 /// Of an organisation's window, one sample in each slot this long (its last): the app samples every
-/// 5 to 15 minutes, and a file sampled more often says nothing more about a window's pace.
+/// 5 to 15 minutes, and a file sampled more often says nothing more about a window's pace. With one
+/// organisation followed and eight days kept, a file gives at most 4,608 readings (the real app's
+/// month, about 1,500 at most; 60,000 organisations of one sample each took every prompt 13 s, and
+/// 20,000 samples of one 0.6 s).
 const SLOT_MS: i64 = 5 * 60_000;
-/// At most this many readings, the newest: what every prompt reads back from the cache (the real
-/// app's month is some 1,500 at most, of one organisation; 60,000 organisations of one sample each
-/// took every prompt 13 s, and 20,000 samples of one 0.6 s).
-const MAX_READINGS: usize = 4096;
+/// The real app's month is some 200 KB; past this the file is not what runway expects, and is not
+/// read (serde's tree of 32 MiB of samples held 830 MB).
+pub const MAX_BYTES: u64 = 4 << 20;
 
 /// The file's name in the app's data directory.
 pub const FILE: &str = "plan-usage-history.json";
 
 /// The samples in the file's bytes, as readings without a reset, each range-checked (0-100, a time
-/// after 2020); of each run of one figure only the first and the last, of the last eight days.
-pub fn readings(bytes: &[u8]) -> Vec<Reading> {
+/// after 2020); of each run of one figure only the first and the last, of the last eight days; of the
+/// organisation `follow` (the one `.claude.json` names), else of the newest sample's: the one
+/// `forecast::evidence::placed` follows.
+pub fn readings(bytes: &[u8], follow: u64) -> Vec<Reading> {
     let Ok(v) = serde_json::from_slice::<Value>(bytes) else { return Vec::new() };
     let Some(samples) = v.get("samples").and_then(Value::as_array) else { return Vec::new() };
     let mut all: Vec<Reading> = Vec::new();
@@ -54,16 +55,9 @@ pub fn readings(bytes: &[u8]) -> Vec<Reading> {
     all.sort_by_key(|r| r.observed_at);
     let newest = all.last().map_or(0, |r| r.observed_at);
     all.retain(|r| r.observed_at >= newest - KEEP_MS);
-    let mut orgs: Vec<u64> = Vec::new();
-    for r in all.iter().rev() {
-        if orgs.len() < ORGS && !orgs.contains(&r.account) {
-            orgs.push(r.account);
-        }
-    }
-    all.retain(|r| orgs.contains(&r.account));
-    let mut kept = runs(slots(all));
-    kept.drain(..kept.len().saturating_sub(MAX_READINGS));
-    kept
+    let followed = if follow != 0 { follow } else { all.last().map_or(0, |r| r.account) };
+    all.retain(|r| r.account == followed);
+    runs(slots(all))
 }
 
 /// The series a reading belongs to: its organisation and window.
@@ -122,7 +116,7 @@ mod tests {
             format!(r#"{{"t":{},"org":"a","u":{{"fh":1e9,"sd":-3}}}}"#, T + 25 * min),
         ]
         .join(",");
-        let r = readings(file(&s).as_bytes());
+        let r = readings(file(&s).as_bytes(), 0);
         let five: Vec<(f64, i64)> = r
             .iter()
             .filter(|r| r.window == Window::FiveHour)
@@ -138,34 +132,30 @@ mod tests {
     }
 
     #[test]
-    fn few_organisations_a_sample_a_slot_and_a_bound() {
+    fn one_organisation_and_a_sample_a_slot() {
         let min = 60_000;
         let sample = |t: i64, org: &str, fh: i64| format!(r#"{{"t":{t},"org":"{org}","u":{{"fh":{fh}}}}}"#);
-        // Six organisations, one sample each: the four newest.
-        let six: Vec<String> = (0..6).map(|i| sample(T + i * min, &format!("org{i}"), 10)).collect();
-        let r = readings(file(&six.join(",")).as_bytes());
-        let orgs: Vec<u64> = r.iter().map(|r| r.account).collect();
-        assert_eq!(orgs, (2..6).map(|i| account_of(&format!("org{i}"))).collect::<Vec<_>>());
+        // The organisation named is followed, however many others sampled after it; named by none,
+        // the newest sample's.
+        let mut many: Vec<String> = (0..30).map(|i| sample(T + i * min, "named", i)).collect();
+        many.extend((0..6).map(|i| sample(T + (40 + i) * min, &format!("other{i}"), 10)));
+        let orgs = |r: &[Reading]| r.iter().map(|r| r.account).collect::<std::collections::HashSet<_>>();
+        let r = readings(file(&many.join(",")).as_bytes(), account_of("named"));
+        assert_eq!(orgs(&r), [account_of("named")].into());
+        assert_eq!(r.last().unwrap().observed_at, T + 29 * min, "its newest sample kept");
+        assert_eq!(orgs(&readings(file(&many.join(",")).as_bytes(), 0)), [account_of("other5")].into());
         // A sample a minute, each a new figure: the last of each five minutes.
-        let minutes: Vec<String> = (0..30).map(|i| sample(T + i * min, "a", i)).collect();
-        let r = readings(file(&minutes.join(",")).as_bytes());
+        let r = readings(file(&many[..30].join(",")).as_bytes(), 0);
         assert_eq!(r.iter().map(|r| r.used_percent as i64).collect::<Vec<_>>(), vec![4, 9, 14, 19, 24, 29]);
-        // Eight days of five-minute samples, each a new figure: the newest MAX_READINGS.
-        let n = 8 * 24 * 12;
-        let both = |t: i64, p: i64| format!(r#"{{"t":{t},"org":"a","u":{{"fh":{p},"sd":{p}}}}}"#);
-        let days: Vec<String> = (0..n).map(|i| both(T + i * 5 * min, i % 2)).collect();
-        let r = readings(file(&days.join(",")).as_bytes());
-        assert_eq!(r.len(), MAX_READINGS);
-        assert_eq!(r.last().unwrap().observed_at, T + (n - 1) * 5 * min);
     }
 
     #[test]
     fn old_samples_and_other_shapes() {
         let old = format!(r#"{{"t":{},"org":"a","u":{{"fh":5}}}}"#, T - 9 * DAY_MS);
         let new = format!(r#"{{"t":{},"org":"a","u":{{"fh":6}}}}"#, T);
-        assert_eq!(readings(file(&format!("{old},{new}")).as_bytes()).len(), 1, "nine days before the newest");
+        assert_eq!(readings(file(&format!("{old},{new}")).as_bytes(), 0).len(), 1, "nine days before the newest");
         for junk in ["", "[]", "{\"samples\": 3}", "{\"version\":2,\"samples\":[{\"t\":\"soon\",\"u\":{\"fh\":5}}]}"] {
-            assert!(readings(junk.as_bytes()).is_empty(), "{junk}");
+            assert!(readings(junk.as_bytes(), 0).is_empty(), "{junk}");
         }
     }
 }

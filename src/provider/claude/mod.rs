@@ -106,9 +106,20 @@ fn desktop_history(env: &Env) -> Vec<PathBuf> {
 /// into the environment runway sees).
 pub const DESKTOP_HISTORY: &str = "RUNWAY_CLAUDE_DESKTOP_HISTORY";
 
+/// `.claude.json` first: Claude Desktop's history follows the organisation it names.
 fn reading_files(env: &Env) -> Vec<ReadingFile> {
-    let json = claude_json(env).into_iter().map(|path| ReadingFile { path, read: settings_file::readings, name: ".claude.json" });
-    let desktop = desktop_history(env).into_iter().map(|path| ReadingFile { path, read: desktop::readings, name: "Claude Desktop" });
+    let json = claude_json(env).into_iter().map(|path| ReadingFile {
+        path,
+        read: settings_file::readings,
+        name: ".claude.json",
+        max: settings_file::MAX_BYTES,
+    });
+    let desktop = desktop_history(env).into_iter().map(|path| ReadingFile {
+        path,
+        read: desktop::readings,
+        name: "Claude Desktop",
+        max: desktop::MAX_BYTES,
+    });
     json.chain(desktop).collect()
 }
 

@@ -20,6 +20,12 @@ use crate::ground::window::Window;
 
 const KEY: &[u8] = b"\"cachedUsageUtilization\"";
 
+/// Claude Code's file holds settings and a project list; past this it is not what runway expects.
+pub const MAX_BYTES: u64 = 32 << 20;
+/// The most readings one answer gives: the service lists its windows and a few models' weeks. (An
+/// answer of 100,000 limits took the first prompt 11.9 s and every next one 0.3 s.)
+const MAX_READINGS: usize = 64;
+
 /// The object that is the value of the top-level member `key` (quoted), from its `{` to the matching
 /// `}`. A key of the same name nested deeper (inside a project's settings) is not it. Claude Code
 /// writes the file indented by two spaces, where a top-level key is exactly one that starts a line
@@ -56,7 +62,7 @@ fn instant(v: &Value) -> Option<i64> {
 }
 
 /// The readings in a `.claude.json`'s bytes, each range-checked (see `ground::evidence::check`).
-pub fn readings(bytes: &[u8]) -> Vec<Reading> {
+pub fn readings(bytes: &[u8], _follow: u64) -> Vec<Reading> {
     let Some(obj) = top_level(bytes, KEY) else { return Vec::new() };
     let Ok(v) = serde_json::from_slice::<Value>(obj) else { return Vec::new() };
     let Some(observed) = v.get("fetchedAtMs").and_then(Value::as_f64).filter(|t| t.is_finite() && *t > 0.0) else {
@@ -67,7 +73,8 @@ pub fn readings(bytes: &[u8]) -> Vec<Reading> {
     let account = organisation(bytes);
     let mut out: Vec<Reading> = Vec::new();
     let mut push = |mut r: Reading| {
-        if check(r.used_percent, r.resets_at, r.observed_at, r.window).is_ok()
+        if out.len() < MAX_READINGS
+            && check(r.used_percent, r.resets_at, r.observed_at, r.window).is_ok()
             && !out.iter().any(|o| o.window == r.window && o.bucket == r.bucket)
         {
             r.account = account;
@@ -82,7 +89,7 @@ pub fn readings(bytes: &[u8]) -> Vec<Reading> {
     }
     // `limits[]` under `utilization`, or beside it.
     let limits = util.get("limits").or_else(|| v.get("limits")).and_then(Value::as_array);
-    for l in limits.into_iter().flatten() {
+    for l in limits.into_iter().flatten().take(4 * MAX_READINGS) {
         let (Some(p), Some(reset)) = (l.get("percent").and_then(percent), l.get("resets_at").and_then(instant)) else {
             continue;
         };
@@ -140,7 +147,7 @@ mod tests {
 
     #[test]
     fn the_windows_and_a_per_model_weekly_limit() {
-        let r = readings(file(&full()).as_bytes());
+        let r = readings(file(&full()).as_bytes(), 0);
         let got: Vec<(Window, &str, f64, i64)> =
             r.iter().map(|r| (r.window, r.bucket.as_str(), r.used_percent, r.observed_at)).collect();
         assert_eq!(
@@ -157,7 +164,7 @@ mod tests {
         // No organisation in this file's oauthAccount: none named.
         assert_eq!(r[0].account, 0);
         let named = file(&full()).replace(r#""emailAddress": "x@example.com""#, r#""organizationUuid": "org-a""#);
-        assert!(readings(named.as_bytes()).iter().all(|r| r.account == account_of("org-a")));
+        assert!(readings(named.as_bytes(), 0).iter().all(|r| r.account == account_of("org-a")));
     }
 
     #[test]
@@ -171,19 +178,19 @@ mod tests {
         );
         let flat: String = format!(r#"{{"projects": {{"/p": {{"cachedUsageUtilization": {nested}}}}}, "cachedUsageUtilization": {}}}"#, full());
         for doc in [indented, flat] {
-            let r = readings(doc.as_bytes());
+            let r = readings(doc.as_bytes(), 0);
             assert_eq!(r.first().map(|r| (r.used_percent, r.observed_at)), Some((62.0, FETCHED)), "{doc}");
         }
         // Only the nested one: nothing.
         let only_nested = format!("{{\n  \"projects\": {{\n    \"/p\": {{\n      \"cachedUsageUtilization\": {nested}\n    }}\n  }}\n}}");
-        assert!(readings(only_nested.as_bytes()).is_empty());
-        assert!(readings(format!(r#"{{"a": {{"cachedUsageUtilization": {nested}}}}}"#).as_bytes()).is_empty());
+        assert!(readings(only_nested.as_bytes(), 0).is_empty());
+        assert!(readings(format!(r#"{{"a": {{"cachedUsageUtilization": {nested}}}}}"#).as_bytes(), 0).is_empty());
         // A string value that spells the key is not a member.
-        assert!(readings(br#"{"note": "\"cachedUsageUtilization\": {}"}"#).is_empty());
+        assert!(readings(br#"{"note": "\"cachedUsageUtilization\": {}"}"#, 0).is_empty());
         // Written twice at the top: the last, as a JSON parser takes it, indented or not.
         let twice = format!("{{\n  \"cachedUsageUtilization\": {nested},\n  \"cachedUsageUtilization\": {}\n}}", full());
         for doc in [twice.clone(), twice.replace("\n  ", "\n")] {
-            assert_eq!(readings(doc.as_bytes()).first().map(|r| r.used_percent), Some(62.0), "{doc}");
+            assert_eq!(readings(doc.as_bytes(), 0).first().map(|r| r.used_percent), Some(62.0), "{doc}");
         }
     }
 
@@ -194,18 +201,25 @@ mod tests {
         let start = whole.find("cachedUsageUtilization").unwrap();
         let end = start + whole[start..].find("\"extra_usage\"").unwrap();
         for cut in (start..end).step_by(7) {
-            assert!(readings(&whole.as_bytes()[..cut]).is_empty(), "cut at {cut}");
+            assert!(readings(&whole.as_bytes()[..cut], 0).is_empty(), "cut at {cut}");
         }
-        assert!(readings(b"{}").is_empty());
-        assert!(readings(file("null").as_bytes()).is_empty());
+        // An answer of a thousand models' weeks: the first of them, a bounded number.
+        let many: Vec<String> = (0..1000)
+            .map(|i| format!(r#"{{"kind": "weekly_scoped", "percent": 5, "resets_at": "2026-02-15T09:00:00Z", "scope": {{"model": {{"display_name": "m{i}"}}}}}}"#))
+            .collect();
+        let doc = file(&format!(r#"{{"fetchedAtMs": {FETCHED}, "utilization": {{"limits": [{}]}}}}"#, many.join(",")));
+        let r = readings(doc.as_bytes(), 0);
+        assert_eq!((r.len(), r[0].label.as_str()), (MAX_READINGS, "m0"));
+        assert!(readings(b"{}", 0).is_empty());
+        assert!(readings(file("null").as_bytes(), 0).is_empty());
         assert!(
-            readings(file(r#"{"utilization": {"five_hour": {"utilization": 5}}}"#).as_bytes()).is_empty(),
+            readings(file(r#"{"utilization": {"five_hour": {"utilization": 5}}}"#).as_bytes(), 0).is_empty(),
             "no time"
         );
         // Out of range, or a reset before the fetch: refused.
         let bad =
             full().replace("\"utilization\": 62", "\"utilization\": 1e9").replace("2026-02-16T09", "2026-02-01T09");
-        let r = readings(file(&bad).as_bytes());
+        let r = readings(file(&bad).as_bytes(), 0);
         assert!(r.iter().all(|r| r.window != Window::SevenDay || !r.main()), "{r:?}");
         assert_eq!(r.iter().filter(|r| r.window == Window::FiveHour).count(), 1, "the session limit stands in");
     }
