@@ -94,14 +94,15 @@ fn a_runway_set_after_the_plugin_in_tmux_conf_is_replaced() {
         return;
     }
     // The README's order, and a theme's line after it: tmux runs no hook for its config file's own
-    // commands, so the line after the plugin's kept `#{runway}` and the bar drew `[] ` for good.
+    // commands, so the line after the plugin's kept `#{runway}` and the bar drew `[] ` for good. The
+    // plugin in a folder with a space in its name: the hooks' command was split there by /bin/sh.
     let s = Sandbox::claude_fixture();
-    let plugin = plugin_clone(s.dir.path());
+    let plugin = plugin_clone(&s.dir.path().join("my plugins"));
     let conf = s.dir.path().join("tmux.conf");
     let lines = [
         "set -g status-right 'A #{runway} %H:%M'".to_owned(),
         format!("set -g @runway-bin '{BIN}'"),
-        format!("run-shell {}", plugin.join("runway.tmux").display()),
+        format!("run-shell \"'{}'\"", plugin.join("runway.tmux").display()),
         "set -g status-left '[#{runway}] '".to_owned(),
         "set -g status-interval 1".to_owned(),
     ];
@@ -111,6 +112,27 @@ fn a_runway_set_after_the_plugin_in_tmux_conf_is_replaced() {
         let v = t.wait_for(|| t.run(&["show", "-gv", side]), |v| v.contains("prompt --shell tmux"));
         assert!(!v.contains("#{runway}"), "{side}: {v}");
     }
+}
+
+#[test]
+fn runway_args_naming_the_segment_itself_are_said_not_replaced_without_end() {
+    if !have("tmux") {
+        return;
+    }
+    // `#{runway}` inside @runway-args went into the segment, which was replaced again at every run
+    // of the plugin, each run setting the option that runs it: hundreds of jobs within seconds.
+    let s = Sandbox::claude_fixture();
+    let plugin = plugin_clone(s.dir.path());
+    let t = Tmux::start(s.dir.path(), "self", &env_of(&s), "sh", 100, 10);
+    t.run(&["set", "-g", "@runway-bin", BIN]);
+    t.run(&["set", "-g", "@runway-args", "--set format=#{runway}"]);
+    t.run(&["set", "-g", "status-right", "#{runway}"]);
+    tpm_load(&t, &plugin);
+    let said = "#[fg=white,bg=red]runway: @runway-args names the segment itself#[default]";
+    let right = t.wait_for(|| t.run(&["show", "-gv", "status-right"]), |r| r.trim() == said);
+    t.run(&["set", "-g", "mouse", "on"]);
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert_eq!(t.run(&["show", "-gv", "status-right"]), right, "the same after a set-option");
 }
 
 #[test]

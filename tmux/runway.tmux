@@ -44,6 +44,14 @@ tmux_literal() {
     printf '%s' "${s//\%/%%}"
 }
 
+# A word in tmux's double quotes: a hook's command is parsed by tmux before run-shell hands it to
+# /bin/sh, and a plugin path with a space in it was split there.
+tmux_quoted() {
+    local s=${1//\\/\\\\}
+    s=${s//\"/\\\"}
+    printf '"%s"' "${s//\$/\\\$}"
+}
+
 # Whether every `)` closes a `(` before it and none is left open: tmux ends a #() at the `)` that
 # balances its `(`, whatever the shell's quotes say.
 balanced() {
@@ -76,7 +84,12 @@ done
 # segment is short.
 columns=100
 args=$(option @runway-args "")
-if [ -n "$bin" ] && [ -x "$bin" ] && balanced "$bin $args"; then
+if [ -n "$bin" ] && [ -x "$bin" ] && [ "${args#*\#\{runway\}}" != "$args" ]; then
+    # The segment would hold what it replaces, replaced again at every run: without end.
+    hint="runway: @runway-args names the segment itself"
+    columns=${#hint}
+    segment="#[fg=white,bg=red]$hint#[default]"
+elif [ -n "$bin" ] && [ -x "$bin" ] && balanced "$bin $args"; then
     # The job command: stdin closed and stderr dropped, so nothing can hang or leak into the bar.
     segment="#($(tmux_literal "$(quote "$bin")") prompt --shell tmux $(tmux_literal "$args") </dev/null 2>/dev/null)"
 elif [ -n "$bin" ] && [ -x "$bin" ]; then
@@ -118,9 +131,10 @@ for side in status-left status-right; do
 done
 
 # Replace a #{runway} set later too (a status line written after the plugin loads, or by a theme).
-# A fixed index: loading the plugin twice installs the hooks once. tmux does not run a hook for a
-# command run by a hook, so this cannot loop. The config file's own lines run no hook: its first
+# A fixed index: loading the plugin twice installs the hooks once. The set-option of a run starts
+# one more run, which finds nothing left to replace: the segment never holds `#{runway}` (see
+# @runway-args above), or it would never end. The config file's own lines run no hook: its first
 # session, made once the file is read, finds what they set.
 for hook in after-set-option session-created; do
-    tmux set-hook -g "${hook}[4417]" "run-shell -b $(quote "$SELF")"
+    tmux set-hook -g "${hook}[4417]" "run-shell -b $(tmux_quoted "$(quote "$SELF")")"
 done
