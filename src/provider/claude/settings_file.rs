@@ -22,9 +22,9 @@ const KEY: &[u8] = b"\"cachedUsageUtilization\"";
 
 /// Claude Code's file holds settings and a project list; past this it is not what runway expects.
 pub const MAX_BYTES: u64 = 32 << 20;
-/// The most readings one answer gives: the service lists its windows and a few models' weeks. (An
-/// answer of 100,000 limits took the first prompt 11.9 s and every next one 0.3 s.)
-const MAX_READINGS: usize = 64;
+/// The most models' weeks one answer gives (the service lists a few), the windows besides. (An answer
+/// of 100,000 limits took the first prompt 11.9 s and every next one 0.3 s.)
+const MAX_MODELS: usize = 64;
 
 /// The object that is the value of the top-level member `key` (quoted), from its `{` to the matching
 /// `}`. A key of the same name nested deeper (inside a project's settings) is not it. Claude Code
@@ -73,7 +73,8 @@ pub fn readings(bytes: &[u8], _follow: u64) -> Vec<Reading> {
     let account = organisation(bytes);
     let mut out: Vec<Reading> = Vec::new();
     let mut push = |mut r: Reading| {
-        if out.len() < MAX_READINGS
+        let models = out.iter().filter(|o| o.bucket.starts_with(SCOPED_WEEKLY)).count();
+        if (models < MAX_MODELS || !r.bucket.starts_with(SCOPED_WEEKLY))
             && check(r.used_percent, r.resets_at, r.observed_at, r.window).is_ok()
             && !out.iter().any(|o| o.window == r.window && o.bucket == r.bucket)
         {
@@ -89,7 +90,7 @@ pub fn readings(bytes: &[u8], _follow: u64) -> Vec<Reading> {
     }
     // `limits[]` under `utilization`, or beside it.
     let limits = util.get("limits").or_else(|| v.get("limits")).and_then(Value::as_array);
-    for l in limits.into_iter().flatten().take(4 * MAX_READINGS) {
+    for l in limits.into_iter().flatten() {
         let (Some(p), Some(reset)) = (l.get("percent").and_then(percent), l.get("resets_at").and_then(instant)) else {
             continue;
         };
@@ -203,13 +204,18 @@ mod tests {
         for cut in (start..end).step_by(7) {
             assert!(readings(&whole.as_bytes()[..cut], 0).is_empty(), "cut at {cut}");
         }
-        // An answer of a thousand models' weeks: the first of them, a bounded number.
-        let many: Vec<String> = (0..1000)
+        // An answer of a thousand models' weeks before its windows: the first of them, a bounded
+        // number, and the windows all the same.
+        let mut many: Vec<String> = (0..1000)
             .map(|i| format!(r#"{{"kind": "weekly_scoped", "percent": 5, "resets_at": "2026-02-15T09:00:00Z", "scope": {{"model": {{"display_name": "m{i}"}}}}}}"#))
             .collect();
+        many.push(r#"{"kind": "session", "percent": 62, "resets_at": "2026-02-12T23:00:00Z"}"#.into());
+        many.push(r#"{"kind": "weekly_all", "percent": 41, "resets_at": "2026-02-16T09:00:00Z"}"#.into());
         let doc = file(&format!(r#"{{"fetchedAtMs": {FETCHED}, "utilization": {{"limits": [{}]}}}}"#, many.join(",")));
         let r = readings(doc.as_bytes(), 0);
-        assert_eq!((r.len(), r[0].label.as_str()), (MAX_READINGS, "m0"));
+        let models = r.iter().filter(|r| r.bucket.starts_with(SCOPED_WEEKLY)).count();
+        assert_eq!((r.len(), models, r[0].label.as_str()), (MAX_MODELS + 2, MAX_MODELS, "m0"));
+        assert!(r.iter().any(|r| r.window == Window::FiveHour && r.used_percent == 62.0));
         assert!(readings(b"{}", 0).is_empty());
         assert!(readings(file("null").as_bytes(), 0).is_empty());
         assert!(
