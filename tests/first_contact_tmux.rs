@@ -95,14 +95,15 @@ fn a_runway_set_after_the_plugin_in_tmux_conf_is_replaced() {
     }
     // The README's order, and a theme's line after it: tmux runs no hook for its config file's own
     // commands, so the line after the plugin's kept `#{runway}` and the bar drew `[] ` for good. The
-    // plugin in a folder with a space in its name: the hooks' command was split there by /bin/sh.
+    // plugin in a folder with a space and a `#S` in its name: the hooks' command was split there by
+    // /bin/sh, and read as a format by tmux (the line loading it doubles the `#` itself).
     let s = Sandbox::claude_fixture();
-    let plugin = plugin_clone(&s.dir.path().join("my plugins"));
+    let plugin = plugin_clone(&s.dir.path().join("my #S plugins"));
     let conf = s.dir.path().join("tmux.conf");
     let lines = [
         "set -g status-right 'A #{runway} %H:%M'".to_owned(),
         format!("set -g @runway-bin '{BIN}'"),
-        format!("run-shell \"'{}'\"", plugin.join("runway.tmux").display()),
+        format!("run-shell \"'{}'\"", plugin.join("runway.tmux").display().to_string().replace('#', "##")),
         "set -g status-left '[#{runway}] '".to_owned(),
         "set -g status-interval 1".to_owned(),
     ];
@@ -128,11 +129,20 @@ fn runway_args_naming_the_segment_itself_are_said_not_replaced_without_end() {
     t.run(&["set", "-g", "@runway-args", "--set format=#{runway}"]);
     t.run(&["set", "-g", "status-right", "#{runway}"]);
     tpm_load(&t, &plugin);
-    let said = "#[fg=white,bg=red]runway: @runway-args names the segment itself#[default]";
+    let said = "#[fg=white,bg=red]runway: @runway-bin or @runway-args names the segment itself#[default]";
     let right = t.wait_for(|| t.run(&["show", "-gv", "status-right"]), |r| r.trim() == said);
     t.run(&["set", "-g", "mouse", "on"]);
     std::thread::sleep(std::time::Duration::from_millis(1500));
     assert_eq!(t.run(&["show", "-gv", "status-right"]), right, "the same after a set-option");
+    // The same in the binary's path.
+    let odd = s.dir.path().join("x#{runway}");
+    std::fs::create_dir_all(&odd).unwrap();
+    std::os::unix::fs::symlink(BIN, odd.join("runway")).unwrap();
+    t.run(&["set", "-g", "@runway-args", ""]);
+    t.run(&["set", "-g", "@runway-bin", odd.join("runway").to_str().unwrap()]);
+    t.run(&["set", "-g", "status-left", "#{runway}"]);
+    tpm_load(&t, &plugin);
+    t.wait_for(|| t.run(&["show", "-gv", "status-left"]), |l| l.trim() == said);
 }
 
 #[test]

@@ -44,11 +44,13 @@ tmux_literal() {
     printf '%s' "${s//\%/%%}"
 }
 
-# A word in tmux's double quotes: a hook's command is parsed by tmux before run-shell hands it to
-# /bin/sh, and a plugin path with a space in it was split there.
+# A word in tmux's double quotes, `#` doubled: a hook's command is parsed by tmux, and expanded as a
+# format by run-shell, before /bin/sh has it (a plugin path with a space was split, one with a `#`
+# was read as a format).
 tmux_quoted() {
     local s=${1//\\/\\\\}
     s=${s//\"/\\\"}
+    s=${s//\#/\#\#}
     printf '"%s"' "${s//\$/\\\$}"
 }
 
@@ -84,12 +86,13 @@ done
 # segment is short.
 columns=100
 args=$(option @runway-args "")
-if [ -n "$bin" ] && [ -x "$bin" ] && [ "${args#*\#\{runway\}}" != "$args" ]; then
+job="$bin $args"
+if [ -n "$bin" ] && [ -x "$bin" ] && [ "${job#*\#\{runway\}}" != "$job" ]; then
     # The segment would hold what it replaces, replaced again at every run: without end.
-    hint="runway: @runway-args names the segment itself"
+    hint="runway: @runway-bin or @runway-args names the segment itself"
     columns=${#hint}
     segment="#[fg=white,bg=red]$hint#[default]"
-elif [ -n "$bin" ] && [ -x "$bin" ] && balanced "$bin $args"; then
+elif [ -n "$bin" ] && [ -x "$bin" ] && balanced "$job"; then
     # The job command: stdin closed and stderr dropped, so nothing can hang or leak into the bar.
     segment="#($(tmux_literal "$(quote "$bin")") prompt --shell tmux $(tmux_literal "$args") </dev/null 2>/dev/null)"
 elif [ -n "$bin" ] && [ -x "$bin" ]; then
