@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::forecast::evidence::{Calibration, Evidence, anchor, main_pool, placed};
 use crate::forecast::limit::Configured;
 use crate::forecast::{self, Runway};
-use crate::ground::evidence::Reading;
+use crate::ground::evidence::{Follow, Reading};
 use crate::ground::hash::Hasher;
 use crate::ground::provider::Provider;
 use crate::ledger::Ledger;
@@ -97,11 +97,11 @@ impl App {
             .filter(|p| cfg.providers.contains(p) || pace != Pace::Prompt)
             .flat_map(|p| {
                 let mut found: Vec<(Reading, &'static str)> = Vec::new();
+                // Each file told the organisation the files before it named, and a replay's moment.
+                let mut follow = Follow { org: 0, until: if cfg.replay() { cfg.now } else { i64::MAX } };
                 for f in (p.spec().reading_files)(&cfg.env) {
-                    // The organisation the files before it name: their newest reading's.
-                    let named = found.iter().map(|(r, _)| r).filter(|r| r.account != 0).max_by_key(|r| r.observed_at);
-                    let follow = named.map_or(0, |r| r.account);
-                    let read = usage_file::load(&cfg.cache, &f.path, (f.read, f.max), follow);
+                    let (read, org) = usage_file::load(&cfg.cache, &f.path, (f.read, f.max), follow);
+                    follow.org = if org != 0 { org } else { follow.org };
                     found.extend(read.into_iter().map(|r| (r, f.name)));
                 }
                 found

@@ -100,6 +100,7 @@ fn a_failed_read_is_no_figure_and_the_newest_organisation_is_followed_when_none_
         history(&[
             (T - 60 * m, "org-b", r#"{"fh":0,"sd":40}"#),
             (T - 50 * m, "org-b", r#"{"fh":7,"sd":41}"#),
+            (T - 30 * m, "org-a", r#"{"fh":0,"sd":99}"#),
             (T - 20 * m, "org-a", r#"{"fh":99,"sd":99}"#),
             (T, "org-b", r#"{"fh":12,"sd":42}"#),
             (T + 5 * m, "org-b", r#"{}"#),
@@ -115,6 +116,37 @@ fn a_failed_read_is_no_figure_and_the_newest_organisation_is_followed_when_none_
     );
     // The week's samples have no reset to join: no weekly figure is made up.
     assert_eq!(v["claude"]["rate_limits"]["seven_day"], Value::Null);
+    // A replay before org b's last samples: org a's was the newest then, and is followed (the
+    // newest of the whole file once left org a out, and the replay showed nothing).
+    let mut replay = s.cmd();
+    replay.env("RUNWAY_CLAUDE_DESKTOP_HISTORY", &file).args(["--now", "2026-07-28T13:45:00Z", "status", "--json"]);
+    let five = json_of(&replay.output().unwrap())["claude"]["rate_limits"]["five_hour"].clone();
+    assert_eq!((five["used_percent"].as_f64(), five["resets_at"].as_str()), (Some(99.0), Some("2026-07-28T18:35:00Z")));
+}
+
+#[test]
+fn the_organisation_named_is_followed_with_no_answer_in_its_file() {
+    // `.claude.json` signed in to org a, with no usage answer cached: org a's samples all the same,
+    // not the newer ones of org b (its 90% is another organisation's quota).
+    let s = Sandbox::empty();
+    std::fs::create_dir_all(s.claude_dir()).unwrap();
+    std::fs::write(s.claude_dir().join(".claude.json"), r#"{"oauthAccount": {"organizationUuid": "org-a"}}"#).unwrap();
+    let file = s.dir.path().join("history.json");
+    let m = 60_000;
+    let samples = [
+        (T - 10 * m, "org-a", r#"{"fh":0,"sd":30}"#),
+        (T - 5 * m, "org-a", r#"{"fh":25,"sd":31}"#),
+        (T, "org-b", r#"{"fh":0,"sd":95}"#),
+        (T + 5 * m, "org-b", r#"{"fh":90,"sd":95}"#),
+    ];
+    std::fs::write(&file, history(&samples)).unwrap();
+    let five = status(&s, &file)["claude"]["rate_limits"]["five_hour"].clone();
+    assert_eq!(five["used_percent"].as_f64(), Some(25.0), "{five}");
+    // Past its bound (4 MiB; the app's month is some 200 KB) the file is not read, and doctor says so.
+    std::fs::write(&file, history(&samples) + &" ".repeat(4 << 20)).unwrap();
+    assert_eq!(status(&s, &file)["claude"]["rate_limits"]["five_hour"], Value::Null);
+    let doctor = stdout(&s.cmd().env("RUNWAY_CLAUDE_DESKTOP_HISTORY", &file).arg("doctor").output().unwrap());
+    assert!(doctor.contains("Claude Desktop ") && doctor.contains("past 4.0 MiB: not read"), "{doctor}");
 }
 
 #[test]

@@ -170,6 +170,18 @@ fn report(eng: &App, problems: &[String]) -> String {
         };
         parts.push(hits);
         let _ = writeln!(o, "{}", tool_line(p.name(), &parts));
+        // A file of readings past its bound is not read at all: its figures are missing, said here.
+        for f in (p.spec().reading_files)(&eng.cfg.env) {
+            if let Ok(md) = std::fs::metadata(&f.path)
+                && md.is_file()
+                && md.len() > f.max
+            {
+                let path = f.path.display().to_string();
+                let (size, max) = (human_bytes(md.len()), human_bytes(f.max));
+                let parts = [format!("{} {} is {size}", f.name, clean(&path)), format!("past {max}: not read")];
+                let _ = writeln!(o, "{}", tool_line("", &parts));
+            }
+        }
     }
     let st_readings = &eng.readings;
     let implausible: u64 = st.files.iter().map(|f| u64::from(f.implausible)).sum();

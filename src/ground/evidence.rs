@@ -109,6 +109,15 @@ pub fn account_of(id: &str) -> u64 {
     super::hash::key("account", &[id.trim().as_bytes()]).max(1)
 }
 
+/// What a file of readings is told before it is read: the organisation the files before it name
+/// (0 for none), and the moment a replay is for (`--now`: samples after it do not exist yet;
+/// `i64::MAX` in the present).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Follow {
+    pub org: u64,
+    pub until: i64,
+}
+
 /// Readings closer than this in their reset are of one window.
 pub const SAME_RESET_MS: i64 = 5 * MINUTE_MS;
 

@@ -9,7 +9,7 @@ use std::time::Instant;
 use super::found::Found;
 use super::price::Price;
 use crate::ground::env::Env;
-use crate::ground::evidence::Reading;
+use crate::ground::evidence::{Follow, Reading};
 use crate::ground::provider::Provider;
 use crate::ground::window::Window;
 
@@ -64,9 +64,10 @@ pub struct Spec {
 #[derive(Clone, Debug)]
 pub struct ReadingFile {
     pub path: PathBuf,
-    /// The readings in the file's bytes, told the organisation the files before it name (their
-    /// newest reading's, 0 for none): a file of several organisations keeps the one followed.
-    pub read: fn(&[u8], u64) -> Vec<Reading>,
+    /// The readings in the file's bytes, and the organisation it names (0 for none); told what the
+    /// files before it named and the moment of a replay: a file of several organisations keeps the
+    /// one followed then.
+    pub read: fn(&[u8], Follow) -> (Vec<Reading>, u64),
     pub name: &'static str,
     pub max: u64,
 }

@@ -9,7 +9,7 @@ use std::io::{self, Read};
 use std::path::Path;
 
 use crate::ground::cache::{Cache, Item};
-use crate::ground::evidence::{Reading, check};
+use crate::ground::evidence::{Follow, Reading, check};
 use crate::ground::files::open_regular;
 use crate::ground::hash::key;
 use crate::ground::log;
@@ -36,13 +36,13 @@ fn line(r: &Reading) -> String {
     )
 }
 
-/// The copy to keep of `rs`, and the readings it holds: the newest that fit in `KEPT_BYTES`, so that
-/// a run reading the copy back finds what the run that wrote it found.
-fn fitted(stamp: &str, mut rs: Vec<Reading>) -> (String, Vec<Reading>) {
+/// The copy to keep of `rs` under its first lines, `head`, and the readings it holds: the newest that
+/// fit in `KEPT_BYTES`, so that a run reading the copy back finds what the run that wrote it found.
+fn fitted(head: &str, mut rs: Vec<Reading>) -> (String, Vec<Reading>) {
     let lines: Vec<String> = rs.iter().map(line).collect();
     let mut newest: Vec<usize> = (0..rs.len()).collect();
     newest.sort_by_key(|&i| std::cmp::Reverse(rs[i].observed_at));
-    let mut room = KEPT_BYTES.saturating_sub(stamp.len() + 1);
+    let mut room = KEPT_BYTES.saturating_sub(head.len() + 1);
     let mut keep = vec![false; rs.len()];
     for i in newest {
         if lines[i].len() > room {
@@ -52,7 +52,7 @@ fn fitted(stamp: &str, mut rs: Vec<Reading>) -> (String, Vec<Reading>) {
         keep[i] = true;
     }
     let body =
-        std::iter::once(format!("{stamp}\n")).chain(lines.into_iter().zip(&keep).filter(|(_, k)| **k).map(|(l, _)| l));
+        std::iter::once(format!("{head}\n")).chain(lines.into_iter().zip(&keep).filter(|(_, k)| **k).map(|(l, _)| l));
     let body: String = body.collect();
     let mut k = keep.into_iter();
     rs.retain(|_| k.next().unwrap_or(false));
@@ -87,29 +87,32 @@ fn decode(text: &str) -> Vec<Reading> {
     out
 }
 
-/// How a file's bytes become readings, told the organisation to follow (`provider::spec::ReadingFile`).
-pub type Parse = fn(&[u8], u64) -> Vec<Reading>;
+/// How a file's bytes become readings and the organisation it names (`provider::spec::ReadingFile`).
+pub type Parse = fn(&[u8], Follow) -> (Vec<Reading>, u64);
 
-/// The readings of `file` (at most `max` bytes of it, else none), parsed by `parse` told the
-/// organisation to `follow`, from the copy kept in `cache_dir` while the file is unchanged.
-pub fn load(cache: &Cache, file: &Path, (parse, max): (Parse, u64), follow: u64) -> Vec<Reading> {
+/// The readings of `file` (at most `max` bytes of it, else none) and the organisation it names, parsed
+/// by `parse` told what to `follow`, from the copy kept in `cache_dir` while the file is unchanged.
+pub fn load(cache: &Cache, file: &Path, (parse, max): (Parse, u64), follow: Follow) -> (Vec<Reading>, u64) {
     // Never waiting on a FIFO, never reading a device: a regular file, or nothing.
-    let Ok((f, md)) = open_regular(file) else { return Vec::new() };
+    let Ok((f, md)) = open_regular(file) else { return (Vec::new(), 0) };
     if md.len() > max {
-        return Vec::new();
+        return (Vec::new(), 0);
     }
     // The layout's version first: a copy kept by an older runway is read again, not misread. The
     // ctime moves even when a rewrite keeps the size and puts the mtime back; another organisation
-    // followed is another copy.
+    // followed, or a replay's moment, is another copy.
     let (dev, ino) = identity(file, &md);
-    let stamp = format!("v5 {dev} {ino} {} {} {} {follow:x}", md.len(), mtime_ns(&md), ctime_ns(&md));
+    let (len, mtime, ctime) = (md.len(), mtime_ns(&md), ctime_ns(&md));
+    let stamp = format!("v6 {dev} {ino} {len} {mtime} {ctime} {:x} {}", follow.org, follow.until);
     let kept = Item::KeptReadings(key("claude-json", &[bytes(file.as_os_str())]));
     match cache.read_checked(kept) {
         Ok(body) => {
             if let Some((first, rest)) = std::str::from_utf8(&body).ok().and_then(|t| t.split_once('\n'))
                 && first == stamp
+                && let Some((org, rest)) = rest.split_once('\n')
+                && let Some(org) = org.strip_prefix("org ").and_then(|o| u64::from_str_radix(o, 16).ok())
             {
-                return decode(rest);
+                return (decode(rest), org);
             }
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
@@ -117,17 +120,18 @@ pub fn load(cache: &Cache, file: &Path, (parse, max): (Parse, u64), follow: u64)
     }
     let mut bytes = Vec::new();
     if f.take(max).read_to_end(&mut bytes).is_err() {
-        return Vec::new();
+        return (Vec::new(), 0);
     }
-    let all: Vec<Reading> = parse(&bytes, follow).into_iter().map(Reading::bounded).collect();
+    let (all, org) = parse(&bytes, follow);
+    let all: Vec<Reading> = all.into_iter().map(Reading::bounded).collect();
     let n = all.len();
-    let (body, found) = fitted(&stamp, all);
+    let (body, found) = fitted(&format!("{stamp}\norg {org:x}"), all);
     if found.len() < n {
         log::warn(&format!("{}: the newest {} of its {n} readings kept", file.display(), found.len()));
     }
     // Kept for the next run; a cache that cannot be written only means reading the file again.
     let _ = cache.write_checked(kept, body.as_bytes());
-    found
+    (found, org)
 }
 
 #[cfg(test)]
@@ -149,8 +153,9 @@ mod tests {
         };
         fs::write(&file, body(91)).unwrap();
         let cache = Cache::new(cache);
-        let load =
-            |c: &Cache, f: &Path| super::load(c, f, (crate::provider::claude::settings_file::readings, 32 << 20), 0);
+        let none = Follow { org: 0, until: i64::MAX };
+        let parse = (crate::provider::claude::settings_file::readings as Parse, 32 << 20);
+        let load = |c: &Cache, f: &Path| super::load(c, f, parse, none).0;
         let first = load(&cache, &file);
         assert_eq!(first.len(), 2);
         assert_eq!(load(&cache, &file), first, "the kept copy gives the same");
@@ -172,29 +177,36 @@ mod tests {
         // Forty thousand readings (some 1.7 MB kept): the newest that fit, the same whether the
         // file was parsed or the copy read back (kept whole, it was refused by every next run and
         // the file parsed again).
-        fn many(_: &[u8], _: u64) -> Vec<Reading> {
-            (0..40_000)
-                .map(|i| Reading::new(Provider::CLAUDE, Window::FiveHour, 50.0, 0, 1_770_000_000_000 + i))
-                .collect()
+        fn many(_: &[u8], _: Follow) -> (Vec<Reading>, u64) {
+            let all =
+                (0..40_000).map(|i| Reading::new(Provider::CLAUDE, Window::FiveHour, 50.0, 0, 1_770_000_000_000 + i));
+            (all.collect(), 5)
         }
+        let none = Follow { org: 0, until: i64::MAX };
         let d = tempfile::tempdir().unwrap();
         let file = d.path().join("history.json");
         fs::write(&file, "[]").unwrap();
         let cache = Cache::new(d.path().join("cache"));
-        let first = load(&cache, &file, (many, 1 << 20), 0);
+        let (first, org) = load(&cache, &file, (many, 1 << 20), none);
         assert!(first.len() > 20_000 && first.len() < 40_000, "{}", first.len());
         assert_eq!(first.last().unwrap().observed_at, 1_770_000_000_000 + 39_999);
         assert!(first.windows(2).all(|w| w[1].observed_at == w[0].observed_at + 1), "the newest, none skipped");
-        let again = load(&cache, &file, (|_, _| Vec::new(), 1 << 20), 0);
-        assert_eq!(again, first, "read back from the copy, not parsed again");
-        // Another organisation followed is another copy; a file past its bound is not read.
-        fn echo(_: &[u8], follow: u64) -> Vec<Reading> {
-            let mut r = Reading::new(Provider::CLAUDE, Window::FiveHour, 50.0, 0, 1_770_000_000_000);
-            r.account = follow;
-            vec![r]
+        let again = load(&cache, &file, (|_, _| (Vec::new(), 0), 1 << 20), none);
+        assert_eq!(again, (first, org), "read back from the copy, not parsed again, the organisation too");
+        // Another organisation followed, or another replay's moment, is another copy; a file past its
+        // bound is not read.
+        fn echo(_: &[u8], follow: Follow) -> (Vec<Reading>, u64) {
+            let mut r = Reading::new(Provider::CLAUDE, Window::FiveHour, 50.0, 0, follow.until);
+            r.account = follow.org;
+            (vec![r], 0)
         }
-        assert_eq!(load(&cache, &file, (echo, 1 << 20), 7)[0].account, 7);
-        assert_eq!(load(&cache, &file, (echo, 1 << 20), 9)[0].account, 9);
-        assert!(load(&cache, &file, (echo, 1), 9).is_empty(), "two bytes, past a bound of one");
+        let at = |org: u64, until: i64| {
+            let r = &load(&cache, &file, (echo, 1 << 20), Follow { org, until }).0[0];
+            (r.account, r.observed_at)
+        };
+        assert_eq!(at(7, 1_770_000_000_000), (7, 1_770_000_000_000));
+        assert_eq!(at(9, 1_770_000_000_000), (9, 1_770_000_000_000));
+        assert_eq!(at(9, 1_770_000_000_001), (9, 1_770_000_000_001));
+        assert!(load(&cache, &file, (echo, 1), none).0.is_empty(), "two bytes, past a bound of one");
     }
 }

@@ -11,7 +11,7 @@
 
 use serde_json::Value;
 
-use crate::ground::evidence::{Reading, account_of};
+use crate::ground::evidence::{Follow, Reading, account_of};
 use crate::ground::time::DAY_MS;
 use crate::ground::window::Window;
 
@@ -32,10 +32,14 @@ pub const MAX_BYTES: u64 = 4 << 20;
 pub const FILE: &str = "plan-usage-history.json";
 
 /// The samples in the file's bytes, as readings without a reset, each range-checked (0-100, a time
-/// after 2020); of each run of one figure only the first and the last, of the last eight days; of the
-/// organisation `follow` (the one `.claude.json` names), else of the newest sample's: the one
-/// `forecast::evidence::placed` follows.
-pub fn readings(bytes: &[u8], follow: u64) -> Vec<Reading> {
+/// after 2020); of each run of one figure only the first and the last, of the eight days before the
+/// newest (a replay's: none after its moment exists yet); of the organisation `.claude.json` names,
+/// else of the newest sample's: the one `forecast::evidence::placed` follows. It names none itself.
+pub fn readings(bytes: &[u8], follow: Follow) -> (Vec<Reading>, u64) {
+    (samples(bytes, follow), 0)
+}
+
+fn samples(bytes: &[u8], follow: Follow) -> Vec<Reading> {
     let Ok(v) = serde_json::from_slice::<Value>(bytes) else { return Vec::new() };
     let Some(samples) = v.get("samples").and_then(Value::as_array) else { return Vec::new() };
     let mut all: Vec<Reading> = Vec::new();
@@ -52,10 +56,11 @@ pub fn readings(bytes: &[u8], follow: u64) -> Vec<Reading> {
             all.push(Reading::sample(super::SPEC.provider, window, p, t as i64, account));
         }
     }
+    all.retain(|r| r.observed_at <= follow.until);
     all.sort_by_key(|r| r.observed_at);
     let newest = all.last().map_or(0, |r| r.observed_at);
     all.retain(|r| r.observed_at >= newest - KEEP_MS);
-    let followed = if follow != 0 { follow } else { all.last().map_or(0, |r| r.account) };
+    let followed = if follow.org != 0 { follow.org } else { all.last().map_or(0, |r| r.account) };
     all.retain(|r| r.account == followed);
     runs(slots(all))
 }
@@ -97,6 +102,11 @@ fn runs(all: Vec<Reading>) -> Vec<Reading> {
 mod tests {
     use super::*;
 
+    /// The readings of a file's text, told what to follow.
+    fn read(text: &str, org: u64, until: i64) -> Vec<Reading> {
+        readings(text.as_bytes(), Follow { org, until }).0
+    }
+
     const T: i64 = 1_785_247_200_000; // 2026-07-28T14:00:00Z
 
     fn file(samples: &str) -> String {
@@ -116,7 +126,7 @@ mod tests {
             format!(r#"{{"t":{},"org":"a","u":{{"fh":1e9,"sd":-3}}}}"#, T + 25 * min),
         ]
         .join(",");
-        let r = readings(file(&s).as_bytes(), 0);
+        let r = read(&file(&s), 0, i64::MAX);
         let five: Vec<(f64, i64)> = r
             .iter()
             .filter(|r| r.window == Window::FiveHour)
@@ -140,12 +150,15 @@ mod tests {
         let mut many: Vec<String> = (0..30).map(|i| sample(T + i * min, "named", i)).collect();
         many.extend((0..6).map(|i| sample(T + (40 + i) * min, &format!("other{i}"), 10)));
         let orgs = |r: &[Reading]| r.iter().map(|r| r.account).collect::<std::collections::HashSet<_>>();
-        let r = readings(file(&many.join(",")).as_bytes(), account_of("named"));
+        let r = read(&file(&many.join(",")), account_of("named"), i64::MAX);
         assert_eq!(orgs(&r), [account_of("named")].into());
         assert_eq!(r.last().unwrap().observed_at, T + 29 * min, "its newest sample kept");
-        assert_eq!(orgs(&readings(file(&many.join(",")).as_bytes(), 0)), [account_of("other5")].into());
+        assert_eq!(orgs(&read(&file(&many.join(",")), 0, i64::MAX)), [account_of("other5")].into());
+        // A replay before the others sampled: the newest then, none after it.
+        let r = read(&file(&many.join(",")), 0, T + 35 * min);
+        assert_eq!((orgs(&r), r.last().unwrap().observed_at), ([account_of("named")].into(), T + 29 * min));
         // A sample a minute, each a new figure: the last of each five minutes.
-        let r = readings(file(&many[..30].join(",")).as_bytes(), 0);
+        let r = read(&file(&many[..30].join(",")), 0, i64::MAX);
         assert_eq!(r.iter().map(|r| r.used_percent as i64).collect::<Vec<_>>(), vec![4, 9, 14, 19, 24, 29]);
     }
 
@@ -153,9 +166,9 @@ mod tests {
     fn old_samples_and_other_shapes() {
         let old = format!(r#"{{"t":{},"org":"a","u":{{"fh":5}}}}"#, T - 9 * DAY_MS);
         let new = format!(r#"{{"t":{},"org":"a","u":{{"fh":6}}}}"#, T);
-        assert_eq!(readings(file(&format!("{old},{new}")).as_bytes(), 0).len(), 1, "nine days before the newest");
+        assert_eq!(read(&file(&format!("{old},{new}")), 0, i64::MAX).len(), 1, "nine days before the newest");
         for junk in ["", "[]", "{\"samples\": 3}", "{\"version\":2,\"samples\":[{\"t\":\"soon\",\"u\":{\"fh\":5}}]}"] {
-            assert!(readings(junk.as_bytes(), 0).is_empty(), "{junk}");
+            assert!(read(junk, 0, i64::MAX).is_empty(), "{junk}");
         }
     }
 }

@@ -13,7 +13,7 @@
 
 use serde_json::Value;
 
-use crate::ground::evidence::{Reading, SCOPED_WEEKLY, account_of, check};
+use crate::ground::evidence::{Follow, Reading, SCOPED_WEEKLY, account_of, check};
 use crate::ground::members;
 use crate::ground::time::parse_rfc3339;
 use crate::ground::window::Window;
@@ -62,7 +62,13 @@ fn instant(v: &Value) -> Option<i64> {
 }
 
 /// The readings in a `.claude.json`'s bytes, each range-checked (see `ground::evidence::check`).
-pub fn readings(bytes: &[u8], _follow: u64) -> Vec<Reading> {
+/// And the organisation it is signed in to, whether or not it holds an answer.
+pub fn readings(bytes: &[u8], _: Follow) -> (Vec<Reading>, u64) {
+    let account = organisation(bytes);
+    (answer(bytes, account), account)
+}
+
+fn answer(bytes: &[u8], account: u64) -> Vec<Reading> {
     let Some(obj) = top_level(bytes, KEY) else { return Vec::new() };
     let Ok(v) = serde_json::from_slice::<Value>(obj) else { return Vec::new() };
     let Some(observed) = v.get("fetchedAtMs").and_then(Value::as_f64).filter(|t| t.is_finite() && *t > 0.0) else {
@@ -70,7 +76,6 @@ pub fn readings(bytes: &[u8], _follow: u64) -> Vec<Reading> {
     };
     let observed = observed as i64;
     let util = v.get("utilization").unwrap_or(&Value::Null);
-    let account = organisation(bytes);
     let mut out: Vec<Reading> = Vec::new();
     let mut push = |mut r: Reading| {
         let models = out.iter().filter(|o| o.bucket.starts_with(SCOPED_WEEKLY)).count();
@@ -119,6 +124,8 @@ pub fn readings(bytes: &[u8], _follow: u64) -> Vec<Reading> {
 mod tests {
     use super::*;
 
+    const NONE: Follow = Follow { org: 0, until: i64::MAX };
+
     const FETCHED: i64 = 1_770_930_000_000; // 2026-02-12T21:00:00Z
 
     /// Shaped like the real file: unrelated keys around the member, ids that must not be read.
@@ -148,7 +155,7 @@ mod tests {
 
     #[test]
     fn the_windows_and_a_per_model_weekly_limit() {
-        let r = readings(file(&full()).as_bytes(), 0);
+        let r = readings(file(&full()).as_bytes(), NONE).0;
         let got: Vec<(Window, &str, f64, i64)> =
             r.iter().map(|r| (r.window, r.bucket.as_str(), r.used_percent, r.observed_at)).collect();
         assert_eq!(
@@ -165,7 +172,11 @@ mod tests {
         // No organisation in this file's oauthAccount: none named.
         assert_eq!(r[0].account, 0);
         let named = file(&full()).replace(r#""emailAddress": "x@example.com""#, r#""organizationUuid": "org-a""#);
-        assert!(readings(named.as_bytes(), 0).iter().all(|r| r.account == account_of("org-a")));
+        let (r, org) = readings(named.as_bytes(), NONE);
+        assert!(r.iter().all(|r| r.account == account_of("org-a")) && org == account_of("org-a"));
+        // Named with no answer in the file (or none that holds): the organisation all the same.
+        let bare = r#"{"oauthAccount": {"organizationUuid": "org-a"}}"#;
+        assert_eq!(readings(bare.as_bytes(), NONE), (Vec::new(), account_of("org-a")));
     }
 
     #[test]
@@ -179,19 +190,19 @@ mod tests {
         );
         let flat: String = format!(r#"{{"projects": {{"/p": {{"cachedUsageUtilization": {nested}}}}}, "cachedUsageUtilization": {}}}"#, full());
         for doc in [indented, flat] {
-            let r = readings(doc.as_bytes(), 0);
+            let r = readings(doc.as_bytes(), NONE).0;
             assert_eq!(r.first().map(|r| (r.used_percent, r.observed_at)), Some((62.0, FETCHED)), "{doc}");
         }
         // Only the nested one: nothing.
         let only_nested = format!("{{\n  \"projects\": {{\n    \"/p\": {{\n      \"cachedUsageUtilization\": {nested}\n    }}\n  }}\n}}");
-        assert!(readings(only_nested.as_bytes(), 0).is_empty());
-        assert!(readings(format!(r#"{{"a": {{"cachedUsageUtilization": {nested}}}}}"#).as_bytes(), 0).is_empty());
+        assert!(readings(only_nested.as_bytes(), NONE).0.is_empty());
+        assert!(readings(format!(r#"{{"a": {{"cachedUsageUtilization": {nested}}}}}"#).as_bytes(), NONE).0.is_empty());
         // A string value that spells the key is not a member.
-        assert!(readings(br#"{"note": "\"cachedUsageUtilization\": {}"}"#, 0).is_empty());
+        assert!(readings(br#"{"note": "\"cachedUsageUtilization\": {}"}"#, NONE).0.is_empty());
         // Written twice at the top: the last, as a JSON parser takes it, indented or not.
         let twice = format!("{{\n  \"cachedUsageUtilization\": {nested},\n  \"cachedUsageUtilization\": {}\n}}", full());
         for doc in [twice.clone(), twice.replace("\n  ", "\n")] {
-            assert_eq!(readings(doc.as_bytes(), 0).first().map(|r| r.used_percent), Some(62.0), "{doc}");
+            assert_eq!(readings(doc.as_bytes(), NONE).0.first().map(|r| r.used_percent), Some(62.0), "{doc}");
         }
     }
 
@@ -202,7 +213,7 @@ mod tests {
         let start = whole.find("cachedUsageUtilization").unwrap();
         let end = start + whole[start..].find("\"extra_usage\"").unwrap();
         for cut in (start..end).step_by(7) {
-            assert!(readings(&whole.as_bytes()[..cut], 0).is_empty(), "cut at {cut}");
+            assert!(readings(&whole.as_bytes()[..cut], NONE).0.is_empty(), "cut at {cut}");
         }
         // An answer of a thousand models' weeks before its windows: the first of them, a bounded
         // number, and the windows all the same.
@@ -212,20 +223,20 @@ mod tests {
         many.push(r#"{"kind": "session", "percent": 62, "resets_at": "2026-02-12T23:00:00Z"}"#.into());
         many.push(r#"{"kind": "weekly_all", "percent": 41, "resets_at": "2026-02-16T09:00:00Z"}"#.into());
         let doc = file(&format!(r#"{{"fetchedAtMs": {FETCHED}, "utilization": {{"limits": [{}]}}}}"#, many.join(",")));
-        let r = readings(doc.as_bytes(), 0);
+        let r = readings(doc.as_bytes(), NONE).0;
         let models = r.iter().filter(|r| r.bucket.starts_with(SCOPED_WEEKLY)).count();
         assert_eq!((r.len(), models, r[0].label.as_str()), (MAX_MODELS + 2, MAX_MODELS, "m0"));
         assert!(r.iter().any(|r| r.window == Window::FiveHour && r.used_percent == 62.0));
-        assert!(readings(b"{}", 0).is_empty());
-        assert!(readings(file("null").as_bytes(), 0).is_empty());
+        assert!(readings(b"{}", NONE).0.is_empty());
+        assert!(readings(file("null").as_bytes(), NONE).0.is_empty());
         assert!(
-            readings(file(r#"{"utilization": {"five_hour": {"utilization": 5}}}"#).as_bytes(), 0).is_empty(),
+            readings(file(r#"{"utilization": {"five_hour": {"utilization": 5}}}"#).as_bytes(), NONE).0.is_empty(),
             "no time"
         );
         // Out of range, or a reset before the fetch: refused.
         let bad =
             full().replace("\"utilization\": 62", "\"utilization\": 1e9").replace("2026-02-16T09", "2026-02-01T09");
-        let r = readings(file(&bad).as_bytes(), 0);
+        let r = readings(file(&bad).as_bytes(), NONE).0;
         assert!(r.iter().all(|r| r.window != Window::SevenDay || !r.main()), "{r:?}");
         assert_eq!(r.iter().filter(|r| r.window == Window::FiveHour).count(), 1, "the session limit stands in");
     }
