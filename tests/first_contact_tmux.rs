@@ -95,15 +95,18 @@ fn a_runway_set_after_the_plugin_in_tmux_conf_is_replaced() {
     }
     // The README's order, and a theme's line after it: tmux runs no hook for its config file's own
     // commands, so the line after the plugin's kept `#{runway}` and the bar drew `[] ` for good. The
-    // plugin in a folder with a space and a `#S` in its name: the hooks' command was split there by
-    // /bin/sh, and read as a format by tmux (the line loading it doubles the `#` itself).
+    // plugin and the binary in folders with a space, a `#S` and a `#[` in their names: the hooks'
+    // command was split there by /bin/sh, and read as a format by tmux; `##[` reached the shell as
+    // it was (the line loading the plugin writes its path as the plugin does).
     let s = Sandbox::claude_fixture();
-    let plugin = plugin_clone(&s.dir.path().join("my #S plugins"));
+    let odd = s.dir.path().join("my #S #[x] plugins");
+    let plugin = plugin_clone(&odd);
+    std::os::unix::fs::symlink(BIN, odd.join("runway")).unwrap();
     let conf = s.dir.path().join("tmux.conf");
     let lines = [
         "set -g status-right 'A #{runway} %H:%M'".to_owned(),
-        format!("set -g @runway-bin '{BIN}'"),
-        format!("run-shell \"'{}'\"", plugin.join("runway.tmux").display().to_string().replace('#', "##")),
+        format!("set -g @runway-bin '{}'", odd.join("runway").display()),
+        format!("run-shell \"'{}'\"", hashes_doubled(&plugin.join("runway.tmux").display().to_string())),
         "set -g status-left '[#{runway}] '".to_owned(),
         "set -g status-interval 1".to_owned(),
     ];
@@ -113,6 +116,30 @@ fn a_runway_set_after_the_plugin_in_tmux_conf_is_replaced() {
         let v = t.wait_for(|| t.run(&["show", "-gv", side]), |v| v.contains("prompt --shell tmux"));
         assert!(!v.contains("#{runway}"), "{side}: {v}");
     }
+    let outer = Tmux::start(
+        s.dir.path(),
+        "conf-client",
+        &env_of(&s),
+        &format!("tmux -S {} attach -t t", t.sock.display()),
+        110,
+        12,
+    );
+    outer.wait("the segment on both sides of the bar", |sc| sc.matches(SEG).count() == 2);
+}
+
+/// A path as tmux's format expansion gives it back: each `#` doubled, but a run of them before `[`.
+fn hashes_doubled(s: &str) -> String {
+    let (mut out, mut run) = (String::new(), 0);
+    for c in s.chars() {
+        if c == '#' {
+            run += 1;
+            continue;
+        }
+        out += &"#".repeat(if c == '[' { run } else { 2 * run });
+        run = 0;
+        out.push(c);
+    }
+    out + &"#".repeat(2 * run)
 }
 
 #[test]

@@ -40,8 +40,26 @@ quote() {
 # tmux reads a #() job's command as a format, after strftime: `#` and `%` are doubled to reach the
 # shell as themselves (`--set color_warn=#FF8800` would have met `#F`, the window's flags).
 tmux_literal() {
-    local s=${1//\#/\#\#}
+    local s
+    s=$(hashes_doubled "$1")
     printf '%s' "${s//\%/%%}"
+}
+
+# Each `#` doubled for tmux's format expansion (`##` is one `#`), but a run of them before `[`: the
+# expansion leaves that as it is (a style), and `##[` reached /bin/sh as `##[`.
+hashes_doubled() {
+    local s=$1 out="" run="" c i
+    for ((i = 0; i < ${#s}; i++)); do
+        c=${s:i:1}
+        if [ "$c" = "#" ]; then
+            run+="#"
+            continue
+        fi
+        if [ "$c" = "[" ]; then out+="$run"; else out+="$run$run"; fi
+        run=""
+        out+="$c"
+    done
+    printf '%s' "$out$run$run"
 }
 
 # A word in tmux's double quotes, `#` doubled: a hook's command is parsed by tmux, and expanded as a
@@ -50,7 +68,7 @@ tmux_literal() {
 tmux_quoted() {
     local s=${1//\\/\\\\}
     s=${s//\"/\\\"}
-    s=${s//\#/\#\#}
+    s=$(hashes_doubled "$s")
     printf '"%s"' "${s//\$/\\\$}"
 }
 
