@@ -100,7 +100,7 @@ impl App {
                 // Each file told the organisation the files before it named, and a replay's moment.
                 let mut follow = Follow { org: 0, until: if cfg.replay() { cfg.now } else { i64::MAX } };
                 for f in (p.spec().reading_files)(&cfg.env) {
-                    let (read, org) = usage_file::load(&cfg.cache, &f.path, (f.read, f.max), follow);
+                    let (read, org) = usage_file::load(&cfg.cache, &f, follow);
                     follow.org = if org != 0 { org } else { follow.org };
                     found.extend(read.into_iter().map(|r| (r, f.name)));
                 }

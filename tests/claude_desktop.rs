@@ -146,7 +146,7 @@ fn the_organisation_named_is_followed_with_no_answer_in_its_file() {
     std::fs::write(&file, history(&samples) + &" ".repeat(4 << 20)).unwrap();
     assert_eq!(status(&s, &file)["claude"]["rate_limits"]["five_hour"], Value::Null);
     let doctor = stdout(&s.cmd().env("RUNWAY_CLAUDE_DESKTOP_HISTORY", &file).arg("doctor").output().unwrap());
-    assert!(doctor.contains("Claude Desktop ") && doctor.contains("past 4.0 MiB: not read"), "{doctor}");
+    assert!(doctor.contains("Claude Desktop ") && doctor.contains("larger than 4.0 MiB: not read"), "{doctor}");
 }
 
 #[test]

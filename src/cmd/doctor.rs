@@ -177,8 +177,8 @@ fn report(eng: &App, problems: &[String]) -> String {
                 && md.len() > f.max
             {
                 let path = f.path.display().to_string();
-                let (size, max) = (human_bytes(md.len()), human_bytes(f.max));
-                let parts = [format!("{} {} is {size}", f.name, clean(&path)), format!("past {max}: not read")];
+                let parts =
+                    [format!("{} {}", f.name, clean(&path)), format!("larger than {}: not read", human_bytes(f.max))];
                 let _ = writeln!(o, "{}", tool_line("", &parts));
             }
         }

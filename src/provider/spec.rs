@@ -70,6 +70,9 @@ pub struct ReadingFile {
     pub read: fn(&[u8], Follow) -> (Vec<Reading>, u64),
     pub name: &'static str,
     pub max: u64,
+    /// Whether what it reads hangs on what it is told (Claude Desktop's history: the organisation, a
+    /// replay's moment); `.claude.json`'s does not, and keeps one copy whatever it is told.
+    pub follows: bool,
 }
 
 /// A model's family and version (`claude-opus`, [4, 9]): a newer model of a known family is priced

@@ -6,7 +6,6 @@
 //! `MAX`, or not a regular file, is not read at all.
 
 use std::io::{self, Read};
-use std::path::Path;
 
 use crate::ground::cache::{Cache, Item};
 use crate::ground::evidence::{Follow, Reading, check};
@@ -16,6 +15,7 @@ use crate::ground::log;
 use crate::ground::platform::{bytes, ctime_ns, identity, mtime_ns};
 use crate::ground::provider::Provider;
 use crate::ground::window::Window;
+use crate::provider::spec::ReadingFile;
 
 /// What a kept copy holds at most (its item's bound, less its checksum line): a larger one would be
 /// refused when read back, and the file parsed again by every run (a 3.9 MB app history, by every
@@ -87,24 +87,45 @@ fn decode(text: &str) -> Vec<Reading> {
     out
 }
 
-/// How a file's bytes become readings and the organisation it names (`provider::spec::ReadingFile`).
-pub type Parse = fn(&[u8], Follow) -> (Vec<Reading>, u64);
-
-/// The readings of `file` (at most `max` bytes of it, else none) and the organisation it names, parsed
-/// by `parse` told what to `follow`, from the copy kept in `cache_dir` while the file is unchanged.
-pub fn load(cache: &Cache, file: &Path, (parse, max): (Parse, u64), follow: Follow) -> (Vec<Reading>, u64) {
+/// The readings of a reading file (at most its `max` bytes, else none) and the organisation it names,
+/// told what to `follow`, from the copy kept in the cache while the file is unchanged. In a replay, an
+/// organisation named by readings all after the replay's moment is none: what the file named then is
+/// not known, and the forecast follows readings of that moment alone. (Named with no reading, it
+/// stands: a file's time says when it was written, not when it changed account, and tests and
+/// replays of real histories write theirs now.)
+pub fn load(cache: &Cache, rf: &ReadingFile, follow: Follow) -> (Vec<Reading>, u64) {
+    let file = rf.path.as_path();
     // Never waiting on a FIFO, never reading a device: a regular file, or nothing.
     let Ok((f, md)) = open_regular(file) else { return (Vec::new(), 0) };
-    if md.len() > max {
+    if md.len() > rf.max {
         return (Vec::new(), 0);
     }
+    let (found, org) = kept_or_read(cache, rf, f, &md, follow);
+    let named_after = found.iter().map(|r| r.observed_at).max().is_some_and(|t| t > follow.until);
+    (found, if named_after { 0 } else { org })
+}
+
+fn kept_or_read(
+    cache: &Cache,
+    rf: &ReadingFile,
+    f: std::fs::File,
+    md: &std::fs::Metadata,
+    follow: Follow,
+) -> (Vec<Reading>, u64) {
+    let file = rf.path.as_path();
     // The layout's version first: a copy kept by an older runway is read again, not misread. The
-    // ctime moves even when a rewrite keeps the size and puts the mtime back; another organisation
-    // followed, or a replay's moment, is another copy.
-    let (dev, ino) = identity(file, &md);
-    let (len, mtime, ctime) = (md.len(), mtime_ns(&md), ctime_ns(&md));
-    let stamp = format!("v6 {dev} {ino} {len} {mtime} {ctime} {:x} {}", follow.org, follow.until);
-    let kept = Item::KeptReadings(key("claude-json", &[bytes(file.as_os_str())]));
+    // ctime moves even when a rewrite keeps the size and puts the mtime back. What a file reads by
+    // what it is told is another copy for another telling, and a replay's is kept apart from the
+    // present's (alternating, each read the file again).
+    let (dev, ino) = identity(file, md);
+    let (len, mtime, ctime) = (md.len(), mtime_ns(md), ctime_ns(md));
+    let told = if rf.follows { format!(" {:x} {}", follow.org, follow.until) } else { String::new() };
+    let stamp = format!("v6 {dev} {ino} {len} {mtime} {ctime}{told}");
+    let path = bytes(file.as_os_str());
+    let kept = match rf.follows && follow.until != i64::MAX {
+        true => Item::KeptReadings(key("claude-json", &[path, b"replay"])),
+        false => Item::KeptReadings(key("claude-json", &[path])),
+    };
     match cache.read_checked(kept) {
         Ok(body) => {
             if let Some((first, rest)) = std::str::from_utf8(&body).ok().and_then(|t| t.split_once('\n'))
@@ -119,10 +140,10 @@ pub fn load(cache: &Cache, file: &Path, (parse, max): (Parse, u64), follow: Foll
         Err(e) => log::warn(&format!("ignoring the readings kept from {}: {e}", file.display())),
     }
     let mut bytes = Vec::new();
-    if f.take(max).read_to_end(&mut bytes).is_err() {
+    if f.take(rf.max).read_to_end(&mut bytes).is_err() {
         return (Vec::new(), 0);
     }
-    let (all, org) = parse(&bytes, follow);
+    let (all, org) = (rf.read)(&bytes, follow);
     let all: Vec<Reading> = all.into_iter().map(Reading::bounded).collect();
     let n = all.len();
     let (body, found) = fitted(&format!("{stamp}\norg {org:x}"), all);
@@ -138,6 +159,12 @@ pub fn load(cache: &Cache, file: &Path, (parse, max): (Parse, u64), follow: Foll
 mod tests {
     use super::*;
     use std::fs;
+    use std::path::Path;
+
+    /// A reading file at `path` read by `read`, of at most `max` bytes.
+    fn rf(path: &Path, read: fn(&[u8], Follow) -> (Vec<Reading>, u64), max: u64, follows: bool) -> ReadingFile {
+        ReadingFile { path: path.to_path_buf(), read, name: "test", max, follows }
+    }
 
     #[test]
     fn read_once_then_kept_until_the_file_changes() {
@@ -154,8 +181,8 @@ mod tests {
         fs::write(&file, body(91)).unwrap();
         let cache = Cache::new(cache);
         let none = Follow { org: 0, until: i64::MAX };
-        let parse = (crate::provider::claude::settings_file::readings as Parse, 32 << 20);
-        let load = |c: &Cache, f: &Path| super::load(c, f, parse, none).0;
+        let read = crate::provider::claude::settings_file::readings;
+        let load = |c: &Cache, f: &Path| super::load(c, &rf(f, read, 32 << 20, false), none).0;
         let first = load(&cache, &file);
         assert_eq!(first.len(), 2);
         assert_eq!(load(&cache, &file), first, "the kept copy gives the same");
@@ -187,11 +214,11 @@ mod tests {
         let file = d.path().join("history.json");
         fs::write(&file, "[]").unwrap();
         let cache = Cache::new(d.path().join("cache"));
-        let (first, org) = load(&cache, &file, (many, 1 << 20), none);
+        let (first, org) = load(&cache, &rf(&file, many, 1 << 20, false), none);
         assert!(first.len() > 20_000 && first.len() < 40_000, "{}", first.len());
         assert_eq!(first.last().unwrap().observed_at, 1_770_000_000_000 + 39_999);
         assert!(first.windows(2).all(|w| w[1].observed_at == w[0].observed_at + 1), "the newest, none skipped");
-        let again = load(&cache, &file, (|_, _| (Vec::new(), 0), 1 << 20), none);
+        let again = load(&cache, &rf(&file, |_, _| (Vec::new(), 0), 1 << 20, false), none);
         assert_eq!(again, (first, org), "read back from the copy, not parsed again, the organisation too");
         // Another organisation followed, or another replay's moment, is another copy; a file past its
         // bound is not read.
@@ -201,12 +228,47 @@ mod tests {
             (vec![r], 0)
         }
         let at = |org: u64, until: i64| {
-            let r = &load(&cache, &file, (echo, 1 << 20), Follow { org, until }).0[0];
+            let r = &load(&cache, &rf(&file, echo, 1 << 20, true), Follow { org, until }).0[0];
             (r.account, r.observed_at)
         };
         assert_eq!(at(7, 1_770_000_000_000), (7, 1_770_000_000_000));
         assert_eq!(at(9, 1_770_000_000_000), (9, 1_770_000_000_000));
         assert_eq!(at(9, 1_770_000_000_001), (9, 1_770_000_000_001));
-        assert!(load(&cache, &file, (echo, 1), none).0.is_empty(), "two bytes, past a bound of one");
+        assert!(load(&cache, &rf(&file, echo, 1, true), none).0.is_empty(), "two bytes, past a bound of one");
+    }
+
+    #[test]
+    fn a_replay_keeps_its_copy_apart_and_knows_no_organisation_named_after_it() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static PARSED: AtomicUsize = AtomicUsize::new(0);
+        fn counted(_: &[u8], _: Follow) -> (Vec<Reading>, u64) {
+            PARSED.fetch_add(1, Ordering::SeqCst);
+            (vec![Reading::new(Provider::CLAUDE, Window::FiveHour, 50.0, 0, 1_770_000_000_000)], 7)
+        }
+        let d = tempfile::tempdir().unwrap();
+        let file = d.path().join("history.json");
+        fs::write(&file, "[]").unwrap();
+        let cache = Cache::new(d.path().join("cache"));
+        let written = fs::metadata(&file).unwrap().modified().unwrap().duration_since(std::time::UNIX_EPOCH).unwrap();
+        let written = written.as_millis() as i64;
+        let (present, replay) = (Follow { org: 0, until: i64::MAX }, Follow { org: 0, until: written - 60_000 });
+        let f = rf(&file, counted, 1 << 20, true);
+        assert_eq!(load(&cache, &f, present).1, 7);
+        // A replay of a moment before its newest reading: its readings (the forecast drops those
+        // after the moment), and no organisation: what the file named then is not known. Named with
+        // no reading, it stands.
+        assert_eq!(load(&cache, &f, replay).1, 7, "its reading is older than the replay");
+        let later = Follow { org: 0, until: 1_770_000_000_000 - 1 };
+        assert_eq!(load(&cache, &f, later).1, 0, "its reading is newer than the replay");
+        let other = d.path().join(".claude.json");
+        fs::write(&other, "{}").unwrap();
+        let bare = rf(&other, |_, _| (Vec::new(), 7), 1 << 20, false);
+        assert_eq!((load(&cache, &bare, present).1, load(&cache, &bare, replay).1), (7, 7));
+        // Present, replay, present, replay: each its own copy, each file read once.
+        for _ in 0..2 {
+            load(&cache, &f, present);
+            load(&cache, &f, replay);
+        }
+        assert_eq!(PARSED.load(Ordering::SeqCst), 4, "and once more the replay after the other moment");
     }
 }

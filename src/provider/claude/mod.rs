@@ -113,12 +113,14 @@ fn reading_files(env: &Env) -> Vec<ReadingFile> {
         read: settings_file::readings,
         name: ".claude.json",
         max: settings_file::MAX_BYTES,
+        follows: false,
     });
     let desktop = desktop_history(env).into_iter().map(|path| ReadingFile {
         path,
         read: desktop::readings,
         name: "Claude Desktop",
         max: desktop::MAX_BYTES,
+        follows: true,
     });
     json.chain(desktop).collect()
 }
