@@ -1,9 +1,10 @@
-//! Claude Code's cached usage answer (`read::claude_json`), parsed again only when `.claude.json`
-//! changes. The file is large and rewritten often, and Claude Code refreshes the answer rarely (days,
-//! at times), so each run stats it and, while it is the same file at the same size and times, takes
-//! the readings kept in the cache (`Item::KeptReadings`: a checksum line, the stat, then one reading
-//! a line; a copy that fails its checksum is ignored and the file read again). A file larger than
-//! `MAX`, or not a regular file, is not read at all.
+//! The services' files of readings (`provider::spec::ReadingFile`: Claude Code's cached usage answer
+//! in `.claude.json`, Claude Desktop's usage history), parsed again only when a file changes. They
+//! are large or rewritten often, and the answers in them change rarely, so each run stats a file and,
+//! while it is the same file at the same size and times (and told the same, see `load`), takes the
+//! readings kept in the cache (`Item::KeptReadings`: a checksum line, the stat, the organisation the
+//! file names, then one reading a line; a copy that fails its checksum is ignored and the file read
+//! again). A file larger than its bound, or not a regular file, is not read at all.
 
 use std::io::{self, Read};
 
