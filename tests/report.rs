@@ -371,3 +371,33 @@ fn by_device_with_no_sync_folder_names_this_device() {
     let text = stdout(&s.run(&["--color", "never", "report", "--by", "device"]));
     assert!(text.lines().any(|l| l.starts_with(&format!("{} (this device)", host.trim()))), "{text}");
 }
+
+#[test]
+fn a_block_across_a_range_edge_keeps_its_own_start() {
+    // The fixture's block of 20:00 UTC on the 11th crosses midnight in Moscow (21:00 UTC). With
+    // `--since` the 12th, its row began at the hour of its first call inside (22:00 UTC) and ran to
+    // 03:00, where it could take in the next block's calls; it is the block it was, with the calls
+    // inside the range. Each side of the edge, a row of its calls; together, the block.
+    let s = Sandbox::claude_fixture();
+    let blocks = |extra: &[&str]| -> Vec<(String, String, u64)> {
+        let mut args = vec!["--timezone", "Europe/Moscow", "report", "--by", "block", "--json"];
+        args.extend_from_slice(extra);
+        let v = json_of(&s.run(&args));
+        let rows = v["blocks"].as_array().unwrap().iter().filter(|b| b["isGap"] != true);
+        rows.map(|b| {
+            (
+                b["startTime"].as_str().unwrap().into(),
+                b["endTime"].as_str().unwrap().into(),
+                b["entries"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+    };
+    let whole = blocks(&[]);
+    let (after, before) = (blocks(&["--since", "2026-02-12"]), blocks(&["--until", "2026-02-11"]));
+    assert_eq!(whole[0].0, "2026-02-11T20:00:00.000Z");
+    assert_eq!((&after[0].0, &after[0].1), (&whole[0].0, &whole[0].1), "{after:?}");
+    assert_eq!((&before[0].0, &before[0].1), (&whole[0].0, &whole[0].1), "{before:?}");
+    assert_eq!(after[0].2 + before[0].2, whole[0].2);
+    assert!(after[0].2 > 0 && before[0].2 > 0);
+}

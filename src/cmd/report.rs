@@ -22,6 +22,10 @@ fn build(app: &App, args: &ReportArgs, from: i64, to: i64) -> Result<Report, Str
     let mut b = Builder::new(args.by, tz);
     for &p in &app.cfg.providers {
         let ledger = app.ledger(p);
+        // A block's start hangs on the calls before it: the chain of blocks is walked from the first.
+        if args.by == By::Block && from > i64::MIN {
+            ledger.each_between(i64::MIN, from, |e| b.before(p, e));
+        }
         ledger.each_between(from, to, |e| b.add(p, e));
         if let Some(f) = ledger.fault() {
             app.run.db.invalidate(&f);

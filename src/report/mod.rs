@@ -196,8 +196,23 @@ impl Builder {
         Builder { by, tz: tz.clone(), per: Vec::new(), total: Acc::default() }
     }
 
+    /// A call of `p` before the range, for the blocks alone: it moves where they begin (a block that
+    /// began before `--since` keeps its start and end, where the first call in the range began one
+    /// of its own at its hour, which could take in the next block's calls). Each tool's calls oldest
+    /// first, before its calls in the range.
+    pub fn before(&mut self, p: Provider, e: &Entry) {
+        let g = self.grouper(p);
+        g.chain = Some(Chain::after(g.chain, e.ts));
+    }
+
     /// One call of `p`; each tool's calls oldest first.
     pub fn add(&mut self, p: Provider, e: &Entry) {
+        let by = self.by;
+        self.grouper(p).add(by, e);
+    }
+
+    /// The grouper of `p`, made when its first call comes.
+    fn grouper(&mut self, p: Provider) -> &mut Grouper {
         if self.per.last().is_none_or(|(q, _)| *q != p) {
             let unit = match self.by {
                 By::Day => Some(Unit::Day),
@@ -211,9 +226,7 @@ impl Builder {
                 Grouper { cal, chain: None, groups: Vec::new(), index: HashMap::new(), by_file: Vec::new(), last: 0 },
             ));
         }
-        if let Some((_, g)) = self.per.last_mut() {
-            g.add(self.by, e);
-        }
+        &mut self.per.last_mut().expect("a grouper was just made").1
     }
 
     pub fn finish(self, origins: &OriginOf, model: &dyn Fn(u16) -> String, now: i64) -> Report {
