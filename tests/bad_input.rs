@@ -152,6 +152,9 @@ fn config_file_problems_name_the_file_and_line() {
     );
     let usual = s.home().join(".config/runway/config.toml");
     assert_eq!(first(s.run(&["config"])), format!("# config file: {} (none there yet)", usual.display()));
+    // One named that is not there is a problem, said as one (not a file to come).
+    let o = s.cmd().env("RUNWAY_CONFIG", &gone).arg("config").output().unwrap();
+    assert_eq!(first(o), format!("# config file: {}", gone.display()));
 }
 
 #[test]

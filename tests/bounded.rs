@@ -85,7 +85,7 @@ fn a_twenty_gigabyte_sparse_file_costs_nothing() {
     let (_, read) = prompt(&s, &[]);
     assert!(read < MIB, "read {read}");
     let doctor = stdout(&s.run(&["doctor"]));
-    assert!(doctor.contains("1 oversized line"), "{doctor}");
+    assert!(doctor.contains(" 1 oversized line,") || doctor.contains(" 1 oversized line\n"), "{doctor}");
 }
 
 #[test]
@@ -135,7 +135,7 @@ fn a_two_hundred_megabyte_line_under_a_memory_limit() {
         std::thread::sleep(Duration::from_millis(100));
     }
     let doctor = stdout(&s.run(&["doctor"]));
-    assert!(doctor.contains("1 oversized line"), "{doctor}");
+    assert!(doctor.contains(" 1 oversized line,") || doctor.contains(" 1 oversized line\n"), "{doctor}");
     assert_eq!(figures(&s.status(HOST_NOW)), figures(&s.fresh_status(HOST_NOW)));
 }
 

@@ -260,7 +260,8 @@ fn wrapped(head: &str, parts: &[String]) -> String {
     let indent = out.chars().count();
     let mut col = indent;
     for (i, part) in parts.iter().enumerate() {
-        let width = part.chars().count();
+        // With the comma after it when another part follows: a line ends at column 80 at most.
+        let width = part.chars().count() + usize::from(i + 1 < parts.len());
         if i > 0 {
             out.push(',');
             if col + 2 + width > 80 {
@@ -272,7 +273,7 @@ fn wrapped(head: &str, parts: &[String]) -> String {
             }
         }
         out += part;
-        col += width;
+        col += part.chars().count();
     }
     out
 }
@@ -367,6 +368,10 @@ mod tests {
              \x20          1 oversized line, 12 fields of an unexpected type ignored"
         );
         assert_eq!(tool_line("codex", &parts[..1]), "  codex    4057 files, 1006.7 MiB read");
+        // A part that ends at column 80 with another after it: its comma would be the 81st.
+        let at_80: Vec<String> = ["x".repeat(60), "y".repeat(7), "z".into()].into_iter().collect();
+        let text = tool_line("kimi", &at_80);
+        assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
         assert_eq!(counted(1, "record", "records"), "1 record");
         assert_eq!(counted(0, "record", "records"), "0 records");
     }

@@ -328,12 +328,14 @@ pub fn describe(g: &Given, env: &Env) -> (String, usize) {
     let (v, from, mut problems) = values(g, env);
     problems.extend(g.left_out.iter().cloned());
     problems.extend(zone_problem(&v.timezone, env));
-    // Where runway looks, and whether anything is there (a path alone read as a file in use).
+    // Where runway looks, and whether the usual place holds a file yet (a path alone read as a file
+    // in use); a `RUNWAY_CONFIG` that names nothing is a problem, said below.
+    let usual = env.os(crate::ground::dirs::CONFIG_VAR).is_none();
     let file = config_file(env).map_or_else(
         || "(none)".to_owned(),
         |p| match std::fs::symlink_metadata(&p) {
-            Ok(_) => p.display().to_string(),
-            Err(_) => format!("{} (none there yet)", p.display()),
+            Err(e) if usual && e.kind() == std::io::ErrorKind::NotFound => format!("{} (none there yet)", p.display()),
+            _ => p.display().to_string(),
         },
     );
     let mut out = format!("# config file: {file}\n");

@@ -80,6 +80,9 @@ fn cache_dir_on(env: &Env, sys: System) -> Option<PathBuf> {
     }
 }
 
+/// The variable that names runway's config file.
+pub const CONFIG_VAR: &str = "RUNWAY_CONFIG";
+
 /// runway's config file: `RUNWAY_CONFIG`, else `~/.config/runway/config.toml`
 /// (`~/Library/Application Support/runway/` on macOS, `%APPDATA%\runway\` on Windows).
 pub fn config_file(env: &Env) -> Option<PathBuf> {
@@ -87,7 +90,7 @@ pub fn config_file(env: &Env) -> Option<PathBuf> {
 }
 
 fn config_file_on(env: &Env, sys: System) -> Option<PathBuf> {
-    if let Some(p) = env.os("RUNWAY_CONFIG") {
+    if let Some(p) = env.os(CONFIG_VAR) {
         return Some(PathBuf::from(p));
     }
     app_data_on(env, sys).map(|d| d.join("runway").join("config.toml"))

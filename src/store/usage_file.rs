@@ -90,8 +90,8 @@ fn decode(text: &str) -> Vec<Reading> {
 
 /// The readings of a reading file (at most its `max` bytes, else none) and the organisation it names,
 /// told what to `follow`, from the copy kept in the cache while the file is unchanged. In a replay, an
-/// organisation named by readings all after the replay's moment is none: what the file named then is
-/// not known, and the forecast follows readings of that moment alone. (Named with no reading, it
+/// organisation named by a file whose newest reading is after the replay's moment is none: what the
+/// file named then is not known (`.claude.json`'s readings are one answer, of one moment). (Named with no reading, it
 /// stands: a file's time says when it was written, not when it changed account, and tests and
 /// replays of real histories write theirs now.)
 pub fn load(cache: &Cache, rf: &ReadingFile, follow: Follow) -> (Vec<Reading>, u64) {

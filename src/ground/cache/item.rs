@@ -13,7 +13,9 @@ pub enum Item<'a> {
     Problems,
     /// The prompt cache of the session the status line last drew.
     PromptCache,
-    /// The readings of a service's own file (Claude Code's `.claude.json`), by a hash of its path.
+    /// The readings of a service's own file (`.claude.json`, Claude Desktop's history), by a hash of
+    /// its path (and a replay's copy apart). Its file keeps the name it had when `.claude.json` was
+    /// the only one, `claude-json-<hash>`: a cache made before reads its copy again.
     KeptReadings(u64),
     /// The status line's readings: one file per history root (by a hash of the root), the readings
     /// waiting to be folded into it, their lock and folder.

@@ -166,8 +166,8 @@ impl Cache {
     }
 
     /// Writes the file whole, through a temporary file and a rename, 0600: a reader sees the old file
-    /// or the new one, never half of one. No fsync: a file damaged by a crash fails its check.
-    /// Writes `item` whole; never larger than `open` reads back (it would be refused by every run).
+    /// or the new one, never half of one. No fsync: a file damaged by a crash fails its check. Never
+    /// larger than `open` reads back: every run would refuse it and do its work again.
     pub fn write(&self, item: Item, bytes: &[u8]) -> io::Result<()> {
         if bytes.len() as u64 > item.max() {
             return Err(io::Error::new(

@@ -20,7 +20,7 @@ use crate::ground::window::Window;
 const KEEP_MS: i64 = 8 * DAY_MS;
 /// Of an organisation's window, one sample in each slot this long (its last): the app samples every
 /// 5 to 15 minutes, and a file sampled more often says nothing more about a window's pace. With one
-/// organisation followed and eight days kept, a file gives at most 4,608 readings (the real app's
+/// organisation followed and eight days kept, a file gives at most 4,610 readings (the real app's
 /// month, about 1,500 at most; 60,000 organisations of one sample each took every prompt 13 s, and
 /// 20,000 samples of one 0.6 s).
 const SLOT_MS: i64 = 5 * 60_000;
