@@ -12,6 +12,7 @@ use crate::ground::log;
 use crate::ground::provider::Provider;
 use crate::ground::time::rfc3339;
 use crate::render::clean::clean;
+use crate::render::fit::width;
 use crate::render::words::{bytes as human_bytes, duration};
 use crate::store::ingest::Pace;
 
@@ -254,17 +255,20 @@ fn tool_line(name: &str, parts: &[String]) -> String {
     wrapped(&format!("  {name:<8} "), parts)
 }
 
-/// `head`, then `parts` joined by commas, wrapped before 80 columns under the first.
+/// `head`, then `parts` joined by commas, wrapped before 80 columns under the first, a part never
+/// split (`fit::wrap_line` breaks at `; `, ` · ` or a space: it would cut "3 malformed usage
+/// lines" in two). Widths as a terminal has them (`fit::width`: a path in Japanese is two columns a
+/// character).
 fn wrapped(head: &str, parts: &[String]) -> String {
     let mut out = head.to_owned();
-    let indent = out.chars().count();
+    let indent = width(&out);
     let mut col = indent;
     for (i, part) in parts.iter().enumerate() {
         // With the comma after it when another part follows: a line ends at column 80 at most.
-        let width = part.chars().count() + usize::from(i + 1 < parts.len());
+        let cols = width(part) + usize::from(i + 1 < parts.len());
         if i > 0 {
             out.push(',');
-            if col + 2 + width > 80 {
+            if col + 2 + cols > 80 {
                 out += &format!("\n{:indent$}", "");
                 col = indent;
             } else {
@@ -273,7 +277,7 @@ fn wrapped(head: &str, parts: &[String]) -> String {
             }
         }
         out += part;
-        col += part.chars().count();
+        col += width(part);
     }
     out
 }
@@ -343,7 +347,7 @@ fn named_twice(path: &std::path::Path) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{counted, named_twice, tool_line};
+    use super::{counted, named_twice, tool_line, width};
     use std::path::Path;
 
     #[test]
@@ -372,6 +376,10 @@ mod tests {
         let at_80: Vec<String> = ["x".repeat(60), "y".repeat(7), "z".into()].into_iter().collect();
         let text = tool_line("kimi", &at_80);
         assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
+        // Wide characters take two columns each: 30 of them are 60.
+        let wide: Vec<String> = ["日".repeat(30), "y".repeat(7), "z".into()].into_iter().collect();
+        let text = tool_line("kimi", &wide);
+        assert!(text.lines().all(|l| width(l) <= 80), "{text}");
         assert_eq!(counted(1, "record", "records"), "1 record");
         assert_eq!(counted(0, "record", "records"), "0 records");
     }
