@@ -64,8 +64,11 @@ pub fn setup() -> Option<Wine> {
     // an output of this process's: whoever reads it would wait for the server to end.
     std::fs::create_dir_all(&w.prefix).unwrap();
     let _ = w.base("wineserver").arg("-p60").stdout(Stdio::null()).stderr(Stdio::null()).spawn();
-    let o = w.cmd(&[], &["--version"]).stderr(Stdio::null()).output().unwrap();
-    assert!(stdout(&o).starts_with("runway "), "{o:?}");
+    // Making the prefix under load has failed once in a few hundred suites: three tries.
+    let o = (0..3)
+        .map(|_| w.cmd(&[], &["--version"]).stderr(Stdio::null()).output().unwrap())
+        .find(|o| stdout(o).starts_with("runway "));
+    assert!(o.is_some(), "runway.exe --version under Wine, three times");
     Some(w)
 }
 
@@ -104,7 +107,7 @@ impl Wine {
     }
 
     pub fn run(&self, env: &[(&str, String)], args: &[&str]) -> Output {
-        output_within(&mut self.cmd(env, args), 120)
+        once_more_if_wine_failed(env, || output_within(&mut self.cmd(env, args), 120))
     }
 
     /// Wine's own user profile (`%USERPROFILE%`), as a Linux path.
@@ -214,19 +217,48 @@ pub fn linux(env: &[(&str, String)], args: &[&str], stdin: Option<&[u8]>) -> Out
 }
 
 pub fn windows(w: &Wine, env: &[(&str, String)], args: &[&str], stdin: Option<&[u8]>) -> Output {
-    piped(w.cmd(env, args), stdin)
+    let o = once_more_if_wine_failed(env, || run_piped(&mut w.cmd(env, args), stdin));
+    let log = cache_of(env).and_then(|c| std::fs::read_to_string(c.join("runway.log")).ok());
+    assert!(o.status.success(), "{args:?}: {}: {} (log: {log:?})", o.status, String::from_utf8_lossy(&o.stderr));
+    o
 }
 
 pub fn piped(mut c: Command, stdin: Option<&[u8]>) -> Output {
+    let o = run_piped(&mut c, stdin);
+    assert!(o.status.success(), "{c:?}: {}: {}", o.status, String::from_utf8_lossy(&o.stderr));
+    o
+}
+
+fn run_piped(c: &mut Command, stdin: Option<&[u8]>) -> Output {
     use std::io::Write;
     c.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() }).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = c.spawn().unwrap();
     if let Some(b) = stdin {
         child.stdin.take().unwrap().write_all(b).unwrap();
     }
-    let o = child.wait_with_output().unwrap();
-    assert!(o.status.success(), "{c:?}: {}", String::from_utf8_lossy(&o.stderr));
-    o
+    child.wait_with_output().unwrap()
+}
+
+/// The cache directory `env` names, as a Linux path.
+fn cache_of(env: &[(&str, String)]) -> Option<PathBuf> {
+    let (_, v) = env.iter().find(|(k, _)| *k == "RUNWAY_CACHE_DIR")?;
+    Some(PathBuf::from(v.strip_prefix("Z:").unwrap_or(v).replace('\\', "/")))
+}
+
+/// Runs `run`, and once more when the first run failed before runway's `main` did anything: no
+/// word on stderr and no log in a cache that had none. Under load a Wine run has now and then ended
+/// non-zero with nothing said (making the prefix, once in twenty loaded suites; a prompt, once in a
+/// CI run); runway's own failures say why on stderr or, in the prompt's modes, in that log (its
+/// first act), and are never run again.
+fn once_more_if_wine_failed(env: &[(&str, String)], mut run: impl FnMut() -> Output) -> Output {
+    let log = cache_of(env).map(|c| c.join("runway.log"));
+    let fresh = log.as_ref().is_some_and(|l| !l.exists());
+    let o = run();
+    if o.status.success() || !o.stderr.is_empty() || !fresh || log.is_some_and(|l| l.exists()) {
+        return o;
+    }
+    eprintln!("windows: Wine's run ended {} before runway's main wrote anything; once more", o.status);
+    run()
 }
 
 /// The same command, by each binary over `h` with a cache of its own: (Linux, Windows).
@@ -259,4 +291,10 @@ pub fn day_report(now: &str) -> Vec<&str> {
 /// A report's total tokens (a comparison of empty reports would prove nothing).
 pub fn total_tokens(v: &Value) -> u64 {
     v["totals"]["totalTokens"].as_u64().unwrap_or(0)
+}
+
+#[test]
+fn a_cache_named_for_windows_is_found_on_linux() {
+    let env = [("RUNWAY_CACHE_DIR", win(Path::new("/tmp/.tmpqMSGTt")))];
+    assert_eq!(cache_of(&env), Some(PathBuf::from("/tmp/.tmpqMSGTt")));
 }
