@@ -1,15 +1,14 @@
 //! What happens when each new tool's files change between runs: a Gemini CLI session rewritten whole
-//! costs the read of that file alone; rows inserted into and updated in OpenCode's database are taken
-//! once, at their newest; a Copilot CLI session's shutdown appended later adds its input side. After
-//! each change the figures equal a fresh read of the same files.
+//! costs the read of that file alone; rows inserted into, updated in and deleted from OpenCode's
+//! database are taken once, at their newest. After each change the figures equal a fresh read of the
+//! same files. (A Copilot CLI session's end arriving later: `copilot_open.rs`.)
 // These drive the Linux binary through Unix shells and files; the Windows binary is tested from
 // Linux too, under Wine (windows.rs).
 #![cfg(unix)]
 
 mod common;
 
-use std::path::Path;
-
+use common::agents::*;
 use common::*;
 use serde_json::Value;
 
@@ -17,55 +16,12 @@ const NOW: &str = "2026-12-01T00:00:00Z";
 /// After every message of OpenCode 1.18.33's database.
 const LATER: &str = "2026-12-31T00:00:00Z";
 
-fn home_with(folder: &str, from: &Path) -> Sandbox {
-    let s = Sandbox::empty();
-    copy_tree(from, &s.home().join(folder));
-    s
-}
-
-fn week(s: &Sandbox, tool: &str, now: &str) -> Value {
-    let v = json_of(
-        &s.cmd().args(["--now", now, "--providers", tool, "report", "--by", "month", "--json"]).output().unwrap(),
-    );
-    v["totals"].clone()
-}
-
-fn same_as_fresh(s: &Sandbox, tool: &str) {
-    same_as_fresh_at(s, tool, NOW)
-}
-
-fn same_as_fresh_at(s: &Sandbox, tool: &str, now: &str) {
-    let fresh = tempfile::tempdir().unwrap();
-    let args = ["--now", now, "--providers", tool, "report", "--by", "month", "--json"];
-    let a = json_of(&s.cmd().args(args).output().unwrap());
-    let b = json_of(&s.cmd_with_cache(fresh.path()).args(args).output().unwrap());
-    assert_eq!(a, b, "{tool}: the cache's answer and a fresh read differ");
-}
-
-/// `read-bytes` of a prompt with `--timings`.
-fn read_bytes(s: &Sandbox, tool: &str) -> u64 {
-    read_bytes_within(s, tool, None, &[])
-}
-
-/// `read-bytes` of a prompt with `--timings`, a read budget of `budget` bytes and `args` (it exits 0).
-fn read_bytes_within(s: &Sandbox, tool: &str, budget: Option<&str>, args: &[&str]) -> u64 {
-    let mut c = s.cmd();
-    if let Some(b) = budget {
-        c.env("RUNWAY_PROMPT_BYTES", b);
-    }
-    let o = c.args(["--timings", "--providers", tool]).args(args).arg("prompt").output().unwrap();
-    assert!(o.status.success());
-    let err = String::from_utf8_lossy(&o.stderr).into_owned();
-    let n = err.split("read-bytes ").nth(1).and_then(|r| r.split(',').next()).unwrap_or_else(|| panic!("{err}"));
-    n.trim().parse().unwrap()
-}
-
 #[test]
 fn a_gemini_session_rewritten_whole_costs_its_own_read() {
     let s = home_with(".gemini", &fixtures().join("agents/gemini"));
     s.cmd().args(["--providers", "gemini", "catch-up"]).output().unwrap();
     assert_eq!(read_bytes(&s, "gemini"), 0, "warm: nothing read");
-    let before = week(&s, "gemini", NOW);
+    let before = month_totals(&s, "gemini", NOW);
     // The session grows to 1 MB, rewritten whole as the tool writes it (a member the count ignores
     // holds the bulk).
     let chats = s.home().join(".gemini/tmp/7e8989f71805c3147f6be9b7a71de2a156f8face69f9380beeeb8a777414f21c/chats");
@@ -77,8 +33,8 @@ fn a_gemini_session_rewritten_whole_costs_its_own_read() {
     // One prompt reads that file and no other.
     assert_eq!(read_bytes(&s, "gemini"), bytes.len() as u64);
     assert_eq!(read_bytes(&s, "gemini"), 0);
-    assert_eq!(week(&s, "gemini", NOW), before, "the same calls, counted once");
-    same_as_fresh(&s, "gemini");
+    assert_eq!(month_totals(&s, "gemini", NOW), before, "the same calls, counted once");
+    same_as_fresh_at(&s, "gemini", NOW);
 }
 
 #[test]
@@ -86,7 +42,7 @@ fn opencode_rows_inserted_and_updated_are_taken_once() {
     let folder = ".local/share/opencode";
     let s = home_with(folder, &fixtures().join("agents-runs/opencode-1.2.1/.local/share/opencode"));
     let db = s.home().join(folder).join("opencode.db");
-    let before = week(&s, "opencode", NOW);
+    let before = month_totals(&s, "opencode", NOW);
     let c = rusqlite::Connection::open(&db).unwrap();
     // A new assistant message streams in: inserted with its first tokens, then updated in place.
     c.execute(
@@ -96,66 +52,22 @@ fn opencode_rows_inserted_and_updated_are_taken_once() {
         [],
     )
     .unwrap();
-    let inserted = week(&s, "opencode", NOW);
+    let inserted = month_totals(&s, "opencode", NOW);
     assert!(inserted["totalTokens"].as_u64() > before["totalTokens"].as_u64(), "{inserted} vs {before}");
-    same_as_fresh(&s, "opencode");
+    same_as_fresh_at(&s, "opencode", NOW);
     c.execute(
         "UPDATE message SET data = replace(data, '\"output\":240', '\"output\":2400'), time_updated = time_updated + 1000
          WHERE id = 'msg_zzzz_test'",
         [],
     )
     .unwrap();
-    let updated = week(&s, "opencode", NOW);
+    let updated = month_totals(&s, "opencode", NOW);
     assert_eq!(
         updated["outputTokens"].as_u64().unwrap(),
         inserted["outputTokens"].as_u64().unwrap() + 2160,
         "the update replaces the row's tokens, never adds them twice"
     );
-    same_as_fresh(&s, "opencode");
-}
-
-#[test]
-fn a_copilot_shutdown_appended_later_adds_the_input_side() {
-    let s = home_with(".copilot", &fixtures().join("agents/copilot"));
-    let events = s.home().join(".copilot/session-state/2426852d-6cf5-4e90-be9f-e45fc6c7d5e4/events.jsonl");
-    let text = std::fs::read_to_string(&events).unwrap();
-    let cut = text.find("\"session.shutdown\"").map(|i| text[..i].rfind('\n').map_or(0, |n| n + 1)).unwrap();
-    std::fs::write(&events, &text[..cut]).unwrap();
-    let open = week(&s, "copilot", NOW);
-    // The shutdown (and anything after it) arrives.
-    append(&events, &text.as_bytes()[cut..]);
-    let closed = week(&s, "copilot", NOW);
-    assert!(closed["inputTokens"].as_u64() > open["inputTokens"].as_u64(), "{closed} vs {open}");
-    assert_eq!(closed["outputTokens"], open["outputTokens"], "the calls were there already");
-    same_as_fresh(&s, "copilot");
-}
-
-#[test]
-fn status_says_a_copilot_session_is_still_open() {
-    // Two of the fixture's sessions never wrote a shutdown (their input side never came): their last
-    // calls, on 24 and 25 June, are in the week before 25 June 03:00, not in the week before 3 July.
-    let s = home_with(".copilot", &fixtures().join("agents/copilot"));
-    let status = |s: &Sandbox, now: &str| {
-        let args = ["--now", now, "--providers", "copilot", "status"];
-        stdout(&s.cmd().args(args).output().unwrap())
-    };
-    let line = |n: usize| match n {
-        1 => "1 session of the last week has no end written (still running, or stopped without one)".to_owned(),
-        n => format!("{n} sessions of the last week have no end written (still running, or stopped without one)"),
-    };
-    let (june, july) = ("2026-06-25T03:00:00Z", "2026-07-03T09:00:00Z");
-    assert!(status(&s, june).contains(&line(2)), "{}", status(&s, june));
-    // A replay before any of them: none (the files are there, their calls are not yet).
-    assert!(!status(&s, "2026-06-01T00:00:00Z").contains("no end written"));
-    assert!(!status(&s, july).contains("no end written"), "{}", status(&s, july));
-    // A session of 3 July cut before its shutdown is open on 3 July; the shutdown arriving ends it.
-    let events = s.home().join(".copilot/session-state/2426852d-6cf5-4e90-be9f-e45fc6c7d5e4/events.jsonl");
-    let text = std::fs::read_to_string(&events).unwrap();
-    let cut = text.find("\"session.shutdown\"").map(|i| text[..i].rfind('\n').map_or(0, |n| n + 1)).unwrap();
-    std::fs::write(&events, &text[..cut]).unwrap();
-    assert!(status(&s, july).contains(&line(1)), "{}", status(&s, july));
-    append(&events, &text.as_bytes()[cut..]);
-    assert!(!status(&s, july).contains("no end written"), "{}", status(&s, july));
+    same_as_fresh_at(&s, "opencode", NOW);
 }
 
 /// OpenCode's message ids are 48 bits of (milliseconds × 4096 + a counter): they wrapped on
@@ -180,7 +92,7 @@ fn opencode_messages_written_after_the_ids_wrapped_are_read() {
     };
     assert_eq!(later.len(), 4, "December's four messages");
     c.execute("DELETE FROM message WHERE id < 'msg_b'", []).unwrap();
-    let before = week(&s, "opencode", LATER);
+    let before = month_totals(&s, "opencode", LATER);
     same_as_fresh_at(&s, "opencode", LATER);
     let insert = |r: &Row| {
         c.execute(
@@ -195,7 +107,7 @@ fn opencode_messages_written_after_the_ids_wrapped_are_read() {
         // database again (its log's ctime moved), which would hide a row the first one missed.
         same_as_fresh_at(&s, "opencode", LATER);
     }
-    let after = week(&s, "opencode", LATER);
+    let after = month_totals(&s, "opencode", LATER);
     assert!(after["totalTokens"].as_u64() > before["totalTokens"].as_u64(), "{after} vs {before}");
     // Reverted: the two newest go, and two new messages take their rowids.
     c.execute("DELETE FROM message WHERE id IN (?1, ?2)", [&later[2].0, &later[3].0]).unwrap();
@@ -276,7 +188,7 @@ fn a_whole_read_counts_the_log_against_the_budget() {
     );
     assert!(db < 8192 && db + log > 8192, "{db} + {log}");
     assert_eq!(read_bytes_within(&s, "opencode", Some("8192"), &[]), 0);
-    same_as_fresh(&s, "opencode");
+    same_as_fresh_at(&s, "opencode", NOW);
 }
 
 /// The real 1.18.33 database in a home of its own, read once: the home, its totals as of `LATER`,
@@ -284,7 +196,7 @@ fn a_whole_read_counts_the_log_against_the_budget() {
 fn opencode_read() -> (Sandbox, Value, rusqlite::Connection) {
     let folder = ".local/share/opencode";
     let s = home_with(folder, &fixtures().join("agents-runs/opencode-1.18.33/.local/share/opencode"));
-    let before = week(&s, "opencode", LATER);
+    let before = month_totals(&s, "opencode", LATER);
     let c = rusqlite::Connection::open(s.home().join(folder).join("opencode.db")).unwrap();
     (s, before, c)
 }
@@ -299,7 +211,7 @@ fn a_session_deleted_in_opencode_is_no_longer_counted() {
     let n = c.execute("DELETE FROM message WHERE session_id = ?1", [gone]).unwrap();
     assert_eq!(n, 16, "the middle session's 16 messages");
     c.execute("DELETE FROM session WHERE id = ?1", [gone]).unwrap();
-    let after = week(&s, "opencode", LATER);
+    let after = month_totals(&s, "opencode", LATER);
     assert!(after["totalTokens"].as_u64() < before["totalTokens"].as_u64(), "{after} vs {before}");
     same_as_fresh_at(&s, "opencode", LATER);
 }
@@ -320,88 +232,7 @@ fn a_burst_of_opencode_rows_is_left_to_a_run_with_the_room() {
         .unwrap();
     }
     assert_eq!(read_bytes_within(&s, "opencode", Some("4096"), &["--now", LATER]), 0);
-    let after = week(&s, "opencode", LATER);
+    let after = month_totals(&s, "opencode", LATER);
     assert!(after["totalTokens"].as_u64() > before["totalTokens"].as_u64(), "{after} vs {before}");
     same_as_fresh_at(&s, "opencode", LATER);
-}
-
-/// A Copilot session still open (no shutdown yet) in the newest file, written in the last hour: the
-/// prompt's figures are a floor (`+`), and `status --json` says `partial`; its shutdown arriving
-/// makes them whole. Another session written since, complete, changes nothing; a session left open
-/// in a file last written longer ago does not mark a prompt; one whose last call lies 84 KiB back
-/// does. (Replayed at the sessions' time; the files' times are the clock's, and the hour is the
-/// session's own, by its last event.)
-#[test]
-fn a_prompt_marks_a_copilot_session_still_open() {
-    let july = "2026-07-03T09:00:00Z";
-    let s = home_with(".copilot", &fixtures().join("agents/copilot"));
-    let sessions = s.home().join(".copilot/session-state");
-    let ago = |mins: u64| std::time::SystemTime::now() - std::time::Duration::from_secs(mins * 60);
-    let set_mtime = |p: &Path, t| std::fs::File::options().append(true).open(p).unwrap().set_modified(t).unwrap();
-    for dir in std::fs::read_dir(&sessions).unwrap() {
-        for f in std::fs::read_dir(dir.unwrap().path()).unwrap() {
-            set_mtime(&f.unwrap().path(), ago(2 * 24 * 60));
-        }
-    }
-    let events = sessions.join("2426852d-6cf5-4e90-be9f-e45fc6c7d5e4/events.jsonl");
-    let text = std::fs::read_to_string(&events).unwrap();
-    let cut = text.find("\"session.shutdown\"").map(|i| text[..i].rfind('\n').map_or(0, |n| n + 1)).unwrap();
-    std::fs::write(&events, &text[..cut]).unwrap();
-    set_mtime(&events, ago(10));
-    let prompt = |s: &Sandbox| {
-        stdout(&s.cmd().args(["--now", july, "--providers", "copilot", "prompt", "--shell", "plain"]).output().unwrap())
-    };
-    let partial = |s: &Sandbox| {
-        let v = json_of(&s.cmd().args(["--now", july, "--providers", "copilot", "status", "--json"]).output().unwrap());
-        // The month's gauge, and the 5-hour window's place, which has no gauge of Copilot's.
-        assert_eq!(v["copilot"]["limit"]["partial"], v["copilot"]["month"]["partial"]);
-        v["copilot"]["month"]["partial"].clone()
-    };
-    s.cmd().args(["--now", july, "--providers", "copilot", "catch-up"]).output().unwrap();
-    assert!(prompt(&s).contains("+ req"), "{}", prompt(&s));
-    assert_eq!(partial(&s), true);
-    // Another session, complete, written since: the open one still counts.
-    let other = sessions.join("c3f091b3-1a1f-435f-8acb-6c7520106212/events.jsonl");
-    set_mtime(&other, ago(5));
-    // (A file set back in time is taken in by the next walk, within a minute; catch-up walks now.)
-    s.cmd().args(["--now", july, "--providers", "copilot", "catch-up"]).output().unwrap();
-    assert!(prompt(&s).contains("+ req"), "{}", prompt(&s));
-    append(&events, &text.as_bytes()[cut..]);
-    set_mtime(&events, ago(5));
-    assert!(prompt(&s).contains(" req") && !prompt(&s).contains('+'), "{}", prompt(&s));
-    assert_eq!(partial(&s), false);
-    // Open again, its last event more than an hour before the prompt: not this prompt's business,
-    // whatever the file's time (a file copied in is written now: the hour is the session's own).
-    std::fs::write(&events, &text[..cut]).unwrap();
-    set_mtime(&events, ago(5));
-    let later = "2026-07-03T09:40:00Z";
-    let o = s.cmd().args(["--now", later, "--providers", "copilot", "prompt", "--shell", "plain"]).output().unwrap();
-    assert!(!stdout(&o).contains('+'), "{}", stdout(&o));
-    assert!(prompt(&s).contains("+ req"), "at 09:00 it was open: {}", prompt(&s));
-    // Open, with 84 KiB of tool results and hooks after its last call (the real session cut after
-    // its 19th event): found beyond the first 64 KiB of its tail.
-    let whole = std::fs::read_to_string(&other).unwrap();
-    let first: String = whole.split_inclusive('\n').take(19).collect();
-    std::fs::write(&other, &first).unwrap();
-    let june = "2026-06-24T00:00:00Z";
-    s.cmd().args(["--now", june, "--providers", "copilot", "catch-up"]).output().unwrap();
-    let o = s.cmd().args(["--now", june, "--providers", "copilot", "prompt", "--shell", "plain"]).output().unwrap();
-    assert!(stdout(&o).contains("+ req"), "{}", stdout(&o));
-    // A prompt looks at the eight newest files of the last hour, no more: eight complete sessions
-    // written since hide it (a history copied in must not cost a read of every file).
-    let complete: Vec<_> = std::fs::read_dir(&sessions)
-        .unwrap()
-        .map(|d| d.unwrap().path().join("events.jsonl"))
-        .filter(|f| f.exists() && *f != other && *f != events)
-        .filter(|f| std::fs::read_to_string(f).unwrap().contains("\"session.shutdown\""))
-        .take(8)
-        .collect();
-    assert_eq!(complete.len(), 8);
-    complete.iter().for_each(|f| set_mtime(f, ago(1)));
-    set_mtime(&other, ago(10));
-    s.cmd().args(["--now", june, "--providers", "copilot", "catch-up"]).output().unwrap();
-    let o = s.cmd().args(["--now", june, "--providers", "copilot", "prompt", "--shell", "plain"]).output().unwrap();
-    assert!(!stdout(&o).contains('+'), "{}", stdout(&o));
-    let v = json_of(&s.cmd().args(["--now", june, "--providers", "copilot", "status", "--json"]).output().unwrap());
-    assert_eq!(v["copilot"]["month"]["partial"], true, "status looks at every file of the hour");
 }

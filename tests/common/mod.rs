@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: an isolated home, cache and history for the real binary.
 #![allow(dead_code)]
 
+pub mod agents;
 pub mod codex;
 pub mod devices;
 pub mod host;
@@ -300,4 +301,9 @@ pub fn renamed(pairs: &[(&str, &str)]) -> Sandbox {
         }
     }
     s
+}
+
+/// `ms` as RFC 3339 in UTC, to the second (what `--now` takes).
+pub fn rfc3339(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms).unwrap().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
