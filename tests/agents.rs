@@ -176,3 +176,16 @@ fn premium_requests_a_session_reports_are_counted() {
     let m = month(&["--set", "premium_requests=300"]);
     assert_eq!((m["source"].as_str(), m["used_percent"].as_f64()), (Some("configured"), Some(1.78)), "{m}");
 }
+
+/// The independent count checks itself against what is known of the fixtures without it (the mock
+/// runs' answers, copies counted once, rows that add up in two zones): a count that drifted would
+/// pass every comparison above with runway drifting the same way.
+#[test]
+fn the_independent_count_passes_its_own_check() {
+    let script = fixtures().join("../oracle/agents_check.py");
+    let Ok(o) = std::process::Command::new("python3").arg(script).output() else {
+        assert!(std::env::var_os("RUNWAY_REQUIRE_HOSTS").is_none(), "python3 is required here but missing");
+        return host::skipped("python3 not found");
+    };
+    assert!(o.status.success() && stdout(&o).contains("self-check passed"), "{}", String::from_utf8_lossy(&o.stderr));
+}
