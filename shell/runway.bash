@@ -3,14 +3,16 @@
 # shellcheck shell=bash
 #
 # The hook runs after the other prompt commands (which may build PS1), takes the PS1 it finds as the
-# base unless it is the one the hook set last time, and hands back the exit status it found.
+# base unless it is the one the hook set last time, and hands back the exit status it found. A PS1
+# changed from the one it set keeps no copy of the segment: a virtualenv's `(venv) ` put in front
+# of it, or the prompt it had set put back by `deactivate`, gives the base with it, once.
 # Evaluating this twice installs nothing twice. PROMPT_COMMAND may be a string or (bash 5.1+) an array.
 # Notices runway has for the shell come before a 0x1e byte: printed above the prompt, once.
 
 _runway_hook() {
     local ret=$?
     if [[ ${PS1-} != "${_runway_ps1_set-}" ]]; then
-        _runway_ps1_base=${PS1-}
+        _runway_rebase
     fi
     local seg=
     # Removed since the shell started: no segment, and no error at every prompt.
@@ -31,10 +33,38 @@ _runway_hook() {
         seg=${seg//'\\$'/'$'}
         seg=${seg//'\\`'/'`'}
     fi
-    PS1="${seg:+$seg }${_runway_ps1_base-}"
+    _runway_ps1_seg=${seg:+$seg }
+    PS1="$_runway_ps1_seg${_runway_ps1_base-}"
     _runway_ps1_set=$PS1
     return $ret
 }
+
+# The base of a PS1 someone else changed. Its segment, as the hook last put it, comes out wherever it
+# is now; a PS1 this hook had set and someone kept (a virtualenv keeps it to put back) gives the base
+# it had. Each PS1 replaced so is kept, with its base, for that: the last eight (indexed arrays, for
+# bash 3.2).
+_runway_rebase() {
+    local new=${PS1-} i
+    if [[ -n ${_runway_ps1_seg-} && $new == *"$_runway_ps1_seg"* ]]; then
+        new=${new/"$_runway_ps1_seg"/}
+    else
+        for ((i = 0; i < ${#_runway_kept_set[@]}; i++)); do
+            if [[ $new == "${_runway_kept_set[i]}" ]]; then
+                new=${_runway_kept_base[i]}
+                break
+            fi
+        done
+    fi
+    if [[ -n ${_runway_ps1_set-} ]]; then
+        _runway_kept_set=("$_runway_ps1_set" "${_runway_kept_set[@]:0:7}")
+        _runway_kept_base=("${_runway_ps1_base-}" "${_runway_kept_base[@]:0:7}")
+    fi
+    _runway_ps1_base=$new
+}
+
+# Set once, and kept when this is evaluated again (`set -u` refuses an array never set).
+declare -p _runway_kept_set >/dev/null 2>&1 || _runway_kept_set=()
+declare -p _runway_kept_base >/dev/null 2>&1 || _runway_kept_base=()
 
 if [[ $(declare -p PROMPT_COMMAND 2>/dev/null) == "declare -a"* ]]; then
     if [[ " ${PROMPT_COMMAND[*]} " != *" _runway_hook "* ]]; then

@@ -174,6 +174,17 @@ fn init_scripts_are_strict_mode_clean() {
             assert!(o.status.success() && o.stdout.is_empty() && o.stderr.is_empty(), "{shell}{extra}: {o:?}");
         }
     }
+    // bash's hook too, with a PS1 changed around it (its kept prompts are arrays).
+    if have("bash") {
+        let hook = "PS1='x> '; _runway_hook; PS1=\"(v) $PS1\"; _runway_hook; PS1='y> '; _runway_hook";
+        let script = format!("{}\n{}\n{hook}", init_line("bash", ""), init_line("bash", ""));
+        let o = sandboxed(home.path(), "bash")
+            .args(["--noprofile", "--norc", "-e", "-u", "-c"])
+            .arg(script)
+            .output()
+            .unwrap();
+        assert!(o.status.success() && o.stdout.is_empty() && o.stderr.is_empty(), "bash's hook: {o:?}");
+    }
     if have("fish") {
         for extra in ["", " --print-only"] {
             let o = sandboxed(home.path(), "fish")
@@ -277,6 +288,36 @@ fn tmux_mode_never_reads_stdin() {
     assert!(start.elapsed() < Duration::from_secs(10));
     drop(keep_open);
     assert_eq!(seg, format!("#[fg=white,bg=red,bold]{SEG}#[default]"));
+}
+
+/// A virtualenv's `activate` puts `(v) ` in front of the PS1 it finds, which holds the segment, and
+/// `deactivate` puts back the PS1 it kept then: one segment either way, as fresh as the prompt (a copy
+/// kept in the base would show beside it, never to change again).
+#[test]
+fn a_virtualenv_around_the_prompt_leaves_one_segment() {
+    if !have("bash") || !have("tmux") || !have("python3") {
+        return;
+    }
+    let s = Sandbox::claude_fixture();
+    let venv = s.dir.path().join("v");
+    let made = Command::new("python3").args(["-m", "venv", "--without-pip"]).arg(&venv).status();
+    if !made.is_ok_and(|st| st.success()) {
+        assert!(std::env::var_os("RUNWAY_REQUIRE_HOSTS").is_none(), "python3's venv is required here but missing");
+        return skipped("python3 -m venv is not installed (.ci/run installs python3-venv)");
+    }
+    let rc = s.dir.path().join("bashrc");
+    std::fs::write(&rc, format!("PS1='mine> '\n{}\n", init_line("bash", ""))).unwrap();
+    let command = format!("bash --noprofile --rcfile {} -i", rc.display());
+    let t = Tmux::start(s.dir.path(), "venv", &env_of(&s), &command, 100, 20);
+    t.wait("the segment in PS1", |sc| sc.contains(&format!("{SEG} mine>")));
+    t.type_line(&format!("source {}/bin/activate", venv.display()));
+    t.wait("the virtualenv's name after the segment", |sc| sc.contains(&format!("{SEG} (v) mine>")));
+    // The segment changes while the virtualenv is on: what `deactivate` puts back holds the old one.
+    t.type_line("export RUNWAY_FORMAT='{label} {mark}{used} NEW'; clear");
+    t.wait("the new segment", |sc| sc.trim_end().ends_with("5h ~15% NEW (v) mine>"));
+    t.type_line("deactivate; clear");
+    let sc = t.wait("the prompt put back", |sc| sc.trim_end().ends_with("5h ~15% NEW mine>"));
+    assert_eq!(sc.matches("5h ").count(), 1, "{sc}");
 }
 
 #[test]
