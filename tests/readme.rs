@@ -54,17 +54,20 @@ fn the_rc_lines_break_no_new_shell_once_runway_is_gone() {
                 ("bash", _) => "_runway_hook",
                 _ => "_runway_fetch",
             };
+            // The status the line leaves is the first prompt's `$?` (a theme shows it as a failure).
             let check = match shell {
-                "fish" => format!("{line}\nfunctions -q {defined}; and echo defined; or echo none"),
-                "zsh" => format!("{line}\n(( $+functions[{defined}] )) && echo defined || echo none"),
-                _ => format!("{line}\ndeclare -F {defined} >/dev/null && echo defined || echo none"),
+                "fish" => {
+                    format!("{line}\nset st $status\nfunctions -q {defined}; and echo defined $st; or echo none $st")
+                }
+                "zsh" => format!("{line}\nst=$?\n(( $+functions[{defined}] )) && echo defined $st || echo none $st"),
+                _ => format!("{line}\nst=$?\ndeclare -F {defined} >/dev/null && echo defined $st || echo none $st"),
             };
             let args: &[&str] = match shell {
                 "zsh" => &["-f", "-c"],
                 "bash" => &["--norc", "--noprofile", "-c"],
                 _ => &["--no-config", "-c"],
             };
-            for (dir, want) in [(&without, "none"), (&with, "defined")] {
+            for (dir, want) in [(&without, "none 0"), (&with, "defined 0")] {
                 let o = sandboxed(s.dir.path(), &exe).env("PATH", dir).args(args).arg(&check).output().unwrap();
                 let err = String::from_utf8_lossy(&o.stderr);
                 assert!(err.is_empty(), "{shell}: `{line}` with PATH={}: {err}", dir.display());
