@@ -194,3 +194,27 @@ fn a_call_at_the_window_start_is_the_window_s() {
     assert_eq!(v["claude"]["attribution"]["five_hour"]["entries"], 3, "{}", v["claude"]["attribution"]);
     assert_eq!(v["claude"]["attribution"]["seven_day"]["entries"], 3);
 }
+
+#[test]
+fn a_list_that_leaves_some_out_says_how_much() {
+    // The fixture's week: three sessions in four project folders (one call of a session ran in its
+    // folder's `assets`). The three projects listed hold 464 of the 465 calls; the fourth is said.
+    let s = Sandbox::claude_fixture();
+    let now = "2026-02-12T21:30:00Z";
+    let v = s.status(now);
+    let week = &v["claude"]["attribution"]["seven_day"];
+    let sum = |k: &str| week["projects"].as_array().unwrap().iter().map(|c| c[k].as_f64().unwrap()).sum::<f64>();
+    let more = &week["more"]["projects"];
+    assert_eq!(
+        (sum("entries"), more["count"].as_u64(), more["entries"].as_f64()),
+        (464.0, Some(1), Some(1.0)),
+        "{week}"
+    );
+    let whole = week["cost_usd"].as_f64().unwrap();
+    assert!((more["cost_usd"].as_f64().unwrap() - (whole - sum("cost_usd"))).abs() < 1e-5, "{week}");
+    assert_eq!((&week["more"]["sessions"], &week["more"]["models"]), (&Value::Null, &Value::Null));
+    assert_eq!(v["claude"]["attribution"]["five_hour"]["more"]["projects"], Value::Null);
+    let text = stdout(&s.run(&["--now", now, "--timezone", "UTC", "--color", "never", "status"]));
+    let line = text.lines().find(|l| l.contains("spotter-gqc 36%")).unwrap();
+    assert!(line.ends_with("; and 1 more: 0% · $0.11 · 1 call · 169.9k tokens"), "{line}");
+}

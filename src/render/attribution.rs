@@ -7,7 +7,7 @@ use super::escape::{Target, paint};
 use super::style::{Level, Style};
 use super::words::{count, dollars, priced, project_among, round2, whole};
 use crate::ground::time::rfc3339;
-use crate::report::attribution::{Attribution, Consumer};
+use crate::report::attribution::{Attribution, Consumer, Rest};
 
 fn hit(c: &Consumer, style: &Style) -> String {
     let h = c.acc.totals.sums.cache_hit();
@@ -31,6 +31,16 @@ fn figures(c: &Consumer, style: &Style) -> String {
             &format!(" · {}", paint(&format!("context {}", count(ctx)), style.context_level(ctx), Target::Ansi, style));
     }
     s
+}
+
+/// What a list leaves out, when it does: `and 2 more: 4% · $0.45 · 12 calls · 80.1k tokens`.
+fn rest(r: &Rest) -> Option<String> {
+    let t = &r.totals;
+    let calls = if t.entries == 1 { "call" } else { "calls" };
+    (r.count > 0).then(|| {
+        let (share, cost, tokens) = (whole(r.share), priced(&t.sums), count(t.sums.total()));
+        format!("and {} more: {share}% · {cost} · {} {calls} · {tokens} tokens", r.count, t.entries)
+    })
 }
 
 /// Every project named under the windows of `used`: each is named short among all of them, so that
@@ -57,7 +67,10 @@ pub fn lines(a: &Attribution, all: &[&str], style: &Style, local: &dyn Fn(i64) -
             figures(c, style)
         );
     }
-    for (label, list) in [("projects", &a.projects), ("models", &a.models)] {
+    if let Some(more) = rest(&a.rest[0]) {
+        out += &format!("  {:<9} {more}\n", "");
+    }
+    for (label, list, left) in [("projects", &a.projects, &a.rest[1]), ("models", &a.models, &a.rest[2])] {
         if list.is_empty() {
             continue;
         }
@@ -67,6 +80,7 @@ pub fn lines(a: &Attribution, all: &[&str], style: &Style, local: &dyn Fn(i64) -
                 let name = if label == "projects" { project_among(&c.name, all) } else { c.name.as_str() };
                 format!("{} {}", clean(name), figures(c, style))
             })
+            .chain(rest(left))
             .collect();
         out += &format!("  {label:<9} {}\n", parts.join("; "));
     }
@@ -95,6 +109,20 @@ fn consumer(c: &Consumer, style: &Style) -> Value {
     })
 }
 
+fn rest_json(r: &Rest) -> Value {
+    if r.count == 0 {
+        return Value::Null;
+    }
+    let t = &r.totals;
+    json!({
+        "count": r.count,
+        "share_percent": round2(r.share),
+        "entries": t.entries,
+        "tokens": t.sums.total(),
+        "cost_usd": dollars(t.sums.cost),
+    })
+}
+
 pub fn json(a: &Attribution, style: &Style) -> Value {
     let list = |v: &[Consumer]| v.iter().map(|c| consumer(c, style)).collect::<Vec<_>>();
     json!({
@@ -105,6 +133,11 @@ pub fn json(a: &Attribution, style: &Style) -> Value {
         "sessions": list(&a.sessions),
         "projects": list(&a.projects),
         "models": list(&a.models),
+        "more": {
+            "sessions": rest_json(&a.rest[0]),
+            "projects": rest_json(&a.rest[1]),
+            "models": rest_json(&a.rest[2]),
+        },
     })
 }
 

@@ -33,6 +33,15 @@ pub struct Consumer {
     pub started: i64,
 }
 
+/// The consumers of a kind past the few listed, added up: a list that leaves some out says so.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Rest {
+    pub count: usize,
+    pub totals: Totals,
+    /// Percent of the window's cost (or tokens), as a consumer's share.
+    pub share: f64,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Attribution {
     pub window: Window,
@@ -43,6 +52,8 @@ pub struct Attribution {
     pub sessions: Vec<Consumer>,
     pub projects: Vec<Consumer>,
     pub models: Vec<Consumer>,
+    /// What each list leaves out: sessions, projects, models.
+    pub rest: [Rest; 3],
 }
 
 /// The span of a window at `now`: from its reset back one window length when the reset is known
@@ -74,14 +85,15 @@ fn share(part: &Totals, whole: &Totals) -> f64 {
     if w > 0.0 { p * 100.0 / w } else { 0.0 }
 }
 
-/// The biggest first: by cost, then tokens, then name.
-fn top(mut v: Vec<Consumer>) -> Vec<Consumer> {
+/// The biggest first: by cost, then tokens, then name; the `TOP` of them, and the rest added up.
+fn top(mut v: Vec<Consumer>, whole: &Totals) -> (Vec<Consumer>, Rest) {
     v.sort_by(|a, b| {
         let (x, y) = (&a.acc.totals.sums, &b.acc.totals.sums);
         y.cost.cmp(&x.cost).then(y.total().cmp(&x.total())).then(a.name.cmp(&b.name))
     });
-    v.truncate(TOP);
-    v
+    let left = v.split_off(TOP.min(v.len()));
+    let totals = left.iter().fold(Totals::default(), |t, c| t + c.acc.totals);
+    (v, Rest { count: left.len(), totals, share: share(&totals, whole) })
 }
 
 /// The first call of each session (by its id) among calls grouped by file.
@@ -139,18 +151,12 @@ pub fn attribute(
         let began = started.get(&id).map_or(a.first, |&t| t.min(a.first));
         Consumer { started: began, ..consumer(id, Some(project), a) }
     };
-    Attribution {
-        window,
-        from,
-        to,
-        total,
-        sessions: top(by_id.into_iter().map(session).collect()),
-        projects: top(projects.into_iter().map(|(p, a)| Consumer { context: None, ..consumer(p, None, a) }).collect()),
-        models: top(models
-            .into_iter()
-            .map(|(m, a)| Consumer { context: None, ..consumer(model(m), None, a) })
-            .collect()),
-    }
+    let (sessions, s) = top(by_id.into_iter().map(session).collect(), &total);
+    let projects = projects.into_iter().map(|(p, a)| Consumer { context: None, ..consumer(p, None, a) });
+    let (projects, p) = top(projects.collect(), &total);
+    let models = models.into_iter().map(|(m, a)| Consumer { context: None, ..consumer(model(m), None, a) });
+    let (models, m) = top(models.collect(), &total);
+    Attribution { window, from, to, total, sessions, projects, models, rest: [s, p, m] }
 }
 
 #[cfg(test)]
