@@ -171,3 +171,32 @@ fn a_refused_path_is_not_read() {
     assert!(prompt(&whole).starts_with("5h 63% "), "given whole, read: {}", prompt(&whole));
     assert_eq!(prompt("plan.json"), "5h 41% ↻1h54m · runway: see doctor", ".claude.json's 41% alone");
 }
+
+/// A sample stamped after the file was last written is none: one dated nine days ahead (a clock set
+/// wrong for a while, then put right) hid every real sample, more than eight days before it, and
+/// the service's figure with them. On the present clock, as a prompt runs.
+#[test]
+fn a_sample_from_the_future_hides_no_real_one() {
+    let s = Sandbox::empty();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+    let (m, h) = (60_000, 3_600_000);
+    let iso = |ms: i64| jiff::Timestamp::from_millisecond(ms).unwrap().to_string();
+    std::fs::create_dir_all(s.claude_dir()).unwrap();
+    let answer = format!(
+        r#"{{"oauthAccount": {{ "organizationUuid": "org-a" }}, "cachedUsageUtilization": {{ "fetchedAtMs": {},
+        "utilization": {{ "five_hour": {{ "utilization": 41, "resets_at": "{}" }} }} }} }}"#,
+        now - h,
+        iso(now + 2 * h)
+    );
+    std::fs::write(s.claude_dir().join(".claude.json"), answer).unwrap();
+    let file = s.dir.path().join("plan-usage-history.json");
+    let samples = [
+        (now - 10 * m, "org-a", r#"{"fh":35,"sd":20}"#),
+        (now - 5 * m, "org-a", r#"{"fh":36,"sd":20}"#),
+        (now + 9 * 24 * h, "org-a", r#"{"fh":1,"sd":1}"#),
+    ];
+    std::fs::write(&file, history(&samples)).unwrap();
+    let v = json_of(&s.cmd().env("RUNWAY_CLAUDE_DESKTOP_HISTORY", &file).args(["status", "--json"]).output().unwrap());
+    let five = &v["claude"]["rate_limits"]["five_hour"];
+    assert_eq!(five["used_percent"].as_f64(), Some(36.0), "{five}");
+}
