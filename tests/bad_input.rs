@@ -139,6 +139,9 @@ fn config_file_problems_name_the_file_and_line() {
     let f = file.display();
     assert!(err.contains(&format!("{f} line 2, `warn_at`: expected a percentage")), "{err}");
     assert!(err.contains(&format!("{f} line 3: unknown setting `nokey`")), "{err}");
+    // In the file's order (its values are checked after its lines are read, and were said after).
+    let at = |what: &str| err.find(&format!("{f} line {what}")).unwrap();
+    assert!(at("2,") < at("3:"), "{err}");
 
     let gone = s.dir.path().join("no-such.toml");
     let o = s.cmd().env("RUNWAY_CONFIG", &gone).arg("status").output().unwrap();

@@ -204,6 +204,7 @@ pub enum Audience {
 pub fn resolve(g: &Given, env: &Env, audience: Audience) -> (Config, Vec<String>) {
     let (v, from, mut problems) = values(g, env);
     problems.extend(g.left_out.iter().cloned());
+    in_line_order(&mut problems);
     if audience == Audience::Terminal {
         problems.extend(zone_problem(&v.timezone, env));
     }
@@ -327,6 +328,7 @@ fn zone_problem(name: &str, env: &Env) -> Option<String> {
 pub fn describe(g: &Given, env: &Env) -> (String, usize) {
     let (v, from, mut problems) = values(g, env);
     problems.extend(g.left_out.iter().cloned());
+    in_line_order(&mut problems);
     problems.extend(zone_problem(&v.timezone, env));
     // Where runway looks, and whether the usual place holds a file yet (a path alone read as a file
     // in use); a `RUNWAY_CONFIG` that names nothing is a problem, said below.
@@ -353,6 +355,16 @@ pub fn describe(g: &Given, env: &Env) -> (String, usize) {
         out += &format!("{} = {:?}    # {origin}\n", s.key, v.show(s.key));
     }
     (out, problems.len())
+}
+
+/// Problems in the order a person mends them: the command line's and the environment's first, then
+/// the config file's by line (its values were checked after its lines were read: line 2, 4, then 3).
+fn in_line_order(problems: &mut [String]) {
+    let line = |p: &String| {
+        let after = p.split_once(" line ").map_or("", |(_, rest)| rest);
+        after.split(|c: char| !c.is_ascii_digit()).next().and_then(|n| n.parse::<u64>().ok()).unwrap_or(0)
+    };
+    problems.sort_by_key(line);
 }
 
 /// What an empty default stands for where it is a place or a name found at run time: `cache_dir = ""`
