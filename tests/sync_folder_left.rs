@@ -85,26 +85,26 @@ fn what_sync_tools_leave_in_the_folder() {
 }
 
 /// A folder crowded with files (junk, or a writer to it bent on slowing every prompt: 100,000 empty
-/// ones cost a prompt after each change 0.4 s of stats) is not read past 1,024 entries, and `doctor`
-/// says why; at 1,024 it is read as before.
+/// ones cost a prompt after each change 0.4 s of stats) is not read past 4,096 entries, and `doctor`
+/// says why; at 4,096 it is read as before.
 #[test]
-fn a_folder_of_more_than_a_thousand_entries_is_not_read() {
+fn a_folder_of_more_than_4096_entries_is_not_read() {
     let shared = tempfile::tempdir().unwrap();
     let (a, b) = (Device::claude(shared.path()), Device::codex(shared.path()));
     a.status(NOW);
     b.status(NOW);
     let dir = shared.path().join("runway");
     let there = std::fs::read_dir(&dir).unwrap().count();
-    for i in there..1024 {
+    for i in there..4096 {
         std::fs::write(dir.join(format!("{i:016x}.device")), b"").unwrap();
     }
     let devices = |v: &Value| v["devices"].as_array().map_or(0, Vec::len);
     let read = b.status(NOW);
     assert_eq!(devices(&read), 2, "{}", read["devices"]);
-    std::fs::write(dir.join(format!("{:016x}.device", 1024)), b"").unwrap();
+    std::fs::write(dir.join(format!("{:016x}.device", 4096)), b"").unwrap();
     let crowded = b.status(NOW);
     assert_eq!(devices(&crowded), 1, "this device alone: {}", crowded["devices"]);
     assert_quiet(&output_within(b.cmd().args(["--now", NOW, "prompt"]), 20));
     let doctor = stdout(&output_within(b.cmd().args(["--now", NOW, "doctor"]), 30));
-    assert!(doctor.contains("runway/: more than 1024 entries: none of them read"), "{doctor}");
+    assert!(doctor.contains("runway/: more than 4096 entries: none of them read"), "{doctor}");
 }
