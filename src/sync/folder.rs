@@ -161,7 +161,7 @@ pub fn stamp(sync_dir: &Path, me: &Identity, (now, wall): (i64, i64)) -> Option<
 /// device and id, its conflict copies). One holding more is not read at all, and `doctor` says so:
 /// 100,000 files of junk cost every prompt after a change 0.4 s of stats (now 8 ms); 4,096 of them,
 /// read, 16 ms.
-pub const MAX_ENTRIES: usize = 4096;
+const MAX_ENTRIES: usize = 4096;
 
 fn listing(dir: &Path, me: &Identity, (now, wall): (i64, i64)) -> Option<Listing> {
     let rd = std::fs::read_dir(dir).ok()?;
@@ -172,7 +172,7 @@ fn listing(dir: &Path, me: &Identity, (now, wall): (i64, i64)) -> Option<Listing
     // Counted before any is looked at: the names alone, no stat.
     let entries: Vec<std::fs::DirEntry> = rd.flatten().take(MAX_ENTRIES + 1).collect();
     if entries.len() > MAX_ENTRIES {
-        let own = std::fs::metadata(dir.join(&mine)).ok().and_then(own_of);
+        let own = std::fs::symlink_metadata(dir.join(&mine)).ok().and_then(own_of);
         let why = format!("more than {MAX_ENTRIES} entries: none of them read");
         let key = Hasher::new("crowded").u64((wall / HOUR_MS) as u64).u64((now / HOUR_MS) as u64).finish();
         let (names, stamps) = (Vec::new(), Vec::new());
