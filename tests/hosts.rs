@@ -300,23 +300,41 @@ fn a_virtualenv_around_the_prompt_leaves_one_segment() {
     }
     let s = Sandbox::claude_fixture();
     let venv = s.dir.path().join("v");
-    let made = Command::new("python3").args(["-m", "venv", "--without-pip"]).arg(&venv).status();
-    if !made.is_ok_and(|st| st.success()) {
+    let venv2 = s.dir.path().join("v2");
+    let make = |at: &Path| Command::new("python3").args(["-m", "venv", "--without-pip"]).arg(at).status();
+    if !(make(&venv).is_ok_and(|st| st.success()) && make(&venv2).is_ok_and(|st| st.success())) {
         assert!(std::env::var_os("RUNWAY_REQUIRE_HOSTS").is_none(), "python3's venv is required here but missing");
         return skipped("python3 -m venv is not installed (.ci/run installs python3-venv)");
     }
     let rc = s.dir.path().join("bashrc");
-    std::fs::write(&rc, format!("PS1='mine> '\n{}\n", init_line("bash", ""))).unwrap();
+    // Without colour, a shorter segment can be a part of a longer one, as the text alone.
+    std::fs::write(&rc, format!("PS1='mine> '\nexport RUNWAY_COLOR=never\n{}\n", init_line("bash", ""))).unwrap();
     let command = format!("bash --noprofile --rcfile {} -i", rc.display());
     let t = Tmux::start(s.dir.path(), "venv", &env_of(&s), &command, 100, 20);
     t.wait("the segment in PS1", |sc| sc.contains(&format!("{SEG} mine>")));
     t.type_line(&format!("source {}/bin/activate", venv.display()));
     t.wait("the virtualenv's name after the segment", |sc| sc.contains(&format!("{SEG} (v) mine>")));
-    // The segment changes while the virtualenv is on: what `deactivate` puts back holds the old one.
-    t.type_line("export RUNWAY_FORMAT='{label} {mark}{used} NEW'; clear");
-    t.wait("the new segment", |sc| sc.trim_end().ends_with("5h ~15% NEW (v) mine>"));
+    // The segment changes while the virtualenv is on (to a part of the old one): what `deactivate`
+    // puts back holds the old one, whole.
+    t.type_line("export RUNWAY_FORMAT='{label} {mark}{used}'; clear");
+    t.wait("the new segment", |sc| sc.trim_end().ends_with("5h ~15% (v) mine>"));
     t.type_line("deactivate; clear");
-    let sc = t.wait("the prompt put back", |sc| sc.trim_end().ends_with("5h ~15% NEW mine>"));
+    let sc = t.wait("the prompt put back", |sc| sc.trim_end().ends_with("5h ~15% mine>"));
+    assert!(sc.matches("5h ").count() == 1 && !sc.contains("28m"), "{sc}");
+    // Something edited after the segment, the segment still in front (`${PS1//"(v) "/}`).
+    t.type_line("PS1=\"(w) $PS1\"; clear");
+    t.wait("another prefix", |sc| sc.trim_end().ends_with("5h ~15% (w) mine>"));
+    t.type_line("PS1=${PS1//\"(w) \"/}; clear");
+    let sc = t.wait("the prefix taken out", |sc| sc.trim_end().ends_with("5h ~15% mine>"));
+    assert_eq!(sc.matches("5h ").count(), 1, "{sc}");
+    // From one virtualenv to another: `activate` puts back the PS1 the first kept (its segment then)
+    // and puts `(v2) ` in front of it.
+    t.type_line(&format!("unset RUNWAY_FORMAT; source {}/bin/activate; clear", venv.display()));
+    t.wait("the first virtualenv", |sc| sc.trim_end().ends_with(&format!("{SEG} (v) mine>")));
+    t.type_line("export RUNWAY_FORMAT='{label} {mark}{used}'; clear");
+    t.wait("the segment changed", |sc| sc.trim_end().ends_with("5h ~15% (v) mine>"));
+    t.type_line(&format!("source {}/bin/activate; clear", venv2.display()));
+    let sc = t.wait("the second virtualenv", |sc| sc.trim_end().ends_with("5h ~15% (v2) mine>"));
     assert_eq!(sc.matches("5h ").count(), 1, "{sc}");
 }
 
