@@ -172,9 +172,9 @@ fn a_refused_path_is_not_read() {
     assert_eq!(prompt("plan.json"), "5h 41% ↻1h54m · runway: see doctor", ".claude.json's 41% alone");
 }
 
-/// A sample stamped after the file was last written is none: one dated nine days ahead (a clock set
-/// wrong for a while, then put right) hid every real sample, more than eight days before it, and
-/// the service's figure with them. On the present clock, as a prompt runs.
+/// A sample stamped ahead of the clock is none: one dated nine days ahead (a clock set wrong for a
+/// while, then put right) hid every real sample, more than eight days before it, and the service's
+/// figure with them. On the present clock, as a prompt runs, whatever the file's own time.
 #[test]
 fn a_sample_from_the_future_hides_no_real_one() {
     let s = Sandbox::empty();
@@ -196,7 +196,17 @@ fn a_sample_from_the_future_hides_no_real_one() {
         (now + 9 * 24 * h, "org-a", r#"{"fh":1,"sd":1}"#),
     ];
     std::fs::write(&file, history(&samples)).unwrap();
-    let v = json_of(&s.cmd().env("RUNWAY_CLAUDE_DESKTOP_HISTORY", &file).args(["status", "--json"]).output().unwrap());
-    let five = &v["claude"]["rate_limits"]["five_hour"];
-    assert_eq!(five["used_percent"].as_f64(), Some(36.0), "{five}");
+    let five = || {
+        let v =
+            json_of(&s.cmd().env("RUNWAY_CLAUDE_DESKTOP_HISTORY", &file).args(["status", "--json"]).output().unwrap());
+        v["claude"]["rate_limits"]["five_hour"].clone()
+    };
+    assert_eq!(five()["used_percent"].as_f64(), Some(36.0), "{}", five());
+    // Written by the clock that was wrong (its time nine days ahead), or touched twenty minutes back
+    // (a share whose clock lags): the same.
+    let at = |ms: i64| std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms as u64);
+    for t in [now + 9 * 24 * h, now - 20 * m] {
+        std::fs::File::options().append(true).open(&file).unwrap().set_modified(at(t)).unwrap();
+        assert_eq!(five()["used_percent"].as_f64(), Some(36.0), "{}", five());
+    }
 }

@@ -23,11 +23,12 @@ use crate::provider::spec::ReadingFile;
 /// prompt).
 const KEPT_BYTES: usize = (1 << 20) - 64;
 
-/// How far a reading may be stamped after its file was last written (the writer's clock and the
-/// file system's, a little apart). One stamped later is no reading: a sample dated in the future
-/// (a clock set wrong for a while) became the newest of Claude Desktop's history, and every real
-/// sample fell more than its eight days before it.
-const AFTER_WRITE_MS: i64 = 5 * 60_000;
+/// In the present, how far ahead of this clock a file that follows a moment (Claude Desktop's
+/// history) may stamp a reading: one later is none. A sample dated in the future (a clock set wrong
+/// for a while) became the history's newest, and every real sample, more than eight days before it,
+/// was dropped. (Not the file's time: a file touched, or on a share whose clock lags, lost its real
+/// samples; a replay is told its moment.)
+const AHEAD_MS: i64 = 5 * 60_000;
 
 fn line(r: &Reading) -> String {
     format!(
@@ -150,8 +151,10 @@ fn kept_or_read(
     if f.take(rf.max).read_to_end(&mut bytes).is_err() {
         return (Vec::new(), 0);
     }
-    let written = mtime.div_euclid(1_000_000);
-    let until = if written > 0 { follow.until.min(written.saturating_add(AFTER_WRITE_MS)) } else { follow.until };
+    let until = match follow.until {
+        i64::MAX => crate::ground::time::wall_ms().saturating_add(AHEAD_MS),
+        moment => moment,
+    };
     let (all, org) = (rf.read)(&bytes, Follow { until, ..follow });
     let all: Vec<Reading> = all.into_iter().map(Reading::bounded).collect();
     let n = all.len();
