@@ -104,6 +104,12 @@ fn a_folder_of_more_than_4096_entries_is_not_read() {
     std::fs::write(dir.join(format!("{:016x}.device", 4096)), b"").unwrap();
     let crowded = b.status(NOW);
     assert_eq!(devices(&crowded), 1, "this device alone: {}", crowded["devices"]);
+    // Said where the figures are shown, not only by `doctor`.
+    for args in [&["status"][..], &["report", "--by", "device"]] {
+        let o = output_within(b.cmd().args(["--now", NOW]).args(args), 30);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("holds more than 4096 entries, so none of it is read"), "{args:?}: {err}");
+    }
     assert_quiet(&output_within(b.cmd().args(["--now", NOW, "prompt"]), 20));
     let doctor = stdout(&output_within(b.cmd().args(["--now", NOW, "doctor"]), 30));
     assert!(doctor.contains("runway/: more than 4096 entries: none of them read"), "{doctor}");

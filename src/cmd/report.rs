@@ -67,7 +67,11 @@ fn devices(app: &App, rep: &mut Report, from: i64, to: i64) {
 fn other_devices(app: &App, from: i64, to: i64) -> (Vec<Row>, Vec<String>) {
     let mut names = app.run.db.state.models.clone();
     let mut rows = Vec::new();
-    for d in app.devices_whole().devices {
+    let seen = app.devices_whole();
+    if seen.crowded {
+        eprintln!("runway: {}", crate::render::device_lines::crowded());
+    }
+    for d in seen.devices {
         let mut id_of = |m: &str| match names.iter().position(|n| n == m) {
             Some(i) => i as u16,
             None => {

@@ -59,6 +59,9 @@ pub fn run(cfg: Config, json: bool) -> io::Result<ExitCode> {
         fit::wrap(&app.cfg.style.text(&human(&app, &all)), app.cfg.columns, fit::status_indent)
     };
     let r = emit(&out);
+    if app.cfg.sync.is_some() && app.devices_recent().crowded {
+        eprintln!("runway: {}", render::device_lines::crowded());
+    }
     if let Some(why) = &app.run.db.memory_only {
         eprintln!(
             "runway: {}; this answer read all history again, and every run will until it can be written",

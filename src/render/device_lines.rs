@@ -54,6 +54,15 @@ fn file_age(age: i64) -> String {
     }
 }
 
+/// Why the figures are this device's alone, where the sync folder holds too much to be read.
+pub fn crowded() -> String {
+    format!(
+        "the sync folder's runway/ holds more than {} entries, so none of it is read: these figures are \
+         this device's alone (`runway doctor`)",
+        crate::sync::folder::MAX_ENTRIES
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

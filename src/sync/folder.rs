@@ -41,6 +41,8 @@ pub struct Seen {
     /// What is counted hangs on this device's own file too (another cache directory of this machine
     /// gave way to it): a copy of it is good only while that file is unchanged.
     pub own_used: bool,
+    /// The folder held more than `MAX_ENTRIES`: none of it was read.
+    pub crowded: bool,
 }
 
 pub fn folder(sync_dir: &Path) -> PathBuf {
@@ -116,6 +118,7 @@ struct Listing {
     /// No file changed within `RACY_MS` of the look (else the key is this look's alone, and the copy
     /// kept under it is never read back).
     settled: bool,
+    crowded: bool,
 }
 
 /// The key of what the folder holds now (see `Listing`): a listing and a stat a file, no read; and
@@ -161,7 +164,7 @@ pub fn stamp(sync_dir: &Path, me: &Identity, (now, wall): (i64, i64)) -> Option<
 /// device and id, its conflict copies). One holding more is not read at all, and `doctor` says so:
 /// 100,000 files of junk cost every prompt after a change 0.4 s of stats (now 8 ms); 4,096 of them,
 /// read, 16 ms.
-const MAX_ENTRIES: usize = 4096;
+pub const MAX_ENTRIES: usize = 4096;
 
 fn listing(dir: &Path, me: &Identity, (now, wall): (i64, i64)) -> Option<Listing> {
     let rd = std::fs::read_dir(dir).ok()?;
@@ -176,7 +179,8 @@ fn listing(dir: &Path, me: &Identity, (now, wall): (i64, i64)) -> Option<Listing
         let why = format!("more than {MAX_ENTRIES} entries: none of them read");
         let key = Hasher::new("crowded").u64((wall / HOUR_MS) as u64).u64((now / HOUR_MS) as u64).finish();
         let (names, stamps) = (Vec::new(), Vec::new());
-        return Some(Listing { names, stamps, ignored: vec![(format!("{SUBDIR}/"), why)], key, own, settled: true });
+        let ignored = vec![(format!("{SUBDIR}/"), why)];
+        return Some(Listing { names, stamps, ignored, key, own, settled: true, crowded: true });
     }
     for e in entries {
         let name = e.file_name().to_string_lossy().into_owned();
@@ -223,7 +227,7 @@ fn listing(dir: &Path, me: &Identity, (now, wall): (i64, i64)) -> Option<Listing
         // Re-read once an hour too: what counts as recent, and a silent device, move with the clock.
         h.u64((wall / HOUR_MS) as u64).u64((now / HOUR_MS) as u64).finish()
     };
-    Some(Listing { names, stamps, ignored, key, own, settled })
+    Some(Listing { names, stamps, ignored, key, own, settled, crowded: false })
 }
 
 /// Settled by the change time alone: this clock stamps it at every change, where a sync tool may set
@@ -245,7 +249,7 @@ pub fn read_keyed(
     budget: Option<u64>,
 ) -> Option<(Seen, u64, i64)> {
     let dir = folder(sync_dir);
-    let Some(Listing { names, stamps, mut ignored, key, .. }) = listing(&dir, me, (now, wall)) else {
+    let Some(Listing { names, stamps, mut ignored, key, crowded, .. }) = listing(&dir, me, (now, wall)) else {
         return Some((Seen::default(), 0, i64::MAX));
     };
     let hours = (now / HOUR_MS, wall / HOUR_MS);
@@ -348,7 +352,7 @@ pub fn read_keyed(
     let (mut devices, gave_way) = superseded::resolve(devices, own.as_ref());
     ignored.extend(gave_way);
     devices.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-    Some((Seen { devices, ignored, own_used }, key, recheck))
+    Some((Seen { devices, ignored, own_used, crowded }, key, recheck))
 }
 
 /// A tool's hours as a prompt needs them: the eight days before `now`, each hour one figure, its
