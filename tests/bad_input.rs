@@ -131,7 +131,10 @@ fn config_says_which_folder_an_empty_cache_dir_means() {
 #[test]
 fn config_file_problems_name_the_file_and_line() {
     let s = Sandbox::claude_fixture();
-    let file = s.dir.path().join("config.toml");
+    // A folder whose name holds " line 9": the file's own lines still give the order.
+    let dir = s.dir.path().join("my line 9");
+    fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("config.toml");
     fs::write(&file, "color = \"never\"\nwarn_at = 150\nnokey = 1\n").unwrap();
     let o = s.cmd().env("RUNWAY_CONFIG", &file).arg("status").output().unwrap();
     assert_eq!(o.status.code(), Some(2));

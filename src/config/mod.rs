@@ -204,7 +204,7 @@ pub enum Audience {
 pub fn resolve(g: &Given, env: &Env, audience: Audience) -> (Config, Vec<String>) {
     let (v, from, mut problems) = values(g, env);
     problems.extend(g.left_out.iter().cloned());
-    in_line_order(&mut problems);
+    in_line_order(&mut problems, env);
     if audience == Audience::Terminal {
         problems.extend(zone_problem(&v.timezone, env));
     }
@@ -328,7 +328,7 @@ fn zone_problem(name: &str, env: &Env) -> Option<String> {
 pub fn describe(g: &Given, env: &Env) -> (String, usize) {
     let (v, from, mut problems) = values(g, env);
     problems.extend(g.left_out.iter().cloned());
-    in_line_order(&mut problems);
+    in_line_order(&mut problems, env);
     problems.extend(zone_problem(&v.timezone, env));
     // Where runway looks, and whether the usual place holds a file yet (a path alone read as a file
     // in use); a `RUNWAY_CONFIG` that names nothing is a problem, said below.
@@ -359,9 +359,12 @@ pub fn describe(g: &Given, env: &Env) -> (String, usize) {
 
 /// Problems in the order a person mends them: the command line's and the environment's first, then
 /// the config file's by line (its values were checked after its lines were read: line 2, 4, then 3).
-fn in_line_order(problems: &mut [String]) {
+/// A file's problem is named `<file> line <n>`; a path or a value may hold " line " too.
+fn in_line_order(problems: &mut [String], env: &Env) {
+    let Some(file) = config_file(env) else { return };
+    let head = format!("{} line ", file.display());
     let line = |p: &String| {
-        let after = p.split_once(" line ").map_or("", |(_, rest)| rest);
+        let after = p.strip_prefix(&head).unwrap_or("");
         after.split(|c: char| !c.is_ascii_digit()).next().and_then(|n| n.parse::<u64>().ok()).unwrap_or(0)
     };
     problems.sort_by_key(line);
