@@ -19,6 +19,7 @@ use crate::report::devices::DeviceUse;
 use crate::report::group::ByFile;
 use crate::store::ingest::Pace;
 use crate::store::prompt_cache;
+use crate::sync::file::DeviceFile;
 
 pub fn run(cfg: Config, json: bool) -> io::Result<ExitCode> {
     let mut app = App::load(cfg.clone(), Pace::Full);
@@ -43,23 +44,25 @@ pub fn run(cfg: Config, json: bool) -> io::Result<ExitCode> {
             all_of(&app).map_err(io::Error::other)?
         }
     };
+    // The other devices, read once (nothing without a sync folder).
+    let seen = app.devices_recent();
     let out = if json {
         let mut v = render::json::status(app.cfg.now, &all, &app.cfg.style);
         for (r, _) in &all {
             v[r.provider.name()]["limits"] = render::json::limits(&app.limits(r.provider));
         }
         if app.cfg.sync.is_some() {
-            v["devices"] = render::json::devices(&device_uses(&app, &all), app.cfg.wall_ms);
+            v["devices"] = render::json::devices(&device_uses(&app, &all, &seen.devices), app.cfg.wall_ms);
         }
         v["claude"]["prompt_cache"] =
             render::json::prompt_cache(prompt_cache::load(&app.cfg.cache).as_ref(), app.cfg.now);
         let text = serde_json::to_string_pretty(&v).unwrap_or_default();
         format!("{}\n", app.cfg.style.json(&text))
     } else {
-        fit::wrap(&app.cfg.style.text(&human(&app, &all)), app.cfg.columns, fit::status_indent)
+        fit::wrap(&app.cfg.style.text(&human(&app, &all, &seen.devices)), app.cfg.columns, fit::status_indent)
     };
     let r = emit(&out);
-    if app.cfg.sync.is_some() && app.devices_recent().crowded {
+    if seen.crowded {
         eprintln!("runway: {}", render::device_lines::crowded());
     }
     if let Some(why) = &app.run.db.memory_only {
@@ -114,17 +117,17 @@ fn used(app: &App, r: &Runway, origins: &OriginOf) -> Result<Vec<Attribution>, S
 }
 
 /// Each device's part of the running windows (this one alone when there is no sync folder).
-fn device_uses(app: &App, all: &[(Runway, Vec<Attribution>)]) -> Vec<DeviceUse> {
+fn device_uses(app: &App, all: &[(Runway, Vec<Attribution>)], others: &[DeviceFile]) -> Vec<DeviceUse> {
     let runways: Vec<&Runway> = all.iter().map(|(r, _)| r).collect();
     let me = app.me.as_ref();
     let (id, name) = me.map_or((String::new(), "this device".to_owned()), |m| (m.id.clone(), m.name.clone()));
     let mine = |p: Provider, from: i64, to: i64| app.ledger(p).sum_between(from, to);
-    crate::report::devices::of(&runways, (&id, &name, app.cfg.wall_ms), &mine, &app.devices_recent().devices)
+    crate::report::devices::of(&runways, (&id, &name, app.cfg.wall_ms), &mine, others)
 }
 
-fn human(app: &App, all: &[(Runway, Vec<Attribution>)]) -> String {
+fn human(app: &App, all: &[(Runway, Vec<Attribution>)], others: &[DeviceFile]) -> String {
     let mut out = String::new();
-    let uses = device_uses(app, all);
+    let uses = device_uses(app, all, others);
     // The tools the settings name, in their order, as the prompt shows them (`--json` has every tool:
     // its shape is what scripts read).
     let named = app.cfg.providers.iter().filter_map(|&p| all.iter().find(|(r, _)| r.provider == p));
