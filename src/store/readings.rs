@@ -164,7 +164,11 @@ impl Readings {
         f.root = root.clone();
         let folded = fold_pending(cache, h, &mut f);
         f.fold(mine);
-        let newest = f.readings.iter().map(|r| r.observed_at).max().unwrap_or(0);
+        // What is over is told by the newest reading of the present: one taken ahead of the clock (a
+        // replay's `--now` years on, a clock set wrong an hour) would make every present reading,
+        // each new one too, a window long over, and drop it as it is written.
+        let wall = crate::ground::time::wall_ms();
+        let newest = f.readings.iter().map(|r| r.observed_at).filter(|&t| t <= wall).max().unwrap_or(0);
         f.readings.retain(|r| r.resets_at >= newest - KEEP_DAYS * DAY_MS);
         f.readings.sort_by_key(|r| r.observed_at);
         thin(&mut f.readings);
@@ -367,6 +371,24 @@ mod tests {
         assert!(
             c.path(Item::Readings(hash_of(&root_key(&next)))).exists() && c.path(Item::Readings(hash_of(""))).exists()
         );
+    }
+
+    #[test]
+    fn a_reading_from_the_future_does_not_put_the_present_out() {
+        // A replay's status line forty days ahead, then today's readings: today's are the present's,
+        // not windows over for 35 days, and stay.
+        let d = tempfile::tempdir().unwrap();
+        let c = Cache::new(d.path().to_path_buf());
+        let now = crate::ground::time::wall_ms();
+        Readings::record(&c, &[r(Window::FiveHour, 40.0, now)], &[], None).unwrap();
+        Readings::record(&c, &[r(Window::FiveHour, 70.0, now + 40 * DAY_MS)], &[], None).unwrap();
+        Readings::record(&c, &[r(Window::FiveHour, 55.0, now + 1)], &[], None).unwrap();
+        let used: Vec<f64> = Readings::load(&c, &HashSet::new())
+            .of(Provider::CLAUDE, &HashSet::new(), now + 1)
+            .iter()
+            .map(|x| x.used_percent)
+            .collect();
+        assert_eq!(used, vec![40.0, 55.0]);
     }
 
     #[test]
