@@ -15,7 +15,9 @@ pub fn home(env: &Env) -> Option<PathBuf> {
 fn home_on(env: &Env, sys: System) -> Option<PathBuf> {
     // Node (Claude Code) takes USERPROFILE on Windows; Git Bash sets HOME to the same folder.
     let names: &[&str] = if sys == System::Windows { &["USERPROFILE", "HOME"] } else { &["HOME"] };
-    names.iter().find_map(|n| env.os(n)).map(PathBuf::from)
+    // A relative home (`HOME=.`) is no home: it would put a cache, and the tools' folders looked for,
+    // in every folder the shell visits.
+    names.iter().find_map(|n| env.dir(n))
 }
 
 fn xdg(env: &Env, sys: System, var: &str, fallback: &str) -> Option<PathBuf> {
@@ -119,6 +121,14 @@ mod tests {
         assert_eq!(app_data_on(&e, System::Windows).unwrap(), Path::new("/a"));
         assert_eq!(app_data_on(&e, System::MacOs).unwrap(), Path::new("/h/Library/Application Support"));
         assert_eq!(app_data_on(&e, System::Xdg).unwrap(), Path::new("/h/.config"));
+
+        // A relative home is none, on every system: the next name, or nothing.
+        let relative = Env::of(&[("HOME", "."), ("USERPROFILE", "u")]);
+        for sys in [System::Xdg, System::MacOs, System::Windows] {
+            assert_eq!(home_on(&relative, sys), None);
+        }
+        let git_bash = Env::of(&[("USERPROFILE", "u"), ("HOME", "/g")]);
+        assert_eq!(home_on(&git_bash, System::Windows).unwrap(), Path::new("/g"));
 
         // Windows without its profile's variables: the folders under the home; Git Bash's HOME alone.
         let bare = Env::of(&[("HOME", "/g")]);
