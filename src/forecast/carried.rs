@@ -70,9 +70,12 @@ impl Local<'_, '_> {
             .filter(|e| !trend.covers(e.ts))
             .map(|e| (e.ts, super::limit::Measure::Cost.of(&e.sums)))
             .collect();
+        // A rise counts over its whole stretch, the part of it older than the rate's memory weighing
+        // next to nothing: 38 points over a day squeezed into the three hours inside the memory read
+        // as 10%/h, not 1.2%/h, and a week 93% full warned it would fill in 42 minutes.
         let memory = self.now - rate::MEMORY_MS;
         let spread: Vec<(i64, i64, f64)> =
-            trend.rises.iter().filter(|r| r.to > memory).map(|r| (r.from.max(memory), r.to, r.points)).collect();
+            trend.rises.iter().filter(|r| r.to > memory).map(|r| (r.from, r.to, r.points)).collect();
         let per_percent = per_percent.filter(|c| *c > 0.0);
         // In percent: the calls no reading covers, when a percent's cost converts them.
         let local: Vec<(i64, f64)> = match per_percent {
@@ -99,19 +102,12 @@ impl Local<'_, '_> {
     }
 
     /// A gauge from a reading whose reset is ahead: the reading as it is while nothing was used
-    /// locally since; with local use since, carried forward by the cost of a percent (`cpp`, learned
-    /// from the readings); without one, the reading as it is (its age shown), or for a stale 5-hour
-    /// reading the local estimate of the same window when a limit is known.
-    #[allow(clippy::too_many_arguments)]
-    pub fn carried(
-        &self,
-        r: &Reading,
-        trend: &Trend,
-        cpp: Option<f64>,
-        conv: Option<f64>,
-        trust: Trust,
-        limit: &Limit,
-    ) -> Gauge {
+    /// locally since; with local use since, carried forward by the known cost of a percent (`known`:
+    /// learned from the readings' rises, or a limit where 100% really is); without one, the reading
+    /// as it is (its age shown), or for a stale 5-hour reading the local estimate of the same window
+    /// when a limit, even a guessed one, is known. `known` alone converts local calls for the rate and
+    /// coverage too.
+    pub fn carried(&self, r: &Reading, trend: &Trend, known: Option<f64>, trust: Trust, limit: &Limit) -> Gauge {
         // The other devices' use counts from the hour after the reading on: the hour it fell in was
         // partly in it already.
         let after = crate::ground::time::floor_hour(r.observed_at) + crate::ground::time::HOUR_MS;
@@ -124,13 +120,12 @@ impl Local<'_, '_> {
         // This machine's use in the window up to the reading (the other devices' is use elsewhere, as
         // `status` words it): the window's, less what came since.
         let before = window_mine.sums.cost.saturating_sub(since_mine.sums.cost) as f64;
-        // What converts local use to a share for coverage is what is known to: a guessed limit would
-        // make one up (a reading's floor, taken from this reading, explains all of it).
-        let known = if r.window == Window::FiveHour { cpp.or_else(|| limit.known_per_percent()) } else { cpp };
+        // A guessed limit would make coverage up (a reading's floor, taken from this reading, explains
+        // all of it): `known` only.
         let explained = coverage(before, known, r.used_percent);
         let (source, used) = if since.entries == 0 {
             (Source::Server, r.used_percent)
-        } else if let Some(c) = cpp {
+        } else if let Some(c) = known {
             (Source::Extrapolated, r.used_percent + since.sums.cost as f64 / c)
         } else if age > trust.fresh_ms && r.window == Window::FiveHour && limit.source != Source::None {
             // Too old to stand for the present, and nothing learned from the readings converts local
@@ -139,32 +134,33 @@ impl Local<'_, '_> {
         } else {
             (Source::Server, r.used_percent)
         };
-        let g = self.gauge(r.window, source, used, r.resets_at, conv, Some(r.observed_at), totals, trend);
+        let g = self.gauge(r.window, source, used, r.resets_at, known, Some(r.observed_at), totals, trend);
         Gauge { coverage: explained, ..g }
     }
 
-    /// A gauge after a reading's reset has passed: the next window began with the first call after
-    /// it; its cost, and its share when something converts cost to one. `None` when no call came
-    /// since (no window is running).
-    pub fn after_reset(&self, r: &Reading, conv: Option<(f64, Source)>) -> Option<Gauge> {
+    /// The end of the window that followed reading `r`'s, when one is running: it began with the
+    /// first call at or after the reset (that instant is the new window's), and so on for as many
+    /// windows as have passed since. `None` when no call came since the last of them ended.
+    pub fn next_window(&self, r: &Reading) -> Option<i64> {
         let w = r.window.len_ms();
-        let mut start = self.ledger.first_after(r.resets_at, self.now);
+        let mut start = self.ledger.first_after(r.resets_at - 1, self.now);
         while let Some(s) = start {
             if s + w > self.now {
-                break;
+                return Some(s + w);
             }
-            start = self.ledger.first_after(s + w, self.now);
+            start = self.ledger.first_after(s + w - 1, self.now);
         }
-        let s = start?;
-        let t = self.ledger.sum_between(s - 1, self.now);
-        let Some((c, source)) = conv else {
-            return Some(Gauge {
-                observed_at: Some(r.observed_at),
-                ..Gauge::new(r.window, Source::None, Some(s + w)).with_totals(&t)
-            });
-        };
-        let used = t.sums.cost as f64 / c;
-        Some(self.gauge(r.window, source, used, s + w, Some(c), Some(r.observed_at), t, &Trend::default()))
+        None
+    }
+
+    /// The week after a reading's reset has passed (see `next_window`): its cost since it began,
+    /// converted by the cost of a percent learned from the readings, `cpp`; an estimate (`~`), as no
+    /// reading of it stands under it.
+    pub fn after_reset(&self, r: &Reading, cpp: f64) -> Option<Gauge> {
+        let end = self.next_window(r)?;
+        let t = self.all_between(end - r.window.len_ms() - 1, self.now);
+        let used = t.sums.cost as f64 / cpp;
+        Some(self.gauge(r.window, Source::History, used, end, Some(cpp), None, t, &Trend::default()))
     }
 }
 

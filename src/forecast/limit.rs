@@ -146,7 +146,7 @@ impl Limit {
     }
 
     /// A limit learned from the largest block, in dollars, raised to `floor` when a reading shows it
-    /// below: $9.86 of local use under a reading of 35% says the limit is at least $27.40, and a block
+    /// below: $9.86 of local use under a reading of 35% says the limit is at least $27.39, and a block
     /// learned at $22.38 would call the window full at less than nine tenths of it. (A limit from the
     /// readings' rises stands with the cost of a percent it came from, which carries readings
     /// forward; one from a "usage limit reached" notice is where the limit really was.)

@@ -33,7 +33,7 @@ use burn::{Burn, Projection};
 use carried::Trend;
 use evidence::{AccountWindows, Calibration, Evidence, Trust, anchor, effective, main_pool, of_window, rises};
 use gauge::Gauge;
-use limit::{Configured, Limit, Source};
+use limit::{Configured, Limit};
 use local::Local;
 
 use crate::ground::block::Block;
@@ -212,8 +212,11 @@ pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway
     let limit = limit
         .at_least(|| reading_floor(&local, &main, now))
         .unless_reached(|| Some(local.all_between(end5()? - Window::FiveHour.len_ms() - 1, now).sums));
-    // What one percent of the 5-hour window costs: from readings, else from the local limit.
-    let conv5 = cpp5.map(|c| (c, Source::Extrapolated)).or(limit.cost_per_percent().map(|c| (c, limit.source)));
+    // What one percent of the 5-hour window is known to cost: learned from the readings' rises, else
+    // a limit where 100% really is (configured, a limit notice). One test for carrying a reading
+    // forward, the rate and coverage alike: a guessed limit (the largest block, a reading's floor
+    // worked out from that very reading) turned this machine's calls into a warning no reading showed.
+    let known5 = cpp5.or_else(|| limit.known_per_percent());
     let trend = |r: &Reading| {
         let rs = of_window(&main, r);
         Trend::of(&rs, rises(&rs))
@@ -227,8 +230,10 @@ pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway
     let r5 = effective(&main, Window::FiveHour, now).cloned().filter(|_| !weekly_only);
     let five = match &r5 {
         _ if weekly_only => None,
-        Some(r) if r.resets_at > now => Some(local.carried(r, &trend(r), cpp5, conv5.map(|c| c.0), s.trust, &limit)),
-        Some(r) => local.after_reset(r, conv5),
+        Some(r) if r.resets_at > now => Some(local.carried(r, &trend(r), known5, s.trust, &limit)),
+        // That window is over and no reading tells of the next: the local estimate of it, as with no
+        // reading at all (against the limit, learned or guessed, as `~`).
+        Some(r) => local.next_window(r).map(|end| local.estimate(Window::FiveHour, end, &limit, None)),
         None => estimate(),
     };
     // With no share to show, past the limit learned (`Gauge::beyond`): however the window was found
@@ -236,9 +241,9 @@ pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway
     let five = five.map(|g| Gauge { beyond: g.used_percent.is_none() && limit.passed.is_some(), ..g });
     let r7 = effective(&main, Window::SevenDay, now).cloned();
     let seven = match &r7 {
-        Some(r) if r.resets_at > now => Some(local.carried(r, &trend(r), cpp7, cpp7, s.trust, &limit)),
+        Some(r) if r.resets_at > now => Some(local.carried(r, &trend(r), cpp7, s.trust, &limit)),
         // A week's cost says nothing on its own: without a percent's cost, no gauge.
-        Some(r) => cpp7.and_then(|c| local.after_reset(r, Some((c, Source::Extrapolated)))),
+        Some(r) => cpp7.and_then(|c| local.after_reset(r, c)),
         None => None,
     };
     let windows = ledger.provider().spec().windows;

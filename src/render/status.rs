@@ -83,6 +83,11 @@ fn share(r: &Runway, g: &Gauge) -> String {
         Source::Extrapolated => {
             format!("≈{p}%{over} (the service's reading{} plus local use since)", ago(g.observed_at))
         }
+        // The week has no limit of its own: a share after its reading's reset is its use since,
+        // over the cost of a percent the readings' rises showed.
+        Source::History if g.window == Window::SevenDay => format!(
+            "~{p}%{over} (an estimate: the use since the last reading's window reset, at the cost of a percent the readings showed)"
+        ),
         Source::History if r.limit.learned == Some(Learned::ReadingFloor) => format!(
             "~{p}% of {limit}{over} (an estimate: the limit is at least this, the local use under a reading over the share it reported)"
         ),
