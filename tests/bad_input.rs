@@ -150,6 +150,15 @@ fn config_file_problems_name_the_file_and_line() {
     let o = s.cmd().env("RUNWAY_CONFIG", &gone).arg("status").output().unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("does not exist"));
+    // The null device is the usual way to say "no settings": an empty file, no problem, no marker.
+    #[cfg(unix)]
+    {
+        let null = |args: &[&str]| s.cmd().env("RUNWAY_CONFIG", "/dev/null").args(args).output().unwrap();
+        let o = null(&["status", "--json"]);
+        assert_eq!((o.status.code(), String::from_utf8_lossy(&o.stderr).into_owned()), (Some(0), String::new()));
+        let seg = stdout(&null(&["--now", "2026-02-12T21:30:00Z", "prompt", "--shell", "plain"]));
+        assert!(!seg.is_empty() && !seg.contains("doctor"), "{seg}");
+    }
     // `config` names the file it reads, and says so when the usual place holds none yet.
     let first = |o: std::process::Output| stdout(&o).lines().next().unwrap_or_default().to_owned();
     assert_eq!(

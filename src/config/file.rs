@@ -7,7 +7,7 @@ use std::path::Path;
 use toml::de::{DeTable, DeValue};
 
 use super::settings;
-use crate::ground::files::read_bounded;
+use crate::ground::files::{is_null_device, read_bounded};
 
 /// A config file larger than this is not one.
 pub const MAX_BYTES: u64 = 64 * 1024;
@@ -125,6 +125,9 @@ fn parse_with(text: &str, path: &Path, mut bad: Vec<(usize, String)>) -> (Vec<Li
 /// Reads and parses the file; a missing file is no settings. Anything that is not a small regular file
 /// is refused without being read (a FIFO would hang every prompt, a link to /dev/zero fill memory).
 pub fn load(path: &Path) -> (Vec<Line>, Vec<String>) {
+    if is_null_device(path) {
+        return (Vec::new(), Vec::new());
+    }
     match read_bounded(path, MAX_BYTES) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => parse(&text, path),

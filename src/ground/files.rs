@@ -7,7 +7,7 @@ use std::io::{self, Read, Write};
 use std::path::Path;
 
 use super::platform;
-pub use super::platform::{create_private_dir, identity, mtime_ns};
+pub use super::platform::{create_private_dir, identity, is_null_device, mtime_ns};
 
 /// Opens a file for reading without ever blocking: a FIFO under a transcript's or the config file's
 /// name would otherwise hang the prompt. Anything but a regular file is refused, saying what it is.

@@ -157,6 +157,12 @@ pub fn detached(c: &mut Command) -> &mut Command {
 /// What is written here is dropped.
 pub const NULL_DEVICE: &str = "/dev/null";
 
+/// Whether a path names the null device: a file that reads as empty (`RUNWAY_CONFIG=/dev/null`, the
+/// usual way to say "no settings").
+pub fn is_null_device(path: &Path) -> bool {
+    path == Path::new(NULL_DEVICE)
+}
+
 /// Where zone files are when `TZDIR` is unset: the zone library's list, the C library's first.
 pub const ZONE_DIRS: &[&str] = &["/usr/share/zoneinfo", "/usr/share/lib/zoneinfo", "/etc/zoneinfo"];
 /// The system's own zone: a zone file, named by its link into a zone folder (`…/zoneinfo/<name>`).

@@ -180,6 +180,12 @@ pub fn detached(c: &mut Command) -> &mut Command {
 /// What is written here is dropped.
 pub const NULL_DEVICE: &str = "NUL";
 
+/// Whether a path names the null device (`NUL` in any case, or `\\.\NUL`): a file that reads as empty.
+pub fn is_null_device(path: &Path) -> bool {
+    let p = path.to_string_lossy();
+    p.eq_ignore_ascii_case(NULL_DEVICE) || p.eq_ignore_ascii_case(r"\\.\NUL")
+}
+
 /// No zone folder: names come from the zone library's bundled database.
 pub const ZONE_DIRS: &[&str] = &[];
 /// The system's zone is the system's to say (the zone library asks it).
