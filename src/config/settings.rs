@@ -125,7 +125,7 @@ settings! {
     notify_at: kinds::NoticeLevel = "warn", -, "LEVEL",
         "The least a notice is about: `warn` (past `warn_at`), `danger` (past `danger_at`, or the limit before the reset), `limit` (reached)";
     server_fresh_mins: kinds::Whole = "30", -, "MINUTES",
-        "How long a reported share is shown as is, without local usage since it";
+        "How long a 5-hour reading with use since it stands as is when nothing converts that use to points (no cost of a percent learned from the readings, no configured limit); then the local estimate of its window, when a limit is there";
     rescan_secs: kinds::Whole = "60", -, "SECONDS",
         "Longest time between full rescans of idle files, and between two looks at an unchanged sync folder";
     timezone: kinds::Zone = "", "timezone", "ZONE",
