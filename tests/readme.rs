@@ -77,6 +77,19 @@ fn the_rc_lines_break_no_new_shell_once_runway_is_gone() {
     }
 }
 
+#[test]
+fn each_scripts_own_words_give_readmes_line() {
+    // What `runway init` prints opens with how to load it: the same guarded line README gives.
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let s = common::Sandbox::empty();
+    for shell in ["zsh", "bash", "fish"] {
+        let script = common::stdout(&s.run(&["init", shell]));
+        let head: String = script.lines().take_while(|l| l.starts_with('#')).collect::<Vec<_>>().join("\n");
+        let readme_line = rc_lines(&readme, shell).into_iter().find(|l| !l.contains("--print-only")).unwrap();
+        assert!(head.contains(readme_line.trim()), "{shell}: {head}\nREADME: {readme_line}");
+    }
+}
+
 fn repo() -> &'static std::path::Path {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
 }

@@ -77,8 +77,8 @@ pub fn command() -> Command {
                     .help("The host the segment is escaped for: `plain` has no colour codes whatever `--color` says, `ansi` is plain text in colour"),
             )
             .arg(Arg::new("notices").long("notices").action(ArgAction::SetTrue).help(
-                "Put notices due for the shell first, each on a line, then a 0x1e byte, then the segment \
-                 (what the `init` hooks do)",
+                "Put notices due for the shell first, one per line (a newline between two, none after \
+                 the last), then a 0x1e byte, then the segment (what the `init` hooks do)",
             )),
     )
     .subcommand(
