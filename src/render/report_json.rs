@@ -158,6 +158,8 @@ fn block(r: &Row, model: &dyn Fn(u16) -> String) -> Value {
         "projection": Value::Null,
         "runway": {
             "agent": r.providers.first().map(|p| p.name()),
+            "calls": r.acc.totals.entries,
+            "firstActivity": iso(r.acc.first),
             "cacheHitPercent": s.cache_hit().map(round2),
             "unpricedTokens": s.unpriced,
             "reasoningTokens": s.reasoning,
