@@ -344,3 +344,19 @@ fn a_link_to_a_folder_above_the_history_is_left_alone() {
     let said = "3 links to a folder above the history (it holds everything else too) or in /proc or /sys, not followed";
     assert!(doctor.contains(said), "{doctor}");
 }
+
+#[test]
+fn an_entry_named_as_history_that_is_no_file_is_named_by_doctor() {
+    // A FIFO, a link to a device and a link to nowhere, each under a session's name: never opened
+    // (a FIFO would hang the read), the figures the fixture's, and doctor says what it passed over.
+    let s = Sandbox::claude_fixture();
+    let want = figures(&s.status(HOST_NOW));
+    let dir = s.projects().join("-home-USER-projects-spotter");
+    assert!(Command::new("mkfifo").arg(dir.join("fifo.jsonl")).status().unwrap().success());
+    std::os::unix::fs::symlink("/dev/zero", dir.join("zero.jsonl")).unwrap();
+    std::os::unix::fs::symlink(dir.join("nowhere"), dir.join("gone.jsonl")).unwrap();
+    assert!(figures(&s.fresh_status(HOST_NOW)) == want);
+    let doctor = stdout(&s.run(&["doctor"]));
+    let said = "3 paths named as history but no regular file (a FIFO, a device, a broken link), not read: ";
+    assert!(doctor.contains(said), "{doctor}");
+}

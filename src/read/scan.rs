@@ -65,10 +65,19 @@ fn under(dir: &[u8], child: &[u8]) -> bool {
 }
 
 /// The folders under the roots that cannot be listed, whether the walk stopped at `MAX_DIRS`, and
-/// the links to a folder above a root it did not follow, for `doctor`: a walk of its own (a prompt's scan keeps no note of them).
-pub fn unreadable_dirs(roots: &[Root]) -> (Vec<Vec<u8>>, bool, Vec<Vec<u8>>) {
+/// the links to a folder above a root it did not follow, and the entries named as history that are
+/// no regular file, for `doctor`: a walk of its own (a prompt's scan keeps no note of them).
+pub fn unreadable_dirs(roots: &[Root]) -> Passed {
     let w = walked(roots, MAX_DIRS);
-    (w.unreadable, w.capped, w.unfollowed)
+    Passed { blind: w.unreadable, capped: w.capped, unfollowed: w.unfollowed, odd: w.odd }
+}
+
+/// What a walk passed over (see `unreadable_dirs`), each by its path.
+pub struct Passed {
+    pub blind: Vec<Vec<u8>>,
+    pub capped: bool,
+    pub unfollowed: Vec<Vec<u8>>,
+    pub odd: Vec<Vec<u8>>,
 }
 
 /// `MAX_DIRS`, for `doctor`'s words.

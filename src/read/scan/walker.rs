@@ -37,6 +37,9 @@ pub struct Walker {
     pub above: Option<HashSet<(u64, u64)>>,
     /// Links not followed: to a folder above a root, or into a kernel's own tree.
     pub unfollowed: Vec<Vec<u8>>,
+    /// Entries with a history file's name that are no regular file (a FIFO, a socket, a device, a
+    /// link to nowhere or in a loop): never opened, said by `doctor`.
+    pub odd: Vec<Vec<u8>>,
 }
 
 impl Walker {
@@ -52,6 +55,7 @@ impl Walker {
             roots,
             above: None,
             unfollowed: Vec::new(),
+            odd: Vec::new(),
         }
     }
 
@@ -148,10 +152,14 @@ impl Walker {
                 self.stats += 1;
                 // `fs::metadata` follows links; a dangling one simply fails and is skipped.
                 let md = if ft.is_symlink() { fs::metadata(&path) } else { ent.metadata() };
+                let wanted = (provider.spec().wanted)(platform::bytes(&ent.file_name()));
                 let md = match md {
                     Ok(md) => md,
                     Err(e) => {
                         refused |= e.kind() == std::io::ErrorKind::PermissionDenied;
+                        if wanted && e.kind() != std::io::ErrorKind::PermissionDenied {
+                            self.odd.push(platform::bytes(path.as_os_str()).to_vec());
+                        }
                         continue;
                     }
                 };
@@ -163,10 +171,12 @@ impl Walker {
                         let next = (path, provider, depth.saturating_add(1), md);
                         if through { linked.push_back(next) } else { queue.push_back(next) }
                     }
-                } else if md.is_file() && (provider.spec().wanted)(platform::bytes(&ent.file_name())) {
+                } else if md.is_file() && wanted {
                     let f = (platform::bytes(path.as_os_str()).to_vec(), provider, md);
                     // A file reached through a link counts after the roots' own (one file, one tool).
                     if through { linked_files.push(f) } else { self.files.push(f) }
+                } else if wanted {
+                    self.odd.push(platform::bytes(path.as_os_str()).to_vec());
                 }
             }
             // Listed but not searchable (mode 644): its files are kept as last read, as under a
