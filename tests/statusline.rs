@@ -108,21 +108,22 @@ fn a_reset_that_has_passed_is_not_the_truth() {
     c.stdin.take().unwrap().write_all(early.to_string().as_bytes()).unwrap();
     assert!(c.wait().unwrap().success());
     // At 21:30 that window is over and its 2% says nothing about this one. The next window began
-    // with the first call after 20:30 (20:30:28) and resets at 01:30:28, in 4h00m28s. Since then
-    // $4.716728 was used; no limit is known (two finished blocks), so that cost is what shows.
+    // with the first call after 20:30 (20:30:28), from the reset (its hour, 20:00, is before it), and
+    // resets at 01:30, in 4h00m. Since then $4.716728 was used; no limit is known (two finished
+    // blocks), so that cost is what shows.
     let o = feed(&s, payload(&s, None).to_string().as_bytes(), &[]);
-    assert!(plain(&o).contains("5h $4.72 ↻4h01m ·"), "{}", plain(&o));
+    assert!(plain(&o).contains("5h $4.72 ↻4h00m ·"), "{}", plain(&o));
     // The week's reading is still running, and nothing converts local use to a share of it: the
-    // service's 41% as it was reported (status gives its age).
-    assert!(plain(&o).contains("7d 41%"), "{}", plain(&o));
+    // service's 41%, two and a half hours old with use since, so at least that (`+`).
+    assert!(plain(&o).contains("7d 41%+"), "{}", plain(&o));
     let l = &s.status(NOW)["claude"]["limit"];
     assert_eq!(l["source"], "none");
-    assert_eq!(l["resets_at"], "2026-02-13T01:30:28.082Z");
+    assert_eq!(l["resets_at"], "2026-02-13T01:30:00Z");
     assert_eq!(l["used_percent"], Value::Null);
     // A payload whose reset is already behind it when it arrives is refused, logged and counted, never
     // shown: the figures stay as they were.
     let stale = payload(&s, Some(limits(99.0, NOW_S - 60, 41.0, NOW_S + 86400)));
-    assert!(plain(&feed(&s, stale.to_string().as_bytes(), &[])).contains("5h $4.72 ↻4h01m ·"));
+    assert!(plain(&feed(&s, stale.to_string().as_bytes(), &[])).contains("5h $4.72 ↻4h00m ·"));
     let doctor = stdout(&s.run(&["doctor"]));
     assert!(
         doctor.contains("refused  1 implausible status-line figure (last: rate_limits.five_hour: reset not after"),
@@ -264,4 +265,24 @@ fn a_whole_payload_is_taken_with_the_pipe_still_open() {
     drop(stdin);
     assert_quiet(&o);
     assert_eq!(stdout(&o), "Opus 4.6 · ctx 32% · $1.84 · 5h 23% ↻1h40m · 7d 41% ↻3d01h\n");
+}
+
+#[test]
+fn a_stale_reading_with_use_since_is_a_floor() {
+    // 40% at 21:00, then the fixture's calls of 21:00-21:03 here, and no known cost of a percent (no
+    // rises, no limit): the reading as it is while fresh; past `server_fresh_mins` (30), at least it
+    // (`+`), with `status` saying why, and `--json`'s `partial`.
+    let s = Sandbox::claude_fixture();
+    let at_nine = payload(&s, Some(limits(40.0, NOW_S + 7200, 20.0, NOW_S + 3 * 86400)));
+    output_with_input(s.cmd().args(["--now", "2026-02-12T21:00:00Z", "statusline"]), at_nine.to_string().as_bytes());
+    let prompt = |t: &str| stdout(&s.run(&["--now", t, "--color", "never", "prompt", "--shell", "plain"]));
+    assert!(prompt("2026-02-12T21:20:00Z").starts_with("5h 40% "), "{}", prompt("2026-02-12T21:20:00Z"));
+    assert!(prompt("2026-02-12T21:35:00Z").starts_with("5h 40%+ "), "{}", prompt("2026-02-12T21:35:00Z"));
+    let status = stdout(&s.run(&["--now", "2026-02-12T21:35:00Z", "status"]));
+    assert!(status.contains("40%+ (at least: reported by the service 35m ago"), "{status}");
+    let json = json_of(&s.run(&["--now", "2026-02-12T21:35:00Z", "status", "--json"]));
+    assert_eq!(
+        (&json["claude"]["limit"]["partial"], &json["claude"]["limit"]["used_percent"]),
+        (&json!(true), &json!(40.0))
+    );
 }

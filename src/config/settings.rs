@@ -125,7 +125,7 @@ settings! {
     notify_at: kinds::NoticeLevel = "warn", -, "LEVEL",
         "The least a notice is about: `warn` (past `warn_at`), `danger` (past `danger_at`, or the limit before the reset), `limit` (reached)";
     server_fresh_mins: kinds::Whole = "30", -, "MINUTES",
-        "How long a 5-hour reading with use since it stands as is when nothing converts that use to points (no cost of a percent learned from the readings, no configured limit); then the local estimate of its window, when a limit is there";
+        "How long a reading stands as is with use since it that no known cost of a percent (learned from the readings, a configured limit, a limit notice) counts in; then it is a floor (`40%+`), or for the 5-hour window the local estimate against the largest block when higher. Also how old a kept reading the status line shows while files are still being read";
     rescan_secs: kinds::Whole = "60", -, "SECONDS",
         "Longest time between full rescans of idle files, and between two looks at an unchanged sync folder";
     timezone: kinds::Zone = "", "timezone", "ZONE",

@@ -7,7 +7,7 @@
 
 use super::evidence::{Rise, Trust};
 use super::gauge::Gauge;
-use super::limit::{Limit, Source};
+use super::limit::{Learned, Limit, Source};
 use super::local::Local;
 use super::rate;
 use crate::ground::evidence::Reading;
@@ -102,11 +102,13 @@ impl Local<'_, '_> {
     }
 
     /// A gauge from a reading whose reset is ahead: the reading as it is while nothing was used
-    /// locally since; with local use since, carried forward by the known cost of a percent (`known`:
-    /// learned from the readings' rises, or a limit where 100% really is); without one, the reading
-    /// as it is (its age shown), or for a stale 5-hour reading the local estimate of the same window
-    /// when a limit, even a guessed one, is known. `known` alone converts local calls for the rate and
-    /// coverage too.
+    /// since it; with use since, carried forward by the known cost of a percent (`known`: learned
+    /// from the readings' rises, or a limit where 100% really is); without one, the reading as it is,
+    /// and once it is older than `trust.fresh_ms`, the larger of the reading as a floor (`+`: the
+    /// window holds at least that) and the local estimate of its window against a limit guessed from
+    /// this machine's own blocks (`~`). The rate converts local calls by `known`, else by that guess,
+    /// as the estimate with no reading does; never by a reading's floor, which is worked out from the
+    /// level of the very reading (a 40% reading half an hour old read `~66% ⚠ 41m` by it).
     pub fn carried(&self, r: &Reading, trend: &Trend, known: Option<f64>, trust: Trust, limit: &Limit) -> Gauge {
         // The other devices' use counts from the hour after the reading on: the hour it fell in was
         // partly in it already.
@@ -123,32 +125,43 @@ impl Local<'_, '_> {
         // A guessed limit would make coverage up (a reading's floor, taken from this reading, explains
         // all of it): `known` only.
         let explained = coverage(before, known, r.used_percent);
-        let (source, used) = if since.entries == 0 {
-            (Source::Server, r.used_percent)
-        } else if let Some(c) = known {
-            (Source::Extrapolated, r.used_percent + since.sums.cost as f64 / c)
-        } else if age > trust.fresh_ms && r.window == Window::FiveHour && limit.source != Source::None {
-            // Too old to stand for the present, and nothing learned from the readings converts local
-            // use to a share: the local estimate of the same window, which keeps the reading's reset.
-            return Gauge { coverage: explained, ..self.estimate(r.window, r.resets_at, limit, Some(r.observed_at)) };
-        } else {
-            (Source::Server, r.used_percent)
+        let guess = (r.window == Window::FiveHour && limit.learned == Some(Learned::LargestBlock))
+            .then(|| limit.cost_per_percent())
+            .flatten();
+        let stale = since.entries > 0 && known.is_none() && age > trust.fresh_ms;
+        if stale && guess.is_some() {
+            let estimate = self.estimate(r.window, r.resets_at, limit, Some(r.observed_at));
+            if estimate.used_percent.is_some_and(|e| e > r.used_percent) {
+                return Gauge { coverage: explained, ..estimate };
+            }
+        }
+        let (source, used) = match known {
+            Some(c) if since.entries > 0 => (Source::Extrapolated, r.used_percent + since.sums.cost as f64 / c),
+            _ => (Source::Server, r.used_percent),
         };
-        let g = self.gauge(r.window, source, used, r.resets_at, known, Some(r.observed_at), totals, trend);
-        Gauge { coverage: explained, ..g }
+        let g = self.gauge(r.window, source, used, r.resets_at, known.or(guess), Some(r.observed_at), totals, trend);
+        Gauge { coverage: explained, partial: stale, ..g }
     }
 
-    /// The end of the window that followed reading `r`'s, when one is running: it began with the
-    /// first call at or after the reset (that instant is the new window's), and so on for as many
-    /// windows as have passed since. `None` when no call came since the last of them ended.
+    /// The end of the window that followed reading `r`'s, when one is running: it began at the
+    /// first use at or after the reset (this machine's call, or another device's hour), from that
+    /// hour as a block does (not before the reset), and so on for as many windows as have passed.
+    /// `None` when nothing was used since the last of them ended.
     pub fn next_window(&self, r: &Reading) -> Option<i64> {
         let w = r.window.len_ms();
-        let mut start = self.ledger.first_after(r.resets_at - 1, self.now);
-        while let Some(s) = start {
-            if s + w > self.now {
-                return Some(s + w);
+        let first_from = |t: i64| -> Option<i64> {
+            let mine = self.ledger.first_after(t - 1, self.now);
+            let theirs =
+                self.elsewhere.iter().filter(|(h, n, _)| *n > 0 && *h >= t && *h <= self.now).map(|(h, _, _)| *h).min();
+            mine.into_iter().chain(theirs).min()
+        };
+        let mut from = r.resets_at;
+        while let Some(first) = first_from(from) {
+            let start = crate::ground::time::floor_hour(first).max(from);
+            if start + w > self.now {
+                return Some(start + w);
             }
-            start = self.ledger.first_after(s + w - 1, self.now);
+            from = start + w;
         }
         None
     }

@@ -5,13 +5,13 @@
 //! The share, from the best evidence:
 //!
 //! 1. A reading the service reported, whose reset is still ahead (the newest, wherever it came from):
-//!    shown as it is while nothing was used locally since; otherwise carried forward with the local
-//!    cost since, converted by the cost of one percent learned from the readings' changes (`≈`);
-//!    without that cost, shown as it is (its age in `status`), or for a stale 5-hour reading the local
-//!    estimate of the same window when a limit is known. The reading's reset stays the window's reset.
-//!    The reading's level is never taken for local use: see `carried`.
-//! 2. A reading whose reset has passed: that window is over; the next began with the first call after
-//!    the reset, and its share is the local cost since then, converted the same way.
+//!    shown as it is while nothing was used since; otherwise carried forward with the use since,
+//!    converted by the known cost of one percent (from the readings' rises, a configured limit or a
+//!    limit notice: `≈`); without that cost, shown as it is, and once stale as a floor (`+`), or the
+//!    local estimate of its window against the largest block's guess when that is higher. The
+//!    reading's reset stays the window's reset. Its level is never taken for local use: see `carried`.
+//! 2. A reading whose reset has passed: that window is over; the next began at the first call at or
+//!    after the reset (its hour), and it is the local estimate, as in 3 (`~`).
 //! 3. No usable reading: the local 5-hour block against the configured or learned limit (`~`); with
 //!    no limit known, its cost and reset.
 //!
@@ -209,32 +209,39 @@ pub fn compute(ledger: &Ledger, ev: &Evidence, now: i64, s: &Settings) -> Runway
         *end5_once
             .get_or_init(|| ev.window_end.unwrap_or_else(|| window_end(ledger, block.as_ref(), &ev.elsewhere, now)))
     };
+    // A Codex snapshot that carries the week alone: the account has no 5-hour window.
+    let weekly_only =
+        main.iter().max_by_key(|r| r.observed_at).is_some_and(|r| r.window == Window::SevenDay && r.alone);
+    let r5 = effective(&main, Window::FiveHour, now).cloned().filter(|_| !weekly_only);
+    // The window that followed a reading whose reset has passed (none: no call since).
+    let after_reset = r5.as_ref().filter(|r| r.resets_at <= now).map(|r| local.next_window(r));
+    // The end of the 5-hour window the gauge shows: the reading's, the one after it, or the block's.
+    let shown_end = || match (&r5, after_reset) {
+        (_, Some(next)) => next,
+        (Some(r), None) => Some(r.resets_at),
+        (None, None) => end5(),
+    };
     let limit = limit
         .at_least(|| reading_floor(&local, &main, now))
-        .unless_reached(|| Some(local.all_between(end5()? - Window::FiveHour.len_ms() - 1, now).sums));
+        .unless_reached(|| Some(local.all_between(shown_end()? - Window::FiveHour.len_ms() - 1, now).sums));
     // What one percent of the 5-hour window is known to cost: learned from the readings' rises, else
-    // a limit where 100% really is (configured, a limit notice). One test for carrying a reading
-    // forward, the rate and coverage alike: a guessed limit (the largest block, a reading's floor
-    // worked out from that very reading) turned this machine's calls into a warning no reading showed.
+    // a limit where 100% really is (configured, a limit notice); never a guess (the largest block, a
+    // reading's floor). It carries a reading forward and gives coverage; the rate beside a reading
+    // also takes the largest block's guess, as the estimate with no reading does (see `carried`).
     let known5 = cpp5.or_else(|| limit.known_per_percent());
     let trend = |r: &Reading| {
         let rs = of_window(&main, r);
         Trend::of(&rs, rises(&rs))
     };
 
-    let estimate = || -> Option<Gauge> { Some(local.estimate(Window::FiveHour, end5()?, &limit, None)) };
-    // A Codex snapshot that carries the week alone: the account has no 5-hour window.
-    let weekly_only =
-        main.iter().max_by_key(|r| r.observed_at).is_some_and(|r| r.window == Window::SevenDay && r.alone);
-
-    let r5 = effective(&main, Window::FiveHour, now).cloned().filter(|_| !weekly_only);
+    let estimate = |end: Option<i64>| -> Option<Gauge> { Some(local.estimate(Window::FiveHour, end?, &limit, None)) };
     let five = match &r5 {
         _ if weekly_only => None,
         Some(r) if r.resets_at > now => Some(local.carried(r, &trend(r), known5, s.trust, &limit)),
         // That window is over and no reading tells of the next: the local estimate of it, as with no
         // reading at all (against the limit, learned or guessed, as `~`).
-        Some(r) => local.next_window(r).map(|end| local.estimate(Window::FiveHour, end, &limit, None)),
-        None => estimate(),
+        Some(_) => estimate(after_reset.flatten()),
+        None => estimate(end5()),
     };
     // With no share to show, past the limit learned (`Gauge::beyond`): however the window was found
     // (the local block, or the one after a reading's reset).

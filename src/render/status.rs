@@ -79,6 +79,11 @@ fn share(r: &Runway, g: &Gauge) -> String {
     let ago = |t: Option<i64>| t.map(|t| format!(" {}", words::ago(r.now - t))).unwrap_or_default();
     let over = if g.over() { ", past the limit" } else { "" };
     match g.source {
+        // Stale, with use since that no known cost of a percent counts in: the least the window holds.
+        Source::Server if g.partial => format!(
+            "{p}%+{over} (at least: reported by the service{}, and used since, with no known cost of a percent to count that in)",
+            ago(g.observed_at)
+        ),
         Source::Server => format!("{p}%{over} (reported by the service{})", ago(g.observed_at)),
         Source::Extrapolated => {
             format!("≈{p}%{over} (the service's reading{} plus local use since)", ago(g.observed_at))
