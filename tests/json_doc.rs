@@ -23,6 +23,8 @@ fn same_leaves(want: &Value, got: &Value, path: &str) {
     match want {
         Value::Object(m) if !m.contains_key("…") => {
             for (k, v) in m {
+                // A key gone from the answer reads as `null`: a `null` in the example must be there.
+                assert!(got.get(k).is_some(), "{path}.{k} is not in the answer");
                 same_leaves(v, &got[k], &format!("{path}.{k}"));
             }
         }
@@ -54,8 +56,8 @@ fn the_status_example_is_the_binarys_answer() {
 
 #[test]
 fn every_key_the_binary_prints_is_named_in_the_doc() {
-    // A status line's payload with a prompt cache and every window, a sync folder's devices, a model
-    // newer than the price table: the keys that appear only then are printed too.
+    // A status line's payload with a prompt cache and both windows: the keys that appear only then
+    // are printed too. (A sync folder's `devices` and `assumed_prices`' entries are not made here.)
     let s = Sandbox::claude_fixture();
     let doc = doc();
     let limits = statusline::limits(23.0, statusline::NOW_S + 3600, 41.0, statusline::NOW_S + 3 * 86_400);
@@ -81,4 +83,22 @@ fn every_key_the_binary_prints_is_named_in_the_doc() {
     let mut missing: Vec<_> = all.iter().filter(|(k, _)| !named(k)).collect();
     missing.dedup_by(|a, b| a.0 == b.0);
     assert!(missing.is_empty(), "keys docs/json.md does not name: {missing:?}");
+}
+
+#[test]
+fn a_block_row_carries_what_every_row_carries_under_runway() {
+    // The keys docs/json.md promises every row's `runway` (a day's, say), and a block's agent.
+    let s = Sandbox::claude_fixture();
+    let keys = |v: &Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
+    let day = json_of(&s.run(&["report", "--by", "day", "--json"]));
+    let want = keys(&day["daily"][0]["runway"]);
+    let v = json_of(&s.run(&["report", "--by", "block", "--json"]));
+    for b in v["blocks"].as_array().unwrap().iter().filter(|b| b["isGap"] != true) {
+        let r = &b["runway"];
+        for k in &want {
+            assert!(r.get(k).is_some(), "{k} missing from {r}");
+        }
+        assert_eq!((r["calls"].as_u64(), r["agent"].as_str()), (b["entries"].as_u64(), Some("claude")));
+        assert!(r["firstActivity"].as_str().unwrap() >= b["startTime"].as_str().unwrap(), "{b}");
+    }
 }

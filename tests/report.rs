@@ -401,21 +401,3 @@ fn a_block_across_a_range_edge_keeps_its_own_start() {
     assert_eq!(after[0].2 + before[0].2, whole[0].2);
     assert!(after[0].2 > 0 && before[0].2 > 0);
 }
-
-#[test]
-fn a_block_row_carries_what_every_row_carries_under_runway() {
-    // The keys docs/json.md promises every row's `runway` (a day's, say), and a block's agent.
-    let s = Sandbox::claude_fixture();
-    let keys = |v: &Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
-    let day = json_of(&s.run(&["report", "--by", "day", "--json"]));
-    let want = keys(&day["daily"][0]["runway"]);
-    let v = json_of(&s.run(&["report", "--by", "block", "--json"]));
-    for b in v["blocks"].as_array().unwrap().iter().filter(|b| b["isGap"] != true) {
-        let r = &b["runway"];
-        for k in &want {
-            assert!(r.get(k).is_some(), "{k} missing from {r}");
-        }
-        assert_eq!((r["calls"].as_u64(), r["agent"].as_str()), (b["entries"].as_u64(), Some("claude")));
-        assert!(r["firstActivity"].as_str().unwrap() >= b["startTime"].as_str().unwrap(), "{b}");
-    }
-}
