@@ -90,8 +90,10 @@ if [ -z "$bin" ]; then
     bin=$(command -v runway 2>/dev/null || true)
 fi
 # tmux's PATH is often narrower than a login shell's (started by launchd or systemd), so the usual
-# places are tried by name.
-for candidate in "${HOME:-}/.cargo/bin/runway" "$CURRENT_DIR/../runway" "$CURRENT_DIR/../../../bin/runway" \
+# places are tried by name (a home that is not absolute is none: runway's own rule).
+cargo_bin=
+case ${HOME:-} in /*) cargo_bin=$HOME/.cargo/bin/runway ;; esac
+for candidate in ${cargo_bin:+"$cargo_bin"} "$CURRENT_DIR/../runway" "$CURRENT_DIR/../../../bin/runway" \
     /opt/homebrew/bin/runway /usr/local/bin/runway "$CURRENT_DIR/../target/release/runway"; do
     if [ -z "$bin" ] && [ -x "$candidate" ]; then
         bin=$candidate

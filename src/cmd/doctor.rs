@@ -80,7 +80,7 @@ fn report(eng: &App, problems: &[String]) -> String {
             let _ = writeln!(o, "            {why}: {}", clean(&String::from_utf8_lossy(&f.path)));
         }
     }
-    let crate::read::scan::Passed { blind, capped, unfollowed, odd } = crate::read::scan::unreadable_dirs(&eng.roots);
+    let crate::read::scan::Skipped { blind, capped, unfollowed, odd } = crate::read::scan::unreadable_dirs(&eng.roots);
     o += &paths("path", "named as history but no regular file (a FIFO, a device, a broken link), not read", &odd);
     o += &paths(
         "link",

@@ -122,7 +122,8 @@ fn parse_with(text: &str, path: &Path, mut bad: Vec<(usize, String)>) -> (Vec<Li
     (out, in_order(bad))
 }
 
-/// Reads and parses the file; a missing file is no settings. Anything that is not a small regular file
+/// Reads and parses the file; a missing file is no settings, nor is the null device (`/dev/null`, the
+/// usual way to say "none"). Anything else that is not a small regular file
 /// is refused without being read (a FIFO would hang every prompt, a link to /dev/zero fill memory).
 pub fn load(path: &Path) -> (Vec<Line>, Vec<String>) {
     if is_null_device(path) {

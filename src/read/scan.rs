@@ -64,16 +64,16 @@ fn under(dir: &[u8], child: &[u8]) -> bool {
     child.len() > dir.len() && child.starts_with(dir) && child[dir.len()] == b'/'
 }
 
-/// The folders under the roots that cannot be listed, whether the walk stopped at `MAX_DIRS`, and
-/// the links to a folder above a root it did not follow, and the entries named as history that are
-/// no regular file, for `doctor`: a walk of its own (a prompt's scan keeps no note of them).
-pub fn unreadable_dirs(roots: &[Root]) -> Passed {
+/// The folders under the roots that cannot be listed, whether the walk stopped at `MAX_DIRS`, the
+/// links to a folder above a root it did not follow, and the entries named as history that are no
+/// regular file, for `doctor`: a walk of its own (a prompt's scan notes them, and keeps none).
+pub fn unreadable_dirs(roots: &[Root]) -> Skipped {
     let w = walked(roots, MAX_DIRS);
-    Passed { blind: w.unreadable, capped: w.capped, unfollowed: w.unfollowed, odd: w.odd }
+    Skipped { blind: w.unreadable, capped: w.capped, unfollowed: w.unfollowed, odd: w.odd }
 }
 
 /// What a walk passed over (see `unreadable_dirs`), each by its path.
-pub struct Passed {
+pub struct Skipped {
     pub blind: Vec<Vec<u8>>,
     pub capped: bool,
     pub unfollowed: Vec<Vec<u8>>,

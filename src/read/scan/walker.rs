@@ -152,12 +152,12 @@ impl Walker {
                 self.stats += 1;
                 // `fs::metadata` follows links; a dangling one simply fails and is skipped.
                 let md = if ft.is_symlink() { fs::metadata(&path) } else { ent.metadata() };
-                let wanted = (provider.spec().wanted)(platform::bytes(&ent.file_name()));
+                let wanted = || (provider.spec().wanted)(platform::bytes(&ent.file_name()));
                 let md = match md {
                     Ok(md) => md,
                     Err(e) => {
                         refused |= e.kind() == std::io::ErrorKind::PermissionDenied;
-                        if wanted && e.kind() != std::io::ErrorKind::PermissionDenied {
+                        if e.kind() != std::io::ErrorKind::PermissionDenied && wanted() {
                             self.odd.push(platform::bytes(path.as_os_str()).to_vec());
                         }
                         continue;
@@ -171,12 +171,14 @@ impl Walker {
                         let next = (path, provider, depth.saturating_add(1), md);
                         if through { linked.push_back(next) } else { queue.push_back(next) }
                     }
-                } else if md.is_file() && wanted {
-                    let f = (platform::bytes(path.as_os_str()).to_vec(), provider, md);
+                } else if wanted() {
+                    let p = platform::bytes(path.as_os_str()).to_vec();
+                    if !md.is_file() {
+                        self.odd.push(p);
+                        continue;
+                    }
                     // A file reached through a link counts after the roots' own (one file, one tool).
-                    if through { linked_files.push(f) } else { self.files.push(f) }
-                } else if wanted {
-                    self.odd.push(platform::bytes(path.as_os_str()).to_vec());
+                    if through { linked_files.push((p, provider, md)) } else { self.files.push((p, provider, md)) }
                 }
             }
             // Listed but not searchable (mode 644): its files are kept as last read, as under a
