@@ -156,3 +156,20 @@ fn a_rise_counts_over_the_whole_time_between_its_readings() {
     assert!(near(g.percent_per_hour, rate), "{:?} vs {rate}", g.percent_per_hour);
     assert_eq!(g.minutes_to_limit, None);
 }
+
+#[test]
+fn after_a_readings_reset_another_devices_use_opens_the_next_window() {
+    // The window of a 09:00 reading reset at 10:00 (26% of it). Another device used $1 in the 10:00
+    // hour; this machine's first call since is $0.50 at 11:20. The next window began at 10:00, with the
+    // other device's hour, and resets at 15:00; at 11:30 it holds $1.50 of a configured $10, 15%.
+    let h = history(&[(T0 + 80 * M, 0.5)]);
+    let hour = (T0, 10, crate::ground::tokens::Sums { cost: D as u128, ..Default::default() });
+    let ev = Evidence {
+        readings: vec![reading(Window::FiveHour, 26.0, T0, T0 - HOUR_MS)],
+        elsewhere: vec![hour].into(),
+        ..Evidence::default()
+    };
+    let g = runway(&h, &ev, T0 + 90 * M, Some(10.0)).five().cloned().unwrap();
+    assert_eq!((g.source, g.resets_at), (Source::Configured, Some(T0 + 5 * HOUR_MS)));
+    assert!(near(g.used_percent, 15.0), "{:?}", g.used_percent);
+}
