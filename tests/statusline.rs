@@ -108,22 +108,22 @@ fn a_reset_that_has_passed_is_not_the_truth() {
     c.stdin.take().unwrap().write_all(early.to_string().as_bytes()).unwrap();
     assert!(c.wait().unwrap().success());
     // At 21:30 that window is over and its 2% says nothing about this one. The next window began
-    // with the first call after 20:30 (20:30:28), from the reset (its hour, 20:00, is before it), and
-    // resets at 01:30, in 4h00m. Since then $4.716728 was used; no limit is known (two finished
-    // blocks), so that cost is what shows.
+    // with the first call after 20:30 (20:30:28: a reset not on the hour, so windows that start at
+    // their first call) and resets at 01:30:28, in 4h00m28s. Since then $4.716728 was used; no limit
+    // is known (two finished blocks), so that cost is what shows.
     let o = feed(&s, payload(&s, None).to_string().as_bytes(), &[]);
-    assert!(plain(&o).contains("5h $4.72 ↻4h00m ·"), "{}", plain(&o));
+    assert!(plain(&o).contains("5h $4.72 ↻4h01m ·"), "{}", plain(&o));
     // The week's reading is still running, and nothing converts local use to a share of it: the
     // service's 41%, two and a half hours old with use since, so at least that (`+`).
     assert!(plain(&o).contains("7d 41%+"), "{}", plain(&o));
     let l = &s.status(NOW)["claude"]["limit"];
     assert_eq!(l["source"], "none");
-    assert_eq!(l["resets_at"], "2026-02-13T01:30:00Z");
+    assert_eq!(l["resets_at"], "2026-02-13T01:30:28.082Z");
     assert_eq!(l["used_percent"], Value::Null);
     // A payload whose reset is already behind it when it arrives is refused, logged and counted, never
     // shown: the figures stay as they were.
     let stale = payload(&s, Some(limits(99.0, NOW_S - 60, 41.0, NOW_S + 86400)));
-    assert!(plain(&feed(&s, stale.to_string().as_bytes(), &[])).contains("5h $4.72 ↻4h00m ·"));
+    assert!(plain(&feed(&s, stale.to_string().as_bytes(), &[])).contains("5h $4.72 ↻4h01m ·"));
     let doctor = stdout(&s.run(&["doctor"]));
     assert!(
         doctor.contains("refused  1 implausible status-line figure (last: rate_limits.five_hour: reset not after"),

@@ -144,9 +144,12 @@ impl Local<'_, '_> {
     }
 
     /// The end of the window that followed reading `r`'s, when one is running: it began at the
-    /// first use at or after the reset (this machine's call, or another device's hour), from that
-    /// hour as a block does (not before the reset), and so on for as many windows as have passed.
-    /// `None` when nothing was used since the last of them ended.
+    /// first use at or after the reset (this machine's call, or another device's hour), and so on
+    /// for as many windows as have passed. A service whose reset was on the hour starts its windows
+    /// on the hour (Claude's; a block does too), so the window starts at that use's hour, not before
+    /// the reset; one whose reset was not (Codex's, `11:35:29`) starts them at the first use: taken to
+    /// the hour, a window begun at 11:31 ended at 16:00, and its figure left the prompt half an hour
+    /// early while it crossed. `None` when nothing was used since the last of them ended.
     pub fn next_window(&self, r: &Reading) -> Option<i64> {
         let w = r.window.len_ms();
         let first_from = |t: i64| -> Option<i64> {
@@ -155,9 +158,10 @@ impl Local<'_, '_> {
                 self.elsewhere.iter().filter(|(h, n, _)| *n > 0 && *h >= t && *h <= self.now).map(|(h, _, _)| *h).min();
             mine.into_iter().chain(theirs).min()
         };
+        let on_the_hour = r.resets_at % crate::ground::time::HOUR_MS == 0;
         let mut from = r.resets_at;
         while let Some(first) = first_from(from) {
-            let start = crate::ground::time::floor_hour(first).max(from);
+            let start = if on_the_hour { crate::ground::time::floor_hour(first).max(from) } else { first };
             if start + w > self.now {
                 return Some(start + w);
             }

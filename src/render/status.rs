@@ -139,7 +139,7 @@ fn no_limit(r: &Runway) -> String {
         n => format!("{n} finished 5-hour blocks of ten calls or more"),
     };
     format!(
-        "no limit known yet ({seen}; {ENOUGH_BLOCKS} such blocks are needed to learn one, or a reading from the service, or limit_cost)"
+        "no limit known yet ({seen}; {ENOUGH_BLOCKS} such blocks are needed to learn one, or the service's readings rising while this machine works, or limit_cost)"
     )
 }
 

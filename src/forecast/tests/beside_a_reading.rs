@@ -173,3 +173,15 @@ fn after_a_readings_reset_another_devices_use_opens_the_next_window() {
     assert_eq!((g.source, g.resets_at), (Source::Configured, Some(T0 + 5 * HOUR_MS)));
     assert!(near(g.used_percent, 15.0), "{:?}", g.used_percent);
 }
+
+#[test]
+fn a_reset_off_the_hour_starts_the_next_window_at_its_first_call() {
+    // A window that reset at 10:23 (a service that starts windows at their first request). $1 at 10:40:
+    // the next window is 10:40-15:40, not 10:23 or 10:00 on; at 10:50, 10% of a configured $10.
+    let h = history(&[(T0 + 40 * M, 1.0)]);
+    let ev =
+        Evidence { readings: vec![reading(Window::FiveHour, 26.0, T0 + 23 * M, T0 - HOUR_MS)], ..Evidence::default() };
+    let g = runway(&h, &ev, T0 + 50 * M, Some(10.0)).five().cloned().unwrap();
+    assert_eq!(g.resets_at, Some(T0 + 40 * M + 5 * HOUR_MS));
+    assert!(near(g.used_percent, 10.0), "{:?}", g.used_percent);
+}
