@@ -1,9 +1,10 @@
 //! Gauges that stand on a service's reading. A subscriber's windows are account-wide: a browser, a
 //! second machine or CI draw from them too, and none of that is on this disk. So a reading's level
-//! is never put down to local use. What local use explains of it is measured (`coverage`, from the
-//! cost of a percent learned from the readings' changes, see `calibration`), the rest is use
-//! elsewhere, an offset; and the rate comes first from the readings' own rises, whatever machine
-//! caused them, with local calls converted to percent only for the time no reading covers.
+//! is never put down to local use. What local use explains of it is measured (`coverage`, by the
+//! known cost of a percent: learned from the readings' changes, see `calibration`, or a limit where
+//! 100% really is), the rest is use elsewhere, an offset; and the rate comes first from the
+//! readings' own rises, whatever machine caused them, with local calls converted to percent only for
+//! the time no reading covers.
 
 use super::evidence::{Rise, Trust};
 use super::gauge::Gauge;
