@@ -109,7 +109,7 @@ settings! {
     glyph_extrapolated: kinds::Text = "≈", -, "TEXT",
         "Marks a server reading carried forward with local usage";
     format: kinds::Format = "{label} {mark}{used} {next}", -, "TEXT",
-        "One window of the segment: `{label}` `{mark}` `{used}` `{next}` (the warning, else the reset) `{reset}` `{reset_at}` (a clock time) `{warning}` `{cost}` `{pct}` (the share alone: empty with no limit known); empty parts and extra spaces drop out. The long form: `{label} {mark}{used} {reset} {warning}`";
+        "One window of the segment: `{label}` `{mark}` `{used}` `{next}` (the warning, else the reset) `{reset}` `{reset_at}` (a clock time) `{warning}` `{cost}` `{pct}` (the share alone, `+` after it when a floor: empty with no limit known); empty parts and extra spaces drop out. The long form: `{label} {mark}{used} {reset} {warning}`";
     separator: kinds::Text = " · ", -, "TEXT",
         "Between windows and status-line fields (` | ` when glyphs are ASCII, unless set)";
     windows: kinds::Windows = "binding", -, "WHICH",

@@ -22,9 +22,11 @@ pub fn window_text(label: &str, g: &Gauge, now: i64, style: &Style, short: bool)
     let duration = |ms: i64| if short { words::short(ms) } else { words::duration(ms) };
     let mark = gl.of_source(g.source);
     let cost = format!("${:.2}", usd(g.cost));
-    let pct = g.used_percent.map(percent).unwrap_or_default();
-    // A floor (a session still open) reads "at least": `12+ req`, `$4.12+`.
+    // A floor (a session still open, a stale reading with use since) reads "at least": `12+ req`,
+    // `$4.12+`, `40%+`; `{pct}` alone too.
     let floor = if g.partial { "+" } else { "" };
+    let pct = g.used_percent.map(percent).unwrap_or_default();
+    let pct_alone = g.used_percent.map(|p| format!("{}{floor}", percent(p))).unwrap_or_default();
     let used = match g.used_percent {
         Some(_) => format!("{pct}{floor}"),
         None if g.window == Window::Month => format!("{}{floor} req", requests(g.premium)),
@@ -64,7 +66,7 @@ pub fn window_text(label: &str, g: &Gauge, now: i64, style: &Style, short: bool)
         .replace("{label}", label)
         .replace("{mark}", mark)
         .replace("{used}", &used)
-        .replace("{pct}", &pct)
+        .replace("{pct}", &pct_alone)
         .replace("{cost}", &cost)
         .replace("{reset_at}", &reset_at)
         .replace("{reset}", &reset)
@@ -222,6 +224,9 @@ mod tests {
         );
         let custom = Style { format: "[{label}] {pct} left:{reset} {cost}".into(), ..Style::default() };
         assert_eq!(window_text("C", &gauge(Some(7.0), None), 0, &custom, false).0, "[C] 7% left:↻1h23m $4.12");
+        // A floor reads as one in a format of `{pct}` too.
+        let floor = Gauge { partial: true, ..gauge(Some(7.0), None) };
+        assert_eq!(window_text("C", &floor, 0, &custom, false).0, "[C] 7%+ left:↻1h23m $4.12");
         let server = Gauge { source: Source::Server, ..gauge(Some(23.0), None) };
         assert_eq!(window_text("5h", &server, 0, &st, false).0, "5h 23% ↻1h23m", "no mark on the service's own figure");
         let over = Gauge { source: Source::Server, ..gauge(Some(104.4), None) };
