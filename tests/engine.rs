@@ -267,6 +267,10 @@ fn no_history_anywhere() {
         .output()
         .unwrap();
     assert!(stdout(&o).contains("HOME is not set"), "{}", stdout(&o));
+    // A relative one is none (it would put a cache in every folder visited), and said so.
+    let o = s.cmd().env("HOME", "home").env_remove("CLAUDE_CONFIG_DIR").env_remove("CODEX_HOME").arg("doctor").output();
+    let doctor = stdout(&o.unwrap());
+    assert!(doctor.contains("none: HOME is relative (home), so not used, nor any of"), "{doctor}");
     let v = s.status(NOW);
     assert_eq!(v["claude"]["block"], Value::Null);
     assert_eq!(v["claude"]["week"]["entries"], 0);

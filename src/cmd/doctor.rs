@@ -34,7 +34,7 @@ fn report(eng: &App, problems: &[String]) -> String {
     let _ = writeln!(o, "\nroots");
     if eng.roots.is_empty() {
         let vars: Vec<&str> = Provider::ALL.iter().flat_map(|p| p.spec().env.iter().copied()).collect();
-        let _ = writeln!(o, "  none: HOME is not set, nor any of {}", vars.join(", "));
+        let _ = writeln!(o, "  none: {}, nor any of {}", crate::render::words::no_home(&eng.cfg.env), vars.join(", "));
     }
     for r in &eng.roots {
         let state = root_state(&r.path);

@@ -165,8 +165,9 @@ fn nothing_found(app: &App) -> String {
     if app.roots.is_empty() {
         let vars: Vec<&str> = Provider::ALL.iter().flat_map(|p| p.spec().env.iter().copied()).collect();
         return format!(
-            "runway: HOME is not set, and neither is any of {}: runway does not know where {} keep their \
-             history. Set HOME (or one of the others).\n",
+            "runway: {}, and neither is any of {}: runway does not know where {} keep their history. Set \
+             HOME (or one of the others).\n",
+            render::words::no_home(&app.cfg.env),
             vars.join(", "),
             tools.join(", ")
         );

@@ -17,6 +17,16 @@ pub fn duration(ms: i64) -> String {
 }
 
 /// How long ago, in whole minutes (a time to come rounds up, a time past down): `just now` under one.
+/// Why there is no home to look in: HOME unset, or relative (`HOME=.`), which runway takes for none.
+pub fn no_home(env: &crate::ground::env::Env) -> String {
+    match env.os("HOME") {
+        Some(h) if !h.is_empty() => {
+            format!("HOME is relative ({}), so not used", super::clean::clean(&h.to_string_lossy()))
+        }
+        _ => "HOME is not set".to_owned(),
+    }
+}
+
 pub fn ago(ms: i64) -> String {
     if ms < MINUTE_MS { "just now".into() } else { format!("{} ago", duration(ms - ms % MINUTE_MS)) }
 }
