@@ -144,21 +144,8 @@ fn a_month_learns_its_limit_from_its_largest_block_until_a_block_goes_past_it() 
     // green: red a moment before as it neared that guess, green read as all clear at the fastest
     // spending (more than any block before, and where the limit is nobody knows).
     let s = Sandbox::empty();
-    let now = "2026-03-31T12:00:00Z";
-    let end = now.parse::<jiff::Timestamp>().unwrap().as_millisecond();
-    runway_synth::claude_history(&s.claude_dir(), 3 << 20, 30, end, 7).unwrap();
-    let Some(v) = oracle("claude_count.py", &[s.projects().as_os_str(), now.as_ref()]) else { return };
-    let cost = |b: &Value| b["cost_usd"].as_f64().unwrap();
-    let (mut largest, mut meaningful, mut found) = (0.0, 0, None);
-    for b in v["blocks"].as_array().unwrap() {
-        if meaningful >= 10 && cost(b) > largest {
-            found = Some(b);
-            break;
-        }
-        largest = f64::max(largest, cost(b));
-        meaningful += usize::from(b["entries"].as_u64().unwrap() >= 10);
-    }
-    let b = found.expect("a block past the largest before it");
+    let Some((blocks, past, largest)) = the_block_past_the_largest(&s) else { return };
+    let b = &blocks[past];
     let before = rfc3339(b["first_ms"].as_i64().unwrap() - 60_000);
     let l = &s.status(&before)["claude"]["limit"];
     assert_eq!((l["source"].as_str(), l["learned_from"].as_str()), (Some("history"), Some("largest completed block")));
@@ -184,6 +171,47 @@ fn a_month_learns_its_limit_from_its_largest_block_until_a_block_goes_past_it() 
     assert!(seg.starts_with("%{\x1b[33m%}5h $"), "amber after a reading too: {seg:?}");
     let words = stdout(&s.run(&["--now", &at, "status"]));
     assert!(words.contains(&format!("went past ${largest:.2}, the largest earlier block")), "{words}");
+}
+
+/// A generated month in `s` (blocks enough for the largest finished one to stand for a limit), its
+/// blocks by the independent count, the index of the first that goes past the largest before it, and
+/// that largest's cost (`None` without python3).
+fn the_block_past_the_largest(s: &Sandbox) -> Option<(Vec<Value>, usize, f64)> {
+    let now = "2026-03-31T12:00:00Z";
+    let end = now.parse::<jiff::Timestamp>().unwrap().as_millisecond();
+    runway_synth::claude_history(&s.claude_dir(), 3 << 20, 30, end, 7).unwrap();
+    let v = oracle("claude_count.py", &[s.projects().as_os_str(), now.as_ref()])?;
+    let blocks = v["blocks"].as_array().unwrap().clone();
+    let cost = |b: &Value| b["cost_usd"].as_f64().unwrap();
+    let (mut largest, mut meaningful) = (0.0, 0);
+    for (i, b) in blocks.iter().enumerate() {
+        if meaningful >= 10 && cost(b) > largest {
+            return Some((blocks, i, largest));
+        }
+        largest = f64::max(largest, cost(b));
+        meaningful += usize::from(b["entries"].as_u64().unwrap() >= 10);
+    }
+    panic!("no block past the largest before it")
+}
+
+#[test]
+fn a_stale_reading_beside_a_guessed_limit_says_what_its_pace_counts_against() {
+    // In that month, the last block before the one past the largest that lasts 7 minutes or more
+    // (its blocks are short: `server_fresh_mins` is 5 here): a reading of 98% 6 minutes before its
+    // last call. At that call the window holds no more than the largest block (the guess stands, and
+    // says less than the reading): a floor (`98%+`), whose words say the pace takes the largest block.
+    let s = Sandbox::empty();
+    let Some((blocks, past, largest)) = the_block_past_the_largest(&s) else { return };
+    let ms = |b: &Value, k: &str| b[k].as_i64().unwrap();
+    let b = blocks[..past].iter().rev().find(|b| ms(b, "last_ms") - ms(b, "first_ms") >= 7 * 60_000).unwrap();
+    let (first, last) = (ms(b, "first_ms"), ms(b, "last_ms"));
+    let reset = (first / 3_600_000 * 3_600_000 + 5 * 3_600_000) / 1000;
+    statusline_reading(&s, &rfc3339(last - 6 * 60_000), 98.0, reset);
+    let words = stdout(&s.run(&["--now", &rfc3339(last), "--set", "server_fresh_mins=5", "status"]));
+    let said = format!(
+        "98%+ (at least: reported by the service 6m ago, and used since, with no known cost of a percent to count that in; its pace takes the largest earlier block, ${largest:.2}, for the limit)"
+    );
+    assert!(words.contains(&said), "{words}");
 }
 
 /// The status line, at `now`, fed Claude Code's payload with both windows' readings.

@@ -80,10 +80,19 @@ fn share(r: &Runway, g: &Gauge) -> String {
     let over = if g.over() { ", past the limit" } else { "" };
     match g.source {
         // Stale, with use since that no known cost of a percent counts in: the least the window holds.
-        Source::Server if g.partial => format!(
-            "{p}%+{over} (at least: reported by the service{}, and used since, with no known cost of a percent to count that in)",
-            ago(g.observed_at)
-        ),
+        // Its rate may still count this machine's calls against the largest block's guess: said.
+        Source::Server if g.partial => {
+            let guess = match r.limit.learned {
+                Some(Learned::LargestBlock) if g.window == Window::FiveHour => {
+                    format!("; its pace takes the largest earlier block, {limit}, for the limit")
+                }
+                _ => String::new(),
+            };
+            format!(
+                "{p}%+{over} (at least: reported by the service{}, and used since, with no known cost of a percent to count that in{guess})",
+                ago(g.observed_at)
+            )
+        }
         Source::Server => format!("{p}%{over} (reported by the service{})", ago(g.observed_at)),
         Source::Extrapolated => {
             format!("≈{p}%{over} (the service's reading{} plus local use since)", ago(g.observed_at))
