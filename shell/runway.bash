@@ -1,6 +1,6 @@
 # runway for bash: the AI-coding quota segment, at the front of PS1.
 # Load it at the end of ~/.bashrc with (a shell without runway starts quietly):
-#   if command -v runway >/dev/null; then eval "$(runway init bash)"; fi
+#   if command -v runway >/dev/null; then eval "$(runway init bash ::ARGS::)"; fi
 # shellcheck shell=bash
 #
 # The hook runs after the other prompt commands (which may build PS1), takes the PS1 it finds as the

@@ -1,5 +1,5 @@
 # runway for fish: the AI-coding quota segment, in front of the right prompt you already had.
-# Load it from ~/.config/fish/config.fish with:  if type -q runway; runway init fish | source; end
+# Load it from ~/.config/fish/config.fish with:  if type -q runway; runway init fish ::ARGS:: | source; end
 #
 # An existing fish_right_prompt is kept (as _runway_user_right_prompt) and called after the segment,
 # with the exit status it would have seen. Sourcing this twice wraps nothing twice. runway runs once

@@ -1,6 +1,6 @@
 # runway for PowerShell: the AI-coding quota segment, at the front of the prompt.
 # Load it at the end of $PROFILE (after starship's or oh-my-posh's line, if any) with:
-#   Invoke-Expression (& runway init powershell | Out-String)
+#   Invoke-Expression (& runway init powershell ::ARGS:: | Out-String)
 #
 # It wraps the prompt function it finds (PowerShell's own, or the one a prompt tool set), as zoxide
 # does, and gives that function and the next command $? and $LASTEXITCODE as they were before the

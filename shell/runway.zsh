@@ -1,6 +1,6 @@
 # runway for zsh: the AI-coding quota segment, at the front of RPROMPT.
 # Load it at the end of ~/.zshrc with (a shell without runway starts quietly):
-#   if command -v runway >/dev/null; then eval "$(runway init zsh)"; fi
+#   if command -v runway >/dev/null; then eval "$(runway init zsh ::ARGS::)"; fi
 #
 # Evaluating this twice installs nothing twice: add-zsh-hook skips a hook that is already there, and
 # the segment is put into RPROMPT only when it is missing (so a theme that sets RPROMPT later keeps

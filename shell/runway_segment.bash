@@ -1,5 +1,5 @@
 # runway for bash, without a hook: `runway_segment` prints the segment, for a PS1 you build yourself.
-# Load it with:  if command -v runway >/dev/null; then eval "$(runway init bash --print-only)"; fi
+# Load it with:  if command -v runway >/dev/null; then eval "$(runway init bash --print-only ::ARGS::)"; fi
 # shellcheck shell=bash
 
 runway_segment() {

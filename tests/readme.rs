@@ -87,6 +87,10 @@ fn each_scripts_own_words_give_readmes_line() {
         let head: String = script.lines().take_while(|l| l.starts_with('#')).collect::<Vec<_>>().join("\n");
         let readme_line = rc_lines(&readme, shell).into_iter().find(|l| !l.contains("--print-only")).unwrap();
         assert!(head.contains(readme_line.trim()), "{shell}: {head}\nREADME: {readme_line}");
+        // Made with settings, its line gives them back: copied, it loads the same script.
+        let with = common::stdout(&s.run(&["init", shell, "--limit-cost", "40"]));
+        let head: String = with.lines().take_while(|l| l.starts_with('#')).collect::<Vec<_>>().join("\n");
+        assert!(head.contains(&format!("runway init {shell} ")) && head.contains("--limit-cost=40"), "{shell}: {head}");
     }
 }
 
