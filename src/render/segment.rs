@@ -25,10 +25,9 @@ pub fn window_text(label: &str, g: &Gauge, now: i64, style: &Style, short: bool)
     // A floor (a session still open, a stale reading with use since) reads "at least": `12+ req`,
     // `$4.12+`, `40%+`; `{pct}` alone too.
     let floor = if g.partial { "+" } else { "" };
-    let pct = g.used_percent.map(percent).unwrap_or_default();
-    let pct_alone = g.used_percent.map(|p| format!("{}{floor}", percent(p))).unwrap_or_default();
+    let pct = g.used_percent.map(|p| format!("{}{floor}", percent(p))).unwrap_or_default();
     let used = match g.used_percent {
-        Some(_) => format!("{pct}{floor}"),
+        Some(_) => pct.clone(),
         None if g.window == Window::Month => format!("{}{floor} req", requests(g.premium)),
         // A cost that leaves out unpriced calls would read as if they were free.
         None if g.unpriced_tokens > 0 => format!("{}{floor} tok", count(g.tokens)),
@@ -66,7 +65,7 @@ pub fn window_text(label: &str, g: &Gauge, now: i64, style: &Style, short: bool)
         .replace("{label}", label)
         .replace("{mark}", mark)
         .replace("{used}", &used)
-        .replace("{pct}", &pct_alone)
+        .replace("{pct}", &pct)
         .replace("{cost}", &cost)
         .replace("{reset_at}", &reset_at)
         .replace("{reset}", &reset)

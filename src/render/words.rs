@@ -16,7 +16,6 @@ pub fn duration(ms: i64) -> String {
     }
 }
 
-/// How long ago, in whole minutes (a time to come rounds up, a time past down): `just now` under one.
 /// Why there is no home to look in: HOME unset, or relative (`HOME=.`), which runway takes for none.
 pub fn no_home(env: &crate::ground::env::Env) -> String {
     match env.os("HOME") {
@@ -27,6 +26,7 @@ pub fn no_home(env: &crate::ground::env::Env) -> String {
     }
 }
 
+/// How long ago, in whole minutes (a time to come rounds up, a time past down): `just now` under one.
 pub fn ago(ms: i64) -> String {
     if ms < MINUTE_MS { "just now".into() } else { format!("{} ago", duration(ms - ms % MINUTE_MS)) }
 }
